@@ -1,0 +1,73 @@
+/// The one table: every command, every group, every global flag. Parser, help, completions and the man
+/// page read it; adding a command or a flag is one edit here or in its group's file.
+public struct CommandTable {
+    public var commands: [Command]
+    public var groups: [Group]
+    public var globalFlags: [Flag]
+
+    public static let standard = CommandTable(
+        commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all
+,
+        groups: [
+            Group(name: "auth", summary: "Log in and out, OTP, tokens", area: "Session"),
+            Group(name: "auth otp", summary: "One-time-password login by email or phone", area: "Session"),
+            Group(name: "config", summary: "Profiles and settings", area: "Session"),
+            Group(name: "services", summary: "The service catalogue", area: "Marketplace"),
+            Group(name: "bookings", summary: "Create, list and follow bookings", area: "Marketplace"),
+        ],
+        globalFlags: GlobalFlags.all)
+
+    public func command(at path: [String]) -> Command? { commands.first { $0.path == path } }
+
+    public func isPrefix(_ path: [String]) -> Bool {
+        commands.contains { $0.path.count >= path.count && Array($0.path.prefix(path.count)) == path }
+    }
+
+    /// The next words after `path`: subgroups and commands.
+    public func children(of path: [String]) -> [String] {
+        var seen: [String] = []
+        for command in commands where command.path.count > path.count && Array(command.path.prefix(path.count)) == path {
+            let word = command.path[path.count]
+            if !seen.contains(word) { seen.append(word) }
+        }
+        return seen
+    }
+
+    public func group(_ path: [String]) -> Group? { groups.first { $0.name == path.joined(separator: " ") } }
+
+    public var areas: [String] {
+        var seen: [String] = []
+        for group in groups where !seen.contains(group.area) { seen.append(group.area) }
+        return seen
+    }
+}
+
+public enum GlobalFlags {
+    public static let formats = OutputFormat.allCases.map(\.rawValue)
+
+    public static let all: [Flag] = [
+        Flag("profile", .string, "Profile to use (settings and credentials are kept per profile)", default: "default", placeholder: "NAME"),
+        Flag("url", .url, "API base URL for this call (overrides the profile and HOMESERVE_URL)"),
+        Flag("output", short: "o", .choice(formats), "Output format; table on a terminal, json otherwise", placeholder: "FORMAT"),
+        Flag("fields", .string, "Comma-separated fields or dot paths to show, e.g. id,status,service.name", placeholder: "LIST"),
+        Flag("timeout", .integer(1...3600), "Seconds before a request is abandoned", default: "30", placeholder: "SECONDS"),
+        Flag("retries", .integer(0...10), "Retries on connection failures, 429 and 502/503/504", default: "3"),
+        Flag("insecure", .flag, "Do not verify TLS certificates"),
+        Flag("cacert", .file, "CA certificate bundle to verify the server with"),
+        Flag("dry-run", .flag, "Print the HTTP requests as JSON instead of sending them"),
+        Flag("verbose", short: "v", .flag, "Log requests and responses on stderr (secrets redacted)"),
+        Flag("quiet", short: "q", .flag, "Suppress informational messages on stderr"),
+        Flag("no-color", .flag, "Never colour output (also: NO_COLOR)"),
+        Flag("help", short: "h", .flag, "Show help for the command"),
+        Flag("version", .flag, "Print the version"),
+    ]
+}
+
+/// Flags shared by every list command.
+enum ListFlags {
+    static let all: [Flag] = [
+        Flag("page", .integer(1...Int.max), "Page number to fetch"),
+        Flag("limit", .integer(1...Int.max), "Stop after N items, following pages as needed"),
+        Flag("all", .flag, "Follow every page to the end (streams with -o ndjson)"),
+    ]
+}

@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where output goes and what it is connected to. Data goes to `out`, everything else to `err`;
+/// tests swap the sinks for buffers while keeping the same code paths.
+public final class Terminal {
+    public var stdoutIsTTY: Bool
+    public var stderrIsTTY: Bool
+    public var stdinIsTTY: Bool
+    private let writeOut: (String) -> Void
+    private let writeErr: (String) -> Void
+    private let flushOut: () -> Void
+
+    public init(stdoutIsTTY: Bool, stderrIsTTY: Bool, stdinIsTTY: Bool,
+                out: @escaping (String) -> Void, err: @escaping (String) -> Void, flush: @escaping () -> Void = {}) {
+        self.stdoutIsTTY = stdoutIsTTY
+        self.stderrIsTTY = stderrIsTTY
+        self.stdinIsTTY = stdinIsTTY
+        self.writeOut = out
+        self.writeErr = err
+        self.flushOut = flush
+    }
+
+    public static func standard() -> Terminal {
+        Terminal(stdoutIsTTY: isatty(1) == 1, stderrIsTTY: isatty(2) == 1, stdinIsTTY: isatty(0) == 1,
+                 out: { s in _ = s.withCString { fputs($0, stdout) } },
+                 err: { s in fflush(stdout); _ = s.withCString { fputs($0, stderr) } },
+                 flush: { fflush(stdout) })
+    }
+
+    public func out(_ text: String) { writeOut(text) }
+    public func line(_ text: String) { writeOut(text + "\n") }
+    public func err(_ text: String, newline: Bool = true) { writeErr(newline ? text + "\n" : text) }
+    public func flush() { flushOut() }
+}
