@@ -31,6 +31,8 @@ public enum HomeServe {
                 terminal.out(try Help(table: table).text(for: path))
             case let .run(command, values, global):
                 let invocation = Invocation(command: command, values: values, global: global, terminal: terminal, environment: environment)
+                // The output format is settled before anything is sent, so a bad HOMESERVE_OUTPUT fails fast.
+                _ = try invocation.printer()
                 try command.run(invocation)
                 if interruptRequested != 0 { return ExitCode.interrupted.rawValue }
             }

@@ -1,0 +1,282 @@
+import Foundation
+import XCTest
+@testable import HomeServeKit
+
+/// The real binary against a live sandbox: sessions, listing, booking, and every exit code.
+final class CoreIntegrationTests: XCTestCase {
+    var sandbox: Sandbox!
+    var cli: CLI!
+
+    override func setUpWithError() throws {
+        sandbox = try Sandbox()
+        cli = CLI(sandbox: sandbox)
+    }
+
+    override func tearDown() {
+        sandbox = nil
+    }
+
+    func futureDate(days: Int = 3, hour: Int = 10) -> String {
+        let date = Date().addingTimeInterval(Double(days) * 86400)
+        let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        return "\(day)T\(hour < 10 ? "0" : "")\(hour):00:00Z"
+    }
+
+    // MARK: Sessions
+
+    func testLoginFromStdinStoresPrivateCredentialsAndStatusIsOffline() throws {
+        let login = try cli.run(["auth", "login", "--username", "customer1", "--password-stdin", "-o", "json"], stdin: "password123\n")
+        XCTAssertEqual(login.status, 0, login.err)
+        XCTAssertEqual(login.json["username"], .string("customer1"))
+        XCTAssertEqual(login.json["role"], .string("customer"))
+        XCTAssertTrue(login.err.contains("Logged in as customer1"))
+        XCTAssertFalse(login.out.contains("password123") || login.err.contains("password123"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: cli.configDir + "/credentials.json")
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let dirAttributes = try FileManager.default.attributesOfItem(atPath: cli.configDir)
+        XCTAssertEqual((dirAttributes[.posixPermissions] as? NSNumber)?.intValue, 0o700)
+
+        let before = try sandbox.receivedRequests().count
+        let status = try cli.run(["auth", "status", "-o", "json"])
+        XCTAssertEqual(status.status, 0, status.err)
+        XCTAssertEqual(status.json["username"], .string("customer1"))
+        XCTAssertEqual(status.json["role"], .string("customer"))
+        XCTAssertEqual(status.json["url"], .string(sandbox.url))
+        XCTAssertGreaterThan(status.json["access_expires_in"]?.intValue ?? 0, 0)
+        XCTAssertEqual(try sandbox.receivedRequests().count, before, "auth status sends nothing")
+    }
+
+    func testWrongPasswordExits3AndStoresNothing() throws {
+        let result = try cli.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "wrong\n")
+        XCTAssertEqual(result.status, 3)
+        XCTAssertTrue(result.err.contains("401"), result.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.configDir + "/credentials.json"))
+    }
+
+    func testPasswordFromEnvironmentAndTokenCommand() throws {
+        let login = try cli.run(["auth", "login", "--username", "vendor1"], environment: ["HOMESERVE_PASSWORD": "password123"])
+        XCTAssertEqual(login.status, 0, login.err)
+        let token = try cli.run(["auth", "token"])
+        XCTAssertEqual(token.status, 0)
+        let access = token.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(cli.credentials.value(at: "profiles.default.access")?.stringValue, access)
+
+        // HOMESERVE_TOKEN is used as is, from a config directory that stays empty.
+        let other = CLI(sandbox: sandbox, environment: ["HOMESERVE_TOKEN": access])
+        let list = try other.run(["bookings", "list", "-o", "json"])
+        XCTAssertEqual(list.status, 0, list.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: other.configDir + "/credentials.json"))
+    }
+
+    func testOTPLogin() throws {
+        let send = try cli.run(["auth", "otp", "send", "--email", "customer1@example.com"])
+        XCTAssertEqual(send.status, 0, send.err)
+        let (_, otp) = try sandbox.request("GET", "/sandbox/otp?email=customer1@example.com")
+        let code = try XCTUnwrap(otp["otp"]?.stringValue)
+        let wrong = try cli.run(["auth", "otp", "verify", "--email", "customer1@example.com", "--otp", code == "000000" ? "111111" : "000000"])
+        XCTAssertEqual(wrong.status, 6, wrong.err)
+        XCTAssertTrue(wrong.err.contains("otp:"), wrong.err)
+        let verify = try cli.run(["auth", "otp", "verify", "--email", "customer1@example.com", "--otp", code, "-o", "json"])
+        XCTAssertEqual(verify.status, 0, verify.err)
+        XCTAssertEqual(verify.json["username"], .string("customer1"))
+        XCTAssertEqual(try cli.run(["bookings", "list", "--limit", "1"]).status, 0)
+    }
+
+    func testLogoutForgetsTheSession() throws {
+        try cli.login()
+        let logout = try cli.run(["auth", "logout"])
+        XCTAssertEqual(logout.status, 0)
+        XCTAssertNil(cli.credentials.value(at: "profiles.default"))
+        XCTAssertEqual(try cli.run(["bookings", "list"]).status, 3)
+    }
+
+    func testVerboseRedactsTheToken() throws {
+        try cli.login()
+        let access = try XCTUnwrap(cli.credentials.value(at: "profiles.default.access")?.stringValue)
+        let result = try cli.run(["-v", "bookings", "list", "--limit", "1"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("> GET \(sandbox.url)/api/bookings/"), result.err)
+        XCTAssertTrue(result.err.contains("Authorization: Bearer ***"))
+        XCTAssertTrue(result.err.contains("< HTTP 200"))
+        XCTAssertFalse(result.err.contains(access))
+        XCTAssertTrue(result.err.contains("User-Agent") == false || result.err.contains("homeserve/"))
+    }
+
+    // MARK: Services and bookings
+
+    func testServicesListGetAndCategories() throws {
+        let list = try cli.run(["services", "list", "-o", "json"])
+        XCTAssertEqual(list.status, 0, list.err)
+        let services = try XCTUnwrap(list.json.arrayValue)
+        XCTAssertGreaterThanOrEqual(services.count, 8)
+        let first = try XCTUnwrap(services.first?["id"]?.intValue)
+        let get = try cli.run(["services", "get", String(first), "-o", "json"])
+        XCTAssertEqual(get.json["id"]?.intValue, first)
+        let categories = try cli.run(["services", "categories", "-o", "csv"])
+        let rows = categories.out.split(separator: "\n")
+        XCTAssertEqual(rows.first, "category,services")
+        XCTAssertGreaterThanOrEqual(rows.count - 1, 3)
+        let category = try XCTUnwrap(services.first?["category"]?.stringValue)
+        let filtered = try cli.run(["services", "list", "--category", category, "-o", "json"])
+        XCTAssertTrue(filtered.json.arrayValue?.allSatisfy { $0["category"]?.stringValue == category } ?? false)
+        let table = try cli.run(["services", "list", "-o", "table"])
+        XCTAssertTrue(table.out.hasPrefix("ID  NAME"), table.out)
+    }
+
+    func testCreateBookingWithAndWithoutPrice() throws {
+        try cli.login()
+        let priced = try cli.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", futureDate(hour: 9),
+                                  "--price", "650", "--notes", "Gate code 4411", "-o", "json"])
+        XCTAssertEqual(priced.status, 0, priced.err)
+        XCTAssertEqual(priced.json["total_price"], .string("650.00"))
+        XCTAssertEqual(priced.json["customer_notes"], .string("Gate code 4411"))
+        XCTAssertEqual(priced.json["status"], .string("pending"))
+
+        let date = futureDate(days: 4, hour: 18)
+        let quoted = try cli.run(["bookings", "create", "--service", "2", "--pincode", "560001", "--date", date, "-o", "json"])
+        XCTAssertEqual(quoted.status, 0, quoted.err)
+        XCTAssertTrue(quoted.err.contains("using the dynamic price"), quoted.err)
+        let (_, quote) = try sandbox.request("GET", "/api/dynamic-pricing/?service_id=2&pincode=560001&scheduled_datetime=\(date)")
+        let final = try XCTUnwrap(quote.value(at: "pricing.final_price")?.stringValue.flatMap(Double.init))
+        XCTAssertEqual(Double(quoted.json["total_price"]?.stringValue ?? ""), final)
+        let id = try XCTUnwrap(quoted.json["id"]?.stringValue)
+        let requests = try sandbox.receivedRequests()
+        XCTAssertEqual(Array(requests.suffix(2)), ["GET /api/dynamic-pricing/", "POST /api/bookings/"])
+
+        let shown = try cli.run(["bookings", "get", id, "-o", "json"])
+        XCTAssertEqual(shown.json["id"], .string(id))
+        XCTAssertEqual(shown.json["service"]?.intValue, 2)
+    }
+
+    func testPagination() throws {
+        try cli.login()
+        let firstPage = try cli.run(["bookings", "list", "-o", "json"])
+        XCTAssertEqual(firstPage.json.arrayValue?.count, 20)
+        let all = try cli.run(["bookings", "list", "--all", "-o", "json"])
+        let (_, envelope) = try sandbox.request("GET", "/api/bookings/", token: cli.credentials.value(at: "profiles.default.access")?.stringValue)
+        let count = try XCTUnwrap(envelope["count"]?.intValue)
+        XCTAssertGreaterThan(count, 40)
+        XCTAssertEqual(all.json.arrayValue?.count, count)
+        let ids = Set(all.json.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [])
+        XCTAssertEqual(ids.count, count, "no item twice, none missing")
+        let ndjson = try cli.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(ndjson.out.split(separator: "\n").count, count)
+        let limited = try cli.run(["bookings", "list", "--limit", "25", "-o", "json"])
+        XCTAssertEqual(limited.json.arrayValue?.count, 25)
+        let page3 = try cli.run(["bookings", "list", "--page", "3", "-o", "json"])
+        XCTAssertEqual(page3.json.arrayValue?.count, count - 40)
+        let csv = try cli.run(["bookings", "list", "--limit", "3", "-o", "csv", "--fields", "id,status"])
+        XCTAssertEqual(csv.out.split(separator: "\n").first, "id,status")
+        XCTAssertEqual(csv.out.split(separator: "\n").count, 4)
+        let filtered = try cli.run(["bookings", "list", "--all", "--status", "pending", "-o", "json"])
+        XCTAssertTrue(filtered.json.arrayValue?.allSatisfy { $0["status"] == .string("pending") } ?? false)
+    }
+
+    func testCustomerSeesOnlyOwnBookings() throws {
+        let other = CLI(sandbox: sandbox)
+        try other.login("customer2")
+        let mine = try other.run(["bookings", "list", "--all", "-o", "json"])
+        let id = try XCTUnwrap(mine.json.arrayValue?.first?["id"]?.stringValue)
+        try cli.login()
+        XCTAssertEqual(try cli.run(["bookings", "get", id]).status, 5)
+    }
+
+    // MARK: Exit codes
+
+    func testUsageErrorSendsNothing() throws {
+        try cli.login()
+        let before = try sandbox.receivedRequests().count
+        for args in [["bookings", "list", "--stauts", "pending"], ["bookings", "create", "--service", "1", "--pincode", "12", "--date", futureDate()],
+                     ["bookings", "create", "--service", "x", "--pincode", "560001", "--date", futureDate()], ["bokings", "list"]] {
+            let result = try cli.run(args)
+            XCTAssertEqual(result.status, 2, "\(args): \(result.err)")
+            XCTAssertEqual(result.out, "")
+            XCTAssertEqual(result.err.split(separator: "\n").count, 1, result.err)
+        }
+        XCTAssertEqual(try sandbox.receivedRequests().count, before)
+    }
+
+    func testDryRunSendsNothingAndLeavesCredentials() throws {
+        try cli.login()
+        let stored = cli.credentials
+        let before = try sandbox.receivedRequests().count
+        let result = try cli.run(["--dry-run", "bookings", "create", "--service", "1", "--pincode", "560001", "--date", futureDate()])
+        XCTAssertEqual(result.status, 0)
+        let lines = result.out.split(separator: "\n").map { try? JSON.parse(String($0)) }
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertEqual(lines[1]?["method"], .string("POST"))
+        XCTAssertEqual(lines[1]?.value(at: "headers.Authorization"), .string("Bearer ***"))
+        XCTAssertEqual(try sandbox.receivedRequests().count, before)
+        XCTAssertEqual(cli.credentials, stored)
+    }
+
+    func testExitCodesFromTheServer() throws {
+        XCTAssertEqual(try cli.run(["bookings", "list"]).status, 3, "not logged in")
+        let vendor = CLI(sandbox: sandbox)
+        try vendor.login("vendor1")
+        let forbidden = try vendor.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", futureDate(), "--price", "100"])
+        XCTAssertEqual(forbidden.status, 4, forbidden.err)
+        try cli.login()
+        XCTAssertEqual(try cli.run(["bookings", "get", "00000000-0000-0000-0000-000000000000"]).status, 5)
+        XCTAssertEqual(try cli.run(["services", "get", "9999"]).status, 5)
+
+        let past = try cli.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2020-01-01T10:00:00Z", "--price", "100"])
+        XCTAssertEqual(past.status, 6, past.err)
+        XCTAssertTrue(past.err.contains("scheduled_date:"), past.err)
+
+        let args = ["bookings", "create", "--service", "3", "--pincode", "560002", "--date", futureDate(days: 9), "--price", "300"]
+        XCTAssertEqual(try cli.run(args).status, 0)
+        let conflict = try cli.run(args)
+        XCTAssertEqual(conflict.status, 7, conflict.err)
+    }
+
+    func testServerFailuresAreSummarised() throws {
+        try sandbox.fault(#"{"path": "/api/services/", "status": 500, "count": 1, "content_type": "text/html", "body": "<html><head><title>Internal Server Error</title></head><body><h1>Traceback</h1>...</body></html>"}"#)
+        let html = try cli.run(["services", "list"])
+        XCTAssertEqual(html.status, 8)
+        XCTAssertEqual(html.err, "homeserve: GET /api/services/ failed: HTTP 500: Internal Server Error (HTML page)\n")
+
+        try sandbox.fault(#"{"path": "/api/services/", "status": 200, "count": 1, "truncate": true}"#)
+        let truncated = try cli.run(["services", "list"])
+        XCTAssertEqual(truncated.status, 8)
+        XCTAssertTrue(truncated.err.contains("not valid JSON"), truncated.err)
+        XCTAssertEqual(truncated.out, "")
+    }
+
+    func testRetriesThenSuccessAndRateLimit() throws {
+        try sandbox.fault(#"{"path": "/api/services/", "status": 503, "count": 2}"#)
+        let retried = try cli.run(["services", "list", "-o", "json"])
+        XCTAssertEqual(retried.status, 0, retried.err)
+        XCTAssertEqual(retried.err.components(separatedBy: "retrying").count - 1, 2, retried.err)
+
+        try sandbox.fault(#"{"path": "/api/services/", "status": 429, "count": 5, "retry_after": 0}"#)
+        let limited = try cli.run(["services", "list", "--retries", "2"])
+        XCTAssertEqual(limited.status, 10, limited.err)
+        try sandbox.request("DELETE", "/sandbox/faults")
+
+        try cli.login()
+        let before = try sandbox.receivedRequests().filter { $0 == "POST /api/bookings/" }.count
+        try sandbox.fault(#"{"path": "/api/bookings/", "method": "POST", "status": 503, "count": 1}"#)
+        let post = try cli.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", futureDate(days: 11), "--price", "100"])
+        XCTAssertEqual(post.status, 8, "a POST that reached the server is not repeated")
+        XCTAssertEqual(try sandbox.receivedRequests().filter { $0 == "POST /api/bookings/" }.count, before + 1)
+    }
+
+    func testTimeoutAndUnreachableServerExit9() throws {
+        try sandbox.fault(#"{"path": "/api/services/", "delay_ms": 3000, "count": 1}"#)
+        let slow = try cli.run(["services", "list", "--timeout", "1", "--retries", "0"])
+        XCTAssertEqual(slow.status, 9, slow.err)
+        XCTAssertTrue(slow.err.contains("timed out"), slow.err)
+
+        let closed = try cli.run(["services", "list", "--url", "http://127.0.0.1:9", "--retries", "1"])
+        XCTAssertEqual(closed.status, 9)
+        XCTAssertTrue(closed.err.contains("cannot reach http://127.0.0.1:9"), closed.err)
+        XCTAssertTrue(closed.err.contains("retrying"), closed.err)
+    }
+
+    func testPlainHTTPWarningForRemoteHosts() throws {
+        let result = try cli.run(["auth", "login", "--username", "u", "--password-stdin", "--url", "http://homeserve.invalid", "--retries", "0"], stdin: "pw\n")
+        XCTAssertEqual(result.status, 9)
+        XCTAssertTrue(result.err.contains("warning: sending credentials over plain http to homeserve.invalid"), result.err)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+@testable import HomeServeKit
+
+/// Token refresh: on a 401, ahead of expiry, and with many processes sharing one profile.
+final class RefreshIntegrationTests: XCTestCase {
+    func replaceAccessToken(_ cli: CLI, with token: String) throws {
+        let stored = cli.credentials
+        let profile = try XCTUnwrap(stored.value(at: "profiles.default"))
+        let updated = JSON.object([("profiles", .object([("default", profile.setting("access", .string(token)))]))])
+        try updated.serialized().write(toFile: cli.configDir + "/credentials.json", atomically: true, encoding: .utf8)
+        chmod(cli.configDir + "/credentials.json", 0o600)
+    }
+
+    func testRefusedAccessTokenIsRefreshedAndTheRequestReplayed() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let oldRefresh = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
+        try replaceAccessToken(cli, with: "not-a-valid-token")
+        let result = try cli.run(["bookings", "list", "--limit", "1", "-o", "json"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertEqual(result.json.arrayValue?.count, 1)
+        XCTAssertEqual(Array(try sandbox.receivedRequests().suffix(3)), ["GET /api/bookings/", "POST /auth/refresh/", "GET /api/bookings/"])
+        let newRefresh = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
+        XCTAssertNotEqual(newRefresh, oldRefresh, "the rotated refresh token is stored")
+        XCTAssertNotEqual(cli.credentials.value(at: "profiles.default.access")?.stringValue, "not-a-valid-token")
+        let (status, _) = try sandbox.request("POST", "/auth/refresh/", json: #"{"refresh": "\#(oldRefresh)"}"#)
+        XCTAssertEqual(status, 401, "the server rejects the old refresh token after rotation")
+    }
+
+    func testTokenCloseToExpiryIsRefreshedAhead() throws {
+        let sandbox = try Sandbox(["--access-ttl", "20"])
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let result = try cli.run(["bookings", "list", "--limit", "1"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertEqual(Array(try sandbox.receivedRequests().suffix(2)), ["POST /auth/refresh/", "GET /api/bookings/"],
+                       "refreshed before sending, so no 401 round trip")
+    }
+
+    func testExpiredSessionExits3() throws {
+        let sandbox = try Sandbox(["--access-ttl", "1", "--refresh-ttl", "1"])
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        sleep(2)
+        let result = try cli.run(["bookings", "list"])
+        XCTAssertEqual(result.status, 3, result.err)
+        XCTAssertTrue(result.err.contains("homeserve auth login"), result.err)
+    }
+
+    func testEightConcurrentProcessesShareOneRefresh() throws {
+        let sandbox = try Sandbox(["--access-ttl", "1"])
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        sleep(2)
+        try sandbox.request("DELETE", "/sandbox/requests")
+        let running = try (0..<8).map { _ in try cli.start(["bookings", "list", "--limit", "2", "-o", "json"]) }
+        for process in running { process.process.waitUntilExit() }
+        for process in running {
+            let result = process.result()
+            XCTAssertEqual(result.status, 0, result.err)
+            XCTAssertEqual(result.json.arrayValue?.count, 2)
+        }
+        let requests = try sandbox.receivedRequests()
+        XCTAssertEqual(requests.filter { $0 == "POST /auth/refresh/" }.count, 1,
+                       "one process refreshed; the others reused its token: \(requests)")
+        XCTAssertEqual(requests.filter { $0 == "GET /api/bookings/" }.count, 8)
+        let after = try cli.run(["auth", "refresh"])
+        XCTAssertEqual(after.status, 0, "the stored refresh token is still valid: \(after.err)")
+    }
+}
