@@ -1,0 +1,107 @@
+import Foundation
+
+/// Turns a request into a response: test hooks first, then recording and fault injection, routing,
+/// authentication, the handler, and DRF-shaped errors for everything that goes wrong.
+struct Dispatcher: Sendable {
+    let sandbox: Sandbox
+    private let api: RouteTable
+    private let hooks: RouteTable
+
+    init(sandbox: Sandbox) {
+        self.sandbox = sandbox
+        var api = RouteTable()
+        AuthRoutes(sandbox: sandbox).register(in: &api)
+        ServiceRoutes(sandbox: sandbox).register(in: &api)
+        BookingRoutes(sandbox: sandbox).register(in: &api)
+        PricingRoutes(sandbox: sandbox).register(in: &api)
+        SchedulingRoutes(sandbox: sandbox).register(in: &api)
+        SignatureRoutes(sandbox: sandbox).register(in: &api)
+        PhotoRoutes(sandbox: sandbox).register(in: &api)
+        VendorRoutes(sandbox: sandbox).register(in: &api)
+        DisputeRoutes(sandbox: sandbox).register(in: &api)
+        AdminRoutes(sandbox: sandbox).register(in: &api)
+        InsightRoutes(sandbox: sandbox).register(in: &api)
+        self.api = api
+        var hooks = RouteTable()
+        SandboxHookRoutes(sandbox: sandbox).register(in: &hooks)
+        self.hooks = hooks
+    }
+
+    func respond(to request: APIRequest) async -> APIResponse {
+        if request.path == "/sandbox" || request.path.hasPrefix("/sandbox/") {
+            return await route(request, in: hooks)
+        }
+        sandbox.journal.record(method: request.method, path: request.path)
+        let fault = sandbox.faults.take(method: request.method, path: request.path)
+        if let fault, fault.delayMilliseconds > 0 {
+            try? await Task.sleep(nanoseconds: UInt64(fault.delayMilliseconds) * 1_000_000)
+        }
+        if let fault, fault.status != nil, !fault.truncate {
+            return fault.response
+        }
+        var response: APIResponse
+        if request.path.hasPrefix("/media/") {
+            response = serveMedia(request)
+        } else if request.path.hasPrefix("/ws/") {
+            response = WebSocketRoutes(sandbox: sandbox).rejectPlainRequest(request)
+        } else {
+            response = await route(request, in: api)
+        }
+        if let fault, fault.truncate, !response.body.isEmpty {
+            // Keep the status and headers; cut the JSON in half so it cannot parse.
+            response.body = Array(response.body.prefix(max(1, response.body.count / 2)))
+            if let status = fault.status { response.status = status }
+        }
+        return response
+    }
+
+    private func route(_ request: APIRequest, in table: RouteTable) async -> APIResponse {
+        var request = request
+        do {
+            switch table.match(method: request.method, path: request.path) {
+            case .notFound:
+                throw APIError.notFoundDefault
+            case .methodNotAllowed(let allowed):
+                return APIError.methodNotAllowed(request.method).response
+                    .with(header: "Allow", (allowed + ["OPTIONS"]).joined(separator: ", "))
+            case .redirect(let location):
+                // Django's CommonMiddleware answers a missing trailing slash with a permanent redirect.
+                let target = request.rawQuery.isEmpty ? location : location + "?" + request.rawQuery
+                return APIResponse(status: 301, headers: [("Location", target)], body: [])
+            case .found(let route, let parameters):
+                request.parameters = parameters
+                try authorize(&request, for: route.access)
+                return try await route.handler(request)
+            }
+        } catch let error as APIError {
+            return error.response
+        } catch {
+            Sandbox.log("error: \(request.method) \(request.path): \(error)")
+            return .json(["detail": "A server error occurred."], status: 500)
+        }
+    }
+
+    private func authorize(_ request: inout APIRequest, for access: Access) throws {
+        if case .credentials = access { return }
+        request.user = try sandbox.authenticate(authorization: request.header("Authorization"))
+        switch access {
+        case .anyone, .credentials:
+            return
+        case .authenticated:
+            if request.user == nil { throw APIError.notAuthenticated }
+        case .roles(let roles):
+            guard let user = request.user else { throw APIError.notAuthenticated }
+            if !roles.contains(user.role) { throw APIError.permissionDenied }
+        }
+    }
+
+    private func serveMedia(_ request: APIRequest) -> APIResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return APIError.methodNotAllowed(request.method).response
+        }
+        let relative = String(request.path.dropFirst("/media/".count))
+        guard let bytes = sandbox.media.read(relative) else { return APIError.notFoundDefault.response }
+        let ext = relative.split(separator: ".").last.map(String.init) ?? ""
+        return .bytes(request.method == "HEAD" ? [] : bytes, contentType: MediaStore.contentType(forExtension: ext))
+    }
+}

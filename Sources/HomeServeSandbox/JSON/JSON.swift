@@ -1,0 +1,147 @@
+import Foundation
+
+/// A JSON value whose objects keep their keys in insertion order.
+///
+/// DRF emits keys in serializer field order; a Swift `Dictionary` would scramble them, so responses are built
+/// from this type and serialized by hand.
+enum JSON: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    /// The literal text of the number, so huge or precise values are never rounded on the way through.
+    case number(String)
+    case string(String)
+    case array([JSON])
+    case object(JSONObject)
+
+    static func int(_ value: Int) -> JSON { .number(String(value)) }
+
+    /// Python's `repr(float)` and Swift's `description` agree on the shortest round-tripping form.
+    static func double(_ value: Double) -> JSON {
+        value.isFinite ? .number(value.description) : .null
+    }
+
+    static func optional(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
+    static func optional(_ value: Int?) -> JSON { value.map(JSON.int) ?? .null }
+    static func optional(_ value: Double?) -> JSON { value.map(JSON.double) ?? .null }
+
+    var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
+    var arrayValue: [JSON]? { if case .array(let a) = self { return a } else { return nil } }
+    var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    var isNull: Bool { self == .null }
+
+    /// The name Python gives the type, for DRF-style messages such as "Expected a dictionary, but got list."
+    var pythonTypeName: String {
+        switch self {
+        case .null: return "NoneType"
+        case .bool: return "bool"
+        case .number(let text): return text.contains(where: { ".eE".contains($0) }) ? "float" : "int"
+        case .string: return "str"
+        case .array: return "list"
+        case .object: return "dict"
+        }
+    }
+}
+
+extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByNilLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral
+{
+    init(stringLiteral value: String) { self = .string(value) }
+    init(integerLiteral value: Int) { self = .int(value) }
+    init(floatLiteral value: Double) { self = .double(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(nilLiteral: ()) { self = .null }
+    init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    /// Dictionary literals arrive in source order, which is exactly the field order we want on the wire.
+    init(dictionaryLiteral elements: (String, JSON)...) { self = .object(JSONObject(elements)) }
+}
+
+/// An ordered JSON object. Later duplicates replace earlier values, as Python's `json` does.
+struct JSONObject: Sendable, Equatable {
+    private(set) var pairs: [(key: String, value: JSON)] = []
+
+    init() {}
+    init(_ elements: [(String, JSON)]) {
+        for (key, value) in elements { self[key] = value }
+    }
+
+    static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.pairs.count == rhs.pairs.count
+            && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    var keys: [String] { pairs.map(\.key) }
+    var isEmpty: Bool { pairs.isEmpty }
+
+    subscript(key: String) -> JSON? {
+        get { pairs.first(where: { $0.key == key })?.value }
+        set {
+            if let index = pairs.firstIndex(where: { $0.key == key }) {
+                if let newValue { pairs[index].value = newValue } else { pairs.remove(at: index) }
+            } else if let newValue {
+                pairs.append((key, newValue))
+            }
+        }
+    }
+
+    func contains(_ key: String) -> Bool { pairs.contains { $0.key == key } }
+}
+
+// MARK: - Serialization
+
+extension JSON {
+    /// Compact form, as DRF's JSONRenderer emits it.
+    var serialized: String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    var bytes: [UInt8] { Array(serialized.utf8) }
+
+    private func write(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let text): out += text
+        case .string(let s): JSON.writeString(s, to: &out)
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.write(to: &out)
+            }
+            out += "]"
+        case .object(let object):
+            out += "{"
+            for (i, pair) in object.pairs.enumerated() {
+                if i > 0 { out += "," }
+                JSON.writeString(pair.key, to: &out)
+                out += ":"
+                pair.value.write(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    private static func writeString(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u" + String(format: "%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}

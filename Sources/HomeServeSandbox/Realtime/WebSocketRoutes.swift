@@ -1,0 +1,121 @@
+import Foundation
+import HTTPTypes
+import HummingbirdWebSocket
+import NIOWebSocket
+
+/// The contract's four WebSocket feeds. The access token comes in `?token=` (browsers cannot set headers on
+/// a WebSocket), or in an `Authorization: Bearer` header for clients that can.
+struct WebSocketRoutes: Sendable {
+    let sandbox: Sandbox
+
+    typealias UpgradeResult = ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>
+
+    /// Called for requests carrying `Upgrade: websocket`. Refused upgrades fall through to the HTTP
+    /// responder, which explains the refusal with a DRF-style error.
+    func upgrade(_ head: HTTPRequest) async -> UpgradeResult {
+        let request = APIRequest(
+            method: head.method.rawValue, target: head.path ?? "/",
+            headers: head.headerFields.map { ($0.name.rawName, $0.value) }, body: [], fallbackHost: "localhost")
+        guard let channels = try? channels(for: request) else { return .dontUpgrade }
+        sandbox.journal.record(method: request.method, path: request.path)
+        // Subscribe before the handshake completes so an event published right after the client sees
+        // "connected" is not lost.
+        let subscription = sandbox.events.subscribe(channels)
+        let events = sandbox.events
+        let dropAfter = sandbox.options.webSocketDropAfter
+        Sandbox.log("WS \(request.path) open")
+        return .upgrade([:]) { inbound, outbound, _ in
+            defer {
+                events.unsubscribe(subscription.id)
+                Sandbox.log("WS \(request.path) closed")
+            }
+            if dropAfter == 0 {
+                try await outbound.close(.goingAway, reason: "sandbox --ws-drop-after 0")
+                return
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        guard case .text(let text) = message else { continue }
+                        if Self.isPing(text) {
+                            let pong: JSON = ["type": "pong", "timestamp": .string(Timestamp.now().iso)]
+                            try await outbound.write(.text(pong.serialized))
+                        }
+                    }
+                }
+                group.addTask {
+                    var sent = 0
+                    for await text in subscription.messages {
+                        try await outbound.write(.text(text))
+                        sent += 1
+                        if let dropAfter, sent >= dropAfter {
+                            try await outbound.close(.goingAway, reason: "sandbox --ws-drop-after \(dropAfter)")
+                            return
+                        }
+                    }
+                }
+                // Whichever side finishes first (client closed, or we dropped the connection) ends both.
+                _ = try await group.next()
+                group.cancelAll()
+                events.unsubscribe(subscription.id)
+            }
+        }
+    }
+
+    private static func isPing(_ text: String) -> Bool {
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() == "ping" { return true }
+        guard case .object(let object)? = try? JSONParser.parse(Array(text.utf8)) else { return false }
+        return object["type"] == .string("ping")
+    }
+
+    /// A `/ws/...` request that did not upgrade: explain why, as an HTTP error.
+    func rejectPlainRequest(_ request: APIRequest) -> APIResponse {
+        do {
+            _ = try channels(for: request)
+            return .json(["detail": "This endpoint only speaks WebSocket; send an Upgrade: websocket request."],
+                         status: 426).with(header: "Upgrade", "websocket")
+        } catch let error as APIError {
+            return error.response
+        } catch {
+            return .json(["detail": "A server error occurred."], status: 500)
+        }
+    }
+
+    /// The event channels the caller may join at this path, or the reason they may not.
+    private func channels(for request: APIRequest) throws -> [String] {
+        let parts = request.path.split(separator: "/").map(String.init)
+        guard parts.first == "ws", parts.count >= 3 else {
+            throw APIError.notFoundDefault
+        }
+        let token = request.query("token") ?? request.header("Authorization").flatMap { header -> String? in
+            let pieces = header.split(separator: " ")
+            return pieces.count == 2 && pieces[0] == "Bearer" ? String(pieces[1]) : nil
+        }
+        guard let token, !token.isEmpty else { throw APIError.notAuthenticated }
+        let user = try sandbox.user(forAccessToken: token)
+
+        switch (parts[1], parts.count) {
+        case ("bookings", 3):
+            guard let id = Crypto.normalizedUUID(parts[2]),
+                  let booking = try sandbox.store.read({ try BookingRoutes.visibleBooking(id: id, to: user, in: $0) })
+            else { throw APIError.notFoundDefault }
+            return ["booking:\(booking.id)"]
+        case ("notifications", 3):
+            let userID = try ownUserID(parts[2], user)
+            return ["notifications:\(userID)"]
+        case ("chat", 4), ("status", 4):
+            let userID = try ownUserID(parts[2], user)
+            guard Role(rawValue: parts[3]) != nil else { throw APIError.notFoundDefault }
+            return ["\(parts[1]):\(userID)"]
+        default:
+            throw APIError.notFoundDefault
+        }
+    }
+
+    /// Users may watch their own feeds; staff may watch anyone's.
+    private func ownUserID(_ text: String, _ user: User) throws -> Int {
+        guard let id = Int(text) else { throw APIError.notFoundDefault }
+        guard id == user.id || user.isStaff else { throw APIError.permissionDenied }
+        return id
+    }
+}

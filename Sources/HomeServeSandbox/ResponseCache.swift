@@ -1,0 +1,72 @@
+import Foundation
+
+/// The caches the admin dashboard reports on and clears. The real backend keeps pricing and vendor-search
+/// results in Redis; the sandbox keeps them here, with the same observable effect: hits, misses, keys, and
+/// results that go stale until a booking changes or an operator clears them.
+final class ResponseCache: @unchecked Sendable {
+    static let names = ["pricing", "vendor_search", "services"]
+    static let timeToLive: Int64 = 300
+
+    private struct Entry {
+        let value: JSON
+        let expires: Timestamp
+    }
+
+    private struct Bucket {
+        var entries: [String: Entry] = [:]
+        var hits = 0
+        var misses = 0
+        var clearedAt: Timestamp?
+    }
+
+    private let lock = NSLock()
+    private var buckets: [String: Bucket] = Dictionary(uniqueKeysWithValues: names.map { ($0, Bucket()) })
+
+    func value(_ cache: String, key: String, compute: () throws -> JSON) rethrows -> JSON {
+        let now = Timestamp.now()
+        let cached: JSON? = lock.withLock {
+            if let entry = buckets[cache]?.entries[key], entry.expires > now {
+                buckets[cache]?.hits += 1
+                return entry.value
+            }
+            buckets[cache]?.misses += 1
+            return nil
+        }
+        if let cached { return cached }
+        let value = try compute()
+        lock.withLock {
+            buckets[cache]?.entries[key] = Entry(value: value, expires: now.adding(seconds: Self.timeToLive))
+        }
+        return value
+    }
+
+    /// Drops entries whose inputs changed (a booking was created or moved).
+    func invalidate(_ caches: [String]) {
+        lock.withLock {
+            for name in caches { buckets[name]?.entries.removeAll() }
+        }
+    }
+
+    /// Clears by operator request; returns the number of keys removed per cache.
+    func clear(_ caches: [String]) -> [(String, Int)] {
+        lock.withLock {
+            caches.map { name in
+                let count = buckets[name]?.entries.count ?? 0
+                buckets[name]?.entries.removeAll()
+                buckets[name]?.clearedAt = .now()
+                return (name, count)
+            }
+        }
+    }
+
+    func stats() -> [(name: String, keys: Int, hits: Int, misses: Int, clearedAt: Timestamp?)] {
+        let now = Timestamp.now()
+        return lock.withLock {
+            Self.names.map { name in
+                let bucket = buckets[name] ?? Bucket()
+                return (name, bucket.entries.values.filter { $0.expires > now }.count, bucket.hits, bucket.misses,
+                        bucket.clearedAt)
+            }
+        }
+    }
+}

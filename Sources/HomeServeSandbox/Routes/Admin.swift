@@ -1,0 +1,4 @@
+struct AdminRoutes: Sendable {
+    let sandbox: Sandbox
+    func register(in table: inout RouteTable) {}
+}

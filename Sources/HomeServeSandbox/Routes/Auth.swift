@@ -1,0 +1,152 @@
+import Foundation
+
+/// `/auth/...`: password login, refresh-token rotation, and one-time codes by email or SMS.
+struct AuthRoutes: Sendable {
+    let sandbox: Sandbox
+
+    static let otpLifetimeSeconds: Int64 = 300
+
+    func register(in table: inout RouteTable) {
+        table.add("POST", "/auth/login/", .credentials) { try await self.login($0) }
+        table.add("POST", "/auth/refresh/", .credentials) { try await self.refresh($0) }
+        table.add("POST", "/auth/send-otp/", .credentials) { try await self.sendOTP($0, vendorOnly: false) }
+        table.add("POST", "/auth/verify-otp/", .credentials) { try await self.verifyOTP($0, vendorOnly: false) }
+        table.add("POST", "/auth/vendor/send-otp/", .credentials) { try await self.sendOTP($0, vendorOnly: true) }
+        table.add("POST", "/auth/vendor/verify-otp/", .credentials) { try await self.verifyOTP($0, vendorOnly: true) }
+    }
+
+    private func login(_ request: APIRequest) async throws -> APIResponse {
+        var fields = FieldReader(try request.data().fields)
+        let username = fields.string("username", required: true, allowBlank: false, trim: false)
+        let password = fields.string("password", required: true, allowBlank: false, trim: false)
+        try fields.check()
+        guard let username, let password else { throw APIError.badRequest("Missing credentials.") }
+        return try sandbox.store.write { db in
+            guard let user = try db.queryOne("SELECT * FROM users WHERE username = ?", [username]).map(User.init),
+                  user.isActive, PasswordHasher.verify(password, against: user.passwordHash)
+            else {
+                throw APIError.authenticationFailed(
+                    detail: "No active account found with the given credentials", code: nil)
+            }
+            return .json(try sandbox.loginResponse(for: user, in: db))
+        }
+    }
+
+    /// Rotation with blacklisting: each refresh token works once, then its jti is blacklisted.
+    private func refresh(_ request: APIRequest) async throws -> APIResponse {
+        var fields = FieldReader(try request.data().fields)
+        let token = fields.string("refresh", required: true, allowBlank: false)
+        try fields.check()
+        guard let token, let claims = sandbox.tokens.verify(token, expectedType: "refresh") else {
+            throw APIError.authenticationFailed(detail: "Token is invalid or expired", code: "token_not_valid")
+        }
+        return try sandbox.store.write { db in
+            guard let row = try db.queryOne("SELECT * FROM refresh_tokens WHERE jti = ?", [claims.jti]) else {
+                throw APIError.authenticationFailed(detail: "Token is invalid or expired", code: "token_not_valid")
+            }
+            if row.optionalInt("blacklisted_at") != nil {
+                throw APIError.authenticationFailed(detail: "Token is blacklisted", code: "token_not_valid")
+            }
+            guard let user = try db.user(id: claims.userID), user.isActive else {
+                throw APIError.authenticationFailed(detail: "User not found", code: "user_not_found")
+            }
+            try db.query("UPDATE refresh_tokens SET blacklisted_at = ? WHERE jti = ?", [Timestamp.now(), claims.jti])
+            let login = try sandbox.loginResponse(for: user, in: db)
+            return .json(["access": login.objectValue?["access"] ?? .null, "refresh": login.objectValue?["refresh"] ?? .null])
+        }
+    }
+
+    private struct Identifier {
+        let field: String
+        let value: String
+        let channel: String
+    }
+
+    /// `email` or `phone`, whichever was sent, normalized for lookup.
+    private func identifier(_ fields: inout FieldReader) -> Identifier? {
+        let email = fields.string("email")
+        let phone = fields.string("phone")
+        if let email, !email.isEmpty {
+            guard email.contains("@"), !email.hasPrefix("@"), !email.hasSuffix("@"), !email.contains(" ") else {
+                fields.errors.add("email", "Enter a valid email address.")
+                return nil
+            }
+            return Identifier(field: "email", value: email.lowercased(), channel: "email")
+        }
+        if let phone, !phone.isEmpty {
+            let normalized = phone.filter { !" -()".contains($0) }
+            guard normalized.count >= 7, normalized.count <= 16,
+                  normalized.enumerated().allSatisfy({ $0.element.isNumber || ($0.offset == 0 && $0.element == "+") })
+            else {
+                fields.errors.add("phone", "Enter a valid phone number.")
+                return nil
+            }
+            return Identifier(field: "phone", value: normalized, channel: "sms")
+        }
+        if !fields.errors.has("email"), !fields.errors.has("phone") {
+            fields.errors.add("non_field_errors", "Either email or phone is required.")
+        }
+        return nil
+    }
+
+    private func findUser(_ identifier: Identifier, in db: SQLiteDatabase) throws -> User? {
+        let sql = identifier.field == "email"
+            ? "SELECT * FROM users WHERE lower(email) = ? AND is_active = 1 ORDER BY id LIMIT 1"
+            : "SELECT * FROM users WHERE phone = ? AND is_active = 1 ORDER BY id LIMIT 1"
+        return try db.queryOne(sql, [identifier.value]).map(User.init)
+    }
+
+    private func sendOTP(_ request: APIRequest, vendorOnly: Bool) async throws -> APIResponse {
+        var fields = FieldReader(try request.data().fields)
+        let identifier = identifier(&fields)
+        let method = fields.choice("method", ["email", "sms"])
+        try fields.check()
+        guard let identifier else { throw APIError.nonField("Either email or phone is required.") }
+        let channel = method ?? identifier.channel
+        let code = String(format: "%06d", Int(Crypto.randomBytes(4).reduce(0) { $0 << 8 | UInt32($1) } % 1_000_000))
+        try sandbox.store.write { db in
+            guard let user = try findUser(identifier, in: db) else {
+                throw APIError.notFound("No account found with this \(identifier.field).")
+            }
+            if vendorOnly, user.role != .vendor {
+                throw APIError.forbidden("This account is not registered as a vendor.")
+            }
+            let now = Timestamp.now()
+            try db.query(
+                """
+                INSERT INTO otp_codes (user_id, identifier, channel, purpose, code, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [user.id, identifier.value, channel, vendorOnly ? "vendor" : "user", code, now,
+                 now.adding(seconds: Self.otpLifetimeSeconds)])
+            try db.logNotification(recipient: user.id, type: "otp", method: channel, subject: "Your login code",
+                                   message: "Your HomeServe login code is ready.", relatedObject: nil)
+        }
+        Sandbox.log("OTP for \(identifier.value): \(code)")
+        return .json(["message": "OTP sent", "method": .string(channel), identifier.field: .string(identifier.value),
+                      "expires_in": .int(Int(Self.otpLifetimeSeconds))])
+    }
+
+    private func verifyOTP(_ request: APIRequest, vendorOnly: Bool) async throws -> APIResponse {
+        var fields = FieldReader(try request.data().fields)
+        let identifier = identifier(&fields)
+        let otp = fields.string("otp", required: true, allowBlank: false)
+        try fields.check()
+        guard let identifier, let otp else { throw APIError.field("otp", "Invalid or expired OTP.") }
+        return try sandbox.store.write { db in
+            let now = Timestamp.now()
+            guard let user = try findUser(identifier, in: db),
+                  !vendorOnly || user.role == .vendor,
+                  let row = try db.queryOne(
+                      """
+                      SELECT * FROM otp_codes WHERE user_id = ? AND used_at IS NULL AND expires_at > ?
+                      ORDER BY id DESC LIMIT 1
+                      """,
+                      [user.id, now]),
+                  Crypto.constantTimeEqual(Array(row.text("code").utf8), Array(otp.utf8))
+            else { throw APIError.field("otp", "Invalid or expired OTP.") }
+            try db.query("UPDATE otp_codes SET used_at = ? WHERE id = ?", [now, row.int("id")])
+            return .json(try sandbox.loginResponse(for: user, in: db))
+        }
+    }
+}

@@ -1,0 +1,400 @@
+import Foundation
+
+/// `/api/bookings/`: the booking lifecycle.
+///
+///     pending ──accept_booking──▶ confirmed ──PATCH in_progress──▶ in_progress ──complete_booking──▶ completed
+///        │                           │                                                               │
+///        └──── PATCH cancelled ◀─────┘                     signature signed ◀── request_signature ◀──┤
+///                                                          signature rejected / dispute ──▶ disputed ◀┘
+struct BookingRoutes: Sendable {
+    let sandbox: Sandbox
+
+    func register(in table: inout RouteTable) {
+        table.add("GET", "/api/bookings/", .authenticated) { try await self.list($0) }
+        table.add("POST", "/api/bookings/", .roles([.customer])) { try await self.create($0) }
+        table.add("GET", "/api/bookings/{id}/", .authenticated) { try await self.detail($0) }
+        table.add("PATCH", "/api/bookings/{id}/", .authenticated) { try await self.update($0) }
+        table.add("POST", "/api/bookings/{id}/accept_booking/", .roles([.vendor])) { try await self.accept($0) }
+        table.add("POST", "/api/bookings/{id}/complete_booking/", .roles([.vendor])) { try await self.complete($0) }
+        table.add("POST", "/api/bookings/{id}/request_signature/", .roles([.vendor])) {
+            try await self.requestSignature($0)
+        }
+    }
+
+    // MARK: Visibility
+
+    /// Customers see their own bookings; vendors see open (pending, unassigned) jobs in their service area
+    /// plus jobs assigned to them; staff see everything.
+    static func visibility(for user: User, in db: SQLiteDatabase) throws -> (sql: String, parameters: [any SQLConvertible]) {
+        switch user.role {
+        case .customer:
+            return ("b.customer_id = ?", [user.id])
+        case .vendor:
+            let areas = try db.vendorProfile(userID: user.id)?.serviceAreas ?? []
+            let placeholders = areas.isEmpty ? "NULL" : areas.map { _ in "?" }.joined(separator: ", ")
+            return ("(b.vendor_id = ? OR (b.status = 'pending' AND b.vendor_id IS NULL AND b.pincode IN (\(placeholders))))",
+                    [user.id] + areas)
+        case .onboardManager, .opsManager, .superAdmin:
+            return ("1 = 1", [])
+        }
+    }
+
+    static func visibleBooking(id: String, to user: User, in db: SQLiteDatabase) throws -> Booking? {
+        let clause = try visibility(for: user, in: db)
+        return try db.queryOne("\(SQLiteDatabase.bookingSelect) WHERE b.id = ? AND \(clause.sql)",
+                               [id] + clause.parameters).map(Booking.init)
+    }
+
+    /// The booking named in the path, or 404 when it does not exist, is not a UUID, or is not visible.
+    private func pathBooking(_ request: APIRequest, _ user: User, _ db: SQLiteDatabase) throws -> Booking {
+        guard let id = Crypto.normalizedUUID(request.parameter(0)),
+              let booking = try Self.visibleBooking(id: id, to: user, in: db)
+        else { throw APIError.notFoundDefault }
+        return booking
+    }
+
+    // MARK: Reading
+
+    private func list(_ request: APIRequest) async throws -> APIResponse {
+        let user = try request.requiredUser
+        var filters: [String] = []
+        var parameters: [any SQLConvertible] = []
+        if let status = request.query("status"), !status.isEmpty {
+            guard BookingStatus(rawValue: status) != nil else {
+                throw APIError.field("status", "Select a valid choice. \(status) is not one of the available choices.")
+            }
+            filters.append("b.status = ?")
+            parameters.append(status)
+        }
+        if let pincode = request.query("pincode"), !pincode.isEmpty {
+            filters.append("b.pincode = ?")
+            parameters.append(pincode)
+        }
+        return try sandbox.store.read { db in
+            let clause = try Self.visibility(for: user, in: db)
+            let conditions = ([clause.sql] + filters).joined(separator: " AND ")
+            let all = clause.parameters + parameters
+            let count = try db.scalarInt("SELECT COUNT(*) FROM bookings b WHERE \(conditions)", all)
+            let page = try Pagination(request: request, count: count)
+            let rows = try db.query(
+                "\(SQLiteDatabase.bookingSelect) WHERE \(conditions) ORDER BY b.created_at DESC, b.id LIMIT ? OFFSET ?",
+                all + [page.pageSize, page.offset])
+            return page.response(rows.map { Booking(row: $0).json }, request: request)
+        }
+    }
+
+    private func detail(_ request: APIRequest) async throws -> APIResponse {
+        let user = try request.requiredUser
+        return .json(try sandbox.store.read { try pathBooking(request, user, $0) }.json)
+    }
+
+    // MARK: Creating
+
+    /// A `PrimaryKeyRelatedField` to an active service, with DRF's messages.
+    static func readService(_ fields: inout FieldReader, key: String, db: SQLiteDatabase) throws -> Service? {
+        guard let value = fields.data[key] else {
+            fields.errors.add(key, "This field is required.")
+            return nil
+        }
+        let text: String
+        switch value {
+        case .null:
+            fields.errors.add(key, "This field may not be null.")
+            return nil
+        case .number(let n): text = n
+        case .string(let s): text = s
+        default:
+            fields.errors.add(key, "Incorrect type. Expected pk value, received \(value.pythonTypeName).")
+            return nil
+        }
+        guard let id = FieldReader.integerValue(.string(text)) else {
+            fields.errors.add(key, "Incorrect type. Expected pk value, received \(value.pythonTypeName).")
+            return nil
+        }
+        guard let service = try db.service(id: id), service.isActive else {
+            fields.errors.add(key, "Invalid pk \"\(text)\" - object does not exist.")
+            return nil
+        }
+        return service
+    }
+
+    private func create(_ request: APIRequest) async throws -> APIResponse {
+        let user = try request.requiredUser
+        let data = try request.data().fields
+        let booking = try sandbox.store.write { db -> Booking in
+            var fields = FieldReader(data)
+            let service = try Self.readService(&fields, key: "service", db: db)
+            let pincode = fields.string("pincode", required: true, allowBlank: false)
+            if let pincode, let problem = Pincode.problem(pincode) { fields.errors.add("pincode", problem) }
+            let scheduled = fields.dateTime("scheduled_date", required: true)
+            let now = Timestamp.now()
+            if let scheduled, scheduled <= now {
+                fields.errors.add("scheduled_date", "Scheduled date must be in the future.")
+            }
+            let notes = fields.string("customer_notes", maxLength: 2000) ?? ""
+            let price = fields.decimal("total_price", allowNull: true, min: 0)
+            try fields.check()
+            guard let service, let pincode, let scheduled else { throw APIError.badRequest("Invalid booking.") }
+
+            let duplicate = try db.scalarInt(
+                """
+                SELECT COUNT(*) FROM bookings WHERE customer_id = ? AND service_id = ? AND scheduled_date = ?
+                AND status != 'cancelled'
+                """,
+                [user.id, service.id, scheduled])
+            if duplicate > 0 { throw APIError.conflict("A booking for this service at this time already exists.") }
+
+            // A client-supplied price is taken as-is; otherwise dynamic pricing sets it and shows its workings.
+            var breakdown: String?
+            var totalCents = price ?? 0
+            if price == nil {
+                let quote = try PriceQuote.compute(service: service, pincode: pincode, at: scheduled, db: db)
+                totalCents = quote.finalCents
+                breakdown = quote.pricingJSON.serialized
+            }
+            let vendors = try db.vendors(serving: pincode)
+            let travel = vendors.map { Pincode.travelMinutes($0.pincode, pincode) }.min() ?? 30
+            let id = Crypto.uuid4()
+            try db.query(
+                """
+                INSERT INTO bookings (id, customer_id, service_id, status, total_price_cents, pincode, scheduled_date,
+                    customer_notes, created_at, updated_at, estimated_service_duration_minutes,
+                    travel_time_to_location_minutes, travel_time_from_location_minutes, buffer_before_minutes,
+                    buffer_after_minutes, dynamic_price_breakdown)
+                VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, 15, ?, ?)
+                """,
+                [id, user.id, service.id, totalCents, pincode, scheduled, notes, now, now, service.durationMinutes,
+                 travel, travel, service.durationMinutes >= 120 ? 30 : 15, breakdown])
+            guard let booking = try db.booking(id: id) else { throw APIError.notFoundDefault }
+            try db.recordEdit(user: user, model: "Booking", objectID: id, action: "create", before: nil,
+                              after: booking.json)
+            try db.logNotification(recipient: user.id, type: "booking_created", method: "email",
+                                   subject: "Booking received",
+                                   message: "We received your booking for \(service.name).", relatedObject: id)
+            for vendor in vendors {
+                try db.logNotification(recipient: vendor.userID, type: "new_booking_available", method: "sms",
+                                       subject: "New job near you",
+                                       message: "\(service.name) in \(pincode) is open for acceptance.",
+                                       relatedObject: id)
+            }
+            return booking
+        }
+        sandbox.announce(booking)
+        let vendorIDs = try sandbox.store.read { try $0.vendors(serving: booking.pincode).map(\.userID) }
+        sandbox.notify(userIDs: vendorIDs, data: ["title": "New booking available", "booking": booking.json])
+        return .json(booking.json, status: 201)
+    }
+
+    // MARK: Updating
+
+    /// Transitions PATCH may make; the other moves have their own actions (accept, complete, sign, dispute).
+    private static let patchTransitions: [BookingStatus: Set<BookingStatus>] = [
+        .pending: [.cancelled],
+        .confirmed: [.inProgress, .cancelled],
+    ]
+
+    private func update(_ request: APIRequest) async throws -> APIResponse {
+        let user = try request.requiredUser
+        let data = try request.data().fields
+        let (before, after) = try sandbox.store.write { db -> (Booking, Booking) in
+            let booking = try pathBooking(request, user, db)
+            // What each role may touch; anything else in the body is ignored, as read-only fields are in DRF.
+            let allowedStatuses: Set<BookingStatus>
+            var editable: Set<String> = []
+            switch user.role {
+            case .customer:
+                allowedStatuses = [.cancelled]
+                editable = ["customer_notes"]
+                if booking.status == .pending { editable.insert("scheduled_date") }
+            case .vendor:
+                guard booking.vendorID == user.id else { throw APIError.permissionDenied }
+                allowedStatuses = [.inProgress]
+                editable = ["vendor_notes"]
+            case .opsManager, .superAdmin:
+                allowedStatuses = [.inProgress, .cancelled]
+                editable = ["customer_notes", "vendor_notes", "scheduled_date"]
+            case .onboardManager:
+                throw APIError.permissionDenied
+            }
+
+            var fields = FieldReader(data)
+            let status = fields.choice("status", BookingStatus.allCases.map(\.rawValue)).flatMap(BookingStatus.init)
+            let customerNotes = editable.contains("customer_notes") ? fields.string("customer_notes", maxLength: 2000) : nil
+            let vendorNotes = editable.contains("vendor_notes") ? fields.string("vendor_notes", maxLength: 2000) : nil
+            let scheduled = editable.contains("scheduled_date") ? fields.dateTime("scheduled_date") : nil
+            let now = Timestamp.now()
+            if let scheduled, scheduled <= now {
+                fields.errors.add("scheduled_date", "Scheduled date must be in the future.")
+            }
+            if let status, status != booking.status,
+               !(Self.patchTransitions[booking.status]?.contains(status) ?? false) || !allowedStatuses.contains(status)
+            {
+                fields.errors.add("status", "Cannot change status from \(booking.status.rawValue) to \(status.rawValue).")
+            }
+            try fields.check()
+
+            var assignments: [String] = ["updated_at = ?"]
+            var values: [any SQLConvertible] = [now]
+            if let status, status != booking.status {
+                assignments.append("status = ?")
+                values.append(status.rawValue)
+                if status == .inProgress {
+                    assignments.append("actual_start_time = ?")
+                    values.append(now)
+                }
+            }
+            if let customerNotes {
+                assignments.append("customer_notes = ?")
+                values.append(customerNotes)
+            }
+            if let vendorNotes {
+                assignments.append("vendor_notes = ?")
+                values.append(vendorNotes)
+            }
+            if let scheduled {
+                assignments.append("scheduled_date = ?")
+                values.append(scheduled)
+            }
+            try db.query("UPDATE bookings SET \(assignments.joined(separator: ", ")) WHERE id = ?", values + [booking.id])
+            guard let updated = try db.booking(id: booking.id) else { throw APIError.notFoundDefault }
+            try db.recordEdit(user: user, model: "Booking", objectID: booking.id, action: "update",
+                              before: booking.json, after: updated.json)
+            if updated.status != booking.status {
+                try logStatusNotification(updated, db: db)
+            }
+            return (booking, updated)
+        }
+        if after.status != before.status || after.scheduledDate != before.scheduledDate {
+            sandbox.announce(after)
+        }
+        return .json(after.json)
+    }
+
+    private func logStatusNotification(_ booking: Booking, db: SQLiteDatabase) throws {
+        let subject: String
+        switch booking.status {
+        case .confirmed: subject = "Booking confirmed"
+        case .inProgress: subject = "Your service has started"
+        case .completed: subject = "Service completed"
+        case .cancelled: subject = "Booking cancelled"
+        case .signed: subject = "Thank you for signing off"
+        case .disputed: subject = "Dispute opened"
+        case .pending: subject = "Booking received"
+        }
+        try db.logNotification(recipient: booking.customerID, type: "booking_\(booking.status.rawValue)",
+                               method: "email", subject: subject,
+                               message: "\(booking.serviceName): \(subject.lowercased()).", relatedObject: booking.id)
+        if let vendor = booking.vendorID, booking.status == .cancelled {
+            try db.logNotification(recipient: vendor, type: "booking_cancelled", method: "sms",
+                                   subject: "Job cancelled", message: "\(booking.serviceName) was cancelled.",
+                                   relatedObject: booking.id)
+        }
+    }
+
+    // MARK: Vendor actions
+
+    private func accept(_ request: APIRequest) async throws -> APIResponse {
+        let user = try request.requiredUser
+        let booking = try sandbox.store.write { db -> Booking in
+            let booking = try pathBooking(request, user, db)
+            guard booking.status == .pending else {
+                throw APIError.badRequest("Only pending bookings can be accepted; this one is \(booking.status.rawValue).")
+            }
+            let home = try db.vendorProfile(userID: user.id)?.pincode ?? booking.pincode
+            let travel = Pincode.travelMinutes(home, booking.pincode)
+            let start = booking.scheduledDate.adding(minutes: -(travel + (booking.bufferBefore ?? 0)))
+            let end = booking.scheduledDate.adding(
+                minutes: (booking.estimatedDuration ?? 60) + (booking.bufferAfter ?? 0) + travel)
+            let clashes = try db.query(
+                "\(SQLiteDatabase.bookingSelect) WHERE b.vendor_id = ? AND b.status IN ('confirmed', 'in_progress')",
+                [user.id]
+            ).map(Booking.init).filter { other in
+                let interval = other.blockedInterval
+                return interval.start < end && start < interval.end
+            }
+            if let clash = clashes.first {
+                throw APIError.conflict(
+                    "This overlaps your booking \(clash.id) at \(clash.scheduledDate.iso), travel and buffers included.")
+            }
+            let now = Timestamp.now()
+            try db.query(
+                """
+                UPDATE bookings SET vendor_id = ?, status = 'confirmed', travel_time_to_location_minutes = ?,
+                    travel_time_from_location_minutes = ?, updated_at = ? WHERE id = ?
+                """,
+                [user.id, travel, travel, now, booking.id])
+            guard let updated = try db.booking(id: booking.id) else { throw APIError.notFoundDefault }
+            try db.recordEdit(user: user, model: "Booking", objectID: booking.id, action: "update",
+                              before: booking.json, after: updated.json)
+            try logStatusNotification(updated, db: db)
+            return updated
+        }
+        sandbox.announce(booking)
+        return .json(["message": "Booking accepted successfully", "booking": booking.json])
+    }
+
+    private func complete(_ request: APIRequest) async throws -> APIResponse {
+        let user = try request.requiredUser
+        let (booking, payment) = try sandbox.store.write { db -> (Booking, JSON) in
+            let booking = try pathBooking(request, user, db)
+            guard booking.vendorID == user.id else { throw APIError.permissionDenied }
+            guard booking.status == .inProgress else {
+                throw APIError.badRequest(
+                    "Only bookings in progress can be completed; this one is \(booking.status.rawValue).")
+            }
+            let now = Timestamp.now()
+            try db.query(
+                """
+                UPDATE bookings SET status = 'completed', completion_date = ?, actual_end_time = ?,
+                    actual_start_time = COALESCE(actual_start_time, scheduled_date), updated_at = ? WHERE id = ?
+                """,
+                [now, now, now, booking.id])
+            guard let updated = try db.booking(id: booking.id) else { throw APIError.notFoundDefault }
+            try db.recordEdit(user: user, model: "Booking", objectID: booking.id, action: "update",
+                              before: booking.json, after: updated.json)
+            // The charge is authorised now and captured when the customer signs off.
+            let paymentID = "pi_" + Crypto.randomHex(12)
+            try db.query(
+                """
+                INSERT INTO payments (id, booking_id, amount_cents, currency, status, created_at)
+                VALUES (?, ?, ?, 'INR', 'requires_capture', ?)
+                """,
+                [paymentID, booking.id, updated.totalPriceCents, now])
+            let payment = try Self.paymentJSON(id: paymentID, db: db)
+            try db.recordEdit(user: user, model: "Payment", objectID: paymentID, action: "create", before: nil,
+                              after: payment)
+            try logStatusNotification(updated, db: db)
+            return (updated, payment)
+        }
+        sandbox.announce(booking)
+        sandbox.events.publish(["booking:\(booking.id)", "notifications:\(booking.customerID)"],
+                               type: "payment_update", data: payment)
+        return .json(["message": "Booking completed successfully", "payment_intent": payment,
+                      "booking": booking.json])
+    }
+
+    /// A Stripe-style PaymentIntent: `amount` in paise, as Stripe counts in the smallest currency unit.
+    static func paymentJSON(id: String, db: SQLiteDatabase) throws -> JSON {
+        guard let row = try db.queryOne("SELECT * FROM payments WHERE id = ?", [id]) else { return .null }
+        return [
+            "id": .string(id), "object": "payment_intent", "amount": .int(row.int("amount_cents")),
+            "amount_display": .string(Money.format(row.int("amount_cents"))), "currency": .string(row.text("currency")),
+            "status": .string(row.text("status")), "capture_method": "manual",
+            "client_secret": .string("\(id)_secret_sandbox"), "booking_id": .string(row.text("booking_id")),
+            "created": .number(String(row.timestamp("created_at").seconds)),
+        ]
+    }
+
+    private func requestSignature(_ request: APIRequest) async throws -> APIResponse {
+        let user = try request.requiredUser
+        let (booking, signature) = try sandbox.store.write { db -> (Booking, Signature) in
+            let booking = try pathBooking(request, user, db)
+            guard booking.vendorID == user.id else { throw APIError.permissionDenied }
+            let signature = try SignatureRoutes.createRequest(for: booking, by: user, photoIDs: [], db: db)
+            return (booking, signature)
+        }
+        SignatureRoutes.announceRequest(signature, booking: booking, sandbox: sandbox)
+        return .json(["message": "Signature requested successfully", "signature_id": .string(signature.id)],
+                     status: 201)
+    }
+}

@@ -1,0 +1,4 @@
+struct InsightRoutes: Sendable {
+    let sandbox: Sandbox
+    func register(in table: inout RouteTable) {}
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// `/sandbox/...`: test hooks that exist only in the sandbox. They are never recorded in the request journal
+/// and never faulted, so a test can arm faults and read the journal without disturbing either.
+struct SandboxHookRoutes: Sendable {
+    let sandbox: Sandbox
+
+    func register(in table: inout RouteTable) {
+        // Registered with and without the trailing slash: these are not DRF routes, and tests should not
+        // have to care.
+        for suffix in ["", "/"] {
+            table.add("GET", "/sandbox/otp" + suffix, .anyone) { try await self.latestOTP($0) }
+            table.add("GET", "/sandbox/requests" + suffix, .anyone) { _ in self.requests() }
+            table.add("DELETE", "/sandbox/requests" + suffix, .anyone) { _ in
+                self.sandbox.journal.clear()
+                return .noContent()
+            }
+            table.add("GET", "/sandbox/faults" + suffix, .anyone) { _ in
+                .json(["faults": .array(self.sandbox.faults.armed.map(\.json))])
+            }
+            table.add("POST", "/sandbox/faults" + suffix, .anyone) { try await self.armFault($0) }
+            table.add("DELETE", "/sandbox/faults" + suffix, .anyone) { _ in
+                _ = self.sandbox.faults.clear()
+                return .noContent()
+            }
+        }
+    }
+
+    private func latestOTP(_ request: APIRequest) async throws -> APIResponse {
+        let email = request.query("email")?.trimmingCharacters(in: .whitespaces).lowercased()
+        let phone = request.query("phone").map { $0.filter { !" -()".contains($0) } }
+        guard email?.isEmpty == false || phone?.isEmpty == false else {
+            throw APIError.nonField("Pass ?email= or ?phone=.")
+        }
+        let row = try sandbox.store.read { db -> SQLRow? in
+            // Match the account, so a code sent by email is found by phone too, and vice versa.
+            let user = try db.queryOne(
+                "SELECT id FROM users WHERE (? IS NOT NULL AND lower(email) = ?) OR (? IS NOT NULL AND phone = ?) LIMIT 1",
+                [email, email, phone, phone])
+            if let user {
+                return try db.queryOne("SELECT code FROM otp_codes WHERE user_id = ? ORDER BY id DESC LIMIT 1",
+                                       [user.int("id")])
+            }
+            return try db.queryOne("SELECT code FROM otp_codes WHERE identifier = ? ORDER BY id DESC LIMIT 1",
+                                   [email ?? phone ?? ""])
+        }
+        guard let row else { throw APIError.notFound("No OTP has been sent to this address.") }
+        return .json(["otp": .string(row.text("code"))])
+    }
+
+    private func requests() -> APIResponse {
+        let entries = sandbox.journal.all
+        return .json([
+            "count": .int(entries.count),
+            "requests": .array(entries.map { ["method": .string($0.method), "path": .string($0.path)] }),
+        ])
+    }
+
+    private func armFault(_ request: APIRequest) async throws -> APIResponse {
+        var fields = FieldReader(try request.data().fields)
+        let path = fields.string("path", required: true, allowBlank: false)
+        let method = fields.string("method")?.uppercased()
+        let status = fields.integer("status", min: 100, max: 599)
+        let count = fields.integer("count", min: 1, max: 1_000_000) ?? 1
+        let body = fields.string("body", trim: false)
+        let contentType = fields.string("content_type")
+        let retryAfter = fields.integer("retry_after", min: 0, max: 86_400)
+        let delay = fields.integer("delay_ms", min: 0, max: 600_000) ?? 0
+        var truncate = false
+        if let value = fields.json("truncate") {
+            guard case .bool(let flag) = value else {
+                fields.errors.add("truncate", "Must be a valid boolean.")
+                try fields.check()
+                return .noContent()
+            }
+            truncate = flag
+        }
+        if let path, !path.hasPrefix("/") { fields.errors.add("path", "Must start with \"/\".") }
+        if fields.errors.isEmpty, status == nil, delay == 0, !truncate {
+            fields.errors.add("status", "Give a status, a delay_ms or truncate: true; otherwise the fault does nothing.")
+        }
+        try fields.check()
+        let fault = sandbox.faults.arm { id in
+            Fault(id: id, path: path ?? "/", method: (method?.isEmpty ?? true) ? nil : method, status: status,
+                  remaining: count, body: body, contentType: contentType, retryAfter: retryAfter,
+                  delayMilliseconds: delay, truncate: truncate)
+        }
+        return .json(fault.json, status: 201)
+    }
+}

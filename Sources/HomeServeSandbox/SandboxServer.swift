@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// The `homeserve-sandbox` program: parse the command line, open the store, serve until SIGINT/SIGTERM.
+public enum SandboxServer {
+    /// Uploads are capped at 10 MB by the API; a little more is accepted so the handler can say so in JSON.
+    static let maxBodySize = 12 * 1024 * 1024
+
+    public static func run(arguments: [String]) async -> Int32 {
+        let options: SandboxOptions
+        switch SandboxOptions.parse(arguments) {
+        case .help:
+            print(SandboxOptions.usage)
+            return 0
+        case .failure(let message):
+            Sandbox.log("homeserve-sandbox: \(message)")
+            return 2
+        case .run(let parsed):
+            options = parsed
+        }
+
+        let sandbox: Sandbox
+        do {
+            sandbox = try Sandbox(options: options)
+        } catch {
+            Sandbox.log("homeserve-sandbox: cannot start: \(error)")
+            return 1
+        }
+        defer { sandbox.media.removeIfTemporary() }
+
+        let dispatcher = Dispatcher(sandbox: sandbox)
+        let sockets = WebSocketRoutes(sandbox: sandbox)
+        // Hummingbird's own logging would otherwise go to stdout, where only the "listening" line belongs.
+        var logger = Logger(label: "homeserve-sandbox") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .critical
+
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            let response = await handle(request, dispatcher: dispatcher)
+            Sandbox.log("\(request.method.rawValue) \(request.uri.path) \(response.status.code)")
+            return response
+        }
+        let host = options.host
+        let app = Application(
+            responder: responder,
+            server: .http1WebSocketUpgrade { head, _, _ in
+                await sockets.upgrade(head)
+            },
+            configuration: .init(address: .hostname(host, port: options.port)),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? options.port
+                print("homeserve-sandbox listening on http://\(host):\(port)")
+                fflush(stdout)
+            },
+            logger: logger
+        )
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            Sandbox.log("homeserve-sandbox: \(error)")
+            return 1
+        }
+        sandbox.events.finishAll()
+        return 0
+    }
+
+    private static func handle(_ request: Request, dispatcher: Dispatcher) async -> Response {
+        var body: [UInt8] = []
+        do {
+            var buffer = try await request.body.collect(upTo: maxBodySize)
+            body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch {
+            return makeResponse(APIError.payloadTooLarge(limit: maxBodySize).response)
+        }
+        let headers = request.headers.map { ($0.name.rawName, $0.value) }
+        let isHead = request.method == .head
+        let apiRequest = APIRequest(
+            method: isHead ? "GET" : request.method.rawValue, target: request.head.path ?? "/", headers: headers,
+            body: body, fallbackHost: request.head.authority ?? "localhost")
+        var response = await dispatcher.respond(to: apiRequest)
+        if isHead { response.body = [] }
+        return makeResponse(response)
+    }
+
+    private static func makeResponse(_ response: APIResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in response.headers {
+            if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: response.status),
+            headers: fields,
+            body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+}

@@ -1,0 +1,154 @@
+import CSQLite
+
+enum SQLValue: Sendable, Equatable {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(String)
+}
+
+protocol SQLConvertible {
+    var sqlValue: SQLValue { get }
+}
+
+extension SQLValue: SQLConvertible { var sqlValue: SQLValue { self } }
+extension Int: SQLConvertible { var sqlValue: SQLValue { .int(Int64(self)) } }
+extension Int64: SQLConvertible { var sqlValue: SQLValue { .int(self) } }
+extension Double: SQLConvertible { var sqlValue: SQLValue { .double(self) } }
+extension String: SQLConvertible { var sqlValue: SQLValue { .text(self) } }
+extension Bool: SQLConvertible { var sqlValue: SQLValue { .int(self ? 1 : 0) } }
+extension Timestamp: SQLConvertible { var sqlValue: SQLValue { .int(micros) } }
+extension Optional: SQLConvertible where Wrapped: SQLConvertible {
+    var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+
+struct SQLiteError: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String
+    var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// One row of a result, addressed by column name.
+struct SQLRow {
+    let values: [String: SQLValue]
+
+    func int(_ column: String) -> Int {
+        switch values[column] {
+        case .int(let v): return Int(v)
+        case .double(let v): return Int(v)
+        case .text(let s): return Int(s) ?? 0
+        default: return 0
+        }
+    }
+
+    func optionalInt(_ column: String) -> Int? {
+        if case .null = values[column] ?? .null { return nil }
+        return int(column)
+    }
+
+    func double(_ column: String) -> Double {
+        switch values[column] {
+        case .int(let v): return Double(v)
+        case .double(let v): return v
+        case .text(let s): return Double(s) ?? 0
+        default: return 0
+        }
+    }
+
+    func text(_ column: String) -> String { optionalText(column) ?? "" }
+
+    func optionalText(_ column: String) -> String? {
+        switch values[column] {
+        case .text(let s): return s
+        case .int(let v): return String(v)
+        case .double(let v): return String(v)
+        default: return nil
+        }
+    }
+
+    func bool(_ column: String) -> Bool { int(column) != 0 }
+
+    func timestamp(_ column: String) -> Timestamp { Timestamp(micros: Int64(int(column))) }
+
+    func optionalTimestamp(_ column: String) -> Timestamp? { optionalInt(column).map { Timestamp(micros: Int64($0)) } }
+}
+
+/// A single SQLite connection. Not thread-safe by itself: `Store` serializes every use behind one lock.
+final class SQLiteDatabase {
+    private var handle: OpaquePointer?
+
+    init(path: String) throws {
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
+            sqlite3_close(handle)
+            throw SQLiteError(code: rc, message: "\(path): \(message)")
+        }
+        sqlite3_busy_timeout(handle, 5000)
+    }
+
+    deinit { sqlite3_close(handle) }
+
+    private var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    /// Runs one or more statements without parameters (schema, pragmas, transaction control).
+    func execute(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? errorMessage
+            sqlite3_free(error)
+            throw SQLiteError(code: rc, message: message)
+        }
+    }
+
+    /// Runs one statement and returns every row it produces.
+    @discardableResult
+    func query(_ sql: String, _ parameters: [any SQLConvertible] = []) throws -> [SQLRow] {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
+            throw SQLiteError(code: sqlite3_errcode(handle), message: "\(errorMessage) in: \(sql)")
+        }
+        defer { sqlite3_finalize(statement) }
+        for (i, parameter) in parameters.enumerated() {
+            let index = Int32(i + 1)
+            switch parameter.sqlValue {
+            case .null: sqlite3_bind_null(statement, index)
+            case .int(let v): sqlite3_bind_int64(statement, index, v)
+            case .double(let v): sqlite3_bind_double(statement, index, v)
+            case .text(let s): sqlite3_bind_text(statement, index, s, Int32(s.utf8.count), hs_sqlite_transient())
+            }
+        }
+        var rows: [SQLRow] = []
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw SQLiteError(code: rc, message: "\(errorMessage) in: \(sql)") }
+            var values: [String: SQLValue] = [:]
+            for column in 0..<sqlite3_column_count(statement) {
+                let name = String(cString: sqlite3_column_name(statement, column))
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_INTEGER: values[name] = .int(sqlite3_column_int64(statement, column))
+                case SQLITE_FLOAT: values[name] = .double(sqlite3_column_double(statement, column))
+                case SQLITE_NULL: values[name] = .null
+                default:
+                    values[name] = sqlite3_column_text(statement, column).map { .text(String(cString: $0)) } ?? .null
+                }
+            }
+            rows.append(SQLRow(values: values))
+        }
+        return rows
+    }
+
+    func queryOne(_ sql: String, _ parameters: [any SQLConvertible] = []) throws -> SQLRow? {
+        try query(sql, parameters).first
+    }
+
+    func scalarInt(_ sql: String, _ parameters: [any SQLConvertible] = []) throws -> Int {
+        guard let row = try query(sql, parameters).first, let value = row.values.values.first else { return 0 }
+        return SQLRow(values: ["v": value]).int("v")
+    }
+
+    var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+}
