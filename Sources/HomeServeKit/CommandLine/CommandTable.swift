@@ -7,6 +7,7 @@ public struct CommandTable {
 
     public static let standard = CommandTable(
         commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all
+            + CompletionCommands.all
 ,
         groups: [
             Group(name: "auth", summary: "Log in and out, OTP, tokens", area: "Session"),
@@ -14,6 +15,7 @@ public struct CommandTable {
             Group(name: "config", summary: "Profiles and settings", area: "Session"),
             Group(name: "services", summary: "The service catalogue", area: "Marketplace"),
             Group(name: "bookings", summary: "Create, list and follow bookings", area: "Marketplace"),
+            Group(name: "completion", summary: "Shell completion scripts and the man page", area: "Shell"),
         ],
         globalFlags: GlobalFlags.all)
 

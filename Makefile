@@ -1,0 +1,51 @@
+# Build and install homeserve with its man page and shell completions.
+#
+#   make build                          release binaries, Swift runtime linked in statically
+#   sudo make install                   into PREFIX (default /usr/local)
+#   make install DESTDIR=pkg PREFIX=/usr   staged, for packaging
+#   sudo make uninstall                 removes exactly what install put there
+#   make generate                       regenerate completions/ and man/ from the command table
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+SWIFT ?= swift
+# SwiftPM's scratch directory; the release binaries land in $(BUILD_PATH)/release.
+BUILD_PATH ?= .build
+SWIFT_BUILD_FLAGS ?= -c release --static-swift-stdlib
+
+BINDIR = $(PREFIX)/bin
+MAN1DIR = $(PREFIX)/share/man/man1
+BASH_COMPLETIONS = $(PREFIX)/share/bash-completion/completions
+ZSH_FUNCTIONS = $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETIONS = $(PREFIX)/share/fish/vendor_completions.d
+
+RELEASE = $(BUILD_PATH)/release
+
+.PHONY: build install uninstall generate
+
+build:
+	$(SWIFT) build --scratch-path $(BUILD_PATH) $(SWIFT_BUILD_FLAGS) --product homeserve
+	$(SWIFT) build --scratch-path $(BUILD_PATH) $(SWIFT_BUILD_FLAGS) --product homeserve-sandbox
+
+# Missing binaries are built first; existing ones are installed as they are, so 'sudo make install'
+# after 'make build' does not rebuild as root.
+install:
+	@test -x $(RELEASE)/homeserve -a -x $(RELEASE)/homeserve-sandbox || $(MAKE) build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASH_COMPLETIONS) \
+		$(DESTDIR)$(ZSH_FUNCTIONS) $(DESTDIR)$(FISH_COMPLETIONS)
+	install -m 0755 $(RELEASE)/homeserve $(DESTDIR)$(BINDIR)/homeserve
+	install -m 0755 $(RELEASE)/homeserve-sandbox $(DESTDIR)$(BINDIR)/homeserve-sandbox
+	install -m 0644 man/homeserve.1 $(DESTDIR)$(MAN1DIR)/homeserve.1
+	install -m 0644 completions/homeserve.bash $(DESTDIR)$(BASH_COMPLETIONS)/homeserve
+	install -m 0644 completions/_homeserve $(DESTDIR)$(ZSH_FUNCTIONS)/_homeserve
+	install -m 0644 completions/homeserve.fish $(DESTDIR)$(FISH_COMPLETIONS)/homeserve.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/homeserve $(DESTDIR)$(BINDIR)/homeserve-sandbox \
+		$(DESTDIR)$(MAN1DIR)/homeserve.1 \
+		$(DESTDIR)$(BASH_COMPLETIONS)/homeserve \
+		$(DESTDIR)$(ZSH_FUNCTIONS)/_homeserve \
+		$(DESTDIR)$(FISH_COMPLETIONS)/homeserve.fish
+
+generate:
+	scripts/generate

@@ -1,0 +1,944 @@
+# fish completion for homeserve
+# Generated from the homeserve command table by 'homeserve completion fish' (scripts/generate).
+# Do not edit: change the table and regenerate.
+#
+# Install: copy to ~/.config/fish/completions/homeserve.fish, or run:
+#   homeserve completion fish | source
+
+# The words that may follow a command path: subgroups and commands.
+function __homeserve_children
+    switch $argv[1]
+        case ''
+            printf '%s\t%s\n' \
+                'auth' 'Log in and out, OTP, tokens' \
+                'config' 'Profiles and settings' \
+                'services' 'The service catalogue' \
+                'bookings' 'Create, list and follow bookings' \
+                'pricing' 'Dynamic price quotes and predictions' \
+                'scheduling' 'Free slots, slot suggestions and vendor day plans' \
+                'vendors' 'Find vendors serving a pincode' \
+                'signatures' 'Customer sign-off of finished jobs' \
+                'photos' 'Before and after photos of jobs' \
+                'disputes' 'Open, discuss and resolve disputes' \
+                'admin' 'Caches, audit trail, notifications, alerts and analytics' \
+                'ai' 'AI analysis of pincodes, disputes and vendor bonuses' \
+                'api' 'Call any endpoint with your session, like \'gh api\'' \
+                'watch' 'Follow the live WebSocket channels' \
+                'completion' 'Shell completion scripts and the man page'
+        case 'auth'
+            printf '%s\t%s\n' \
+                'login' 'Log in with a username and password and store the tokens for the profile' \
+                'otp' 'One-time-password login by email or phone' \
+                'refresh' 'Exchange the refresh token for a new access token now' \
+                'status' 'Show the profile, server, user, role and token expiry (offline)' \
+                'token' 'Print the access token (refreshed first if it is about to expire)' \
+                'logout' 'Forget the profile\'s tokens'
+        case 'auth otp'
+            printf '%s\t%s\n' \
+                'send' 'Send a one-time login code by email or SMS' \
+                'verify' 'Log in with a one-time code and store the tokens for the profile'
+        case 'config'
+            printf '%s\t%s\n' \
+                'list' 'Show the profile\'s settings' \
+                'get' 'Print one setting of the profile' \
+                'set' 'Change one setting of the profile' \
+                'unset' 'Remove one setting of the profile (the default applies again)' \
+                'path' 'Show where settings, credentials and the lock file live'
+        case 'services'
+            printf '%s\t%s\n' \
+                'list' 'List the services customers can book' \
+                'get' 'Show one service' \
+                'categories' 'List the service categories, with how many services each has'
+        case 'bookings'
+            printf '%s\t%s\n' \
+                'list' 'List bookings you can see (customers: their own; vendors: their jobs)' \
+                'get' 'Show one booking' \
+                'create' 'Book a service at a pincode and time' \
+                'update' 'Change a booking\'s notes, time, status or any other field' \
+                'cancel' 'Cancel a booking' \
+                'accept' 'Accept a pending booking as its vendor' \
+                'complete' 'Mark a job done as its vendor and print the payment intent it creates' \
+                'request-signature' 'Ask the customer to sign off a completed job' \
+                'wait' 'Block until a booking reaches a status, then print it'
+        case 'pricing'
+            printf '%s\t%s\n' \
+                'quote' 'Quote the dynamic price of a service at a pincode and time' \
+                'predict' 'Predict a service\'s price at a pincode for the coming days'
+        case 'scheduling'
+            printf '%s\t%s\n' \
+                'slots' 'List a vendor\'s time slots for a service on a day' \
+                'suggest' 'Suggest the best slot for a vendor, service, pincode and day' \
+                'optimize' 'Show the suggested order and timing of your jobs on a day (vendors)'
+        case 'vendors'
+            printf '%s\t%s\n' \
+                'search' 'Find vendors serving a pincode, nearest first'
+        case 'signatures'
+            printf '%s\t%s\n' \
+                'list' 'List sign-off requests (customers: to sign; vendors: requested)' \
+                'sign' 'Sign off a completed job with a satisfaction rating (customers)' \
+                'request' 'Request a customer\'s signature with photos of the work attached (vendors)' \
+                'reject' 'Refuse to sign and open a dispute instead (customers)'
+        case 'photos'
+            printf '%s\t%s\n' \
+                'list' 'List the photos of a booking' \
+                'upload' 'Upload a before, after or additional photo of a job (vendors)' \
+                'delete' 'Delete a photo you uploaded'
+        case 'disputes'
+            printf '%s\t%s\n' \
+                'list' 'List the disputes you are part of (admins: all)' \
+                'get' 'Show one dispute, evidence and resolution included' \
+                'create' 'Open a dispute about a booking' \
+                'messages' 'Read a dispute\'s conversation, oldest first' \
+                'send' 'Post a message, optionally with a file, to a dispute' \
+                'read' 'Mark a dispute\'s messages to you as read' \
+                'resolve' 'Resolve a dispute, with an optional refund amount (admins)'
+        case 'admin'
+            printf '%s\t%s\n' \
+                'cache' 'Server cache statistics and clearing' \
+                'pincodes' 'Demand, supply and zone status per pincode' \
+                'history' 'The audit trail and its CSV export' \
+                'stats' 'Dashboard overview: cache health, activity in the last 24 hours, pincode coverage' \
+                'notifications' 'Notification statistics, logs and manual runs' \
+                'alerts' 'Business alerts: pending signatures, payment holds, booking timeouts' \
+                'analytics' 'Analytics reports'
+        case 'admin cache'
+            printf '%s\t%s\n' \
+                'stats' 'Show hit rates, keys and memory of each server cache' \
+                'clear' 'Clear one server cache, or all of them'
+        case 'admin history'
+            printf '%s\t%s\n' \
+                'export' 'Export the audit trail as CSV to a file or stdout (super admins)'
+        case 'admin notifications'
+            printf '%s\t%s\n' \
+                'stats' 'Notification delivery statistics' \
+                'trigger' 'Run a scheduled notification task now' \
+                'logs' 'Sent notifications, newest first, with delivery status'
+        case 'admin analytics'
+            printf '%s\t%s\n' \
+                'pincode' 'Daily booking, vendor and revenue figures per pincode'
+        case 'ai'
+            printf '%s\t%s\n' \
+                'pincode' 'AI analysis of a pincode: demand forecast, supply gaps, recommendations' \
+                'dispute' 'AI-suggested resolution of a dispute, with its reasoning' \
+                'vendor-bonus' 'ML analysis of vendor bonuses: who earned one, and how much'
+        case 'watch'
+            printf '%s\t%s\n' \
+                'booking' 'Follow a booking\'s live events' \
+                'notifications' 'Follow a user\'s notifications' \
+                'chat' 'Follow (and optionally send to) a user\'s chat channel' \
+                'status' 'Follow live status updates for a user and role'
+        case 'completion'
+            printf '%s\t%s\n' \
+                'bash' 'Print the bash completion script' \
+                'zsh' 'Print the zsh completion script' \
+                'fish' 'Print the fish completion script' \
+                'man' 'Print the manual page (roff) for man(1)'
+    end
+end
+
+# Succeeds when the path names a command (it may also have subcommands).
+function __homeserve_is_command
+    contains -- $argv[1] \
+        'auth login' \
+        'auth otp send' \
+        'auth otp verify' \
+        'auth refresh' \
+        'auth status' \
+        'auth token' \
+        'auth logout' \
+        'config list' \
+        'config get' \
+        'config set' \
+        'config unset' \
+        'config path' \
+        'services list' \
+        'services get' \
+        'services categories' \
+        'bookings list' \
+        'bookings get' \
+        'bookings create' \
+        'bookings update' \
+        'bookings cancel' \
+        'bookings accept' \
+        'bookings complete' \
+        'bookings request-signature' \
+        'bookings wait' \
+        'pricing quote' \
+        'pricing predict' \
+        'scheduling slots' \
+        'scheduling suggest' \
+        'scheduling optimize' \
+        'vendors search' \
+        'signatures list' \
+        'signatures sign' \
+        'signatures request' \
+        'signatures reject' \
+        'photos list' \
+        'photos upload' \
+        'photos delete' \
+        'disputes list' \
+        'disputes get' \
+        'disputes create' \
+        'disputes messages' \
+        'disputes send' \
+        'disputes read' \
+        'disputes resolve' \
+        'admin cache stats' \
+        'admin cache clear' \
+        'admin pincodes' \
+        'admin history' \
+        'admin history export' \
+        'admin stats' \
+        'admin notifications stats' \
+        'admin notifications trigger' \
+        'admin notifications logs' \
+        'admin alerts' \
+        'admin analytics pincode' \
+        'ai pincode' \
+        'ai dispute' \
+        'ai vendor-bonus' \
+        'api' \
+        'watch booking' \
+        'watch notifications' \
+        'watch chat' \
+        'watch status' \
+        'completion bash' \
+        'completion zsh' \
+        'completion fish' \
+        'completion man'
+end
+
+# A command's own flags.
+function __homeserve_flags
+    switch $argv[1]
+        case 'auth login'
+            printf '%s\t%s\n' \
+                '--username' 'Account username (prompted for on a terminal if omitted)' \
+                '--password-stdin' 'Read the password from the first line of stdin'
+        case 'auth otp send'
+            printf '%s\t%s\n' \
+                '--email' 'Email address the code is sent to' \
+                '--phone' 'Phone number the code is sent to by SMS' \
+                '--vendor' 'Use the vendor OTP endpoints (/auth/vendor/…)'
+        case 'auth otp verify'
+            printf '%s\t%s\n' \
+                '--email' 'Email address the code is sent to' \
+                '--phone' 'Phone number the code is sent to by SMS' \
+                '--vendor' 'Use the vendor OTP endpoints (/auth/vendor/…)' \
+                '--otp' 'The code that was sent'
+        case 'services list'
+            printf '%s\t%s\n' \
+                '--category' 'Only services in this category' \
+                '--page' 'Page number to fetch' \
+                '--limit' 'Stop after N items, following pages as needed' \
+                '--all' 'Follow every page to the end (streams with -o ndjson)'
+        case 'bookings list'
+            printf '%s\t%s\n' \
+                '--status' 'Only bookings in this status' \
+                '--pincode' 'Only bookings in this pincode' \
+                '--page' 'Page number to fetch' \
+                '--limit' 'Stop after N items, following pages as needed' \
+                '--all' 'Follow every page to the end (streams with -o ndjson)'
+        case 'bookings create'
+            printf '%s\t%s\n' \
+                '--service' 'Service id (see \'homeserve services list\')' \
+                '--pincode' 'Where the service is needed' \
+                '--date' 'When, as an ISO-8601 date-time' \
+                '--notes' 'Notes for the vendor' \
+                '--price' 'Agreed total price; quoted dynamically when omitted'
+        case 'bookings update'
+            printf '%s\t%s\n' \
+                '--notes' 'New customer notes (customer_notes)' \
+                '--vendor-notes' 'New vendor notes (vendor_notes)' \
+                '--date' 'New scheduled time (scheduled_date)' \
+                '--status' 'New status' \
+                '--set' 'Set any field by its API name'
+        case 'bookings wait'
+            printf '%s\t%s\n' \
+                '--status' 'Status to wait for' \
+                '--timeout' 'Give up (exit 9) after SECONDS' \
+                '--poll' 'Seconds between fallback polls' \
+                '--reconnect-attempts' 'Reconnects before giving up' \
+                '--reconnect-delay' 'Seconds between reconnects'
+        case 'pricing quote'
+            printf '%s\t%s\n' \
+                '--service' 'Service id (see \'homeserve services list\')' \
+                '--pincode' 'Where the service is needed' \
+                '--at' 'When the service would take place (scheduled_datetime)'
+        case 'pricing predict'
+            printf '%s\t%s\n' \
+                '--service' 'Service id (see \'homeserve services list\')' \
+                '--pincode' 'Where the service is needed' \
+                '--days' 'How many days ahead'
+        case 'scheduling slots'
+            printf '%s\t%s\n' \
+                '--vendor' 'Vendor id (see \'homeserve vendors search\')' \
+                '--service' 'Service id (see \'homeserve services list\')' \
+                '--pincode' 'The customer\'s pincode' \
+                '--date' 'The day wanted'
+        case 'scheduling suggest'
+            printf '%s\t%s\n' \
+                '--vendor' 'Vendor id (see \'homeserve vendors search\')' \
+                '--service' 'Service id (see \'homeserve services list\')' \
+                '--pincode' 'The customer\'s pincode' \
+                '--date' 'The day wanted'
+        case 'scheduling optimize'
+            printf '%s\t%s\n' \
+                '--date' 'The day to optimise'
+        case 'vendors search'
+            printf '%s\t%s\n' \
+                '--pincode' 'Where the service is needed' \
+                '--service' 'Only vendors offering this service id'
+        case 'signatures list'
+            printf '%s\t%s\n' \
+                '--page' 'Page number to fetch' \
+                '--limit' 'Stop after N items, following pages as needed' \
+                '--all' 'Follow every page to the end (streams with -o ndjson)'
+        case 'signatures sign'
+            printf '%s\t%s\n' \
+                '--rating' 'Satisfaction from 1 (poor) to 5 (excellent)' \
+                '--comments' 'What you thought of the job'
+        case 'signatures request'
+            printf '%s\t%s\n' \
+                '--booking' 'Booking the signature is for' \
+                '--photo' 'Photo id to show the customer'
+        case 'signatures reject'
+            printf '%s\t%s\n' \
+                '--reason' 'Why the work is not accepted' \
+                '--evidence' 'Supporting evidence as JSON'
+        case 'photos list'
+            printf '%s\t%s\n' \
+                '--booking' 'Booking whose photos to list' \
+                '--page' 'Page number to fetch' \
+                '--limit' 'Stop after N items, following pages as needed' \
+                '--all' 'Follow every page to the end (streams with -o ndjson)'
+        case 'photos upload'
+            printf '%s\t%s\n' \
+                '--booking' 'Booking the photo belongs to' \
+                '--type' 'When the photo was taken' \
+                '--description' 'What the photo shows'
+        case 'disputes list'
+            printf '%s\t%s\n' \
+                '--page' 'Page number to fetch' \
+                '--limit' 'Stop after N items, following pages as needed' \
+                '--all' 'Follow every page to the end (streams with -o ndjson)'
+        case 'disputes create'
+            printf '%s\t%s\n' \
+                '--booking' 'Booking in dispute' \
+                '--type' 'Kind of dispute, e.g. service_quality, billing, damage, no_show' \
+                '--title' 'One-line summary' \
+                '--description' 'What happened' \
+                '--evidence' 'Evidence as JSON: inline, @FILE, or - for stdin'
+        case 'disputes messages'
+            printf '%s\t%s\n' \
+                '--page' 'Page to fetch (with --all: the first page)' \
+                '--page-size' 'Messages per page' \
+                '--all' 'Follow pages to the end (streams with -o ndjson)'
+        case 'disputes send'
+            printf '%s\t%s\n' \
+                '--message' 'The message text' \
+                '--message-file' 'Read the message text from a file, or - for stdin' \
+                '--attachment' 'A file to attach (photo, PDF, …)'
+        case 'disputes resolve'
+            printf '%s\t%s\n' \
+                '--notes' 'The resolution, as the parties will read it' \
+                '--amount' 'Amount refunded or credited' \
+                '--evidence' 'Evidence as JSON: inline, @FILE, or - for stdin'
+        case 'admin cache clear'
+            printf '%s\t%s\n' \
+                '--type' 'Which cache to clear'
+        case 'admin pincodes'
+            printf '%s\t%s\n' \
+                '--service-type' 'Only bookings of this service category' \
+                '--days-back' 'How many days to look back (server default: 30)'
+        case 'admin history'
+            printf '%s\t%s\n' \
+                '--model' 'Only changes to this model, e.g. Booking' \
+                '--user' 'Only changes made by this username' \
+                '--action' 'Only this action, e.g. create, update, delete' \
+                '--from' 'Changes on or after this day (start_date)' \
+                '--to' 'Changes up to this day (end_date)' \
+                '--page' 'Page to fetch' \
+                '--page-size' 'Entries per page (server default: 20)'
+        case 'admin history export'
+            printf '%s\t%s\n' \
+                '--model' 'Only changes to this model, e.g. Booking' \
+                '--user' 'Only changes made by this username' \
+                '--action' 'Only this action, e.g. create, update, delete' \
+                '--from' 'Changes on or after this day (start_date)' \
+                '--to' 'Changes up to this day (end_date)' \
+                '--out' 'File to write the CSV to'
+        case 'admin notifications logs'
+            printf '%s\t%s\n' \
+                '--type' 'Only this notification type, e.g. signature_request' \
+                '--method' 'Only this channel' \
+                '--status' 'Only this delivery status' \
+                '--recipient' 'Only notifications to this user id (recipient_id)' \
+                '--from' 'Sent on or after this day (date_from)' \
+                '--to' 'Sent up to this day (date_to)' \
+                '--page' 'Page to fetch' \
+                '--per-page' 'Entries per page'
+        case 'admin alerts'
+            printf '%s\t%s\n' \
+                '--type' 'Only this alert type, e.g. pending_signature' \
+                '--severity' 'Only this severity' \
+                '--status' 'Only this status' \
+                '--page' 'Page to fetch' \
+                '--per-page' 'Entries per page'
+        case 'admin analytics pincode'
+            printf '%s\t%s\n' \
+                '--pincode' 'Only this pincode' \
+                '--from' 'From this day (date_from)' \
+                '--to' 'Up to this day (date_to)' \
+                '--page' 'Page to fetch' \
+                '--per-page' 'Entries per page'
+        case 'ai pincode'
+            printf '%s\t%s\n' \
+                '--pincode' 'The pincode to analyse' \
+                '--days' 'How many days of history to analyse'
+        case 'ai vendor-bonus'
+            printf '%s\t%s\n' \
+                '--vendor' 'Only this vendor id' \
+                '--days' 'How many days of history to analyse'
+        case 'api'
+            printf '%s\t%s\n' \
+                '--field' 'A typed parameter (number, true/false, null, @FILE, else string)' \
+                '--raw-field' 'A string parameter, never typed' \
+                '--input' 'JSON request body from a file, or - for stdin' \
+                '--paginate' 'Follow next links and print every page\'s results as one list (GET only)'
+        case 'watch booking'
+            printf '%s\t%s\n' \
+                '--count' 'Exit 0 after N messages' \
+                '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
+                '--timeout' 'Exit 9 if nothing matched within SECONDS (default: wait for ever)' \
+                '--reconnect-attempts' 'Reconnects before giving up' \
+                '--reconnect-delay' 'Seconds between reconnects'
+        case 'watch notifications'
+            printf '%s\t%s\n' \
+                '--user' 'User id (default: the logged-in user)' \
+                '--count' 'Exit 0 after N messages' \
+                '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
+                '--timeout' 'Exit 9 if nothing matched within SECONDS (default: wait for ever)' \
+                '--reconnect-attempts' 'Reconnects before giving up' \
+                '--reconnect-delay' 'Seconds between reconnects'
+        case 'watch chat'
+            printf '%s\t%s\n' \
+                '--user' 'User id (default: the logged-in user)' \
+                '--role' 'Role in the channel path (default: the logged-in user\'s)' \
+                '--count' 'Exit 0 after N messages' \
+                '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
+                '--timeout' 'Exit 9 if nothing matched within SECONDS (default: wait for ever)' \
+                '--reconnect-attempts' 'Reconnects before giving up' \
+                '--reconnect-delay' 'Seconds between reconnects' \
+                '--send' 'JSON message to send once connected'
+        case 'watch status'
+            printf '%s\t%s\n' \
+                '--user' 'User id (default: the logged-in user)' \
+                '--role' 'Role in the channel path (default: the logged-in user\'s)' \
+                '--count' 'Exit 0 after N messages' \
+                '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
+                '--timeout' 'Exit 9 if nothing matched within SECONDS (default: wait for ever)' \
+                '--reconnect-attempts' 'Reconnects before giving up' \
+                '--reconnect-delay' 'Seconds between reconnects'
+    end
+end
+
+# The global flags, valid everywhere.
+function __homeserve_global_flags
+    printf '%s\t%s\n' \
+        '--profile' 'Profile to use (settings and credentials are kept per profile)' \
+        '--url' 'API base URL for this call (overrides the profile and HOMESERVE_URL)' \
+        '--output' 'Output format; table on a terminal, json otherwise' \
+        '--fields' 'Comma-separated fields or dot paths to show, e.g. id,status,service.name' \
+        '--timeout' 'Seconds before a request is abandoned' \
+        '--retries' 'Retries on connection failures, 429 and 502/503/504' \
+        '--insecure' 'Do not verify TLS certificates' \
+        '--cacert' 'CA certificate bundle to verify the server with' \
+        '--dry-run' 'Print the HTTP requests as JSON instead of sending them' \
+        '--verbose' 'Log requests and responses on stderr (secrets redacted)' \
+        '--quiet' 'Suppress informational messages on stderr' \
+        '--no-color' 'Never colour output (also: NO_COLOR)' \
+        '--help' 'Show help for the command' \
+        '--version' 'Print the version'
+end
+
+# Help topics, for 'homeserve help TOPIC'.
+function __homeserve_topics
+    printf '%s\t%s\n' \
+        'exit-codes' 'Exit status' \
+        'environment' 'Environment variables' \
+        'output' 'Output formats'
+end
+
+# How a flag's value completes: none (no value), choice WORDS..., file, payload, profile or text.
+function __homeserve_value
+    switch "$argv[1] $argv[2]"
+        case 'auth login --username'
+            echo 'text'
+        case 'auth login --password-stdin'
+            echo 'none'
+        case 'auth otp send --email'
+            echo 'text'
+        case 'auth otp send --phone'
+            echo 'text'
+        case 'auth otp send --vendor'
+            echo 'none'
+        case 'auth otp verify --email'
+            echo 'text'
+        case 'auth otp verify --phone'
+            echo 'text'
+        case 'auth otp verify --vendor'
+            echo 'none'
+        case 'auth otp verify --otp'
+            echo 'text'
+        case 'services list --category'
+            echo 'text'
+        case 'services list --page'
+            echo 'text'
+        case 'services list --limit'
+            echo 'text'
+        case 'services list --all'
+            echo 'none'
+        case 'bookings list --status'
+            echo 'choice pending confirmed in_progress completed signed cancelled disputed'
+        case 'bookings list --pincode'
+            echo 'text'
+        case 'bookings list --page'
+            echo 'text'
+        case 'bookings list --limit'
+            echo 'text'
+        case 'bookings list --all'
+            echo 'none'
+        case 'bookings create --service'
+            echo 'text'
+        case 'bookings create --pincode'
+            echo 'text'
+        case 'bookings create --date'
+            echo 'text'
+        case 'bookings create --notes'
+            echo 'text'
+        case 'bookings create --price'
+            echo 'text'
+        case 'bookings update --notes'
+            echo 'text'
+        case 'bookings update --vendor-notes'
+            echo 'text'
+        case 'bookings update --date'
+            echo 'text'
+        case 'bookings update --status'
+            echo 'choice pending confirmed in_progress completed signed cancelled disputed'
+        case 'bookings update --set'
+            echo 'text'
+        case 'bookings wait --status'
+            echo 'choice pending confirmed in_progress completed signed cancelled disputed'
+        case 'bookings wait --timeout'
+            echo 'text'
+        case 'bookings wait --poll'
+            echo 'text'
+        case 'bookings wait --reconnect-attempts'
+            echo 'text'
+        case 'bookings wait --reconnect-delay'
+            echo 'text'
+        case 'pricing quote --service'
+            echo 'text'
+        case 'pricing quote --pincode'
+            echo 'text'
+        case 'pricing quote --at'
+            echo 'text'
+        case 'pricing predict --service'
+            echo 'text'
+        case 'pricing predict --pincode'
+            echo 'text'
+        case 'pricing predict --days'
+            echo 'text'
+        case 'scheduling slots --vendor'
+            echo 'text'
+        case 'scheduling slots --service'
+            echo 'text'
+        case 'scheduling slots --pincode'
+            echo 'text'
+        case 'scheduling slots --date'
+            echo 'text'
+        case 'scheduling suggest --vendor'
+            echo 'text'
+        case 'scheduling suggest --service'
+            echo 'text'
+        case 'scheduling suggest --pincode'
+            echo 'text'
+        case 'scheduling suggest --date'
+            echo 'text'
+        case 'scheduling optimize --date'
+            echo 'text'
+        case 'vendors search --pincode'
+            echo 'text'
+        case 'vendors search --service'
+            echo 'text'
+        case 'signatures list --page'
+            echo 'text'
+        case 'signatures list --limit'
+            echo 'text'
+        case 'signatures list --all'
+            echo 'none'
+        case 'signatures sign --rating'
+            echo 'text'
+        case 'signatures sign --comments'
+            echo 'text'
+        case 'signatures request --booking'
+            echo 'text'
+        case 'signatures request --photo'
+            echo 'text'
+        case 'signatures reject --reason'
+            echo 'text'
+        case 'signatures reject --evidence'
+            echo 'payload'
+        case 'photos list --booking'
+            echo 'text'
+        case 'photos list --page'
+            echo 'text'
+        case 'photos list --limit'
+            echo 'text'
+        case 'photos list --all'
+            echo 'none'
+        case 'photos upload --booking'
+            echo 'text'
+        case 'photos upload --type'
+            echo 'choice before after additional'
+        case 'photos upload --description'
+            echo 'text'
+        case 'disputes list --page'
+            echo 'text'
+        case 'disputes list --limit'
+            echo 'text'
+        case 'disputes list --all'
+            echo 'none'
+        case 'disputes create --booking'
+            echo 'text'
+        case 'disputes create --type'
+            echo 'text'
+        case 'disputes create --title'
+            echo 'text'
+        case 'disputes create --description'
+            echo 'text'
+        case 'disputes create --evidence'
+            echo 'payload'
+        case 'disputes messages --page'
+            echo 'text'
+        case 'disputes messages --page-size'
+            echo 'text'
+        case 'disputes messages --all'
+            echo 'none'
+        case 'disputes send --message'
+            echo 'text'
+        case 'disputes send --message-file'
+            echo 'text'
+        case 'disputes send --attachment'
+            echo 'file'
+        case 'disputes resolve --notes'
+            echo 'text'
+        case 'disputes resolve --amount'
+            echo 'text'
+        case 'disputes resolve --evidence'
+            echo 'payload'
+        case 'admin cache clear --type'
+            echo 'choice all default sessions search_results api_data'
+        case 'admin pincodes --service-type'
+            echo 'text'
+        case 'admin pincodes --days-back'
+            echo 'text'
+        case 'admin history --model'
+            echo 'text'
+        case 'admin history --user'
+            echo 'text'
+        case 'admin history --action'
+            echo 'text'
+        case 'admin history --from'
+            echo 'text'
+        case 'admin history --to'
+            echo 'text'
+        case 'admin history --page'
+            echo 'text'
+        case 'admin history --page-size'
+            echo 'text'
+        case 'admin history export --model'
+            echo 'text'
+        case 'admin history export --user'
+            echo 'text'
+        case 'admin history export --action'
+            echo 'text'
+        case 'admin history export --from'
+            echo 'text'
+        case 'admin history export --to'
+            echo 'text'
+        case 'admin history export --out'
+            echo 'text'
+        case 'admin notifications logs --type'
+            echo 'text'
+        case 'admin notifications logs --method'
+            echo 'choice email sms websocket'
+        case 'admin notifications logs --status'
+            echo 'choice pending sent delivered failed'
+        case 'admin notifications logs --recipient'
+            echo 'text'
+        case 'admin notifications logs --from'
+            echo 'text'
+        case 'admin notifications logs --to'
+            echo 'text'
+        case 'admin notifications logs --page'
+            echo 'text'
+        case 'admin notifications logs --per-page'
+            echo 'text'
+        case 'admin alerts --type'
+            echo 'text'
+        case 'admin alerts --severity'
+            echo 'choice low medium high critical'
+        case 'admin alerts --status'
+            echo 'choice active acknowledged resolved ignored'
+        case 'admin alerts --page'
+            echo 'text'
+        case 'admin alerts --per-page'
+            echo 'text'
+        case 'admin analytics pincode --pincode'
+            echo 'text'
+        case 'admin analytics pincode --from'
+            echo 'text'
+        case 'admin analytics pincode --to'
+            echo 'text'
+        case 'admin analytics pincode --page'
+            echo 'text'
+        case 'admin analytics pincode --per-page'
+            echo 'text'
+        case 'ai pincode --pincode'
+            echo 'text'
+        case 'ai pincode --days'
+            echo 'text'
+        case 'ai vendor-bonus --vendor'
+            echo 'text'
+        case 'ai vendor-bonus --days'
+            echo 'text'
+        case 'api --field' 'api -F'
+            echo 'text'
+        case 'api --raw-field' 'api -f'
+            echo 'text'
+        case 'api --input'
+            echo 'text'
+        case 'api --paginate'
+            echo 'none'
+        case 'watch booking --count'
+            echo 'text'
+        case 'watch booking --until'
+            echo 'text'
+        case 'watch booking --timeout'
+            echo 'text'
+        case 'watch booking --reconnect-attempts'
+            echo 'text'
+        case 'watch booking --reconnect-delay'
+            echo 'text'
+        case 'watch notifications --user'
+            echo 'text'
+        case 'watch notifications --count'
+            echo 'text'
+        case 'watch notifications --until'
+            echo 'text'
+        case 'watch notifications --timeout'
+            echo 'text'
+        case 'watch notifications --reconnect-attempts'
+            echo 'text'
+        case 'watch notifications --reconnect-delay'
+            echo 'text'
+        case 'watch chat --user'
+            echo 'text'
+        case 'watch chat --role'
+            echo 'choice customer vendor onboard_manager ops_manager super_admin'
+        case 'watch chat --count'
+            echo 'text'
+        case 'watch chat --until'
+            echo 'text'
+        case 'watch chat --timeout'
+            echo 'text'
+        case 'watch chat --reconnect-attempts'
+            echo 'text'
+        case 'watch chat --reconnect-delay'
+            echo 'text'
+        case 'watch chat --send'
+            echo 'payload'
+        case 'watch status --user'
+            echo 'text'
+        case 'watch status --role'
+            echo 'choice customer vendor onboard_manager ops_manager super_admin'
+        case 'watch status --count'
+            echo 'text'
+        case 'watch status --until'
+            echo 'text'
+        case 'watch status --timeout'
+            echo 'text'
+        case 'watch status --reconnect-attempts'
+            echo 'text'
+        case 'watch status --reconnect-delay'
+            echo 'text'
+        case '* --profile'
+            echo 'profile'
+        case '* --url'
+            echo 'text'
+        case '* --output' '* -o'
+            echo 'choice table json ndjson csv tsv'
+        case '* --fields'
+            echo 'text'
+        case '* --timeout'
+            echo 'text'
+        case '* --retries'
+            echo 'text'
+        case '* --insecure'
+            echo 'none'
+        case '* --cacert'
+            echo 'file'
+        case '* --dry-run'
+            echo 'none'
+        case '* --verbose' '* -v'
+            echo 'none'
+        case '* --quiet' '* -q'
+            echo 'none'
+        case '* --no-color'
+            echo 'none'
+        case '* --help' '* -h'
+            echo 'none'
+        case '* --version'
+            echo 'none'
+    end
+end
+
+# How a command's positional argument completes, by index.
+function __homeserve_argument
+    switch "$argv[1] $argv[2]"
+        case 'config get 0'
+            echo 'choice url ws_url output'
+        case 'config set 0'
+            echo 'choice url ws_url output'
+        case 'config unset 0'
+            echo 'choice url ws_url output'
+        case 'photos upload 0'
+            echo 'file'
+        case 'api 0'
+            echo 'choice GET POST PUT PATCH DELETE HEAD'
+    end
+end
+
+# Profile names from settings.json, found where homeserve looks: $HOMESERVE_CONFIG_DIR,
+# else $XDG_CONFIG_HOME/homeserve, else ~/.config/homeserve. A profile's settings are flat
+# strings, so only "profiles" and the profiles themselves open a '{'.
+function __homeserve_profiles
+    set -l dir $HOMESERVE_CONFIG_DIR
+    if test -z "$dir"; and test -n "$XDG_CONFIG_HOME"
+        set dir $XDG_CONFIG_HOME/homeserve
+    end
+    test -n "$dir"; or set dir ~/.config/homeserve
+    echo 'default'
+    test -r $dir/settings.json; or return 0
+    for name in (string match -r -a -g '"([^"]*)"\s*:\s*\{' < $dir/settings.json)
+        contains -- $name profiles 'default'; or echo $name
+    end
+end
+# Prints the completions of one value kind. $1 text to put before each, $2 the partial value,
+# $3 the kind (from __homeserve_value/__homeserve_argument).
+function __homeserve_complete_value --argument-names before partial encoded
+    set -l kind (string split ' ' -- $encoded)
+    switch "$kind[1]"
+        case choice
+            for value in $kind[2..-1]
+                printf '%s%s\n' "$before" $value
+            end
+        case profile
+            for name in (__homeserve_profiles)
+                printf '%s%s\n' "$before" $name
+            end
+        case file
+            for file in (__fish_complete_path "$partial")
+                printf '%s%s\n' "$before" $file
+            end
+        case payload
+            # Inline JSON and - (stdin) have nothing to complete; @FILE does.
+            string match -q -- '@*' "$partial"; or return 0
+            for file in (__fish_complete_path (string sub -s 2 -- "$partial"))
+                printf '%s@%s\n' "$before" $file
+            end
+    end
+end
+
+function __homeserve_complete
+    set -l tokens (commandline -opc)
+    set -l cur (commandline -ct)
+    set -l cmdpath ''
+    set -l pending ''
+    set -l nargs 0
+    set -l help 0
+    set -l ended 0
+    set -l i 1
+    # Replay the parser over the finished words: flags (and their values) may come anywhere,
+    # a word extends the command path until the command has a positional argument.
+    while test $i -lt (count $tokens)
+        set i (math $i + 1)
+        set -l w $tokens[$i]
+        if test $ended -eq 0; and test "$w" = --
+            set ended 1
+            continue
+        end
+        if test $ended -eq 0; and string match -q -r -- '^-.' "$w"
+            string match -q -- '--*=*' "$w"; and continue
+            set -l f $w
+            string match -q -- '--*' "$w"; or set f (string sub -l 2 -- "$w")
+            set -l kind (__homeserve_value "$cmdpath" $f)
+            if test -n "$kind"; and test "$kind" != none
+                if string match -q -- '--*' "$w"; or test (string length -- "$w") -eq 2
+                    if test $i -eq (count $tokens)
+                        set pending $f
+                    else
+                        set i (math $i + 1)
+                    end
+                end
+            end
+            continue
+        end
+        if test -z "$cmdpath"; and test $help -eq 0; and test $nargs -eq 0; and test "$w" = help
+            set help 1
+            continue
+        end
+        if contains -- "$w" (__homeserve_children "$cmdpath" | string replace -r '\t.*' '')
+            and begin
+                test $help -eq 1; or not __homeserve_is_command "$cmdpath"
+                or begin; test $ended -eq 0; and test $nargs -eq 0; end
+            end
+            if test -z "$cmdpath"
+                set cmdpath $w
+            else
+                set cmdpath "$cmdpath $w"
+            end
+            continue
+        end
+        test $help -eq 1; or set nargs (math $nargs + 1)
+    end
+
+    if test -n "$pending"
+        __homeserve_complete_value '' "$cur" (__homeserve_value "$cmdpath" $pending)
+    else if test $ended -eq 0; and string match -q -- '--*=*' "$cur"
+        set -l flag (string replace -r '=.*' '' -- "$cur")
+        __homeserve_complete_value "$flag=" (string replace -r '^[^=]*=' '' -- "$cur") (__homeserve_value "$cmdpath" $flag)
+    else if test $ended -eq 0; and string match -q -- '-*' "$cur"
+        if test $help -eq 0; and __homeserve_is_command "$cmdpath"
+            __homeserve_flags "$cmdpath"
+        end
+        __homeserve_global_flags
+    else if test $help -eq 1
+        __homeserve_children "$cmdpath"
+        test -z "$cmdpath"; and __homeserve_topics
+    else
+        if not __homeserve_is_command "$cmdpath"; or begin; test $ended -eq 0; and test $nargs -eq 0; end
+            __homeserve_children "$cmdpath"
+        end
+        test -z "$cmdpath"; and printf '%s\t%s\n' help 'Help on a group, a command or a topic'
+        if __homeserve_is_command "$cmdpath"
+            __homeserve_complete_value '' "$cur" (__homeserve_argument "$cmdpath" $nargs)
+        end
+    end
+end
+
+complete -c homeserve -e
+complete -c homeserve -f -a '(__homeserve_complete)'
