@@ -107,6 +107,18 @@ public final class APIClient {
         return credentials
     }
 
+    /// The access token for a WebSocket URL: refreshed when about to expire, or when `force`d after the
+    /// server refused it.
+    public func accessToken(forceRefresh: Bool = false) throws -> String? {
+        guard let creds = try loadCredentials() else { return nil }
+        if !options.dryRun, !creds.fromEnvironment, creds.refresh != nil, forceRefresh || JWT.expiresSoon(creds.access) {
+            return try refresh(stale: creds.access)
+        }
+        return creds.access
+    }
+
+    public var verbose: Bool { options.verbose }
+
     private func authHeader(_ token: String?) -> [(String, String)] {
         token.map { [("Authorization", "Bearer \($0)")] } ?? []
     }

@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+@testable import HomeServeKit
+
+/// The WebSocket client against an independent server: Python's `websockets` package.
+final class WebSocketInteropTests: XCTestCase {
+    var peer: Process!
+    var wsURL = ""
+    var rawURL = ""
+
+    override func setUpWithError() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/ws_peer.py").path
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import websockets.asyncio.server"]
+        check.standardError = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        guard check.terminationStatus == 0 else { throw XCTSkip("python3 with the websockets package is not installed") }
+        peer = Process()
+        peer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        peer.arguments = ["python3", script]
+        let pipe = Pipe()
+        peer.standardOutput = pipe
+        try peer.run()
+        var line = ""
+        while !line.contains("\n") {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += String(decoding: chunk, as: UTF8.self)
+        }
+        let ports = line.split(separator: " ").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        XCTAssertEqual(ports.count, 2, line)
+        wsURL = "http://127.0.0.1:\(ports[0])"
+        rawURL = "http://127.0.0.1:\(ports[1])"
+    }
+
+    override func tearDown() {
+        if peer?.isRunning == true { peer.terminate(); peer.waitUntilExit() }
+    }
+
+    func cli(_ url: String) -> CLI { CLI(sandbox: nil, environment: ["HOMESERVE_URL": url, "HOMESERVE_TOKEN": "peer-token"]) }
+
+    func testFragmentedMessageAndPingInBetween() throws {
+        let result = try cli(wsURL).run(["watch", "booking", "fragments", "--count", "2", "--timeout", "10"])
+        XCTAssertEqual(result.status, 0, result.err)
+        let lines = result.out.split(separator: "\n").map { try? JSON.parse(String($0)) }
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertEqual(lines[0]?.value(at: "data.status"), .string("confirmed"), "fragments reassembled")
+        XCTAssertEqual(lines[1]?.value(at: "data.text"), .string("after the ping"))
+    }
+
+    func testClientAnswersPing() throws {
+        let result = try cli(wsURL).run(["watch", "booking", "ping", "--count", "1", "--timeout", "10"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.out.contains("pong received"))
+    }
+
+    func testServerInitiatedCloseIsFollowedByAReconnect() throws {
+        let result = try cli(wsURL).run(["watch", "booking", "close", "--count", "3", "--reconnect-attempts", "2", "--reconnect-delay", "0", "--timeout", "20"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertEqual(result.out.split(separator: "\n").count, 3, "one message per connection: \(result.out)")
+        XCTAssertEqual(result.err.components(separatedBy: "reconnecting in").count - 1, 2, result.err)
+        XCTAssertTrue(result.err.contains("closed with code 4000 (bye)"), result.err)
+    }
+
+    func testChatSendAndEcho() throws {
+        let result = try cli(wsURL).run(["watch", "chat", "--user", "1", "--role", "customer", "--send", #"{"type": "chat_message", "data": {"text": "hello"}}"#,
+                                         "--until", "chat_message:echo.data.text=hello", "--timeout", "10"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertEqual(result.json.value(at: "data.echo.data.text"), .string("hello"))
+    }
+
+    func testBadTokenCloseIsReported() throws {
+        let result = try CLI(sandbox: nil, environment: ["HOMESERVE_URL": wsURL, "HOMESERVE_TOKEN": "wrong"])
+            .run(["watch", "booking", "ping", "--reconnect-attempts", "1", "--reconnect-delay", "0", "--timeout", "10"])
+        XCTAssertEqual(result.status, 9)
+        XCTAssertTrue(result.err.contains("token refused (close code 4001)"), result.err)
+        XCTAssertTrue(result.err.contains("gave up after 1 reconnect attempts"), result.err)
+    }
+
+    func testHostileFramesGiveAClearErrorNotACrash() throws {
+        for (name, reason) in [("reserved", "reserved bits"), ("opcode", "unknown opcode"), ("oversized", "exceeds"), ("truncated", "connection lost")] {
+            let result = try cli(rawURL).run(["watch", "booking", name, "--reconnect-attempts", "0", "--timeout", "10"])
+            XCTAssertEqual(result.status, 9, "\(name): \(result.err)")
+            XCTAssertTrue(result.err.contains(reason), "\(name): \(result.err)")
+            XCTAssertEqual(result.out, "")
+        }
+    }
+
+    func testInterruptClosesAndExits130() throws {
+        let running = try cli(wsURL).start(["watch", "booking", "fragments", "--timeout", "30"])
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(running.process.processIdentifier, SIGINT)
+        running.process.waitUntilExit()
+        XCTAssertEqual(running.process.terminationStatus, 130)
+        XCTAssertEqual(running.result().out.split(separator: "\n").count, 2, "messages before the interrupt were printed")
+    }
+}
