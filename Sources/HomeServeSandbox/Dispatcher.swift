@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 
 /// Turns a request into a response: test hooks first, then recording and fault injection, routing,
 /// authentication, the handler, and DRF-shaped errors for everything that goes wrong.
@@ -34,7 +35,9 @@ struct Dispatcher: Sendable {
         sandbox.journal.record(method: request.method, path: request.path)
         let fault = sandbox.faults.take(method: request.method, path: request.path)
         if let fault, fault.delayMilliseconds > 0 {
-            try? await Task.sleep(nanoseconds: UInt64(fault.delayMilliseconds) * 1_000_000)
+            // A long injected delay must not hold up SIGTERM: shutdown cuts the wait short.
+            let nanoseconds = UInt64(fault.delayMilliseconds) * 1_000_000
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: nanoseconds) }
         }
         if let fault, fault.status != nil, !fault.truncate {
             return fault.response

@@ -16,8 +16,13 @@ struct WebSocketRoutes: Sendable {
         let request = APIRequest(
             method: head.method.rawValue, target: head.path ?? "/",
             headers: head.headerFields.map { ($0.name.rawName, $0.value) }, body: [], fallbackHost: "localhost")
-        guard let channels = try? channels(for: request) else { return .dontUpgrade }
         sandbox.journal.record(method: request.method, path: request.path)
+        let channels: [String]
+        do {
+            channels = try self.channels(for: request)
+        } catch {
+            return refusal(error, path: request.path)
+        }
         // Subscribe before the handshake completes so an event published right after the client sees
         // "connected" is not lost.
         let subscription = sandbox.events.subscribe(channels)
@@ -59,6 +64,32 @@ struct WebSocketRoutes: Sendable {
                 group.cancelAll()
                 events.unsubscribe(subscription.id)
             }
+        }
+    }
+
+    /// A refused connection is accepted and closed at once with an application close code (4001 not
+    /// authenticated, 4003 forbidden, 4004 not found) and DRF's detail as the reason: a bare failed handshake
+    /// would tell the client nothing about why.
+    private func refusal(_ error: Error, path: String) -> UpgradeResult {
+        let response = (error as? APIError)?.response
+        let code: UInt16
+        switch response?.status {
+        case 401: code = 4001
+        case 403: code = 4003
+        case 404: code = 4004
+        default: code = 4000
+        }
+        var reason = "Refused."
+        if let body = response?.body, case .object(let object)? = try? JSONParser.parse(body),
+           let detail = object["detail"]?.stringValue
+        {
+            reason = detail
+        }
+        Sandbox.log("WS \(path) refused: \(code) \(reason)")
+        // Close frames carry at most 123 bytes of reason.
+        let shortReason = String(reason.utf8.prefix(120)) ?? "Refused."
+        return .upgrade([:]) { _, outbound, _ in
+            try await outbound.close(.unknown(code), reason: shortReason)
         }
     }
 

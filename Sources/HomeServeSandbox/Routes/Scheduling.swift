@@ -97,11 +97,10 @@ struct SchedulingRoutes: Sendable {
         }
     }
 
-    /// 100, less half a point per travel minute, less 5 before 09:00 and 10 from 17:00 (late jobs overrun
-    /// into the evening peak).
+    /// 100, less half a point per travel minute, less two points per hour away from 11:00 (customers
+    /// prefer late mornings), less 10 more from 17:00 (late jobs run into the evening traffic peak).
     private static func score(minute: Int, travel: Int) -> Double {
-        var score = 100.0 - Double(travel) / 2
-        if minute < 9 * 60 { score -= 5 }
+        var score = 100.0 - Double(travel) / 2 - Double(abs(minute - 11 * 60)) / 30
         if minute >= 17 * 60 { score -= 10 }
         return PriceQuote.round2(score)
     }

@@ -100,13 +100,13 @@ struct Seeder {
                  service.active, created, created])
         }
 
-        // customer1: 45 bookings cycling through every status, two thirds in 560001 and one third in 560002.
+        // customer1: 45 bookings cycling through every status, 27 in 560001 and 18 in 560002.
         let cycle: [BookingStatus] = [.pending, .confirmed, .completed, .pending, .inProgress, .signed, .cancelled,
                                       .completed, .disputed]
         var plans: [BookingPlan] = []
         for i in 0..<45 {
             let status = cycle[i % 9]
-            let pincode = i % 3 == 2 ? "560002" : "560001"
+            let pincode = i % 5 >= 3 ? "560002" : "560001"
             let hour = 9 + i % 8
             let day: Int
             switch status {
