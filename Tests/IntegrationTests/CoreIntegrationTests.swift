@@ -136,12 +136,12 @@ final class CoreIntegrationTests: XCTestCase {
         let quoted = try cli.run(["bookings", "create", "--service", "2", "--pincode", "560001", "--date", date, "-o", "json"])
         XCTAssertEqual(quoted.status, 0, quoted.err)
         XCTAssertTrue(quoted.err.contains("using the dynamic price"), quoted.err)
-        let (_, quote) = try sandbox.request("GET", "/api/dynamic-pricing/?service_id=2&pincode=560001&scheduled_datetime=\(date)")
+        XCTAssertEqual(Array(try sandbox.receivedRequests().suffix(2)), ["GET /api/dynamic-pricing/", "POST /api/bookings/"])
+        let (_, quote) = try sandbox.request("GET", "/api/dynamic-pricing/?service_id=2&pincode=560001&scheduled_datetime=\(date)",
+                                             token: cli.credentials.value(at: "profiles.default.access")?.stringValue)
         let final = try XCTUnwrap(quote.value(at: "pricing.final_price")?.stringValue.flatMap(Double.init))
         XCTAssertEqual(Double(quoted.json["total_price"]?.stringValue ?? ""), final)
         let id = try XCTUnwrap(quoted.json["id"]?.stringValue)
-        let requests = try sandbox.receivedRequests()
-        XCTAssertEqual(Array(requests.suffix(2)), ["GET /api/dynamic-pricing/", "POST /api/bookings/"])
 
         let shown = try cli.run(["bookings", "get", id, "-o", "json"])
         XCTAssertEqual(shown.json["id"], .string(id))

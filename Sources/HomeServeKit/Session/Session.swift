@@ -98,7 +98,8 @@ public final class Session {
             guard let current = try storedCredentials() else {
                 throw CLIError(.notAuthenticated, "not logged in (profile '\(profile)'); run 'homeserve auth login'")
             }
-            if current.access != stale && !JWT.expiresSoon(current.access) { return current.access }
+            // Another process refreshed while we waited for the lock: its token is good as long as it lives.
+            if current.access != stale && !JWT.expiresSoon(current.access, margin: 0) { return current.access }
             guard let refresh = current.refresh else {
                 throw CLIError(.notAuthenticated, "session expired and no refresh token is stored; run 'homeserve auth login'")
             }
