@@ -261,6 +261,11 @@ struct DisputeRoutes: Sendable {
                 [dispute.id, user.id])
             try db.query("UPDATE dispute_messages SET is_read = 1 WHERE dispute_id = ? AND sender_id != ? AND is_read = 0",
                          [dispute.id, user.id])
+            if unread > 0 {
+                try db.recordEdit(user: user, model: "DisputeMessage", objectID: dispute.id, action: "update",
+                                  before: ["is_read": false, "messages": .int(unread)],
+                                  after: ["is_read": true, "messages": .int(unread)])
+            }
             return unread
         }
         return .json(["marked_count": .int(count)])

@@ -121,6 +121,10 @@ struct SignatureRoutes: Sendable {
             if signature.expiresAt <= now {
                 // Committed before the error is reported, so the expiry sticks.
                 try db.query("UPDATE signatures SET status = 'expired' WHERE id = ?", [signature.id])
+                if let expired = try db.signature(id: signature.id) {
+                    try db.recordEdit(user: user, model: "Signature", objectID: signature.id, action: "update",
+                                      before: signature.json, after: expired.json)
+                }
                 return .expired
             }
             var fields = FieldReader(data)
