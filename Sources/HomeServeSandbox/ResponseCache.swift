@@ -2,7 +2,7 @@ import Foundation
 
 /// The caches the admin dashboard reports on and clears. The real backend keeps pricing and vendor-search
 /// results in Redis; the sandbox keeps them here, with the same observable effect: hits, misses, keys, and
-/// results that go stale until a booking changes or an operator clears them.
+/// results that stay as they were for five minutes or until an operator clears them.
 final class ResponseCache: @unchecked Sendable {
     static let names = ["pricing", "vendor_search", "services"]
     static let timeToLive: Int64 = 300
@@ -38,13 +38,6 @@ final class ResponseCache: @unchecked Sendable {
             buckets[cache]?.entries[key] = Entry(value: value, expires: now.adding(seconds: Self.timeToLive))
         }
         return value
-    }
-
-    /// Drops entries whose inputs changed (a booking was created or moved).
-    func invalidate(_ caches: [String]) {
-        lock.withLock {
-            for name in caches { buckets[name]?.entries.removeAll() }
-        }
     }
 
     /// Clears by operator request; returns the number of keys removed per cache.

@@ -86,8 +86,6 @@ final class Sandbox: Sendable {
             channels += ["notifications:\(vendor)", "status:\(vendor)"]
         }
         events.publish(channels, type: type, data: data ?? booking.json)
-        // Prices and vendor workloads depend on bookings, so cached quotes are now stale.
-        cache.invalidate(["pricing", "vendor_search"])
     }
 
     func notify(userIDs: [Int], type: String = "notification", data: JSON) {

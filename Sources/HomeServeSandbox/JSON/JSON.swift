@@ -27,7 +27,6 @@ enum JSON: Sendable, Equatable {
     var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
     var arrayValue: [JSON]? { if case .array(let a) = self { return a } else { return nil } }
     var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
-    var isNull: Bool { self == .null }
 
     /// The name Python gives the type, for DRF-style messages such as "Expected a dictionary, but got list."
     var pythonTypeName: String {

@@ -43,8 +43,6 @@ final class EventHub: @unchecked Sendable {
         for receiver in receivers { receiver.continuation.yield(text) }
     }
 
-    var connectionCount: Int { lock.withLock { subscribers.count } }
-
     func finishAll() {
         let all = lock.withLock {
             let all = Array(subscribers.values)

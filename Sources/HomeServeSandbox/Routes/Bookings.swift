@@ -144,13 +144,19 @@ struct BookingRoutes: Sendable {
                 [user.id, service.id, scheduled])
             if duplicate > 0 { throw APIError.conflict("A booking for this service at this time already exists.") }
 
-            // A client-supplied price is taken as-is; otherwise dynamic pricing sets it and shows its workings.
+            // A client-supplied price is taken as-is; otherwise the (cached) dynamic quote sets it and shows
+            // its workings.
             var breakdown: String?
             var totalCents = price ?? 0
             if price == nil {
-                let quote = try PriceQuote.compute(service: service, pincode: pincode, at: scheduled, db: db)
-                totalCents = quote.finalCents
-                breakdown = quote.pricingJSON.serialized
+                let quote = try sandbox.cache.value("pricing", key: PricingRoutes.cacheKey(service.id, pincode, scheduled)) {
+                    try PricingRoutes.quoteBody(service: service, pincode: pincode, at: scheduled, db: db)
+                }
+                let pricing = quote.objectValue?["pricing"] ?? .null
+                if case .number(let text)? = pricing.objectValue?["final_price"], let rupees = Double(text) {
+                    totalCents = Int((rupees * 100).rounded(.toNearestOrAwayFromZero))
+                }
+                breakdown = pricing.serialized
             }
             let vendors = try db.vendors(serving: pincode)
             let travel = vendors.map { Pincode.travelMinutes($0.pincode, pincode) }.min() ?? 30
@@ -300,22 +306,10 @@ struct BookingRoutes: Sendable {
             guard booking.status == .pending else {
                 throw APIError.badRequest("Only pending bookings can be accepted; this one is \(booking.status.rawValue).")
             }
+            // Overlaps with the vendor's other jobs are not refused: the contract defines no such error, and
+            // smart scheduling is where clashes are avoided.
             let home = try db.vendorProfile(userID: user.id)?.pincode ?? booking.pincode
             let travel = Pincode.travelMinutes(home, booking.pincode)
-            let start = booking.scheduledDate.adding(minutes: -(travel + (booking.bufferBefore ?? 0)))
-            let end = booking.scheduledDate.adding(
-                minutes: (booking.estimatedDuration ?? 60) + (booking.bufferAfter ?? 0) + travel)
-            let clashes = try db.query(
-                "\(SQLiteDatabase.bookingSelect) WHERE b.vendor_id = ? AND b.status IN ('confirmed', 'in_progress')",
-                [user.id]
-            ).map(Booking.init).filter { other in
-                let interval = other.blockedInterval
-                return interval.start < end && start < interval.end
-            }
-            if let clash = clashes.first {
-                throw APIError.conflict(
-                    "This overlaps your booking \(clash.id) at \(clash.scheduledDate.iso), travel and buffers included.")
-            }
             let now = Timestamp.now()
             try db.query(
                 """

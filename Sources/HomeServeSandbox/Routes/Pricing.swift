@@ -103,22 +103,30 @@ struct PricingRoutes: Sendable {
         try query.check()
         guard let serviceID, let pincode else { throw APIError.badRequest("Missing parameters.") }
         let time = scheduled ?? .now()
-        // A quote for "now" is cached per hour, since that is the granularity of the time multiplier.
-        let key = "\(serviceID)|\(pincode)|" + (scheduled.map { String($0.seconds) } ?? "now:\(time.seconds / 3600)")
-        let body = try sandbox.cache.value("pricing", key: key) {
-            try sandbox.store.read { db -> JSON in
-                let quote = try PriceQuote.compute(service: try activeService(serviceID, db), pincode: pincode,
-                                                   at: time, db: db)
-                return [
-                    "service": ["id": .int(quote.service.id), "name": .string(quote.service.name),
-                                "category": .string(quote.service.category)],
-                    "pincode": .string(pincode),
-                    "pricing": quote.pricingJSON,
-                    "timestamp": .string(Timestamp.now().iso),
-                ]
+        let body = try sandbox.cache.value("pricing", key: Self.cacheKey(serviceID, pincode, scheduled)) {
+            try sandbox.store.read { db in
+                try Self.quoteBody(service: try activeService(serviceID, db), pincode: pincode, at: time, db: db)
             }
         }
         return .json(body)
+    }
+
+    /// Quotes are cached for five minutes, like the real backend's Redis cache, so the price a client was
+    /// quoted is the price a booking made soon after gets, even if the booking itself shifts demand. A quote
+    /// for "now" is cached per hour, the granularity of the time multiplier.
+    static func cacheKey(_ serviceID: Int, _ pincode: String, _ scheduled: Timestamp?) -> String {
+        "\(serviceID)|\(pincode)|" + (scheduled.map { String($0.seconds) } ?? "now:\(Timestamp.now().seconds / 3600)")
+    }
+
+    /// The contract's `DynamicPricing` object.
+    static func quoteBody(service: Service, pincode: String, at time: Timestamp, db: SQLiteDatabase) throws -> JSON {
+        let quote = try PriceQuote.compute(service: service, pincode: pincode, at: time, db: db)
+        return [
+            "service": ["id": .int(service.id), "name": .string(service.name), "category": .string(service.category)],
+            "pincode": .string(pincode),
+            "pricing": quote.pricingJSON,
+            "timestamp": .string(Timestamp.now().iso),
+        ]
     }
 
     private func predict(_ request: APIRequest) async throws -> APIResponse {

@@ -11,12 +11,6 @@ enum Money {
 
     static func double(_ cents: Int) -> Double { Double(cents) / 100 }
 
-    /// Rounds half away from zero to whole paise, like Python's `Decimal.quantize(ROUND_HALF_UP)`.
-    static func cents(fromRupees value: Double) -> Int {
-        guard value.isFinite, abs(value) < 1e15 else { return 0 }
-        return Int((value * 100).rounded(.toNearestOrAwayFromZero))
-    }
-
     /// Parses a JSON number or string the way `DecimalField(max_digits=10, decimal_places=2)` does,
     /// returning DRF's message on failure.
     static func parse(_ value: JSON, maxDigits: Int = 10, decimalPlaces: Int = 2) -> Result<Int, MoneyError> {

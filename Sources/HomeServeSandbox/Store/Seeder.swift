@@ -7,8 +7,8 @@ import Foundation
 ///   1 customer1 (customer), 2 vendor1 (vendor, 560001), 3 onboard_mgr (onboard_manager),
 ///   4 ops_mgr (ops_manager), 5 admin (super_admin), 6 customer2 (customer), 7 vendor2 (vendor, 560002).
 /// Services 1–9 are active (Cleaning 1–3, Plumbing 4–5, Electrical 6–7, Appliance Repair 8–9); service 10 is
-/// inactive. Bookings 1–45 belong to customer1, 46–49 to customer2; their ids are
-/// `00000000-0000-4000-8000-0000000000NN`.
+/// inactive. Bookings 1–45 belong to customer1 (every status, 27 in 560001 and 18 in 560002), 46–49 to
+/// customer2; see `fixedID` for their ids.
 struct Seeder {
     let store: Store
     static let password = "password123"
@@ -19,9 +19,10 @@ struct Seeder {
         try store.write { db in try seed(db) }
     }
 
-    static func bookingID(_ number: Int) -> String {
-        let digits = String(number)
-        return "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - digits.count) + digits
+    /// Readable fixed UUIDs for seeded rows: bookings use group `8000`, signatures `9000`, disputes `a000`,
+    /// and the last block is the booking number, so booking 7's dispute is `00000000-0000-4000-a000-000000000007`.
+    static func fixedID(group: String, _ number: Int) -> String {
+        "00000000-0000-4000-\(group)-" + String(format: "%012d", number)
     }
 
     private struct SeedUser {
@@ -145,7 +146,7 @@ struct Seeder {
 
     private func insert(_ plan: BookingPlan, db: SQLiteDatabase, now: Timestamp) throws {
         guard let service = try db.service(id: plan.service) else { return }
-        let id = Self.bookingID(plan.number)
+        let id = Self.fixedID(group: "8000", plan.number)
         let hasVendor = ![.pending, .cancelled].contains(plan.status)
         let vendorID: Int? = hasVendor ? (plan.pincode == "560001" ? 2 : 7) : nil
         let vendorPincode = vendorID == 2 ? "560001" : "560002"
@@ -180,7 +181,7 @@ struct Seeder {
             let paymentStatus = plan.status == .signed ? "succeeded" : "requires_capture"
             try db.query(
                 "INSERT INTO payments (id, booking_id, amount_cents, currency, status, created_at) VALUES (?, ?, ?, 'INR', ?, ?)",
-                ["pi_seed\(String(repeating: "0", count: 17 - String(plan.number).count))\(plan.number)", id,
+                ["pi_seed" + String(format: "%017d", plan.number), id,
                  service.basePriceCents, paymentStatus, end])
         }
         try seedSignatureAndDispute(plan, bookingID: id, vendorID: vendorID, end: end, db: db, now: now)
@@ -189,8 +190,7 @@ struct Seeder {
     private func seedSignatureAndDispute(_ plan: BookingPlan, bookingID: String, vendorID: Int?, end: Timestamp,
                                          db: SQLiteDatabase, now: Timestamp) throws
     {
-        let signatureID = "00000000-0000-4000-9000-" + String(repeating: "0", count: 12 - String(plan.number).count)
-            + String(plan.number)
+        let signatureID = Self.fixedID(group: "9000", plan.number)
         switch plan.status {
         case .signed:
             let rating = 5 - plan.number % 2
@@ -222,8 +222,7 @@ struct Seeder {
                 VALUES (?, ?, 'disputed', ?, ?)
                 """,
                 [signatureID, bookingID, end.adding(minutes: 5), end.adding(days: 2)])
-            let disputeID = "00000000-0000-4000-a000-" + String(repeating: "0", count: 12 - String(plan.number).count)
-                + String(plan.number)
+            let disputeID = Self.fixedID(group: "a000", plan.number)
             let opened = end.adding(minutes: 60)
             try db.query(
                 """
