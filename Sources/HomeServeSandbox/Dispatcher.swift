@@ -60,6 +60,15 @@ struct Dispatcher: Sendable {
 
     private func route(_ request: APIRequest, in table: RouteTable) async -> APIResponse {
         var request = request
+        if request.method == "OPTIONS" {
+            // DRF answers OPTIONS on every view with its metadata; the parts clients use are Allow and the media types.
+            let allowed = table.allowedMethods(path: request.path)
+            guard !allowed.isEmpty else { return APIError.notFoundDefault.response }
+            return .json([
+                "renders": ["application/json"],
+                "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
+            ]).with(header: "Allow", (allowed + ["OPTIONS"]).joined(separator: ", "))
+        }
         do {
             switch table.match(method: request.method, path: request.path) {
             case .notFound:

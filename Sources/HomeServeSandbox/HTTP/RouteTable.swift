@@ -44,6 +44,12 @@ struct RouteTable: Sendable {
         return .notFound
     }
 
+    /// The methods some route accepts at `path`, for OPTIONS.
+    func allowedMethods(path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return routes.filter { Self.capture($0.segments, segments) != nil }.map(\.method)
+    }
+
     private func exactMatch(method: String?, path: String) -> Match? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         var allowed: [String] = []
