@@ -120,7 +120,7 @@ final class CLI {
             self.errPath = errPath
         }
         func result() -> Result {
-            Result(status: process.terminationStatus,
+            Result(status: process.isRunning ? -1 : process.terminationStatus,
                    out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
                    err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
         }

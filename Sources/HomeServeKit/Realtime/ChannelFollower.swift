@@ -127,6 +127,8 @@ final class ChannelFollower {
                         throw CLIError(.interrupted, "interrupted")
                     case let .closed(code, _) where code == 4003 || code == 1008:
                         throw CLIError(.forbidden, "the server closed \(path): not allowed (close code \(code!))")
+                    case let .closed(code, _) where code == 4004:
+                        throw CLIError(.notFound, "no such channel \(path) (close code 4004)")
                     case let .closed(code, _) where code == 4001:
                         forceRefresh = true
                         try lost("the server closed the connection: token refused (close code 4001)")
