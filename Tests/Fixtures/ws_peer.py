@@ -7,9 +7,10 @@ Paths choose the behaviour:
   /ws/bookings/ping/       a ping; once the client's pong arrives, a message saying so
   /ws/chat/<u>/<r>/        echoes each message back, wrapped as chat_message
   /raw/<case>/             (raw TCP listener on the second port) hostile frames after a valid handshake
-Prints "ports WS RAW" on stdout when ready.
+With CERT and KEY arguments, the same handler is also served over TLS (wss://).
+Prints "ports WS RAW [TLS]" on stdout when ready.
 """
-import asyncio, base64, hashlib, json, sys
+import asyncio, base64, hashlib, json, ssl, sys
 from websockets.asyncio.server import serve
 
 
@@ -70,6 +71,12 @@ async def main():
         raw_server = await asyncio.start_server(raw, "127.0.0.1", 0)
         ws_port = server.sockets[0].getsockname()[1]
         raw_port = raw_server.sockets[0].getsockname()[1]
+        if len(sys.argv) == 3:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[1], sys.argv[2])
+            async with serve(handler, "127.0.0.1", 0, ssl=context) as tls:
+                print(f"ports {ws_port} {raw_port} {tls.sockets[0].getsockname()[1]}", flush=True)
+                await asyncio.Future()
         print(f"ports {ws_port} {raw_port}", flush=True)
         await asyncio.Future()
 

@@ -7,6 +7,8 @@ final class WebSocketInteropTests: XCTestCase {
     var peer: Process!
     var wsURL = ""
     var rawURL = ""
+    var tlsURL = ""
+    var certificate = ""
 
     override func setUpWithError() throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -18,9 +20,21 @@ final class WebSocketInteropTests: XCTestCase {
         try check.run()
         check.waitUntilExit()
         guard check.terminationStatus == 0 else { throw XCTSkip("python3 with the websockets package is not installed") }
+        // A self-signed certificate for 127.0.0.1, made fresh for each run.
+        let dir = NSTemporaryDirectory() + "ws-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        certificate = dir + "/cert.pem"
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir + "/key.pem", "-out", certificate]
+        openssl.standardError = FileHandle.nullDevice
+        openssl.standardOutput = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
         peer = Process()
         peer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        peer.arguments = ["python3", script]
+        peer.arguments = ["python3", script] + (openssl.terminationStatus == 0 ? [certificate, dir + "/key.pem"] : [])
         let pipe = Pipe()
         peer.standardOutput = pipe
         try peer.run()
@@ -31,9 +45,10 @@ final class WebSocketInteropTests: XCTestCase {
             line += String(decoding: chunk, as: UTF8.self)
         }
         let ports = line.split(separator: " ").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        XCTAssertEqual(ports.count, 2, line)
+        XCTAssertGreaterThanOrEqual(ports.count, 2, line)
         wsURL = "http://127.0.0.1:\(ports[0])"
         rawURL = "http://127.0.0.1:\(ports[1])"
+        tlsURL = ports.count > 2 ? "https://127.0.0.1:\(ports[2])" : ""
     }
 
     override func tearDown() {
@@ -87,6 +102,18 @@ final class WebSocketInteropTests: XCTestCase {
             XCTAssertTrue(result.err.contains(reason), "\(name): \(result.err)")
             XCTAssertEqual(result.out, "")
         }
+    }
+
+    func testSecureSocketsVerifyTheCertificate() throws {
+        guard !tlsURL.isEmpty else { throw XCTSkip("openssl is not installed") }
+        let trusted = try cli(tlsURL).run(["--cacert", certificate, "watch", "booking", "ping", "--count", "1", "--timeout", "10"])
+        XCTAssertEqual(trusted.status, 0, trusted.err)
+        XCTAssertTrue(trusted.out.contains("pong received"))
+        let untrusted = try cli(tlsURL).run(["watch", "booking", "ping", "--count", "1", "--reconnect-attempts", "0", "--timeout", "10"])
+        XCTAssertEqual(untrusted.status, 9)
+        XCTAssertTrue(untrusted.err.lowercased().contains("certificate"), untrusted.err)
+        let insecure = try cli(tlsURL).run(["--insecure", "watch", "booking", "ping", "--count", "1", "--timeout", "10"])
+        XCTAssertEqual(insecure.status, 0, insecure.err)
     }
 
     func testInterruptClosesAndExits130() throws {

@@ -40,18 +40,11 @@ public final class WebSocketClient {
             hs_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
         }
         if let ca = settings.caFile { hs_setopt_str(handle, CURLOPT_CAINFO, ca) }
+        // Once every property is set, a throw still runs deinit, which releases the handle.
         let code = curl_easy_perform(handle)
-        guard code == CURLE_OK else {
-            curl_easy_cleanup(handle)
-            throw WebSocketFailure.connection(String(cString: curl_easy_strerror(code)))
-        }
+        guard code == CURLE_OK else { throw WebSocketFailure.connection(String(cString: curl_easy_strerror(code))) }
         hs_getinfo_socket(handle, &socket)
-        do {
-            try handshake(url: url, path: path, headers: headers, userAgent: settings.userAgent, timeout: Double(settings.timeoutSeconds))
-        } catch {
-            curl_easy_cleanup(handle)
-            throw error
-        }
+        try handshake(url: url, path: path, headers: headers, userAgent: settings.userAgent, timeout: Double(settings.timeoutSeconds))
     }
 
     deinit { curl_easy_cleanup(handle) }
