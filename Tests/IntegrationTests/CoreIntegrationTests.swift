@@ -274,6 +274,16 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertTrue(closed.err.contains("retrying"), closed.err)
     }
 
+    func testCorruptSettingsFileIsAnInternalError() throws {
+        try FileManager.default.createDirectory(atPath: cli.configDir, withIntermediateDirectories: true)
+        try "{ half a file".write(toFile: cli.configDir + "/settings.json", atomically: true, encoding: .utf8)
+        let before = try sandbox.receivedRequests().count
+        let result = try cli.run(["services", "list"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.err.contains("settings.json is not valid JSON"), result.err)
+        XCTAssertEqual(try sandbox.receivedRequests().count, before)
+    }
+
     func testPlainHTTPWarningForRemoteHosts() throws {
         let result = try cli.run(["auth", "login", "--username", "u", "--password-stdin", "--url", "http://homeserve.invalid", "--retries", "0"], stdin: "pw\n")
         XCTAssertEqual(result.status, 9)
