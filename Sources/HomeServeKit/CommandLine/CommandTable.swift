@@ -7,6 +7,7 @@ public struct CommandTable {
 
     public static let standard = CommandTable(
         commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all
+            + APICommands.all
             + CompletionCommands.all
 ,
         groups: [
@@ -15,6 +16,7 @@ public struct CommandTable {
             Group(name: "config", summary: "Profiles and settings", area: "Session"),
             Group(name: "services", summary: "The service catalogue", area: "Marketplace"),
             Group(name: "bookings", summary: "Create, list and follow bookings", area: "Marketplace"),
+            Group(name: "api", summary: "Call any endpoint with your session, like 'gh api'", area: "Raw API"),
             Group(name: "completion", summary: "Shell completion scripts and the man page", area: "Shell"),
         ],
         globalFlags: GlobalFlags.all)
