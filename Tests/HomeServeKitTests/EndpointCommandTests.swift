@@ -41,6 +41,134 @@ final class EndpointCommandTests: XCTestCase {
     let booking = "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13"
     let base = "http://127.0.0.1:9"
 
+    // MARK: Bookings
+
+    func testBookingUpdateSendsOnlyTheChangesWithTypedSetValues() {
+        assertRequest(["bookings", "update", booking, "--notes", "Ring twice", "--vendor-notes", "Bring a ladder",
+                       "--date", "2026-12-03T09:30:00+05:30", "--status", "confirmed",
+                       "--set", "buffer_after_minutes=15", "--set", "pincode=056001", "--set", "is_urgent=true",
+                       "--set", "completion_date=null", "--set", "discount=-2.5e1", "--set", "code=a=b"],
+                      #"{"method":"PATCH","url":"\#(base)/api/bookings/\#(booking)/","body":{"customer_notes":"Ring twice","vendor_notes":"Bring a ladder","scheduled_date":"2026-12-03T09:30:00+05:30","status":"confirmed","buffer_after_minutes":15,"pincode":"056001","is_urgent":true,"completion_date":null,"discount":-2.5e1,"code":"a=b"}}"#)
+        assertRequest(["bookings", "update", booking, "--set", "status=in_progress", "--status", "signed"],
+                      #"{"method":"PATCH","url":"\#(base)/api/bookings/\#(booking)/","body":{"status":"in_progress"}}"#)
+    }
+
+    func testBookingUpdateWithoutAChangeIsAUsageError() {
+        assertRejected(["bookings", "update", booking], "needs a change", "--set KEY=VALUE")
+        assertRejected(["bookings", "update", booking, "--status", "done"], "invalid value 'done' for --status")
+        assertRejected(["bookings", "update", booking, "--set", "=1"], "invalid value '=1' for --set")
+        assertRejected(["bookings", "cancel", "../admin"], "invalid value '../admin' for ID")
+    }
+
+    func testBookingActions() {
+        assertRequest(["bookings", "cancel", booking],
+                      #"{"method":"PATCH","url":"\#(base)/api/bookings/\#(booking)/","body":{"status":"cancelled"}}"#)
+        assertRequest(["bookings", "accept", booking], #"{"method":"POST","url":"\#(base)/api/bookings/\#(booking)/accept_booking/"}"#)
+        assertRequest(["bookings", "complete", booking], #"{"method":"POST","url":"\#(base)/api/bookings/\#(booking)/complete_booking/"}"#)
+        assertRequest(["bookings", "request-signature", booking],
+                      #"{"method":"POST","url":"\#(base)/api/bookings/\#(booking)/request_signature/"}"#)
+    }
+
+    // MARK: Pricing, scheduling, vendors
+
+    func testPricing() {
+        assertRequest(["pricing", "quote", "--service", "1", "--pincode", "560001", "--at", "2026-12-01T10:00:00+05:30"],
+                      #"{"method":"GET","url":"\#(base)/api/dynamic-pricing/?service_id=1&pincode=560001&scheduled_datetime=2026-12-01T10%3A00%3A00%2B05%3A30"}"#)
+        assertRequest(["pricing", "quote", "--service", "1", "--pincode", "560001"],
+                      #"{"method":"GET","url":"\#(base)/api/dynamic-pricing/?service_id=1&pincode=560001"}"#)
+        assertRequest(["pricing", "predict", "--service", "2", "--pincode", "560001"],
+                      #"{"method":"POST","url":"\#(base)/api/dynamic-pricing/","body":{"service_id":2,"pincode":"560001","days":7}}"#)
+        assertRequest(["pricing", "predict", "--service", "2", "--pincode", "560001", "--days", "30"],
+                      #"{"method":"POST","url":"\#(base)/api/dynamic-pricing/","body":{"service_id":2,"pincode":"560001","days":30}}"#)
+        assertRejected(["pricing", "predict", "--service", "2", "--pincode", "560001", "--days", "31"],
+                       "invalid value '31' for --days", "from 1 to 30")
+        assertRejected(["pricing", "quote", "--service", "1", "--pincode", "560001", "--at", "tomorrow"], "invalid value 'tomorrow' for --at")
+    }
+
+    func testScheduling() {
+        let flags = ["--vendor", "7", "--service", "1", "--pincode", "560001", "--date", "2026-12-01"]
+        assertRequest(["scheduling", "slots"] + flags,
+                      #"{"method":"GET","url":"\#(base)/api/smart-scheduling/?vendor_id=7&service_id=1&customer_pincode=560001&preferred_date=2026-12-01"}"#)
+        assertRequest(["scheduling", "suggest"] + flags,
+                      #"{"method":"POST","url":"\#(base)/api/smart-scheduling/","body":{"vendor_id":7,"service_id":1,"customer_pincode":"560001","preferred_date":"2026-12-01"}}"#)
+        assertRequest(["scheduling", "optimize", "--date", "2026-12-01"], #"{"method":"GET","url":"\#(base)/api/vendor-optimization/?date=2026-12-01"}"#)
+        assertRejected(["scheduling", "optimize", "--date", "2026-02-30"], "invalid value '2026-02-30' for --date")
+        assertRejected(["scheduling", "slots", "--vendor", "seven", "--service", "1", "--pincode", "560001", "--date", "2026-12-01"],
+                       "invalid value 'seven' for --vendor")
+    }
+
+    func testVendorSearch() {
+        assertRequest(["vendors", "search", "--pincode", "560001", "--service", "2"],
+                      #"{"method":"GET","url":"\#(base)/api/vendor-search/?pincode=560001&service_id=2"}"#)
+        assertRequest(["vendors", "search", "--pincode", "560001"], #"{"method":"GET","url":"\#(base)/api/vendor-search/?pincode=560001"}"#)
+        assertRejected(["vendors", "search", "--pincode", "56A001"], "invalid value '56A001' for --pincode", "6 to 10 digits")
+    }
+
+    // MARK: Signatures and photos
+
+    func testSignatures() {
+        let signature = "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+        assertRequest(["signatures", "list", "--page", "2"], #"{"method":"GET","url":"\#(base)/api/signatures/?page=2"}"#)
+        assertRequest(["signatures", "sign", signature, "--rating", "5", "--comments", "Spotless"],
+                      #"{"method":"POST","url":"\#(base)/api/signatures/\#(signature)/sign/","body":{"satisfaction_rating":5,"comments":"Spotless"}}"#)
+        assertRequest(["signatures", "sign", signature, "--rating", "3"],
+                      #"{"method":"POST","url":"\#(base)/api/signatures/\#(signature)/sign/","body":{"satisfaction_rating":3,"comments":""}}"#)
+        assertRequest(["signatures", "request", "--booking", booking, "--photo", "41", "--photo", "42"],
+                      #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"request_signature_with_photos","booking_id":"\#(booking)","photo_ids":["41","42"]}}"#)
+        assertRequest(["signatures", "reject", signature, "--reason", "Tap still leaks", "--evidence", #"{"photos": [41], "note": "drips"}"#],
+                      #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"Tap still leaks","evidence":{"photos":[41],"note":"drips"}}}"#)
+        let evidence = write("evidence.json", Array(#"["a", 1]"#.utf8))
+        assertRequest(["signatures", "reject", signature, "--reason", "No", "--evidence", "@" + evidence],
+                      #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"No","evidence":["a",1]}}"#)
+        assertRejected(["signatures", "sign", signature, "--rating", "0"], "invalid value '0' for --rating", "from 1 to 5")
+        assertRejected(["signatures", "reject", signature, "--reason", " "], "invalid value ' ' for --reason", "non-empty")
+        assertRejected(["signatures", "reject", signature, "--reason", "x", "--evidence", "{nope"], "--evidence", "not valid JSON")
+        assertRejected(["signatures", "request", "--booking", booking], "needs --photo")
+    }
+
+    func testPhotoUploadSendsTheFileAsAStreamedPartWithItsDetectedType() {
+        let jpeg = write("sink.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10] + Array("JFIF".utf8))
+        assertRequest(["photos", "upload", "--booking", booking, "--type", "before", "--description", "Leaking sink", jpeg],
+                      #"{"method":"POST","url":"\#(base)/api/photos/","multipart":[{"name":"booking","value":"\#(booking)"},{"name":"image_type","value":"before"},{"name":"image","file":"\#(jpeg)","content_type":"image/jpeg"},{"name":"description","value":"Leaking sink"}]}"#)
+        // The name does not decide the type: the first bytes do.
+        let png = write("after.jpeg", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let gif = write("a.gif", Array("GIF89a".utf8))
+        let webp = write("a.webp", Array("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WEBPVP8 ".utf8))
+        for (file, type) in [(png, "image/png"), (gif, "image/gif"), (webp, "image/webp")] {
+            assertRequest(["photos", "upload", "--booking", booking, "--type", "after", file],
+                          #"{"method":"POST","url":"\#(base)/api/photos/","multipart":[{"name":"booking","value":"\#(booking)"},{"name":"image_type","value":"after"},{"name":"image","file":"\#(file)","content_type":"\#(type)"}]}"#)
+        }
+    }
+
+    func testPhotoUploadRefusesWhatTheServerWouldReject() {
+        let text = write("notes.jpg", Array("just text".utf8))
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "before", text],
+                       "invalid value '\(text)' for FILE", "JPEG, PNG, GIF or WEBP")
+        let riffNotWebp = write("sound.webp", Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WAVE".utf8))
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "before", riffNotWebp], "for FILE", "WEBP")
+        let big = write("big.jpg", [0xFF, 0xD8, 0xFF, 0xE0])
+        XCTAssertEqual(truncate(big, off_t(10 * 1024 * 1024 + 1)), 0)
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "before", big], "for FILE", "over the 10 MB upload limit")
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "before", directory + "/missing.jpg"], "missing.jpg' for FILE: no such file")
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "during", big], "invalid value 'during' for --type", "before, after, additional")
+    }
+
+    func testImageSniffing() {
+        XCTAssertEqual(UploadFile.imageType([0xFF, 0xD8, 0xFF, 0xDB]), "image/jpeg")
+        XCTAssertEqual(UploadFile.imageType([0x89, 0x50, 0x4E, 0x47, 0x0D]), "image/png")
+        XCTAssertEqual(UploadFile.imageType(Array("GIF87a".utf8)), "image/gif")
+        XCTAssertEqual(UploadFile.imageType(Array("RIFF\0\0\0\0WEBP".utf8)), "image/webp")
+        XCTAssertNil(UploadFile.imageType(Array("RIFF".utf8)))
+        XCTAssertNil(UploadFile.imageType([0xFF, 0xD8]))
+        XCTAssertNil(UploadFile.imageType([]))
+    }
+
+    func testPhotoListAndDelete() {
+        assertRequest(["photos", "list", "--booking", booking], #"{"method":"GET","url":"\#(base)/api/photos/?booking=\#(booking)"}"#)
+        assertRequest(["photos", "delete", "42"], #"{"method":"DELETE","url":"\#(base)/api/photos/42/"}"#)
+        assertRejected(["photos", "list"], "needs --booking")
+    }
+
     // MARK: Raw API
 
     func testAPIFieldsAreQueryForGETAndATypedBodyOtherwise() {

@@ -7,6 +7,7 @@ public struct CommandTable {
 
     public static let standard = CommandTable(
         commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all
+            + PricingCommands.all + SchedulingCommands.all + VendorCommands.all + SignatureCommands.all + PhotoCommands.all
             + APICommands.all
             + CompletionCommands.all
 ,
@@ -16,6 +17,11 @@ public struct CommandTable {
             Group(name: "config", summary: "Profiles and settings", area: "Session"),
             Group(name: "services", summary: "The service catalogue", area: "Marketplace"),
             Group(name: "bookings", summary: "Create, list and follow bookings", area: "Marketplace"),
+            Group(name: "pricing", summary: "Dynamic price quotes and predictions", area: "Marketplace"),
+            Group(name: "scheduling", summary: "Free slots, slot suggestions and vendor day plans", area: "Marketplace"),
+            Group(name: "vendors", summary: "Find vendors serving a pincode", area: "Marketplace"),
+            Group(name: "signatures", summary: "Customer sign-off of finished jobs", area: "Jobs & sign-off"),
+            Group(name: "photos", summary: "Before and after photos of jobs", area: "Jobs & sign-off"),
             Group(name: "api", summary: "Call any endpoint with your session, like 'gh api'", area: "Raw API"),
             Group(name: "completion", summary: "Shell completion scripts and the man page", area: "Shell"),
         ],

@@ -1,5 +1,5 @@
 enum BookingCommands {
-    static let all: [Command] = [list, get, create]
+    static let all: [Command] = [list, get, create, update, cancel, accept, complete, requestSignature]
 
     static let statuses = ["pending", "confirmed", "in_progress", "completed", "signed", "cancelled", "disputed"]
     static let columns = ["id", "service_name", "status", "scheduled_date", "pincode", "total_price"]
@@ -71,6 +71,88 @@ enum BookingCommands {
         let created = try client.send("POST", "/api/bookings/", body: .json(.object(body)))
         if let id = created?["id"]?.stringValue { inv.note("Created booking \(id).") }
         try inv.show(created)
+    }
+
+    static let update = Command(
+        "bookings update",
+        summary: "Change a booking's notes, time, status or any other field",
+        discussion: """
+        Sends only what is given, as one PATCH. --set KEY=VALUE sets any field by its API name and may be
+        repeated; the value is typed: JSON numbers (12, 4.5; 007 stays a string) become numbers, true/false
+        booleans, null null, anything else a string. Without any change the command fails with exit code 2
+        and sends nothing.
+        """,
+        flags: [
+            Flag("notes", .string, "New customer notes (customer_notes)"),
+            Flag("vendor-notes", .string, "New vendor notes (vendor_notes)"),
+            Flag("date", .dateTime, "New scheduled time (scheduled_date)"),
+            Flag("status", .choice(statuses), "New status"),
+            Flag("set", .keyValue, "Set any field by its API name", repeatable: true),
+        ],
+        arguments: [idArgument],
+        examples: [
+            Example("homeserve bookings update 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --date 2026-12-03T09:30:00+05:30 --notes 'Ring twice'", "Move a booking and update the notes"),
+            Example("homeserve bookings update 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --set buffer_after_minutes=15", "Set a field that has no flag of its own"),
+        ]
+    ) { inv in
+        var body = JSON.object([])
+        for (flag, key) in [("notes", "customer_notes"), ("vendor-notes", "vendor_notes"), ("date", "scheduled_date"), ("status", "status")] {
+            if let value = inv.values.string(flag) { body = body.setting(key, .string(value)) }
+        }
+        for pair in inv.values.strings("set") {
+            let (key, text) = FieldValue.split(pair)
+            body = body.setting(key, FieldValue.typed(text))
+        }
+        guard case let .object(pairs) = body, !pairs.isEmpty else {
+            throw CLIError.usage("'bookings update' needs a change: --notes, --vendor-notes, --date, --status or --set KEY=VALUE")
+        }
+        try inv.show(inv.client().send("PATCH", "/api/bookings/\(inv.values.argument(0)!)/", body: .json(body)))
+    }
+
+    static let cancel = Command(
+        "bookings cancel",
+        summary: "Cancel a booking",
+        arguments: [idArgument],
+        examples: [Example("homeserve bookings cancel 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Cancel a booking you no longer need")]
+    ) { inv in
+        let id = inv.values.argument(0)!
+        let booking = try inv.client().send("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))
+        if booking != nil { inv.note("Cancelled booking \(id).") }
+        try inv.show(booking)
+    }
+
+    static let accept = Command(
+        "bookings accept",
+        summary: "Accept a pending booking as its vendor",
+        arguments: [idArgument],
+        examples: [Example("homeserve bookings accept 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Take the job")]
+    ) { inv in
+        try inv.show(inv.client().send("POST", "/api/bookings/\(inv.values.argument(0)!)/accept_booking/"))
+    }
+
+    static let complete = Command(
+        "bookings complete",
+        summary: "Mark a job done as its vendor and print the payment intent it creates",
+        discussion: "The server's message goes to stderr; stdout carries the payment_intent object.",
+        arguments: [idArgument],
+        examples: [
+            Example("homeserve bookings complete 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Finish a job"),
+            Example("homeserve bookings complete 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 -o json --fields id,amount", "The payment intent's id and amount"),
+        ]
+    ) { inv in
+        guard let response = try inv.client().send("POST", "/api/bookings/\(inv.values.argument(0)!)/complete_booking/") else { return }
+        if let message = response["message"]?.stringValue { inv.note(message) }
+        try inv.show(response["payment_intent"] ?? response)
+    }
+
+    static let requestSignature = Command(
+        "bookings request-signature",
+        summary: "Ask the customer to sign off a completed job",
+        discussion: "Prints the server's answer, including the signature_id the customer signs with 'homeserve signatures sign'.",
+        arguments: [idArgument],
+        examples: [Example("homeserve bookings request-signature 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Request the customer's signature")]
+    ) { inv in
+        try inv.show(inv.client().send("POST", "/api/bookings/\(inv.values.argument(0)!)/request_signature/"))
     }
 }
 
