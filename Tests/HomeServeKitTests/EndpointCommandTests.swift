@@ -169,6 +169,101 @@ final class EndpointCommandTests: XCTestCase {
         assertRejected(["photos", "list"], "needs --booking")
     }
 
+    // MARK: Disputes
+
+    let dispute = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+
+    func testDisputeReadsAndCreate() {
+        assertRequest(["disputes", "list"], #"{"method":"GET","url":"\#(base)/api/disputes/"}"#)
+        assertRequest(["disputes", "get", dispute], #"{"method":"GET","url":"\#(base)/api/disputes/\#(dispute)/"}"#)
+        assertRequest(["disputes", "create", "--booking", booking, "--type", "service_quality", "--title", "Leak not fixed",
+                       "--description", "Drips again", "--evidence", #"{"visits": 2}"#],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/create_dispute/","body":{"booking_id":"\#(booking)","dispute_type":"service_quality","title":"Leak not fixed","description":"Drips again","evidence":{"visits":2}}}"#)
+        assertRequest(["disputes", "messages", dispute], #"{"method":"GET","url":"\#(base)/api/disputes/\#(dispute)/messages/?page=1&page_size=50"}"#)
+        assertRequest(["disputes", "messages", dispute, "--page", "3", "--page-size", "100", "--all"],
+                      #"{"method":"GET","url":"\#(base)/api/disputes/\#(dispute)/messages/?page=3&page_size=100"}"#)
+        assertRequest(["disputes", "read", dispute], #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/mark_read/"}"#)
+        assertRejected(["disputes", "messages", dispute, "--page-size", "101"], "invalid value '101' for --page-size", "from 1 to 100")
+        assertRejected(["disputes", "create", "--booking", booking, "--type", "billing", "--title", "", "--description", "d"],
+                       "invalid value '' for --title")
+    }
+
+    func testDisputeSendIsMultipartAndFileTypedWithAnAttachment() {
+        assertRequest(["disputes", "send", dispute, "--message", "I can come back on Friday"],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/send_message/","multipart":[{"name":"content","value":"I can come back on Friday"},{"name":"message_type","value":"text"}]}"#)
+        let pdf = write("invoice.pdf", Array("%PDF-1.7\n".utf8))
+        let message = write("message.txt", Array("Invoice attached\n".utf8))
+        assertRequest(["disputes", "send", dispute, "--message-file", message, "--attachment", pdf],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/send_message/","multipart":[{"name":"content","value":"Invoice attached"},{"name":"message_type","value":"file"},{"name":"attachment","file":"\#(pdf)","content_type":"application/pdf"}]}"#)
+        assertRejected(["disputes", "send", dispute], "needs --message TEXT or --message-file")
+        assertRejected(["disputes", "send", dispute, "--message", "a", "--message-file", message], "not both")
+        assertRejected(["disputes", "send", dispute, "--message", ""], "invalid value '' for --message")
+        assertRejected(["disputes", "send", dispute, "--message-file", directory + "/none.txt"], "none.txt' for --message-file: no such file")
+        assertRejected(["disputes", "send", dispute, "--message", "a", "--attachment", directory], "for --attachment", "is a directory")
+        let video = write("visit.mp4", [0, 0, 0, 0x18])
+        XCTAssertEqual(truncate(video, off_t(UploadFile.maxBytes + 1)), 0)
+        assertRejected(["disputes", "send", dispute, "--message", "a", "--attachment", video], "for --attachment", "over the 10 MB upload limit")
+    }
+
+    func testDisputeResolve() {
+        assertRequest(["disputes", "resolve", dispute, "--notes", "Partial refund", "--amount", "250", "--evidence", "[1]"],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/resolve/","body":{"resolution_notes":"Partial refund","resolution_amount":250.00,"evidence":[1]}}"#)
+        assertRequest(["disputes", "resolve", dispute, "--notes", "No refund"],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/resolve/","body":{"resolution_notes":"No refund"}}"#)
+        assertRejected(["disputes", "resolve", dispute, "--notes", "x", "--amount", "-5"], "invalid value '-5' for --amount")
+    }
+
+    // MARK: Admin and AI
+
+    func testAdminCacheDashboardAndNotifications() {
+        assertRequest(["admin", "cache", "stats"], #"{"method":"GET","url":"\#(base)/admin-dashboard/cache/"}"#)
+        assertRequest(["admin", "cache", "clear"], #"{"method":"POST","url":"\#(base)/admin-dashboard/cache/","body":{"cache_type":"all"}}"#)
+        assertRequest(["admin", "cache", "clear", "--type", "vendor_search"],
+                      #"{"method":"POST","url":"\#(base)/admin-dashboard/cache/","body":{"cache_type":"vendor_search"}}"#)
+        assertRequest(["admin", "pincodes", "--service-type", "plumbing", "--days-back", "7"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/pincode-scaling/data/?service_type=plumbing&days_back=7"}"#)
+        assertRequest(["admin", "stats"], #"{"method":"GET","url":"\#(base)/admin-dashboard/dashboard/stats/"}"#)
+        assertRequest(["admin", "notifications", "stats"], #"{"method":"GET","url":"\#(base)/admin-dashboard/notifications/"}"#)
+        assertRequest(["admin", "notifications", "trigger", "check_pending_signatures"],
+                      #"{"method":"POST","url":"\#(base)/admin-dashboard/notifications/","body":{"action":"check_pending_signatures"}}"#)
+        assertRequest(["admin", "notifications", "logs", "--type", "otp", "--method", "sms", "--status", "failed", "--recipient", "12",
+                       "--from", "2026-12-01", "--to", "2026-12-07", "--page", "2", "--per-page", "100"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/notifications/logs/?type=otp&method=sms&status=failed&recipient_id=12&date_from=2026-12-01&date_to=2026-12-07&page=2&per_page=100"}"#)
+        assertRequest(["admin", "alerts", "--type", "payment_hold", "--severity", "critical", "--status", "active", "--page", "1", "--per-page", "20"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/notifications/alerts/?type=payment_hold&severity=critical&status=active&page=1&per_page=20"}"#)
+        assertRequest(["admin", "analytics", "pincode", "--pincode", "560001", "--from", "2026-12-01", "--to", "2026-12-07"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/analytics/pincode/?pincode=560001&date_from=2026-12-01&date_to=2026-12-07"}"#)
+        assertRejected(["admin", "cache", "clear", "--type", "vendor search"], "invalid value 'vendor search' for --type")
+        assertRejected(["admin", "alerts", "--severity", "urgent"], "invalid value 'urgent' for --severity")
+        assertRejected(["admin", "notifications", "logs", "--per-page", "0"], "invalid value '0' for --per-page")
+        assertRejected(["admin", "notifications", "trigger", ""], "invalid value '' for ACTION")
+    }
+
+    func testAdminHistoryAndExport() {
+        assertRequest(["admin", "history", "--model", "Booking", "--user", "ops_mgr", "--action", "update", "--from", "2026-12-01",
+                       "--to", "2026-12-31", "--page", "2", "--page-size", "50"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/edit-history/?model=Booking&user=ops_mgr&action=update&start_date=2026-12-01&end_date=2026-12-31&page_size=50&page=2"}"#)
+        assertRequest(["admin", "history", "export", "--model", "Booking", "--from", "2026-11-01", "--to", "2026-11-30"],
+                      #"{"method":"POST","url":"\#(base)/admin-dashboard/edit-history/export/","body":{"format":"csv","filters":{"model":"Booking","start_date":"2026-11-01","end_date":"2026-11-30"}}}"#)
+        let out = directory + "/audit.csv"
+        assertRequest(["admin", "history", "export", "--out", out],
+                      #"{"method":"POST","url":"\#(base)/admin-dashboard/edit-history/export/","body":{"format":"csv","filters":{}}}"#)
+        XCTAssertNil(FileFacts.size(out), "a dry run writes no file")
+        assertRejected(["admin", "history", "export", "--out", directory + "/no/such/audit.csv"], "for --out", "does not exist")
+        assertRejected(["admin", "history", "export", "--out", directory], "for --out", "is a directory")
+        assertRejected(["admin", "history", "--from", "01/12/2026"], "invalid value '01/12/2026' for --from")
+    }
+
+    func testAI() {
+        assertRequest(["ai", "pincode", "--pincode", "560001"], #"{"method":"GET","url":"\#(base)/api/pincode-ai-analytics/?pincode=560001&days=30"}"#)
+        assertRequest(["ai", "pincode", "--pincode", "560001", "--days", "90"],
+                      #"{"method":"GET","url":"\#(base)/api/pincode-ai-analytics/?pincode=560001&days=90"}"#)
+        assertRequest(["ai", "dispute", dispute], #"{"method":"GET","url":"\#(base)/api/advanced-dispute-resolution/\#(dispute)/"}"#)
+        assertRequest(["ai", "vendor-bonus"], #"{"method":"GET","url":"\#(base)/api/advanced-vendor-bonus/?days=30"}"#)
+        assertRequest(["ai", "vendor-bonus", "--vendor", "7", "--days", "7"], #"{"method":"GET","url":"\#(base)/api/advanced-vendor-bonus/?days=7&vendor_id=7"}"#)
+        assertRejected(["ai", "pincode", "--pincode", "560001", "--days", "0"], "invalid value '0' for --days")
+    }
+
     // MARK: Raw API
 
     func testAPIFieldsAreQueryForGETAndATypedBodyOtherwise() {

@@ -8,7 +8,7 @@ public struct CommandTable {
     public static let standard = CommandTable(
         commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all
             + PricingCommands.all + SchedulingCommands.all + VendorCommands.all + SignatureCommands.all + PhotoCommands.all
-            + APICommands.all
+            + DisputeCommands.all + AdminCommands.all + AICommands.all + APICommands.all
             + CompletionCommands.all
 ,
         groups: [
@@ -22,6 +22,13 @@ public struct CommandTable {
             Group(name: "vendors", summary: "Find vendors serving a pincode", area: "Marketplace"),
             Group(name: "signatures", summary: "Customer sign-off of finished jobs", area: "Jobs & sign-off"),
             Group(name: "photos", summary: "Before and after photos of jobs", area: "Jobs & sign-off"),
+            Group(name: "disputes", summary: "Open, discuss and resolve disputes", area: "Disputes"),
+            Group(name: "admin", summary: "Caches, audit trail, notifications, alerts and analytics", area: "Admin"),
+            Group(name: "admin cache", summary: "Server cache statistics and clearing", area: "Admin"),
+            Group(name: "admin history", summary: "The audit trail and its CSV export", area: "Admin"),
+            Group(name: "admin notifications", summary: "Notification statistics, logs and manual runs", area: "Admin"),
+            Group(name: "admin analytics", summary: "Analytics reports", area: "Admin"),
+            Group(name: "ai", summary: "AI analysis of pincodes, disputes and vendor bonuses", area: "Admin"),
             Group(name: "api", summary: "Call any endpoint with your session, like 'gh api'", area: "Raw API"),
             Group(name: "completion", summary: "Shell completion scripts and the man page", area: "Shell"),
         ],
