@@ -6,11 +6,10 @@ public struct CommandTable {
     public var globalFlags: [Flag]
 
     public static let standard = CommandTable(
-        commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all
+        commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all + [BookingWait.command]
             + PricingCommands.all + SchedulingCommands.all + VendorCommands.all + SignatureCommands.all + PhotoCommands.all
             + DisputeCommands.all + AdminCommands.all + AICommands.all + APICommands.all
-            + CompletionCommands.all
-,
+            + WatchCommands.all + CompletionCommands.all,
         groups: [
             Group(name: "auth", summary: "Log in and out, OTP, tokens", area: "Session"),
             Group(name: "auth otp", summary: "One-time-password login by email or phone", area: "Session"),
@@ -30,6 +29,7 @@ public struct CommandTable {
             Group(name: "admin analytics", summary: "Analytics reports", area: "Admin"),
             Group(name: "ai", summary: "AI analysis of pincodes, disputes and vendor bonuses", area: "Admin"),
             Group(name: "api", summary: "Call any endpoint with your session, like 'gh api'", area: "Raw API"),
+            Group(name: "watch", summary: "Follow the live WebSocket channels", area: "Real time"),
             Group(name: "completion", summary: "Shell completion scripts and the man page", area: "Shell"),
         ],
         globalFlags: GlobalFlags.all)
