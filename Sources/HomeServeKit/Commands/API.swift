@@ -116,15 +116,7 @@ enum APICommands {
 
     /// `--input FILE|-`: the body must be JSON, checked before anything is sent.
     static func readInput(_ source: String) throws -> JSON {
-        let bytes: [UInt8]
-        if source == "-" {
-            bytes = StandardInput.readAll()
-        } else {
-            guard let read = FileFacts.read(source) else {
-                throw CLIError.usage("invalid value '\(source)' for --input: \(FileFacts.problem(source))")
-            }
-            bytes = read
-        }
+        let bytes = try FileFacts.contents(of: source, for: "--input")
         do { return try JSON.parse(bytes) } catch {
             throw CLIError.usage("invalid value '\(source)' for --input: not valid JSON (\(error))")
         }
@@ -175,6 +167,17 @@ enum FieldValue {
 }
 
 // MARK: - Shared by the endpoint commands
+
+extension FileFacts {
+    /// A `FILE|-` flag's bytes: the file's, or stdin's for `-`; an unreadable file is a usage error.
+    static func contents(of source: String, for flag: String) throws -> [UInt8] {
+        if source == "-" { return StandardInput.readAll() }
+        guard let bytes = read(source) else {
+            throw CLIError.usage("invalid value '\(source)' for \(flag): \(problem(source))")
+        }
+        return bytes
+    }
+}
 
 extension Invocation {
     /// A text flag or argument the server needs filled in: blank text fails here, before sending.

@@ -139,16 +139,7 @@ enum DisputeCommands {
     }
 
     static func readMessage(_ source: String) throws -> String {
-        let bytes: [UInt8]
-        if source == "-" {
-            bytes = StandardInput.readAll()
-        } else {
-            guard let read = FileFacts.read(source) else {
-                throw CLIError.usage("invalid value '\(source)' for --message-file: \(FileFacts.problem(source))")
-            }
-            bytes = read
-        }
-        var text = String(decoding: bytes, as: UTF8.self)
+        var text = String(decoding: try FileFacts.contents(of: source, for: "--message-file"), as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
         return text
     }
