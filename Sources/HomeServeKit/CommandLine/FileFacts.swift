@@ -38,6 +38,17 @@ public enum FileFacts {
     }
 }
 
+extension FileFacts {
+    /// A `FILE|-` flag's bytes: the file's, or stdin's for `-`; an unreadable file is a usage error.
+    static func contents(of source: String, for flag: String) throws -> [UInt8] {
+        if source == "-" { return StandardInput.readAll() }
+        guard let bytes = read(source) else {
+            throw CLIError.usage("invalid value '\(source)' for \(flag): \(problem(source))")
+        }
+        return bytes
+    }
+}
+
 public enum StandardInput {
     public static func readAll() -> [UInt8] {
         var bytes: [UInt8] = []

@@ -110,3 +110,46 @@ public final class Invocation {
         writer.finish()
     }
 }
+
+// MARK: - Shapes the endpoint commands share
+
+extension Invocation {
+    /// A text flag or argument the server needs filled in: blank text fails here, before sending.
+    func nonBlank(_ value: String?, for what: String) throws -> String {
+        guard let value, !value.trimmingCharacters(in: " \t\r\n").isEmpty else {
+            throw CLIError.usage("invalid value '\(value ?? "")' for \(what): expected non-empty text")
+        }
+        return value
+    }
+
+    /// A response that wraps its list (`{"vendors": [...], "total_vendors": 3}`) prints like a list
+    /// command: the items only, in every format. The first of `keys` that holds an array wins; a bare
+    /// array is used as is; anything else is printed whole so nothing the server said is lost.
+    func showItems(_ response: JSON?, keys: [String], columns: [String]) throws {
+        guard let response else { return }
+        guard let items = response.arrayValue ?? keys.lazy.compactMap({ response[$0]?.arrayValue }).first else {
+            try show(response)
+            return
+        }
+        let writer = try printer().list(columns: columns)
+        for item in items { writer.add(item) }
+        writer.finish()
+    }
+
+    /// A single resource whose useful part is nested: `-o table` shows the `summary` dot paths unless
+    /// --fields is given; every other format prints the whole object.
+    func show(_ value: JSON?, summary: [String]) throws {
+        guard let value else { return }
+        let printer = try printer()
+        printer.object(printer.format == .table && printer.fields == nil ? Printer.project(value, summary) : value)
+    }
+
+    /// Page-numbered endpoints (as opposed to DRF `next` links) say "more" in different words; on a
+    /// terminal the next page is suggested the way `showList` does.
+    func notePages(_ response: JSON?, page: Int) {
+        guard let response, terminal.stderrIsTTY else { return }
+        let info = response["pagination"] ?? response
+        let more = info["has_next"] ?? info["has_more"] ?? info["next_page"].map { .bool(!$0.isNull) }
+        if more == .bool(true) { note("More results: use --page \(page + 1)") }
+    }
+}
