@@ -6,7 +6,7 @@ public struct CommandTable {
     public var globalFlags: [Flag]
 
     public static let standard = CommandTable(
-        commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all + [BookingWait.command]
+        commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all
             + PricingCommands.all + SchedulingCommands.all + VendorCommands.all + SignatureCommands.all + PhotoCommands.all
             + DisputeCommands.all + AdminCommands.all + AICommands.all + APICommands.all
             + WatchCommands.all + CompletionCommands.all,

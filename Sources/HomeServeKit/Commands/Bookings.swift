@@ -1,5 +1,5 @@
 enum BookingCommands {
-    static let all: [Command] = [list, get, create, update, cancel, accept, complete, requestSignature]
+    static let all: [Command] = [list, get, create, update, cancel, accept, complete, requestSignature, wait]
 
     static let statuses = ["pending", "confirmed", "in_progress", "completed", "signed", "cancelled", "disputed"]
     static let columns = ["id", "service_name", "status", "scheduled_date", "pincode", "total_price"]
@@ -163,5 +163,59 @@ enum Money {
         let cents = Int((value * 100).rounded())
         let fraction = cents % 100
         return "\(cents / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}
+
+/// `bookings wait`: listens on the booking channel and polls as a fallback, so a lost socket never
+/// means a missed transition.
+extension BookingCommands {
+    static let wait = Command(
+        "bookings wait",
+        summary: "Block until a booking reaches a status, then print it",
+        discussion: """
+        Listens on the booking's WebSocket channel and, as the contract recommends, also polls the booking
+        (every 30 s by default) so a lost socket never means a missed transition. Exits 0 with the booking
+        printed, or 9 when --timeout passes first.
+        """,
+        flags: [
+            Flag("status", .choice(BookingCommands.statuses), "Status to wait for", required: true),
+            Flag("timeout", .integer(1...Int.max), "Give up (exit 9) after SECONDS", default: "600", placeholder: "SECONDS"),
+            Flag("poll", .integer(1...3600), "Seconds between fallback polls", default: "30", placeholder: "SECONDS"),
+        ] + WatchCommands.reconnectFlags,
+        arguments: [Argument("ID", .identifier, "Booking id")],
+        examples: [
+            Example("homeserve bookings wait 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --status confirmed --timeout 900",
+                    "In a script: continue once a vendor accepts"),
+        ]
+    ) { inv in
+        let id = inv.values.argument(0)!, target = inv.values.string("status")!
+        let client = try inv.client()
+        let path = "/api/bookings/\(id)/"
+        guard var booking = try client.send("GET", path) else { return }
+        var lastStatus = booking["status"]?.stringValue ?? "unknown"
+        if lastStatus != target {
+            var policy = WatchCommands.policy(inv)
+            policy.pollEvery = Double(inv.values.int("poll") ?? 30)
+            policy.socketOptional = true
+            let follower = ChannelFollower(inv: inv, path: "/ws/bookings/\(id)/", policy: policy)
+            func poll() throws -> Bool {
+                booking = try client.send("GET", path) ?? booking
+                lastStatus = booking["status"]?.stringValue ?? lastStatus
+                return lastStatus == target
+            }
+            do {
+                try follower.run(onMessage: { message in
+                    guard message["type"]?.stringValue == "booking_status_change" else { return false }
+                    let status = message["data"]?["status"]?.stringValue ?? message["data"]?["new_status"]?.stringValue
+                    if let status { lastStatus = status }
+                    guard status == target else { return false }
+                    _ = try poll()
+                    return true
+                }, onPoll: poll)
+            } catch let error as CLIError where error.code == .network {
+                throw CLIError(.network, "booking \(id) did not reach '\(target)' within \(inv.values.int("timeout") ?? 600)s (last status: \(lastStatus))")
+            }
+        }
+        try inv.show(booking)
     }
 }
