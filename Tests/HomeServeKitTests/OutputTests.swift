@@ -24,7 +24,7 @@ final class OutputTests: XCTestCase {
     }
 
     func testJSONRejectsMalformedAndHostileInput() {
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "\"unterminated", "01x", "{\"a\":1}}", "nul", "\"\\q\""] {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "\"unterminated", "01x", "007", "[-01]", "1.", "-", "{\"a\":1}}", "nul", "\"\\q\""] {
             XCTAssertThrowsError(try JSON.parse(bad), bad)
         }
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)

@@ -259,7 +259,10 @@ private struct JSONParser {
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
             return index - s
         }
-        guard digits() > 0 else { throw error("invalid number") }
+        let wholeStart = index
+        let wholeDigits = digits()
+        guard wholeDigits > 0 else { throw error("invalid number") }
+        guard wholeDigits == 1 || bytes[wholeStart] != UInt8(ascii: "0") else { throw error("leading zero in a number") }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard digits() > 0 else { throw error("invalid number") }
