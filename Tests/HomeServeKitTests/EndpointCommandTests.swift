@@ -176,9 +176,9 @@ final class EndpointCommandTests: XCTestCase {
     func testDisputeReadsAndCreate() {
         assertRequest(["disputes", "list"], #"{"method":"GET","url":"\#(base)/api/disputes/"}"#)
         assertRequest(["disputes", "get", dispute], #"{"method":"GET","url":"\#(base)/api/disputes/\#(dispute)/"}"#)
-        assertRequest(["disputes", "create", "--booking", booking, "--type", "service_quality", "--title", "Leak not fixed",
+        assertRequest(["disputes", "create", "--booking", booking, "--type", "quality", "--title", "Leak not fixed",
                        "--description", "Drips again", "--evidence", #"{"visits": 2}"#],
-                      #"{"method":"POST","url":"\#(base)/api/disputes/create_dispute/","body":{"booking_id":"\#(booking)","dispute_type":"service_quality","title":"Leak not fixed","description":"Drips again","evidence":{"visits":2}}}"#)
+                      #"{"method":"POST","url":"\#(base)/api/disputes/create_dispute/","body":{"booking_id":"\#(booking)","dispute_type":"quality","title":"Leak not fixed","description":"Drips again","evidence":{"visits":2}}}"#)
         assertRequest(["disputes", "messages", dispute], #"{"method":"GET","url":"\#(base)/api/disputes/\#(dispute)/messages/?page=1&page_size=50"}"#)
         assertRequest(["disputes", "messages", dispute, "--page", "3", "--page-size", "100", "--all"],
                       #"{"method":"GET","url":"\#(base)/api/disputes/\#(dispute)/messages/?page=3&page_size=100"}"#)

@@ -32,13 +32,13 @@ enum DisputeCommands {
         summary: "Open a dispute about a booking",
         flags: [
             Flag("booking", .identifier, "Booking in dispute", required: true),
-            Flag("type", .string, "Kind of dispute, e.g. service_quality, billing, damage, no_show", required: true, placeholder: "TYPE"),
+            Flag("type", .string, "Kind of dispute, e.g. quality, incomplete_work, damage, billing, no_show", required: true, placeholder: "TYPE"),
             Flag("title", .string, "One-line summary", required: true),
             Flag("description", .string, "What happened", required: true),
             evidenceFlag,
         ],
         examples: [
-            Example("homeserve disputes create --booking 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --type service_quality --title 'Leak not fixed' --description 'The tap drips again a day later'", "Dispute a job"),
+            Example("homeserve disputes create --booking 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --type quality --title 'Leak not fixed' --description 'The tap drips again a day later'", "Dispute a job"),
             Example("homeserve disputes create --booking 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --type billing --title 'Charged twice' --description 'Two payments on 1 Dec' --evidence '{\"receipts\":[\"R-1\",\"R-2\"]}'", "Dispute with inline evidence"),
         ]
     ) { inv in
