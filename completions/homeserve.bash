@@ -137,7 +137,7 @@ _homeserve_flags() {
         'disputes resolve') REPLY='--notes --amount --evidence' ;;
         'admin cache clear') REPLY='--type' ;;
         'admin pincodes') REPLY='--service-type --days-back' ;;
-        'admin history') REPLY='--model --user --action --from --to --page --page-size' ;;
+        'admin history') REPLY='--model --user --action --from --to --page-size --page --limit --all' ;;
         'admin history export') REPLY='--model --user --action --from --to --out' ;;
         'admin notifications logs') REPLY='--type --method --status --recipient --from --to --page --per-page' ;;
         'admin alerts') REPLY='--type --severity --status --page --per-page' ;;
@@ -243,7 +243,7 @@ _homeserve_value() {
         'disputes resolve --notes') REPLY='text' ;;
         'disputes resolve --amount') REPLY='text' ;;
         'disputes resolve --evidence') REPLY='payload' ;;
-        'admin cache clear --type') REPLY='choice all default sessions search_results api_data' ;;
+        'admin cache clear --type') REPLY='text' ;;
         'admin pincodes --service-type') REPLY='text' ;;
         'admin pincodes --days-back') REPLY='text' ;;
         'admin history --model') REPLY='text' ;;
@@ -251,8 +251,10 @@ _homeserve_value() {
         'admin history --action') REPLY='text' ;;
         'admin history --from') REPLY='text' ;;
         'admin history --to') REPLY='text' ;;
-        'admin history --page') REPLY='text' ;;
         'admin history --page-size') REPLY='text' ;;
+        'admin history --page') REPLY='text' ;;
+        'admin history --limit') REPLY='text' ;;
+        'admin history --all') REPLY='none' ;;
         'admin history export --model') REPLY='text' ;;
         'admin history export --user') REPLY='text' ;;
         'admin history export --action') REPLY='text' ;;

@@ -99,11 +99,11 @@ function __homeserve_children
                 'history' 'The audit trail and its CSV export' \
                 'stats' 'Dashboard overview: cache health, activity in the last 24 hours, pincode coverage' \
                 'notifications' 'Notification statistics, logs and manual runs' \
-                'alerts' 'Business alerts: pending signatures, payment holds, booking timeouts' \
+                'alerts' 'Business alerts: unassigned bookings, stale disputes, overdue signatures' \
                 'analytics' 'Analytics reports'
         case 'admin cache'
             printf '%s\t%s\n' \
-                'stats' 'Show hit rates, keys and memory of each server cache' \
+                'stats' 'Show the keys, hits and misses of each server cache' \
                 'clear' 'Clear one server cache, or all of them'
         case 'admin history'
             printf '%s\t%s\n' \
@@ -115,7 +115,7 @@ function __homeserve_children
                 'logs' 'Sent notifications, newest first, with delivery status'
         case 'admin analytics'
             printf '%s\t%s\n' \
-                'pincode' 'Daily booking, vendor and revenue figures per pincode'
+                'pincode' 'Booking, revenue and vendor figures per pincode over a period'
         case 'ai'
             printf '%s\t%s\n' \
                 'pincode' 'AI analysis of a pincode: demand forecast, supply gaps, recommendations' \
@@ -325,7 +325,7 @@ function __homeserve_flags
         case 'disputes create'
             printf '%s\t%s\n' \
                 '--booking' 'Booking in dispute' \
-                '--type' 'Kind of dispute, e.g. service_quality, billing, damage, no_show' \
+                '--type' 'Kind of dispute, e.g. quality, incomplete_work, damage, billing, no_show' \
                 '--title' 'One-line summary' \
                 '--description' 'What happened' \
                 '--evidence' 'Evidence as JSON: inline, @FILE, or - for stdin'
@@ -346,7 +346,7 @@ function __homeserve_flags
                 '--evidence' 'Evidence as JSON: inline, @FILE, or - for stdin'
         case 'admin cache clear'
             printf '%s\t%s\n' \
-                '--type' 'Which cache to clear'
+                '--type' 'all, or the name of one cache'
         case 'admin pincodes'
             printf '%s\t%s\n' \
                 '--service-type' 'Only bookings of this service category' \
@@ -358,8 +358,10 @@ function __homeserve_flags
                 '--action' 'Only this action, e.g. create, update, delete' \
                 '--from' 'Changes on or after this day (start_date)' \
                 '--to' 'Changes up to this day (end_date)' \
-                '--page' 'Page to fetch' \
-                '--page-size' 'Entries per page (server default: 20)'
+                '--page-size' 'Entries per page (server default: 20)' \
+                '--page' 'Page number to fetch' \
+                '--limit' 'Stop after N items, following pages as needed' \
+                '--all' 'Follow every page to the end (streams with -o ndjson)'
         case 'admin history export'
             printf '%s\t%s\n' \
                 '--model' 'Only changes to this model, e.g. Booking' \
@@ -370,7 +372,7 @@ function __homeserve_flags
                 '--out' 'File to write the CSV to'
         case 'admin notifications logs'
             printf '%s\t%s\n' \
-                '--type' 'Only this notification type, e.g. signature_request' \
+                '--type' 'Only this notification type, e.g. booking_reminder' \
                 '--method' 'Only this channel' \
                 '--status' 'Only this delivery status' \
                 '--recipient' 'Only notifications to this user id (recipient_id)' \
@@ -380,7 +382,7 @@ function __homeserve_flags
                 '--per-page' 'Entries per page'
         case 'admin alerts'
             printf '%s\t%s\n' \
-                '--type' 'Only this alert type, e.g. pending_signature' \
+                '--type' 'Only this alert type, e.g. unassigned_booking' \
                 '--severity' 'Only this severity' \
                 '--status' 'Only this status' \
                 '--page' 'Page to fetch' \
@@ -640,7 +642,7 @@ function __homeserve_value
         case 'disputes resolve --evidence'
             echo 'payload'
         case 'admin cache clear --type'
-            echo 'choice all default sessions search_results api_data'
+            echo 'text'
         case 'admin pincodes --service-type'
             echo 'text'
         case 'admin pincodes --days-back'
@@ -655,10 +657,14 @@ function __homeserve_value
             echo 'text'
         case 'admin history --to'
             echo 'text'
-        case 'admin history --page'
-            echo 'text'
         case 'admin history --page-size'
             echo 'text'
+        case 'admin history --page'
+            echo 'text'
+        case 'admin history --limit'
+            echo 'text'
+        case 'admin history --all'
+            echo 'none'
         case 'admin history export --model'
             echo 'text'
         case 'admin history export --user'
