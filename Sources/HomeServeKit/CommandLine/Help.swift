@@ -83,7 +83,7 @@ public struct Help {
     public static func describe(_ flag: Flag) -> String {
         var notes: [String] = []
         switch flag.kind {
-        case .flag: break
+        case .flag, .string: break
         case let .choice(values): notes.append("one of: " + values.joined(separator: "|"))
         default: notes.append(flag.kind.accepted)
         }
