@@ -146,21 +146,17 @@ final class ProgressBar {
 }
 
 extension Invocation {
-    /// A client that reports upload progress. Built from `client()` so every option is the same; only the
-    /// transport's progress callback is added (the shared client's transport is built without one).
-    func uploadClient(progress: @escaping (Int64, Int64) -> Void) throws -> APIClient {
-        let base = try client()
-        var options = base.options
-        options.transport.uploadProgress = progress
-        return APIClient(baseURL: base.baseURL, session: base.session, options: options, terminal: terminal)
-    }
-
     /// POSTs a multipart body, with a progress bar when stderr is a terminal not kept quiet or busy
     /// with --verbose logs.
     func upload(_ path: String, parts: [MultipartPart], label: String) throws -> JSON? {
         guard terminal.stderrIsTTY, !quiet, !dryRun, !global.bool("verbose") else { return try client().send("POST", path, body: .multipart(parts)) }
         let bar = ProgressBar(terminal: terminal, label: label)
-        defer { bar.finish() }
-        return try uploadClient(progress: bar.update).send("POST", path, body: .multipart(parts))
+        let api = try client()
+        api.uploadProgress = bar.update
+        defer {
+            api.uploadProgress = nil
+            bar.finish()
+        }
+        return try api.send("POST", path, body: .multipart(parts))
     }
 }

@@ -35,6 +35,12 @@ public final class APIClient {
 
     public var isDryRun: Bool { options.dryRun }
 
+    /// Called with (sent, total) bytes while a request body is uploaded: the progress bar's feed.
+    public var uploadProgress: ((Int64, Int64) -> Void)? {
+        get { transport.settings.uploadProgress }
+        set { transport.settings.uploadProgress = newValue }
+    }
+
     // MARK: Requests
 
     /// Sends a request and returns the parsed JSON body (`.null` for an empty body).

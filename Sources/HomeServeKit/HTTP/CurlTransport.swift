@@ -67,7 +67,7 @@ public final class CurlTransport {
     private let handle: UnsafeMutableRawPointer
     public var settings: Settings
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     public init(settings: Settings) {
         _ = CurlTransport.globalInit

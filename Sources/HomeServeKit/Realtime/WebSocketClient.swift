@@ -25,7 +25,7 @@ public final class WebSocketClient {
     private var closeSent = false
 
     public init(url: String, settings: CurlTransport.Settings, path: String, headers: [(String, String)]) throws {
-        _ = CurlTransport(settings: settings) // makes sure libcurl is initialised
+        _ = CurlTransport.globalInit
         guard let handle = curl_easy_init() else { throw WebSocketFailure.connection("libcurl could not create a handle") }
         self.handle = handle
         // libcurl connects to the http(s) twin of the ws(s) URL; the upgrade is ours to speak.
