@@ -48,9 +48,12 @@ public struct Help {
         return s
     }
 
+    static let offlineNote = "Offline: reads and writes local files only; no request is sent."
+
     public func command(_ command: Command) -> String {
         var s = command.summary + "\n\nUsage:\n  " + command.usage + "\n"
         if !command.discussion.isEmpty { s += "\n" + command.discussion + "\n" }
+        if command.offline { s += "\n" + Help.offlineNote + "\n" }
         if !command.arguments.isEmpty {
             s += "\nArguments:\n"
             let width = command.arguments.map(\.name.count).max() ?? 0

@@ -165,7 +165,7 @@ enum AuthCommands {
     static let status = Command(
         "auth status",
         summary: "Show the profile, server, user, role and token expiry (offline)",
-        discussion: "Reads only local files: no request is sent. Exits 3 when the profile has no session.",
+        discussion: "Exits 3 when the profile has no session.",
         examples: [
             Example("homeserve auth status", "Who am I, and for how long?"),
             Example("homeserve auth status -o json --fields role", "The role, for a script"),

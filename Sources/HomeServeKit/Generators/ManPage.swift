@@ -79,6 +79,10 @@ public enum ManPage {
                 page.paragraph()
                 page.prose(paragraph)
             }
+            if command.offline {
+                page.paragraph()
+                page.prose(Help.offlineNote)
+            }
             for argument in command.arguments {
                 page.tag("\\fI" + Roff.code(argument.name) + "\\fR" + (argument.variadic ? " ..." : ""))
                 page.prose(argumentHelp(argument))

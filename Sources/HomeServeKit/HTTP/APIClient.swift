@@ -33,8 +33,6 @@ public final class APIClient {
         self.terminal = terminal
     }
 
-    public var isDryRun: Bool { options.dryRun }
-
     /// Called with (sent, total) bytes while a request body is uploaded: the progress bar's feed.
     public var uploadProgress: ((Int64, Int64) -> Void)? {
         get { transport.settings.uploadProgress }
