@@ -124,3 +124,40 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(Redaction.url("ws://h/ws/x/?token=abc&x=1"), "ws://h/ws/x/?token=***&x=1")
     }
 }
+
+final class HostileInputTests: XCTestCase {
+    func testLoneSurrogatesBecomeReplacementCharacters() throws {
+        XCTAssertEqual(try JSON.parse(#""\ud800\u0041""#), .string("\u{FFFD}A"))
+        XCTAssertEqual(try JSON.parse(#""\udc00""#), .string("\u{FFFD}"))
+        XCTAssertEqual(try JSON.parse(#""\ud83d\ude00""#), .string("😀"))
+    }
+
+    func testMoneyIsFormattedOnTheDigits() {
+        XCTAssertEqual(Money.twoDecimals("549"), "549.00")
+        XCTAssertEqual(Money.twoDecimals("12.345"), "12.35")
+        XCTAssertEqual(Money.twoDecimals("99.995"), "100.00")
+        XCTAssertEqual(Money.twoDecimals("0.5"), "0.50")
+        XCTAssertEqual(Money.twoDecimals(".5"), "0.50")
+        XCTAssertEqual(Money.twoDecimals("-5.5"), "-5.50")
+        XCTAssertEqual(Money.twoDecimals("100000000000000000000"), "100000000000000000000.00")
+        XCTAssertEqual(Money.twoDecimals("abc"), "abc")
+    }
+
+    func testAbsurdExpiryIsUnreadable() {
+        func token(_ exp: String) -> String {
+            "e30." + Base64.encode(Array(#"{"exp": \#(exp)}"#.utf8)).replacing("=", with: "") + ".x"
+        }
+        XCTAssertNil(JWT.expiry(token("-9223372036854775807")))
+        XCTAssertNil(JWT.expiry(token("9223372036854775807")))
+        XCTAssertEqual(JWT.expiry(token("1800000000")), 1_800_000_000)
+    }
+
+    func testHugeAmountsAreRefusedLocally() {
+        let (status, out, err) = runCLI(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-01T10:00:00Z",
+                                         "--price", "100000000000000000000"])
+        XCTAssertEqual(status, 2)
+        XCTAssertEqual(out, "")
+        XCTAssertTrue(err.contains("--price"), err)
+        XCTAssertEqual(runCLI(["bookings", "list", "--page", "9223372036854775807"]).0, 2)
+    }
+}

@@ -43,7 +43,7 @@ public enum ValueKind: Equatable {
         case .string: return "any text"
         case let .integer(range):
             return range.upperBound == Int.max ? "an integer ≥ \(range.lowerBound)" : "an integer from \(range.lowerBound) to \(range.upperBound)"
-        case .decimal: return "a decimal number ≥ 0, e.g. 549.00"
+        case .decimal: return "a decimal number ≥ 0 with at most 12 digits before the point, e.g. 549.00"
         case let .choice(values): return "one of: " + values.joined(separator: ", ")
         case .date: return "a date YYYY-MM-DD"
         case .dateTime: return "an ISO-8601 date-time, e.g. 2026-12-01T10:00:00Z or 2026-12-01T10:00+05:30"

@@ -83,7 +83,7 @@ public enum GlobalFlags {
 /// Flags shared by every list command.
 enum ListFlags {
     static let all: [Flag] = [
-        Flag("page", .integer(1...Int.max), "Page number to fetch"),
+        Flag("page", .integer(1...1_000_000), "Page number to fetch"),
         Flag("limit", .integer(1...Int.max), "Stop after N items, following pages as needed"),
         Flag("all", .flag, "Follow every page to the end (streams with -o ndjson)"),
     ]

@@ -201,7 +201,9 @@ public struct Parser {
             guard let n = Int(value.trimmingSpaces), range.contains(n) else { throw reject() }
             return String(n)
         case .decimal:
-            guard let d = Double(value), d >= 0, d.isFinite, value.allSatisfy({ $0.isNumber || $0 == "." }) else { throw reject() }
+            let parts = value.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard (1...12).contains(parts[0].count), parts.count == 1 || !parts[1].isEmpty,
+                  parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { throw reject() }
             return value
         case let .choice(values):
             guard values.contains(value) else {

@@ -8,7 +8,7 @@ enum AdminCommands {
     static let all: [Command] = [cacheStats, cacheClear, pincodes, history, historyExport, stats,
                                  notificationStats, notificationTrigger, notificationLogs, alerts, pincodeAnalytics]
 
-    static let pageFlag = Flag("page", .integer(1...Int.max), "Page to fetch")
+    static let pageFlag = Flag("page", .integer(1...1_000_000), "Page to fetch")
     static let perPageFlag = Flag("per-page", .integer(1...100), "Entries per page")
 
     // MARK: Cache

@@ -157,14 +157,30 @@ enum BookingCommands {
 }
 
 enum Money {
-    /// "549" → "549.00": DRF decimal fields are strings with two places.
+    /// "549" → "549.00", "12.345" → "12.35": DRF decimal fields are strings with two places. Done on the
+    /// digits, not through a Double, so any length of input is exact and nothing can overflow.
     static func twoDecimals(_ text: String) -> String {
-        guard let value = Double(text) else { return text }
-        let cents = Int((value * 100).rounded())
-        let fraction = cents % 100
-        return "\(cents / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+        let negative = text.hasPrefix("-")
+        let unsigned = negative ? String(text.dropFirst()) : text
+        let parts = unsigned.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, parts.count <= 2, !whole.isEmpty || parts.count == 2,
+              (whole + (parts.count == 2 ? parts[1] : "")).allSatisfy({ $0.isASCII && $0.isNumber }) else { return text }
+        var digits = Array((whole.isEmpty ? "0" : String(whole)) + String((parts.count == 2 ? parts[1] : "") + "000").prefix(3))
+        let roundUp = digits.removeLast() >= "5"
+        if roundUp {
+            var i = digits.count - 1
+            while i >= 0 {
+                if digits[i] == "9" { digits[i] = "0"; i -= 1 } else { digits[i] = Character(String(digits[i].wholeNumberValue! + 1)); break }
+            }
+            if i < 0 { digits.insert("1", at: 0) }
+        }
+        var integer = String(digits.dropLast(2))
+        while integer.count > 1 && integer.hasPrefix("0") { integer.removeFirst() }
+        let result = integer + "." + String(digits.suffix(2))
+        return negative && result != "0.00" ? "-" + result : result
     }
 }
+
 
 /// `bookings wait`: listens on the booking channel and polls as a fallback, so a lost socket never
 /// means a missed transition.

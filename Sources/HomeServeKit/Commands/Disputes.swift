@@ -59,7 +59,7 @@ enum DisputeCommands {
         summary: "Read a dispute's conversation, oldest first",
         discussion: "--all fetches page after page until the server says there is no more, printing each page as it arrives.",
         flags: [
-            Flag("page", .integer(1...Int.max), "Page to fetch (with --all: the first page)", default: "1"),
+            Flag("page", .integer(1...1_000_000), "Page to fetch (with --all: the first page)", default: "1"),
             Flag("page-size", .integer(1...100), "Messages per page", default: "50"),
             Flag("all", .flag, "Follow pages to the end (streams with -o ndjson)"),
         ],

@@ -150,7 +150,9 @@ public final class APIClient {
                 let response = try transport.perform(request)
                 if options.verbose { logResponse(response) }
                 if Self.retryableStatuses.contains(response.status), idempotent, attempt < options.retries {
-                    let wait = response.header("Retry-After").flatMap { Double($0) }.map { min($0, 60) } ?? backoff(attempt)
+                    // Retry-After in seconds, within reason; a date, a negative or a NaN falls back to backoff.
+                    let wait = response.header("Retry-After").flatMap { Double($0) }.flatMap { $0.isFinite && $0 >= 0 ? min($0, 60) : nil }
+                        ?? backoff(attempt)
                     terminal.err("HTTP \(response.status) from \(request.method) \(redactedURL(request.url)); retrying in \(format(wait)) (\(attempt + 1)/\(options.retries))")
                     sleep(wait)
                     attempt += 1

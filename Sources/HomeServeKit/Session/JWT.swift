@@ -12,7 +12,11 @@ public enum JWT {
         return try? JSON.parse(bytes)
     }
 
-    public static func expiry(_ token: String) -> Int? { claims(token)?["exp"]?.intValue }
+    /// `exp` as Unix seconds; a value outside any plausible time is treated as unreadable.
+    public static func expiry(_ token: String) -> Int? {
+        guard let exp = claims(token)?["exp"]?.intValue, (0...1 << 40).contains(exp) else { return nil }
+        return exp
+    }
 
     /// True when the token expires within `margin` seconds. Unknown expiry counts as fresh:
     /// the server's 401 is then the judge.
