@@ -86,6 +86,13 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(values.int("service"), 1)
     }
 
+    func testFlagsBeforeADeeperSubcommandAreKeptOrRefused() throws {
+        let (command, values, _) = try parsed(["admin", "history", "--model", "Booking", "export"])
+        XCTAssertEqual(command.name, "admin history export")
+        XCTAssertEqual(values.string("model"), "Booking")
+        XCTAssertTrue(usageError(["admin", "history", "--page", "2", "export"]).contains("flag --page does not apply to 'admin history export'"))
+    }
+
     func testUnknownCommandSuggests() {
         XCTAssertTrue(usageError(["bokings", "list"]).contains("did you mean 'bookings'"))
         XCTAssertTrue(usageError(["bookings", "lst"]).contains("did you mean 'bookings list'"))

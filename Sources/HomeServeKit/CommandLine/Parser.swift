@@ -144,9 +144,12 @@ public struct Parser {
                 if table.isPrefix(candidate) {
                     path = candidate
                     if let found = table.command(at: path) {
+                        // `admin history --user u export`: flags met before a deeper word must belong to the
+                        // deeper command too, or the line is refused rather than silently losing them.
+                        if let stray = local.flags.keys.sorted().first(where: { found.flag(named: $0) == nil }) {
+                            throw CLIError.usage("flag --\(stray) does not apply to '\(found.name)'; put it after the full command (see 'homeserve \(found.name) --help')")
+                        }
                         command = found
-                        // Flags given before a deeper subcommand word stay valid only if the deeper command has them.
-                        local = ParsedValues()
                     }
                     continue
                 }
