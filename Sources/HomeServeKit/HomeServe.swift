@@ -11,8 +11,9 @@ public enum HomeServe {
     public static func main(_ arguments: [String]) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGINT) { _ in
-            // The first Ctrl-C asks libcurl to abort the transfer; a second one leaves at once.
-            if interruptRequested != 0 { _exit(130) }
+            // At the password prompt, give the terminal its echo back and leave. Elsewhere the first Ctrl-C
+            // asks libcurl (or the socket loop) to stop; a second one leaves at once.
+            if NoEchoPrompt.restoreTerminal() || interruptRequested != 0 { _exit(130) }
             interruptRequested = 1
         }
         let terminal = Terminal.standard()

@@ -211,20 +211,33 @@ enum AuthCommands {
     }
 }
 
-/// Reads a secret from the terminal with echo off, restoring the terminal even on error.
+/// Reads a secret from the terminal with echo off. The saved settings are kept where the SIGINT handler
+/// can put them back, since a Ctrl-C at the prompt would otherwise leave the shell without echo.
 enum NoEchoPrompt {
+    nonisolated(unsafe) private static var saved = termios()
+    nonisolated(unsafe) private static var active: Int32 = 0
+
     static func read(_ prompt: String) throws -> String {
-        var saved = termios()
         guard tcgetattr(0, &saved) == 0 else { throw CLIError.usage("cannot read a password: stdin is not a terminal") }
         var silent = saved
         silent.c_lflag &= ~tcflag_t(ECHO)
         fputs(prompt, stderr)
+        active = 1
         tcsetattr(0, TCSAFLUSH, &silent)
         let line = readLine()
         tcsetattr(0, TCSAFLUSH, &saved)
+        active = 0
         fputs("\n", stderr)
         guard let line, !line.isEmpty else { throw CLIError.usage("no password given") }
         return line
+    }
+
+    /// Called from the signal handler: only async-signal-safe calls.
+    static func restoreTerminal() -> Bool {
+        guard active != 0 else { return false }
+        tcsetattr(0, TCSANOW, &saved)
+        write(2, "\n", 1)
+        return true
     }
 }
 
