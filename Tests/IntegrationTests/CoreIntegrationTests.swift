@@ -172,6 +172,23 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertTrue(filtered.json.arrayValue?.allSatisfy { $0["status"] == .string("pending") } ?? false)
     }
 
+    func testClosedStdoutStopsPaging() throws {
+        try cli.login()
+        try sandbox.request("DELETE", "/sandbox/requests")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.cli)
+        process.arguments = ["bookings", "list", "--all", "-o", "ndjson"]
+        process.environment = cli.environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try pipe.fileHandleForReading.close()
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(try sandbox.receivedRequests(), ["GET /api/bookings/"], "no page fetched after the reader left")
+    }
+
     func testCustomerSeesOnlyOwnBookings() throws {
         let other = CLI(sandbox: sandbox)
         try other.login("customer2")

@@ -95,7 +95,7 @@ public final class Invocation {
                 if let limit, writer.written >= limit { break }
                 writer.add(item)
             }
-            writer.flush()
+            guard writer.flush() else { return }
             let next = response["next"]?.stringValue
             if let limit, writer.written >= limit { break }
             guard let next, all || limit != nil else {

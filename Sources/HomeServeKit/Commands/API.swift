@@ -83,7 +83,7 @@ enum APICommands {
                     if writer == nil { writer = try inv.printer().list(columns: Printer.keys(of: item)) }
                     writer?.add(item)
                 }
-                writer?.flush()
+                guard writer?.flush() ?? true else { return }
                 guard let next = page["next"]?.stringValue, let following = try client.follow(next) else { break }
                 page = following
             }

@@ -79,7 +79,7 @@ enum DisputeCommands {
         while true {
             let items = response["messages"]?.arrayValue ?? []
             for item in items { writer.add(item) }
-            writer.flush()
+            guard writer.flush() else { return }
             guard response["has_more"] == .bool(true) else { break }
             guard all else {
                 if inv.terminal.stderrIsTTY {

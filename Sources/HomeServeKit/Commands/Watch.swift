@@ -144,8 +144,9 @@ enum WatchCommands {
         follower.greeting = greeting
         try follower.run(onMessage: { message in
             inv.terminal.line(readable ? EventLine.render(message) : message.serialized())
-            inv.terminal.flush()
             seen += 1
+            // Nobody is reading any more (`| head -1`): stop, as a pipeline expects.
+            if !inv.terminal.flush() { return true }
             if let until, until.matches(message) { return true }
             if let limit, seen >= limit { return true }
             return false

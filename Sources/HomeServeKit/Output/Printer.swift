@@ -106,8 +106,9 @@ public final class ListWriter {
         count += 1
     }
 
-    /// Pages arrive one at a time; flushing keeps pipes (`| head`) moving.
-    public func flush() { printer.terminal.flush() }
+    /// Pages arrive one at a time; flushing keeps pipes (`| head`) moving. False once stdout is closed.
+    @discardableResult
+    public func flush() -> Bool { printer.terminal.flush() }
 
     public func finish() {
         switch printer.format {

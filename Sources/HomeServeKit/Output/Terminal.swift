@@ -12,10 +12,12 @@ public final class Terminal {
     public var stdinIsTTY: Bool
     private let writeOut: (String) -> Void
     private let writeErr: (String) -> Void
-    private let flushOut: () -> Void
+    private let flushOut: () -> Bool
+    /// Set once stdout is found closed (`| head`): list loops stop fetching pages nobody will read.
+    public private(set) var outputClosed = false
 
     public init(stdoutIsTTY: Bool, stderrIsTTY: Bool, stdinIsTTY: Bool,
-                out: @escaping (String) -> Void, err: @escaping (String) -> Void, flush: @escaping () -> Void = {}) {
+                out: @escaping (String) -> Void, err: @escaping (String) -> Void, flush: @escaping () -> Bool = { true }) {
         self.stdoutIsTTY = stdoutIsTTY
         self.stderrIsTTY = stderrIsTTY
         self.stdinIsTTY = stdinIsTTY
@@ -28,11 +30,16 @@ public final class Terminal {
         Terminal(stdoutIsTTY: isatty(1) == 1, stderrIsTTY: isatty(2) == 1, stdinIsTTY: isatty(0) == 1,
                  out: { s in _ = s.withCString { fputs($0, stdout) } },
                  err: { s in fflush(stdout); _ = s.withCString { fputs($0, stderr) } },
-                 flush: { fflush(stdout) })
+                 flush: { fflush(stdout) == 0 })
     }
 
     public func out(_ text: String) { writeOut(text) }
     public func line(_ text: String) { writeOut(text + "\n") }
     public func err(_ text: String, newline: Bool = true) { writeErr(newline ? text + "\n" : text) }
-    public func flush() { flushOut() }
+    /// Pushes buffered output out; false once the reader has gone away.
+    @discardableResult
+    public func flush() -> Bool {
+        if !outputClosed && !flushOut() { outputClosed = true }
+        return !outputClosed
+    }
 }
