@@ -29,7 +29,11 @@ enum Money {
         }
         var exponent = 0
         if let e = chars.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            guard let exp = Int(chars[chars.index(after: e)...]), abs(exp) < 100 else { return .failure(.invalid) }
+            // A range test rather than `abs`, which traps on Int.min; anything past ±30 could never fit
+            // ten digits anyway, and the bound keeps the zero-padding below small.
+            guard let exp = Int(chars[chars.index(after: e)...]), (-30...30).contains(exp) else {
+                return .failure(.invalid)
+            }
             exponent = exp
             chars = chars[..<e]
         }
