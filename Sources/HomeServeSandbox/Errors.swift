@@ -16,10 +16,13 @@ enum APIError: Error {
     case methodNotAllowed(String)
     case conflict(String)
     case unsupportedMediaType(String)
-    case payloadTooLarge(limit: Int)
+    case payloadTooLarge
 
     static let permissionDenied = APIError.forbidden("You do not have permission to perform this action.")
     static let notFoundDefault = APIError.notFound("Not found.")
+    /// Django's `TooManyFieldsSent`, which it turns into a 400.
+    static let tooManyFields = APIError.badRequest(
+        "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.")
 
     static func field(_ name: String, _ message: String) -> APIError {
         .validation(JSONObject([(name, [.string(message)])]))
@@ -55,9 +58,8 @@ enum APIError: Error {
             return .json(["detail": .string(detail)], status: 409)
         case .unsupportedMediaType(let mediaType):
             return .json(["detail": .string("Unsupported media type \"\(mediaType)\" in request.")], status: 415)
-        case .payloadTooLarge(let limit):
-            return .json(["detail": .string("Request body exceeds the sandbox limit of \(limit / (1024 * 1024)) MB.")],
-                         status: 413)
+        case .payloadTooLarge:
+            return .json(["detail": "Request body too large."], status: 413)
         }
     }
 }

@@ -48,10 +48,12 @@ struct Pagination {
     /// Django's `replace_query_param`/`remove_query_param`: parameters come back sorted by name.
     private func link(_ request: APIRequest, page: Int?) -> String {
         var grouped: [(String, [String])] = []
+        var positions: [String: Int] = [:]
         for (key, value) in request.query where key != "page" {
-            if let i = grouped.firstIndex(where: { $0.0 == key }) {
+            if let i = positions[key] {
                 grouped[i].1.append(value)
             } else {
+                positions[key] = grouped.count
                 grouped.append((key, [value]))
             }
         }

@@ -73,7 +73,7 @@ public enum SandboxServer {
             var buffer = try await request.body.collect(upTo: maxBodySize)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch {
-            return makeResponse(APIError.payloadTooLarge(limit: maxBodySize).response)
+            return makeResponse(APIError.payloadTooLarge.response)
         }
         let headers = request.headers.map { ($0.name.rawName, $0.value) }
         let isHead = request.method == .head

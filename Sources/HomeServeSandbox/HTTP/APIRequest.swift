@@ -58,10 +58,18 @@ struct APIRequest: Sendable {
         "http://\(host)\(path)" + (query.isEmpty ? "" : "?\(query)")
     }
 
+    static let maxNonFileBodyBytes = 1024 * 1024
+    /// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS`.
+    static let maxFormFields = 1000
+
     /// DRF's `request.data`: JSON, form-encoded and multipart bodies all become one object (multipart
     /// and form values as strings), with uploaded files alongside.
     func data() throws -> RequestData {
         if body.isEmpty { return RequestData(fields: JSONObject(), files: []) }
+        // The server accepts 12 MB so an image upload can be refused in JSON; only multipart needs that much.
+        if mediaType != "multipart/form-data", body.count > Self.maxNonFileBodyBytes {
+            throw APIError.payloadTooLarge
+        }
         switch mediaType {
         case "application/json", "application/vnd.api+json":
             let value: JSON
@@ -76,6 +84,7 @@ struct APIRequest: Sendable {
             return RequestData(fields: object, files: [])
         case "application/x-www-form-urlencoded":
             let pairs = URLCoding.parseQuery(String(decoding: body, as: UTF8.self))
+            guard pairs.count <= Self.maxFormFields else { throw APIError.tooManyFields }
             return RequestData(fields: JSONObject(pairs.map { ($0.0, JSON.string($0.1)) }), files: [])
         case "multipart/form-data":
             guard let boundary = MultipartParser.boundary(fromContentType: header("Content-Type") ?? ""),
@@ -83,6 +92,7 @@ struct APIRequest: Sendable {
             else {
                 throw APIError.badRequest("Multipart form parse error - Invalid boundary in multipart: None")
             }
+            guard parsed.fields.count + parsed.files.count <= Self.maxFormFields else { throw APIError.tooManyFields }
             return RequestData(fields: JSONObject(parsed.fields.map { ($0.0, JSON.string($0.1)) }), files: parsed.files)
         default:
             throw APIError.unsupportedMediaType(header("Content-Type") ?? "")

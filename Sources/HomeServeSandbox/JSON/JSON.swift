@@ -55,11 +55,16 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
 }
 
 /// An ordered JSON object. Later duplicates replace earlier values, as Python's `json` does.
+///
+/// Keys are also indexed by name: a body is client-controlled, and a linear scan per insertion made a request
+/// with tens of thousands of keys cost quadratic time.
 struct JSONObject: Sendable, Equatable {
     private(set) var pairs: [(key: String, value: JSON)] = []
+    private var positions: [String: Int] = [:]
 
     init() {}
     init(_ elements: [(String, JSON)]) {
+        pairs.reserveCapacity(elements.count)
         for (key, value) in elements { self[key] = value }
     }
 
@@ -72,17 +77,24 @@ struct JSONObject: Sendable, Equatable {
     var isEmpty: Bool { pairs.isEmpty }
 
     subscript(key: String) -> JSON? {
-        get { pairs.first(where: { $0.key == key })?.value }
+        get { positions[key].map { pairs[$0].value } }
         set {
-            if let index = pairs.firstIndex(where: { $0.key == key }) {
-                if let newValue { pairs[index].value = newValue } else { pairs.remove(at: index) }
+            if let index = positions[key] {
+                if let newValue {
+                    pairs[index].value = newValue
+                } else {
+                    pairs.remove(at: index)
+                    positions[key] = nil
+                    for later in index..<pairs.count { positions[pairs[later].key] = later }
+                }
             } else if let newValue {
+                positions[key] = pairs.count
                 pairs.append((key, newValue))
             }
         }
     }
 
-    func contains(_ key: String) -> Bool { pairs.contains { $0.key == key } }
+    func contains(_ key: String) -> Bool { positions[key] != nil }
 }
 
 // MARK: - Serialization
