@@ -24,6 +24,16 @@ final class CommandLineTests: XCTestCase {
                        "secret-access", "a dry run leaves the credentials alone")
     }
 
+    func testSocketURLFollowsAnExplicitURLOverTheProfile() throws {
+        let dir = temporaryDirectory()
+        let env = ["HOMESERVE_CONFIG_DIR": dir]
+        XCTAssertEqual(runCLI(["config", "set", "ws_url", "wss://prod.example"], environment: env).0, 0)
+        let profile = try JSON.parse(runCLI(["--dry-run", "watch", "booking", "b1"], environment: env.merging(["HOMESERVE_URL": ""]) { $1 }).1)
+        XCTAssertEqual(profile["url"], .string("wss://prod.example/ws/bookings/b1/"))
+        let flagged = try JSON.parse(runCLI(["--dry-run", "--url", "https://staging.example", "watch", "booking", "b1"], environment: env).1)
+        XCTAssertEqual(flagged["url"], .string("wss://staging.example/ws/bookings/b1/"))
+    }
+
     func testLoginWithoutTerminalNeedsAPasswordSource() {
         let (status, out, err) = runCLI(["auth", "login", "--username", "u"])
         XCTAssertEqual(status, 2)

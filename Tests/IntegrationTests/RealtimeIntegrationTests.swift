@@ -149,7 +149,25 @@ final class RealtimeIntegrationTests: XCTestCase {
 
         let anonymous = try CLI(sandbox: sandbox, environment: ["HOMESERVE_TOKEN": "bad"])
             .run(["watch", "notifications", "--user", "1", "--reconnect-attempts", "0", "--timeout", "10"])
-        XCTAssertEqual(anonymous.status, 9)
+        XCTAssertEqual(anonymous.status, 3)
         XCTAssertTrue(anonymous.err.contains("4001"), anonymous.err)
+    }
+
+    func testRefusedSocketTokenIsRefreshedAndTheWatchGoesOn() throws {
+        let sandbox = try Sandbox()
+        let (customer, vendor, id) = try setUpBooking(sandbox)
+        let stored = customer.credentials
+        let profile = try XCTUnwrap(stored.value(at: "profiles.default"))
+        try JSON.object([("profiles", .object([("default", profile.setting("access", .string("refused-token")))]))]).serialized()
+            .write(toFile: customer.configDir + "/credentials.json", atomically: true, encoding: .utf8)
+        let watcher = try customer.start(["-v", "watch", "booking", id, "--count", "1", "--reconnect-delay", "0", "--timeout", "30"])
+        waitForConnections(watcher, 2)
+        XCTAssertEqual(try vendor.run(["bookings", "accept", id]).status, 0)
+        watcher.process.waitUntilExit()
+        let result = watcher.result()
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("token refused (close code 4001); reconnecting"), result.err)
+        XCTAssertEqual(events(result).map(\.1), ["confirmed"])
+        XCTAssertNotEqual(customer.credentials.value(at: "profiles.default.access"), .string("refused-token"))
     }
 }

@@ -228,7 +228,7 @@ extension BookingCommands {
                     _ = try poll()
                     return true
                 }, onPoll: poll)
-            } catch let error as CLIError where error.code == .network {
+            } catch is ChannelFollower.DeadlinePassed {
                 throw CLIError(.network, "booking \(id) did not reach '\(target)' within \(inv.values.int("timeout") ?? 600)s (last status: \(lastStatus))")
             }
         }

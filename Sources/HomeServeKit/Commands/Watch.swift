@@ -142,7 +142,8 @@ enum WatchCommands {
         var seen = 0
         let follower = ChannelFollower(inv: inv, path: path, policy: policy(inv))
         follower.greeting = greeting
-        try follower.run(onMessage: { message in
+        do {
+            try follower.run(onMessage: { message in
             inv.terminal.line(readable ? EventLine.render(message) : message.serialized())
             seen += 1
             // Nobody is reading any more (`| head -1`): stop, as a pipeline expects.
@@ -150,7 +151,10 @@ enum WatchCommands {
             if let until, until.matches(message) { return true }
             if let limit, seen >= limit { return true }
             return false
-        })
+            })
+        } catch is ChannelFollower.DeadlinePassed {
+            throw CLIError(.network, "timed out: \(until != nil ? "nothing matched" : "fewer messages than --count arrived") within \(inv.values.int("timeout") ?? 0)s")
+        }
     }
 }
 

@@ -123,6 +123,12 @@ public final class APIClient {
 
     public var verbose: Bool { options.verbose }
 
+    /// Whether a refused access token can be replaced: not for HOMESERVE_TOKEN, nor without a refresh token.
+    public var canRefresh: Bool {
+        guard let creds = try? loadCredentials() else { return false }
+        return !creds.fromEnvironment && creds.refresh != nil
+    }
+
     private func authHeader(_ token: String?) -> [(String, String)] {
         token.map { [("Authorization", "Bearer \($0)")] } ?? []
     }

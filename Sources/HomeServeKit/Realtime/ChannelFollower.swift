@@ -29,15 +29,22 @@ final class ChannelFollower {
         self.policy = policy
     }
 
+    /// The profile's `ws_url` pairs with the profile's URL; a URL given by flag or environment wins over both,
+    /// so `--url staging` never sends the token to production's socket.
     static func socketBase(_ inv: Invocation) throws -> String {
-        if let configured = try inv.session.setting("ws_url") { return configured }
+        let overridden = inv.global.string("url") != nil || !(inv.environment["HOMESERVE_URL"] ?? "").isEmpty
+        if !overridden, let configured = try inv.session.setting("ws_url") { return configured }
         let base = try inv.client().baseURL
         if base.hasPrefix("https://") { return "wss://" + base.dropFirst(8) }
         if base.hasPrefix("http://") { return "ws://" + base.dropFirst(7) }
         return base
     }
 
-    /// Runs until `onMessage` or `onPoll` returns true. Throws exit 9 at the deadline or when reconnects run out.
+    /// Thrown when the deadline passes, so callers can word a timeout apart from an outage.
+    struct DeadlinePassed: Error {}
+
+    /// Runs until `onMessage` or `onPoll` returns true. Throws `DeadlinePassed` at the deadline, exit 9 when
+    /// reconnects run out, exit 3 when the token is refused and cannot be refreshed.
     func run(onMessage: (JSON) throws -> Bool, onPoll: () throws -> Bool = { false }) throws {
         let client = try inv.client()
         let base = try ChannelFollower.socketBase(inv)
@@ -49,9 +56,14 @@ final class ChannelFollower {
         defer { socket?.close() }
 
         func checkDeadline() throws {
-            if let deadline = policy.deadline, Monotonic.now() >= deadline {
-                throw CLIError(.network, "timed out: nothing matched within the --timeout")
+            if let deadline = policy.deadline, Monotonic.now() >= deadline { throw DeadlinePassed() }
+        }
+        func refused(_ why: String) throws {
+            guard client.canRefresh else {
+                throw CLIError(.notAuthenticated, "\(why), and there is no refresh token to get another; run 'homeserve auth login'")
             }
+            forceRefresh = true
+            try lost(why)
         }
         func lost(_ why: String) throws {
             socket = nil
@@ -92,8 +104,7 @@ final class ChannelFollower {
                 } catch let failure as WebSocketFailure {
                     switch failure {
                     case let .rejected(status, _) where status == 401:
-                        forceRefresh = true
-                        try lost("the server refused the token (HTTP 401)")
+                        try refused("the server refused the token (HTTP 401)")
                     case let .rejected(status, _) where status == 403:
                         throw CLIError(.forbidden, "not allowed to follow \(path) (HTTP 403)")
                     case let .rejected(status, _) where status == 404:
@@ -130,8 +141,7 @@ final class ChannelFollower {
                     case let .closed(code, _) where code == 4004:
                         throw CLIError(.notFound, "no such channel \(path) (close code 4004)")
                     case let .closed(code, _) where code == 4001:
-                        forceRefresh = true
-                        try lost("the server closed the connection: token refused (close code 4001)")
+                        try refused("the server closed the connection: token refused (close code 4001)")
                     default:
                         try lost("connection to \(path) lost: \(describe(failure))")
                     }
