@@ -136,17 +136,20 @@ struct WebSocketRoutes: Sendable {
             return ["notifications:\(userID)"]
         case ("chat", 4), ("status", 4):
             let userID = try ownUserID(parts[2], user)
-            guard Role(rawValue: parts[3]) != nil else { throw APIError.notFoundDefault }
+            guard let role = Role(rawValue: parts[3]) else { throw APIError.notFoundDefault }
+            // The segment names the role the feed is watched as; only operators may watch as someone else.
+            guard role == user.role || user.isOperator else { throw APIError.permissionDenied }
             return ["\(parts[1]):\(userID)"]
         default:
             throw APIError.notFoundDefault
         }
     }
 
-    /// Users may watch their own feeds; staff may watch anyone's.
+    /// Users may watch their own feeds; operators may watch anyone's, as on the HTTP admin routes. Onboarding
+    /// managers are staff but not operators, so they get no window into other users' chats.
     private func ownUserID(_ text: String, _ user: User) throws -> Int {
         guard let id = Int(text) else { throw APIError.notFoundDefault }
-        guard id == user.id || user.isStaff else { throw APIError.permissionDenied }
+        guard id == user.id || user.isOperator else { throw APIError.permissionDenied }
         return id
     }
 }
