@@ -109,24 +109,31 @@ struct SignatureRoutes: Sendable {
         case expired
     }
 
+    /// Whether a signature request can still be signed or rejected. One past its expiry is marked expired
+    /// and `false` comes back: the caller returns from the transaction so the change commits, then reports
+    /// the error, and the expiry sticks.
+    private static func isOpen(_ signature: Signature, by user: User, db: SQLiteDatabase) throws -> Bool {
+        guard signature.status == "pending" else {
+            throw APIError.badRequest("This signature request is \(signature.status), not pending.")
+        }
+        guard signature.expiresAt <= Timestamp.now() else { return true }
+        try db.query("UPDATE signatures SET status = 'expired' WHERE id = ?", [signature.id])
+        if let expired = try db.signature(id: signature.id) {
+            try db.recordEdit(user: user, model: "Signature", objectID: signature.id, action: "update",
+                              before: signature.json, after: expired.json)
+        }
+        return false
+    }
+
+    private static let expiredError = APIError.badRequest("This signature request has expired.")
+
     private func sign(_ request: APIRequest) async throws -> APIResponse {
         let user = try request.requiredUser
         let data = try request.data().fields
         let outcome = try sandbox.store.write { db -> SignOutcome in
             let signature = try Self.visibleSignature(request.parameter(0), to: user, in: db)
-            guard signature.status == "pending" else {
-                throw APIError.badRequest("This signature request is \(signature.status), not pending.")
-            }
+            guard try Self.isOpen(signature, by: user, db: db) else { return .expired }
             let now = Timestamp.now()
-            if signature.expiresAt <= now {
-                // Committed before the error is reported, so the expiry sticks.
-                try db.query("UPDATE signatures SET status = 'expired' WHERE id = ?", [signature.id])
-                if let expired = try db.signature(id: signature.id) {
-                    try db.recordEdit(user: user, model: "Signature", objectID: signature.id, action: "update",
-                                      before: signature.json, after: expired.json)
-                }
-                return .expired
-            }
             var fields = FieldReader(data)
             let rating = fields.integer("satisfaction_rating", required: true, min: 1, max: 5)
             let comments = fields.string("comments", maxLength: 2000) ?? ""
@@ -174,7 +181,7 @@ struct SignatureRoutes: Sendable {
         }
         switch outcome {
         case .expired:
-            throw APIError.badRequest("This signature request has expired.")
+            throw Self.expiredError
         case .signed(let signature, let booking, let hash):
             sandbox.announce(booking)
             let payments = try sandbox.store.read { db in
@@ -249,11 +256,9 @@ struct SignatureRoutes: Sendable {
         let evidence = fields.json("evidence")
         try fields.check()
         guard let signatureID, let reason else { throw APIError.badRequest("Missing fields.") }
-        let (booking, dispute) = try sandbox.store.write { db -> (Booking, Dispute) in
+        let opened = try sandbox.store.write { db -> (Booking, Dispute)? in
             let signature = try Self.visibleSignature(signatureID, to: user, in: db)
-            guard signature.status == "pending" else {
-                throw APIError.badRequest("This signature request is \(signature.status), not pending.")
-            }
+            guard try Self.isOpen(signature, by: user, db: db) else { return nil }
             guard let booking = try db.booking(id: signature.bookingID) else { throw APIError.notFoundDefault }
             try db.query("UPDATE signatures SET status = 'disputed' WHERE id = ?", [signature.id])
             if let updated = try db.signature(id: signature.id) {
@@ -265,6 +270,7 @@ struct SignatureRoutes: Sendable {
                 description: reason, severity: "medium", evidence: evidence, db: db)
             return (try db.booking(id: booking.id) ?? booking, dispute)
         }
+        guard let (booking, dispute) = opened else { throw Self.expiredError }
         sandbox.announce(booking)
         return .json(["status": "success", "dispute_id": .string(dispute.id),
                       "message": "Signature rejected; a dispute has been opened."], status: 201)
