@@ -199,6 +199,8 @@ struct BookingRoutes: Sendable {
         .confirmed: [.inProgress, .cancelled],
     ]
 
+    private static let reschedulable: Set<BookingStatus> = [.pending, .confirmed]
+
     private func update(_ request: APIRequest) async throws -> APIResponse {
         let user = try request.requiredUser
         let data = try request.data().fields
@@ -210,8 +212,7 @@ struct BookingRoutes: Sendable {
             switch user.role {
             case .customer:
                 allowedStatuses = [.cancelled]
-                editable = ["customer_notes"]
-                if booking.status == .pending { editable.insert("scheduled_date") }
+                editable = ["customer_notes", "scheduled_date"]
             case .vendor:
                 guard booking.vendorID == user.id else { throw APIError.permissionDenied }
                 allowedStatuses = [.inProgress]
@@ -231,6 +232,11 @@ struct BookingRoutes: Sendable {
             let now = Timestamp.now()
             if let scheduled, scheduled <= now {
                 fields.errors.add("scheduled_date", "Scheduled date must be in the future.")
+            }
+            // Once work has started (or the booking is over) the date is history, whoever asks.
+            if scheduled != nil, !Self.reschedulable.contains(booking.status) {
+                fields.errors.add("scheduled_date", "Cannot reschedule a booking that is \(booking.status.rawValue); "
+                                  + "only pending or confirmed bookings can be rescheduled.")
             }
             if let status, status != booking.status,
                !(Self.patchTransitions[booking.status]?.contains(status) ?? false) || !allowedStatuses.contains(status)
