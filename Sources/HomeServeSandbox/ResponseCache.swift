@@ -6,6 +6,9 @@ import Foundation
 final class ResponseCache: @unchecked Sendable {
     static let names = ["pricing", "vendor_search", "services"]
     static let timeToLive: Int64 = 300
+    /// Keys are built from client input (pincodes, dates), so without a cap a client could grow a cache
+    /// without bound inside one five-minute window.
+    static let maxEntriesPerCache = 1000
 
     private struct Entry {
         let value: JSON
@@ -35,7 +38,17 @@ final class ResponseCache: @unchecked Sendable {
         if let cached { return cached }
         let value = try compute()
         lock.withLock {
-            buckets[cache]?.entries[key] = Entry(value: value, expires: now.adding(seconds: Self.timeToLive))
+            guard var bucket = buckets[cache] else { return }
+            // Taken out of the dictionary so the edits below do not copy the entries.
+            buckets[cache] = nil
+            bucket.entries = bucket.entries.filter { $0.value.expires > now }
+            if bucket.entries[key] == nil, bucket.entries.count >= Self.maxEntriesPerCache,
+               let soonest = bucket.entries.min(by: { $0.value.expires < $1.value.expires })?.key
+            {
+                bucket.entries[soonest] = nil
+            }
+            bucket.entries[key] = Entry(value: value, expires: now.adding(seconds: Self.timeToLive))
+            buckets[cache] = bucket
         }
         return value
     }

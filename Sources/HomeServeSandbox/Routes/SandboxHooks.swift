@@ -49,9 +49,9 @@ struct SandboxHookRoutes: Sendable {
     }
 
     private func requests() -> APIResponse {
-        let entries = sandbox.journal.all
+        let (total, entries) = sandbox.journal.snapshot
         return .json([
-            "count": .int(entries.count),
+            "count": .int(total),
             "requests": .array(entries.map { ["method": .string($0.method), "path": .string($0.path)] }),
         ])
     }
