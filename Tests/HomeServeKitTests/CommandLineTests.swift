@@ -84,6 +84,17 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(err.contains("HOMESERVE_OUTPUT"))
     }
 
+    func testBadURLFromEnvironmentOrOutputSettingIsAUsageError() {
+        let url = runCLI(["services", "list"], environment: ["HOMESERVE_URL": "ftp://x"])
+        XCTAssertEqual(url.0, 2)
+        XCTAssertTrue(url.2.contains("HOMESERVE_URL"), url.2)
+        let dir = temporaryDirectory()
+        try? AtomicFile.write(dir + "/settings.json", #"{"profiles": {"default": {"output": "yaml"}}}"#, mode: 0o600)
+        let output = runCLI(["services", "list"], environment: ["HOMESERVE_CONFIG_DIR": dir])
+        XCTAssertEqual(output.0, 2)
+        XCTAssertTrue(output.2.contains("invalid output 'yaml' in profile 'default'"), output.2)
+    }
+
     func testStatusWithoutSessionIsOfflineAndExits3() throws {
         let (status, out, err) = runCLI(["auth", "status", "-o", "json"])
         XCTAssertEqual(status, 3)

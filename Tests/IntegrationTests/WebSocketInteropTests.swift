@@ -66,6 +66,18 @@ final class WebSocketInteropTests: XCTestCase {
         XCTAssertEqual(lines[1]?.value(at: "data.text"), .string("after the ping"))
     }
 
+    func testOutputFormatsAndFields() throws {
+        let csv = try cli(wsURL).run(["watch", "booking", "fragments", "--count", "2", "--timeout", "10", "-o", "csv"])
+        XCTAssertEqual(csv.status, 0, csv.err)
+        let rows = csv.out.split(separator: "\n")
+        XCTAssertEqual(rows.count, 3)
+        XCTAssertEqual(rows[0], "timestamp,type,data")
+        XCTAssertTrue(rows[1].hasPrefix("2026-11-25T10:00:00Z,booking_status_change,"), String(rows[1]))
+        let fields = try cli(wsURL).run(["watch", "booking", "fragments", "--count", "2", "--timeout", "10", "--fields", "type,data.text"])
+        XCTAssertEqual(fields.out.split(separator: "\n").map { String($0) },
+                       [#"{"type":"booking_status_change","data.text":null}"#, #"{"type":"notification","data.text":"after the ping"}"#])
+    }
+
     func testClientAnswersPing() throws {
         let result = try cli(wsURL).run(["watch", "booking", "ping", "--count", "1", "--timeout", "10"])
         XCTAssertEqual(result.status, 0, result.err)

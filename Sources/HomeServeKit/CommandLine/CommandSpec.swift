@@ -129,7 +129,7 @@ public struct Command {
     public var flags: [Flag]
     public var arguments: [Argument]
     public var examples: [Example]
-    /// Commands that are reached without a network call or the credentials file.
+    /// Commands that send no request: they work on local files (settings, credentials) only.
     public var offline: Bool
     public var run: (Invocation) throws -> Void
 

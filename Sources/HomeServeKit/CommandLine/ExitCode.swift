@@ -13,6 +13,24 @@ public enum ExitCode: Int32, CaseIterable {
     case rateLimited = 10
     case interrupted = 130
 
+    /// A word or two, for the one-line summary under every command's help.
+    public var label: String {
+        switch self {
+        case .ok: return "ok"
+        case .internalError: return "internal error"
+        case .usage: return "usage"
+        case .notAuthenticated: return "not logged in"
+        case .forbidden: return "forbidden"
+        case .notFound: return "not found"
+        case .rejected: return "rejected"
+        case .conflict: return "conflict"
+        case .serverError: return "server error"
+        case .network: return "network/timeout"
+        case .rateLimited: return "rate limited"
+        case .interrupted: return "interrupted"
+        }
+    }
+
     public var meaning: String {
         switch self {
         case .ok: return "success"

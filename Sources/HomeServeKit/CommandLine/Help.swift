@@ -31,7 +31,7 @@ public struct Help {
         for topic in Topics.all { s += "  \(pad(topic.name, 12))  \(topic.title)\n" }
         s += "\n" + globalFlagsSection()
         s += "\nRun 'homeserve help <group>' or 'homeserve <group> <command> --help' for details.\n"
-        s += "Exit codes: " + ExitCode.allCases.map { "\($0.rawValue)" }.joined(separator: ", ") + " — see 'homeserve help exit-codes'.\n"
+        s += wrap("Exit codes: " + ExitCode.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: ", ") + " ('homeserve help exit-codes').") + "\n"
         return s
     }
 
@@ -62,12 +62,13 @@ public struct Help {
         if !command.flags.isEmpty {
             s += "\nFlags:\n" + flagLines(command.flags)
         }
-        s += "\nGlobal flags: --profile, --url, -o/--output, --fields, --timeout, --retries, --insecure, --cacert,\n"
-        s += "  --dry-run, -v/--verbose, -q/--quiet, --no-color (see 'homeserve --help').\n"
+        let globals = table.globalFlags.filter { $0.name != "help" && $0.name != "version" }
+            .map { ($0.short.map { "-\($0)/" } ?? "") + "--" + $0.name }
+        s += "\n" + wrap("Global flags: " + globals.joined(separator: ", ") + " (see 'homeserve --help').") + "\n"
         s += "\nExamples:\n"
         for example in command.examples { s += "  # \(example.explanation)\n  $ \(example.command)\n" }
-        s += "\nExit codes: 0 ok, 2 usage, 3 not logged in, 4 forbidden, 5 not found, 6 rejected, 7 conflict,\n"
-        s += "  8 server error, 9 network/timeout, 10 rate limited, 130 interrupted ('homeserve help exit-codes').\n"
+        let codes = ExitCode.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: ", ")
+        s += "\n" + wrap("Exit codes: " + codes + " ('homeserve help exit-codes').") + "\n"
         return s
     }
 
@@ -94,6 +95,22 @@ public struct Help {
         if flag.required { notes.append("required") }
         if flag.repeatable { notes.append("repeatable") }
         return flag.help + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
+    }
+
+    /// Greedy wrap at 100 columns, continuation lines indented by two.
+    private func wrap(_ text: String) -> String {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty && current.count + 1 + word.count > 100 {
+                lines.append(current)
+                current = "  " + word
+            } else {
+                current += (current.isEmpty ? "" : " ") + word
+            }
+        }
+        lines.append(current)
+        return lines.joined(separator: "\n")
     }
 
     private func pad(_ text: String, _ width: Int) -> String {
@@ -124,7 +141,7 @@ public enum Topics {
         ("HOMESERVE_URL", "API base URL when --url is not given (default: the profile's url, else http://localhost:8000)"),
         ("HOMESERVE_OUTPUT", "Output format when -o is not given: table, json, ndjson, csv or tsv"),
         ("HOMESERVE_TOKEN", "A bearer access token used as is; nothing is read from or written to the credentials file"),
-        ("HOMESERVE_PASSWORD", "Password for 'auth login' when stdin is not a terminal and --password-stdin is not given"),
+        ("HOMESERVE_PASSWORD", "Password for 'auth login' when --password-stdin is not given; the prompt is used only without it"),
         ("NO_COLOR", "Disables colour when set to any non-empty value"),
         ("HTTPS_PROXY, HTTP_PROXY, NO_PROXY", "Proxies, as libcurl reads them"),
     ]

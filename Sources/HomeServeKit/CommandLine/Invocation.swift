@@ -57,12 +57,15 @@ public final class Invocation {
                 throw CLIError.usage("invalid value '\(env)' for HOMESERVE_OUTPUT: expected one of: \(GlobalFlags.formats.joined(separator: ", "))")
             }
             format = chosen
-        } else if let setting = try session.setting("output"), let chosen = OutputFormat(rawValue: setting) {
+        } else if let setting = try session.setting("output") {
+            guard let chosen = OutputFormat(rawValue: setting) else {
+                throw CLIError.usage("invalid output '\(setting)' in profile '\(session.profile)': expected one of: \(GlobalFlags.formats.joined(separator: ", ")) (fix with 'homeserve config set output FORMAT')")
+            }
             format = chosen
         } else {
             format = terminal.stdoutIsTTY ? .table : .json
         }
-        let fields = global.string("fields").map { $0.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty } }
+        let fields = global.string("fields").map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty } }
         let color = terminal.stdoutIsTTY && !global.bool("no-color") && (environment["NO_COLOR"] ?? "").isEmpty
         let printer = Printer(format: format, fields: fields, color: color, terminal: terminal)
         cachedPrinter = printer

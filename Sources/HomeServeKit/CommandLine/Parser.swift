@@ -201,7 +201,7 @@ public struct Parser {
         switch kind {
         case .flag, .string: return value
         case let .integer(range):
-            guard let n = Int(value.trimmingSpaces), range.contains(n) else { throw reject() }
+            guard let n = Int(value.trimmingCharacters(in: " ")), range.contains(n) else { throw reject() }
             return String(n)
         case .decimal:
             let parts = value.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
@@ -254,14 +254,5 @@ public struct Parser {
             guard (value.hasPrefix("http://") || value.hasPrefix("https://")), value.count > 8, !value.contains(" ") else { throw reject() }
             return value.hasSuffix("/") ? String(value.dropLast()) : value
         }
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -127,9 +127,8 @@ enum AdminCommands {
             }
             csv = decoded
         }
-        let text = String(decoding: csv, as: UTF8.self)
-        guard let out else { inv.terminal.out(text); return }
-        try AtomicFile.write(out, text, mode: 0o600)
+        guard let out else { inv.terminal.out(bytes: csv); return }
+        try AtomicFile.write(out, bytes: csv, mode: 0o600)
         inv.note("Wrote \(csv.count) bytes to \(out).")
     }
 

@@ -128,20 +128,13 @@ enum AuthCommands {
         examples: [Example("homeserve auth refresh", "Renew the session before a long batch job")]
     ) { inv in
         let client = try inv.client()
-        guard let creds = try client.loadCredentials() else {
-            throw CLIError(.notAuthenticated, "not logged in (profile '\(inv.session.profile)'); run 'homeserve auth login'")
-        }
-        guard !creds.fromEnvironment else { throw CLIError.usage("HOMESERVE_TOKEN is set: that token cannot be refreshed") }
         if inv.dryRun {
             try client.send("POST", "/auth/refresh/", body: .json(.object([("refresh", .string("***"))])), authenticated: false)
             return
         }
-        let access = try inv.session.refreshedToken(replacing: creds.access) { refreshToken in
-            try client.perform(HTTPRequest(method: "POST", url: client.baseURL + "/auth/refresh/",
-                                           body: .json(.object([("refresh", .string(refreshToken))]))))
-        }
+        let access = try client.refreshNow()
         inv.note("Access token refreshed.")
-        try inv.show(statusObject(inv, access: access, user: creds.user))
+        try inv.show(statusObject(inv, access: access, user: try client.loadCredentials()?.user ?? .object([])))
     }
 
     static func statusObject(_ inv: Invocation, access: String?, user: JSON) throws -> JSON {
@@ -182,16 +175,8 @@ enum AuthCommands {
         summary: "Print the access token (refreshed first if it is about to expire)",
         examples: [Example("curl -H \"Authorization: Bearer $(homeserve auth token)\" http://localhost:8000/api/bookings/", "Use the session from another tool")]
     ) { inv in
-        let client = try inv.client()
-        guard let creds = try client.loadCredentials() else {
+        guard let access = try inv.client().accessToken() else {
             throw CLIError(.notAuthenticated, "not logged in (profile '\(inv.session.profile)'); run 'homeserve auth login'")
-        }
-        var access = creds.access
-        if !inv.dryRun, !creds.fromEnvironment, creds.refresh != nil, JWT.expiresSoon(access) {
-            access = try inv.session.refreshedToken(replacing: access) { refreshToken in
-                try client.perform(HTTPRequest(method: "POST", url: client.baseURL + "/auth/refresh/",
-                                               body: .json(.object([("refresh", .string(refreshToken))]))))
-            }
         }
         if !inv.dryRun { inv.terminal.line(access) }
     }

@@ -191,7 +191,8 @@ extension BookingCommands {
         discussion: """
         Listens on the booking's WebSocket channel and, as the contract recommends, also polls the booking
         (every 30 s by default) so a lost socket never means a missed transition. Exits 0 with the booking
-        printed, or 9 when --timeout passes first.
+        printed, or 9 when --timeout passes first. After this command, --timeout bounds the whole wait; a
+        per-request timeout can still be given before the command (homeserve --timeout 5 bookings wait …).
         """,
         flags: [
             Flag("status", .choice(BookingCommands.statuses), "Status to wait for", required: true),

@@ -23,11 +23,12 @@ enum WatchCommands {
 
     static let discussion = """
     Each message is printed as it arrives: one JSON object per line (the default when stdout is not a
-    terminal, or with -o ndjson/json), or a readable line per event on a terminal (time, type, summary).
+    terminal, or with -o ndjson/json), a row per message with -o csv/tsv (timestamp, type, data; --fields
+    picks other dot paths), or a readable line per event on a terminal (time, type, summary).
     Unknown message types are printed as they are. The connection is retried like the web client does:
     up to 5 times, 3 s apart, with a fresh access token when the old one expired; a line on stderr marks
-    each reconnect. Here --timeout bounds the whole wait, not one request. Ctrl-C closes the socket and
-    exits 130.
+    each reconnect. Here --timeout bounds the whole wait, not one request (a per-request timeout can go
+    before the command). Ctrl-C closes the socket and exits 130.
     """
 
     static let booking = Command(
@@ -137,14 +138,22 @@ enum WatchCommands {
                                            ("headers", .object([("Upgrade", .string("websocket")), ("Sec-WebSocket-Version", .string("13"))]))]).serialized())
             return
         }
-        let readable = try inv.printer().format == .table
+        let printer = try inv.printer()
+        let readable = printer.format == .table
+        // csv/tsv stream a row per message; json and ndjson both print one object per line, since a
+        // stream that may be cut short by Ctrl-C cannot promise a closing bracket.
+        let rows = printer.format == .csv || printer.format == .tsv ? printer.list(columns: ["timestamp", "type", "data"]) : nil
         let limit = inv.values.int("count")
         var seen = 0
         let follower = ChannelFollower(inv: inv, path: path, policy: policy(inv))
         follower.greeting = greeting
         do {
             try follower.run(onMessage: { message in
-            inv.terminal.line(readable ? EventLine.render(message) : message.serialized())
+            if let rows {
+                rows.add(message)
+            } else {
+                inv.terminal.line(readable ? EventLine.render(message) : (printer.fields.map { Printer.project(message, $0) } ?? message).serialized())
+            }
             seen += 1
             // Nobody is reading any more (`| head -1`): stop, as a pipeline expects.
             if !inv.terminal.flush() { return true }

@@ -228,7 +228,7 @@ public enum ManPage {
         var result: [String] = []
         var current: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = String(line).trimmingSpaces
+            let trimmed = String(line).trimmingCharacters(in: " ")
             if trimmed.isEmpty {
                 if !current.isEmpty { result.append(current.joined(separator: " ")); current = [] }
             } else {
@@ -249,7 +249,7 @@ enum TopicBlock {
     static func parse(_ body: String) -> [TopicBlock] {
         var blocks: [TopicBlock] = []
         for chunk in body.split(separator: "\n\n").map(String.init) {
-            let lines = chunk.split(separator: "\n").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+            let lines = chunk.split(separator: "\n").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
             let terms = lines.compactMap(term)
             if !lines.isEmpty && terms.count == lines.count {
                 blocks.append(.terms(terms))
@@ -267,7 +267,7 @@ enum TopicBlock {
         while i + 1 < chars.count {
             if chars[i] == " " && chars[i + 1] == " " {
                 let term = String(chars[..<i])
-                let rest = String(chars[i...]).trimmingSpaces
+                let rest = String(chars[i...]).trimmingCharacters(in: " ")
                 return term.count <= 24 && !rest.isEmpty ? (term, rest) : nil
             }
             i += 1

@@ -85,15 +85,13 @@ public final class APIClient {
         return response
     }
 
-    /// Follows an absolute `next` link from a paginated response.
+    /// Follows a `next` link from a paginated response. A link on our base URL is used as is; one naming
+    /// another host (a proxy's inner name, say) keeps its path and query but goes to the host we were given.
     public func follow(_ url: String) throws -> JSON? {
-        let path = url.hasPrefix(baseURL) ? String(url.dropFirst(baseURL.count)) : url
-        if path.hasPrefix("http://") || path.hasPrefix("https://") {
-            // The server may advertise its own host name; keep talking to the one we were given.
-            guard let slash = path.dropFirst(8).firstIndex(of: "/") else { return try send("GET", "/") }
-            return try send("GET", String(path[slash...]))
-        }
-        return try send("GET", path)
+        if url.hasPrefix(baseURL) || !(url.hasPrefix("http://") || url.hasPrefix("https://")) { return try send("GET", url) }
+        let afterScheme = url[url.firstRange(of: "://")!.upperBound...]
+        let pathAndQuery = afterScheme.firstIndex(of: "/").map { String(afterScheme[$0...]) } ?? "/"
+        return try send("GET", URLEncoding.origin(of: baseURL) + pathAndQuery)
     }
 
     public func absoluteURL(_ path: String, query: [(String, String?)] = []) -> String {
@@ -131,6 +129,15 @@ public final class APIClient {
 
     private func authHeader(_ token: String?) -> [(String, String)] {
         token.map { [("Authorization", "Bearer \($0)")] } ?? []
+    }
+
+    /// Exchanges the refresh token now (`auth refresh`), unless another process just did.
+    public func refreshNow() throws -> String {
+        guard let creds = try loadCredentials() else {
+            throw CLIError(.notAuthenticated, "not logged in (profile '\(session.profile)'); run 'homeserve auth login'")
+        }
+        guard !creds.fromEnvironment else { throw CLIError.usage("HOMESERVE_TOKEN is set: that token cannot be refreshed") }
+        return try refresh(stale: creds.access)
     }
 
     private func refresh(stale: String) throws -> String {
@@ -285,6 +292,13 @@ public enum URLEncoding {
             }
         }
         return out
+    }
+
+    /// `scheme://host[:port]` of an absolute URL, without its path.
+    public static func origin(of url: String) -> String {
+        guard let scheme = url.firstRange(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        return String(url[..<scheme.upperBound]) + rest.prefix { $0 != "/" && $0 != "?" }
     }
 
     /// The host (and port-less name) of an absolute URL.

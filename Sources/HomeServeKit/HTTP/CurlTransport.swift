@@ -206,6 +206,7 @@ private final class Deallocator {
 }
 
 extension String {
+    /// Foundation-free trimming of the given characters from both ends.
     func trimmingCharacters(in set: String) -> String {
         var s = Substring(self)
         while let c = s.first, set.contains(c) { s = s.dropFirst() }

@@ -68,10 +68,8 @@ public final class ListWriter {
     init(printer: Printer, columns: [String]) {
         self.printer = printer
         self.columns = columns
-        switch printer.format {
-        case .csv, .tsv: printer.terminal.line(columns.map { cell($0) }.joined(separator: separator))
-        case .json: break
-        default: break
+        if printer.format == .csv || printer.format == .tsv {
+            printer.terminal.line(columns.map { cell($0) }.joined(separator: separator))
         }
     }
 

@@ -38,6 +38,10 @@ enum AtomicFile {
     }
 
     static func write(_ path: String, _ text: String, mode: mode_t) throws {
+        try write(path, bytes: Array(text.utf8), mode: mode)
+    }
+
+    static func write(_ path: String, bytes: [UInt8], mode: mode_t) throws {
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         try ensureDirectory(directory.isEmpty ? "." : directory)
         let temporary = "\(path).tmp.\(getpid())"
@@ -45,7 +49,6 @@ enum AtomicFile {
         guard fd >= 0 else { throw CLIError(.internalError, "cannot write \(temporary): \(String(cString: strerror(errno)))") }
         // open() honours the umask; the mode must be exact for the credentials file.
         fchmod(fd, mode)
-        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }

@@ -26,7 +26,11 @@ public final class Session {
     /// `--url` beats `HOMESERVE_URL`, which beats the profile's setting, which beats the default.
     public func baseURL(flag: String?) throws -> String {
         let stored = try setting("url")
-        let chosen = flag ?? environment["HOMESERVE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? stored ?? Session.defaultURL
+        let fromEnvironment = environment["HOMESERVE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if flag == nil, let url = fromEnvironment, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw CLIError.usage("invalid value '\(url)' for HOMESERVE_URL: expected an http:// or https:// URL")
+        }
+        let chosen = flag ?? fromEnvironment ?? stored ?? Session.defaultURL
         return chosen.hasSuffix("/") ? String(chosen.dropLast()) : chosen
     }
 
