@@ -218,31 +218,51 @@ struct DisputeRoutes: Sendable {
             try sandbox.media.save(file.data, folder: "dispute_attachments",
                                    fileExtension: Self.safeExtension(file.fileName))
         }
-        let (message, participants) = try sandbox.store.write { db -> (JSON, [Int]) in
-            let recipient: Int? = user.id == dispute.customerID ? dispute.vendorID : dispute.customerID
-            let id = Crypto.uuid4()
-            let seq = try db.scalarInt("SELECT COALESCE(MAX(seq), 0) + 1 FROM dispute_messages WHERE dispute_id = ?",
-                                       [dispute.id])
-            try db.query(
-                """
-                INSERT INTO dispute_messages (id, seq, dispute_id, sender_id, recipient_id, message_type, content,
-                    attachment_name, attachment_file, is_read, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
-                """,
-                [id, seq, dispute.id, user.id, recipient, type, content, attachment?.fileName, stored, Timestamp.now()])
-            guard let row = try db.queryOne("SELECT * FROM dispute_messages WHERE id = ?", [id]) else {
-                throw APIError.notFoundDefault
+        let written: (JSON, [Int])
+        do {
+            written = try sandbox.store.write { db -> (JSON, [Int]) in
+                try insertMessage(request, user: user, type: type, content: content, attachment: attachment,
+                                  stored: stored, db: db)
             }
-            let json = try messageJSON(DisputeMessage(row: row), request: request, db: db)
-            try db.recordEdit(user: user, model: "DisputeMessage", objectID: id, action: "create", before: nil, after: json)
-            try db.logNotification(recipient: recipient, type: "dispute_message", method: "email",
-                                   subject: "New message on your dispute", message: String(content.prefix(120)),
-                                   relatedObject: dispute.id)
-            let participants = [dispute.customerID, dispute.vendorID, dispute.assignedMediator].compactMap { $0 }
-            return (json, participants)
+        } catch {
+            // The file was written before the transaction; without its row nothing would ever reach it.
+            if let stored { sandbox.media.delete(stored) }
+            throw error
         }
+        let (message, participants) = written
         sandbox.events.publish(participants.map { "chat:\($0)" }, type: "chat_message", data: message)
         return .json(["status": "success", "message": message], status: 201)
+    }
+
+    private func insertMessage(_ request: APIRequest, user: User, type: String, content: String,
+                               attachment: UploadedFile?, stored: String?, db: SQLiteDatabase) throws -> (JSON, [Int])
+    {
+        // Checked again here: the dispute may have been resolved while the attachment was being saved.
+        let dispute = try visibleDispute(request, user, db)
+        guard !["resolved", "closed"].contains(dispute.status) else {
+            throw APIError.badRequest("This dispute is \(dispute.status); no more messages can be sent.")
+        }
+        let recipient: Int? = user.id == dispute.customerID ? dispute.vendorID : dispute.customerID
+        let id = Crypto.uuid4()
+        let seq = try db.scalarInt("SELECT COALESCE(MAX(seq), 0) + 1 FROM dispute_messages WHERE dispute_id = ?",
+                                   [dispute.id])
+        try db.query(
+            """
+            INSERT INTO dispute_messages (id, seq, dispute_id, sender_id, recipient_id, message_type, content,
+                attachment_name, attachment_file, is_read, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+            """,
+            [id, seq, dispute.id, user.id, recipient, type, content, attachment?.fileName, stored, Timestamp.now()])
+        guard let row = try db.queryOne("SELECT * FROM dispute_messages WHERE id = ?", [id]) else {
+            throw APIError.notFoundDefault
+        }
+        let json = try messageJSON(DisputeMessage(row: row), request: request, db: db)
+        try db.recordEdit(user: user, model: "DisputeMessage", objectID: id, action: "create", before: nil, after: json)
+        try db.logNotification(recipient: recipient, type: "dispute_message", method: "email",
+                               subject: "New message on your dispute", message: String(content.prefix(120)),
+                               relatedObject: dispute.id)
+        let participants = [dispute.customerID, dispute.vendorID, dispute.assignedMediator].compactMap { $0 }
+        return (json, participants)
     }
 
     /// Keeps a short alphanumeric extension from the client's file name; the name itself is never used on disk.

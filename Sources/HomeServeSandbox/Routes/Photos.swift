@@ -103,20 +103,27 @@ struct PhotoRoutes: Sendable {
             throw APIError.permissionDenied
         }
         let relative = try sandbox.media.save(image.data, folder: "booking_photos", fileExtension: fileExtension)
-        let photo = try sandbox.store.write { db -> Photo in
-            try db.query(
-                """
-                INSERT INTO photos (booking_id, file_name, image_type, description, uploaded_by, uploaded_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-                [booking.id, relative, imageType, description, user.id, Timestamp.now()])
-            guard let row = try db.queryOne("SELECT * FROM photos WHERE id = ?", [db.lastInsertRowID]) else {
-                throw APIError.notFoundDefault
+        let photo: Photo
+        do {
+            photo = try sandbox.store.write { db -> Photo in
+                try db.query(
+                    """
+                    INSERT INTO photos (booking_id, file_name, image_type, description, uploaded_by, uploaded_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                    [booking.id, relative, imageType, description, user.id, Timestamp.now()])
+                guard let row = try db.queryOne("SELECT * FROM photos WHERE id = ?", [db.lastInsertRowID]) else {
+                    throw APIError.notFoundDefault
+                }
+                let photo = Photo(row: row)
+                try db.recordEdit(user: user, model: "Photo", objectID: String(photo.id), action: "create",
+                                  before: nil, after: photo.json(baseURL: baseURL(request)))
+                return photo
             }
-            let photo = Photo(row: row)
-            try db.recordEdit(user: user, model: "Photo", objectID: String(photo.id), action: "create", before: nil,
-                              after: photo.json(baseURL: baseURL(request)))
-            return photo
+        } catch {
+            // The file was written before the transaction; without its row nothing would ever reach it.
+            sandbox.media.delete(relative)
+            throw error
         }
         return .json(photo.json(baseURL: baseURL(request)), status: 201)
     }
