@@ -90,25 +90,20 @@ public final class Invocation {
         let all = values.bool("all")
         var query = query
         if let page = values.string("page") { query.append(("page", page)) }
-        guard var response = try client.send("GET", path, query: query) else { return }
+        guard let first = try client.send("GET", path, query: query) else { return }
         let writer = try printer().list(columns: columns)
-        while true {
-            let items = response["results"]?.arrayValue ?? response.arrayValue ?? []
-            for item in items {
+        let last = try client.pages(from: first) { page in
+            for item in page.pageItems ?? [] {
                 if let limit, writer.written >= limit { break }
                 writer.add(item)
             }
-            guard writer.flush() else { return }
-            let next = response["next"]?.stringValue
-            if let limit, writer.written >= limit { break }
-            guard let next, all || limit != nil else {
-                if let next, let count = response["count"]?.intValue, terminal.stderrIsTTY, !quiet {
-                    terminal.err("Showing \(writer.written) of \(count); use --all, --limit N or --page N (next: \(next))")
-                }
-                break
-            }
-            guard let following = try client.follow(next) else { break }
-            response = following
+            guard writer.flush() else { return false }
+            if let limit { return writer.written < limit }
+            return all
+        }
+        if terminal.outputClosed { return }
+        if !all, limit == nil, let next = last["next"]?.stringValue, let count = last["count"]?.intValue, terminal.stderrIsTTY, !quiet {
+            terminal.err("Showing \(writer.written) of \(count); use --all, --limit N or --page N (next: \(next))")
         }
         writer.finish()
     }

@@ -75,18 +75,17 @@ enum APICommands {
 
         let client = try inv.client()
         if paginate {
-            guard var page = try client.send(method, path, query: query, body: body) else { return }
-            guard page["results"]?.arrayValue != nil || page.arrayValue != nil else { try inv.show(page); return }
+            guard let first = try client.send(method, path, query: query, body: body) else { return }
+            guard first.pageItems != nil else { try inv.show(first); return }
             var writer: ListWriter?
-            while true {
-                for item in page["results"]?.arrayValue ?? page.arrayValue ?? [] {
+            try client.pages(from: first) { page in
+                for item in page.pageItems ?? [] {
                     if writer == nil { writer = try inv.printer().list(columns: Printer.keys(of: item)) }
                     writer?.add(item)
                 }
-                guard writer?.flush() ?? true else { return }
-                guard let next = page["next"]?.stringValue, let following = try client.follow(next) else { break }
-                page = following
+                return writer?.flush() ?? true
             }
+            if inv.terminal.outputClosed { return }
             try (writer ?? inv.printer().list(columns: [])).finish()
             return
         }

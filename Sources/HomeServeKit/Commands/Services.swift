@@ -30,15 +30,14 @@ enum ServiceCommands {
         examples: [Example("homeserve services categories -o json", "Categories for a script")]
     ) { inv in
         let client = try inv.client()
-        guard var page = try client.send("GET", "/api/services/") else { return }
+        guard let first = try client.send("GET", "/api/services/") else { return }
         var counts: [(String, Int)] = []
-        while true {
-            for service in page["results"]?.arrayValue ?? page.arrayValue ?? [] {
+        try client.pages(from: first) { page in
+            for service in page.pageItems ?? [] {
                 let name = service["category"]?.stringValue ?? ""
                 if let i = counts.firstIndex(where: { $0.0 == name }) { counts[i].1 += 1 } else { counts.append((name, 1)) }
             }
-            guard let next = page["next"]?.stringValue, let following = try client.follow(next) else { break }
-            page = following
+            return true
         }
         let writer = try inv.printer().list(columns: ["category", "services"])
         for (name, count) in counts { writer.add(.object([("category", .string(name)), ("services", .int(count))])) }

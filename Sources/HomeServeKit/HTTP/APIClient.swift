@@ -94,6 +94,14 @@ public final class APIClient {
         return try send("GET", URLEncoding.origin(of: baseURL) + pathAndQuery)
     }
 
+    /// Walks DRF pages from `first`, following `next` while `visit` asks for more; returns the last page seen.
+    @discardableResult
+    public func pages(from first: JSON, _ visit: (JSON) throws -> Bool) throws -> JSON {
+        var page = first
+        while try visit(page), let next = page["next"]?.stringValue, let following = try follow(next) { page = following }
+        return page
+    }
+
     public func absoluteURL(_ path: String, query: [(String, String?)] = []) -> String {
         var url = path.hasPrefix("http://") || path.hasPrefix("https://") ? path : baseURL + path
         let pairs = query.compactMap { key, value in value.map { "\(URLEncoding.component(key))=\(URLEncoding.component($0))" } }
@@ -253,6 +261,11 @@ public final class APIClient {
     }
 
     func redactedURL(_ url: String) -> String { Redaction.url(url) }
+}
+
+extension JSON {
+    /// The items of a list response: DRF's `results`, or a bare array.
+    public var pageItems: [JSON]? { self["results"]?.arrayValue ?? arrayValue }
 }
 
 /// Secrets never reach `--verbose`, `--dry-run` or an error message.
