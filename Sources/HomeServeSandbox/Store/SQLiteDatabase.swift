@@ -111,13 +111,29 @@ final class SQLiteDatabase {
             throw SQLiteError(code: sqlite3_errcode(handle), message: "\(errorMessage) in: \(sql)")
         }
         defer { sqlite3_finalize(statement) }
+        // SQLite leaves a missing parameter NULL and ignores an extra one, so a miscounted list would silently
+        // match the wrong rows (or none) instead of failing.
+        let expected = Int(sqlite3_bind_parameter_count(statement))
+        guard expected == parameters.count else {
+            throw SQLiteError(code: SQLITE_RANGE,
+                              message: "\(parameters.count) parameters given, \(expected) expected in: \(sql)")
+        }
         for (i, parameter) in parameters.enumerated() {
             let index = Int32(i + 1)
+            let rc: Int32
             switch parameter.sqlValue {
-            case .null: sqlite3_bind_null(statement, index)
-            case .int(let v): sqlite3_bind_int64(statement, index, v)
-            case .double(let v): sqlite3_bind_double(statement, index, v)
-            case .text(let s): sqlite3_bind_text(statement, index, s, Int32(s.utf8.count), hs_sqlite_transient())
+            case .null: rc = sqlite3_bind_null(statement, index)
+            case .int(let v): rc = sqlite3_bind_int64(statement, index, v)
+            case .double(let v): rc = sqlite3_bind_double(statement, index, v)
+            case .text(let s):
+                // Text longer than Int32 can express must not be truncated into a shorter, wrong value.
+                guard let length = Int32(exactly: s.utf8.count) else {
+                    throw SQLiteError(code: SQLITE_TOOBIG, message: "parameter \(index) too long in: \(sql)")
+                }
+                rc = sqlite3_bind_text(statement, index, s, length, hs_sqlite_transient())
+            }
+            guard rc == SQLITE_OK else {
+                throw SQLiteError(code: rc, message: "\(errorMessage) binding parameter \(index) in: \(sql)")
             }
         }
         var rows: [SQLRow] = []
