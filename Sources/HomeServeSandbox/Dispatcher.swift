@@ -108,12 +108,12 @@ struct Dispatcher: Sendable {
     }
 
     private func serveMedia(_ request: APIRequest) -> APIResponse {
-        guard request.method == "GET" || request.method == "HEAD" else {
+        guard request.method == "GET" else {
             return APIError.methodNotAllowed(request.method).response
         }
         let relative = String(request.path.dropFirst("/media/".count))
         guard let bytes = sandbox.media.read(relative) else { return APIError.notFoundDefault.response }
         let ext = relative.split(separator: ".").last.map(String.init) ?? ""
-        return .bytes(request.method == "HEAD" ? [] : bytes, contentType: MediaStore.contentType(forExtension: ext))
+        return .bytes(bytes, contentType: MediaStore.contentType(forExtension: ext))
     }
 }

@@ -1,8 +1,5 @@
 /// HS256 JSON Web Tokens shaped like djangorestframework-simplejwt's, so clients decode the same claims.
 struct TokenClaims {
-    let tokenType: String
-    let expiresAt: Int64
-    let issuedAt: Int64
     let jti: String
     let userID: Int
 }
@@ -58,8 +55,6 @@ struct TokenSigner: Sendable {
         default: userID = nil
         }
         guard let userID else { return nil }
-        let iat: Int64
-        if case .number(let iatText)? = payload["iat"], let value = Int64(iatText) { iat = value } else { iat = 0 }
-        return TokenClaims(tokenType: expectedType, expiresAt: exp, issuedAt: iat, jti: jti, userID: userID)
+        return TokenClaims(jti: jti, userID: userID)
     }
 }

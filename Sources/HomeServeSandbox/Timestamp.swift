@@ -26,7 +26,6 @@ struct Timestamp: Comparable, Hashable, Sendable {
     var dayNumber: Int64 { seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400 }
     var secondOfDay: Int { Int(seconds - dayNumber * 86_400) }
     var hour: Int { secondOfDay / 3600 }
-    var minuteOfDay: Int { secondOfDay / 60 }
     /// Python's `weekday()`: Monday is 0, Sunday is 6. 1970-01-01 was a Thursday.
     var weekday: Int { Int(((dayNumber % 7) + 7 + 3) % 7) }
     var startOfDay: Timestamp { Timestamp(seconds: dayNumber * 86_400) }

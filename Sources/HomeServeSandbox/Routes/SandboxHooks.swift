@@ -68,12 +68,11 @@ struct SandboxHookRoutes: Sendable {
         let delay = fields.integer("delay_ms", min: 0, max: 600_000) ?? 0
         var truncate = false
         if let value = fields.json("truncate") {
-            guard case .bool(let flag) = value else {
+            if case .bool(let flag) = value {
+                truncate = flag
+            } else {
                 fields.errors.add("truncate", "Must be a valid boolean.")
-                try fields.check()
-                return .noContent()
             }
-            truncate = flag
         }
         if let path, !path.hasPrefix("/") { fields.errors.add("path", "Must start with \"/\".") }
         if fields.errors.isEmpty, status == nil, delay == 0, !truncate {

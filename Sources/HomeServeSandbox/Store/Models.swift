@@ -125,9 +125,6 @@ enum BookingStatus: String, CaseIterable, Sendable {
     case pending, confirmed
     case inProgress = "in_progress"
     case completed, signed, cancelled, disputed
-
-    /// Bookings that still hold a slot in a vendor's day.
-    static let active: [BookingStatus] = [.pending, .confirmed, .inProgress]
 }
 
 struct Booking: Sendable {
