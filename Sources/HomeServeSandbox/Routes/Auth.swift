@@ -96,6 +96,10 @@ struct AuthRoutes: Sendable {
         return try db.queryOne(sql, [identifier.value]).map(User.init)
     }
 
+    /// A code is good only at the endpoint family that sent it, so a vendor-login code cannot be spent on the
+    /// general login and vice versa.
+    private static func otpPurpose(vendorOnly: Bool) -> String { vendorOnly ? "vendor" : "user" }
+
     private func sendOTP(_ request: APIRequest, vendorOnly: Bool) async throws -> APIResponse {
         var fields = FieldReader(try request.data().fields)
         let identifier = identifier(&fields)
@@ -117,7 +121,7 @@ struct AuthRoutes: Sendable {
                 INSERT INTO otp_codes (user_id, identifier, channel, purpose, code, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-                [user.id, identifier.value, channel, vendorOnly ? "vendor" : "user", code, now,
+                [user.id, identifier.value, channel, Self.otpPurpose(vendorOnly: vendorOnly), code, now,
                  now.adding(seconds: Self.otpLifetimeSeconds)])
             try db.logNotification(recipient: user.id, type: "otp", method: channel, subject: "Your login code",
                                    message: "Your HomeServe login code is ready.", relatedObject: nil)
@@ -139,10 +143,10 @@ struct AuthRoutes: Sendable {
                   !vendorOnly || user.role == .vendor,
                   let row = try db.queryOne(
                       """
-                      SELECT * FROM otp_codes WHERE user_id = ? AND used_at IS NULL AND expires_at > ?
-                      ORDER BY id DESC LIMIT 1
+                      SELECT * FROM otp_codes WHERE user_id = ? AND purpose = ? AND used_at IS NULL
+                      AND expires_at > ? ORDER BY id DESC LIMIT 1
                       """,
-                      [user.id, now]),
+                      [user.id, Self.otpPurpose(vendorOnly: vendorOnly), now]),
                   Crypto.constantTimeEqual(Array(row.text("code").utf8), Array(otp.utf8))
             else { throw APIError.field("otp", "Invalid or expired OTP.") }
             try db.query("UPDATE otp_codes SET used_at = ? WHERE id = ?", [now, row.int("id")])
