@@ -7,6 +7,8 @@ public struct SandboxOptions: Sendable {
     public var accessTTL = 300
     public var refreshTTL = 86_400
     public var seed = true
+    /// Extra pending bookings for customer1 on top of the seed, for benchmarks of long listings.
+    public var extraBookings = 0
     /// Close every WebSocket after it has carried this many messages, so clients can test reconnection.
     public var webSocketDropAfter: Int?
 
@@ -25,6 +27,7 @@ public struct SandboxOptions: Sendable {
           --access-ttl SECONDS     access token lifetime (default 300)
           --refresh-ttl SECONDS    refresh token lifetime (default 86400)
           --no-seed                start with no users, services or bookings
+          --extra-bookings N       seed N more pending bookings for customer1 (for long listings)
           --ws-drop-after N        close each WebSocket after N messages
           -h, --help               show this help
 
@@ -96,6 +99,11 @@ public struct SandboxOptions: Sendable {
             case "--ws-drop-after":
                 switch number(0...1_000_000) {
                 case .success(let n): options.webSocketDropAfter = n
+                case .failure(let error): return .failure(error.message)
+                }
+            case "--extra-bookings":
+                switch number(0...1_000_000) {
+                case .success(let n): options.extraBookings = n
                 case .failure(let error): return .failure(error.message)
                 }
             case "--no-seed":

@@ -26,7 +26,7 @@ final class Sandbox: Sendable {
         }
         tokens = TokenSigner(secret: secret, accessTTL: options.accessTTL, refreshTTL: options.refreshTTL)
         media = try MediaStore(directory: options.dataDirectory)
-        if options.seed { try Seeder(store: store).seedIfEmpty() }
+        if options.seed { try Seeder(store: store, extraBookings: options.extraBookings).seedIfEmpty() }
     }
 
     private static func bytes(fromHex hex: String) -> [UInt8]? {

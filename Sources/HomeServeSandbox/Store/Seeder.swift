@@ -11,6 +11,8 @@ import Foundation
 /// customer2; see `fixedID` for their ids.
 struct Seeder {
     let store: Store
+    /// Pending bookings added for customer1 beyond the fixed set, so long listings can be measured.
+    var extraBookings = 0
     static let password = "password123"
 
     func seedIfEmpty() throws {
@@ -130,6 +132,12 @@ struct Seeder {
                 number: 46 + offset, customer: 6, service: other.2, status: other.0, pincode: other.1,
                 scheduled: today.adding(days: other.3).adding(minutes: other.4 * 60),
                 created: today.adding(days: -10).adding(minutes: offset * 60 + 7)))
+        }
+        for extra in 0..<extraBookings {
+            plans.append(BookingPlan(
+                number: 50 + extra, customer: 1, service: extra % 9 + 1, status: .pending, pincode: extra % 2 == 0 ? "560001" : "560002",
+                scheduled: today.adding(days: 30 + extra % 300).adding(minutes: (9 + extra % 8) * 60),
+                created: today.adding(days: -90).adding(minutes: extra)))
         }
         for plan in plans { try insert(plan, db: db, now: now) }
     }
