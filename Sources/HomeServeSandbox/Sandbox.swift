@@ -88,6 +88,13 @@ final class Sandbox: Sendable {
         events.publish(channels, type: type, data: data ?? booking.json)
     }
 
+    /// A payment changed (authorised on completion, captured on sign-off): the booking's page and both
+    /// parties hear of it, since the vendor is the one being paid.
+    func announcePayment(_ payment: JSON, for booking: Booking) {
+        let parties = [booking.customerID] + (booking.vendorID.map { [$0] } ?? [])
+        events.publish(["booking:\(booking.id)"] + parties.map { "notifications:\($0)" }, type: "payment_update", data: payment)
+    }
+
     func notify(userIDs: [Int], type: String = "notification", data: JSON) {
         events.publish(userIDs.map { "notifications:\($0)" }, type: type, data: data)
     }

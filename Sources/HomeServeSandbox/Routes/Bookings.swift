@@ -121,7 +121,7 @@ struct BookingRoutes: Sendable {
     private func create(_ request: APIRequest) async throws -> APIResponse {
         let user = try request.requiredUser
         let data = try request.data().fields
-        let booking = try sandbox.store.write { db -> Booking in
+        let (booking, vendorIDs) = try sandbox.store.write { db -> (Booking, [Int]) in
             var fields = FieldReader(data)
             let service = try Self.readService(&fields, key: "service", db: db)
             let pincode = fields.string("pincode", required: true, allowBlank: false)
@@ -183,10 +183,9 @@ struct BookingRoutes: Sendable {
                                        message: "\(service.name) in \(pincode) is open for acceptance.",
                                        relatedObject: id)
             }
-            return booking
+            return (booking, vendors.map(\.userID))
         }
         sandbox.announce(booking)
-        let vendorIDs = try sandbox.store.read { try $0.vendors(serving: booking.pincode).map(\.userID) }
         sandbox.notify(userIDs: vendorIDs, data: ["title": "New booking available", "booking": booking.json])
         return .json(booking.json, status: 201)
     }
@@ -367,8 +366,7 @@ struct BookingRoutes: Sendable {
             return (updated, payment)
         }
         sandbox.announce(booking)
-        sandbox.events.publish(["booking:\(booking.id)", "notifications:\(booking.customerID)"],
-                               type: "payment_update", data: payment)
+        sandbox.announcePayment(payment, for: booking)
         return .json(["message": "Booking completed successfully", "payment_intent": payment,
                       "booking": booking.json])
     }

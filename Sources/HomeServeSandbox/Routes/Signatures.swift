@@ -189,11 +189,7 @@ struct SignatureRoutes: Sendable {
                     try BookingRoutes.paymentJSON(id: $0.text("id"), db: db)
                 }
             }
-            for payment in payments {
-                sandbox.events.publish(["booking:\(booking.id)", "notifications:\(booking.customerID)"]
-                                       + (booking.vendorID.map { ["notifications:\($0)"] } ?? []),
-                                       type: "payment_update", data: payment)
-            }
+            for payment in payments { sandbox.announcePayment(payment, for: booking) }
             return .json(["message": "Booking signed successfully", "signature_hash": .string(hash),
                           "signature": signature.json])
         }
