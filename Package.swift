@@ -1,9 +1,11 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+// Layers are targets, so the compiler keeps the arrows pointing down:
+// HomeServeCore ← HomeServeAPI ← HomeServeCLI ← homeserve. The sandbox has a stack of its own.
 let package = Package(
     name: "homeserve",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "homeserve", targets: ["homeserve"]),
         .executable(name: "homeserve-sandbox", targets: ["homeserve-sandbox"]),
@@ -13,26 +15,28 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
-        // libcurl and libcrypto (SHA-1 for the WebSocket handshake), through a module map and a tiny shim.
-        .systemLibrary(name: "CCurl", path: "Sources/CCurl",
-                       providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]),
+        // System libraries: a module map and a tiny C shim each.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CJQ", path: "Sources/CJQ", providers: [.apt(["libjq-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "HomeServeKit", dependencies: ["CCurl"],
-                swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "homeserve", dependencies: ["HomeServeKit"],
-                          swiftSettings: [.swiftLanguageMode(.v5)]),
+
+        .target(name: "HomeServeCore"),
+        .target(name: "HomeServeAPI", dependencies: ["HomeServeCore", "CCurl", "CCrypto"]),
+        .target(name: "HomeServeCLI", dependencies: ["HomeServeAPI", "HomeServeCore", "CJQ"]),
+        .executableTarget(name: "homeserve", dependencies: ["HomeServeCLI"]),
+
         .target(name: "HomeServeSandbox",
                 dependencies: [
-                    "CSQLite", "CCurl",
+                    "CSQLite", "CCrypto",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 ],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "homeserve-sandbox", dependencies: ["HomeServeSandbox"],
                           swiftSettings: [.swiftLanguageMode(.v5)]),
-        .testTarget(name: "HomeServeKitTests", dependencies: ["HomeServeKit"],
-                    swiftSettings: [.swiftLanguageMode(.v5)]),
-        .testTarget(name: "IntegrationTests", dependencies: ["HomeServeKit"],
-                    swiftSettings: [.swiftLanguageMode(.v5)]),
+
+        .testTarget(name: "HomeServeCLITests", dependencies: ["HomeServeCLI", "HomeServeAPI", "HomeServeCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["HomeServeCore"]),
     ]
 )

@@ -9,10 +9,10 @@
 # The words that may follow a command path: subgroups and commands.
 _homeserve_children() {
     case $1 in
-        '') REPLY='auth config services bookings pricing scheduling vendors signatures photos disputes admin ai api watch completion' ;;
+        '') REPLY='auth config services bookings pricing scheduling vendors signatures photos disputes admin ai api watch doctor smoke completion' ;;
         'auth') REPLY='login otp refresh status token logout' ;;
         'auth otp') REPLY='send verify' ;;
-        'config') REPLY='list get set unset path' ;;
+        'config') REPLY='list profiles get set unset path' ;;
         'services') REPLY='list get categories' ;;
         'bookings') REPLY='list get create update cancel accept complete request-signature wait' ;;
         'pricing') REPLY='quote predict' ;;
@@ -21,11 +21,11 @@ _homeserve_children() {
         'signatures') REPLY='list sign request reject' ;;
         'photos') REPLY='list upload delete' ;;
         'disputes') REPLY='list get create messages send read resolve' ;;
-        'admin') REPLY='cache pincodes history stats notifications alerts analytics' ;;
+        'admin') REPLY='cache pincodes stats analytics history notifications alerts' ;;
         'admin cache') REPLY='stats clear' ;;
+        'admin analytics') REPLY='pincode' ;;
         'admin history') REPLY='export' ;;
         'admin notifications') REPLY='stats trigger logs' ;;
-        'admin analytics') REPLY='pincode' ;;
         'ai') REPLY='pincode dispute vendor-bonus' ;;
         'watch') REPLY='booking notifications chat status' ;;
         'completion') REPLY='bash zsh fish man' ;;
@@ -44,6 +44,7 @@ _homeserve_is_command() {
         'auth token') return 0 ;;
         'auth logout') return 0 ;;
         'config list') return 0 ;;
+        'config profiles') return 0 ;;
         'config get') return 0 ;;
         'config set') return 0 ;;
         'config unset') return 0 ;;
@@ -83,14 +84,14 @@ _homeserve_is_command() {
         'admin cache stats') return 0 ;;
         'admin cache clear') return 0 ;;
         'admin pincodes') return 0 ;;
+        'admin stats') return 0 ;;
+        'admin analytics pincode') return 0 ;;
         'admin history') return 0 ;;
         'admin history export') return 0 ;;
-        'admin stats') return 0 ;;
         'admin notifications stats') return 0 ;;
         'admin notifications trigger') return 0 ;;
         'admin notifications logs') return 0 ;;
         'admin alerts') return 0 ;;
-        'admin analytics pincode') return 0 ;;
         'ai pincode') return 0 ;;
         'ai dispute') return 0 ;;
         'ai vendor-bonus') return 0 ;;
@@ -99,6 +100,8 @@ _homeserve_is_command() {
         'watch notifications') return 0 ;;
         'watch chat') return 0 ;;
         'watch status') return 0 ;;
+        'doctor') return 0 ;;
+        'smoke') return 0 ;;
         'completion bash') return 0 ;;
         'completion zsh') return 0 ;;
         'completion fish') return 0 ;;
@@ -113,8 +116,9 @@ _homeserve_flags() {
         'auth login') REPLY='--username --password-stdin' ;;
         'auth otp send') REPLY='--email --phone --vendor' ;;
         'auth otp verify') REPLY='--email --phone --vendor --otp' ;;
-        'services list') REPLY='--category --page --limit --all' ;;
-        'bookings list') REPLY='--status --pincode --page --limit --all' ;;
+        'auth status') REPLY='--offline' ;;
+        'services list') REPLY='--category --page --page-size --limit --all --parallel' ;;
+        'bookings list') REPLY='--status --pincode --from --to --customer --vendor --page --page-size --limit --all --parallel' ;;
         'bookings create') REPLY='--service --pincode --date --notes --price' ;;
         'bookings update') REPLY='--notes --vendor-notes --date --status --set' ;;
         'bookings wait') REPLY='--status --timeout --poll --reconnect-attempts --reconnect-delay' ;;
@@ -124,38 +128,39 @@ _homeserve_flags() {
         'scheduling suggest') REPLY='--vendor --service --pincode --date' ;;
         'scheduling optimize') REPLY='--date' ;;
         'vendors search') REPLY='--pincode --service' ;;
-        'signatures list') REPLY='--page --limit --all' ;;
+        'signatures list') REPLY='--page --page-size --limit --all --parallel' ;;
         'signatures sign') REPLY='--rating --comments' ;;
         'signatures request') REPLY='--booking --photo' ;;
         'signatures reject') REPLY='--reason --evidence' ;;
-        'photos list') REPLY='--booking --page --limit --all' ;;
+        'photos list') REPLY='--booking --page --page-size --limit --all --parallel' ;;
         'photos upload') REPLY='--booking --type --description' ;;
-        'disputes list') REPLY='--page --limit --all' ;;
+        'disputes list') REPLY='--status --booking --type --page --page-size --limit --all --parallel' ;;
         'disputes create') REPLY='--booking --type --title --description --evidence' ;;
-        'disputes messages') REPLY='--page --page-size --all' ;;
+        'disputes messages') REPLY='--page --page-size --limit --all --parallel' ;;
         'disputes send') REPLY='--message --message-file --attachment' ;;
         'disputes resolve') REPLY='--notes --amount --evidence' ;;
         'admin cache clear') REPLY='--type' ;;
         'admin pincodes') REPLY='--service-type --days-back' ;;
-        'admin history') REPLY='--model --user --action --from --to --page-size --page --limit --all' ;;
+        'admin analytics pincode') REPLY='--pincode --from --to --page --page-size --limit --all --parallel' ;;
+        'admin history') REPLY='--model --user --action --from --to --page --page-size --limit --all --parallel' ;;
         'admin history export') REPLY='--model --user --action --from --to --out' ;;
-        'admin notifications logs') REPLY='--type --method --status --recipient --from --to --page --per-page' ;;
-        'admin alerts') REPLY='--type --severity --status --page --per-page' ;;
-        'admin analytics pincode') REPLY='--pincode --from --to --page --per-page' ;;
+        'admin notifications logs') REPLY='--type --method --status --recipient --from --to --page --page-size --limit --all --parallel' ;;
+        'admin alerts') REPLY='--type --severity --status --page --page-size --limit --all --parallel' ;;
         'ai pincode') REPLY='--pincode --days' ;;
         'ai vendor-bonus') REPLY='--vendor --days' ;;
-        'api') REPLY='--field --raw-field --input --paginate' ;;
+        'api') REPLY='--field --raw-field --input --paginate --out --page --page-size --limit --all --parallel' ;;
         'watch booking') REPLY='--count --until --timeout --reconnect-attempts --reconnect-delay' ;;
         'watch notifications') REPLY='--user --count --until --timeout --reconnect-attempts --reconnect-delay' ;;
         'watch chat') REPLY='--user --role --count --until --timeout --reconnect-attempts --reconnect-delay --send' ;;
         'watch status') REPLY='--user --role --count --until --timeout --reconnect-attempts --reconnect-delay' ;;
+        'smoke') REPLY='--as --write --ws --junit --pincode' ;;
         *) REPLY='' ;;
     esac
 }
 
-_homeserve_global_flags() { REPLY='--profile --url --output --fields --timeout --retries --insecure --cacert --dry-run --verbose --quiet --no-color --help --version'; }
+_homeserve_global_flags() { REPLY='--profile --url --output --fields --jq --sort-by --no-headers --wide --timeout --retries --insecure --cacert --dry-run --verbose --quiet --no-color --help --version'; }
 
-_homeserve_topics() { REPLY='exit-codes environment output'; }
+_homeserve_topics() { REPLY='exit-codes environment output sessions dates'; }
 
 # How a flag's value completes: none (no value), choice WORDS..., file, payload, profile or text.
 _homeserve_value() {
@@ -169,15 +174,24 @@ _homeserve_value() {
         'auth otp verify --phone') REPLY='text' ;;
         'auth otp verify --vendor') REPLY='none' ;;
         'auth otp verify --otp') REPLY='text' ;;
+        'auth status --offline') REPLY='none' ;;
         'services list --category') REPLY='text' ;;
         'services list --page') REPLY='text' ;;
+        'services list --page-size') REPLY='text' ;;
         'services list --limit') REPLY='text' ;;
         'services list --all') REPLY='none' ;;
+        'services list --parallel') REPLY='text' ;;
         'bookings list --status') REPLY='choice pending confirmed in_progress completed signed cancelled disputed' ;;
         'bookings list --pincode') REPLY='text' ;;
+        'bookings list --from') REPLY='text' ;;
+        'bookings list --to') REPLY='text' ;;
+        'bookings list --customer') REPLY='text' ;;
+        'bookings list --vendor') REPLY='text' ;;
         'bookings list --page') REPLY='text' ;;
+        'bookings list --page-size') REPLY='text' ;;
         'bookings list --limit') REPLY='text' ;;
         'bookings list --all') REPLY='none' ;;
+        'bookings list --parallel') REPLY='text' ;;
         'bookings create --service') REPLY='text' ;;
         'bookings create --pincode') REPLY='text' ;;
         'bookings create --date') REPLY='text' ;;
@@ -211,8 +225,10 @@ _homeserve_value() {
         'vendors search --pincode') REPLY='text' ;;
         'vendors search --service') REPLY='text' ;;
         'signatures list --page') REPLY='text' ;;
+        'signatures list --page-size') REPLY='text' ;;
         'signatures list --limit') REPLY='text' ;;
         'signatures list --all') REPLY='none' ;;
+        'signatures list --parallel') REPLY='text' ;;
         'signatures sign --rating') REPLY='text' ;;
         'signatures sign --comments') REPLY='text' ;;
         'signatures request --booking') REPLY='text' ;;
@@ -221,46 +237,64 @@ _homeserve_value() {
         'signatures reject --evidence') REPLY='payload' ;;
         'photos list --booking') REPLY='text' ;;
         'photos list --page') REPLY='text' ;;
+        'photos list --page-size') REPLY='text' ;;
         'photos list --limit') REPLY='text' ;;
         'photos list --all') REPLY='none' ;;
+        'photos list --parallel') REPLY='text' ;;
         'photos upload --booking') REPLY='text' ;;
         'photos upload --type') REPLY='choice before after additional' ;;
         'photos upload --description') REPLY='text' ;;
+        'disputes list --status') REPLY='choice open in_progress resolved escalated closed' ;;
+        'disputes list --booking') REPLY='text' ;;
+        'disputes list --type') REPLY='choice quality incomplete_work damage billing no_show' ;;
         'disputes list --page') REPLY='text' ;;
+        'disputes list --page-size') REPLY='text' ;;
         'disputes list --limit') REPLY='text' ;;
         'disputes list --all') REPLY='none' ;;
+        'disputes list --parallel') REPLY='text' ;;
         'disputes create --booking') REPLY='text' ;;
-        'disputes create --type') REPLY='text' ;;
+        'disputes create --type') REPLY='choice quality incomplete_work damage billing no_show' ;;
         'disputes create --title') REPLY='text' ;;
         'disputes create --description') REPLY='text' ;;
         'disputes create --evidence') REPLY='payload' ;;
         'disputes messages --page') REPLY='text' ;;
         'disputes messages --page-size') REPLY='text' ;;
+        'disputes messages --limit') REPLY='text' ;;
         'disputes messages --all') REPLY='none' ;;
+        'disputes messages --parallel') REPLY='text' ;;
         'disputes send --message') REPLY='text' ;;
-        'disputes send --message-file') REPLY='text' ;;
+        'disputes send --message-file') REPLY='file' ;;
         'disputes send --attachment') REPLY='file' ;;
         'disputes resolve --notes') REPLY='text' ;;
         'disputes resolve --amount') REPLY='text' ;;
         'disputes resolve --evidence') REPLY='payload' ;;
-        'admin cache clear --type') REPLY='text' ;;
+        'admin cache clear --type') REPLY='choice all pricing vendor_search services' ;;
         'admin pincodes --service-type') REPLY='text' ;;
         'admin pincodes --days-back') REPLY='text' ;;
+        'admin analytics pincode --pincode') REPLY='text' ;;
+        'admin analytics pincode --from') REPLY='text' ;;
+        'admin analytics pincode --to') REPLY='text' ;;
+        'admin analytics pincode --page') REPLY='text' ;;
+        'admin analytics pincode --page-size') REPLY='text' ;;
+        'admin analytics pincode --limit') REPLY='text' ;;
+        'admin analytics pincode --all') REPLY='none' ;;
+        'admin analytics pincode --parallel') REPLY='text' ;;
         'admin history --model') REPLY='text' ;;
         'admin history --user') REPLY='text' ;;
-        'admin history --action') REPLY='text' ;;
+        'admin history --action') REPLY='choice create update delete' ;;
         'admin history --from') REPLY='text' ;;
         'admin history --to') REPLY='text' ;;
-        'admin history --page-size') REPLY='text' ;;
         'admin history --page') REPLY='text' ;;
+        'admin history --page-size') REPLY='text' ;;
         'admin history --limit') REPLY='text' ;;
         'admin history --all') REPLY='none' ;;
+        'admin history --parallel') REPLY='text' ;;
         'admin history export --model') REPLY='text' ;;
         'admin history export --user') REPLY='text' ;;
-        'admin history export --action') REPLY='text' ;;
+        'admin history export --action') REPLY='choice create update delete' ;;
         'admin history export --from') REPLY='text' ;;
         'admin history export --to') REPLY='text' ;;
-        'admin history export --out') REPLY='text' ;;
+        'admin history export --out') REPLY='file' ;;
         'admin notifications logs --type') REPLY='text' ;;
         'admin notifications logs --method') REPLY='choice email sms websocket' ;;
         'admin notifications logs --status') REPLY='choice pending sent delivered failed' ;;
@@ -268,25 +302,32 @@ _homeserve_value() {
         'admin notifications logs --from') REPLY='text' ;;
         'admin notifications logs --to') REPLY='text' ;;
         'admin notifications logs --page') REPLY='text' ;;
-        'admin notifications logs --per-page') REPLY='text' ;;
+        'admin notifications logs --page-size') REPLY='text' ;;
+        'admin notifications logs --limit') REPLY='text' ;;
+        'admin notifications logs --all') REPLY='none' ;;
+        'admin notifications logs --parallel') REPLY='text' ;;
         'admin alerts --type') REPLY='text' ;;
         'admin alerts --severity') REPLY='choice low medium high critical' ;;
         'admin alerts --status') REPLY='choice active acknowledged resolved ignored' ;;
         'admin alerts --page') REPLY='text' ;;
-        'admin alerts --per-page') REPLY='text' ;;
-        'admin analytics pincode --pincode') REPLY='text' ;;
-        'admin analytics pincode --from') REPLY='text' ;;
-        'admin analytics pincode --to') REPLY='text' ;;
-        'admin analytics pincode --page') REPLY='text' ;;
-        'admin analytics pincode --per-page') REPLY='text' ;;
+        'admin alerts --page-size') REPLY='text' ;;
+        'admin alerts --limit') REPLY='text' ;;
+        'admin alerts --all') REPLY='none' ;;
+        'admin alerts --parallel') REPLY='text' ;;
         'ai pincode --pincode') REPLY='text' ;;
         'ai pincode --days') REPLY='text' ;;
         'ai vendor-bonus --vendor') REPLY='text' ;;
         'ai vendor-bonus --days') REPLY='text' ;;
         'api --field'|'api -F') REPLY='text' ;;
         'api --raw-field'|'api -f') REPLY='text' ;;
-        'api --input') REPLY='text' ;;
+        'api --input') REPLY='file' ;;
         'api --paginate') REPLY='none' ;;
+        'api --out') REPLY='file' ;;
+        'api --page') REPLY='text' ;;
+        'api --page-size') REPLY='text' ;;
+        'api --limit') REPLY='text' ;;
+        'api --all') REPLY='none' ;;
+        'api --parallel') REPLY='text' ;;
         'watch booking --count') REPLY='text' ;;
         'watch booking --until') REPLY='text' ;;
         'watch booking --timeout') REPLY='text' ;;
@@ -313,10 +354,19 @@ _homeserve_value() {
         'watch status --timeout') REPLY='text' ;;
         'watch status --reconnect-attempts') REPLY='text' ;;
         'watch status --reconnect-delay') REPLY='text' ;;
+        'smoke --as') REPLY='text' ;;
+        'smoke --write') REPLY='none' ;;
+        'smoke --ws') REPLY='none' ;;
+        'smoke --junit') REPLY='file' ;;
+        'smoke --pincode') REPLY='text' ;;
         *' --profile') REPLY='profile' ;;
         *' --url') REPLY='text' ;;
         *' --output'|*' -o') REPLY='choice table json ndjson csv tsv' ;;
         *' --fields') REPLY='text' ;;
+        *' --jq') REPLY='text' ;;
+        *' --sort-by') REPLY='text' ;;
+        *' --no-headers') REPLY='none' ;;
+        *' --wide') REPLY='none' ;;
         *' --timeout') REPLY='text' ;;
         *' --retries') REPLY='text' ;;
         *' --insecure') REPLY='none' ;;
@@ -334,10 +384,11 @@ _homeserve_value() {
 # How a command's positional argument completes, by index.
 _homeserve_argument() {
     case "$1 $2" in
-        'config get 0') REPLY='choice url ws_url output' ;;
-        'config set 0') REPLY='choice url ws_url output' ;;
-        'config unset 0') REPLY='choice url ws_url output' ;;
+        'config get 0') REPLY='choice url ws_url output timezone username password_command' ;;
+        'config set 0') REPLY='choice url ws_url output timezone username password_command' ;;
+        'config unset 0') REPLY='choice url ws_url output timezone username password_command' ;;
         'photos upload 0') REPLY='file' ;;
+        'admin notifications trigger 0') REPLY='choice send_booking_reminders check_business_alerts expire_signatures cleanup_old_logs' ;;
         'api 0') REPLY='choice GET POST PUT PATCH DELETE HEAD' ;;
         *) REPLY='' ;;
     esac

@@ -10,8 +10,8 @@ function __homeserve_children
     switch $argv[1]
         case ''
             printf '%s\t%s\n' \
-                'auth' 'Log in and out, OTP, tokens' \
-                'config' 'Profiles and settings' \
+                'auth' 'Log in and out, OTP, tokens, session status' \
+                'config' 'Profiles and settings, and where each value comes from' \
                 'services' 'The service catalogue' \
                 'bookings' 'Create, list and follow bookings' \
                 'pricing' 'Dynamic price quotes and predictions' \
@@ -24,14 +24,16 @@ function __homeserve_children
                 'ai' 'AI analysis of pincodes, disputes and vendor bonuses' \
                 'api' 'Call any endpoint with your session, like \'gh api\'' \
                 'watch' 'Follow the live WebSocket channels' \
+                'doctor' 'Check that this machine can use the API: URL, network, TLS, clock, session, files' \
+                'smoke' 'Run a smoke test of a deployment, with JUnit XML for CI' \
                 'completion' 'Shell completion scripts and the man page'
         case 'auth'
             printf '%s\t%s\n' \
                 'login' 'Log in with a username and password and store the tokens for the profile' \
                 'otp' 'One-time-password login by email or phone' \
                 'refresh' 'Exchange the refresh token for a new access token now' \
-                'status' 'Show the profile, server, user, role and token expiry (offline)' \
-                'token' 'Print the access token (refreshed first if it is about to expire)' \
+                'status' 'Show the profile, server, user, role and token expiry, checked with the server' \
+                'token' 'Print the access token (renewed first if it is about to expire)' \
                 'logout' 'Forget the profile\'s tokens'
         case 'auth otp'
             printf '%s\t%s\n' \
@@ -39,9 +41,10 @@ function __homeserve_children
                 'verify' 'Log in with a one-time code and store the tokens for the profile'
         case 'config'
             printf '%s\t%s\n' \
-                'list' 'Show the profile\'s settings' \
+                'list' 'Show every effective setting with its value and where it comes from' \
+                'profiles' 'List profiles with their URL, user and session state' \
                 'get' 'Print one setting of the profile' \
-                'set' 'Change one setting of the profile' \
+                'set' 'Change one setting of the profile (an unknown profile is created)' \
                 'unset' 'Remove one setting of the profile (the default applies again)' \
                 'path' 'Show where settings, credentials and the lock file live'
         case 'services'
@@ -51,7 +54,7 @@ function __homeserve_children
                 'categories' 'List the service categories, with how many services each has'
         case 'bookings'
             printf '%s\t%s\n' \
-                'list' 'List bookings you can see (customers: their own; vendors: their jobs)' \
+                'list' 'List bookings you can see (customers: their own; vendors: their jobs; operators: all)' \
                 'get' 'Show one booking' \
                 'create' 'Book a service at a pincode and time' \
                 'update' 'Change a booking\'s notes, time, status or any other field' \
@@ -85,26 +88,29 @@ function __homeserve_children
                 'delete' 'Delete a photo you uploaded'
         case 'disputes'
             printf '%s\t%s\n' \
-                'list' 'List the disputes you are part of (admins: all)' \
+                'list' 'List the disputes you are part of (operators: all)' \
                 'get' 'Show one dispute, evidence and resolution included' \
                 'create' 'Open a dispute about a booking' \
-                'messages' 'Read a dispute\'s conversation, oldest first' \
+                'messages' 'Read a dispute\'s conversation, in the server\'s order (oldest first)' \
                 'send' 'Post a message, optionally with a file, to a dispute' \
                 'read' 'Mark a dispute\'s messages to you as read' \
-                'resolve' 'Resolve a dispute, with an optional refund amount (admins)'
+                'resolve' 'Resolve a dispute, with an optional refund amount (operators)'
         case 'admin'
             printf '%s\t%s\n' \
                 'cache' 'Server cache statistics and clearing' \
                 'pincodes' 'Demand, supply and zone status per pincode' \
-                'history' 'The audit trail and its CSV export' \
                 'stats' 'Dashboard overview: cache health, activity in the last 24 hours, pincode coverage' \
+                'analytics' 'Analytics reports' \
+                'history' 'The audit trail and its CSV export' \
                 'notifications' 'Notification statistics, logs and manual runs' \
-                'alerts' 'Business alerts: unassigned bookings, stale disputes, overdue signatures' \
-                'analytics' 'Analytics reports'
+                'alerts' 'Business alerts: unassigned bookings, stale disputes, overdue signatures'
         case 'admin cache'
             printf '%s\t%s\n' \
                 'stats' 'Show the keys, hits and misses of each server cache' \
                 'clear' 'Clear one server cache, or all of them'
+        case 'admin analytics'
+            printf '%s\t%s\n' \
+                'pincode' 'Booking, revenue and vendor figures per pincode over a period'
         case 'admin history'
             printf '%s\t%s\n' \
                 'export' 'Export the audit trail as CSV to a file or stdout (super admins)'
@@ -113,9 +119,6 @@ function __homeserve_children
                 'stats' 'Notification delivery statistics' \
                 'trigger' 'Run a scheduled notification task now' \
                 'logs' 'Sent notifications, newest first, with delivery status'
-        case 'admin analytics'
-            printf '%s\t%s\n' \
-                'pincode' 'Booking, revenue and vendor figures per pincode over a period'
         case 'ai'
             printf '%s\t%s\n' \
                 'pincode' 'AI analysis of a pincode: demand forecast, supply gaps, recommendations' \
@@ -147,6 +150,7 @@ function __homeserve_is_command
         'auth token' \
         'auth logout' \
         'config list' \
+        'config profiles' \
         'config get' \
         'config set' \
         'config unset' \
@@ -186,14 +190,14 @@ function __homeserve_is_command
         'admin cache stats' \
         'admin cache clear' \
         'admin pincodes' \
+        'admin stats' \
+        'admin analytics pincode' \
         'admin history' \
         'admin history export' \
-        'admin stats' \
         'admin notifications stats' \
         'admin notifications trigger' \
         'admin notifications logs' \
         'admin alerts' \
-        'admin analytics pincode' \
         'ai pincode' \
         'ai dispute' \
         'ai vendor-bonus' \
@@ -202,6 +206,8 @@ function __homeserve_is_command
         'watch notifications' \
         'watch chat' \
         'watch status' \
+        'doctor' \
+        'smoke' \
         'completion bash' \
         'completion zsh' \
         'completion fish' \
@@ -226,24 +232,35 @@ function __homeserve_flags
                 '--phone' 'Phone number the code is sent to by SMS' \
                 '--vendor' 'Use the vendor OTP endpoints (/auth/vendor/…)' \
                 '--otp' 'The code that was sent'
+        case 'auth status'
+            printf '%s\t%s\n' \
+                '--offline' 'Do not ask the server; report what is stored'
         case 'services list'
             printf '%s\t%s\n' \
                 '--category' 'Only services in this category' \
-                '--page' 'Page number to fetch' \
-                '--limit' 'Stop after N items, following pages as needed' \
-                '--all' 'Follow every page to the end (streams with -o ndjson)'
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'bookings list'
             printf '%s\t%s\n' \
-                '--status' 'Only bookings in this status' \
+                '--status' 'Only bookings in these statuses' \
                 '--pincode' 'Only bookings in this pincode' \
-                '--page' 'Page number to fetch' \
-                '--limit' 'Stop after N items, following pages as needed' \
-                '--all' 'Follow every page to the end (streams with -o ndjson)'
+                '--from' 'Only bookings scheduled on or after this day' \
+                '--to' 'Only bookings scheduled up to this day' \
+                '--customer' 'Only bookings of this customer id (operators)' \
+                '--vendor' 'Only bookings of this vendor id (operators)' \
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'bookings create'
             printf '%s\t%s\n' \
                 '--service' 'Service id (see \'homeserve services list\')' \
                 '--pincode' 'Where the service is needed' \
-                '--date' 'When, as an ISO-8601 date-time' \
+                '--date' 'When, as ISO-8601 or e.g. \'tomorrow 10:00\'' \
                 '--notes' 'Notes for the vendor' \
                 '--price' 'Agreed total price; quoted dynamically when omitted'
         case 'bookings update'
@@ -256,7 +273,7 @@ function __homeserve_flags
         case 'bookings wait'
             printf '%s\t%s\n' \
                 '--status' 'Status to wait for' \
-                '--timeout' 'Give up (exit 9) after SECONDS' \
+                '--timeout' 'Give up (exit 11) after SECONDS' \
                 '--poll' 'Seconds between fallback polls' \
                 '--reconnect-attempts' 'Reconnects before giving up' \
                 '--reconnect-delay' 'Seconds between reconnects'
@@ -264,7 +281,7 @@ function __homeserve_flags
             printf '%s\t%s\n' \
                 '--service' 'Service id (see \'homeserve services list\')' \
                 '--pincode' 'Where the service is needed' \
-                '--at' 'When the service would take place (scheduled_datetime)'
+                '--at' 'When the service would take place (scheduled_datetime), e.g. \'saturday 18:00\''
         case 'pricing predict'
             printf '%s\t%s\n' \
                 '--service' 'Service id (see \'homeserve services list\')' \
@@ -275,13 +292,13 @@ function __homeserve_flags
                 '--vendor' 'Vendor id (see \'homeserve vendors search\')' \
                 '--service' 'Service id (see \'homeserve services list\')' \
                 '--pincode' 'The customer\'s pincode' \
-                '--date' 'The day wanted'
+                '--date' 'The day wanted, e.g. 2026-12-01 or tomorrow'
         case 'scheduling suggest'
             printf '%s\t%s\n' \
                 '--vendor' 'Vendor id (see \'homeserve vendors search\')' \
                 '--service' 'Service id (see \'homeserve services list\')' \
                 '--pincode' 'The customer\'s pincode' \
-                '--date' 'The day wanted'
+                '--date' 'The day wanted, e.g. 2026-12-01 or tomorrow'
         case 'scheduling optimize'
             printf '%s\t%s\n' \
                 '--date' 'The day to optimise'
@@ -291,9 +308,11 @@ function __homeserve_flags
                 '--service' 'Only vendors offering this service id'
         case 'signatures list'
             printf '%s\t%s\n' \
-                '--page' 'Page number to fetch' \
-                '--limit' 'Stop after N items, following pages as needed' \
-                '--all' 'Follow every page to the end (streams with -o ndjson)'
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'signatures sign'
             printf '%s\t%s\n' \
                 '--rating' 'Satisfaction from 1 (poor) to 5 (excellent)' \
@@ -305,13 +324,15 @@ function __homeserve_flags
         case 'signatures reject'
             printf '%s\t%s\n' \
                 '--reason' 'Why the work is not accepted' \
-                '--evidence' 'Supporting evidence as JSON'
+                '--evidence' 'Supporting evidence as JSON: inline, @FILE, or - for stdin'
         case 'photos list'
             printf '%s\t%s\n' \
                 '--booking' 'Booking whose photos to list' \
-                '--page' 'Page number to fetch' \
-                '--limit' 'Stop after N items, following pages as needed' \
-                '--all' 'Follow every page to the end (streams with -o ndjson)'
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'photos upload'
             printf '%s\t%s\n' \
                 '--booking' 'Booking the photo belongs to' \
@@ -319,26 +340,33 @@ function __homeserve_flags
                 '--description' 'What the photo shows'
         case 'disputes list'
             printf '%s\t%s\n' \
-                '--page' 'Page number to fetch' \
-                '--limit' 'Stop after N items, following pages as needed' \
-                '--all' 'Follow every page to the end (streams with -o ndjson)'
+                '--status' 'Only disputes in these statuses' \
+                '--booking' 'Only disputes about this booking' \
+                '--type' 'Only disputes of this type' \
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'disputes create'
             printf '%s\t%s\n' \
                 '--booking' 'Booking in dispute' \
-                '--type' 'Kind of dispute, e.g. quality, incomplete_work, damage, billing, no_show' \
+                '--type' 'Kind of dispute' \
                 '--title' 'One-line summary' \
                 '--description' 'What happened' \
                 '--evidence' 'Evidence as JSON: inline, @FILE, or - for stdin'
         case 'disputes messages'
             printf '%s\t%s\n' \
-                '--page' 'Page to fetch (with --all: the first page)' \
-                '--page-size' 'Messages per page' \
-                '--all' 'Follow pages to the end (streams with -o ndjson)'
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'disputes send'
             printf '%s\t%s\n' \
                 '--message' 'The message text' \
                 '--message-file' 'Read the message text from a file, or - for stdin' \
-                '--attachment' 'A file to attach (photo, PDF, …)'
+                '--attachment' 'A file to attach (photo, PDF, …; at most 10 MB)'
         case 'disputes resolve'
             printf '%s\t%s\n' \
                 '--notes' 'The resolution, as the parties will read it' \
@@ -346,30 +374,41 @@ function __homeserve_flags
                 '--evidence' 'Evidence as JSON: inline, @FILE, or - for stdin'
         case 'admin cache clear'
             printf '%s\t%s\n' \
-                '--type' 'all, or the name of one cache'
+                '--type' 'all, or the name of one cache (\'homeserve admin cache stats\' lists them)'
         case 'admin pincodes'
             printf '%s\t%s\n' \
                 '--service-type' 'Only bookings of this service category' \
                 '--days-back' 'How many days to look back (server default: 30)'
+        case 'admin analytics pincode'
+            printf '%s\t%s\n' \
+                '--pincode' 'Only this pincode' \
+                '--from' 'From this day (date_from)' \
+                '--to' 'Up to this day (date_to)' \
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'admin history'
             printf '%s\t%s\n' \
                 '--model' 'Only changes to this model, e.g. Booking' \
                 '--user' 'Only changes made by this username' \
-                '--action' 'Only this action, e.g. create, update, delete' \
+                '--action' 'Only this action' \
                 '--from' 'Changes on or after this day (start_date)' \
                 '--to' 'Changes up to this day (end_date)' \
-                '--page-size' 'Entries per page (server default: 20)' \
-                '--page' 'Page number to fetch' \
-                '--limit' 'Stop after N items, following pages as needed' \
-                '--all' 'Follow every page to the end (streams with -o ndjson)'
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'admin history export'
             printf '%s\t%s\n' \
                 '--model' 'Only changes to this model, e.g. Booking' \
                 '--user' 'Only changes made by this username' \
-                '--action' 'Only this action, e.g. create, update, delete' \
+                '--action' 'Only this action' \
                 '--from' 'Changes on or after this day (start_date)' \
                 '--to' 'Changes up to this day (end_date)' \
-                '--out' 'File to write the CSV to'
+                '--out' 'File to write the CSV to (mode 600, replaced atomically)'
         case 'admin notifications logs'
             printf '%s\t%s\n' \
                 '--type' 'Only this notification type, e.g. booking_reminder' \
@@ -378,22 +417,21 @@ function __homeserve_flags
                 '--recipient' 'Only notifications to this user id (recipient_id)' \
                 '--from' 'Sent on or after this day (date_from)' \
                 '--to' 'Sent up to this day (date_to)' \
-                '--page' 'Page to fetch' \
-                '--per-page' 'Entries per page'
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'admin alerts'
             printf '%s\t%s\n' \
                 '--type' 'Only this alert type, e.g. unassigned_booking' \
                 '--severity' 'Only this severity' \
                 '--status' 'Only this status' \
-                '--page' 'Page to fetch' \
-                '--per-page' 'Entries per page'
-        case 'admin analytics pincode'
-            printf '%s\t%s\n' \
-                '--pincode' 'Only this pincode' \
-                '--from' 'From this day (date_from)' \
-                '--to' 'Up to this day (date_to)' \
-                '--page' 'Page to fetch' \
-                '--per-page' 'Entries per page'
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'ai pincode'
             printf '%s\t%s\n' \
                 '--pincode' 'The pincode to analyse' \
@@ -404,15 +442,21 @@ function __homeserve_flags
                 '--days' 'How many days of history to analyse'
         case 'api'
             printf '%s\t%s\n' \
-                '--field' 'A typed parameter (number, true/false, null, @FILE, else string)' \
-                '--raw-field' 'A string parameter, never typed' \
-                '--input' 'JSON request body from a file, or - for stdin' \
-                '--paginate' 'Follow next links and print every page\'s results as one list (GET only)'
+                '--field' 'Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file (query for GET/HEAD, JSON body otherwise)' \
+                '--raw-field' 'Add a string field, sent as is' \
+                '--input' 'JSON body from a file, or - for stdin (checked before sending)' \
+                '--paginate' 'Follow every page of a GET listing, printing the items (like --all)' \
+                '--out' 'Write the body to FILE instead of stdout (replaced when complete)' \
+                '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
+                '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
+                '--limit' 'Stop after N rows, following pages as needed' \
+                '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'watch booking'
             printf '%s\t%s\n' \
                 '--count' 'Exit 0 after N messages' \
                 '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
-                '--timeout' 'Exit 9 if nothing matched within SECONDS (default: wait for ever)' \
+                '--timeout' 'Exit 11 if nothing matched within SECONDS, connecting included (default: wait for ever)' \
                 '--reconnect-attempts' 'Reconnects before giving up' \
                 '--reconnect-delay' 'Seconds between reconnects'
         case 'watch notifications'
@@ -420,7 +464,7 @@ function __homeserve_flags
                 '--user' 'User id (default: the logged-in user)' \
                 '--count' 'Exit 0 after N messages' \
                 '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
-                '--timeout' 'Exit 9 if nothing matched within SECONDS (default: wait for ever)' \
+                '--timeout' 'Exit 11 if nothing matched within SECONDS, connecting included (default: wait for ever)' \
                 '--reconnect-attempts' 'Reconnects before giving up' \
                 '--reconnect-delay' 'Seconds between reconnects'
         case 'watch chat'
@@ -429,7 +473,7 @@ function __homeserve_flags
                 '--role' 'Role in the channel path (default: the logged-in user\'s)' \
                 '--count' 'Exit 0 after N messages' \
                 '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
-                '--timeout' 'Exit 9 if nothing matched within SECONDS (default: wait for ever)' \
+                '--timeout' 'Exit 11 if nothing matched within SECONDS, connecting included (default: wait for ever)' \
                 '--reconnect-attempts' 'Reconnects before giving up' \
                 '--reconnect-delay' 'Seconds between reconnects' \
                 '--send' 'JSON message to send once connected'
@@ -439,26 +483,37 @@ function __homeserve_flags
                 '--role' 'Role in the channel path (default: the logged-in user\'s)' \
                 '--count' 'Exit 0 after N messages' \
                 '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
-                '--timeout' 'Exit 9 if nothing matched within SECONDS (default: wait for ever)' \
+                '--timeout' 'Exit 11 if nothing matched within SECONDS, connecting included (default: wait for ever)' \
                 '--reconnect-attempts' 'Reconnects before giving up' \
                 '--reconnect-delay' 'Seconds between reconnects'
+        case 'smoke'
+            printf '%s\t%s\n' \
+                '--as' 'Run a role\'s cases with another profile: ROLE=PROFILE (roles: customer, vendor, onboard_manager, ops_manager, super_admin)' \
+                '--write' 'Add a booking round trip (create, get, cancel) as a customer; the booking is cancelled afterwards' \
+                '--ws' 'Open and close each WebSocket channel' \
+                '--junit' 'Write the results as JUnit XML to FILE, for CI systems' \
+                '--pincode' 'Pincode the pricing, vendor and scheduling cases ask about'
     end
 end
 
 # The global flags, valid everywhere.
 function __homeserve_global_flags
     printf '%s\t%s\n' \
-        '--profile' 'Profile to use (settings and credentials are kept per profile)' \
-        '--url' 'API base URL for this call (overrides the profile and HOMESERVE_URL)' \
-        '--output' 'Output format; table on a terminal, json otherwise' \
-        '--fields' 'Comma-separated fields or dot paths to show, e.g. id,status,service.name' \
-        '--timeout' 'Seconds before a request is abandoned' \
-        '--retries' 'Retries on connection failures, 429 and 502/503/504' \
+        '--profile' 'Profile to use (settings and credentials are kept per profile; also HOMESERVE_PROFILE)' \
+        '--url' 'API base URL for this call (beats HOMESERVE_URL and the profile\'s url)' \
+        '--output' 'Output format; -o, then HOMESERVE_OUTPUT, then the profile\'s output on a terminal; else table on a terminal, json otherwise' \
+        '--fields' 'Fields (dot paths) of the rows to show, e.g. id,status,service.name' \
+        '--jq' 'Filter what -o json would print with a jq expression; strings print raw, one result per line' \
+        '--sort-by' 'Sort rows by a field (dot path); numbers as numbers, stable' \
+        '--no-headers' 'Leave out the header row of table, csv and tsv output' \
+        '--wide' 'Print table cells whole instead of fitting the terminal\'s width' \
+        '--timeout' 'Seconds one request attempt may take; retries and their waits get at most timeout × (retries + 1)' \
+        '--retries' 'Retries on connection failures, 429 and 502/503/504 (idempotent requests only)' \
         '--insecure' 'Do not verify TLS certificates' \
         '--cacert' 'CA certificate bundle to verify the server with' \
-        '--dry-run' 'Print the HTTP requests as JSON instead of sending them' \
+        '--dry-run' 'Print the HTTP requests as JSON lines instead of sending them (secrets as ***)' \
         '--verbose' 'Log requests and responses on stderr (secrets redacted)' \
-        '--quiet' 'Suppress informational messages on stderr' \
+        '--quiet' 'No informational messages on stderr; errors and warnings still show' \
         '--no-color' 'Never colour output (also: NO_COLOR)' \
         '--help' 'Show help for the command' \
         '--version' 'Print the version'
@@ -469,7 +524,9 @@ function __homeserve_topics
     printf '%s\t%s\n' \
         'exit-codes' 'Exit status' \
         'environment' 'Environment variables' \
-        'output' 'Output formats'
+        'output' 'Output formats and the output rule' \
+        'sessions' 'Sessions, tokens and unattended use' \
+        'dates' 'Dates and times'
 end
 
 # How a flag's value completes: none (no value), choice WORDS..., file, payload, profile or text.
@@ -493,24 +550,42 @@ function __homeserve_value
             echo 'none'
         case 'auth otp verify --otp'
             echo 'text'
+        case 'auth status --offline'
+            echo 'none'
         case 'services list --category'
             echo 'text'
         case 'services list --page'
+            echo 'text'
+        case 'services list --page-size'
             echo 'text'
         case 'services list --limit'
             echo 'text'
         case 'services list --all'
             echo 'none'
+        case 'services list --parallel'
+            echo 'text'
         case 'bookings list --status'
             echo 'choice pending confirmed in_progress completed signed cancelled disputed'
         case 'bookings list --pincode'
             echo 'text'
+        case 'bookings list --from'
+            echo 'text'
+        case 'bookings list --to'
+            echo 'text'
+        case 'bookings list --customer'
+            echo 'text'
+        case 'bookings list --vendor'
+            echo 'text'
         case 'bookings list --page'
+            echo 'text'
+        case 'bookings list --page-size'
             echo 'text'
         case 'bookings list --limit'
             echo 'text'
         case 'bookings list --all'
             echo 'none'
+        case 'bookings list --parallel'
+            echo 'text'
         case 'bookings create --service'
             echo 'text'
         case 'bookings create --pincode'
@@ -577,10 +652,14 @@ function __homeserve_value
             echo 'text'
         case 'signatures list --page'
             echo 'text'
+        case 'signatures list --page-size'
+            echo 'text'
         case 'signatures list --limit'
             echo 'text'
         case 'signatures list --all'
             echo 'none'
+        case 'signatures list --parallel'
+            echo 'text'
         case 'signatures sign --rating'
             echo 'text'
         case 'signatures sign --comments'
@@ -597,26 +676,40 @@ function __homeserve_value
             echo 'text'
         case 'photos list --page'
             echo 'text'
+        case 'photos list --page-size'
+            echo 'text'
         case 'photos list --limit'
             echo 'text'
         case 'photos list --all'
             echo 'none'
+        case 'photos list --parallel'
+            echo 'text'
         case 'photos upload --booking'
             echo 'text'
         case 'photos upload --type'
             echo 'choice before after additional'
         case 'photos upload --description'
             echo 'text'
+        case 'disputes list --status'
+            echo 'choice open in_progress resolved escalated closed'
+        case 'disputes list --booking'
+            echo 'text'
+        case 'disputes list --type'
+            echo 'choice quality incomplete_work damage billing no_show'
         case 'disputes list --page'
+            echo 'text'
+        case 'disputes list --page-size'
             echo 'text'
         case 'disputes list --limit'
             echo 'text'
         case 'disputes list --all'
             echo 'none'
+        case 'disputes list --parallel'
+            echo 'text'
         case 'disputes create --booking'
             echo 'text'
         case 'disputes create --type'
-            echo 'text'
+            echo 'choice quality incomplete_work damage billing no_show'
         case 'disputes create --title'
             echo 'text'
         case 'disputes create --description'
@@ -627,12 +720,16 @@ function __homeserve_value
             echo 'text'
         case 'disputes messages --page-size'
             echo 'text'
+        case 'disputes messages --limit'
+            echo 'text'
         case 'disputes messages --all'
             echo 'none'
+        case 'disputes messages --parallel'
+            echo 'text'
         case 'disputes send --message'
             echo 'text'
         case 'disputes send --message-file'
-            echo 'text'
+            echo 'file'
         case 'disputes send --attachment'
             echo 'file'
         case 'disputes resolve --notes'
@@ -642,41 +739,59 @@ function __homeserve_value
         case 'disputes resolve --evidence'
             echo 'payload'
         case 'admin cache clear --type'
-            echo 'text'
+            echo 'choice all pricing vendor_search services'
         case 'admin pincodes --service-type'
             echo 'text'
         case 'admin pincodes --days-back'
+            echo 'text'
+        case 'admin analytics pincode --pincode'
+            echo 'text'
+        case 'admin analytics pincode --from'
+            echo 'text'
+        case 'admin analytics pincode --to'
+            echo 'text'
+        case 'admin analytics pincode --page'
+            echo 'text'
+        case 'admin analytics pincode --page-size'
+            echo 'text'
+        case 'admin analytics pincode --limit'
+            echo 'text'
+        case 'admin analytics pincode --all'
+            echo 'none'
+        case 'admin analytics pincode --parallel'
             echo 'text'
         case 'admin history --model'
             echo 'text'
         case 'admin history --user'
             echo 'text'
         case 'admin history --action'
-            echo 'text'
+            echo 'choice create update delete'
         case 'admin history --from'
             echo 'text'
         case 'admin history --to'
             echo 'text'
-        case 'admin history --page-size'
-            echo 'text'
         case 'admin history --page'
+            echo 'text'
+        case 'admin history --page-size'
             echo 'text'
         case 'admin history --limit'
             echo 'text'
         case 'admin history --all'
             echo 'none'
+        case 'admin history --parallel'
+            echo 'text'
         case 'admin history export --model'
             echo 'text'
         case 'admin history export --user'
             echo 'text'
         case 'admin history export --action'
-            echo 'text'
+            echo 'choice create update delete'
         case 'admin history export --from'
             echo 'text'
         case 'admin history export --to'
             echo 'text'
         case 'admin history export --out'
-            echo 'text'
+            echo 'file'
         case 'admin notifications logs --type'
             echo 'text'
         case 'admin notifications logs --method'
@@ -691,7 +806,13 @@ function __homeserve_value
             echo 'text'
         case 'admin notifications logs --page'
             echo 'text'
-        case 'admin notifications logs --per-page'
+        case 'admin notifications logs --page-size'
+            echo 'text'
+        case 'admin notifications logs --limit'
+            echo 'text'
+        case 'admin notifications logs --all'
+            echo 'none'
+        case 'admin notifications logs --parallel'
             echo 'text'
         case 'admin alerts --type'
             echo 'text'
@@ -701,17 +822,13 @@ function __homeserve_value
             echo 'choice active acknowledged resolved ignored'
         case 'admin alerts --page'
             echo 'text'
-        case 'admin alerts --per-page'
+        case 'admin alerts --page-size'
             echo 'text'
-        case 'admin analytics pincode --pincode'
+        case 'admin alerts --limit'
             echo 'text'
-        case 'admin analytics pincode --from'
-            echo 'text'
-        case 'admin analytics pincode --to'
-            echo 'text'
-        case 'admin analytics pincode --page'
-            echo 'text'
-        case 'admin analytics pincode --per-page'
+        case 'admin alerts --all'
+            echo 'none'
+        case 'admin alerts --parallel'
             echo 'text'
         case 'ai pincode --pincode'
             echo 'text'
@@ -726,9 +843,21 @@ function __homeserve_value
         case 'api --raw-field' 'api -f'
             echo 'text'
         case 'api --input'
-            echo 'text'
+            echo 'file'
         case 'api --paginate'
             echo 'none'
+        case 'api --out'
+            echo 'file'
+        case 'api --page'
+            echo 'text'
+        case 'api --page-size'
+            echo 'text'
+        case 'api --limit'
+            echo 'text'
+        case 'api --all'
+            echo 'none'
+        case 'api --parallel'
+            echo 'text'
         case 'watch booking --count'
             echo 'text'
         case 'watch booking --until'
@@ -781,6 +910,16 @@ function __homeserve_value
             echo 'text'
         case 'watch status --reconnect-delay'
             echo 'text'
+        case 'smoke --as'
+            echo 'text'
+        case 'smoke --write'
+            echo 'none'
+        case 'smoke --ws'
+            echo 'none'
+        case 'smoke --junit'
+            echo 'file'
+        case 'smoke --pincode'
+            echo 'text'
         case '* --profile'
             echo 'profile'
         case '* --url'
@@ -789,6 +928,14 @@ function __homeserve_value
             echo 'choice table json ndjson csv tsv'
         case '* --fields'
             echo 'text'
+        case '* --jq'
+            echo 'text'
+        case '* --sort-by'
+            echo 'text'
+        case '* --no-headers'
+            echo 'none'
+        case '* --wide'
+            echo 'none'
         case '* --timeout'
             echo 'text'
         case '* --retries'
@@ -816,13 +963,15 @@ end
 function __homeserve_argument
     switch "$argv[1] $argv[2]"
         case 'config get 0'
-            echo 'choice url ws_url output'
+            echo 'choice url ws_url output timezone username password_command'
         case 'config set 0'
-            echo 'choice url ws_url output'
+            echo 'choice url ws_url output timezone username password_command'
         case 'config unset 0'
-            echo 'choice url ws_url output'
+            echo 'choice url ws_url output timezone username password_command'
         case 'photos upload 0'
             echo 'file'
+        case 'admin notifications trigger 0'
+            echo 'choice send_booking_reminders check_business_alerts expire_signatures cleanup_old_logs'
         case 'api 0'
             echo 'choice GET POST PUT PATCH DELETE HEAD'
     end

@@ -1,4 +1,4 @@
-import CCurl
+import CCrypto
 import Foundation
 
 /// The few primitives the sandbox needs, taken from the system's libcrypto.

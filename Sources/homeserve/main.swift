@@ -1,8 +1,8 @@
 #if canImport(Glibc)
 import Glibc
-#else
+#elseif canImport(Darwin)
 import Darwin
 #endif
-import HomeServeKit
+import HomeServeCLI
 
-exit(HomeServe.main(Swift.CommandLine.arguments))
+exit(HomeServe.main(CommandLine.arguments))

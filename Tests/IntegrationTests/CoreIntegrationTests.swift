@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import HomeServeKit
+import HomeServeCore
 
 /// The real binary against a live sandbox: sessions, listing, booking, and every exit code.
 final class CoreIntegrationTests: XCTestCase {
@@ -24,12 +24,13 @@ final class CoreIntegrationTests: XCTestCase {
 
     // MARK: Sessions
 
-    func testLoginFromStdinStoresPrivateCredentialsAndStatusIsOffline() throws {
+    func testLoginFromStdinStoresPrivateCredentialsAndStatusAsksTheServer() throws {
         let login = try cli.run(["auth", "login", "--username", "customer1", "--password-stdin", "-o", "json"], stdin: "password123\n")
         XCTAssertEqual(login.status, 0, login.err)
-        XCTAssertEqual(login.json["username"], .string("customer1"))
-        XCTAssertEqual(login.json["role"], .string("customer"))
-        XCTAssertTrue(login.err.contains("Logged in as customer1"))
+        XCTAssertEqual(login.out, "", "stdout carries data only; logging in prints none")
+        XCTAssertTrue(login.err.contains("homeserve: Logged in as customer1 (customer)"), login.err)
+        XCTAssertEqual(try cli.run(["auth", "login", "--username", "customer1", "--password-stdin", "-q"], stdin: "password123\n").err, "",
+                       "-q leaves stderr empty on success")
         XCTAssertFalse(login.out.contains("password123") || login.err.contains("password123"))
         let attributes = try FileManager.default.attributesOfItem(atPath: cli.configDir + "/credentials.json")
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
@@ -43,7 +44,13 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual(status.json["role"], .string("customer"))
         XCTAssertEqual(status.json["url"], .string(sandbox.url))
         XCTAssertGreaterThan(status.json["access_expires_in"]?.intValue ?? 0, 0)
-        XCTAssertEqual(try sandbox.receivedRequests().count, before, "auth status sends nothing")
+        XCTAssertEqual(status.json["verified"], .bool(true))
+        XCTAssertEqual(status.json["source"], .string("credentials file"))
+        XCTAssertEqual(try sandbox.receivedRequests().count, before + 1, "auth status asks the server once")
+        let offline = try cli.run(["auth", "status", "--offline", "-o", "json"])
+        XCTAssertEqual(offline.status, 0, offline.err)
+        XCTAssertEqual(offline.json["username"], .string("customer1"))
+        XCTAssertEqual(try sandbox.receivedRequests().count, before + 1, "auth status --offline sends nothing")
     }
 
     func testWrongPasswordExits3AndStoresNothing() throws {
@@ -78,7 +85,7 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertTrue(wrong.err.contains("otp:"), wrong.err)
         let verify = try cli.run(["auth", "otp", "verify", "--email", "customer1@example.com", "--otp", code, "-o", "json"])
         XCTAssertEqual(verify.status, 0, verify.err)
-        XCTAssertEqual(verify.json["username"], .string("customer1"))
+        XCTAssertEqual(try cli.run(["auth", "status", "--offline", "-o", "json"]).json["username"], .string("customer1"))
         XCTAssertEqual(try cli.run(["bookings", "list", "--limit", "1"]).status, 0)
     }
 
@@ -291,13 +298,13 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertTrue(closed.err.contains("retrying"), closed.err)
     }
 
-    func testCorruptSettingsFileIsAnInternalError() throws {
+    func testCorruptSettingsFileIsALocalFailure() throws {
         try FileManager.default.createDirectory(atPath: cli.configDir, withIntermediateDirectories: true)
         try "{ half a file".write(toFile: cli.configDir + "/settings.json", atomically: true, encoding: .utf8)
         let before = try sandbox.receivedRequests().count
         let result = try cli.run(["services", "list"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.err.contains("settings.json is not valid JSON"), result.err)
+        XCTAssertTrue(result.err.contains("settings.json is corrupt (not valid JSON"), result.err)
         XCTAssertEqual(try sandbox.receivedRequests().count, before)
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import XCTest
-@testable import HomeServeKit
+import HomeServeCore
 
 /// The built binaries live next to the test bundle, whatever the scratch path.
 enum Binaries {
@@ -16,6 +16,10 @@ enum Binaries {
     }()
     static var cli: String { directory.appendingPathComponent("homeserve").path }
     static var sandbox: String { directory.appendingPathComponent("homeserve-sandbox").path }
+}
+
+struct HarnessError: Error {
+    let message: String
 }
 
 struct Result {
@@ -37,7 +41,7 @@ final class Sandbox {
         let pipe = Pipe()
         process.standardOutput = pipe
         logPath = NSTemporaryDirectory() + "sandbox-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
         var line = Data()
@@ -49,7 +53,7 @@ final class Sandbox {
         let text = String(decoding: line, as: UTF8.self)
         guard let range = text.range(of: "homeserve-sandbox listening on ") else {
             process.terminate()
-            throw CLIError(.internalError, "sandbox did not start: \(text)")
+            throw HarnessError(message: "sandbox did not start: \(text)")
         }
         url = String(text[range.upperBound...].prefix { $0 != "\n" })
     }
@@ -133,8 +137,8 @@ final class CLI {
         process.arguments = arguments
         process.environment = environment.merging(extra) { $1 }
         let base = NSTemporaryDirectory() + "cli-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: base + ".out", contents: nil)
-        FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: base + ".out")
         process.standardError = FileHandle(forWritingAtPath: base + ".err")
         let input = Pipe()
@@ -151,4 +155,16 @@ final class CLI {
     }
 
     var credentials: JSON { (try? JSON.parse(String(contentsOfFile: configDir + "/credentials.json", encoding: .utf8))) ?? .null }
+}
+
+/// The rows of an answer as the CLI's output rule reads them: a bare array, `results`, `data`, or the one
+/// array of objects among the object's values.
+enum Rows {
+    static func of(_ document: JSON) -> [JSON] {
+        if let items = document.arrayValue { return items }
+        if let items = document["results"]?.arrayValue ?? document["data"]?.arrayValue { return items }
+        if let data = document["data"], data.objectValue != nil { return of(data) }
+        let arrays = (document.objectValue ?? []).compactMap { $0.1.arrayValue }.filter { $0.allSatisfy { $0.objectValue != nil } && !$0.isEmpty }
+        return arrays.count == 1 ? arrays[0] : []
+    }
 }

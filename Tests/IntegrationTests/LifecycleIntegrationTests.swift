@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import HomeServeKit
+import HomeServeCore
 
 /// Whole stories across roles against one sandbox each: a job from booking to sign-off, and a dispute from
 /// opening to resolution.
@@ -34,7 +34,8 @@ final class LifecycleIntegrationTests: XCTestCase {
         XCTAssertEqual(started["vendor_notes"]?.stringValue, "On site")
         XCTAssertEqual(try status(id), "in_progress")
 
-        let payment = try users.json("vendor1", ["bookings", "complete", id])
+        let completed = try users.json("vendor1", ["bookings", "complete", id])
+        let payment = try XCTUnwrap(completed["payment_intent"], "-o json prints the whole answer")
         XCTAssertEqual(payment["object"]?.stringValue, "payment_intent")
         XCTAssertEqual(payment["amount"]?.intValue, 79900, "paise")
         XCTAssertEqual(payment["status"]?.stringValue, "requires_capture")
@@ -97,10 +98,10 @@ final class LifecycleIntegrationTests: XCTestCase {
         XCTAssertTrue(try users.json("vendor1", ["disputes", "list", "--all"]).arrayValue?.contains { $0["id"]?.stringValue == id } ?? false)
 
         // The customer writes: text, a file, and text from stdin.
-        let text = try users.json("customer1", ["disputes", "send", id, "--message", "Photos of the tiles follow."])
+        let text = try XCTUnwrap(try users.json("customer1", ["disputes", "send", id, "--message", "Photos of the tiles follow."])["message"])
         XCTAssertEqual(text["message_type"]?.stringValue, "text")
         XCTAssertEqual(text["recipient"]?.intValue, 2)
-        let file = try users.json("customer1", ["disputes", "send", id, "--message", "Invoice attached", "--attachment", invoice])
+        let file = try XCTUnwrap(try users.json("customer1", ["disputes", "send", id, "--message", "Invoice attached", "--attachment", invoice])["message"])
         XCTAssertEqual(file["message_type"]?.stringValue, "file")
         XCTAssertEqual(file["content"]?.stringValue, "Invoice attached")
         XCTAssertEqual(file["attachment_name"]?.stringValue, "invoice.pdf")
@@ -109,7 +110,7 @@ final class LifecycleIntegrationTests: XCTestCase {
         XCTAssertEqual(users.download(url), invoiceBytes, "the attachment is stored as sent")
         let piped = try users.cli("customer1").run(["disputes", "send", id, "--message-file", "-", "-o", "json"], stdin: "Also, the grout is cracked.\n")
         XCTAssertEqual(piped.status, 0, piped.err)
-        XCTAssertEqual(piped.json["content"]?.stringValue, "Also, the grout is cracked.", "one trailing newline dropped")
+        XCTAssertEqual(piped.json.value(at: "message.content")?.stringValue, "Also, the grout is cracked.", "one trailing newline dropped")
 
         // The vendor reads the whole thread, page by page, and marks it read.
         let thread = try users.json("vendor1", ["disputes", "messages", id, "--all"]).arrayValue ?? []
@@ -126,7 +127,7 @@ final class LifecycleIntegrationTests: XCTestCase {
         XCTAssertEqual(try users.json("vendor1", ["disputes", "read", id])["marked_count"]?.intValue, 0)
         XCTAssertTrue(try users.json("customer1", ["disputes", "messages", id, "--all"]).arrayValue?.allSatisfy { $0["is_read"] == .bool(true) } ?? false)
         let reply = try users.json("vendor1", ["disputes", "send", id, "--message", "I will refix them on Friday."])
-        XCTAssertEqual(reply["recipient"]?.intValue, 1)
+        XCTAssertEqual(reply.value(at: "message.recipient")?.intValue, 1)
 
         // Only an operator resolves it.
         let refused = try users.cli("customer1").run(["disputes", "resolve", id, "--notes", "I resolve it myself"])

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import HomeServeKit
+import HomeServeCore
 
 /// Token refresh: on a 401, ahead of expiry, and with many processes sharing one profile.
 final class RefreshIntegrationTests: XCTestCase {
@@ -30,9 +30,14 @@ final class RefreshIntegrationTests: XCTestCase {
     }
 
     func testTokenCloseToExpiryIsRefreshedAhead() throws {
-        let sandbox = try Sandbox(["--access-ttl", "20"])
+        let sandbox = try Sandbox()
         let cli = CLI(sandbox: sandbox)
         try cli.login()
+        // A 5-minute token with 5 seconds left: inside the 30-second margin.
+        let now = Int(Date().timeIntervalSince1970)
+        let claims = Base64.encode(Array(#"{"token_type":"access","exp":\#(now + 5),"iat":\#(now - 295),"user_id":1}"#.utf8))
+            .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        try replaceAccessToken(cli, with: "eyJhbGciOiJIUzI1NiJ9.\(claims).near")
         let result = try cli.run(["bookings", "list", "--limit", "1"])
         XCTAssertEqual(result.status, 0, result.err)
         XCTAssertEqual(Array(try sandbox.receivedRequests().suffix(2)), ["POST /auth/refresh/", "GET /api/bookings/"],

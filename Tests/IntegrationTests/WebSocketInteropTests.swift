@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import HomeServeKit
+import HomeServeCore
 
 /// The WebSocket client against an independent server: Python's `websockets` package.
 final class WebSocketInteropTests: XCTestCase {
@@ -104,7 +104,7 @@ final class WebSocketInteropTests: XCTestCase {
             .run(["watch", "booking", "ping", "--reconnect-delay", "0", "--timeout", "10"])
         XCTAssertEqual(result.status, 3)
         XCTAssertTrue(result.err.contains("token refused (close code 4001)"), result.err)
-        XCTAssertTrue(result.err.contains("no refresh token"), result.err)
+        XCTAssertTrue(result.err.contains("HOMESERVE_TOKEN was refused; unset it or renew it"), result.err)
     }
 
     func testHostileFramesGiveAClearErrorNotACrash() throws {

@@ -1,0 +1,385 @@
+import HomeServeCore
+
+/// One request as a command describes it.
+public struct APICall {
+    public var method: String
+    /// A path from the server root (`/api/bookings/`), or an absolute URL on the base URL (a `next` link).
+    public var path: String
+    public var query: [(String, String)]
+    public var body: RequestBody
+    /// Send the session's token (and renew it when refused).
+    public var authenticated: Bool
+    public var accept: String?
+    public var sink: ResponseSink?
+    public var uploadProgress: ((Int64, Int64) -> Void)?
+    /// Follow 3xx answers to GET and HEAD on the same origin, like `curl -L` but never to another host.
+    public var followRedirects = true
+    public var captureCertificates = false
+
+    public init(_ method: String, _ path: String, query: [(String, String)] = [], body: RequestBody = .none, authenticated: Bool = true) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.body = body
+        self.authenticated = authenticated
+    }
+
+    /// Repeating it cannot do anything twice.
+    public var isIdempotent: Bool { method != "POST" && method != "PATCH" }
+}
+
+/// What a dry run shows of a request: method, URL, headers and body, with every secret as `***`.
+public struct RequestPreview {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: RequestBody
+
+    public var json: JSON {
+        var entry: [(String, JSON)] = [("method", .string(method)), ("url", .string(url)),
+                                       ("headers", .object(headers.map { ($0.0, .string($0.1)) }))]
+        switch body {
+        case .none: break
+        case let .json(value): entry.append(("body", Redaction.body(value)))
+        case let .multipart(parts):
+            entry.append(("multipart", .array(parts.map { part in
+                switch part {
+                case let .field(name, value): return .object([("name", .string(name)), ("value", .string(value))])
+                case let .file(name, path, type): return .object([("name", .string(name)), ("file", .string(path)), ("content_type", .string(type))])
+                }
+            })))
+        }
+        return .object(entry)
+    }
+}
+
+/// Requests to the HomeServe API with the session's token: refresh and re-login on a refused token,
+/// retries with backoff inside one overall deadline, same-origin redirects, `--dry-run` and `--verbose`.
+/// Failures are thrown as `APIError`, `SessionError`, or `Cancelled`; what they mean to a user (exit
+/// codes, hints) is decided by the command line, not here.
+public final class APIClient: TokenAuthority {
+    public struct Options {
+        public var retries = 3
+        /// Seconds per attempt; the whole request, retries and waits included, gets `timeout × (retries + 1)`.
+        public var timeout = 30.0
+        public var maxBody = 64 << 20
+        public var userAgent = "homeserve"
+        /// Set for `--dry-run`: each request is shown here instead of being sent.
+        public var dryRun: ((RequestPreview) -> Void)?
+        /// Set for `--verbose`: one line per header, status and timing, secrets redacted.
+        public var log: ((String) -> Void)?
+        public init() {}
+    }
+
+    public let base: WebURL
+    public let transport: HTTPTransport
+    public let session: CredentialStore?
+    public let options: Options
+    let clock: any Clock
+    let random: () -> Double
+    let warn: (String) -> Void
+    private var warnedPlainHTTP = false
+
+    public init(base: WebURL, transport: HTTPTransport, session: CredentialStore?, clock: any Clock,
+                random: @escaping () -> Double, options: Options, warn: @escaping (String) -> Void) {
+        self.base = base
+        self.transport = transport
+        self.session = session
+        self.clock = clock
+        self.random = random
+        self.options = options
+        self.warn = warn
+    }
+
+    public var isDryRun: Bool { options.dryRun != nil }
+
+    // MARK: Sending
+
+    /// Sends a call and returns the successful response; nil in a dry run.
+    public func send(_ call: APICall) throws -> HTTPResponse? {
+        guard var attempt = try begin(call) else { return nil }
+        while true {
+            let result: Result<HTTPResponse, TransportError>
+            do { result = .success(try transport.perform(attempt.request(call, client: self))) } catch { result = .failure(error) }
+            switch judge(result, call: call, attempt: attempt) {
+            case let .success(response): return response
+            case let .retry(after, why):
+                warn(why)
+                try clock.sleep(after)
+                attempt.retries += 1
+            case .renewToken:
+                try renewToken(&attempt)
+            case let .follow(url):
+                attempt.url = url
+                attempt.redirects += 1
+            case let .failure(error): throw error
+            }
+        }
+    }
+
+    /// Sends a call and parses the JSON answer (`.null` for an empty body); nil in a dry run. A write
+    /// whose 2xx answer says it did not happen is an `APIError.actionRefused`.
+    public func json(_ call: APICall) throws -> JSON? {
+        guard let response = try send(call) else { return nil }
+        let value = try parse(response, call: call)
+        if !call.isIdempotent || call.method == "DELETE", let refusal = ErrorBody.refusal(value) {
+            throw APIError.actionRefused(method: call.method, path: Redaction.url(call.path), message: refusal)
+        }
+        return value
+    }
+
+    public func parse(_ response: HTTPResponse, call: APICall) throws -> JSON {
+        if response.body.isEmpty { return .null }
+        do { return try JSON.parse(response.body) } catch {
+            let type = response.header("Content-Type") ?? "no Content-Type"
+            let what = ErrorBody.summary(ofNonJSON: response.body).map { "; it looks like \($0)" } ?? ""
+            throw APIError.badResponse(method: call.method, path: Redaction.url(call.path),
+                                       reason: "the body is not valid JSON (\(type), \(response.body.count) bytes: \(error))\(what)")
+        }
+    }
+
+    // MARK: One call's attempts (shared with the concurrent page walk)
+
+    struct Attempt {
+        var url: String
+        var token: String?
+        var retries = 0
+        var renewed = false
+        var redirects = 0
+        let deadline: Double
+
+        func request(_ call: APICall, client: APIClient) -> HTTPRequest {
+            var headers: [(String, String)] = []
+            if let token { headers.append(("Authorization", "Bearer \(token)")) }
+            if let accept = call.accept { headers.append(("Accept", accept)) }
+            var request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
+                                      timeout: max(0.001, min(client.options.timeout, deadline - client.clock.monotonic())),
+                                      bodyLimit: client.options.maxBody, sink: call.sink)
+            request.uploadProgress = call.uploadProgress
+            request.captureCertificates = call.captureCertificates
+            client.options.log.map { log in client.logRequest(request, log) }
+            return request
+        }
+    }
+
+    enum Verdict {
+        case success(HTTPResponse)
+        case retry(after: Double, why: String)
+        case renewToken
+        case follow(String)
+        case failure(Error)
+    }
+
+    /// The URL, the token (renewed ahead of expiry) and the deadline; nil after showing a dry run.
+    func begin(_ call: APICall) throws -> Attempt? {
+        let url = try absoluteURL(call.path, query: call.query)
+        var token: String?
+        if call.authenticated, let session {
+            token = isDryRun ? (try session.credentials()?.access) : try session.accessToken(authority: self)
+        }
+        if let dryRun = options.dryRun {
+            var headers: [(String, String)] = [("User-Agent", options.userAgent), ("Accept", call.accept ?? "application/json")]
+            if token != nil { headers.append(("Authorization", "Bearer ***")) }
+            if case .json = call.body { headers.append(("Content-Type", "application/json")) }
+            if case .multipart = call.body { headers.append(("Content-Type", "multipart/form-data")) }
+            dryRun(RequestPreview(method: call.method, url: Redaction.url(url), headers: headers, body: call.body))
+            return nil
+        }
+        warnIfPlainHTTP(sendsSecret: token != nil || call.path.hasPrefix("/auth/"))
+        return Attempt(url: url, token: token, deadline: clock.monotonic() + options.timeout * Double(options.retries + 1))
+    }
+
+    static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
+
+    func judge(_ result: Result<HTTPResponse, TransportError>, call: APICall, attempt: Attempt) -> Verdict {
+        let shownURL = Redaction.url(attempt.url)
+        let response: HTTPResponse
+        switch result {
+        case let .failure(failure):
+            if failure.kind == .cancelled { return .failure(Cancelled()) }
+            // A POST that may have reached the server is never repeated: it could book twice.
+            if failure.isTransient, attempt.retries < options.retries, call.isIdempotent || !failure.sent {
+                let wait = backoff(attempt.retries)
+                if clock.monotonic() + wait < attempt.deadline {
+                    let what = failure.kind == .timeout ? "timed out" : "connection failed"
+                    return .retry(after: wait, why: "\(what) (\(failure.message)); retrying in \(Self.seconds(wait)) (\(attempt.retries + 1)/\(options.retries))")
+                }
+            }
+            return .failure(APIError.transport(failure, method: call.method, url: shownURL))
+        case let .success(answer):
+            response = answer
+        }
+        options.log.map { logResponse(response, $0) }
+        let path = Redaction.url(call.path)
+        if response.status == 401, attempt.token != nil, !attempt.renewed, call.authenticated, session != nil {
+            return .renewToken
+        }
+        if Self.retryableStatuses.contains(response.status), call.isIdempotent, attempt.retries < options.retries {
+            let asked = retryAfter(response)
+            let wait = asked ?? backoff(attempt.retries)
+            if clock.monotonic() + wait <= attempt.deadline {
+                return .retry(after: wait, why: "HTTP \(response.status) from \(call.method) \(shownURL); retrying in \(Self.seconds(wait)) (\(attempt.retries + 1)/\(options.retries))")
+            }
+            if let asked {
+                var failure = HTTPFailure(response, method: call.method, path: path)
+                failure.message = (failure.message.map { $0 + "; " } ?? "") + "the server asked to wait \(Self.seconds(asked)) (Retry-After), longer than the time left"
+                return .failure(APIError.http(failure))
+            }
+        }
+        if (300..<400).contains(response.status), response.status != 304, let location = response.header("Location"),
+           call.followRedirects, call.method == "GET" || call.method == "HEAD", attempt.redirects < 5,
+           let target = sameOriginTarget(location, from: attempt.url) {
+            return .follow(target)
+        }
+        guard response.isSuccess else { return .failure(APIError.http(HTTPFailure(response, method: call.method, path: path))) }
+        return .success(response)
+    }
+
+    func renewToken(_ attempt: inout Attempt) throws {
+        guard let session else { return }
+        attempt.token = try session.renew(refused: attempt.token, authority: self)
+        attempt.renewed = true
+    }
+
+    /// `Retry-After` as seconds or an HTTP date; nil when absent or unusable.
+    func retryAfter(_ response: HTTPResponse) -> Double? {
+        guard let text = response.header("Retry-After")?.trimmed else { return nil }
+        if let seconds = Double(text) { return seconds.isFinite && seconds >= 0 ? seconds : nil }
+        if let date = CivilTime.parseHTTPDate(text) { return max(0, Double(date) - clock.now()) }
+        return nil
+    }
+
+    /// Exponential backoff, half fixed and half jitter, capped so a script never stalls for long.
+    func backoff(_ attempt: Int) -> Double {
+        let ceiling = min(8.0, 0.5 * Double(1 << min(attempt, 6)))
+        return ceiling / 2 + random() * ceiling / 2
+    }
+
+    static func seconds(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)s"
+    }
+
+    // MARK: URLs
+
+    /// The base URL's origin and path, then the call's path; an absolute URL must stay on the base URL.
+    public func absoluteURL(_ path: String, query: [(String, String)] = []) throws -> String {
+        var url: String
+        if path.hasPrefix("http://") || path.hasPrefix("https://") {
+            guard path.hasPrefix(base.description + "/") || path == base.description,
+                  !path.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+                throw APIError.invalidURL(Redaction.url(path), what: "link", reason: "it leaves the base URL \(base)")
+            }
+            url = path
+        } else {
+            guard !path.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+                throw APIError.invalidURL(path, what: "path", reason: "it contains whitespace or control characters")
+            }
+            url = base.description + path
+        }
+        if !query.isEmpty { url += (url.contains("?") ? "&" : "?") + URLEncoding.query(query) }
+        return url
+    }
+
+    private func sameOriginTarget(_ location: String, from current: String) -> String? {
+        if location.hasPrefix("/") && !location.hasPrefix("//") { return base.origin + location }
+        guard let split = WebURL.splitAbsolute(location), case let .success(target) = WebURL.parse(split.origin),
+              target.sameOrigin(as: base) else { return nil }
+        return location
+    }
+
+    private func warnIfPlainHTTP(sendsSecret: Bool) {
+        guard sendsSecret, !warnedPlainHTTP, base.scheme == "http", !base.isLoopback else { return }
+        warnedPlainHTTP = true
+        warn("sending credentials over plain http to \(base.host); use https")
+    }
+
+    // MARK: Token endpoints
+
+    public func refresh(_ refreshToken: String) throws -> TokenPair? {
+        var call = APICall("POST", "/auth/refresh/", body: .json(.object([("refresh", .string(refreshToken))])), authenticated: false)
+        call.followRedirects = false
+        options.log?("* access token expired or refused; refreshing")
+        let response: HTTPResponse?
+        do { response = try send(call) } catch let APIError.http(failure) where failure.status == 400 || failure.status == 401 {
+            return nil
+        }
+        guard let response else { return nil }
+        let body = try? JSON.parse(response.body)
+        guard let access = body?["access"]?.stringValue, JWT.isHeaderSafe(access) else {
+            throw SessionError.badTokenReply(endpoint: "/auth/refresh/")
+        }
+        let rotated = body?["refresh"]?.stringValue
+        if let rotated, !JWT.isHeaderSafe(rotated) { throw SessionError.badTokenReply(endpoint: "/auth/refresh/") }
+        return TokenPair(access: access, refresh: rotated ?? refreshToken)
+    }
+
+    public func login(username: String, password: String) throws -> (TokenPair, user: JSON) {
+        let body = JSON.object([("username", .string(username)), ("password", .string(password))])
+        let response: JSON?
+        do { response = try json(APICall("POST", "/auth/login/", body: .json(body), authenticated: false)) } catch let APIError.http(failure) where failure.status == 400 || failure.status == 401 {
+            throw SessionError.loginRefused(username: username, message: failure.message ?? failure.fields.map { "\($0.0): \($0.1)" }.joined(separator: "; "))
+        }
+        guard let response else { throw SessionError.badTokenReply(endpoint: "/auth/login/") }
+        return try Self.tokens(from: response, endpoint: "/auth/login/")
+    }
+
+    /// The pair and user of a login answer (`{access, refresh, user}`, or the same under `data`/`tokens`).
+    public static func tokens(from response: JSON, endpoint: String) throws -> (TokenPair, user: JSON) {
+        let holder = [response, response["data"], response["tokens"]].lazy.compactMap { $0 }.first { $0["access"] != nil } ?? response
+        guard let access = holder["access"]?.stringValue, JWT.isHeaderSafe(access) else {
+            throw SessionError.badTokenReply(endpoint: endpoint)
+        }
+        let refresh = holder["refresh"]?.stringValue
+        if let refresh, !JWT.isHeaderSafe(refresh) { throw SessionError.badTokenReply(endpoint: endpoint) }
+        let user = response["user"] ?? response["data"]?["user"] ?? .object([])
+        return (TokenPair(access: access, refresh: refresh), user)
+    }
+
+    // MARK: Verbose
+
+    func logRequest(_ request: HTTPRequest, _ log: (String) -> Void) {
+        log("> \(request.method) \(Redaction.url(request.url))")
+        for (name, value) in request.headers {
+            log("> \(name): \(name.lowercased() == "authorization" ? "Bearer ***" : value)")
+        }
+        if case let .json(value) = request.body { log("> " + Redaction.body(value).serialized()) }
+    }
+
+    func logResponse(_ response: HTTPResponse, _ log: (String) -> Void) {
+        let size = response.streamedBytes ?? response.body.count
+        log("< HTTP \(response.status) (\(Int(response.seconds * 1000)) ms, \(size) bytes)")
+        for (name, value) in response.headers { log("< \(name): \(value)") }
+    }
+}
+
+/// Secrets never reach `--verbose`, `--dry-run` or an error message.
+public enum Redaction {
+    static let secretKeys: Set<String> = ["password", "refresh", "access", "token", "otp"]
+
+    public static func body(_ value: JSON) -> JSON {
+        switch value {
+        case let .object(pairs):
+            return .object(pairs.map { key, v in (key, secretKeys.contains(key) ? .string("***") : body(v)) })
+        case let .array(items): return .array(items.map(body))
+        default: return value
+        }
+    }
+
+    /// A proxy URL without its password (`http://user:***@proxy:3128`).
+    public static func proxy(_ url: String) -> String {
+        guard let scheme = url.firstRange(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        let userinfo = url[scheme.upperBound..<at]
+        guard let colon = userinfo.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at...])
+    }
+
+    public static func url(_ url: String) -> String {
+        guard let q = url.firstIndex(of: "?") else { return url }
+        let query = url[url.index(after: q)...].split(separator: "&").map { pair -> String in
+            let key = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            return secretKeys.contains(key) ? "\(key)=***" : String(pair)
+        }
+        return String(url[...q]) + query.joined(separator: "&")
+    }
+}

@@ -1,0 +1,109 @@
+import HomeServeCore
+
+/// A request the server answered with something other than success, in the words the user needs:
+/// the status, what was asked, the server's message (or a summary of a non-JSON page), the per-field
+/// validation messages and, for redirects, where to.
+public struct HTTPFailure: Sendable {
+    public var status: Int
+    public var method: String
+    /// The path and query asked for, secrets redacted.
+    public var path: String
+    public var message: String?
+    public var fields: [(String, String)]
+    /// One line for a body that is not JSON: an HTML page's title, else its first line.
+    public var summary: String?
+    public var location: String?
+
+    public init(status: Int, method: String, path: String, message: String? = nil, fields: [(String, String)] = [],
+                summary: String? = nil, location: String? = nil) {
+        self.status = status
+        self.method = method
+        self.path = path
+        self.message = message
+        self.fields = fields
+        self.summary = summary
+        self.location = location
+    }
+
+    public init(_ response: HTTPResponse, method: String, path: String) {
+        self.init(status: response.status, method: method, path: path, location: response.header("Location"))
+        if let body = try? JSON.parse(response.body) {
+            (message, fields) = ErrorBody.read(body)
+        } else {
+            summary = ErrorBody.summary(ofNonJSON: response.body)
+        }
+    }
+}
+
+public enum APIError: Error, Sendable {
+    /// The server answered with a status that is not success (after retries, refresh and redirects).
+    case http(HTTPFailure)
+    /// The request did not get an answer.
+    case transport(TransportError, method: String, url: String)
+    /// A 2xx answer the client cannot use: not JSON, too large, cut short, a paging loop.
+    case badResponse(method: String, path: String, reason: String)
+    /// A 2xx answer that says the action did not happen (`success: false`, `status: "error"`).
+    case actionRefused(method: String, path: String, message: String)
+    /// A URL from a setting, a flag or a server's link that cannot be used.
+    case invalidURL(String, what: String, reason: String)
+}
+
+/// Reads error bodies in the shapes deployments use: DRF's `{"detail": …}` and `{"field": ["…"]}`,
+/// `{"error": "…"}`, `{"error": {"code", "message"}}`, `{"message": …, "errors": {…}}`, a bare list.
+public enum ErrorBody {
+    static let metaKeys: Set<String> = ["status", "code", "success", "status_code", "timestamp", "path", "type"]
+
+    public static func read(_ body: JSON) -> (message: String?, fields: [(String, String)]) {
+        switch body {
+        case let .array(items):
+            return (items.map(messages).joined(separator: "; "), [])
+        case let .object(pairs):
+            let error = body["error"]
+            let message = [body["detail"], body["message"], error, error?["message"], error?["detail"], body["title"], body["error_description"]]
+                .lazy.compactMap { $0?.stringValue }.first { !$0.isEmpty }
+            var fields: [(String, String)] = []
+            if case let .object(listed)? = body["errors"] ?? error?["errors"] ?? error?["fields"] {
+                fields = listed.map { ($0.0, messages($0.1)) }
+            } else if let listed = body["errors"]?.arrayValue {
+                fields = [("errors", listed.map(messages).joined(separator: "; "))]
+            } else if message == nil {
+                fields = pairs.filter { !metaKeys.contains($0.0) }.map { ($0.0, messages($0.1)) }
+            }
+            return (message, fields)
+        default:
+            return (body.stringValue, [])
+        }
+    }
+
+    /// DRF sends `{"field": ["message", …]}`; nested serializers nest the same shape.
+    static func messages(_ value: JSON) -> String {
+        switch value {
+        case let .array(items): return items.map(messages).joined(separator: "; ")
+        case let .object(pairs): return pairs.map { "\($0.0): \(messages($0.1))" }.joined(separator: "; ")
+        default: return value.cellText
+        }
+    }
+
+    /// One line for an HTML error page or a text body: the page title, else the first line, shortened.
+    public static func summary(ofNonJSON body: [UInt8]) -> String? {
+        let text = String(decoding: body.prefix(65536), as: UTF8.self)
+        if text.isBlank { return nil }
+        let lower = text.lowercased()
+        if let open = lower.firstRange(of: "<title>"), let close = lower[open.upperBound...].firstRange(of: "</title>") {
+            let title = String(text[open.upperBound..<close.lowerBound]).trimmed
+            if !title.isEmpty { return "\(title) (HTML page)" }
+        }
+        if lower.contains("<html") || lower.contains("<!doctype") { return "an HTML page" }
+        let first = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? text
+        return first.count > 120 ? String(first.prefix(117)) + "..." : first
+    }
+
+    /// A 2xx body saying the action did not happen, and the server's words for why.
+    public static func refusal(_ body: JSON) -> String? {
+        guard case .object = body else { return nil }
+        let said = body["success"] == .bool(false) || body["ok"] == .bool(false) || body["otp_sent"] == .bool(false)
+            || ["error", "failed", "failure", "fail"].contains(body["status"]?.stringValue?.lowercased() ?? "")
+        guard said else { return nil }
+        return read(body).message ?? "the server reported that the action did not happen"
+    }
+}

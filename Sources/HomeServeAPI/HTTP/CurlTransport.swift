@@ -1,0 +1,314 @@
+import CCurl
+import HomeServeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// HTTP through one libcurl multi handle for the whole process: its connection cache keeps connections
+/// alive from one request to the next, and several requests can share it at once (HTTP/2 multiplexing
+/// where the server offers it, otherwise up to `connectionLimit` connections).
+public final class CurlTransport: HTTPTransport {
+    public struct Settings: Sendable {
+        public var insecure = false
+        public var caFile: String?
+        public var userAgent = "homeserve"
+        public init() {}
+    }
+
+    private let settings: Settings
+    private let cancellation: Cancellation
+    private let multi: UnsafeMutableRawPointer
+    private var idle: [UnsafeMutableRawPointer] = []
+    private var active: [Int: Transfer] = [:]
+    private var finished: [HTTPCompletion] = []
+    private var lastID = 0
+
+    public var connectionLimit = 1 {
+        didSet { hs_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, connectionLimit)) }
+    }
+
+    static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    public init(settings: Settings, cancellation: Cancellation) {
+        _ = CurlTransport.globalInit
+        self.settings = settings
+        self.cancellation = cancellation
+        multi = curl_multi_init()
+        hs_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1)
+        hs_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+    }
+
+    deinit {
+        for (_, transfer) in active { curl_multi_remove_handle(multi, transfer.handle); curl_easy_cleanup(transfer.handle) }
+        for handle in idle { curl_easy_cleanup(handle) }
+        curl_multi_cleanup(multi)
+    }
+
+    public var inFlight: Int { active.count }
+
+    public func start(_ request: HTTPRequest) -> Int {
+        lastID += 1
+        let handle = idle.popLast() ?? curl_easy_init()!
+        curl_easy_reset(handle)
+        let transfer = Transfer(id: lastID, handle: handle, request: request, cancellation: cancellation)
+        configure(transfer)
+        active[Int(bitPattern: handle)] = transfer
+        curl_multi_add_handle(multi, handle)
+        return lastID
+    }
+
+    public func cancel(_ id: Int) {
+        guard let (key, transfer) = active.first(where: { $0.value.id == id }) else { return }
+        active[key] = nil
+        retire(transfer.handle)
+    }
+
+    public func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
+        let id = start(request)
+        while true {
+            if let index = finished.firstIndex(where: { $0.id == id }) { return try finished.remove(at: index).result.get() }
+            pump(timeout: 3600) { $0.contains { $0.id == id } }
+        }
+    }
+
+    public func next(timeout: Double) -> HTTPCompletion? {
+        if finished.isEmpty { pump(timeout: timeout) { !$0.isEmpty } }
+        return finished.isEmpty ? nil : finished.removeFirst()
+    }
+
+    /// Drives the transfers until `done` says so about the finished ones, or the timeout passes.
+    private func pump(timeout: Double, until done: ([HTTPCompletion]) -> Bool) {
+        let deadline = Monotonic.now() + timeout
+        while true {
+            if done(finished) || active.isEmpty { return }
+            if cancellation.isCancelled {
+                for (key, transfer) in active {
+                    active[key] = nil
+                    retire(transfer.handle)
+                    finished.append(HTTPCompletion(id: transfer.id, result: .failure(TransportError(.cancelled, "interrupted", sent: true))))
+                }
+                continue
+            }
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            var queued: Int32 = 0
+            while let message = curl_multi_info_read(multi, &queued) {
+                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
+                      let transfer = active.removeValue(forKey: Int(bitPattern: handle)) else { continue }
+                finished.append(HTTPCompletion(id: transfer.id, result: complete(transfer, code: hs_msg_result(message))))
+                retire(handle)
+            }
+            if done(finished) { return }
+            let left = deadline - Monotonic.now()
+            if left <= 0 { return }
+            // Short slices keep Ctrl-C responsive.
+            curl_multi_poll(multi, nil, 0, Int32(min(left, 0.1) * 1000), nil)
+        }
+    }
+
+    private func retire(_ handle: UnsafeMutableRawPointer) {
+        curl_multi_remove_handle(multi, handle)
+        if idle.count < 16 { idle.append(handle) } else { curl_easy_cleanup(handle) }
+    }
+
+    // MARK: One transfer
+
+    private final class Transfer {
+        let id: Int
+        let handle: UnsafeMutableRawPointer
+        let request: HTTPRequest
+        let cancellation: Cancellation
+        var body: [UInt8] = []
+        var headers: [(String, String)] = []
+        var status = 0
+        var sinkDecided = false
+        var streaming = false
+        var streamed = 0
+        var tooLarge = false
+        var sinkFailed = false
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        var mime: OpaquePointer?
+        var postBuffer: UnsafeMutablePointer<CChar>?
+
+        init(id: Int, handle: UnsafeMutableRawPointer, request: HTTPRequest, cancellation: Cancellation) {
+            self.id = id
+            self.handle = handle
+            self.request = request
+            self.cancellation = cancellation
+        }
+
+        deinit {
+            curl_slist_free_all(headerList)
+            if let mime { curl_mime_free(mime) }
+            postBuffer?.deallocate()
+        }
+    }
+
+    private func configure(_ transfer: Transfer) {
+        let handle = transfer.handle, request = transfer.request
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        hs_setopt_str(handle, CURLOPT_URL, request.url)
+        hs_setopt_str(handle, CURLOPT_USERAGENT, settings.userAgent)
+        hs_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
+        hs_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(request.timeout, 10) * 1000))
+        hs_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        hs_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
+        hs_setopt_long(handle, CURLOPT_PIPEWAIT, 1)
+        // Only http(s), even if a server's redirect or a proxy setting names another protocol.
+        hs_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        hs_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, "")
+        if settings.insecure {
+            hs_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
+            hs_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        if let ca = settings.caFile { hs_setopt_str(handle, CURLOPT_CAINFO, ca) }
+        if request.captureCertificates { hs_setopt_long(handle, CURLOPT_CERTINFO, 1) }
+
+        hs_setopt_write(handle) { data, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let n = size * count
+            guard let data else { return n }
+            if !transfer.sinkDecided {
+                transfer.sinkDecided = true
+                if let sink = transfer.request.sink, sink.accepts(status: transfer.status, headers: transfer.headers) {
+                    transfer.streaming = true
+                }
+            }
+            if transfer.streaming {
+                guard transfer.request.sink?.write(UnsafeRawBufferPointer(start: data, count: n)) == true else {
+                    transfer.sinkFailed = true
+                    return 0
+                }
+                transfer.streamed += n
+                return n
+            }
+            if transfer.body.count + n > transfer.request.bodyLimit {
+                transfer.tooLarge = true
+                return 0
+            }
+            transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n))
+            return n
+        }
+        hs_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
+        hs_setopt_header(handle) { data, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let n = size * count
+            guard let data else { return n }
+            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: n), as: UTF8.self).trimmingCharacters(in: "\r\n")
+            if line.hasPrefix("HTTP/") {
+                // A new status line (after 100 Continue) starts a new header block.
+                transfer.headers = []
+                transfer.status = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+            } else if let colon = line.firstIndex(of: ":") {
+                transfer.headers.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: " \t")))
+            }
+            return n
+        }
+        hs_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
+        hs_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+        hs_setopt_xferinfo(handle) { context, _, _, uploadTotal, uploaded in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            if transfer.cancellation.isCancelled { return 1 }
+            if uploadTotal > 0 { transfer.request.uploadProgress?(Int64(uploaded), Int64(uploadTotal)) }
+            return 0
+        }
+        hs_setopt_ptr(handle, CURLOPT_XFERINFODATA, context)
+
+        var headers = request.headers
+        switch request.body {
+        case .none:
+            if request.method != "GET" && request.method != "HEAD" && request.method != "DELETE" {
+                hs_setopt_long(handle, CURLOPT_POSTFIELDSIZE, 0)
+                hs_setopt_str(handle, CURLOPT_POSTFIELDS, "")
+            }
+        case let .json(value):
+            let bytes = value.bytes()
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(bytes.count, 1))
+            bytes.withUnsafeBytes { raw in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress ?? UnsafeRawPointer(buffer), byteCount: bytes.count)
+            }
+            transfer.postBuffer = buffer
+            hs_setopt_long(handle, CURLOPT_POSTFIELDSIZE, bytes.count)
+            hs_setopt_ptr(handle, CURLOPT_POSTFIELDS, buffer)
+            headers.append(("Content-Type", "application/json"))
+        case let .multipart(parts):
+            let mime = curl_mime_init(handle)
+            for part in parts {
+                let p = curl_mime_addpart(mime)
+                switch part {
+                case let .field(name, value):
+                    curl_mime_name(p, name)
+                    curl_mime_data(p, value, value.utf8.count)
+                case let .file(name, path, contentType):
+                    curl_mime_name(p, name)
+                    curl_mime_filedata(p, path)
+                    curl_mime_type(p, contentType)
+                }
+            }
+            transfer.mime = mime
+            hs_setopt_ptr(handle, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(mime))
+        }
+        hs_setopt_str(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        if request.method == "HEAD" { hs_setopt_long(handle, CURLOPT_NOBODY, 1) }
+        if !headers.contains(where: { $0.0.lowercased() == "accept" }) { headers.append(("Accept", "application/json")) }
+        // libcurl would otherwise add `Expect: 100-continue` to large uploads and wait for it.
+        headers.append(("Expect", ""))
+        for (name, value) in headers { transfer.headerList = curl_slist_append(transfer.headerList, "\(name): \(value)") }
+        hs_setopt_ptr(handle, CURLOPT_HTTPHEADER, transfer.headerList)
+    }
+
+    private func complete(_ transfer: Transfer, code: CURLcode) -> Result<HTTPResponse, TransportError> {
+        let handle = transfer.handle
+        var total = 0.0
+        hs_getinfo_double(handle, CURLINFO_TOTAL_TIME, &total)
+        guard code == CURLE_OK else {
+            var requestSize = 0
+            hs_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestSize)
+            let sent = requestSize > 0
+            let message = String(cString: curl_easy_strerror(code))
+            let kind: TransportError.Kind
+            switch code {
+            case CURLE_ABORTED_BY_CALLBACK: kind = .cancelled
+            case CURLE_WRITE_ERROR where transfer.tooLarge: kind = .tooLarge(limit: transfer.request.bodyLimit)
+            case CURLE_WRITE_ERROR where transfer.sinkFailed: kind = .sinkFailed
+            case CURLE_OPERATION_TIMEDOUT: kind = .timeout
+            case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .resolve
+            case CURLE_COULDNT_CONNECT: kind = .connect
+            case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+                 CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH: kind = .tls
+            case CURLE_SEND_ERROR: kind = .send
+            case CURLE_PARTIAL_FILE: kind = .truncated
+            case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM: kind = .receive
+            default: kind = .other
+            }
+            return .failure(TransportError(kind, message, sent: sent))
+        }
+        var status = 0
+        hs_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var response = HTTPResponse(status: status, headers: transfer.headers, body: transfer.body, seconds: total,
+                                    streamedBytes: transfer.streaming ? transfer.streamed : nil)
+        hs_getinfo_double(handle, CURLINFO_NAMELOOKUP_TIME, &response.connection.resolveSeconds)
+        hs_getinfo_double(handle, CURLINFO_CONNECT_TIME, &response.connection.connectSeconds)
+        hs_getinfo_double(handle, CURLINFO_APPCONNECT_TIME, &response.connection.tlsSeconds)
+        var version = 0
+        hs_getinfo_long(handle, CURLINFO_HTTP_VERSION, &version)
+        response.connection.httpVersion = version == Int(CURL_HTTP_VERSION_2_0) ? "HTTP/2" : version == Int(CURL_HTTP_VERSION_3) ? "HTTP/3" : "HTTP/1.1"
+        if transfer.request.captureCertificates, let info = hs_getinfo_certinfo(handle) {
+            for i in 0..<Int(info.pointee.num_of_certs) {
+                var fields: [(String, String)] = []
+                var item = info.pointee.certinfo[i]
+                while let node = item {
+                    let text = String(cString: node.pointee.data)
+                    if let colon = text.firstIndex(of: ":") {
+                        fields.append((String(text[..<colon]), String(text[text.index(after: colon)...])))
+                    }
+                    item = node.pointee.next
+                }
+                response.connection.certificates.append(fields)
+            }
+        }
+        return .success(response)
+    }
+}

@@ -1,0 +1,101 @@
+import HomeServeCore
+
+public struct HTTPRequest {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: RequestBody
+    /// Seconds before this one attempt is abandoned.
+    public var timeout: Double
+    /// The most bytes of body held in memory; more is a `TransportError.tooLarge`.
+    public var bodyLimit: Int
+    /// Takes the body instead of memory when it says so once the headers are in (`api`'s pass-through).
+    public var sink: ResponseSink?
+    /// (sent, total) bytes while a body is uploaded.
+    public var uploadProgress: ((Int64, Int64) -> Void)?
+    /// Ask for the certificate chain in `HTTPResponse.connection` (doctor).
+    public var captureCertificates = false
+
+    public init(method: String, url: String, headers: [(String, String)] = [], body: RequestBody = .none,
+                timeout: Double = 30, bodyLimit: Int = 64 << 20, sink: ResponseSink? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.bodyLimit = bodyLimit
+        self.sink = sink
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.last { $0.0.lowercased() == name.lowercased() }?.1
+    }
+}
+
+public enum RequestBody {
+    case none
+    case json(JSON)
+    case multipart([MultipartPart])
+
+    public var isEmpty: Bool {
+        if case .none = self { return true }
+        return false
+    }
+}
+
+public enum MultipartPart {
+    case field(name: String, value: String)
+    /// Streamed from disk by the transport, never loaded into memory.
+    case file(name: String, path: String, contentType: String)
+}
+
+public struct HTTPResponse {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+    public var seconds: Double
+    /// Bytes handed to the request's sink instead of `body`, or nil when the body stayed in memory.
+    public var streamedBytes: Int?
+    public var connection = ConnectionFacts()
+
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], seconds: Double = 0, streamedBytes: Int? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.seconds = seconds
+        self.streamedBytes = streamedBytes
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.last { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    /// True when the server says the body is JSON (`application/json`, `application/problem+json`, …).
+    public var declaresJSON: Bool {
+        guard let type = header("Content-Type")?.lowercased() else { return false }
+        let media = type.split(separator: ";").first.map { String($0).trimmed } ?? ""
+        return media == "application/json" || media.hasSuffix("+json")
+    }
+}
+
+/// Where a response body goes when it should not be held in memory.
+public protocol ResponseSink: AnyObject {
+    /// Asked once, when the headers are in: true to receive the body through `write`.
+    func accepts(status: Int, headers: [(String, String)]) -> Bool
+    /// False when the bytes could not be written; the transfer then stops.
+    func write(_ bytes: UnsafeRawBufferPointer) -> Bool
+}
+
+/// What `doctor` reports of a connection: phase times and, when asked for, the server's certificates.
+public struct ConnectionFacts: Sendable {
+    public var resolveSeconds = 0.0
+    public var connectSeconds = 0.0
+    public var tlsSeconds = 0.0
+    /// Each certificate of the chain as libcurl describes it (Subject, Issuer, Expire date, …).
+    public var certificates: [[(String, String)]] = []
+    public var httpVersion = ""
+
+    public init() {}
+}

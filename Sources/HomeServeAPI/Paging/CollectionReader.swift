@@ -1,0 +1,112 @@
+import HomeServeCore
+
+/// What a server says about paging, in whichever words it uses.
+public struct PageInfo: Sendable, Equatable {
+    /// A link to the next page (DRF's `next`), absolute or from the server root.
+    public var next: String?
+    public var page: Int?
+    public var pageSize: Int?
+    /// The query parameter the server names its page size with (`page_size`, `per_page`, `limit`).
+    public var sizeParameter: String?
+    public var totalPages: Int?
+    public var total: Int?
+    public var hasNext: Bool?
+
+    public init() {}
+
+    /// The number of pages, when the document says or it can be worked out from the total.
+    public func pageCount(firstPageRows: Int) -> Int? {
+        if let totalPages { return totalPages }
+        guard let total else { return nil }
+        let size = pageSize ?? (firstPageRows > 0 && firstPageRows < total ? firstPageRows : nil)
+        guard let size, size > 0 else { return total <= firstPageRows ? 1 : nil }
+        return max(1, (total + size - 1) / size)
+    }
+
+    /// Whether the document says more pages follow this one.
+    public var claimsMore: Bool {
+        if next != nil { return true }
+        if let hasNext { return hasNext }
+        if let page, let totalPages { return page < totalPages }
+        if let page, let pageSize, let total { return page * pageSize < total }
+        return false
+    }
+}
+
+/// One page of a collection as the server sent it: the document, the rows found in it, and paging facts.
+public struct CollectionPage: Sendable {
+    public let document: JSON
+    /// Nil when no rows could be found: the caller prints the document as it is, with a warning.
+    public let rows: [JSON]?
+    /// Where the rows were: `""` for a bare array, else a dot path such as `results` or `data.results`.
+    public let rowsPath: String?
+    public let info: PageInfo
+}
+
+/// Finds rows in any common envelope, in this order: a bare array; DRF's `results`; `data` (an array, or
+/// an object holding one, as in `{status, data, pagination}`); otherwise the one array of objects among
+/// the object's values (`{notifications: [...], total: 5}`, `{vendors: [...], demand_index: …}`).
+public enum CollectionReader {
+    public static func read(_ document: JSON) -> CollectionPage {
+        let found = rows(in: document)
+        var info = PageInfo()
+        var containers: [JSON] = [document]
+        if let path = found?.path, path.hasPrefix("data"), let data = document["data"], data.isObject { containers.append(data) }
+        for holder in containers {
+            for key in ["pagination", "meta", "page_info", "paging", "pageInfo"] {
+                if let nested = holder[key], nested.isObject {
+                    merge(nested, into: &info)
+                    if let deeper = nested["pagination"], deeper.isObject { merge(deeper, into: &info) }
+                }
+            }
+            merge(holder, into: &info)
+        }
+        return CollectionPage(document: document, rows: found?.rows, rowsPath: found?.path, info: info)
+    }
+
+    public static func rows(in document: JSON) -> (rows: [JSON], path: String)? {
+        switch document {
+        case let .array(items): return (items, "")
+        case let .object(pairs):
+            if let results = document["results"]?.arrayValue { return (results, "results") }
+            if let data = document["data"] {
+                if let items = data.arrayValue { return (items, "data") }
+                if data.isObject, let inner = rows(in: data), !inner.path.isEmpty { return (inner.rows, "data." + inner.path) }
+            }
+            let arrays = pairs.filter { $0.1.arrayValue.map { $0.allSatisfy(\.isObject) } ?? false }
+            let filled = arrays.filter { !($0.1.arrayValue?.isEmpty ?? true) }
+            if filled.count == 1 { return (filled[0].1.arrayValue ?? [], filled[0].0) }
+            if filled.isEmpty, arrays.count == 1 { return ([], arrays[0].0) }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    private static func merge(_ holder: JSON, into info: inout PageInfo) {
+        func int(_ keys: String...) -> Int? { keys.lazy.compactMap { holder[$0]?.intValue }.first }
+        if info.next == nil {
+            for key in ["next", "next_page_url", "next_url", "next_link"] {
+                if let link = holder[key]?.stringValue, link.hasPrefix("http://") || link.hasPrefix("https://") || link.hasPrefix("/") {
+                    info.next = link
+                    break
+                }
+            }
+        }
+        if info.hasNext == nil {
+            info.hasNext = ["has_next", "has_more", "hasNext", "hasMore"].lazy.compactMap { holder[$0]?.boolValue }.first
+        }
+        if info.page == nil { info.page = int("page", "current_page", "page_number", "currentPage") }
+        if info.pageSize == nil {
+            for key in ["page_size", "per_page", "limit", "pageSize", "perPage"] {
+                if let size = holder[key]?.intValue {
+                    info.pageSize = size
+                    info.sizeParameter = key
+                    break
+                }
+            }
+        }
+        if info.totalPages == nil { info.totalPages = int("total_pages", "num_pages", "last_page", "totalPages", "pages") }
+        if info.total == nil { info.total = int("count", "total", "total_count", "total_items", "total_results", "totalCount") }
+    }
+}

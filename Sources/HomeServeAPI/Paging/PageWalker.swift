@@ -1,0 +1,227 @@
+import HomeServeCore
+
+/// Walks a paginated collection from its first page. When the first page tells how many pages there are,
+/// the rest are fetched concurrently (up to `parallel` at once, at most twice that many held while they
+/// wait their turn) and handed on in page order; otherwise `next` links or page numbers are followed one
+/// after another. A walk that loops — a link that repeats, goes backwards, leaves the base URL, or rows
+/// past the reported total — stops with `APIError.badResponse` instead of running for ever.
+public final class PageWalker {
+    let client: APIClient
+    let first: APICall
+    let parallel: Int
+    /// Stop asking for pages once this many rows have been handed on.
+    let limit: Int?
+    let note: (String) -> Void
+
+    public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, note: @escaping (String) -> Void) {
+        self.client = client
+        self.first = first
+        self.parallel = max(1, parallel)
+        self.limit = limit
+        self.note = note
+    }
+
+    /// Calls `onPage` with each page in order until it returns false or the pages run out.
+    /// The first page is handed on even when it has no rows; later pages must have them.
+    public func run(following: Bool, _ onPage: (CollectionPage) throws -> Bool) throws {
+        guard let document = try client.json(first) else { return }
+        let page = CollectionReader.read(document)
+        guard try onPage(page), following, let rows = page.rows else { return }
+        var seen = rows.count
+        if let limit, seen >= limit { return }
+        let firstNumber = page.info.page ?? Int(queryValue("page", in: first) ?? "") ?? 1
+        if parallel > 1, firstNumber == 1, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
+           let template = pageTemplate(after: page) {
+            var last = count
+            if let limit, rows.count > 0 { last = min(count, (limit + rows.count - 1) / rows.count) }
+            try walkConcurrently(pages: 2...max(2, last), template: template, seen: seen, onPage)
+            return
+        }
+        var current = page
+        var call = first
+        var number = firstNumber
+        var visited: Set<String> = [try client.absoluteURL(first.path, query: first.query)]
+        while current.info.claimsMore {
+            guard let next = try nextCall(after: current, call: call, number: number) else { return }
+            let url = try link(next, visited: visited)
+            visited.insert(url)
+            guard let document = try client.json(next) else { return }
+            current = CollectionReader.read(document)
+            number = current.info.page ?? number + 1
+            if let reported = current.info.page, reported < number - 1 {
+                throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page goes backwards (page \(reported) after page \(number - 1))")
+            }
+            let rows = try pageRows(current, number: number, url: url)
+            seen += rows.count
+            try checkTotal(seen: seen, page: current, pageRows: rows.count, url: url)
+            call = next
+            guard try onPage(current) else { return }
+            if let limit, seen >= limit { return }
+        }
+    }
+
+    // MARK: Sequential
+
+    private func nextCall(after page: CollectionPage, call: APICall, number: Int) throws -> APICall? {
+        if let next = page.info.next {
+            var followed = APICall("GET", next)
+            followed.authenticated = first.authenticated
+            return followed
+        }
+        var query = call.query.filter { $0.0 != "page" }
+        query.append(("page", String(number + 1)))
+        if let size = page.info.pageSize, let name = page.info.sizeParameter, !query.contains(where: { $0.0 == name }) {
+            query.append((name, String(size)))
+        }
+        var followed = APICall("GET", call.path, query: query)
+        followed.authenticated = first.authenticated
+        return followed
+    }
+
+    /// The absolute URL of a next call, refused when it was seen before or leaves the base URL.
+    private func link(_ call: APICall, visited: Set<String>) throws -> String {
+        let url: String
+        do { url = try client.absoluteURL(call.path, query: call.query) } catch let APIError.invalidURL(shown, _, reason) {
+            throw APIError.badResponse(method: "GET", path: Redaction.url(first.path), reason: "the next-page link \(shown) cannot be followed: \(reason)")
+        }
+        if visited.contains(url) {
+            throw APIError.badResponse(method: "GET", path: Redaction.url(first.path), reason: "the next-page link repeats a page already fetched (\(Redaction.url(url)))")
+        }
+        return url
+    }
+
+    private func pageRows(_ page: CollectionPage, number: Int, url: String) throws -> [JSON] {
+        guard let rows = page.rows else {
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) has no list of rows (keys: \(page.document.keys.joined(separator: ", ")))")
+        }
+        if rows.isEmpty && page.info.claimsMore {
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) is empty but the server says more pages follow")
+        }
+        return rows
+    }
+
+    private func checkTotal(seen: Int, page: CollectionPage, pageRows: Int, url: String) throws {
+        guard let total = page.info.total, seen > total + max(pageRows, page.info.pageSize ?? 0) else { return }
+        throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the pages hold more rows (\(seen)) than the reported total (\(total)) by more than a page")
+    }
+
+    // MARK: Concurrent
+
+    /// How to ask for page K: the `next` link with its page number replaced, or the first call's path with
+    /// `page=K`. Nil when pages are not numbered (cursor links), which leaves the sequential walk.
+    private func pageTemplate(after page: CollectionPage) -> ((Int) -> APICall)? {
+        let authenticated = first.authenticated
+        if let next = page.info.next {
+            let items = URLEncoding.queryItems(of: next)
+            guard items.contains(where: { $0.0 == "page" && $0.1 == "2" }) else { return nil }
+            let path = String(next.prefix { $0 != "?" })
+            return { number in
+                var call = APICall("GET", path, query: items.map { $0.0 == "page" ? ($0.0, String(number)) : $0 })
+                call.authenticated = authenticated
+                return call
+            }
+        }
+        var base = first.query.filter { $0.0 != "page" }
+        if let size = page.info.pageSize, let name = page.info.sizeParameter, !base.contains(where: { $0.0 == name }) {
+            base.append((name, String(size)))
+        }
+        let path = first.path
+        return { number in
+            var call = APICall("GET", path, query: base + [("page", String(number))])
+            call.authenticated = authenticated
+            return call
+        }
+    }
+
+    private struct InFlight {
+        var number: Int
+        var call: APICall
+        var attempt: APIClient.Attempt
+    }
+
+    private func walkConcurrently(pages: ClosedRange<Int>, template: (Int) -> APICall, seen initial: Int,
+                                  _ onPage: (CollectionPage) throws -> Bool) throws {
+        let transport = client.transport
+        var width = parallel
+        transport.connectionLimit = width
+        var inFlight: [Int: InFlight] = [:]
+        var waiting: [(due: Double, entry: InFlight)] = []
+        var ready: [Int: CollectionPage] = [:]
+        var nextToStart = pages.lowerBound
+        var nextToEmit = pages.lowerBound
+        var seen = initial
+        defer {
+            for id in inFlight.keys { transport.cancel(id) }
+            transport.connectionLimit = 1
+        }
+        func launch(_ entry: InFlight) {
+            inFlight[transport.start(entry.attempt.request(entry.call, client: client))] = entry
+        }
+        func emitReady() throws -> Bool {
+            while let page = ready.removeValue(forKey: nextToEmit) {
+                seen += page.rows?.count ?? 0
+                guard try onPage(page) else { return false }
+                if let limit, seen >= limit { return false }
+                nextToEmit += 1
+            }
+            return true
+        }
+
+        while nextToEmit <= pages.upperBound {
+            // At most `width` requests out, and at most 2 × width pages held or coming.
+            while inFlight.count + waiting.count < width, nextToStart <= pages.upperBound,
+                  ready.count + inFlight.count + waiting.count < 2 * width {
+                let call = template(nextToStart)
+                guard let attempt = try client.begin(call) else { return }
+                launch(InFlight(number: nextToStart, call: call, attempt: attempt))
+                nextToStart += 1
+            }
+            let now = client.clock.monotonic()
+            for (index, item) in waiting.enumerated().reversed() where item.due <= now {
+                waiting.remove(at: index)
+                launch(item.entry)
+            }
+            let wait = waiting.map(\.due).min().map { max(0, $0 - now) } ?? 1.0
+            guard let done = transport.next(timeout: min(wait, 1.0)) else {
+                // Nothing finished: a zero-length sleep is where Ctrl-C is noticed while retries wait.
+                try client.clock.sleep(0)
+                continue
+            }
+            guard var entry = inFlight.removeValue(forKey: done.id) else { continue }
+            switch client.judge(done.result, call: entry.call, attempt: entry.attempt) {
+            case let .success(response):
+                let document = try client.parse(response, call: entry.call)
+                let page = CollectionReader.read(document)
+                let url = Redaction.url(entry.attempt.url)
+                _ = try pageRows(page, number: entry.number, url: url)
+                ready[entry.number] = page
+            case let .retry(after, why):
+                note(why)
+                if case let .success(response) = done.result, response.status == 429, width > 1 {
+                    // The server asked us to slow down: fewer at once for the rest of the walk.
+                    width = max(1, width / 2)
+                    transport.connectionLimit = width
+                }
+                entry.attempt.retries += 1
+                waiting.append((client.clock.monotonic() + after, entry))
+            case .renewToken:
+                try client.renewToken(&entry.attempt)
+                launch(entry)
+            case let .follow(url):
+                entry.attempt.url = url
+                entry.attempt.redirects += 1
+                launch(entry)
+            case let .failure(error):
+                // Pages before the failing one are printed first: what was fetched is not lost.
+                ready = ready.filter { $0.key < entry.number }
+                _ = try emitReady()
+                throw error
+            }
+            guard try emitReady() else { return }
+        }
+    }
+
+    private func queryValue(_ name: String, in call: APICall) -> String? {
+        call.query.last { $0.0 == name }?.1
+    }
+}

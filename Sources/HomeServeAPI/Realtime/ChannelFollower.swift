@@ -1,0 +1,190 @@
+import HomeServeCore
+
+/// Why following a channel ended without the caller's condition being met.
+public enum FollowError: Error, Sendable {
+    /// The overall deadline passed.
+    case deadlinePassed
+    /// Reconnects ran out.
+    case gaveUp(reason: String, attempts: Int)
+    /// The server refused the token and it cannot be replaced.
+    case tokenRefused(reason: String)
+    case forbidden(path: String, detail: String)
+    case notFound(path: String, detail: String)
+}
+
+/// Follows one WebSocket channel the way the contract's client does: token in the query string,
+/// up to N reconnects a fixed delay apart (the count resets once a message arrives), a fresh token when
+/// the old one expired or was refused, and an optional polling fallback that works even with no socket.
+/// Every wait — connecting, the handshake, reading, the delay between reconnects — ends at the deadline.
+public final class ChannelFollower {
+    public struct Policy: Sendable {
+        public var attempts = 5
+        public var delay = 3.0
+        /// Monotonic time at which to give up with `FollowError.deadlinePassed`.
+        public var deadline: Double?
+        public var pollEvery: Double?
+        /// With a polling fallback, running out of reconnects is not fatal: polling carries on.
+        public var socketOptional = false
+        /// The longest a connection and its handshake may take.
+        public var connectTimeout = 30.0
+        public init() {}
+    }
+
+    public struct Session {
+        /// The access token for the URL; `forced` after the server refused the last one.
+        public var token: (_ forced: Bool) throws -> String?
+        public var canRenew: () -> Bool
+
+        public init(token: @escaping (_ forced: Bool) throws -> String?, canRenew: @escaping () -> Bool) {
+            self.token = token
+            self.canRenew = canRenew
+        }
+    }
+
+    let connector: WebSocketConnector
+    let url: String
+    let path: String
+    let policy: Policy
+    let clock: any Clock
+    let session: Session
+    let note: (String) -> Void
+    let log: ((String) -> Void)?
+    /// Sent once, right after the first successful connection.
+    public var greeting: String?
+
+    public init(connector: WebSocketConnector, base: WebURL, path: String, policy: Policy, clock: any Clock, session: Session,
+                note: @escaping (String) -> Void, log: ((String) -> Void)?) {
+        self.connector = connector
+        self.url = base.description + path
+        self.path = path
+        self.policy = policy
+        self.clock = clock
+        self.session = session
+        self.note = note
+        self.log = log
+    }
+
+    /// Runs until `onMessage` or `onPoll` returns true.
+    public func run(onMessage: (JSON) throws -> Bool, onPoll: () throws -> Bool = { false }) throws {
+        var socket: WebSocketConnection?
+        var failures = 0
+        var forceRefresh = false
+        var socketGivenUp = false
+        var nextPoll = policy.pollEvery.map { clock.monotonic() + $0 }
+        defer { socket?.close() }
+
+        func timeLeft() -> Double? { policy.deadline.map { $0 - clock.monotonic() } }
+        func checkDeadline() throws {
+            if let left = timeLeft(), left <= 0 { throw FollowError.deadlinePassed }
+        }
+        func refused(_ why: String) throws {
+            guard session.canRenew() else { throw FollowError.tokenRefused(reason: why) }
+            forceRefresh = true
+            try lost(why)
+        }
+        func lost(_ why: String) throws {
+            socket = nil
+            failures += 1
+            if failures > policy.attempts {
+                if policy.socketOptional {
+                    if !socketGivenUp { note("\(why); no more reconnects, polling every \(Int(policy.pollEvery ?? 0))s instead") }
+                    socketGivenUp = true
+                    return
+                }
+                throw FollowError.gaveUp(reason: why, attempts: policy.attempts)
+            }
+            note("\(why); reconnecting in \(Int(policy.delay))s (attempt \(failures)/\(policy.attempts))")
+            let wait = min(policy.delay, timeLeft() ?? policy.delay)
+            if wait > 0 { try clock.sleep(wait) }
+            try checkDeadline()
+        }
+
+        while true {
+            try checkDeadline()
+            if socket == nil && !socketGivenUp {
+                let token = try session.token(forceRefresh)
+                forceRefresh = false
+                let query = token.map { "?token=" + URLEncoding.component($0) } ?? ""
+                log?("> GET \(Redaction.url(url + query)) (WebSocket)")
+                do {
+                    let timeout = max(0.001, min(policy.connectTimeout, timeLeft() ?? policy.connectTimeout))
+                    let connection = try connector.connect(url: url + query, timeout: timeout)
+                    socket = connection
+                    log?("< 101 Switching Protocols")
+                    if let greeting {
+                        try connection.send(text: greeting)
+                        self.greeting = nil
+                    }
+                } catch {
+                    switch error {
+                    case let .rejected(status, body) where status == 401:
+                        try refused("the server refused the token (HTTP 401\(body.isEmpty ? "" : ": " + body))")
+                    case let .rejected(status, body) where status == 403:
+                        throw FollowError.forbidden(path: path, detail: "HTTP 403\(body.isEmpty ? "" : ": " + body)")
+                    case let .rejected(status, body) where status == 404:
+                        throw FollowError.notFound(path: path, detail: "HTTP 404\(body.isEmpty ? "" : ": " + body)")
+                    case let .rejected(status, _):
+                        try lost("the WebSocket handshake was answered with HTTP \(status)")
+                    case .interrupted:
+                        throw Cancelled()
+                    default:
+                        try lost("cannot connect to \(url): \(describe(error))")
+                    }
+                    continue
+                }
+            }
+            var wait = 1.0
+            if let left = timeLeft() { wait = min(wait, left) }
+            if let nextPoll { wait = min(wait, nextPoll - clock.monotonic()) }
+            if let current = socket {
+                do {
+                    if let message = try current.receive(timeout: max(0, wait)) {
+                        // A connection that delivers is healthy: the reconnect budget starts again. One that is
+                        // accepted and closed at once (a refused token) is not, so such loops end.
+                        failures = 0
+                        if try deliver(message, to: onMessage) { return }
+                    }
+                } catch let error as WebSocketFailure {
+                    switch error {
+                    case .interrupted:
+                        current.close()
+                        socket = nil
+                        throw Cancelled()
+                    case let .closed(code, reason) where code == 4003 || code == 1008:
+                        throw FollowError.forbidden(path: path, detail: "close code \(code ?? 0)\(reason.isEmpty ? "" : ": " + reason)")
+                    case let .closed(code, reason) where code == 4004:
+                        throw FollowError.notFound(path: path, detail: "close code 4004\(reason.isEmpty ? "" : ": " + reason)")
+                    case let .closed(code, _) where code == 4001:
+                        try refused("the server closed the connection: token refused (close code 4001)")
+                    default:
+                        try lost("connection to \(path) lost: \(describe(error))")
+                    }
+                }
+            } else if wait > 0 {
+                try clock.sleep(min(wait, 0.2))
+            }
+            if let due = nextPoll, clock.monotonic() >= due {
+                if try onPoll() { return }
+                nextPoll = clock.monotonic() + (policy.pollEvery ?? 30)
+            }
+        }
+    }
+
+    private func deliver(_ message: MessageAssembler.Message, to onMessage: (JSON) throws -> Bool) throws -> Bool {
+        switch message {
+        case let .text(text): return try onMessage((try? JSON.parse(text)) ?? .string(text))
+        case let .binary(bytes): return try onMessage(.object([("type", .string("binary")), ("data", .string(Base64.encode(bytes)))]))
+        default: return false
+        }
+    }
+
+    private func describe(_ failure: WebSocketFailure) -> String {
+        switch failure {
+        case let .connection(message): return message
+        case let .closed(code, reason): return "closed" + (code.map { " with code \($0)" } ?? "") + (reason.isEmpty ? "" : " (\(reason))")
+        case let .protocolViolation(error): return "protocol error: \(error.reason)"
+        case let .rejected(status, _): return "HTTP \(status)"
+        case .interrupted: return "interrupted"
+        }
+    }
+}

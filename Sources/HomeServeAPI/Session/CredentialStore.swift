@@ -1,0 +1,301 @@
+import HomeServeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public struct TokenPair: Sendable {
+    public var access: String
+    public var refresh: String?
+
+    public init(access: String, refresh: String?) {
+        self.access = access
+        self.refresh = refresh
+    }
+}
+
+/// The server's token endpoints, as the session needs them. `APIClient` is the real one.
+public protocol TokenAuthority: AnyObject {
+    /// A new pair for the refresh token, or nil when the server refuses it (expired, rotated, revoked).
+    func refresh(_ refreshToken: String) throws -> TokenPair?
+    /// Logs in; throws `SessionError.loginRefused` when the password is wrong.
+    func login(username: String, password: String) throws -> (TokenPair, user: JSON)
+}
+
+public struct Credentials: Sendable {
+    public var access: String?
+    public var refresh: String?
+    public var user: JSON
+    public var source: CredentialSource
+}
+
+/// One profile's session: settings and credentials on disk (or in the environment), token refresh and
+/// unattended re-login. Everything that reads or writes the credentials file is here.
+///
+/// Refresh and re-login happen under an exclusive lock, and the file is read again inside it: a token
+/// another process has just obtained is adopted instead of rotating the refresh token out from under it.
+public final class CredentialStore {
+    public let paths: ConfigPaths
+    public let profile: String
+    private let environment: [String: String]
+    private let clock: any Clock
+    private let lockTimeout: Double
+    private let warn: (String) -> Void
+    private let note: (String) -> Void
+    private var loaded = false
+    private var current: Credentials?
+    private var cachedSettings: ProfileFile?
+    private var inspected = false
+
+    public init(paths: ConfigPaths, profile: String, environment: [String: String], clock: any Clock, lockTimeout: Double,
+                warn: @escaping (String) -> Void, note: @escaping (String) -> Void) {
+        self.paths = paths
+        self.profile = profile
+        self.environment = environment
+        self.clock = clock
+        self.lockTimeout = lockTimeout
+        self.warn = warn
+        self.note = note
+    }
+
+    // MARK: Settings
+
+    public func settings() throws(SessionError) -> ProfileFile {
+        if let cachedSettings { return cachedSettings }
+        inspectDirectory()
+        let file = try ProfileFile.load(paths.settings)
+        cachedSettings = file
+        return file
+    }
+
+    public func setting(_ key: String) throws(SessionError) -> String? {
+        try settings()[profile][key]?.stringValue
+    }
+
+    /// Changes the profile's settings under the lock, on a fresh read of the file.
+    public func updateSettings(_ change: (inout JSON) -> Void) throws {
+        try withLock {
+            var file = try loadRepairing(paths.settings)
+            var entry = file[profile]
+            change(&entry)
+            file[profile] = entry
+            try file.save()
+            cachedSettings = file
+        }
+    }
+
+    /// Profiles named in the settings or credentials file, in that order, plus `default`.
+    public func knownProfiles() throws(SessionError) -> [String] {
+        var names = ["default"]
+        for file in [try settings(), try ProfileFile.load(paths.credentials)] {
+            for (name, _) in file.profiles where !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    // MARK: Credentials
+
+    /// The environment's token first, then the file. Nil when there is no session.
+    public func credentials() throws(SessionError) -> Credentials? {
+        if loaded { return current }
+        if let token = environment["HOMESERVE_TOKEN"], !token.isEmpty {
+            current = Credentials(access: token, refresh: nil, user: .object([]), source: .accessToken)
+        } else if let refresh = environment["HOMESERVE_REFRESH_TOKEN"], !refresh.isEmpty {
+            current = Credentials(access: nil, refresh: refresh, user: .object([]), source: .refreshToken)
+        } else {
+            inspectDirectory()
+            current = try stored(in: ProfileFile.load(paths.credentials))
+        }
+        loaded = true
+        return current
+    }
+
+    public var source: CredentialSource { current?.source ?? .file }
+
+    private func stored(in file: ProfileFile) -> Credentials? {
+        let entry = file[profile]
+        guard let access = entry["access"]?.stringValue else { return nil }
+        return Credentials(access: access, refresh: entry["refresh"]?.stringValue, user: entry["user"] ?? .object([]), source: .file)
+    }
+
+    /// The token to send: refreshed ahead of expiry when it can be, obtained by logging in when there is no
+    /// session but a username and a password source. Nil when there is no session at all.
+    public func accessToken(authority: TokenAuthority) throws -> String? {
+        guard let creds = try credentials() else {
+            return try unattendedLogin(authority: authority)
+        }
+        guard let access = creds.access else { return try renew(refused: nil, authority: authority) }
+        guard JWT.isHeaderSafe(access) else { throw SessionError.malformedToken(source: creds.source) }
+        if creds.source != .accessToken, JWT.expiresSoon(access, now: clock.now()) {
+            return try renew(refused: access, authority: authority)
+        }
+        return access
+    }
+
+    /// Replaces a token the server refused (or that is about to expire): refresh, else log in again with
+    /// a password source, else `SessionError.expired`.
+    public func renew(refused stale: String?, authority: TokenAuthority) throws -> String {
+        switch source {
+        case .accessToken:
+            throw SessionError.tokenRefused(source: .accessToken)
+        case .refreshToken:
+            // Kept in memory only: HOMESERVE_REFRESH_TOKEN is a secret of the job, not of this machine.
+            guard let refresh = current?.refresh, let pair = try authority.refresh(refresh) else {
+                throw SessionError.expired(profile: profile, source: .refreshToken, reason: "the refresh token was refused")
+            }
+            current?.access = pair.access
+            current?.refresh = pair.refresh ?? refresh
+            return pair.access
+        case .file:
+            return try withLock {
+                var file = try ProfileFile.load(paths.credentials)
+                let entry = stored(in: file)
+                if let access = entry?.access, access != stale, JWT.isHeaderSafe(access),
+                   !JWT.expiresSoon(access, now: clock.now(), margin: 0) {
+                    current = entry
+                    return access
+                }
+                var reason = "no session is stored"
+                if let refresh = entry?.refresh {
+                    if let pair = try authority.refresh(refresh) {
+                        return keep(pair, user: entry?.user ?? .object([]), in: &file)
+                    }
+                    reason = "the refresh token was refused"
+                } else if entry != nil {
+                    reason = "no refresh token is stored"
+                }
+                let username = entry?.user["username"]?.stringValue ?? unattendedUsername()
+                if let username, let password = try password() {
+                    let (pair, user) = try authority.login(username: username, password: password)
+                    note("session for profile '\(profile)' renewed by logging in again as \(username)")
+                    return keep(pair, user: user, in: &file)
+                }
+                throw SessionError.expired(profile: profile, source: .file, reason: reason)
+            }
+        }
+    }
+
+    /// Exchanges the refresh token now (`auth refresh`), whatever the access token's age.
+    public func refreshNow(authority: TokenAuthority) throws -> Credentials {
+        guard let creds = try credentials() else { throw SessionError.notLoggedIn(profile: profile) }
+        switch creds.source {
+        case .accessToken:
+            throw SessionError.tokenRefused(source: .accessToken)
+        case .refreshToken:
+            _ = try renew(refused: creds.access, authority: authority)
+        case .file:
+            _ = try withLock {
+                var file = try ProfileFile.load(paths.credentials)
+                guard let entry = stored(in: file) else { throw SessionError.notLoggedIn(profile: profile) }
+                guard let refresh = entry.refresh, let pair = try authority.refresh(refresh) else {
+                    throw SessionError.expired(profile: profile, source: .file,
+                                               reason: entry.refresh == nil ? "no refresh token is stored" : "the refresh token was refused")
+                }
+                return keep(pair, user: entry.user, in: &file)
+            }
+        }
+        return current ?? creds
+    }
+
+    /// With no session at all, a job that has a username and a password source logs in by itself.
+    private func unattendedLogin(authority: TokenAuthority) throws -> String? {
+        guard source == .file, let username = unattendedUsername(), try hasPasswordSource() else { return nil }
+        _ = username
+        return try renew(refused: nil, authority: authority)
+    }
+
+    private func unattendedUsername() -> String? {
+        if let name = environment["HOMESERVE_USERNAME"], !name.isEmpty { return name }
+        return try? setting("username")
+    }
+
+    public func hasPasswordSource() throws -> Bool {
+        if let password = environment["HOMESERVE_PASSWORD"], !password.isEmpty { return true }
+        return try setting("password_command") != nil
+    }
+
+    /// HOMESERVE_PASSWORD, else the profile's `password_command`.
+    private func password() throws -> String? {
+        if let password = environment["HOMESERVE_PASSWORD"], !password.isEmpty { return password }
+        guard let command = try setting("password_command") else { return nil }
+        return try PasswordCommand.run(command, timeout: lockTimeout)
+    }
+
+    /// Stores a new pair; when the disk refuses, the pair still serves this command and a warning says the
+    /// session could not be saved.
+    private func keep(_ pair: TokenPair, user: JSON, in file: inout ProfileFile) -> String {
+        let entry = JSON.object([("access", .string(pair.access)), ("refresh", pair.refresh.map(JSON.string) ?? .null), ("user", user)])
+        file[profile] = entry
+        current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file)
+        do { try file.save() } catch {
+            warn("the renewed session could not be saved (\(error)); it is used for this command only")
+        }
+        return pair.access
+    }
+
+    /// Stores a login (`auth login`, `auth otp verify`). A corrupt credentials file is set aside as
+    /// `credentials.json.corrupt` and replaced, since logging in is how a user repairs it.
+    public func saveLogin(_ pair: TokenPair, user: JSON) throws {
+        guard JWT.isHeaderSafe(pair.access), pair.refresh.map(JWT.isHeaderSafe) ?? true else {
+            throw SessionError.badTokenReply(endpoint: "login")
+        }
+        try withLock {
+            var file = try loadRepairing(paths.credentials)
+            file[profile] = .object([("access", .string(pair.access)), ("refresh", pair.refresh.map(JSON.string) ?? .null), ("user", user)])
+            try file.save()
+            current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file)
+            loaded = true
+        }
+    }
+
+    /// Forgets the profile's tokens; true when there were any.
+    public func forget() throws -> Bool {
+        try withLock {
+            var file = try loadRepairing(paths.credentials)
+            let had = file.contains(profile)
+            file.remove(profile)
+            try file.save()
+            current = nil
+            loaded = true
+            return had
+        }
+    }
+
+    private func loadRepairing(_ path: String) throws -> ProfileFile {
+        do { return try ProfileFile.load(path) } catch let SessionError.corrupt(path, reason) {
+            let aside = ProfileFile.setAside(path)
+            warn("\(path) was corrupt (\(reason)); moved it to \(aside) and started afresh")
+            return ProfileFile(path: path)
+        }
+    }
+
+    private func withLock<T>(_ body: () throws -> T) throws -> T {
+        let lock: FileLock
+        do { lock = try FileLock.acquire(paths.lock, timeout: lockTimeout, clock: clock) } catch let error as FileError {
+            throw SessionError.file(error)
+        }
+        defer { lock.release() }
+        return try body()
+    }
+
+    // MARK: File hygiene
+
+    /// Once per process: tighten a config directory others can read, warn about files others can read or
+    /// write, and remove temporary files a killed process left behind.
+    private func inspectDirectory() {
+        guard !inspected else { return }
+        inspected = true
+        let dir = paths.directory
+        guard let mode = FileFacts.mode(dir) else { return }
+        if mode & 0o002 != 0 { warn("\(dir) is writable by every user (mode \(String(mode, radix: 8))); tightened to 700") }
+        if mode & 0o077 != 0, FileFacts.isOwnedByUs(dir) { chmod(dir, 0o700) }
+        if let settings = FileFacts.mode(paths.settings), settings & 0o022 != 0 {
+            warn("\(paths.settings) is writable by other users (mode \(String(settings, radix: 8))); run: chmod 600 \(paths.settings)")
+        }
+        if let credentials = FileFacts.mode(paths.credentials), credentials & 0o077 != 0 {
+            warn("\(paths.credentials) is readable by other users (mode \(String(credentials, radix: 8))); run: chmod 600 \(paths.credentials)")
+        }
+        AtomicFile.removeStaleTemporaries(in: dir, names: ["settings.json", "credentials.json"])
+    }
+}

@@ -1,0 +1,94 @@
+import HomeServeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A profile's `password_command`, run like git's credential helpers and aws's `credential_process`:
+/// without a shell (words split on blanks, quotes group them), the first line of its stdout is the password.
+public enum PasswordCommand {
+    public static func words(_ command: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quote: Character?
+        var started = false
+        for c in command {
+            if let q = quote {
+                if c == q { quote = nil } else { current.append(c) }
+            } else if c == "'" || c == "\"" {
+                quote = c
+                started = true
+            } else if c == " " || c == "\t" {
+                if started || !current.isEmpty { words.append(current) }
+                current = ""
+                started = false
+            } else {
+                current.append(c)
+            }
+        }
+        if started || !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    public static func run(_ command: String, timeout: Double) throws -> String {
+        let argv = words(command)
+        guard !argv.isEmpty else { throw SessionError.passwordCommandFailed(command: command, reason: "it is empty") }
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else { throw SessionError.passwordCommandFailed(command: command, reason: String(cString: strerror(errno))) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+        posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The parent blocks SIGINT for its signal thread; the helper gets the ordinary mask and dispositions.
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var cArgs = argv.map { strdup($0) } + [nil]
+        defer { for arg in cArgs { free(arg) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgs, environ)
+        close(pipeFDs[1])
+        guard spawned == 0 else {
+            close(pipeFDs[0])
+            throw SessionError.passwordCommandFailed(command: argv[0], reason: String(cString: strerror(spawned)))
+        }
+        // One line of at most 4 KiB, within the timeout; the helper is not waited for beyond that.
+        var line: [UInt8] = []
+        let deadline = Monotonic.now() + timeout
+        var byte: UInt8 = 0
+        reading: while line.count < 4096 {
+            var descriptor = pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)
+            let left = deadline - Monotonic.now()
+            guard left > 0, poll(&descriptor, 1, Int32(left * 1000)) > 0 else {
+                kill(pid, SIGKILL)
+                break reading
+            }
+            let n = read(pipeFDs[0], &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 || byte == UInt8(ascii: "\n") { break }
+            line.append(byte)
+        }
+        close(pipeFDs[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = status & 0x7F == 0
+        let code = (status >> 8) & 0xFF
+        guard exited, code == 0 else {
+            throw SessionError.passwordCommandFailed(command: argv[0], reason: exited ? "it exited with status \(code)" : "it was killed or timed out")
+        }
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        guard !line.isEmpty else { throw SessionError.passwordCommandFailed(command: argv[0], reason: "it printed no password") }
+        return String(decoding: line, as: UTF8.self)
+    }
+}

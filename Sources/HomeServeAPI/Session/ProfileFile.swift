@@ -1,0 +1,79 @@
+import HomeServeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where settings, credentials and the refresh lock live:
+/// `$HOMESERVE_CONFIG_DIR`, else `$XDG_CONFIG_HOME/homeserve`, else `~/.config/homeserve`.
+public struct ConfigPaths: Sendable {
+    public let directory: String
+
+    public init(environment: [String: String]) {
+        if let dir = environment["HOMESERVE_CONFIG_DIR"], !dir.isEmpty {
+            directory = dir
+        } else if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty {
+            directory = xdg + "/homeserve"
+        } else {
+            directory = (environment["HOME"] ?? ".") + "/.config/homeserve"
+        }
+    }
+
+    public var settings: String { directory + "/settings.json" }
+    public var credentials: String { directory + "/credentials.json" }
+    public var lock: String { directory + "/credentials.lock" }
+}
+
+/// A JSON file of `{"profiles": {name: {key: value}}}`, read whole and written atomically.
+public struct ProfileFile: Sendable {
+    public let path: String
+    public var profiles: [(String, JSON)] = []
+
+    public init(path: String, profiles: [(String, JSON)] = []) {
+        self.path = path
+        self.profiles = profiles
+    }
+
+    /// A missing file is an empty one; an unreadable or unparsable one is an error, never "logged out".
+    public static func load(_ path: String) throws(SessionError) -> ProfileFile {
+        let bytes: [UInt8]
+        do { bytes = try FileFacts.contents(path, limit: 1 << 20) } catch {
+            if case .system(ENOENT) = error.kind { return ProfileFile(path: path) }
+            throw .file(error)
+        }
+        guard !bytes.isEmpty else { throw .corrupt(path: path, reason: "the file is empty") }
+        let root: JSON
+        do { root = try JSON.parse(bytes) } catch { throw .corrupt(path: path, reason: "not valid JSON (\(error))") }
+        guard case let .object(pairs)? = root["profiles"] else {
+            throw .corrupt(path: path, reason: "it has no \"profiles\" object")
+        }
+        return ProfileFile(path: path, profiles: pairs)
+    }
+
+    public subscript(profile: String) -> JSON {
+        get { profiles.first { $0.0 == profile }?.1 ?? .object([]) }
+        set {
+            if let i = profiles.firstIndex(where: { $0.0 == profile }) { profiles[i].1 = newValue } else { profiles.append((profile, newValue)) }
+        }
+    }
+
+    public func contains(_ profile: String) -> Bool { profiles.contains { $0.0 == profile } }
+
+    public mutating func remove(_ profile: String) { profiles.removeAll { $0.0 == profile } }
+
+    public func save() throws(FileError) {
+        var bytes = JSON.object([("profiles", .object(profiles))]).bytes(pretty: true)
+        bytes.append(UInt8(ascii: "\n"))
+        try AtomicFile.write(path, bytes, mode: 0o600)
+    }
+
+    /// Moves a corrupt file aside as `NAME.corrupt` (0600, it may hold tokens) so it can be replaced.
+    public static func setAside(_ path: String) -> String {
+        let aside = path + ".corrupt"
+        unlink(aside)
+        rename(path, aside)
+        chmod(aside, 0o600)
+        return aside
+    }
+}

@@ -1,0 +1,62 @@
+/// The one table: every command, every group, every global flag. Parser, help, completions and the man
+/// page read it; adding a command or a flag is one edit here or in its group's file.
+public struct CommandTable: Sendable {
+    public var commands: [Command]
+    public var groups: [Group]
+    public var globalFlags: [FlagSpec]
+
+    public static let standard = CommandTable(
+        commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all
+            + PricingCommands.all + SchedulingCommands.all + VendorCommands.all + SignatureCommands.all + PhotoCommands.all
+            + DisputeCommands.all + AdminCommands.all + AICommands.all + APICommands.all
+            + WatchCommands.all + DoctorCommands.all + SmokeCommands.all + CompletionCommands.all,
+        groups: [
+            Group(name: "auth", summary: "Log in and out, OTP, tokens, session status", area: "Session"),
+            Group(name: "auth otp", summary: "One-time-password login by email or phone", area: "Session"),
+            Group(name: "config", summary: "Profiles and settings, and where each value comes from", area: "Session"),
+            Group(name: "services", summary: "The service catalogue", area: "Marketplace"),
+            Group(name: "bookings", summary: "Create, list and follow bookings", area: "Marketplace"),
+            Group(name: "pricing", summary: "Dynamic price quotes and predictions", area: "Marketplace"),
+            Group(name: "scheduling", summary: "Free slots, slot suggestions and vendor day plans", area: "Marketplace"),
+            Group(name: "vendors", summary: "Find vendors serving a pincode", area: "Marketplace"),
+            Group(name: "signatures", summary: "Customer sign-off of finished jobs", area: "Jobs & sign-off"),
+            Group(name: "photos", summary: "Before and after photos of jobs", area: "Jobs & sign-off"),
+            Group(name: "disputes", summary: "Open, discuss and resolve disputes", area: "Disputes"),
+            Group(name: "admin", summary: "Caches, audit trail, notifications, alerts and analytics", area: "Admin"),
+            Group(name: "admin cache", summary: "Server cache statistics and clearing", area: "Admin"),
+            Group(name: "admin history", summary: "The audit trail and its CSV export", area: "Admin"),
+            Group(name: "admin notifications", summary: "Notification statistics, logs and manual runs", area: "Admin"),
+            Group(name: "admin analytics", summary: "Analytics reports", area: "Admin"),
+            Group(name: "ai", summary: "AI analysis of pincodes, disputes and vendor bonuses", area: "Admin"),
+            Group(name: "api", summary: "Call any endpoint with your session, like 'gh api'", area: "Raw API"),
+            Group(name: "watch", summary: "Follow the live WebSocket channels", area: "Real time"),
+            Group(name: "doctor", summary: "Check that this machine can use the API: URL, network, TLS, clock, session, files", area: "Operations"),
+            Group(name: "smoke", summary: "Run a smoke test of a deployment, with JUnit XML for CI", area: "Operations"),
+            Group(name: "completion", summary: "Shell completion scripts and the man page", area: "Shell"),
+        ],
+        globalFlags: GlobalFlags.all.map(\.spec))
+
+    public func command(at path: [String]) -> Command? { commands.first { $0.path == path } }
+
+    public func isPrefix(_ path: [String]) -> Bool {
+        commands.contains { $0.path.count >= path.count && Array($0.path.prefix(path.count)) == path }
+    }
+
+    /// The next words after `path`: subgroups and commands.
+    public func children(of path: [String]) -> [String] {
+        var seen: [String] = []
+        for command in commands where command.path.count > path.count && Array(command.path.prefix(path.count)) == path {
+            let word = command.path[path.count]
+            if !seen.contains(word) { seen.append(word) }
+        }
+        return seen
+    }
+
+    public func group(_ path: [String]) -> Group? { groups.first { $0.name == path.joined(separator: " ") } }
+
+    public var areas: [String] {
+        var seen: [String] = []
+        for group in groups where !seen.contains(group.area) { seen.append(group.area) }
+        return seen
+    }
+}

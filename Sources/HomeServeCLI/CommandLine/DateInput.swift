@@ -1,0 +1,89 @@
+import HomeServeCore
+
+/// Dates as people type them, resolved in the user's time zone (the profile's `timezone`, else TZ):
+/// `today`, `tomorrow`, `yesterday`, `now`, weekday names (the next such day, today included), and
+/// offsets from now (`+3d`, `-2h`, `+30m`, `+1w`). A date-time may add a time of day (`tomorrow 10:00`).
+/// ISO-8601 values pass through unchanged.
+public enum DateInput {
+    static let acceptedDate = "a date YYYY-MM-DD, or today, tomorrow, yesterday, a weekday (monday…), or +3d/-1w from today"
+    static let acceptedDateTime = "an ISO-8601 date-time (2026-12-01T10:00:00+05:30), or now, +2h, -30m, +3d, or today/tomorrow/monday… with an optional HH:MM"
+
+    static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+    /// The calendar day named by `text`.
+    static func day(_ text: String, context: ValueContext) -> CivilDate? {
+        if let date = CivilDate.parse(text) { return date }
+        guard let moment = relative(text.lowercased().trimmed, context: context), moment.time == nil else { return nil }
+        return moment.day
+    }
+
+    /// The instant named by `text`, as ISO-8601 with the user's offset (or `text` itself when it is ISO already).
+    static func moment(_ text: String, context: ValueContext) -> String? {
+        if CivilTime.parseISO(text) != nil, text.contains(where: { $0 == "T" || $0 == "t" }) { return text }
+        guard let resolved = relative(text.lowercased().trimmed, context: context) else { return nil }
+        var seconds = resolved.seconds
+        if let time = resolved.time {
+            let local = resolved.day.daysSinceEpoch * 86400 + time
+            seconds = local - context.utcOffset(local)
+        }
+        return CivilTime.iso8601(seconds, offset: context.utcOffset(seconds))
+    }
+
+    private struct Resolved {
+        var day: CivilDate
+        /// The instant, for words without a time of day (`tomorrow` keeps the current time).
+        var seconds: Int
+        /// Seconds after local midnight, when a time of day was given.
+        var time: Int?
+    }
+
+    private static func relative(_ text: String, context: ValueContext) -> Resolved? {
+        let now = Int(context.now())
+        let offset = context.utcOffset(now)
+        let today = CivilDate(daysSinceEpoch: Int((Double(now + offset) / 86400).rounded(.down)))
+        if let sign = text.first, sign == "+" || sign == "-", let unit = text.last {
+            let digits = text.dropFirst().dropLast()
+            guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits) else { return nil }
+            let scale: Int
+            switch unit {
+            case "s": scale = 1
+            case "m": scale = 60
+            case "h": scale = 3600
+            case "d": scale = 86400
+            case "w": scale = 7 * 86400
+            default: return nil
+            }
+            let seconds = now + (sign == "-" ? -1 : 1) * n * scale
+            let local = seconds + context.utcOffset(seconds)
+            return Resolved(day: CivilDate(daysSinceEpoch: Int((Double(local) / 86400).rounded(.down))), seconds: seconds)
+        }
+        var word = Substring(text)
+        var time: Int?
+        if let space = text.firstIndex(of: " ") {
+            word = text[..<space]
+            guard let clock = timeOfDay(String(text[text.index(after: space)...]).trimmed) else { return nil }
+            time = clock
+        }
+        let day: CivilDate
+        switch word {
+        case "now": guard time == nil else { return nil }; day = today
+        case "today": day = today
+        case "tomorrow": day = today.adding(days: 1)
+        case "yesterday": day = today.adding(days: -1)
+        default:
+            guard let index = weekdays.firstIndex(where: { $0 == word || ($0.hasPrefix(word) && word.count >= 3) }) else { return nil }
+            day = today.adding(days: (index - today.weekday + 7) % 7)
+        }
+        let seconds = now + (day.daysSinceEpoch - today.daysSinceEpoch) * 86400
+        return Resolved(day: day, seconds: seconds, time: time)
+    }
+
+    private static func timeOfDay(_ text: String) -> Int? {
+        let fields = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(fields.count), fields.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let h = Int(fields[0]), let m = Int(fields[1]), h < 24, m < 60 else { return nil }
+        let s = fields.count == 3 ? Int(fields[2]) ?? 60 : 0
+        guard s < 60 else { return nil }
+        return h * 3600 + m * 60 + s
+    }
+}

@@ -1,0 +1,222 @@
+import HomeServeAPI
+import HomeServeCore
+
+/// The documented exit statuses. Scripts branch on these, so the numbers never change.
+public enum ExitCode: Int32, CaseIterable, Sendable {
+    case ok = 0
+    case localFailure = 1
+    case usage = 2
+    case notAuthenticated = 3
+    case forbidden = 4
+    case notFound = 5
+    case rejected = 6
+    case conflict = 7
+    case badServerAnswer = 8
+    case network = 9
+    case rateLimited = 10
+    case timedOut = 11
+    case redirected = 12
+    case methodNotAllowed = 13
+    case tooLarge = 14
+    case interrupted = 130
+
+    /// A word or two, for the one-line summary under every command's help.
+    public var label: String {
+        switch self {
+        case .ok: return "ok"
+        case .localFailure: return "local failure"
+        case .usage: return "usage"
+        case .notAuthenticated: return "not logged in"
+        case .forbidden: return "forbidden"
+        case .notFound: return "not found"
+        case .rejected: return "rejected"
+        case .conflict: return "conflict"
+        case .badServerAnswer: return "server error"
+        case .network: return "network"
+        case .rateLimited: return "rate limited"
+        case .timedOut: return "wait timed out"
+        case .redirected: return "redirected"
+        case .methodNotAllowed: return "method not allowed"
+        case .tooLarge: return "too large"
+        case .interrupted: return "interrupted"
+        }
+    }
+
+    public var meaning: String {
+        switch self {
+        case .ok: return "success"
+        case .localFailure: return "a local failure: a file that cannot be read or written, output that could not be written (full disk), or an internal error"
+        case .usage: return "usage error or local validation failed; nothing was sent"
+        case .notAuthenticated: return "not logged in, the session ended and could not be renewed, or a token was refused or malformed (401)"
+        case .forbidden: return "forbidden: the role may not do this (403, WebSocket close 4003)"
+        case .notFound: return "not found or gone (404, 410, WebSocket close 4004)"
+        case .rejected: return "rejected: validation failed (400, 422, any other 4xx), or a 2xx answer said the action did not happen"
+        case .conflict: return "conflict (409)"
+        case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not JSON, cut short, too large, a paging loop"
+        case .network: return "network failure: unreachable, DNS, TLS, timeout, or another homeserve holding the session lock too long"
+        case .rateLimited: return "rate limited (429) after all retries, or Retry-After asked for longer than the time left"
+        case .timedOut: return "waited and the condition was not met in time (bookings wait, watch --until/--count with --timeout)"
+        case .redirected: return "the server redirected (3xx) to another host, or a method that is not followed; Location is printed"
+        case .methodNotAllowed: return "the server does not allow this method on this path (405)"
+        case .tooLarge: return "the request was too large for the server (413, 431)"
+        case .interrupted: return "interrupted (Ctrl-C)"
+        }
+    }
+
+    /// The code for an HTTP status that is not success.
+    public static func forStatus(_ status: Int) -> ExitCode {
+        switch status {
+        case 300..<400: return .redirected
+        case 401: return .notAuthenticated
+        case 403: return .forbidden
+        case 404, 410: return .notFound
+        case 405: return .methodNotAllowed
+        case 409: return .conflict
+        case 413, 431: return .tooLarge
+        case 429: return .rateLimited
+        case 500...: return .badServerAnswer
+        default: return .rejected
+        }
+    }
+}
+
+/// An error the user can act on: what went wrong, in one line, and the exit status it maps to.
+public struct CLIError: Error, CustomStringConvertible, Sendable {
+    public var code: ExitCode
+    public var message: String
+    /// Extra lines (per-field validation messages) printed after the message.
+    public var details: [String]
+
+    public init(_ code: ExitCode, _ message: String, details: [String] = []) {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    public var description: String { message }
+
+    static func usage(_ message: String) -> CLIError { CLIError(.usage, message) }
+}
+
+/// The one place where failures become exit codes and messages with the fix that fits.
+struct FailureReport {
+    /// The profile in use and how it was chosen, and where the credentials came from: hints name the real fix.
+    var profile: String
+    var profileChosen: Bool
+    var source: CredentialSource?
+    var commandName: String
+
+    private var loginCommand: String {
+        profileChosen || profile != "default" ? "homeserve --profile \(profile) auth login" : "homeserve auth login"
+    }
+
+    private var sessionFix: String {
+        switch source {
+        case .accessToken?: return "HOMESERVE_TOKEN was refused; unset it or renew it"
+        case .refreshToken?: return "HOMESERVE_REFRESH_TOKEN was refused; renew the secret, or unset it and log in"
+        default: return "run '\(loginCommand)', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended"
+        }
+    }
+
+    func describe(_ error: Error) -> CLIError {
+        switch error {
+        case let error as CLIError: return error
+        case is Cancelled: return CLIError(.interrupted, "interrupted")
+        case let error as APIError: return describe(error)
+        case let error as SessionError: return describe(error)
+        case let error as FollowError: return describe(error)
+        case let error as FileError: return CLIError(.localFailure, error.description)
+        case let error as OutputError: return CLIError(.localFailure, error.description)
+        default: return CLIError(.localFailure, "internal error: \(error)")
+        }
+    }
+
+    private func describe(_ error: APIError) -> CLIError {
+        switch error {
+        case let .http(failure):
+            let code = ExitCode.forStatus(failure.status)
+            var message = "\(failure.method) \(failure.path) failed: HTTP \(failure.status)"
+            if let text = failure.message { message += ": " + text } else if let summary = failure.summary { message += ": " + summary }
+            if (300..<400).contains(failure.status) {
+                message += failure.location.map { " (redirect to \($0); not followed: only GET and HEAD on the same host are)" } ?? " (redirect without a Location)"
+            }
+            if failure.status == 401 {
+                message += source == nil ? " (not logged in as profile '\(profile)'; run '\(loginCommand)')" : " (\(sessionFix))"
+            }
+            if failure.status == 400 || failure.status == 422, failure.message == nil, !failure.fields.isEmpty {
+                message += ": the server rejected the request"
+            }
+            return CLIError(code, message, details: failure.fields.map { "  \($0.0): \($0.1)" })
+        case let .transport(failure, method, url):
+            switch failure.kind {
+            case .cancelled: return CLIError(.interrupted, "interrupted")
+            case let .tooLarge(limit):
+                return CLIError(.badServerAnswer, "\(method) \(url): the answer is larger than \(limit >> 20) MiB (HOMESERVE_MAX_BODY sets the limit)")
+            case .sinkFailed:
+                return CLIError(.localFailure, "\(method) \(url): the answer could not be written out")
+            case .timeout:
+                return CLIError(.network, "\(method) \(url): timed out (\(failure.message))")
+            case .truncated:
+                return CLIError(.badServerAnswer, "\(method) \(url): the answer was cut short (\(failure.message))")
+            case .tls:
+                return CLIError(.network, "\(method) \(url): TLS failed: \(failure.message) (--cacert FILE trusts another CA)")
+            default:
+                let parts = WebURL.splitAbsolute(url)
+                return CLIError(.network, "\(method) \(parts?.rest ?? url): cannot reach \(parts?.origin ?? url): \(failure.message)")
+            }
+        case let .badResponse(method, path, reason):
+            return CLIError(.badServerAnswer, "\(method) \(path): \(reason)")
+        case let .actionRefused(method, path, message):
+            return CLIError(.rejected, "\(method) \(path): the server says it did not happen: \(message)")
+        case let .invalidURL(url, what, reason):
+            return CLIError(.usage, "invalid \(what) '\(url)': \(reason)")
+        }
+    }
+
+    private func describe(_ error: SessionError) -> CLIError {
+        switch error {
+        case let .notLoggedIn(name):
+            return CLIError(.notAuthenticated, "not logged in (profile '\(name)'); run '\(loginCommand)'")
+        case let .expired(name, source, reason):
+            let fix: String
+            switch source {
+            case .refreshToken: fix = "renew HOMESERVE_REFRESH_TOKEN, or unset it and log in"
+            case .accessToken: fix = "unset HOMESERVE_TOKEN or renew it"
+            case .file: fix = "run '\(loginCommand)', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended"
+            }
+            return CLIError(.notAuthenticated, "the session of profile '\(name)' has ended (\(reason)); \(fix)")
+        case let .tokenRefused(source):
+            return CLIError(.notAuthenticated, "\(source.rawValue) was refused and cannot be refreshed; unset it or renew it")
+        case let .malformedToken(source):
+            return CLIError(.notAuthenticated, "the token from \(source.rawValue) contains characters that cannot go in a header (spaces, line breaks, control characters); nothing was sent")
+        case let .badTokenReply(endpoint):
+            return CLIError(.notAuthenticated, "POST \(endpoint) succeeded but sent no well-formed token; the stored session was left as it was")
+        case let .loginRefused(username, message):
+            return CLIError(.notAuthenticated, "logging in as \(username) failed: \(message.isEmpty ? "credentials refused" : message)")
+        case let .passwordCommandFailed(command, reason):
+            return CLIError(.notAuthenticated, "password_command \(command) failed: \(reason)")
+        case let .file(fileError):
+            if case .lockTimeout = fileError.kind { return CLIError(.network, fileError.description) }
+            return CLIError(.localFailure, fileError.description)
+        case let .corrupt(path, reason):
+            return CLIError(.localFailure, "\(path) is corrupt (\(reason)); 'homeserve auth login' or 'homeserve auth logout' replaces it (keeping a .corrupt copy), or fix it by hand")
+        case let .unknownProfile(name, known):
+            return CLIError(.usage, "unknown profile '\(name)'; known profiles: \(known.joined(separator: ", ")) ('homeserve --profile \(name) auth login' creates it)")
+        }
+    }
+
+    private func describe(_ error: FollowError) -> CLIError {
+        switch error {
+        case .deadlinePassed:
+            return CLIError(.timedOut, "timed out before the condition was met")
+        case let .gaveUp(reason, attempts):
+            return CLIError(.network, "\(reason); gave up after \(attempts) reconnect attempts")
+        case let .tokenRefused(reason):
+            return CLIError(.notAuthenticated, "\(reason), and the token cannot be renewed (\(sessionFix))")
+        case let .forbidden(path, detail):
+            return CLIError(.forbidden, "not allowed to follow \(path) (\(detail))")
+        case let .notFound(path, detail):
+            return CLIError(.notFound, "no such channel \(path) (\(detail))")
+        }
+    }
+}

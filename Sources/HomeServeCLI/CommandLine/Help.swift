@@ -1,0 +1,233 @@
+import HomeServeCore
+
+/// Help text, generated from the command table.
+public struct Help {
+    public let table: CommandTable
+
+    public init(table: CommandTable) { self.table = table }
+
+    public func text(for path: [String]) throws(CLIError) -> String {
+        if path.isEmpty { return root() }
+        if path.count == 1, let topic = Topics.all.first(where: { $0.name == path[0] }) {
+            return topic.title + "\n\n" + topic.body + "\n"
+        }
+        if let command = table.command(at: path), table.children(of: path).isEmpty { return self.command(command) }
+        if table.isPrefix(path) { return group(path) }
+        let known = Array(path.dropLast())
+        let options = table.children(of: known) + (known.isEmpty ? Topics.all.map(\.name) : [])
+        let hint = Suggestions.nearest(to: path.last ?? "", in: options).map { "; did you mean '\((known + [$0]).joined(separator: " "))'?" } ?? ""
+        throw CLIError.usage("no help for '\(path.joined(separator: " "))'\(hint) (see 'homeserve help')")
+    }
+
+    func root() -> String {
+        var s = "homeserve — command-line client for the HomeServe Pro API\n\n"
+        s += "Usage:\n  homeserve [global options] <group> <command> [options] [arguments]\n\n"
+        for area in table.areas {
+            s += "\(area):\n"
+            let groups = table.groups.filter { $0.area == area && !$0.name.contains(" ") }
+            let width = groups.map(\.name.count).max() ?? 0
+            for group in groups { s += "  \(pad(group.name, width))  \(group.summary)\n" }
+            s += "\n"
+        }
+        s += "Help topics:\n"
+        for topic in Topics.all { s += "  \(pad(topic.name, 12))  \(topic.title)\n" }
+        s += "\n" + globalFlagsSection()
+        s += "\nRun 'homeserve help <group>' or 'homeserve <group> <command> --help' for details.\n"
+        s += wrap("Exit codes: " + ExitCode.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: ", ") + " ('homeserve help exit-codes').") + "\n"
+        return s
+    }
+
+    func group(_ path: [String]) -> String {
+        let name = path.joined(separator: " ")
+        var s = (table.group(path)?.summary ?? name) + "\n\nUsage:\n  homeserve \(name) <command> [options]\n\nCommands:\n"
+        let commands = table.commands.filter { $0.path.count > path.count && Array($0.path.prefix(path.count)) == path }
+        let width = commands.map { $0.path.dropFirst(path.count).joined(separator: " ").count }.max() ?? 0
+        for command in commands {
+            s += "  \(pad(command.path.dropFirst(path.count).joined(separator: " "), width))  \(command.summary)\n"
+        }
+        if let own = table.command(at: path) { s += "\n" + self.command(own) }
+        s += "\nRun 'homeserve \(name) <command> --help' for a command's flags and examples.\n"
+        return s
+    }
+
+    static let offlineNote = "Offline: reads and writes local files only; no request is sent."
+
+    public func command(_ command: Command) -> String {
+        var s = command.summary + "\n\nUsage:\n  " + command.usage + "\n"
+        if !command.discussion.isEmpty { s += "\n" + command.discussion + "\n" }
+        if command.reach == .offline { s += "\n" + Help.offlineNote + "\n" }
+        if !command.arguments.isEmpty {
+            s += "\nArguments:\n"
+            let width = command.arguments.map(\.name.count).max() ?? 0
+            for argument in command.arguments { s += "  \(pad(argument.name, width))  \(argument.help)\n" }
+        }
+        if !command.flags.isEmpty {
+            s += "\nFlags:\n" + flagLines(command.flags)
+        }
+        let globals = table.globalFlags.filter { $0.name != "help" && $0.name != "version" }
+            .map { ($0.short.map { "-\($0)/" } ?? "") + "--" + $0.name }
+        s += "\n" + wrap("Global flags: " + globals.joined(separator: ", ") + " (see 'homeserve --help').") + "\n"
+        s += "\nExamples:\n"
+        for example in command.examples { s += "  # \(example.explanation)\n  $ \(example.command)\n" }
+        let codes = ExitCode.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: ", ")
+        s += "\n" + wrap("Exit codes: " + codes + " ('homeserve help exit-codes').") + "\n"
+        return s
+    }
+
+    func globalFlagsSection() -> String { "Global flags:\n" + flagLines(table.globalFlags) }
+
+    func flagLines(_ flags: [FlagSpec]) -> String {
+        let width = flags.map { Help.flagColumn($0).count }.max() ?? 0
+        return flags.map { "  \(pad(Help.flagColumn($0), width))  \(Help.describe($0))\n" }.joined()
+    }
+
+    static func flagColumn(_ flag: FlagSpec) -> String {
+        (flag.short == nil ? "    " : "") + flag.synopsis
+    }
+
+    /// The help text, then what is accepted, the default, and whether it is required or repeatable.
+    public static func describe(_ flag: FlagSpec) -> String {
+        var notes: [String] = []
+        if let choices = flag.shape.choices {
+            notes.append("one of: " + choices.joined(separator: "|"))
+        } else if !flag.shape.examples.isEmpty {
+            notes.append("e.g. " + flag.shape.examples.joined(separator: ", "))
+        } else if !["any text", "non-empty text", "no value"].contains(flag.shape.accepted) {
+            notes.append(flag.shape.accepted)
+        }
+        if let value = flag.defaultText { notes.append("default: \(value)") }
+        if flag.required { notes.append("required") }
+        if flag.repeatable { notes.append(flag.shape.choices != nil ? "repeatable or comma-separated" : "repeatable") }
+        return flag.help + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
+    }
+
+    /// Greedy wrap at 100 columns, continuation lines indented by two.
+    private func wrap(_ text: String) -> String {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty && current.count + 1 + word.count > 100 {
+                lines.append(current)
+                current = "  " + word
+            } else {
+                current += (current.isEmpty ? "" : " ") + word
+            }
+        }
+        lines.append(current)
+        return lines.joined(separator: "\n")
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
+
+/// `homeserve help <topic>`: the reference pages the README and man page also carry.
+public struct Topic: Sendable {
+    public var name: String
+    public var title: String
+    public var body: String
+}
+
+public enum Topics {
+    public static let all: [Topic] = [exitCodes, environment, output, sessions, dates]
+
+    public static let exitCodes = Topic(name: "exit-codes", title: "Exit status",
+        body: ExitCode.allCases.map { code in
+            let n = String(code.rawValue)
+            return "  " + n + String(repeating: " ", count: 5 - n.count) + code.meaning
+        }.joined(separator: "\n") + """
+
+
+        Every message is one line on stderr that starts with 'homeserve:' ('homeserve: warning:' for
+        warnings); a server's per-field validation messages follow, one per line. With -q, stderr stays empty
+        on success. A reader that goes away (| head) is not an error: the command stops and exits 0.
+        """)
+
+    public static let environmentVariables: [(String, String)] = [
+        ("HOMESERVE_CONFIG_DIR", "Directory for settings.json, credentials.json and credentials.lock"),
+        ("XDG_CONFIG_HOME", "Used as $XDG_CONFIG_HOME/homeserve when HOMESERVE_CONFIG_DIR is unset (else ~/.config/homeserve)"),
+        ("HOMESERVE_PROFILE", "Profile to use when --profile is not given (default: default); an unknown one is exit 2"),
+        ("HOMESERVE_URL", "API base URL when --url is not given (default: the profile's url, else http://localhost:8000)"),
+        ("HOMESERVE_OUTPUT", "Output format when -o is not given: table, json, ndjson, csv or tsv"),
+        ("HOMESERVE_TOKEN", "An access token used as is: never refreshed, never written (see 'homeserve help sessions')"),
+        ("HOMESERVE_REFRESH_TOKEN", "A refresh token: refreshed from at start, the new pair kept in memory only (see 'homeserve help sessions')"),
+        ("HOMESERVE_PASSWORD", "Password for 'auth login', and for logging in again when a session has ended"),
+        ("HOMESERVE_USERNAME", "Username for logging in unattended when no session is stored yet"),
+        ("HOMESERVE_PARALLEL", "Pages fetched at once by --all/--limit when --parallel is not given (1 to 32, default 6)"),
+        ("HOMESERVE_MAX_BODY", "The largest answer held in memory (default 64M); larger ones are exit 8"),
+        ("TZ", "Time zone for dates such as 'tomorrow' when the profile has no timezone setting"),
+        ("NO_COLOR", "Disables colour when set to any non-empty value"),
+        ("HTTPS_PROXY, HTTP_PROXY, NO_PROXY", "Proxies, as libcurl reads them"),
+    ]
+
+    public static let environment = Topic(name: "environment", title: "Environment variables",
+        body: environmentVariables.map { "  \($0.0)\n      \($0.1)" }.joined(separator: "\n"))
+
+    public static let output = Topic(name: "output", title: "Output formats and the output rule",
+        body: """
+          -o table   aligned columns for people; the default when stdout is a terminal
+          -o json    the server's JSON, key order kept; the default otherwise
+          -o ndjson  one JSON object per line, streamed page by page
+          -o csv     RFC 4180 with a header row; nested values as compact JSON
+          -o tsv     tab-separated with a header row; tabs, newlines and control characters escaped
+
+        The rule, the same for every command:
+          -o json prints the server's document as it came. A paginated listing becomes one array of its
+          items (paging is transport), streamed, so --all keeps memory flat.
+          ndjson, csv, tsv and table print rows: the items of a listing; or the items of the one main array
+          of an answer (predictions, vendors, slots); or the object itself. An answer that wraps the
+          resource it acted on ({"message": …, "booking": {…}}) prints the resource as the row.
+          Every field the server sent is in -o json.
+
+        Columns come from the data: a command's usual columns are used where the rows have them, and
+        otherwise derived from the rows (plain fields first, nested objects by dot path). No column is
+        empty in every row. On a terminal a table fits the width, cutting long cells with …; --wide
+        prints them whole.
+          --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2)
+          --sort-by PATH     sorts rows, numbers as numbers; stable
+          --no-headers       leaves out the header row of table, csv and tsv
+          --jq EXPR          runs jq on what -o json would print; strings print raw, one result per line.
+                             With --all, an expression starting with .[] runs on each item as it arrives.
+
+        A listing whose rows cannot be found is printed as received, with a warning naming its keys
+        (exit 0). A list command asked with a filter the server ignored still prints only matching rows.
+        Without --all or --limit a list prints one page; on a terminal stderr says how many there are.
+        Data goes to stdout; messages, progress and warnings go to stderr. Colour only on a terminal,
+        never with NO_COLOR or --no-color. Server text on a terminal has control characters made visible.
+        """)
+
+    public static let sessions = Topic(name: "sessions", title: "Sessions, tokens and unattended use",
+        body: """
+        Where the credentials come from, first match wins:
+          HOMESERVE_TOKEN           an access token, used as is. Never refreshed: when it expires (5 minutes on
+                                    the sandbox) commands exit 3. For short jobs, or tokens minted elsewhere.
+          HOMESERVE_REFRESH_TOKEN   a refresh token (a CI secret). Each process refreshes from it at start and
+                                    keeps the new pair in memory only, never on disk, so one long command
+                                    (smoke, watch, bookings wait) outlives the access token. Servers that
+                                    rotate refresh tokens accept each one once: a job of many commands should
+                                    log in instead (HOMESERVE_PASSWORD).
+          the credentials file      written by 'auth login' for the profile; refreshed ahead of expiry (30 s,
+                                    or a third of the token's life when shorter) and when refused.
+
+        When the refresh token is refused or expired and a password source exists — HOMESERVE_PASSWORD, or
+        the profile's password_command (run without a shell; the first line of its stdout is the password,
+        like git's credential helpers) — homeserve logs in again under the same lock, stores the new pair
+        and replays the request; one line on stderr says so. With HOMESERVE_USERNAME (or the profile's
+        username setting) and a password source, a job with no stored session logs in by itself.
+        Concurrent processes share one refresh or login: the lock is taken, the file read again, and a
+        token another process just stored is reused. The lock is waited for at most --timeout seconds.
+        """)
+
+    public static let dates = Topic(name: "dates", title: "Dates and times",
+        body: """
+        Wherever a date or date-time is taken:
+          2026-12-01, 2026-12-01T10:00:00+05:30   ISO-8601, sent as given
+          today, tomorrow, yesterday               that day (a date-time keeps the current time of day)
+          monday … sunday (or mon … sun)           the next such day, today included
+          tomorrow 10:00, friday 18:30             a day at a time (date-times)
+          now, +3d, -2h, +30m, +1w                 offsets from now (s, m, h, d, w)
+        Words are read in the profile's timezone setting (an IANA name, e.g. Asia/Kolkata), else TZ, else
+        the system's zone. --dry-run shows the resolved value.
+        """)
+}

@@ -1,0 +1,223 @@
+import HomeServeCore
+
+/// One flag as typed, before its value is converted.
+struct GivenFlag {
+    let spec: FlagSpec
+    /// As the user spelled it (`-o`, `--output`), for errors.
+    let spelled: String
+    let text: String
+}
+
+/// A command line split by the table, values still text: conversion waits until the global options
+/// (the profile, hence its time zone) are known.
+struct ParsedLine {
+    let command: Command
+    var flags: [GivenFlag] = []
+    var globals: [GivenFlag] = []
+    var arguments: [String] = []
+}
+
+enum ParseOutcome {
+    case run(ParsedLine)
+    case help(path: [String], globals: [String: String])
+    case version
+}
+
+/// Typed values, read back through the declarations: `inv[service]` is an `Int`.
+struct ParsedValues {
+    var flags: [String: [any Sendable]] = [:]
+    var arguments: [any Sendable] = []
+    /// The flags the user gave (not defaulted), for settings' sources and `--no-headers`-like checks.
+    var given: Set<String> = []
+
+    func value(_ name: String) -> (any Sendable)? { flags[name]?.last }
+}
+
+/// GNU-style parsing driven by the command table: `--flag value`, `--flag=value`, `-o json`, `-ojson`,
+/// `--` ends options, repeatable flags collect lists, `--no-FLAG` turns a switch off, and global
+/// options are accepted before or after the command.
+struct Parser {
+    let table: CommandTable
+
+    func parse(_ args: [String]) throws(CLIError) -> ParseOutcome {
+        var path: [String] = []
+        var command: Command?
+        var local: [GivenFlag] = []
+        var global: [GivenFlag] = []
+        var arguments: [String] = []
+        var wantsHelp = false
+        var wantsVersion = false
+        var optionsEnded = false
+        var index = 0
+
+        func lookup(long name: String) -> (FlagSpec, isGlobal: Bool)? {
+            if let flag = command?.flag(named: name) { return (flag, false) }
+            if let flag = table.globalFlags.first(where: { $0.name == name }) { return (flag, true) }
+            return nil
+        }
+        func lookup(short: Character) -> (FlagSpec, isGlobal: Bool)? {
+            if let flag = command?.flags.first(where: { $0.short == short }) { return (flag, false) }
+            if let flag = table.globalFlags.first(where: { $0.short == short }) { return (flag, true) }
+            return nil
+        }
+        func store(_ flag: FlagSpec, _ value: String, isGlobal: Bool, spelled: String) {
+            let given = GivenFlag(spec: flag, spelled: spelled, text: value)
+            if isGlobal { global.append(given) } else { local.append(given) }
+        }
+        func scope() -> String { path.isEmpty ? "homeserve" : "'\(path.joined(separator: " "))'" }
+        func unknownFlag(_ spelled: String) -> CLIError {
+            let candidates = (command?.flags ?? []).map { "--" + $0.name } + table.globalFlags.map { "--" + $0.name }
+            let hint = Suggestions.nearest(to: spelled, in: candidates).map { "; did you mean \($0)?" } ?? ""
+            return .usage("unknown flag \(spelled) for \(scope())\(hint) (see 'homeserve \(path.joined(separator: " ") + (path.isEmpty ? "" : " "))--help')")
+        }
+
+        while index < args.count {
+            let token = args[index]
+            index += 1
+            if !optionsEnded && token == "--" { optionsEnded = true; continue }
+            if !optionsEnded && token.hasPrefix("--") {
+                let body = String(token.dropFirst(2))
+                let (name, inline): (String, String?) = {
+                    if let eq = body.firstIndex(of: "=") { return (String(body[..<eq]), String(body[body.index(after: eq)...])) }
+                    return (body, nil)
+                }()
+                if name == "help" { wantsHelp = true; continue }
+                if name == "version" { wantsVersion = true; continue }
+                if let (flag, isGlobal) = lookup(long: name) {
+                    if flag.takesValue {
+                        let value: String
+                        if let inline { value = inline } else {
+                            guard index < args.count else { throw CLIError.usage("flag --\(name) needs a value: \(flag.shape.accepted)") }
+                            value = args[index]
+                            index += 1
+                        }
+                        store(flag, value, isGlobal: isGlobal, spelled: "--\(name)")
+                    } else {
+                        let value = inline ?? "true"
+                        guard value == "true" || value == "false" else {
+                            throw CLIError.usage("flag --\(name) takes no value, got '\(value)' (use --\(name) or --no-\(name))")
+                        }
+                        store(flag, value, isGlobal: isGlobal, spelled: "--\(name)")
+                    }
+                    continue
+                }
+                if name.hasPrefix("no-"), inline == nil, let (flag, isGlobal) = lookup(long: String(name.dropFirst(3))), flag.isSwitch {
+                    store(flag, "false", isGlobal: isGlobal, spelled: token)
+                    continue
+                }
+                throw unknownFlag("--" + name)
+            }
+            if !optionsEnded && token.hasPrefix("-") && token.count > 1 {
+                let letter = token[token.index(after: token.startIndex)]
+                if letter == "h" && token.count == 2 { wantsHelp = true; continue }
+                guard let (flag, isGlobal) = lookup(short: letter) else { throw unknownFlag("-" + String(letter)) }
+                let rest = String(token.dropFirst(2))
+                if flag.takesValue {
+                    let value: String
+                    if !rest.isEmpty { value = rest.hasPrefix("=") ? String(rest.dropFirst()) : rest } else {
+                        guard index < args.count else { throw CLIError.usage("flag -\(letter) needs a value: \(flag.shape.accepted)") }
+                        value = args[index]
+                        index += 1
+                    }
+                    store(flag, value, isGlobal: isGlobal, spelled: "-\(letter)")
+                } else {
+                    store(flag, "true", isGlobal: isGlobal, spelled: "-\(letter)")
+                    // Bundled switches: `-vq`.
+                    for extra in rest {
+                        guard let (next, nextGlobal) = lookup(short: extra), next.isSwitch else { throw unknownFlag("-" + String(extra)) }
+                        store(next, "true", isGlobal: nextGlobal, spelled: "-\(extra)")
+                    }
+                }
+                continue
+            }
+            // A word: either it extends the command path, or it is a positional argument.
+            if command == nil || (!optionsEnded && arguments.isEmpty && table.isPrefix(path + [token])) {
+                if path.isEmpty && token == "help" && command == nil {
+                    let rest = Array(args[index...]).filter { !$0.hasPrefix("-") }
+                    return .help(path: rest, globals: Dictionary(global.map { ($0.spec.name, $0.text) }) { $1 })
+                }
+                let candidate = path + [token]
+                if table.isPrefix(candidate) {
+                    path = candidate
+                    if let found = table.command(at: path) {
+                        // `admin history --user u export`: flags met before a deeper word must belong to the
+                        // deeper command too, or the line is refused rather than silently losing them.
+                        if let stray = local.first(where: { found.flag(named: $0.spec.name) == nil }) {
+                            throw CLIError.usage("flag --\(stray.spec.name) does not apply to '\(found.name)'; put it after the full command (see 'homeserve \(found.name) --help')")
+                        }
+                        local = local.compactMap { given in found.flag(named: given.spec.name).map { GivenFlag(spec: $0, spelled: given.spelled, text: given.text) } }
+                        command = found
+                    }
+                    continue
+                }
+                if command == nil {
+                    let options = table.children(of: path)
+                    let hint = Suggestions.nearest(to: token, in: options).map { "; did you mean '\((path + [$0]).joined(separator: " "))'?" } ?? ""
+                    let place = path.isEmpty ? "" : " " + path.joined(separator: " ")
+                    throw CLIError.usage("unknown command '\(token)' for 'homeserve\(place)'\(hint) (see 'homeserve\(place) --help')")
+                }
+            }
+            arguments.append(token)
+        }
+
+        if wantsVersion && command == nil { return .version }
+        guard let command, !wantsHelp else {
+            return .help(path: path, globals: Dictionary(global.map { ($0.spec.name, $0.text) }) { $1 })
+        }
+        let required = command.arguments.filter { !$0.optional }.count
+        if arguments.count < required {
+            let missing = command.arguments[arguments.count]
+            throw CLIError.usage("'\(command.name)' needs \(missing.name) (\(missing.help)); usage: \(command.usage)")
+        }
+        if arguments.count > command.arguments.count {
+            let extra = arguments[command.arguments.count]
+            throw CLIError.usage("unexpected argument '\(extra)' for '\(command.name)'; usage: \(command.usage)")
+        }
+        for flag in command.flags where flag.required && !local.contains(where: { $0.spec.name == flag.name }) {
+            throw CLIError.usage("'\(command.name)' needs --\(flag.name) \(flag.placeholder) (\(flag.shape.accepted))")
+        }
+        return .run(ParsedLine(command: command, flags: local, globals: global, arguments: arguments))
+    }
+}
+
+extension ParsedLine {
+    /// The raw text of a global flag, last one winning (the profile is needed before anything is converted).
+    func globalText(_ name: String) -> String? { globals.last { $0.spec.name == name }?.text }
+
+    func convert(_ context: ValueContext) throws(CLIError) -> (values: ParsedValues, globals: ParsedValues) {
+        var values = ParsedValues()
+        for given in flags { try Self.add(given, to: &values, context: context) }
+        for flag in command.flags where values.flags[flag.name] == nil {
+            if let value = flag.defaultValue { values.flags[flag.name] = flag.repeatable ? [] : [value] }
+        }
+        for (i, text) in arguments.enumerated() {
+            let spec = command.arguments[i]
+            do { values.arguments.append(try spec.convert(text, context)) } catch {
+                throw CLIError.usage("invalid value '\(Self.shown(text))' for \(spec.name): \(error.detail ?? "expected " + spec.shape.accepted)")
+            }
+        }
+        var global = ParsedValues()
+        for given in globals { try Self.add(given, to: &global, context: context) }
+        return (values, global)
+    }
+
+    private static func add(_ given: GivenFlag, to values: inout ParsedValues, context: ValueContext) throws(CLIError) {
+        let spec = given.spec
+        // A closed choice list also splits on commas: `--status pending,confirmed`.
+        let pieces = spec.repeatable && spec.shape.choices != nil ? given.text.split(separator: ",").map(String.init) : [given.text]
+        for piece in pieces {
+            let value: any Sendable
+            do { value = try spec.convert(piece, context) } catch {
+                throw CLIError.usage("invalid value '\(shown(piece))' for \(given.spelled): \(error.detail ?? "expected " + spec.shape.accepted)")
+            }
+            values.flags[spec.name] = (spec.repeatable ? values.flags[spec.name] ?? [] : []) + [value]
+        }
+        values.given.insert(spec.name)
+    }
+
+    /// A value as quoted in an error: long ones shortened, control characters made visible.
+    static func shown(_ text: String) -> String {
+        let visible = TerminalText.visible(text)
+        return visible.count > 60 ? String(visible.prefix(57)) + "..." : visible
+    }
+}

@@ -1,0 +1,290 @@
+import HomeServeAPI
+import HomeServeCore
+
+/// How a flag's or an argument's value is described to people (help, errors, the man page) and to
+/// shells (completion). Plain data, so the generators can walk it.
+public struct ValueShape: Sendable, Equatable {
+    public enum Completion: Sendable, Equatable {
+        /// A switch: the next word is not its value.
+        case none
+        /// A closed list of words.
+        case words([String])
+        case files
+        /// Files after a leading `@` (inline JSON and `-` have nothing to complete).
+        case payload
+        /// Profile names, read from settings.json when the user presses Tab.
+        case profiles
+        /// A value with nothing to offer (text, ids, numbers, dates).
+        case free
+    }
+
+    public var placeholder: String
+    /// What is accepted, in words: "an integer from 1 to 5".
+    public var accepted: String
+    public var completion: Completion
+    /// Values shown as examples where the list is open (dispute types): completed, never enforced.
+    public var examples: [String] = []
+
+    public var choices: [String]? {
+        if case let .words(words) = completion, examples.isEmpty { return words }
+        return nil
+    }
+}
+
+/// Why a value was refused; nil detail means "expected <accepted>".
+public struct ValueProblem: Error, Sendable {
+    public var detail: String?
+    public init(_ detail: String? = nil) { self.detail = detail }
+}
+
+/// What converting a value may look at: standard input (`-` payloads), the clock and time zone
+/// (`tomorrow`), the file system.
+public struct ValueContext {
+    public var readStdin: () throws -> [UInt8]
+    public var now: () -> Double
+    /// Seconds east of UTC in the user's time zone at the given Unix time.
+    public var utcOffset: (Int) -> Int
+
+    public init(readStdin: @escaping () throws -> [UInt8], now: @escaping () -> Double, utcOffset: @escaping (Int) -> Int) {
+        self.readStdin = readStdin
+        self.now = now
+        self.utcOffset = utcOffset
+    }
+}
+
+/// A kind of value, and how text becomes it. A flag declared with `.integer(1...5)` is read back as an
+/// `Int`; commands never re-parse strings the parser has already checked.
+public struct ValueKind<Value: Sendable>: Sendable {
+    public let shape: ValueShape
+    let convert: @Sendable (String, ValueContext) throws(ValueProblem) -> Value
+
+    public init(_ shape: ValueShape, convert: @escaping @Sendable (String, ValueContext) throws(ValueProblem) -> Value) {
+        self.shape = shape
+        self.convert = convert
+    }
+}
+
+public struct KeyValue: Sendable, Equatable {
+    public var key: String
+    public var text: String
+}
+
+extension ValueKind where Value == String {
+    public static var text: ValueKind {
+        ValueKind(ValueShape(placeholder: "TEXT", accepted: "any text", completion: .free)) { text, _ throws(ValueProblem) in text }
+    }
+
+    /// Text the server needs filled in: blank text fails here, before sending.
+    public static var nonBlank: ValueKind {
+        ValueKind(ValueShape(placeholder: "TEXT", accepted: "non-empty text", completion: .free)) { text, _ throws(ValueProblem) in
+            guard !text.isBlank else { throw ValueProblem() }
+            return text
+        }
+    }
+
+    public static func choice(_ values: [String]) -> ValueKind {
+        ValueKind(ValueShape(placeholder: "CHOICE", accepted: "one of: " + values.joined(separator: ", "), completion: .words(values))) { text, _ throws(ValueProblem) in
+            guard values.contains(text) else {
+                let hint = Suggestions.nearest(to: text, in: values).map { " (did you mean '\($0)'?)" } ?? ""
+                throw ValueProblem("expected one of: \(values.joined(separator: ", "))\(hint)")
+            }
+            return text
+        }
+    }
+
+    /// A word from a list nobody can close (dispute types, message types): any value is sent, and the
+    /// contract's examples are offered for completion and named in help.
+    public static func open(_ examples: [String], placeholder: String) -> ValueKind {
+        var shape = ValueShape(placeholder: placeholder, accepted: "a word, e.g. " + examples.joined(separator: ", "), completion: .words(examples))
+        shape.examples = examples
+        return ValueKind(shape) { text, _ throws(ValueProblem) in
+            guard !text.isEmpty, text.count <= 64, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) else {
+                throw ValueProblem("expected a word of letters, digits, '_', '-' and '.', e.g. \(examples.joined(separator: ", "))")
+            }
+            return text
+        }
+    }
+
+    public static var pincode: ValueKind {
+        ValueKind(ValueShape(placeholder: "PINCODE", accepted: "6 to 10 digits", completion: .free)) { text, _ throws(ValueProblem) in
+            guard (6...10).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw ValueProblem() }
+            return text
+        }
+    }
+
+    /// A resource id in a URL path: letters, digits, '-' and '_' (UUIDs and integers).
+    public static var identifier: ValueKind {
+        ValueKind(ValueShape(placeholder: "ID", accepted: "an id made of letters, digits, '-' and '_'", completion: .free)) { text, _ throws(ValueProblem) in
+            guard !text.isEmpty, text.count <= 64, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                throw ValueProblem()
+            }
+            return text
+        }
+    }
+
+    /// Money: at most 12 digits before the point, sent with two decimals.
+    public static var amount: ValueKind {
+        ValueKind(ValueShape(placeholder: "AMOUNT", accepted: "a decimal number ≥ 0 with at most 12 digits before the point, e.g. 549.00", completion: .free)) { text, _ throws(ValueProblem) in
+            guard Money.isAmount(text) else { throw ValueProblem() }
+            return Money.twoDecimals(text)
+        }
+    }
+
+    /// An existing readable file.
+    public static var file: ValueKind {
+        ValueKind(ValueShape(placeholder: "FILE", accepted: "an existing readable file", completion: .files)) { path, _ throws(ValueProblem) in
+            guard FileFacts.isReadableFile(path) else { throw ValueProblem(FileFacts.problem(path)) }
+            return path
+        }
+    }
+
+    /// A file to be written: its directory must exist and be writable, checked before any request.
+    public static var outputFile: ValueKind {
+        ValueKind(ValueShape(placeholder: "FILE", accepted: "a path in a writable directory", completion: .files)) { path, _ throws(ValueProblem) in
+            guard !path.isEmpty else { throw ValueProblem() }
+            if let problem = FileFacts.writeProblem(path) { throw ValueProblem(problem) }
+            return path
+        }
+    }
+
+    /// `FILE` or `-` for stdin, read when the value is converted.
+    public static var textSource: ValueKind {
+        ValueKind(ValueShape(placeholder: "FILE|-", accepted: "a readable file, or - for stdin", completion: .files)) { source, context throws(ValueProblem) in
+            let bytes: [UInt8]
+            if source == "-" {
+                do { bytes = try context.readStdin() } catch { throw ValueProblem("cannot read stdin: \(error)") }
+            } else {
+                do { bytes = try FileFacts.contents(source) } catch let error as FileError { throw ValueProblem(FileFacts.isReadableFile(source) ? error.reason : FileFacts.problem(source)) } catch { throw ValueProblem("\(error)") }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// A JSON document from a file, or `-` for stdin, checked when the value is converted.
+    public static var jsonSource: ValueKind<JSON> {
+        ValueKind<JSON>(ValueShape(placeholder: "FILE|-", accepted: "a file holding JSON, or - for stdin", completion: .files)) { source, context throws(ValueProblem) in
+            let text = try ValueKind<String>.textSource.convert(source, context)
+            do { return try JSON.parse(text) } catch { throw ValueProblem("not valid JSON (\(error))") }
+        }
+    }
+
+    /// A day: `YYYY-MM-DD`, or `today`, `tomorrow`, `yesterday`, `monday`…, `+3d`, `-2w`; sent as `YYYY-MM-DD`.
+    public static var date: ValueKind {
+        ValueKind(ValueShape(placeholder: "DATE", accepted: DateInput.acceptedDate, completion: .free)) { text, context throws(ValueProblem) in
+            guard let day = DateInput.day(text, context: context) else { throw ValueProblem() }
+            return day.iso
+        }
+    }
+
+    /// A moment: ISO-8601, or `now`, `tomorrow 10:00`, `monday 09:30`, `+2h`, `-30m`; sent as ISO-8601 with
+    /// the user's UTC offset.
+    public static var dateTime: ValueKind {
+        ValueKind(ValueShape(placeholder: "DATETIME", accepted: DateInput.acceptedDateTime, completion: .free)) { text, context throws(ValueProblem) in
+            guard let moment = DateInput.moment(text, context: context) else { throw ValueProblem() }
+            return moment
+        }
+    }
+
+    public static var email: ValueKind {
+        ValueKind(ValueShape(placeholder: "EMAIL", accepted: "an email address like name@example.com", completion: .free)) { text, _ throws(ValueProblem) in
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !text.contains(" ") else { throw ValueProblem() }
+            return text
+        }
+    }
+
+    public static var phone: ValueKind {
+        ValueKind(ValueShape(placeholder: "PHONE", accepted: "a phone number of 7 to 15 digits, e.g. +919876543210", completion: .free)) { text, _ throws(ValueProblem) in
+            let digits = text.filter(\.isNumber)
+            guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+- ()".contains($0)) }), (7...15).contains(digits.count) else { throw ValueProblem() }
+            return text
+        }
+    }
+
+    public static var profileName: ValueKind {
+        ValueKind(ValueShape(placeholder: "NAME", accepted: "a profile name of letters, digits, '-', '_' and '.'", completion: .profiles)) { text, _ throws(ValueProblem) in
+            guard !text.isEmpty, text.count <= 64, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+                throw ValueProblem()
+            }
+            return text
+        }
+    }
+
+    /// A comma-separated list of field paths (`id,status,service.name`).
+    public static var fieldList: ValueKind {
+        ValueKind(ValueShape(placeholder: "LIST", accepted: "comma-separated field names or dot paths, e.g. id,status,service.name", completion: .free)) { text, _ throws(ValueProblem) in
+            let paths = text.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+            guard !paths.isEmpty else { throw ValueProblem() }
+            return paths.joined(separator: ",")
+        }
+    }
+}
+
+extension ValueKind where Value == Int {
+    public static func integer(_ range: ClosedRange<Int>, placeholder: String = "N") -> ValueKind {
+        let accepted = range.upperBound == Int.max ? "an integer ≥ \(range.lowerBound)" : "an integer from \(range.lowerBound) to \(range.upperBound)"
+        return ValueKind(ValueShape(placeholder: placeholder, accepted: accepted, completion: .free)) { text, _ throws(ValueProblem) in
+            guard let n = Int(text.trimmed), range.contains(n) else { throw ValueProblem() }
+            return n
+        }
+    }
+
+    public static func integer(_ range: PartialRangeFrom<Int>, placeholder: String = "N") -> ValueKind {
+        integer(range.lowerBound...Int.max, placeholder: placeholder)
+    }
+}
+
+extension ValueKind where Value == JSON {
+    /// JSON given inline, as `@FILE`, or `-` for stdin; checked and kept parsed.
+    public static var payload: ValueKind {
+        ValueKind(ValueShape(placeholder: "JSON|@FILE|-", accepted: "inline JSON, @FILE, or - for stdin", completion: .payload)) { value, context throws(ValueProblem) in
+            let bytes: [UInt8]
+            if value == "-" {
+                do { bytes = try context.readStdin() } catch { throw ValueProblem("cannot read stdin: \(error)") }
+            } else if value.hasPrefix("@") {
+                let file = String(value.dropFirst())
+                do { bytes = try FileFacts.contents(file) } catch let error as FileError { throw ValueProblem("\(file): \(FileFacts.isReadableFile(file) ? error.reason : FileFacts.problem(file))") } catch { throw ValueProblem("\(error)") }
+            } else {
+                bytes = Array(value.utf8)
+            }
+            do { return try JSON.parse(bytes) } catch { throw ValueProblem("not valid JSON (\(error))") }
+        }
+    }
+}
+
+extension ValueKind where Value == KeyValue {
+    public static var keyValue: ValueKind {
+        ValueKind(ValueShape(placeholder: "KEY=VALUE", accepted: "KEY=VALUE", completion: .free)) { text, _ throws(ValueProblem) in
+            guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw ValueProblem() }
+            return KeyValue(key: String(text[..<eq]), text: String(text[text.index(after: eq)...]))
+        }
+    }
+}
+
+extension ValueKind where Value == WebURL {
+    public static var url: ValueKind {
+        ValueKind(ValueShape(placeholder: "URL", accepted: "an http:// or https:// URL", completion: .free)) { text, _ throws(ValueProblem) in
+            switch WebURL.parse(text) {
+            case let .success(url): return url
+            case let .failure(problem): throw ValueProblem("expected an http:// or https:// URL; it \(problem.reason)")
+            }
+        }
+    }
+}
+
+extension ValueKind where Value == OutputFormat {
+    public static var format: ValueKind {
+        let names = OutputFormat.allCases.map(\.rawValue)
+        return ValueKind(ValueShape(placeholder: "FORMAT", accepted: "one of: " + names.joined(separator: ", "), completion: .words(names))) { text, _ throws(ValueProblem) in
+            guard let format = OutputFormat(rawValue: text) else {
+                let hint = Suggestions.nearest(to: text, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                throw ValueProblem("expected one of: \(names.joined(separator: ", "))\(hint)")
+            }
+            return format
+        }
+    }
+}
+
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, json, ndjson, csv, tsv
+}

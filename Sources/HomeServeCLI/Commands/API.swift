@@ -1,0 +1,192 @@
+import HomeServeAPI
+import HomeServeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum APICommands {
+    static let all: [Command] = [request]
+
+    static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+    static let method = Argument("METHOD", .choice(methods), "HTTP method: " + methods.joined(separator: ", "))
+    static let path = Argument("PATH", ValueKind<String>(ValueShape(placeholder: "PATH", accepted: "a path starting with /, e.g. /api/bookings/", completion: .free)) { text, _ throws(ValueProblem) in
+        guard text.hasPrefix("/"), !text.hasPrefix("//"), !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else { throw ValueProblem() }
+        return text
+    }, "Path from the server root, starting with /, e.g. /api/bookings/")
+    static let field = ListFlag("field", short: "F", .keyValue, "Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file (query for GET/HEAD, JSON body otherwise)")
+    static let rawField = ListFlag("raw-field", short: "f", .keyValue, "Add a string field, sent as is")
+    static let input = Flag("input", ValueKind<String>.jsonSource, "JSON body from a file, or - for stdin (checked before sending)")
+    static let paginate = SwitchFlag("paginate", "Follow every page of a GET listing, printing the items (like --all)")
+    static let out = Flag("out", .outputFile, "Write the body to FILE instead of stdout (replaced when complete)")
+
+    static let request = Command(
+        "api",
+        summary: "Call any endpoint with your session and print what the server sent",
+        discussion: """
+        Like 'gh api'. The body is passed through: a body that is not JSON (CSV, an image, any bytes) is
+        written unchanged to stdout or --out FILE, streamed, never held in memory; JSON is checked (a body
+        declared JSON that does not parse, is cut short or nests too deep is exit 8) and written as
+        received, pretty-printed on a terminal. -o, --fields, --jq and --sort-by apply the output rule
+        ('homeserve help output'). Redirects (3xx) are followed for GET and HEAD on the same host, never
+        sending the token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and
+        headers as JSON. Fields go in the query for GET and HEAD, in a JSON body otherwise.
+        """,
+        flags: [field, rawField, input, paginate, out] + ListFlags.flags,
+        arguments: [method, path],
+        examples: [
+            Example("homeserve api GET /api/bookings/ -F status=pending --paginate -o ndjson", "Every pending booking, page after page"),
+            Example("homeserve api POST /api/dynamic-pricing/ -F service_id=1 -f pincode=560001 -F days=3", "A JSON body built from fields"),
+            Example("homeserve api GET /media/photos/3b1f….jpg --out before.jpg", "Download a photo, byte for byte"),
+        ],
+        printsData: false
+    ) { inv in
+        let verb = inv[method], target = inv[path]
+        let fieldsAreQuery = verb == "GET" || verb == "HEAD"
+        let listing = inv[paginate] || inv[ListFlags.all] || inv[ListFlags.limit] != nil
+        if listing && verb != "GET" { throw CLIError.usage("--paginate, --all and --limit follow pages of a GET; they cannot be used with \(verb)") }
+        var fields: [(key: String, text: String, value: JSON)] = []
+        for pair in inv[field] {
+            if pair.text.hasPrefix("@") {
+                let file = String(pair.text.dropFirst())
+                guard let bytes = try? FileFacts.contents(file) else {
+                    throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file): \(FileFacts.problem(file))")
+                }
+                let text = String(decoding: bytes, as: UTF8.self)
+                fields.append((pair.key, text, .string(text)))
+            } else {
+                fields.append((pair.key, pair.text, FieldValue.typed(pair.text)))
+            }
+        }
+        for pair in inv[rawField] { fields.append((pair.key, pair.text, .string(pair.text))) }
+        let body: RequestBody
+        if let document = inv[input] {
+            guard !fieldsAreQuery else { throw CLIError.usage("--input sends a body; \(verb) has none") }
+            guard fields.isEmpty else { throw CLIError.usage("--input and -F/-f cannot be combined for \(verb): the body is either the input or the fields") }
+            body = .json(document)
+        } else if !fieldsAreQuery && !fields.isEmpty {
+            body = .json(.object(fields.map { ($0.key, $0.value) }))
+        } else {
+            body = .none
+        }
+        let query = fieldsAreQuery ? fields.map { ($0.key, $0.text) } : []
+
+        if listing {
+            return try inv.listing(target, query: query, presentation: .report(), following: true)
+        }
+        let shaped = inv.given(GlobalFlags.output) || inv[GlobalFlags.jq] != nil || inv[GlobalFlags.fields] != nil || inv[GlobalFlags.sortBy] != nil
+        if shaped { _ = try inv.format.get(); _ = try inv.jq() }
+        let destination = try PassThrough(path: inv[out], stdout: inv.context.stdout)
+        var call = APICall(verb, target, query: query, body: body)
+        call.accept = "application/json, */*"
+        call.sink = destination
+        let response: HTTPResponse
+        do {
+            guard let answer = try inv.client().send(call) else { return .nothing }
+            response = answer
+        } catch let APIError.transport(failure, _, _) where failure.kind == .sinkFailed {
+            destination.abandon()
+            if let error = destination.failure { throw error }
+            return .nothing
+        } catch {
+            destination.abandon()
+            throw error
+        }
+        if verb == "HEAD" {
+            return .document(.object([("status", .int(response.status)), ("headers", .object(response.headers.map { ($0.0, .string($0.1)) }))]), .resource())
+        }
+        if let streamed = response.streamedBytes {
+            try destination.finish()
+            if inv[out] != nil { inv.note("Wrote \(streamed) bytes to \(inv[out] ?? "").") }
+            return .nothing
+        }
+        if response.body.isEmpty {
+            destination.abandon()
+            inv.note("HTTP \(response.status), no body.")
+            return .nothing
+        }
+        // A body declared JSON (or undeclared) must parse: a truncated or mislabelled one is exit 8.
+        let document = try inv.client().parse(response, call: call)
+        if shaped { return .document(document, .report()) }
+        if let path = inv[out] {
+            try AtomicFile.write(path, response.body, mode: 0o644)
+            inv.note("Wrote \(response.body.count) bytes to \(path).")
+            return .nothing
+        }
+        if inv.context.stdout.isTerminal {
+            var bytes = document.bytes(pretty: true)
+            bytes.append(UInt8(ascii: "\n"))
+            return .bytes(bytes)
+        }
+        return .bytes(response.body)
+    }
+}
+
+/// Takes a body that is not JSON straight to its destination as it arrives: stdout, or a file written
+/// beside its final name and renamed once complete.
+final class PassThrough: ResponseSink {
+    let path: String?
+    let stdout: OutputChannel
+    private var fd: Int32 = -1
+    private var temporary: String?
+    private(set) var failure: Error?
+
+    init(path: String?, stdout: OutputChannel) throws {
+        self.path = path
+        self.stdout = stdout
+    }
+
+    func accepts(status: Int, headers: [(String, String)]) -> Bool {
+        guard (200..<300).contains(status) else { return false }
+        let type = headers.last { $0.0.lowercased() == "content-type" }?.1.lowercased() ?? ""
+        let media = type.split(separator: ";").first.map { String($0).trimmed } ?? ""
+        if media == "application/json" || media.hasSuffix("+json") { return false }
+        guard let path else { return true }
+        let name = "\(path).tmp.\(getpid())"
+        fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            failure = FileError.system(path, "write")
+            return false
+        }
+        temporary = name
+        return true
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard fd >= 0 else {
+            stdout.write(bytes)
+            return stdout.flush()
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let n = systemWrite(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = FileError.system(path ?? "", "write")
+                return false
+            }
+            offset += n
+        }
+        return true
+    }
+
+    func finish() throws {
+        guard fd >= 0, let temporary, let path else { return }
+        let synced = fsync(fd) == 0
+        close(fd)
+        fd = -1
+        guard synced, rename(temporary, path) == 0 else {
+            let error = FileError.system(path, "write")
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    func abandon() {
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
+        if let temporary { unlink(temporary) }
+    }
+}

@@ -1,0 +1,232 @@
+import HomeServeAPI
+import HomeServeCore
+
+enum AuthCommands {
+    static let all: [Command] = [login, otpSend, otpVerify, refresh, status, token, logout]
+
+    static let username = Flag("username", .nonBlank, "Account username (prompted for on a terminal if omitted)", placeholder: "USER")
+    static let passwordStdin = SwitchFlag("password-stdin", "Read the password from the first line of stdin")
+    static let email = Flag("email", .email, "Email address the code is sent to")
+    static let phone = Flag("phone", .phone, "Phone number the code is sent to by SMS")
+    static let vendor = SwitchFlag("vendor", "Use the vendor OTP endpoints (/auth/vendor/…)")
+    static let otp = RequiredFlag("otp", ValueKind<String>(ValueShape(placeholder: "CODE", accepted: "the 4 to 8 digit code that was sent", completion: .free)) { text, _ throws(ValueProblem) in
+        guard (4...8).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw ValueProblem() }
+        return text
+    }, "The code that was sent")
+    static let offline = SwitchFlag("offline", "Do not ask the server; report what is stored")
+
+    static let login = Command(
+        "auth login",
+        summary: "Log in with a username and password and store the tokens for the profile",
+        discussion: """
+        The password is never taken from the command line. It is read from the first line of stdin with
+        --password-stdin (at most 4 KiB; the rest of stdin is not read), else from HOMESERVE_PASSWORD, else
+        prompted for without echo when stdin is a terminal. Without a terminal and without either source,
+        the command fails with exit code 2. Nothing is printed on stdout; stderr says who is logged in
+        (silent with -q). A corrupt credentials file is set aside as credentials.json.corrupt and replaced.
+        An unknown --profile is created.
+        """,
+        flags: [username, passwordStdin],
+        examples: [
+            Example("printf '%s\\n' \"$PASSWORD\" | homeserve auth login --username customer1 --password-stdin", "Log in from a script"),
+            Example("homeserve --profile staging --url https://staging.example.com auth login --username ops_mgr", "Log in to another server under its own profile"),
+        ],
+        printsData: false
+    ) { inv in
+        let name = try inv[username] ?? promptUsername(inv)
+        let password = try readPassword(inv)
+        let client = try inv.client()
+        let body = JSON.object([("username", .string(name)), ("password", .string(password))])
+        let response: JSON?
+        do { response = try client.json(APICall("POST", "/auth/login/", body: .json(body), authenticated: false)) } catch let APIError.http(failure) where failure.status == 400 || failure.status == 401 {
+            let detail = failure.message ?? failure.fields.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
+            throw CLIError(.notAuthenticated, "POST /auth/login/ failed: HTTP \(failure.status)\(detail.isEmpty ? "" : ": " + detail)")
+        }
+        guard let response else { return .nothing }
+        let (pair, user) = try APIClient.tokens(from: response, endpoint: "/auth/login/")
+        try inv.store.saveLogin(pair, user: user)
+        inv.note("Logged in as \(user["username"]?.stringValue ?? name) (\(user["role"]?.stringValue ?? "unknown role")) on profile '\(inv.profile.name)'.")
+        return .nothing
+    }
+
+    static func promptUsername(_ inv: Invocation) throws -> String {
+        guard inv.context.stdin.isTerminal, !inv[passwordStdin] else {
+            throw CLIError.usage("--username is required when stdin is not a terminal")
+        }
+        inv.context.stderr.write("Username: ")
+        guard let line = try inv.context.stdin.readLine(limit: 256), !line.isBlank else { throw CLIError.usage("no username given") }
+        return line
+    }
+
+    static func readPassword(_ inv: Invocation) throws -> String {
+        if inv[passwordStdin] {
+            guard let line = try inv.context.stdin.readLine(limit: 4096), !line.isEmpty else {
+                throw CLIError.usage("--password-stdin: stdin was empty; expected the password on its first line")
+            }
+            return line
+        }
+        if let password = inv.environment["HOMESERVE_PASSWORD"], !password.isEmpty { return password }
+        guard inv.context.stdin.isTerminal else {
+            throw CLIError.usage("no password: stdin is not a terminal; use --password-stdin or set HOMESERVE_PASSWORD")
+        }
+        guard !inv.dryRun else { return "***" }
+        guard let secret = try inv.context.stdin.secret(prompt: "Password: "), !secret.isEmpty else { throw CLIError.usage("no password given") }
+        return secret
+    }
+
+    static func identity(_ inv: Invocation) throws -> (key: String, value: String, method: String) {
+        switch (inv[email], inv[phone]) {
+        case let (address?, nil): return ("email", address, "email")
+        case let (nil, number?): return ("phone", number, "sms")
+        case (nil, nil): throw CLIError.usage("'\(inv.command.name)' needs --email EMAIL or --phone PHONE")
+        case (.some, .some): throw CLIError.usage("'\(inv.command.name)' takes --email or --phone, not both")
+        }
+    }
+
+    static let otpSend = Command(
+        "auth otp send",
+        summary: "Send a one-time login code by email or SMS",
+        discussion: "An answer saying the code was not sent (otp_sent: false) is exit 6 with the server's message.",
+        flags: [email, phone, vendor],
+        examples: [
+            Example("homeserve auth otp send --email customer1@example.com", "Email a login code"),
+            Example("homeserve auth otp send --phone +919876543201 --vendor", "Text a vendor their code"),
+        ]
+    ) { inv in
+        let who = try identity(inv)
+        let path = inv[vendor] ? "/auth/vendor/send-otp/" : "/auth/send-otp/"
+        let body = JSON.object([(who.key, .string(who.value)), ("method", .string(who.method))])
+        guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
+        inv.note("Code sent to \(who.value); run 'homeserve auth otp verify --\(who.key) \(who.value) --otp CODE'.")
+        return .document(response, .resource())
+    }
+
+    static let otpVerify = Command(
+        "auth otp verify",
+        summary: "Log in with a one-time code and store the tokens for the profile",
+        flags: [email, phone, vendor, otp],
+        examples: [Example("homeserve auth otp verify --email customer1@example.com --otp 123456", "Log in with an emailed code")],
+        printsData: false
+    ) { inv in
+        let who = try identity(inv)
+        let path = inv[vendor] ? "/auth/vendor/verify-otp/" : "/auth/verify-otp/"
+        let body = JSON.object([(who.key, .string(who.value)), ("otp", .string(inv[otp]))])
+        guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
+        let (pair, user) = try APIClient.tokens(from: response, endpoint: path)
+        try inv.store.saveLogin(pair, user: user)
+        inv.note("Logged in as \(user["username"]?.stringValue ?? who.value) on profile '\(inv.profile.name)'.")
+        return .nothing
+    }
+
+    static let refresh = Command(
+        "auth refresh",
+        summary: "Exchange the refresh token for a new access token now",
+        examples: [Example("homeserve auth refresh", "Renew the session before a long batch job")]
+    ) { inv in
+        let client = try inv.client()
+        if inv.dryRun {
+            _ = try client.send(APICall("POST", "/auth/refresh/", body: .json(.object([("refresh", .string("***"))])), authenticated: false))
+            return .nothing
+        }
+        let creds = try inv.store.refreshNow(authority: client)
+        inv.note("Access token refreshed.")
+        return .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns))
+    }
+
+    static let statusColumns = ["profile", "url", "source", "logged_in", "username", "role", "access_expires_at", "refresh_expires_at", "verified"]
+
+    static func statusObject(_ inv: Invocation, _ creds: Credentials?, verified: Bool?) throws -> JSON {
+        let base = try inv.baseURL()
+        var pairs: [(String, JSON)] = [
+            ("profile", .string(inv.profile.name)),
+            ("url", .string(base.url.description)),
+            ("url_source", .string(base.source)),
+            ("source", creds.map { .string($0.source.rawValue) } ?? .null),
+            ("logged_in", .bool(creds != nil && verified != false)),
+        ]
+        let user = creds?.user ?? .object([])
+        for key in ["id", "username", "email", "role"] { pairs.append((key == "id" ? "user_id" : key, user[key] ?? .null)) }
+        let now = Int(inv.context.clock.now())
+        for (name, token) in [("access", creds?.access), ("refresh", creds?.refresh)] {
+            if let token, let exp = JWT.expiry(token) {
+                pairs.append(("\(name)_expires_at", .string(CivilTime.iso8601(exp))))
+                pairs.append(("\(name)_expires_in", .int(exp - now)))
+            } else {
+                pairs.append(("\(name)_expires_at", .null))
+                pairs.append(("\(name)_expires_in", .null))
+            }
+        }
+        pairs.append(("verified", verified.map(JSON.bool) ?? .null))
+        return .object(pairs)
+    }
+
+    static let status = Command(
+        "auth status",
+        summary: "Show the profile, server, user, role and token expiry, checked with the server",
+        discussion: """
+        Asks the server with one cheap authenticated request (renewing the session the way any command
+        would), prints the session and exits 0 when the server accepts it, 3 when the session is missing
+        or dead. --offline reports what is stored without a request (exit 3 only when nothing is).
+        source says where the credentials came from: credentials file, HOMESERVE_TOKEN or
+        HOMESERVE_REFRESH_TOKEN.
+        """,
+        flags: [offline],
+        examples: [
+            Example("homeserve auth status", "Who am I, for how long, and does the server agree?"),
+            Example("homeserve auth status -o json --jq .role", "The role, for a script"),
+            Example("homeserve auth status --offline", "What is stored, without asking the server"),
+        ]
+    ) { inv in
+        if inv[offline] {
+            let creds = try inv.store.credentials()
+            guard creds != nil else {
+                return .failed(after: .document(try statusObject(inv, nil, verified: nil), .resource(statusColumns)),
+                               SessionError.notLoggedIn(profile: inv.profile.name))
+            }
+            return .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns))
+        }
+        let client = try inv.client()
+        do {
+            var call = APICall("GET", "/api/bookings/", query: [("page_size", "1")])
+            call.followRedirects = true
+            guard try client.send(call) != nil else { return .nothing }
+            guard let creds = try inv.store.credentials() else { throw SessionError.notLoggedIn(profile: inv.profile.name) }
+            return .document(try statusObject(inv, creds, verified: true), .resource(statusColumns))
+        } catch {
+            let report = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen,
+                                       source: try? inv.store.credentials()?.source, commandName: "auth status").describe(error)
+            guard report.code == .notAuthenticated else { throw error }
+            return .failed(after: .document(try statusObject(inv, try? inv.store.credentials(), verified: false), .resource(statusColumns)), error)
+        }
+    }
+
+    static let token = Command(
+        "auth token",
+        summary: "Print the access token (renewed first if it is about to expire)",
+        examples: [Example("curl -H \"Authorization: Bearer $(homeserve auth token)\" http://localhost:8000/api/bookings/", "Use the session from another tool")],
+        printsData: false
+    ) { inv in
+        if inv.dryRun { return .nothing }
+        guard let access = try inv.store.accessToken(authority: inv.client()) else {
+            throw SessionError.notLoggedIn(profile: inv.profile.name)
+        }
+        return .text(access + "\n")
+    }
+
+    static let logout = Command(
+        "auth logout",
+        summary: "Forget the profile's tokens",
+        discussion: "A corrupt credentials file is set aside as credentials.json.corrupt and replaced.",
+        examples: [Example("homeserve --profile staging auth logout", "Remove the staging session")],
+        reach: .offline,
+        printsData: false
+    ) { inv in
+        if inv.dryRun { return .nothing }
+        if try inv.store.forget() {
+            inv.note("Logged out of profile '\(inv.profile.name)'.")
+        } else {
+            inv.note("Profile '\(inv.profile.name)' had no stored session.")
+        }
+        return .nothing
+    }
+}

@@ -1,0 +1,254 @@
+import HomeServeAPI
+import HomeServeCore
+
+enum BookingCommands {
+    static let all: [Command] = [list, get, create, update, cancel, accept, complete, requestSignature, wait]
+
+    static let statuses = ["pending", "confirmed", "in_progress", "completed", "signed", "cancelled", "disputed"]
+    static let columns = ["id", "service_name", "status", "scheduled_date", "pincode", "total_price"]
+    static let id = Argument("ID", .identifier, "Booking id")
+    static let wrappers = ["booking"]
+
+    // MARK: list
+
+    static let status = ListFlag("status", .choice(statuses), "Only bookings in these statuses")
+    static let pincode = Flag("pincode", .pincode, "Only bookings in this pincode")
+    static let from = Flag("from", .date, "Only bookings scheduled on or after this day")
+    static let to = Flag("to", .date, "Only bookings scheduled up to this day")
+    static let customer = Flag("customer", .identifier, "Only bookings of this customer id (operators)")
+    static let vendor = Flag("vendor", .identifier, "Only bookings of this vendor id (operators)")
+
+    static let list = Command(
+        "bookings list",
+        summary: "List bookings you can see (customers: their own; vendors: their jobs; operators: all)",
+        discussion: """
+        Filters are sent to the server (status, pincode, customer, vendor, date_from, date_to) and also
+        applied to the rows that come back, so a server that ignores one still gives a correct answer (-v
+        says how many rows it sent anyway). The server takes one status at a time: with several, one
+        listing per status is fetched, in the order given, each in the server's order.
+        """,
+        flags: [status, pincode, from, to, customer, vendor] + ListFlags.flags,
+        examples: [
+            Example("homeserve bookings list --status pending", "Bookings waiting for a vendor"),
+            Example("homeserve bookings list --status pending,confirmed --all -o ndjson", "Every open booking, streamed"),
+            Example("homeserve bookings list --from today --to +7d", "This week's bookings"),
+        ]
+    ) { inv in
+        var query: [(String, String)] = []
+        var filters: [RowFilter] = []
+        let statuses = inv[status]
+        if statuses.count == 1 { query.append(("status", statuses[0])) }
+        if !statuses.isEmpty { filters.append(.oneOf("status", paths: ["status"], statuses)) }
+        if let value = inv[pincode] {
+            query.append(("pincode", value))
+            filters.append(.oneOf("pincode", paths: ["pincode"], [value]))
+        }
+        if let value = inv[customer] {
+            query.append(("customer", value))
+            filters.append(.oneOf("customer", paths: ["customer", "customer_id"], [value]))
+        }
+        if let value = inv[vendor] {
+            query.append(("vendor", value))
+            filters.append(.oneOf("vendor", paths: ["vendor", "vendor_id"], [value]))
+        }
+        let first = inv[from], last = inv[to]
+        if let first { query.append(("date_from", first)) }
+        if let last { query.append(("date_to", last)) }
+        if first != nil || last != nil { filters.append(.dates("from/--to", paths: ["scheduled_date", "scheduled_at", "date"], from: first, to: last)) }
+        return try inv.listing("/api/bookings/", query: query, split: statuses.count > 1 ? ("status", statuses) : nil,
+                               filters: filters, presentation: .report(columns))
+    }
+
+    static let get = Command(
+        "bookings get",
+        summary: "Show one booking",
+        arguments: [id],
+        examples: [Example("homeserve bookings get 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "All fields of a booking")]
+    ) { inv in
+        guard let booking = try inv.json(APICall("GET", "/api/bookings/\(inv[id])/")) else { return .nothing }
+        return .document(booking, .resource(columns, wrappedIn: wrappers))
+    }
+
+    // MARK: create
+
+    static let service = RequiredFlag("service", .integer(1...), "Service id (see 'homeserve services list')", placeholder: "ID")
+    static let createPincode = RequiredFlag("pincode", .pincode, "Where the service is needed")
+    static let date = RequiredFlag("date", .dateTime, "When, as ISO-8601 or e.g. 'tomorrow 10:00'")
+    static let notes = Flag("notes", .text, "Notes for the vendor")
+    static let price = Flag("price", .amount, "Agreed total price; quoted dynamically when omitted")
+
+    static let create = Command(
+        "bookings create",
+        summary: "Book a service at a pincode and time",
+        discussion: """
+        Without --price, the dynamic price is quoted first (GET /api/dynamic-pricing/ for the same service,
+        pincode and time) and its final price is sent as total_price; a line on stderr says so.
+        """,
+        flags: [service, createPincode, date, notes, price],
+        examples: [
+            Example("homeserve bookings create --service 1 --pincode 560001 --date 2026-12-01T10:00:00+05:30", "Book at the current dynamic price"),
+            Example("homeserve bookings create --service 2 --pincode 560001 --date 'tomorrow 15:00' --price 650 --notes 'Gate code 4411'", "Book at an agreed price"),
+        ]
+    ) { inv in
+        var total = inv[price]
+        if total == nil {
+            let query = [("service_id", String(inv[service])), ("pincode", inv[createPincode]), ("scheduled_datetime", inv[date])]
+            if let quote = try inv.json(APICall("GET", "/api/dynamic-pricing/", query: query)) {
+                guard let final = PricingCommands.finalPrice(in: quote) else {
+                    throw APIError.badResponse(method: "GET", path: "/api/dynamic-pricing/", reason: "the quote has no final price (keys: \(quote.keys.joined(separator: ", "))); pass --price")
+                }
+                total = Money.twoDecimals(final)
+                inv.note("No --price given: using the dynamic price \(total ?? final).")
+            } else {
+                inv.note("No --price given: total_price would be the quote's final price.")
+            }
+        }
+        var body: [(String, JSON)] = [("service", .int(inv[service])), ("pincode", .string(inv[createPincode])), ("scheduled_date", .string(inv[date]))]
+        if let text = inv[notes] { body.append(("customer_notes", .string(text))) }
+        if let total { body.append(("total_price", .string(total))) }
+        guard let created = try inv.json(APICall("POST", "/api/bookings/", body: .json(.object(body)))) else { return .nothing }
+        if let new = Rows.unwrap(created, keys: wrappers)["id"]?.cellText { inv.note("Created booking \(new).") }
+        return .document(created, .resource(columns, wrappedIn: wrappers))
+    }
+
+    // MARK: update and actions
+
+    static let newNotes = Flag("notes", .text, "New customer notes (customer_notes)")
+    static let vendorNotes = Flag("vendor-notes", .text, "New vendor notes (vendor_notes)")
+    static let newDate = Flag("date", .dateTime, "New scheduled time (scheduled_date)")
+    static let newStatus = Flag("status", .choice(statuses), "New status")
+    static let set = ListFlag("set", .keyValue, "Set any field by its API name")
+
+    static let update = Command(
+        "bookings update",
+        summary: "Change a booking's notes, time, status or any other field",
+        discussion: """
+        Sends only what is given, as one PATCH. --set KEY=VALUE sets any field by its API name and may be
+        repeated; the value is typed: JSON numbers (12, 4.5; 007 stays a string) become numbers, true/false
+        booleans, null null, anything else a string. Without any change the command fails with exit code 2
+        and sends nothing.
+        """,
+        flags: [newNotes, vendorNotes, newDate, newStatus, set],
+        arguments: [id],
+        examples: [
+            Example("homeserve bookings update 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --date 2026-12-03T09:30:00+05:30 --notes 'Ring twice'", "Move a booking and update the notes"),
+            Example("homeserve bookings update 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --set buffer_after_minutes=15", "Set a field that has no flag of its own"),
+        ]
+    ) { inv in
+        var pairs: [(String, JSON)] = []
+        for (value, key) in [(inv[newNotes], "customer_notes"), (inv[vendorNotes], "vendor_notes"), (inv[newDate], "scheduled_date"), (inv[newStatus], "status")] {
+            if let value { pairs.append((key, .string(value))) }
+        }
+        var body = JSON.object(pairs)
+        for pair in inv[set] { body = body.setting(pair.key, FieldValue.typed(pair.text)) }
+        guard !(body.objectValue?.isEmpty ?? true) else {
+            throw CLIError.usage("'bookings update' needs a change: --notes, --vendor-notes, --date, --status or --set KEY=VALUE")
+        }
+        guard let booking = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body))) else { return .nothing }
+        return .document(booking, .resource(columns, wrappedIn: wrappers))
+    }
+
+    static let cancel = Command(
+        "bookings cancel",
+        summary: "Cancel a booking",
+        arguments: [id],
+        examples: [Example("homeserve bookings cancel 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Cancel a booking you no longer need")]
+    ) { inv in
+        guard let booking = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(.object([("status", .string("cancelled"))])))) else {
+            return .nothing
+        }
+        inv.note("Cancelled booking \(inv[id]).")
+        return .document(booking, .resource(columns, wrappedIn: wrappers))
+    }
+
+    /// An action answered with a message and, maybe, the resource: the message goes to stderr.
+    static func action(_ inv: Invocation, _ path: String, resource keys: [String], columns: [String]) throws -> CommandOutput {
+        guard let answer = try inv.json(APICall("POST", path)) else { return .nothing }
+        if let message = answer["message"]?.stringValue { inv.note(message) }
+        return .document(answer, .resource(columns, wrappedIn: keys))
+    }
+
+    static let accept = Command(
+        "bookings accept",
+        summary: "Accept a pending booking as its vendor",
+        arguments: [id],
+        examples: [Example("homeserve bookings accept 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Take the job")]
+    ) { inv in
+        try action(inv, "/api/bookings/\(inv[id])/accept_booking/", resource: wrappers, columns: columns)
+    }
+
+    static let complete = Command(
+        "bookings complete",
+        summary: "Mark a job done as its vendor and print the payment intent it creates",
+        discussion: "The server's message goes to stderr; the rows are the payment_intent (-o json prints the whole answer).",
+        arguments: [id],
+        examples: [
+            Example("homeserve bookings complete 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Finish a job"),
+            Example("homeserve bookings complete 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 -o csv --fields id,amount", "The payment intent's id and amount"),
+        ]
+    ) { inv in
+        try action(inv, "/api/bookings/\(inv[id])/complete_booking/", resource: ["payment_intent", "payment"], columns: ["id", "amount", "status", "currency"])
+    }
+
+    static let requestSignature = Command(
+        "bookings request-signature",
+        summary: "Ask the customer to sign off a completed job",
+        discussion: "Prints the server's answer, including the signature_id the customer signs with 'homeserve signatures sign'.",
+        arguments: [id],
+        examples: [Example("homeserve bookings request-signature 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Request the customer's signature")]
+    ) { inv in
+        try action(inv, "/api/bookings/\(inv[id])/request_signature/", resource: ["signature"], columns: ["signature_id", "id", "status", "expires_at"])
+    }
+
+    // MARK: wait
+
+    static let waitStatus = RequiredFlag("status", .choice(statuses), "Status to wait for")
+    static let waitTimeout = RequiredFlag("timeout", .integer(1..., placeholder: "SECONDS"), "Give up (exit 11) after SECONDS", default: 600)
+    static let poll = RequiredFlag("poll", .integer(1...3600, placeholder: "SECONDS"), "Seconds between fallback polls", default: 30)
+
+    static let wait = Command(
+        "bookings wait",
+        summary: "Block until a booking reaches a status, then print it",
+        discussion: """
+        Listens on the booking's WebSocket channel and, as the contract recommends, also polls the booking
+        (every 30 s by default) so a lost socket never means a missed transition. Exits 0 with the booking
+        printed, or 11 when --timeout passes first (9 is kept for network failures). After this command,
+        --timeout bounds the whole wait, connecting and handshakes included; a per-request timeout can
+        still be given before the command (homeserve --timeout 5 bookings wait …).
+        """,
+        flags: [waitStatus, waitTimeout, poll] + WatchCommands.reconnectFlags,
+        arguments: [id],
+        examples: [
+            Example("homeserve bookings wait 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --status confirmed --timeout 900",
+                    "In a script: continue once a vendor accepts"),
+        ]
+    ) { inv in
+        let booking = inv[id], target = inv[waitStatus]
+        let path = "/api/bookings/\(booking)/"
+        let deadline = inv.context.clock.monotonic() + Double(inv[waitTimeout])
+        guard var current = try inv.json(APICall("GET", path)) else { return .nothing }
+        func statusOf(_ document: JSON) -> String? { Rows.unwrap(document, keys: wrappers)["status"]?.stringValue }
+        var last = statusOf(current) ?? "unknown"
+        if last != target {
+            var policy = WatchCommands.policy(inv, deadline: deadline)
+            policy.pollEvery = Double(inv[poll])
+            policy.socketOptional = true
+            func refetch() throws -> Bool {
+                current = try inv.json(APICall("GET", path)) ?? current
+                last = statusOf(current) ?? last
+                return last == target
+            }
+            do {
+                try WatchCommands.follower(inv, path: "/ws/bookings/\(booking)/", policy: policy).run(onMessage: { message in
+                    guard message["type"]?.stringValue == "booking_status_change" else { return false }
+                    let status = message["data"]?["status"]?.stringValue ?? message["data"]?["new_status"]?.stringValue
+                    if let status { last = status }
+                    return status == target ? try refetch() : false
+                }, onPoll: refetch)
+            } catch FollowError.deadlinePassed {
+                throw CLIError(.timedOut, "booking \(booking) did not reach '\(target)' within \(inv[waitTimeout])s (last status: \(last))")
+            }
+        }
+        return .document(current, .resource(columns, wrappedIn: wrappers))
+    }
+}

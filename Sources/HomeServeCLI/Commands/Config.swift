@@ -1,0 +1,213 @@
+import HomeServeAPI
+import HomeServeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum ConfigCommands {
+    static let all: [Command] = [list, profiles, get, set, unset, path]
+
+    /// The settings a profile keeps, and what each accepts.
+    static let keys: [(name: String, help: String)] = [
+        ("url", "API base URL, http(s)://host[:port][/path]"),
+        ("ws_url", "WebSocket base URL, ws(s)://…, when sockets live elsewhere than url"),
+        ("output", "Output format on a terminal: " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")),
+        ("timezone", "IANA time zone for dates such as 'tomorrow', e.g. Asia/Kolkata"),
+        ("username", "Username for logging in again unattended"),
+        ("password_command", "Command printing the password on its first line (run without a shell)"),
+    ]
+
+    static let key = Argument("KEY", .choice(keys.map(\.name)), "Setting: " + keys.map(\.name).joined(separator: ", "))
+    static let value = Argument("VALUE", .nonBlank, "New value")
+
+    static let list = Command(
+        "config list",
+        summary: "Show every effective setting with its value and where it comes from",
+        discussion: """
+        One row per setting: its value and source — flag, env, profile, credentials or default. Secrets are
+        never shown: HOMESERVE_PASSWORD appears as 'set'. Works even when the profile's output setting is
+        invalid, so it can be inspected and repaired.
+        """,
+        examples: [
+            Example("homeserve --profile staging config list", "Where does the staging profile point, and why?"),
+            Example("homeserve config list -o json --jq '.[] | select(.setting == \"url\") | .source'", "Where the URL came from"),
+        ],
+        reach: .offline
+    ) { inv in
+        var rows: [JSON] = []
+        func row(_ setting: String, _ value: String?, _ source: String) {
+            rows.append(.object([("setting", .string(setting)), ("value", value.map(JSON.string) ?? .null), ("source", .string(source))]))
+        }
+        let env = inv.environment
+        func fromEnv(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        row("profile", inv.profile.name, inv.given(GlobalFlags.profile) ? "flag" : fromEnv("HOMESERVE_PROFILE") != nil ? "env" : "default")
+        let base = try inv.baseURL()
+        row("url", base.url.description, base.source)
+        let stored = try inv.store.settings()[inv.profile.name]
+        if let ws = stored["ws_url"]?.stringValue, base.source == "profile" || base.source == "default" {
+            row("ws_url", ws, "profile")
+        } else {
+            row("ws_url", try inv.socketBase().description, "default")
+        }
+        if inv.given(GlobalFlags.output), let format = inv[GlobalFlags.output] {
+            row("output", format.rawValue, "flag")
+        } else if let text = fromEnv("HOMESERVE_OUTPUT") {
+            row("output", text, "env")
+        } else if let text = stored["output"]?.stringValue {
+            row("output", text + (inv.context.stdout.isTerminal ? "" : " (terminals only)"), "profile")
+        } else {
+            row("output", "table on a terminal, json otherwise", "default")
+        }
+        if let zone = stored["timezone"]?.stringValue { row("timezone", zone, "profile") } else if let zone = fromEnv("TZ") { row("timezone", zone, "env") } else { row("timezone", "the system's", "default") }
+        if let name = fromEnv("HOMESERVE_USERNAME") { row("username", name, "env") } else if let name = stored["username"]?.stringValue { row("username", name, "profile") } else { row("username", nil, "default") }
+        row("password", fromEnv("HOMESERVE_PASSWORD") != nil ? "set" : nil, fromEnv("HOMESERVE_PASSWORD") != nil ? "env" : "default")
+        row("password_command", stored["password_command"]?.stringValue, stored["password_command"] != nil ? "profile" : "default")
+        let creds = try inv.store.credentials()
+        row("credentials", creds?.source.rawValue ?? "none", creds == nil ? "default" : creds?.source == .file ? "credentials" : "env")
+        row("timeout", String(inv[GlobalFlags.timeout]), inv.given(GlobalFlags.timeout) ? "flag" : "default")
+        row("retries", String(inv[GlobalFlags.retries]), inv.given(GlobalFlags.retries) ? "flag" : "default")
+        row("parallel", fromEnv("HOMESERVE_PARALLEL") ?? "6", fromEnv("HOMESERVE_PARALLEL") != nil ? "env" : "default")
+        row("max_body", fromEnv("HOMESERVE_MAX_BODY") ?? "64M", fromEnv("HOMESERVE_MAX_BODY") != nil ? "env" : "default")
+        let dirSource = fromEnv("HOMESERVE_CONFIG_DIR") != nil ? "env" : fromEnv("XDG_CONFIG_HOME") != nil ? "env" : "default"
+        row("config_dir", inv.paths.directory, dirSource)
+        return .document(.array(rows), .report(["setting", "value", "source"]))
+    }
+
+    static let profiles = Command(
+        "config profiles",
+        summary: "List profiles with their URL, user and session state",
+        discussion: """
+        session is active (the access token is valid), refreshable (it expired but the refresh token has
+        not), expired, or none. Read from the files only: no request is sent.
+        """,
+        examples: [Example("homeserve config profiles", "Which profiles exist, and which are logged in?")],
+        reach: .offline
+    ) { inv in
+        let settings = try inv.store.settings()
+        let credentials = try ProfileFile.load(inv.paths.credentials)
+        var names = ["default"]
+        for (name, _) in settings.profiles + credentials.profiles where !names.contains(name) { names.append(name) }
+        let now = inv.context.clock.now()
+        let rows: [JSON] = names.map { name in
+            let entry = credentials[name]
+            let access = entry["access"]?.stringValue, refresh = entry["refresh"]?.stringValue
+            let state: String
+            if let access, !JWT.expiresSoon(access, now: now, margin: 0) {
+                state = "active"
+            } else if let refresh, JWT.expiry(refresh).map({ Double($0) > now }) ?? true {
+                state = "refreshable"
+            } else {
+                state = access == nil ? "none" : "expired"
+            }
+            return .object([
+                ("profile", .string(name)),
+                ("current", .bool(name == inv.profile.name)),
+                ("url", settings[name]["url"] ?? .string(name == inv.profile.name ? (try? inv.baseURL().url.description) ?? "" : Invocation.defaultURL.description)),
+                ("username", entry["user"]?["username"] ?? .null),
+                ("role", entry["user"]?["role"] ?? .null),
+                ("session", .string(state)),
+                ("access_expires_at", access.flatMap(JWT.expiry).map { .string(CivilTime.iso8601($0)) } ?? .null),
+            ])
+        }
+        return .document(.array(rows), .report(["profile", "current", "url", "username", "role", "session", "access_expires_at"]))
+    }
+
+    static let get = Command(
+        "config get",
+        summary: "Print one setting of the profile",
+        discussion: "Exits 5 when the setting is not set for the profile.",
+        arguments: [key],
+        examples: [Example("homeserve config get url", "Which server does this profile use?")],
+        reach: .offline,
+        printsData: false
+    ) { inv in
+        let name = inv[key]
+        guard let value = try inv.store.setting(name) else {
+            throw CLIError(.notFound, "\(name) is not set for profile '\(inv.profile.name)'")
+        }
+        return .text(value + "\n")
+    }
+
+    /// Checks a value for its key; returns it as stored.
+    static func validated(_ name: String, _ text: String) throws -> String {
+        func refuse(_ expected: String) -> CLIError {
+            CLIError.usage("invalid value '\(TerminalText.visible(text))' for \(name): expected \(expected)")
+        }
+        switch name {
+        case "url":
+            switch WebURL.parse(text) {
+            case let .success(url): return url.description
+            case let .failure(problem): throw refuse("an http:// or https:// URL; it \(problem.reason)")
+            }
+        case "ws_url":
+            switch WebURL.parse(text, schemes: WebURL.socketSchemes) {
+            case let .success(url): return url.description
+            case let .failure(problem): throw refuse("a ws:// or wss:// URL; it \(problem.reason)")
+            }
+        case "output":
+            guard OutputFormat(rawValue: text) != nil else { throw refuse("one of: " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) }
+        case "timezone":
+            let known = FileFacts.isDirectory("/usr/share/zoneinfo") ? FileFacts.isReadableFile("/usr/share/zoneinfo/" + text) : true
+            guard !text.contains(".."), !text.hasPrefix("/"), text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }), known else {
+                throw refuse("an IANA time zone name such as Asia/Kolkata or UTC")
+            }
+        default:
+            guard !text.unicodeScalars.contains(where: TerminalText.isControl) else { throw refuse("text without control characters") }
+        }
+        return text
+    }
+
+    static let set = Command(
+        "config set",
+        summary: "Change one setting of the profile (an unknown profile is created)",
+        discussion: """
+        url must be http(s)://host[:port][/path] and ws_url ws(s)://…, parsed strictly (no spaces, control
+        characters, credentials or query); output one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")); timezone an IANA name.
+        password_command is run without a shell when a session must be renewed unattended; the first line
+        of its stdout is the password.
+        """,
+        arguments: [key, value],
+        examples: [
+            Example("homeserve --profile prod config set url https://api.homeserve.example", "Point a profile at a server"),
+            Example("homeserve config set output table", "Print tables on a terminal for this profile (pipes still get JSON)"),
+            Example("homeserve --profile cron config set password_command 'pass show homeserve/cron'", "Renew a cron job's session from a password manager"),
+        ],
+        reach: .offline,
+        printsData: false
+    ) { inv in
+        let name = inv[key]
+        let stored = try validated(name, inv[value])
+        if inv.dryRun { return .nothing }
+        try inv.store.updateSettings { $0 = $0.setting(name, .string(stored)) }
+        inv.note("Set \(name) = \(stored) for profile '\(inv.profile.name)'.")
+        return .nothing
+    }
+
+    static let unset = Command(
+        "config unset",
+        summary: "Remove one setting of the profile (the default applies again)",
+        arguments: [key],
+        examples: [Example("homeserve config unset output", "Back to table on a terminal, json otherwise")],
+        reach: .offline,
+        printsData: false
+    ) { inv in
+        let name = inv[key]
+        if inv.dryRun { return .nothing }
+        try inv.store.updateSettings { $0 = $0.removing(name) }
+        inv.note("Unset \(name) for profile '\(inv.profile.name)'.")
+        return .nothing
+    }
+
+    static let path = Command(
+        "config path",
+        summary: "Show where settings, credentials and the lock file live",
+        examples: [Example("homeserve config path -o json --jq .credentials", "Locate the credentials file")],
+        reach: .offline
+    ) { inv in
+        let paths = inv.paths
+        return .document(.object([("directory", .string(paths.directory)), ("settings", .string(paths.settings)),
+                                  ("credentials", .string(paths.credentials)), ("lock", .string(paths.lock))]), .resource())
+    }
+}

@@ -1,0 +1,65 @@
+import HomeServeAPI
+import HomeServeCore
+
+enum SchedulingCommands {
+    static let all: [Command] = [slots, suggest, optimize]
+
+    static let vendor = RequiredFlag("vendor", .integer(1...), "Vendor id (see 'homeserve vendors search')", placeholder: "ID")
+    static let service = RequiredFlag("service", .integer(1...), "Service id (see 'homeserve services list')", placeholder: "ID")
+    static let pincode = RequiredFlag("pincode", .pincode, "The customer's pincode")
+    static let date = RequiredFlag("date", .date, "The day wanted, e.g. 2026-12-01 or tomorrow")
+    static let day = RequiredFlag("date", .date, "The day to optimise")
+
+    static let slotColumns = ["start_time", "end_time", "is_available", "score", "travel_time_minutes", "buffer_time_minutes"]
+    static let suggestionColumns = ["optimal_slot.recommended_time", "optimal_slot.score", "optimal_slot.reasoning",
+                                    "optimal_slot.travel_time_minutes", "optimal_slot.estimated_duration_minutes"]
+
+    static func slotRequest(_ inv: Invocation) -> [(String, JSON)] {
+        [("vendor_id", .int(inv[vendor])), ("service_id", .int(inv[service])), ("customer_pincode", .string(inv[pincode])),
+         ("preferred_date", .string(inv[date]))]
+    }
+
+    static let slots = Command(
+        "scheduling slots",
+        summary: "List a vendor's time slots for a service on a day",
+        discussion: "Slots already include the vendor's travel time to the pincode and the buffers around other jobs.",
+        flags: [vendor, service, pincode, date],
+        examples: [
+            Example("homeserve scheduling slots --vendor 7 --service 1 --pincode 560001 --date tomorrow", "When can vendor 7 come tomorrow?"),
+            Example("homeserve scheduling slots --vendor 7 --service 1 --pincode 560001 --date 2026-12-01 -o json --jq '.available_slots[].start_time'", "Start times for a script"),
+        ]
+    ) { inv in
+        let query = slotRequest(inv).map { ($0.0, $0.1.cellText) }
+        guard let answer = try inv.json(APICall("GET", "/api/smart-scheduling/", query: query)) else { return .nothing }
+        return .document(answer, .report(slotColumns))
+    }
+
+    static let suggest = Command(
+        "scheduling suggest",
+        summary: "Suggest the best slot for a vendor, service, pincode and day",
+        discussion: """
+        A table shows the recommended slot and why; -o json the server's whole answer. When no slot is free,
+        a line on stderr says so (the command still succeeds; optimal_slot is null).
+        """,
+        flags: [vendor, service, pincode, date],
+        examples: [
+            Example("homeserve scheduling suggest --vendor 7 --service 1 --pincode 560001 --date 2026-12-01", "The recommended time and the reasoning"),
+        ]
+    ) { inv in
+        guard let answer = try inv.json(APICall("POST", "/api/smart-scheduling/", body: .json(.object(slotRequest(inv))))) else { return .nothing }
+        if answer["optimal_slot"]?.isNull == true {
+            inv.note("No free slot on \(inv[date]); see 'homeserve scheduling slots' for the day's slots.")
+        }
+        return .document(answer, .report(suggestionColumns))
+    }
+
+    static let optimize = Command(
+        "scheduling optimize",
+        summary: "Show the suggested order and timing of your jobs on a day (vendors)",
+        flags: [day],
+        examples: [Example("homeserve scheduling optimize --date tomorrow -o json", "Tomorrow's optimised route")]
+    ) { inv in
+        guard let plan = try inv.json(APICall("GET", "/api/vendor-optimization/", query: [("date", inv[day])])) else { return .nothing }
+        return .document(plan, .report())
+    }
+}

@@ -1,0 +1,307 @@
+import HomeServeAPI
+import HomeServeCore
+
+/// `homeserve smoke`: a built-in smoke test of a deployment, for CI.
+enum SmokeCommands {
+    static let all: [Command] = [smoke]
+
+    static let roles = WatchCommands.roles
+    static let asRole = ListFlag("as", .keyValue, "Run a role's cases with another profile: ROLE=PROFILE (roles: \(roles.joined(separator: ", ")))", placeholder: "ROLE=PROFILE")
+    static let write = SwitchFlag("write", "Add a booking round trip (create, get, cancel) as a customer; the booking is cancelled afterwards")
+    static let sockets = SwitchFlag("ws", "Open and close each WebSocket channel")
+    static let junit = Flag("junit", .outputFile, "Write the results as JUnit XML to FILE, for CI systems")
+    static let pincode = RequiredFlag("pincode", .pincode, "Pincode the pricing, vendor and scheduling cases ask about", default: "560001", shown: "560001")
+
+    static let smoke = Command(
+        "smoke",
+        summary: "Smoke-test a deployment: sign-in, reads per role, optional writes and sockets; JUnit XML for CI",
+        discussion: """
+        With the profile's session (or one profile per role with --as ROLE=PROFILE), checks: the session
+        (login or refresh), services list and get, bookings list, a pricing quote, vendor search, a
+        vendor's scheduling slots, and per role the reads that role may do (customers: signatures and
+        disputes; vendors: the day plan; operators: cache stats, the dashboard, notification stats, alerts;
+        super admins: the audit trail). --write adds a booking round trip, cleaned up afterwards; --ws opens
+        and closes each WebSocket channel. Each case stands alone and is bounded by --timeout per request.
+        Prints a row per case (case, role, result, seconds, detail); exits 0 when none failed, otherwise
+        the exit code of the first failure.
+        """,
+        flags: [asRole, write, sockets, junit, pincode],
+        examples: [
+            Example("homeserve smoke --junit smoke.xml", "The read-only suite with this profile, for CI"),
+            Example("homeserve smoke --as customer=ci-customer --as super_admin=ci-admin --write --ws --junit smoke.xml", "Every role, writes and sockets"),
+        ]
+    ) { inv in
+        if inv.dryRun { return .nothing }
+        var sessions: [(role: String, profile: String)] = []
+        for pair in inv[asRole] {
+            guard roles.contains(pair.key) else { throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for --as: unknown role '\(pair.key)'; roles: \(roles.joined(separator: ", "))") }
+            sessions.append((pair.key, pair.text))
+        }
+        let runner = Runner(inv: inv, pincode: inv[pincode])
+        let main = try runner.session(profile: inv.profile.name)
+        runner.run("session", role: main.role ?? "-", in: main) { session in
+            _ = try session.client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")]))
+            return "accepted" + (session.username.map { " as \($0)" } ?? "")
+        }
+        runner.commonReads(main)
+        var byRole: [String: Runner.Session] = [:]
+        if let role = main.role { byRole[role] = main }
+        for (role, profile) in sessions {
+            let session = try runner.session(profile: profile)
+            byRole[role] = session
+            runner.run("session", role: role, in: session) { session in
+                _ = try session.client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")]))
+                return "accepted" + (session.username.map { " as \($0)" } ?? "")
+            }
+        }
+        for (role, session) in byRole.sorted(by: { $0.key < $1.key }) { runner.roleReads(role, session) }
+        if inv[write] {
+            if let customer = byRole["customer"] { runner.bookingRoundTrip(customer) } else { runner.skip("booking round trip", role: "customer", "no customer session; use --as customer=PROFILE") }
+        }
+        if inv[sockets] { runner.sockets(main) }
+        let cases = runner.cases
+        if let path = inv[junit] {
+            try AtomicFile.write(path, Array(JUnit.xml(cases).utf8), mode: 0o644)
+            inv.note("Wrote \(cases.count) test cases to \(path).")
+        }
+        let failed = cases.filter { $0.result == "fail" }
+        let document = JSON.object([
+            ("cases", .array(cases.map(\.json))), ("passed", .int(cases.filter { $0.result == "pass" }.count)),
+            ("failed", .int(failed.count)), ("skipped", .int(cases.filter { $0.result == "skip" }.count)),
+        ])
+        let output = CommandOutput.document(document, .report(["case", "role", "result", "seconds", "detail"]))
+        guard let first = failed.first else { return output }
+        return .failed(after: output, CLIError(first.code, "smoke: \(failed.count) of \(cases.count) cases failed; first: \(first.name) (\(first.detail))"))
+    }
+
+    struct Case {
+        var name: String
+        var role: String
+        var result: String
+        var seconds: Double
+        var detail: String
+        var code: ExitCode = .ok
+
+        var json: JSON {
+            .object([("case", .string(name)), ("role", .string(role)), ("result", .string(result)),
+                     ("seconds", .number(String(Double(Int(seconds * 1000)) / 1000))), ("detail", .string(detail))])
+        }
+    }
+
+    final class Runner {
+        struct Session {
+            var profile: String
+            var client: APIClient
+            var store: CredentialStore
+            var role: String?
+            var username: String?
+            var userID: String?
+        }
+
+        let inv: Invocation
+        let pincode: String
+        var cases: [Case] = []
+
+        init(inv: Invocation, pincode: String) {
+            self.inv = inv
+            self.pincode = pincode
+        }
+
+        func session(profile: String) throws -> Session {
+            if profile == inv.profile.name {
+                let client = try inv.client()
+                let creds = try? inv.store.credentials()
+                return Session(profile: profile, client: client, store: inv.store, role: creds?.user["role"]?.stringValue,
+                               username: creds?.user["username"]?.stringValue, userID: creds?.user["id"]?.cellText)
+            }
+            let store = CredentialStore(paths: inv.paths, profile: profile, environment: inv.environment.filter { !$0.key.hasPrefix("HOMESERVE_TOKEN") && $0.key != "HOMESERVE_REFRESH_TOKEN" },
+                                        clock: inv.context.clock, lockTimeout: Double(inv[GlobalFlags.timeout]), warn: inv.warn, note: inv.note)
+            let known = try store.knownProfiles()
+            guard known.contains(profile) else { throw SessionError.unknownProfile(name: profile, known: known) }
+            var base = try inv.baseURL().url
+            if inv[GlobalFlags.url] == nil, (inv.environment["HOMESERVE_URL"] ?? "").isEmpty, let text = try store.setting("url"),
+               case let .success(url) = WebURL.parse(text) { base = url }
+            let main = try inv.client()
+            let client = APIClient(base: base, transport: main.transport, session: store, clock: inv.context.clock, random: inv.context.random,
+                                   options: main.options, warn: inv.warn)
+            let creds = try? store.credentials()
+            return Session(profile: profile, client: client, store: store, role: creds?.user["role"]?.stringValue,
+                           username: creds?.user["username"]?.stringValue, userID: creds?.user["id"]?.cellText)
+        }
+
+        /// Runs one case: its own requests, timed, its failure recorded rather than thrown.
+        func run(_ name: String, role: String, in session: Session, _ body: (Session) throws -> String) {
+            let start = inv.context.clock.monotonic()
+            do {
+                let detail = try body(session)
+                cases.append(Case(name: name, role: role, result: "pass", seconds: inv.context.clock.monotonic() - start, detail: detail))
+            } catch is Cancelled {
+                cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: "interrupted", code: .interrupted))
+            } catch {
+                let failure = FailureReport(profile: session.profile, profileChosen: true, source: try? session.store.credentials()?.source, commandName: "smoke").describe(error)
+                cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: failure.message, code: failure.code))
+            }
+        }
+
+        func skip(_ name: String, role: String, _ why: String) {
+            cases.append(Case(name: name, role: role, result: "skip", seconds: 0, detail: why))
+        }
+
+        /// GETs a listing and returns its rows, failing when none can be found.
+        func rows(_ session: Session, _ path: String, query: [(String, String)] = []) throws -> [JSON] {
+            guard let document = try session.client.json(APICall("GET", path, query: query)) else { return [] }
+            guard let rows = CollectionReader.rows(in: document)?.rows else {
+                throw APIError.badResponse(method: "GET", path: path, reason: "no list of rows in the answer (keys: \(document.keys.joined(separator: ", ")))")
+            }
+            return rows
+        }
+
+        func document(_ session: Session, _ path: String, query: [(String, String)] = []) throws -> JSON {
+            try session.client.json(APICall("GET", path, query: query)) ?? .null
+        }
+
+        func commonReads(_ session: Session) {
+            let role = session.role ?? "-"
+            run("services list", role: role, in: session) { "\(try rows($0, "/api/services/").count) services on the first page" }
+            run("services get", role: role, in: session) { session in
+                guard let id = try rows(session, "/api/services/", query: [("page_size", "1")]).first?["id"]?.cellText else { return "no services to get" }
+                let service = try document(session, "/api/services/\(id)/")
+                return "service \(id): \(Rows.unwrap(service, keys: ["service"])["name"]?.cellText ?? "?")"
+            }
+            run("bookings list", role: role, in: session) { "\(try rows($0, "/api/bookings/").count) bookings on the first page" }
+            run("pricing quote", role: role, in: session) { session in
+                guard let id = try rows(session, "/api/services/", query: [("page_size", "1")]).first?["id"]?.cellText else { return "no service to quote" }
+                let quote = try document(session, "/api/dynamic-pricing/", query: [("service_id", id), ("pincode", pincode)])
+                return "service \(id) at \(pincode): \(PricingCommands.finalPrice(in: quote) ?? "no final price in the answer")"
+            }
+            run("vendors search", role: role, in: session) { session in
+                let answer = try document(session, "/api/vendor-search/", query: [("pincode", pincode)])
+                return "\(CollectionReader.rows(in: answer)?.rows.count ?? 0) vendors at \(pincode)"
+            }
+            run("scheduling slots", role: role, in: session) { session in
+                let answer = try document(session, "/api/vendor-search/", query: [("pincode", pincode)])
+                guard let vendor = CollectionReader.rows(in: answer)?.rows.first,
+                      let vendorID = (vendor["id"] ?? vendor["vendor_id"])?.cellText,
+                      let service = try rows(session, "/api/services/", query: [("page_size", "1")]).first?["id"]?.cellText else {
+                    return "no vendor serves \(pincode)"
+                }
+                let tomorrow = CivilDate(daysSinceEpoch: Int(inv.context.clock.now() / 86400) + 1).iso
+                let slots = try document(session, "/api/smart-scheduling/", query: [("vendor_id", vendorID), ("service_id", service),
+                                                                                    ("customer_pincode", pincode), ("preferred_date", tomorrow)])
+                return "\(CollectionReader.rows(in: slots)?.rows.count ?? 0) slots for vendor \(vendorID) on \(tomorrow)"
+            }
+        }
+
+        func roleReads(_ role: String, _ session: Session) {
+            switch role {
+            case "customer":
+                run("signatures list", role: role, in: session) { "\(try rows($0, "/api/signatures/").count) signatures" }
+                run("disputes list", role: role, in: session) { "\(try rows($0, "/api/disputes/").count) disputes" }
+            case "vendor":
+                run("signatures list", role: role, in: session) { "\(try rows($0, "/api/signatures/").count) signatures" }
+                run("scheduling optimize", role: role, in: session) { session in
+                    let today = CivilDate(daysSinceEpoch: Int(inv.context.clock.now() / 86400)).iso
+                    _ = try document(session, "/api/vendor-optimization/", query: [("date", today)])
+                    return "day plan for \(today)"
+                }
+            default:
+                run("admin cache stats", role: role, in: session) { _ = try document($0, "/admin-dashboard/cache/"); return "answered" }
+                run("admin stats", role: role, in: session) { _ = try document($0, "/admin-dashboard/dashboard/stats/"); return "answered" }
+                run("admin notifications stats", role: role, in: session) { _ = try document($0, "/admin-dashboard/notifications/"); return "answered" }
+                run("admin alerts", role: role, in: session) { "\(try rows($0, "/admin-dashboard/notifications/alerts/").count) alerts" }
+                if role == "super_admin" {
+                    run("admin history", role: role, in: session) { "\(try rows($0, "/admin-dashboard/edit-history/").count) entries on the first page" }
+                }
+            }
+        }
+
+        func bookingRoundTrip(_ session: Session) {
+            run("booking round trip", role: "customer", in: session) { session in
+                guard let service = try rows(session, "/api/services/", query: [("page_size", "1")]).first?["id"]?.intValue else { return "no service to book" }
+                let when = CivilTime.iso8601((Int(inv.context.clock.now() / 86400) + 7) * 86400 + 10 * 3600)
+                let quote = try document(session, "/api/dynamic-pricing/", query: [("service_id", String(service)), ("pincode", pincode), ("scheduled_datetime", when)])
+                var body: [(String, JSON)] = [("service", .int(service)), ("pincode", .string(pincode)), ("scheduled_date", .string(when)),
+                                              ("customer_notes", .string("homeserve smoke test; cancelled at once"))]
+                if let price = PricingCommands.finalPrice(in: quote) { body.append(("total_price", .string(Money.twoDecimals(price)))) }
+                guard let created = try session.client.json(APICall("POST", "/api/bookings/", body: .json(.object(body)))),
+                      let id = Rows.unwrap(created, keys: ["booking"])["id"]?.cellText else {
+                    throw APIError.badResponse(method: "POST", path: "/api/bookings/", reason: "the new booking has no id")
+                }
+                // Cancelled whatever happens next, so a failed check leaves nothing behind.
+                defer { _ = try? session.client.json(APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))) }
+                let fetched = Rows.unwrap(try document(session, "/api/bookings/\(id)/"), keys: ["booking"])
+                guard fetched["id"]?.cellText == id else { throw APIError.badResponse(method: "GET", path: "/api/bookings/\(id)/", reason: "a different booking came back") }
+                let cancelled = try session.client.json(APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))]))))
+                let status = cancelled.map { Rows.unwrap($0, keys: ["booking"])["status"]?.cellText ?? "?" } ?? "?"
+                return "created, read and cancelled \(id) (status \(status))"
+            }
+        }
+
+        func sockets(_ session: Session) {
+            let role = session.role ?? "-"
+            guard let user = session.userID, let name = session.role else {
+                skip("websockets", role: role, "no logged-in user to open channels for")
+                return
+            }
+            var paths = ["/ws/notifications/\(user)/", "/ws/chat/\(user)/\(name)/", "/ws/status/\(user)/\(name)/"]
+            if let booking = try? rows(session, "/api/bookings/", query: [("page_size", "1")]).first?["id"]?.cellText { paths.insert("/ws/bookings/\(booking)/", at: 0) }
+            for path in paths {
+                let label = "ws " + (path.split(separator: "/").dropFirst().first.map(String.init) ?? path)
+                run(label, role: role, in: session) { session in
+                    let token = try session.store.accessToken(authority: session.client)
+                    let base = try inv.socketBase()
+                    let connection = try inv.context.webSockets(inv.transportSettings)
+                        .connect(url: base.description + path + (token.map { "?token=" + URLEncoding.component($0) } ?? ""), timeout: Double(inv[GlobalFlags.timeout]))
+                    connection.close()
+                    return "opened and closed \(path)"
+                }
+            }
+        }
+    }
+}
+
+/// JUnit XML as CI systems read it (Jenkins, GitLab, GitHub's test reporters).
+enum JUnit {
+    static func xml(_ cases: [SmokeCommands.Case]) -> String {
+        let failures = cases.filter { $0.result == "fail" }.count
+        let skipped = cases.filter { $0.result == "skip" }.count
+        let total = cases.reduce(0) { $0 + $1.seconds }
+        var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        s += "<testsuites name=\"homeserve smoke\" tests=\"\(cases.count)\" failures=\"\(failures)\" skipped=\"\(skipped)\" time=\"\(seconds(total))\">\n"
+        s += "  <testsuite name=\"homeserve smoke\" tests=\"\(cases.count)\" failures=\"\(failures)\" skipped=\"\(skipped)\" errors=\"0\" time=\"\(seconds(total))\">\n"
+        for item in cases {
+            s += "    <testcase classname=\"homeserve.smoke.\(escape(item.role))\" name=\"\(escape(item.name))\" time=\"\(seconds(item.seconds))\""
+            switch item.result {
+            case "fail":
+                s += ">\n      <failure message=\"\(escape(item.detail))\" type=\"exit \(item.code.rawValue)\">\(escape(item.detail))</failure>\n    </testcase>\n"
+            case "skip":
+                s += ">\n      <skipped message=\"\(escape(item.detail))\"/>\n    </testcase>\n"
+            default:
+                s += ">\n      <system-out>\(escape(item.detail))</system-out>\n    </testcase>\n"
+            }
+        }
+        return s + "  </testsuite>\n</testsuites>\n"
+    }
+
+    static func seconds(_ value: Double) -> String {
+        let millis = Int((value * 1000).rounded())
+        return "\(millis / 1000).\(String(repeating: "0", count: 3 - String(millis % 1000).count))\(millis % 1000)"
+    }
+
+    /// XML text and attribute escaping; control characters XML 1.0 forbids are dropped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default: if scalar.value >= 0x20 { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,80 @@
+import HomeServeAPI
+import HomeServeCore
+
+public enum HomeServe {
+    public static let version = "0.2.0"
+
+    /// The program: the real context, one command line, an exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        run(Array(arguments.dropFirst()), context: .standard())
+    }
+
+    /// Runs one command line against a context and returns the exit status. Tests call this with stub
+    /// streams, transport and clock, exactly as the program does with the real ones.
+    public static func run(_ arguments: [String], context: Context, table: CommandTable = .standard) -> Int32 {
+        var invocation: Invocation?
+        var status: Int32
+        do {
+            switch try Parser(table: table).parse(arguments) {
+            case .version:
+                context.stdout.line("homeserve \(version)")
+            case let .help(path, _):
+                context.stdout.write(try Help(table: table).text(for: path))
+            case let .run(line):
+                let made = try prepare(line, context: context, table: table)
+                invocation = made
+                let output = try line.command.run(made)
+                try made.render(output)
+                if !made.undeclared.isEmpty {
+                    throw CLIError(.localFailure, "internal error: '\(line.command.name)' read undeclared flags: \(made.undeclared.joined(separator: ", "))")
+                }
+            }
+            status = context.cancellation.isCancelled ? ExitCode.interrupted.rawValue : ExitCode.ok.rawValue
+        } catch {
+            let report = FailureReport(profile: invocation?.profile.name ?? "default", profileChosen: invocation?.profile.chosen ?? false,
+                                       source: invocation.flatMap { try? $0.store.credentials()?.source },
+                                       commandName: invocation?.command.name ?? "")
+            let failure = report.describe(error)
+            context.stderr.line("homeserve: " + TerminalText.visible(failure.message))
+            for line in failure.details { context.stderr.line(TerminalText.visible(line)) }
+            status = failure.code.rawValue
+        }
+        context.stdout.flush()
+        if let failure = context.stdout.failure {
+            context.stderr.line("homeserve: \(failure)")
+            if status == 0 { status = ExitCode.localFailure.rawValue }
+        }
+        context.stderr.flush()
+        return status
+    }
+
+    /// Converts the values (dates need the profile's time zone), checks the profile, and settles what must
+    /// be known before anything is sent: the output format and the `--jq` program.
+    static func prepare(_ line: ParsedLine, context: Context, table: CommandTable) throws -> Invocation {
+        let environment = context.environment
+        let profileName = line.globalText("profile") ?? environment["HOMESERVE_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let valueContext = ValueContext(
+            readStdin: { try context.stdin.readAll(limit: 64 << 20) },
+            now: { context.clock.now() },
+            utcOffset: { seconds in
+                let paths = ConfigPaths(environment: environment)
+                let zone = (try? ProfileFile.load(paths.settings))?[profileName]["timezone"]?.stringValue ?? environment["TZ"]
+                return CivilTime.utcOffset(at: seconds, zone: zone)
+            })
+        let (values, globals) = try line.convert(valueContext)
+        let invocation = Invocation(command: line.command, values: values, globals: globals, context: context, table: table)
+        if line.command.reach != .local {
+            // auth login and config set create a profile; doctor reports an unknown one as a failed check.
+            let creates = ["auth login", "config set", "doctor"].contains(line.command.name)
+            try invocation.checkProfile(creating: creates)
+            // An unreadable or corrupt settings file is an error, never silently ignored; the config
+            // commands that change settings set a corrupt one aside instead, and doctor reports it.
+            if !["config set", "config unset", "doctor"].contains(line.command.name) { _ = try invocation.store.settings() }
+        }
+        if line.command.printsData {
+            _ = try invocation.format.get()
+            _ = try invocation.jq()
+        }
+        return invocation
+    }
+}

@@ -1,0 +1,186 @@
+import HomeServeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A write that failed for a reason other than the reader going away: a full disk, an I/O error.
+public struct OutputError: Error, Sendable, CustomStringConvertible {
+    public let stream: String
+    public let code: Int32
+    public var description: String { "cannot write to \(stream): \(String(cString: strerror(code)))" }
+}
+
+/// Standard output or standard error: buffered, every write checked. A reader that went away (EPIPE,
+/// `| head`) closes the channel quietly; any other failure is kept and reported as exit 1.
+public final class OutputChannel {
+    public let name: String
+    public let isTerminal: Bool
+    /// Columns of the terminal, when there is one.
+    public let width: Int?
+    private let sink: ([UInt8]) -> Int32
+    private var buffer: [UInt8] = []
+    private let autoFlush: Bool
+    public private(set) var closed = false
+    public private(set) var failure: OutputError?
+
+    /// `sink` writes all the bytes and returns 0, or an errno.
+    public init(name: String, isTerminal: Bool, width: Int? = nil, autoFlush: Bool = false, sink: @escaping ([UInt8]) -> Int32) {
+        self.name = name
+        self.isTerminal = isTerminal
+        self.width = width
+        self.autoFlush = autoFlush
+        self.sink = sink
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    public static func fileDescriptor(_ fd: Int32, name: String, autoFlush: Bool) -> OutputChannel {
+        let terminal = isatty(fd) == 1
+        var size = winsize()
+        let width = terminal && ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
+        return OutputChannel(name: name, isTerminal: terminal, width: width, autoFlush: autoFlush) { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes[offset...].withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return 0
+        }
+    }
+
+    /// Still worth writing to: not closed by the reader, not failed.
+    public var isOpen: Bool { !closed && failure == nil }
+
+    public func write<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        guard isOpen else { return }
+        buffer.append(contentsOf: bytes)
+        if autoFlush || buffer.count >= 1 << 16 { flush() }
+    }
+
+    public func write(_ text: String) { write(text.utf8) }
+
+    public func line(_ text: String) {
+        write(text.utf8)
+        write(CollectionOfOne(UInt8(ascii: "\n")))
+    }
+
+    /// Pushes buffered bytes out; false once the reader has gone or a write failed.
+    @discardableResult
+    public func flush() -> Bool {
+        guard isOpen else { buffer.removeAll(); return false }
+        guard !buffer.isEmpty else { return true }
+        let code = sink(buffer)
+        buffer.removeAll(keepingCapacity: true)
+        if code == EPIPE {
+            closed = true
+        } else if code != 0 {
+            failure = OutputError(stream: name, code: code)
+        }
+        return isOpen
+    }
+}
+
+/// Standard input: whole, a line at a time (never reading past the newline), or a secret from the terminal.
+public final class InputChannel {
+    public let isTerminal: Bool
+    private let readBytes: (UnsafeMutableRawBufferPointer) -> Int
+    private let promptSecret: ((String) throws -> String?)?
+
+    /// `read` fills the buffer and returns the count, 0 at end of input, or -1 with errno set.
+    public init(isTerminal: Bool, read: @escaping (UnsafeMutableRawBufferPointer) -> Int, promptSecret: ((String) throws -> String?)? = nil) {
+        self.isTerminal = isTerminal
+        self.readBytes = read
+        self.promptSecret = promptSecret
+    }
+
+    public static func fileDescriptor(_ fd: Int32, echo: EchoGuard, stderr: OutputChannel) -> InputChannel {
+        InputChannel(isTerminal: isatty(fd) == 1, read: { buffer in systemRead(fd, buffer.baseAddress, buffer.count) },
+                     promptSecret: { prompt in
+                         stderr.write(prompt)
+                         stderr.flush()
+                         return try echo.readWithoutEcho(fd: fd)
+                     })
+    }
+
+    /// Text given to a test: read as a pipe would be.
+    public static func text(_ text: String, isTerminal: Bool = false, secret: String? = nil) -> InputChannel {
+        var remaining = Array(text.utf8)[...]
+        return InputChannel(isTerminal: isTerminal, read: { buffer in
+            let n = min(buffer.count, remaining.count)
+            for (i, byte) in remaining.prefix(n).enumerated() { buffer[i] = byte }
+            remaining = remaining.dropFirst(n)
+            return n
+        }, promptSecret: secret.map { value in { _ in value } })
+    }
+
+    public func readAll(limit: Int) throws(CLIError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { readBytes($0) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CLIError(.localFailure, "cannot read stdin: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<n])
+            if bytes.count > limit { throw CLIError.usage("stdin holds more than \(limit >> 20) MiB") }
+        }
+    }
+
+    /// The first line, without its line ending; nil at end of input. Reads byte by byte so nothing after
+    /// the newline is consumed and a writer that keeps the pipe open is not waited for.
+    public func readLine(limit: Int) throws(CLIError) -> String? {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let n = withUnsafeMutableBytes(of: &byte) { readBytes($0) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CLIError(.localFailure, "cannot read stdin: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") { break }
+            line.append(byte)
+            if line.count > limit { throw CLIError.usage("the line on stdin is longer than \(limit) bytes") }
+        }
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        return String(decoding: line, as: UTF8.self)
+    }
+
+    /// Prompts on the terminal with echo off.
+    public func secret(prompt: String) throws -> String? {
+        guard isTerminal, let promptSecret else { return nil }
+        return try promptSecret(prompt)
+    }
+}
+
+/// What reaches a terminal from the server is shown, not obeyed: control characters and escape
+/// sequences (which could retitle the window or clear the screen) are printed as visible escapes.
+public enum TerminalText {
+    public static func visible(_ text: String, keepNewlines: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" && keepNewlines { out.append(scalar); continue }
+            if scalar == "\t" { out.append(scalar); continue }
+            if isControl(scalar) {
+                let hex = String(scalar.value, radix: 16)
+                let escape = scalar.value < 0x80 ? "\\x" + (hex.count == 1 ? "0" : "") + hex : "\\u00" + hex
+                out.append(contentsOf: escape.unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+    }
+}

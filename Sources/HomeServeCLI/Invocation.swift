@@ -1,0 +1,306 @@
+import HomeServeAPI
+import HomeServeCore
+
+/// What a command's `run` receives: its typed values, the global options, the context, and — built on
+/// first use, so offline commands never touch them — the session, the API client and the output format.
+public final class Invocation {
+    public let command: Command
+    let values: ParsedValues
+    let globals: ParsedValues
+    public let context: Context
+    let table: CommandTable
+    /// Flags read that the command does not declare: a table bug, reported as an internal error.
+    private(set) var undeclared: [String] = []
+
+    init(command: Command, values: ParsedValues, globals: ParsedValues, context: Context, table: CommandTable) {
+        self.command = command
+        self.values = values
+        self.globals = globals
+        self.context = context
+        self.table = table
+    }
+
+    // MARK: Typed values
+
+    private func declared(_ spec: FlagSpec) -> ParsedValues {
+        if command.flags.contains(where: { $0.name == spec.name }) { return values }
+        if table.globalFlags.contains(where: { $0.name == spec.name }) { return globals }
+        undeclared.append(spec.name)
+        return ParsedValues()
+    }
+
+    public subscript<T>(flag: Flag<T>) -> T? { declared(flag.spec).value(flag.spec.name) as? T }
+
+    public subscript<T>(flag: RequiredFlag<T>) -> T {
+        guard let value = declared(flag.spec).value(flag.spec.name) as? T ?? flag.spec.defaultValue as? T else {
+            preconditionFailure("required flag --\(flag.spec.name) of '\(command.name)' has no value")
+        }
+        return value
+    }
+
+    public subscript<T>(flag: ListFlag<T>) -> [T] { (declared(flag.spec).flags[flag.spec.name] ?? []).compactMap { $0 as? T } }
+
+    public subscript(flag: SwitchFlag) -> Bool { declared(flag.spec).value(flag.spec.name) as? Bool ?? false }
+
+    public subscript<T>(argument: Argument<T>) -> T {
+        guard let index = command.arguments.firstIndex(where: { $0.name == argument.spec.name }),
+              let value = values.arguments[index] as? T else {
+            preconditionFailure("argument \(argument.spec.name) of '\(command.name)' has no value")
+        }
+        return value
+    }
+
+    public subscript<T>(argument: OptionalArgument<T>) -> T? {
+        guard let index = command.arguments.firstIndex(where: { $0.name == argument.spec.name }), index < values.arguments.count else { return nil }
+        return values.arguments[index] as? T
+    }
+
+    /// Whether the user gave the flag (as opposed to its default applying).
+    func given(_ flag: any FlagDeclaration) -> Bool {
+        declared(flag.spec).given.contains(flag.spec.name)
+    }
+
+    var environment: [String: String] { context.environment }
+    public var dryRun: Bool { self[GlobalFlags.dryRun] }
+    public var quiet: Bool { self[GlobalFlags.quiet] }
+    public var verbose: Bool { self[GlobalFlags.verbose] }
+
+    // MARK: Messages
+
+    /// An informational line on stderr, unless `--quiet`.
+    public func note(_ message: String) {
+        if !quiet { say(message) }
+    }
+
+    /// A warning: shown even with `--quiet`.
+    public func warn(_ message: String) { say("warning: " + message) }
+
+    func say(_ message: String) {
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            context.stderr.line("homeserve: " + TerminalText.visible(String(line)))
+        }
+    }
+
+    // MARK: Profile and session
+
+    /// `--profile`, else HOMESERVE_PROFILE, else `default`; `chosen` when it did not fall to the default.
+    lazy var profile: (name: String, chosen: Bool) = {
+        if let name = self[GlobalFlags.profile] { return (name, true) }
+        if let name = environment["HOMESERVE_PROFILE"], !name.isEmpty { return (name, true) }
+        return ("default", false)
+    }()
+
+    lazy var paths = ConfigPaths(environment: environment)
+
+    public lazy var store = CredentialStore(paths: paths, profile: profile.name, environment: environment, clock: context.clock,
+                                            lockTimeout: Double(self[GlobalFlags.timeout]),
+                                            warn: { [unowned self] in self.warn($0) }, note: { [unowned self] in self.note($0) })
+
+    /// An unknown profile is a usage error, except where a command creates it.
+    func checkProfile(creating: Bool) throws {
+        guard profile.chosen, profile.name != "default", !creating else { return }
+        let known = try store.knownProfiles()
+        guard known.contains(profile.name) else { throw SessionError.unknownProfile(name: profile.name, known: known) }
+    }
+
+    // MARK: Server
+
+    /// The base URL and where it came from: `--url`, else HOMESERVE_URL, else the profile's url, else the default.
+    func baseURL() throws -> (url: WebURL, source: String) {
+        if let url = self[GlobalFlags.url] { return (url, "flag") }
+        if let text = environment["HOMESERVE_URL"], !text.isEmpty {
+            switch WebURL.parse(text) {
+            case let .success(url): return (url, "env")
+            case let .failure(problem): throw CLIError.usage("invalid value '\(TerminalText.visible(text))' for HOMESERVE_URL: expected an http:// or https:// URL; it \(problem.reason)")
+            }
+        }
+        if let text = try store.setting("url") {
+            switch WebURL.parse(text) {
+            case let .success(url): return (url, "profile")
+            case let .failure(problem):
+                throw CLIError.usage("invalid url '\(TerminalText.visible(text))' in profile '\(profile.name)': it \(problem.reason) (fix with 'homeserve config set url URL')")
+            }
+        }
+        return (Self.defaultURL, "default")
+    }
+
+    static let defaultURL = WebURL(scheme: "http", host: "localhost", port: 8000, path: "")
+
+    var transportSettings: CurlTransport.Settings {
+        var settings = CurlTransport.Settings()
+        settings.insecure = self[GlobalFlags.insecure]
+        settings.caFile = self[GlobalFlags.cacert]
+        settings.userAgent = "homeserve/\(HomeServe.version)"
+        return settings
+    }
+
+    private var cachedClient: APIClient?
+
+    public func client() throws -> APIClient {
+        if let cachedClient { return cachedClient }
+        var options = APIClient.Options()
+        options.retries = self[GlobalFlags.retries]
+        options.timeout = Double(self[GlobalFlags.timeout])
+        options.userAgent = "homeserve/\(HomeServe.version)"
+        if let text = environment["HOMESERVE_MAX_BODY"], !text.isEmpty {
+            guard let bytes = Self.byteSize(text) else {
+                throw CLIError.usage("invalid value '\(TerminalText.visible(text))' for HOMESERVE_MAX_BODY: expected a size in bytes, or with K, M or G (e.g. 64M)")
+            }
+            options.maxBody = bytes
+        }
+        if dryRun {
+            let out = context.stdout
+            options.dryRun = { preview in
+                var bytes = preview.json.bytes()
+                bytes.append(UInt8(ascii: "\n"))
+                out.write(bytes)
+            }
+        }
+        if verbose { options.log = { [unowned self] in self.say($0) } }
+        let client = APIClient(base: try baseURL().url, transport: context.transport(transportSettings), session: store,
+                               clock: context.clock, random: context.random, options: options, warn: { [unowned self] in self.warn($0) })
+        cachedClient = client
+        return client
+    }
+
+    static func byteSize(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        let upper = text.uppercased()
+        if let last = upper.last, let unit = units[last], let n = Int(upper.dropLast()), n > 0 { return n * unit }
+        if let n = Int(upper), n > 0 { return n }
+        return nil
+    }
+
+    /// Sends a call through the client and parses its JSON; nil in a dry run.
+    public func json(_ call: APICall) throws -> JSON? { try client().json(call) }
+
+    // MARK: Output
+
+    /// `-o`, then HOMESERVE_OUTPUT, then the profile's `output` — on a terminal only, so a pipe always gets
+    /// JSON unless asked otherwise — then table on a terminal, json otherwise.
+    lazy var format: Result<OutputFormat, CLIError> = {
+        if let format = self[GlobalFlags.output] { return .success(format) }
+        if let text = environment["HOMESERVE_OUTPUT"], !text.isEmpty {
+            guard let format = OutputFormat(rawValue: text) else {
+                return .failure(CLIError.usage("invalid value '\(TerminalText.visible(text))' for HOMESERVE_OUTPUT: expected one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+            return .success(format)
+        }
+        if context.stdout.isTerminal {
+            do {
+                if let text = try store.setting("output") {
+                    guard let format = OutputFormat(rawValue: text) else {
+                        let problem = "invalid output '\(TerminalText.visible(text))' in profile '\(profile.name)': expected one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (fix with 'homeserve config set output FORMAT')"
+                        // The config commands are how it gets repaired: they say so and carry on.
+                        guard command.reach == .offline else { return .failure(CLIError.usage(problem)) }
+                        warn(problem)
+                        return .success(.table)
+                    }
+                    return .success(format)
+                }
+            } catch {
+                return .failure(FailureReport(profile: profile.name, profileChosen: profile.chosen, source: nil, commandName: command.name).describe(error))
+            }
+        }
+        return .success(context.stdout.isTerminal ? .table : .json)
+    }()
+
+    private var cachedJQ: JQFilter?
+
+    /// The `--jq` program, compiled before anything is sent.
+    func jq() throws -> JQFilter? {
+        if let cachedJQ { return cachedJQ }
+        guard let expression = self[GlobalFlags.jq] else { return nil }
+        let filter = try JQFilter(expression)
+        cachedJQ = filter
+        return filter
+    }
+
+    func render(_ output: CommandOutput) throws {
+        switch output {
+        case .nothing, .text, .bytes:
+            try Renderer(format: .json, fields: nil, jq: nil, headers: true, sortBy: nil, color: false, tableWidth: nil, out: context.stdout,
+                         warn: warn, log: nil, hints: false, note: note).render(output) { try client() }
+        case .document, .collection, .failed:
+            let stdout = context.stdout
+            let color = stdout.isTerminal && !self[GlobalFlags.noColor] && (environment["NO_COLOR"] ?? "").isEmpty
+            let renderer = Renderer(format: try format.get(), fields: self[GlobalFlags.fields].map { $0.split(separator: ",").map(String.init) },
+                                    jq: try jq(), headers: !self[GlobalFlags.noHeaders], sortBy: self[GlobalFlags.sortBy], color: color,
+                                    tableWidth: stdout.isTerminal && !self[GlobalFlags.wide] ? stdout.width : nil, out: stdout,
+                                    warn: warn, log: verbose ? { [unowned self] in self.say($0) } : nil,
+                                    hints: context.stderr.isTerminal && !quiet, note: note)
+            try renderer.render(output) { try client() }
+        }
+    }
+
+    // MARK: Lists
+
+    /// The paging contract mapped to an endpoint: `--page`, `--page-size` (as `sizeParameter`), `--limit`,
+    /// `--all`, `--parallel`. One walk per value of `split` when the server takes one value at a time.
+    func listing(_ path: String, query: [(String, String)] = [], sizeParameter: String = "page_size",
+                 split: (name: String, values: [String])? = nil, filters: [RowFilter] = [], presentation: Presentation,
+                 following: Bool = false) throws -> CommandOutput {
+        var base = query
+        if let page = self[ListFlags.page] { base.append(("page", String(page))) }
+        if let size = self[ListFlags.pageSize] { base.append((sizeParameter, String(size))) }
+        var walks: [APICall] = []
+        if let split, !split.values.isEmpty {
+            for value in split.values { walks.append(APICall("GET", path, query: base + [(split.name, value)])) }
+        } else {
+            walks.append(APICall("GET", path, query: base))
+        }
+        if dryRun { walks = Array(walks.prefix(split == nil ? 1 : walks.count)) }
+        let limit = self[ListFlags.limit]
+        let following = (following || self[ListFlags.all] || limit != nil) && !dryRun
+        return .collection(Listing(walks: walks, presentation: presentation, filters: filters, following: following,
+                                   limit: limit, parallel: try parallel()))
+    }
+
+    private func parallel() throws -> Int {
+        if let value = self[ListFlags.parallel] { return value }
+        if let text = environment["HOMESERVE_PARALLEL"], !text.isEmpty {
+            guard let value = Int(text), (1...32).contains(value) else {
+                throw CLIError.usage("invalid value '\(TerminalText.visible(text))' for HOMESERVE_PARALLEL: expected an integer from 1 to 32")
+            }
+            return value
+        }
+        return 6
+    }
+
+    // MARK: Real time
+
+    /// Sockets go where HTTP goes: `--url`/HOMESERVE_URL beat the profile's `ws_url`, so a token is never
+    /// sent to another server's socket; the base URL's path is kept (`https://h/prefix` → `wss://h/prefix`).
+    func socketBase() throws -> WebURL {
+        let base = try baseURL()
+        if base.source == "profile" || base.source == "default", let text = try store.setting("ws_url") {
+            switch WebURL.parse(text, schemes: WebURL.socketSchemes) {
+            case let .success(url): return url
+            case let .failure(problem):
+                throw CLIError.usage("invalid ws_url '\(TerminalText.visible(text))' in profile '\(profile.name)': it \(problem.reason) (fix with 'homeserve config set ws_url URL')")
+            }
+        }
+        return base.url.socketTwin
+    }
+}
+
+extension Invocation {
+    /// How each event of a stream is printed: one JSON object per line (json and ndjson), a row (csv, tsv),
+    /// a readable line (table), or jq's results.
+    func eventPrinter() throws -> (JSON) throws -> Void {
+        let out = context.stdout
+        let fields = self[GlobalFlags.fields].map { $0.split(separator: ",").map(String.init) }
+        if let jq = try jq() { return { event in try jq.run(fields.map { Rows.project(event, $0) } ?? event, out: out) } }
+        switch try format.get() {
+        case .json, .ndjson:
+            let printer = NDJSONPrinter(out: out, fields: fields)
+            return { printer.write($0) }
+        case .csv, .tsv:
+            let printer = DelimitedPrinter(out: out, tabs: try format.get() == .tsv, headers: !self[GlobalFlags.noHeaders])
+            printer.start(columns: fields ?? ["timestamp", "type", "data"])
+            return { printer.write($0) }
+        case .table:
+            return { event in out.line(EventLine.render(fields.map { Rows.project(event, $0) } ?? event)) }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import HomeServeAPI
+import HomeServeCore
+
+/// What a command returns: what was fetched, never how it looks. One renderer per format turns it into
+/// bytes, applying `--fields`, `--sort-by`, `--jq` and `--no-headers` the same way for every command.
+public enum CommandOutput {
+    case nothing
+    /// Text for people or other programs that is not data (a token, a script, a setting's value).
+    case text(String)
+    /// Bytes passed through untouched (a CSV export, a binary body).
+    case bytes([UInt8])
+    /// One answer from the server.
+    case document(JSON, Presentation)
+    /// A paginated listing, walked as it is printed.
+    case collection(Listing)
+    /// Print this, then fail: `auth status` shows the dead session it exits 3 for.
+    indirect case failed(after: CommandOutput, any Error)
+}
+
+/// How a command's answer is read into rows, and the columns it prefers.
+public struct Presentation {
+    public enum Shape {
+        /// One resource; action answers that wrap it (`{"message": …, "booking": {…}}`) print the resource.
+        case resource(wrappedIn: [String])
+        /// An object whose rows are its one main array (predictions, vendors, slots), else the object itself.
+        /// `within` names objects to look in first when the array is nested (`cache_stats.caches`).
+        case report(within: [String])
+    }
+
+    public var shape: Shape
+    /// Columns to show when the rows have them; missing ones are dropped, and columns are derived from the
+    /// data when too few remain.
+    public var columns: [String]
+
+    public static func resource(_ columns: [String] = [], wrappedIn keys: [String] = []) -> Presentation {
+        Presentation(shape: .resource(wrappedIn: keys), columns: columns)
+    }
+
+    public static func report(_ columns: [String] = [], within: [String] = []) -> Presentation {
+        Presentation(shape: .report(within: within), columns: columns)
+    }
+}
+
+/// A rule for rows a server may have ignored a filter for: rows whose field is present and does not match
+/// are not printed (servers that do not filter still give a correct answer).
+public struct RowFilter {
+    public var flag: String
+    /// Where the field may be, in the guide's name and others deployments use.
+    public var paths: [String]
+    public var accepts: (JSON) -> Bool
+
+    /// True unless the row has the field and it does not match.
+    func admits(_ row: JSON) -> Bool {
+        for path in paths {
+            if let value = row.value(at: path), !value.isNull { return accepts(value) }
+        }
+        return true
+    }
+
+    /// The field equals one of `values` (an object's `id` counts as the object).
+    public static func oneOf(_ flag: String, paths: [String], _ values: [String]) -> RowFilter {
+        RowFilter(flag: flag, paths: paths) { value in
+            let text = value.isObject ? (value["id"]?.stringValue ?? "") : value.cellText
+            return values.contains(text)
+        }
+    }
+
+    /// The field's date (its first ten characters) is within the range.
+    public static func dates(_ flag: String, paths: [String], from: String?, to: String?) -> RowFilter {
+        RowFilter(flag: flag, paths: paths) { value in
+            let day = String(value.cellText.prefix(10))
+            guard CivilDate.parse(day) != nil else { return true }
+            if let from, day < from { return false }
+            if let to, day > to { return false }
+            return true
+        }
+    }
+}
+
+/// A list endpoint's pages: one walk, or one per value when a filter takes several and the server only one.
+public struct Listing {
+    public var walks: [APICall]
+    public var presentation: Presentation
+    public var filters: [RowFilter]
+    /// Follow pages (`--all`, `--limit`).
+    public var following: Bool
+    public var limit: Int?
+    public var parallel: Int
+}

@@ -1,0 +1,84 @@
+import CJQ
+import HomeServeCore
+
+/// `--jq EXPR` with jq's own language, through libjq. The expression is compiled before any request is
+/// sent; results print one per line, strings raw, everything else as compact JSON (like `gh --jq`).
+final class JQFilter {
+    let expression: String
+    private let state: OpaquePointer
+
+    private final class Messages {
+        var lines: [String] = []
+    }
+
+    init(_ expression: String) throws(CLIError) {
+        self.expression = expression
+        guard let state = jq_init() else { throw CLIError(.localFailure, "jq could not start") }
+        let messages = Messages()
+        let context = Unmanaged.passUnretained(messages).toOpaque()
+        jq_set_error_cb(state, { data, message in
+            let messages = Unmanaged<Messages>.fromOpaque(data!).takeUnretainedValue()
+            messages.lines.append(JQFilter.text(of: message))
+        }, context)
+        let compiled = jq_compile(state, expression)
+        jq_set_error_cb(state, nil, nil)
+        guard compiled != 0 else {
+            var state: OpaquePointer? = state
+            jq_teardown(&state)
+            let first = messages.lines.first?.split(separator: "\n").first.map(String.init)
+            let detail = first.map { $0.replacing("jq: error: ", with: "") } ?? "it does not compile"
+            throw CLIError.usage("invalid value '\(expression)' for --jq: \(detail)")
+        }
+        self.state = state
+    }
+
+    deinit {
+        var state: OpaquePointer? = state
+        jq_teardown(&state)
+    }
+
+    /// An expression that starts by iterating the input array (`.[] | …`) runs on each item of a listing
+    /// as it arrives (given `[item]`), so `--all` keeps memory flat.
+    var iteratesItems: Bool { expression.trimmed.hasPrefix(".[]") }
+
+    /// Runs the program on one input and writes each result as a line.
+    func run(_ input: JSON, out: OutputChannel) throws(CLIError) {
+        let bytes = input.bytes()
+        let value = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { jv_parse_sized($0.baseAddress, Int32($0.count)) }
+        }
+        jq_start(state, value, 0)
+        while true {
+            let result = jq_next(state)
+            if jv_is_valid(result) == 0 {
+                if jv_invalid_has_msg(jv_copy(result)) != 0 {
+                    let message = jv_invalid_get_msg(result)
+                    throw CLIError(.localFailure, "jq: error: \(Self.text(of: message))")
+                }
+                jv_free(result)
+                return
+            }
+            if jv_get_kind(result) == JV_KIND_STRING {
+                out.line(String(cString: jv_string_value(result)))
+                jv_free(result)
+            } else {
+                let dumped = jv_dump_string(result, 0)
+                out.line(String(cString: jv_string_value(dumped)))
+                jv_free(dumped)
+            }
+        }
+    }
+
+    /// Text of a jv message (a string, or any value dumped), consuming it.
+    private static func text(of message: jv) -> String {
+        if jv_get_kind(message) == JV_KIND_STRING {
+            let text = String(cString: jv_string_value(message))
+            jv_free(message)
+            return text
+        }
+        let dumped = jv_dump_string(message, 0)
+        let text = String(cString: jv_string_value(dumped))
+        jv_free(dumped)
+        return text
+    }
+}

@@ -1,0 +1,191 @@
+import HomeServeCore
+
+/// One printer per format. Rows arrive page by page; the columns are fixed by the first page.
+protocol RowPrinter: AnyObject {
+    func start(columns: [String])
+    func write(_ row: JSON)
+    func finish()
+}
+
+/// `-o json` for rows: one array, streamed item by item so `--all` keeps memory flat.
+final class JSONArrayPrinter: RowPrinter {
+    let out: OutputChannel
+    let fields: [String]?
+    private var count = 0
+    private var bytes: [UInt8] = []
+
+    init(out: OutputChannel, fields: [String]?) {
+        self.out = out
+        self.fields = fields
+    }
+
+    func start(columns: [String]) {}
+
+    func write(_ row: JSON) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
+        JSONWriter.write(fields.map { Rows.project(row, $0) } ?? row, into: &bytes, pretty: true, indent: 1)
+        out.write(bytes)
+        count += 1
+    }
+
+    func finish() { out.write(count == 0 ? "[]\n" : "\n]\n") }
+}
+
+/// `-o ndjson`: one compact object per line.
+final class NDJSONPrinter: RowPrinter {
+    let out: OutputChannel
+    let fields: [String]?
+    private var bytes: [UInt8] = []
+
+    init(out: OutputChannel, fields: [String]?) {
+        self.out = out
+        self.fields = fields
+    }
+
+    func start(columns: [String]) {}
+
+    func write(_ row: JSON) {
+        bytes.removeAll(keepingCapacity: true)
+        JSONWriter.write(fields.map { Rows.project(row, $0) } ?? row, into: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        out.write(bytes)
+    }
+
+    func finish() {}
+}
+
+/// `-o csv` (RFC 4180) and `-o tsv` (tabs, newlines, backslashes and other control characters escaped).
+final class DelimitedPrinter: RowPrinter {
+    let out: OutputChannel
+    let tabs: Bool
+    let headers: Bool
+    private var columns: [String] = []
+
+    init(out: OutputChannel, tabs: Bool, headers: Bool) {
+        self.out = out
+        self.tabs = tabs
+        self.headers = headers
+    }
+
+    func start(columns: [String]) {
+        self.columns = columns
+        if headers { out.line(columns.map(cell).joined(separator: tabs ? "\t" : ",")) }
+    }
+
+    func write(_ row: JSON) {
+        out.line(columns.map { cell(row.value(at: $0)?.cellText ?? (columns == ["value"] ? row.cellText : "")) }.joined(separator: tabs ? "\t" : ","))
+    }
+
+    func finish() {}
+
+    private func cell(_ text: String) -> String {
+        if tabs {
+            guard text.unicodeScalars.contains(where: { TerminalText.isControl($0) || $0 == "\\" }) else { return text }
+            var out = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\\": out += "\\\\"
+                case "\t": out += "\\t"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                default: out += TerminalText.isControl(scalar) ? TerminalText.visible(String(scalar)) : String(scalar)
+                }
+            }
+            return out
+        }
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || TerminalText.isControl($0) }) else { return text }
+        return "\"" + text.replacing("\"", with: "\"\"") + "\""
+    }
+}
+
+/// `-o table`: aligned columns for people. Widths come from the first rows (up to a thousand), so long
+/// listings stream instead of being held whole. On a terminal the table fits its width, long cells cut
+/// with `…` (`--wide` prints them whole); server text is shown with control characters made visible.
+final class TablePrinter: RowPrinter {
+    let out: OutputChannel
+    let headers: Bool
+    let color: Bool
+    /// Columns to fit into, or nil to print cells whole.
+    let width: Int?
+    private var columns: [String] = []
+    private var pending: [[String]] = []
+    private var widths: [Int]?
+    private var count = 0
+
+    init(out: OutputChannel, headers: Bool, color: Bool, width: Int?) {
+        self.out = out
+        self.headers = headers
+        self.color = color
+        self.width = width
+    }
+
+    func start(columns: [String]) { self.columns = columns }
+
+    func write(_ row: JSON) {
+        let cells = columns.map { path in Self.cell(row.value(at: path) ?? (columns == ["value"] ? row : .null)) }
+        count += 1
+        if let widths {
+            out.line(render(cells, widths))
+        } else {
+            pending.append(cells)
+            if pending.count >= 1000 { settle() }
+        }
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    func finish() {
+        if widths == nil && !pending.isEmpty { settle() }
+    }
+
+    private func settle() {
+        let names = columns.map { $0.uppercased() }
+        var measured = names.map { headers ? $0.count : 0 }
+        for row in pending { for (i, c) in row.enumerated() { measured[i] = max(measured[i], c.count) } }
+        if let width { measured = Self.fit(measured, into: width) }
+        widths = measured
+        if headers { out.line(paint(render(names, measured))) }
+        for row in pending { out.line(render(row, measured)) }
+        pending = []
+    }
+
+    /// Narrows the widest columns until the line fits, never below 8 characters (or the column's own width).
+    static func fit(_ widths: [Int], into total: Int) -> [Int] {
+        var widths = widths
+        func line() -> Int { widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
+        while line() > total {
+            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 else { break }
+            widths[widest] -= 1
+        }
+        return widths
+    }
+
+    private func render(_ cells: [String], _ widths: [Int]) -> String {
+        cells.enumerated().map { i, cell in
+            let fitted = cell.count > widths[i] ? String(cell.prefix(max(1, widths[i] - 1))) + "…" : cell
+            return i == cells.count - 1 ? fitted : fitted + String(repeating: " ", count: max(0, widths[i] - fitted.count))
+        }.joined(separator: "  ")
+    }
+
+    private func paint(_ text: String) -> String { color ? "\u{1B}[1m" + text + "\u{1B}[0m" : text }
+
+    static func cell(_ value: JSON) -> String {
+        let text = TerminalText.visible(value.cellText)
+        guard text.contains(where: { $0 == "\n" || $0 == "\r" }) else { return text }
+        return text.replacing("\r\n", with: " ").replacing("\n", with: " ").replacing("\r", with: " ")
+    }
+
+    /// One object as `key  value` lines, nested objects flattened to dot paths.
+    static func record(_ object: JSON, paths: [String], out: OutputChannel, color: Bool, width: Int?) {
+        let keyWidth = paths.map(\.count).max() ?? 0
+        for path in paths {
+            var value = cell(object.value(at: path) ?? .null)
+            if let width, keyWidth + 2 + value.count > width, width > keyWidth + 10 {
+                value = String(value.prefix(width - keyWidth - 3)) + "…"
+            }
+            let label = TerminalText.visible(path) + String(repeating: " ", count: max(0, keyWidth - path.count))
+            out.line((color ? "\u{1B}[1m" + label + "\u{1B}[0m" : label) + "  " + value)
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import HomeServeAPI
+import HomeServeCore
+
+/// Prints what commands return, by one rule for every command (`homeserve help output`):
+/// `-o json` prints the server's document (a paginated listing becomes one array of its items); the
+/// other formats print rows — a listing's items, a report's main array, or the resource itself.
+/// `--fields` picks paths of the rows, `--sort-by` orders them, `--jq` runs on what `-o json` would print.
+struct Renderer {
+    var format: OutputFormat
+    var fields: [String]?
+    var jq: JQFilter?
+    var headers: Bool
+    var sortBy: String?
+    var color: Bool
+    /// Width to fit tables into; nil prints cells whole (not a terminal, or `--wide`).
+    var tableWidth: Int?
+    var out: OutputChannel
+    var warn: (String) -> Void
+    var log: ((String) -> Void)?
+    /// "Showing 20 of 101" and "No results." go to a terminal's stderr only, and never with `-q`.
+    var hints: Bool
+    var note: (String) -> Void
+
+    func render(_ output: CommandOutput, client: () throws -> APIClient) throws {
+        switch output {
+        case .nothing: break
+        case let .text(text): out.write(text)
+        case let .bytes(bytes): out.write(bytes)
+        case let .document(document, presentation): try render(document, presentation)
+        case let .collection(listing): try render(listing, client: try client())
+        case let .failed(inner, error):
+            try render(inner, client: client)
+            throw error
+        }
+    }
+
+    // MARK: One answer
+
+    func render(_ document: JSON, _ presentation: Presentation) throws {
+        var (rows, fromArray) = Rows.of(document, presentation.shape)
+        if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
+        if let sortBy, fromArray { rows = Rows.sort(rows, by: sortBy) }
+        var view = document
+        if fields != nil || (sortBy != nil && fromArray) {
+            let shown = fields.map { paths in rows.map { Rows.project($0, paths) } } ?? rows
+            view = fromArray ? .array(shown) : shown.first ?? .null
+        }
+        if let jq {
+            try jq.run(view, out: out)
+            return
+        }
+        switch format {
+        case .json:
+            var bytes = view.bytes(pretty: true)
+            bytes.append(UInt8(ascii: "\n"))
+            out.write(bytes)
+        case .table where !fromArray && rows.count == 1 && rows[0].isObject:
+            TablePrinter.record(rows[0], paths: try recordPaths(rows[0], preferred: presentation.columns), out: out, color: color, width: tableWidth)
+        default:
+            let printer = makePrinter()
+            printer.start(columns: try Rows.columns(preferred: presentation.columns, fields: fields, rows: rows, limitDerived: derivedLimit))
+            for row in rows { printer.write(row) }
+            printer.finish()
+            if rows.isEmpty, format == .table, hints { note("No results.") }
+        }
+    }
+
+    /// A single object's lines: `--fields`, else the preferred paths it has, else all its paths.
+    private func recordPaths(_ object: JSON, preferred: [String]) throws -> [String] {
+        if let fields { return fields }
+        let present = preferred.filter { !Rows.isEmpty(object.value(at: $0)) }
+        if !present.isEmpty, present.count >= (preferred.count + 1) / 2 { return present }
+        let found = Rows.paths(of: object)
+        return (found.scalars + found.nested + found.arrays).filter { !Rows.isEmpty(object.value(at: $0)) }
+    }
+
+    private var derivedLimit: Int? { format == .table ? 10 : nil }
+
+    private func makePrinter() -> RowPrinter {
+        switch format {
+        case .json: return JSONArrayPrinter(out: out, fields: fields)
+        case .ndjson: return NDJSONPrinter(out: out, fields: fields)
+        case .csv: return DelimitedPrinter(out: out, tabs: false, headers: headers)
+        case .tsv: return DelimitedPrinter(out: out, tabs: true, headers: headers)
+        case .table: return TablePrinter(out: out, headers: headers, color: color, width: tableWidth)
+        }
+    }
+
+    // MARK: A listing
+
+    func render(_ listing: Listing, client: APIClient) throws {
+        var printer: RowPrinter?
+        var printed = 0
+        var lastPage: CollectionPage?
+        var held: [JSON] = []
+        var seenIDs: Set<String> = []
+        let holdAll = sortBy != nil || (jq != nil && !(jq?.iteratesItems ?? false))
+        var remaining = listing.limit ?? Int.max
+
+        func deliver(_ rows: [JSON]) throws {
+            if holdAll {
+                held += rows
+                return
+            }
+            if let jq {
+                for row in rows { try jq.run(.array([fields.map { Rows.project(row, $0) } ?? row]), out: out) }
+                return
+            }
+            if printer == nil {
+                if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
+                let started = makePrinter()
+                started.start(columns: try Rows.columns(preferred: listing.presentation.columns, fields: fields, rows: rows, limitDerived: derivedLimit))
+                printer = started
+            }
+            for row in rows { printer?.write(row) }
+        }
+
+        walks: for call in listing.walks {
+            var firstPage = true
+            let walker = PageWalker(client: client, first: call, parallel: listing.parallel,
+                                    limit: listing.limit.map { _ in remaining }, note: warn)
+            var stopped = false
+            try walker.run(following: listing.following) { page in
+                defer { firstPage = false }
+                guard let rows = page.rows else {
+                    warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (keys: \(page.document.keys.joined(separator: ", "))); printing it as received")
+                    try render(page.document, .report(listing.presentation.columns))
+                    stopped = true
+                    return false
+                }
+                if firstPage, rows.isEmpty, let total = page.info.total, total > 0 {
+                    warn("the first page is empty, but the server reports \(total) rows")
+                }
+                var kept = rows.filter { row in listing.filters.allSatisfy { $0.admits(row) } }
+                if kept.count < rows.count {
+                    let flags = listing.filters.map { "--" + $0.flag }.joined(separator: ", ")
+                    log?("* the server sent \(rows.count - kept.count) rows that do not match \(flags); not printed")
+                }
+                if listing.walks.count > 1 {
+                    kept = kept.filter { row in
+                        guard let id = row["id"]?.cellText else { return true }
+                        return seenIDs.insert(id).inserted
+                    }
+                }
+                if kept.count > remaining { kept = Array(kept.prefix(remaining)) }
+                remaining -= kept.count
+                printed += kept.count
+                try deliver(kept)
+                lastPage = page
+                out.flush()
+                if !out.isOpen { stopped = true }
+                return !stopped && remaining > 0
+            }
+            if stopped { break walks }
+            if remaining <= 0 { break walks }
+        }
+        if !out.isOpen || client.isDryRun { return }
+        if holdAll {
+            let rows = sortBy.map { Rows.sort(held, by: $0) } ?? held
+            if let jq {
+                try jq.run(.array(fields.map { paths in rows.map { Rows.project($0, paths) } } ?? rows), out: out)
+            } else {
+                try deliver(rows)
+            }
+        }
+        if let printer {
+            printer.finish()
+        } else if jq == nil {
+            switch format {
+            case .json: out.write("[]\n")
+            case .csv, .tsv:
+                if headers, let columns = fields ?? (listing.presentation.columns.isEmpty ? nil : listing.presentation.columns) {
+                    let started = makePrinter()
+                    started.start(columns: columns)
+                }
+            case .table: if hints { note("No results.") }
+            case .ndjson: break
+            }
+        }
+        if hints, !listing.following, listing.walks.count == 1, let info = lastPage?.info, info.claimsMore {
+            let of = info.total.map { " of \($0)" } ?? ""
+            note("Showing \(printed)\(of); --all for every row")
+        }
+    }
+}

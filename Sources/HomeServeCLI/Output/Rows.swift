@@ -1,0 +1,121 @@
+import HomeServeAPI
+import HomeServeCore
+
+/// Turning answers into rows and rows into columns.
+enum Rows {
+    /// The rows a document presents: the wrapped resource, the main array of a report, or the object.
+    static func of(_ document: JSON, _ shape: Presentation.Shape) -> (rows: [JSON], fromArray: Bool) {
+        switch shape {
+        case let .resource(keys):
+            return ([unwrap(document, keys: keys)], false)
+        case let .report(within):
+            for path in within {
+                if let inner = document.value(at: path), let found = CollectionReader.rows(in: inner) { return (found.rows, true) }
+            }
+            if let found = CollectionReader.rows(in: document) { return (found.rows, true) }
+            return ([document], false)
+        }
+    }
+
+    /// `{"message": "…", "booking": {…}}` → the booking. Only named keys (and `data`/`result`) unwrap, so a
+    /// resource that merely has one nested object is never mistaken for a wrapper.
+    static func unwrap(_ document: JSON, keys: [String]) -> JSON {
+        for key in keys + ["data", "result"] {
+            if let inner = document[key], inner.isObject { return inner }
+        }
+        return document
+    }
+
+    /// Every dot path of a row: scalars first, then nested objects' scalars, then arrays as whole values.
+    static func paths(of row: JSON, prefix: String = "", depth: Int = 0) -> (scalars: [String], nested: [String], arrays: [String]) {
+        guard case let .object(pairs) = row else { return ([], [], []) }
+        var scalars: [String] = [], nested: [String] = [], arrays: [String] = []
+        for (key, value) in pairs {
+            let path = prefix + key
+            switch value {
+            case .object where depth < 2:
+                let inner = paths(of: value, prefix: path + ".", depth: depth + 1)
+                nested += inner.scalars + inner.nested
+                arrays += inner.arrays
+            case .object, .array: arrays.append(path)
+            default: scalars.append(path)
+            }
+        }
+        return (scalars, nested, arrays)
+    }
+
+    static func isEmpty(_ value: JSON?) -> Bool {
+        guard let value else { return true }
+        switch value {
+        case .null: return true
+        case let .string(s): return s.isEmpty
+        default: return false
+        }
+    }
+
+    /// The columns to print: `--fields` as given (each checked against the rows), else the preferred ones
+    /// the rows have, else columns derived from the rows. No column is empty in every row.
+    static func columns(preferred: [String], fields: [String]?, rows: [JSON], limitDerived: Int?) throws(CLIError) -> [String] {
+        let sample = Array(rows.prefix(200))
+        let objects = sample.filter(\.isObject)
+        if let fields {
+            try check(fields, against: objects)
+            return fields
+        }
+        guard !objects.isEmpty else { return sample.isEmpty ? preferred : ["value"] }
+        let present = preferred.filter { path in objects.contains { !isEmpty($0.value(at: path)) } }
+        if present.count >= max(2, (preferred.count + 1) / 2) || (present.count == preferred.count && !present.isEmpty) { return present }
+        var ordered: [String] = []
+        var nestedAll: [String] = [], arraysAll: [String] = []
+        for row in objects {
+            let found = paths(of: row)
+            for path in found.scalars where !ordered.contains(path) { ordered.append(path) }
+            for path in found.nested where !nestedAll.contains(path) { nestedAll.append(path) }
+            for path in found.arrays where !arraysAll.contains(path) { arraysAll.append(path) }
+        }
+        var derived = (ordered + nestedAll + arraysAll).filter { path in objects.contains { !isEmpty($0.value(at: path)) } }
+        // Put the preferred columns the rows do have first: they are what the command is about.
+        derived = present + derived.filter { !present.contains($0) }
+        if let limitDerived, derived.count > limitDerived { derived = Array(derived.prefix(limitDerived)) }
+        return derived.isEmpty ? ["value"] : derived
+    }
+
+    /// `--fields` names paths that exist: one that is in no row is a usage error naming those that are.
+    static func check(_ fields: [String], against rows: [JSON]) throws(CLIError) {
+        guard !rows.isEmpty else { return }
+        var available: [String] = []
+        for row in rows.prefix(50) {
+            let found = paths(of: row)
+            for path in found.scalars + found.nested + found.arrays + row.keys where !available.contains(path) { available.append(path) }
+        }
+        for field in fields where !rows.contains(where: { $0.value(at: field) != nil }) {
+            let hint = Suggestions.nearest(to: field, in: available).map { "; did you mean '\($0)'?" } ?? ""
+            throw CLIError.usage("invalid value '\(field)' for --fields: no row has it\(hint) (fields: \(available.prefix(40).joined(separator: ", ")))")
+        }
+    }
+
+    /// The row with only the given paths, keyed by the paths as given.
+    static func project(_ row: JSON, _ paths: [String]) -> JSON {
+        guard row.isObject else { return row }
+        return .object(paths.map { ($0, row.value(at: $0) ?? .null) })
+    }
+
+    /// Stable sort by a dot path: numbers as numbers, text as text, missing values last.
+    static func sort(_ rows: [JSON], by path: String) -> [JSON] {
+        let keyed = rows.enumerated().map { (index: $0.offset, row: $0.element, key: $0.element.value(at: path)) }
+        return keyed.sorted { a, b in
+            switch (a.key, b.key) {
+            case (nil, nil), (.null?, .null?), (nil, .null?), (.null?, nil): return a.index < b.index
+            case (nil, _), (.null?, _): return false
+            case (_, nil), (_, .null?): return true
+            case let (x?, y?):
+                if let p = x.doubleValue, let q = y.doubleValue, case .number = x, case .number = y {
+                    return p != q ? p < q : a.index < b.index
+                }
+                if let p = Double(x.cellText), let q = Double(y.cellText) { return p != q ? p < q : a.index < b.index }
+                let s = x.cellText, t = y.cellText
+                return s != t ? s < t : a.index < b.index
+            }
+        }.map(\.row)
+    }
+}

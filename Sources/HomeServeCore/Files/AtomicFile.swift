@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes that never leave a half-written file: temporary file, fsync, rename, fsync the directory.
+/// The temporary file is named after the writing process (`NAME.tmp.PID`), so one left by a process
+/// that was killed can be recognised and removed by the next.
+public enum AtomicFile {
+    /// Creates the directory (and missing parents) with mode 0700: it holds tokens.
+    public static func ensureDirectory(_ path: String) throws(FileError) {
+        if FileFacts.isDirectory(path) { return }
+        let parent = FileFacts.directory(of: path)
+        if parent != path && parent != "." && parent != "/" { try ensureDirectory(parent) }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw FileError.system(path, "create directory") }
+    }
+
+    public static func write(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(FileError) {
+        let directory = FileFacts.directory(of: path)
+        try ensureDirectory(directory)
+        if FileFacts.isSymlink(path) { throw FileError(path: path, action: "replace", kind: .symlink) }
+        let temporary = "\(path).tmp.\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard fd >= 0 else { throw FileError.system(temporary, "write") }
+        // open() honours the umask; the mode must be exact for the credentials file.
+        fchmod(fd, mode)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(fd)
+                unlink(temporary)
+                throw FileError.system(path, "write", errno: code)
+            }
+            offset += n
+        }
+        if fsync(fd) != 0 || close(fd) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw FileError.system(path, "write", errno: code)
+        }
+        if rename(temporary, path) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw FileError.system(path, "replace", errno: code)
+        }
+        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            fsync(dirFD)
+            close(dirFD)
+        }
+    }
+
+    /// Removes `NAME.tmp.PID` files in `directory` whose process is gone: what a kill -9 mid-write left.
+    public static func removeStaleTemporaries(in directory: String, names: [String]) {
+        guard let dir = opendir(directory) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            guard let marker = name.firstRange(of: ".tmp."), names.contains(String(name[..<marker.lowerBound])),
+                  let pid = Int32(name[marker.upperBound...]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
+        }
+    }
+}
+
+/// An exclusive advisory lock on a file, waited for in short steps so the wait is bounded and Ctrl-C
+/// ends it.
+public final class FileLock {
+    private let fd: Int32
+
+    private init(fd: Int32) { self.fd = fd }
+
+    public static func acquire(_ path: String, timeout: Double, clock: any Clock) throws -> FileLock {
+        try AtomicFile.ensureDirectory(FileFacts.directory(of: path))
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw FileError.system(path, "open lock file") }
+        let deadline = clock.monotonic() + timeout
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            guard code == EWOULDBLOCK || code == EINTR else {
+                close(fd)
+                throw FileError.system(path, "lock", errno: code)
+            }
+            if clock.monotonic() >= deadline {
+                close(fd)
+                throw FileError(path: path, action: "lock", kind: .lockTimeout(seconds: Int(timeout)))
+            }
+            do { try clock.sleep(0.02) } catch {
+                close(fd)
+                throw error
+            }
+        }
+        return FileLock(fd: fd)
+    }
+
+    public func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A local file that could not be used, with the reason in the system's words.
+public struct FileError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case system(Int32)
+        /// The path is a symbolic link where a regular file is required (the credentials file).
+        case symlink
+        /// Another process held the lock for longer than we may wait.
+        case lockTimeout(seconds: Int)
+    }
+
+    public let path: String
+    /// What was being done, as a verb: "read", "write", "create directory", "lock".
+    public let action: String
+    public let kind: Kind
+
+    public init(path: String, action: String, kind: Kind) {
+        self.path = path
+        self.action = action
+        self.kind = kind
+    }
+
+    public static func system(_ path: String, _ action: String, errno code: Int32 = errno) -> FileError {
+        FileError(path: path, action: action, kind: .system(code))
+    }
+
+    public var reason: String {
+        switch kind {
+        case let .system(code): return String(cString: strerror(code))
+        case .symlink: return "it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)"
+        case let .lockTimeout(seconds): return "another homeserve is refreshing the session (waited \(seconds)s)"
+        }
+    }
+
+    public var description: String { "cannot \(action) \(path): \(reason)" }
+}
+
+/// write(2), reachable from types that have a `write` method of their own.
+public func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}
+
+/// read(2), likewise.
+public func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}

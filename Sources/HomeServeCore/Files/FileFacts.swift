@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Local file checks done before anything is sent, so a bad path fails fast with a clear reason.
+public enum FileFacts {
+    public static func isReadableFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, R_OK) == 0
+    }
+
+    public static func problem(_ path: String) -> String {
+        var info = stat()
+        if stat(path, &info) != 0 { return "no such file" }
+        if (info.st_mode & S_IFMT) == S_IFDIR { return "is a directory, expected a file" }
+        if access(path, R_OK) != 0 { return "file is not readable (permission denied)" }
+        return "not a regular file"
+    }
+
+    public static func size(_ path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    public static func isSymlink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Permission bits, or nil when the path does not exist.
+    public static func mode(_ path: String) -> mode_t? {
+        var info = stat()
+        return stat(path, &info) == 0 ? info.st_mode & 0o777 : nil
+    }
+
+    public static func isOwnedByUs(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_uid == getuid()
+    }
+
+    /// The whole file, or a `FileError` saying why not. Files are read whole only when small (settings,
+    /// credentials, payloads), so `limit` guards against a path that points at something huge.
+    public static func contents(_ path: String, limit: Int = 64 << 20) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError.system(path, "read") }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw FileError.system(path, "read", errno: EISDIR) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError.system(path, "read")
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+            if bytes.count > limit { throw FileError.system(path, "read", errno: EFBIG) }
+        }
+        return bytes
+    }
+
+    /// The first bytes of a file (magic numbers), empty when it cannot be read.
+    public static func head(_ path: String, count: Int = 12) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, count) }
+        return n > 0 ? Array(buffer.prefix(n)) : []
+    }
+
+    /// The directory part of a path ("." for a bare name).
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let dir = String(path[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+
+    public static func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    /// Why a file could not be created at `path`, or nil when it could be.
+    public static func writeProblem(_ path: String) -> String? {
+        let directory = directory(of: path)
+        var info = stat()
+        guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "directory \(directory) does not exist" }
+        guard access(directory, W_OK) == 0 else { return "directory \(directory) is not writable" }
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { return "is a directory, expected a file name" }
+        return nil
+    }
+}

@@ -1,0 +1,76 @@
+/// Writes JSON straight into bytes: a page of items is serialised without building Strings per value.
+public enum JSONWriter {
+    public static func write(_ value: JSON, into out: inout [UInt8], pretty: Bool = false, indent: Int = 0) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case let .number(n): out.append(contentsOf: n.utf8)
+        case let .string(s): writeString(s, into: &out)
+        case let .array(items):
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { newline(indent + 1, into: &out) }
+                write(item, into: &out, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { newline(indent, into: &out) }
+            out.append(UInt8(ascii: "]"))
+        case let .object(pairs):
+            if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
+            for (i, (key, item)) in pairs.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { newline(indent + 1, into: &out) }
+                writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
+                write(item, into: &out, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { newline(indent, into: &out) }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func newline(_ indent: Int, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\n"))
+        for _ in 0..<(indent * 2) { out.append(UInt8(ascii: " ")) }
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var runStart = 0
+            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                runStart = i + 1
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                default:
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSON {
+    public func serialized(pretty: Bool = false) -> String {
+        String(decoding: bytes(pretty: pretty), as: UTF8.self)
+    }
+
+    public func bytes(pretty: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        JSONWriter.write(self, into: &out, pretty: pretty)
+        return out
+    }
+}

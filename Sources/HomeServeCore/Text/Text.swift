@@ -1,0 +1,48 @@
+extension String {
+    /// Foundation-free trimming of the given characters from both ends.
+    public func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let c = s.first, set.contains(c) { s = s.dropFirst() }
+        while let c = s.last, set.contains(c) { s = s.dropLast() }
+        return String(s)
+    }
+
+    public var trimmed: String { trimmingCharacters(in: " \t\r\n") }
+
+    public var isBlank: Bool { allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" } }
+}
+
+/// "Did you mean …": the closest candidate by edit distance, if it is close enough to be a typo.
+public enum Suggestions {
+    public static func nearest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, distance(word, $0)) }.sorted { $0.1 < $1.1 }
+        guard let best = scored.first else { return nil }
+        let limit = max(2, word.count / 3)
+        if best.1 <= limit { return best.0 }
+        // A unique prefix is a strong hint too: `book` → `bookings`.
+        let prefixed = candidates.filter { $0.hasPrefix(word) || word.hasPrefix($0) }
+        return prefixed.count == 1 ? prefixed[0] : nil
+    }
+
+    /// Damerau–Levenshtein distance: `stauts` is one slip from `status`.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var beforePrevious = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
+                }
+            }
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,310 @@
+import XCTest
+@testable import HomeServeCLI
+import HomeServeAPI
+import HomeServeCore
+
+/// Every endpoint command, run in-process with --dry-run: the exact request it would send, and the local
+/// checks that stop a bad command line before anything is sent.
+final class EndpointCommandTests: XCTestCase {
+    var directory = ""
+
+    override func setUp() {
+        directory = temporaryDirectory()
+    }
+
+    /// The dry run's request lines without their headers: method, url, then body or multipart.
+    func requests(_ args: [String], file: StaticString = #filePath, line: UInt = #line) -> [String] {
+        let (status, out, err) = runCLI(["--dry-run"] + args)
+        XCTAssertEqual(status, 0, err, file: file, line: line)
+        return out.split(separator: "\n").map { (try? JSON.parse(String($0)).removing("headers").serialized()) ?? String($0) }
+    }
+
+    func assertRequest(_ args: [String], _ expected: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(requests(args, file: file, line: line), [expected], file: file, line: line)
+    }
+
+    /// Exit 2, nothing on stdout, and stderr naming what was wrong.
+    func assertRejected(_ args: [String], _ fragments: String..., file: StaticString = #filePath, line: UInt = #line) {
+        let (status, out, err) = runCLI(["--dry-run"] + args)
+        XCTAssertEqual(status, 2, err, file: file, line: line)
+        XCTAssertEqual(out, "", file: file, line: line)
+        for fragment in fragments { XCTAssertTrue(err.contains(fragment), "\(err) lacks \(fragment)", file: file, line: line) }
+        XCTAssertEqual(err.split(separator: "\n").count, 1, "one line: \(err)", file: file, line: line)
+    }
+
+    func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let path = directory + "/" + name
+        let file = fopen(path, "wb")!
+        _ = fwrite(bytes, 1, bytes.count, file)
+        fclose(file)
+        return path
+    }
+
+    let booking = "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13"
+    let base = "http://127.0.0.1:9"
+
+    // MARK: Bookings
+
+    func testBookingUpdateSendsOnlyTheChangesWithTypedSetValues() {
+        assertRequest(["bookings", "update", booking, "--notes", "Ring twice", "--vendor-notes", "Bring a ladder",
+                       "--date", "2026-12-03T09:30:00+05:30", "--status", "confirmed",
+                       "--set", "buffer_after_minutes=15", "--set", "pincode=056001", "--set", "is_urgent=true",
+                       "--set", "completion_date=null", "--set", "discount=-2.5e1", "--set", "code=a=b"],
+                      #"{"method":"PATCH","url":"\#(base)/api/bookings/\#(booking)/","body":{"customer_notes":"Ring twice","vendor_notes":"Bring a ladder","scheduled_date":"2026-12-03T09:30:00+05:30","status":"confirmed","buffer_after_minutes":15,"pincode":"056001","is_urgent":true,"completion_date":null,"discount":-2.5e1,"code":"a=b"}}"#)
+        assertRequest(["bookings", "update", booking, "--set", "status=in_progress", "--status", "signed"],
+                      #"{"method":"PATCH","url":"\#(base)/api/bookings/\#(booking)/","body":{"status":"in_progress"}}"#)
+    }
+
+    func testBookingUpdateWithoutAChangeIsAUsageError() {
+        assertRejected(["bookings", "update", booking], "needs a change", "--set KEY=VALUE")
+        assertRejected(["bookings", "update", booking, "--status", "done"], "invalid value 'done' for --status")
+        assertRejected(["bookings", "update", booking, "--set", "=1"], "invalid value '=1' for --set")
+        assertRejected(["bookings", "cancel", "../admin"], "invalid value '../admin' for ID")
+    }
+
+    func testBookingActions() {
+        assertRequest(["bookings", "cancel", booking],
+                      #"{"method":"PATCH","url":"\#(base)/api/bookings/\#(booking)/","body":{"status":"cancelled"}}"#)
+        assertRequest(["bookings", "accept", booking], #"{"method":"POST","url":"\#(base)/api/bookings/\#(booking)/accept_booking/"}"#)
+        assertRequest(["bookings", "complete", booking], #"{"method":"POST","url":"\#(base)/api/bookings/\#(booking)/complete_booking/"}"#)
+        assertRequest(["bookings", "request-signature", booking],
+                      #"{"method":"POST","url":"\#(base)/api/bookings/\#(booking)/request_signature/"}"#)
+    }
+
+    // MARK: Pricing, scheduling, vendors
+
+    func testPricing() {
+        assertRequest(["pricing", "quote", "--service", "1", "--pincode", "560001", "--at", "2026-12-01T10:00:00+05:30"],
+                      #"{"method":"GET","url":"\#(base)/api/dynamic-pricing/?service_id=1&pincode=560001&scheduled_datetime=2026-12-01T10%3A00%3A00%2B05%3A30"}"#)
+        assertRequest(["pricing", "quote", "--service", "1", "--pincode", "560001"],
+                      #"{"method":"GET","url":"\#(base)/api/dynamic-pricing/?service_id=1&pincode=560001"}"#)
+        assertRequest(["pricing", "predict", "--service", "2", "--pincode", "560001"],
+                      #"{"method":"POST","url":"\#(base)/api/dynamic-pricing/","body":{"service_id":2,"pincode":"560001","days":7}}"#)
+        assertRequest(["pricing", "predict", "--service", "2", "--pincode", "560001", "--days", "30"],
+                      #"{"method":"POST","url":"\#(base)/api/dynamic-pricing/","body":{"service_id":2,"pincode":"560001","days":30}}"#)
+        assertRejected(["pricing", "predict", "--service", "2", "--pincode", "560001", "--days", "31"],
+                       "invalid value '31' for --days", "from 1 to 30")
+        assertRejected(["pricing", "quote", "--service", "1", "--pincode", "560001", "--at", "soon"], "invalid value 'soon' for --at")
+    }
+
+    func testScheduling() {
+        let flags = ["--vendor", "7", "--service", "1", "--pincode", "560001", "--date", "2026-12-01"]
+        assertRequest(["scheduling", "slots"] + flags,
+                      #"{"method":"GET","url":"\#(base)/api/smart-scheduling/?vendor_id=7&service_id=1&customer_pincode=560001&preferred_date=2026-12-01"}"#)
+        assertRequest(["scheduling", "suggest"] + flags,
+                      #"{"method":"POST","url":"\#(base)/api/smart-scheduling/","body":{"vendor_id":7,"service_id":1,"customer_pincode":"560001","preferred_date":"2026-12-01"}}"#)
+        assertRequest(["scheduling", "optimize", "--date", "2026-12-01"], #"{"method":"GET","url":"\#(base)/api/vendor-optimization/?date=2026-12-01"}"#)
+        assertRejected(["scheduling", "optimize", "--date", "2026-02-30"], "invalid value '2026-02-30' for --date")
+        assertRejected(["scheduling", "slots", "--vendor", "seven", "--service", "1", "--pincode", "560001", "--date", "2026-12-01"],
+                       "invalid value 'seven' for --vendor")
+    }
+
+    func testVendorSearch() {
+        assertRequest(["vendors", "search", "--pincode", "560001", "--service", "2"],
+                      #"{"method":"GET","url":"\#(base)/api/vendor-search/?pincode=560001&service_id=2"}"#)
+        assertRequest(["vendors", "search", "--pincode", "560001"], #"{"method":"GET","url":"\#(base)/api/vendor-search/?pincode=560001"}"#)
+        assertRejected(["vendors", "search", "--pincode", "56A001"], "invalid value '56A001' for --pincode", "6 to 10 digits")
+    }
+
+    // MARK: Signatures and photos
+
+    func testSignatures() {
+        let signature = "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+        assertRequest(["signatures", "list", "--page", "2"], #"{"method":"GET","url":"\#(base)/api/signatures/?page=2"}"#)
+        assertRequest(["signatures", "sign", signature, "--rating", "5", "--comments", "Spotless"],
+                      #"{"method":"POST","url":"\#(base)/api/signatures/\#(signature)/sign/","body":{"satisfaction_rating":5,"comments":"Spotless"}}"#)
+        assertRequest(["signatures", "sign", signature, "--rating", "3"],
+                      #"{"method":"POST","url":"\#(base)/api/signatures/\#(signature)/sign/","body":{"satisfaction_rating":3,"comments":""}}"#)
+        assertRequest(["signatures", "request", "--booking", booking, "--photo", "41", "--photo", "42"],
+                      #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"request_signature_with_photos","booking_id":"\#(booking)","photo_ids":["41","42"]}}"#)
+        assertRequest(["signatures", "reject", signature, "--reason", "Tap still leaks", "--evidence", #"{"photos": [41], "note": "drips"}"#],
+                      #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"Tap still leaks","evidence":{"photos":[41],"note":"drips"}}}"#)
+        let evidence = write("evidence.json", Array(#"["a", 1]"#.utf8))
+        assertRequest(["signatures", "reject", signature, "--reason", "No", "--evidence", "@" + evidence],
+                      #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"No","evidence":["a",1]}}"#)
+        assertRejected(["signatures", "sign", signature, "--rating", "0"], "invalid value '0' for --rating", "from 1 to 5")
+        assertRejected(["signatures", "reject", signature, "--reason", " "], "invalid value ' ' for --reason", "non-empty")
+        assertRejected(["signatures", "reject", signature, "--reason", "x", "--evidence", "{nope"], "--evidence", "not valid JSON")
+        assertRejected(["signatures", "request", "--booking", booking], "needs --photo")
+    }
+
+    func testPhotoUploadSendsTheFileAsAStreamedPartWithItsDetectedType() {
+        let jpeg = write("sink.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10] + Array("JFIF".utf8))
+        assertRequest(["photos", "upload", "--booking", booking, "--type", "before", "--description", "Leaking sink", jpeg],
+                      #"{"method":"POST","url":"\#(base)/api/photos/","multipart":[{"name":"booking","value":"\#(booking)"},{"name":"image_type","value":"before"},{"name":"image","file":"\#(jpeg)","content_type":"image/jpeg"},{"name":"description","value":"Leaking sink"}]}"#)
+        // The name does not decide the type: the first bytes do.
+        let png = write("after.jpeg", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let gif = write("a.gif", Array("GIF89a".utf8))
+        let webp = write("a.webp", Array("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WEBPVP8 ".utf8))
+        for (file, type) in [(png, "image/png"), (gif, "image/gif"), (webp, "image/webp")] {
+            assertRequest(["photos", "upload", "--booking", booking, "--type", "after", file],
+                          #"{"method":"POST","url":"\#(base)/api/photos/","multipart":[{"name":"booking","value":"\#(booking)"},{"name":"image_type","value":"after"},{"name":"image","file":"\#(file)","content_type":"\#(type)"}]}"#)
+        }
+    }
+
+    func testPhotoUploadRefusesWhatTheServerWouldReject() {
+        let text = write("notes.jpg", Array("just text".utf8))
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "before", text],
+                       "invalid value '\(text)' for FILE", "JPEG, PNG, GIF or WEBP")
+        let riffNotWebp = write("sound.webp", Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WAVE".utf8))
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "before", riffNotWebp], "for FILE", "WEBP")
+        let big = write("big.jpg", [0xFF, 0xD8, 0xFF, 0xE0])
+        XCTAssertEqual(truncate(big, off_t(10 * 1024 * 1024 + 1)), 0)
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "before", big], "for FILE", "over the 10 MB upload limit")
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "before", directory + "/missing.jpg"], "missing.jpg' for FILE: no such file")
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "during", big], "invalid value 'during' for --type", "before, after, additional")
+    }
+
+    func testImageSniffing() {
+        XCTAssertEqual(UploadFile.imageType([0xFF, 0xD8, 0xFF, 0xDB]), "image/jpeg")
+        XCTAssertEqual(UploadFile.imageType([0x89, 0x50, 0x4E, 0x47, 0x0D]), "image/png")
+        XCTAssertEqual(UploadFile.imageType(Array("GIF87a".utf8)), "image/gif")
+        XCTAssertEqual(UploadFile.imageType(Array("RIFF\0\0\0\0WEBP".utf8)), "image/webp")
+        XCTAssertNil(UploadFile.imageType(Array("RIFF".utf8)))
+        XCTAssertNil(UploadFile.imageType([0xFF, 0xD8]))
+        XCTAssertNil(UploadFile.imageType([]))
+    }
+
+    func testPhotoListAndDelete() {
+        assertRequest(["photos", "list", "--booking", booking], #"{"method":"GET","url":"\#(base)/api/photos/?booking=\#(booking)"}"#)
+        assertRequest(["photos", "delete", "42"], #"{"method":"DELETE","url":"\#(base)/api/photos/42/"}"#)
+        assertRejected(["photos", "list"], "needs --booking")
+    }
+
+    // MARK: Disputes
+
+    let dispute = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+
+    func testDisputeReadsAndCreate() {
+        assertRequest(["disputes", "list"], #"{"method":"GET","url":"\#(base)/api/disputes/"}"#)
+        assertRequest(["disputes", "get", dispute], #"{"method":"GET","url":"\#(base)/api/disputes/\#(dispute)/"}"#)
+        assertRequest(["disputes", "create", "--booking", booking, "--type", "quality", "--title", "Leak not fixed",
+                       "--description", "Drips again", "--evidence", #"{"visits": 2}"#],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/create_dispute/","body":{"booking_id":"\#(booking)","dispute_type":"quality","title":"Leak not fixed","description":"Drips again","evidence":{"visits":2}}}"#)
+        assertRequest(["disputes", "messages", dispute], #"{"method":"GET","url":"\#(base)/api/disputes/\#(dispute)/messages/"}"#)
+        assertRequest(["disputes", "messages", dispute, "--page", "3", "--page-size", "100", "--all"],
+                      #"{"method":"GET","url":"\#(base)/api/disputes/\#(dispute)/messages/?page=3&page_size=100"}"#)
+        assertRequest(["disputes", "read", dispute], #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/mark_read/"}"#)
+        assertRejected(["disputes", "messages", dispute, "--page-size", "1001"], "invalid value '1001' for --page-size", "from 1 to 1000")
+        assertRejected(["disputes", "create", "--booking", booking, "--type", "billing", "--title", "", "--description", "d"],
+                       "invalid value '' for --title")
+    }
+
+    func testDisputeSendIsMultipartAndFileTypedWithAnAttachment() {
+        assertRequest(["disputes", "send", dispute, "--message", "I can come back on Friday"],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/send_message/","multipart":[{"name":"content","value":"I can come back on Friday"},{"name":"message_type","value":"text"}]}"#)
+        let pdf = write("invoice.pdf", Array("%PDF-1.7\n".utf8))
+        let message = write("message.txt", Array("Invoice attached\n".utf8))
+        assertRequest(["disputes", "send", dispute, "--message-file", message, "--attachment", pdf],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/send_message/","multipart":[{"name":"content","value":"Invoice attached"},{"name":"message_type","value":"file"},{"name":"attachment","file":"\#(pdf)","content_type":"application/pdf"}]}"#)
+        assertRejected(["disputes", "send", dispute], "needs --message TEXT or --message-file")
+        assertRejected(["disputes", "send", dispute, "--message", "a", "--message-file", message], "not both")
+        assertRejected(["disputes", "send", dispute, "--message", ""], "invalid value '' for --message")
+        assertRejected(["disputes", "send", dispute, "--message-file", directory + "/none.txt"], "none.txt' for --message-file: no such file")
+        assertRejected(["disputes", "send", dispute, "--message", "a", "--attachment", directory], "for --attachment", "is a directory")
+        let video = write("visit.mp4", [0, 0, 0, 0x18])
+        XCTAssertEqual(truncate(video, off_t(UploadFile.maxBytes + 1)), 0)
+        assertRejected(["disputes", "send", dispute, "--message", "a", "--attachment", video], "for --attachment", "over the 10 MB upload limit")
+    }
+
+    func testDisputeResolve() {
+        assertRequest(["disputes", "resolve", dispute, "--notes", "Partial refund", "--amount", "250", "--evidence", "[1]"],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/resolve/","body":{"resolution_notes":"Partial refund","resolution_amount":250.00,"evidence":[1]}}"#)
+        assertRequest(["disputes", "resolve", dispute, "--notes", "No refund"],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/resolve/","body":{"resolution_notes":"No refund"}}"#)
+        assertRejected(["disputes", "resolve", dispute, "--notes", "x", "--amount", "-5"], "invalid value '-5' for --amount")
+    }
+
+    // MARK: Admin and AI
+
+    func testAdminCacheDashboardAndNotifications() {
+        assertRequest(["admin", "cache", "stats"], #"{"method":"GET","url":"\#(base)/admin-dashboard/cache/"}"#)
+        assertRequest(["admin", "cache", "clear"], #"{"method":"POST","url":"\#(base)/admin-dashboard/cache/","body":{"cache_type":"all"}}"#)
+        assertRequest(["admin", "cache", "clear", "--type", "vendor_search"],
+                      #"{"method":"POST","url":"\#(base)/admin-dashboard/cache/","body":{"cache_type":"vendor_search"}}"#)
+        assertRequest(["admin", "pincodes", "--service-type", "plumbing", "--days-back", "7"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/pincode-scaling/data/?service_type=plumbing&days_back=7"}"#)
+        assertRequest(["admin", "stats"], #"{"method":"GET","url":"\#(base)/admin-dashboard/dashboard/stats/"}"#)
+        assertRequest(["admin", "notifications", "stats"], #"{"method":"GET","url":"\#(base)/admin-dashboard/notifications/"}"#)
+        assertRequest(["admin", "notifications", "trigger", "check_pending_signatures"],
+                      #"{"method":"POST","url":"\#(base)/admin-dashboard/notifications/","body":{"action":"check_pending_signatures"}}"#)
+        assertRequest(["admin", "notifications", "logs", "--type", "otp", "--method", "sms", "--status", "failed", "--recipient", "12",
+                       "--from", "2026-12-01", "--to", "2026-12-07", "--page", "2", "--page-size", "100"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/notifications/logs/?type=otp&method=sms&status=failed&recipient_id=12&date_from=2026-12-01&date_to=2026-12-07&page=2&per_page=100"}"#)
+        assertRequest(["admin", "alerts", "--type", "payment_hold", "--severity", "critical", "--status", "active", "--page", "1", "--page-size", "20"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/notifications/alerts/?type=payment_hold&severity=critical&status=active&page=1&per_page=20"}"#)
+        assertRequest(["admin", "analytics", "pincode", "--pincode", "560001", "--from", "2026-12-01", "--to", "2026-12-07"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/analytics/pincode/?pincode=560001&date_from=2026-12-01&date_to=2026-12-07"}"#)
+        assertRejected(["admin", "cache", "clear", "--type", "vendor search"], "invalid value 'vendor search' for --type")
+        assertRejected(["admin", "alerts", "--severity", "urgent"], "invalid value 'urgent' for --severity")
+        assertRejected(["admin", "notifications", "logs", "--page-size", "0"], "invalid value '0' for --page-size")
+        assertRejected(["admin", "notifications", "trigger", ""], "invalid value '' for ACTION")
+    }
+
+    func testAdminHistoryAndExport() {
+        assertRequest(["admin", "history", "--model", "Booking", "--user", "ops_mgr", "--action", "update", "--from", "2026-12-01",
+                       "--to", "2026-12-31", "--page", "2", "--page-size", "50"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/edit-history/?model=Booking&user=ops_mgr&action=update&start_date=2026-12-01&end_date=2026-12-31&page=2&page_size=50"}"#)
+        assertRequest(["admin", "history", "export", "--model", "Booking", "--from", "2026-11-01", "--to", "2026-11-30"],
+                      #"{"method":"POST","url":"\#(base)/admin-dashboard/edit-history/export/","body":{"format":"csv","filters":{"model":"Booking","start_date":"2026-11-01","end_date":"2026-11-30"}}}"#)
+        let out = directory + "/audit.csv"
+        assertRequest(["admin", "history", "export", "--out", out],
+                      #"{"method":"POST","url":"\#(base)/admin-dashboard/edit-history/export/","body":{"format":"csv","filters":{}}}"#)
+        XCTAssertNil(FileFacts.size(out), "a dry run writes no file")
+        assertRejected(["admin", "history", "export", "--out", directory + "/no/such/audit.csv"], "for --out", "does not exist")
+        assertRejected(["admin", "history", "export", "--out", directory], "for --out", "is a directory")
+        assertRejected(["admin", "history", "--from", "01/12/2026"], "invalid value '01/12/2026' for --from")
+    }
+
+    func testAI() {
+        assertRequest(["ai", "pincode", "--pincode", "560001"], #"{"method":"GET","url":"\#(base)/api/pincode-ai-analytics/?pincode=560001&days=30"}"#)
+        assertRequest(["ai", "pincode", "--pincode", "560001", "--days", "90"],
+                      #"{"method":"GET","url":"\#(base)/api/pincode-ai-analytics/?pincode=560001&days=90"}"#)
+        assertRequest(["ai", "dispute", dispute], #"{"method":"GET","url":"\#(base)/api/advanced-dispute-resolution/\#(dispute)/"}"#)
+        assertRequest(["ai", "vendor-bonus"], #"{"method":"GET","url":"\#(base)/api/advanced-vendor-bonus/?days=30"}"#)
+        assertRequest(["ai", "vendor-bonus", "--vendor", "7", "--days", "7"], #"{"method":"GET","url":"\#(base)/api/advanced-vendor-bonus/?days=7&vendor_id=7"}"#)
+        assertRejected(["ai", "pincode", "--pincode", "560001", "--days", "0"], "invalid value '0' for --days")
+    }
+
+    // MARK: Raw API
+
+    func testAPIFieldsAreQueryForGETAndATypedBodyOtherwise() {
+        assertRequest(["api", "GET", "/api/bookings/", "-F", "status=pending", "-F", "page=2"],
+                      #"{"method":"GET","url":"\#(base)/api/bookings/?status=pending&page=2"}"#)
+        assertRequest(["api", "GET", "/api/bookings/?status=pending", "-F", "pincode=560001"],
+                      #"{"method":"GET","url":"\#(base)/api/bookings/?status=pending&pincode=560001"}"#)
+        let note = write("note.txt", Array("from a file\n".utf8))
+        assertRequest(["api", "POST", "/api/dynamic-pricing/", "-F", "service_id=1", "-F", "pincode=056001", "-F", "days=3",
+                       "--field", "flag=false", "-F", "none=null", "-F", "note=@" + note, "-f", "raw=12"],
+                      #"{"method":"POST","url":"\#(base)/api/dynamic-pricing/","body":{"service_id":1,"pincode":"056001","days":3,"flag":false,"none":null,"note":"from a file\n","raw":"12"}}"#)
+        assertRequest(["api", "DELETE", "/api/photos/42/"], #"{"method":"DELETE","url":"\#(base)/api/photos/42/"}"#)
+        let input = write("changes.json", Array(#"{"status": "cancelled", "n": 1.50}"#.utf8))
+        assertRequest(["api", "PATCH", "/api/bookings/\(booking)/", "--input", input],
+                      #"{"method":"PATCH","url":"\#(base)/api/bookings/\#(booking)/","body":{"status":"cancelled","n":1.50}}"#)
+        assertRequest(["api", "GET", "/api/signatures/", "--paginate"], #"{"method":"GET","url":"\#(base)/api/signatures/"}"#)
+    }
+
+    func testAPIValidation() {
+        assertRejected(["api", "GET", "api/bookings/"], "invalid value 'api/bookings/' for PATH", "starting with /")
+        assertRejected(["api", "FETCH", "/api/bookings/"], "invalid value 'FETCH' for METHOD", "GET, POST, PUT, PATCH, DELETE, HEAD")
+        let input = write("body.json", Array("{}".utf8))
+        assertRejected(["api", "POST", "/api/x/", "--input", input, "-F", "a=1"], "--input and -F/-f cannot be combined")
+        assertRejected(["api", "POST", "/api/x/", "--paginate"], "--paginate", "POST")
+        assertRejected(["api", "POST", "/api/x/", "-F", "note=@" + directory + "/gone.txt"], "-F/--field", "no such file")
+        let broken = write("broken.json", Array("{".utf8))
+        assertRejected(["api", "PUT", "/api/x/", "--input", broken], "invalid value '\(broken)' for --input", "not valid JSON")
+        assertRejected(["api", "GET", "/x", "-F", "novalue"], "invalid value 'novalue' for -F")
+    }
+
+    // MARK: Pieces
+
+    func testFieldTyping() {
+        XCTAssertEqual(FieldValue.typed("12"), .number("12"))
+        XCTAssertEqual(FieldValue.typed("-0.5e+3"), .number("-0.5e+3"))
+        XCTAssertEqual(FieldValue.typed("true"), .bool(true))
+        XCTAssertEqual(FieldValue.typed("null"), .null)
+        for text in ["007", "+91", "1.", ".5", "1e", "0x10", "12 ", "True", ""] {
+            XCTAssertEqual(FieldValue.typed(text), .string(text), text)
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import HomeServeAPI
+@testable import HomeServeCLI
+import HomeServeCore
+import XCTest
+
+final class ParserTests: XCTestCase {
+    let parser = Parser(table: .standard)
+    /// 2026-11-30T12:00:00Z, a Monday.
+    let now = 1_796_040_000.0
+
+    func context(offset: Int = 0, stdin: String = "{\"from\":\"stdin\"}") -> ValueContext {
+        ValueContext(readStdin: { Array(stdin.utf8) }, now: { self.now }, utcOffset: { _ in offset })
+    }
+
+    func parsed(_ args: [String], offset: Int = 0) throws -> Invocation {
+        guard case let .run(line) = try parser.parse(args) else {
+            XCTFail("expected a command for \(args)")
+            throw CLIError.usage("no command")
+        }
+        let (values, globals) = try line.convert(context(offset: offset))
+        let harness = Harness()
+        return Invocation(command: line.command, values: values, globals: globals,
+                          context: Context(stdin: .text(""), stdout: OutputChannel(name: "o", isTerminal: false) { _ in 0 },
+                                           stderr: OutputChannel(name: "e", isTerminal: false) { _ in 0 }, environment: [:],
+                                           transport: { _ in harness.transport }, webSockets: { _ in harness.sockets },
+                                           clock: harness.clock, random: { 0.5 }, cancellation: Cancellation()),
+                          table: .standard)
+    }
+
+    func usageError(_ args: [String], file: StaticString = #filePath, line: UInt = #line) -> String {
+        do {
+            _ = try parsed(args)
+            XCTFail("expected a usage error for \(args)", file: file, line: line)
+            return ""
+        } catch let error as CLIError {
+            XCTAssertEqual(error.code, .usage, file: file, line: line)
+            XCTAssertFalse(error.message.contains("\n"), "errors are one line", file: file, line: line)
+            return error.message
+        } catch {
+            XCTFail("unexpected \(error)", file: file, line: line)
+            return ""
+        }
+    }
+
+    func testFlagSpellingsGiveTypedValues() throws {
+        for args in [["bookings", "list", "--status", "pending"], ["bookings", "list", "--status=pending"]] {
+            let inv = try parsed(args)
+            XCTAssertEqual(inv.command.name, "bookings list")
+            XCTAssertEqual(inv[BookingCommands.status], ["pending"])
+        }
+        let create = try parsed(["bookings", "create", "--service", "12", "--pincode", "560001", "--date", "2026-12-01T10:00:00Z", "--price", "549"])
+        XCTAssertEqual(create[BookingCommands.service], 12, "an Int, not a string")
+        XCTAssertEqual(create[BookingCommands.price], "549.00", "money with two places")
+    }
+
+    func testShortOptionForms() throws {
+        for args in [["-o", "csv", "services", "list"], ["-ocsv", "services", "list"], ["services", "list", "-o=csv"]] {
+            XCTAssertEqual(try parsed(args)[GlobalFlags.output], .csv, "\(args)")
+        }
+    }
+
+    func testGlobalOptionsAfterTheCommand() throws {
+        let inv = try parsed(["services", "list", "--profile", "ci", "-v", "--timeout", "5"])
+        XCTAssertEqual(inv.command.name, "services list")
+        XCTAssertEqual(inv[GlobalFlags.profile], "ci")
+        XCTAssertTrue(inv[GlobalFlags.verbose])
+        XCTAssertEqual(inv[GlobalFlags.timeout], 5)
+    }
+
+    func testBundledSwitchesAndNoPrefix() throws {
+        let inv = try parsed(["-vq", "auth", "status"])
+        XCTAssertTrue(inv.verbose && inv.quiet)
+        let off = try parsed(["bookings", "list", "--all", "--no-all", "--dry-run", "--no-dry-run"])
+        XCTAssertFalse(off[ListFlags.all])
+        XCTAssertFalse(off.dryRun)
+    }
+
+    func testDoubleDashEndsOptions() throws {
+        let inv = try parsed(["config", "set", "url", "--", "https://x.example"])
+        XCTAssertEqual(inv[ConfigCommands.key], "url")
+        XCTAssertEqual(inv[ConfigCommands.value], "https://x.example")
+        XCTAssertEqual(try parsed(["bookings", "get", "--", "abc-1"])[BookingCommands.id], "abc-1")
+    }
+
+    func testListFlagsCollectAndChoicesSplitOnCommas() throws {
+        let inv = try parsed(["bookings", "list", "--status", "pending,confirmed", "--status", "signed"])
+        XCTAssertEqual(inv[BookingCommands.status], ["pending", "confirmed", "signed"])
+        XCTAssertTrue(usageError(["bookings", "list", "--status", "pending,nope"]).contains("'nope'"))
+        let sets = try parsed(["bookings", "update", "b1", "--set", "notes=a,b", "--set", "x=1"])
+        XCTAssertEqual(sets[BookingCommands.set].map(\.key), ["notes", "x"])
+        XCTAssertEqual(sets[BookingCommands.set].first?.text, "a,b", "key=value lists are not split")
+        let single = try parsed(["bookings", "create", "--service", "1", "--service", "2", "--pincode", "560001", "--date", "now"])
+        XCTAssertEqual(single[BookingCommands.service], 2, "a single-valued flag keeps the last value")
+    }
+
+    func testDefaultsAndUndeclaredReads() throws {
+        let inv = try parsed(["pricing", "predict", "--service", "1", "--pincode", "560001"])
+        XCTAssertEqual(inv[PricingCommands.days], 7)
+        XCTAssertNil(inv[BookingCommands.price], "a flag the command does not declare reads as nil")
+        XCTAssertEqual(inv.undeclared, ["price"], "and is recorded as a table bug")
+    }
+
+    func testFlagsBeforeADeeperSubcommandAreKeptOrRefused() throws {
+        let inv = try parsed(["admin", "history", "--model", "Booking", "export"])
+        XCTAssertEqual(inv.command.name, "admin history export")
+        XCTAssertEqual(inv[AdminHistoryCommands.model], "Booking")
+        XCTAssertTrue(usageError(["admin", "history", "--page", "2", "export"]).contains("flag --page does not apply to 'admin history export'"))
+    }
+
+    func testUnknownCommandsAndFlagsSuggest() {
+        XCTAssertTrue(usageError(["bokings", "list"]).contains("did you mean 'bookings'"))
+        XCTAssertTrue(usageError(["bookings", "lst"]).contains("did you mean 'bookings list'"))
+        let message = usageError(["bookings", "list", "--stauts", "pending"])
+        XCTAssertTrue(message.contains("did you mean --status?") && message.contains("bookings list --help"), message)
+        XCTAssertTrue(usageError(["-x", "services", "list"]).contains("unknown flag -x"))
+    }
+
+    func testMissingValuesRequiredFlagsAndArity() {
+        XCTAssertTrue(usageError(["bookings", "list", "--status"]).contains("needs a value"))
+        XCTAssertTrue(usageError(["bookings", "create", "--service", "1", "--pincode", "560001"]).contains("--date"))
+        XCTAssertTrue(usageError(["bookings", "get"]).contains("needs ID"))
+        XCTAssertTrue(usageError(["bookings", "get", "a", "b"]).contains("unexpected argument 'b'"))
+    }
+
+    func testErrorsNameTheFlagTheValueAndWhatIsAccepted() {
+        let choice = usageError(["bookings", "list", "--status", "pendng"])
+        XCTAssertTrue(choice.contains("'pendng'") && choice.contains("--status") && choice.contains("pending, confirmed, in_progress"), choice)
+        XCTAssertTrue(choice.contains("did you mean 'pending'"), choice)
+        XCTAssertTrue(usageError(["-o", "yaml", "services", "list"]).contains("table, json, ndjson, csv, tsv"))
+        XCTAssertTrue(usageError(["services", "get", "0"]).contains("an integer ≥ 1"))
+        XCTAssertTrue(usageError(["--retries", "11", "services", "list"]).contains("from 0 to 10"))
+        XCTAssertTrue(usageError(["bookings", "create", "--service", "1", "--pincode", "5600", "--date", "now"]).contains("6 to 10 digits"))
+        XCTAssertTrue(usageError(["disputes", "resolve", "d1", "--notes", "  "]).contains("non-empty text"))
+        XCTAssertTrue(usageError(["auth", "otp", "send", "--email", "nope"]).contains("invalid value 'nope' for --email"))
+        let control = usageError(["bookings", "get", "a\u{1B}[2Jb"])
+        XCTAssertTrue(control.contains("\\x1b"), "control characters in a refused value are shown, not sent to the terminal: \(control)")
+    }
+
+    func testURLsAreParsedStrictly() {
+        for bad in ["http://a b", "http://[::1", "http://x:99999", "ftp://x", "http://x\r\ny", "http://user:pw@x", "http://", "http://x/?q=1"] {
+            XCTAssertTrue(usageError(["--url", bad, "services", "list"]).contains("--url"), bad)
+        }
+        XCTAssertEqual(try parsed(["--url", "https://Host.Example:8443/prefix/", "services", "list"])[GlobalFlags.url]?.description,
+                       "https://host.example:8443/prefix")
+        XCTAssertEqual(try parsed(["--url", "http://[::1]:8000", "services", "list"])[GlobalFlags.url]?.isLoopback, true)
+    }
+
+    func testISODatesAndDateTimes() throws {
+        let kind = ValueKind<String>.dateTime
+        for good in ["2026-12-01T10:00:00Z", "2026-12-01T10:00+05:30", "2026-12-01T10:00:00.123456-04:00", "2028-02-29T00:00:00Z"] {
+            XCTAssertEqual(try kind.convert(good, context()), good)
+        }
+        for bad in ["2026-12-01", "2026-13-01T10:00Z", "2026-02-30T10:00:00Z", "2027-02-29T10:00Z", "2026-12-01T25:00Z", "2026-12-01T10:00:00+5", "soon"] {
+            XCTAssertThrowsError(try kind.convert(bad, context()), bad)
+        }
+        XCTAssertEqual(try ValueKind<String>.date.convert("2026-12-31", context()), "2026-12-31")
+        XCTAssertThrowsError(try ValueKind<String>.date.convert("2026-12-32", context()))
+    }
+
+    func testDatesPeopleType() throws {
+        let date = ValueKind<String>.date, moment = ValueKind<String>.dateTime
+        XCTAssertEqual(try date.convert("today", context()), "2026-11-30")
+        XCTAssertEqual(try date.convert("tomorrow", context()), "2026-12-01")
+        XCTAssertEqual(try date.convert("yesterday", context()), "2026-11-29")
+        XCTAssertEqual(try date.convert("monday", context()), "2026-11-30", "today is Monday")
+        XCTAssertEqual(try date.convert("fri", context()), "2026-12-04")
+        XCTAssertEqual(try date.convert("+3d", context()), "2026-12-03")
+        XCTAssertEqual(try date.convert("-1w", context()), "2026-11-23")
+        XCTAssertEqual(try moment.convert("now", context()), "2026-11-30T12:00:00Z")
+        XCTAssertEqual(try moment.convert("-2h", context()), "2026-11-30T10:00:00Z")
+        XCTAssertEqual(try moment.convert("tomorrow 10:00", context()), "2026-12-01T10:00:00Z")
+        XCTAssertEqual(try moment.convert("tomorrow", context()), "2026-12-01T12:00:00Z", "a day word keeps the time of day")
+        // In Kolkata (+05:30) it is already 17:30 on Monday; 'tomorrow 10:00' is local.
+        XCTAssertEqual(try moment.convert("tomorrow 10:00", context(offset: 19800)), "2026-12-01T10:00:00+05:30")
+        XCTAssertEqual(try date.convert("today", context(offset: -14 * 3600)), "2026-11-29", "behind UTC it is still Sunday")
+        for bad in ["tomorow", "+3x", "now 10:00", "monday 25:00", "+", "+1234567d"] {
+            XCTAssertThrowsError(try moment.convert(bad, context()), bad)
+        }
+    }
+
+    func testTheProfileTimeZoneResolvesDatesInTheDryRun() {
+        let harness = Harness(environment: ["TZ": "UTC"])
+        harness.writeSettings(["default": ["timezone": "Asia/Kolkata"]])
+        harness.clock.wall = now
+        let run = harness.run(["--dry-run", "bookings", "create", "--service", "1", "--pincode", "560001", "--date", "tomorrow 10:00", "--price", "100"])
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue(run.out.contains("\"scheduled_date\":\"2026-12-01T10:00:00+05:30\""), run.out)
+    }
+
+    func testFilesAndPayloads() throws {
+        let dir = temporaryDirectory()
+        let file = dir + "/evidence.json"
+        try AtomicFile.write(file, Array("{\"photos\": [1, 2]}".utf8), mode: 0o600)
+        XCTAssertEqual(try ValueKind<String>.file.convert(file, context()), file)
+        XCTAssertEqual(try? ValueKind<String>.file.convert(dir + "/missing", context()), nil)
+        do { _ = try ValueKind<String>.file.convert(dir, context()) } catch { XCTAssertEqual(error.detail, "is a directory, expected a file") }
+        XCTAssertEqual(try ValueKind<JSON>.payload.convert("@" + file, context()), ["photos": [1, 2]])
+        XCTAssertEqual(try ValueKind<JSON>.payload.convert("-", context()), ["from": "stdin"])
+        do { _ = try ValueKind<JSON>.payload.convert("{oops", context()) } catch { XCTAssertTrue(error.detail?.contains("not valid JSON") ?? false) }
+        XCTAssertEqual(try ValueKind<String>.outputFile.convert(dir + "/out.csv", context()), dir + "/out.csv")
+        XCTAssertThrowsError(try ValueKind<String>.outputFile.convert(dir + "/no/such/out.csv", context()))
+    }
+
+    func testHelpAndVersionOutcomes() throws {
+        guard case let .help(path, _) = try parser.parse(["bookings", "create", "--help"]) else { return XCTFail() }
+        XCTAssertEqual(path, ["bookings", "create"])
+        guard case let .help(topic, _) = try parser.parse(["help", "exit-codes"]) else { return XCTFail() }
+        XCTAssertEqual(topic, ["exit-codes"])
+        guard case .help([], _) = try parser.parse([]) else { return XCTFail() }
+        guard case .version = try parser.parse(["--version"]) else { return XCTFail() }
+    }
+
+    func testSuggestionDistance() {
+        XCTAssertEqual(Suggestions.distance("stauts", "status"), 1)
+        XCTAssertEqual(Suggestions.distance("", "abc"), 3)
+        XCTAssertEqual(Suggestions.nearest(to: "nmae", in: ["id", "name", "category"]), "name")
+        XCTAssertNil(Suggestions.nearest(to: "zzzzzz", in: ["bookings", "services"]))
+    }
+}

@@ -1,0 +1,271 @@
+import HomeServeAPI
+@testable import HomeServeCLI
+import HomeServeCore
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A clock that moves only when slept on (or told to), so retry and refresh tests never wait.
+final class FakeClock: Clock, @unchecked Sendable {
+    // Only the test's own thread touches it; @unchecked because Clock is Sendable for the real clock's sake.
+    var wall: Double
+    var mono = 1000.0
+    var slept: [Double] = []
+    let cancellation: Cancellation
+
+    init(now: Double = 1_796_040_000, cancellation: Cancellation = Cancellation()) {
+        wall = now
+        self.cancellation = cancellation
+    }
+
+    func now() -> Double { wall }
+    func monotonic() -> Double { mono }
+    func sleep(_ seconds: Double) throws(Cancelled) {
+        try cancellation.check()
+        slept.append(seconds)
+        advance(seconds)
+    }
+
+    func advance(_ seconds: Double) {
+        wall += seconds
+        mono += seconds
+    }
+}
+
+/// httpmock for homeserve: register what each request gets; every stub must be used, and a request
+/// nothing was registered for fails the test.
+final class StubTransport: HTTPTransport {
+    struct Stub {
+        var method: String
+        /// The path, or path?query when the query must match exactly.
+        var path: String
+        var reply: Result<HTTPResponse, TransportError>
+        var remaining: Int
+        var onRequest: ((HTTPRequest) -> Void)?
+    }
+
+    var stubs: [Stub] = []
+    private(set) var requests: [HTTPRequest] = []
+    var connectionLimit = 1
+    private var pending: [(id: Int, request: HTTPRequest)] = []
+    private var lastID = 0
+    var unmatched: [String] = []
+
+    @discardableResult
+    func register(_ method: String, _ path: String, status: Int = 200, json: String? = nil, body: [UInt8]? = nil,
+                  headers: [(String, String)] = [], times: Int = 1, onRequest: ((HTTPRequest) -> Void)? = nil) -> StubTransport {
+        var allHeaders = headers
+        if json != nil && !headers.contains(where: { $0.0.lowercased() == "content-type" }) { allHeaders.append(("Content-Type", "application/json")) }
+        let response = HTTPResponse(status: status, headers: allHeaders, body: body ?? Array((json ?? "").utf8), seconds: 0.001)
+        stubs.append(Stub(method: method, path: path, reply: .success(response), remaining: times, onRequest: onRequest))
+        return self
+    }
+
+    @discardableResult
+    func fail(_ method: String, _ path: String, _ kind: TransportError.Kind, sent: Bool = false, times: Int = 1) -> StubTransport {
+        stubs.append(Stub(method: method, path: path, reply: .failure(TransportError(kind, "stubbed \(kind)", sent: sent)), remaining: times))
+        return self
+    }
+
+    func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
+        requests.append(request)
+        let url = request.url
+        let rest = WebURL.splitAbsolute(url)?.rest ?? url
+        let path = String(rest.prefix { $0 != "?" })
+        guard let index = stubs.firstIndex(where: { $0.remaining > 0 && $0.method == request.method && ($0.path == rest || $0.path == path) }) else {
+            unmatched.append("\(request.method) \(rest)")
+            return HTTPResponse(status: 599, headers: [("Content-Type", "application/json")], body: Array("{\"detail\": \"no stub for \(request.method) \(rest)\"}".utf8))
+        }
+        stubs[index].remaining -= 1
+        stubs[index].onRequest?(request)
+        var response = try stubs[index].reply.get()
+        if let sink = request.sink, sink.accepts(status: response.status, headers: response.headers) {
+            let ok = response.body.withUnsafeBytes { sink.write($0) }
+            if !ok { throw TransportError(.sinkFailed, "sink failed", sent: true) }
+            response.streamedBytes = response.body.count
+            response.body = []
+        } else if response.body.count > request.bodyLimit {
+            throw TransportError(.tooLarge(limit: request.bodyLimit), "too large", sent: true)
+        }
+        return response
+    }
+
+    func start(_ request: HTTPRequest) -> Int {
+        lastID += 1
+        pending.append((lastID, request))
+        return lastID
+    }
+
+    func next(timeout: Double) -> HTTPCompletion? {
+        guard !pending.isEmpty else { return nil }
+        let (id, request) = pending.removeFirst()
+        do { return HTTPCompletion(id: id, result: .success(try perform(request))) } catch { return HTTPCompletion(id: id, result: .failure(error)) }
+    }
+
+    func cancel(_ id: Int) { pending.removeAll { $0.id == id } }
+    var inFlight: Int { pending.count }
+
+    /// Requests as `METHOD /path?query`.
+    var log: [String] { requests.map { "\($0.method) \(WebURL.splitAbsolute($0.url)?.rest ?? $0.url)" } }
+
+    func verify(file: StaticString = #filePath, line: UInt = #line) {
+        for stub in stubs where stub.remaining > 0 {
+            XCTFail("stub not used: \(stub.method) \(stub.path) (\(stub.remaining) left)", file: file, line: line)
+        }
+        for request in unmatched { XCTFail("no stub for \(request)", file: file, line: line) }
+    }
+}
+
+/// A scripted WebSocket server: each connection gets the next script.
+final class StubWebSockets: WebSocketConnector {
+    enum Step {
+        case message(String)
+        case close(UInt16)
+        case idle(Double)
+    }
+
+    var connections: [Result<[Step], WebSocketFailure>] = []
+    var urls: [String] = []
+    var sent: [String] = []
+    let clock: FakeClock
+
+    init(clock: FakeClock) { self.clock = clock }
+
+    func connect(url: String, timeout: Double) throws(WebSocketFailure) -> WebSocketConnection {
+        urls.append(url)
+        guard !connections.isEmpty else {
+            clock.advance(timeout)
+            throw WebSocketFailure.connection("no handshake response in time")
+        }
+        return Connection(steps: try connections.removeFirst().get(), owner: self)
+    }
+
+    final class Connection: WebSocketConnection {
+        var steps: [Step]
+        let owner: StubWebSockets
+        init(steps: [Step], owner: StubWebSockets) {
+            self.steps = steps
+            self.owner = owner
+        }
+        func send(text: String) throws(WebSocketFailure) { owner.sent.append(text) }
+        func receive(timeout: Double) throws(WebSocketFailure) -> MessageAssembler.Message? {
+            guard !steps.isEmpty else {
+                owner.clock.advance(timeout)
+                return nil
+            }
+            switch steps.removeFirst() {
+            case let .message(text): return .text(text)
+            case let .close(code): throw WebSocketFailure.closed(code: code, reason: "")
+            case let .idle(seconds):
+                owner.clock.advance(min(seconds, timeout))
+                return nil
+            }
+        }
+        func close() {}
+    }
+}
+
+/// One in-process run of `homeserve`, everything outside it stubbed.
+final class Harness {
+    let transport = StubTransport()
+    let clock: FakeClock
+    let cancellation = Cancellation()
+    let sockets: StubWebSockets
+    let configDir: String
+    var environment: [String: String]
+    var stdoutTTY = false
+    var stderrTTY = false
+    var stdinTTY = false
+    var terminalWidth: Int?
+    /// Fail stdout writes with this errno after this many bytes.
+    var stdoutFailure: (after: Int, code: Int32)?
+
+    init(environment: [String: String] = [:]) {
+        clock = FakeClock(cancellation: cancellation)
+        sockets = StubWebSockets(clock: clock)
+        configDir = temporaryDirectory()
+        self.environment = ["HOMESERVE_CONFIG_DIR": configDir, "HOMESERVE_URL": "http://api.test", "TZ": "UTC"]
+        self.environment.merge(environment) { $1 }
+    }
+
+    struct Outcome {
+        var status: Int32
+        var out: String
+        var err: String
+        var outBytes: [UInt8]
+        var json: JSON { (try? JSON.parse(outBytes)) ?? .null }
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], stdin: String = "", secret: String? = nil) -> Outcome {
+        var out: [UInt8] = []
+        var err: [UInt8] = []
+        let failure = stdoutFailure
+        let stdout = OutputChannel(name: "standard output", isTerminal: stdoutTTY, width: terminalWidth) { bytes in
+            if let failure, out.count + bytes.count > failure.after {
+                out += bytes.prefix(max(0, failure.after - out.count))
+                return failure.code
+            }
+            out += bytes
+            return 0
+        }
+        let stderr = OutputChannel(name: "standard error", isTerminal: stderrTTY, autoFlush: true) { bytes in
+            err += bytes
+            return 0
+        }
+        let transport = self.transport, sockets = self.sockets
+        let context = Context(stdin: .text(stdin, isTerminal: stdinTTY, secret: secret), stdout: stdout, stderr: stderr, environment: environment,
+                              transport: { _ in transport }, webSockets: { _ in sockets }, clock: clock, random: { 0.5 },
+                              cancellation: cancellation)
+        let status = HomeServe.run(arguments, context: context)
+        return Outcome(status: status, out: String(decoding: out, as: UTF8.self), err: String(decoding: err, as: UTF8.self), outBytes: out)
+    }
+
+    var credentialsPath: String { configDir + "/credentials.json" }
+    var credentials: JSON { (try? JSON.parse(FileFacts.contents(credentialsPath))) ?? .null }
+
+    /// Stores a session for the profile as `auth login` would.
+    func storeSession(access: String, refresh: String? = nil, user: JSON = ["id": 1, "username": "customer1", "role": "customer"], profile: String = "default") {
+        var file = (try? ProfileFile.load(credentialsPath)) ?? ProfileFile(path: credentialsPath)
+        file[profile] = .object([("access", .string(access)), ("refresh", refresh.map(JSON.string) ?? .null), ("user", user)])
+        try? file.save()
+    }
+
+    func writeSettings(_ profiles: JSON) {
+        try? AtomicFile.write(configDir + "/settings.json", JSON.object([("profiles", profiles)]).bytes(), mode: 0o600)
+    }
+
+    /// A JWT with the given expiry (seconds from the fake clock's now) and life.
+    func token(expiresIn seconds: Int, life: Int = 300, userID: Int = 1, tag: String = "") -> String {
+        let exp = Int(clock.now()) + seconds
+        let claims = JSON.object([("token_type", "access"), ("exp", .int(exp)), ("iat", .int(exp - life)), ("user_id", .int(userID)), ("jti", .string("t\(tag)\(exp)"))])
+        func encode(_ value: JSON) -> String {
+            Base64.encode(value.bytes()).replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
+        }
+        return encode(["alg": "HS256", "typ": "JWT"]) + "." + encode(claims) + ".c2lnbmF0dXJl"
+    }
+}
+
+func temporaryDirectory() -> String {
+    var template = Array("/tmp/homeserve-test-XXXXXX".utf8CString)
+    return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+}
+
+/// A DRF page of `count` items starting at `first`, with a next link when more follow.
+func drfPage(_ range: Range<Int>, total: Int, page: Int, size: Int, path: String = "/api/bookings/", base: String = "http://api.test") -> String {
+    let items = range.map { "{\"id\": \($0), \"status\": \"pending\", \"name\": \"item \($0)\"}" }.joined(separator: ",")
+    let next = page * size < total ? "\"\(base)\(path)?page=\(page + 1)\"" : "null"
+    let previous = page > 1 ? "\"\(base)\(path)?page=\(page - 1)\"" : "null"
+    return "{\"count\": \(total), \"next\": \(next), \"previous\": \(previous), \"results\": [\(items)]}"
+}
+
+/// Runs a command line in-process against a stub server that knows nothing: for dry runs, help and local
+/// validation, which must never send a request.
+func runCLI(_ args: [String], environment extra: [String: String] = [:], tty: Bool = false, stdin: String = "") -> (Int32, String, String) {
+    let harness = Harness(environment: ["HOMESERVE_URL": "http://127.0.0.1:9"].merging(extra) { $1 })
+    harness.stdoutTTY = tty
+    let outcome = harness.run(args, stdin: stdin)
+    XCTAssertTrue(harness.transport.requests.isEmpty || !args.contains("--dry-run"), "a dry run sent \(harness.transport.log)")
+    return (outcome.status, outcome.out, outcome.err)
+}
