@@ -42,7 +42,7 @@ final class Sandbox: Sendable {
     }
 
     static func log(_ line: String) {
-        fputs(line + "\n", stderr)
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     // MARK: Authentication

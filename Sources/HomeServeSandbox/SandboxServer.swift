@@ -52,8 +52,8 @@ public enum SandboxServer {
             configuration: .init(address: .hostname(host, port: options.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? options.port
-                print("homeserve-sandbox listening on http://\(host):\(port)")
-                fflush(stdout)
+                // Written unbuffered: whoever started the sandbox waits for this line.
+                FileHandle.standardOutput.write(Data("homeserve-sandbox listening on http://\(host):\(port)\n".utf8))
             },
             logger: logger
         )

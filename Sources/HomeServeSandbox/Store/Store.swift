@@ -4,6 +4,7 @@ import Foundation
 ///
 /// Handlers run concurrently on the server's event loops; a single lock around a single connection is the
 /// simplest arrangement that keeps SQLite's transactions and `last_insert_rowid` meaningful.
+// @unchecked: the one connection is used only while `lock` is held.
 final class Store: @unchecked Sendable {
     private let database: SQLiteDatabase
     private let lock = NSLock()

@@ -46,6 +46,7 @@ struct Fault: Sendable {
     }
 }
 
+// @unchecked: every stored property that changes is read and written only while `lock` is held.
 final class FaultInjector: @unchecked Sendable {
     private let lock = NSLock()
     private var faults: [Fault] = []
