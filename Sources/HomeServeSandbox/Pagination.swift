@@ -63,3 +63,27 @@ struct Pagination {
         return request.absoluteURL(path: request.rawPath, query: URLCoding.encodeQuery(pairs))
     }
 }
+
+/// `page`/`per_page` paging for the admin views that do not use DRF's envelope. A page past the end is empty.
+struct SimplePage {
+    let page: Int
+    let perPage: Int
+    let total: Int
+
+    var offset: Int {
+        let (value, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
+        return overflow ? Int.max / 2 : value
+    }
+
+    var totalPages: Int { max(1, (total + perPage - 1) / perPage) }
+
+    func slice<T>(_ items: [T]) -> [T] {
+        guard offset < items.count else { return [] }
+        return Array(items[offset..<min(items.count, offset + perPage)])
+    }
+
+    var json: JSON {
+        ["page": .int(page), "per_page": .int(perPage), "total": .int(total), "total_pages": .int(totalPages),
+         "has_next": .bool(page < totalPages), "has_previous": .bool(page > 1)]
+    }
+}
