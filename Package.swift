@@ -30,6 +30,7 @@ let package = Package(
         .executableTarget(name: "homeserve-sandbox", dependencies: ["HomeServeSandbox"]),
         .testTarget(name: "HomeServeKitTests", dependencies: ["HomeServeKit"],
                     swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "HomeServeSandboxTests", dependencies: ["HomeServeSandbox"]),
         .testTarget(name: "IntegrationTests", dependencies: ["HomeServeKit"],
                     swiftSettings: [.swiftLanguageMode(.v5)]),
     ]
