@@ -12,6 +12,12 @@ struct Pagination {
 
     var offset: Int { (page - 1) * pageSize }
 
+    init(page: Int, pageSize: Int, count: Int) {
+        self.page = page
+        self.pageSize = pageSize
+        self.count = count
+    }
+
     /// Validates `?page=` against `count`; an unusable page is a 404 "Invalid page.", as in DRF.
     init(request: APIRequest, count: Int, defaultPageSize: Int = Pagination.defaultPageSize) throws {
         // DRF falls back to the default for a page_size that is missing, non-numeric, zero or negative.
@@ -64,23 +70,13 @@ struct Pagination {
     }
 }
 
-/// `page`/`per_page` paging for the admin views that do not use DRF's envelope. A page past the end is empty.
+/// The `pagination` object of the guide's admin lists (`page`/`per_page`; a page past the end is empty).
 struct SimplePage {
     let page: Int
     let perPage: Int
     let total: Int
 
-    var offset: Int {
-        let (value, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
-        return overflow ? Int.max / 2 : value
-    }
-
     var totalPages: Int { max(1, (total + perPage - 1) / perPage) }
-
-    func slice<T>(_ items: [T]) -> [T] {
-        guard offset < items.count else { return [] }
-        return Array(items[offset..<min(items.count, offset + perPage)])
-    }
 
     var json: JSON {
         ["page": .int(page), "per_page": .int(perPage), "total": .int(total), "total_pages": .int(totalPages),

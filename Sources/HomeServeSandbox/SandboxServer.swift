@@ -84,7 +84,7 @@ public enum SandboxServer {
             var buffer = try await request.body.collect(upTo: maxBodySize)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch {
-            return makeResponse(APIError.payloadTooLarge.response)
+            return makeResponse(dispatcher.sandbox.shapes.response(for: .payloadTooLarge))
         }
         let headers = request.headers.map { ($0.name.rawName, $0.value) }
         let isHead = request.method == .head

@@ -7,8 +7,7 @@ extension AdminRoutes {
         let type = query.string("type")
         let severity = query.string("severity")
         let status = query.string("status")
-        let page = query.integer("page", min: 1) ?? 1
-        let perPage = query.integer("per_page", min: 1, max: 100) ?? 20
+        let paging = PageRequest(sandbox.shapes.envelope(.alerts), &query)
         try query.check()
         // Alerts reflect the data as it is now, so every read rescans first.
         try sandbox.store.write { db in _ = try AlertScanner.scan(db) }
@@ -23,30 +22,29 @@ extension AdminRoutes {
         let whereClause = conditions.joined(separator: " AND ")
         let body = try sandbox.store.read { db -> JSON in
             let total = try db.scalarInt("SELECT COUNT(*) FROM business_alerts WHERE \(whereClause)", parameters)
-            let window = SimplePage(page: page, perPage: perPage, total: total)
+            let window = try paging.window(total: total)
             let rows = try db.query(
                 "SELECT * FROM business_alerts WHERE \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                parameters + [perPage, window.offset])
+                parameters + [window.size, window.offset])
             let bySeverity = try db.query(
                 "SELECT severity, COUNT(*) AS n FROM business_alerts WHERE status = 'active' GROUP BY severity")
-            return [
-                "alerts": .array(rows.map { row in
-                    [
-                        "id": .int(row.int("id")), "alert_type": .string(row.text("alert_type")),
-                        "severity": .string(row.text("severity")), "status": .string(row.text("status")),
-                        "title": .string(row.text("title")), "message": .string(row.text("message")),
-                        "pincode": .optional(row.optionalText("pincode")),
-                        "related_object_id": .optional(row.optionalText("related_object_id")),
-                        "created_at": .string(row.timestamp("created_at").iso),
-                        "resolved_at": .optional(row.optionalTimestamp("resolved_at")?.iso),
-                    ]
-                }),
-                "pagination": window.json,
-                "summary": [
+            let alerts: [JSON] = rows.map { row in
+                [
+                    "id": .int(row.int("id")), "alert_type": .string(row.text("alert_type")),
+                    "severity": .string(row.text("severity")), "status": .string(row.text("status")),
+                    "title": .string(row.text("title")), "message": .string(row.text("message")),
+                    "pincode": .optional(row.optionalText("pincode")),
+                    "related_object_id": .optional(row.optionalText("related_object_id")),
+                    "created_at": .string(row.timestamp("created_at").iso),
+                    "resolved_at": .optional(row.optionalTimestamp("resolved_at")?.iso),
+                ]
+            }
+            return paging.envelope.body(alerts, window, request: request, extra: [
+                ("summary", [
                     "active": .int(try db.scalarInt("SELECT COUNT(*) FROM business_alerts WHERE status = 'active'")),
                     "by_severity": .object(JSONObject(bySeverity.map { ($0.text("severity"), JSON.int($0.int("n"))) })),
-                ],
-            ]
+                ]),
+            ])
         }
         return .json(body)
     }

@@ -66,13 +66,19 @@ extension AdminRoutes {
     func editHistory(_ request: APIRequest) async throws -> APIResponse {
         let filters = Dictionary(request.query, uniquingKeysWith: { _, last in last })
         let (conditions, parameters) = try historyConditions(filters)
+        var query = QueryReader(request)
+        let paging = PageRequest(sandbox.shapes.envelope(.editHistory), &query)
+        try query.check()
         return try sandbox.store.read { db in
-            let count = try db.scalarInt("SELECT COUNT(*) \(Self.historyFrom) WHERE \(conditions)", parameters)
-            let page = try Pagination(request: request, count: count)
+            // Unfiltered, the total is the kept row count rather than a count of a table that grows with every write.
+            let count = parameters.isEmpty
+                ? try Store.keptCount("edit_history", in: db)
+                : try db.scalarInt("SELECT COUNT(*) \(Self.historyFrom) WHERE \(conditions)", parameters)
+            let window = try paging.window(total: count)
             let rows = try db.query(
                 "SELECT h.*, u.username \(Self.historyFrom) WHERE \(conditions) ORDER BY h.timestamp DESC, h.id DESC LIMIT ? OFFSET ?",
-                parameters + [page.pageSize, page.offset])
-            return page.response(rows.map(historyJSON), request: request)
+                parameters + [window.size, window.offset])
+            return .json(paging.envelope.body(rows.map(historyJSON), window, request: request))
         }
     }
 

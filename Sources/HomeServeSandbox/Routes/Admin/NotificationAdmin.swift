@@ -104,8 +104,7 @@ extension AdminRoutes {
         let recipient = query.integer("recipient_id")
         let from = query.date("date_from")
         let to = query.date("date_to")
-        let page = query.integer("page", min: 1) ?? 1
-        let perPage = query.integer("per_page", min: 1, max: 100) ?? 20
+        let paging = PageRequest(sandbox.shapes.envelope(.notificationLogs), &query)
         try query.check()
         var conditions = ["1 = 1"]
         var parameters: [any SQLConvertible] = []
@@ -121,21 +120,22 @@ extension AdminRoutes {
         }
         let whereClause = conditions.joined(separator: " AND ")
         let body = try sandbox.store.read { db -> JSON in
-            let total = try db.scalarInt("SELECT COUNT(*) FROM notification_logs l WHERE \(whereClause)", parameters)
-            let window = SimplePage(page: page, perPage: perPage, total: total)
+            // Unfiltered, the total is the kept row count: the log grows with every booking.
+            let total = parameters.isEmpty
+                ? try Store.keptCount("notification_logs", in: db)
+                : try db.scalarInt("SELECT COUNT(*) FROM notification_logs l WHERE \(whereClause)", parameters)
+            let window = try paging.window(total: total)
             let rows = try db.query(
                 """
                 SELECT l.*, u.username FROM notification_logs l LEFT JOIN users u ON u.id = l.recipient_id
                 WHERE \(whereClause) ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?
                 """,
-                parameters + [perPage, window.offset])
-            return [
-                "logs": .array(rows.map(logJSON)),
-                "pagination": window.json,
-                "filters": ["type": .optional(type), "method": .optional(method), "status": .optional(status),
-                            "recipient_id": .optional(recipient), "date_from": .optional(from?.dateString),
-                            "date_to": .optional(to?.dateString)],
-            ]
+                parameters + [window.size, window.offset])
+            return paging.envelope.body(rows.map(logJSON), window, request: request, extra: [
+                ("filters", ["type": .optional(type), "method": .optional(method), "status": .optional(status),
+                             "recipient_id": .optional(recipient), "date_from": .optional(from?.dateString),
+                             "date_to": .optional(to?.dateString)]),
+            ])
         }
         return .json(body)
     }

@@ -10,7 +10,7 @@ extension AdminRoutes {
         var disputed = 0
         var active = 0
         var revenueCents = 0
-        var customers: Set<Int> = []
+        var customers = 0
         var services: [String: Int] = [:]
     }
 
@@ -32,22 +32,31 @@ extension AdminRoutes {
             conditions.append("s.category = ? COLLATE NOCASE")
             parameters.append(category)
         }
+        // Aggregated in SQL: a report over a million bookings should not build a million rows in Swift.
+        let from = "FROM bookings b JOIN services s ON s.id = b.service_id WHERE \(conditions.joined(separator: " AND "))"
         var result: [String: PincodeFigures] = [:]
-        for row in try db.query("\(SQLiteDatabase.bookingSelect) WHERE \(conditions.joined(separator: " AND "))", parameters) {
-            let booking = Booking(row: row)
-            var figures = result[booking.pincode] ?? PincodeFigures()
-            figures.total += 1
-            figures.customers.insert(booking.customerID)
-            figures.services[booking.serviceName, default: 0] += 1
-            switch booking.status {
+        for row in try db.query(
+            """
+            SELECT b.pincode, b.status, s.name AS service, COUNT(*) AS n, SUM(b.total_price_cents) AS cents \(from)
+            GROUP BY b.pincode, b.status, s.name
+            """, parameters)
+        {
+            let (pincode, n) = (row.text("pincode"), row.int("n"))
+            var figures = result[pincode] ?? PincodeFigures()
+            figures.total += n
+            figures.services[row.text("service"), default: 0] += n
+            switch BookingStatus(rawValue: row.text("status")) ?? .pending {
             case .completed, .signed:
-                figures.completed += 1
-                figures.revenueCents += booking.totalPriceCents
-            case .cancelled: figures.cancelled += 1
-            case .disputed: figures.disputed += 1
-            case .pending, .confirmed, .inProgress: figures.active += 1
+                figures.completed += n
+                figures.revenueCents += row.int("cents")
+            case .cancelled: figures.cancelled += n
+            case .disputed: figures.disputed += n
+            case .pending, .confirmed, .inProgress: figures.active += n
             }
-            result[booking.pincode] = figures
+            result[pincode] = figures
+        }
+        for row in try db.query("SELECT b.pincode, COUNT(DISTINCT b.customer_id) AS n \(from) GROUP BY b.pincode", parameters) {
+            result[row.text("pincode")]?.customers = row.int("n")
         }
         return result
     }
@@ -99,7 +108,7 @@ extension AdminRoutes {
                 "generated_at": .string(Timestamp.now().iso),
             ]
         }
-        return .json(body)
+        return .json(sandbox.shapes.render(.pincodeScaling, body))
     }
 
     func pincodeAnalytics(_ request: APIRequest) async throws -> APIResponse {
@@ -107,8 +116,7 @@ extension AdminRoutes {
         let pincode = query.string("pincode")
         let from = query.date("date_from")
         let to = query.date("date_to")
-        let page = query.integer("page", min: 1) ?? 1
-        let perPage = query.integer("per_page", min: 1, max: 100) ?? 20
+        let paging = PageRequest(sandbox.shapes.envelope(.pincodeAnalytics), &query)
         try query.check()
         let body = try sandbox.store.read { db -> JSON in
             var figures = try figures(db, from: from, to: to?.adding(days: 1), category: nil)
@@ -117,23 +125,21 @@ extension AdminRoutes {
             let rows: [JSON] = figures.keys.sorted().map { key in
                 let f = figures[key]!
                 let top = f.services.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key
-                return [
+                return sandbox.shapes.render(.pincodeAnalyticsRow, [
                     "pincode": .string(key), "total_bookings": .int(f.total), "completed_bookings": .int(f.completed),
                     "cancelled_bookings": .int(f.cancelled), "disputed_bookings": .int(f.disputed),
                     "revenue": .string(Money.format(f.revenueCents)),
                     "average_booking_value": .string(Money.format(f.completed == 0 ? 0 : f.revenueCents / f.completed)),
-                    "unique_customers": .int(f.customers.count),
+                    "unique_customers": .int(f.customers),
                     "active_vendors": .int(profiles.filter { $0.serviceAreas.contains(key) && $0.isAvailable }.count),
                     "top_service": .optional(top),
-                ]
+                ])
             }
-            let window = SimplePage(page: page, perPage: perPage, total: rows.count)
-            return [
-                "analytics": .array(window.slice(rows)),
-                "pagination": window.json,
-                "filters": ["pincode": .optional(pincode), "date_from": .optional(from?.dateString),
-                            "date_to": .optional(to?.dateString)],
-            ]
+            let window = try paging.window(total: rows.count)
+            return paging.envelope.body(window.slice(rows), window, request: request, extra: [
+                ("filters", ["pincode": .optional(pincode), "date_from": .optional(from?.dateString),
+                             "date_to": .optional(to?.dateString)]),
+            ])
         }
         return .json(body)
     }
