@@ -41,10 +41,6 @@ struct Pagination {
     var hasNext: Bool { page * pageSize < count }
 
     /// `{"count", "next", "previous", "results"}` with absolute links built from the request's Host.
-    func response(_ results: [JSON], request: APIRequest) -> APIResponse {
-        .json(body(results, request: request))
-    }
-
     func body(_ results: [JSON], request: APIRequest) -> JSON {
         let next: JSON = hasNext ? .string(link(request, page: page + 1)) : .null
         let previous: JSON = page > 1 ? .string(link(request, page: page == 2 ? nil : page - 1)) : .null
