@@ -33,19 +33,11 @@ struct Dispatcher: Sendable {
             return await route(request, in: hooks)
         }
         sandbox.journal.record(method: request.method, path: request.path)
-        if sandbox.options.latencyMilliseconds > 0 {
-            // An async sleep, so other requests go on meanwhile; shutdown cuts it short.
-            let nanoseconds = UInt64(sandbox.options.latencyMilliseconds) * 1_000_000
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: nanoseconds) }
-        }
+        await pause(milliseconds: sandbox.options.latencyMilliseconds)
         let fault = sandbox.faults.take(method: request.method, path: request.path)
-        if let fault, fault.delayMilliseconds > 0 {
-            // A long injected delay must not hold up SIGTERM: shutdown cuts the wait short.
-            let nanoseconds = UInt64(fault.delayMilliseconds) * 1_000_000
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: nanoseconds) }
-        }
+        if let fault { await pause(milliseconds: fault.delayMilliseconds) }
         if let fault, fault.status != nil, !fault.truncate {
-            return fault.response.with(headers: fault.headers)
+            return fault.response
         }
         var response: APIResponse
         if request.path.hasPrefix("/media/") {
@@ -62,6 +54,14 @@ struct Dispatcher: Sendable {
         }
         if let fault { response = response.with(headers: fault.headers) }
         return response
+    }
+
+    /// An asynchronous wait, so other requests go on meanwhile; a long one must not hold up SIGTERM, so
+    /// shutdown cuts it short.
+    private func pause(milliseconds: Int) async {
+        guard milliseconds > 0 else { return }
+        let nanoseconds = UInt64(milliseconds) * 1_000_000
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: nanoseconds) }
     }
 
     private func route(_ request: APIRequest, in table: RouteTable) async -> APIResponse {

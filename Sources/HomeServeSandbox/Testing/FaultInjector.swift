@@ -31,7 +31,7 @@ struct Fault: Sendable {
         let type = contentType ?? Fault.sniffContentType(text, defaulted: body == nil)
         var response = APIResponse.bytes(Array(text.utf8), contentType: type, status: status)
         if let retryAfter { response = response.with(header: "Retry-After", String(retryAfter)) }
-        return response
+        return response.with(headers: headers)
     }
 
     private static func sniffContentType(_ body: String, defaulted: Bool) -> String {
