@@ -31,12 +31,11 @@ let package = Package(
                     "CSQLite", "CCrypto",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                ],
-                swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "homeserve-sandbox", dependencies: ["HomeServeSandbox"],
-                          swiftSettings: [.swiftLanguageMode(.v5)]),
+                ]),
+        .executableTarget(name: "homeserve-sandbox", dependencies: ["HomeServeSandbox"]),
 
         .testTarget(name: "HomeServeCLITests", dependencies: ["HomeServeCLI", "HomeServeAPI", "HomeServeCore"]),
+        .testTarget(name: "HomeServeSandboxTests", dependencies: ["HomeServeSandbox"]),
         .testTarget(name: "IntegrationTests", dependencies: ["HomeServeCore"]),
     ]
 )

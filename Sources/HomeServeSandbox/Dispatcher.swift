@@ -33,12 +33,9 @@ struct Dispatcher: Sendable {
             return await route(request, in: hooks)
         }
         sandbox.journal.record(method: request.method, path: request.path)
+        await pause(milliseconds: sandbox.options.latencyMilliseconds)
         let fault = sandbox.faults.take(method: request.method, path: request.path)
-        if let fault, fault.delayMilliseconds > 0 {
-            // A long injected delay must not hold up SIGTERM: shutdown cuts the wait short.
-            let nanoseconds = UInt64(fault.delayMilliseconds) * 1_000_000
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: nanoseconds) }
-        }
+        if let fault { await pause(milliseconds: fault.delayMilliseconds) }
         if let fault, fault.status != nil, !fault.truncate {
             return fault.response
         }
@@ -55,7 +52,16 @@ struct Dispatcher: Sendable {
             response.body = Array(response.body.prefix(max(1, response.body.count / 2)))
             if let status = fault.status { response.status = status }
         }
+        if let fault { response = response.with(headers: fault.headers) }
         return response
+    }
+
+    /// An asynchronous wait, so other requests go on meanwhile; a long one must not hold up SIGTERM, so
+    /// shutdown cuts it short.
+    private func pause(milliseconds: Int) async {
+        guard milliseconds > 0 else { return }
+        let nanoseconds = UInt64(milliseconds) * 1_000_000
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: nanoseconds) }
     }
 
     private func route(_ request: APIRequest, in table: RouteTable) async -> APIResponse {
@@ -63,7 +69,7 @@ struct Dispatcher: Sendable {
         if request.method == "OPTIONS" {
             // DRF answers OPTIONS on every view with its metadata; the parts clients use are Allow and the media types.
             let allowed = table.allowedMethods(path: request.path)
-            guard !allowed.isEmpty else { return APIError.notFoundDefault.response }
+            guard !allowed.isEmpty else { return sandbox.shapes.response(for: .notFoundDefault) }
             return .json([
                 "renders": ["application/json"],
                 "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
@@ -74,7 +80,7 @@ struct Dispatcher: Sendable {
             case .notFound:
                 throw APIError.notFoundDefault
             case .methodNotAllowed(let allowed):
-                return APIError.methodNotAllowed(request.method).response
+                return sandbox.shapes.response(for: .methodNotAllowed(request.method))
                     .with(header: "Allow", (allowed + ["OPTIONS"]).joined(separator: ", "))
             case .redirect(let location):
                 // Django's CommonMiddleware answers a missing trailing slash with a permanent redirect.
@@ -86,10 +92,10 @@ struct Dispatcher: Sendable {
                 return try await route.handler(request)
             }
         } catch let error as APIError {
-            return error.response
+            return sandbox.shapes.response(for: error)
         } catch {
             Sandbox.log("error: \(request.method) \(request.path): \(error)")
-            return .json(["detail": "A server error occurred."], status: 500)
+            return sandbox.shapes.serverError
         }
     }
 
@@ -109,10 +115,10 @@ struct Dispatcher: Sendable {
 
     private func serveMedia(_ request: APIRequest) -> APIResponse {
         guard request.method == "GET" else {
-            return APIError.methodNotAllowed(request.method).response
+            return sandbox.shapes.response(for: .methodNotAllowed(request.method))
         }
         let relative = String(request.path.dropFirst("/media/".count))
-        guard let bytes = sandbox.media.read(relative) else { return APIError.notFoundDefault.response }
+        guard let bytes = sandbox.media.read(relative) else { return sandbox.shapes.response(for: .notFoundDefault) }
         let ext = relative.split(separator: ".").last.map(String.init) ?? ""
         return .bytes(bytes, contentType: MediaStore.contentType(forExtension: ext))
     }

@@ -11,10 +11,19 @@ public struct SandboxOptions: Sendable {
     public var extraBookings = 0
     /// Close every WebSocket after it has carried this many messages, so clients can test reconnection.
     public var webSocketDropAfter: Int?
+    /// The reply conventions: the guide's, or the variant ones (see `Shapes`).
+    var shapes = ShapeMode.guide
+    /// Added to every HTTP reply but the `/sandbox/` hooks, to stand in for a server across a network.
+    public var latencyMilliseconds = 0
 
     public init() {}
 
-    static let usage = """
+    static var usage: String {
+        let conventions = Shapes.conventions.map { "                             \($0.endpoint): \($0.variant)" }
+        return usageHead + conventions.joined(separator: "\n") + "\n" + usageTail
+    }
+
+    private static let usageHead = """
         usage: homeserve-sandbox [options]
 
         A local HomeServe-compatible API server for development and tests.
@@ -22,13 +31,24 @@ public struct SandboxOptions: Sendable {
         options:
           --host HOST              address to bind (default 127.0.0.1)
           --port PORT              port to bind, 0 for any free port (default 8000)
-          --db PATH                SQLite file to keep state in (default: in memory)
+          --db PATH                SQLite file to keep state in (default: a temporary file, deleted at exit)
           --data-dir DIR           where uploaded photos and attachments go (default: a temporary directory)
           --access-ttl SECONDS     access token lifetime (default 300)
           --refresh-ttl SECONDS    refresh token lifetime (default 86400)
           --no-seed                start with no users, services or bookings
           --extra-bookings N       seed N more pending bookings for customer1 (for long listings)
           --ws-drop-after N        close each WebSocket after N messages
+          --latency MS             delay every HTTP reply by MS milliseconds (not /sandbox/ hooks, not
+                                   WebSocket frames), like a server across a network
+          --shapes guide|variant   reply conventions (default guide: the integration guide's, exactly).
+                                   variant serves the same data the way other deployments shape it, the
+                                   same for every run; a page past the end has no rows and true totals.
+                                   Per endpoint (docs/SANDBOX.md has both shapes side by side):
+
+        """
+
+    private static let usageTail = """
+
           -h, --help               show this help
 
         Once it accepts connections it prints "homeserve-sandbox listening on http://HOST:PORT".
@@ -106,6 +126,17 @@ public struct SandboxOptions: Sendable {
                 case .success(let n): options.extraBookings = n
                 case .failure(let error): return .failure(error.message)
                 }
+            case "--latency":
+                switch number(0...600_000) {
+                case .success(let n): options.latencyMilliseconds = n
+                case .failure(let error): return .failure(error.message)
+                }
+            case "--shapes":
+                guard let text = value() else { return .failure("option --shapes needs a value") }
+                guard let mode = ShapeMode(rawValue: text) else {
+                    return .failure("option --shapes: '\(text)' is not one of guide, variant")
+                }
+                options.shapes = mode
             case "--no-seed":
                 if inlineValue != nil { return .failure("option --no-seed takes no value") }
                 options.seed = false

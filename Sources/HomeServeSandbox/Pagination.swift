@@ -12,6 +12,12 @@ struct Pagination {
 
     var offset: Int { (page - 1) * pageSize }
 
+    init(page: Int, pageSize: Int, count: Int) {
+        self.page = page
+        self.pageSize = pageSize
+        self.count = count
+    }
+
     /// Validates `?page=` against `count`; an unusable page is a 404 "Invalid page.", as in DRF.
     init(request: APIRequest, count: Int, defaultPageSize: Int = Pagination.defaultPageSize) throws {
         // DRF falls back to the default for a page_size that is missing, non-numeric, zero or negative.
@@ -35,10 +41,6 @@ struct Pagination {
     var hasNext: Bool { page * pageSize < count }
 
     /// `{"count", "next", "previous", "results"}` with absolute links built from the request's Host.
-    func response(_ results: [JSON], request: APIRequest) -> APIResponse {
-        .json(body(results, request: request))
-    }
-
     func body(_ results: [JSON], request: APIRequest) -> JSON {
         let next: JSON = hasNext ? .string(link(request, page: page + 1)) : .null
         let previous: JSON = page > 1 ? .string(link(request, page: page == 2 ? nil : page - 1)) : .null
@@ -61,5 +63,19 @@ struct Pagination {
         grouped.sort { $0.0 < $1.0 }
         let pairs = grouped.flatMap { key, values in values.map { (key, $0) } }
         return request.absoluteURL(path: request.rawPath, query: URLCoding.encodeQuery(pairs))
+    }
+}
+
+/// The `pagination` object of the guide's admin lists (`page`/`per_page`; a page past the end is empty).
+struct SimplePage {
+    let page: Int
+    let perPage: Int
+    let total: Int
+
+    var totalPages: Int { max(1, (total + perPage - 1) / perPage) }
+
+    var json: JSON {
+        ["page": .int(page), "per_page": .int(perPage), "total": .int(total), "total_pages": .int(totalPages),
+         "has_next": .bool(page < totalPages), "has_previous": .bool(page > 1)]
     }
 }

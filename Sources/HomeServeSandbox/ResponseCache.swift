@@ -3,6 +3,7 @@ import Foundation
 /// The caches the admin dashboard reports on and clears. The real backend keeps pricing and vendor-search
 /// results in Redis; the sandbox keeps them here, with the same observable effect: hits, misses, keys, and
 /// results that stay as they were for five minutes or until an operator clears them.
+// @unchecked: every stored property that changes is read and written only while `lock` is held.
 final class ResponseCache: @unchecked Sendable {
     static let names = ["pricing", "vendor_search", "services"]
     static let timeToLive: Int64 = 300

@@ -10,9 +10,11 @@ final class Sandbox: Sendable {
     let faults = FaultInjector()
     let events = EventHub()
     let cache = ResponseCache()
+    let shapes: Shapes
 
     init(options: SandboxOptions) throws {
         self.options = options
+        shapes = Shapes(mode: options.shapes)
         store = try Store(path: options.databasePath)
         // The signing secret lives in the database so tokens issued before a restart stay valid with --db.
         let secret: [UInt8]
@@ -42,7 +44,7 @@ final class Sandbox: Sendable {
     }
 
     static func log(_ line: String) {
-        fputs(line + "\n", stderr)
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     // MARK: Authentication

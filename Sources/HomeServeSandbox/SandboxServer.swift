@@ -22,7 +22,17 @@ public enum SandboxServer {
         case .run(let parsed):
             options = parsed
         }
+        return await serve(options, stopsOnSignals: true) { host, port in
+            // Written unbuffered: whoever started the sandbox waits for this line.
+            FileHandle.standardOutput.write(Data("homeserve-sandbox listening on http://\(host):\(port)\n".utf8))
+        }
+    }
 
+    /// Opens the store and serves until SIGTERM or SIGINT (when `stopsOnSignals`) or until the calling task is
+    /// cancelled; `onListening` hears the address once connections are accepted. Returns the exit status.
+    static func serve(_ options: SandboxOptions, stopsOnSignals: Bool,
+                      onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void) async -> Int32
+    {
         let sandbox: Sandbox
         do {
             sandbox = try Sandbox(options: options)
@@ -30,7 +40,10 @@ public enum SandboxServer {
             Sandbox.log("homeserve-sandbox: cannot start: \(error)")
             return 1
         }
-        defer { sandbox.media.removeIfTemporary() }
+        defer {
+            sandbox.media.removeIfTemporary()
+            sandbox.store.removeIfTemporary()
+        }
 
         let dispatcher = Dispatcher(sandbox: sandbox)
         let sockets = WebSocketRoutes(sandbox: sandbox)
@@ -51,14 +64,12 @@ public enum SandboxServer {
             },
             configuration: .init(address: .hostname(host, port: options.port)),
             onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? options.port
-                print("homeserve-sandbox listening on http://\(host):\(port)")
-                fflush(stdout)
+                await onListening(host, channel.localAddress?.port ?? options.port)
             },
             logger: logger
         )
         do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await app.runService(gracefulShutdownSignals: stopsOnSignals ? [.sigterm, .sigint] : [])
         } catch {
             Sandbox.log("homeserve-sandbox: \(error)")
             return 1
@@ -73,7 +84,7 @@ public enum SandboxServer {
             var buffer = try await request.body.collect(upTo: maxBodySize)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch {
-            return makeResponse(APIError.payloadTooLarge.response)
+            return makeResponse(dispatcher.sandbox.shapes.response(for: .payloadTooLarge))
         }
         let headers = request.headers.map { ($0.name.rawName, $0.value) }
         let isHead = request.method == .head

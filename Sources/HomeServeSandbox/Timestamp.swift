@@ -34,24 +34,22 @@ struct Timestamp: Comparable, Hashable, Sendable {
 
     /// DRF's rendering: `2025-01-15T10:00:00Z`, with `.ffffff` only when there are microseconds.
     var iso: String {
-        let (y, m, d) = civil
-        let s = secondOfDay
-        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, s / 3600, (s / 60) % 60, s % 60)
+        var text = dateString + "T" + timeString
         let fraction = micros - seconds * 1_000_000
-        if fraction != 0 { text += String(format: ".%06lld", fraction) }
+        if fraction != 0 { text += "." + Int(fraction).zeroPadded(to: 6) }
         return text + "Z"
     }
 
     /// `YYYY-MM-DD`, as DRF renders a DateField.
     var dateString: String {
         let (y, m, d) = civil
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        return y.zeroPadded(to: 4) + "-" + m.zeroPadded(to: 2) + "-" + d.zeroPadded(to: 2)
     }
 
     /// `HH:MM:SS`, as DRF renders a TimeField.
     var timeString: String {
         let s = secondOfDay
-        return String(format: "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
+        return (s / 3600).zeroPadded(to: 2) + ":" + (s / 60 % 60).zeroPadded(to: 2) + ":" + (s % 60).zeroPadded(to: 2)
     }
 
     // MARK: Parsing
@@ -170,5 +168,14 @@ private struct DigitScanner {
             index += 1
         }
         return range.contains(n) ? value : nil
+    }
+}
+
+extension Int {
+    /// `String(format: "%0*d")` without Foundation's formatter, which is slow enough to show in long listings.
+    func zeroPadded(to width: Int) -> String {
+        guard self >= 0 else { return String(format: "%0*d", width, self) }
+        let digits = String(self)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }

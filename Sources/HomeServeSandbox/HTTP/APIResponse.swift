@@ -14,6 +14,16 @@ struct APIResponse: Sendable {
         APIResponse(status: status, headers: [("Content-Type", contentType)], body: body)
     }
 
+    /// These headers in place of any of the same name (case aside) the response already has.
+    func with(headers replacements: [(String, String)]) -> APIResponse {
+        guard !replacements.isEmpty else { return self }
+        var copy = self
+        let names = Set(replacements.map { $0.0.lowercased() })
+        copy.headers.removeAll { names.contains($0.0.lowercased()) }
+        copy.headers += replacements
+        return copy
+    }
+
     func with(header name: String, _ value: String) -> APIResponse {
         var copy = self
         copy.headers.append((name, value))

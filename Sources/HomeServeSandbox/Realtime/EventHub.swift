@@ -3,6 +3,7 @@ import Foundation
 /// Fans events out to WebSocket connections. A connection subscribes to one or more channels
 /// (`booking:<id>`, `notifications:<user>`, `chat:<user>`, `status:<user>`) and receives each event once,
 /// however many of its channels the event was published to.
+// @unchecked: every stored property that changes is read and written only while `lock` is held.
 final class EventHub: @unchecked Sendable {
     struct Subscription {
         let id: Int

@@ -26,16 +26,30 @@ struct BookingRoutes: Sendable {
     /// Customers see their own bookings; vendors see open (pending, unassigned) jobs in their service area
     /// plus jobs assigned to them; staff see everything.
     static func visibility(for user: User, in db: SQLiteDatabase) throws -> (sql: String, parameters: [any SQLConvertible]) {
+        let arms = try scope(for: user, in: db)
         switch user.role {
-        case .customer:
-            return ("b.customer_id = ?", [user.id])
         case .vendor:
-            let areas = try db.vendorProfile(userID: user.id)?.serviceAreas ?? []
+            let areas = arms.dropFirst().flatMap(\.parameters)
             let placeholders = areas.isEmpty ? "NULL" : areas.map { _ in "?" }.joined(separator: ", ")
             return ("(b.vendor_id = ? OR (b.status = 'pending' AND b.vendor_id IS NULL AND b.pincode IN (\(placeholders))))",
                     [user.id] + areas)
+        default:
+            return arms[0]
+        }
+    }
+
+    /// The same rows as `visibility`, as disjoint conditions that each have an index in listing order, so a
+    /// page is a merge of index scans rather than a sort of everything visible.
+    static func scope(for user: User, in db: SQLiteDatabase) throws -> [(sql: String, parameters: [any SQLConvertible])] {
+        switch user.role {
+        case .customer:
+            return [("b.customer_id = ?", [user.id])]
+        case .vendor:
+            let areas = try db.vendorProfile(userID: user.id)?.serviceAreas ?? []
+            return [("b.vendor_id = ?", [user.id])]
+                + Set(areas).sorted().map { ("b.status = 'pending' AND b.vendor_id IS NULL AND b.pincode = ?", [$0]) }
         case .onboardManager, .opsManager, .superAdmin:
-            return ("1 = 1", [])
+            return [("1 = 1", [])]
         }
     }
 
@@ -70,16 +84,27 @@ struct BookingRoutes: Sendable {
             filters.append("b.pincode = ?")
             parameters.append(pincode)
         }
+        var query = QueryReader(request)
+        let paging = PageRequest(sandbox.shapes.envelope(.bookings), &query)
+        try query.check()
         return try sandbox.store.read { db in
             let clause = try Self.visibility(for: user, in: db)
-            let conditions = ([clause.sql] + filters).joined(separator: " AND ")
-            let all = clause.parameters + parameters
-            let count = try db.scalarInt("SELECT COUNT(*) FROM bookings b WHERE \(conditions)", all)
-            let page = try Pagination(request: request, count: count)
+            // The total comes from the kept per-group counts, which have the columns every filter uses.
+            let count = try db.scalarInt(
+                "SELECT COALESCE(SUM(b.n), 0) FROM booking_counts b WHERE \(([clause.sql] + filters).joined(separator: " AND "))",
+                clause.parameters + parameters)
+            let window = try paging.window(total: count)
+            let arms = try Self.scope(for: user, in: db)
+            let page = arms.map { "SELECT b.rowid AS rid, b.created_at, b.id FROM bookings b WHERE "
+                + ([$0.sql] + filters).joined(separator: " AND ") }.joined(separator: " UNION ALL ")
             let rows = try db.query(
-                "\(SQLiteDatabase.bookingSelect) WHERE \(conditions) ORDER BY b.created_at DESC, b.id LIMIT ? OFFSET ?",
-                all + [page.pageSize, page.offset])
-            return page.response(rows.map { Booking(row: $0).json }, request: request)
+                """
+                SELECT b.*, s.name AS service_name FROM (\(page) ORDER BY 2 DESC, 3 LIMIT ? OFFSET ?) AS page
+                JOIN bookings b ON b.rowid = page.rid JOIN services s ON s.id = b.service_id
+                ORDER BY page.created_at DESC, page.id
+                """,
+                arms.flatMap { $0.parameters + parameters } + [window.size, window.offset])
+            return .json(paging.envelope.body(rows.map { Booking(row: $0).json }, window, request: request))
         }
     }
 
@@ -187,7 +212,7 @@ struct BookingRoutes: Sendable {
         }
         sandbox.announce(booking)
         sandbox.notify(userIDs: vendorIDs, data: ["title": "New booking available", "booking": booking.json])
-        return .json(booking.json, status: 201)
+        return .json(sandbox.shapes.render(.bookingCreated, booking.json), status: 201)
     }
 
     // MARK: Updating
@@ -278,7 +303,7 @@ struct BookingRoutes: Sendable {
         if after.status != before.status || after.scheduledDate != before.scheduledDate {
             sandbox.announce(after)
         }
-        return .json(after.json)
+        return .json(sandbox.shapes.render(.bookingUpdated, after.json))
     }
 
     private func logStatusNotification(_ booking: Booking, db: SQLiteDatabase) throws {

@@ -84,13 +84,17 @@ struct DisputeRoutes: Sendable {
             parameters.append(Crypto.normalizedUUID(booking) ?? booking)
         }
         let whereClause = conditions.joined(separator: " AND ")
+        var query = QueryReader(request)
+        let paging = PageRequest(sandbox.shapes.envelope(.disputes), &query)
+        try query.check()
         return try sandbox.store.read { db in
             let count = try db.scalarInt("SELECT COUNT(*) FROM disputes WHERE \(whereClause)", parameters)
-            let page = try Pagination(request: request, count: count)
+            let window = try paging.window(total: count)
             let rows = try db.query(
                 "SELECT * FROM disputes WHERE \(whereClause) ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
-                parameters + [page.pageSize, page.offset])
-            return page.response(try rows.map { try Self.json(Dispute(row: $0), db: db) }, request: request)
+                parameters + [window.size, window.offset])
+            let items = try rows.map { try Self.json(Dispute(row: $0), db: db) }
+            return .json(paging.envelope.body(items, window, request: request))
         }
     }
 
@@ -160,7 +164,7 @@ struct DisputeRoutes: Sendable {
             return (try db.booking(id: booking.id) ?? booking, try Self.json(dispute, db: db))
         }
         sandbox.announce(booking)
-        return .json(body, status: 201)
+        return .json(sandbox.shapes.render(.disputeCreated, body), status: 201)
     }
 
     static func defaultSeverity(_ type: String) -> String {
@@ -176,21 +180,17 @@ struct DisputeRoutes: Sendable {
     private func messages(_ request: APIRequest) async throws -> APIResponse {
         let user = try request.requiredUser
         var query = QueryReader(request)
-        let page = query.integer("page", min: 1) ?? 1
-        let pageSize = query.integer("page_size", min: 1, max: 100) ?? 50
+        let paging = PageRequest(sandbox.shapes.envelope(.disputeMessages), &query, defaultSize: 50)
         try query.check()
         return try sandbox.store.read { db in
             let dispute = try visibleDispute(request, user, db)
             let total = try db.scalarInt("SELECT COUNT(*) FROM dispute_messages WHERE dispute_id = ?", [dispute.id])
-            let offset = (page - 1).multipliedReportingOverflow(by: pageSize)
-            let rows = offset.overflow ? [] : try db.query(
+            let window = try paging.window(total: total)
+            let rows = try db.query(
                 "SELECT * FROM dispute_messages WHERE dispute_id = ? ORDER BY seq LIMIT ? OFFSET ?",
-                [dispute.id, pageSize, offset.partialValue])
-            return .json([
-                "messages": .array(try rows.map { try messageJSON(DisputeMessage(row: $0), request: request, db: db) }),
-                "total_count": .int(total), "page": .int(page), "page_size": .int(pageSize),
-                "has_more": .bool(!offset.overflow && offset.partialValue + rows.count < total),
-            ])
+                [dispute.id, window.size, window.offset])
+            let items = try rows.map { try messageJSON(DisputeMessage(row: $0), request: request, db: db) }
+            return .json(paging.envelope.body(items, window, request: request))
         }
     }
 
@@ -231,7 +231,7 @@ struct DisputeRoutes: Sendable {
         }
         let (message, participants) = written
         sandbox.events.publish(participants.map { "chat:\($0)" }, type: "chat_message", data: message)
-        return .json(["status": "success", "message": message], status: 201)
+        return .json(sandbox.shapes.render(.messageSent, ["status": "success", "message": message]), status: 201)
     }
 
     private func insertMessage(_ request: APIRequest, user: User, type: String, content: String,

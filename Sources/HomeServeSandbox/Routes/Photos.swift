@@ -26,6 +26,9 @@ struct PhotoRoutes: Sendable {
 
     private func list(_ request: APIRequest) async throws -> APIResponse {
         let user = try request.requiredUser
+        var query = QueryReader(request)
+        let paging = PageRequest(sandbox.shapes.envelope(.photos), &query)
+        try query.check()
         return try sandbox.store.read { db in
             let clause = try BookingRoutes.visibility(for: user, in: db)
             var conditions = [clause.sql]
@@ -40,10 +43,11 @@ struct PhotoRoutes: Sendable {
             }
             let from = "FROM photos p JOIN bookings b ON b.id = p.booking_id WHERE \(conditions.joined(separator: " AND "))"
             let count = try db.scalarInt("SELECT COUNT(*) \(from)", parameters)
-            let page = try Pagination(request: request, count: count)
+            let window = try paging.window(total: count)
             let rows = try db.query("SELECT p.* \(from) ORDER BY p.uploaded_at DESC, p.id DESC LIMIT ? OFFSET ?",
-                                    parameters + [page.pageSize, page.offset])
-            return page.response(rows.map { Photo(row: $0).json(baseURL: baseURL(request)) }, request: request)
+                                    parameters + [window.size, window.offset])
+            let items = rows.map { Photo(row: $0).json(baseURL: baseURL(request)) }
+            return .json(paging.envelope.body(items, window, request: request))
         }
     }
 
@@ -125,7 +129,7 @@ struct PhotoRoutes: Sendable {
             sandbox.media.delete(relative)
             throw error
         }
-        return .json(photo.json(baseURL: baseURL(request)), status: 201)
+        return .json(sandbox.shapes.render(.photoUploaded, photo.json(baseURL: baseURL(request))), status: 201)
     }
 
     private func delete(_ request: APIRequest) async throws -> APIResponse {

@@ -108,7 +108,7 @@ struct PricingRoutes: Sendable {
                 try Self.quoteBody(service: try activeService(serviceID, db), pincode: pincode, at: time, db: db)
             }
         }
-        return .json(body)
+        return .json(sandbox.shapes.render(.pricingQuote, body))
     }
 
     /// Quotes are cached for five minutes, like the real backend's Redis cache, so the price a client was
@@ -162,6 +162,6 @@ struct PricingRoutes: Sendable {
                 "timestamp": .string(Timestamp.now().iso),
             ]
         }
-        return .json(body)
+        return .json(sandbox.shapes.render(.pricingForecast, body))
     }
 }

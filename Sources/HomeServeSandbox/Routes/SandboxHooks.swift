@@ -74,16 +74,57 @@ struct SandboxHookRoutes: Sendable {
                 fields.errors.add("truncate", "Must be a valid boolean.")
             }
         }
+        let headers = Self.headers(&fields)
         if let path, !path.hasPrefix("/") { fields.errors.add("path", "Must start with \"/\".") }
-        if fields.errors.isEmpty, status == nil, delay == 0, !truncate {
-            fields.errors.add("status", "Give a status, a delay_ms or truncate: true; otherwise the fault does nothing.")
+        if fields.errors.isEmpty, status == nil, delay == 0, !truncate, headers.isEmpty {
+            fields.errors.add(
+                "status", "Give a status, a delay_ms, truncate: true or headers; otherwise the fault does nothing.")
         }
         try fields.check()
         let fault = sandbox.faults.arm { id in
             Fault(id: id, path: path ?? "/", method: (method?.isEmpty ?? true) ? nil : method, status: status,
                   remaining: count, body: body, contentType: contentType, retryAfter: retryAfter,
-                  delayMilliseconds: delay, truncate: truncate)
+                  delayMilliseconds: delay, truncate: truncate, headers: headers)
         }
         return .json(fault.json, status: 201)
+    }
+
+    /// `{"Name": "value", ...}`: names are HTTP tokens and values single lines, so a fault cannot split the
+    /// response; numbers and booleans are taken as their text.
+    private static func headers(_ fields: inout FieldReader) -> [(String, String)] {
+        guard let given = fields.json("headers") else { return [] }
+        guard case .object(let object) = given else {
+            fields.errors.add("headers", "Expected a dictionary of items but got type \"\(given.pythonTypeName)\".")
+            return []
+        }
+        let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        var headers: [(String, String)] = []
+        for (name, value) in object.pairs {
+            let text: String
+            switch value {
+            case .string(let s): text = s
+            case .number(let n): text = n
+            case .bool(let b): text = b ? "true" : "false"
+            default:
+                fields.errors.add("headers", "The value of \(name) must be a string.")
+                continue
+            }
+            guard !name.isEmpty, name.allSatisfy({ tokenCharacters.contains($0) }) else {
+                fields.errors.add("headers", "\"\(name)\" is not a valid header name.")
+                continue
+            }
+            // The server frames the body itself; a fault that lied about it would break the connection, not
+            // the client's handling of a reply.
+            guard !["content-length", "transfer-encoding", "connection"].contains(name.lowercased()) else {
+                fields.errors.add("headers", "\(name) is set by the server and cannot be faulted.")
+                continue
+            }
+            guard !text.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+                fields.errors.add("headers", "The value of \(name) must be a single line.")
+                continue
+            }
+            headers.append((name, text))
+        }
+        return headers
     }
 }

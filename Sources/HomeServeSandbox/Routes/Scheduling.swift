@@ -127,7 +127,7 @@ struct SchedulingRoutes: Sendable {
             object["message"] = "The vendor does not work on this day."
             body = .object(object)
         }
-        return .json(body)
+        return .json(sandbox.shapes.render(.slots, body))
     }
 
     private func optimal(_ request: APIRequest) async throws -> APIResponse {
@@ -152,12 +152,12 @@ struct SchedulingRoutes: Sendable {
                     "reasoning": .string(reasoning), "travel_time_minutes": .int(slot.travel),
                     "estimated_duration_minutes": .int(plan.service.durationMinutes)]
         }
-        return .json([
+        return .json(sandbox.shapes.render(.slotSuggestion, [
             "optimal_slot": ranked.first.map(describe) ?? .null,
             "alternatives": .array(ranked.dropFirst().prefix(3).map(describe)),
             "vendor_id": .int(plan.vendor.id), "date": .string(plan.date.dateString),
             "total_slots": .int(plan.slots.count),
-        ])
+        ]))
     }
 
     // MARK: Vendor optimization

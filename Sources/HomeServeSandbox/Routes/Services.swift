@@ -10,17 +10,20 @@ struct ServiceRoutes: Sendable {
 
     private func list(_ request: APIRequest) async throws -> APIResponse {
         let category = request.query("category").flatMap { $0.isEmpty ? nil : $0 }
+        var query = QueryReader(request)
+        let paging = PageRequest(sandbox.shapes.envelope(.services), &query)
+        try query.check()
         // Links in the page embed the Host, so the host is part of the key.
         let body = try sandbox.cache.value("services", key: request.host + "?" + request.rawQuery) {
             try sandbox.store.read { db -> JSON in
                 let filter = category == nil ? "" : " AND category = ? COLLATE NOCASE"
                 let parameters: [any SQLConvertible] = category.map { [$0] } ?? []
                 let count = try db.scalarInt("SELECT COUNT(*) FROM services WHERE is_active = 1" + filter, parameters)
-                let page = try Pagination(request: request, count: count)
+                let window = try paging.window(total: count)
                 let rows = try db.query(
                     "SELECT * FROM services WHERE is_active = 1\(filter) ORDER BY id LIMIT ? OFFSET ?",
-                    parameters + [page.pageSize, page.offset])
-                return page.body(rows.map { Service(row: $0).json }, request: request)
+                    parameters + [window.size, window.offset])
+                return paging.envelope.body(rows.map { Service(row: $0).json }, window, request: request)
             }
         }
         return .json(body)

@@ -49,13 +49,16 @@ struct SignatureRoutes: Sendable {
             parameters.append(Crypto.normalizedUUID(booking) ?? booking)
         }
         let whereClause = conditions.joined(separator: " AND ")
+        var query = QueryReader(request)
+        let paging = PageRequest(sandbox.shapes.envelope(.signatures), &query)
+        try query.check()
         return try sandbox.store.read { db in
             let from = "FROM signatures s JOIN bookings b ON b.id = s.booking_id WHERE \(whereClause)"
             let count = try db.scalarInt("SELECT COUNT(*) \(from)", parameters)
-            let page = try Pagination(request: request, count: count)
+            let window = try paging.window(total: count)
             let rows = try db.query("SELECT s.* \(from) ORDER BY s.requested_at DESC, s.id LIMIT ? OFFSET ?",
-                                    parameters + [page.pageSize, page.offset])
-            return page.response(rows.map { Signature(row: $0).json }, request: request)
+                                    parameters + [window.size, window.offset])
+            return .json(paging.envelope.body(rows.map { Signature(row: $0).json }, window, request: request))
         }
     }
 

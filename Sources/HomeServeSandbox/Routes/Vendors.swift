@@ -54,7 +54,7 @@ struct VendorRoutes: Sendable {
                 ]
             }
         }
-        return .json(body)
+        return .json(sandbox.shapes.render(.vendorSearch, body))
     }
 
     /// Non-cancelled bookings in the pincode within 30 days either side of now, per serving vendor.

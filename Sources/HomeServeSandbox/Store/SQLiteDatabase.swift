@@ -28,12 +28,27 @@ struct SQLiteError: Error, CustomStringConvertible {
     var description: String { "SQLite error \(code): \(message)" }
 }
 
+/// The column names of one prepared statement, shared by every row it returns.
+final class SQLColumns: Sendable {
+    let positions: [String: Int]
+
+    init(_ names: [String]) {
+        var positions: [String: Int] = [:]
+        // Where two columns share a name the last wins, as it did when each row was a dictionary filled in order.
+        for (index, name) in names.enumerated() { positions[name] = index }
+        self.positions = positions
+    }
+}
+
 /// One row of a result, addressed by column name.
 struct SQLRow {
-    let values: [String: SQLValue]
+    let columns: SQLColumns
+    let values: [SQLValue]
+
+    subscript(column: String) -> SQLValue? { columns.positions[column].map { values[$0] } }
 
     func int(_ column: String) -> Int {
-        switch values[column] {
+        switch self[column] {
         case .int(let v): return Int(v)
         case .double(let v): return Int(v)
         case .text(let s): return Int(s) ?? 0
@@ -42,12 +57,12 @@ struct SQLRow {
     }
 
     func optionalInt(_ column: String) -> Int? {
-        if case .null = values[column] ?? .null { return nil }
+        if case .null = self[column] ?? .null { return nil }
         return int(column)
     }
 
     func double(_ column: String) -> Double {
-        switch values[column] {
+        switch self[column] {
         case .int(let v): return Double(v)
         case .double(let v): return v
         case .text(let s): return Double(s) ?? 0
@@ -58,7 +73,7 @@ struct SQLRow {
     func text(_ column: String) -> String { optionalText(column) ?? "" }
 
     func optionalText(_ column: String) -> String? {
-        switch values[column] {
+        switch self[column] {
         case .text(let s): return s
         case .int(let v): return String(v)
         case .double(let v): return String(v)
@@ -73,12 +88,17 @@ struct SQLRow {
     func optionalTimestamp(_ column: String) -> Timestamp? { optionalInt(column).map { Timestamp(micros: Int64($0)) } }
 }
 
-/// A single SQLite connection. Not thread-safe by itself: `Store` serializes every use behind one lock.
+/// A single SQLite connection, keeping its prepared statements for reuse. Not thread-safe by itself: `Store`
+/// lends each connection to one caller at a time.
 final class SQLiteDatabase {
     private var handle: OpaquePointer?
+    private var statements: [String: (pointer: OpaquePointer, columns: SQLColumns)] = [:]
+    /// SQL text is built per request (IN lists, optional filters), so the cache is bounded; past this many
+    /// statements it starts afresh.
+    static let maxCachedStatements = 256
 
-    init(path: String) throws {
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+    init(path: String, readOnly: Bool = false) throws {
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
         guard rc == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
@@ -88,7 +108,10 @@ final class SQLiteDatabase {
         sqlite3_busy_timeout(handle, 5000)
     }
 
-    deinit { sqlite3_close(handle) }
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement.pointer) }
+        sqlite3_close(handle)
+    }
 
     private var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
@@ -103,14 +126,32 @@ final class SQLiteDatabase {
         }
     }
 
+    private func prepared(_ sql: String) throws -> (pointer: OpaquePointer, columns: SQLColumns) {
+        if let cached = statements[sql] { return cached }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
+              let statement
+        else {
+            throw SQLiteError(code: sqlite3_errcode(handle), message: "\(errorMessage) in: \(sql)")
+        }
+        let names = (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
+        if statements.count >= Self.maxCachedStatements {
+            for old in statements.values { sqlite3_finalize(old.pointer) }
+            statements.removeAll(keepingCapacity: true)
+        }
+        let entry = (statement, SQLColumns(names))
+        statements[sql] = entry
+        return entry
+    }
+
     /// Runs one statement and returns every row it produces.
     @discardableResult
     func query(_ sql: String, _ parameters: [any SQLConvertible] = []) throws -> [SQLRow] {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
-            throw SQLiteError(code: sqlite3_errcode(handle), message: "\(errorMessage) in: \(sql)")
+        let (statement, columns) = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
         }
-        defer { sqlite3_finalize(statement) }
         // SQLite leaves a missing parameter NULL and ignores an extra one, so a miscounted list would silently
         // match the wrong rows (or none) instead of failing.
         let expected = Int(sqlite3_bind_parameter_count(statement))
@@ -136,23 +177,24 @@ final class SQLiteDatabase {
                 throw SQLiteError(code: rc, message: "\(errorMessage) binding parameter \(index) in: \(sql)")
             }
         }
+        let width = sqlite3_column_count(statement)
         var rows: [SQLRow] = []
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw SQLiteError(code: rc, message: "\(errorMessage) in: \(sql)") }
-            var values: [String: SQLValue] = [:]
-            for column in 0..<sqlite3_column_count(statement) {
-                let name = String(cString: sqlite3_column_name(statement, column))
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(width))
+            for column in 0..<width {
                 switch sqlite3_column_type(statement, column) {
-                case SQLITE_INTEGER: values[name] = .int(sqlite3_column_int64(statement, column))
-                case SQLITE_FLOAT: values[name] = .double(sqlite3_column_double(statement, column))
-                case SQLITE_NULL: values[name] = .null
+                case SQLITE_INTEGER: values.append(.int(sqlite3_column_int64(statement, column)))
+                case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
+                case SQLITE_NULL: values.append(.null)
                 default:
-                    values[name] = sqlite3_column_text(statement, column).map { .text(String(cString: $0)) } ?? .null
+                    values.append(sqlite3_column_text(statement, column).map { .text(String(cString: $0)) } ?? .null)
                 }
             }
-            rows.append(SQLRow(values: values))
+            rows.append(SQLRow(columns: columns, values: values))
         }
         return rows
     }
@@ -162,8 +204,13 @@ final class SQLiteDatabase {
     }
 
     func scalarInt(_ sql: String, _ parameters: [any SQLConvertible] = []) throws -> Int {
-        guard let row = try query(sql, parameters).first, let value = row.values.values.first else { return 0 }
-        return SQLRow(values: ["v": value]).int("v")
+        guard let row = try query(sql, parameters).first, let value = row.values.first else { return 0 }
+        switch value {
+        case .int(let v): return Int(v)
+        case .double(let v): return Int(v)
+        case .text(let s): return Int(s) ?? 0
+        case .null: return 0
+        }
     }
 
     var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }

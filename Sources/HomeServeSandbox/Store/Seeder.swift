@@ -24,7 +24,7 @@ struct Seeder {
     /// Readable fixed UUIDs for seeded rows: bookings use group `8000`, signatures `9000`, disputes `a000`,
     /// and the last block is the booking number, so booking 7's dispute is `00000000-0000-4000-a000-000000000007`.
     static func fixedID(group: String, _ number: Int) -> String {
-        "00000000-0000-4000-\(group)-" + String(format: "%012d", number)
+        "00000000-0000-4000-\(group)-" + number.zeroPadded(to: 12)
     }
 
     private struct SeedUser {
@@ -133,13 +133,19 @@ struct Seeder {
                 scheduled: today.adding(days: other.3).adding(minutes: other.4 * 60),
                 created: today.adding(days: -10).adding(minutes: offset * 60 + 7)))
         }
+        let services = Dictionary(uniqueKeysWithValues: try db.query("SELECT * FROM services").map {
+            let service = Service(row: $0)
+            return (service.id, service)
+        })
+        for plan in plans { try insert(plan, service: services[plan.service], db: db, now: now) }
+        // Made one at a time rather than planned up front, so a million of them never sit in memory at once.
         for extra in 0..<extraBookings {
-            plans.append(BookingPlan(
+            let plan = BookingPlan(
                 number: 50 + extra, customer: 1, service: extra % 9 + 1, status: .pending, pincode: extra % 2 == 0 ? "560001" : "560002",
                 scheduled: today.adding(days: 30 + extra % 300).adding(minutes: (9 + extra % 8) * 60),
-                created: today.adding(days: -90).adding(minutes: extra)))
+                created: today.adding(days: -90).adding(minutes: extra))
+            try insert(plan, service: services[plan.service], db: db, now: now)
         }
-        for plan in plans { try insert(plan, db: db, now: now) }
     }
 
     private struct BookingPlan {
@@ -152,8 +158,8 @@ struct Seeder {
         let created: Timestamp
     }
 
-    private func insert(_ plan: BookingPlan, db: SQLiteDatabase, now: Timestamp) throws {
-        guard let service = try db.service(id: plan.service) else { return }
+    private func insert(_ plan: BookingPlan, service: Service?, db: SQLiteDatabase, now: Timestamp) throws {
+        guard let service else { return }
         let id = Self.fixedID(group: "8000", plan.number)
         let hasVendor = ![.pending, .cancelled].contains(plan.status)
         let vendorID: Int? = hasVendor ? (plan.pincode == "560001" ? 2 : 7) : nil

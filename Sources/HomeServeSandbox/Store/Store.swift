@@ -1,31 +1,84 @@
 import Foundation
 
-/// The sandbox's state: one SQLite connection, used by one caller at a time.
+/// The sandbox's state in SQLite: one writer connection and a pool of readers over the same WAL database, so
+/// parallel clients read in parallel while writes stay serialized.
 ///
-/// Handlers run concurrently on the server's event loops; a single lock around a single connection is the
-/// simplest arrangement that keeps SQLite's transactions and `last_insert_rowid` meaningful.
+/// The default in-memory state lives in a temporary file instead (an in-memory database cannot be shared
+/// between connections); it is deleted with `removeIfTemporary()` at exit.
+// @unchecked: each connection is used only while its own lock is held, and the rest is immutable.
 final class Store: @unchecked Sendable {
-    private let database: SQLiteDatabase
-    private let lock = NSLock()
-
-    /// `path` nil means an in-memory database that vanishes with the process.
-    init(path: String?) throws {
-        database = try SQLiteDatabase(path: path ?? ":memory:")
-        try database.execute("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;")
-        try database.execute(Self.schema)
+    private final class Connection {
+        let database: SQLiteDatabase
+        let lock = NSLock()
+        init(_ database: SQLiteDatabase) { self.database = database }
     }
 
+    private let writer: Connection
+    private let readers: [Connection]
+    private let nextReader = NSLock()
+    private var readerCursor = 0
+    /// The temporary database file, when the caller did not name one.
+    private let temporaryPath: String?
+
+    /// `path` nil means a throwaway database that vanishes with the process.
+    init(path: String?, readerCount: Int = 4) throws {
+        let file: String
+        if let path {
+            file = path
+            temporaryPath = nil
+        } else {
+            file = NSTemporaryDirectory() + "homeserve-sandbox-\(getpid())-\(Crypto.randomHex(4)).sqlite"
+            temporaryPath = file
+        }
+        let database = try SQLiteDatabase(path: file)
+        // A throwaway database need not survive a power cut, so it skips the fsyncs.
+        try database.execute("""
+            PRAGMA journal_mode = WAL; PRAGMA synchronous = \(path == nil ? "OFF" : "NORMAL");
+            PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;
+            """)
+        try database.execute(Self.schema)
+        try Self.backfillCounts(database)
+        writer = Connection(database)
+        readers = try (0..<max(1, readerCount)).map { _ in
+            let reader = try SQLiteDatabase(path: file)
+            try reader.execute("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")
+            return Connection(reader)
+        }
+    }
+
+    /// Deletes the temporary database and its WAL files; a named database is left alone.
+    func removeIfTemporary() {
+        guard let temporaryPath else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporaryPath + suffix) }
+    }
+
+    /// Runs `body` on a reader connection: it sees the last committed state and never waits for a writer.
     func read<T>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(database)
+        let connection = lockedReader()
+        defer { connection.lock.unlock() }
+        return try body(connection.database)
+    }
+
+    /// A reader nobody is using, or the next in turn when all are busy; returned locked.
+    private func lockedReader() -> Connection {
+        let start = nextReader.withLock {
+            readerCursor = (readerCursor + 1) % readers.count
+            return readerCursor
+        }
+        for offset in 0..<readers.count {
+            let candidate = readers[(start + offset) % readers.count]
+            if candidate.lock.try() { return candidate }
+        }
+        readers[start].lock.lock()
+        return readers[start]
     }
 
     /// Runs `body` in one transaction: either every change (and its edit-history row) lands, or none does.
     @discardableResult
     func write<T>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
+        writer.lock.lock()
+        defer { writer.lock.unlock() }
+        let database = writer.database
         try database.execute("BEGIN IMMEDIATE")
         do {
             let result = try body(database)
@@ -35,6 +88,24 @@ final class Store: @unchecked Sendable {
             try? database.execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// A database written before the counts were kept gets them once, from the rows it has.
+    private static func backfillCounts(_ database: SQLiteDatabase) throws {
+        try database.execute("""
+            BEGIN IMMEDIATE;
+            INSERT INTO booking_counts (customer_id, vendor_key, status, pincode, n)
+                SELECT customer_id, COALESCE(vendor_id, 0), status, pincode, COUNT(*) FROM bookings
+                WHERE NOT EXISTS (SELECT 1 FROM booking_counts) GROUP BY 1, 2, 3, 4;
+            INSERT OR IGNORE INTO row_counts (name, n) SELECT 'edit_history', COUNT(*) FROM edit_history;
+            INSERT OR IGNORE INTO row_counts (name, n) SELECT 'notification_logs', COUNT(*) FROM notification_logs;
+            COMMIT;
+            """)
+    }
+
+    /// The number of rows in a table whose count is kept by triggers (`edit_history`, `notification_logs`).
+    static func keptCount(_ table: String, in db: SQLiteDatabase) throws -> Int {
+        try db.scalarInt("SELECT n FROM row_counts WHERE name = ?", [table])
     }
 
     func setting(_ key: String) throws -> String? {
@@ -115,9 +186,47 @@ final class Store: @unchecked Sendable {
             actual_end_time INTEGER,
             dynamic_price_breakdown TEXT
         );
-        CREATE INDEX IF NOT EXISTS bookings_customer ON bookings(customer_id);
-        CREATE INDEX IF NOT EXISTS bookings_vendor ON bookings(vendor_id);
-        CREATE INDEX IF NOT EXISTS bookings_pincode ON bookings(pincode, status);
+        -- Every listing order has an index, so a page is read straight off it, and the columns the lists
+        -- filter on come first. The narrower indexes of earlier versions are covered by these.
+        DROP INDEX IF EXISTS bookings_customer;
+        DROP INDEX IF EXISTS bookings_vendor;
+        DROP INDEX IF EXISTS bookings_pincode;
+        CREATE INDEX IF NOT EXISTS bookings_by_customer ON bookings(customer_id, created_at DESC, id);
+        CREATE INDEX IF NOT EXISTS bookings_by_customer_status ON bookings(customer_id, status, created_at DESC, id);
+        CREATE INDEX IF NOT EXISTS bookings_by_vendor ON bookings(vendor_id, created_at DESC, id);
+        CREATE INDEX IF NOT EXISTS bookings_open_by_pincode ON bookings(pincode, status, vendor_id, created_at DESC, id);
+        CREATE INDEX IF NOT EXISTS bookings_by_created ON bookings(created_at DESC, id);
+        CREATE INDEX IF NOT EXISTS bookings_by_schedule ON bookings(pincode, scheduled_date, status);
+
+        -- Booking counts per customer, vendor (0 for none), status and pincode, kept by triggers: every booking
+        -- listing's filters are on these columns, so its total is a sum over a handful of rows, not a count of
+        -- the table.
+        CREATE TABLE IF NOT EXISTS booking_counts (
+            customer_id INTEGER NOT NULL,
+            vendor_key INTEGER NOT NULL,
+            vendor_id INTEGER GENERATED ALWAYS AS (NULLIF(vendor_key, 0)) VIRTUAL,
+            status TEXT NOT NULL,
+            pincode TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (customer_id, vendor_key, status, pincode)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER IF NOT EXISTS booking_counts_insert AFTER INSERT ON bookings BEGIN
+            INSERT INTO booking_counts (customer_id, vendor_key, status, pincode, n)
+            VALUES (NEW.customer_id, COALESCE(NEW.vendor_id, 0), NEW.status, NEW.pincode, 1)
+            ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER IF NOT EXISTS booking_counts_delete AFTER DELETE ON bookings BEGIN
+            UPDATE booking_counts SET n = n - 1 WHERE customer_id = OLD.customer_id
+            AND vendor_key = COALESCE(OLD.vendor_id, 0) AND status = OLD.status AND pincode = OLD.pincode;
+        END;
+        CREATE TRIGGER IF NOT EXISTS booking_counts_update
+        AFTER UPDATE OF customer_id, vendor_id, status, pincode ON bookings BEGIN
+            UPDATE booking_counts SET n = n - 1 WHERE customer_id = OLD.customer_id
+            AND vendor_key = COALESCE(OLD.vendor_id, 0) AND status = OLD.status AND pincode = OLD.pincode;
+            INSERT INTO booking_counts (customer_id, vendor_key, status, pincode, n)
+            VALUES (NEW.customer_id, COALESCE(NEW.vendor_id, 0), NEW.status, NEW.pincode, 1)
+            ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
 
         CREATE TABLE IF NOT EXISTS refresh_tokens (
             jti TEXT PRIMARY KEY,
@@ -243,5 +352,36 @@ final class Store: @unchecked Sendable {
             created_at INTEGER NOT NULL,
             resolved_at INTEGER
         );
+
+        -- The orders the other lists are read in, and the lookups by parent.
+        CREATE INDEX IF NOT EXISTS signatures_by_booking ON signatures(booking_id);
+        CREATE INDEX IF NOT EXISTS signatures_by_requested ON signatures(requested_at DESC, id);
+        CREATE INDEX IF NOT EXISTS photos_by_booking ON photos(booking_id);
+        CREATE INDEX IF NOT EXISTS photos_by_uploaded ON photos(uploaded_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS disputes_by_customer ON disputes(customer_id, created_at DESC, id);
+        CREATE INDEX IF NOT EXISTS disputes_by_vendor ON disputes(vendor_id, created_at DESC, id);
+        CREATE INDEX IF NOT EXISTS disputes_by_created ON disputes(created_at DESC, id);
+        CREATE INDEX IF NOT EXISTS disputes_by_booking ON disputes(booking_id, status);
+        CREATE INDEX IF NOT EXISTS dispute_messages_by_dispute ON dispute_messages(dispute_id, seq);
+        CREATE INDEX IF NOT EXISTS edit_history_by_time ON edit_history(timestamp DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS notification_logs_by_time ON notification_logs(created_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS notification_logs_by_recipient ON notification_logs(recipient_id, created_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS business_alerts_by_time ON business_alerts(created_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS business_alerts_by_object ON business_alerts(status, alert_type, related_object_id);
+
+        -- Row counts of the logs that grow with every request, kept by triggers, for their unfiltered totals.
+        CREATE TABLE IF NOT EXISTS row_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TRIGGER IF NOT EXISTS edit_history_count_insert AFTER INSERT ON edit_history BEGIN
+            INSERT INTO row_counts (name, n) VALUES ('edit_history', 1) ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER IF NOT EXISTS edit_history_count_delete AFTER DELETE ON edit_history BEGIN
+            UPDATE row_counts SET n = n - 1 WHERE name = 'edit_history';
+        END;
+        CREATE TRIGGER IF NOT EXISTS notification_logs_count_insert AFTER INSERT ON notification_logs BEGIN
+            INSERT INTO row_counts (name, n) VALUES ('notification_logs', 1) ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER IF NOT EXISTS notification_logs_count_delete AFTER DELETE ON notification_logs BEGIN
+            UPDATE row_counts SET n = n - 1 WHERE name = 'notification_logs';
+        END;
         """
 }

@@ -14,6 +14,9 @@ struct Fault: Sendable {
     let delayMilliseconds: Int
     /// Serve the real response with its JSON cut short, as a dropped proxy connection would.
     let truncate: Bool
+    /// Set on whatever response the request gets (canned or real), replacing any of the same name:
+    /// `Location` for a redirect, `Content-Type` for a body that is not JSON, and so on.
+    var headers: [(String, String)] = []
 
     func matches(method: String, path: String) -> Bool {
         if let m = self.method, m.uppercased() != method { return false }
@@ -28,7 +31,7 @@ struct Fault: Sendable {
         let type = contentType ?? Fault.sniffContentType(text, defaulted: body == nil)
         var response = APIResponse.bytes(Array(text.utf8), contentType: type, status: status)
         if let retryAfter { response = response.with(header: "Retry-After", String(retryAfter)) }
-        return response
+        return response.with(headers: headers)
     }
 
     private static func sniffContentType(_ body: String, defaulted: Bool) -> String {
@@ -40,12 +43,17 @@ struct Fault: Sendable {
     }
 
     var json: JSON {
-        ["id": .int(id), "path": .string(path), "method": .optional(method), "status": .optional(status),
-         "count": .int(remaining), "body": .optional(body), "content_type": .optional(contentType),
-         "retry_after": .optional(retryAfter), "delay_ms": .int(delayMilliseconds), "truncate": .bool(truncate)]
+        var object = JSONObject([
+            ("id", .int(id)), ("path", .string(path)), ("method", .optional(method)), ("status", .optional(status)),
+            ("count", .int(remaining)), ("body", .optional(body)), ("content_type", .optional(contentType)),
+            ("retry_after", .optional(retryAfter)), ("delay_ms", .int(delayMilliseconds)), ("truncate", .bool(truncate)),
+        ])
+        if !headers.isEmpty { object["headers"] = .object(JSONObject(headers.map { ($0.0, JSON.string($0.1)) })) }
+        return .object(object)
     }
 }
 
+// @unchecked: every stored property that changes is read and written only while `lock` is held.
 final class FaultInjector: @unchecked Sendable {
     private let lock = NSLock()
     private var faults: [Fault] = []

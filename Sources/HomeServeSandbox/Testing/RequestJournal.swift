@@ -4,6 +4,7 @@ import Foundation
 ///
 /// Only the most recent `retainedLimit` are kept, so a long-running sandbox does not grow without bound; the
 /// count still covers every request since the last clear, because tests compare counts before and after.
+// @unchecked: every stored property that changes is read and written only while `lock` is held.
 final class RequestJournal: @unchecked Sendable {
     static let retainedLimit = 10_000
 

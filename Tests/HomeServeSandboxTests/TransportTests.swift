@@ -1,0 +1,118 @@
+import Foundation
+import XCTest
+@testable import HomeServeSandbox
+
+/// What crosses the wire whatever the shapes: media bytes, `--latency`, header faults and the `Date` header.
+final class TransportTests: XCTestCase {
+    func testUploadsComeBackByteForByteWithTheirContentTypeInBothModes() async throws {
+        for arguments in [[], ["--shapes", "variant"]] {
+            try await LiveSandbox.with(arguments) { s in
+                let customer = try await s.token("customer1")
+                let upload = try await s.upload("/api/photos/", token: customer,
+                                                fields: [("booking", Seeder.fixedID(group: "8000", 1)), ("image_type", "after")],
+                                                file: ("image", "after.png", "image/png", Fixtures.png))
+                XCTAssertEqual(upload.status, 201, upload.text)
+                let photo = upload.json["photo"] ?? upload.json
+                let image = try XCTUnwrap(photo["image"]?.stringValue.flatMap(URL.init(string:)))
+                let served = try await s.get(image.path)
+                XCTAssertEqual(served.status, 200)
+                XCTAssertEqual(served.header("Content-Type"), "image/png")
+                XCTAssertEqual(served.body, Fixtures.png)
+
+                let dispute = Seeder.fixedID(group: "a000", 9)
+                let sent = try await s.upload("/api/disputes/\(dispute)/send_message/", token: customer, fields: [],
+                                              file: ("attachment", "log.bin", "application/octet-stream", Fixtures.binary))
+                XCTAssertEqual(sent.status, 201, sent.text)
+                let message = sent.json["data"] ?? sent.json["message"]
+                let attachment = try XCTUnwrap(message?["attachment_url"]?.stringValue.flatMap(URL.init(string:)))
+                let file = try await s.get(attachment.path)
+                XCTAssertEqual(file.header("Content-Type"), "application/octet-stream")
+                XCTAssertEqual(file.body, Fixtures.binary)
+            }
+        }
+    }
+
+    func testLatencyDelaysAPIRepliesButNotTheHooks() async throws {
+        try await LiveSandbox.with(["--latency", "1500"]) { s in
+            let started = Date()
+            let services = try await s.get("/api/services/")
+            XCTAssertEqual(services.status, 200)
+            XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 1.5)
+
+            // A hook asked for after a delayed API call answers before it: the hooks skip the latency, and the
+            // delay holds up nothing but its own reply.
+            let finished = FinishOrder()
+            async let delayed: Void = {
+                _ = try await s.get("/api/services/")
+                await finished.append("api")
+            }()
+            try await Task.sleep(nanoseconds: 100_000_000)
+            let hook = try await s.get("/sandbox/requests")
+            await finished.append("hook")
+            XCTAssertEqual(hook.status, 200)
+            try await delayed
+            let order = await finished.names
+            XCTAssertEqual(order, ["hook", "api"])
+        }
+    }
+
+    func testFaultsCanCarryHeadersStatusesAndBodies() async throws {
+        try await LiveSandbox.with { s in
+            let armed = try await s.request("POST", "/sandbox/faults", json: [
+                "path": "/api/services/", "status": 301, "headers": ["Location": "/api/services/?page=1"],
+            ])
+            XCTAssertEqual(armed.status, 201, armed.text)
+            XCTAssertEqual(armed.json["headers"], ["Location": "/api/services/?page=1"])
+            let moved = try await s.get("/api/services/")
+            XCTAssertEqual(moved.status, 301)
+            XCTAssertEqual(moved.header("Location"), "/api/services/?page=1")
+
+            _ = try await s.request("POST", "/sandbox/faults", json: [
+                "path": "/api/services/", "status": 200, "body": "{\"success\": false, \"message\": \"Maintenance\"}",
+            ])
+            let soft = try await s.get("/api/services/")
+            XCTAssertEqual(soft.status, 200)
+            XCTAssertEqual(soft.json, ["success": false, "message": "Maintenance"])
+
+            _ = try await s.request("POST", "/sandbox/faults", json: [
+                "path": "/api/services/", "status": 502, "body": "<html>Bad gateway</html>",
+                "headers": ["Content-Type": "text/html", "X-Cache": "MISS"],
+            ])
+            let html = try await s.get("/api/services/")
+            XCTAssertEqual(html.status, 502)
+            XCTAssertEqual(html.header("Content-Type"), "text/html")
+            XCTAssertEqual(html.header("X-Cache"), "MISS")
+            XCTAssertEqual(html.text, "<html>Bad gateway</html>")
+
+            // Headers alone decorate the real reply.
+            _ = try await s.request("POST", "/sandbox/faults", json: ["path": "/api/services/", "headers": ["X-Trace": "abc"]])
+            let real = try await s.get("/api/services/")
+            XCTAssertEqual(real.status, 200)
+            XCTAssertEqual(real.header("X-Trace"), "abc")
+            XCTAssertEqual(real.json["count"]?.intValue, 9)
+
+            let bad = try await s.request("POST", "/sandbox/faults", json: [
+                "path": "/api/services/", "status": 200, "headers": ["Bad Name": "x", "Content-Length": "1", "X-Ok": ["no"]],
+            ])
+            XCTAssertEqual(bad.status, 400)
+            XCTAssertEqual(bad.json["headers"]?.items.count, 3)
+        }
+    }
+
+    func testEveryReplyCarriesADateHeader() async throws {
+        try await LiveSandbox.with(["--shapes", "variant"]) { s in
+            _ = try await s.request("POST", "/sandbox/faults", json: ["path": "/api/photos/", "status": 503])
+            for path in ["/api/services/", "/api/nope/", "/api/photos/", "/sandbox/requests", "/media/none.png", "/api/bookings"] {
+                let reply = try await s.get(path)
+                let date = try XCTUnwrap(reply.header("Date"), path)
+                XCTAssertTrue(date.hasSuffix(" GMT"), "\(path): \(date)")
+            }
+        }
+    }
+}
+
+/// The order in which concurrent requests finished.
+actor FinishOrder {
+    private(set) var names: [String] = []
+    func append(_ name: String) { names.append(name) }
+}
