@@ -5,6 +5,8 @@ public struct PageInfo: Sendable, Equatable {
     /// A link to the next page (DRF's `next`), absolute or from the server root.
     public var next: String?
     public var page: Int?
+    /// For servers that page by position (`?offset=&limit=`): where this page starts, from 0.
+    public var offset: Int?
     public var pageSize: Int?
     /// The query parameter the server names its page size with (`page_size`, `per_page`, `limit`).
     public var sizeParameter: String?
@@ -27,6 +29,7 @@ public struct PageInfo: Sendable, Equatable {
     public var claimsMore: Bool {
         if next != nil { return true }
         if let hasNext { return hasNext }
+        if let offset, let pageSize, let total { return offset + pageSize < total }
         if let page, let totalPages { return page < totalPages }
         if let page, let pageSize, let total { return page * pageSize < total }
         return false
@@ -97,6 +100,7 @@ public enum CollectionReader {
             info.hasNext = ["has_next", "has_more", "hasNext", "hasMore"].lazy.compactMap { holder[$0]?.boolValue }.first
         }
         if info.page == nil { info.page = int("page", "current_page", "page_number", "currentPage") }
+        if info.offset == nil { info.offset = int("offset", "start") }
         if info.pageSize == nil {
             for key in ["page_size", "per_page", "limit", "pageSize", "perPage"] {
                 if let size = holder[key]?.intValue {

@@ -24,12 +24,22 @@ public final class PageWalker {
     /// Calls `onPage` with each page in order until it returns false or the pages run out.
     /// The first page is handed on even when it has no rows; later pages must have them.
     public func run(following: Bool, _ onPage: (CollectionPage) throws -> Bool) throws {
-        guard let document = try client.json(first) else { return }
-        let page = CollectionReader.read(document)
+        guard var document = try client.json(first) else { return }
+        var page = CollectionReader.read(document)
+        // A server that pages by position ignores `page`: ask again for the rows page N stands for.
+        if let asked = Int(queryValue("page", in: first) ?? ""), asked > 1, page.info.offset == 0, page.info.page == nil,
+           let size = page.info.pageSize, let name = page.info.sizeParameter {
+            var positioned = first
+            positioned.query = first.query.filter { $0.0 != "page" && $0.0 != "offset" && $0.0 != name } + [("offset", String((asked - 1) * size)), (name, String(size))]
+            guard let again = try client.json(positioned) else { return }
+            document = again
+            page = CollectionReader.read(document)
+        }
         guard try onPage(page), following, let rows = page.rows else { return }
         var seen = rows.count
         if let limit, seen >= limit { return }
-        let firstNumber = page.info.page ?? Int(queryValue("page", in: first) ?? "") ?? 1
+        let firstNumber = page.info.page ?? page.info.offset.map { offset in offset / max(1, page.info.pageSize ?? rows.count) + 1 }
+            ?? Int(queryValue("page", in: first) ?? "") ?? 1
         if parallel > 1, firstNumber == 1, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
            let template = pageTemplate(after: page) {
             var last = count
@@ -42,15 +52,19 @@ public final class PageWalker {
         var number = firstNumber
         var visited: Set<String> = [try client.absoluteURL(first.path, query: first.query)]
         while current.info.claimsMore {
-            guard let next = try nextCall(after: current, call: call, number: number) else { return }
+            guard let next = try nextCall(after: current, call: call, number: number, rows: current.rows?.count ?? 0) else { return }
             let url = try link(next, visited: visited)
             visited.insert(url)
             guard let document = try client.json(next) else { return }
             current = CollectionReader.read(document)
-            number = current.info.page ?? number + 1
-            if let reported = current.info.page, reported < number - 1 {
-                throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page goes backwards (page \(reported) after page \(number - 1))")
+            let previousOffset = call.query.last { $0.0 == "offset" }.flatMap { Int($0.1) } ?? -1
+            if let reported = current.info.page, reported <= number {
+                throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page goes backwards (page \(reported) after page \(number))")
             }
+            if let offset = current.info.offset, offset <= previousOffset {
+                throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page goes backwards (offset \(offset) after offset \(previousOffset))")
+            }
+            number = current.info.page ?? number + 1
             let rows = try pageRows(current, number: number, url: url)
             seen += rows.count
             try checkTotal(seen: seen, page: current, pageRows: rows.count, url: url)
@@ -62,14 +76,18 @@ public final class PageWalker {
 
     // MARK: Sequential
 
-    private func nextCall(after page: CollectionPage, call: APICall, number: Int) throws -> APICall? {
+    private func nextCall(after page: CollectionPage, call: APICall, number: Int, rows: Int) throws -> APICall? {
         if let next = page.info.next {
             var followed = APICall("GET", next)
             followed.authenticated = first.authenticated
             return followed
         }
-        var query = call.query.filter { $0.0 != "page" }
-        query.append(("page", String(number + 1)))
+        var query = call.query.filter { $0.0 != "page" && $0.0 != "offset" }
+        if let offset = page.info.offset {
+            query.append(("offset", String(offset + rows)))
+        } else {
+            query.append(("page", String(number + 1)))
+        }
         if let size = page.info.pageSize, let name = page.info.sizeParameter, !query.contains(where: { $0.0 == name }) {
             query.append((name, String(size)))
         }
@@ -121,13 +139,17 @@ public final class PageWalker {
                 return call
             }
         }
-        var base = first.query.filter { $0.0 != "page" }
+        var base = first.query.filter { $0.0 != "page" && $0.0 != "offset" }
         if let size = page.info.pageSize, let name = page.info.sizeParameter, !base.contains(where: { $0.0 == name }) {
             base.append((name, String(size)))
         }
         let path = first.path
+        let byOffset = page.info.offset != nil
+        let size = page.info.pageSize ?? page.rows?.count ?? 0
+        if byOffset && size == 0 { return nil }
         return { number in
-            var call = APICall("GET", path, query: base + [("page", String(number))])
+            let position = byOffset ? ("offset", String((number - 1) * size)) : ("page", String(number))
+            var call = APICall("GET", path, query: base + [position])
             call.authenticated = authenticated
             return call
         }
