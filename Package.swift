@@ -36,6 +36,6 @@ let package = Package(
 
         .testTarget(name: "HomeServeCLITests", dependencies: ["HomeServeCLI", "HomeServeAPI", "HomeServeCore"]),
         .testTarget(name: "HomeServeSandboxTests", dependencies: ["HomeServeSandbox"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["HomeServeCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["HomeServeCore", "HomeServeCLI"]),
     ]
 )

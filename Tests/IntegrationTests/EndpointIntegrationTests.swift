@@ -18,7 +18,7 @@ final class SignedInUsers {
     let sandbox: Sandbox
     private var clis: [String: CLI] = [:]
 
-    init() throws { sandbox = try Sandbox() }
+    init(_ arguments: [String] = []) throws { sandbox = try Sandbox(arguments) }
 
     func cli(_ user: String) throws -> CLI {
         if let cli = clis[user] { return cli }

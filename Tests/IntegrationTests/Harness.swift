@@ -26,6 +26,8 @@ struct Result {
     var status: Int32
     var out: String
     var err: String
+    /// stdout exactly as written, for bodies that are not text.
+    var outBytes: [UInt8] = []
     var json: JSON { (try? JSON.parse(out)) ?? .null }
 }
 
@@ -126,7 +128,8 @@ final class CLI {
         func result() -> Result {
             Result(status: process.isRunning ? -1 : process.terminationStatus,
                    out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                   err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+                   err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+                   outBytes: Array((try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()))
         }
     }
 
