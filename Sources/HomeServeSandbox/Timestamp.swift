@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An instant in UTC with microsecond precision, which is what Django stores and what DRF renders.
 ///
@@ -7,8 +8,12 @@ import Foundation
 struct Timestamp: Comparable, Hashable, Sendable {
     var micros: Int64
 
+    /// How far `POST /sandbox/clock` has moved the sandbox's time ahead of the real clock, so tests can let
+    /// tokens expire without waiting.
+    static let skew = Atomic<Int64>(0)
+
     static func now() -> Timestamp {
-        Timestamp(micros: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
+        Timestamp(micros: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()) &+ skew.load(ordering: .relaxed))
     }
 
     init(micros: Int64) { self.micros = micros }

@@ -19,6 +19,7 @@ struct SandboxHookRoutes: Sendable {
                 .json(["faults": .array(self.sandbox.faults.armed.map(\.json))])
             }
             table.add("POST", "/sandbox/faults" + suffix, .anyone) { try await self.armFault($0) }
+            table.add("POST", "/sandbox/clock" + suffix, .anyone) { try await self.advanceClock($0) }
             table.add("DELETE", "/sandbox/faults" + suffix, .anyone) { _ in
                 _ = self.sandbox.faults.clear()
                 return .noContent()
@@ -54,6 +55,16 @@ struct SandboxHookRoutes: Sendable {
             "count": .int(total),
             "requests": .array(entries.map { ["method": .string($0.method), "path": .string($0.path)] }),
         ])
+    }
+
+    /// Moves the sandbox's time ahead by `advance` seconds: tokens expire, dates move on.
+    private func advanceClock(_ request: APIRequest) async throws -> APIResponse {
+        var fields = FieldReader(try request.data().fields)
+        let seconds = fields.integer("advance", min: 0, max: 10 * 365 * 86_400)
+        if fields.errors.isEmpty, seconds == nil { fields.errors.add("advance", "This field is required.") }
+        try fields.check()
+        let total = Timestamp.skew.add(Int64(seconds ?? 0) * 1_000_000, ordering: .relaxed).newValue
+        return .json(["skew_seconds": .int(Int(total / 1_000_000)), "now": .string(Timestamp.now().iso)])
     }
 
     private func armFault(_ request: APIRequest) async throws -> APIResponse {

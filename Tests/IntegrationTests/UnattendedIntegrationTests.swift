@@ -1,0 +1,175 @@
+import Foundation
+import HomeServeCore
+import XCTest
+
+/// Cron jobs and CI smoke tests: sessions that renew themselves, `auth status` asking the server, doctor,
+/// smoke with JUnit XML, and exit codes a job can trust. Expiry is reached by moving the sandbox's clock
+/// ahead, never by sleeping.
+final class UnattendedIntegrationTests: XCTestCase {
+    func advance(_ sandbox: Sandbox, _ seconds: Int) throws {
+        let (status, body) = try sandbox.request("POST", "/sandbox/clock", json: #"{"advance": \#(seconds)}"#)
+        XCTAssertEqual(status, 200, "\(body)")
+    }
+
+    func logins(_ sandbox: Sandbox) throws -> Int { try sandbox.receivedRequests().filter { $0 == "POST /auth/login/" }.count }
+
+    func testAnEndedSessionIsRenewedWithAPasswordSourceAndReportedWithoutOne() throws {
+        let sandbox = try Sandbox(["--access-ttl", "2", "--refresh-ttl", "4"])
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        try advance(sandbox, 10)
+
+        let bare = try cli.run(["bookings", "list", "--limit", "1"])
+        XCTAssertEqual(bare.status, 3, bare.err)
+        XCTAssertTrue(bare.err.contains("HOMESERVE_PASSWORD") && bare.err.contains("homeserve auth login"), "the hint names the fix: \(bare.err)")
+        XCTAssertEqual(try cli.run(["auth", "status"]).status, 3)
+        XCTAssertEqual(try cli.run(["auth", "status", "--offline"]).status, 0, "offline, the stored session is all there is")
+
+        let before = try logins(sandbox)
+        let renewed = try cli.run(["bookings", "list", "--limit", "1"], environment: ["HOMESERVE_PASSWORD": "password123"])
+        XCTAssertEqual(renewed.status, 0, renewed.err)
+        XCTAssertTrue(renewed.err.contains("homeserve: session for profile 'default' renewed by logging in again as customer1"), renewed.err)
+        XCTAssertEqual(try logins(sandbox), before + 1)
+        let next = try cli.run(["bookings", "list", "--limit", "1"], environment: ["HOMESERVE_PASSWORD": "password123"])
+        XCTAssertEqual(next.status, 0, next.err)
+        XCTAssertEqual(try logins(sandbox), before + 1, "the renewed session is stored and reused")
+        let quiet = try cli.run(["-q", "bookings", "list", "--limit", "1"], environment: ["HOMESERVE_PASSWORD": "password123"])
+        XCTAssertEqual(quiet.err, "", "-q: stderr stays empty on success")
+        XCTAssertFalse((renewed.err + renewed.out).contains("password123"))
+    }
+
+    func testAPasswordCommandRenewsTheSession() throws {
+        let sandbox = try Sandbox(["--access-ttl", "2", "--refresh-ttl", "4"])
+        let cli = CLI(sandbox: sandbox)
+        try cli.login("vendor1")
+        XCTAssertEqual(try cli.run(["config", "set", "password_command", "printf 'password123\\nignored\\n'"]).status, 0)
+        try advance(sandbox, 10)
+        let result = try cli.run(["bookings", "list", "--limit", "1"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("renewed by logging in again as vendor1"), result.err)
+    }
+
+    func testSixteenProcessesOnADeadSessionLogInOnce() throws {
+        let sandbox = try Sandbox(["--access-ttl", "2", "--refresh-ttl", "4"])
+        let cli = CLI(sandbox: sandbox, environment: ["HOMESERVE_PASSWORD": "password123"])
+        try cli.login()
+        try advance(sandbox, 10)
+        try sandbox.request("DELETE", "/sandbox/requests")
+        let running = try (0..<16).map { _ in try cli.start(["bookings", "list", "--limit", "2", "-o", "json"]) }
+        for process in running { process.process.waitUntilExit() }
+        for process in running {
+            let result = process.result()
+            XCTAssertEqual(result.status, 0, result.err)
+            XCTAssertEqual(result.json.arrayValue?.count, 2)
+        }
+        XCTAssertEqual(try logins(sandbox), 1, "one login for sixteen processes")
+    }
+
+    func testARefreshTokenFromTheEnvironmentOutlivesTheAccessTokenAndIsNeverWritten() throws {
+        let sandbox = try Sandbox(["--access-ttl", "2"])
+        let customer = CLI(sandbox: sandbox)
+        try customer.login()
+        let vendor = CLI(sandbox: sandbox)
+        try vendor.login("vendor1")
+        let created = try customer.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", Dates.future(days: 30, hour: 10),
+                                        "--price", "499", "-o", "json"])
+        let id = try XCTUnwrap(created.json["id"]?.stringValue, created.err)
+        let refresh = try XCTUnwrap(customer.credentials.value(at: "profiles.default.refresh")?.stringValue)
+        try customer.run(["auth", "logout"])
+
+        // One long command with nothing but the secret: an empty config directory, polling past the token's life.
+        let ci = CLI(sandbox: sandbox, environment: ["HOMESERVE_REFRESH_TOKEN": refresh])
+        try sandbox.request("DELETE", "/sandbox/requests")
+        let waiting = try ci.start(["bookings", "wait", id, "--status", "confirmed", "--timeout", "30", "--poll", "1", "--reconnect-attempts", "0", "-o", "json"])
+        func refreshes() throws -> Int { try sandbox.receivedRequests().filter { $0 == "POST /auth/refresh/" }.count }
+        let deadline = Date().addingTimeInterval(15)
+        while try refreshes() < 1, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        try advance(sandbox, 60)
+        while try refreshes() < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual(try vendor.run(["bookings", "accept", id]).status, 0)
+        waiting.process.waitUntilExit()
+        let result = waiting.result()
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertEqual(result.json["status"], .string("confirmed"))
+        XCTAssertGreaterThanOrEqual(try refreshes(), 2, "refreshed at start, and again once the access token had expired")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: ci.configDir), "a token from the environment is never written")
+        let status = try ci.run(["auth", "status", "-o", "json"])
+        XCTAssertEqual(status.status, 3, "the secret was rotated by the long command, and the server accepts each refresh token once: \(status.err)")
+    }
+
+    func testDoctorReportsEveryCheckAndExitsWithTheFirstFailure() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let healthy = try cli.run(["doctor", "-o", "json"])
+        XCTAssertEqual(healthy.status, 0, healthy.err + healthy.out)
+        let checks = healthy.json["checks"]?.arrayValue ?? []
+        XCTAssertGreaterThanOrEqual(checks.count, 8, healthy.out)
+        XCTAssertTrue(checks.allSatisfy { ["ok", "warn"].contains($0["status"]?.stringValue ?? "") }, healthy.out)
+        for name in ["profile", "url", "proxy", "dns", "tcp", "tls", "server", "clock", "access token", "refresh token", "session", "files"] {
+            XCTAssertTrue(checks.contains { $0["name"]?.stringValue == name }, "no \(name) check: \(healthy.out)")
+        }
+        let table = try cli.run(["doctor", "-o", "table"])
+        XCTAssertTrue(table.out.contains("session") && table.out.contains("accepted by the server as customer1"), table.out)
+
+        let unreachable = try cli.run(["doctor", "-o", "json", "--url", "http://127.0.0.1:9", "--retries", "0"])
+        XCTAssertEqual(unreachable.status, 9, unreachable.err)
+        XCTAssertEqual(unreachable.json["checks"]?.arrayValue?.first { $0["name"]?.stringValue == "tcp" }?["status"], .string("fail"))
+
+    }
+
+    func testSmokeWritesJUnitAndFailsOnABrokenEndpoint() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let directory = try Fixtures.directory()
+        let xml = directory + "/smoke.xml"
+        let passed = try cli.run(["smoke", "--write", "--ws", "--junit", xml, "-o", "json"])
+        XCTAssertEqual(passed.status, 0, passed.err + passed.out)
+        let report = try String(contentsOfFile: xml, encoding: .utf8)
+        let cases = report.components(separatedBy: "<testcase ").count - 1
+        XCTAssertGreaterThanOrEqual(cases, 8, report)
+        XCTAssertFalse(report.contains("<failure"), report)
+        XCTAssertEqual(passed.json["failed"]?.intValue, 0)
+        XCTAssertTrue(try sandbox.receivedRequests().contains { $0.hasPrefix("PATCH /api/bookings/") }, "the round trip cancels what it made")
+
+        try sandbox.fault(#"{"path": "/api/services/", "status": 500, "count": 100}"#)
+        let failed = try cli.run(["smoke", "--junit", xml])
+        XCTAssertEqual(failed.status, 8, failed.err)
+        let broken = try String(contentsOfFile: xml, encoding: .utf8)
+        XCTAssertTrue(broken.contains("<failure") && broken.contains("services list"), broken)
+    }
+
+    func testUnknownProfilesAndConfigSources() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let unknown = try cli.run(["--profile", "nosuch", "bookings", "list"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.err.contains("unknown profile 'nosuch'") && unknown.err.contains("default"), unknown.err)
+        XCTAssertEqual(try cli.run(["bookings", "list"], environment: ["HOMESERVE_PROFILE": "nosuch"]).status, 2)
+        let created = try cli.run(["--profile", "staging", "auth", "login", "--username", "vendor1", "--password-stdin"], stdin: "password123\n")
+        XCTAssertEqual(created.status, 0, created.err)
+        let profiles = try cli.run(["config", "profiles", "-o", "json"])
+        XCTAssertEqual(Set(profiles.json.arrayValue?.compactMap { $0["profile"]?.stringValue } ?? []), ["default", "staging"], profiles.out)
+        XCTAssertTrue(profiles.json.arrayValue?.allSatisfy { $0["session"]?.stringValue == "active" } ?? false, profiles.out)
+        let list = try cli.run(["config", "list", "-o", "json", "--timeout", "7"])
+        let sources = Dictionary(uniqueKeysWithValues: (list.json.arrayValue ?? []).compactMap { row in
+            row["setting"]?.stringValue.map { ($0, row["source"]?.stringValue ?? "") }
+        })
+        XCTAssertEqual(sources["url"], "env")
+        XCTAssertEqual(sources["timeout"], "flag")
+        XCTAssertEqual(sources["output"], "flag")
+        XCTAssertEqual(sources["credentials"], "credentials")
+    }
+
+    func testWaitingThatRunsOutOfTimeExits11() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let pending = SeedIDs.booking(1)
+        let result = try cli.run(["bookings", "wait", pending, "--status", "completed", "--timeout", "3", "--poll", "1"])
+        XCTAssertEqual(result.status, 11, result.err)
+        XCTAssertTrue(result.err.contains("did not reach 'completed' within 3s"), result.err)
+    }
+}
