@@ -105,6 +105,10 @@ public final class CredentialStore {
             current = Credentials(access: nil, refresh: refresh, user: .object([]), source: .refreshToken)
         } else {
             inspectDirectory()
+            // Tokens are never read or written through a link that could point anywhere.
+            if FileFacts.isSymlink(paths.credentials) {
+                throw .file(FileError(path: paths.credentials, action: "use", kind: .symlink))
+            }
             current = try stored(in: ProfileFile.load(paths.credentials))
         }
         loaded = true
