@@ -214,35 +214,78 @@ final class ShellCompletionTests: XCTestCase {
         XCTAssertEqual(result.err, "", "bash printed errors")
         var offered: [String: [String]] = [:]
         for (line, candidates) in blocks(result.out) {
-            // '=' breaks words, so readline replaces only what follows it: the word then reads '--flag=value'.
-            let current = line.hasSuffix(" ") ? "" : String(line.split(separator: " ").last ?? "")
-            let before = current.hasPrefix("--") && current.contains("=") ? String(current.prefix { $0 != "=" }) + "=" : ""
-            offered[line] = candidates.map { before + $0 }
+            offered[line] = candidates.map { Self.readlineResult(line, $0) }
         }
         return offered
     }
 
-    /// COMP_WORDS as bash builds them: split at blanks, and at '=' (it is in COMP_WORDBREAKS).
+    /// The word breaks of bash's COMP_WORDBREAKS other than blanks.
+    static let wordBreaks: Set<Character> = ["\"", "'", "@", ">", "<", "=", ";", "|", "&", "(", ":"]
+
+    /// COMP_WORDS as bash builds them: split at blanks, and around each run of word breaks ('=', '@').
     static func bashWords(_ line: String) -> [String] {
         var words: [String] = []
-        for word in line.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
-            var rest = Substring(word)
-            while let eq = rest.firstIndex(of: "=") {
-                if eq > rest.startIndex { words.append(String(rest[..<eq])) }
-                words.append("=")
-                rest = rest[rest.index(after: eq)...]
+        for word in line.split(separator: " ", omittingEmptySubsequences: true) {
+            var current = ""
+            for ch in word {
+                if let last = current.last, wordBreaks.contains(last) != wordBreaks.contains(ch) {
+                    words.append(current)
+                    current = ""
+                }
+                current.append(ch)
             }
-            if !rest.isEmpty { words.append(String(rest)) }
+            words.append(current)
         }
         if line.hasSuffix(" ") { words.append("") }
         return words
     }
 
+    /// What the last word of the line reads after readline put a candidate in place of the text after
+    /// its last word break (nothing in '--output='), a '@' or '$' before it included (bash's special prefixes).
+    static func readlineResult(_ line: String, _ candidate: String) -> String {
+        let current = line.hasSuffix(" ") ? "" : String(line.split(separator: " ").last ?? "")
+        guard let lastBreak = current.lastIndex(where: wordBreaks.contains) else { return candidate }
+        let start = "@$".contains(current[lastBreak]) ? lastBreak : current.index(after: lastBreak)
+        return String(current[..<start]) + candidate
+    }
+
     func testBash() throws {
         check("bash", try bash(cases.map(\.line)))
-        // Only the part after '=' is replaced, so the candidates themselves are bare values.
-        let bare = try bash(["homeserve --output=", "homeserve --output=j"])
-        XCTAssertEqual(Set(bare["homeserve --output="] ?? []), Set(OutputFormat.allCases.map { "--output=" + $0.rawValue }))
+        XCTAssertEqual(Self.bashWords("homeserve x --evidence=@/tmp/a b"), ["homeserve", "x", "--evidence", "=@", "/tmp/a", "b"])
+        XCTAssertEqual(Self.readlineResult("homeserve --output=", "json"), "--output=json")
+        XCTAssertEqual(Self.readlineResult("homeserve --evidence=@/tmp/a", "@/tmp/ab"), "--evidence=@/tmp/ab")
+        XCTAssertEqual(Self.readlineResult("homeserve --status=pending,c", "pending,cancelled"), "--status=pending,cancelled")
+    }
+
+    /// A real interactive bash: readline splits the line, calls the function and inserts its answer.
+    func testBashInteractively() throws {
+        let work = configDirectory + "/bash"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let lines = [
+            "homeserve boo", "homeserve bookings list --status pending,conf", "homeserve bookings list --status=pending,co",
+            "homeserve --output=j", "homeserve --profile=c", "homeserve --cacert " + files + "/no", "homeserve --cacert=" + files + "/sub",
+            "homeserve disputes create --evidence @" + files + "/no", "homeserve disputes create --evidence=@" + files + "/ph",
+            "homeserve photos upload " + files + "/ph", "homeserve bookings list --wide --no-w", "homeserve bookings list --no-wi",
+        ]
+        let result = try RepositoryFiles.run(try program("zsh"), ["-f", "Tests/Fixtures/bash-complete.zsh", RepositoryFiles.root + "/completions", work]
+                                             + lines + ["homeserve --output=", "homeserve bookings list --status="],
+                                             environment: ["HOMESERVE_CONFIG_DIR": configDirectory, "HOME": work, "SHELL": try shell("bash")])
+        XCTAssertEqual(result.status, 0, "bash: \(result.out) \(result.err)")
+        let answers = Self.answers(result.out)
+        let inserted = [
+            "homeserve bookings ", "homeserve bookings list --status pending,confirmed ", "homeserve bookings list --status=pending,co",
+            "homeserve --output=json ", "homeserve --profile=ci ", "homeserve --cacert " + files + "/notes.txt ",
+            "homeserve --cacert=" + files + "/subdir/", "homeserve disputes create --evidence @" + files + "/notes.txt ",
+            "homeserve disputes create --evidence=@" + files + "/photo.jpg ", "homeserve photos upload " + files + "/photo.jpg ",
+            "homeserve bookings list --wide --no-w", "homeserve bookings list --no-wide ",
+        ]
+        for (line, buffer) in zip(lines, inserted) {
+            XCTAssertEqual(answers[line]?.buffer, buffer, "bash: '\(line)'")
+            XCTAssertEqual(answers[line]?.errors, [], "bash: '\(line)'")
+        }
+        XCTAssertEqual(Set(answers["homeserve bookings list --status=pending,co"]?.offers ?? []), ["pending,confirmed", "pending,completed"])
+        XCTAssertEqual(Set(answers["homeserve --output="]?.offers ?? []), Set(OutputFormat.allCases.map(\.rawValue)))
+        XCTAssertEqual(Set(answers["homeserve bookings list --status="]?.offers ?? []), Set(BookingCommands.statuses))
     }
 
     func testBashRegistersForHomeserve() throws {
@@ -259,6 +302,8 @@ final class ShellCompletionTests: XCTestCase {
                      "homeserve disputes create --evidence @$1/no" "homeserve bookings list --wide --no-"; do
             eval "COMP_WORDS=($words)"
             COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+            COMP_LINE="${COMP_WORDS[*]}"
+            COMP_POINT=${#COMP_LINE}
             COMPREPLY=()
             _homeserve homeserve
             ((${#COMPREPLY[@]})) || { echo "nothing for: $words"; exit 1; }
@@ -272,7 +317,7 @@ final class ShellCompletionTests: XCTestCase {
 
     // MARK: - zsh
 
-    struct ZshAnswer {
+    struct ShellAnswer {
         var buffer = ""
         var offers: [String] = []
         var errors: [String] = []
@@ -280,18 +325,23 @@ final class ShellCompletionTests: XCTestCase {
 
     /// A real interactive zsh with compinit, the script loaded from completions/ on $fpath; each line is
     /// typed and followed by a Tab.
-    private func zsh(_ lines: [String]) throws -> [String: ZshAnswer] {
+    private func zsh(_ lines: [String]) throws -> [String: ShellAnswer] {
         let work = configDirectory + "/zsh"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let result = try RepositoryFiles.run(try shell("zsh"), ["-f", "Tests/Fixtures/zsh-complete.zsh", RepositoryFiles.root + "/completions", work] + lines,
                                              environment: ["HOMESERVE_CONFIG_DIR": configDirectory, "HOME": work, "ZDOTDIR": work])
         XCTAssertEqual(result.status, 0, "zsh: \(result.out) \(result.err)")
-        var answers: [String: ZshAnswer] = [:]
+        return Self.answers(result.out)
+    }
+
+    /// The blocks the pseudo-terminal drivers print: line:, buffer:, offer: and error: lines.
+    static func answers(_ out: String) -> [String: ShellAnswer] {
+        var answers: [String: ShellAnswer] = [:]
         var current: String?
-        for line in result.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        for line in out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if line.hasPrefix("line:") {
                 current = String(line.dropFirst(5))
-                answers[current!] = ZshAnswer()
+                answers[current!] = ShellAnswer()
             } else if let key = current {
                 if line.hasPrefix("buffer:") { answers[key]?.buffer = String(line.dropFirst(7)) }
                 if line.hasPrefix("offer:") { answers[key]?.offers.append(String(line.dropFirst(6))) }

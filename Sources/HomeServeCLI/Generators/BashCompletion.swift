@@ -97,27 +97,27 @@ struct BashCompletion {
                     done ;;
                 profile) _homeserve_profiles; _homeserve_add "$REPLY" "$2" "$3" ;;
                 file) compopt -o filenames 2>/dev/null; _homeserve_add_files "$2" "$3" ;;
-                # Inline JSON and - (stdin) have nothing to complete; @FILE does.
+                # Inline JSON and - (stdin) have nothing to complete; @FILE does. Not as file names, which
+                # readline would quote: '\@'.
                 payload) [[ $3 == @* ]] && _homeserve_add_files "$2@" "${3#@}" ;;
             esac
             return 0
         }
 
         _homeserve() {
-            local words=() cword i w f last joined=0 REPLY
-            # bash splits '--output=json' at '=' (COMP_WORDBREAKS); join it back into one word.
+            local words=() cword i w f rest trimmed REPLY
+            # bash also splits at COMP_WORDBREAKS ('--output=json' is three words, '@file' two): join the
+            # words that touch in the line back into the words the parser will see.
+            rest=${COMP_LINE:0:COMP_POINT}
             for ((i = 0; i <= COMP_CWORD; i++)); do
                 w=${COMP_WORDS[i]}
-                last=$((${#words[@]} - 1))
-                if ((last > 0)) && [[ $w == = && ${words[last]} == --* && ${words[last]} != *=* ]]; then
-                    words[last]+==
-                    joined=1
-                elif ((joined)); then
-                    words[last]+=$w
-                    joined=0
+                trimmed=${rest#"${rest%%[![:space:]]*}"}
+                if ((i > 0)) && [[ $trimmed == "$rest" ]]; then
+                    words[${#words[@]} - 1]+=$w
                 else
                     words+=("$w")
                 fi
+                rest=${trimmed#"$w"}
             done
             cword=$((${#words[@]} - 1))
             local cur=${words[cword]} cmdpath='' pending='' given=' ' record kind nargs=0 help=0 ended=0
@@ -158,10 +158,7 @@ struct BashCompletion {
                 _homeserve_complete_value "$pending" '' "$cur"
             elif ((!ended)) && [[ $cur == --*=* ]]; then
                 _homeserve_flag "$cmdpath" "${cur%%=*}"
-                # Only when '=' is not a word break does the replaced word include '--flag='.
-                local before=''
-                [[ ${COMP_WORDS[COMP_CWORD]} == --*=* ]] && before=${cur%%=*}=
-                [[ -n $REPLY ]] && _homeserve_complete_value "${REPLY#* * }" "$before" "${cur#*=}"
+                [[ -n $REPLY ]] && _homeserve_complete_value "${REPLY#* * }" "${cur%%=*}=" "${cur#*=}"
             elif ((!ended)) && [[ $cur == -* ]]; then
                 local flags=''
                 if ((!help)) && _homeserve_is_command "$cmdpath"; then _homeserve_flags "$cmdpath"; flags=$REPLY; fi
@@ -194,6 +191,17 @@ struct BashCompletion {
                     fi
                 fi
                 _homeserve_add "$candidates" '' "$cur"
+            fi
+
+            # Candidates complete the joined word; readline replaces only what follows its last word break
+            # (nothing in '--output='), keeping a '@' or '$' before it (bash's special prefixes).
+            rest=${COMP_LINE:0:COMP_POINT}
+            w=${rest##*["$COMP_WORDBREAKS"]}
+            rest=${rest%"$w"}
+            [[ $rest == *[@\$] ]] && w=${rest: -1}$w
+            local head=${cur%"$w"}
+            if [[ -n $head ]]; then
+                for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=${COMPREPLY[i]#"$head"}; done
             fi
             return 0
         }
