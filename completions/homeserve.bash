@@ -162,221 +162,223 @@ _homeserve_global_flags() { REPLY='--profile --url --output --fields --jq --sort
 
 _homeserve_topics() { REPLY='exit-codes environment output sessions dates'; }
 
-# How a flag's value completes: none (no value), choice WORDS..., file, payload, profile or text.
-_homeserve_value() {
+# A flag as the walker needs it: its long name, 'many' if it may be given again or 'once', then how
+# its value completes: none (a switch), switch (a switch with a --no- form), choice WORDS..., list
+# WORDS... (comma-separated), file, payload, profile or text. Empty for an unknown flag.
+_homeserve_flag() {
     case "$1 $2" in
-        'auth login --username') REPLY='text' ;;
-        'auth login --password-stdin') REPLY='none' ;;
-        'auth otp send --email') REPLY='text' ;;
-        'auth otp send --phone') REPLY='text' ;;
-        'auth otp send --vendor') REPLY='none' ;;
-        'auth otp verify --email') REPLY='text' ;;
-        'auth otp verify --phone') REPLY='text' ;;
-        'auth otp verify --vendor') REPLY='none' ;;
-        'auth otp verify --otp') REPLY='text' ;;
-        'auth status --offline') REPLY='none' ;;
-        'services list --category') REPLY='text' ;;
-        'services list --page') REPLY='text' ;;
-        'services list --page-size') REPLY='text' ;;
-        'services list --limit') REPLY='text' ;;
-        'services list --all') REPLY='none' ;;
-        'services list --parallel') REPLY='text' ;;
-        'bookings list --status') REPLY='choice pending confirmed in_progress completed signed cancelled disputed' ;;
-        'bookings list --pincode') REPLY='text' ;;
-        'bookings list --from') REPLY='text' ;;
-        'bookings list --to') REPLY='text' ;;
-        'bookings list --customer') REPLY='text' ;;
-        'bookings list --vendor') REPLY='text' ;;
-        'bookings list --page') REPLY='text' ;;
-        'bookings list --page-size') REPLY='text' ;;
-        'bookings list --limit') REPLY='text' ;;
-        'bookings list --all') REPLY='none' ;;
-        'bookings list --parallel') REPLY='text' ;;
-        'bookings create --service') REPLY='text' ;;
-        'bookings create --pincode') REPLY='text' ;;
-        'bookings create --date') REPLY='text' ;;
-        'bookings create --notes') REPLY='text' ;;
-        'bookings create --price') REPLY='text' ;;
-        'bookings update --notes') REPLY='text' ;;
-        'bookings update --vendor-notes') REPLY='text' ;;
-        'bookings update --date') REPLY='text' ;;
-        'bookings update --status') REPLY='choice pending confirmed in_progress completed signed cancelled disputed' ;;
-        'bookings update --set') REPLY='text' ;;
-        'bookings wait --status') REPLY='choice pending confirmed in_progress completed signed cancelled disputed' ;;
-        'bookings wait --timeout') REPLY='text' ;;
-        'bookings wait --poll') REPLY='text' ;;
-        'bookings wait --reconnect-attempts') REPLY='text' ;;
-        'bookings wait --reconnect-delay') REPLY='text' ;;
-        'pricing quote --service') REPLY='text' ;;
-        'pricing quote --pincode') REPLY='text' ;;
-        'pricing quote --at') REPLY='text' ;;
-        'pricing predict --service') REPLY='text' ;;
-        'pricing predict --pincode') REPLY='text' ;;
-        'pricing predict --days') REPLY='text' ;;
-        'scheduling slots --vendor') REPLY='text' ;;
-        'scheduling slots --service') REPLY='text' ;;
-        'scheduling slots --pincode') REPLY='text' ;;
-        'scheduling slots --date') REPLY='text' ;;
-        'scheduling suggest --vendor') REPLY='text' ;;
-        'scheduling suggest --service') REPLY='text' ;;
-        'scheduling suggest --pincode') REPLY='text' ;;
-        'scheduling suggest --date') REPLY='text' ;;
-        'scheduling optimize --date') REPLY='text' ;;
-        'vendors search --pincode') REPLY='text' ;;
-        'vendors search --service') REPLY='text' ;;
-        'signatures list --page') REPLY='text' ;;
-        'signatures list --page-size') REPLY='text' ;;
-        'signatures list --limit') REPLY='text' ;;
-        'signatures list --all') REPLY='none' ;;
-        'signatures list --parallel') REPLY='text' ;;
-        'signatures sign --rating') REPLY='text' ;;
-        'signatures sign --comments') REPLY='text' ;;
-        'signatures request --booking') REPLY='text' ;;
-        'signatures request --photo') REPLY='text' ;;
-        'signatures reject --reason') REPLY='text' ;;
-        'signatures reject --evidence') REPLY='payload' ;;
-        'photos list --booking') REPLY='text' ;;
-        'photos list --page') REPLY='text' ;;
-        'photos list --page-size') REPLY='text' ;;
-        'photos list --limit') REPLY='text' ;;
-        'photos list --all') REPLY='none' ;;
-        'photos list --parallel') REPLY='text' ;;
-        'photos upload --booking') REPLY='text' ;;
-        'photos upload --type') REPLY='choice before after additional' ;;
-        'photos upload --description') REPLY='text' ;;
-        'disputes list --status') REPLY='choice open in_progress resolved escalated closed' ;;
-        'disputes list --booking') REPLY='text' ;;
-        'disputes list --type') REPLY='choice quality incomplete_work damage billing no_show' ;;
-        'disputes list --page') REPLY='text' ;;
-        'disputes list --page-size') REPLY='text' ;;
-        'disputes list --limit') REPLY='text' ;;
-        'disputes list --all') REPLY='none' ;;
-        'disputes list --parallel') REPLY='text' ;;
-        'disputes create --booking') REPLY='text' ;;
-        'disputes create --type') REPLY='choice quality incomplete_work damage billing no_show' ;;
-        'disputes create --title') REPLY='text' ;;
-        'disputes create --description') REPLY='text' ;;
-        'disputes create --evidence') REPLY='payload' ;;
-        'disputes messages --page') REPLY='text' ;;
-        'disputes messages --page-size') REPLY='text' ;;
-        'disputes messages --limit') REPLY='text' ;;
-        'disputes messages --all') REPLY='none' ;;
-        'disputes messages --parallel') REPLY='text' ;;
-        'disputes send --message') REPLY='text' ;;
-        'disputes send --message-file') REPLY='file' ;;
-        'disputes send --attachment') REPLY='file' ;;
-        'disputes resolve --notes') REPLY='text' ;;
-        'disputes resolve --amount') REPLY='text' ;;
-        'disputes resolve --evidence') REPLY='payload' ;;
-        'admin cache clear --type') REPLY='choice all pricing vendor_search services' ;;
-        'admin pincodes --service-type') REPLY='text' ;;
-        'admin pincodes --days-back') REPLY='text' ;;
-        'admin analytics pincode --pincode') REPLY='text' ;;
-        'admin analytics pincode --from') REPLY='text' ;;
-        'admin analytics pincode --to') REPLY='text' ;;
-        'admin analytics pincode --page') REPLY='text' ;;
-        'admin analytics pincode --page-size') REPLY='text' ;;
-        'admin analytics pincode --limit') REPLY='text' ;;
-        'admin analytics pincode --all') REPLY='none' ;;
-        'admin analytics pincode --parallel') REPLY='text' ;;
-        'admin history --model') REPLY='text' ;;
-        'admin history --user') REPLY='text' ;;
-        'admin history --action') REPLY='choice create update delete' ;;
-        'admin history --from') REPLY='text' ;;
-        'admin history --to') REPLY='text' ;;
-        'admin history --page') REPLY='text' ;;
-        'admin history --page-size') REPLY='text' ;;
-        'admin history --limit') REPLY='text' ;;
-        'admin history --all') REPLY='none' ;;
-        'admin history --parallel') REPLY='text' ;;
-        'admin history export --model') REPLY='text' ;;
-        'admin history export --user') REPLY='text' ;;
-        'admin history export --action') REPLY='choice create update delete' ;;
-        'admin history export --from') REPLY='text' ;;
-        'admin history export --to') REPLY='text' ;;
-        'admin history export --out') REPLY='file' ;;
-        'admin notifications logs --type') REPLY='text' ;;
-        'admin notifications logs --method') REPLY='choice email sms websocket' ;;
-        'admin notifications logs --status') REPLY='choice pending sent delivered failed' ;;
-        'admin notifications logs --recipient') REPLY='text' ;;
-        'admin notifications logs --from') REPLY='text' ;;
-        'admin notifications logs --to') REPLY='text' ;;
-        'admin notifications logs --page') REPLY='text' ;;
-        'admin notifications logs --page-size') REPLY='text' ;;
-        'admin notifications logs --limit') REPLY='text' ;;
-        'admin notifications logs --all') REPLY='none' ;;
-        'admin notifications logs --parallel') REPLY='text' ;;
-        'admin alerts --type') REPLY='text' ;;
-        'admin alerts --severity') REPLY='choice low medium high critical' ;;
-        'admin alerts --status') REPLY='choice active acknowledged resolved ignored' ;;
-        'admin alerts --page') REPLY='text' ;;
-        'admin alerts --page-size') REPLY='text' ;;
-        'admin alerts --limit') REPLY='text' ;;
-        'admin alerts --all') REPLY='none' ;;
-        'admin alerts --parallel') REPLY='text' ;;
-        'ai pincode --pincode') REPLY='text' ;;
-        'ai pincode --days') REPLY='text' ;;
-        'ai vendor-bonus --vendor') REPLY='text' ;;
-        'ai vendor-bonus --days') REPLY='text' ;;
-        'api --field'|'api -F') REPLY='text' ;;
-        'api --raw-field'|'api -f') REPLY='text' ;;
-        'api --input') REPLY='file' ;;
-        'api --paginate') REPLY='none' ;;
-        'api --out') REPLY='file' ;;
-        'api --page') REPLY='text' ;;
-        'api --page-size') REPLY='text' ;;
-        'api --limit') REPLY='text' ;;
-        'api --all') REPLY='none' ;;
-        'api --parallel') REPLY='text' ;;
-        'watch booking --count') REPLY='text' ;;
-        'watch booking --until') REPLY='text' ;;
-        'watch booking --timeout') REPLY='text' ;;
-        'watch booking --reconnect-attempts') REPLY='text' ;;
-        'watch booking --reconnect-delay') REPLY='text' ;;
-        'watch notifications --user') REPLY='text' ;;
-        'watch notifications --count') REPLY='text' ;;
-        'watch notifications --until') REPLY='text' ;;
-        'watch notifications --timeout') REPLY='text' ;;
-        'watch notifications --reconnect-attempts') REPLY='text' ;;
-        'watch notifications --reconnect-delay') REPLY='text' ;;
-        'watch chat --user') REPLY='text' ;;
-        'watch chat --role') REPLY='choice customer vendor onboard_manager ops_manager super_admin' ;;
-        'watch chat --count') REPLY='text' ;;
-        'watch chat --until') REPLY='text' ;;
-        'watch chat --timeout') REPLY='text' ;;
-        'watch chat --reconnect-attempts') REPLY='text' ;;
-        'watch chat --reconnect-delay') REPLY='text' ;;
-        'watch chat --send') REPLY='payload' ;;
-        'watch status --user') REPLY='text' ;;
-        'watch status --role') REPLY='choice customer vendor onboard_manager ops_manager super_admin' ;;
-        'watch status --count') REPLY='text' ;;
-        'watch status --until') REPLY='text' ;;
-        'watch status --timeout') REPLY='text' ;;
-        'watch status --reconnect-attempts') REPLY='text' ;;
-        'watch status --reconnect-delay') REPLY='text' ;;
-        'smoke --as') REPLY='text' ;;
-        'smoke --write') REPLY='none' ;;
-        'smoke --ws') REPLY='none' ;;
-        'smoke --junit') REPLY='file' ;;
-        'smoke --pincode') REPLY='text' ;;
-        *' --profile') REPLY='profile' ;;
-        *' --url') REPLY='text' ;;
-        *' --output'|*' -o') REPLY='choice table json ndjson csv tsv' ;;
-        *' --fields') REPLY='text' ;;
-        *' --jq') REPLY='text' ;;
-        *' --sort-by') REPLY='text' ;;
-        *' --no-headers') REPLY='none' ;;
-        *' --wide') REPLY='none' ;;
-        *' --timeout') REPLY='text' ;;
-        *' --retries') REPLY='text' ;;
-        *' --insecure') REPLY='none' ;;
-        *' --cacert') REPLY='file' ;;
-        *' --dry-run') REPLY='none' ;;
-        *' --verbose'|*' -v') REPLY='none' ;;
-        *' --quiet'|*' -q') REPLY='none' ;;
-        *' --no-color') REPLY='none' ;;
-        *' --help'|*' -h') REPLY='none' ;;
-        *' --version') REPLY='none' ;;
+        'auth login --username') REPLY='--username once text' ;;
+        'auth login --password-stdin') REPLY='--password-stdin once switch' ;;
+        'auth otp send --email') REPLY='--email once text' ;;
+        'auth otp send --phone') REPLY='--phone once text' ;;
+        'auth otp send --vendor') REPLY='--vendor once switch' ;;
+        'auth otp verify --email') REPLY='--email once text' ;;
+        'auth otp verify --phone') REPLY='--phone once text' ;;
+        'auth otp verify --vendor') REPLY='--vendor once switch' ;;
+        'auth otp verify --otp') REPLY='--otp once text' ;;
+        'auth status --offline') REPLY='--offline once switch' ;;
+        'services list --category') REPLY='--category once text' ;;
+        'services list --page') REPLY='--page once text' ;;
+        'services list --page-size') REPLY='--page-size once text' ;;
+        'services list --limit') REPLY='--limit once text' ;;
+        'services list --all') REPLY='--all once switch' ;;
+        'services list --parallel') REPLY='--parallel once text' ;;
+        'bookings list --status') REPLY='--status many list pending confirmed in_progress completed signed cancelled disputed' ;;
+        'bookings list --pincode') REPLY='--pincode once text' ;;
+        'bookings list --from') REPLY='--from once text' ;;
+        'bookings list --to') REPLY='--to once text' ;;
+        'bookings list --customer') REPLY='--customer once text' ;;
+        'bookings list --vendor') REPLY='--vendor once text' ;;
+        'bookings list --page') REPLY='--page once text' ;;
+        'bookings list --page-size') REPLY='--page-size once text' ;;
+        'bookings list --limit') REPLY='--limit once text' ;;
+        'bookings list --all') REPLY='--all once switch' ;;
+        'bookings list --parallel') REPLY='--parallel once text' ;;
+        'bookings create --service') REPLY='--service once text' ;;
+        'bookings create --pincode') REPLY='--pincode once text' ;;
+        'bookings create --date') REPLY='--date once text' ;;
+        'bookings create --notes') REPLY='--notes once text' ;;
+        'bookings create --price') REPLY='--price once text' ;;
+        'bookings update --notes') REPLY='--notes once text' ;;
+        'bookings update --vendor-notes') REPLY='--vendor-notes once text' ;;
+        'bookings update --date') REPLY='--date once text' ;;
+        'bookings update --status') REPLY='--status once choice pending confirmed in_progress completed signed cancelled disputed' ;;
+        'bookings update --set') REPLY='--set many text' ;;
+        'bookings wait --status') REPLY='--status once choice pending confirmed in_progress completed signed cancelled disputed' ;;
+        'bookings wait --timeout') REPLY='--timeout once text' ;;
+        'bookings wait --poll') REPLY='--poll once text' ;;
+        'bookings wait --reconnect-attempts') REPLY='--reconnect-attempts once text' ;;
+        'bookings wait --reconnect-delay') REPLY='--reconnect-delay once text' ;;
+        'pricing quote --service') REPLY='--service once text' ;;
+        'pricing quote --pincode') REPLY='--pincode once text' ;;
+        'pricing quote --at') REPLY='--at once text' ;;
+        'pricing predict --service') REPLY='--service once text' ;;
+        'pricing predict --pincode') REPLY='--pincode once text' ;;
+        'pricing predict --days') REPLY='--days once text' ;;
+        'scheduling slots --vendor') REPLY='--vendor once text' ;;
+        'scheduling slots --service') REPLY='--service once text' ;;
+        'scheduling slots --pincode') REPLY='--pincode once text' ;;
+        'scheduling slots --date') REPLY='--date once text' ;;
+        'scheduling suggest --vendor') REPLY='--vendor once text' ;;
+        'scheduling suggest --service') REPLY='--service once text' ;;
+        'scheduling suggest --pincode') REPLY='--pincode once text' ;;
+        'scheduling suggest --date') REPLY='--date once text' ;;
+        'scheduling optimize --date') REPLY='--date once text' ;;
+        'vendors search --pincode') REPLY='--pincode once text' ;;
+        'vendors search --service') REPLY='--service once text' ;;
+        'signatures list --page') REPLY='--page once text' ;;
+        'signatures list --page-size') REPLY='--page-size once text' ;;
+        'signatures list --limit') REPLY='--limit once text' ;;
+        'signatures list --all') REPLY='--all once switch' ;;
+        'signatures list --parallel') REPLY='--parallel once text' ;;
+        'signatures sign --rating') REPLY='--rating once text' ;;
+        'signatures sign --comments') REPLY='--comments once text' ;;
+        'signatures request --booking') REPLY='--booking once text' ;;
+        'signatures request --photo') REPLY='--photo many text' ;;
+        'signatures reject --reason') REPLY='--reason once text' ;;
+        'signatures reject --evidence') REPLY='--evidence once payload' ;;
+        'photos list --booking') REPLY='--booking once text' ;;
+        'photos list --page') REPLY='--page once text' ;;
+        'photos list --page-size') REPLY='--page-size once text' ;;
+        'photos list --limit') REPLY='--limit once text' ;;
+        'photos list --all') REPLY='--all once switch' ;;
+        'photos list --parallel') REPLY='--parallel once text' ;;
+        'photos upload --booking') REPLY='--booking once text' ;;
+        'photos upload --type') REPLY='--type once choice before after additional' ;;
+        'photos upload --description') REPLY='--description once text' ;;
+        'disputes list --status') REPLY='--status many list open in_progress resolved escalated closed' ;;
+        'disputes list --booking') REPLY='--booking once text' ;;
+        'disputes list --type') REPLY='--type once choice quality incomplete_work damage billing no_show' ;;
+        'disputes list --page') REPLY='--page once text' ;;
+        'disputes list --page-size') REPLY='--page-size once text' ;;
+        'disputes list --limit') REPLY='--limit once text' ;;
+        'disputes list --all') REPLY='--all once switch' ;;
+        'disputes list --parallel') REPLY='--parallel once text' ;;
+        'disputes create --booking') REPLY='--booking once text' ;;
+        'disputes create --type') REPLY='--type once choice quality incomplete_work damage billing no_show' ;;
+        'disputes create --title') REPLY='--title once text' ;;
+        'disputes create --description') REPLY='--description once text' ;;
+        'disputes create --evidence') REPLY='--evidence once payload' ;;
+        'disputes messages --page') REPLY='--page once text' ;;
+        'disputes messages --page-size') REPLY='--page-size once text' ;;
+        'disputes messages --limit') REPLY='--limit once text' ;;
+        'disputes messages --all') REPLY='--all once switch' ;;
+        'disputes messages --parallel') REPLY='--parallel once text' ;;
+        'disputes send --message') REPLY='--message once text' ;;
+        'disputes send --message-file') REPLY='--message-file once file' ;;
+        'disputes send --attachment') REPLY='--attachment once file' ;;
+        'disputes resolve --notes') REPLY='--notes once text' ;;
+        'disputes resolve --amount') REPLY='--amount once text' ;;
+        'disputes resolve --evidence') REPLY='--evidence once payload' ;;
+        'admin cache clear --type') REPLY='--type once choice all pricing vendor_search services' ;;
+        'admin pincodes --service-type') REPLY='--service-type once text' ;;
+        'admin pincodes --days-back') REPLY='--days-back once text' ;;
+        'admin analytics pincode --pincode') REPLY='--pincode once text' ;;
+        'admin analytics pincode --from') REPLY='--from once text' ;;
+        'admin analytics pincode --to') REPLY='--to once text' ;;
+        'admin analytics pincode --page') REPLY='--page once text' ;;
+        'admin analytics pincode --page-size') REPLY='--page-size once text' ;;
+        'admin analytics pincode --limit') REPLY='--limit once text' ;;
+        'admin analytics pincode --all') REPLY='--all once switch' ;;
+        'admin analytics pincode --parallel') REPLY='--parallel once text' ;;
+        'admin history --model') REPLY='--model once text' ;;
+        'admin history --user') REPLY='--user once text' ;;
+        'admin history --action') REPLY='--action once choice create update delete' ;;
+        'admin history --from') REPLY='--from once text' ;;
+        'admin history --to') REPLY='--to once text' ;;
+        'admin history --page') REPLY='--page once text' ;;
+        'admin history --page-size') REPLY='--page-size once text' ;;
+        'admin history --limit') REPLY='--limit once text' ;;
+        'admin history --all') REPLY='--all once switch' ;;
+        'admin history --parallel') REPLY='--parallel once text' ;;
+        'admin history export --model') REPLY='--model once text' ;;
+        'admin history export --user') REPLY='--user once text' ;;
+        'admin history export --action') REPLY='--action once choice create update delete' ;;
+        'admin history export --from') REPLY='--from once text' ;;
+        'admin history export --to') REPLY='--to once text' ;;
+        'admin history export --out') REPLY='--out once file' ;;
+        'admin notifications logs --type') REPLY='--type once text' ;;
+        'admin notifications logs --method') REPLY='--method once choice email sms websocket' ;;
+        'admin notifications logs --status') REPLY='--status once choice pending sent delivered failed' ;;
+        'admin notifications logs --recipient') REPLY='--recipient once text' ;;
+        'admin notifications logs --from') REPLY='--from once text' ;;
+        'admin notifications logs --to') REPLY='--to once text' ;;
+        'admin notifications logs --page') REPLY='--page once text' ;;
+        'admin notifications logs --page-size') REPLY='--page-size once text' ;;
+        'admin notifications logs --limit') REPLY='--limit once text' ;;
+        'admin notifications logs --all') REPLY='--all once switch' ;;
+        'admin notifications logs --parallel') REPLY='--parallel once text' ;;
+        'admin alerts --type') REPLY='--type once text' ;;
+        'admin alerts --severity') REPLY='--severity once choice low medium high critical' ;;
+        'admin alerts --status') REPLY='--status once choice active acknowledged resolved ignored' ;;
+        'admin alerts --page') REPLY='--page once text' ;;
+        'admin alerts --page-size') REPLY='--page-size once text' ;;
+        'admin alerts --limit') REPLY='--limit once text' ;;
+        'admin alerts --all') REPLY='--all once switch' ;;
+        'admin alerts --parallel') REPLY='--parallel once text' ;;
+        'ai pincode --pincode') REPLY='--pincode once text' ;;
+        'ai pincode --days') REPLY='--days once text' ;;
+        'ai vendor-bonus --vendor') REPLY='--vendor once text' ;;
+        'ai vendor-bonus --days') REPLY='--days once text' ;;
+        'api --field'|'api -F') REPLY='--field many text' ;;
+        'api --raw-field'|'api -f') REPLY='--raw-field many text' ;;
+        'api --input') REPLY='--input once file' ;;
+        'api --paginate') REPLY='--paginate once switch' ;;
+        'api --out') REPLY='--out once file' ;;
+        'api --page') REPLY='--page once text' ;;
+        'api --page-size') REPLY='--page-size once text' ;;
+        'api --limit') REPLY='--limit once text' ;;
+        'api --all') REPLY='--all once switch' ;;
+        'api --parallel') REPLY='--parallel once text' ;;
+        'watch booking --count') REPLY='--count once text' ;;
+        'watch booking --until') REPLY='--until once text' ;;
+        'watch booking --timeout') REPLY='--timeout once text' ;;
+        'watch booking --reconnect-attempts') REPLY='--reconnect-attempts once text' ;;
+        'watch booking --reconnect-delay') REPLY='--reconnect-delay once text' ;;
+        'watch notifications --user') REPLY='--user once text' ;;
+        'watch notifications --count') REPLY='--count once text' ;;
+        'watch notifications --until') REPLY='--until once text' ;;
+        'watch notifications --timeout') REPLY='--timeout once text' ;;
+        'watch notifications --reconnect-attempts') REPLY='--reconnect-attempts once text' ;;
+        'watch notifications --reconnect-delay') REPLY='--reconnect-delay once text' ;;
+        'watch chat --user') REPLY='--user once text' ;;
+        'watch chat --role') REPLY='--role once choice customer vendor onboard_manager ops_manager super_admin' ;;
+        'watch chat --count') REPLY='--count once text' ;;
+        'watch chat --until') REPLY='--until once text' ;;
+        'watch chat --timeout') REPLY='--timeout once text' ;;
+        'watch chat --reconnect-attempts') REPLY='--reconnect-attempts once text' ;;
+        'watch chat --reconnect-delay') REPLY='--reconnect-delay once text' ;;
+        'watch chat --send') REPLY='--send once payload' ;;
+        'watch status --user') REPLY='--user once text' ;;
+        'watch status --role') REPLY='--role once choice customer vendor onboard_manager ops_manager super_admin' ;;
+        'watch status --count') REPLY='--count once text' ;;
+        'watch status --until') REPLY='--until once text' ;;
+        'watch status --timeout') REPLY='--timeout once text' ;;
+        'watch status --reconnect-attempts') REPLY='--reconnect-attempts once text' ;;
+        'watch status --reconnect-delay') REPLY='--reconnect-delay once text' ;;
+        'smoke --as') REPLY='--as many text' ;;
+        'smoke --write') REPLY='--write once switch' ;;
+        'smoke --ws') REPLY='--ws once switch' ;;
+        'smoke --junit') REPLY='--junit once file' ;;
+        'smoke --pincode') REPLY='--pincode once text' ;;
+        *' --profile') REPLY='--profile once profile' ;;
+        *' --url') REPLY='--url once text' ;;
+        *' --output'|*' -o') REPLY='--output once choice table json ndjson csv tsv' ;;
+        *' --fields') REPLY='--fields once text' ;;
+        *' --jq') REPLY='--jq once text' ;;
+        *' --sort-by') REPLY='--sort-by once text' ;;
+        *' --no-headers') REPLY='--no-headers once none' ;;
+        *' --wide') REPLY='--wide once switch' ;;
+        *' --timeout') REPLY='--timeout once text' ;;
+        *' --retries') REPLY='--retries once text' ;;
+        *' --insecure') REPLY='--insecure once switch' ;;
+        *' --cacert') REPLY='--cacert once file' ;;
+        *' --dry-run') REPLY='--dry-run once switch' ;;
+        *' --verbose'|*' -v') REPLY='--verbose once switch' ;;
+        *' --quiet'|*' -q') REPLY='--quiet once switch' ;;
+        *' --no-color') REPLY='--no-color once none' ;;
+        *' --help'|*' -h') REPLY='--help once none' ;;
+        *' --version') REPLY='--version once none' ;;
         *) REPLY='' ;;
     esac
 }
@@ -394,56 +396,100 @@ _homeserve_argument() {
     esac
 }
 
-# Profile names from settings.json, found where homeserve looks: $HOMESERVE_CONFIG_DIR,
-# else $XDG_CONFIG_HOME/homeserve, else ~/.config/homeserve.
+# Profile names: 'default', and the keys of the "profiles" object of settings.json and of
+# credentials.json (a login with --profile writes only the latter), read where homeserve reads
+# them: $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve, else ~/.config/homeserve.
 _homeserve_profiles() {
     local dir=${HOMESERVE_CONFIG_DIR:-${XDG_CONFIG_HOME:+$XDG_CONFIG_HOME/homeserve}}
     dir=${dir:-$HOME/.config/homeserve}
     REPLY='default'
-    [[ -r $dir/settings.json ]] || return 0
-    REPLY+=" $(grep -o '"[^"]*"[[:space:]]*:[[:space:]]*{' "$dir/settings.json" 2>/dev/null |
-        sed 's/^"\([^"]*\)".*/\1/' | grep -vxF -e profiles -e 'default' | tr '\n' ' ')"
+    local file text key outer depth
+    local token='^[^"{}]*("(([^"\\]|\\.)*)"[[:space:]]*(:?)|[{}])'
+    for file in "$dir/settings.json" "$dir/credentials.json"; do
+        [[ -r $file ]] || continue
+        key='' outer='' depth=0
+        while IFS= read -r text || [[ -n $text ]]; do
+            # Deeper in, only a brace can matter: the long token lines are skipped unread.
+            ((depth <= 2)) || [[ $text == *[{}]* ]] || continue
+            while [[ $text =~ $token ]]; do
+                text=${text:${#BASH_REMATCH[0]}}
+                case ${BASH_REMATCH[1]} in
+                    '{') ((++depth == 2)) && outer=$key ;;
+                    '}') ((depth--)) ;;
+                    *)
+                        [[ -n ${BASH_REMATCH[4]} ]] || continue
+                        key=${BASH_REMATCH[2]}
+                        # Only names homeserve accepts, which are also safe to offer as words.
+                        if ((depth == 2)) && [[ $outer == profiles && $key =~ ^[A-Za-z0-9._-]+$ && " $REPLY " != *" $key "* ]]; then
+                            REPLY+=" $key"
+                        fi ;;
+                esac
+            done
+        done < "$file"
+    done
 }
-# Adds the completions of one value kind (from _homeserve_value/_homeserve_argument) to COMPREPLY.
-# $1 kind, $2 text to put before each candidate, $3 the partial value.
+# Adds to COMPREPLY each word of $1 that starts with $3, with $2 before it.
+_homeserve_add() {
+    local w
+    for w in $1; do [[ $w == "$3"* ]] && COMPREPLY+=("$2$w"); done
+    return 0
+}
+
+# Adds the paths that start with $2, with $1 before each; directories end in '/'. A glob rather than
+# 'compgen -f', which would need a subshell.
+_homeserve_add_files() {
+    local path=$2 f nullglob=1 failglob=0
+    [[ $path == \~/* ]] && path=$HOME/${path#\~/}
+    shopt -q nullglob || { nullglob=0; shopt -s nullglob; }
+    shopt -q failglob && { failglob=1; shopt -u failglob; }
+    for f in "$path"*; do
+        [[ -d $f ]] && f+=/
+        COMPREPLY+=("$1$2${f:${#path}}")
+    done
+    ((nullglob)) || shopt -u nullglob
+    ((failglob)) && shopt -s failglob
+    [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null
+    return 0
+}
+
+# Adds the completions of one value kind (a record's tail from _homeserve_flag, or
+# _homeserve_argument). $1 kind, $2 text to put before each candidate, $3 the partial value.
 _homeserve_complete_value() {
-    local f
+    local w done
     case $1 in
-        choice\ *) COMPREPLY+=($(compgen -P "$2" -W "${1#choice }" -- "$3")) ;;
-        profile) _homeserve_profiles; COMPREPLY+=($(compgen -P "$2" -W "$REPLY" -- "$3")) ;;
-        file)
-            compopt -o filenames 2>/dev/null
-            while IFS= read -r f; do COMPREPLY+=("$2$f"); done < <(compgen -f -- "$3") ;;
-        payload)
-            # Inline JSON and - (stdin) have nothing to complete; @FILE does.
-            [[ $3 == @* ]] || return 0
-            while IFS= read -r f; do
-                [[ -d $f ]] && f+=/
-                COMPREPLY+=("$2@$f")
-            done < <(compgen -f -- "${3#@}")
-            [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null ;;
+        choice\ *) _homeserve_add "${1#choice }" "$2" "$3" ;;
+        list\ *)
+            # Several values, comma-separated: complete the last, offer only those not yet listed.
+            done=${3%"${3##*,}"}
+            for w in ${1#list }; do
+                [[ ,$done == *",$w,"* ]] || _homeserve_add "$w" "$2$done" "${3##*,}"
+            done ;;
+        profile) _homeserve_profiles; _homeserve_add "$REPLY" "$2" "$3" ;;
+        file) compopt -o filenames 2>/dev/null; _homeserve_add_files "$2" "$3" ;;
+        # Inline JSON and - (stdin) have nothing to complete; @FILE does. Not as file names, which
+        # readline would quote: '\@'.
+        payload) [[ $3 == @* ]] && _homeserve_add_files "$2@" "${3#@}" ;;
     esac
     return 0
 }
 
 _homeserve() {
-    local words=() cword i w f last joined=0 REPLY
-    # bash splits '--output=json' at '=' (COMP_WORDBREAKS); join it back into one word.
+    local words=() cword i w f rest trimmed REPLY
+    # bash also splits at COMP_WORDBREAKS ('--output=json' is three words, '@file' two): join the
+    # words that touch in the line back into the words the parser will see.
+    rest=${COMP_LINE:0:COMP_POINT}
     for ((i = 0; i <= COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
-        last=$((${#words[@]} - 1))
-        if ((last > 0)) && [[ $w == = && ${words[last]} == --* && ${words[last]} != *=* ]]; then
-            words[last]+==
-            joined=1
-        elif ((joined)); then
-            words[last]+=$w
-            joined=0
+        trimmed=${rest#"${rest%%[![:space:]]*}"}
+        if ((i > 0)) && [[ $trimmed == "$rest" ]]; then
+            words[${#words[@]} - 1]+=$w
         else
             words+=("$w")
         fi
+        rest=${trimmed#"$w"}
     done
     cword=$((${#words[@]} - 1))
-    local cur=${words[cword]} cmdpath='' pending='' nargs=0 help=0 ended=0
+    local cur=${words[cword]} cmdpath='' pending='' given=' ' record kind nargs=0 help=0 ended=0
 
     # Replay the parser over the finished words: flags (and their values) may come anywhere,
     # a word extends the command path until the command has a positional argument.
@@ -451,11 +497,19 @@ _homeserve() {
         w=${words[i]}
         if ((!ended)) && [[ $w == -- ]]; then ended=1; continue; fi
         if ((!ended)) && [[ $w == -?* ]]; then
-            [[ $w == --*=* ]] && continue
-            if [[ $w == --* ]]; then f=$w; else f=${w:0:2}; fi
-            _homeserve_value "$cmdpath" "$f"
-            if [[ -n $REPLY && $REPLY != none ]] && [[ $w == --* || ${#w} -eq 2 ]]; then
-                ((++i == cword)) && pending=$f
+            f=${w%%=*}
+            [[ $w == --* ]] || f=${w:0:2}
+            _homeserve_flag "$cmdpath" "$f"
+            if [[ -z $REPLY && $f == --no-?* ]]; then
+                _homeserve_flag "$cmdpath" "--${f#--no-}"
+                [[ $REPLY == *' switch' ]] || REPLY=''
+            fi
+            [[ -n $REPLY ]] || continue
+            record=${REPLY#* }
+            [[ $record == once\ * ]] && given+="${REPLY%% *} "
+            kind=${record#* }
+            if [[ $kind != none && $kind != switch && $w != *=* ]] && [[ $w == --* || ${#w} -eq 2 ]]; then
+                ((++i == cword)) && pending=$kind
             fi
             continue
         fi
@@ -470,19 +524,26 @@ _homeserve() {
 
     COMPREPLY=()
     if [[ -n $pending ]]; then
-        _homeserve_value "$cmdpath" "$pending"
-        _homeserve_complete_value "$REPLY" '' "$cur"
+        _homeserve_complete_value "$pending" '' "$cur"
     elif ((!ended)) && [[ $cur == --*=* ]]; then
-        _homeserve_value "$cmdpath" "${cur%%=*}"
-        # Only when '=' is not a word break does the replaced word include '--flag='.
-        local before=''
-        [[ ${COMP_WORDS[COMP_CWORD]} == --*=* ]] && before=${cur%%=*}=
-        _homeserve_complete_value "$REPLY" "$before" "${cur#*=}"
+        _homeserve_flag "$cmdpath" "${cur%%=*}"
+        [[ -n $REPLY ]] && _homeserve_complete_value "${REPLY#* * }" "${cur%%=*}=" "${cur#*=}"
     elif ((!ended)) && [[ $cur == -* ]]; then
         local flags=''
         if ((!help)) && _homeserve_is_command "$cmdpath"; then _homeserve_flags "$cmdpath"; flags=$REPLY; fi
         _homeserve_global_flags
-        COMPREPLY=($(compgen -W "$flags $REPLY" -- "$cur"))
+        flags+=" $REPLY"
+        # A flag given once is not offered again, in either spelling (--wide, --no-wide).
+        for f in $flags; do
+            [[ $given == *" $f "* ]] || _homeserve_add "$f" '' "$cur"
+        done
+        if [[ $cur == --no-* ]]; then
+            for f in $flags; do
+                [[ $given == *" $f "* ]] && continue
+                _homeserve_flag "$cmdpath" "$f"
+                [[ $REPLY == *' switch' ]] && _homeserve_add "--no-${f#--}" '' "$cur"
+            done
+        fi
     else
         local candidates=''
         if ((help)); then
@@ -498,7 +559,18 @@ _homeserve() {
                 _homeserve_complete_value "$REPLY" '' "$cur"
             fi
         fi
-        COMPREPLY+=($(compgen -W "$candidates" -- "$cur"))
+        _homeserve_add "$candidates" '' "$cur"
+    fi
+
+    # Candidates complete the joined word; readline replaces only what follows its last word break
+    # (nothing in '--output='), keeping a '@' or '$' before it (bash's special prefixes).
+    rest=${COMP_LINE:0:COMP_POINT}
+    w=${rest##*["$COMP_WORDBREAKS"]}
+    rest=${rest%"$w"}
+    [[ $rest == *[@\$] ]] && w=${rest: -1}$w
+    local head=${cur%"$w"}
+    if [[ -n $head ]]; then
+        for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=${COMPREPLY[i]#"$head"}; done
     fi
     return 0
 }

@@ -75,6 +75,18 @@ final class ParserTests: XCTestCase {
         XCTAssertFalse(off.dryRun)
     }
 
+    /// Only what the table calls negatable has a --no- form: not a switch already named no-…, nor --help.
+    func testNoPrefixOnlyForNegatableSwitches() throws {
+        XCTAssertTrue(try parsed(["bookings", "list", "--no-headers"])[GlobalFlags.noHeaders])
+        XCTAssertTrue(usageError(["bookings", "list", "--no-no-headers"]).contains("unknown flag --no-no-headers"))
+        XCTAssertTrue(usageError(["bookings", "list", "--no-help"]).contains("unknown flag --no-help"))
+        XCTAssertTrue(usageError(["bookings", "list", "--no-version"]).contains("unknown flag --no-version"))
+        XCTAssertEqual(CommandTable.standard.globalFlags.filter(\.negatable).map(\.name).sorted(),
+                       ["dry-run", "insecure", "quiet", "verbose", "wide"])
+        let message = usageError(["bookings", "list", "--no-headers=yes"])
+        XCTAssertTrue(message.contains("(use --no-headers)"), message)
+    }
+
     func testDoubleDashEndsOptions() throws {
         let inv = try parsed(["config", "set", "url", "--", "https://x.example"])
         XCTAssertEqual(inv[ConfigCommands.key], "url")

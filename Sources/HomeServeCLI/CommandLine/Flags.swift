@@ -11,10 +11,15 @@ public struct FlagSpec: Sendable {
     public let required: Bool
     public let repeatable: Bool
     public let isSwitch: Bool
+    /// A switch that `--no-NAME` turns off again. Not one already named `no-…` (no `--no-no-headers`),
+    /// nor one that acts rather than sets (`--help`, `--version`).
+    public let negatable: Bool
     let convert: @Sendable (String, ValueContext) throws(ValueProblem) -> any Sendable
     let defaultValue: (any Sendable)?
 
     public var takesValue: Bool { !isSwitch }
+    /// A repeatable closed choice list also takes several values in one word: `--status pending,confirmed`.
+    public var splitsOnCommas: Bool { repeatable && shape.choices != nil }
     public var placeholder: String { shape.placeholder }
 
     /// `--status S` or `-o, --output FORMAT`, as help and the man page show it.
@@ -37,7 +42,7 @@ public struct Flag<Value: Sendable>: FlagDeclaration {
 
     public init(_ name: String, short: Character? = nil, _ kind: ValueKind<Value>, _ help: String, placeholder: String? = nil) {
         spec = FlagSpec(name: name, short: short, shape: kind.shape.with(placeholder: placeholder), help: help, defaultText: nil,
-                        required: false, repeatable: false, isSwitch: false, convert: kind.erased, defaultValue: nil)
+                        required: false, repeatable: false, isSwitch: false, negatable: false, convert: kind.erased, defaultValue: nil)
     }
 }
 
@@ -48,14 +53,14 @@ public struct RequiredFlag<Value: Sendable>: FlagDeclaration {
     /// Required: the command cannot run without it.
     public init(_ name: String, short: Character? = nil, _ kind: ValueKind<Value>, _ help: String, placeholder: String? = nil) {
         spec = FlagSpec(name: name, short: short, shape: kind.shape.with(placeholder: placeholder), help: help, defaultText: nil,
-                        required: true, repeatable: false, isSwitch: false, convert: kind.erased, defaultValue: nil)
+                        required: true, repeatable: false, isSwitch: false, negatable: false, convert: kind.erased, defaultValue: nil)
     }
 
     /// Defaulted: the default applies when the flag is not given.
     public init(_ name: String, short: Character? = nil, _ kind: ValueKind<Value>, _ help: String, default value: Value,
                 shown: String, placeholder: String? = nil) {
         spec = FlagSpec(name: name, short: short, shape: kind.shape.with(placeholder: placeholder), help: help, defaultText: shown,
-                        required: false, repeatable: false, isSwitch: false, convert: kind.erased, defaultValue: value)
+                        required: false, repeatable: false, isSwitch: false, negatable: false, convert: kind.erased, defaultValue: value)
     }
 }
 
@@ -71,17 +76,19 @@ public struct ListFlag<Value: Sendable>: FlagDeclaration {
 
     public init(_ name: String, short: Character? = nil, _ kind: ValueKind<Value>, _ help: String, required: Bool = false, placeholder: String? = nil) {
         spec = FlagSpec(name: name, short: short, shape: kind.shape.with(placeholder: placeholder), help: help, defaultText: nil,
-                        required: required, repeatable: true, isSwitch: false, convert: kind.erased, defaultValue: nil)
+                        required: required, repeatable: true, isSwitch: false, negatable: false, convert: kind.erased, defaultValue: nil)
     }
 }
 
-/// A switch: `inv[flag]` is `Bool`; `--no-NAME` turns it off again.
+/// A switch: `inv[flag]` is `Bool`; `--no-NAME` turns it off again unless `negatable` is false or the
+/// name already starts with `no-`.
 public struct SwitchFlag: FlagDeclaration {
     public let spec: FlagSpec
 
-    public init(_ name: String, short: Character? = nil, _ help: String) {
+    public init(_ name: String, short: Character? = nil, _ help: String, negatable: Bool = true) {
         spec = FlagSpec(name: name, short: short, shape: ValueShape(placeholder: "", accepted: "no value", completion: .none), help: help,
                         defaultText: nil, required: false, repeatable: false, isSwitch: true,
+                        negatable: negatable && !name.hasPrefix("no-"),
                         convert: { text, _ throws(ValueProblem) in text == "true" }, defaultValue: false)
     }
 }

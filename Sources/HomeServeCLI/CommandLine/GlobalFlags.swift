@@ -19,8 +19,8 @@ enum GlobalFlags {
     static let verbose = SwitchFlag("verbose", short: "v", "Log requests and responses on stderr (secrets redacted)")
     static let quiet = SwitchFlag("quiet", short: "q", "No informational messages on stderr; errors and warnings still show")
     static let noColor = SwitchFlag("no-color", "Never colour output (also: NO_COLOR)")
-    static let help = SwitchFlag("help", short: "h", "Show help for the command")
-    static let version = SwitchFlag("version", "Print the version")
+    static let help = SwitchFlag("help", short: "h", "Show help for the command", negatable: false)
+    static let version = SwitchFlag("version", "Print the version", negatable: false)
 
     static let all: [any FlagDeclaration] = [profile, url, output, fields, jq, sortBy, noHeaders, wide, timeout, retries, insecure,
                                              cacert, dryRun, verbose, quiet, noColor, help, version]

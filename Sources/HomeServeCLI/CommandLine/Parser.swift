@@ -95,13 +95,14 @@ struct Parser {
                     } else {
                         let value = inline ?? "true"
                         guard value == "true" || value == "false" else {
-                            throw CLIError.usage("flag --\(name) takes no value, got '\(value)' (use --\(name) or --no-\(name))")
+                            let off = flag.negatable ? " or --no-\(name)" : ""
+                            throw CLIError.usage("flag --\(name) takes no value, got '\(value)' (use --\(name)\(off))")
                         }
                         store(flag, value, isGlobal: isGlobal, spelled: "--\(name)")
                     }
                     continue
                 }
-                if name.hasPrefix("no-"), inline == nil, let (flag, isGlobal) = lookup(long: String(name.dropFirst(3))), flag.isSwitch {
+                if name.hasPrefix("no-"), inline == nil, let (flag, isGlobal) = lookup(long: String(name.dropFirst(3))), flag.negatable {
                     store(flag, "false", isGlobal: isGlobal, spelled: token)
                     continue
                 }
@@ -203,8 +204,7 @@ extension ParsedLine {
 
     private static func add(_ given: GivenFlag, to values: inout ParsedValues, context: ValueContext) throws(CLIError) {
         let spec = given.spec
-        // A closed choice list also splits on commas: `--status pending,confirmed`.
-        let pieces = spec.repeatable && spec.shape.choices != nil ? given.text.split(separator: ",").map(String.init) : [given.text]
+        let pieces = spec.splitsOnCommas ? given.text.split(separator: ",").map(String.init) : [given.text]
         for piece in pieces {
             let value: any Sendable
             do { value = try spec.convert(piece, context) } catch {

@@ -23,8 +23,9 @@ enum CompletionCommands {
             "completion \(shell.rawValue)",
             summary: "Print the \(shell.rawValue) completion script",
             discussion: """
-            Completes groups, commands, flags (not those already given; --no-FLAG for switches), choice values
-            (-o, --status, dispute types, notification tasks, config keys), file paths for file flags and
+            Completes groups, commands, flags (not those already given, unless repeatable; --no-FLAG for
+            switches once --no- is typed), choice values (-o, --status, dispute types, notification tasks,
+            config keys; after --status pending, the statuses not yet listed), file paths for file flags and
             arguments and @FILE payloads, and --profile names read from settings.json and credentials.json
             when you press Tab. The script matches this binary's commands; regenerate it after upgrading.
             """,

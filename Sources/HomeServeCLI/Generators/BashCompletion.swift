@@ -12,52 +12,115 @@ struct BashCompletion {
         #   source <(homeserve completion bash)
 
         \(data.all)
-        \(data.profiles)
-        """ + walker
+        """ + profiles + walker
+    }
+
+    /// Profile names without a subprocess: the files are read line by line with `read` and scanned token
+    /// by token (strings, braces), so nested objects such as a stored session's user are never taken for
+    /// profiles.
+    private var profiles: String {
+        #"""
+
+        # Profile names: 'default', and the keys of the "profiles" object of settings.json and of
+        # credentials.json (a login with --profile writes only the latter), read where homeserve reads
+        # them: $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve, else ~/.config/homeserve.
+        _homeserve_profiles() {
+            local dir=${HOMESERVE_CONFIG_DIR:-${XDG_CONFIG_HOME:+$XDG_CONFIG_HOME/homeserve}}
+            dir=${dir:-$HOME/.config/homeserve}
+            REPLY=\#(ShellQuote.sh(model.defaultProfile))
+            local file text key outer depth
+            local token='^[^"{}]*("(([^"\\]|\\.)*)"[[:space:]]*(:?)|[{}])'
+            for file in "$dir/settings.json" "$dir/credentials.json"; do
+                [[ -r $file ]] || continue
+                key='' outer='' depth=0
+                while IFS= read -r text || [[ -n $text ]]; do
+                    # Deeper in, only a brace can matter: the long token lines are skipped unread.
+                    ((depth <= 2)) || [[ $text == *[{}]* ]] || continue
+                    while [[ $text =~ $token ]]; do
+                        text=${text:${#BASH_REMATCH[0]}}
+                        case ${BASH_REMATCH[1]} in
+                            '{') ((++depth == 2)) && outer=$key ;;
+                            '}') ((depth--)) ;;
+                            *)
+                                [[ -n ${BASH_REMATCH[4]} ]] || continue
+                                key=${BASH_REMATCH[2]}
+                                # Only names homeserve accepts, which are also safe to offer as words.
+                                if ((depth == 2)) && [[ $outer == profiles && $key =~ ^[A-Za-z0-9._-]+$ && " $REPLY " != *" $key "* ]]; then
+                                    REPLY+=" $key"
+                                fi ;;
+                        esac
+                    done
+                done < "$file"
+            done
+        }
+
+        """#
     }
 
     private var walker: String {
         #"""
-        # Adds the completions of one value kind (from _homeserve_value/_homeserve_argument) to COMPREPLY.
-        # $1 kind, $2 text to put before each candidate, $3 the partial value.
+        # Adds to COMPREPLY each word of $1 that starts with $3, with $2 before it.
+        _homeserve_add() {
+            local w
+            for w in $1; do [[ $w == "$3"* ]] && COMPREPLY+=("$2$w"); done
+            return 0
+        }
+
+        # Adds the paths that start with $2, with $1 before each; directories end in '/'. A glob rather than
+        # 'compgen -f', which would need a subshell.
+        _homeserve_add_files() {
+            local path=$2 f nullglob=1 failglob=0
+            [[ $path == \~/* ]] && path=$HOME/${path#\~/}
+            shopt -q nullglob || { nullglob=0; shopt -s nullglob; }
+            shopt -q failglob && { failglob=1; shopt -u failglob; }
+            for f in "$path"*; do
+                [[ -d $f ]] && f+=/
+                COMPREPLY+=("$1$2${f:${#path}}")
+            done
+            ((nullglob)) || shopt -u nullglob
+            ((failglob)) && shopt -s failglob
+            [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null
+            return 0
+        }
+
+        # Adds the completions of one value kind (a record's tail from _homeserve_flag, or
+        # _homeserve_argument). $1 kind, $2 text to put before each candidate, $3 the partial value.
         _homeserve_complete_value() {
-            local f
+            local w done
             case $1 in
-                choice\ *) COMPREPLY+=($(compgen -P "$2" -W "${1#choice }" -- "$3")) ;;
-                profile) _homeserve_profiles; COMPREPLY+=($(compgen -P "$2" -W "$REPLY" -- "$3")) ;;
-                file)
-                    compopt -o filenames 2>/dev/null
-                    while IFS= read -r f; do COMPREPLY+=("$2$f"); done < <(compgen -f -- "$3") ;;
-                payload)
-                    # Inline JSON and - (stdin) have nothing to complete; @FILE does.
-                    [[ $3 == @* ]] || return 0
-                    while IFS= read -r f; do
-                        [[ -d $f ]] && f+=/
-                        COMPREPLY+=("$2@$f")
-                    done < <(compgen -f -- "${3#@}")
-                    [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null ;;
+                choice\ *) _homeserve_add "${1#choice }" "$2" "$3" ;;
+                list\ *)
+                    # Several values, comma-separated: complete the last, offer only those not yet listed.
+                    done=${3%"${3##*,}"}
+                    for w in ${1#list }; do
+                        [[ ,$done == *",$w,"* ]] || _homeserve_add "$w" "$2$done" "${3##*,}"
+                    done ;;
+                profile) _homeserve_profiles; _homeserve_add "$REPLY" "$2" "$3" ;;
+                file) compopt -o filenames 2>/dev/null; _homeserve_add_files "$2" "$3" ;;
+                # Inline JSON and - (stdin) have nothing to complete; @FILE does. Not as file names, which
+                # readline would quote: '\@'.
+                payload) [[ $3 == @* ]] && _homeserve_add_files "$2@" "${3#@}" ;;
             esac
             return 0
         }
 
         _homeserve() {
-            local words=() cword i w f last joined=0 REPLY
-            # bash splits '--output=json' at '=' (COMP_WORDBREAKS); join it back into one word.
+            local words=() cword i w f rest trimmed REPLY
+            # bash also splits at COMP_WORDBREAKS ('--output=json' is three words, '@file' two): join the
+            # words that touch in the line back into the words the parser will see.
+            rest=${COMP_LINE:0:COMP_POINT}
             for ((i = 0; i <= COMP_CWORD; i++)); do
                 w=${COMP_WORDS[i]}
-                last=$((${#words[@]} - 1))
-                if ((last > 0)) && [[ $w == = && ${words[last]} == --* && ${words[last]} != *=* ]]; then
-                    words[last]+==
-                    joined=1
-                elif ((joined)); then
-                    words[last]+=$w
-                    joined=0
+                trimmed=${rest#"${rest%%[![:space:]]*}"}
+                if ((i > 0)) && [[ $trimmed == "$rest" ]]; then
+                    words[${#words[@]} - 1]+=$w
                 else
                     words+=("$w")
                 fi
+                rest=${trimmed#"$w"}
             done
             cword=$((${#words[@]} - 1))
-            local cur=${words[cword]} cmdpath='' pending='' nargs=0 help=0 ended=0
+            local cur=${words[cword]} cmdpath='' pending='' given=' ' record kind nargs=0 help=0 ended=0
 
             # Replay the parser over the finished words: flags (and their values) may come anywhere,
             # a word extends the command path until the command has a positional argument.
@@ -65,11 +128,19 @@ struct BashCompletion {
                 w=${words[i]}
                 if ((!ended)) && [[ $w == -- ]]; then ended=1; continue; fi
                 if ((!ended)) && [[ $w == -?* ]]; then
-                    [[ $w == --*=* ]] && continue
-                    if [[ $w == --* ]]; then f=$w; else f=${w:0:2}; fi
-                    _homeserve_value "$cmdpath" "$f"
-                    if [[ -n $REPLY && $REPLY != none ]] && [[ $w == --* || ${#w} -eq 2 ]]; then
-                        ((++i == cword)) && pending=$f
+                    f=${w%%=*}
+                    [[ $w == --* ]] || f=${w:0:2}
+                    _homeserve_flag "$cmdpath" "$f"
+                    if [[ -z $REPLY && $f == --no-?* ]]; then
+                        _homeserve_flag "$cmdpath" "--${f#--no-}"
+                        [[ $REPLY == *' switch' ]] || REPLY=''
+                    fi
+                    [[ -n $REPLY ]] || continue
+                    record=${REPLY#* }
+                    [[ $record == once\ * ]] && given+="${REPLY%% *} "
+                    kind=${record#* }
+                    if [[ $kind != none && $kind != switch && $w != *=* ]] && [[ $w == --* || ${#w} -eq 2 ]]; then
+                        ((++i == cword)) && pending=$kind
                     fi
                     continue
                 fi
@@ -84,19 +155,26 @@ struct BashCompletion {
 
             COMPREPLY=()
             if [[ -n $pending ]]; then
-                _homeserve_value "$cmdpath" "$pending"
-                _homeserve_complete_value "$REPLY" '' "$cur"
+                _homeserve_complete_value "$pending" '' "$cur"
             elif ((!ended)) && [[ $cur == --*=* ]]; then
-                _homeserve_value "$cmdpath" "${cur%%=*}"
-                # Only when '=' is not a word break does the replaced word include '--flag='.
-                local before=''
-                [[ ${COMP_WORDS[COMP_CWORD]} == --*=* ]] && before=${cur%%=*}=
-                _homeserve_complete_value "$REPLY" "$before" "${cur#*=}"
+                _homeserve_flag "$cmdpath" "${cur%%=*}"
+                [[ -n $REPLY ]] && _homeserve_complete_value "${REPLY#* * }" "${cur%%=*}=" "${cur#*=}"
             elif ((!ended)) && [[ $cur == -* ]]; then
                 local flags=''
                 if ((!help)) && _homeserve_is_command "$cmdpath"; then _homeserve_flags "$cmdpath"; flags=$REPLY; fi
                 _homeserve_global_flags
-                COMPREPLY=($(compgen -W "$flags $REPLY" -- "$cur"))
+                flags+=" $REPLY"
+                # A flag given once is not offered again, in either spelling (--wide, --no-wide).
+                for f in $flags; do
+                    [[ $given == *" $f "* ]] || _homeserve_add "$f" '' "$cur"
+                done
+                if [[ $cur == --no-* ]]; then
+                    for f in $flags; do
+                        [[ $given == *" $f "* ]] && continue
+                        _homeserve_flag "$cmdpath" "$f"
+                        [[ $REPLY == *' switch' ]] && _homeserve_add "--no-${f#--}" '' "$cur"
+                    done
+                fi
             else
                 local candidates=''
                 if ((help)); then
@@ -112,7 +190,18 @@ struct BashCompletion {
                         _homeserve_complete_value "$REPLY" '' "$cur"
                     fi
                 fi
-                COMPREPLY+=($(compgen -W "$candidates" -- "$cur"))
+                _homeserve_add "$candidates" '' "$cur"
+            fi
+
+            # Candidates complete the joined word; readline replaces only what follows its last word break
+            # (nothing in '--output='), keeping a '@' or '$' before it (bash's special prefixes).
+            rest=${COMP_LINE:0:COMP_POINT}
+            w=${rest##*["$COMP_WORDBREAKS"]}
+            rest=${rest%"$w"}
+            [[ $rest == *[@\$] ]] && w=${rest: -1}$w
+            local head=${cur%"$w"}
+            if [[ -n $head ]]; then
+                for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=${COMPREPLY[i]#"$head"}; done
             fi
             return 0
         }

@@ -31,13 +31,18 @@ public enum Completions {
 struct CompletionModel {
     /// How a flag's or an argument's value completes.
     enum Values: Equatable {
-        /// A boolean flag: the next word is not its value.
+        /// A switch with no `--no-` form: the next word is not its value.
         case none
+        /// A switch that `--no-NAME` turns off again.
+        case negatableSwitch
+        /// One word from a list (closed, or an open list's examples).
         case words([String])
+        /// Words from a closed list, several in one value separated by commas (`pending,confirmed`).
+        case commaList([String])
         case files
         /// Files after a leading `@` (inline JSON and `-` have nothing to complete).
         case payload
-        /// Profile names, read from settings.json when the user presses Tab.
+        /// Profile names, read from settings.json and credentials.json when the user presses Tab.
         case profiles
         /// A value with nothing to offer (text, ids, numbers, dates).
         case free
@@ -46,7 +51,9 @@ struct CompletionModel {
         var encoded: String {
             switch self {
             case .none: return "none"
+            case .negatableSwitch: return "switch"
             case let .words(values): return (["choice"] + values).joined(separator: " ")
+            case let .commaList(values): return (["list"] + values).joined(separator: " ")
             case .files: return "file"
             case .payload: return "payload"
             case .profiles: return "profile"
@@ -65,6 +72,12 @@ struct CompletionModel {
         var long: String
         var help: String
         var values: Values
+        /// Offered again after it was given (`ListFlag`s).
+        var repeatable: Bool
+
+        /// What the scripts' flag lookup returns: the long name (so `-o` and `--output` count as one flag
+        /// given), `many` or `once`, then how the value completes.
+        var record: String { [long, repeatable ? "many" : "once", values.encoded].joined(separator: " ") }
     }
 
     let table: CommandTable
@@ -103,7 +116,15 @@ struct CompletionModel {
     static func entry(_ flag: FlagSpec, global: Bool) -> FlagEntry {
         var names = ["--" + flag.name]
         if let short = flag.short { names.append("-" + String(short)) }
-        return FlagEntry(names: names, long: "--" + flag.name, help: flag.help, values: values(flag.shape))
+        let values: Values
+        if flag.isSwitch {
+            values = flag.negatable ? .negatableSwitch : .none
+        } else if flag.splitsOnCommas, let choices = flag.shape.choices {
+            values = .commaList(choices)
+        } else {
+            values = Self.values(flag.shape)
+        }
+        return FlagEntry(names: names, long: "--" + flag.name, help: flag.help, values: values, repeatable: flag.repeatable)
     }
 
     static func values(_ shape: ValueShape) -> Values {
@@ -127,6 +148,9 @@ struct CompletionModel {
 
     /// The default profile is valid even before settings.json names it.
     var defaultProfile: String { "default" }
+
+    /// How a `--no-NAME` is described where the shell shows descriptions.
+    static func negationHelp(_ long: String) -> String { "Turn \(long) off" }
 
     func header(_ shell: Shell) -> String {
         """

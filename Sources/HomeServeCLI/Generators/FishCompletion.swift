@@ -36,14 +36,14 @@ struct FishCompletion {
             flags.append(([q(command.name)], described(model.flags(of: command).map { ($0.long, $0.help) }, indent: "            ")))
         }
 
-        var values: [(patterns: [String], body: String)] = []
+        var records: [(patterns: [String], body: String)] = []
         for command in model.commands {
             for flag in model.flags(of: command) {
-                values.append((flag.names.map { q(command.name + " " + $0) }, "            echo \(q(flag.values.encoded))\n"))
+                records.append((flag.names.map { q(command.name + " " + $0) }, "            echo \(q(flag.record))\n"))
             }
         }
         for flag in model.globalFlags {
-            values.append((flag.names.map { q("* " + $0) }, "            echo \(q(flag.values.encoded))\n"))
+            records.append((flag.names.map { q("* " + $0) }, "            echo \(q(flag.record))\n"))
         }
 
         var arguments: [(patterns: [String], body: String)] = []
@@ -73,24 +73,48 @@ struct FishCompletion {
         \(function("flags", "A command's own flags.", arguments: "$argv[1]", cases: flags))
         \(globals)
         \(topics)
-        \(function("value", "How a flag's value completes: none (no value), choice WORDS..., file, payload, profile or text.",
-                   arguments: #""$argv[1] $argv[2]""#, cases: values))
+        \(function("flag", """
+            A flag as the walker needs it: its long name, 'many' if it may be given again or 'once', then how
+            # its value completes: none (a switch), switch (a switch with a --no- form), choice WORDS..., list
+            # WORDS... (comma-separated), file, payload, profile or text. Nothing for an unknown flag.
+            """, arguments: #""$argv[1] $argv[2]""#, cases: records))
         \(function("argument", "How a command's positional argument completes, by index.",
                    arguments: #""$argv[1] $argv[2]""#, cases: arguments))
-        # Profile names from settings.json, found where homeserve looks: $HOMESERVE_CONFIG_DIR,
-        # else $XDG_CONFIG_HOME/homeserve, else ~/.config/homeserve. A profile's settings are flat
-        # strings, so only "profiles" and the profiles themselves open a '{'.
+        # Profile names: 'default', and the keys of the "profiles" object of settings.json and of
+        # credentials.json (a login with --profile writes only the latter), read where homeserve reads
+        # them: $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve, else ~/.config/homeserve. Builtins
+        # only: strings and braces are matched line by line, so nested objects (a session's user) are
+        # never taken for profiles.
         function __homeserve_profiles
             set -l dir $HOMESERVE_CONFIG_DIR
             if test -z "$dir"; and test -n "$XDG_CONFIG_HOME"
                 set dir $XDG_CONFIG_HOME/homeserve
             end
             test -n "$dir"; or set dir ~/.config/homeserve
-            echo \(q(model.defaultProfile))
-            test -r $dir/settings.json; or return 0
-            for name in (string match -r -a -g '"([^"]*)"\\s*:\\s*\\{' < $dir/settings.json)
-                contains -- $name profiles \(q(model.defaultProfile)); or echo $name
+            set -l names \(q(model.defaultProfile))
+            for file in $dir/settings.json $dir/credentials.json
+                test -r $file; or continue
+                set -l depth 0
+                set -l key ''
+                set -l outer ''
+                for token in (string match -r -a '"(?:[^"\\\\\\\\]|\\\\\\\\.)*"\\s*:?|[{}]' < $file)
+                    switch $token
+                        case '{'
+                            set depth (math $depth + 1)
+                            test $depth -eq 2; and set outer $key
+                        case '}'
+                            set depth (math $depth - 1)
+                        case '*:'
+                            set key (string replace -r '^"(.*)"\\s*:$' '$1' -- $token)
+                            # Only names homeserve accepts.
+                            if test $depth -eq 2; and test "$outer" = profiles
+                                and string match -q -r '^[A-Za-z0-9._-]+$' -- $key; and not contains -- $key $names
+                                set -a names $key
+                            end
+                    end
+                end
             end
+            printf '%s\\n' $names
         end
 
         """ + walker
@@ -99,18 +123,20 @@ struct FishCompletion {
     private var walker: String {
         #"""
         # Prints the completions of one value kind. $1 text to put before each, $2 the partial value,
-        # $3 the kind (from __homeserve_value/__homeserve_argument).
-        function __homeserve_complete_value --argument-names before partial encoded
-            set -l kind (string split ' ' -- $encoded)
+        # then the kind (a record's tail from __homeserve_flag, or __homeserve_argument) as words.
+        function __homeserve_complete_value --argument-names before partial
+            set -l kind $argv[3..-1]
             switch "$kind[1]"
                 case choice
+                    printf '%s\n' $before$kind[2..-1]
+                case list
+                    # Several values, comma-separated: complete the last, offer only those not yet listed.
+                    set -l done (string match -r '^.*,' -- "$partial")
                     for value in $kind[2..-1]
-                        printf '%s%s\n' "$before" $value
+                        contains -- $value (string split , -- "$done"); or printf '%s%s%s\n' "$before" "$done" $value
                     end
                 case profile
-                    for name in (__homeserve_profiles)
-                        printf '%s%s\n' "$before" $name
-                    end
+                    printf '%s\n' $before(__homeserve_profiles)
                 case file
                     for file in (__fish_complete_path "$partial")
                         printf '%s%s\n' "$before" $file
@@ -128,7 +154,8 @@ struct FishCompletion {
             set -l tokens (commandline -opc)
             set -l cur (commandline -ct)
             set -l cmdpath ''
-            set -l pending ''
+            set -l pending
+            set -l given
             set -l nargs 0
             set -l help 0
             set -l ended 0
@@ -143,14 +170,19 @@ struct FishCompletion {
                     continue
                 end
                 if test $ended -eq 0; and string match -q -r -- '^-.' "$w"
-                    string match -q -- '--*=*' "$w"; and continue
-                    set -l f $w
+                    set -l f (string replace -r '=.*' '' -- "$w")
                     string match -q -- '--*' "$w"; or set f (string sub -l 2 -- "$w")
-                    set -l kind (__homeserve_value "$cmdpath" $f)
-                    if test -n "$kind"; and test "$kind" != none
+                    set -l record (__homeserve_flag "$cmdpath" $f | string split ' ')
+                    if test -z "$record"; and string match -q -r -- '^--no-.' "$f"
+                        set record (__homeserve_flag "$cmdpath" (string replace -- --no- -- "$f") | string split ' ')
+                        test "$record[3]" = switch; or set record
+                    end
+                    test -n "$record"; or continue
+                    test "$record[2]" = once; and set -a given $record[1]
+                    if not contains -- "$record[3]" none switch; and not string match -q -- '*=*' "$w"
                         if string match -q -- '--*' "$w"; or test (string length -- "$w") -eq 2
                             if test $i -eq (count $tokens)
-                                set pending $f
+                                set pending $record[3..-1]
                             else
                                 set i (math $i + 1)
                             end
@@ -178,15 +210,27 @@ struct FishCompletion {
             end
 
             if test -n "$pending"
-                __homeserve_complete_value '' "$cur" (__homeserve_value "$cmdpath" $pending)
+                __homeserve_complete_value '' "$cur" $pending
             else if test $ended -eq 0; and string match -q -- '--*=*' "$cur"
                 set -l flag (string replace -r '=.*' '' -- "$cur")
-                __homeserve_complete_value "$flag=" (string replace -r '^[^=]*=' '' -- "$cur") (__homeserve_value "$cmdpath" $flag)
+                set -l record (__homeserve_flag "$cmdpath" $flag | string split ' ')
+                test -n "$record"; and __homeserve_complete_value "$flag=" (string replace -r '^[^=]*=' '' -- "$cur") $record[3..-1]
             else if test $ended -eq 0; and string match -q -- '-*' "$cur"
+                set -l flags
                 if test $help -eq 0; and __homeserve_is_command "$cmdpath"
-                    __homeserve_flags "$cmdpath"
+                    set flags (__homeserve_flags "$cmdpath")
                 end
-                __homeserve_global_flags
+                set -a flags (__homeserve_global_flags)
+                # A flag given once is not offered again, in either spelling (--wide, --no-wide).
+                for line in $flags
+                    set -l f (string replace -r '\t.*' '' -- $line)
+                    contains -- $f $given; and continue
+                    echo $line
+                    if string match -q -- '--no-*' "$cur"
+                        set -l record (__homeserve_flag "$cmdpath" $f | string split ' ')
+                        test "$record[3]" = switch; and printf '%s\t%s\n' --no-(string sub -s 3 -- $f) "\#(CompletionModel.negationHelp("$f"))"
+                    end
+                end
             else if test $help -eq 1
                 __homeserve_children "$cmdpath"
                 test -z "$cmdpath"; and __homeserve_topics
@@ -194,9 +238,9 @@ struct FishCompletion {
                 if not __homeserve_is_command "$cmdpath"; or begin; test $ended -eq 0; and test $nargs -eq 0; end
                     __homeserve_children "$cmdpath"
                 end
-        """# + "\n        test -z \"$cmdpath\"; and printf '%s\\t%s\\n' help \(q(CompletionModel.helpWord.summary))\n" + #"""
+                test -z "$cmdpath"; and printf '%s\t%s\n' \#(CompletionModel.helpWord.word) \#(q(CompletionModel.helpWord.summary))
                 if __homeserve_is_command "$cmdpath"
-                    __homeserve_complete_value '' "$cur" (__homeserve_argument "$cmdpath" $nargs)
+                    __homeserve_complete_value '' "$cur" (__homeserve_argument "$cmdpath" $nargs | string split ' ')
                 end
             end
         end

@@ -93,7 +93,7 @@ public enum ManPage {
             if let example = command.examples.first {
                 page.paragraph()
                 page.prose("Example: " + example.explanation)
-                page.code(example.command)
+                page.code(Roff.wrapCommand(example.command))
             }
         }
     }
@@ -166,27 +166,33 @@ public enum ManPage {
         UserExample(title: "A shell script: show every pending booking, one at a time.", script: """
         homeserve bookings list --status pending --all --jq '.[] | .id' |
           while read -r id; do
-            homeserve bookings get "$id" -o json --fields id,status,scheduled_date
+            homeserve bookings get "$id" -o json \\
+              --fields id,status,scheduled_date
           done
         """),
         UserExample(title: "A CI smoke step: a throwaway profile directory, a session that logs in by itself, and JUnit XML for the CI system.", script: """
-        export HOMESERVE_CONFIG_DIR="$(mktemp -d)" HOMESERVE_URL="$STAGING_URL"
+        export HOMESERVE_CONFIG_DIR="$(mktemp -d)"
+        export HOMESERVE_URL="$STAGING_URL"
         export HOMESERVE_USERNAME=ci-smoke HOMESERVE_PASSWORD="$CI_PASSWORD"
         homeserve doctor
         homeserve smoke --junit smoke.xml
         """),
         UserExample(title: "A support query: one booking as a readable table, then the disputed bookings at its pincode.", script: """
-        homeserve --profile support bookings get 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 -o table
-        homeserve --profile support bookings list --pincode 560001 --status disputed --all \\
-          --fields id,status,scheduled_date,total_price --sort-by scheduled_date
+        homeserve --profile support bookings get \\
+          3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 -o table
+        homeserve --profile support bookings list --pincode 560001 \\
+          --status disputed --all --sort-by scheduled_date \\
+          --fields id,status,scheduled_date,total_price
         """),
         UserExample(title: "A cron job (*/15 * * * * /usr/local/libexec/homeserve-pending): export pending bookings, and tell a lapsed login from a passing outage.", script: """
         #!/bin/sh
         out=/var/lib/homeserve/pending.csv
-        homeserve --profile ops -q bookings list --status pending --all -o csv > "$out.new"
+        homeserve --profile ops -q bookings list --status pending --all \\
+          -o csv > "$out.new"
         case $? in
           \(ExitCode.ok.rawValue)) mv "$out.new" "$out" ;;
-          \(ExitCode.notAuthenticated.rawValue)) echo "session ended: set the profile's password_command, or log in again" >&2; exit 1 ;;
+          \(ExitCode.notAuthenticated.rawValue)) echo "session ended: set the profile's password_command," \\
+               "or log in again" >&2; exit 1 ;;
           \(ExitCode.network.rawValue)|\(ExitCode.rateLimited.rawValue)) exit 0 ;;  # try again on the next run
           *) exit 1 ;;
         esac
@@ -350,6 +356,42 @@ struct Roff {
         macro("RE")
     }
 
+    /// A literal block is never refilled: at 80 columns its lines have 80 less the section and block
+    /// indents (7 + 4), and what is longer runs off the page. A one-line command is broken between
+    /// words (never inside quotes) into `\`-continued lines that fit.
+    static let codeWidth = 80 - 11
+
+    static func wrapCommand(_ command: String, width: Int = codeWidth) -> String {
+        var words: [String] = []
+        var current = ""
+        var quote: Character?
+        for ch in command {
+            if let q = quote {
+                if ch == q { quote = nil }
+            } else if ch == "'" || ch == "\"" {
+                quote = ch
+            } else if ch == " " {
+                if !current.isEmpty { words.append(current); current = "" }
+                continue
+            }
+            current.append(ch)
+        }
+        if !current.isEmpty { words.append(current) }
+        var lines: [String] = []
+        var line = ""
+        for word in words {
+            // Room for the " \" that continues the line.
+            if !line.isEmpty && line.count + 1 + word.count + 2 > width {
+                lines.append(line + " \\")
+                line = "  " + word
+            } else {
+                line += (line.isEmpty ? "" : " ") + word
+            }
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
+    }
+
     /// Escapes for a literal word in a font escape or macro: every dash is a minus.
     static func code(_ text: String) -> String { escape(text, code: true) }
 
@@ -366,6 +408,8 @@ struct Roff {
             switch ch {
             case "\\": out += "\\e"
             case "-": out += (code || inOption) ? "\\-" : "-"
+            // Choice lists (`pending|confirmed|…`) may break after a bar rather than run past the margin.
+            case "|" where !code: out += "|\\:"
             case "'" where code: out += "\\(aq"
             case "`" where code: out += "\\(ga"
             default:

@@ -44,20 +44,24 @@ struct ShellCaseData {
         "\(prefix)_topics() { REPLY=\(q(model.topics.map(\.word).joined(separator: " "))); }\n"
     }
 
-    /// `$1` the command path, `$2` the flag as typed. A command's own flag wins over a global one, as in the parser.
-    var values: String {
+    /// `$1` the command path, `$2` the flag as typed (`--output` or `-o`). A command's own flag wins over
+    /// a global one, as in the parser.
+    var flagRecords: String {
         var cases: [(String, String)] = []
         for command in model.commands {
             for flag in model.flags(of: command) {
                 let patterns = flag.names.map { q(command.name + " " + $0) }
-                cases.append((patterns.joined(separator: "|"), "REPLY=" + q(flag.values.encoded)))
+                cases.append((patterns.joined(separator: "|"), "REPLY=" + q(flag.record)))
             }
         }
         for flag in model.globalFlags {
-            cases.append((flag.names.map { "*" + q(" " + $0) }.joined(separator: "|"), "REPLY=" + q(flag.values.encoded)))
+            cases.append((flag.names.map { "*" + q(" " + $0) }.joined(separator: "|"), "REPLY=" + q(flag.record)))
         }
-        return function("value", "How a flag's value completes: none (no value), choice WORDS..., file, payload, profile or text.",
-                        subject: "\"$1 $2\"", cases: cases)
+        return function("flag", """
+            A flag as the walker needs it: its long name, 'many' if it may be given again or 'once', then how
+            # its value completes: none (a switch), switch (a switch with a --no- form), choice WORDS..., list
+            # WORDS... (comma-separated), file, payload, profile or text. Empty for an unknown flag.
+            """, subject: "\"$1 $2\"", cases: cases)
     }
 
     /// `$1` the command path, `$2` the index of the positional argument being typed.
@@ -96,25 +100,7 @@ struct ShellCaseData {
         return function("flag_help", "Flag descriptions.", subject: "\"$1 $2\"", cases: cases)
     }
 
-    /// Profile names are the keys of settings.json whose values are objects: a profile's settings are
-    /// flat strings, so only `profiles` and the profiles themselves open a `{`.
-    var profiles: String {
-        """
-        # Profile names from settings.json, found where homeserve looks: $HOMESERVE_CONFIG_DIR,
-        # else $XDG_CONFIG_HOME/homeserve, else ~/.config/homeserve.
-        \(prefix)_profiles() {
-            local dir=${HOMESERVE_CONFIG_DIR:-${XDG_CONFIG_HOME:+$XDG_CONFIG_HOME/homeserve}}
-            dir=${dir:-$HOME/.config/homeserve}
-            REPLY=\(q(model.defaultProfile))
-            [[ -r $dir/settings.json ]] || return 0
-            REPLY+=" $(grep -o '"[^"]*"[[:space:]]*:[[:space:]]*{' "$dir/settings.json" 2>/dev/null |
-                sed 's/^"\\([^"]*\\)".*/\\1/' | grep -vxF -e profiles -e \(q(model.defaultProfile)) | tr '\\n' ' ')"
-        }
-
-        """
-    }
-
     var all: String {
-        [children, isCommand, flags, globalFlags, topics, values, arguments].joined(separator: "\n")
+        [children, isCommand, flags, globalFlags, topics, flagRecords, arguments].joined(separator: "\n")
     }
 }

@@ -1,6 +1,7 @@
-/// `#compdef homeserve`: the same `case` data as bash plus descriptions, offered with plain `compadd`
-/// (and `_files` for paths), so it works from fpath, from `source <(homeserve completion zsh)`, and
-/// under a stub that captures what would be offered.
+/// `#compdef homeserve`: the same `case` data as bash plus descriptions, offered with `compadd` (and
+/// `_files` for paths), so it works from fpath and from `source <(homeserve completion zsh)`. It runs
+/// under the options the completion system sets (`_comp_options`), which `_files` needs: no
+/// `emulate -L zsh`, whose NO_NULL_GLOB made `_files` fail with "no matches found: *:globbed-files".
 struct ZshCompletion {
     let model: CompletionModel
 
@@ -17,8 +18,50 @@ struct ZshCompletion {
         \(data.all)
         \(data.summaries)
         \(data.flagHelp)
-        \(data.profiles)
-        """ + walker
+        """ + profiles + walker
+    }
+
+    /// The same scan as bash's: `$(<file)` reads without forking, the regex walks strings and braces.
+    private var profiles: String {
+        #"""
+
+        # Profile names: 'default', and the keys of the "profiles" object of settings.json and of
+        # credentials.json (a login with --profile writes only the latter), read where homeserve reads
+        # them: $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve, else ~/.config/homeserve.
+        _homeserve_profiles() {
+            setopt localoptions nobashrematch norematchpcre
+            local dir=${HOMESERVE_CONFIG_DIR:-${XDG_CONFIG_HOME:+$XDG_CONFIG_HOME/homeserve}}
+            dir=${dir:-$HOME/.config/homeserve}
+            REPLY=\#(ShellQuote.sh(model.defaultProfile))
+            local file text key outer MATCH MBEGIN MEND
+            local -a match mbegin mend
+            local token='^[^"{}]*("(([^"\\]|\\.)*)"[[:space:]]*(:?)|[{}])'
+            integer depth
+            for file in $dir/settings.json $dir/credentials.json; do
+                [[ -r $file ]] || continue
+                key= outer= depth=0
+                for text in "${(@f)$(<$file)}"; do
+                    # Deeper in, only a brace can matter: the long token lines are skipped unread.
+                    ((depth <= 2)) || [[ $text == *[{}]* ]] || continue
+                    while [[ $text =~ $token ]]; do
+                        text=${text:${#MATCH}}
+                        case $match[1] in
+                            '{') ((++depth == 2)) && outer=$key ;;
+                            '}') ((depth--)) ;;
+                            *)
+                                [[ -n $match[4] ]] || continue
+                                key=$match[2]
+                                # Only names homeserve accepts.
+                                if ((depth == 2)) && [[ $outer == profiles && -n $key && $key != *[^A-Za-z0-9._-]* && " $REPLY " != *" $key "* ]]; then
+                                    REPLY+=" $key"
+                                fi ;;
+                        esac
+                    done
+                done
+            done
+        }
+
+        """#
     }
 
     private var walker: String {
@@ -32,7 +75,9 @@ struct ZshCompletion {
             for c; do ((${#c} > width)) && width=${#c}; done
             for c; do
                 case $kind in
-                    flag) _homeserve_flag_help "$cmdpath" "$c" ;;
+                    flag)
+                        _homeserve_flag_help "$cmdpath" "$c"
+                        [[ -z $REPLY && $c == --no-* ]] && REPLY="\#(CompletionModel.negationHelp("--${c#--no-}"))" ;;
                     topic) _homeserve_summary ":$c" ;;
                     *) _homeserve_summary "${cmdpath:+$cmdpath }$c" ;;
                 esac
@@ -41,24 +86,29 @@ struct ZshCompletion {
             (($#)) && compadd -l -d displays -- "$@"
         }
 
-        # Offers the completions of one value kind (from _homeserve_value/_homeserve_argument).
+        # Offers the completions of one value kind (a record's tail from _homeserve_flag, or
+        # _homeserve_argument).
         _homeserve_complete_value() {
+            local w done
+            local -a rest
             case $1 in
                 choice\ *) compadd -- ${=${1#choice }} ;;
+                list\ *)
+                    # Several values, comma-separated: complete the last, offer only those not yet listed.
+                    done=${PREFIX%"${PREFIX##*,}"}
+                    compset -P '*,'
+                    for w in ${=${1#list }}; do [[ ,$done == *",$w,"* ]] || rest+=($w); done
+                    compadd -- $rest ;;
                 profile) _homeserve_profiles; compadd -- ${=REPLY} ;;
                 file) _files ;;
-                payload)
-                    # Inline JSON and - (stdin) have nothing to complete; @FILE does.
-                    [[ $PREFIX == @* ]] || return 0
-                    IPREFIX+=@
-                    PREFIX=${PREFIX#@}
-                    _files ;;
+                # Inline JSON and - (stdin) have nothing to complete; @FILE does.
+                payload) compset -P @ && _files ;;
             esac
         }
 
         _homeserve() {
-            emulate -L zsh
-            local cur=$PREFIX cmdpath= pending= w f REPLY
+            local cur=$PREFIX cmdpath= pending= given=' ' record kind w f REPLY
+            local -a flags offered
             integer i nargs=0 help=0 ended=0
 
             # Replay the parser over the finished words: flags (and their values) may come anywhere,
@@ -67,11 +117,19 @@ struct ZshCompletion {
                 w=${words[i]}
                 if ((!ended)) && [[ $w == -- ]]; then ended=1; continue; fi
                 if ((!ended)) && [[ $w == -?* ]]; then
-                    [[ $w == --*=* ]] && continue
-                    if [[ $w == --* ]]; then f=$w; else f=${w[1,2]}; fi
-                    _homeserve_value "$cmdpath" "$f"
-                    if [[ -n $REPLY && $REPLY != none ]] && [[ $w == --* || ${#w} -eq 2 ]]; then
-                        ((++i == CURRENT)) && pending=$f
+                    f=${w%%=*}
+                    [[ $w == --* ]] || f=${w[1,2]}
+                    _homeserve_flag "$cmdpath" "$f"
+                    if [[ -z $REPLY && $f == --no-?* ]]; then
+                        _homeserve_flag "$cmdpath" "--${f#--no-}"
+                        [[ $REPLY == *' switch' ]] || REPLY=
+                    fi
+                    [[ -n $REPLY ]] || continue
+                    record=${REPLY#* }
+                    [[ $record == once\ * ]] && given+="${REPLY%% *} "
+                    kind=${record#* }
+                    if [[ $kind != none && $kind != switch && $w != *=* ]] && [[ $w == --* || ${#w} -eq 2 ]]; then
+                        ((++i == CURRENT)) && pending=$kind
                     fi
                     continue
                 fi
@@ -85,19 +143,28 @@ struct ZshCompletion {
             done
 
             if [[ -n $pending ]]; then
-                _homeserve_value "$cmdpath" "$pending"
-                _homeserve_complete_value "$REPLY"
+                _homeserve_complete_value "$pending"
             elif ((!ended)) && [[ $cur == --*=* ]]; then
-                _homeserve_value "$cmdpath" "${cur%%=*}"
-                IPREFIX+="${cur%%=*}="
-                PREFIX=${cur#*=}
-                _homeserve_complete_value "$REPLY"
+                _homeserve_flag "$cmdpath" "${cur%%=*}"
+                if [[ -n $REPLY ]]; then
+                    IPREFIX+="${cur%%=*}="
+                    PREFIX=${cur#*=}
+                    _homeserve_complete_value "${REPLY#* * }"
+                fi
             elif ((!ended)) && [[ $cur == -* ]]; then
-                local -a flags
                 if ((!help)) && _homeserve_is_command "$cmdpath"; then _homeserve_flags "$cmdpath"; flags=(${=REPLY}); fi
                 _homeserve_global_flags
                 flags+=(${=REPLY})
-                _homeserve_describe flag "$cmdpath" $flags
+                # A flag given once is not offered again, in either spelling (--wide, --no-wide).
+                for f in $flags; do [[ $given == *" $f "* ]] || offered+=($f); done
+                if [[ $cur == --no-* ]]; then
+                    for f in $flags; do
+                        [[ $given == *" $f "* ]] && continue
+                        _homeserve_flag "$cmdpath" "$f"
+                        [[ $REPLY == *' switch' ]] && offered+=(--no-${f#--})
+                    done
+                fi
+                _homeserve_describe flag "$cmdpath" $offered
             elif ((help)); then
                 _homeserve_children "$cmdpath"
                 _homeserve_describe word "$cmdpath" ${=REPLY}
