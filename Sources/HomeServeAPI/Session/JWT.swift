@@ -13,6 +13,12 @@ public enum JWT {
 
     public static func issuedAt(_ token: String) -> Int? { plausible(claims(token)?["iat"]) }
 
+    /// `exp` and `iat` from one reading of the claims.
+    static func times(_ token: String) -> (exp: Int?, iat: Int?) {
+        let claims = claims(token)
+        return (plausible(claims?["exp"]), plausible(claims?["iat"]))
+    }
+
     private static func plausible(_ value: JSON?) -> Int? {
         guard let seconds = value?.intValue, (0...(1 << 40)).contains(seconds) else { return nil }
         return seconds
@@ -21,15 +27,20 @@ public enum JWT {
     /// How long before expiry a token is renewed: 30 s, or a third of its life when that is shorter, so a
     /// 2-second token is renewed once per burst of commands rather than by every one of them.
     public static func refreshMargin(_ token: String) -> Double {
-        guard let exp = expiry(token), let iat = issuedAt(token), exp > iat else { return 30 }
+        margin(times(token))
+    }
+
+    private static func margin(_ times: (exp: Int?, iat: Int?)) -> Double {
+        guard let exp = times.exp, let iat = times.iat, exp > iat else { return 30 }
         return min(30, Double(exp - iat) / 3)
     }
 
     /// True when the token expires within its refresh margin (or `margin`, when given). Unknown expiry
     /// counts as fresh: the server's 401 is then the judge.
     public static func expiresSoon(_ token: String, now: Double, margin: Double? = nil) -> Bool {
-        guard let exp = expiry(token) else { return false }
-        return Double(exp) - now < (margin ?? refreshMargin(token))
+        let times = times(token)
+        guard let exp = times.exp else { return false }
+        return Double(exp) - now < (margin ?? Self.margin(times))
     }
 
     /// A token goes into an HTTP header: visible ASCII only, so it can never add a header of its own.

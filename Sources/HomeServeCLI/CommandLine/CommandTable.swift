@@ -1,15 +1,52 @@
 /// The one table: every command, every group, every global flag. Parser, help, completions and the man
 /// page read it; adding a command or a flag is one edit here or in its group's file.
+///
+/// Commands are kept by their first word, each group built on first use: a command line builds only its
+/// own group, so starting up does not pay for the other seventy commands' flags and help.
 public struct CommandTable: Sendable {
-    public var commands: [Command]
+    public struct Section: Sendable {
+        public var word: String
+        public var load: @Sendable () -> [Command]
+    }
+
+    public var sections: [Section]
     public var groups: [Group]
     public var globalFlags: [FlagSpec]
 
+    public init(sections: [Section], groups: [Group], globalFlags: [FlagSpec]) {
+        self.sections = sections
+        self.groups = groups
+        self.globalFlags = globalFlags
+    }
+
+    /// A table of ready-made commands (tests build small ones this way).
+    public init(commands: [Command], groups: [Group], globalFlags: [FlagSpec]) {
+        var words: [String] = []
+        for command in commands where !words.contains(command.path[0]) { words.append(command.path[0]) }
+        self.init(sections: words.map { word in Section(word: word) { commands.filter { $0.path[0] == word } } },
+                  groups: groups, globalFlags: globalFlags)
+    }
+
+    public var commands: [Command] { sections.flatMap { $0.load() } }
+
+    /// The commands under a path's first word; all of them for the empty path.
+    func commands(under path: [String]) -> [Command] {
+        guard let word = path.first else { return commands }
+        return sections.first { $0.word == word }?.load() ?? []
+    }
+
     public static let standard = CommandTable(
-        commands: AuthCommands.all + ConfigCommands.all + ServiceCommands.all + BookingCommands.all
-            + PricingCommands.all + SchedulingCommands.all + VendorCommands.all + SignatureCommands.all + PhotoCommands.all
-            + DisputeCommands.all + AdminCommands.all + AICommands.all + APICommands.all
-            + WatchCommands.all + DoctorCommands.all + SmokeCommands.all + CompletionCommands.all,
+        sections: [
+            Section(word: "auth") { AuthCommands.all }, Section(word: "config") { ConfigCommands.all },
+            Section(word: "services") { ServiceCommands.all }, Section(word: "bookings") { BookingCommands.all },
+            Section(word: "pricing") { PricingCommands.all }, Section(word: "scheduling") { SchedulingCommands.all },
+            Section(word: "vendors") { VendorCommands.all }, Section(word: "signatures") { SignatureCommands.all },
+            Section(word: "photos") { PhotoCommands.all }, Section(word: "disputes") { DisputeCommands.all },
+            Section(word: "admin") { AdminCommands.all }, Section(word: "ai") { AICommands.all },
+            Section(word: "api") { APICommands.all }, Section(word: "watch") { WatchCommands.all },
+            Section(word: "doctor") { DoctorCommands.all }, Section(word: "smoke") { SmokeCommands.all },
+            Section(word: "completion") { CompletionCommands.all },
+        ],
         groups: [
             Group(name: "auth", summary: "Log in and out, OTP, tokens, session status", area: "Session"),
             Group(name: "auth otp", summary: "One-time-password login by email or phone", area: "Session"),
@@ -36,16 +73,18 @@ public struct CommandTable: Sendable {
         ],
         globalFlags: GlobalFlags.all.map(\.spec))
 
-    public func command(at path: [String]) -> Command? { commands.first { $0.path == path } }
+    public func command(at path: [String]) -> Command? { commands(under: path).first { $0.path == path } }
 
     public func isPrefix(_ path: [String]) -> Bool {
-        commands.contains { $0.path.count >= path.count && Array($0.path.prefix(path.count)) == path }
+        if path.count == 1 { return sections.contains { $0.word == path[0] } }
+        return commands(under: path).contains { $0.path.count >= path.count && Array($0.path.prefix(path.count)) == path }
     }
 
     /// The next words after `path`: subgroups and commands.
     public func children(of path: [String]) -> [String] {
+        if path.isEmpty { return sections.map(\.word) }
         var seen: [String] = []
-        for command in commands where command.path.count > path.count && Array(command.path.prefix(path.count)) == path {
+        for command in commands(under: path) where command.path.count > path.count && Array(command.path.prefix(path.count)) == path {
             let word = command.path[path.count]
             if !seen.contains(word) { seen.append(word) }
         }
