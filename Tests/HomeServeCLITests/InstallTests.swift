@@ -14,7 +14,7 @@ final class InstallTests: XCTestCase {
     ]
 
     private func make() throws -> String {
-        guard let make = RepositoryFiles.program("make") else { throw XCTSkip("make is not installed") }
+        guard let make = RepositoryFiles.program("make") else { throw missing("make is not installed") }
         return make
     }
 
@@ -56,7 +56,7 @@ final class InstallTests: XCTestCase {
         let release = RepositoryFiles.root + "/.build/release"
         guard FileManager.default.isExecutableFile(atPath: release + "/homeserve"),
               FileManager.default.isExecutableFile(atPath: release + "/homeserve-sandbox") else {
-            throw XCTSkip("no release build in .build/release (run make build)")
+            throw missing("no release build in .build/release (run make build)")
         }
         let stage = FileManager.default.temporaryDirectory.appendingPathComponent("homeserve-install-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: stage) }

@@ -19,7 +19,7 @@ final class WebSocketInteropTests: XCTestCase {
         check.standardError = FileHandle.nullDevice
         try check.run()
         check.waitUntilExit()
-        guard check.terminationStatus == 0 else { throw XCTSkip("python3 with the websockets package is not installed") }
+        guard check.terminationStatus == 0 else { throw missing("python3 with the websockets package is not installed") }
         // A self-signed certificate for 127.0.0.1, made fresh for each run.
         let dir = NSTemporaryDirectory() + "ws-tls-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -117,7 +117,7 @@ final class WebSocketInteropTests: XCTestCase {
     }
 
     func testSecureSocketsVerifyTheCertificate() throws {
-        guard !tlsURL.isEmpty else { throw XCTSkip("openssl is not installed") }
+        guard !tlsURL.isEmpty else { throw missing("openssl is not installed") }
         let trusted = try cli(tlsURL).run(["--cacert", certificate, "watch", "booking", "ping", "--count", "1", "--timeout", "10"])
         XCTAssertEqual(trusted.status, 0, trusted.err)
         XCTAssertTrue(trusted.out.contains("pong received"))
