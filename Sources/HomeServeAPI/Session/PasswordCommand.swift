@@ -36,12 +36,17 @@ public enum PasswordCommand {
         guard !argv.isEmpty else { throw SessionError.passwordCommandFailed(command: command, reason: "it is empty") }
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw SessionError.passwordCommandFailed(command: command, reason: String(cString: strerror(errno))) }
+        #if canImport(Glibc)
         var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        #else
+        var actions: posix_spawn_file_actions_t?
+        var attributes: posix_spawnattr_t?
+        #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
         posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
-        var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // The parent blocks SIGINT for its signal thread; the helper gets the ordinary mask and dispositions.

@@ -99,7 +99,11 @@ enum DoctorCommands {
     /// DNS, TCP and TLS from one real request; the response feeds the server and clock checks.
     static func probe(_ inv: Invocation, _ base: WebURL, _ checks: inout [Check]) -> (Bool, HTTPResponse?) {
         var hints = addrinfo()
+        #if canImport(Glibc)
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
         var result: UnsafeMutablePointer<addrinfo>?
         let resolved = getaddrinfo(base.host, String(base.effectivePort), &hints, &result) == 0
         var addresses: [String] = []

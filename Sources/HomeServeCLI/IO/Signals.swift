@@ -63,7 +63,11 @@ public enum SignalWatcher {
         sigaddset(&set, SIGINT)
         pthread_sigmask(SIG_BLOCK, &set, nil)
         let box = Unmanaged.passRetained(Box(cancellation: cancellation, echo: echo)).toOpaque()
+        #if canImport(Glibc)
         var thread = pthread_t()
+        #else
+        var thread: pthread_t?
+        #endif
         pthread_create(&thread, nil, { context in
             let box = Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue()
             var set = sigset_t()
@@ -75,6 +79,10 @@ public enum SignalWatcher {
                 if box.echo.restore() || box.cancellation.cancel() >= 2 { _exit(130) }
             }
         }, box)
+        #if canImport(Glibc)
         pthread_detach(thread)
+        #else
+        if let thread { pthread_detach(thread) }
+        #endif
     }
 }
