@@ -36,7 +36,7 @@ public enum HomeServe {
                                        commandName: invocation?.command.name ?? "")
             let failure = report.describe(error)
             context.stderr.line("homeserve: " + TerminalText.visible(failure.message))
-            for line in failure.details { context.stderr.line(TerminalText.visible(line)) }
+            for line in failure.details { context.stderr.line("homeserve: " + TerminalText.visible(line)) }
             status = failure.code.rawValue
         }
         context.stdout.flush()

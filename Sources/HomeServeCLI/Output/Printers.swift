@@ -4,7 +4,13 @@ import HomeServeCore
 protocol RowPrinter: AnyObject {
     func start(columns: [String])
     func write(_ row: JSON)
+    /// A page has been written: what is held may go out now.
+    func endOfPage()
     func finish()
+}
+
+extension RowPrinter {
+    func endOfPage() {}
 }
 
 /// `-o json` for rows: one array, streamed item by item so `--all` keeps memory flat.
@@ -99,8 +105,8 @@ final class DelimitedPrinter: RowPrinter {
     }
 }
 
-/// `-o table`: aligned columns for people. Widths come from the first rows (up to a thousand), so long
-/// listings stream instead of being held whole. On a terminal the table fits its width, long cells cut
+/// `-o table`: aligned columns for people. Widths come from the first page (at most a thousand rows), so
+/// long listings stream instead of being held whole, and a reader that goes away stops the walk at once. On a terminal the table fits its width, long cells cut
 /// with `…` (`--wide` prints them whole); server text is shown with control characters made visible.
 final class TablePrinter: RowPrinter {
     let out: OutputChannel
@@ -134,6 +140,10 @@ final class TablePrinter: RowPrinter {
     }
 
     var isEmpty: Bool { count == 0 }
+
+    func endOfPage() {
+        if widths == nil && !pending.isEmpty { settle() }
+    }
 
     func finish() {
         if widths == nil && !pending.isEmpty { settle() }

@@ -116,6 +116,7 @@ struct Renderer {
                 printer = started
             }
             for row in rows { printer?.write(row) }
+            printer?.endOfPage()
         }
 
         walks: for call in listing.walks {
