@@ -508,7 +508,7 @@ function __homeserve_global_flags
         '--no-headers' 'Leave out the header row of table, csv and tsv output' \
         '--wide' 'Print table cells whole instead of fitting the terminal\'s width' \
         '--timeout' 'Seconds one request attempt may take; retries and their waits get at most timeout × (retries + 1)' \
-        '--retries' 'Retries on connection failures, 429 and 502/503/504 (idempotent requests only)' \
+        '--retries' 'Retries after connection failures, rate limiting and an unavailable server (idempotent requests only)' \
         '--insecure' 'Do not verify TLS certificates' \
         '--cacert' 'CA certificate bundle to verify the server with' \
         '--dry-run' 'Print the HTTP requests as JSON lines instead of sending them (secrets as ***)' \

@@ -189,8 +189,6 @@ public final class APIClient: TokenAuthority {
         return Attempt(url: url, token: token, deadline: clock.monotonic() + options.timeout * Double(options.retries + 1))
     }
 
-    static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
-
     func judge(_ result: Result<HTTPResponse, TransportError>, call: APICall, attempt: Attempt) -> Verdict {
         let shownURL = Redaction.url(attempt.url)
         let response: HTTPResponse
@@ -211,10 +209,10 @@ public final class APIClient: TokenAuthority {
         }
         options.log.map { logResponse(response, $0) }
         let path = Redaction.url(call.path)
-        if response.status == 401, attempt.token != nil, !attempt.renewed, call.authenticated, session != nil {
+        if HTTPStatus.isUnauthorized(response.status), attempt.token != nil, !attempt.renewed, call.authenticated, session != nil {
             return .renewToken
         }
-        if Self.retryableStatuses.contains(response.status), call.isIdempotent, attempt.retries < options.retries {
+        if HTTPStatus.retryable.contains(response.status), call.isIdempotent, attempt.retries < options.retries {
             let asked = retryAfter(response)
             let wait = asked ?? backoff(attempt.retries)
             if clock.monotonic() + wait <= attempt.deadline {
@@ -226,7 +224,7 @@ public final class APIClient: TokenAuthority {
                 return .failure(APIError.http(failure))
             }
         }
-        if (300..<400).contains(response.status), response.status != 304, let location = response.header("Location"),
+        if HTTPStatus.isRedirect(response.status), let location = response.header("Location"),
            call.followRedirects, call.method == "GET" || call.method == "HEAD", attempt.redirects < 5,
            let target = sameOriginTarget(location, from: attempt.url) {
             return .follow(target)
@@ -301,7 +299,7 @@ public final class APIClient: TokenAuthority {
         call.followRedirects = false
         options.log?("* access token expired or refused; refreshing")
         let response: HTTPResponse?
-        do { response = try send(call) } catch let APIError.http(failure) where failure.status == 400 || failure.status == 401 {
+        do { response = try send(call) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
             return nil
         }
         guard let response else { return nil }
@@ -315,12 +313,19 @@ public final class APIClient: TokenAuthority {
     }
 
     public func login(username: String, password: String) throws -> (TokenPair, user: JSON) {
+        guard let answer = try logIn(username: username, password: password) else { throw SessionError.badTokenReply(endpoint: "/auth/login/") }
+        return answer
+    }
+
+    /// `POST /auth/login/`; nil in a dry run. A refused password is `SessionError.loginRefused`.
+    public func logIn(username: String, password: String) throws -> (TokenPair, user: JSON)? {
         let body = JSON.object([("username", .string(username)), ("password", .string(password))])
         let response: JSON?
-        do { response = try json(APICall("POST", "/auth/login/", body: .json(body), authenticated: false)) } catch let APIError.http(failure) where failure.status == 400 || failure.status == 401 {
-            throw SessionError.loginRefused(username: username, message: failure.message ?? failure.fields.map { "\($0.0): \($0.1)" }.joined(separator: "; "))
+        do { response = try json(APICall("POST", "/auth/login/", body: .json(body), authenticated: false)) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
+            let detail = failure.message ?? failure.fields.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
+            throw SessionError.loginRefused(username: username, message: "HTTP \(failure.status)" + (detail.isEmpty ? "" : ": " + detail))
         }
-        guard let response else { throw SessionError.badTokenReply(endpoint: "/auth/login/") }
+        guard let response else { return nil }
         return try Self.tokens(from: response, endpoint: "/auth/login/")
     }
 

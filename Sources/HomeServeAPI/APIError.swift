@@ -35,6 +35,21 @@ public struct HTTPFailure: Sendable {
     }
 }
 
+/// What an HTTP status means to the client; the API layer's one place for status numbers.
+public enum HTTPStatus {
+    /// Worth another attempt after a wait: rate limited, or the server (or a proxy before it) unavailable.
+    public static let retryable: Set<Int> = [429, 502, 503, 504]
+
+    public static func isUnauthorized(_ status: Int) -> Bool { status == 401 }
+    public static func isForbidden(_ status: Int) -> Bool { status == 403 }
+    public static func isNotFound(_ status: Int) -> Bool { status == 404 }
+    public static func isRateLimited(_ status: Int) -> Bool { status == 429 }
+    /// A redirect that names somewhere else to go (304 Not Modified does not).
+    public static func isRedirect(_ status: Int) -> Bool { (300..<400).contains(status) && status != 304 }
+    /// A token endpoint's "no": simplejwt answers a bad password or refresh token with 401, some with 400.
+    public static func refusesCredentials(_ status: Int) -> Bool { status == 400 || status == 401 }
+}
+
 public enum APIError: Error, Sendable {
     /// The server answered with a status that is not success (after retries, refresh and redirects).
     case http(HTTPFailure)

@@ -219,7 +219,7 @@ public final class PageWalker {
                 ready[entry.number] = page
             case let .retry(after, why):
                 note(why)
-                if case let .success(response) = done.result, response.status == 429, width > 1 {
+                if case let .success(response) = done.result, HTTPStatus.isRateLimited(response.status), width > 1 {
                     // The server asked us to slow down: fewer at once for the rest of the walk.
                     width = max(1, width / 2)
                     transport.connectionLimit = width

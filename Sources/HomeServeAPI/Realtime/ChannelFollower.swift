@@ -117,12 +117,12 @@ public final class ChannelFollower {
                     }
                 } catch {
                     switch error {
-                    case let .rejected(status, body) where status == 401:
-                        try refused("the server refused the token (HTTP 401\(body.isEmpty ? "" : ": " + body))")
-                    case let .rejected(status, body) where status == 403:
-                        throw FollowError.forbidden(path: path, detail: "HTTP 403\(body.isEmpty ? "" : ": " + body)")
-                    case let .rejected(status, body) where status == 404:
-                        throw FollowError.notFound(path: path, detail: "HTTP 404\(body.isEmpty ? "" : ": " + body)")
+                    case let .rejected(status, body) where HTTPStatus.isUnauthorized(status):
+                        try refused("the server refused the token (HTTP \(status)\(body.isEmpty ? "" : ": " + body))")
+                    case let .rejected(status, body) where HTTPStatus.isForbidden(status):
+                        throw FollowError.forbidden(path: path, detail: "HTTP \(status)\(body.isEmpty ? "" : ": " + body)")
+                    case let .rejected(status, body) where HTTPStatus.isNotFound(status):
+                        throw FollowError.notFound(path: path, detail: "HTTP \(status)\(body.isEmpty ? "" : ": " + body)")
                     case let .rejected(status, _):
                         try lost("the WebSocket handshake was answered with HTTP \(status)")
                     case .interrupted:

@@ -12,7 +12,7 @@ enum GlobalFlags {
     static let noHeaders = SwitchFlag("no-headers", "Leave out the header row of table, csv and tsv output")
     static let wide = SwitchFlag("wide", "Print table cells whole instead of fitting the terminal's width")
     static let timeout = RequiredFlag("timeout", .integer(1...3600, placeholder: "SECONDS"), "Seconds one request attempt may take; retries and their waits get at most timeout × (retries + 1)", default: 30)
-    static let retries = RequiredFlag("retries", .integer(0...10), "Retries on connection failures, 429 and 502/503/504 (idempotent requests only)", default: 3)
+    static let retries = RequiredFlag("retries", .integer(0...10), "Retries after connection failures, rate limiting and an unavailable server (idempotent requests only)", default: 3)
     static let insecure = SwitchFlag("insecure", "Do not verify TLS certificates")
     static let cacert = Flag("cacert", .file, "CA certificate bundle to verify the server with")
     static let dryRun = SwitchFlag("dry-run", "Print the HTTP requests as JSON lines instead of sending them (secrets as ***)")

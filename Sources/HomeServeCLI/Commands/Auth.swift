@@ -35,15 +35,7 @@ enum AuthCommands {
     ) { inv in
         let name = try inv[username] ?? promptUsername(inv)
         let password = try readPassword(inv)
-        let client = try inv.client()
-        let body = JSON.object([("username", .string(name)), ("password", .string(password))])
-        let response: JSON?
-        do { response = try client.json(APICall("POST", "/auth/login/", body: .json(body), authenticated: false)) } catch let APIError.http(failure) where failure.status == 400 || failure.status == 401 {
-            let detail = failure.message ?? failure.fields.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
-            throw CLIError(.notAuthenticated, "POST /auth/login/ failed: HTTP \(failure.status)\(detail.isEmpty ? "" : ": " + detail)")
-        }
-        guard let response else { return .nothing }
-        let (pair, user) = try APIClient.tokens(from: response, endpoint: "/auth/login/")
+        guard let (pair, user) = try inv.client().logIn(username: name, password: password) else { return .nothing }
         try inv.store.saveLogin(pair, user: user)
         inv.note("Logged in as \(user["username"]?.stringValue ?? name) (\(user["role"]?.stringValue ?? "unknown role")) on profile '\(inv.profile.name)'.")
         return .nothing

@@ -179,7 +179,7 @@ enum DoctorCommands {
     static func serverCheck(_ response: HTTPResponse) -> Check {
         let isJSON = (try? JSON.parse(response.body)) != nil
         let detail = "HTTP \(response.status), \(response.header("Content-Type") ?? "no Content-Type"), \(milliseconds(response.seconds)) ms"
-        if isJSON && response.status < 500 { return Check(name: "server", status: .ok, detail: detail + ", JSON") }
+        if isJSON && ExitCode.forStatus(response.status) != .badServerAnswer { return Check(name: "server", status: .ok, detail: detail + ", JSON") }
         let what = ErrorBody.summary(ofNonJSON: response.body).map { ": \($0)" } ?? ""
         return Check(name: "server", status: .fail, detail: detail + ", not a JSON answer\(what)", code: .badServerAnswer)
     }
