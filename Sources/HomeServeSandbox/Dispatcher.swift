@@ -34,7 +34,7 @@ struct Dispatcher: Sendable {
         }
         sandbox.journal.record(method: request.method, path: request.path)
         await pause(milliseconds: sandbox.options.latencyMilliseconds)
-        let fault = sandbox.faults.take(method: request.method, path: request.path)
+        let fault = sandbox.faults.take(method: request.method, path: request.path, query: request.query)
         if let fault { await pause(milliseconds: fault.delayMilliseconds) }
         if let fault, fault.status != nil, !fault.truncate {
             return fault.response

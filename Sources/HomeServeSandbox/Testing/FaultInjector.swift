@@ -18,10 +18,16 @@ struct Fault: Sendable {
     /// `Location` for a redirect, `Content-Type` for a body that is not JSON, and so on.
     var headers: [(String, String)] = []
 
-    func matches(method: String, path: String) -> Bool {
+    /// A `?key=value&…` part, when given, matches requests whose query has each of those pairs (in any
+    /// order, among others): `/api/bookings/?page=5` faults only the fifth page.
+    func matches(method: String, path: String, query: [(String, String)]) -> Bool {
         if let m = self.method, m.uppercased() != method { return false }
-        if self.path.hasSuffix("*") { return path.hasPrefix(String(self.path.dropLast())) }
-        return path == self.path || path + "/" == self.path || path == self.path + "/"
+        let parts = self.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let wanted = parts.count > 1 ? URLCoding.parseQuery(String(parts[1])) : []
+        guard wanted.allSatisfy({ pair in query.contains { $0.0 == pair.0 && $0.1 == pair.1 } }) else { return false }
+        let pattern = String(parts[0])
+        if pattern.hasSuffix("*") { return path.hasPrefix(String(pattern.dropLast())) }
+        return path == pattern || path + "/" == pattern || path == pattern + "/"
     }
 
     /// The canned response for a status fault.
@@ -69,9 +75,9 @@ final class FaultInjector: @unchecked Sendable {
     }
 
     /// The first armed fault matching the request, with one use spent; faults are consumed in arming order.
-    func take(method: String, path: String) -> Fault? {
+    func take(method: String, path: String, query: [(String, String)]) -> Fault? {
         lock.withLock {
-            guard let index = faults.firstIndex(where: { $0.remaining > 0 && $0.matches(method: method, path: path) })
+            guard let index = faults.firstIndex(where: { $0.remaining > 0 && $0.matches(method: method, path: path, query: query) })
             else { return nil }
             faults[index].remaining -= 1
             let fault = faults[index]
