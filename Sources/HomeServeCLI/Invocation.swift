@@ -237,10 +237,10 @@ public final class Invocation {
 
     /// The paging contract mapped to an endpoint: `--page`, `--page-size` (as `sizeParameter`), `--limit`,
     /// `--all`, `--parallel`. One walk per value of `split` when the server takes one value at a time.
-    func listing(_ path: String, query: [(String, String)] = [], sizeParameter: String = "page_size",
-                 split: (name: String, values: [String])? = nil, filters: [RowFilter] = [], presentation: Presentation,
-                 following: Bool = false) throws -> CommandOutput {
-        var base = query
+    func listing(_ path: String, _ filters: ListFilters = ListFilters(), sizeParameter: String = "page_size",
+                 presentation: Presentation, following: Bool = false) throws -> CommandOutput {
+        var base = filters.query
+        let split = filters.split
         if let page = self[ListFlags.page] { base.append(("page", String(page))) }
         if let size = self[ListFlags.pageSize] { base.append((sizeParameter, String(size))) }
         var walks: [APICall] = []
@@ -252,7 +252,7 @@ public final class Invocation {
         if dryRun { walks = Array(walks.prefix(split == nil ? 1 : walks.count)) }
         let limit = self[ListFlags.limit]
         let following = (following || self[ListFlags.all] || limit != nil) && !dryRun
-        return .collection(Listing(walks: walks, presentation: presentation, filters: filters, following: following,
+        return .collection(Listing(walks: walks, presentation: presentation, filters: filters.rows, following: following,
                                    limit: limit, parallel: try parallel()))
     }
 

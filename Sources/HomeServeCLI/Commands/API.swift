@@ -73,7 +73,9 @@ enum APICommands {
         let query = fieldsAreQuery ? fields.map { ($0.key, $0.text) } : []
 
         if listing {
-            return try inv.listing(target, query: query, presentation: .report(), following: true)
+            var filters = ListFilters()
+            filters.query = query
+            return try inv.listing(target, filters, presentation: .report(), following: true)
         }
         let shaped = inv.given(GlobalFlags.output) || inv[GlobalFlags.jq] != nil || inv[GlobalFlags.fields] != nil || inv[GlobalFlags.sortBy] != nil
         if shaped { _ = try inv.format.get(); _ = try inv.jq() }

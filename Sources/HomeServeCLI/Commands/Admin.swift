@@ -86,15 +86,10 @@ enum AdminCommands {
             Example("homeserve admin analytics pincode --all -o csv > pincodes.csv", "Every pincode's figures"),
         ]
     ) { inv in
-        var query: [(String, String)] = []
-        var filters: [RowFilter] = []
-        if let value = inv[pincode] {
-            query.append(("pincode", value))
-            filters.append(.oneOf("pincode", paths: ["pincode"], [value]))
-        }
-        if let value = inv[from] { query.append(("date_from", value)) }
-        if let value = inv[to] { query.append(("date_to", value)) }
-        return try inv.listing("/admin-dashboard/analytics/pincode/", query: query, sizeParameter: "per_page", filters: filters,
+        var filters = ListFilters()
+        filters.add("pincode", inv[pincode], flag: "pincode", paths: ["pincode"])
+        filters.dates(("date_from", "date_to"), from: inv[from], to: inv[to], flag: "from/--to", paths: [])
+        return try inv.listing("/admin-dashboard/analytics/pincode/", filters, sizeParameter: "per_page",
                                presentation: .report(["pincode", "total_bookings", "completed_bookings", "cancelled_bookings", "revenue",
                                                       "active_vendors", "top_service"]))
     }

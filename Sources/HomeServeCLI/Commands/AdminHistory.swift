@@ -11,9 +11,13 @@ enum AdminHistoryCommands {
     static let to = Flag("to", .date, "Changes up to this day (end_date)")
     static let filterFlags: [any FlagDeclaration] = [model, user, action, from, to]
 
-    static func filters(_ inv: Invocation) -> [(String, String)] {
-        [("model", inv[model]), ("user", inv[user]), ("action", inv[action]), ("start_date", inv[from]), ("end_date", inv[to])]
-            .compactMap { key, value in value.map { (key, $0) } }
+    static func filters(_ inv: Invocation) -> ListFilters {
+        var filters = ListFilters()
+        filters.add("model", inv[model], flag: "model", paths: ["model", "model_name", "content_type"])
+        filters.add("user", inv[user], flag: "user", paths: ["username", "user"])
+        filters.add("action", inv[action], flag: "action", paths: ["action"])
+        filters.dates(("start_date", "end_date"), from: inv[from], to: inv[to], flag: "from/--to", paths: ["timestamp", "created_at"])
+        return filters
     }
 
     static let history = Command(
@@ -26,10 +30,7 @@ enum AdminHistoryCommands {
             Example("homeserve admin history --user ops_mgr --all -o json", "Everything one manager changed, with diffs"),
         ]
     ) { inv in
-        var rowFilters: [RowFilter] = []
-        if let value = inv[action] { rowFilters.append(.oneOf("action", paths: ["action"], [value])) }
-        if let value = inv[model] { rowFilters.append(.oneOf("model", paths: ["model", "model_name", "content_type"], [value])) }
-        return try inv.listing("/admin-dashboard/edit-history/", query: filters(inv), filters: rowFilters,
+        try inv.listing("/admin-dashboard/edit-history/", filters(inv),
                                presentation: .report(["id", "timestamp", "username", "action", "model", "object_id"]))
     }
 
@@ -50,7 +51,7 @@ enum AdminHistoryCommands {
         ],
         printsData: false
     ) { inv in
-        let body = JSON.object([("format", .string("csv")), ("filters", .object(filters(inv).map { ($0.0, .string($0.1)) }))])
+        let body = JSON.object([("format", .string("csv")), ("filters", .object(filters(inv).query.map { ($0.0, .string($0.1)) }))])
         var call = APICall("POST", "/admin-dashboard/edit-history/export/", body: .json(body))
         call.accept = "text/csv, application/json"
         guard let response = try inv.client().send(call) else { return .nothing }

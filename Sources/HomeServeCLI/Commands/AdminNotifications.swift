@@ -55,17 +55,13 @@ enum AdminNotificationCommands {
             Example("homeserve admin notifications logs --method sms --all -o csv", "Every SMS log as CSV"),
         ]
     ) { inv in
-        var query: [(String, String)] = []
-        var filters: [RowFilter] = []
-        for (key, value, paths) in [("type", inv[type], ["notification_type", "type"]), ("method", inv[method], ["method", "channel"]),
-                                    ("status", inv[status], ["status"]), ("recipient_id", inv[recipient], ["recipient_id", "recipient"])] {
-            guard let value else { continue }
-            query.append((key, value))
-            filters.append(.oneOf(key == "recipient_id" ? "recipient" : key, paths: paths, [value]))
-        }
-        if let value = inv[from] { query.append(("date_from", value)) }
-        if let value = inv[to] { query.append(("date_to", value)) }
-        return try inv.listing("/admin-dashboard/notifications/logs/", query: query, sizeParameter: "per_page", filters: filters,
+        var filters = ListFilters()
+        filters.add("type", inv[type], flag: "type", paths: ["notification_type", "type"])
+        filters.add("method", inv[method], flag: "method", paths: ["method", "channel"])
+        filters.add("status", inv[status], flag: "status", paths: ["status"])
+        filters.add("recipient_id", inv[recipient], flag: "recipient", paths: ["recipient_id", "recipient"])
+        filters.dates(("date_from", "date_to"), from: inv[from], to: inv[to], flag: "from/--to", paths: ["created_at", "sent_at"])
+        return try inv.listing("/admin-dashboard/notifications/logs/", filters, sizeParameter: "per_page",
                                presentation: .report(["id", "created_at", "notification_type", "method", "status", "recipient_username", "subject"]))
     }
 
@@ -82,15 +78,11 @@ enum AdminNotificationCommands {
             Example("homeserve admin alerts --type stale_dispute -o json", "Stale-dispute alerts with their details"),
         ]
     ) { inv in
-        var query: [(String, String)] = []
-        var filters: [RowFilter] = []
-        for (key, value, paths) in [("type", inv[alertType], ["alert_type", "type"]), ("severity", inv[severity], ["severity"]),
-                                    ("status", inv[alertStatus], ["status"])] {
-            guard let value else { continue }
-            query.append((key, value))
-            filters.append(.oneOf(key, paths: paths, [value]))
-        }
-        return try inv.listing("/admin-dashboard/notifications/alerts/", query: query, sizeParameter: "per_page", filters: filters,
+        var filters = ListFilters()
+        filters.add("type", inv[alertType], flag: "type", paths: ["alert_type", "type"])
+        filters.add("severity", inv[severity], flag: "severity", paths: ["severity"])
+        filters.add("status", inv[alertStatus], flag: "status", paths: ["status"])
+        return try inv.listing("/admin-dashboard/notifications/alerts/", filters, sizeParameter: "per_page",
                                presentation: .report(["id", "created_at", "alert_type", "severity", "status", "title"]))
     }
 }

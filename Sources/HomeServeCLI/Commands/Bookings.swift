@@ -34,29 +34,13 @@ enum BookingCommands {
             Example("homeserve bookings list --from today --to +7d", "This week's bookings"),
         ]
     ) { inv in
-        var query: [(String, String)] = []
-        var filters: [RowFilter] = []
-        let statuses = inv[status]
-        if statuses.count == 1 { query.append(("status", statuses[0])) }
-        if !statuses.isEmpty { filters.append(.oneOf("status", paths: ["status"], statuses)) }
-        if let value = inv[pincode] {
-            query.append(("pincode", value))
-            filters.append(.oneOf("pincode", paths: ["pincode"], [value]))
-        }
-        if let value = inv[customer] {
-            query.append(("customer", value))
-            filters.append(.oneOf("customer", paths: ["customer", "customer_id"], [value]))
-        }
-        if let value = inv[vendor] {
-            query.append(("vendor", value))
-            filters.append(.oneOf("vendor", paths: ["vendor", "vendor_id"], [value]))
-        }
-        let first = inv[from], last = inv[to]
-        if let first { query.append(("date_from", first)) }
-        if let last { query.append(("date_to", last)) }
-        if first != nil || last != nil { filters.append(.dates("from/--to", paths: ["scheduled_date", "scheduled_at", "date"], from: first, to: last)) }
-        return try inv.listing("/api/bookings/", query: query, split: statuses.count > 1 ? ("status", statuses) : nil,
-                               filters: filters, presentation: .report(columns))
+        var filters = ListFilters()
+        filters.add("status", inv[status], flag: "status", paths: ["status"])
+        filters.add("pincode", inv[pincode], flag: "pincode", paths: ["pincode"])
+        filters.add("customer", inv[customer], flag: "customer", paths: ["customer", "customer_id"])
+        filters.add("vendor", inv[vendor], flag: "vendor", paths: ["vendor", "vendor_id"])
+        filters.dates(("date_from", "date_to"), from: inv[from], to: inv[to], flag: "from/--to", paths: ["scheduled_date", "scheduled_at", "date"])
+        return try inv.listing("/api/bookings/", filters, presentation: .report(columns))
     }
 
     static let get = Command(

@@ -30,21 +30,11 @@ enum DisputeCommands {
             Example("homeserve disputes list --all -o csv > disputes.csv", "Every dispute as CSV"),
         ]
     ) { inv in
-        var query: [(String, String)] = []
-        var filters: [RowFilter] = []
-        let statuses = inv[status]
-        if statuses.count == 1 { query.append(("status", statuses[0])) }
-        if !statuses.isEmpty { filters.append(.oneOf("status", paths: ["status"], statuses)) }
-        if let value = inv[booking] {
-            query.append(("booking", value))
-            filters.append(.oneOf("booking", paths: ["booking", "booking_id"], [value]))
-        }
-        if let value = inv[type] {
-            query.append(("dispute_type", value))
-            filters.append(.oneOf("type", paths: ["dispute_type", "type"], [value]))
-        }
-        return try inv.listing("/api/disputes/", query: query, split: statuses.count > 1 ? ("status", statuses) : nil,
-                               filters: filters, presentation: .report(columns))
+        var filters = ListFilters()
+        filters.add("status", inv[status], flag: "status", paths: ["status"])
+        filters.add("booking", inv[booking], flag: "booking", paths: ["booking", "booking_id"])
+        filters.add("dispute_type", inv[type], flag: "type", paths: ["dispute_type", "type"])
+        return try inv.listing("/api/disputes/", filters, presentation: .report(columns))
     }
 
     static let get = Command(

@@ -19,9 +19,9 @@ enum PhotoCommands {
             Example("homeserve photos list --booking 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 -o json --fields id,image", "Photo ids and their URLs"),
         ]
     ) { inv in
-        let booking = inv[listBooking]
-        return try inv.listing("/api/photos/", query: [("booking", booking)],
-                               filters: [.oneOf("booking", paths: ["booking", "booking_id"], [booking])], presentation: .report(columns))
+        var filters = ListFilters()
+        filters.add("booking", inv[listBooking], flag: "booking", paths: ["booking", "booking_id"])
+        return try inv.listing("/api/photos/", filters, presentation: .report(columns))
     }
 
     static let booking = RequiredFlag("booking", .identifier, "Booking the photo belongs to")

@@ -18,9 +18,9 @@ enum ServiceCommands {
             Example("homeserve services list --jq '.[0].id'", "The first service's id"),
         ]
     ) { inv in
-        let filters = inv[category].map { [RowFilter.oneOf("category", paths: ["category", "category.name", "category_name"], [$0])] } ?? []
-        return try inv.listing("/api/services/", query: inv[category].map { [("category", $0)] } ?? [], filters: filters,
-                               presentation: .report(columns))
+        var filters = ListFilters()
+        filters.add("category", inv[category], flag: "category", paths: ["category", "category.name", "category_name"])
+        return try inv.listing("/api/services/", filters, presentation: .report(columns))
     }
 
     static let get = Command(

@@ -77,6 +77,37 @@ public struct RowFilter {
     }
 }
 
+/// A list's filters, each sent to the server and also applied to the rows that come back.
+public struct ListFilters {
+    public var query: [(String, String)] = []
+    public var rows: [RowFilter] = []
+    /// A filter with several values: the server takes one at a time, so one walk per value.
+    public var split: (name: String, values: [String])?
+
+    public init() {}
+
+    /// `--flag VALUE` sent as `parameter` and checked against the rows' `paths`.
+    public mutating func add(_ parameter: String, _ value: String?, flag: String, paths: [String]) {
+        guard let value else { return }
+        query.append((parameter, value))
+        rows.append(.oneOf(flag, paths: paths, [value]))
+    }
+
+    /// `--flag A,B`: one value goes in the query; several become one walk each.
+    public mutating func add(_ parameter: String, _ values: [String], flag: String, paths: [String]) {
+        guard !values.isEmpty else { return }
+        if values.count == 1 { query.append((parameter, values[0])) } else { split = (parameter, values) }
+        rows.append(.oneOf(flag, paths: paths, values))
+    }
+
+    /// A date range sent as two parameters and checked against the rows' dates.
+    public mutating func dates(_ parameters: (String, String), from: String?, to: String?, flag: String, paths: [String]) {
+        if let from { query.append((parameters.0, from)) }
+        if let to { query.append((parameters.1, to)) }
+        if from != nil || to != nil { rows.append(.dates(flag, paths: paths, from: from, to: to)) }
+    }
+}
+
 /// A list endpoint's pages: one walk, or one per value when a filter takes several and the server only one.
 public struct Listing {
     public var walks: [APICall]
