@@ -48,6 +48,10 @@ final class StubTransport: HTTPTransport {
     var stubs: [Stub] = []
     private(set) var requests: [HTTPRequest] = []
     var connectionLimit = 1
+    /// Concurrent requests are answered newest first, so a walk cannot rely on the order pages arrive in.
+    var answerNewestFirst = false
+    /// The largest number of requests that were in flight at once.
+    private(set) var mostInFlight = 0
     private var pending: [(id: Int, request: HTTPRequest)] = []
     private var lastID = 0
     var unmatched: [String] = []
@@ -94,12 +98,13 @@ final class StubTransport: HTTPTransport {
     func start(_ request: HTTPRequest) -> Int {
         lastID += 1
         pending.append((lastID, request))
+        mostInFlight = max(mostInFlight, pending.count)
         return lastID
     }
 
     func next(timeout: Double) -> HTTPCompletion? {
         guard !pending.isEmpty else { return nil }
-        let (id, request) = pending.removeFirst()
+        let (id, request) = answerNewestFirst ? pending.removeLast() : pending.removeFirst()
         do { return HTTPCompletion(id: id, result: .success(try perform(request))) } catch { return HTTPCompletion(id: id, result: .failure(error)) }
     }
 
@@ -185,7 +190,7 @@ final class Harness {
         clock = FakeClock(cancellation: cancellation)
         sockets = StubWebSockets(clock: clock)
         configDir = temporaryDirectory()
-        self.environment = ["HOMESERVE_CONFIG_DIR": configDir, "HOMESERVE_URL": "http://api.test", "TZ": "UTC"]
+        self.environment = ["HOMESERVE_CONFIG_DIR": configDir, "HOMESERVE_URL": "https://api.test", "TZ": "UTC"]
         self.environment.merge(environment) { $1 }
     }
 
@@ -253,7 +258,7 @@ func temporaryDirectory() -> String {
 }
 
 /// A DRF page of `count` items starting at `first`, with a next link when more follow.
-func drfPage(_ range: Range<Int>, total: Int, page: Int, size: Int, path: String = "/api/bookings/", base: String = "http://api.test") -> String {
+func drfPage(_ range: Range<Int>, total: Int, page: Int, size: Int, path: String = "/api/bookings/", base: String = "https://api.test") -> String {
     let items = range.map { "{\"id\": \($0), \"status\": \"pending\", \"name\": \"item \($0)\"}" }.joined(separator: ",")
     let next = page * size < total ? "\"\(base)\(path)?page=\(page + 1)\"" : "null"
     let previous = page > 1 ? "\"\(base)\(path)?page=\(page - 1)\"" : "null"
@@ -268,4 +273,39 @@ func runCLI(_ args: [String], environment extra: [String: String] = [:], tty: Bo
     let outcome = harness.run(args, stdin: stdin)
     XCTAssertTrue(harness.transport.requests.isEmpty || !args.contains("--dry-run"), "a dry run sent \(harness.transport.log)")
     return (outcome.status, outcome.out, outcome.err)
+}
+
+extension Harness {
+    /// Stores a session whose access token is good for an hour, as `auth login` would.
+    @discardableResult
+    func logIn(profile: String = "default", refresh: String? = "refresh-1") -> String {
+        let access = token(expiresIn: 3600, life: 3600, tag: profile)
+        storeSession(access: access, refresh: refresh, profile: profile)
+        return access
+    }
+
+    /// The token endpoints' answer for a new pair.
+    func tokenReply(access: String, refresh: String = "refresh-2") -> String {
+        #"{"access": "\#(access)", "refresh": "\#(refresh)"}"#
+    }
+}
+
+extension HTTPRequest {
+    var bearer: String? { header("Authorization").map { String($0.dropFirst("Bearer ".count)) } }
+    var json: JSON? {
+        if case let .json(value) = body { return value }
+        return nil
+    }
+}
+
+/// Fails unless `text` contains every fragment.
+func XCTAssertContains(_ text: String, _ fragments: String..., file: StaticString = #filePath, line: UInt = #line) {
+    for fragment in fragments where !text.contains(fragment) {
+        XCTFail("\(text.debugDescription) lacks \(fragment.debugDescription)", file: file, line: line)
+    }
+}
+
+/// The lines of a text, without the last newline.
+func lines(_ text: String) -> [String] {
+    text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0).map(String.init)
 }
