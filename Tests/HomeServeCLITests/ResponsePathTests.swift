@@ -223,6 +223,16 @@ final class ResponsePathTests: XCTestCase {
         fails(["bookings", "get", booking], .badServerAnswer, "the body is not valid JSON", "nesting deeper than 512 levels")
     }
 
+    func testABodyOverHOMESERVE_MAX_BODYIs8() {
+        harness.environment["HOMESERVE_MAX_BODY"] = "1K"
+        transport.register("GET", path, json: #"{"notes": ""# + String(repeating: "a", count: 2000) + #""}"#)
+        let outcome = fails(["bookings", "get", booking], .badServerAnswer)
+        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test\(path): the answer is larger than 1 KiB (HOMESERVE_MAX_BODY sets the limit)\n")
+        XCTAssertEqual(transport.requests[0].bodyLimit, 1024)
+        XCTAssertEqual(FailureReport.size(64 << 20), "64 MiB")
+        XCTAssertEqual(FailureReport.size(1500), "1500 bytes")
+    }
+
     func testAnUnreadableMaxBodyIsAUsageError() {
         harness.environment["HOMESERVE_MAX_BODY"] = "lots"
         fails(["bookings", "get", booking], .usage, "invalid value 'lots' for HOMESERVE_MAX_BODY")
