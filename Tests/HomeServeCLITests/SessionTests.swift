@@ -433,6 +433,26 @@ final class SessionTests: XCTestCase {
         XCTAssertNotNil(stored("access"))
     }
 
+    func testASymlinkedCredentialsFileIsRefused() throws {
+        let elsewhere = temporaryDirectory() + "/tokens.json"
+        harness.logIn()
+        XCTAssertEqual(rename(harness.credentialsPath, elsewhere), 0)
+        XCTAssertEqual(symlink(elsewhere, harness.credentialsPath), 0)
+        let before = bytes(elsewhere)
+        let access = harness.token(expiresIn: 300, life: 300)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {}}"#)
+        let login = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(login.status, 1)
+        XCTAssertEqual(login.err, "homeserve: cannot replace \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)\n")
+        XCTAssertEqual(harness.run(["auth", "logout"]).status, 1)
+        let list = harness.run(["bookings", "list"])
+        XCTAssertEqual(list.status, 1)
+        XCTAssertContains(list.err, "\(harness.credentialsPath): it is a symbolic link")
+        XCTAssertTrue(FileFacts.isSymlink(harness.credentialsPath))
+        XCTAssertEqual(bytes(elsewhere), before)
+        transport.verify()
+    }
+
     func testStaleTemporaryFilesOfDeadProcessesAreRemoved() throws {
         harness.logIn()
         let dead = harness.credentialsPath + ".tmp.2147483000"
