@@ -21,8 +21,16 @@ final class FakeClock: Clock, @unchecked Sendable {
 
     func now() -> Double { wall }
     func monotonic() -> Double { mono }
+    /// Sleeps that did not move time, in a row: a loop waiting on them would spin for ever.
+    private var idleSleeps = 0
+
     func sleep(_ seconds: Double) throws(Cancelled) {
         try cancellation.check()
+        idleSleeps = seconds > 0 ? 0 : idleSleeps + 1
+        if idleSleeps > 10_000 {
+            XCTFail("a loop keeps sleeping for 0 s: it would spin without waiting")
+            throw Cancelled()
+        }
         slept.append(seconds)
         advance(seconds)
     }
