@@ -319,6 +319,23 @@ final class PagingTests: XCTestCase {
         }
     }
 
+    func testAnswersWithoutRowsArePrintedAsReceivedWithAWarning() {
+        transport.register("GET", "/api/bookings/", json: #"{"status": "ok", "summary": {"open": 3}}"#)
+        let outcome = harness.run(["bookings", "list", "--all"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.out, "{\n  \"status\": \"ok\",\n  \"summary\": {\n    \"open\": 3\n  }\n}\n")
+        XCTAssertEqual(outcome.err, "homeserve: warning: no list of rows in the answer to GET /api/bookings/ (keys: status, summary); printing it as received\n")
+        transport.verify()
+
+        // The same with several walks: the first answer without rows ends the listing.
+        transport.register("GET", "/api/bookings/?status=pending", json: #"{"status": "ok"}"#)
+        let several = harness.run(["bookings", "list", "--status", "pending,confirmed", "-o", "csv"])
+        XCTAssertEqual(several.status, 0)
+        XCTAssertEqual(several.out, "status\nok\n")
+        XCTAssertEqual(several.err, "homeserve: warning: no list of rows in the answer to GET /api/bookings/ (keys: status); printing it as received\n")
+        transport.verify()
+    }
+
     func testAnEmptyFirstPageWithATotalIsWarnedAbout() {
         transport.register("GET", "/api/bookings/", json: #"{"count": 5, "next": null, "results": []}"#)
         let outcome = harness.run(["bookings", "list"])
