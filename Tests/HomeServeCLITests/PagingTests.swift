@@ -269,6 +269,23 @@ final class PagingTests: XCTestCase {
         }
     }
 
+    func testA429InAConcurrentWalkWaitsAndSlowsDown() {
+        transport.register("GET", "/api/services/", json: numbered(0..<2, page: 1, size: 2, total: 10))
+        transport.register("GET", "/api/services/?per_page=2&page=2", json: numbered(2..<4, page: 2, size: 2, total: 10))
+        transport.register("GET", "/api/services/?per_page=2&page=3", status: 429, json: #"{"detail": "slow down"}"#, headers: [("Retry-After", "2")])
+        for page in 3...5 {
+            transport.register("GET", "/api/services/?per_page=2&page=\(page)", json: numbered((page - 1) * 2..<page * 2, page: page, size: 2, total: 10))
+        }
+        let outcome = harness.run(["services", "list", "--all", "--parallel", "4", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), Array(0..<10))
+        XCTAssertEqual(outcome.err, "homeserve: warning: HTTP 429 from GET https://api.test/api/services/?per_page=2&page=3; retrying in 2.0s (1/3)\n")
+        XCTAssertEqual(harness.clock.slept, [1, 1], "the wait is slept, not spun")
+        XCTAssertEqual(transport.connectionLimits, [4, 2, 1], "half as many at once after a 429, then back to one")
+        XCTAssertEqual(transport.log.last, "GET /api/services/?per_page=2&page=3")
+        transport.verify()
+    }
+
     func testAFailingPageKeepsTheRowsBeforeItAndItsExitCode() {
         transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 10, page: 1, size: 2))
         transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 10, page: 2, size: 2))

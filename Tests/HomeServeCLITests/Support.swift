@@ -55,7 +55,9 @@ final class StubTransport: HTTPTransport {
 
     var stubs: [Stub] = []
     private(set) var requests: [HTTPRequest] = []
-    var connectionLimit = 1
+    var connectionLimit = 1 { didSet { connectionLimits.append(connectionLimit) } }
+    /// Every connection limit set, in order.
+    private(set) var connectionLimits: [Int] = []
     /// Concurrent requests are answered newest first, so a walk cannot rely on the order pages arrive in.
     var answerNewestFirst = false
     /// The largest number of requests that were in flight at once.
