@@ -244,6 +244,20 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    func testANextLinkThatLeavesTheBaseURLIs8AndIsNotFollowed() {
+        for parallel in ["1", "4"] {
+            harness = Harness()
+            harness.logIn()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2, base: "https://evil.example"))
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 8, "--parallel \(parallel): \(outcome.err)")
+            XCTAssertEqual(ids(outcome), [0, 1])
+            XCTAssertContains(outcome.err, "homeserve: GET /api/bookings/: the next-page link https://evil.example/api/bookings/", "cannot be followed: it leaves the base URL https://api.test")
+            XCTAssertEqual(transport.log, ["GET /api/bookings/"])
+            transport.verify()
+        }
+    }
+
     func testRowsPastTheTotalAre8() {
         transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 3, page: 1, size: 2))
         transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 3, "next": "https://api.test/api/bookings/?page=3", "results": [\#(rows(2..<4))]}"#)

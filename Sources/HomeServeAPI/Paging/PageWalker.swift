@@ -194,6 +194,8 @@ public final class PageWalker {
             while inFlight.count + waiting.count < width, nextToStart <= pages.upperBound,
                   ready.count + inFlight.count + waiting.count < 2 * width {
                 let call = template(nextToStart)
+                // Checked as a followed link is: a page off the base URL is the server's fault (exit 8), not a usage error.
+                _ = try link(call, visited: [])
                 guard let attempt = try client.begin(call) else { return }
                 launch(InFlight(number: nextToStart, call: call, attempt: attempt))
                 nextToStart += 1
