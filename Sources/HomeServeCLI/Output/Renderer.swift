@@ -103,6 +103,10 @@ struct Renderer {
                 held += rows
                 return
             }
+            try emit(rows)
+        }
+
+        func emit(_ rows: [JSON]) throws {
             if let jq {
                 for row in rows { try jq.run(.array([fields.map { Rows.project(row, $0) } ?? row]), out: out) }
                 return
@@ -163,7 +167,7 @@ struct Renderer {
             if let jq {
                 try jq.run(.array(fields.map { paths in rows.map { Rows.project($0, paths) } } ?? rows), out: out)
             } else {
-                try deliver(rows)
+                try emit(rows)
             }
         }
         if let printer {
