@@ -233,6 +233,11 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["disputes", "create", "--booking", booking, "--type", "quality", "--title", "Leak", "--description", "Drips"], status: 6).err,
                        "homeserve: POST /api/disputes/create_dispute/: the server says it did not happen: the server reported that the action did not happen\n")
 
+        transport.register("DELETE", "/api/photos/4/", json: #"{"success": false, "detail": "Photo is signed off"}"#)
+        XCTAssertEqual(run(["photos", "delete", "4"], status: 6).err, "homeserve: DELETE /api/photos/4/: the server says it did not happen: Photo is signed off\n")
+        transport.register("DELETE", "/api/photos/4/", status: 204)
+        XCTAssertEqual(run(["photos", "delete", "4"]).err, "homeserve: Deleted photo 4.\n")
+
     }
 
     func testAReadSayingSuccessFalseIsPrintedAsData() {
