@@ -69,6 +69,20 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(harness.clock.slept, [], "no reconnects for what a reconnect cannot change")
     }
 
+    func testARefusedTokenIsRenewedAndTheSocketReconnected() {
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "new")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        sockets.connections = [.success([.close(4001)]), .success([.message(#"{"type": "notification"}"#)])]
+        let outcome = harness.run(["watch", "notifications", "--count", "1"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "{\"type\":\"notification\"}\n")
+        XCTAssertEqual(outcome.err, "homeserve: the server closed the connection: token refused (close code 4001); reconnecting in 3s (attempt 1/5)\n")
+        XCTAssertEqual(sockets.urls, ["wss://api.test/ws/notifications/1/?token=\(access)", "wss://api.test/ws/notifications/1/?token=\(renewed)"])
+        XCTAssertEqual(harness.clock.slept, [3])
+        XCTAssertEqual(harness.credentials["profiles"]?["default"]?["access"]?.stringValue, renewed)
+        transport.verify()
+    }
+
     func testARefusedHOMESERVE_TOKENCannotReconnect() {
         harness.environment["HOMESERVE_TOKEN"] = "env.token.value"
         sockets.connections = [.success([.close(4001)])]
@@ -109,6 +123,24 @@ final class RealtimeTests: XCTestCase {
     }
 
     // MARK: Where sockets go
+
+    func testSocketsKeepTheBaseURLsPath() {
+        sockets.connections = [.success([.message("{}")]), .success([.message("{}")])]
+        XCTAssertEqual(harness.run(["--url", "https://h.example/prefix", "watch", "notifications", "--count", "1"]).status, 0)
+        XCTAssertEqual(harness.run(["--url", "http://h.example:8080/api-gw/v1", "watch", "booking", booking, "--count", "1"]).status, 0)
+        XCTAssertEqual(sockets.urls, ["wss://h.example/prefix/ws/notifications/1/?token=\(access)",
+                                      "ws://h.example:8080/api-gw/v1/ws/bookings/\(booking)/?token=\(access)"])
+    }
+
+    func testTheProfilesSocketURLIsUsedOnlyWithTheProfilesURL() {
+        harness.writeSettings(["default": ["url": "https://api.example", "ws_url": "wss://ws.example/live"]])
+        sockets.connections = [.success([.message("{}")]), .success([.message("{}")])]
+        XCTAssertEqual(harness.run(["watch", "notifications", "--count", "1"]).status, 0)
+        harness.environment["HOMESERVE_URL"] = nil
+        XCTAssertEqual(harness.run(["watch", "notifications", "--count", "1"]).status, 0)
+        XCTAssertEqual(sockets.urls, ["wss://api.test/ws/notifications/1/?token=\(access)", "wss://ws.example/live/ws/notifications/1/?token=\(access)"],
+                       "HOMESERVE_URL's server gets the socket, never another host with its token")
+    }
 
     func testADryRunShowsTheSocketWithoutItsToken() {
         let outcome = harness.run(["--dry-run", "watch", "booking", booking])
