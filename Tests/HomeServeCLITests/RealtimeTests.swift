@@ -195,4 +195,20 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(outcome.err, "homeserve: the WebSocket handshake was answered with HTTP 502; no more reconnects, polling every 10s instead\n")
         transport.verify()
     }
+
+    func testTheCommandsOwnTimeoutDoesNotBecomeEachRequestsTimeout() {
+        // --timeout after 'bookings wait' or 'watch' bounds the whole wait; one request attempt keeps the
+        // global --timeout (given before the command), else its default.
+        let path = "/api/bookings/\(booking)/"
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "signed"}"#, times: 2)
+        XCTAssertEqual(harness.run(["--timeout", "5", "bookings", "wait", booking, "--status", "signed", "--timeout", "900"]).status, 0)
+        XCTAssertEqual(harness.run(["bookings", "wait", booking, "--status", "signed", "--timeout", "900"]).status, 0)
+        XCTAssertEqual(transport.requests.map(\.timeout), [5, 30])
+        transport.verify()
+
+        let start = harness.clock.mono
+        let outcome = harness.run(["--timeout", "5", "watch", "booking", booking, "--timeout", "100", "--reconnect-attempts", "0"])
+        XCTAssertEqual(outcome.status, 9)
+        XCTAssertEqual(harness.clock.mono - start, 5, "the handshake waited one attempt's timeout, not the whole wait")
+    }
 }
