@@ -222,6 +222,28 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    func testVariantEnvelopesAreWalkedToo() {
+        func disputes(_ page: Int) -> String {
+            #"{"data": {"results": [\#(rows((page - 1) * 2..<min(5, page * 2)))], "count": 5}, "meta": {"page": \#(page), "page_size": 2, "total_pages": 3}}"#
+        }
+        transport.register("GET", "/api/disputes/", json: disputes(1))
+        transport.register("GET", "/api/disputes/?page_size=2&page=2", json: disputes(2))
+        transport.register("GET", "/api/disputes/?page_size=2&page=3", json: disputes(3))
+        XCTAssertEqual(ids(harness.run(["disputes", "list", "--all"])), [0, 1, 2, 3, 4])
+        transport.verify()
+
+        func logs(_ page: Int) -> String {
+            #"{"notifications": [\#(rows((page - 1) * 2..<min(5, page * 2)))], "total": 5, "page": \#(page), "per_page": 2}"#
+        }
+        transport.register("GET", "/admin-dashboard/notifications/logs/?per_page=2", json: logs(1))
+        transport.register("GET", "/admin-dashboard/notifications/logs/?per_page=2&page=2", json: logs(2))
+        transport.register("GET", "/admin-dashboard/notifications/logs/?per_page=2&page=3", json: logs(3))
+        let outcome = harness.run(["admin", "notifications", "logs", "--page-size", "2", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4])
+        transport.verify()
+    }
+
     // MARK: Paging that goes wrong
 
     func testANextLinkThatRepeatsIs8() {
