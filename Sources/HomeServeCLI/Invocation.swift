@@ -23,8 +23,10 @@ public final class Invocation {
     // MARK: Typed values
 
     private func declared(_ spec: FlagSpec) -> ParsedValues {
+        // A command may declare its own flag under a global one's name (`bookings wait --timeout` bounds the
+        // whole wait): reading the global declaration reads the global value, given before the command.
+        if table.globalFlags.contains(where: { $0.name == spec.name && $0.help == spec.help }) { return globals }
         if command.flags.contains(where: { $0.name == spec.name }) { return values }
-        if table.globalFlags.contains(where: { $0.name == spec.name }) { return globals }
         undeclared.append(spec.name)
         return ParsedValues()
     }

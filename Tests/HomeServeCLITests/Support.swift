@@ -22,8 +22,16 @@ final class FakeClock: Clock, @unchecked Sendable {
 
     func now() -> Double { wall }
     func monotonic() -> Double { mono }
+    /// Sleeps that did not move time, in a row: a loop waiting on them would spin for ever.
+    private var idleSleeps = 0
+
     func sleep(_ seconds: Double) throws(Cancelled) {
         try cancellation.check()
+        idleSleeps = seconds > 0 ? 0 : idleSleeps + 1
+        if idleSleeps > 10_000 {
+            XCTFail("a loop keeps sleeping for 0 s: it would spin without waiting")
+            throw Cancelled()
+        }
         slept.append(seconds)
         advance(seconds)
     }
@@ -48,7 +56,13 @@ final class StubTransport: HTTPTransport {
 
     var stubs: [Stub] = []
     private(set) var requests: [HTTPRequest] = []
-    var connectionLimit = 1
+    var connectionLimit = 1 { didSet { connectionLimits.append(connectionLimit) } }
+    /// Every connection limit set, in order.
+    private(set) var connectionLimits: [Int] = []
+    /// Concurrent requests are answered newest first, so a walk cannot rely on the order pages arrive in.
+    var answerNewestFirst = false
+    /// The largest number of requests that were in flight at once.
+    private(set) var mostInFlight = 0
     private var pending: [(id: Int, request: HTTPRequest)] = []
     private var lastID = 0
     var unmatched: [String] = []
@@ -95,12 +109,13 @@ final class StubTransport: HTTPTransport {
     func start(_ request: HTTPRequest) -> Int {
         lastID += 1
         pending.append((lastID, request))
+        mostInFlight = max(mostInFlight, pending.count)
         return lastID
     }
 
     func next(timeout: Double) -> HTTPCompletion? {
         guard !pending.isEmpty else { return nil }
-        let (id, request) = pending.removeFirst()
+        let (id, request) = answerNewestFirst ? pending.removeLast() : pending.removeFirst()
         do { return HTTPCompletion(id: id, result: .success(try perform(request))) } catch { return HTTPCompletion(id: id, result: .failure(error)) }
     }
 
@@ -186,7 +201,7 @@ final class Harness {
         clock = FakeClock(cancellation: cancellation)
         sockets = StubWebSockets(clock: clock)
         configDir = temporaryDirectory()
-        self.environment = ["HOMESERVE_CONFIG_DIR": configDir, "HOMESERVE_URL": "http://api.test", "TZ": "UTC"]
+        self.environment = ["HOMESERVE_CONFIG_DIR": configDir, "HOMESERVE_URL": "https://api.test", "TZ": "UTC"]
         self.environment.merge(environment) { $1 }
     }
 
@@ -254,7 +269,7 @@ func temporaryDirectory() -> String {
 }
 
 /// A DRF page of `count` items starting at `first`, with a next link when more follow.
-func drfPage(_ range: Range<Int>, total: Int, page: Int, size: Int, path: String = "/api/bookings/", base: String = "http://api.test") -> String {
+func drfPage(_ range: Range<Int>, total: Int, page: Int, size: Int, path: String = "/api/bookings/", base: String = "https://api.test") -> String {
     let items = range.map { "{\"id\": \($0), \"status\": \"pending\", \"name\": \"item \($0)\"}" }.joined(separator: ",")
     let next = page * size < total ? "\"\(base)\(path)?page=\(page + 1)\"" : "null"
     let previous = page > 1 ? "\"\(base)\(path)?page=\(page - 1)\"" : "null"
@@ -277,4 +292,39 @@ func missing(_ what: String) -> Error {
     struct Missing: Error, CustomStringConvertible { let description: String }
     if ProcessInfo.processInfo.environment["HOMESERVE_TEST_STRICT"] != nil { return Missing(description: "\(what) (required by HOMESERVE_TEST_STRICT)") }
     return XCTSkip(what)
+}
+
+extension Harness {
+    /// Stores a session whose access token is good for an hour, as `auth login` would.
+    @discardableResult
+    func logIn(profile: String = "default", refresh: String? = "refresh-1") -> String {
+        let access = token(expiresIn: 3600, life: 3600, tag: profile)
+        storeSession(access: access, refresh: refresh, profile: profile)
+        return access
+    }
+
+    /// The token endpoints' answer for a new pair.
+    func tokenReply(access: String, refresh: String = "refresh-2") -> String {
+        #"{"access": "\#(access)", "refresh": "\#(refresh)"}"#
+    }
+}
+
+extension HTTPRequest {
+    var bearer: String? { header("Authorization").map { String($0.dropFirst("Bearer ".count)) } }
+    var json: JSON? {
+        if case let .json(value) = body { return value }
+        return nil
+    }
+}
+
+/// Fails unless `text` contains every fragment.
+func XCTAssertContains(_ text: String, _ fragments: String..., file: StaticString = #filePath, line: UInt = #line) {
+    for fragment in fragments where !text.contains(fragment) {
+        XCTFail("\(text.debugDescription) lacks \(fragment.debugDescription)", file: file, line: line)
+    }
+}
+
+/// The lines of a text, without the last newline.
+func lines(_ text: String) -> [String] {
+    text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0).map(String.init)
 }

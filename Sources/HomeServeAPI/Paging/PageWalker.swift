@@ -194,6 +194,8 @@ public final class PageWalker {
             while inFlight.count + waiting.count < width, nextToStart <= pages.upperBound,
                   ready.count + inFlight.count + waiting.count < 2 * width {
                 let call = template(nextToStart)
+                // Checked as a followed link is: a page off the base URL is the server's fault (exit 8), not a usage error.
+                _ = try link(call, visited: [])
                 guard let attempt = try client.begin(call) else { return }
                 launch(InFlight(number: nextToStart, call: call, attempt: attempt))
                 nextToStart += 1
@@ -205,8 +207,9 @@ public final class PageWalker {
             }
             let wait = waiting.map(\.due).min().map { max(0, $0 - now) } ?? 1.0
             guard let done = transport.next(timeout: min(wait, 1.0)) else {
-                // Nothing finished: a zero-length sleep is where Ctrl-C is noticed while retries wait.
-                try client.clock.sleep(0)
+                // Nothing finished. With nothing in flight the transport returns at once, so a retry's wait
+                // is slept here (a second at a time, where Ctrl-C is noticed) instead of spun through.
+                try client.clock.sleep(transport.inFlight == 0 ? min(wait, 1.0) : 0)
                 continue
             }
             guard var entry = inFlight.removeValue(forKey: done.id) else { continue }

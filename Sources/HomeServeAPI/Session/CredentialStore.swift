@@ -88,7 +88,7 @@ public final class CredentialStore {
     /// Profiles named in the settings or credentials file, in that order, plus `default`.
     public func knownProfiles() throws(SessionError) -> [String] {
         var names = ["default"]
-        for file in [try settings(), try ProfileFile.load(paths.credentials)] {
+        for file in [try settings(), try loadCredentials()] {
             for (name, _) in file.profiles where !names.contains(name) { names.append(name) }
         }
         return names
@@ -105,17 +105,20 @@ public final class CredentialStore {
             current = Credentials(access: nil, refresh: refresh, user: .object([]), source: .refreshToken)
         } else {
             inspectDirectory()
-            // Tokens are never read or written through a link that could point anywhere.
-            if FileFacts.isSymlink(paths.credentials) {
-                throw .file(FileError(path: paths.credentials, action: "use", kind: .symlink))
-            }
-            current = try stored(in: ProfileFile.load(paths.credentials))
+            current = try stored(in: loadCredentials())
         }
         loaded = true
         return current
     }
 
     public var source: CredentialSource { current?.source ?? .file }
+
+    /// The file is never read through a link: it could not be written back (the atomic write refuses to
+    /// replace a link), so a refreshed or rotated token would be lost and the session end a refresh later.
+    private func loadCredentials() throws(SessionError) -> ProfileFile {
+        if FileFacts.isSymlink(paths.credentials) { throw .file(FileError(path: paths.credentials, action: "read", kind: .symlink)) }
+        return try ProfileFile.load(paths.credentials)
+    }
 
     private func stored(in file: ProfileFile) -> Credentials? {
         let entry = file[profile]
@@ -153,7 +156,7 @@ public final class CredentialStore {
             return pair.access
         case .file:
             return try withLock {
-                var file = try ProfileFile.load(paths.credentials)
+                var file = try loadCredentials()
                 let entry = stored(in: file)
                 if let access = entry?.access, access != stale, JWT.isHeaderSafe(access),
                    !JWT.expiresSoon(access, now: clock.now(), margin: 0) {
@@ -190,7 +193,7 @@ public final class CredentialStore {
             _ = try renew(refused: creds.access, authority: authority)
         case .file:
             _ = try withLock {
-                var file = try ProfileFile.load(paths.credentials)
+                var file = try loadCredentials()
                 guard let entry = stored(in: file) else { throw SessionError.notLoggedIn(profile: profile) }
                 guard let refresh = entry.refresh, let pair = try authority.refresh(refresh) else {
                     throw SessionError.expired(profile: profile, source: .file,

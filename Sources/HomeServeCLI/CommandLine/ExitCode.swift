@@ -151,7 +151,7 @@ struct FailureReport {
             switch failure.kind {
             case .cancelled: return CLIError(.interrupted, "interrupted")
             case let .tooLarge(limit):
-                return CLIError(.badServerAnswer, "\(method) \(url): the answer is larger than \(limit >> 20) MiB (HOMESERVE_MAX_BODY sets the limit)")
+                return CLIError(.badServerAnswer, "\(method) \(url): the answer is larger than \(Self.size(limit)) (HOMESERVE_MAX_BODY sets the limit)")
             case .sinkFailed:
                 return CLIError(.localFailure, "\(method) \(url): the answer could not be written out")
             case .timeout:
@@ -171,6 +171,14 @@ struct FailureReport {
         case let .invalidURL(url, what, reason):
             return CLIError(.usage, "invalid \(what) '\(url)': \(reason)")
         }
+    }
+
+    /// A limit as it was most likely set (HOMESERVE_MAX_BODY takes bytes, K, M or G): `1 KiB`, not `0 MiB`.
+    static func size(_ bytes: Int) -> String {
+        for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift) \(unit)"
+        }
+        return "\(bytes) bytes"
     }
 
     private func describe(_ error: SessionError) -> CLIError {

@@ -62,7 +62,8 @@ enum PhotoCommands {
         arguments: [id],
         examples: [Example("homeserve photos delete 42", "Remove a blurred photo")]
     ) { inv in
-        guard try inv.client().send(APICall("DELETE", "/api/photos/\(inv[id])/")) != nil else { return .nothing }
+        // Through json(), as every write: a 2xx answer saying the photo was not deleted is exit 6.
+        guard try inv.json(APICall("DELETE", "/api/photos/\(inv[id])/")) != nil else { return .nothing }
         inv.note("Deleted photo \(inv[id]).")
         return .nothing
     }

@@ -91,7 +91,8 @@ enum WatchCommands {
         guard let id, !id.isEmpty else {
             throw CLIError.usage("'\(inv.command.name)' needs --user ID when no user is logged in (profile '\(inv.profile.name)')")
         }
-        let name = inv[role] ?? creds?.user["role"]?.stringValue
+        // Only the commands that declare --role read it: watch notifications has none.
+        let name = needsRole ? inv[role] ?? creds?.user["role"]?.stringValue : nil
         if needsRole && name == nil { throw CLIError.usage("'\(inv.command.name)' needs --role (\(roles.joined(separator: ", "))) when the role is not known") }
         return (id, name)
     }

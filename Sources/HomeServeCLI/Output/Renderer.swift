@@ -96,6 +96,7 @@ struct Renderer {
         var seenIDs: Set<String> = []
         let holdAll = sortBy != nil || (jq != nil && !(jq?.iteratesItems ?? false))
         var remaining = listing.limit ?? Int.max
+        var printedAsReceived = false
 
         func deliver(_ rows: [JSON]) throws {
             if holdAll {
@@ -129,6 +130,7 @@ struct Renderer {
                 guard let rows = page.rows else {
                     warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (keys: \(page.document.keys.joined(separator: ", "))); printing it as received")
                     try render(page.document, .report(listing.presentation.columns))
+                    printedAsReceived = true
                     stopped = true
                     return false
                 }
@@ -158,7 +160,8 @@ struct Renderer {
             if stopped { break walks }
             if remaining <= 0 { break walks }
         }
-        if !out.isOpen || client.isDryRun { return }
+        // A document printed as received is the whole output: nothing may follow it (not even `[]`).
+        if printedAsReceived || !out.isOpen || client.isDryRun { return }
         if holdAll {
             let rows = sortBy.map { Rows.sort(held, by: $0) } ?? held
             if let jq {

@@ -1,0 +1,247 @@
+import HomeServeAPI
+@testable import HomeServeCLI
+import HomeServeCore
+import XCTest
+
+/// The output rule (`homeserve help output`): -o json prints the document, the other formats print rows,
+/// columns come from the data, and --fields, --sort-by, --no-headers and --jq apply the same way to
+/// every command. Also: 2xx answers that say a write did not happen.
+final class OutputRuleTests: XCTestCase {
+    let booking = "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13"
+    var harness: Harness!
+    var transport: StubTransport { harness.transport }
+
+    override func setUp() {
+        harness = Harness()
+        harness.logIn()
+    }
+
+    var updated: String {
+        #"{"message": "Booking updated successfully", "booking": {"id": "\#(booking)", "service_name": "Deep Cleaning", "status": "confirmed", "scheduled_date": "2026-12-01T10:00:00+05:30", "pincode": "560001", "total_price": "1299.00", "customer": {"id": 4, "address": {"city": "Bengaluru"}}}}"#
+    }
+
+    func run(_ args: [String], status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) -> Harness.Outcome {
+        let outcome = harness.run(args)
+        XCTAssertEqual(outcome.status, status, outcome.err, file: file, line: line)
+        return outcome
+    }
+
+    override func tearDown() { transport.verify() }
+
+    // MARK: Document or rows
+
+    func testJSONPrintsAWrappedAnswerWholeAndTheOtherFormatsPrintTheResource() {
+        let update = ["bookings", "update", booking, "--notes", "Ring twice"]
+        transport.register("PATCH", "/api/bookings/\(booking)/", json: updated, times: 5)
+        let json = run(update + ["-o", "json"])
+        XCTAssertEqual(json.json, try JSON.parse(updated))
+        XCTAssertTrue(json.out.hasPrefix("{\n  \"message\": \"Booking updated successfully\",\n  \"booking\": {\n    \"id\""), json.out)
+        XCTAssertEqual(json.err, "", "the message is in the document: not repeated")
+
+        XCTAssertEqual(run(update + ["-o", "ndjson"]).out, #"{"id":"\#(booking)","service_name":"Deep Cleaning","status":"confirmed","scheduled_date":"2026-12-01T10:00:00+05:30","pincode":"560001","total_price":"1299.00","customer":{"id":4,"address":{"city":"Bengaluru"}}}"# + "\n")
+        XCTAssertEqual(run(update + ["-o", "csv"]).out, """
+            id,service_name,status,scheduled_date,pincode,total_price
+            \(booking),Deep Cleaning,confirmed,2026-12-01T10:00:00+05:30,560001,1299.00
+
+            """)
+        XCTAssertEqual(run(update + ["-o", "tsv", "--no-headers"]).out, "\(booking)\tDeep Cleaning\tconfirmed\t2026-12-01T10:00:00+05:30\t560001\t1299.00\n")
+        XCTAssertEqual(run(update + ["-o", "table"]).out, """
+            id              \(booking)
+            service_name    Deep Cleaning
+            status          confirmed
+            scheduled_date  2026-12-01T10:00:00+05:30
+            pincode         560001
+            total_price     1299.00
+
+            """)
+    }
+
+    func testAReportPrintsItsMainArrayAsRows() {
+        let answer = #"{"vendors": [{"id": 7, "name": "Asha Plumbing", "rating": 4.8, "total_jobs": 120, "distance_km": 2.5, "travel_time": 12, "email": "a@example.com"}, {"id": 9, "name": "Ravi & Sons, Ltd", "rating": 4.1, "total_jobs": 8, "distance_km": 7, "travel_time": 30}], "total_vendors": 2, "pincode": "560001", "demand_index": 0.7}"#
+        transport.register("GET", "/api/vendor-search/?pincode=560001", json: answer, times: 3)
+        let args = ["vendors", "search", "--pincode", "560001"]
+        XCTAssertEqual(run(args).json, try JSON.parse(answer), "json by default off a terminal: the whole answer")
+        XCTAssertEqual(run(args + ["-o", "csv"]).out, """
+            id,name,rating,total_jobs,distance_km,travel_time
+            7,Asha Plumbing,4.8,120,2.5,12
+            9,"Ravi & Sons, Ltd",4.1,8,7,30
+
+            """)
+        XCTAssertEqual(run(args + ["-o", "ndjson", "--fields", "name,email"]).out, """
+            {"name":"Asha Plumbing","email":"a@example.com"}
+            {"name":"Ravi & Sons, Ltd","email":null}
+
+            """)
+    }
+
+    func testAnObjectWithoutAMainArrayIsItsOwnRow() {
+        transport.register("GET", "/admin-dashboard/dashboard/stats/", json: #"{"cache": {"hit_rate": 0.93}, "bookings_24h": 41, "pincodes": 12}"#, times: 2)
+        XCTAssertEqual(run(["admin", "stats", "-o", "csv"]).out, "bookings_24h,pincodes,cache.hit_rate\n41,12,0.93\n")
+        XCTAssertEqual(run(["admin", "stats", "-o", "ndjson"]).out, #"{"cache":{"hit_rate":0.93},"bookings_24h":41,"pincodes":12}"# + "\n")
+    }
+
+    // MARK: Columns from the data
+
+    func testColumnsAreDerivedWhenTheServerNamesFieldsDifferently() {
+        transport.register("GET", "/api/bookings/", json: #"{"status": "success", "data": [{"booking_id": "b1", "state": "pending", "service": {"name": "Plumbing", "icon": null}, "notes": null, "tags": ["urgent"]}, {"booking_id": "b2", "state": "signed", "service": {"name": "Cleaning", "icon": null}, "notes": ""}]}"#)
+        XCTAssertEqual(run(["bookings", "list", "-o", "csv"]).out, """
+            booking_id,state,service.name,tags
+            b1,pending,Plumbing,"[""urgent""]"
+            b2,signed,Cleaning,
+
+            """, "no column is empty in every row")
+    }
+
+    func testPreferredColumnsEmptyInEveryRowAreLeftOut() {
+        transport.register("GET", "/api/bookings/", json: #"[{"id": 1, "service_name": "Plumbing", "status": "pending", "scheduled_date": null, "pincode": "560001", "total_price": ""}, {"id": 2, "status": "signed", "pincode": "560002"}]"#)
+        XCTAssertEqual(run(["bookings", "list", "-o", "csv"]).out, """
+            id,service_name,status,pincode
+            1,Plumbing,pending,560001
+            2,,signed,560002
+
+            """)
+    }
+
+    // MARK: --fields, --sort-by, --no-headers
+
+    func testFieldsAreCheckedWithADidYouMean() {
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "Plumbing", "category": {"name": "Home"}}]"#)
+        let outcome = run(["services", "list", "--fields", "id,nmae"], status: 2)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: invalid value 'nmae' for --fields: no row has it; did you mean 'name'? (fields: id, name, category.name, category)\n")
+        transport.register("GET", "/api/bookings/\(booking)/", json: updated)
+        XCTAssertContains(run(["bookings", "get", booking, "--fields", "customer.adress.city"], status: 2).err,
+                          "invalid value 'customer.adress.city' for --fields", "did you mean 'customer.address.city'?")
+    }
+
+    func testNestedFieldsOfASingleObjectInCSV() {
+        transport.register("GET", "/api/bookings/\(booking)/", json: updated, times: 2)
+        XCTAssertEqual(run(["bookings", "get", booking, "-o", "csv", "--fields", "id,customer.address.city,customer"]).out,
+                       "id,customer.address.city,customer\n\(booking),Bengaluru,\"{\"\"id\"\":4,\"\"address\"\":{\"\"city\"\":\"\"Bengaluru\"\"}}\"\n")
+        XCTAssertEqual(run(["bookings", "get", booking, "-o", "json", "--fields", "status,customer.id"]).out, "{\n  \"status\": \"confirmed\",\n  \"customer.id\": 4\n}\n")
+    }
+
+    func testSortByOrdersNumbersAsNumbersAndIsStable() {
+        transport.register("GET", "/api/services/",
+                           json: #"[{"id": 1, "name": "a", "base_price": "100"}, {"id": 2, "name": "b", "base_price": 20}, {"id": 3, "name": "c"}, {"id": 4, "name": "d", "base_price": 9.5}, {"id": 5, "name": "e", "base_price": 20}, {"id": 6, "name": "f", "base_price": null}]"#,
+                           times: 3)
+        XCTAssertEqual(run(["services", "list", "--sort-by", "-", "-o", "ndjson", "--fields", "id"]).out, "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n{\"id\":4}\n{\"id\":5}\n{\"id\":6}\n",
+                       "a path no row has keeps the order")
+        XCTAssertEqual(run(["services", "list", "--sort-by", "base_price", "-o", "csv", "--fields", "id,base_price", "--no-headers"]).out,
+                       "4,9.5\n2,20\n5,20\n1,100\n3,\n6,\n", "missing values last, in their order")
+        XCTAssertEqual(run(["services", "list", "--sort-by", "name", "--jq", ".[0].name"]).out, "a\n")
+    }
+
+    func testNoHeadersLeavesOutTheHeaderRowOfEveryTabularFormat() {
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "Plumbing"}]"#, times: 3)
+        XCTAssertEqual(run(["services", "list", "-o", "csv", "--no-headers"]).out, "1,Plumbing\n")
+        XCTAssertEqual(run(["services", "list", "-o", "tsv", "--no-headers"]).out, "1\tPlumbing\n")
+        XCTAssertEqual(run(["services", "list", "-o", "table", "--no-headers"]).out, "1  Plumbing\n")
+    }
+
+    // MARK: --jq
+
+    func testJqRunsOnWhatJSONWouldPrintWithRawStrings() {
+        transport.register("PATCH", "/api/bookings/\(booking)/", json: updated)
+        XCTAssertEqual(run(["bookings", "update", booking, "--notes", "x", "--jq", ".message, .booking.customer, .booking.total_price"]).out,
+                       "Booking updated successfully\n{\"id\":4,\"address\":{\"city\":\"Bengaluru\"}}\n1299.00\n")
+
+        transport.register("GET", "/api/services/", json: drfPage(0..<2, total: 3, page: 1, size: 2, path: "/api/services/"))
+        transport.register("GET", "/api/services/?page=2", json: drfPage(2..<3, total: 3, page: 2, size: 2, path: "/api/services/"))
+        XCTAssertEqual(run(["services", "list", "--all", "--jq", ".[] | .name"]).out, "item 0\nitem 1\nitem 2\n", "the listing's items, not its pages")
+        transport.register("GET", "/api/services/", json: drfPage(0..<2, total: 2, page: 1, size: 2, path: "/api/services/"))
+        XCTAssertEqual(run(["services", "list", "--jq", "length"]).out, "2\n")
+    }
+
+    func testABadJqProgramIsAUsageErrorBeforeAnyRequest() {
+        let outcome = run(["services", "list", "--jq", ".[] | "], status: 2)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertTrue(outcome.err.hasPrefix("homeserve: invalid value '.[] | ' for --jq: syntax error"), outcome.err)
+        XCTAssertEqual(lines(outcome.err).count, 1)
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
+    func testAJqErrorAtRunTimeIsExit1() {
+        transport.register("GET", "/api/services/", json: #"[{"id": 1}]"#)
+        let outcome = run(["services", "list", "--jq", ".[0].id | error(\"boom\")"], status: 1)
+        XCTAssertEqual(outcome.err, "homeserve: jq: error: boom\n")
+    }
+
+    // MARK: Terminals
+
+    func testATableFitsTheTerminalAndWidePrintsItWhole() {
+        harness.stdoutTTY = true
+        harness.terminalWidth = 40
+        let answer = #"[{"id": 1, "name": "Full home deep cleaning with balcony and windows", "category": "Cleaning"}, {"id": 22, "name": "Tap", "category": "Plumbing"}]"#
+        transport.register("GET", "/api/services/", json: answer, times: 2)
+        let fitted = run(["services", "list", "--no-color"])
+        XCTAssertEqual(fitted.out, """
+            ID  NAME                        CATEGORY
+            1   Full home deep cleaning w…  Cleaning
+            22  Tap                         Plumbing
+
+            """)
+        XCTAssertTrue(lines(fitted.out).allSatisfy { $0.count <= 40 })
+        XCTAssertEqual(run(["services", "list", "--no-color", "--wide"]).out, """
+            ID  NAME                                              CATEGORY
+            1   Full home deep cleaning with balcony and windows  Cleaning
+            22  Tap                                               Plumbing
+
+            """)
+    }
+
+    func testTheHeaderIsBoldOnlyOnAColourTerminal() {
+        harness.stdoutTTY = true
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "Tap"}]"#, times: 2)
+        XCTAssertEqual(run(["services", "list"]).out, "\u{1B}[1mID  NAME\u{1B}[0m\n1   Tap\n")
+        harness.environment["NO_COLOR"] = "1"
+        XCTAssertEqual(run(["services", "list"]).out, "ID  NAME\n1   Tap\n")
+    }
+
+    func testTheProfilesOutputSettingAppliesOnlyOnATerminal() {
+        harness.writeSettings(["default": ["output": "csv"]])
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "Tap"}]"#, times: 4)
+        XCTAssertEqual(run(["services", "list"]).out, "[\n  {\n    \"id\": 1,\n    \"name\": \"Tap\"\n  }\n]\n", "a pipe gets JSON")
+        harness.stdoutTTY = true
+        XCTAssertEqual(run(["services", "list"]).out, "id,name\n1,Tap\n")
+        XCTAssertEqual(run(["services", "list", "-o", "ndjson"]).out, "{\"id\":1,\"name\":\"Tap\"}\n", "-o wins")
+        harness.environment["HOMESERVE_OUTPUT"] = "tsv"
+        XCTAssertEqual(run(["services", "list"]).out, "id\tname\n1\tTap\n", "then HOMESERVE_OUTPUT")
+    }
+
+    func testABadOutputSettingIsAUsageErrorBeforeAnyRequest() {
+        harness.writeSettings(["default": ["output": "yaml"]])
+        harness.stdoutTTY = true
+        let outcome = run(["services", "list"], status: 2)
+        XCTAssertEqual(outcome.err, "homeserve: invalid output 'yaml' in profile 'default': expected one of: table, json, ndjson, csv, tsv (fix with 'homeserve config set output FORMAT')\n")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
+    // MARK: Writes that did not happen
+
+    func testA2xxSayingTheWriteFailedIsExit6WithTheServersMessage() {
+        transport.register("PATCH", "/api/bookings/\(booking)/", json: #"{"success": false, "message": "Cannot cancel a completed booking"}"#)
+        let cancel = run(["bookings", "cancel", booking], status: 6)
+        XCTAssertEqual(cancel.out, "")
+        XCTAssertEqual(cancel.err, "homeserve: PATCH /api/bookings/\(booking)/: the server says it did not happen: Cannot cancel a completed booking\n")
+
+        transport.register("POST", "/auth/send-otp/", json: #"{"otp_sent": false, "error": "SMS gateway down"}"#)
+        XCTAssertEqual(run(["auth", "otp", "send", "--phone", "+919876543201"], status: 6).err,
+                       "homeserve: POST /auth/send-otp/: the server says it did not happen: SMS gateway down\n")
+
+        transport.register("POST", "/api/disputes/create_dispute/", status: 201, json: #"{"status": "error", "errors": {"booking_id": ["already disputed"]}}"#)
+        XCTAssertEqual(run(["disputes", "create", "--booking", booking, "--type", "quality", "--title", "Leak", "--description", "Drips"], status: 6).err,
+                       "homeserve: POST /api/disputes/create_dispute/: the server says it did not happen: the server reported that the action did not happen\n")
+
+        transport.register("DELETE", "/api/photos/4/", json: #"{"success": false, "detail": "Photo is signed off"}"#)
+        XCTAssertEqual(run(["photos", "delete", "4"], status: 6).err, "homeserve: DELETE /api/photos/4/: the server says it did not happen: Photo is signed off\n")
+        transport.register("DELETE", "/api/photos/4/", status: 204)
+        XCTAssertEqual(run(["photos", "delete", "4"]).err, "homeserve: Deleted photo 4.\n")
+
+    }
+
+    func testAReadSayingSuccessFalseIsPrintedAsData() {
+        transport.register("GET", "/admin-dashboard/dashboard/stats/", json: #"{"success": false, "message": "cache cold"}"#)
+        XCTAssertEqual(run(["admin", "stats", "-o", "ndjson"]).out, #"{"success":false,"message":"cache cold"}"# + "\n")
+    }
+}

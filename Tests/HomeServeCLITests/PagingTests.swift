@@ -1,0 +1,426 @@
+import HomeServeAPI
+@testable import HomeServeCLI
+import HomeServeCore
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Listings: every envelope the reader knows, the paging flags mapped to each endpoint, sequential and
+/// concurrent walks, and the ways a server's paging can go wrong.
+final class PagingTests: XCTestCase {
+    var harness: Harness!
+    var transport: StubTransport { harness.transport }
+
+    override func setUp() {
+        harness = Harness()
+        harness.logIn()
+    }
+
+    /// The ids of an ndjson or json output, in order.
+    func ids(_ outcome: Harness.Outcome) -> [Int] {
+        if let items = outcome.json.arrayValue { return items.compactMap { $0["id"]?.intValue } }
+        return lines(outcome.out).compactMap { (try? JSON.parse($0))?["id"]?.intValue }
+    }
+
+    func rows(_ range: Range<Int>, status: String = "pending") -> String {
+        range.map { #"{"id": \#($0), "status": "\#(status)"}"# }.joined(separator: ", ")
+    }
+
+    /// `{status, data, pagination}` with page numbers and no links.
+    func numbered(_ range: Range<Int>, page: Int, size: Int, total: Int) -> String {
+        let pages = (total + size - 1) / size
+        return #"{"status": "success", "data": [\#(rows(range))], "pagination": {"page": \#(page), "per_page": \#(size), "total": \#(total), "total_pages": \#(pages), "has_next": \#(page < pages)}}"#
+    }
+
+    // MARK: Envelopes
+
+    func testEveryEnvelopeTheReaderKnows() throws {
+        func read(_ text: String) throws -> CollectionPage { CollectionReader.read(try JSON.parse(text)) }
+        var page = try read(#"[{"id": 1}, {"id": 2}]"#)
+        XCTAssertEqual(page.rows?.count, 2)
+        XCTAssertEqual(page.rowsPath, "")
+        XCTAssertEqual(page.info, PageInfo())
+
+        page = try read(drfPage(0..<2, total: 5, page: 1, size: 2))
+        XCTAssertEqual(page.rowsPath, "results")
+        XCTAssertEqual(page.info.total, 5)
+        XCTAssertEqual(page.info.next, "https://api.test/api/bookings/?page=2")
+        XCTAssertTrue(page.info.claimsMore)
+        XCTAssertEqual(page.info.pageCount(firstPageRows: 2), 3)
+
+        page = try read(numbered(0..<2, page: 1, size: 2, total: 5))
+        XCTAssertEqual(page.rowsPath, "data")
+        XCTAssertEqual([page.info.page, page.info.pageSize, page.info.total, page.info.totalPages], [1, 2, 5, 3])
+        XCTAssertEqual(page.info.sizeParameter, "per_page")
+        XCTAssertEqual(page.info.hasNext, true)
+
+        page = try read(#"{"data": {"results": [{"id": 1}], "count": 7}, "meta": {"page": 2, "page_size": 1, "total_pages": 7}}"#)
+        XCTAssertEqual(page.rowsPath, "data.results")
+        XCTAssertEqual([page.info.page, page.info.pageSize, page.info.total, page.info.totalPages], [2, 1, 7, 7])
+        XCTAssertEqual(page.info.sizeParameter, "page_size")
+        XCTAssertTrue(page.info.claimsMore)
+
+        page = try read(#"{"notifications": [{"id": 1}, {"id": 2}], "total": 2, "page": 1, "per_page": 20}"#)
+        XCTAssertEqual(page.rowsPath, "notifications")
+        XCTAssertEqual(page.info.total, 2)
+        XCTAssertFalse(page.info.claimsMore)
+
+        page = try read(#"{"alerts": [{"id": 1}], "meta": {"current_page": 1, "per_page": 1, "total": 3, "last_page": 3}}"#)
+        XCTAssertEqual(page.rowsPath, "alerts")
+        XCTAssertEqual([page.info.page, page.info.totalPages], [1, 3])
+        XCTAssertTrue(page.info.claimsMore)
+
+        page = try read(#"{"messages": [{"id": 1}, {"id": 2}], "paging": {"offset": 2, "limit": 2, "total": 5}}"#)
+        XCTAssertEqual(page.rowsPath, "messages")
+        XCTAssertEqual([page.info.offset, page.info.pageSize, page.info.total], [2, 2, 5])
+        XCTAssertEqual(page.info.sizeParameter, "limit")
+        XCTAssertTrue(page.info.claimsMore)
+
+        page = try read(#"{"messages": [{"id": 1}], "total_count": 1, "page": 1, "page_size": 50, "has_more": false}"#)
+        XCTAssertEqual(page.info.total, 1)
+        XCTAssertFalse(page.info.claimsMore)
+
+        page = try read(#"{"vendors": [{"id": 1}], "total_vendors": 1, "pincode": "560001", "demand_index": 0.4}"#)
+        XCTAssertEqual(page.rowsPath, "vendors")
+
+        page = try read(#"{"entries": [], "meta": {"page": 1, "page_size": 20, "total": 0, "total_pages": 0}}"#)
+        XCTAssertEqual(page.rows?.count, 0)
+        XCTAssertEqual(page.rowsPath, "entries")
+
+        XCTAssertNil(try read(#"{"vendors": [{"id": 1}], "suggested": [{"id": 2}]}"#).rows, "two lists: which one is ambiguous")
+        XCTAssertNil(try read(#"{"status": "ok", "count": 3}"#).rows)
+        XCTAssertNil(try read(#""text""#).rows)
+    }
+
+    // MARK: The paging flags
+
+    func testOnePageByDefaultAndTheHintOnATerminal() {
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 5, page: 1, size: 2))
+        harness.stderrTTY = true
+        let outcome = harness.run(["bookings", "list", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(ids(outcome), [0, 1])
+        XCTAssertEqual(outcome.err, "homeserve: Showing 2 of 5; --all for every row\n")
+        transport.verify()
+    }
+
+    func testPageAndPageSizeGoToTheEndpointsOwnParameters() {
+        transport.register("GET", "/api/bookings/?page=3&page_size=5", json: "[]")
+        transport.register("GET", "/admin-dashboard/notifications/logs/?page=2&per_page=5", json: #"{"logs": [], "pagination": {"page": 2}}"#)
+        transport.register("GET", "/admin-dashboard/notifications/alerts/?per_page=7", json: #"{"alerts": []}"#)
+        transport.register("GET", "/admin-dashboard/analytics/pincode/?per_page=1", json: #"{"analytics": []}"#)
+        transport.register("GET", "/api/disputes/?page_size=9", json: "[]")
+        for args in [["bookings", "list", "--page", "3", "--page-size", "5"], ["admin", "notifications", "logs", "--page", "2", "--page-size", "5"],
+                     ["admin", "alerts", "--page-size", "7"], ["admin", "analytics", "pincode", "--page-size", "1"], ["disputes", "list", "--page-size", "9"]] {
+            let outcome = harness.run(args)
+            XCTAssertEqual(outcome.status, 0, "\(args): \(outcome.err)")
+            XCTAssertEqual(outcome.out, "[]\n")
+        }
+        transport.verify()
+    }
+
+    func testLimitFollowsPagesAndStopsMidPage() {
+        for parallel in ["1", "6"] {
+            harness = Harness()
+            harness.logIn()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 9, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 9, page: 2, size: 2))
+            transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 9, page: 3, size: 2))
+            let outcome = harness.run(["bookings", "list", "--limit", "5", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4], "--parallel \(parallel)")
+            XCTAssertEqual(transport.log.count, 3, "no page past the limit is asked for")
+            transport.verify()
+        }
+    }
+
+    func testAllFromAPageFollowsOnFromThere() {
+        transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
+        transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 6, page: 3, size: 2))
+        let outcome = harness.run(["bookings", "list", "--page", "2", "--all"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [2, 3, 4, 5])
+        transport.verify()
+    }
+
+    func testAllWalksSequentiallyByLinks() {
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 5, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 5, page: 2, size: 2))
+        transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<5, total: 5, page: 3, size: 2))
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "1"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4])
+        XCTAssertEqual(transport.log, ["GET /api/bookings/", "GET /api/bookings/?page=2", "GET /api/bookings/?page=3"])
+        XCTAssertTrue(outcome.out.hasPrefix("[\n  {"))
+        XCTAssertTrue(outcome.out.hasSuffix("}\n]\n"))
+        transport.verify()
+    }
+
+    func testAllWalksSequentiallyByPageNumbersWithTheServersSizeParameter() {
+        transport.register("GET", "/api/services/", json: numbered(0..<2, page: 1, size: 2, total: 5))
+        transport.register("GET", "/api/services/?page=2&per_page=2", json: numbered(2..<4, page: 2, size: 2, total: 5))
+        // Page 3 is asked for from page 2's query: the same parameters in another order.
+        transport.register("GET", "/api/services/?per_page=2&page=3", json: numbered(4..<5, page: 3, size: 2, total: 5))
+        let outcome = harness.run(["services", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4])
+        transport.verify()
+    }
+
+    func testAConcurrentWalkPrintsInPageOrderWhateverOrderPagesArrive() {
+        transport.answerNewestFirst = true
+        transport.register("GET", "/api/services/", json: numbered(0..<2, page: 1, size: 2, total: 11))
+        for page in 2...6 {
+            transport.register("GET", "/api/services/?per_page=2&page=\(page)", json: numbered((page - 1) * 2..<min(11, page * 2), page: page, size: 2, total: 11))
+        }
+        let outcome = harness.run(["services", "list", "--all", "--parallel", "3", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), Array(0..<11))
+        XCTAssertEqual(transport.mostInFlight, 3)
+        XCTAssertNotEqual(transport.log, transport.log.sorted(), "the stub answered out of order")
+        XCTAssertEqual(transport.connectionLimit, 1, "the walk gives the connections back")
+        transport.verify()
+    }
+
+    func testAConcurrentWalkByLinksAndByOffsets() {
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 5, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 5, page: 2, size: 2))
+        transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<5, total: 5, page: 3, size: 2))
+        XCTAssertEqual(ids(harness.run(["bookings", "list", "--all"])), [0, 1, 2, 3, 4])
+        transport.verify()
+
+        let dispute = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+        let messages = "/api/disputes/\(dispute)/messages/"
+        func page(_ offset: Int) -> String {
+            #"{"messages": [\#(rows(offset..<min(5, offset + 2)))], "paging": {"offset": \#(offset), "limit": 2, "total": 5}}"#
+        }
+        transport.register("GET", messages, json: page(0))
+        transport.register("GET", messages + "?limit=2&offset=2", json: page(2))
+        transport.register("GET", messages + "?limit=2&offset=4", json: page(4))
+        XCTAssertEqual(ids(harness.run(["disputes", "messages", dispute, "--all"])), [0, 1, 2, 3, 4])
+        transport.verify()
+    }
+
+    func testAnOffsetServerWalksSequentiallyAndServesANumberedPageByPosition() {
+        let dispute = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+        let messages = "/api/disputes/\(dispute)/messages/"
+        func page(_ offset: Int) -> String {
+            #"{"messages": [\#(rows(offset..<min(7, offset + 2)))], "paging": {"offset": \#(offset), "limit": 2, "total": 7}}"#
+        }
+        transport.register("GET", messages, json: page(0))
+        transport.register("GET", messages + "?offset=2&limit=2", json: page(2))
+        transport.register("GET", messages + "?limit=2&offset=4", json: page(4))
+        transport.register("GET", messages + "?limit=2&offset=6", json: page(6))
+        XCTAssertEqual(ids(harness.run(["disputes", "messages", dispute, "--all", "--parallel", "1"])), Array(0..<7))
+        transport.verify()
+
+        // This server ignores `page`: page 3 is asked for again by position.
+        transport.register("GET", messages + "?page=3", json: page(0))
+        transport.register("GET", messages + "?offset=4&limit=2", json: page(4))
+        XCTAssertEqual(ids(harness.run(["disputes", "messages", dispute, "--page", "3"])), [4, 5])
+        transport.verify()
+    }
+
+    func testVariantEnvelopesAreWalkedToo() {
+        func disputes(_ page: Int) -> String {
+            #"{"data": {"results": [\#(rows((page - 1) * 2..<min(5, page * 2)))], "count": 5}, "meta": {"page": \#(page), "page_size": 2, "total_pages": 3}}"#
+        }
+        transport.register("GET", "/api/disputes/", json: disputes(1))
+        transport.register("GET", "/api/disputes/?page_size=2&page=2", json: disputes(2))
+        transport.register("GET", "/api/disputes/?page_size=2&page=3", json: disputes(3))
+        XCTAssertEqual(ids(harness.run(["disputes", "list", "--all"])), [0, 1, 2, 3, 4])
+        transport.verify()
+
+        func logs(_ page: Int) -> String {
+            #"{"notifications": [\#(rows((page - 1) * 2..<min(5, page * 2)))], "total": 5, "page": \#(page), "per_page": 2}"#
+        }
+        transport.register("GET", "/admin-dashboard/notifications/logs/?per_page=2", json: logs(1))
+        transport.register("GET", "/admin-dashboard/notifications/logs/?per_page=2&page=2", json: logs(2))
+        transport.register("GET", "/admin-dashboard/notifications/logs/?per_page=2&page=3", json: logs(3))
+        let outcome = harness.run(["admin", "notifications", "logs", "--page-size", "2", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4])
+        transport.verify()
+    }
+
+    // MARK: Paging that goes wrong
+
+    func testANextLinkThatRepeatsIs8() {
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 6, "next": "https://api.test/api/bookings/?page=2", "results": [\#(rows(2..<4))]}"#)
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 8)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3], "the rows before the loop are printed")
+        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/: the next-page link repeats a page already fetched (https://api.test/api/bookings/?page=2)\n")
+        transport.verify()
+    }
+
+    func testANextPageThatGoesBackwardsIs8() {
+        transport.register("GET", "/api/services/", json: numbered(0..<2, page: 1, size: 2, total: 6))
+        transport.register("GET", "/api/services/?page=2&per_page=2", json: numbered(0..<2, page: 1, size: 2, total: 6))
+        let outcome = harness.run(["services", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 8)
+        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/services/?page=2&per_page=2: the next page goes backwards (page 1 after page 1)\n")
+        XCTAssertEqual(ids(outcome), [0, 1])
+        transport.verify()
+    }
+
+    func testANextLinkThatLeavesTheBaseURLIs8AndIsNotFollowed() {
+        for parallel in ["1", "4"] {
+            harness = Harness()
+            harness.logIn()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2, base: "https://evil.example"))
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 8, "--parallel \(parallel): \(outcome.err)")
+            XCTAssertEqual(ids(outcome), [0, 1])
+            XCTAssertContains(outcome.err, "homeserve: GET /api/bookings/: the next-page link https://evil.example/api/bookings/", "cannot be followed: it leaves the base URL https://api.test")
+            XCTAssertEqual(transport.log, ["GET /api/bookings/"])
+            transport.verify()
+        }
+    }
+
+    func testRowsPastTheTotalAre8() {
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 3, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 3, "next": "https://api.test/api/bookings/?page=3", "results": [\#(rows(2..<4))]}"#)
+        transport.register("GET", "/api/bookings/?page=3", json: #"{"count": 3, "next": "https://api.test/api/bookings/?page=4", "results": [\#(rows(4..<6))]}"#)
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 8)
+        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/?page=3: the pages hold more rows (6) than the reported total (3) by more than a page\n")
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3])
+        transport.verify()
+    }
+
+    func testAnEmptyPageThatClaimsMoreIs8() {
+        for parallel in ["1", "6"] {
+            harness = Harness()
+            harness.logIn()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 6, "next": "https://api.test/api/bookings/?page=3", "results": []}"#)
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 8)
+            XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/?page=2: page 2 is empty but the server says more pages follow\n")
+            XCTAssertEqual(ids(outcome), [0, 1])
+            transport.verify()
+        }
+    }
+
+    func testA429InAConcurrentWalkWaitsAndSlowsDown() {
+        transport.register("GET", "/api/services/", json: numbered(0..<2, page: 1, size: 2, total: 10))
+        transport.register("GET", "/api/services/?per_page=2&page=2", json: numbered(2..<4, page: 2, size: 2, total: 10))
+        transport.register("GET", "/api/services/?per_page=2&page=3", status: 429, json: #"{"detail": "slow down"}"#, headers: [("Retry-After", "2")])
+        for page in 3...5 {
+            transport.register("GET", "/api/services/?per_page=2&page=\(page)", json: numbered((page - 1) * 2..<page * 2, page: page, size: 2, total: 10))
+        }
+        let outcome = harness.run(["services", "list", "--all", "--parallel", "4", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), Array(0..<10))
+        XCTAssertEqual(outcome.err, "homeserve: warning: HTTP 429 from GET https://api.test/api/services/?per_page=2&page=3; retrying in 2.0s (1/3)\n")
+        XCTAssertEqual(harness.clock.slept, [1, 1], "the wait is slept, not spun")
+        XCTAssertEqual(transport.connectionLimits, [4, 2, 1], "half as many at once after a 429, then back to one")
+        XCTAssertEqual(transport.log.last, "GET /api/services/?per_page=2&page=3")
+        transport.verify()
+    }
+
+    func testAFailingPageKeepsTheRowsBeforeItAndItsExitCode() {
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 10, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 10, page: 2, size: 2))
+        transport.register("GET", "/api/bookings/?page=3", status: 404, json: #"{"detail": "Invalid page."}"#)
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "2", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 5)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3])
+        // The page's query is not in the message: failures name the path asked for.
+        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/ failed: HTTP 404: Invalid page.\n")
+        transport.verify()
+
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 10, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", status: 500, body: Array("oops".utf8))
+        let sequential = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(sequential.status, 8)
+        XCTAssertEqual(ids(sequential), [0, 1])
+        XCTAssertEqual(sequential.err, "homeserve: GET https://api.test/api/bookings/?page=2 failed: HTTP 500: oops\n")
+        transport.verify()
+    }
+
+    func testARefusedTokenInTheMiddleOfAWalkIsRefreshed() {
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "new")
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", status: 401, json: #"{"detail": "expired"}"#)
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
+        transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 6, page: 3, size: 2))
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "2", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), Array(0..<6))
+        XCTAssertEqual(transport.requests.last?.bearer, renewed)
+        XCTAssertEqual(harness.credentials["profiles"]?["default"]?["access"]?.stringValue, renewed)
+        transport.verify()
+    }
+
+    func testAClosedStdoutStopsTheWalkWithExit0() {
+        for parallel in ["1", "3"] {
+            harness = Harness()
+            harness.logIn()
+            harness.stdoutFailure = (after: 30, code: EPIPE)
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 10, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 10, page: 2, size: 2))
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(outcome.err, "")
+            XCTAssertEqual(outcome.out, String(#"{"id":0,"status":"pending","name":"item 0"}"#.prefix(30)))
+            XCTAssertLessThanOrEqual(transport.log.count, parallel == "1" ? 1 : 2, "--parallel \(parallel): \(transport.log)")
+        }
+    }
+
+    func testAnswersWithoutRowsArePrintedAsReceivedWithAWarning() {
+        transport.register("GET", "/api/bookings/", json: #"{"status": "ok", "summary": {"open": 3}}"#)
+        let outcome = harness.run(["bookings", "list", "--all"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.out, "{\n  \"status\": \"ok\",\n  \"summary\": {\n    \"open\": 3\n  }\n}\n")
+        XCTAssertEqual(outcome.err, "homeserve: warning: no list of rows in the answer to GET /api/bookings/ (keys: status, summary); printing it as received\n")
+        transport.verify()
+
+        // The same with several walks: the first answer without rows ends the listing.
+        transport.register("GET", "/api/bookings/?status=pending", json: #"{"status": "ok"}"#)
+        let several = harness.run(["bookings", "list", "--status", "pending,confirmed", "-o", "csv"])
+        XCTAssertEqual(several.status, 0)
+        XCTAssertEqual(several.out, "status\nok\n")
+        XCTAssertEqual(several.err, "homeserve: warning: no list of rows in the answer to GET /api/bookings/ (keys: status); printing it as received\n")
+        transport.verify()
+    }
+
+    func testAnEmptyFirstPageWithATotalIsWarnedAbout() {
+        transport.register("GET", "/api/bookings/", json: #"{"count": 5, "next": null, "results": []}"#)
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.out, "[]\n")
+        XCTAssertEqual(outcome.err, "homeserve: warning: the first page is empty, but the server reports 5 rows\n")
+        transport.verify()
+    }
+
+    func testSeveralStatusesAreOneWalkEachMergedWithoutDuplicates() {
+        transport.register("GET", "/api/bookings/?status=pending", json: #"{"count": 2, "next": null, "results": [\#(rows(1..<3))]}"#)
+        transport.register("GET", "/api/bookings/?status=confirmed", json: #"{"count": 2, "next": null, "results": [{"id": 2, "status": "confirmed"}, {"id": 3, "status": "confirmed"}]}"#)
+        let outcome = harness.run(["bookings", "list", "--status", "pending,confirmed", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, #"""
+        {"id":1,"status":"pending"}
+        {"id":2,"status":"pending"}
+        {"id":3,"status":"confirmed"}
+
+        """#)
+        transport.verify()
+    }
+
+    func testRowsTheServerShouldHaveFilteredAreDropped() {
+        transport.register("GET", "/api/bookings/?status=pending&pincode=560001",
+                           json: #"[{"id": 1, "status": "pending", "pincode": "560001"}, {"id": 2, "status": "cancelled", "pincode": "560001"}, {"id": 3, "status": "pending", "pincode": "110001"}, {"id": 4, "status": "pending"}]"#)
+        let outcome = harness.run(["bookings", "list", "--status", "pending", "--pincode", "560001", "-v", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [1, 4], "a row without the field is kept")
+        XCTAssertContains(outcome.err, "homeserve: * the server sent 2 rows that do not match --status, --pincode; not printed\n")
+        transport.verify()
+        transport.register("GET", "/api/bookings/", json: #"[{"id": 2, "status": "cancelled"}]"#)
+        XCTAssertEqual(harness.run(["bookings", "list", "--status", "pending"]).err, "", "said only with -v")
+    }
+}

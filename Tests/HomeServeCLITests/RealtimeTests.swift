@@ -1,0 +1,214 @@
+import HomeServeAPI
+@testable import HomeServeCLI
+import HomeServeCore
+import XCTest
+
+/// The WebSocket commands on scripted sockets and the fake clock: conditions met or timed out, close
+/// codes, token renewal on reconnect, reconnects running out, `bookings wait` and where sockets go.
+final class RealtimeTests: XCTestCase {
+    let booking = "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13"
+    var harness: Harness!
+    var access = ""
+    var sockets: StubWebSockets { harness.sockets }
+    var transport: StubTransport { harness.transport }
+
+    override func setUp() {
+        harness = Harness()
+        access = harness.logIn()
+    }
+
+    func status(_ value: String) -> StubWebSockets.Step {
+        .message(#"{"type": "booking_status_change", "timestamp": "2026-11-30T12:00:05Z", "data": {"booking_id": "\#(booking)", "status": "\#(value)"}}"#)
+    }
+
+    // MARK: watch
+
+    func testWatchPrintsEachMessageUntilTheCondition() {
+        sockets.connections = [.success([.message(#"{"type": "chat_message", "data": {"text": "hi"}}"#), status("in_progress"), status("completed"), status("signed")])]
+        let outcome = harness.run(["watch", "booking", booking, "--until", "booking_status_change:status=completed"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, """
+            {"type":"chat_message","data":{"text":"hi"}}
+            {"type":"booking_status_change","timestamp":"2026-11-30T12:00:05Z","data":{"booking_id":"\(booking)","status":"in_progress"}}
+            {"type":"booking_status_change","timestamp":"2026-11-30T12:00:05Z","data":{"booking_id":"\(booking)","status":"completed"}}
+
+            """)
+        XCTAssertEqual(outcome.err, "")
+        XCTAssertEqual(sockets.urls, ["wss://api.test/ws/bookings/\(booking)/?token=\(access)"])
+    }
+
+    func testWatchUntilRunningOutOfTimeIs11() {
+        sockets.connections = [.success([status("in_progress")])]
+        let outcome = harness.run(["watch", "booking", booking, "--until", "booking_status_change:status=completed", "--timeout", "10"])
+        XCTAssertEqual(outcome.status, 11)
+        XCTAssertEqual(lines(outcome.out).count, 1, "what arrived is printed")
+        XCTAssertEqual(outcome.err, "homeserve: timed out after 10s: nothing matched --until\n")
+        XCTAssertEqual(harness.clock.mono, 1010)
+    }
+
+    func testWatchCountRunningOutOfTimeIs11() {
+        sockets.connections = [.success([.idle(4), .message(#"{"type": "notification", "data": {"title": "Booked"}}"#)])]
+        let outcome = harness.run(["watch", "notifications", "--count", "2", "--timeout", "5", "-o", "csv"])
+        XCTAssertEqual(outcome.status, 11)
+        XCTAssertEqual(outcome.out, "timestamp,type,data\n,notification,\"{\"\"title\"\":\"\"Booked\"\"}\"\n")
+        XCTAssertEqual(outcome.err, "homeserve: timed out after 5s: 1 of 2 messages arrived\n")
+        XCTAssertEqual(sockets.urls, ["wss://api.test/ws/notifications/1/?token=\(access)"], "the logged-in user's channel")
+    }
+
+    func testCloseCodesForbiddenAndNotFound() {
+        sockets.connections = [.success([.close(4003)])]
+        let forbidden = harness.run(["watch", "status", "--user", "7", "--role", "vendor"])
+        XCTAssertEqual(forbidden.status, 4)
+        XCTAssertEqual(forbidden.err, "homeserve: not allowed to follow /ws/status/7/vendor/ (close code 4003)\n")
+        sockets.connections = [.success([.close(4004)])]
+        let missing = harness.run(["watch", "booking", booking])
+        XCTAssertEqual(missing.status, 5)
+        XCTAssertEqual(missing.err, "homeserve: no such channel /ws/bookings/\(booking)/ (close code 4004)\n")
+        sockets.connections = [.failure(.rejected(status: 403, body: "role"))]
+        XCTAssertEqual(harness.run(["watch", "booking", booking]).status, 4)
+        XCTAssertEqual(harness.clock.slept, [], "no reconnects for what a reconnect cannot change")
+    }
+
+    func testARefusedTokenIsRenewedAndTheSocketReconnected() {
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "new")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        sockets.connections = [.success([.close(4001)]), .success([.message(#"{"type": "notification"}"#)])]
+        let outcome = harness.run(["watch", "notifications", "--count", "1"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "{\"type\":\"notification\"}\n")
+        XCTAssertEqual(outcome.err, "homeserve: the server closed the connection: token refused (close code 4001); reconnecting in 3s (attempt 1/5)\n")
+        XCTAssertEqual(sockets.urls, ["wss://api.test/ws/notifications/1/?token=\(access)", "wss://api.test/ws/notifications/1/?token=\(renewed)"])
+        XCTAssertEqual(harness.clock.slept, [3])
+        XCTAssertEqual(harness.credentials["profiles"]?["default"]?["access"]?.stringValue, renewed)
+        transport.verify()
+    }
+
+    func testARefusedHOMESERVE_TOKENCannotReconnect() {
+        harness.environment["HOMESERVE_TOKEN"] = "env.token.value"
+        sockets.connections = [.success([.close(4001)])]
+        let outcome = harness.run(["watch", "notifications", "--user", "3"])
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(outcome.err, "homeserve: the server closed the connection: token refused (close code 4001), and the token cannot be renewed (HOMESERVE_TOKEN was refused; unset it or renew it)\n")
+        XCTAssertEqual(sockets.urls, ["wss://api.test/ws/notifications/3/?token=env.token.value"])
+    }
+
+    func testReconnectsRunningOutIs9() {
+        sockets.connections = [.failure(.connection("Connection refused")), .success([.close(1006)])]
+        let outcome = harness.run(["watch", "booking", booking, "--reconnect-attempts", "2", "--reconnect-delay", "1"])
+        XCTAssertEqual(outcome.status, 9)
+        XCTAssertEqual(lines(outcome.err), [
+            "homeserve: cannot connect to wss://api.test/ws/bookings/\(booking)/: Connection refused; reconnecting in 1s (attempt 1/2)",
+            "homeserve: connection to /ws/bookings/\(booking)/ lost: closed with code 1006; reconnecting in 1s (attempt 2/2)",
+            "homeserve: cannot connect to wss://api.test/ws/bookings/\(booking)/: no handshake response in time; gave up after 2 reconnect attempts",
+        ])
+        XCTAssertEqual(harness.clock.slept, [1, 1])
+        XCTAssertEqual(sockets.urls.count, 3)
+    }
+
+    func testMessagesResetTheReconnectBudget() {
+        sockets.connections = [.success([.message(#"{"type": "a"}"#), .close(1001)]), .success([.message(#"{"type": "b"}"#), .close(1001)]),
+                               .success([.message(#"{"type": "c"}"#)])]
+        let outcome = harness.run(["watch", "booking", booking, "--reconnect-attempts", "1", "--reconnect-delay", "0", "--count", "3", "-q"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(lines(outcome.out), [#"{"type":"a"}"#, #"{"type":"b"}"#, #"{"type":"c"}"#])
+        XCTAssertEqual(outcome.err, "")
+    }
+
+    func testChatSendsItsGreetingOnce() {
+        sockets.connections = [.success([.close(1011)]), .success([.message(#"{"type": "chat_message"}"#)])]
+        let outcome = harness.run(["watch", "chat", "--send", #"{"type": "chat_message", "data": {"text": "On my way"}}"#, "--count", "1", "--reconnect-delay", "0"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(sockets.sent, [#"{"type":"chat_message","data":{"text":"On my way"}}"#])
+        XCTAssertEqual(sockets.urls.first, "wss://api.test/ws/chat/1/customer/?token=\(access)", "the logged-in user's id and role")
+    }
+
+    // MARK: Where sockets go
+
+    func testSocketsKeepTheBaseURLsPath() {
+        sockets.connections = [.success([.message("{}")]), .success([.message("{}")])]
+        XCTAssertEqual(harness.run(["--url", "https://h.example/prefix", "watch", "notifications", "--count", "1"]).status, 0)
+        XCTAssertEqual(harness.run(["--url", "http://h.example:8080/api-gw/v1", "watch", "booking", booking, "--count", "1"]).status, 0)
+        XCTAssertEqual(sockets.urls, ["wss://h.example/prefix/ws/notifications/1/?token=\(access)",
+                                      "ws://h.example:8080/api-gw/v1/ws/bookings/\(booking)/?token=\(access)"])
+    }
+
+    func testTheProfilesSocketURLIsUsedOnlyWithTheProfilesURL() {
+        harness.writeSettings(["default": ["url": "https://api.example", "ws_url": "wss://ws.example/live"]])
+        sockets.connections = [.success([.message("{}")]), .success([.message("{}")])]
+        XCTAssertEqual(harness.run(["watch", "notifications", "--count", "1"]).status, 0)
+        harness.environment["HOMESERVE_URL"] = nil
+        XCTAssertEqual(harness.run(["watch", "notifications", "--count", "1"]).status, 0)
+        XCTAssertEqual(sockets.urls, ["wss://api.test/ws/notifications/1/?token=\(access)", "wss://ws.example/live/ws/notifications/1/?token=\(access)"],
+                       "HOMESERVE_URL's server gets the socket, never another host with its token")
+    }
+
+    func testADryRunShowsTheSocketWithoutItsToken() {
+        let outcome = harness.run(["--dry-run", "watch", "booking", booking])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.out, #"{"method":"GET","url":"wss://api.test/ws/bookings/\#(booking)/?token=***","headers":{"Upgrade":"websocket","Sec-WebSocket-Version":"13"}}"# + "\n")
+        XCTAssertEqual(sockets.urls, [])
+    }
+
+    // MARK: bookings wait
+
+    func testBookingsWaitReturnsTheBookingOnceItReachesTheStatus() {
+        let path = "/api/bookings/\(booking)/"
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "confirmed", "vendor": 7}"#)
+        sockets.connections = [.success([.message(#"{"type": "notification"}"#), status("confirmed")])]
+        let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--timeout", "60"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.json, ["id": .string(booking), "status": "confirmed", "vendor": 7])
+        XCTAssertEqual(sockets.urls, ["wss://api.test/ws/bookings/\(booking)/?token=\(access)"])
+        transport.verify()
+    }
+
+    func testBookingsWaitIsDoneAtOnceWhenTheStatusIsAlreadyThere() {
+        transport.register("GET", "/api/bookings/\(booking)/", json: #"{"message": "ok", "booking": {"id": "\#(booking)", "status": "signed"}}"#)
+        let outcome = harness.run(["bookings", "wait", booking, "--status", "signed", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.out, #"{"id":"\#(booking)","status":"signed"}"# + "\n")
+        XCTAssertEqual(sockets.urls, [])
+        transport.verify()
+    }
+
+    func testBookingsWaitPollsAndTimesOutWith11() {
+        let path = "/api/bookings/\(booking)/"
+        // The socket stays silent; polls at 10 s and 20 s find the booking still pending.
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#, times: 3)
+        sockets.connections = [.success([])]
+        let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--timeout", "25", "--poll", "10"])
+        XCTAssertEqual(outcome.status, 11)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: booking \(booking) did not reach 'confirmed' within 25s (last status: pending)\n")
+        transport.verify()
+    }
+
+    func testBookingsWaitPollsWhenTheSocketIsGone() {
+        let path = "/api/bookings/\(booking)/"
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
+        sockets.connections = [.failure(.rejected(status: 502, body: ""))]
+        let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--poll", "10", "--reconnect-attempts", "0"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.json["status"], "confirmed")
+        XCTAssertEqual(outcome.err, "homeserve: the WebSocket handshake was answered with HTTP 502; no more reconnects, polling every 10s instead\n")
+        transport.verify()
+    }
+
+    func testTheCommandsOwnTimeoutDoesNotBecomeEachRequestsTimeout() {
+        // --timeout after 'bookings wait' or 'watch' bounds the whole wait; one request attempt keeps the
+        // global --timeout (given before the command), else its default.
+        let path = "/api/bookings/\(booking)/"
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "signed"}"#, times: 2)
+        XCTAssertEqual(harness.run(["--timeout", "5", "bookings", "wait", booking, "--status", "signed", "--timeout", "900"]).status, 0)
+        XCTAssertEqual(harness.run(["bookings", "wait", booking, "--status", "signed", "--timeout", "900"]).status, 0)
+        XCTAssertEqual(transport.requests.map(\.timeout), [5, 30])
+        transport.verify()
+
+        let start = harness.clock.mono
+        let outcome = harness.run(["--timeout", "5", "watch", "booking", booking, "--timeout", "100", "--reconnect-attempts", "0"])
+        XCTAssertEqual(outcome.status, 9)
+        XCTAssertEqual(harness.clock.mono - start, 5, "the handshake waited one attempt's timeout, not the whole wait")
+    }
+}

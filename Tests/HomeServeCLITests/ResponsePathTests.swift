@@ -1,0 +1,387 @@
+import HomeServeAPI
+@testable import HomeServeCLI
+import HomeServeCore
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every way a server can answer one request, and what the user gets for it: the exit code, stdout,
+/// the message on stderr, the requests sent (and retried), and the waits in between.
+final class ResponsePathTests: XCTestCase {
+    let booking = "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13"
+    var path: String { "/api/bookings/\(booking)/" }
+    let create = ["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-01T10:00:00+05:30", "--price", "499"]
+
+    var harness: Harness!
+    var access = ""
+
+    override func setUp() {
+        harness = Harness()
+        access = harness.logIn()
+    }
+
+    var transport: StubTransport { harness.transport }
+
+    /// Runs and checks the exit code, that stdout stayed empty, and that stderr has one `homeserve:` line
+    /// (plus any detail lines) containing the fragments.
+    @discardableResult
+    func fails(_ args: [String], _ code: ExitCode, _ fragments: String..., file: StaticString = #filePath, line: UInt = #line) -> Harness.Outcome {
+        let outcome = harness.run(args)
+        XCTAssertEqual(outcome.status, code.rawValue, outcome.err, file: file, line: line)
+        XCTAssertEqual(outcome.out, "", file: file, line: line)
+        XCTAssertTrue(outcome.err.hasPrefix("homeserve: "), outcome.err, file: file, line: line)
+        for fragment in fragments where !outcome.err.contains(fragment) {
+            XCTFail("\(outcome.err.debugDescription) lacks \(fragment.debugDescription)", file: file, line: line)
+        }
+        transport.verify(file: file, line: line)
+        return outcome
+    }
+
+    // MARK: Validation (400, 422)
+
+    func testDRFFieldErrorsAreExit6WithOneLinePerField() {
+        transport.register("POST", "/api/bookings/", status: 400,
+                           json: #"{"pincode": ["Enter a valid pincode."], "scheduled_date": ["Must be in the future.", "Not on a holiday."]}"#)
+        let outcome = fails(create, .rejected)
+        XCTAssertEqual(lines(outcome.err), [
+            "homeserve: POST /api/bookings/ failed: HTTP 400: the server rejected the request",
+            "homeserve:   pincode: Enter a valid pincode.",
+            "homeserve:   scheduled_date: Must be in the future.; Not on a holiday.",
+        ])
+        XCTAssertEqual(transport.log, ["POST /api/bookings/"])
+        XCTAssertEqual(transport.requests[0].json?["total_price"], "499.00")
+    }
+
+    func testAnErrorObjectEnvelopeGivesItsMessageAndFields() {
+        transport.register("POST", "/api/bookings/", status: 422,
+                           json: #"{"error": {"code": "validation_failed", "message": "The booking is invalid", "fields": {"pincode": "not served"}}}"#)
+        let outcome = fails(create, .rejected)
+        XCTAssertEqual(lines(outcome.err), ["homeserve: POST /api/bookings/ failed: HTTP 422: The booking is invalid", "homeserve:   pincode: not served"])
+    }
+
+    func testAStatusMessageErrorsEnvelopeGivesItsMessageAndFields() {
+        transport.register("POST", "/api/bookings/", status: 400,
+                           json: #"{"status": "error", "message": "The given data was invalid.", "errors": {"service": ["Unknown service."], "pincode": ["Required."]}}"#)
+        let outcome = fails(create, .rejected)
+        XCTAssertEqual(lines(outcome.err), ["homeserve: POST /api/bookings/ failed: HTTP 400: The given data was invalid.",
+                                            "homeserve:   service: Unknown service.", "homeserve:   pincode: Required."])
+    }
+
+    func testAnotherClientErrorIsRejectedToo() {
+        transport.register("GET", path, status: 418, json: #"{"detail": "I'm a teapot"}"#)
+        fails(["bookings", "get", booking], .rejected, "GET \(path) failed: HTTP 418: I'm a teapot")
+    }
+
+    // MARK: 401: the hint names the fix that fits
+
+    func testA401WithoutASessionSaysHowToLogIn() {
+        harness = Harness()
+        transport.register("GET", "/api/bookings/", status: 401, json: #"{"detail": "Authentication credentials were not provided."}"#)
+        let outcome = fails(["bookings", "list"], .notAuthenticated)
+        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/ failed: HTTP 401: Authentication credentials were not provided. (not logged in as profile 'default'; run 'homeserve auth login')\n")
+        XCTAssertNil(transport.requests[0].bearer)
+    }
+
+    func testAnEndedSessionNamesTheProfileToLogInAgainWith() {
+        let staging = harness.logIn(profile: "staging")
+        transport.register("GET", path, status: 401, json: #"{"detail": "Given token not valid for any token type", "code": "token_not_valid"}"#)
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted", "code": "token_not_valid"}"#)
+        let outcome = fails(["--profile", "staging", "bookings", "get", booking], .notAuthenticated)
+        XCTAssertEqual(outcome.err, "homeserve: the session of profile 'staging' has ended (the refresh token was refused); run 'homeserve --profile staging auth login', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended\n")
+        XCTAssertEqual(transport.requests[0].bearer, staging)
+        XCTAssertEqual(transport.requests[1].json, ["refresh": "refresh-1"])
+        XCTAssertEqual(harness.credentials["profiles"]?["staging"]?["access"]?.stringValue, staging, "an ended session is left as it was")
+    }
+
+    func testAProfileChosenByTheEnvironmentIsNamedInTheHintToo() {
+        harness.logIn(profile: "ops")
+        harness.environment["HOMESERVE_PROFILE"] = "ops"
+        transport.register("GET", path, status: 401, json: #"{"detail": "expired"}"#)
+        transport.register("POST", "/auth/refresh/", status: 400, json: #"{"refresh": ["This field may not be blank."]}"#)
+        fails(["bookings", "get", booking], .notAuthenticated, "profile 'ops' has ended", "run 'homeserve --profile ops auth login'")
+    }
+
+    func testARefusedHOMESERVE_TOKENIsNeverRefreshed() {
+        harness.environment["HOMESERVE_TOKEN"] = "minted.elsewhere.token"
+        transport.register("GET", path, status: 401, json: #"{"detail": "Token expired"}"#)
+        let outcome = fails(["bookings", "get", booking], .notAuthenticated)
+        XCTAssertEqual(outcome.err, "homeserve: HOMESERVE_TOKEN was refused and cannot be refreshed; unset it or renew it\n")
+        XCTAssertEqual(transport.log, ["GET \(path)"])
+        XCTAssertEqual(transport.requests[0].bearer, "minted.elsewhere.token")
+    }
+
+    func testA401AfterARefreshIsNotRefreshedAgain() {
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "new")
+        transport.register("GET", path, status: 401, json: #"{"detail": "Not allowed yet"}"#, times: 2)
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        fails(["bookings", "get", booking], .notAuthenticated, "HTTP 401: Not allowed yet", "run 'homeserve auth login'")
+        XCTAssertEqual(transport.log, ["GET \(path)", "POST /auth/refresh/", "GET \(path)"])
+        XCTAssertEqual(transport.requests.map(\.bearer), [access, nil, renewed])
+    }
+
+    // MARK: Other statuses
+
+    func testForbiddenIs4() {
+        transport.register("POST", "/api/bookings/\(booking)/accept_booking/", status: 403,
+                           json: #"{"detail": "You do not have permission to perform this action."}"#)
+        fails(["bookings", "accept", booking], .forbidden, "POST /api/bookings/\(booking)/accept_booking/ failed: HTTP 403: You do not have permission to perform this action.")
+    }
+
+    func testNotFoundAndGoneAre5() {
+        transport.register("GET", path, status: 404, json: #"{"detail": "Not found."}"#)
+        fails(["bookings", "get", booking], .notFound, "GET \(path) failed: HTTP 404: Not found.")
+        transport.register("GET", path, status: 410, body: Array("This booking was archived\nlong ago".utf8), headers: [("Content-Type", "text/plain")])
+        fails(["bookings", "get", booking], .notFound, "GET \(path) failed: HTTP 410: This booking was archived\n")
+    }
+
+    func testMethodNotAllowedIs13() {
+        transport.register("DELETE", "/api/photos/42/", status: 405, json: #"{"detail": "Method \"DELETE\" not allowed."}"#)
+        fails(["photos", "delete", "42"], .methodNotAllowed, "DELETE /api/photos/42/ failed: HTTP 405: Method \"DELETE\" not allowed.")
+    }
+
+    func testConflictIs7() {
+        transport.register("POST", "/api/bookings/\(booking)/accept_booking/", status: 409, json: #"{"error": "Booking already accepted"}"#)
+        fails(["bookings", "accept", booking], .conflict, "HTTP 409: Booking already accepted")
+    }
+
+    func testTooLargeRequestsAre14() {
+        transport.register("POST", "/api/bookings/", status: 413, body: Array("<html><head><title>413 Request Entity Too Large</title></head></html>".utf8),
+                           headers: [("Content-Type", "text/html")])
+        fails(create, .tooLarge, "POST /api/bookings/ failed: HTTP 413: 413 Request Entity Too Large (HTML page)")
+        transport.register("GET", path, status: 431)
+        fails(["bookings", "get", booking], .tooLarge, "GET \(path) failed: HTTP 431")
+    }
+
+    func testA429ToAPostIsRateLimitedWithoutARetry() {
+        transport.register("POST", "/api/bookings/", status: 429, json: #"{"detail": "Request was throttled. Expected available in 5 seconds."}"#,
+                           headers: [("Retry-After", "5")])
+        fails(create, .rateLimited, "HTTP 429: Request was throttled.")
+        XCTAssertEqual(transport.log, ["POST /api/bookings/"])
+        XCTAssertEqual(harness.clock.slept, [])
+    }
+
+    func testAServerErrorPageIsSummarisedByItsTitleAndNotRetried() {
+        let page = "<!DOCTYPE html>\n<html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1>" + String(repeating: "x", count: 5000) + "</body></html>"
+        transport.register("GET", path, status: 500, body: Array(page.utf8), headers: [("Content-Type", "text/html; charset=utf-8")])
+        let outcome = fails(["bookings", "get", booking], .badServerAnswer)
+        XCTAssertEqual(outcome.err, "homeserve: GET \(path) failed: HTTP 500: Server Error (500) (HTML page)\n")
+        XCTAssertEqual(transport.log.count, 1, "500 is not among the statuses retried")
+    }
+
+    // MARK: Redirects
+
+    func testARedirectOnTheSameOriginIsFollowedForGETWithTheToken() {
+        transport.register("GET", path, status: 301, headers: [("Location", "/api/v2/bookings/\(booking)/")])
+        transport.register("GET", "/api/v2/bookings/\(booking)/", status: 302, headers: [("Location", "https://api.test/api/v3/bookings/\(booking)/")])
+        transport.register("GET", "/api/v3/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        let outcome = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.json, ["id": .string(booking), "status": "pending"])
+        XCTAssertEqual(transport.requests.map(\.url), ["https://api.test\(path)", "https://api.test/api/v2/bookings/\(booking)/", "https://api.test/api/v3/bookings/\(booking)/"])
+        XCTAssertEqual(transport.requests.map(\.bearer), [access, access, access])
+        transport.verify()
+    }
+
+    func testARedirectToAnotherHostIs12AndTheTokenNeverGoesThere() {
+        transport.register("GET", path, status: 301, headers: [("Location", "https://evil.example/steal")])
+        let outcome = fails(["bookings", "get", booking], .redirected)
+        XCTAssertEqual(outcome.err, "homeserve: GET \(path) failed: HTTP 301 (redirect to https://evil.example/steal; not followed: only GET and HEAD on the same host are)\n")
+        XCTAssertEqual(transport.requests.map(\.url), ["https://api.test\(path)"])
+    }
+
+    func testARedirectToAnotherPortOrSchemeIsAnotherOrigin() {
+        transport.register("GET", path, status: 307, headers: [("Location", "https://api.test:8443\(path)")])
+        fails(["bookings", "get", booking], .redirected, "redirect to https://api.test:8443\(path)")
+        transport.register("GET", path, status: 308, headers: [("Location", "//evil.example\(path)")])
+        fails(["bookings", "get", booking], .redirected, "redirect to //evil.example\(path)")
+        XCTAssertEqual(transport.requests.count, 2)
+    }
+
+    func testARedirectedWriteIsNotFollowed() {
+        transport.register("PATCH", path, status: 307, headers: [("Location", "/api/v2/bookings/\(booking)/")])
+        fails(["bookings", "cancel", booking], .redirected, "PATCH \(path) failed: HTTP 307 (redirect to /api/v2/bookings/\(booking)/; not followed")
+        XCTAssertEqual(transport.log, ["PATCH \(path)"])
+    }
+
+    // MARK: Answers that cannot be used
+
+    func testTruncatedJSONIs8() {
+        transport.register("GET", path, body: Array(#"{"id": "\#(booking)", "status": "pend"#.utf8), headers: [("Content-Type", "application/json")])
+        fails(["bookings", "get", booking], .badServerAnswer, "GET \(path): the body is not valid JSON (application/json, 62 bytes")
+    }
+
+    func testAnHTMLPageLabelledJSONIs8AndSummarised() {
+        transport.register("GET", path, body: Array("<html><head><title>Sign in - Corporate Proxy</title></head></html>".utf8),
+                           headers: [("Content-Type", "application/json")])
+        fails(["bookings", "get", booking], .badServerAnswer, "the body is not valid JSON (application/json", "; it looks like Sign in - Corporate Proxy (HTML page)")
+    }
+
+    func testJSONNestedTooDeepIs8() {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        transport.register("GET", path, json: deep)
+        fails(["bookings", "get", booking], .badServerAnswer, "the body is not valid JSON", "nesting deeper than 512 levels")
+    }
+
+    func testABodyOverHOMESERVE_MAX_BODYIs8() {
+        harness.environment["HOMESERVE_MAX_BODY"] = "1K"
+        transport.register("GET", path, json: #"{"notes": ""# + String(repeating: "a", count: 2000) + #""}"#)
+        let outcome = fails(["bookings", "get", booking], .badServerAnswer)
+        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test\(path): the answer is larger than 1 KiB (HOMESERVE_MAX_BODY sets the limit)\n")
+        XCTAssertEqual(transport.requests[0].bodyLimit, 1024)
+        XCTAssertEqual(FailureReport.size(64 << 20), "64 MiB")
+        XCTAssertEqual(FailureReport.size(1500), "1500 bytes")
+    }
+
+    func testAnUnreadableMaxBodyIsAUsageError() {
+        harness.environment["HOMESERVE_MAX_BODY"] = "lots"
+        fails(["bookings", "get", booking], .usage, "invalid value 'lots' for HOMESERVE_MAX_BODY")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
+    // MARK: Transport failures
+
+    func testConnectionFailuresAreRetriedThenExit9() {
+        transport.fail("GET", path, .connect, times: 4)
+        let outcome = fails(["bookings", "get", booking], .network, "GET \(path): cannot reach https://api.test: stubbed connect")
+        XCTAssertEqual(transport.log.count, 4)
+        XCTAssertEqual(harness.clock.slept, [0.375, 0.75, 1.5])
+        XCTAssertContains(outcome.err, "warning: connection failed (stubbed connect); retrying in 0.4s (1/3)", "retrying in 1.5s (3/3)")
+    }
+
+    func testAConnectionFailureThenAnAnswerSucceeds() {
+        transport.fail("GET", path, .resolve)
+        transport.fail("GET", path, .timeout)
+        transport.register("GET", path, json: #"{"id": "\#(booking)"}"#)
+        let outcome = harness.run(["bookings", "get", booking, "-q"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.json, ["id": .string(booking)])
+        XCTAssertEqual(harness.clock.slept, [0.375, 0.75])
+        XCTAssertContains(outcome.err, "connection failed (stubbed resolve)", "timed out (stubbed timeout)")
+        transport.verify()
+    }
+
+    func testTLSFailuresAreNotRetried() {
+        transport.fail("GET", path, .tls)
+        fails(["bookings", "get", booking], .network, "TLS failed: stubbed tls (--cacert FILE trusts another CA)")
+        XCTAssertEqual(harness.clock.slept, [])
+    }
+
+    func testATimeoutOnTheLastAttemptIs9() {
+        transport.fail("GET", path, .timeout)
+        fails(["--retries", "0", "bookings", "get", booking], .network, "GET https://api.test\(path): timed out (stubbed timeout)")
+    }
+
+    func testAnAnswerCutShortIs8() {
+        transport.fail("GET", path, .truncated, sent: true, times: 2)
+        fails(["--retries", "1", "bookings", "get", booking], .badServerAnswer, "the answer was cut short")
+        XCTAssertEqual(transport.log.count, 2)
+    }
+
+    // MARK: Retries
+
+    func testBadGatewaysAreRetriedWithBackoff() {
+        transport.register("GET", path, status: 502, body: Array("<html><title>502 Bad Gateway</title></html>".utf8), headers: [("Content-Type", "text/html")])
+        transport.register("GET", path, status: 503, json: #"{"detail": "busy"}"#)
+        transport.register("GET", path, status: 504)
+        transport.register("GET", path, json: #"{"id": "\#(booking)"}"#)
+        let outcome = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(harness.clock.slept, [0.375, 0.75, 1.5])
+        XCTAssertEqual(lines(outcome.err), [
+            "homeserve: warning: HTTP 502 from GET https://api.test\(path); retrying in 0.4s (1/3)",
+            "homeserve: warning: HTTP 503 from GET https://api.test\(path); retrying in 0.8s (2/3)",
+            "homeserve: warning: HTTP 504 from GET https://api.test\(path); retrying in 1.5s (3/3)",
+        ])
+        transport.verify()
+    }
+
+    func testRetriesRunOutWithTheLastAnswer() {
+        transport.register("GET", path, status: 503, json: #"{"detail": "Service Unavailable"}"#, times: 3)
+        fails(["--retries", "2", "bookings", "get", booking], .badServerAnswer, "GET \(path) failed: HTTP 503: Service Unavailable")
+        XCTAssertEqual(harness.clock.slept, [0.375, 0.75])
+    }
+
+    func testRateLimitsRunOutAs10() {
+        transport.register("GET", path, status: 429, json: #"{"detail": "Slow down"}"#, times: 2)
+        fails(["--retries", "1", "bookings", "get", booking], .rateLimited, "HTTP 429: Slow down")
+    }
+
+    func testRetryAfterSecondsIsHonoured() {
+        transport.register("GET", path, status: 429, json: "{}", headers: [("Retry-After", "7")])
+        transport.register("GET", path, status: 503, json: "{}", headers: [("Retry-After", "0")])
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
+        XCTAssertEqual(harness.clock.slept, [7, 0])
+        transport.verify()
+    }
+
+    func testRetryAfterAnHTTPDateIsHonoured() {
+        // The fake clock starts at 2026-11-30 12:00:00 UTC.
+        transport.register("GET", path, status: 503, json: "{}", headers: [("Retry-After", "Mon, 30 Nov 2026 12:00:12 GMT")])
+        transport.register("GET", path, status: 503, json: "{}", headers: [("Retry-After", "Mon, 30 Nov 2026 11:00:00 GMT")])
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
+        XCTAssertEqual(harness.clock.slept, [12, 0], "a date in the past means now")
+        transport.verify()
+    }
+
+    func testRetryAfterBeyondTheDeadlineFailsAtOnce() {
+        // --timeout 5 with 2 retries: 15 s for the whole request.
+        transport.register("GET", path, status: 429, json: #"{"detail": "Throttled"}"#, headers: [("Retry-After", "60")])
+        let outcome = fails(["--timeout", "5", "--retries", "2", "bookings", "get", booking], .rateLimited)
+        XCTAssertEqual(outcome.err, "homeserve: GET \(path) failed: HTTP 429: Throttled; the server asked to wait 60.0s (Retry-After), longer than the time left\n")
+        XCTAssertEqual(harness.clock.slept, [])
+    }
+
+    func testRetryAfterCountsTheTimeAlreadySpent() {
+        // 12 s in all: the first wait of 7 s fits, the second does not.
+        transport.register("GET", path, status: 503, json: "{}", headers: [("Retry-After", "7")])
+        transport.register("GET", path, status: 503, json: #"{"detail": "still busy"}"#, headers: [("Retry-After", "7")])
+        fails(["--timeout", "4", "--retries", "2", "bookings", "get", booking], .badServerAnswer, "still busy; the server asked to wait 7.0s (Retry-After), longer than the time left")
+        XCTAssertEqual(harness.clock.slept, [7])
+    }
+
+    func testAPostIsNeverRetriedOnceItMayHaveBeenSent() {
+        transport.register("POST", "/api/bookings/", status: 503, json: #"{"detail": "upstream"}"#)
+        fails(create, .badServerAnswer, "HTTP 503: upstream")
+        transport.fail("POST", "/api/bookings/", .receive, sent: true)
+        fails(create, .network, "cannot reach https://api.test")
+        XCTAssertEqual(transport.log, ["POST /api/bookings/", "POST /api/bookings/"])
+        XCTAssertEqual(harness.clock.slept, [])
+    }
+
+    func testAPostThatNeverLeftIsRetried() {
+        transport.fail("POST", "/api/bookings/", .connect, sent: false)
+        transport.register("POST", "/api/bookings/", status: 201, json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        let outcome = harness.run(create)
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.json["id"]?.stringValue, booking)
+        XCTAssertEqual(harness.clock.slept, [0.375])
+        XCTAssertContains(outcome.err, "Created booking \(booking).")
+        transport.verify()
+    }
+
+    func testAPatchIsNotRetriedOnA502() {
+        transport.register("PATCH", path, status: 502)
+        fails(["bookings", "cancel", booking], .badServerAnswer, "PATCH \(path) failed: HTTP 502")
+    }
+
+    func testADeleteIsRetried() {
+        transport.register("DELETE", "/api/photos/42/", status: 503)
+        transport.register("DELETE", "/api/photos/42/", status: 204)
+        let outcome = harness.run(["photos", "delete", "42"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(harness.clock.slept, [0.375])
+        transport.verify()
+    }
+
+    func testBackoffStopsAtTheDeadline() {
+        // --timeout 1 with 10 retries: 11 s in all. Waits of 0.375, 0.75, 1.5 and 3 s fit; the next (6 s) does not.
+        transport.fail("GET", path, .connect, times: 5)
+        fails(["--timeout", "1", "--retries", "10", "bookings", "get", booking], .network, "cannot reach")
+        XCTAssertEqual(harness.clock.slept, [0.375, 0.75, 1.5, 3])
+        XCTAssertEqual(transport.log.count, 5)
+    }
+}

@@ -1,0 +1,194 @@
+import HomeServeAPI
+@testable import HomeServeCLI
+import HomeServeCore
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What must never happen whatever the server sends or the machine does: escape sequences reaching the
+/// terminal, secrets reaching logs, a full disk passing for success, bytes changed on their way through.
+final class SafetyTests: XCTestCase {
+    var harness: Harness!
+    var access = ""
+    var transport: StubTransport { harness.transport }
+
+    override func setUp() {
+        harness = Harness()
+        access = harness.logIn()
+    }
+
+    override func tearDown() { transport.verify() }
+
+    let hostile = #"Tap\u001b]0;pwned\u0007 fix\u001b[2J\u009b1m"#
+
+    // MARK: Escape sequences
+
+    func testEscapesFromTheServerAreShownNotObeyedInTables() {
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "\#(hostile)"}]"#, times: 2)
+        harness.stdoutTTY = true
+        let table = harness.run(["services", "list", "--no-color"])
+        XCTAssertEqual(table.status, 0)
+        XCTAssertEqual(table.out, "ID  NAME\n1   Tap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\n")
+        XCTAssertFalse(table.out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+        let json = harness.run(["services", "list", "-o", "json"])
+        XCTAssertEqual(json.json.arrayValue?.first?["name"], .string("Tap\u{1B}]0;pwned\u{07} fix\u{1B}[2J\u{9B}1m"), "JSON stays exact")
+        XCTAssertTrue(json.out.contains(#"\u001b]0;pwned\u0007"#), json.out)
+    }
+
+    func testEscapesInARecordAndInTSVAreMadeVisible() {
+        transport.register("GET", "/api/services/4/", json: #"{"id": 4, "name": "\#(hostile)"}"#, times: 2)
+        harness.stdoutTTY = true
+        XCTAssertEqual(harness.run(["services", "get", "4", "--no-color"]).out, "id    4\nname  Tap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\n")
+        XCTAssertEqual(harness.run(["services", "get", "4", "-o", "tsv", "--no-headers"]).out, "4\tTap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\n")
+    }
+
+    func testCSVAndRawJqStringsStayDataEvenOnATerminal() {
+        // Current behaviour: the formats meant for other programs keep the server's bytes (quoted, in CSV),
+        // even when stdout is a terminal.
+        transport.register("GET", "/api/services/4/", json: #"{"id": 4, "name": "a\u001b[2Jb"}"#, times: 2)
+        harness.stdoutTTY = true
+        XCTAssertEqual(harness.run(["services", "get", "4", "-o", "csv", "--no-headers"]).out, "4,\"a\u{1B}[2Jb\"\n")
+        XCTAssertEqual(harness.run(["services", "get", "4", "--jq", ".name"]).out, "a\u{1B}[2Jb\n")
+    }
+
+    func testEscapesInServerMessagesAreMadeVisibleOnStderr() {
+        transport.register("POST", "/api/bookings/", status: 400, json: #"{"detail": "bad \#(hostile)", "pincode": ["\u001b[31mred"]}"#)
+        let outcome = harness.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-01T10:00:00+05:30", "--price", "1"])
+        XCTAssertEqual(outcome.status, 6)
+        XCTAssertEqual(outcome.err, "homeserve: POST /api/bookings/ failed: HTTP 400: bad Tap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\n")
+        transport.register("GET", "/api/bookings/", json: #"{"\u001b[2Jkey": 1}"#)
+        XCTAssertEqual(harness.run(["bookings", "list"]).err, "homeserve: warning: no list of rows in the answer to GET /api/bookings/ (keys: \\x1b[2Jkey); printing it as received\n")
+        transport.register("POST", "/api/bookings/", status: 422, json: #"{"errors": {"date\u001b[1m": ["no\u0007"]}}"#)
+        XCTAssertEqual(lines(harness.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-01T10:00:00+05:30", "--price", "1"]).err).last,
+                       "homeserve:   date\\x1b[1m: no\\x07")
+    }
+
+    func testEventLinesOnATerminalAreMadeVisible() {
+        harness.stdoutTTY = true
+        harness.sockets.connections = [.success([.message(#"{"type": "chat_message", "timestamp": "2026-11-30T12:00:05Z", "data": {"text": "\#(hostile)"}}"#)])]
+        let outcome = harness.run(["watch", "notifications", "--count", "1"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "12:00:05  chat_message  text=Tap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\n")
+    }
+
+    // MARK: Secrets
+
+    func testVerboseLogsRedactTokensAndPasswords() {
+        harness.storeSession(access: harness.token(expiresIn: 5, life: 300), refresh: "refresh-1")
+        harness.environment["HOMESERVE_PASSWORD"] = "hunter2"
+        let renewed = harness.token(expiresIn: 300, life: 300, tag: "new")
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "r2", "user": {"username": "customer1"}}"#)
+        transport.register("GET", "/api/bookings/?page=1&token=abc", json: "[]")
+        let outcome = harness.run(["-v", "api", "GET", "/api/bookings/", "-f", "token=abc", "-F", "page=1"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        for secret in ["hunter2", "refresh-1", "r2", renewed, "abc"] { XCTAssertFalse(outcome.err.contains(secret), "\(secret) in \(outcome.err)") }
+        XCTAssertContains(outcome.err, "> Authorization: Bearer ***", #""password":"***""#, #""refresh":"***""#, "> GET https://api.test/api/bookings/?page=1&token=***")
+    }
+
+    func testADryRunShowsNoSecret() {
+        let outcome = harness.run(["--dry-run", "auth", "login", "--username", "customer1", "--password-stdin"], stdin: "hunter2\n")
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, #"{"method":"POST","url":"https://api.test/auth/login/","headers":{"User-Agent":"homeserve/\#(HomeServe.version)","Accept":"application/json","Content-Type":"application/json"},"body":{"username":"customer1","password":"***"}}"# + "\n")
+        let get = harness.run(["--dry-run", "bookings", "list"])
+        XCTAssertContains(get.out, #""Authorization":"Bearer ***""#)
+        XCTAssertFalse(get.out.contains(access))
+    }
+
+    func testCredentialsOverPlainHTTPAreWarnedAboutOnce() {
+        harness.environment["HOMESERVE_URL"] = "http://api.test"
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<1, total: 2, page: 1, size: 1, base: "http://api.test"))
+        transport.register("GET", "/api/bookings/?page=2", json: drfPage(1..<2, total: 2, page: 2, size: 1, base: "http://api.test"))
+        XCTAssertEqual(harness.run(["bookings", "list", "--all", "--parallel", "1"]).err, "homeserve: warning: sending credentials over plain http to api.test; use https\n")
+        harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:8000"
+        transport.register("GET", "/api/bookings/", json: "[]")
+        XCTAssertEqual(harness.run(["bookings", "list"]).err, "", "loopback is not the network")
+    }
+
+    // MARK: A full disk, a closed pipe
+
+    func testAFullDiskOnStdoutIsExit1AndStopsTheWalk() {
+        harness.stdoutFailure = (after: 10, code: ENOSPC)
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 4, page: 1, size: 2))
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.err, "homeserve: cannot write to standard output: No space left on device\n")
+        XCTAssertEqual(transport.log, ["GET /api/bookings/"], "no more pages are fetched for output that cannot be written")
+    }
+
+    func testAFullDiskUnderOneDocumentIsExit1() {
+        harness.stdoutFailure = (after: 0, code: ENOSPC)
+        transport.register("GET", "/api/services/4/", json: #"{"id": 4, "name": "Tap"}"#)
+        let outcome = harness.run(["services", "get", "4", "-o", "csv"])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: cannot write to standard output: No space left on device\n")
+    }
+
+    // MARK: api passes bodies through
+
+    func testApiPassesABinaryBodyThroughByteForByte() {
+        let image: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x0A, 0x0D, 0x1B, 0x80, 0xFE] + Array(repeating: 0, count: 300) + [0xFF, 0xD9]
+        transport.register("GET", "/media/photos/a.jpg", body: image, headers: [("Content-Type", "image/jpeg")])
+        let outcome = harness.run(["api", "GET", "/media/photos/a.jpg"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.outBytes, image)
+        XCTAssertEqual(outcome.err, "")
+        XCTAssertEqual(transport.requests[0].header("Accept"), "application/json, */*")
+        XCTAssertEqual(transport.requests[0].bearer, access)
+    }
+
+    func testApiWritesABodyToAFile() throws {
+        let csv = Array("id,action\r\n1,update\r\n2,\"a,b\"\r\n".utf8)
+        let file = temporaryDirectory() + "/audit.csv"
+        transport.register("GET", "/admin-dashboard/edit-history/export/", body: csv, headers: [("Content-Type", "text/csv; charset=utf-8")])
+        let outcome = harness.run(["api", "GET", "/admin-dashboard/edit-history/export/", "--out", file])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: Wrote \(csv.count) bytes to \(file).\n")
+        XCTAssertEqual(try FileFacts.contents(file), csv)
+        XCTAssertFalse(FileFacts.exists("\(file).tmp.\(getpid())"))
+
+        let json = Array(#"{"a":  1,"b":[ ]}"#.utf8)
+        transport.register("GET", "/api/x/", body: json, headers: [("Content-Type", "application/json")], times: 2)
+        XCTAssertEqual(harness.run(["api", "GET", "/api/x/", "--out", file]).status, 0)
+        XCTAssertEqual(try FileFacts.contents(file), json, "JSON is checked, then written as received")
+        XCTAssertEqual(harness.run(["api", "GET", "/api/x/"]).outBytes, json)
+    }
+
+    func testApiRefusesJSONThatIsCutShortOrTooDeep() {
+        transport.register("GET", "/api/x/", body: Array(#"{"a": [1, 2"#.utf8), headers: [("Content-Type", "application/json")])
+        let cut = harness.run(["api", "GET", "/api/x/"])
+        XCTAssertEqual(cut.status, 8)
+        XCTAssertEqual(cut.out, "")
+        transport.register("GET", "/api/x/", json: String(repeating: "[", count: 513) + String(repeating: "]", count: 513))
+        XCTAssertEqual(harness.run(["api", "GET", "/api/x/"]).status, 8)
+    }
+
+    func testApiErrorsAreNotPassedThrough() {
+        transport.register("GET", "/media/photos/missing.jpg", status: 404, body: Array("<html><title>Not Found</title></html>".utf8), headers: [("Content-Type", "text/html")])
+        let file = temporaryDirectory() + "/missing.jpg"
+        let outcome = harness.run(["api", "GET", "/media/photos/missing.jpg", "--out", file])
+        XCTAssertEqual(outcome.status, 5)
+        XCTAssertEqual(outcome.err, "homeserve: GET /media/photos/missing.jpg failed: HTTP 404: Not Found (HTML page)\n")
+        XCTAssertFalse(FileFacts.exists(file))
+    }
+
+    func testApiOnAFullDiskIsExit1() {
+        harness.stdoutFailure = (after: 4, code: ENOSPC)
+        transport.register("GET", "/media/a.bin", body: Array(repeating: 7, count: 100), headers: [("Content-Type", "application/octet-stream")])
+        let outcome = harness.run(["api", "GET", "/media/a.bin"])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.err, "homeserve: cannot write to standard output: No space left on device\n")
+    }
+
+    func testApiIntoAClosedPipeIsExit0() {
+        harness.stdoutFailure = (after: 4, code: EPIPE)
+        transport.register("GET", "/media/a.bin", body: Array(repeating: 7, count: 100), headers: [("Content-Type", "application/octet-stream")])
+        let outcome = harness.run(["api", "GET", "/media/a.bin"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.err, "")
+        XCTAssertEqual(outcome.outBytes, [7, 7, 7, 7])
+    }
+}

@@ -1,0 +1,516 @@
+import HomeServeAPI
+@testable import HomeServeCLI
+import HomeServeCore
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where tokens come from, when they are renewed, what is written to the config directory and what
+/// never is: refresh ahead of expiry and on 401, unattended re-login, the environment's tokens, and a
+/// config directory that is corrupt, unsafe or full.
+final class SessionTests: XCTestCase {
+    let booking = "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13"
+    var path: String { "/api/bookings/\(booking)/" }
+    var harness: Harness!
+
+    override func setUp() { harness = Harness() }
+
+    var transport: StubTransport { harness.transport }
+
+    func stored(_ key: String, profile: String = "default") -> String? {
+        harness.credentials["profiles"]?[profile]?[key]?.stringValue
+    }
+
+    func bytes(_ path: String) -> [UInt8]? { try? FileFacts.contents(path) }
+
+    func entries(_ directory: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    // MARK: Refresh
+
+    func testATokenAboutToExpireIsRefreshedBeforeTheRequest() {
+        let old = harness.token(expiresIn: 20, life: 300)
+        harness.storeSession(access: old, refresh: "refresh-1")
+        let renewed = harness.token(expiresIn: 300, life: 300, tag: "new")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        transport.register("GET", path, json: #"{"id": "\#(booking)"}"#)
+        let outcome = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "")
+        XCTAssertEqual(transport.log, ["POST /auth/refresh/", "GET \(path)"])
+        XCTAssertEqual(transport.requests[0].json, ["refresh": "refresh-1"])
+        XCTAssertNil(transport.requests[0].bearer)
+        XCTAssertEqual(transport.requests[1].bearer, renewed)
+        XCTAssertEqual(stored("access"), renewed)
+        XCTAssertEqual(stored("refresh"), "refresh-2")
+        XCTAssertEqual(harness.credentials["profiles"]?["default"]?["user"]?["username"], "customer1", "the user is kept")
+        XCTAssertEqual(FileFacts.mode(harness.credentialsPath), 0o600)
+        transport.verify()
+    }
+
+    func testTheMarginIsAThirdOfAShortLife() {
+        // A 30-second token is renewed in its last 10 seconds, not its last 30.
+        let fresh = harness.token(expiresIn: 12, life: 30)
+        harness.storeSession(access: fresh, refresh: "refresh-1")
+        transport.register("GET", path, json: "{}")
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
+        XCTAssertEqual(transport.requests[0].bearer, fresh)
+
+        let due = harness.token(expiresIn: 9, life: 30)
+        harness.storeSession(access: due, refresh: "refresh-1")
+        let renewed = harness.token(expiresIn: 30, life: 30, tag: "new")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        transport.register("GET", path, json: "{}")
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
+        XCTAssertEqual(transport.log, ["GET \(path)", "POST /auth/refresh/", "GET \(path)"])
+        XCTAssertEqual(transport.requests[2].bearer, renewed)
+        transport.verify()
+        XCTAssertEqual(JWT.refreshMargin(harness.token(expiresIn: 100, life: 3600)), 30)
+        XCTAssertEqual(JWT.refreshMargin("not-a-jwt"), 30)
+    }
+
+    func testARefusedTokenIsRefreshedAndTheRequestReplayedOnce() {
+        let old = harness.logIn()
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "new")
+        transport.register("GET", path, status: 401, json: #"{"detail": "Given token not valid for any token type"}"#)
+        transport.register("POST", "/auth/refresh/", json: #"{"access": "\#(renewed)"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
+        let outcome = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.json["status"], "confirmed")
+        XCTAssertEqual(transport.requests.map(\.bearer), [old, nil, renewed])
+        XCTAssertEqual(stored("access"), renewed)
+        XCTAssertEqual(stored("refresh"), "refresh-1", "a server that does not rotate keeps the refresh token")
+        transport.verify()
+    }
+
+    func testATokenAnotherProcessJustStoredIsAdoptedInsteadOfRefreshing() {
+        let old = harness.token(expiresIn: 10, life: 300)
+        harness.storeSession(access: old, refresh: "refresh-1")
+        let other = harness.token(expiresIn: 3600, life: 3600, tag: "other")
+        // Between reading the file and taking the lock, another process refreshed.
+        let store = CredentialStore(paths: ConfigPaths(environment: harness.environment), profile: "default", environment: harness.environment,
+                                    clock: harness.clock, lockTimeout: 1, warn: { _ in }, note: { _ in })
+        XCTAssertEqual(try store.credentials()?.access, old)
+        harness.storeSession(access: other, refresh: "refresh-9")
+        final class NoServer: TokenAuthority {
+            func refresh(_ refreshToken: String) throws -> TokenPair? { XCTFail("refreshed"); return nil }
+            func login(username: String, password: String) throws -> (TokenPair, user: JSON) { throw SessionError.loginRefused(username: username, message: "") }
+        }
+        XCTAssertEqual(try store.accessToken(authority: NoServer()), other)
+    }
+
+    // MARK: Logging in again
+
+    func testARefusedRefreshWithHOMESERVE_PASSWORDLogsInAgainAndStoresThePair() {
+        let old = harness.logIn()
+        harness.environment["HOMESERVE_PASSWORD"] = "password123"
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
+        transport.register("GET", path, status: 401, json: #"{"detail": "expired"}"#)
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "refresh-login", "user": {"id": 1, "username": "customer1", "role": "customer"}}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)"}"#)
+        let outcome = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: session for profile 'default' renewed by logging in again as customer1\n")
+        XCTAssertEqual(transport.requests.map(\.bearer), [old, nil, nil, renewed])
+        XCTAssertEqual(transport.requests[2].json, ["username": "customer1", "password": "password123"])
+        XCTAssertEqual(stored("access"), renewed)
+        XCTAssertEqual(stored("refresh"), "refresh-login")
+        transport.verify()
+
+        // The same, quietly.
+        transport.register("GET", path, status: 401, json: #"{"detail": "expired"}"#)
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)x", "refresh": "r3", "user": {"username": "customer1"}}"#)
+        transport.register("GET", path, json: "{}")
+        let quiet = harness.run(["-q", "bookings", "get", booking])
+        XCTAssertEqual(quiet.status, 0, quiet.err)
+        XCTAssertEqual(quiet.err, "")
+        transport.verify()
+    }
+
+    func testAPasswordCommandSuppliesThePassword() {
+        harness.logIn(profile: "ci")
+        harness.writeSettings(["ci": ["password_command": "printf 'pass word\\n'"]])
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
+        transport.register("GET", path, status: 401, json: "{}")
+        transport.register("POST", "/auth/refresh/", status: 400, json: #"{"refresh": ["Token is invalid or expired"]}"#)
+        transport.register("POST", "/auth/login/", json: #"{"data": {"tokens": null, "access": "\#(renewed)", "refresh": "r-ci", "user": {"username": "customer1"}}}"#)
+        transport.register("GET", path, json: "{}")
+        let outcome = harness.run(["--profile", "ci", "bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: session for profile 'ci' renewed by logging in again as customer1\n")
+        XCTAssertEqual(transport.requests[2].json?["password"], "pass word")
+        XCTAssertEqual(stored("access", profile: "ci"), renewed)
+        XCTAssertEqual(stored("refresh", profile: "ci"), "r-ci")
+        transport.verify()
+    }
+
+    func testAFailingPasswordCommandIsExit3() {
+        harness.logIn()
+        harness.writeSettings(["default": ["password_command": "false"]])
+        transport.register("GET", path, status: 401, json: "{}")
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        let outcome = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(outcome.err, "homeserve: password_command false failed: it exited with status 1\n")
+        transport.verify()
+    }
+
+    func testWithoutAPasswordSourceAnExpiredSessionIsExit3BeforeTheRequest() {
+        let old = harness.token(expiresIn: -60, life: 300)
+        harness.storeSession(access: old, refresh: "refresh-1")
+        let before = bytes(harness.credentialsPath)
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is invalid or expired"}"#)
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: the session of profile 'default' has ended (the refresh token was refused); run 'homeserve auth login', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended\n")
+        XCTAssertEqual(transport.log, ["POST /auth/refresh/"])
+        XCTAssertEqual(bytes(harness.credentialsPath), before)
+        transport.verify()
+    }
+
+    func testWithoutARefreshTokenTheReasonSaysSo() {
+        harness.storeSession(access: harness.token(expiresIn: -1, life: 300), refresh: nil)
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertContains(outcome.err, "has ended (no refresh token is stored)")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
+    func testAUsernameAndPasswordLogInWhenNothingIsStored() {
+        harness.environment["HOMESERVE_USERNAME"] = "vendor1"
+        harness.environment["HOMESERVE_PASSWORD"] = "password123"
+        let access = harness.token(expiresIn: 3600, life: 3600)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "vendor1", "role": "vendor"}}"#)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "[]\n")
+        XCTAssertEqual(outcome.err, "homeserve: session for profile 'default' renewed by logging in again as vendor1\n")
+        XCTAssertEqual(transport.requests[0].json, ["username": "vendor1", "password": "password123"])
+        XCTAssertEqual(stored("access"), access)
+        transport.verify()
+    }
+
+    // MARK: Tokens from the environment
+
+    func testHOMESERVE_REFRESH_TOKENRefreshesInMemoryAndWritesNothing() {
+        harness.environment["HOMESERVE_REFRESH_TOKEN"] = "ci-secret"
+        let first = harness.token(expiresIn: 300, life: 300, tag: "1")
+        let second = harness.token(expiresIn: 300, life: 300, tag: "2")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: first, refresh: "rotated-1"))
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 4, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", status: 401, json: #"{"detail": "token expired"}"#)
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: second, refresh: "rotated-2"))
+        transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 4, page: 2, size: 2))
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "1"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.json.arrayValue?.count, 4)
+        XCTAssertEqual(transport.requests.compactMap { $0.json?["refresh"]?.stringValue }, ["ci-secret", "rotated-1"])
+        XCTAssertEqual(transport.requests.map(\.bearer), [nil, first, first, nil, second])
+        XCTAssertEqual(entries(harness.configDir), [], "nothing is written to the config directory")
+        transport.verify()
+    }
+
+    func testARefusedHOMESERVE_REFRESH_TOKENSaysToRenewTheSecret() {
+        harness.environment["HOMESERVE_REFRESH_TOKEN"] = "ci-secret"
+        harness.environment["HOMESERVE_PASSWORD"] = "password123"
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#)
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(outcome.err, "homeserve: the session of profile 'default' has ended (the refresh token was refused); renew HOMESERVE_REFRESH_TOKEN, or unset it and log in\n")
+        XCTAssertEqual(entries(harness.configDir), [])
+        transport.verify()
+    }
+
+    func testAHOMESERVE_TOKENWithALineBreakIsRefusedBeforeAnythingIsSent() {
+        for token in ["abc.def.ghi\r\nX-Admin: 1", "abc.def.ghi\n", "abc def"] {
+            harness.environment["HOMESERVE_TOKEN"] = token
+            let outcome = harness.run(["bookings", "get", booking])
+            XCTAssertEqual(outcome.status, 3, token)
+            XCTAssertEqual(outcome.err, "homeserve: the token from HOMESERVE_TOKEN contains characters that cannot go in a header (spaces, line breaks, control characters); nothing was sent\n")
+        }
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
+    func testHOMESERVE_TOKENIsUsedAsIsEvenWhenExpired() {
+        harness.logIn()
+        let expired = harness.token(expiresIn: -100, life: 300, tag: "env")
+        harness.environment["HOMESERVE_TOKEN"] = expired
+        transport.register("GET", path, json: "{}")
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
+        XCTAssertEqual(transport.requests.map(\.bearer), [expired])
+        transport.verify()
+    }
+
+    // MARK: Token answers that cannot be used
+
+    func testARefreshAnswerWithoutAUsableTokenLeavesTheFileUntouched() {
+        for reply in [#"{"detail": "ok"}"#, #"{"access": ""}"#, #"{"access": "a.b.c\r\nX-Evil: 1"}"#, #"{"access": "a.b.c", "refresh": "r s"}"#, "<html>ok</html>"] {
+            harness.storeSession(access: harness.token(expiresIn: 5, life: 300), refresh: "refresh-1")
+            let before = bytes(harness.credentialsPath)
+            transport.register("POST", "/auth/refresh/", json: reply)
+            let outcome = harness.run(["bookings", "get", booking])
+            XCTAssertEqual(outcome.status, 3, reply)
+            XCTAssertEqual(outcome.err, "homeserve: POST /auth/refresh/ succeeded but sent no well-formed token; the stored session was left as it was\n")
+            XCTAssertEqual(bytes(harness.credentialsPath), before, reply)
+        }
+        XCTAssertEqual(Set(transport.log), ["POST /auth/refresh/"])
+        transport.verify()
+    }
+
+    func testALoginAnswerWithoutAUsableTokenLeavesTheFileUntouched() {
+        harness.logIn()
+        let before = bytes(harness.credentialsPath)
+        transport.register("POST", "/auth/login/", json: #"{"message": "Welcome", "user": {"username": "customer2"}}"#)
+        let outcome = harness.run(["auth", "login", "--username", "customer2", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(outcome.err, "homeserve: POST /auth/login/ succeeded but sent no well-formed token; the stored session was left as it was\n")
+        XCTAssertEqual(bytes(harness.credentialsPath), before)
+        transport.verify()
+    }
+
+    func testAnUnattendedLoginWithoutAUsableTokenLeavesTheFileUntouched() {
+        harness.storeSession(access: harness.token(expiresIn: -5, life: 300), refresh: "refresh-1")
+        harness.environment["HOMESERVE_PASSWORD"] = "pw"
+        let before = bytes(harness.credentialsPath)
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        transport.register("POST", "/auth/login/", json: #"{"access": null}"#)
+        XCTAssertEqual(harness.run(["bookings", "list"]).status, 3)
+        XCTAssertEqual(bytes(harness.credentialsPath), before)
+        transport.verify()
+    }
+
+    // MARK: auth login, status, logout
+
+    func testLoginStoresThePairAndSaysWho() {
+        let access = harness.token(expiresIn: 300, life: 300)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r1", "user": {"id": 7, "username": "vendor1", "role": "vendor"}}"#)
+        let outcome = harness.run(["auth", "login", "--username", "vendor1", "--password-stdin"], stdin: "password123\nnot read\n")
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: Logged in as vendor1 (vendor) on profile 'default'.\n")
+        XCTAssertEqual(transport.requests[0].json, ["username": "vendor1", "password": "password123"])
+        XCTAssertNil(transport.requests[0].bearer)
+        XCTAssertEqual(stored("access"), access)
+        XCTAssertEqual(harness.credentials["profiles"]?["default"]?["user"]?["role"], "vendor")
+        XCTAssertEqual(FileFacts.mode(harness.credentialsPath), 0o600)
+        transport.verify()
+    }
+
+    func testAWrongPasswordIsExit3AndStoresNothing() {
+        transport.register("POST", "/auth/login/", status: 401, json: #"{"detail": "No active account found with the given credentials"}"#)
+        let outcome = harness.run(["auth", "login", "--username", "vendor1", "--password-stdin"], stdin: "nope\n")
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(outcome.err, "homeserve: logging in as vendor1 failed: HTTP 401: No active account found with the given credentials\n")
+        XCTAssertFalse(FileFacts.exists(harness.credentialsPath))
+        transport.verify()
+    }
+
+    func testAuthStatusAsksTheServer() {
+        let access = harness.logIn()
+        transport.register("GET", "/api/bookings/?page_size=1", json: drfPage(0..<1, total: 9, page: 1, size: 1))
+        let outcome = harness.run(["auth", "status"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        let status = outcome.json
+        XCTAssertEqual(status["logged_in"], true)
+        XCTAssertEqual(status["verified"], true)
+        XCTAssertEqual(status["username"], "customer1")
+        XCTAssertEqual(status["source"], "credentials file")
+        XCTAssertEqual(status["url"], "https://api.test")
+        XCTAssertEqual(status["access_expires_in"], 3600)
+        XCTAssertEqual(status["access_expires_at"], "2026-11-30T13:00:00Z")
+        XCTAssertEqual(transport.requests[0].bearer, access)
+        transport.verify()
+    }
+
+    func testAuthStatusOfADeadSessionPrintsItAndExits3() {
+        harness.logIn()
+        transport.register("GET", "/api/bookings/?page_size=1", status: 401, json: #"{"detail": "revoked"}"#)
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        let outcome = harness.run(["auth", "status"])
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(outcome.json["logged_in"], false)
+        XCTAssertEqual(outcome.json["verified"], false)
+        XCTAssertEqual(outcome.json["username"], "customer1")
+        XCTAssertEqual(outcome.err, "homeserve: the session of profile 'default' has ended (the refresh token was refused); run 'homeserve auth login', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended\n")
+        transport.verify()
+    }
+
+    func testAuthStatusOfAnUnreachableServerIsTheNetworkFailure() {
+        harness.logIn()
+        transport.fail("GET", "/api/bookings/", .connect)
+        let outcome = harness.run(["--retries", "0", "auth", "status"])
+        XCTAssertEqual(outcome.status, 9)
+        XCTAssertEqual(outcome.out, "")
+        transport.verify()
+    }
+
+    func testAuthStatusOfflineAsksNobody() {
+        harness.logIn()
+        let outcome = harness.run(["auth", "status", "--offline", "-o", "json", "--jq", "[.logged_in, .verified, .source]"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "[true,null,\"credentials file\"]\n")
+
+        let nobody = Harness()
+        let empty = nobody.run(["auth", "status", "--offline"])
+        XCTAssertEqual(empty.status, 3)
+        XCTAssertEqual(empty.json["logged_in"], false)
+        XCTAssertEqual(empty.err, "homeserve: not logged in (profile 'default'); run 'homeserve auth login'\n")
+        XCTAssertEqual(transport.requests.count + nobody.transport.requests.count, 0)
+    }
+
+    func testAnUnknownProfileIsAUsageErrorListingTheKnownOnes() {
+        harness.logIn(profile: "staging")
+        harness.writeSettings(["prod": ["url": "https://prod.example"]])
+        let outcome = harness.run(["--profile", "stagign", "bookings", "list"])
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertEqual(outcome.err, "homeserve: unknown profile 'stagign'; known profiles: default, prod, staging ('homeserve --profile stagign auth login' creates it)\n")
+        harness.environment["HOMESERVE_PROFILE"] = "nope"
+        XCTAssertEqual(harness.run(["bookings", "list"]).status, 2)
+        XCTAssertEqual(transport.requests.count, 0)
+
+        let access = harness.token(expiresIn: 300, life: 300)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
+        let login = harness.run(["auth", "login", "--username", "ops_mgr", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(login.status, 0, login.err)
+        XCTAssertEqual(login.err, "homeserve: Logged in as ops_mgr (ops_manager) on profile 'nope'.\n")
+        XCTAssertEqual(stored("access", profile: "nope"), access)
+        XCTAssertNotNil(stored("access", profile: "staging"), "other profiles are kept")
+        transport.verify()
+    }
+
+    // MARK: The config directory
+
+    func testACorruptCredentialsFileIsExit1UntilLoginReplacesIt() throws {
+        try AtomicFile.write(harness.credentialsPath, Array(#"{"profiles": {"default": {"access": "#.utf8), mode: 0o644)
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertContains(outcome.err, "homeserve: \(harness.credentialsPath) is corrupt (not valid JSON", "'homeserve auth login' or 'homeserve auth logout' replaces it (keeping a .corrupt copy)")
+        XCTAssertEqual(transport.requests.count, 0)
+
+        let access = harness.token(expiresIn: 300, life: 300)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "customer1"}}"#)
+        let login = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(login.status, 0, login.err)
+        XCTAssertContains(login.err, "warning: \(harness.credentialsPath) was corrupt", "moved it to \(harness.credentialsPath).corrupt and started afresh")
+        XCTAssertEqual(stored("access"), access)
+        XCTAssertEqual(FileFacts.mode(harness.credentialsPath + ".corrupt"), 0o600, "the copy may hold tokens")
+        XCTAssertEqual(bytes(harness.credentialsPath + ".corrupt"), Array(#"{"profiles": {"default": {"access": "#.utf8))
+        transport.verify()
+    }
+
+    func testLogoutReplacesACorruptFileToo() throws {
+        try AtomicFile.write(harness.credentialsPath, Array(#"{"sessions": []}"#.utf8), mode: 0o600)
+        XCTAssertEqual(harness.run(["auth", "status", "--offline"]).status, 1)
+        let outcome = harness.run(["auth", "logout"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertContains(outcome.err, "was corrupt (it has no \"profiles\" object); moved it to", "Profile 'default' had no stored session.")
+        XCTAssertEqual(harness.credentials, ["profiles": [:]])
+        XCTAssertEqual(FileFacts.mode(harness.credentialsPath + ".corrupt"), 0o600)
+        XCTAssertEqual(harness.run(["auth", "status", "--offline"]).status, 3)
+    }
+
+    func testLogoutForgetsOnlyTheProfile() {
+        harness.logIn()
+        harness.logIn(profile: "staging")
+        let outcome = harness.run(["--profile", "staging", "auth", "logout"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.err, "homeserve: Logged out of profile 'staging'.\n")
+        XCTAssertNil(harness.credentials["profiles"]?["staging"])
+        XCTAssertNotNil(stored("access"))
+    }
+
+    func testASymlinkedCredentialsFileIsRefused() throws {
+        let elsewhere = temporaryDirectory() + "/tokens.json"
+        harness.logIn()
+        XCTAssertEqual(rename(harness.credentialsPath, elsewhere), 0)
+        XCTAssertEqual(symlink(elsewhere, harness.credentialsPath), 0)
+        let before = bytes(elsewhere)
+        let access = harness.token(expiresIn: 300, life: 300)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {}}"#)
+        let login = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(login.status, 1)
+        XCTAssertEqual(login.err, "homeserve: cannot replace \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)\n")
+        XCTAssertEqual(harness.run(["auth", "logout"]).status, 1)
+        let list = harness.run(["bookings", "list"])
+        XCTAssertEqual(list.status, 1)
+        XCTAssertContains(list.err, "\(harness.credentialsPath): it is a symbolic link")
+        XCTAssertTrue(FileFacts.isSymlink(harness.credentialsPath))
+        XCTAssertEqual(bytes(elsewhere), before)
+        transport.verify()
+    }
+
+    func testStaleTemporaryFilesOfDeadProcessesAreRemoved() throws {
+        harness.logIn()
+        let dead = harness.credentialsPath + ".tmp.2147483000"
+        let live = harness.credentialsPath + ".tmp.\(getpid())"
+        let other = harness.configDir + "/notes.txt.tmp.2147483000"
+        for file in [dead, live, other] { try AtomicFile.write(file, Array("{}".utf8), mode: 0o600) }
+        transport.register("GET", "/api/bookings/", json: "[]")
+        XCTAssertEqual(harness.run(["bookings", "list"]).status, 0)
+        XCTAssertFalse(FileFacts.exists(dead))
+        XCTAssertTrue(FileFacts.exists(live), "a running process's file is its own")
+        XCTAssertTrue(FileFacts.exists(other), "only the files homeserve writes")
+        transport.verify()
+    }
+
+    func testAWorldWritableConfigDirectoryIsTightened() {
+        harness.logIn()
+        chmod(harness.configDir, 0o777)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.err, "homeserve: warning: \(harness.configDir) is writable by every user (mode 777); tightened to 700\n")
+        XCTAssertEqual(FileFacts.mode(harness.configDir), 0o700)
+        transport.verify()
+        // Group-readable only: tightened without a word.
+        chmod(harness.configDir, 0o750)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        XCTAssertEqual(harness.run(["bookings", "list"]).err, "")
+        XCTAssertEqual(FileFacts.mode(harness.configDir), 0o700)
+    }
+
+    func testACredentialsFileOthersCanReadIsWarnedAbout() {
+        harness.logIn()
+        chmod(harness.credentialsPath, 0o644)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.err, "homeserve: warning: \(harness.credentialsPath) is readable by other users (mode 644); run: chmod 600 \(harness.credentialsPath)\n")
+        transport.verify()
+    }
+
+    func testAFullDiskDuringARefreshKeepsTheNewTokenForTheCommand() throws {
+        let old = harness.token(expiresIn: 10, life: 300)
+        harness.storeSession(access: old, refresh: "refresh-1")
+        let before = bytes(harness.credentialsPath)
+        // Root ignores directory permissions, so the write is made to fail by a directory standing where
+        // this process's temporary file would go.
+        XCTAssertEqual(mkdir(harness.credentialsPath + ".tmp.\(getpid())", 0o700), 0)
+        close(open(harness.configDir + "/credentials.lock", O_CREAT | O_WRONLY, 0o600))
+        chmod(harness.configDir, 0o500)
+        defer { chmod(harness.configDir, 0o700) }
+        let renewed = harness.token(expiresIn: 300, life: 300, tag: "new")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        transport.register("GET", path, json: "{}")
+        let outcome = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(transport.requests[1].bearer, renewed)
+        XCTAssertContains(outcome.err, "homeserve: warning: the renewed session could not be saved (cannot write \(harness.credentialsPath)", "it is used for this command only")
+        XCTAssertEqual(lines(outcome.err).count, 1)
+        XCTAssertEqual(bytes(harness.credentialsPath), before)
+        transport.verify()
+    }
+}
