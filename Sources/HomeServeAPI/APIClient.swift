@@ -208,7 +208,7 @@ public final class APIClient: TokenAuthority {
             response = answer
         }
         options.log.map { logResponse(response, $0) }
-        let path = Redaction.url(call.path)
+        let path = Self.shown(call)
         if HTTPStatus.isUnauthorized(response.status), attempt.token != nil, !attempt.renewed, call.authenticated, session != nil {
             return .renewToken
         }
@@ -251,6 +251,13 @@ public final class APIClient: TokenAuthority {
     func backoff(_ attempt: Int) -> Double {
         let ceiling = min(8.0, 0.5 * Double(1 << min(attempt, 6)))
         return ceiling / 2 + random() * ceiling / 2
+    }
+
+    /// A call as errors name it: its path and query from the server root (`/api/bookings/?page=3`), secrets redacted.
+    static func shown(_ call: APICall) -> String {
+        var path = WebURL.splitAbsolute(call.path)?.rest ?? call.path
+        if !call.query.isEmpty { path += (path.contains("?") ? "&" : "?") + URLEncoding.query(call.query) }
+        return Redaction.url(path)
     }
 
     static func seconds(_ value: Double) -> String {

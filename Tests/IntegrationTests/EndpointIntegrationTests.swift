@@ -168,7 +168,7 @@ final class EndpointIntegrationTests: XCTestCase {
         XCTAssertEqual(denied.out, "", "\(name) as \(item.denied.user)")
         XCTAssertEqual(deniedSent.count, 1, "\(name) as \(item.denied.user): the server decides: \(deniedSent)")
         let expected = "failed: HTTP \(Self.httpStatus[item.denied.status] ?? 0)"
-        XCTAssertTrue(denied.err.contains(item.denied.args == nil ? "\(item.method) \(pathOnly) \(expected)" : expected),
+        XCTAssertTrue(denied.err.contains(item.denied.args == nil ? "\(item.method) \(item.path) \(expected)" : expected),
                       "\(name) as \(item.denied.user): \(denied.err)")
 
         let (ok, okSent) = try users.run(item.user, item.args + ["-o", "json"])
