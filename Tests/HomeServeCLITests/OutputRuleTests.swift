@@ -125,8 +125,10 @@ final class OutputRuleTests: XCTestCase {
         transport.register("GET", "/api/services/",
                            json: #"[{"id": 1, "name": "a", "base_price": "100"}, {"id": 2, "name": "b", "base_price": 20}, {"id": 3, "name": "c"}, {"id": 4, "name": "d", "base_price": 9.5}, {"id": 5, "name": "e", "base_price": 20}, {"id": 6, "name": "f", "base_price": null}]"#,
                            times: 3)
-        XCTAssertEqual(run(["services", "list", "--sort-by", "-", "-o", "ndjson", "--fields", "id"]).out, "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n{\"id\":4}\n{\"id\":5}\n{\"id\":6}\n",
-                       "a path no row has keeps the order")
+        let unknown = run(["services", "list", "--sort-by", "nmae", "-o", "ndjson", "--fields", "id"])
+        XCTAssertEqual(unknown.status, 2, "a path no row has is refused, as with --fields")
+        XCTAssertTrue(unknown.err.contains("invalid value 'nmae' for --sort-by: no row has it; did you mean 'name'?"), unknown.err)
+        XCTAssertEqual(unknown.out, "")
         XCTAssertEqual(run(["services", "list", "--sort-by", "base_price", "-o", "csv", "--fields", "id,base_price", "--no-headers"]).out,
                        "4,9.5\n2,20\n5,20\n1,100\n3,\n6,\n", "missing values last, in their order")
         XCTAssertEqual(run(["services", "list", "--sort-by", "name", "--jq", ".[0].name"]).out, "a\n")

@@ -43,12 +43,13 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(harness.run(["services", "get", "4", "-o", "tsv", "--no-headers"]).out, "4\tTap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\n")
     }
 
-    func testCSVAndRawJqStringsStayDataEvenOnATerminal() {
-        // Current behaviour: the formats meant for other programs keep the server's bytes (quoted, in CSV),
-        // even when stdout is a terminal.
-        transport.register("GET", "/api/services/4/", json: #"{"id": 4, "name": "a\u001b[2Jb"}"#, times: 2)
+    func testCSVAndRawJqStringsAreShownOnATerminalAndExactInAPipe() {
+        transport.register("GET", "/api/services/4/", json: #"{"id": 4, "name": "a\u001b[2Jb"}"#, times: 4)
         harness.stdoutTTY = true
-        XCTAssertEqual(harness.run(["services", "get", "4", "-o", "csv", "--no-headers"]).out, "4,\"a\u{1B}[2Jb\"\n")
+        XCTAssertEqual(harness.run(["services", "get", "4", "-o", "csv", "--no-headers"]).out, "4,\"a\\x1b[2Jb\"\n")
+        XCTAssertEqual(harness.run(["services", "get", "4", "--jq", ".name"]).out, "a\\x1b[2Jb\n")
+        harness.stdoutTTY = false
+        XCTAssertEqual(harness.run(["services", "get", "4", "-o", "csv", "--no-headers"]).out, "4,\"a\u{1B}[2Jb\"\n", "a file keeps the bytes")
         XCTAssertEqual(harness.run(["services", "get", "4", "--jq", ".name"]).out, "a\u{1B}[2Jb\n")
     }
 

@@ -59,7 +59,9 @@ final class JQFilter {
                 return
             }
             if jv_get_kind(result) == JV_KIND_STRING {
-                out.line(String(cString: jv_string_value(result)))
+                let text = String(cString: jv_string_value(result))
+                // A raw string is the server's text: on a terminal it is shown, not obeyed.
+                out.line(out.isTerminal ? TerminalText.visible(text, keepNewlines: true) : text)
                 jv_free(result)
             } else {
                 let dumped = jv_dump_string(result, 0)

@@ -101,7 +101,9 @@ final class DelimitedPrinter: RowPrinter {
             return out
         }
         guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || TerminalText.isControl($0) }) else { return text }
-        return "\"" + text.replacing("\"", with: "\"\"") + "\""
+        // Quoting keeps a file exact; on a terminal, escape sequences are shown rather than obeyed.
+        let shown = out.isTerminal ? TerminalText.visible(text, keepNewlines: true) : text
+        return "\"" + shown.replacing("\"", with: "\"\"") + "\""
     }
 }
 

@@ -39,6 +39,7 @@ struct Renderer {
     func render(_ document: JSON, _ presentation: Presentation) throws {
         var (rows, fromArray) = Rows.of(document, presentation.shape)
         if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
+        if let sortBy, fromArray { try Rows.check([sortBy], against: rows.filter(\.isObject), flag: "--sort-by") }
         if let sortBy, fromArray { rows = Rows.sort(rows, by: sortBy) }
         var view = document
         if fields != nil || (sortBy != nil && fromArray) {
@@ -163,6 +164,7 @@ struct Renderer {
         // A document printed as received is the whole output: nothing may follow it (not even `[]`).
         if printedAsReceived || !out.isOpen || client.isDryRun { return }
         if holdAll {
+            if let sortBy { try Rows.check([sortBy], against: held.filter(\.isObject), flag: "--sort-by") }
             let rows = sortBy.map { Rows.sort(held, by: $0) } ?? held
             if let jq {
                 try jq.run(.array(fields.map { paths in rows.map { Rows.project($0, paths) } } ?? rows), out: out)

@@ -81,7 +81,7 @@ enum Rows {
     }
 
     /// `--fields` names paths that exist: one that is in no row is a usage error naming those that are.
-    static func check(_ fields: [String], against rows: [JSON]) throws(CLIError) {
+    static func check(_ fields: [String], against rows: [JSON], flag: String = "--fields") throws(CLIError) {
         guard !rows.isEmpty else { return }
         var available: [String] = []
         for row in rows.prefix(50) {
@@ -90,7 +90,7 @@ enum Rows {
         }
         for field in fields where !rows.contains(where: { $0.value(at: field) != nil }) {
             let hint = Suggestions.nearest(to: field, in: available).map { "; did you mean '\($0)'?" } ?? ""
-            throw CLIError.usage("invalid value '\(field)' for --fields: no row has it\(hint) (fields: \(available.prefix(40).joined(separator: ", ")))")
+            throw CLIError.usage("invalid value '\(field)' for \(flag): no row has it\(hint) (fields: \(available.prefix(40).joined(separator: ", ")))")
         }
     }
 
