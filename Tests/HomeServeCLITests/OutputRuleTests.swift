@@ -125,7 +125,7 @@ final class OutputRuleTests: XCTestCase {
         transport.register("GET", "/api/services/",
                            json: #"[{"id": 1, "name": "a", "base_price": "100"}, {"id": 2, "name": "b", "base_price": 20}, {"id": 3, "name": "c"}, {"id": 4, "name": "d", "base_price": 9.5}, {"id": 5, "name": "e", "base_price": 20}, {"id": 6, "name": "f", "base_price": null}]"#,
                            times: 3)
-        let unknown = run(["services", "list", "--sort-by", "nmae", "-o", "ndjson", "--fields", "id"])
+        let unknown = harness.run(["services", "list", "--sort-by", "nmae", "-o", "ndjson", "--fields", "id"])
         XCTAssertEqual(unknown.status, 2, "a path no row has is refused, as with --fields")
         XCTAssertTrue(unknown.err.contains("invalid value 'nmae' for --sort-by: no row has it; did you mean 'name'?"), unknown.err)
         XCTAssertEqual(unknown.out, "")
