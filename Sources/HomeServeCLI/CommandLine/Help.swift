@@ -193,6 +193,8 @@ public enum Topics {
         A listing whose rows cannot be found is printed as received, with a warning naming its keys
         (exit 0). A list command asked with a filter the server ignored still prints only matching rows.
         Without --all or --limit a list prints one page; on a terminal stderr says how many there are.
+        A listing that fails midway has printed the rows before the failure and exits with its code; with
+        -o json the array is then left open, so a JSON reader fails too instead of taking part as the whole.
         Data goes to stdout; messages, progress and warnings go to stderr. Colour only on a terminal,
         never with NO_COLOR or --no-color. Server text on a terminal has control characters made visible.
         """)
