@@ -46,6 +46,7 @@ final class Sandbox {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
+        SandboxReaper.shared.add(process)
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = pipe.fileHandleForReading.availableData
@@ -93,6 +94,34 @@ final class Sandbox {
     func fault(_ json: String) throws {
         let (status, body) = try request("POST", "/sandbox/faults", json: json)
         XCTAssertTrue((200..<300).contains(status), "fault not accepted: \(body)")
+    }
+}
+
+/// Stops every sandbox a test started when that test ends. XCTest keeps test-case instances, and so
+/// their sandboxes, alive until the process exits; without this each test's server would run to the
+/// end of the suite and then be left behind.
+final class SandboxReaper: NSObject, XCTestObservation, @unchecked Sendable {
+    static let shared: SandboxReaper = {
+        let reaper = SandboxReaper()
+        XCTestObservationCenter.shared.addTestObserver(reaper)
+        return reaper
+    }()
+    private let lock = NSLock()
+    private var running: [Process] = []
+
+    func add(_ process: Process) {
+        lock.withLock { running.append(process) }
+    }
+
+    func testCaseDidFinish(_ testCase: XCTestCase) {
+        let stopping = lock.withLock { () -> [Process] in
+            defer { running = [] }
+            return running
+        }
+        for process in stopping where process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
     }
 }
 
