@@ -33,6 +33,14 @@ final class HostileServerTests: XCTestCase {
 
     // MARK: Bodies too large to hold
 
+    func testGigabyteBodyIsRefusedWithoutBeingHeld() throws {
+        let result = try cli("huge-body").run(["services", "get", "1"])
+        assertExit(result, 8, under: 30)
+        XCTAssertLessThan(result.peakRSS, 80, "peak RSS: \(result)")
+        XCTAssertTrue(result.err.contains("larger than 64 MiB"), result.err)
+        XCTAssertEqual(result.out, "")
+    }
+
     func testGigabyteChunkedBodyStopsAtTheLimit() throws {
         let result = try cli("huge-chunked").run(["services", "get", "1"])
         assertExit(result, 8, under: 30)
