@@ -97,6 +97,14 @@ final class HostileServerTests: XCTestCase {
         assertExit(result, 11, under: 4)
     }
 
+    func testFloodsOfFramesAreStillBoundedByTheTimeout() throws {
+        for name in ["ws-flood-ping", "ws-flood-empty", "ws-flood-pong"] {
+            let result = try cli(name).run(["watch", "booking", "X", "--timeout", "3"])
+            assertExit(result, 11, under: 4.5, name)
+            XCTAssertLessThan(result.peakRSS, 48, "\(name) peak RSS: \(result)")
+        }
+    }
+
     func testMalformedFramesAreProtocolErrors() throws {
         let kinds = ["reserved", "opcode", "masked", "length63", "oversized", "control-fragmented", "control-long", "utf8",
                      "close-1byte", "orphan-continuation", "interleaved", "truncated"]
