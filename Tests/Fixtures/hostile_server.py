@@ -406,6 +406,13 @@ def login_slow(h, r):
     return ok(h, r)
 
 
+def wide(h, r):
+    # One object of 100,000 keys, or a page of 20,000 rows that each name other columns.
+    if r.path.rstrip("/").split("/")[-1].isdigit():
+        return h.send(200, b'{"id": 1, ' + b", ".join(b'"k%d": %d' % (i, i) for i in range(100000)) + b"}")
+    return h.send(200, {"count": 20000, "next": None, "results": [{"id": i, f"c{i}": i} for i in range(20000)]})
+
+
 CASES = {
     "ok": ok, "record": ok, "huge-body": huge_body, "huge-chunked": huge_chunked, "huge-string": huge_string,
     "next-loop": next_loop, "next-cycle": next_cycle, "next-backwards": next_backwards, "next-elsewhere": next_elsewhere,
@@ -415,7 +422,7 @@ CASES = {
     "html-500": html_500, "html-as-json": html_as_json, "lying-length": lying_length, "deep": deep, "deep-object": deep_object,
     "huge-numbers": huge_numbers, "bad-utf8": bad_utf8, "unauthorized": unauthorized, "drip": drip,
     "drip-headers": drip_headers, "silent": silent, "reset": reset, "status": status, "redirect-self": redirect_self,
-    "refresh-no-token": refresh_no_token, "ansi": ansi, "ansi-error": ansi_error, "login-slow": login_slow,
+    "refresh-no-token": refresh_no_token, "ansi": ansi, "ansi-error": ansi_error, "login-slow": login_slow, "wide": wide,
 }
 
 

@@ -188,6 +188,19 @@ final class HostileServerTests: XCTestCase {
         XCTAssertTrue([0, 8].contains(sorted.status), "\(sorted)")
     }
 
+    func testObjectOfAHundredThousandKeysPrintsInTime() throws {
+        // Each path used to be looked up by scanning every key: the table took over ten minutes.
+        for format in ["table", "csv", "tsv", "json"] {
+            let result = try cli("wide").run(["services", "get", "1", "-o", format])
+            assertExit(result, 0, under: 10, format)
+            XCTAssertTrue(result.out.contains("99999"), format)
+        }
+        for format in ["table", "csv"] {
+            let result = try cli("wide").run(["services", "list", "-o", format])
+            assertExit(result, 0, under: 20, "list \(format)")
+        }
+    }
+
     func testInvalidUTF8IsReplacedNotACrash() throws {
         for format in ["json", "table"] {
             let result = try cli("bad-utf8").run(["services", "get", "1", "-o", format])
