@@ -6,7 +6,7 @@ URL of http://127.0.0.1:PORT/deep makes `homeserve services get 1` ask for /deep
 Prints "port N" on stdout when ready. Requests are recorded per case: GET /__log/CASE answers the list
 (method, path, headers) as JSON; /__ paths are not recorded. Only Python's standard library is used.
 """
-import base64, hashlib, http, json, os, random, socket, socketserver, struct, sys, threading, time
+import base64, hashlib, http, json, os, random, socket, socketserver, struct, sys, threading, time, zlib
 
 GIB = 1 << 30
 LOG = {}
@@ -406,6 +406,30 @@ def login_slow(h, r):
     return ok(h, r)
 
 
+BOMB = []
+
+
+def gzip_bomb(h, r):
+    # About 1 MiB on the wire, 1 GiB once inflated.
+    if not BOMB:
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+        block = b"[" + b" " * ((1 << 20) - 1)
+        BOMB.append(b"".join([packer.compress(block)] + [packer.compress(b" " * (1 << 20)) for _ in range(1023)] + [packer.flush()]))
+    h.sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(BOMB[0]))
+    h.sock.sendall(BOMB[0])
+    return "close"
+
+
+def many_headers(h, r):
+    # 200,000 header lines before a small body.
+    h.sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+    block = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"v" * 20) for i in range(1000))
+    for _ in range(200):
+        h.sock.sendall(block)
+    h.sock.sendall(b'Content-Length: 9\r\n\r\n{"id": 1}')
+    return "close"
+
+
 def wide(h, r):
     # One object of 100,000 keys, or a page of 20,000 rows that each name other columns.
     if r.path.rstrip("/").split("/")[-1].isdigit():
@@ -423,6 +447,7 @@ CASES = {
     "huge-numbers": huge_numbers, "bad-utf8": bad_utf8, "unauthorized": unauthorized, "drip": drip,
     "drip-headers": drip_headers, "silent": silent, "reset": reset, "status": status, "redirect-self": redirect_self,
     "refresh-no-token": refresh_no_token, "ansi": ansi, "ansi-error": ansi_error, "login-slow": login_slow, "wide": wide,
+    "gzip-bomb": gzip_bomb, "many-headers": many_headers,
 }
 
 

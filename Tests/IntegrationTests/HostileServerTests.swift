@@ -60,6 +60,20 @@ final class HostileServerTests: XCTestCase {
         }
     }
 
+    func testCompressionBombStopsAtTheLimit() throws {
+        // About 1 MiB sent, 1 GiB once inflated: the limit applies to what is held, not to what was sent.
+        let result = try cli("gzip-bomb").run(["services", "get", "1"])
+        assertExit(result, 8, under: 30)
+        XCTAssertLessThan(result.peakRSS, 64 + 32, "peak RSS: \(result)")
+    }
+
+    func testTwoHundredThousandHeaderLines() throws {
+        // libcurl refuses the headers as a receive failure: a network error, retried, then exit 9.
+        let result = try cli("many-headers").run(["services", "get", "1", "--timeout", "2"])
+        assertExit(result, 9, under: 2 * 4 + 1.5)
+        XCTAssertLessThan(result.peakRSS, 48, "peak RSS: \(result)")
+    }
+
     // MARK: Paging
 
     func testNextLinkThatLoopsStopsAtOnce() throws {
