@@ -430,6 +430,16 @@ def many_headers(h, r):
     return "close"
 
 
+def login_odd(h, r):
+    """Logins answered 200 with tokens no client should keep; the kind is the segment after the case
+    (a base URL of /login-odd/huge)."""
+    kind = r.path.split("/")[1]
+    access = {"crlf": "abc\r\nX-Injected: yes", "number": 123, "empty": "", "huge": "a" * (2 << 20),
+              "escape": "\x1b]52;c;aGk=\x07", "spaces": "a b"}.get(kind, jwt())
+    user = dict(USER, bio="b" * (2 << 20)) if kind == "huge-user" else USER
+    return h.send(200, {"access": access, "refresh": "refresh-odd", "user": user})
+
+
 def wide(h, r):
     # One object of 100,000 keys, or a page of 20,000 rows that each name other columns.
     if r.path.rstrip("/").split("/")[-1].isdigit():
@@ -447,7 +457,7 @@ CASES = {
     "huge-numbers": huge_numbers, "bad-utf8": bad_utf8, "unauthorized": unauthorized, "drip": drip,
     "drip-headers": drip_headers, "silent": silent, "reset": reset, "status": status, "redirect-self": redirect_self,
     "refresh-no-token": refresh_no_token, "ansi": ansi, "ansi-error": ansi_error, "login-slow": login_slow, "wide": wide,
-    "gzip-bomb": gzip_bomb, "many-headers": many_headers,
+    "gzip-bomb": gzip_bomb, "login-odd": login_odd, "many-headers": many_headers,
 }
 
 

@@ -255,6 +255,25 @@ final class HostileServerTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: stored.credentialsPath)), before)
     }
 
+    func testLoginAnswersTooLargeToKeepLeaveTheFileReadable() throws {
+        // A 2 MiB token, or a 2 MiB user, used to be stored in a credentials file that every later
+        // command (auth login and logout included) then refused to read: the profile was stuck.
+        let stored = cli("ok", token: nil)
+        stored.secrets = ["pw-secret-4"]
+        let first = try stored.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: Array("pw-secret-4\n".utf8))
+        assertExit(first, 0, under: 3)
+        let before = try Data(contentsOf: URL(fileURLWithPath: stored.credentialsPath))
+        for (kind, code) in [("huge", Int32(3)), ("huge-user", 1), ("crlf", 3), ("spaces", 3), ("escape", 3), ("empty", 3)] {
+            let result = try stored.run(["auth", "login", "--username", "customer1", "--password-stdin"],
+                                        environment: ["HOMESERVE_URL": server.url("login-odd/\(kind)")], stdin: Array("pw-secret-4\n".utf8))
+            assertExit(result, code, under: 5, kind)
+            assertNoControls(result.err, kind)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: stored.credentialsPath)), before, "\(kind): the stored session changed")
+        }
+        let after = try stored.run(["auth", "status", "--offline"])
+        assertExit(after, 0, under: 3, "auth status after the refusals")
+    }
+
     // MARK: Slow and broken connections
 
     func testSlowDripIsBoundedByTheTimeout() throws {
