@@ -111,6 +111,15 @@ final class HostileServerTests: XCTestCase {
         assertExit(result, 11, under: 4)
     }
 
+    func testBookingsWaitIsBoundedByItsTimeoutWhateverTheServerDoes() throws {
+        // The fetches of the booking were bounded by timeout × (retries + 1) only: 12 s for --timeout 3.
+        for name in ["silent", "drip", "ws-hang", "ok"] {
+            let result = try cli(name).run(["bookings", "wait", "X", "--status", "confirmed", "--timeout", "3"])
+            assertExit(result, 11, under: 4, name)
+            XCTAssertTrue(result.err.contains("did not reach 'confirmed' within 3s"), "\(name): \(result.err)")
+        }
+    }
+
     func testFloodsOfFramesAreStillBoundedByTheTimeout() throws {
         for name in ["ws-flood-ping", "ws-flood-empty", "ws-flood-pong"] {
             let result = try cli(name).run(["watch", "booking", "X", "--timeout", "3"])
