@@ -36,6 +36,7 @@ let package = Package(
 
         .testTarget(name: "HomeServeCLITests", dependencies: ["HomeServeCLI", "HomeServeAPI", "HomeServeCore"]),
         .testTarget(name: "HomeServeSandboxTests", dependencies: ["HomeServeSandbox"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["HomeServeCore", "HomeServeCLI"]),
+        // The command table feeds the command-line fuzzer; every other integration test runs the binary only.
+        .testTarget(name: "IntegrationTests", dependencies: ["HomeServeCore", "HomeServeAPI", "HomeServeCLI"]),
     ]
 )

@@ -15,6 +15,9 @@ public struct APICall {
     /// Follow 3xx answers to GET and HEAD on the same origin, like `curl -L` but never to another host.
     public var followRedirects = true
     public var captureCertificates = false
+    /// Monotonic time by which the call, retries included, must be over even when the client's own
+    /// deadline (timeout × (retries + 1)) is later: a wait's --timeout bounds the requests made for it.
+    public var deadline: Double?
 
     public init(_ method: String, _ path: String, query: [(String, String)] = [], body: RequestBody = .none, authenticated: Bool = true) {
         self.method = method
@@ -186,7 +189,7 @@ public final class APIClient: TokenAuthority {
             return nil
         }
         warnIfPlainHTTP(sendsSecret: token != nil || call.path.hasPrefix("/auth/"))
-        return Attempt(url: url, token: token, deadline: clock.monotonic() + options.timeout * Double(options.retries + 1))
+        return Attempt(url: url, token: token, deadline: min(call.deadline ?? .infinity, clock.monotonic() + options.timeout * Double(options.retries + 1)))
     }
 
     func judge(_ result: Result<HTTPResponse, TransportError>, call: APICall, attempt: Attempt) -> Verdict {

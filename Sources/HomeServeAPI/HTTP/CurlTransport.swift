@@ -175,6 +175,12 @@ public final class CurlTransport: HTTPTransport {
                 if let sink = transfer.request.sink, sink.accepts(status: transfer.status, headers: transfer.headers) {
                     transfer.streaming = true
                 }
+                // A body announced larger than the limit is refused before any of it is held.
+                if !transfer.streaming, let length = transfer.headers.last(where: { $0.0.lowercased() == "content-length" }).flatMap({ Int($0.1) }),
+                   length > transfer.request.bodyLimit {
+                    transfer.tooLarge = true
+                    return 0
+                }
             }
             if transfer.streaming {
                 guard transfer.request.sink?.write(UnsafeRawBufferPointer(start: data, count: n)) == true else {

@@ -138,10 +138,12 @@ public final class WebSocketClient: WebSocketConnection {
         try send(Frame(opcode: .text, payload: Array(text.utf8)))
     }
 
-    func send(_ frame: Frame) throws(WebSocketFailure) {
+    /// A server that stops reading must not hold the caller past its own wait: pongs and closes are sent
+    /// within the deadline of the receive or close that sends them.
+    func send(_ frame: Frame, deadline: Double = Monotonic.now() + 10) throws(WebSocketFailure) {
         var mask = [UInt8](repeating: 0, count: 4)
         RAND_bytes(&mask, 4)
-        try write(FrameCodec.encode(frame, mask: mask), deadline: Monotonic.now() + 10)
+        try write(FrameCodec.encode(frame, mask: mask), deadline: deadline)
     }
 
     /// Waits up to `timeout` seconds for the next text or binary message; nil on timeout, even while
@@ -159,9 +161,9 @@ public final class WebSocketClient: WebSocketConnection {
                     }
                     switch try assembler.accept(frame) {
                     case nil, .pong?: break
-                    case let .ping(payload)?: try send(Frame(opcode: .pong, payload: payload))
+                    case let .ping(payload)?: try send(Frame(opcode: .pong, payload: payload), deadline: deadline)
                     case let .close(code, reason)?:
-                        if !closeSent { try? send(Frame(opcode: .close, payload: code.map { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } ?? [])) }
+                        if !closeSent { try? send(Frame(opcode: .close, payload: code.map { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } ?? []), deadline: deadline) }
                         closeSent = true
                         throw WebSocketFailure.closed(code: code, reason: reason)
                     case let message?: return message
@@ -170,7 +172,7 @@ public final class WebSocketClient: WebSocketConnection {
                     if cancellation.isCancelled { throw WebSocketFailure.interrupted }
                 }
             } catch let error as WebSocketProtocolError {
-                try? send(Frame(opcode: .close, payload: [UInt8(error.closeCode >> 8), UInt8(error.closeCode & 0xFF)]))
+                try? send(Frame(opcode: .close, payload: [UInt8(error.closeCode >> 8), UInt8(error.closeCode & 0xFF)]), deadline: deadline)
                 closeSent = true
                 throw WebSocketFailure.protocolViolation(error)
             } catch let failure as WebSocketFailure {
@@ -190,8 +192,8 @@ public final class WebSocketClient: WebSocketConnection {
     public func close() {
         guard !closeSent else { return }
         closeSent = true
-        try? send(Frame(opcode: .close, payload: [0x03, 0xE8]))
         let deadline = Monotonic.now() + 1
+        try? send(Frame(opcode: .close, payload: [0x03, 0xE8]), deadline: deadline)
         while Monotonic.now() < deadline {
             guard (try? fill(until: deadline)) == .data else { return }
             if let (frame, _) = try? FrameCodec.decode(buffer[consumed...], maxPayload: WebSocketClient.maxMessage), frame.opcode == .close { return }

@@ -43,8 +43,9 @@ public enum JWT {
         return Double(exp) - now < (margin ?? Self.margin(times))
     }
 
-    /// A token goes into an HTTP header: visible ASCII only, so it can never add a header of its own.
+    /// A token goes into an HTTP header: visible ASCII only, so it can never add a header of its own, and
+    /// no longer than servers take in a header (8 KiB is the common default; 16 KiB leaves room).
     public static func isHeaderSafe(_ token: String) -> Bool {
-        !token.isEmpty && token.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+        !token.isEmpty && token.utf8.count <= 16 << 10 && token.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 }

@@ -35,10 +35,14 @@ public struct ProfileFile: Sendable {
         self.profiles = profiles
     }
 
+    /// The largest file read. `save` refuses to write a larger one: a server's answer (a huge token or
+    /// user) must never leave a file that every later command, `auth login` included, refuses to read.
+    public static let sizeLimit = 1 << 20
+
     /// A missing file is an empty one; an unreadable or unparsable one is an error, never "logged out".
     public static func load(_ path: String) throws(SessionError) -> ProfileFile {
         let bytes: [UInt8]
-        do { bytes = try FileFacts.contents(path, limit: 1 << 20) } catch {
+        do { bytes = try FileFacts.contents(path, limit: sizeLimit) } catch {
             if case .system(ENOENT) = error.kind { return ProfileFile(path: path) }
             throw .file(error)
         }
@@ -65,6 +69,7 @@ public struct ProfileFile: Sendable {
     public func save() throws(FileError) {
         var bytes = JSON.object([("profiles", .object(profiles))]).bytes(pretty: true)
         bytes.append(UInt8(ascii: "\n"))
+        guard bytes.count <= Self.sizeLimit else { throw FileError.system(path, "write", errno: EFBIG) }
         try AtomicFile.write(path, bytes, mode: 0o600)
     }
 

@@ -209,30 +209,40 @@ enum BookingCommands {
     ) { inv in
         let booking = inv[id], target = inv[waitStatus]
         let path = "/api/bookings/\(booking)/"
-        let deadline = inv.context.clock.monotonic() + Double(inv[waitTimeout])
-        guard var current = try inv.json(APICall("GET", path)) else { return .nothing }
-        func statusOf(_ document: JSON) -> String? { Rows.unwrap(document, keys: wrappers)["status"]?.stringValue }
-        var last = statusOf(current) ?? "unknown"
-        if last != target {
-            var policy = WatchCommands.policy(inv, deadline: deadline)
-            policy.pollEvery = Double(inv[poll])
-            policy.socketOptional = true
-            func refetch() throws -> Bool {
-                current = try inv.json(APICall("GET", path)) ?? current
-                last = statusOf(current) ?? last
-                return last == target
+        let clock = inv.context.clock
+        let deadline = clock.monotonic() + Double(inv[waitTimeout])
+        var last = "unknown"
+        // The fetches are bounded by the wait too: a server that never answers ends it at --timeout.
+        func fetch() throws -> JSON? {
+            var call = APICall("GET", path)
+            call.deadline = deadline
+            do { return try inv.json(call) } catch let APIError.transport(failure, _, _) where failure.kind == .timeout && clock.monotonic() >= deadline - 0.1 {
+                throw FollowError.deadlinePassed
             }
-            do {
+        }
+        do {
+            guard var current = try fetch() else { return .nothing }
+            func statusOf(_ document: JSON) -> String? { Rows.unwrap(document, keys: wrappers)["status"]?.stringValue }
+            last = statusOf(current) ?? "unknown"
+            if last != target {
+                var policy = WatchCommands.policy(inv, deadline: deadline)
+                policy.pollEvery = Double(inv[poll])
+                policy.socketOptional = true
+                func refetch() throws -> Bool {
+                    current = try fetch() ?? current
+                    last = statusOf(current) ?? last
+                    return last == target
+                }
                 try WatchCommands.follower(inv, path: "/ws/bookings/\(booking)/", policy: policy).run(onMessage: { message in
                     guard message["type"]?.stringValue == "booking_status_change" else { return false }
                     let status = message["data"]?["status"]?.stringValue ?? message["data"]?["new_status"]?.stringValue
                     if let status { last = status }
                     return status == target ? try refetch() : false
                 }, onPoll: refetch)
-            } catch FollowError.deadlinePassed {
-                throw CLIError(.timedOut, "booking \(booking) did not reach '\(target)' within \(inv[waitTimeout])s (last status: \(last))")
             }
+            return .document(current, .resource(columns, wrappedIn: wrappers))
+        } catch FollowError.deadlinePassed {
+            throw CLIError(.timedOut, "booking \(booking) did not reach '\(target)' within \(inv[waitTimeout])s (last status: \(last))")
         }
-        return .document(current, .resource(columns, wrappedIn: wrappers))
     }
 }

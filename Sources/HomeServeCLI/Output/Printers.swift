@@ -80,7 +80,8 @@ final class DelimitedPrinter: RowPrinter {
     }
 
     func write(_ row: JSON) {
-        out.line(columns.map { cell(row.value(at: $0)?.cellText ?? (columns == ["value"] ? row.cellText : "")) }.joined(separator: tabs ? "\t" : ","))
+        let lookup = JSONLookup(row)
+        out.line(columns.map { cell(lookup.value(at: $0)?.cellText ?? (columns == ["value"] ? row.cellText : "")) }.joined(separator: tabs ? "\t" : ","))
     }
 
     func finish() {}
@@ -131,7 +132,8 @@ final class TablePrinter: RowPrinter {
     func start(columns: [String]) { self.columns = columns }
 
     func write(_ row: JSON) {
-        let cells = columns.map { path in Self.cell(row.value(at: path) ?? (columns == ["value"] ? row : .null)) }
+        let lookup = JSONLookup(row)
+        let cells = columns.map { path in Self.cell(lookup.value(at: path) ?? (columns == ["value"] ? row : .null)) }
         count += 1
         if let widths {
             out.line(render(cells, widths))
@@ -191,8 +193,9 @@ final class TablePrinter: RowPrinter {
     /// One object as `key  value` lines, nested objects flattened to dot paths.
     static func record(_ object: JSON, paths: [String], out: OutputChannel, color: Bool, width: Int?) {
         let keyWidth = paths.map(\.count).max() ?? 0
+        let lookup = JSONLookup(object)
         for path in paths {
-            var value = cell(object.value(at: path) ?? .null)
+            var value = cell(lookup.value(at: path) ?? .null)
             if let width, keyWidth + 2 + value.count > width, width > keyWidth + 10 {
                 value = String(value.prefix(width - keyWidth - 3)) + "…"
             }

@@ -69,10 +69,11 @@ struct Renderer {
     /// A single object's lines: `--fields`, else the preferred paths it has, else all its paths.
     private func recordPaths(_ object: JSON, preferred: [String]) throws -> [String] {
         if let fields { return fields }
-        let present = preferred.filter { !Rows.isEmpty(object.value(at: $0)) }
+        let lookup = JSONLookup(object)
+        let present = preferred.filter { !Rows.isEmpty(lookup.value(at: $0)) }
         if !present.isEmpty, present.count >= (preferred.count + 1) / 2 { return present }
         let found = Rows.paths(of: object)
-        return (found.scalars + found.nested + found.arrays).filter { !Rows.isEmpty(object.value(at: $0)) }
+        return (found.scalars + found.nested + found.arrays).filter { !Rows.isEmpty(lookup.value(at: $0)) }
     }
 
     private var derivedLimit: Int? { format == .table ? 10 : nil }

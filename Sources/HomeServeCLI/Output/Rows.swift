@@ -63,17 +63,19 @@ enum Rows {
             return fields
         }
         guard !objects.isEmpty else { return sample.isEmpty ? preferred : ["value"] }
-        let present = preferred.filter { path in objects.contains { !isEmpty($0.value(at: path)) } }
+        let lookups = objects.map(JSONLookup.init)
+        let present = preferred.filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
         if present.count >= max(2, (preferred.count + 1) / 2) || (present.count == preferred.count && !present.isEmpty) { return present }
         var ordered: [String] = []
         var nestedAll: [String] = [], arraysAll: [String] = []
+        var seen: Set<String> = []
         for row in objects {
             let found = paths(of: row)
-            for path in found.scalars where !ordered.contains(path) { ordered.append(path) }
-            for path in found.nested where !nestedAll.contains(path) { nestedAll.append(path) }
-            for path in found.arrays where !arraysAll.contains(path) { arraysAll.append(path) }
+            for path in found.scalars where seen.insert(path).inserted { ordered.append(path) }
+            for path in found.nested where seen.insert("\u{0}" + path).inserted { nestedAll.append(path) }
+            for path in found.arrays where seen.insert("\u{1}" + path).inserted { arraysAll.append(path) }
         }
-        var derived = (ordered + nestedAll + arraysAll).filter { path in objects.contains { !isEmpty($0.value(at: path)) } }
+        var derived = (ordered + nestedAll + arraysAll).filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
         // Put the preferred columns the rows do have first: they are what the command is about.
         derived = present + derived.filter { !present.contains($0) }
         if let limitDerived, derived.count > limitDerived { derived = Array(derived.prefix(limitDerived)) }
@@ -84,9 +86,10 @@ enum Rows {
     static func check(_ fields: [String], against rows: [JSON], flag: String = "--fields") throws(CLIError) {
         guard !rows.isEmpty else { return }
         var available: [String] = []
+        var seen: Set<String> = []
         for row in rows.prefix(50) {
             let found = paths(of: row)
-            for path in found.scalars + found.nested + found.arrays + row.keys where !available.contains(path) { available.append(path) }
+            for path in found.scalars + found.nested + found.arrays + row.keys where seen.insert(path).inserted { available.append(path) }
         }
         for field in fields where !rows.contains(where: { $0.value(at: field) != nil }) {
             let hint = Suggestions.nearest(to: field, in: available).map { "; did you mean '\($0)'?" } ?? ""
