@@ -155,7 +155,7 @@ final class GeneratorTests: XCTestCase {
 
 /// The checkout these tests were compiled from, and a way to run its files through real programs.
 enum RepositoryFiles {
-    /// `#filePath` is <root>/Tests/HomeServeKitTests/GeneratorTests.swift.
+    /// `#filePath` is <root>/Tests/HomeServeCLITests/GeneratorTests.swift.
     static let root: String = {
         var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(3)
