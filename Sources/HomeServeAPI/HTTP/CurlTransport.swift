@@ -1,6 +1,5 @@
 import CCurl
 import HomeServeCore
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -30,21 +29,10 @@ public final class CurlTransport: HTTPTransport {
         didSet { hs_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, connectionLimit)) }
     }
 
-    private static let initialised = Mutex(false)
-
-    /// libcurl's process-wide set-up, done once before the first transfer. A process whose first URL is
-    /// plain http skips the TLS part, which is most of the set-up's cost (OpenSSL reading its
-    /// configuration); should it meet an https URL later, OpenSSL initialises itself then.
-    static func globalInit(for url: String) {
-        initialised.withLock { done in
-            guard !done else { return }
-            done = true
-            let tls = url.hasPrefix("https:") || url.hasPrefix("wss:")
-            curl_global_init(Int(tls ? CURL_GLOBAL_DEFAULT : CURL_GLOBAL_NOTHING))
-        }
-    }
+    static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     public init(settings: Settings, cancellation: Cancellation) {
+        _ = CurlTransport.globalInit
         self.settings = settings
         self.cancellation = cancellation
         multi = curl_multi_init()
@@ -62,7 +50,6 @@ public final class CurlTransport: HTTPTransport {
 
     public func start(_ request: HTTPRequest) -> Int {
         lastID += 1
-        CurlTransport.globalInit(for: request.url)
         let handle = idle.popLast() ?? curl_easy_init()!
         curl_easy_reset(handle)
         let transfer = Transfer(id: lastID, handle: handle, request: request, cancellation: cancellation)

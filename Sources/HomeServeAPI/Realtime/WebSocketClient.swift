@@ -57,7 +57,7 @@ public final class WebSocketClient: WebSocketConnection {
     private var closeSent = false
 
     public init(url: String, settings: CurlTransport.Settings, timeout: Double, cancellation: Cancellation) throws(WebSocketFailure) {
-        CurlTransport.globalInit(for: url)
+        _ = CurlTransport.globalInit
         guard let handle = curl_easy_init() else { throw WebSocketFailure.connection("libcurl could not create a handle") }
         self.handle = handle
         self.cancellation = cancellation
