@@ -325,11 +325,11 @@ final class PagingTests: XCTestCase {
     func testAFailingPageKeepsTheRowsBeforeItAndItsExitCode() {
         transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 10, page: 1, size: 2))
         transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 10, page: 2, size: 2))
-        transport.register("GET", "/api/bookings/?page=3", status: 404, json: #"{"detail": "Invalid page."}"#)
+        transport.register("GET", "/api/bookings/?page=3", status: 403, json: #"{"detail": "You do not have permission to perform this action."}"#)
         let outcome = harness.run(["bookings", "list", "--all", "--parallel", "2", "-o", "ndjson"])
-        XCTAssertEqual(outcome.status, 5)
+        XCTAssertEqual(outcome.status, 4)
         XCTAssertEqual(ids(outcome), [0, 1, 2, 3])
-        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=3 failed: HTTP 404: Invalid page.\n", "the failing page is named")
+        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=3 failed: HTTP 403: You do not have permission to perform this action.\n", "the failing page is named")
         transport.verify()
 
         transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 10, page: 1, size: 2))
@@ -421,5 +421,67 @@ final class PagingTests: XCTestCase {
         transport.verify()
         transport.register("GET", "/api/bookings/", json: #"[{"id": 2, "status": "cancelled"}]"#)
         XCTAssertEqual(harness.run(["bookings", "list", "--status", "pending"]).err, "", "said only with -v")
+    }
+
+    // MARK: Lists that change while they are read
+
+    func testAPageThatNoLongerExistsEndsTheWalkWithAWarning() {
+        for parallel in ["1", "2"] {
+            harness = Harness()
+            harness.logIn()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
+            transport.register("GET", "/api/bookings/?page=3", status: 404, json: #"{"detail": "Invalid page."}"#)
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(ids(outcome), [0, 1, 2, 3], "--parallel \(parallel)")
+            XCTAssertEqual(outcome.err, "homeserve: warning: page 3 (https://api.test/api/bookings/?page=3) no longer exists: the list changed while it was read, so rows may have moved between pages\n")
+            transport.verify()
+        }
+    }
+
+    func testAListThatGrewWhileItWasReadIsWalkedToItsNewEnd() {
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 4, page: 1, size: 2))
+        // Counted as two pages at first; by the time page 2 is read there is a third.
+        transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 5, page: 2, size: 2))
+        transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<5, total: 5, page: 3, size: 2))
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "4", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4])
+        transport.verify()
+    }
+
+    func testALimitCountsTheRowsPrintedNotTheRowsReceived() {
+        func mixed(_ page: Int, pages: Int) -> String {
+            let items = [#"{"id": \#(page * 10), "status": "pending"}"#, #"{"id": \#(page * 10 + 1), "status": "cancelled"}"#].joined(separator: ", ")
+            let next = page < pages ? #""https://api.test/api/bookings/?page=\#(page + 1)&status=pending""# : "null"
+            return #"{"count": \#(pages * 2), "next": \#(next), "results": [\#(items)]}"#
+        }
+        for parallel in ["1", "3"] {
+            harness = Harness()
+            harness.logIn()
+            // A server that ignores the filter: half of every page is not pending.
+            transport.register("GET", "/api/bookings/?status=pending", json: mixed(1, pages: 4))
+            transport.register("GET", "/api/bookings/?page=2&status=pending", json: mixed(2, pages: 4))
+            transport.register("GET", "/api/bookings/?page=3&status=pending", json: mixed(3, pages: 4))
+            if parallel != "1" { transport.register("GET", "/api/bookings/?page=4&status=pending", json: mixed(4, pages: 4)) }
+            let outcome = harness.run(["bookings", "list", "--status", "pending", "--limit", "3", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(ids(outcome), [10, 20, 30], "--parallel \(parallel)")
+            if parallel == "1" { transport.verify() }
+        }
+    }
+
+    func testDateFiltersKeepTimestampsNearTheEdgesOfTheRange() {
+        // The server filtered in its own zone: a booking at 01:00 in India on the 1st is the 30th in UTC.
+        transport.register("GET", "/api/bookings/?date_from=2026-12-01&date_to=2026-12-02", json: #"""
+        [{"id": 1, "scheduled_date": "2026-12-01"}, {"id": 2, "scheduled_date": "2026-11-30"},
+         {"id": 3, "scheduled_at": "2026-11-30T19:30:00Z"}, {"id": 4, "scheduled_at": "2026-12-03T10:00:00+05:30"},
+         {"id": 5, "scheduled_at": "2026-11-20T10:00:00Z"}, {"id": 6, "scheduled_at": "2026-12-09T10:00:00Z"}]
+        """#)
+        let outcome = harness.run(["bookings", "list", "--from", "2026-12-01", "--to", "2026-12-02", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [1, 3, 4], "a bare date outside the range is dropped, a timestamp only when a day or more outside")
+        transport.verify()
     }
 }

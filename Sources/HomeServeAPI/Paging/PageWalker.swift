@@ -40,22 +40,28 @@ public final class PageWalker {
         if let limit, seen >= limit { return }
         let firstNumber = page.info.page ?? page.info.offset.map { offset in offset / max(1, page.info.pageSize ?? rows.count) + 1 }
             ?? Int(queryValue("page", in: first) ?? "") ?? 1
+        var current = page
+        var call = first
+        var number = firstNumber
         if parallel > 1, firstNumber == 1, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
            let template = pageTemplate(after: page) {
             var last = count
             if let limit, rows.count > 0 { last = min(count, (limit + rows.count - 1) / rows.count) }
-            try walkConcurrently(pages: 2...max(2, last), template: template, seen: seen, onPage)
-            return
+            guard let end = try walkConcurrently(pages: 2...max(2, last), template: template, seen: seen, onPage), last == count else { return }
+            // The list grew while it was read: what follows the pages counted at first is walked link by link.
+            (current, call, number, seen) = (end.page, end.call, end.number, end.seen)
         }
-        var current = page
-        var call = first
-        var number = firstNumber
-        var visited: Set<String> = [try client.absoluteURL(first.path, query: first.query)]
+        var visited: Set<String> = [try client.absoluteURL(call.path, query: call.query)]
         while current.info.claimsMore {
             guard let next = try nextCall(after: current, call: call, number: number, rows: current.rows?.count ?? 0) else { return }
             let url = try link(next, visited: visited)
             visited.insert(url)
-            guard let document = try client.json(next) else { return }
+            let answer: JSON?
+            do { answer = try client.json(next) } catch let APIError.http(failure) where HTTPStatus.isNotFound(failure.status) {
+                vanished(number + 1, url: url)
+                return
+            }
+            guard let document = answer else { return }
             current = CollectionReader.read(document)
             let previousOffset = call.query.last { $0.0 == "offset" }.flatMap { Int($0.1) } ?? -1
             if let reported = current.info.page, reported <= number {
@@ -72,6 +78,12 @@ public final class PageWalker {
             guard try onPage(current) else { return }
             if let limit, seen >= limit { return }
         }
+    }
+
+    /// A page after the first that is not found means the list shrank while it was read (DRF answers a page
+    /// past the end with 404): the walk ends there, as it would have had the list been that short at first.
+    private func vanished(_ number: Int, url: String) {
+        note("page \(number) (\(Redaction.url(url))) no longer exists: the list changed while it was read, so rows may have moved between pages")
     }
 
     // MARK: Sequential
@@ -161,17 +173,21 @@ public final class PageWalker {
         var attempt: APIClient.Attempt
     }
 
+    /// The last page with its call, number and the rows seen so far, when every page was handed on; nil when
+    /// the walk stopped early (the reader stopped, the limit was reached, or the list shrank).
     private func walkConcurrently(pages: ClosedRange<Int>, template: (Int) -> APICall, seen initial: Int,
-                                  _ onPage: (CollectionPage) throws -> Bool) throws {
+                                  _ onPage: (CollectionPage) throws -> Bool) throws -> (page: CollectionPage, call: APICall, number: Int, seen: Int)? {
         let transport = client.transport
         var width = parallel
         transport.connectionLimit = width
         var inFlight: [Int: InFlight] = [:]
         var waiting: [(due: Double, entry: InFlight)] = []
-        var ready: [Int: CollectionPage] = [:]
+        var ready: [Int: (CollectionPage, APICall)] = [:]
         var nextToStart = pages.lowerBound
         var nextToEmit = pages.lowerBound
+        var upper = pages.upperBound
         var seen = initial
+        var last: (page: CollectionPage, call: APICall)?
         defer {
             for id in inFlight.keys { transport.cancel(id) }
             transport.connectionLimit = 1
@@ -180,8 +196,9 @@ public final class PageWalker {
             inFlight[transport.start(entry.attempt.request(entry.call, client: client))] = entry
         }
         func emitReady() throws -> Bool {
-            while let page = ready.removeValue(forKey: nextToEmit) {
+            while nextToEmit <= upper, let (page, call) = ready.removeValue(forKey: nextToEmit) {
                 seen += page.rows?.count ?? 0
+                last = (page, call)
                 guard try onPage(page) else { return false }
                 if let limit, seen >= limit { return false }
                 nextToEmit += 1
@@ -189,14 +206,14 @@ public final class PageWalker {
             return true
         }
 
-        while nextToEmit <= pages.upperBound {
+        while nextToEmit <= upper {
             // At most `width` requests out, and at most 2 × width pages held or coming.
-            while inFlight.count + waiting.count < width, nextToStart <= pages.upperBound,
+            while inFlight.count + waiting.count < width, nextToStart <= upper,
                   ready.count + inFlight.count + waiting.count < 2 * width {
                 let call = template(nextToStart)
                 // Checked as a followed link is: a page off the base URL is the server's fault (exit 8), not a usage error.
                 _ = try link(call, visited: [])
-                guard let attempt = try client.begin(call) else { return }
+                guard let attempt = try client.begin(call) else { return nil }
                 launch(InFlight(number: nextToStart, call: call, attempt: attempt))
                 nextToStart += 1
             }
@@ -219,7 +236,7 @@ public final class PageWalker {
                 let page = CollectionReader.read(document)
                 let url = Redaction.url(entry.attempt.url)
                 _ = try pageRows(page, number: entry.number, url: url)
-                ready[entry.number] = page
+                ready[entry.number] = (page, entry.call)
             case let .retry(after, why):
                 note(why)
                 if case let .success(response) = done.result, HTTPStatus.isRateLimited(response.status), width > 1 {
@@ -236,14 +253,26 @@ public final class PageWalker {
                 entry.attempt.url = url
                 entry.attempt.redirects += 1
                 launch(entry)
+            case let .failure(APIError.http(failure)) where HTTPStatus.isNotFound(failure.status):
+                if entry.number <= upper {
+                    vanished(entry.number, url: entry.attempt.url)
+                    upper = entry.number - 1
+                }
+                for (id, later) in inFlight where later.number > upper {
+                    transport.cancel(id)
+                    inFlight[id] = nil
+                }
+                waiting.removeAll { $0.entry.number > upper }
             case let .failure(error):
                 // Pages before the failing one are printed first: what was fetched is not lost.
                 ready = ready.filter { $0.key < entry.number }
                 _ = try emitReady()
                 throw error
             }
-            guard try emitReady() else { return }
+            guard try emitReady() else { return nil }
         }
+        guard upper == pages.upperBound, let last else { return nil }
+        return (last.page, last.call, upper, seen)
     }
 
     private func queryValue(_ name: String, in call: APICall) -> String? {

@@ -65,13 +65,18 @@ public struct RowFilter {
         }
     }
 
-    /// The field's date (its first ten characters) is within the range.
+    /// The field's date is within the range. A bare date is compared as it is. A timestamp's date depends on
+    /// the zone the server filtered in, which the client cannot know, so a timestamp is dropped only when it
+    /// is more than a day outside the range: rows a server rightly sent near midnight are kept, and a server
+    /// that ignored the filter still has its far-off rows dropped.
     public static func dates(_ flag: String, paths: [String], from: String?, to: String?) -> RowFilter {
-        RowFilter(flag: flag, paths: paths) { value in
-            let day = String(value.cellText.prefix(10))
-            guard CivilDate.parse(day) != nil else { return true }
-            if let from, day < from { return false }
-            if let to, day > to { return false }
+        let first = from.flatMap(CivilDate.parse), last = to.flatMap(CivilDate.parse)
+        return RowFilter(flag: flag, paths: paths) { value in
+            let text = value.cellText
+            guard let day = CivilDate.parse(text.prefix(10)) else { return true }
+            let slack = text.count > 10 ? 1 : 0
+            if let first, day < first.adding(days: -slack) { return false }
+            if let last, last.adding(days: slack) < day { return false }
             return true
         }
     }

@@ -124,8 +124,11 @@ struct Renderer {
 
         walks: for call in listing.walks {
             var firstPage = true
+            // The walker counts rows received; when rows may be dropped here (filters the server may not
+            // apply, duplicates across walks) only `remaining` can say when enough were printed.
+            let dropsRows = !listing.filters.isEmpty || listing.walks.count > 1
             let walker = PageWalker(client: client, first: call, parallel: listing.parallel,
-                                    limit: listing.limit.map { _ in remaining }, note: warn)
+                                    limit: dropsRows ? nil : listing.limit.map { _ in remaining }, note: warn)
             var stopped = false
             try walker.run(following: listing.following) { page in
                 defer { firstPage = false }
