@@ -54,7 +54,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .conflict: return "conflict (409)"
         case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not JSON, cut short, too large, a paging loop"
         case .network: return "network failure: unreachable, DNS, TLS, timeout, or another homeserve holding the session lock too long"
-        case .rateLimited: return "rate limited (429) after all retries, or Retry-After asked for longer than the time left"
+        case .rateLimited: return "rate limited (429) after all retries, or a 429 whose Retry-After asks for longer than the time left"
         case .timedOut: return "waited and the condition was not met in time (bookings wait, watch --until/--count with --timeout)"
         case .redirected: return "the server redirected (3xx) to another host, or a method that is not followed; Location is printed"
         case .methodNotAllowed: return "the server does not allow this method on this path (405)"
