@@ -39,22 +39,63 @@ struct Timestamp: Comparable, Hashable, Sendable {
 
     /// DRF's rendering: `2025-01-15T10:00:00Z`, with `.ffffff` only when there are microseconds.
     var iso: String {
-        var text = dateString + "T" + timeString
-        let fraction = micros - seconds * 1_000_000
-        if fraction != 0 { text += "." + Int(fraction).zeroPadded(to: 6) }
-        return text + "Z"
+        let fraction = Int(micros - seconds * 1_000_000)
+        var text: [UInt8] = []
+        text.reserveCapacity(27)
+        appendDate(to: &text)
+        text.append(UInt8(ascii: "T"))
+        appendTime(to: &text)
+        if fraction != 0 {
+            text.append(UInt8(ascii: "."))
+            Timestamp.append(fraction, width: 6, to: &text)
+        }
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `YYYY-MM-DD`, as DRF renders a DateField.
     var dateString: String {
-        let (y, m, d) = civil
-        return y.zeroPadded(to: 4) + "-" + m.zeroPadded(to: 2) + "-" + d.zeroPadded(to: 2)
+        var text: [UInt8] = []
+        appendDate(to: &text)
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `HH:MM:SS`, as DRF renders a TimeField.
     var timeString: String {
+        var text: [UInt8] = []
+        appendTime(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private func appendDate(to text: inout [UInt8]) {
+        let (y, m, d) = civil
+        Timestamp.append(y, width: 4, to: &text)
+        text.append(UInt8(ascii: "-"))
+        Timestamp.append(m, width: 2, to: &text)
+        text.append(UInt8(ascii: "-"))
+        Timestamp.append(d, width: 2, to: &text)
+    }
+
+    private func appendTime(to text: inout [UInt8]) {
         let s = secondOfDay
-        return (s / 3600).zeroPadded(to: 2) + ":" + (s / 60 % 60).zeroPadded(to: 2) + ":" + (s % 60).zeroPadded(to: 2)
+        Timestamp.append(s / 3600, width: 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        Timestamp.append(s / 60 % 60, width: 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        Timestamp.append(s % 60, width: 2, to: &text)
+    }
+
+    /// A non-negative number in decimal, zero-padded to `width` digits (wider numbers keep every digit).
+    private static func append(_ value: Int, width: Int, to text: inout [UInt8]) {
+        guard value >= 0 else { text += value.zeroPadded(to: width).utf8; return }
+        var digits: [UInt8] = []
+        var rest = value
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        if digits.count < width { text += repeatElement(UInt8(ascii: "0"), count: width - digits.count) }
+        text += digits.reversed()
     }
 
     // MARK: Parsing

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A JSON value whose objects keep their keys in insertion order.
 ///
 /// DRF emits keys in serializer field order; a Swift `Dictionary` would scramble them, so responses are built
@@ -56,11 +54,13 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
 
 /// An ordered JSON object. Later duplicates replace earlier values, as Python's `json` does.
 ///
-/// Keys are also indexed by name: a body is client-controlled, and a linear scan per insertion made a request
-/// with tens of thousands of keys cost quadratic time.
+/// Small objects (every row the sandbox writes) find keys by a scan. Past `indexedFrom` keys they are also
+/// indexed by name: a body is client-controlled, and a scan per insertion made a request with tens of
+/// thousands of keys cost quadratic time.
 struct JSONObject: Sendable, Equatable {
     private(set) var pairs: [(key: String, value: JSON)] = []
-    private var positions: [String: Int] = [:]
+    private var positions: [String: Int]?
+    private static let indexedFrom = 32
 
     init() {}
     init(_ elements: [(String, JSON)]) {
@@ -76,89 +76,101 @@ struct JSONObject: Sendable, Equatable {
     var keys: [String] { pairs.map(\.key) }
     var isEmpty: Bool { pairs.isEmpty }
 
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        return pairs.firstIndex { $0.key == key }
+    }
+
     subscript(key: String) -> JSON? {
-        get { positions[key].map { pairs[$0].value } }
+        get { position(of: key).map { pairs[$0].value } }
         set {
-            if let index = positions[key] {
+            if let index = position(of: key) {
                 if let newValue {
                     pairs[index].value = newValue
                 } else {
                     pairs.remove(at: index)
-                    positions[key] = nil
-                    for later in index..<pairs.count { positions[pairs[later].key] = later }
+                    if positions != nil {
+                        positions![key] = nil
+                        for later in index..<pairs.count { positions![pairs[later].key] = later }
+                    }
                 }
             } else if let newValue {
-                positions[key] = pairs.count
                 pairs.append((key, newValue))
+                if positions != nil {
+                    positions![key] = pairs.count - 1
+                } else if pairs.count > Self.indexedFrom {
+                    positions = Dictionary(uniqueKeysWithValues: pairs.enumerated().map { ($1.key, $0) })
+                }
             }
         }
     }
 
-    func contains(_ key: String) -> Bool { positions[key] != nil }
+    func contains(_ key: String) -> Bool { position(of: key) != nil }
 }
 
 // MARK: - Serialization
 
 extension JSON {
     /// Compact form, as DRF's JSONRenderer emits it.
-    var serialized: String {
-        var out = ""
+    var serialized: String { String(decoding: bytes, as: UTF8.self) }
+
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(to: &out)
         return out
     }
 
-    var bytes: [UInt8] { Array(serialized.utf8) }
-
-    private func write(to out: inout String) {
+    private func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let text): out += text
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .number(let text): out += text.utf8
         case .string(let s): JSON.writeString(s, to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let object):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, pair) in object.pairs.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSON.writeString(pair.key, to: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 pair.value.write(to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        // Most strings need no escaping; appending them whole is far quicker than scalar by scalar.
+    private static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        // Most strings need no escaping and are copied whole.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s
-            out += "\""
+            out += s.utf8
+            out.append(UInt8(ascii: "\""))
             return
         }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + String(format: "%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += #"\""#.utf8
+            case UInt8(ascii: "\\"): out += #"\\"#.utf8
+            case UInt8(ascii: "\n"): out += #"\n"#.utf8
+            case UInt8(ascii: "\r"): out += #"\r"#.utf8
+            case UInt8(ascii: "\t"): out += #"\t"#.utf8
+            case 0x08: out += #"\b"#.utf8
+            case 0x0C: out += #"\f"#.utf8
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += #"\u00"#.utf8
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
