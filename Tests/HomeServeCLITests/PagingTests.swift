@@ -484,4 +484,15 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(ids(outcome), [1, 3, 4], "a bare date outside the range is dropped, a timestamp only when a day or more outside")
         transport.verify()
     }
+
+    func testAFailingPageThatAnswersFirstStillLetsThePagesBeforeItPrint() {
+        transport.answerNewestFirst = true
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 12, page: 1, size: 2))
+        for page in 2...3 { transport.register("GET", "/api/bookings/?page=\(page)", json: drfPage((page - 1) * 2..<page * 2, total: 12, page: page, size: 2)) }
+        transport.register("GET", "/api/bookings/?page=4", status: 500, body: Array("oops".utf8))
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "3", "-o", "ndjson", "--retries", "0"])
+        XCTAssertEqual(outcome.status, 8)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4, 5], "pages 2 and 3 answered after page 4 failed, and are printed")
+        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=4 failed: HTTP 500: oops\n")
+    }
 }

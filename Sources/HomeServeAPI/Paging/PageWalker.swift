@@ -195,6 +195,20 @@ public final class PageWalker {
         func launch(_ entry: InFlight) {
             inFlight[transport.start(entry.attempt.request(entry.call, client: client))] = entry
         }
+        // A page that fails ends the walk before it; the pages before it are still fetched and handed on, so
+        // what comes before the error is whole. The earliest failing page is the one reported.
+        var failed: (any Error)?
+        func end(before number: Int, failing error: (any Error)?) {
+            guard number <= upper else { return }
+            upper = number - 1
+            failed = error  // any earlier failure was on a later page
+            for (id, later) in inFlight where later.number > upper {
+                transport.cancel(id)
+                inFlight[id] = nil
+            }
+            waiting.removeAll { $0.entry.number > upper }
+            ready = ready.filter { $0.key <= upper }
+        }
         func emitReady() throws -> Bool {
             while nextToEmit <= upper, let (page, call) = ready.removeValue(forKey: nextToEmit) {
                 seen += page.rows?.count ?? 0
@@ -232,11 +246,14 @@ public final class PageWalker {
             guard var entry = inFlight.removeValue(forKey: done.id) else { continue }
             switch client.judge(done.result, call: entry.call, attempt: entry.attempt) {
             case let .success(response):
-                let document = try client.parse(response, call: entry.call)
-                let page = CollectionReader.read(document)
-                let url = Redaction.url(entry.attempt.url)
-                _ = try pageRows(page, number: entry.number, url: url)
-                ready[entry.number] = (page, entry.call)
+                do {
+                    let document = try client.parse(response, call: entry.call)
+                    let page = CollectionReader.read(document)
+                    _ = try pageRows(page, number: entry.number, url: Redaction.url(entry.attempt.url))
+                    ready[entry.number] = (page, entry.call)
+                } catch {
+                    end(before: entry.number, failing: error)
+                }
             case let .retry(after, why):
                 note(why)
                 if case let .success(response) = done.result, HTTPStatus.isRateLimited(response.status), width > 1 {
@@ -254,23 +271,14 @@ public final class PageWalker {
                 entry.attempt.redirects += 1
                 launch(entry)
             case let .failure(APIError.http(failure)) where HTTPStatus.isNotFound(failure.status):
-                if entry.number <= upper {
-                    vanished(entry.number, url: entry.attempt.url)
-                    upper = entry.number - 1
-                }
-                for (id, later) in inFlight where later.number > upper {
-                    transport.cancel(id)
-                    inFlight[id] = nil
-                }
-                waiting.removeAll { $0.entry.number > upper }
+                if entry.number <= upper { vanished(entry.number, url: entry.attempt.url) }
+                end(before: entry.number, failing: nil)
             case let .failure(error):
-                // Pages before the failing one are printed first: what was fetched is not lost.
-                ready = ready.filter { $0.key < entry.number }
-                _ = try emitReady()
-                throw error
+                end(before: entry.number, failing: error)
             }
             guard try emitReady() else { return nil }
         }
+        if let failed { throw failed }
         guard upper == pages.upperBound, let last else { return nil }
         return (last.page, last.call, upper, seen)
     }
