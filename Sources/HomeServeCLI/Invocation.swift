@@ -246,6 +246,9 @@ public final class Invocation {
         if let page = self[ListFlags.page] { base.append(("page", String(page))) }
         if let size = self[ListFlags.pageSize] { base.append((sizeParameter, String(size))) }
         var walks: [APICall] = []
+        if let split, split.values.count > 1, let page = self[ListFlags.page], page > 1 {
+            throw CLIError.usage("--page \(page) cannot be used with several --\(split.flag) values: each value is a listing of its own; use --limit or --all")
+        }
         if let split, !split.values.isEmpty {
             for value in split.values { walks.append(APICall("GET", path, query: base + [(split.name, value)])) }
         } else {
@@ -255,7 +258,7 @@ public final class Invocation {
         let limit = self[ListFlags.limit]
         let following = (following || self[ListFlags.all] || limit != nil) && !dryRun
         return .collection(Listing(walks: walks, presentation: presentation, filters: filters.rows, following: following,
-                                   limit: limit, parallel: try parallel()))
+                                   limit: limit, pageSize: self[ListFlags.pageSize], parallel: try parallel()))
     }
 
     private func parallel() throws -> Int {

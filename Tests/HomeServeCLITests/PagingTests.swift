@@ -495,4 +495,52 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4, 5], "pages 2 and 3 answered after page 4 failed, and are printed")
         XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=4 failed: HTTP 500: oops\n")
     }
+
+    func testOnePageOfAFilteredListingIsMadeUpFromTheNextPagesWhenTheServerIgnoredTheFilter() {
+        func page(_ n: Int) -> String {
+            let next = n < 3 ? #""https://api.test/api/bookings/?page=\#(n + 1)&status=pending""# : "null"
+            return #"{"count": 6, "next": \#(next), "results": [{"id": \#(n * 10), "status": "cancelled"}, {"id": \#(n * 10 + 1), "status": "pending"}]}"#
+        }
+        transport.register("GET", "/api/bookings/?status=pending", json: page(1))
+        transport.register("GET", "/api/bookings/?page=2&status=pending", json: page(2))
+        harness.stderrTTY = true
+        let outcome = harness.run(["bookings", "list", "--status", "pending", "-o", "ndjson", "--parallel", "1"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [11, 21], "a page's worth of pending bookings")
+        XCTAssertEqual(outcome.err, "homeserve: Showing 2; --all for every row\n", "no total: the server's counts rows that were not asked for")
+        transport.verify()
+    }
+
+    func testSeveralStatusesShowOneHintWithTheSumOfTheirTotalsAndRefuseAPageNumber() {
+        transport.register("GET", "/api/bookings/?status=pending", json: #"{"count": 30, "next": "https://api.test/api/bookings/?page=2&status=pending", "results": [\#(rows(0..<2))]}"#)
+        transport.register("GET", "/api/bookings/?status=confirmed", json: #"{"count": 1, "next": null, "results": [{"id": 7, "status": "confirmed"}]}"#)
+        harness.stderrTTY = true
+        let outcome = harness.run(["bookings", "list", "--status", "pending,confirmed", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [0, 1, 7])
+        XCTAssertEqual(outcome.err, "homeserve: Showing 3 of 31; --all for every row\n")
+        transport.verify()
+
+        let paged = harness.run(["bookings", "list", "--status", "pending,confirmed", "--page", "2"])
+        XCTAssertEqual(paged.status, 2)
+        XCTAssertEqual(paged.err, "homeserve: --page 2 cannot be used with several --status values: each value is a listing of its own; use --limit or --all\n")
+        XCTAssertEqual(transport.log.count, 2, "nothing more sent")
+    }
+
+    func testAPositionServerIsAskedForThePageSizeGiven() {
+        let dispute = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+        let messages = "/api/disputes/\(dispute)/messages/"
+        func page(_ offset: Int, _ limit: Int) -> String {
+            #"{"messages": [\#(rows(offset..<min(6, offset + limit)))], "paging": {"offset": \#(offset), "limit": \#(limit), "total": 6}}"#
+        }
+        // The server knows neither `page_size` nor `page`: it is asked again by offset and limit.
+        transport.register("GET", messages + "?page_size=2", json: page(0, 50))
+        transport.register("GET", messages + "?page_size=2&offset=0&limit=2", json: page(0, 2))
+        XCTAssertEqual(ids(harness.run(["disputes", "messages", dispute, "--page-size", "2"])), [0, 1])
+        transport.verify()
+        transport.register("GET", messages + "?page=2&page_size=2", json: page(0, 50))
+        transport.register("GET", messages + "?page_size=2&offset=2&limit=2", json: page(2, 2))
+        XCTAssertEqual(ids(harness.run(["disputes", "messages", dispute, "--page", "2", "--page-size", "2"])), [2, 3])
+        transport.verify()
+    }
 }

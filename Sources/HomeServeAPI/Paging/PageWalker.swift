@@ -11,13 +11,16 @@ public final class PageWalker {
     let parallel: Int
     /// Stop asking for pages once this many rows have been handed on.
     let limit: Int?
+    /// The page size asked for, which a server paging by position may not have understood.
+    let pageSize: Int?
     let note: (String) -> Void
 
-    public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, note: @escaping (String) -> Void) {
+    public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, pageSize: Int? = nil, note: @escaping (String) -> Void) {
         self.client = client
         self.first = first
         self.parallel = max(1, parallel)
         self.limit = limit
+        self.pageSize = pageSize
         self.note = note
     }
 
@@ -26,9 +29,11 @@ public final class PageWalker {
     public func run(following: Bool, _ onPage: (CollectionPage) throws -> Bool) throws {
         guard var document = try client.json(first) else { return }
         var page = CollectionReader.read(document)
-        // A server that pages by position ignores `page`: ask again for the rows page N stands for.
-        if let asked = Int(queryValue("page", in: first) ?? ""), asked > 1, page.info.offset == 0, page.info.page == nil,
-           let size = page.info.pageSize, let name = page.info.sizeParameter {
+        // A server that pages by position ignores `page` and the size parameter it does not know: ask again
+        // for the rows page N of the size asked for stands for.
+        let asked = Int(queryValue("page", in: first) ?? "") ?? 1
+        if page.info.offset == 0, page.info.page == nil, let name = page.info.sizeParameter,
+           let size = pageSize ?? page.info.pageSize, asked > 1 || size != page.info.pageSize {
             var positioned = first
             positioned.query = first.query.filter { $0.0 != "page" && $0.0 != "offset" && $0.0 != name } + [("offset", String((asked - 1) * size)), (name, String(size))]
             guard let again = try client.json(positioned) else { return }

@@ -87,7 +87,7 @@ public struct ListFilters {
     public var query: [(String, String)] = []
     public var rows: [RowFilter] = []
     /// A filter with several values: the server takes one at a time, so one walk per value.
-    public var split: (name: String, values: [String])?
+    public var split: (name: String, flag: String, values: [String])?
 
     public init() {}
 
@@ -101,7 +101,7 @@ public struct ListFilters {
     /// `--flag A,B`: one value goes in the query; several become one walk each.
     public mutating func add(_ parameter: String, _ values: [String], flag: String, paths: [String]) {
         guard !values.isEmpty else { return }
-        if values.count == 1 { query.append((parameter, values[0])) } else { split = (parameter, values) }
+        if values.count == 1 { query.append((parameter, values[0])) } else { split = (parameter, flag, values) }
         rows.append(.oneOf(flag, paths: paths, values))
     }
 
@@ -121,5 +121,7 @@ public struct Listing {
     /// Follow pages (`--all`, `--limit`).
     public var following: Bool
     public var limit: Int?
+    /// `--page-size`, for servers that ignore the endpoint's size parameter and page by position.
+    public var pageSize: Int?
     public var parallel: Int
 }

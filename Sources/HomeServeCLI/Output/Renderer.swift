@@ -98,6 +98,10 @@ struct Renderer {
         var seenIDs: Set<String> = []
         let holdAll = sortBy != nil || (jq != nil && !(jq?.iteratesItems ?? false))
         var remaining = listing.limit ?? Int.max
+        var dropped = 0
+        var more = false
+        var total: Int? = 0
+        let fillsPage = !listing.following && !listing.filters.isEmpty && listing.walks.count == 1 && !client.isDryRun
         var printedAsReceived = false
 
         func deliver(_ rows: [JSON]) throws {
@@ -124,13 +128,14 @@ struct Renderer {
 
         walks: for call in listing.walks {
             var firstPage = true
+            lastPage = nil
             // The walker counts rows received; when rows may be dropped here (filters the server may not
             // apply, duplicates across walks) only `remaining` can say when enough were printed.
             let dropsRows = !listing.filters.isEmpty || listing.walks.count > 1
             let walker = PageWalker(client: client, first: call, parallel: listing.parallel,
-                                    limit: dropsRows ? nil : listing.limit.map { _ in remaining }, note: warn)
+                                    limit: dropsRows ? nil : listing.limit.map { _ in remaining }, pageSize: listing.pageSize, note: warn)
             var stopped = false
-            try walker.run(following: listing.following) { page in
+            try walker.run(following: listing.following || fillsPage) { page in
                 defer { firstPage = false }
                 guard let rows = page.rows else {
                     warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (keys: \(page.document.keys.joined(separator: ", "))); printing it as received")
@@ -142,7 +147,11 @@ struct Renderer {
                 if firstPage, rows.isEmpty, let total = page.info.total, total > 0 {
                     warn("the first page is empty, but the server reports \(total) rows")
                 }
+                // One page of a listing is a page of the rows asked for: when some of the server's were not,
+                // the following pages make up the number.
+                if fillsPage, firstPage { remaining = rows.count }
                 var kept = rows.filter { row in listing.filters.allSatisfy { $0.admits(row) } }
+                dropped += rows.count - kept.count
                 if kept.count < rows.count {
                     let flags = listing.filters.map { "--" + $0.flag }.joined(separator: ", ")
                     log?("* the server sent \(rows.count - kept.count) rows that do not match \(flags); not printed")
@@ -161,6 +170,10 @@ struct Renderer {
                 out.flush()
                 if !out.isOpen { stopped = true }
                 return !stopped && remaining > 0
+            }
+            if let info = lastPage?.info {
+                more = more || info.claimsMore
+                total = total.flatMap { sum in info.total.map { sum + $0 } }
             }
             if stopped { break walks }
             if remaining <= 0 { break walks }
@@ -190,8 +203,9 @@ struct Renderer {
             case .ndjson: break
             }
         }
-        if hints, !listing.following, listing.walks.count == 1, let info = lastPage?.info, info.claimsMore {
-            let of = info.total.map { " of \($0)" } ?? ""
+        if hints, !listing.following, more {
+            // A total counts rows the filters here did not print, so it is only shown when none were dropped.
+            let of = dropped == 0 ? total.map { " of \($0)" } ?? "" : ""
             note("Showing \(printed)\(of); --all for every row")
         }
     }
