@@ -80,11 +80,15 @@ public final class APIClient: TokenAuthority {
     public let options: Options
     let clock: any Clock
     let random: () -> Double
+    /// Says what needs a person (`-q` keeps it).
     let warn: (String) -> Void
+    /// Says what happened on the way and was dealt with, such as a retry (`-q` silences it).
+    let note: (String) -> Void
     private var warnedPlainHTTP = false
 
     public init(base: WebURL, transport: HTTPTransport, session: CredentialStore?, clock: any Clock,
-                random: @escaping () -> Double, options: Options, warn: @escaping (String) -> Void) {
+                random: @escaping () -> Double, options: Options, warn: @escaping (String) -> Void,
+                note: ((String) -> Void)? = nil) {
         self.base = base
         self.transport = transport
         self.session = session
@@ -92,6 +96,7 @@ public final class APIClient: TokenAuthority {
         self.random = random
         self.options = options
         self.warn = warn
+        self.note = note ?? warn
     }
 
     public var isDryRun: Bool { options.dryRun != nil }
@@ -107,7 +112,7 @@ public final class APIClient: TokenAuthority {
             switch judge(result, call: call, attempt: attempt) {
             case let .success(response): return response
             case let .retry(after, why):
-                warn(why)
+                note(why)
                 try clock.sleep(after)
                 attempt.retries += 1
             case .renewToken:
@@ -121,12 +126,17 @@ public final class APIClient: TokenAuthority {
     }
 
     /// Sends a call and parses the JSON answer (`.null` for an empty body); nil in a dry run. A write
-    /// whose 2xx answer says it did not happen is an `APIError.actionRefused`.
+    /// whose 2xx answer says it did not happen is an `APIError.actionRefused`; a read whose 2xx answer
+    /// says it failed is an answer that cannot be used.
     public func json(_ call: APICall) throws -> JSON? {
         guard let response = try send(call) else { return nil }
         let value = try parse(response, call: call)
-        if !call.isIdempotent || call.method == "DELETE", let refusal = ErrorBody.refusal(value) {
-            throw APIError.actionRefused(method: call.method, path: Redaction.url(call.path), message: refusal)
+        if !call.isIdempotent || call.method == "DELETE" {
+            if let refusal = ErrorBody.refusal(value) {
+                throw APIError.actionRefused(method: call.method, path: Redaction.url(call.path), message: refusal)
+            }
+        } else if let failure = ErrorBody.failure(value) {
+            throw APIError.badResponse(method: call.method, path: Redaction.url(call.path), reason: "the answer (HTTP \(response.status)) says the request failed: \(failure)")
         }
         return value
     }

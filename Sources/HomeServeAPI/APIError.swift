@@ -82,7 +82,8 @@ public enum ErrorBody {
             } else if let listed = body["errors"]?.arrayValue {
                 fields = [("errors", listed.map(messages).joined(separator: "; "))]
             } else if message == nil {
-                fields = pairs.filter { !metaKeys.contains($0.0) }.map { ($0.0, messages($0.1)) }
+                // An envelope's `status` or `code` says what kind of answer it is; as a list it is a field's messages.
+                fields = pairs.filter { !metaKeys.contains($0.0) || $0.1.arrayValue != nil }.map { ($0.0, messages($0.1)) }
             }
             return (message, fields)
         default:
@@ -114,6 +115,15 @@ public enum ErrorBody {
     }
 
     /// A 2xx body saying the action did not happen, and the server's words for why.
+    /// A read's 2xx answer that says the request failed: an envelope (no `id` of its own) with
+    /// `success`/`ok` false or `status` "error". A resource whose status is "failed" is just that.
+    public static func failure(_ body: JSON) -> String? {
+        guard case .object = body, body["id"] == nil else { return nil }
+        let said = body["success"] == .bool(false) || body["ok"] == .bool(false) || body["status"]?.stringValue?.lowercased() == "error"
+        guard said else { return nil }
+        return read(body).message ?? "the server reported that the request failed"
+    }
+
     public static func refusal(_ body: JSON) -> String? {
         guard case .object = body else { return nil }
         let said = body["success"] == .bool(false) || body["ok"] == .bool(false) || body["otp_sent"] == .bool(false)

@@ -160,7 +160,8 @@ public final class Invocation {
         }
         if verbose { options.log = { [unowned self] in self.say($0) } }
         let client = APIClient(base: try baseURL().url, transport: context.transport(transportSettings), session: store,
-                               clock: context.clock, random: context.random, options: options, warn: { [unowned self] in self.warn($0) })
+                               clock: context.clock, random: context.random, options: options, warn: { [unowned self] in self.warn($0) },
+                               note: { [unowned self] in self.note($0) })
         cachedClient = client
         return client
     }

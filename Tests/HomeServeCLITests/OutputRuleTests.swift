@@ -242,8 +242,10 @@ final class OutputRuleTests: XCTestCase {
 
     }
 
-    func testAReadSayingSuccessFalseIsPrintedAsData() {
+    func testAReadSayingSuccessFalseIsNotPrintedAsData() {
         transport.register("GET", "/admin-dashboard/dashboard/stats/", json: #"{"success": false, "message": "cache cold"}"#)
-        XCTAssertEqual(run(["admin", "stats", "-o", "ndjson"]).out, #"{"success":false,"message":"cache cold"}"# + "\n")
+        let outcome = run(["admin", "stats", "-o", "ndjson"], status: 8)
+        XCTAssertEqual(outcome.out, "", "a script must not take the error for the stats")
+        XCTAssertEqual(outcome.err, "homeserve: GET /admin-dashboard/dashboard/stats/: the answer (HTTP 200) says the request failed: cache cold\n")
     }
 }

@@ -315,7 +315,7 @@ final class PagingTests: XCTestCase {
         let outcome = harness.run(["services", "list", "--all", "--parallel", "4", "-o", "ndjson"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(ids(outcome), Array(0..<10))
-        XCTAssertEqual(outcome.err, "homeserve: warning: HTTP 429 from GET https://api.test/api/services/?per_page=2&page=3; retrying in 2.0s (1/3)\n")
+        XCTAssertEqual(outcome.err, "homeserve: HTTP 429 from GET https://api.test/api/services/?per_page=2&page=3; retrying in 2.0s (1/3)\n")
         XCTAssertEqual(harness.clock.slept, [1, 1], "the wait is slept, not spun")
         XCTAssertEqual(transport.connectionLimits, [4, 2, 1], "half as many at once after a 429, then back to one")
         XCTAssertEqual(transport.log.last, "GET /api/services/?per_page=2&page=3")

@@ -53,6 +53,40 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests[0].json?["total_price"], "499.00")
     }
 
+    func testAFieldCalledStatusOrCodeKeepsItsMessages() {
+        transport.register("PATCH", path, status: 400, json: #"{"status": ["Cannot change status from pending to confirmed."], "pincode": ["Not served."]}"#)
+        let outcome = fails(["bookings", "update", booking, "--status", "confirmed"], .rejected)
+        XCTAssertEqual(lines(outcome.err), [
+            "homeserve: PATCH \(path) failed: HTTP 400: the server rejected the request",
+            "homeserve:   status: Cannot change status from pending to confirmed.",
+            "homeserve:   pincode: Not served.",
+        ])
+    }
+
+    func testAReadAnswered2xxSayingItFailedIs8AndPrintsNothing() {
+        transport.register("GET", "/api/services/", json: #"{"success": false, "message": "Maintenance"}"#)
+        fails(["services", "list", "-o", "csv"], .badServerAnswer, "GET /api/services/: the answer (HTTP 200) says the request failed: Maintenance")
+        transport.register("GET", path, json: #"{"status": "error", "message": "DB down"}"#)
+        fails(["bookings", "get", booking], .badServerAnswer, "says the request failed: DB down")
+        // A resource whose own status is a failure is data.
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "error", "success": false}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking, "--jq", ".status"]).out, "error\n")
+    }
+
+    func testRetriesThatSucceedAreNotedAndQuietWithQ() {
+        transport.register("GET", path, status: 503, json: #"{"detail": "busy"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)"}"#)
+        let noisy = harness.run(["bookings", "get", booking, "--jq", ".id"])
+        XCTAssertEqual(noisy.status, 0)
+        XCTAssertEqual(noisy.err, "homeserve: HTTP 503 from GET https://api.test\(path); retrying in 0.4s (1/3)\n")
+        transport.register("GET", path, status: 503, json: #"{"detail": "busy"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)"}"#)
+        let quiet = harness.run(["-q", "bookings", "get", booking, "--jq", ".id"])
+        XCTAssertEqual(quiet.status, 0)
+        XCTAssertEqual(quiet.err, "", "a retry that worked needs nobody")
+        XCTAssertEqual(quiet.out, "\(booking)\n")
+    }
+
     func testAnErrorObjectEnvelopeGivesItsMessageAndFields() {
         transport.register("POST", "/api/bookings/", status: 422,
                            json: #"{"error": {"code": "validation_failed", "message": "The booking is invalid", "fields": {"pincode": "not served"}}}"#)
@@ -246,7 +280,7 @@ final class ResponsePathTests: XCTestCase {
         let outcome = fails(["bookings", "get", booking], .network, "GET \(path): cannot reach https://api.test: stubbed connect")
         XCTAssertEqual(transport.log.count, 4)
         XCTAssertEqual(harness.clock.slept, [0.375, 0.75, 1.5])
-        XCTAssertContains(outcome.err, "warning: connection failed (stubbed connect); retrying in 0.4s (1/3)", "retrying in 1.5s (3/3)")
+        XCTAssertContains(outcome.err, "homeserve: connection failed (stubbed connect); retrying in 0.4s (1/3)", "retrying in 1.5s (3/3)")
     }
 
     func testAConnectionFailureThenAnAnswerSucceeds() {
@@ -257,7 +291,7 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0)
         XCTAssertEqual(outcome.json, ["id": .string(booking)])
         XCTAssertEqual(harness.clock.slept, [0.375, 0.75])
-        XCTAssertContains(outcome.err, "connection failed (stubbed resolve)", "timed out (stubbed timeout)")
+        XCTAssertEqual(outcome.err, "", "-q: the retries worked, nothing to say")
         transport.verify()
     }
 
@@ -289,9 +323,9 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(harness.clock.slept, [0.375, 0.75, 1.5])
         XCTAssertEqual(lines(outcome.err), [
-            "homeserve: warning: HTTP 502 from GET https://api.test\(path); retrying in 0.4s (1/3)",
-            "homeserve: warning: HTTP 503 from GET https://api.test\(path); retrying in 0.8s (2/3)",
-            "homeserve: warning: HTTP 504 from GET https://api.test\(path); retrying in 1.5s (3/3)",
+            "homeserve: HTTP 502 from GET https://api.test\(path); retrying in 0.4s (1/3)",
+            "homeserve: HTTP 503 from GET https://api.test\(path); retrying in 0.8s (2/3)",
+            "homeserve: HTTP 504 from GET https://api.test\(path); retrying in 1.5s (3/3)",
         ])
         transport.verify()
     }

@@ -13,6 +13,7 @@ public final class PageWalker {
     let limit: Int?
     /// The page size asked for, which a server paging by position may not have understood.
     let pageSize: Int?
+    /// Says what needs a person: a list that changed while it was read.
     let note: (String) -> Void
 
     public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, pageSize: Int? = nil, note: @escaping (String) -> Void) {
@@ -260,7 +261,7 @@ public final class PageWalker {
                     end(before: entry.number, failing: error)
                 }
             case let .retry(after, why):
-                note(why)
+                client.note(why)
                 if case let .success(response) = done.result, HTTPStatus.isRateLimited(response.status), width > 1 {
                     // The server asked us to slow down: fewer at once for the rest of the walk.
                     width = max(1, width / 2)
