@@ -29,10 +29,11 @@ public enum Money {
         return negative && result != "0.00" ? "-" + result : result
     }
 
-    /// A non-negative amount with at most 12 digits before the point: what the CLI accepts as money.
+    /// A non-negative amount with at most 12 digits before the point and two after: what the CLI accepts
+    /// as money (more places would be rounded away without a word).
     public static func isAmount(_ text: String) -> Bool {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        return (1...12).contains(parts[0].count) && (parts.count == 1 || !parts[1].isEmpty)
+        return (1...12).contains(parts[0].count) && (parts.count == 1 || (1...2).contains(parts[1].count))
             && parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
     }
 }

@@ -213,6 +213,9 @@ final class EndpointCommandTests: XCTestCase {
         assertRequest(["disputes", "resolve", dispute, "--notes", "No refund"],
                       #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/resolve/","body":{"resolution_notes":"No refund"}}"#)
         assertRejected(["disputes", "resolve", dispute, "--notes", "x", "--amount", "-5"], "invalid value '-5' for --amount")
+        assertRejected(["disputes", "resolve", dispute, "--notes", "x", "--amount", "1.234"], "invalid value '1.234' for --amount", "2 after")
+        assertRejected(["bookings", "list", "--status", ""], "invalid value '' for --status")
+        assertRejected(["bookings", "list", "--status", "pending,,confirmed"], "invalid value '' for --status")
     }
 
     // MARK: Admin and AI

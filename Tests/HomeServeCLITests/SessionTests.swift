@@ -412,6 +412,17 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testACorruptSettingsFileNamesConfigSetAsTheFix() throws {
+        let settings = FileFacts.directory(of: harness.credentialsPath) + "/settings.json"
+        try AtomicFile.write(settings, Array("{".utf8), mode: 0o600)
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertContains(outcome.err, "homeserve: \(settings) is corrupt (", "'homeserve config set' replaces it")
+        XCTAssertEqual(transport.requests.count, 0)
+        XCTAssertEqual(harness.run(["config", "set", "url", "https://api.test"]).status, 0, "and it does")
+        XCTAssertEqual(harness.run(["config", "get", "url"]).out, "https://api.test\n")
+    }
+
     func testLogoutReplacesACorruptFileToo() throws {
         try AtomicFile.write(harness.credentialsPath, Array(#"{"sessions": []}"#.utf8), mode: 0o600)
         XCTAssertEqual(harness.run(["auth", "status", "--offline"]).status, 1)

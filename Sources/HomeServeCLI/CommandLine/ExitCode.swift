@@ -207,7 +207,8 @@ struct FailureReport {
             if case .lockTimeout = fileError.kind { return CLIError(.network, fileError.description) }
             return CLIError(.localFailure, fileError.description)
         case let .corrupt(path, reason):
-            return CLIError(.localFailure, "\(path) is corrupt (\(reason)); 'homeserve auth login' or 'homeserve auth logout' replaces it (keeping a .corrupt copy), or fix it by hand")
+            let replacers = path.hasSuffix("settings.json") ? "'homeserve config set'" : "'homeserve auth login' or 'homeserve auth logout'"
+            return CLIError(.localFailure, "\(path) is corrupt (\(reason)); \(replacers) replaces it (keeping a .corrupt copy), or fix it by hand")
         case let .unknownProfile(name, known):
             return CLIError(.usage, "unknown profile '\(name)'; known profiles: \(known.joined(separator: ", ")) ('homeserve --profile \(name) auth login' creates it)")
         }

@@ -204,7 +204,9 @@ extension ParsedLine {
 
     private static func add(_ given: GivenFlag, to values: inout ParsedValues, context: ValueContext) throws(CLIError) {
         let spec = given.spec
-        let pieces = spec.splitsOnCommas ? given.text.split(separator: ",").map(String.init) : [given.text]
+        // "a,,b" and "" are refused like any other value not on the list: an empty variable in a script
+        // must not quietly mean "no filter".
+        let pieces = spec.splitsOnCommas ? given.text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [given.text]
         for piece in pieces {
             let value: any Sendable
             do { value = try spec.convert(piece, context) } catch {

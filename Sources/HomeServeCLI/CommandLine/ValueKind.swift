@@ -122,9 +122,9 @@ extension ValueKind where Value == String {
         }
     }
 
-    /// Money: at most 12 digits before the point, sent with two decimals.
+    /// Money: at most 12 digits before the point and two after, sent with two decimals.
     public static var amount: ValueKind {
-        ValueKind(ValueShape(placeholder: "AMOUNT", accepted: "a decimal number ≥ 0 with at most 12 digits before the point, e.g. 549.00", completion: .free)) { text, _ throws(ValueProblem) in
+        ValueKind(ValueShape(placeholder: "AMOUNT", accepted: "a decimal number ≥ 0 with at most 12 digits before the point and 2 after, e.g. 549.50", completion: .free)) { text, _ throws(ValueProblem) in
             guard Money.isAmount(text) else { throw ValueProblem() }
             return Money.twoDecimals(text)
         }

@@ -67,7 +67,7 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
         guard let schemeEnd = text.firstRange(of: "://") else { return .failure(URLProblem("has no scheme")) }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard schemes.contains(scheme) else {
-            return .failure(URLProblem("scheme '\(scheme)' is not one of \(schemes.sorted().joined(separator: ", "))"))
+            return .failure(URLProblem("has the scheme '\(scheme)', not one of \(schemes.sorted().joined(separator: ", "))"))
         }
         let rest = text[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
