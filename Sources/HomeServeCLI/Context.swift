@@ -41,8 +41,17 @@ public struct Context {
         let cancellation = Cancellation()
         let echo = EchoGuard()
         SignalWatcher.start(cancellation: cancellation, echo: echo)
-        let stderr = OutputChannel.fileDescriptor(2, name: "standard error", autoFlush: true)
-        let stdout = OutputChannel.fileDescriptor(1, name: "standard output", autoFlush: false)
+        // A standard stream the caller closed (`>&-`) is held on /dev/null, so that no socket or file opened
+        // later takes its number and receives what was meant for it; writing to it stays an error.
+        let closed = (Int32(0)...2).filter { fcntl($0, F_GETFD) == -1 }
+        for fd in closed {
+            let null = open("/dev/null", O_RDWR)
+            if null >= 0, null != fd { dup2(null, fd); close(null) }
+        }
+        let stderr = closed.contains(2) ? OutputChannel.closedAtStart("standard error")
+            : OutputChannel.fileDescriptor(2, name: "standard error", autoFlush: true)
+        let stdout = closed.contains(1) ? OutputChannel.closedAtStart("standard output")
+            : OutputChannel.fileDescriptor(1, name: "standard output", autoFlush: false)
         var environment: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {

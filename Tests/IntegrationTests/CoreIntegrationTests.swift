@@ -179,6 +179,20 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertTrue(filtered.json.arrayValue?.allSatisfy { $0["status"] == .string("pending") } ?? false)
     }
 
+    func testAStdoutClosedBeforeTheStartIsAnErrorAndNoSocketTakesItsPlace() throws {
+        try cli.login()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // `>&-` closes descriptor 1 before homeserve starts; libcurl's sockets would otherwise be given it.
+        process.arguments = ["-c", "exec \"$0\" services list -o json >&- 2>\"$1\"", Binaries.cli, cli.configDir + "/err.txt"]
+        process.environment = cli.environment
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1)
+        let err = try String(contentsOfFile: cli.configDir + "/err.txt", encoding: .utf8)
+        XCTAssertEqual(err, "homeserve: cannot write to standard output: Bad file descriptor\n")
+    }
+
     func testClosedStdoutStopsPaging() throws {
         try cli.login()
         try sandbox.request("DELETE", "/sandbox/requests")

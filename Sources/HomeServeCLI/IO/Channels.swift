@@ -53,6 +53,11 @@ public final class OutputChannel {
         }
     }
 
+    /// A stream that was closed before the program started: every write fails as it would have (EBADF).
+    public static func closedAtStart(_ name: String) -> OutputChannel {
+        OutputChannel(name: name, isTerminal: false) { _ in EBADF }
+    }
+
     /// Still worth writing to: not closed by the reader, not failed.
     public var isOpen: Bool { !closed && failure == nil }
 
