@@ -215,6 +215,7 @@ final class EndpointCommandTests: XCTestCase {
         assertRejected(["disputes", "resolve", dispute, "--notes", "x", "--amount", "-5"], "invalid value '-5' for --amount")
         assertRejected(["disputes", "resolve", dispute, "--notes", "x", "--amount", "1.234"], "invalid value '1.234' for --amount", "2 after")
         assertRejected(["bookings", "list", "--status", ""], "invalid value '' for --status")
+        assertRejected(["bookings", "list", "--from", "2026-12-05", "--to", "2026-12-01"], "--from 2026-12-05 is after --to 2026-12-01")
         assertRejected(["bookings", "list", "--status", "pending,,confirmed"], "invalid value '' for --status")
     }
 

@@ -380,8 +380,10 @@ final class ResponsePathTests: XCTestCase {
         transport.register("POST", "/api/bookings/", status: 503, json: #"{"detail": "upstream"}"#)
         fails(create, .badServerAnswer, "HTTP 503: upstream")
         transport.fail("POST", "/api/bookings/", .receive, sent: true)
-        fails(create, .network, "cannot reach https://api.test")
-        XCTAssertEqual(transport.log, ["POST /api/bookings/", "POST /api/bookings/"])
+        fails(create, .network, "cannot reach https://api.test", "; the POST reached the server and may have been carried out: check before sending it again")
+        transport.fail("POST", "/api/bookings/", .timeout, sent: true)
+        fails(create, .network, "timed out", "may have been carried out")
+        XCTAssertEqual(transport.log, ["POST /api/bookings/", "POST /api/bookings/", "POST /api/bookings/"])
         XCTAssertEqual(harness.clock.slept, [])
     }
 

@@ -148,6 +148,9 @@ struct FailureReport {
             }
             return CLIError(code, message, details: failure.fields.map { "  \($0.0): \($0.1)" })
         case let .transport(failure, method, url):
+            // A write that reached the server and got no answer may well have been carried out.
+            let mayHaveHappened = failure.sent && !["GET", "HEAD"].contains(method)
+                ? "; the \(method) reached the server and may have been carried out: check before sending it again" : ""
             switch failure.kind {
             case .cancelled: return CLIError(.interrupted, "interrupted")
             case let .tooLarge(limit):
@@ -155,14 +158,14 @@ struct FailureReport {
             case .sinkFailed:
                 return CLIError(.localFailure, "\(method) \(url): the answer could not be written out")
             case .timeout:
-                return CLIError(.network, "\(method) \(url): timed out (\(failure.message))")
+                return CLIError(.network, "\(method) \(url): timed out (\(failure.message))\(mayHaveHappened)")
             case .truncated:
                 return CLIError(.badServerAnswer, "\(method) \(url): the answer was cut short (\(failure.message))")
             case .tls:
                 return CLIError(.network, "\(method) \(url): TLS failed: \(failure.message) (--cacert FILE trusts another CA)")
             default:
                 let parts = WebURL.splitAbsolute(url)
-                return CLIError(.network, "\(method) \(parts?.rest ?? url): cannot reach \(parts?.origin ?? url): \(failure.message)")
+                return CLIError(.network, "\(method) \(parts?.rest ?? url): cannot reach \(parts?.origin ?? url): \(failure.message)\(mayHaveHappened)")
             }
         case let .badResponse(method, path, reason):
             return CLIError(.badServerAnswer, "\(method) \(path): \(reason)")

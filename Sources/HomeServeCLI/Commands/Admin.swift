@@ -88,7 +88,7 @@ enum AdminCommands {
     ) { inv in
         var filters = ListFilters()
         filters.add("pincode", inv[pincode], flag: "pincode", paths: ["pincode"])
-        filters.dates(("date_from", "date_to"), from: inv[from], to: inv[to], flag: "from/--to", paths: [])
+        try filters.dates(("date_from", "date_to"), from: inv[from], to: inv[to], flag: "from/--to", paths: [])
         return try inv.listing("/admin-dashboard/analytics/pincode/", filters, sizeParameter: "per_page",
                                presentation: .report(["pincode", "total_bookings", "completed_bookings", "cancelled_bookings", "revenue",
                                                       "active_vendors", "top_service"]))

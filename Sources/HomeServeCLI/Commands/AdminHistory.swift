@@ -11,12 +11,12 @@ enum AdminHistoryCommands {
     static let to = Flag("to", .date, "Changes up to this day (end_date)")
     static let filterFlags: [any FlagDeclaration] = [model, user, action, from, to]
 
-    static func filters(_ inv: Invocation) -> ListFilters {
+    static func filters(_ inv: Invocation) throws -> ListFilters {
         var filters = ListFilters()
         filters.add("model", inv[model], flag: "model", paths: ["model", "model_name", "content_type"])
         filters.add("user", inv[user], flag: "user", paths: ["username", "user"])
         filters.add("action", inv[action], flag: "action", paths: ["action"])
-        filters.dates(("start_date", "end_date"), from: inv[from], to: inv[to], flag: "from/--to", paths: ["timestamp", "created_at"])
+        try filters.dates(("start_date", "end_date"), from: inv[from], to: inv[to], flag: "from/--to", paths: ["timestamp", "created_at"])
         return filters
     }
 
@@ -30,7 +30,7 @@ enum AdminHistoryCommands {
             Example("homeserve admin history --user ops_mgr --all -o json", "Everything one manager changed, with diffs"),
         ]
     ) { inv in
-        try inv.listing("/admin-dashboard/edit-history/", filters(inv),
+        try inv.listing("/admin-dashboard/edit-history/", try filters(inv),
                                presentation: .report(["id", "timestamp", "username", "action", "model", "object_id"]))
     }
 
@@ -51,7 +51,7 @@ enum AdminHistoryCommands {
         ],
         printsData: false
     ) { inv in
-        let body = JSON.object([("format", .string("csv")), ("filters", .object(filters(inv).query.map { ($0.0, .string($0.1)) }))])
+        let body = JSON.object([("format", .string("csv")), ("filters", .object(try filters(inv).query.map { ($0.0, .string($0.1)) }))])
         var call = APICall("POST", "/admin-dashboard/edit-history/export/", body: .json(body))
         call.accept = "text/csv, application/json"
         guard let response = try inv.client().send(call) else { return .nothing }

@@ -60,7 +60,7 @@ enum AdminNotificationCommands {
         filters.add("method", inv[method], flag: "method", paths: ["method", "channel"])
         filters.add("status", inv[status], flag: "status", paths: ["status"])
         filters.add("recipient_id", inv[recipient], flag: "recipient", paths: ["recipient_id", "recipient"])
-        filters.dates(("date_from", "date_to"), from: inv[from], to: inv[to], flag: "from/--to", paths: ["created_at", "sent_at"])
+        try filters.dates(("date_from", "date_to"), from: inv[from], to: inv[to], flag: "from/--to", paths: ["created_at", "sent_at"])
         return try inv.listing("/admin-dashboard/notifications/logs/", filters, sizeParameter: "per_page",
                                presentation: .report(["id", "created_at", "notification_type", "method", "status", "recipient_username", "subject"]))
     }

@@ -39,7 +39,7 @@ enum BookingCommands {
         filters.add("pincode", inv[pincode], flag: "pincode", paths: ["pincode"])
         filters.add("customer", inv[customer], flag: "customer", paths: ["customer", "customer_id"])
         filters.add("vendor", inv[vendor], flag: "vendor", paths: ["vendor", "vendor_id"])
-        filters.dates(("date_from", "date_to"), from: inv[from], to: inv[to], flag: "from/--to", paths: ["scheduled_date", "scheduled_at", "date"])
+        try filters.dates(("date_from", "date_to"), from: inv[from], to: inv[to], flag: "from/--to", paths: ["scheduled_date", "scheduled_at", "date"])
         return try inv.listing("/api/bookings/", filters, presentation: .report(columns))
     }
 

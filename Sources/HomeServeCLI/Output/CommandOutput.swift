@@ -106,7 +106,10 @@ public struct ListFilters {
     }
 
     /// A date range sent as two parameters and checked against the rows' dates.
-    public mutating func dates(_ parameters: (String, String), from: String?, to: String?, flag: String, paths: [String]) {
+    public mutating func dates(_ parameters: (String, String), from: String?, to: String?, flag: String, paths: [String]) throws {
+        if let from, let to, to < from {
+            throw CLIError.usage("--from \(from) is after --to \(to): the range holds no day")
+        }
         if let from { query.append((parameters.0, from)) }
         if let to { query.append((parameters.1, to)) }
         if from != nil || to != nil { rows.append(.dates(flag, paths: paths, from: from, to: to)) }
