@@ -184,6 +184,20 @@ final class RealtimeTests: XCTestCase {
         transport.verify()
     }
 
+    func testBookingsWaitStopsWhenTheBookingIsCancelled() {
+        let path = "/api/bookings/\(booking)/"
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "cancelled"}"#)
+        sockets.connections = [.success([status("cancelled")])]
+        let start = harness.clock.monotonic()
+        let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--timeout", "600"])
+        XCTAssertEqual(outcome.status, 11)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: booking \(booking) was cancelled; it cannot reach 'confirmed'\n")
+        XCTAssertLessThan(harness.clock.monotonic() - start, 600, "without waiting out the clock")
+        transport.verify()
+    }
+
     func testBookingsWaitPollsWhenTheSocketIsGone() {
         let path = "/api/bookings/\(booking)/"
         transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)

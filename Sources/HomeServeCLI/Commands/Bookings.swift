@@ -196,7 +196,8 @@ enum BookingCommands {
         discussion: """
         Listens on the booking's WebSocket channel and, as the contract recommends, also polls the booking
         (every 30 s by default) so a lost socket never means a missed transition. Exits 0 with the booking
-        printed, or 11 when --timeout passes first (9 is kept for network failures). After this command,
+        printed, or 11 when --timeout passes first or the booking is cancelled on the way (9 is kept for
+        network failures). After this command,
         --timeout bounds the whole wait, connecting and handshakes included; a per-request timeout can
         still be given before the command (homeserve --timeout 5 bookings wait …).
         """,
@@ -223,7 +224,14 @@ enum BookingCommands {
         do {
             guard var current = try fetch() else { return .nothing }
             func statusOf(_ document: JSON) -> String? { Rows.unwrap(document, keys: wrappers)["status"]?.stringValue }
+            // A cancelled booking never moves again: waiting for another status would only run out the clock.
+            func checkReachable() throws {
+                if last == "cancelled", target != "cancelled" {
+                    throw CLIError(.timedOut, "booking \(booking) was cancelled; it cannot reach '\(target)'")
+                }
+            }
             last = statusOf(current) ?? "unknown"
+            try checkReachable()
             if last != target {
                 var policy = WatchCommands.policy(inv, deadline: deadline)
                 policy.pollEvery = Double(inv[poll])
@@ -231,13 +239,14 @@ enum BookingCommands {
                 func refetch() throws -> Bool {
                     current = try fetch() ?? current
                     last = statusOf(current) ?? last
+                    try checkReachable()
                     return last == target
                 }
                 try WatchCommands.follower(inv, path: "/ws/bookings/\(booking)/", policy: policy).run(onMessage: { message in
                     guard message["type"]?.stringValue == "booking_status_change" else { return false }
                     let status = message["data"]?["status"]?.stringValue ?? message["data"]?["new_status"]?.stringValue
                     if let status { last = status }
-                    return status == target ? try refetch() : false
+                    return status == target || status == "cancelled" ? try refetch() : false
                 }, onPoll: refetch)
             }
             return .document(current, .resource(columns, wrappedIn: wrappers))

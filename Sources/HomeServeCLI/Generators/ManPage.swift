@@ -63,9 +63,10 @@ public enum ManPage {
     static func globalOptions(_ page: inout Roff, _ table: CommandTable) {
         page.section("GLOBAL OPTIONS")
         page.prose("""
-        Global options may come before or after the command. A value follows its option as --flag VALUE or \
-        --flag=VALUE (short options also as -oVALUE); -- ends the options; a boolean --flag is turned off \
-        with --no-flag.
+        Global options may come before or after the command; a command's own option of the same name \
+        (the --timeout of bookings wait and watch) is the one meant after the command. A value follows its \
+        option as --flag VALUE or --flag=VALUE (short options also as -oVALUE); -- ends the options; a \
+        boolean --flag is turned off with --no-flag.
         """)
         flagList(&page, table.globalFlags)
     }
