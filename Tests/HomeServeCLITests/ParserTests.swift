@@ -185,7 +185,13 @@ final class ParserTests: XCTestCase {
         // In Kolkata (+05:30) it is already 17:30 on Monday; 'tomorrow 10:00' is local.
         XCTAssertEqual(try moment.convert("tomorrow 10:00", context(offset: 19800)), "2026-12-01T10:00:00+05:30")
         XCTAssertEqual(try date.convert("today", context(offset: -14 * 3600)), "2026-11-29", "behind UTC it is still Sunday")
-        for bad in ["tomorow", "+3x", "now 10:00", "monday 25:00", "+", "+1234567d"] {
+        // It is Monday 12:00: Monday 10:00 has passed, so it is next week's; 13:00 is still today.
+        XCTAssertEqual(try moment.convert("mon 10:00", context()), "2026-12-07T10:00:00Z")
+        XCTAssertEqual(try moment.convert("monday 13:00", context()), "2026-11-30T13:00:00Z")
+        XCTAssertEqual(try moment.convert("2026-12-01 10:00", context(offset: 19800)), "2026-12-01T10:00:00+05:30", "a date and a time")
+        XCTAssertEqual(try moment.convert("2026-12-01T10:00:00", context(offset: 19800)), "2026-12-01T10:00:00+05:30", "no offset: the user's zone")
+        XCTAssertEqual(try moment.convert("2026-12-01T10:00:00-04:00", context(offset: 19800)), "2026-12-01T10:00:00-04:00")
+        for bad in ["tomorow", "+3x", "now 10:00", "monday 25:00", "+", "+1234567d", "2026-12-32 10:00"] {
             XCTAssertThrowsError(try moment.convert(bad, context()), bad)
         }
     }

@@ -2,11 +2,12 @@ import HomeServeCore
 
 /// Dates as people type them, resolved in the user's time zone (the profile's `timezone`, else TZ):
 /// `today`, `tomorrow`, `yesterday`, `now`, weekday names (the next such day, today included), and
-/// offsets from now (`+3d`, `-2h`, `+30m`, `+1w`). A date-time may add a time of day (`tomorrow 10:00`).
-/// ISO-8601 values pass through unchanged.
+/// offsets from now (`+3d`, `-2h`, `+30m`, `+1w`). A date-time may add a time of day (`tomorrow 10:00`,
+/// `2026-12-01 10:00`); a weekday whose time has passed today is next week's. ISO-8601 date-times with an
+/// offset pass through unchanged; without one they are read in the user's time zone, like the words.
 public enum DateInput {
     static let acceptedDate = "a date YYYY-MM-DD, or today, tomorrow, yesterday, a weekday (monday…), or +3d/-1w from today"
-    static let acceptedDateTime = "an ISO-8601 date-time (2026-12-01T10:00:00+05:30), or now, +2h, -30m, +3d, or today/tomorrow/monday… with an optional HH:MM"
+    static let acceptedDateTime = "an ISO-8601 date-time (2026-12-01T10:00:00+05:30), YYYY-MM-DD HH:MM, or now, +2h, -30m, +3d, or today/tomorrow/monday… with an optional HH:MM"
 
     static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -19,7 +20,11 @@ public enum DateInput {
 
     /// The instant named by `text`, as ISO-8601 with the user's offset (or `text` itself when it is ISO already).
     static func moment(_ text: String, context: ValueContext) -> String? {
-        if CivilTime.parseISO(text) != nil, text.contains(where: { $0 == "T" || $0 == "t" }) { return text }
+        if let local = CivilTime.parseISO(text), let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }) {
+            if text[t...].contains(where: { "Zz+-".contains($0) }) { return text }
+            let seconds = local - context.utcOffset(local)
+            return CivilTime.iso8601(seconds, offset: context.utcOffset(seconds))
+        }
         guard let resolved = relative(text.lowercased().trimmed, context: context) else { return nil }
         var seconds = resolved.seconds
         if let time = resolved.time {
@@ -71,8 +76,14 @@ public enum DateInput {
         case "tomorrow": day = today.adding(days: 1)
         case "yesterday": day = today.adding(days: -1)
         default:
-            guard let index = weekdays.firstIndex(where: { $0 == word || ($0.hasPrefix(word) && word.count >= 3) }) else { return nil }
-            day = today.adding(days: (index - today.weekday + 7) % 7)
+            if time != nil, let date = CivilDate.parse(word) {
+                day = date
+            } else {
+                guard let index = weekdays.firstIndex(where: { $0 == word || ($0.hasPrefix(word) && word.count >= 3) }) else { return nil }
+                var ahead = (index - today.weekday + 7) % 7
+                if ahead == 0, let time, time <= now + offset - today.daysSinceEpoch * 86400 { ahead = 7 }
+                day = today.adding(days: ahead)
+            }
         }
         let seconds = now + (day.daysSinceEpoch - today.daysSinceEpoch) * 86400
         return Resolved(day: day, seconds: seconds, time: time)

@@ -225,8 +225,10 @@ public enum Topics {
         body: """
         Wherever a date or date-time is taken:
           2026-12-01, 2026-12-01T10:00:00+05:30   ISO-8601, sent as given
+          2026-12-01T10:00, 2026-12-01 10:00       a date-time without an offset: in your zone
           today, tomorrow, yesterday               that day (a date-time keeps the current time of day)
-          monday … sunday (or mon … sun)           the next such day, today included
+          monday … sunday (or mon … sun)           the next such day, today included (with a time
+                                                   that has passed today: next week's)
           tomorrow 10:00, friday 18:30             a day at a time (date-times)
           now, +3d, -2h, +30m, +1w                 offsets from now (s, m, h, d, w)
         Words are read in the profile's timezone setting (an IANA name, e.g. Asia/Kolkata), else TZ, else
