@@ -117,6 +117,8 @@ final class EndpointCommandTests: XCTestCase {
                       #"{"method":"POST","url":"\#(base)/api/signatures/\#(signature)/sign/","body":{"satisfaction_rating":3,"comments":""}}"#)
         assertRequest(["signatures", "request", "--booking", booking, "--photo", "41", "--photo", "42"],
                       #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"request_signature_with_photos","booking_id":"\#(booking)","photo_ids":["41","42"]}}"#)
+        assertRequest(["signatures", "request", "--booking", booking, "--photo", "41,42", "--photo", "43"],
+                      #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"request_signature_with_photos","booking_id":"\#(booking)","photo_ids":["41","42","43"]}}"#)
         assertRequest(["signatures", "reject", signature, "--reason", "Tap still leaks", "--evidence", #"{"photos": [41], "note": "drips"}"#],
                       #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"Tap still leaks","evidence":{"photos":[41],"note":"drips"}}}"#)
         let evidence = write("evidence.json", Array(#"["a", 1]"#.utf8))

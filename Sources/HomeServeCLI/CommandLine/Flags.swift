@@ -18,8 +18,9 @@ public struct FlagSpec: Sendable {
     let defaultValue: (any Sendable)?
 
     public var takesValue: Bool { !isSwitch }
-    /// A repeatable closed choice list also takes several values in one word: `--status pending,confirmed`.
-    public var splitsOnCommas: Bool { repeatable && shape.choices != nil }
+    /// A repeatable closed choice list or id also takes several values in one word: `--status
+    /// pending,confirmed`, `--photo 3,4`.
+    public var splitsOnCommas: Bool { repeatable && (shape.choices != nil || shape.commaFree) }
     public var placeholder: String { shape.placeholder }
 
     /// `--status S` or `-o, --output FORMAT`, as help and the man page show it.

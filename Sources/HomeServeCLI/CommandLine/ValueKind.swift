@@ -24,6 +24,8 @@ public struct ValueShape: Sendable, Equatable {
     public var completion: Completion
     /// Values shown as examples where the list is open (dispute types): completed, never enforced.
     public var examples: [String] = []
+    /// A value that never holds a comma (ids), so a repeatable flag also takes several in one word.
+    public var commaFree = false
 
     public var choices: [String]? {
         if case let .words(words) = completion, examples.isEmpty { return words }
@@ -114,7 +116,7 @@ extension ValueKind where Value == String {
 
     /// A resource id in a URL path: letters, digits, '-' and '_' (UUIDs and integers).
     public static var identifier: ValueKind {
-        ValueKind(ValueShape(placeholder: "ID", accepted: "an id made of letters, digits, '-' and '_'", completion: .free)) { text, _ throws(ValueProblem) in
+        ValueKind(ValueShape(placeholder: "ID", accepted: "an id made of letters, digits, '-' and '_'", completion: .free, commaFree: true)) { text, _ throws(ValueProblem) in
             guard !text.isEmpty, text.count <= 64, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
                 throw ValueProblem()
             }
