@@ -269,7 +269,7 @@ function __homeserve_flags
                 '--vendor-notes' 'New vendor notes (vendor_notes)' \
                 '--date' 'New scheduled time (scheduled_date)' \
                 '--status' 'New status' \
-                '--set' 'Set any field by its API name'
+                '--set' 'Set any field by its API name (numbers, true, false and null are sent typed)'
         case 'bookings wait'
             printf '%s\t%s\n' \
                 '--status' 'Status to wait for' \

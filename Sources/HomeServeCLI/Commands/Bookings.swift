@@ -101,7 +101,7 @@ enum BookingCommands {
     static let vendorNotes = Flag("vendor-notes", .text, "New vendor notes (vendor_notes)")
     static let newDate = Flag("date", .dateTime, "New scheduled time (scheduled_date)")
     static let newStatus = Flag("status", .choice(statuses), "New status")
-    static let set = ListFlag("set", .keyValue, "Set any field by its API name")
+    static let set = ListFlag("set", .keyValue, "Set any field by its API name (numbers, true, false and null are sent typed)")
 
     static let update = Command(
         "bookings update",
@@ -119,12 +119,15 @@ enum BookingCommands {
             Example("homeserve bookings update 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --set buffer_after_minutes=15", "Set a field that has no flag of its own"),
         ]
     ) { inv in
-        var pairs: [(String, JSON)] = []
-        for (value, key) in [(inv[newNotes], "customer_notes"), (inv[vendorNotes], "vendor_notes"), (inv[newDate], "scheduled_date"), (inv[newStatus], "status")] {
-            if let value { pairs.append((key, .string(value))) }
+        let given = [(newNotes, "customer_notes"), (vendorNotes, "vendor_notes"), (newDate, "scheduled_date"), (newStatus, "status")]
+            .compactMap { flag, key in inv[flag].map { (flag: flag.spec.name, key: key, value: $0) } }
+        var body = JSON.object(given.map { ($0.key, .string($0.value)) })
+        for pair in inv[set] {
+            if let clash = given.first(where: { $0.key == pair.key }) {
+                throw CLIError.usage("--set \(pair.key)=… and --\(clash.flag) both set \(pair.key): give one")
+            }
+            body = body.setting(pair.key, FieldValue.typed(pair.text))
         }
-        var body = JSON.object(pairs)
-        for pair in inv[set] { body = body.setting(pair.key, FieldValue.typed(pair.text)) }
         guard !(body.objectValue?.isEmpty ?? true) else {
             throw CLIError.usage("'bookings update' needs a change: --notes, --vendor-notes, --date, --status or --set KEY=VALUE")
         }
