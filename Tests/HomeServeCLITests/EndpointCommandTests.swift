@@ -51,8 +51,7 @@ final class EndpointCommandTests: XCTestCase {
                        "--set", "buffer_after_minutes=15", "--set", "pincode=056001", "--set", "is_urgent=true",
                        "--set", "completion_date=null", "--set", "discount=-2.5e1", "--set", "code=a=b"],
                       #"{"method":"PATCH","url":"\#(base)/api/bookings/\#(booking)/","body":{"customer_notes":"Ring twice","vendor_notes":"Bring a ladder","scheduled_date":"2026-12-03T09:30:00+05:30","status":"confirmed","buffer_after_minutes":15,"pincode":"056001","is_urgent":true,"completion_date":null,"discount":-2.5e1,"code":"a=b"}}"#)
-        assertRequest(["bookings", "update", booking, "--set", "status=in_progress", "--status", "signed"],
-                      #"{"method":"PATCH","url":"\#(base)/api/bookings/\#(booking)/","body":{"status":"in_progress"}}"#)
+        assertRejected(["bookings", "update", booking, "--set", "status=in_progress", "--status", "signed"], "--set status=… and --status both set status")
     }
 
     func testBookingUpdateWithoutAChangeIsAUsageError() {
