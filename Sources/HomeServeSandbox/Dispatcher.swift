@@ -32,7 +32,7 @@ struct Dispatcher: Sendable {
         if request.path == "/sandbox" || request.path.hasPrefix("/sandbox/") {
             return await route(request, in: hooks)
         }
-        sandbox.journal.record(method: request.method, path: request.path)
+        sandbox.journal.record(method: request.method, path: request.path, query: request.rawQuery)
         await pause(milliseconds: sandbox.options.latencyMilliseconds)
         let fault = sandbox.faults.take(method: request.method, path: request.path, query: request.query)
         if let fault { await pause(milliseconds: fault.delayMilliseconds) }

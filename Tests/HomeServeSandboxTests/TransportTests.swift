@@ -56,6 +56,18 @@ final class TransportTests: XCTestCase {
         }
     }
 
+    func testTheJournalKeepsEachRequestsQuery() async throws {
+        try await LiveSandbox.with { s in
+            _ = try await s.get("/api/services/?page=2&page_size=5")
+            _ = try await s.get("/api/services/")
+            let journal = try await s.get("/sandbox/requests")
+            XCTAssertEqual(journal.json["requests"], [
+                ["method": "GET", "path": "/api/services/", "query": "page=2&page_size=5"],
+                ["method": "GET", "path": "/api/services/", "query": ""],
+            ])
+        }
+    }
+
     func testFaultsCanCarryHeadersStatusesAndBodies() async throws {
         try await LiveSandbox.with { s in
             let armed = try await s.request("POST", "/sandbox/faults", json: [

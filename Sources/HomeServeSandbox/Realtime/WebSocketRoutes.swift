@@ -16,7 +16,7 @@ struct WebSocketRoutes: Sendable {
         let request = APIRequest(
             method: head.method.rawValue, target: head.path ?? "/",
             headers: head.headerFields.map { ($0.name.rawName, $0.value) }, body: [], fallbackHost: "localhost")
-        sandbox.journal.record(method: request.method, path: request.path)
+        sandbox.journal.record(method: request.method, path: request.path, query: request.rawQuery)
         let channels: [String]
         do {
             channels = try self.channels(for: request)

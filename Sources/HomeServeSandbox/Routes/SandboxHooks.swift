@@ -53,7 +53,7 @@ struct SandboxHookRoutes: Sendable {
         let (total, entries) = sandbox.journal.snapshot
         return .json([
             "count": .int(total),
-            "requests": .array(entries.map { ["method": .string($0.method), "path": .string($0.path)] }),
+            "requests": .array(entries.map { ["method": .string($0.method), "path": .string($0.path), "query": .string($0.query)] }),
         ])
     }
 

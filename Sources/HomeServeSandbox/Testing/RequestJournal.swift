@@ -9,20 +9,20 @@ final class RequestJournal: @unchecked Sendable {
     static let retainedLimit = 10_000
 
     private let lock = NSLock()
-    private var entries: [(method: String, path: String)] = []
+    private var entries: [(method: String, path: String, query: String)] = []
     private var received = 0
 
-    func record(method: String, path: String) {
+    func record(method: String, path: String, query: String) {
         lock.withLock {
             received += 1
-            entries.append((method, path))
+            entries.append((method, path, query))
             // Trimmed in batches so recording stays amortised O(1).
             if entries.count >= 2 * Self.retainedLimit { entries.removeFirst(entries.count - Self.retainedLimit) }
         }
     }
 
     /// Requests received since the last clear, and the most recent of them, oldest first.
-    var snapshot: (total: Int, recent: [(method: String, path: String)]) {
+    var snapshot: (total: Int, recent: [(method: String, path: String, query: String)]) {
         lock.withLock { (received, Array(entries.suffix(Self.retainedLimit))) }
     }
 
