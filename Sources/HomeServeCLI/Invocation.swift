@@ -168,7 +168,10 @@ public final class Invocation {
     static func byteSize(_ text: String) -> Int? {
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
         let upper = text.uppercased()
-        if let last = upper.last, let unit = units[last], let n = Int(upper.dropLast()), n > 0 { return n * unit }
+        if let last = upper.last, let unit = units[last], let n = Int(upper.dropLast()), n > 0 {
+            let (bytes, overflow) = n.multipliedReportingOverflow(by: unit)
+            return overflow ? nil : bytes
+        }
         if let n = Int(upper), n > 0 { return n }
         return nil
     }

@@ -239,6 +239,13 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    func testAMaxBodyTooLargeToCountIsAUsageError() {
+        harness.environment["HOMESERVE_MAX_BODY"] = "99999999999G"
+        let outcome = fails(["bookings", "get", booking], .usage)
+        XCTAssertEqual(outcome.err, "homeserve: invalid value '99999999999G' for HOMESERVE_MAX_BODY: expected a size in bytes, or with K, M or G (e.g. 64M)\n")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
     // MARK: Transport failures
 
     func testConnectionFailuresAreRetriedThenExit9() {
