@@ -167,6 +167,18 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testAPasswordCommandThatPrintsThenStaysIsKilledAtTheTimeout() {
+        harness.logIn()
+        // It prints the password and then does not exit: waiting for it would hold the credentials lock for ever.
+        harness.writeSettings(["default": ["password_command": "sh -c 'echo pw; exec sleep 600'"]])
+        transport.register("GET", path, status: 401, json: "{}")
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        let outcome = harness.run(["--timeout", "1", "bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(outcome.err, "homeserve: password_command sh failed: it did not finish within 1 s (--timeout)\n")
+        transport.verify()
+    }
+
     func testWithoutAPasswordSourceAnExpiredSessionIsExit3BeforeTheRequest() {
         let old = harness.token(expiresIn: -60, life: 300)
         harness.storeSession(access: old, refresh: "refresh-1")

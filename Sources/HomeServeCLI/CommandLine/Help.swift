@@ -214,9 +214,10 @@ public enum Topics {
 
         When the refresh token is refused or expired and a password source exists — HOMESERVE_PASSWORD, or
         the profile's password_command (run without a shell; the first line of its stdout is the password,
-        like git's credential helpers) — homeserve logs in again under the same lock, stores the new pair
-        and replays the request; one line on stderr says so. With HOMESERVE_USERNAME (or the profile's
-        username setting) and a password source, a job with no stored session logs in by itself.
+        like git's credential helpers; one that has not printed it and exited within --timeout is killed) —
+        homeserve logs in again under the same lock, stores the new pair and replays the request; one line
+        on stderr says so. With HOMESERVE_USERNAME (or the profile's username setting) and a password
+        source, a job with no stored session logs in by itself.
         Concurrent processes share one refresh or login: the lock is taken, the file read again, and a
         token another process just stored is reused. The lock is waited for at most --timeout seconds.
         """)
