@@ -158,6 +158,32 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(harness.run(["api", "GET", "/api/x/"]).outBytes, json)
     }
 
+    func testApiReportsATemporaryFileItCannotCreate() throws {
+        let directory = temporaryDirectory()
+        let file = directory + "/a.bin"
+        let temporary = "\(file).tmp.\(getpid())"
+        let body: [UInt8] = Array(repeating: 7, count: 100)
+        // Root ignores permissions, so the open is made to fail by a directory standing where the temporary file goes.
+        XCTAssertEqual(mkdir(temporary, 0o700), 0)
+        transport.register("GET", "/media/a.bin", body: body, headers: [("Content-Type", "application/octet-stream")], times: 2)
+        let outcome = harness.run(["api", "GET", "/media/a.bin", "--out", file])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: cannot write \(temporary): File exists\n")
+        XCTAssertFalse(FileFacts.exists(file))
+
+        // A link planted where the temporary file goes is not followed: what it points at is left alone.
+        XCTAssertEqual(rmdir(temporary), 0)
+        let victim = directory + "/victim.txt"
+        try AtomicFile.write(victim, Array("keep".utf8), mode: 0o644)
+        XCTAssertEqual(symlink(victim, temporary), 0)
+        let linked = harness.run(["api", "GET", "/media/a.bin", "--out", file])
+        XCTAssertEqual(linked.status, 1)
+        XCTAssertEqual(linked.err, "homeserve: cannot write \(temporary): File exists\n")
+        XCTAssertEqual(try FileFacts.contents(victim), Array("keep".utf8))
+        XCTAssertFalse(FileFacts.exists(file))
+    }
+
     func testApiRefusesJSONThatIsCutShortOrTooDeep() {
         transport.register("GET", "/api/x/", body: Array(#"{"a": [1, 2"#.utf8), headers: [("Content-Type", "application/json")])
         let cut = harness.run(["api", "GET", "/api/x/"])
