@@ -231,7 +231,7 @@ function __homeserve_flags
                 '--email' 'Email address the code is sent to' \
                 '--phone' 'Phone number the code is sent to by SMS' \
                 '--vendor' 'Use the vendor OTP endpoints (/auth/vendor/…)' \
-                '--otp' 'The code that was sent'
+                '--otp-stdin' 'Read the code from the first line of stdin'
         case 'auth status'
             printf '%s\t%s\n' \
                 '--offline' 'Do not ask the server; report what is stored'
@@ -550,8 +550,8 @@ function __homeserve_flag
             echo '--phone once text'
         case 'auth otp verify --vendor'
             echo '--vendor once switch'
-        case 'auth otp verify --otp'
-            echo '--otp once text'
+        case 'auth otp verify --otp-stdin'
+            echo '--otp-stdin once switch'
         case 'auth status --offline'
             echo '--offline once switch'
         case 'services list --category'

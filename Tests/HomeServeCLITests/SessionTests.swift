@@ -331,6 +331,53 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testTheOneTimeCodeComesFromStdinTheEnvironmentOrAPromptNeverArgv() {
+        let verify = ["auth", "otp", "verify", "--email", "customer1@example.com"]
+        func answer(_ tag: String) -> String {
+            #"{"access": "\#(harness.token(expiresIn: 300, life: 300, tag: tag))", "refresh": "r-\#(tag)", "user": {"username": "customer1"}}"#
+        }
+        transport.register("POST", "/auth/verify-otp/", json: answer("stdin"))
+        let piped = harness.run(verify + ["--otp-stdin"], stdin: "123456\nnot read\n")
+        XCTAssertEqual(piped.status, 0, piped.err)
+        XCTAssertEqual(piped.err, "homeserve: Logged in as customer1 on profile 'default'.\n")
+        XCTAssertEqual(transport.requests.last?.json, ["email": "customer1@example.com", "otp": "123456"])
+        XCTAssertEqual(stored("refresh"), "r-stdin")
+
+        harness.environment["HOMESERVE_OTP"] = "2345"
+        transport.register("POST", "/auth/vendor/verify-otp/", json: answer("env"))
+        XCTAssertEqual(harness.run(["auth", "otp", "verify", "--phone", "+919876543201", "--vendor"]).status, 0)
+        XCTAssertEqual(transport.requests.last?.json, ["phone": "+919876543201", "otp": "2345"])
+        harness.environment["HOMESERVE_OTP"] = nil
+
+        harness.stdinTTY = true
+        transport.register("POST", "/auth/verify-otp/", json: answer("prompt"))
+        XCTAssertEqual(harness.run(verify, secret: " 87654321 ").status, 0)
+        XCTAssertEqual(transport.requests.last?.json?["otp"], "87654321")
+        harness.stdinTTY = false
+        transport.verify()
+
+        let sent = transport.requests.count
+        let none = harness.run(verify)
+        XCTAssertEqual(none.status, 2)
+        XCTAssertEqual(none.err, "homeserve: no code: stdin is not a terminal; use --otp-stdin or set HOMESERVE_OTP\n")
+        let empty = harness.run(verify + ["--otp-stdin"])
+        XCTAssertEqual(empty.err, "homeserve: --otp-stdin: stdin was empty; expected the code on its first line\n")
+        let wrong = harness.run(verify + ["--otp-stdin"], stdin: "12ab56\n")
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertEqual(wrong.err, "homeserve: invalid code from --otp-stdin: expected the 4 to 8 digits that were sent\n")
+        harness.environment["HOMESERVE_OTP"] = "123"
+        XCTAssertEqual(harness.run(verify).err, "homeserve: invalid code from HOMESERVE_OTP: expected the 4 to 8 digits that were sent\n")
+        harness.environment["HOMESERVE_OTP"] = nil
+        let argv = harness.run(verify + ["--otp", "123456"])
+        XCTAssertEqual(argv.status, 2)
+        XCTAssertContains(argv.err, "unknown flag --otp for 'auth otp verify'; did you mean --otp-stdin?")
+        XCTAssertEqual(transport.requests.count, sent, "nothing is sent without a well-formed code")
+
+        let dry = harness.run(["--dry-run"] + verify + ["--otp-stdin"], stdin: "123456\n")
+        XCTAssertEqual(dry.status, 0, dry.err)
+        XCTAssertContains(dry.out, #""body":{"email":"customer1@example.com","otp":"***"}"#)
+    }
+
     func testAuthStatusAsksTheServer() {
         let access = harness.logIn()
         transport.register("GET", "/api/bookings/?page_size=1", json: drfPage(0..<1, total: 9, page: 1, size: 1))
