@@ -118,6 +118,7 @@ _homeserve_flags() {
         'auth otp verify') REPLY='--email --phone --vendor --otp-stdin' ;;
         'auth status') REPLY='--offline' ;;
         'services list') REPLY='--category --page --page-size --limit --all --parallel' ;;
+        'services categories') REPLY='--parallel' ;;
         'bookings list') REPLY='--status --pincode --from --to --customer --vendor --page --page-size --limit --all --parallel' ;;
         'bookings create') REPLY='--service --pincode --date --notes --price' ;;
         'bookings update') REPLY='--notes --vendor-notes --date --status --set' ;;
@@ -183,6 +184,7 @@ _homeserve_flag() {
         'services list --limit') REPLY='--limit once text' ;;
         'services list --all') REPLY='--all once switch' ;;
         'services list --parallel') REPLY='--parallel once text' ;;
+        'services categories --parallel') REPLY='--parallel once text' ;;
         'bookings list --status') REPLY='--status many list pending confirmed in_progress completed signed cancelled disputed' ;;
         'bookings list --pincode') REPLY='--pincode once text' ;;
         'bookings list --from') REPLY='--from once text' ;;

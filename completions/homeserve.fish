@@ -243,6 +243,9 @@ function __homeserve_flags
                 '--limit' 'Stop after N rows, following pages as needed' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
+        case 'services categories'
+            printf '%s\t%s\n' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'bookings list'
             printf '%s\t%s\n' \
                 '--status' 'Only bookings in these statuses' \
@@ -565,6 +568,8 @@ function __homeserve_flag
         case 'services list --all'
             echo '--all once switch'
         case 'services list --parallel'
+            echo '--parallel once text'
+        case 'services categories --parallel'
             echo '--parallel once text'
         case 'bookings list --status'
             echo '--status many list pending confirmed in_progress completed signed cancelled disputed'

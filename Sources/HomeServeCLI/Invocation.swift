@@ -261,7 +261,8 @@ public final class Invocation {
                                    limit: limit, parallel: try parallel()))
     }
 
-    private func parallel() throws -> Int {
+    /// `--parallel`, else HOMESERVE_PARALLEL, else 6: pages fetched at once by a walk that follows them.
+    func parallel() throws -> Int {
         if let value = self[ListFlags.parallel] { return value }
         if let text = environment["HOMESERVE_PARALLEL"], !text.isEmpty {
             guard let value = Int(text), (1...32).contains(value) else {
