@@ -113,6 +113,13 @@ public final class CredentialStore {
 
     public var source: CredentialSource { current?.source ?? .file }
 
+    /// Every profile's stored session, for reports such as `config profiles`: read with the same checks as
+    /// the profile's own (never through a link).
+    public func storedSessions() throws(SessionError) -> ProfileFile {
+        inspectDirectory()
+        return try loadCredentials()
+    }
+
     /// The file is never read through a link: it could not be written back (the atomic write refuses to
     /// replace a link), so a refreshed or rotated token would be lost and the session end a refresh later.
     private func loadCredentials() throws(SessionError) -> ProfileFile {
