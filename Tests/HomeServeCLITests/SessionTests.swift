@@ -546,6 +546,25 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(FileFacts.mode(harness.configDir), 0o700)
     }
 
+    func testAWorldWritableDirectoryOfAnotherUserIsWarnedAboutAndLeftAlone() throws {
+        var directory = harness.configDir
+        if getuid() == 0 {
+            XCTAssertEqual(chown(directory, 65534, 65534), 0)
+            chmod(directory, 0o777)
+        } else if FileFacts.mode("/tmp").map({ $0 & 0o002 != 0 }) == true, !FileFacts.isOwnedByUs("/tmp") {
+            directory = "/tmp"
+        } else {
+            throw XCTSkip("no world-writable directory of another user to try")
+        }
+        harness.environment["HOMESERVE_CONFIG_DIR"] = directory
+        let before = FileFacts.mode(directory)
+        let outcome = harness.run(["config", "get", "url"])
+        XCTAssertEqual(outcome.status, 5, outcome.err)
+        let mode = String(before ?? 0, radix: 8)
+        XCTAssertEqual(lines(outcome.err).first, "homeserve: warning: \(directory) is writable by every user (mode \(mode)); not changed: another user owns it")
+        XCTAssertEqual(FileFacts.mode(directory), before)
+    }
+
     func testACredentialsFileOthersCanReadIsWarnedAbout() {
         harness.logIn()
         chmod(harness.credentialsPath, 0o644)

@@ -302,8 +302,11 @@ public final class CredentialStore {
         inspected = true
         let dir = paths.directory
         guard let mode = FileFacts.mode(dir) else { return }
-        if mode & 0o002 != 0 { warn("\(dir) is writable by every user (mode \(String(mode, radix: 8))); tightened to 700") }
-        if mode & 0o077 != 0, FileFacts.isOwnedByUs(dir) { chmod(dir, 0o700) }
+        var outcome = "not changed: another user owns it"
+        if mode & 0o077 != 0, FileFacts.isOwnedByUs(dir) {
+            outcome = chmod(dir, 0o700) == 0 ? "tightened to 700" : "could not tighten it (\(String(cString: strerror(errno))))"
+        }
+        if mode & 0o002 != 0 { warn("\(dir) is writable by every user (mode \(String(mode, radix: 8))); \(outcome)") }
         if let settings = FileFacts.mode(paths.settings), settings & 0o022 != 0 {
             warn("\(paths.settings) is writable by other users (mode \(String(settings, radix: 8))); run: chmod 600 \(paths.settings)")
         }
