@@ -131,6 +131,11 @@ public final class APIClient: TokenAuthority {
     /// whose 2xx answer says it did not happen is an `APIError.actionRefused`.
     public func json(_ call: APICall) throws -> JSON? {
         guard let response = try send(call) else { return nil }
+        return try document(response, call: call)
+    }
+
+    /// The JSON of a call's successful response, judged as `json` judges it.
+    public func document(_ response: HTTPResponse, call: APICall) throws -> JSON {
         let value = try parse(response, call: call)
         if !call.isIdempotent || call.method == "DELETE", let refusal = ErrorBody.refusal(value) {
             throw APIError.actionRefused(method: call.method, path: Redaction.url(call.path), message: refusal)
