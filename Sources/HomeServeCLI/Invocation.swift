@@ -52,11 +52,6 @@ public final class Invocation {
         return value
     }
 
-    public subscript<T>(argument: OptionalArgument<T>) -> T? {
-        guard let index = command.arguments.firstIndex(where: { $0.name == argument.spec.name }), index < values.arguments.count else { return nil }
-        return values.arguments[index] as? T
-    }
-
     /// Whether the user gave the flag (as opposed to its default applying).
     func given(_ flag: any FlagDeclaration) -> Bool {
         declared(flag.spec).given.contains(flag.spec.name)
@@ -204,7 +199,7 @@ public final class Invocation {
                     return .success(format)
                 }
             } catch {
-                return .failure(FailureReport(profile: profile.name, profileChosen: profile.chosen, source: nil, commandName: command.name).describe(error))
+                return .failure(FailureReport(profile: profile.name, profileChosen: profile.chosen, source: nil).describe(error))
             }
         }
         return .success(context.stdout.isTerminal ? .table : .json)
@@ -254,7 +249,6 @@ public final class Invocation {
         } else {
             walks.append(APICall("GET", path, query: base))
         }
-        if dryRun { walks = Array(walks.prefix(split == nil ? 1 : walks.count)) }
         let limit = self[ListFlags.limit]
         let following = (following || self[ListFlags.all] || limit != nil) && !dryRun
         return .collection(Listing(walks: walks, presentation: presentation, filters: filters.rows, following: following,

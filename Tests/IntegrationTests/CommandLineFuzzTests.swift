@@ -188,7 +188,7 @@ struct CommandLineGenerator {
                 line.append("--" + flag.name)
                 if flag.takesValue { line.append(value(for: flag.shape, &random)) }
             }
-            for argument in command.arguments where !argument.optional || random.chance(50) {
+            for argument in command.arguments {
                 line.append(value(for: argument.shape, &random))
             }
         }

@@ -214,8 +214,7 @@ public final class CredentialStore {
 
     /// With no session at all, a job that has a username and a password source logs in by itself.
     private func unattendedLogin(authority: TokenAuthority) throws -> String? {
-        guard source == .file, let username = unattendedUsername(), try hasPasswordSource() else { return nil }
-        _ = username
+        guard source == .file, unattendedUsername() != nil, try hasPasswordSource() else { return nil }
         return try renew(refused: nil, authority: authority)
     }
 

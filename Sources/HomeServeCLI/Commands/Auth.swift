@@ -197,14 +197,12 @@ enum AuthCommands {
         }
         let client = try inv.client()
         do {
-            var call = APICall("GET", "/api/bookings/", query: [("page_size", "1")])
-            call.followRedirects = true
-            guard try client.send(call) != nil else { return .nothing }
+            guard try client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")])) != nil else { return .nothing }
             guard let creds = try inv.store.credentials() else { throw SessionError.notLoggedIn(profile: inv.profile.name) }
             return .document(try statusObject(inv, creds, verified: true), .resource(statusColumns))
         } catch {
             let report = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen,
-                                       source: try? inv.store.credentials()?.source, commandName: "auth status").describe(error)
+                                       source: try? inv.store.credentials()?.source).describe(error)
             guard report.code == .notAuthenticated else { throw error }
             return .failed(after: .document(try statusObject(inv, try? inv.store.credentials(), verified: false), .resource(statusColumns)), error)
         }

@@ -125,7 +125,7 @@ enum DoctorCommands {
         checks.append(Check(name: "dns", status: .ok, detail: "\(base.host) → \(addresses.prefix(4).joined(separator: ", "))"))
         let client: APIClient
         do { client = try inv.client() } catch {
-            let failure = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: nil, commandName: "doctor").describe(error)
+            let failure = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: nil).describe(error)
             checks.append(Check(name: "settings", status: .fail, detail: failure.message, code: failure.code))
             return (false, nil)
         }
@@ -225,7 +225,7 @@ enum DoctorCommands {
             let user = (try? inv.store.credentials())??.user
             return Check(name: "session", status: .ok, detail: "accepted by the server" + (user?["username"]?.stringValue.map { " as \($0)" } ?? ""))
         } catch {
-            let failure = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: creds?.source, commandName: "doctor").describe(error)
+            let failure = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: creds?.source).describe(error)
             return Check(name: "session", status: .fail, detail: failure.message, code: failure.code)
         }
     }

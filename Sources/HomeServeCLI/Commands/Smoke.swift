@@ -138,7 +138,7 @@ enum SmokeCommands {
             } catch is Cancelled {
                 cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: "interrupted", code: .interrupted))
             } catch {
-                let failure = FailureReport(profile: session.profile, profileChosen: true, source: try? session.store.credentials()?.source, commandName: "smoke").describe(error)
+                let failure = FailureReport(profile: session.profile, profileChosen: true, source: try? session.store.credentials()?.source).describe(error)
                 cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: failure.message, code: failure.code))
             }
         }
