@@ -227,11 +227,16 @@ enum SmokeCommands {
                       let id = Rows.unwrap(created, keys: ["booking"])["id"]?.cellText else {
                     throw APIError.badResponse(method: "POST", path: "/api/bookings/", reason: "the new booking has no id")
                 }
-                // Cancelled whatever happens next, so a failed check leaves nothing behind.
-                defer { _ = try? session.client.json(APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))) }
-                let fetched = Rows.unwrap(try document(session, "/api/bookings/\(id)/"), keys: ["booking"])
-                guard fetched["id"]?.cellText == id else { throw APIError.badResponse(method: "GET", path: "/api/bookings/\(id)/", reason: "a different booking came back") }
-                let cancelled = try session.client.json(APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))]))))
+                let cancel = APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))
+                // Cancelled even when the check fails, so a failed run leaves nothing behind.
+                do {
+                    let fetched = Rows.unwrap(try document(session, "/api/bookings/\(id)/"), keys: ["booking"])
+                    guard fetched["id"]?.cellText == id else { throw APIError.badResponse(method: "GET", path: "/api/bookings/\(id)/", reason: "a different booking came back") }
+                } catch {
+                    _ = try? session.client.json(cancel)
+                    throw error
+                }
+                let cancelled = try session.client.json(cancel)
                 let status = cancelled.map { Rows.unwrap($0, keys: ["booking"])["status"]?.cellText ?? "?" } ?? "?"
                 return "created, read and cancelled \(id) (status \(status))"
             }
