@@ -39,20 +39,14 @@ enum SmokeCommands {
         }
         let runner = Runner(inv: inv, pincode: inv[pincode])
         let main = try runner.session(profile: inv.profile.name)
-        runner.run("session", role: main.role ?? "-", in: main) { session in
-            _ = try session.client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")]))
-            return "accepted" + (session.username.map { " as \($0)" } ?? "")
-        }
+        runner.sessionCase(main.role ?? "-", main)
         runner.commonReads(main)
         var byRole: [String: Runner.Session] = [:]
         if let role = main.role { byRole[role] = main }
         for (role, profile) in sessions {
             let session = try runner.session(profile: profile)
             byRole[role] = session
-            runner.run("session", role: role, in: session) { session in
-                _ = try session.client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")]))
-                return "accepted" + (session.username.map { " as \($0)" } ?? "")
-            }
+            runner.sessionCase(role, session)
         }
         for (role, session) in byRole.sorted(by: { $0.key < $1.key }) { runner.roleReads(role, session) }
         if inv[write] {
@@ -158,6 +152,14 @@ enum SmokeCommands {
 
         func document(_ session: Session, _ path: String, query: [(String, String)] = []) throws -> JSON {
             try session.client.json(APICall("GET", path, query: query)) ?? .null
+        }
+
+        /// The server accepts the session (logging in or refreshing first, as any command would).
+        func sessionCase(_ role: String, _ session: Session) {
+            run("session", role: role, in: session) { session in
+                _ = try session.client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")]))
+                return "accepted" + (session.username.map { " as \($0)" } ?? "")
+            }
         }
 
         func commonReads(_ session: Session) {
