@@ -334,13 +334,8 @@ public final class APIClient: TokenAuthority {
         return TokenPair(access: access, refresh: rotated ?? refreshToken)
     }
 
-    public func login(username: String, password: String) throws -> (TokenPair, user: JSON) {
-        guard let answer = try logIn(username: username, password: password) else { throw SessionError.badTokenReply(endpoint: "/auth/login/") }
-        return answer
-    }
-
     /// `POST /auth/login/`; nil in a dry run. A refused password is `SessionError.loginRefused`.
-    public func logIn(username: String, password: String) throws -> (TokenPair, user: JSON)? {
+    public func login(username: String, password: String) throws -> (TokenPair, user: JSON)? {
         let body = JSON.object([("username", .string(username)), ("password", .string(password))])
         let response: JSON?
         do { response = try json(APICall("POST", "/auth/login/", body: .json(body), authenticated: false)) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {

@@ -104,7 +104,7 @@ final class SessionTests: XCTestCase {
         harness.storeSession(access: other, refresh: "refresh-9")
         final class NoServer: TokenAuthority {
             func refresh(_ refreshToken: String) throws -> TokenPair? { XCTFail("refreshed"); return nil }
-            func login(username: String, password: String) throws -> (TokenPair, user: JSON) { throw SessionError.loginRefused(username: username, message: "") }
+            func login(username: String, password: String) throws -> (TokenPair, user: JSON)? { throw SessionError.loginRefused(username: username, message: "") }
         }
         XCTAssertEqual(try store.accessToken(authority: NoServer()), other)
     }

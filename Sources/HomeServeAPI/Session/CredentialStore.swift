@@ -19,8 +19,8 @@ public struct TokenPair: Sendable {
 public protocol TokenAuthority: AnyObject {
     /// A new pair for the refresh token, or nil when the server refuses it (expired, rotated, revoked).
     func refresh(_ refreshToken: String) throws -> TokenPair?
-    /// Logs in; throws `SessionError.loginRefused` when the password is wrong.
-    func login(username: String, password: String) throws -> (TokenPair, user: JSON)
+    /// Logs in; nil in a dry run, which sends nothing. Throws `SessionError.loginRefused` when the password is wrong.
+    func login(username: String, password: String) throws -> (TokenPair, user: JSON)?
 }
 
 public struct Credentials: Sendable {
@@ -181,7 +181,9 @@ public final class CredentialStore {
                 }
                 let username = entry?.user["username"]?.stringValue ?? unattendedUsername()
                 if let username, let password = try password() {
-                    let (pair, user) = try authority.login(username: username, password: password)
+                    guard let (pair, user) = try authority.login(username: username, password: password) else {
+                        throw SessionError.badTokenReply(endpoint: "login")
+                    }
                     note("session for profile '\(profile)' renewed by logging in again as \(username)")
                     return keep(pair, user: user, in: &file)
                 }

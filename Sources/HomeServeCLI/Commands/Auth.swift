@@ -32,7 +32,7 @@ enum AuthCommands {
     ) { inv in
         let name = try inv[username] ?? promptUsername(inv)
         let password = try readSecret(inv, "password", stdinFlag: passwordStdin, variable: "HOMESERVE_PASSWORD", prompt: "Password: ")?.value ?? "***"
-        guard let (pair, user) = try inv.client().logIn(username: name, password: password) else { return .nothing }
+        guard let (pair, user) = try inv.client().login(username: name, password: password) else { return .nothing }
         try inv.store.saveLogin(pair, user: user)
         inv.note("Logged in as \(user["username"]?.stringValue ?? name) (\(user["role"]?.stringValue ?? "unknown role")) on profile '\(inv.profile.name)'.")
         return .nothing
