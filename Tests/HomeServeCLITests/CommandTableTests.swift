@@ -37,7 +37,7 @@ final class CommandTableTests: XCTestCase {
                 if c == "'" || c == "\"" { quote = c; continue }
                 if "|)>;&".contains(c) { end = index; break }
             }
-            found.append(GeneratorTests.shellWords(String(tail[..<end])).map { $0.contains("$") ? "x1" : $0 })
+            found.append(PasswordCommand.words(String(tail[..<end])).map { $0.contains("$") ? "x1" : $0 })
             rest = tail[end...]
         }
         return found
