@@ -293,7 +293,7 @@ extension Invocation {
         if let jq = try jq() { return { event in try jq.run(fields.map { Rows.project(event, $0) } ?? event, out: out) } }
         switch try format.get() {
         case .json, .ndjson:
-            let printer = NDJSONPrinter(out: out, fields: fields)
+            let printer = JSONRowPrinter(out: out, fields: fields, lines: true)
             return { printer.write($0) }
         case .csv, .tsv:
             let printer = DelimitedPrinter(out: out, tabs: try format.get() == .tsv, headers: !self[GlobalFlags.noHeaders])
