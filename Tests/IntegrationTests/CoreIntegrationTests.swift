@@ -106,7 +106,6 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertTrue(result.err.contains("Authorization: Bearer ***"))
         XCTAssertTrue(result.err.contains("< HTTP 200"))
         XCTAssertFalse(result.err.contains(access))
-        XCTAssertTrue(result.err.contains("User-Agent") == false || result.err.contains("homeserve/"))
     }
 
     // MARK: Services and bookings
