@@ -92,7 +92,7 @@ final class CommandLineFuzzTests: XCTestCase {
                                       ("hangs", .number(String(hangs))), ("undocumented", .number(String(undocumented))),
                                       ("seconds", .number(String(Int(seconds)))), ("seed", .string(String(seed))),
                                       ("findings", .array(findings.map(JSON.string)))])
-            FileManager.default.createFile(atPath: path, contents: Data(report.bytes()))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(report.bytes()))
         }
         XCTAssertTrue(findings.isEmpty, findings.joined(separator: "\n"))
     }
