@@ -115,9 +115,10 @@ _homeserve_flags() {
     case $1 in
         'auth login') REPLY='--username --password-stdin' ;;
         'auth otp send') REPLY='--email --phone --vendor' ;;
-        'auth otp verify') REPLY='--email --phone --vendor --otp' ;;
+        'auth otp verify') REPLY='--email --phone --vendor --otp-stdin' ;;
         'auth status') REPLY='--offline' ;;
         'services list') REPLY='--category --page --page-size --limit --all --parallel' ;;
+        'services categories') REPLY='--parallel' ;;
         'bookings list') REPLY='--status --pincode --from --to --customer --vendor --page --page-size --limit --all --parallel' ;;
         'bookings create') REPLY='--service --pincode --date --notes --price' ;;
         'bookings update') REPLY='--notes --vendor-notes --date --status --set' ;;
@@ -175,7 +176,7 @@ _homeserve_flag() {
         'auth otp verify --email') REPLY='--email once text' ;;
         'auth otp verify --phone') REPLY='--phone once text' ;;
         'auth otp verify --vendor') REPLY='--vendor once switch' ;;
-        'auth otp verify --otp') REPLY='--otp once text' ;;
+        'auth otp verify --otp-stdin') REPLY='--otp-stdin once switch' ;;
         'auth status --offline') REPLY='--offline once switch' ;;
         'services list --category') REPLY='--category once text' ;;
         'services list --page') REPLY='--page once text' ;;
@@ -183,6 +184,7 @@ _homeserve_flag() {
         'services list --limit') REPLY='--limit once text' ;;
         'services list --all') REPLY='--all once switch' ;;
         'services list --parallel') REPLY='--parallel once text' ;;
+        'services categories --parallel') REPLY='--parallel once text' ;;
         'bookings list --status') REPLY='--status many list pending confirmed in_progress completed signed cancelled disputed' ;;
         'bookings list --pincode') REPLY='--pincode once text' ;;
         'bookings list --from') REPLY='--from once text' ;;

@@ -231,7 +231,7 @@ function __homeserve_flags
                 '--email' 'Email address the code is sent to' \
                 '--phone' 'Phone number the code is sent to by SMS' \
                 '--vendor' 'Use the vendor OTP endpoints (/auth/vendor/…)' \
-                '--otp' 'The code that was sent'
+                '--otp-stdin' 'Read the code from the first line of stdin'
         case 'auth status'
             printf '%s\t%s\n' \
                 '--offline' 'Do not ask the server; report what is stored'
@@ -242,6 +242,9 @@ function __homeserve_flags
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
                 '--limit' 'Stop after N rows, following pages as needed' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
+                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
+        case 'services categories'
+            printf '%s\t%s\n' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'bookings list'
             printf '%s\t%s\n' \
@@ -550,8 +553,8 @@ function __homeserve_flag
             echo '--phone once text'
         case 'auth otp verify --vendor'
             echo '--vendor once switch'
-        case 'auth otp verify --otp'
-            echo '--otp once text'
+        case 'auth otp verify --otp-stdin'
+            echo '--otp-stdin once switch'
         case 'auth status --offline'
             echo '--offline once switch'
         case 'services list --category'
@@ -565,6 +568,8 @@ function __homeserve_flag
         case 'services list --all'
             echo '--all once switch'
         case 'services list --parallel'
+            echo '--parallel once text'
+        case 'services categories --parallel'
             echo '--parallel once text'
         case 'bookings list --status'
             echo '--status many list pending confirmed in_progress completed signed cancelled disputed'

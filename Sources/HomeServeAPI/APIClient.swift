@@ -38,6 +38,13 @@ public struct RequestPreview {
     public var headers: [(String, String)]
     public var body: RequestBody
 
+    public init(method: String, url: String, headers: [(String, String)], body: RequestBody) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+
     public var json: JSON {
         var entry: [(String, JSON)] = [("method", .string(method)), ("url", .string(url)),
                                        ("headers", .object(headers.map { ($0.0, .string($0.1)) }))]
@@ -47,7 +54,7 @@ public struct RequestPreview {
         case let .multipart(parts):
             entry.append(("multipart", .array(parts.map { part in
                 switch part {
-                case let .field(name, value): return .object([("name", .string(name)), ("value", .string(value))])
+                case let .field(name, value): return .object([("name", .string(name)), ("value", .string(Redaction.isSecret(name) ? "***" : value))])
                 case let .file(name, path, type): return .object([("name", .string(name)), ("file", .string(path)), ("content_type", .string(type))])
                 }
             })))
@@ -130,6 +137,11 @@ public final class APIClient: TokenAuthority {
     /// says it failed is an answer that cannot be used.
     public func json(_ call: APICall) throws -> JSON? {
         guard let response = try send(call) else { return nil }
+        return try document(response, call: call)
+    }
+
+    /// The JSON of a call's successful response, judged as `json` judges it.
+    public func document(_ response: HTTPResponse, call: APICall) throws -> JSON {
         let value = try parse(response, call: call)
         if !call.isIdempotent || call.method == "DELETE" {
             if let refusal = ErrorBody.refusal(value) {
@@ -332,13 +344,8 @@ public final class APIClient: TokenAuthority {
         return TokenPair(access: access, refresh: rotated ?? refreshToken)
     }
 
-    public func login(username: String, password: String) throws -> (TokenPair, user: JSON) {
-        guard let answer = try logIn(username: username, password: password) else { throw SessionError.badTokenReply(endpoint: "/auth/login/") }
-        return answer
-    }
-
     /// `POST /auth/login/`; nil in a dry run. A refused password is `SessionError.loginRefused`.
-    public func logIn(username: String, password: String) throws -> (TokenPair, user: JSON)? {
+    public func login(username: String, password: String) throws -> (TokenPair, user: JSON)? {
         let body = JSON.object([("username", .string(username)), ("password", .string(password))])
         let response: JSON?
         do { response = try json(APICall("POST", "/auth/login/", body: .json(body), authenticated: false)) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
@@ -365,27 +372,43 @@ public final class APIClient: TokenAuthority {
 
     func logRequest(_ request: HTTPRequest, _ log: (String) -> Void) {
         log("> \(request.method) \(Redaction.url(request.url))")
-        for (name, value) in request.headers {
-            log("> \(name): \(name.lowercased() == "authorization" ? "Bearer ***" : value)")
-        }
+        for (name, value) in request.headers { log("> \(name): \(Redaction.header(name, value))") }
         if case let .json(value) = request.body { log("> " + Redaction.body(value).serialized()) }
     }
 
     func logResponse(_ response: HTTPResponse, _ log: (String) -> Void) {
         let size = response.streamedBytes ?? response.body.count
         log("< HTTP \(response.status) (\(Int(response.seconds * 1000)) ms, \(size) bytes)")
-        for (name, value) in response.headers { log("< \(name): \(value)") }
+        for (name, value) in response.headers { log("< \(name): \(Redaction.header(name, value))") }
     }
 }
 
 /// Secrets never reach `--verbose`, `--dry-run` or an error message.
 public enum Redaction {
-    static let secretKeys: Set<String> = ["password", "refresh", "access", "token", "otp"]
+    /// Names that are a token by themselves (the token endpoints' `access` and `refresh`).
+    static let secretNames: Set<String> = ["access", "refresh"]
+    /// Any name containing one of these, in any case, holds a secret: `new_password`, `refresh_token`, `client_secret`.
+    static let secretWords = ["password", "token", "secret", "otp"]
+
+    /// Whether a JSON key, form field or query parameter of this name holds a secret.
+    public static func isSecret(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return secretNames.contains(lower) || secretWords.contains { lower.contains($0) }
+    }
+
+    /// A header's value as `--verbose` shows it: credentials and cookies hidden, the auth scheme kept.
+    public static func header(_ name: String, _ value: String) -> String {
+        switch name.lowercased() {
+        case "authorization", "proxy-authorization": return (value.split(separator: " ").first.map { $0 + " " } ?? "") + "***"
+        case "cookie", "set-cookie": return "***"
+        default: return value
+        }
+    }
 
     public static func body(_ value: JSON) -> JSON {
         switch value {
         case let .object(pairs):
-            return .object(pairs.map { key, v in (key, secretKeys.contains(key) ? .string("***") : body(v)) })
+            return .object(pairs.map { key, v in (key, isSecret(key) ? .string("***") : body(v)) })
         case let .array(items): return .array(items.map(body))
         default: return value
         }
@@ -403,7 +426,7 @@ public enum Redaction {
         guard let q = url.firstIndex(of: "?") else { return url }
         let query = url[url.index(after: q)...].split(separator: "&").map { pair -> String in
             let key = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            return secretKeys.contains(key) ? "\(key)=***" : String(pair)
+            return isSecret(URLEncoding.decode(key[...])) ? "\(key)=***" : String(pair)
         }
         return String(url[...q]) + query.joined(separator: "&")
     }

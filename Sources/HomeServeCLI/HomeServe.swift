@@ -32,8 +32,7 @@ public enum HomeServe {
             status = context.cancellation.isCancelled ? ExitCode.interrupted.rawValue : ExitCode.ok.rawValue
         } catch {
             let report = FailureReport(profile: invocation?.profile.name ?? "default", profileChosen: invocation?.profile.chosen ?? false,
-                                       source: invocation.flatMap { try? $0.store.credentials()?.source },
-                                       commandName: invocation?.command.name ?? "")
+                                       source: invocation.flatMap { try? $0.store.credentials()?.source })
             let failure = report.describe(error)
             context.stderr.line("homeserve: " + TerminalText.visible(failure.message))
             for line in failure.details { context.stderr.line("homeserve: " + TerminalText.visible(line)) }

@@ -52,11 +52,6 @@ public final class Invocation {
         return value
     }
 
-    public subscript<T>(argument: OptionalArgument<T>) -> T? {
-        guard let index = command.arguments.firstIndex(where: { $0.name == argument.spec.name }), index < values.arguments.count else { return nil }
-        return values.arguments[index] as? T
-    }
-
     /// Whether the user gave the flag (as opposed to its default applying).
     func given(_ flag: any FlagDeclaration) -> Bool {
         declared(flag.spec).given.contains(flag.spec.name)
@@ -169,7 +164,10 @@ public final class Invocation {
     static func byteSize(_ text: String) -> Int? {
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
         let upper = text.uppercased()
-        if let last = upper.last, let unit = units[last], let n = Int(upper.dropLast()), n > 0 { return n * unit }
+        if let last = upper.last, let unit = units[last], let n = Int(upper.dropLast()), n > 0 {
+            let (bytes, overflow) = n.multipliedReportingOverflow(by: unit)
+            return overflow ? nil : bytes
+        }
         if let n = Int(upper), n > 0 { return n }
         return nil
     }
@@ -202,7 +200,7 @@ public final class Invocation {
                     return .success(format)
                 }
             } catch {
-                return .failure(FailureReport(profile: profile.name, profileChosen: profile.chosen, source: nil, commandName: command.name).describe(error))
+                return .failure(FailureReport(profile: profile.name, profileChosen: profile.chosen, source: nil).describe(error))
             }
         }
         return .success(context.stdout.isTerminal ? .table : .json)
@@ -255,14 +253,14 @@ public final class Invocation {
         } else {
             walks.append(APICall("GET", path, query: base))
         }
-        if dryRun { walks = Array(walks.prefix(split == nil ? 1 : walks.count)) }
         let limit = self[ListFlags.limit]
         let following = (following || self[ListFlags.all] || limit != nil) && !dryRun
         return .collection(Listing(walks: walks, presentation: presentation, filters: filters.rows, following: following,
                                    limit: limit, pageSize: self[ListFlags.pageSize], parallel: try parallel()))
     }
 
-    private func parallel() throws -> Int {
+    /// `--parallel`, else HOMESERVE_PARALLEL, else 6: pages fetched at once by a walk that follows them.
+    func parallel() throws -> Int {
         if let value = self[ListFlags.parallel] { return value }
         if let text = environment["HOMESERVE_PARALLEL"], !text.isEmpty {
             guard let value = Int(text), (1...32).contains(value) else {
@@ -299,7 +297,7 @@ extension Invocation {
         if let jq = try jq() { return { event in try jq.run(fields.map { Rows.project(event, $0) } ?? event, out: out) } }
         switch try format.get() {
         case .json, .ndjson:
-            let printer = NDJSONPrinter(out: out, fields: fields)
+            let printer = JSONRowPrinter(out: out, fields: fields, lines: true)
             return { printer.write($0) }
         case .csv, .tsv:
             let printer = DelimitedPrinter(out: out, tabs: try format.get() == .tsv, headers: !self[GlobalFlags.noHeaders])

@@ -37,7 +37,7 @@ final class CommandTableTests: XCTestCase {
                 if c == "'" || c == "\"" { quote = c; continue }
                 if "|)>;&".contains(c) { end = index; break }
             }
-            found.append(GeneratorTests.shellWords(String(tail[..<end])).map { $0.contains("$") ? "x1" : $0 })
+            found.append(PasswordCommand.words(String(tail[..<end])).map { $0.contains("$") ? "x1" : $0 })
             rest = tail[end...]
         }
         return found
@@ -61,7 +61,9 @@ final class CommandTableTests: XCTestCase {
         let previous = FileManager.default.currentDirectoryPath
         _ = chdir(workspace)
         defer { _ = chdir(previous) }
-        let outcome = harness.run(["--dry-run"] + line, stdin: "password123\nsecond line\n", secret: "password123")
+        // A one-time code on stdin is digits.
+        let stdin = line.contains("--otp-stdin") ? "123456\n" : "password123\nsecond line\n"
+        let outcome = harness.run(["--dry-run"] + line, stdin: stdin, secret: "password123")
         return Run(command: command, line: line, outcome: outcome, sent: harness.transport.log + harness.sockets.urls)
     }
 

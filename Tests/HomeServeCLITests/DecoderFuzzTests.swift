@@ -50,7 +50,7 @@ final class DecoderFuzzTests: XCTestCase {
     /// Keeps the input in HOMESERVE_FUZZ_INPUT (when set) before it is decoded.
     func record(_ bytes: [UInt8], _ what: String) {
         guard let path = ProcessInfo.processInfo.environment["HOMESERVE_FUZZ_INPUT"], !path.isEmpty else { return }
-        FileManager.default.createFile(atPath: path + "." + what, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path + "." + what, contents: Data(bytes))
     }
 
     func testJSONParserOnMutatedInput() {

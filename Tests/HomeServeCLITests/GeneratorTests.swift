@@ -59,7 +59,7 @@ final class GeneratorTests: XCTestCase {
         for example in ManPage.userExamples {
             for line in example.script.replacing("\\\n", with: " ").split(separator: "\n") {
                 for segment in line.split(whereSeparator: { "|;&".contains($0) }) {
-                    var words = Self.shellWords(String(segment))
+                    var words = PasswordCommand.words(String(segment))
                     while let first = words.first, first.contains("="), !first.hasPrefix("-") { words.removeFirst() }
                     guard words.first == "homeserve" else { continue }
                     let arguments = words.dropFirst().prefix { !$0.hasPrefix(">") && !$0.hasPrefix("2>") }
@@ -127,29 +127,6 @@ final class GeneratorTests: XCTestCase {
               generated: \(now)
             Run scripts/generate and commit the result.
             """, file: file, line: line)
-    }
-
-    /// Words of a simple shell line: whitespace separates, quotes group and are removed.
-    static func shellWords(_ line: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var quote: Character?
-        var inWord = false
-        for ch in line {
-            if let q = quote {
-                if ch == q { quote = nil } else { current.append(ch) }
-            } else if ch == "'" || ch == "\"" {
-                quote = ch
-                inWord = true
-            } else if ch == " " || ch == "\t" {
-                if inWord { words.append(current); current = ""; inWord = false }
-            } else {
-                current.append(ch)
-                inWord = true
-            }
-        }
-        if inWord { words.append(current) }
-        return words
     }
 }
 

@@ -242,6 +242,29 @@ final class OutputRuleTests: XCTestCase {
 
     }
 
+    func testTheHistoryExportReadsAJSONAnswerLikeAnyWrite() {
+        let path = "/admin-dashboard/edit-history/export/"
+        let csv = "id,action\r\n1,update\r\n"
+        transport.register("POST", path, body: Array(csv.utf8), headers: [("Content-Type", "text/csv")])
+        XCTAssertEqual(run(["admin", "history", "export"]).out, csv)
+        transport.register("POST", path, json: #"{"success": true, "download_data": "\#(Base64.encode(Array(csv.utf8)))"}"#)
+        XCTAssertEqual(run(["admin", "history", "export"]).out, csv)
+
+        transport.register("POST", path, json: #"{"success": false, "message": "Exports are switched off"}"#)
+        let refused = run(["admin", "history", "export"], status: 6)
+        XCTAssertEqual(refused.out, "")
+        XCTAssertEqual(refused.err, "homeserve: POST \(path): the server says it did not happen: Exports are switched off\n")
+
+        let file = temporaryDirectory() + "/audit.csv"
+        transport.register("POST", path, json: #"{"success": true, "message": "Export queued"}"#)
+        let missing = run(["admin", "history", "export", "--out", file], status: 8)
+        XCTAssertEqual(missing.err, "homeserve: POST \(path): the answer is JSON without download_data (keys: success, message)\n")
+        XCTAssertFalse(FileFacts.exists(file))
+
+        transport.register("POST", path, body: Array(#"{"download_data": "aWQ="#.utf8), headers: [("Content-Type", "application/json")])
+        XCTAssertContains(run(["admin", "history", "export"], status: 8).err, "the body is not valid JSON")
+    }
+
     func testAReadSayingSuccessFalseIsNotPrintedAsData() {
         transport.register("GET", "/admin-dashboard/dashboard/stats/", json: #"{"success": false, "message": "cache cold"}"#)
         let outcome = run(["admin", "stats", "-o", "ndjson"], status: 8)

@@ -322,6 +322,25 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    func testServiceCategoriesTakeTheParallelSettingOfOtherLists() {
+        func services(_ page: Int) -> String {
+            #"{"count": 6, "next": \#(page < 3 ? "\"https://api.test/api/services/?page=\(page + 1)\"" : "null"), "results": [{"id": \#(page), "category": "Cleaning"}, {"id": \#(page + 10), "category": {"name": "Repairs"}}]}"#
+        }
+        for (arguments, environment, width) in [(["--parallel", "2"], [:], 2), ([], ["HOMESERVE_PARALLEL": "3"], 3), ([], [:], 6)] {
+            harness = Harness(environment: environment)
+            harness.logIn()
+            for page in 1...3 { transport.register("GET", page == 1 ? "/api/services/" : "/api/services/?page=\(page)", json: services(page)) }
+            let outcome = harness.run(["services", "categories", "-o", "json"] + arguments)
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(outcome.json, [["category": "Cleaning", "services": 3], ["category": "Repairs", "services": 3]])
+            XCTAssertEqual(transport.connectionLimits.first, width, "\(arguments) \(environment)")
+            transport.verify()
+        }
+        harness.environment["HOMESERVE_PARALLEL"] = "40"
+        XCTAssertEqual(harness.run(["services", "categories"]).err, "homeserve: invalid value '40' for HOMESERVE_PARALLEL: expected an integer from 1 to 32\n")
+        XCTAssertEqual(transport.requests.count, 3)
+    }
+
     func testAFailingPageKeepsTheRowsBeforeItAndItsExitCode() {
         transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 10, page: 1, size: 2))
         transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 10, page: 2, size: 2))

@@ -211,10 +211,14 @@ final class ParserTests: XCTestCase {
         try AtomicFile.write(file, Array("{\"photos\": [1, 2]}".utf8), mode: 0o600)
         XCTAssertEqual(try ValueKind<String>.file.convert(file, context()), file)
         XCTAssertEqual(try? ValueKind<String>.file.convert(dir + "/missing", context()), nil)
-        do { _ = try ValueKind<String>.file.convert(dir, context()) } catch { XCTAssertEqual(error.detail, "is a directory, expected a file") }
+        XCTAssertThrowsError(try ValueKind<String>.file.convert(dir, context())) { error in
+            XCTAssertEqual((error as? ValueProblem)?.detail, "is a directory, expected a file")
+        }
         XCTAssertEqual(try ValueKind<JSON>.payload.convert("@" + file, context()), ["photos": [1, 2]])
         XCTAssertEqual(try ValueKind<JSON>.payload.convert("-", context()), ["from": "stdin"])
-        do { _ = try ValueKind<JSON>.payload.convert("{oops", context()) } catch { XCTAssertTrue(error.detail?.contains("not valid JSON") ?? false) }
+        XCTAssertThrowsError(try ValueKind<JSON>.payload.convert("{oops", context())) { error in
+            XCTAssertTrue((error as? ValueProblem)?.detail?.contains("not valid JSON") ?? false, "\(error)")
+        }
         XCTAssertEqual(try ValueKind<String>.outputFile.convert(dir + "/out.csv", context()), dir + "/out.csv")
         XCTAssertThrowsError(try ValueKind<String>.outputFile.convert(dir + "/no/such/out.csv", context()))
     }

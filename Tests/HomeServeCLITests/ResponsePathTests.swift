@@ -273,6 +273,24 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    func testAMaxBodyTooLargeToCountIsAUsageError() {
+        harness.environment["HOMESERVE_MAX_BODY"] = "99999999999G"
+        let outcome = fails(["bookings", "get", booking], .usage)
+        XCTAssertEqual(outcome.err, "homeserve: invalid value '99999999999G' for HOMESERVE_MAX_BODY: expected a size in bytes, or with K, M or G (e.g. 64M)\n")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
+    func testDoctorFailsOnSettingsItCannotUse() {
+        harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
+        harness.environment["HOMESERVE_MAX_BODY"] = "lots"
+        let outcome = harness.run(["doctor", "-o", "json"])
+        let problem = "invalid value 'lots' for HOMESERVE_MAX_BODY: expected a size in bytes, or with K, M or G (e.g. 64M)"
+        XCTAssertEqual(outcome.status, ExitCode.usage.rawValue)
+        XCTAssertEqual(outcome.json["checks"]?.arrayValue?.first { $0["name"] == "settings" }, ["name": "settings", "status": "fail", "detail": .string(problem)])
+        XCTAssertEqual(outcome.err, "homeserve: doctor: settings failed: \(problem)\n")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
     // MARK: Transport failures
 
     func testConnectionFailuresAreRetriedThenExit9() {

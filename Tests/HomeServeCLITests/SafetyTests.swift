@@ -97,6 +97,37 @@ final class SafetyTests: XCTestCase {
         XCTAssertFalse(get.out.contains(access))
     }
 
+    func testFieldsNamedForASecretAreRedactedWhateverTheirFullName() {
+        let fields = ["-f", "new_password=n3w-pw", "-f", "old_password=0ld-pw", "-f", "Refresh_Token=rt-1", "-f", "client_secret=cs-1",
+                      "-f", "otp_code=123456", "-f", "name=visible"]
+        let secrets = ["n3w-pw", "0ld-pw", "rt-1", "cs-1", "123456"]
+        let dry = harness.run(["--dry-run", "api", "POST", "/x"] + fields)
+        XCTAssertEqual(dry.status, 0, dry.err)
+        for secret in secrets { XCTAssertFalse(dry.out.contains(secret), "\(secret) in \(dry.out)") }
+        XCTAssertContains(dry.out, #""new_password":"***""#, #""old_password":"***""#, #""Refresh_Token":"***""#, #""client_secret":"***""#,
+                          #""otp_code":"***""#, #""name":"visible""#)
+        let nested = harness.run(["--dry-run", "api", "POST", "/x", "--input", "-"], stdin: #"{"user": {"name": "u", "access_token": "at-1"}}"#)
+        XCTAssertContains(nested.out, #""body":{"user":{"name":"u","access_token":"***"}}"#)
+
+        transport.register("POST", "/x", json: "{}", headers: [("Set-Cookie", "sessionid=c00kie; HttpOnly")])
+        let verbose = harness.run(["-v", "api", "POST", "/x"] + fields)
+        XCTAssertEqual(verbose.status, 0, verbose.err)
+        for secret in secrets + ["c00kie"] { XCTAssertFalse(verbose.err.contains(secret), "\(secret) in \(verbose.err)") }
+        XCTAssertContains(verbose.err, #""new_password":"***""#, #""name":"visible""#, "< Set-Cookie: ***")
+
+        transport.register("GET", "/x", json: "{}")
+        let query = harness.run(["-v", "api", "GET", "/x", "-f", "access_token=at-2", "-f", "page=2"])
+        XCTAssertFalse(query.err.contains("at-2"), query.err)
+        XCTAssertContains(query.err, "> GET https://api.test/x?access_token=***&page=2")
+
+        XCTAssertEqual(Redaction.header("Cookie", "sessionid=c00kie"), "***")
+        XCTAssertEqual(Redaction.header("Authorization", "Token abc"), "Token ***")
+        XCTAssertEqual(Redaction.header("Accept", "application/json"), "application/json")
+        let upload = RequestPreview(method: "POST", url: "https://api.test/x", headers: [],
+                                    body: .multipart([.field(name: "api_secret", value: "ms-1"), .field(name: "booking", value: "b1")]))
+        XCTAssertEqual(upload.json["multipart"], [["name": "api_secret", "value": "***"], ["name": "booking", "value": "b1"]])
+    }
+
     func testCredentialsOverPlainHTTPAreWarnedAboutOnce() {
         harness.environment["HOMESERVE_URL"] = "http://api.test"
         transport.register("GET", "/api/bookings/", json: drfPage(0..<1, total: 2, page: 1, size: 1, base: "http://api.test"))
@@ -156,6 +187,32 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(harness.run(["api", "GET", "/api/x/", "--out", file]).status, 0)
         XCTAssertEqual(try FileFacts.contents(file), json, "JSON is checked, then written as received")
         XCTAssertEqual(harness.run(["api", "GET", "/api/x/"]).outBytes, json)
+    }
+
+    func testApiReportsATemporaryFileItCannotCreate() throws {
+        let directory = temporaryDirectory()
+        let file = directory + "/a.bin"
+        let temporary = "\(file).tmp.\(getpid())"
+        let body: [UInt8] = Array(repeating: 7, count: 100)
+        // Root ignores permissions, so the open is made to fail by a directory standing where the temporary file goes.
+        XCTAssertEqual(mkdir(temporary, 0o700), 0)
+        transport.register("GET", "/media/a.bin", body: body, headers: [("Content-Type", "application/octet-stream")], times: 2)
+        let outcome = harness.run(["api", "GET", "/media/a.bin", "--out", file])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: cannot write \(temporary): File exists\n")
+        XCTAssertFalse(FileFacts.exists(file))
+
+        // A link planted where the temporary file goes is not followed: what it points at is left alone.
+        XCTAssertEqual(rmdir(temporary), 0)
+        let victim = directory + "/victim.txt"
+        try AtomicFile.write(victim, Array("keep".utf8), mode: 0o644)
+        XCTAssertEqual(symlink(victim, temporary), 0)
+        let linked = harness.run(["api", "GET", "/media/a.bin", "--out", file])
+        XCTAssertEqual(linked.status, 1)
+        XCTAssertEqual(linked.err, "homeserve: cannot write \(temporary): File exists\n")
+        XCTAssertEqual(try FileFacts.contents(victim), Array("keep".utf8))
+        XCTAssertFalse(FileFacts.exists(file))
     }
 
     func testApiRefusesJSONThatIsCutShortOrTooDeep() {

@@ -104,7 +104,7 @@ final class SessionTests: XCTestCase {
         harness.storeSession(access: other, refresh: "refresh-9")
         final class NoServer: TokenAuthority {
             func refresh(_ refreshToken: String) throws -> TokenPair? { XCTFail("refreshed"); return nil }
-            func login(username: String, password: String) throws -> (TokenPair, user: JSON) { throw SessionError.loginRefused(username: username, message: "") }
+            func login(username: String, password: String) throws -> (TokenPair, user: JSON)? { throw SessionError.loginRefused(username: username, message: "") }
         }
         XCTAssertEqual(try store.accessToken(authority: NoServer()), other)
     }
@@ -164,6 +164,18 @@ final class SessionTests: XCTestCase {
         let outcome = harness.run(["bookings", "get", booking])
         XCTAssertEqual(outcome.status, 3)
         XCTAssertEqual(outcome.err, "homeserve: password_command false failed: it exited with status 1\n")
+        transport.verify()
+    }
+
+    func testAPasswordCommandThatPrintsThenStaysIsKilledAtTheTimeout() {
+        harness.logIn()
+        // It prints the password and then does not exit: waiting for it would hold the credentials lock for ever.
+        harness.writeSettings(["default": ["password_command": "sh -c 'echo pw; exec sleep 600'"]])
+        transport.register("GET", path, status: 401, json: "{}")
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        let outcome = harness.run(["--timeout", "1", "bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(outcome.err, "homeserve: password_command sh failed: it did not finish within 1 s (--timeout)\n")
         transport.verify()
     }
 
@@ -319,6 +331,53 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testTheOneTimeCodeComesFromStdinTheEnvironmentOrAPromptNeverArgv() {
+        let verify = ["auth", "otp", "verify", "--email", "customer1@example.com"]
+        func answer(_ tag: String) -> String {
+            #"{"access": "\#(harness.token(expiresIn: 300, life: 300, tag: tag))", "refresh": "r-\#(tag)", "user": {"username": "customer1"}}"#
+        }
+        transport.register("POST", "/auth/verify-otp/", json: answer("stdin"))
+        let piped = harness.run(verify + ["--otp-stdin"], stdin: "123456\nnot read\n")
+        XCTAssertEqual(piped.status, 0, piped.err)
+        XCTAssertEqual(piped.err, "homeserve: Logged in as customer1 on profile 'default'.\n")
+        XCTAssertEqual(transport.requests.last?.json, ["email": "customer1@example.com", "otp": "123456"])
+        XCTAssertEqual(stored("refresh"), "r-stdin")
+
+        harness.environment["HOMESERVE_OTP"] = "2345"
+        transport.register("POST", "/auth/vendor/verify-otp/", json: answer("env"))
+        XCTAssertEqual(harness.run(["auth", "otp", "verify", "--phone", "+919876543201", "--vendor"]).status, 0)
+        XCTAssertEqual(transport.requests.last?.json, ["phone": "+919876543201", "otp": "2345"])
+        harness.environment["HOMESERVE_OTP"] = nil
+
+        harness.stdinTTY = true
+        transport.register("POST", "/auth/verify-otp/", json: answer("prompt"))
+        XCTAssertEqual(harness.run(verify, secret: " 87654321 ").status, 0)
+        XCTAssertEqual(transport.requests.last?.json?["otp"], "87654321")
+        harness.stdinTTY = false
+        transport.verify()
+
+        let sent = transport.requests.count
+        let none = harness.run(verify)
+        XCTAssertEqual(none.status, 2)
+        XCTAssertEqual(none.err, "homeserve: no code: stdin is not a terminal; use --otp-stdin or set HOMESERVE_OTP\n")
+        let empty = harness.run(verify + ["--otp-stdin"])
+        XCTAssertEqual(empty.err, "homeserve: --otp-stdin: stdin was empty; expected the code on its first line\n")
+        let wrong = harness.run(verify + ["--otp-stdin"], stdin: "12ab56\n")
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertEqual(wrong.err, "homeserve: invalid code from --otp-stdin: expected the 4 to 8 digits that were sent\n")
+        harness.environment["HOMESERVE_OTP"] = "123"
+        XCTAssertEqual(harness.run(verify).err, "homeserve: invalid code from HOMESERVE_OTP: expected the 4 to 8 digits that were sent\n")
+        harness.environment["HOMESERVE_OTP"] = nil
+        let argv = harness.run(verify + ["--otp", "123456"])
+        XCTAssertEqual(argv.status, 2)
+        XCTAssertContains(argv.err, "unknown flag --otp for 'auth otp verify'; did you mean --otp-stdin?")
+        XCTAssertEqual(transport.requests.count, sent, "nothing is sent without a well-formed code")
+
+        let dry = harness.run(["--dry-run"] + verify + ["--otp-stdin"], stdin: "123456\n")
+        XCTAssertEqual(dry.status, 0, dry.err)
+        XCTAssertContains(dry.out, #""body":{"email":"customer1@example.com","otp":"***"}"#)
+    }
+
     func testAuthStatusAsksTheServer() {
         let access = harness.logIn()
         transport.register("GET", "/api/bookings/?page_size=1", json: drfPage(0..<1, total: 9, page: 1, size: 1))
@@ -459,6 +518,10 @@ final class SessionTests: XCTestCase {
         let list = harness.run(["bookings", "list"])
         XCTAssertEqual(list.status, 1)
         XCTAssertContains(list.err, "\(harness.credentialsPath): it is a symbolic link")
+        let profiles = harness.run(["config", "profiles"])
+        XCTAssertEqual(profiles.status, 1)
+        XCTAssertEqual(profiles.out, "")
+        XCTAssertEqual(profiles.err, "homeserve: cannot read \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)\n")
         XCTAssertTrue(FileFacts.isSymlink(harness.credentialsPath))
         XCTAssertEqual(bytes(elsewhere), before)
         transport.verify()
@@ -492,6 +555,25 @@ final class SessionTests: XCTestCase {
         transport.register("GET", "/api/bookings/", json: "[]")
         XCTAssertEqual(harness.run(["bookings", "list"]).err, "")
         XCTAssertEqual(FileFacts.mode(harness.configDir), 0o700)
+    }
+
+    func testAWorldWritableDirectoryOfAnotherUserIsWarnedAboutAndLeftAlone() throws {
+        var directory = harness.configDir
+        if getuid() == 0 {
+            XCTAssertEqual(chown(directory, 65534, 65534), 0)
+            chmod(directory, 0o777)
+        } else if FileFacts.mode("/tmp").map({ $0 & 0o002 != 0 }) == true, !FileFacts.isOwnedByUs("/tmp") {
+            directory = "/tmp"
+        } else {
+            throw XCTSkip("no world-writable directory of another user to try")
+        }
+        harness.environment["HOMESERVE_CONFIG_DIR"] = directory
+        let before = FileFacts.mode(directory)
+        let outcome = harness.run(["config", "get", "url"])
+        XCTAssertEqual(outcome.status, 5, outcome.err)
+        let mode = String(before ?? 0, radix: 8)
+        XCTAssertEqual(lines(outcome.err).first, "homeserve: warning: \(directory) is writable by every user (mode \(mode)); not changed: another user owns it")
+        XCTAssertEqual(FileFacts.mode(directory), before)
     }
 
     func testACredentialsFileOthersCanReadIsWarnedAbout() {

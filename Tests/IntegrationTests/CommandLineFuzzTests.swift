@@ -92,7 +92,7 @@ final class CommandLineFuzzTests: XCTestCase {
                                       ("hangs", .number(String(hangs))), ("undocumented", .number(String(undocumented))),
                                       ("seconds", .number(String(Int(seconds)))), ("seed", .string(String(seed))),
                                       ("findings", .array(findings.map(JSON.string)))])
-            FileManager.default.createFile(atPath: path, contents: Data(report.bytes()))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(report.bytes()))
         }
         XCTAssertTrue(findings.isEmpty, findings.joined(separator: "\n"))
     }
@@ -188,7 +188,7 @@ struct CommandLineGenerator {
                 line.append("--" + flag.name)
                 if flag.takesValue { line.append(value(for: flag.shape, &random)) }
             }
-            for argument in command.arguments where !argument.optional || random.chance(50) {
+            for argument in command.arguments {
                 line.append(value(for: argument.shape, &random))
             }
         }

@@ -19,8 +19,8 @@ public struct TokenPair: Sendable {
 public protocol TokenAuthority: AnyObject {
     /// A new pair for the refresh token, or nil when the server refuses it (expired, rotated, revoked).
     func refresh(_ refreshToken: String) throws -> TokenPair?
-    /// Logs in; throws `SessionError.loginRefused` when the password is wrong.
-    func login(username: String, password: String) throws -> (TokenPair, user: JSON)
+    /// Logs in; nil in a dry run, which sends nothing. Throws `SessionError.loginRefused` when the password is wrong.
+    func login(username: String, password: String) throws -> (TokenPair, user: JSON)?
 }
 
 public struct Credentials: Sendable {
@@ -113,6 +113,13 @@ public final class CredentialStore {
 
     public var source: CredentialSource { current?.source ?? .file }
 
+    /// Every profile's stored session, for reports such as `config profiles`: read with the same checks as
+    /// the profile's own (never through a link).
+    public func storedSessions() throws(SessionError) -> ProfileFile {
+        inspectDirectory()
+        return try loadCredentials()
+    }
+
     /// The file is never read through a link: it could not be written back (the atomic write refuses to
     /// replace a link), so a refreshed or rotated token would be lost and the session end a refresh later.
     private func loadCredentials() throws(SessionError) -> ProfileFile {
@@ -174,7 +181,9 @@ public final class CredentialStore {
                 }
                 let username = entry?.user["username"]?.stringValue ?? unattendedUsername()
                 if let username, let password = try password() {
-                    let (pair, user) = try authority.login(username: username, password: password)
+                    guard let (pair, user) = try authority.login(username: username, password: password) else {
+                        throw SessionError.badTokenReply(endpoint: "login")
+                    }
                     note("session for profile '\(profile)' renewed by logging in again as \(username)")
                     return keep(pair, user: user, in: &file)
                 }
@@ -207,8 +216,7 @@ public final class CredentialStore {
 
     /// With no session at all, a job that has a username and a password source logs in by itself.
     private func unattendedLogin(authority: TokenAuthority) throws -> String? {
-        guard source == .file, let username = unattendedUsername(), try hasPasswordSource() else { return nil }
-        _ = username
+        guard source == .file, unattendedUsername() != nil, try hasPasswordSource() else { return nil }
         return try renew(refused: nil, authority: authority)
     }
 
@@ -295,8 +303,11 @@ public final class CredentialStore {
         inspected = true
         let dir = paths.directory
         guard let mode = FileFacts.mode(dir) else { return }
-        if mode & 0o002 != 0 { warn("\(dir) is writable by every user (mode \(String(mode, radix: 8))); tightened to 700") }
-        if mode & 0o077 != 0, FileFacts.isOwnedByUs(dir) { chmod(dir, 0o700) }
+        var outcome = "not changed: another user owns it"
+        if mode & 0o077 != 0, FileFacts.isOwnedByUs(dir) {
+            outcome = chmod(dir, 0o700) == 0 ? "tightened to 700" : "could not tighten it (\(String(cString: strerror(errno))))"
+        }
+        if mode & 0o002 != 0 { warn("\(dir) is writable by every user (mode \(String(mode, radix: 8))); \(outcome)") }
         if let settings = FileFacts.mode(paths.settings), settings & 0o022 != 0 {
             warn("\(paths.settings) is writable by other users (mode \(String(settings, radix: 8))); run: chmod 600 \(paths.settings)")
         }

@@ -11,8 +11,6 @@ public enum JWT {
     /// `exp` as Unix seconds; a value outside any plausible time is treated as unreadable.
     public static func expiry(_ token: String) -> Int? { plausible(claims(token)?["exp"]) }
 
-    public static func issuedAt(_ token: String) -> Int? { plausible(claims(token)?["iat"]) }
-
     /// `exp` and `iat` from one reading of the claims.
     static func times(_ token: String) -> (exp: Int?, iat: Int?) {
         let claims = claims(token)

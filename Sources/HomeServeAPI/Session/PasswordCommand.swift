@@ -68,15 +68,17 @@ public enum PasswordCommand {
             close(pipeFDs[0])
             throw SessionError.passwordCommandFailed(command: argv[0], reason: String(cString: strerror(spawned)))
         }
-        // One line of at most 4 KiB, within the timeout; the helper is not waited for beyond that.
+        // One line of at most 4 KiB, then the helper's exit, all within the timeout: it runs under the
+        // credentials lock, so a helper that hangs (before or after printing) is killed at the deadline.
         var line: [UInt8] = []
         let deadline = Monotonic.now() + timeout
+        var timedOut = false
         var byte: UInt8 = 0
         reading: while line.count < 4096 {
             var descriptor = pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)
             let left = deadline - Monotonic.now()
             guard left > 0, poll(&descriptor, 1, Int32(left * 1000)) > 0 else {
-                kill(pid, SIGKILL)
+                timedOut = true
                 break reading
             }
             let n = read(pipeFDs[0], &byte, 1)
@@ -86,11 +88,23 @@ public enum PasswordCommand {
         }
         close(pipeFDs[0])
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while !timedOut {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR {
+                throw SessionError.passwordCommandFailed(command: argv[0], reason: String(cString: strerror(errno)))
+            }
+            if Monotonic.now() >= deadline { timedOut = true } else { usleep(10_000) }
+        }
+        if timedOut {
+            kill(pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            throw SessionError.passwordCommandFailed(command: argv[0], reason: "it did not finish within \(Int(timeout)) s (--timeout)")
+        }
         let exited = status & 0x7F == 0
         let code = (status >> 8) & 0xFF
         guard exited, code == 0 else {
-            throw SessionError.passwordCommandFailed(command: argv[0], reason: exited ? "it exited with status \(code)" : "it was killed or timed out")
+            throw SessionError.passwordCommandFailed(command: argv[0], reason: exited ? "it exited with status \(code)" : "it was killed by signal \(status & 0x7F)")
         }
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
         guard !line.isEmpty else { throw SessionError.passwordCommandFailed(command: argv[0], reason: "it printed no password") }

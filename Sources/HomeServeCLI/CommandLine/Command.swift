@@ -57,7 +57,7 @@ public struct Command: Sendable {
             parts.append("--\(flag.name)" + (flag.takesValue ? " \(flag.placeholder)" : ""))
         }
         if flags.contains(where: { !$0.required }) { parts.append("[options]") }
-        parts += arguments.map(\.synopsis)
+        parts += arguments.map(\.name)
         return parts.joined(separator: " ")
     }
 

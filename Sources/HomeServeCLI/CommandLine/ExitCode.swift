@@ -104,7 +104,6 @@ struct FailureReport {
     var profile: String
     var profileChosen: Bool
     var source: CredentialSource?
-    var commandName: String
 
     private var loginCommand: String {
         profileChosen || profile != "default" ? "homeserve --profile \(profile) auth login" : "homeserve auth login"

@@ -99,10 +99,7 @@ public struct ArgumentSpec: Sendable {
     public let name: String
     public let shape: ValueShape
     public let help: String
-    public let optional: Bool
     let convert: @Sendable (String, ValueContext) throws(ValueProblem) -> any Sendable
-
-    var synopsis: String { optional ? "[\(name)]" : name }
 }
 
 public protocol ArgumentDeclaration: Sendable {
@@ -114,16 +111,7 @@ public struct Argument<Value: Sendable>: ArgumentDeclaration {
     public let spec: ArgumentSpec
 
     public init(_ name: String, _ kind: ValueKind<Value>, _ help: String) {
-        spec = ArgumentSpec(name: name, shape: kind.shape.with(placeholder: name), help: help, optional: false, convert: kind.erased)
-    }
-}
-
-/// An optional positional argument (always last): `inv[argument]` is `Value?`.
-public struct OptionalArgument<Value: Sendable>: ArgumentDeclaration {
-    public let spec: ArgumentSpec
-
-    public init(_ name: String, _ kind: ValueKind<Value>, _ help: String) {
-        spec = ArgumentSpec(name: name, shape: kind.shape.with(placeholder: name), help: help, optional: true, convert: kind.erased)
+        spec = ArgumentSpec(name: name, shape: kind.shape.with(placeholder: name), help: help, convert: kind.erased)
     }
 }
 

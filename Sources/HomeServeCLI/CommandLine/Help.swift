@@ -153,6 +153,7 @@ public enum Topics {
         ("HOMESERVE_TOKEN", "An access token used as is: never refreshed, never written (see 'homeserve help sessions')"),
         ("HOMESERVE_REFRESH_TOKEN", "A refresh token: refreshed from at start, the new pair kept in memory only (see 'homeserve help sessions')"),
         ("HOMESERVE_PASSWORD", "Password for 'auth login', and for logging in again when a session has ended"),
+        ("HOMESERVE_OTP", "One-time code for 'auth otp verify' when --otp-stdin is not given (else it is prompted for on a terminal)"),
         ("HOMESERVE_USERNAME", "Username for logging in unattended when no session is stored yet"),
         ("HOMESERVE_PARALLEL", "Pages fetched at once by --all/--limit when --parallel is not given (1 to 32, default 6)"),
         ("HOMESERVE_MAX_BODY", "The largest answer held in memory (default 64M); larger ones are exit 8"),
@@ -214,9 +215,10 @@ public enum Topics {
 
         When the refresh token is refused or expired and a password source exists — HOMESERVE_PASSWORD, or
         the profile's password_command (run without a shell; the first line of its stdout is the password,
-        like git's credential helpers) — homeserve logs in again under the same lock, stores the new pair
-        and replays the request; one line on stderr says so. With HOMESERVE_USERNAME (or the profile's
-        username setting) and a password source, a job with no stored session logs in by itself.
+        like git's credential helpers; one that has not printed it and exited within --timeout is killed) —
+        homeserve logs in again under the same lock, stores the new pair and replays the request; one line
+        on stderr says so. With HOMESERVE_USERNAME (or the profile's username setting) and a password
+        source, a job with no stored session logs in by itself.
         Concurrent processes share one refresh or login: the lock is taken, the file read again, and a
         token another process just stored is reused. The lock is waited for at most --timeout seconds.
         """)

@@ -165,8 +165,7 @@ struct Parser {
         guard let command, !wantsHelp else {
             return .help(path: path, globals: Dictionary(global.map { ($0.spec.name, $0.text) }) { $1 })
         }
-        let required = command.arguments.filter { !$0.optional }.count
-        if arguments.count < required {
+        if arguments.count < command.arguments.count {
             let missing = command.arguments[arguments.count]
             throw CLIError.usage("'\(command.name)' needs \(missing.name) (\(missing.help)); usage: \(command.usage)")
         }

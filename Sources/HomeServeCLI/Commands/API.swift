@@ -79,7 +79,7 @@ enum APICommands {
         }
         let shaped = inv.given(GlobalFlags.output) || inv[GlobalFlags.jq] != nil || inv[GlobalFlags.fields] != nil || inv[GlobalFlags.sortBy] != nil
         if shaped { _ = try inv.format.get(); _ = try inv.jq() }
-        let destination = try PassThrough(path: inv[out], stdout: inv.context.stdout)
+        let destination = PassThrough(path: inv[out], stdout: inv.context.stdout)
         var call = APICall(verb, target, query: query, body: body)
         call.accept = "application/json, */*"
         call.sink = destination
@@ -134,28 +134,29 @@ final class PassThrough: ResponseSink {
     private var temporary: String?
     private(set) var failure: Error?
 
-    init(path: String?, stdout: OutputChannel) throws {
+    init(path: String?, stdout: OutputChannel) {
         self.path = path
         self.stdout = stdout
     }
 
     func accepts(status: Int, headers: [(String, String)]) -> Bool {
-        guard (200..<300).contains(status) else { return false }
-        let type = headers.last { $0.0.lowercased() == "content-type" }?.1.lowercased() ?? ""
-        let media = type.split(separator: ";").first.map { String($0).trimmed } ?? ""
-        if media == "application/json" || media.hasSuffix("+json") { return false }
+        let response = HTTPResponse(status: status, headers: headers)
+        guard response.isSuccess, !response.declaresJSON else { return false }
         guard let path else { return true }
         let name = "\(path).tmp.\(getpid())"
-        fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // A new file, never one already there nor the target of a link: --out may be in a shared directory.
+        fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            failure = FileError.system(path, "write")
-            return false
+            // Accepted all the same, so the transfer stops at its first bytes and this is the error reported.
+            failure = FileError.system(name, "write")
+            return true
         }
         temporary = name
         return true
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if failure != nil { return false }
         guard fd >= 0 else {
             stdout.write(bytes)
             return stdout.flush()
@@ -174,6 +175,7 @@ final class PassThrough: ResponseSink {
     }
 
     func finish() throws {
+        if let failure { throw failure }
         guard fd >= 0, let temporary, let path else { return }
         let synced = fsync(fd) == 0
         close(fd)

@@ -42,7 +42,8 @@ enum AdminHistoryCommands {
         discussion: """
         --out is replaced atomically (written beside it, then renamed) with mode 600, since the trail holds
         personal data; without --out the CSV goes to stdout as received. A server that wraps the file in JSON
-        as base64 download_data is understood too.
+        as base64 download_data is understood too; a JSON answer saying the export did not happen is exit 6,
+        and one without download_data is exit 8.
         """,
         flags: filterFlags + [out],
         examples: [
@@ -52,14 +53,22 @@ enum AdminHistoryCommands {
         printsData: false
     ) { inv in
         let body = JSON.object([("format", .string("csv")), ("filters", .object(try filters(inv).query.map { ($0.0, .string($0.1)) }))])
-        var call = APICall("POST", "/admin-dashboard/edit-history/export/", body: .json(body))
+        let endpoint = "/admin-dashboard/edit-history/export/"
+        var call = APICall("POST", endpoint, body: .json(body))
         call.accept = "text/csv, application/json"
-        guard let response = try inv.client().send(call) else { return .nothing }
+        let client = try inv.client()
+        guard let response = try client.send(call) else { return .nothing }
         var csv = response.body
-        if response.declaresJSON, let wrapped = try? JSON.parse(response.body),
-           let encoded = (wrapped["download_data"] ?? wrapped["data"]?["download_data"])?.stringValue {
+        // A JSON answer is read as any write's is: one saying the export did not happen is exit 6, and one
+        // without the file is exit 8, never the JSON passed off as the CSV.
+        if response.declaresJSON {
+            let wrapped = try client.document(response, call: call)
+            guard let encoded = (wrapped["download_data"] ?? wrapped["data"]?["download_data"])?.stringValue else {
+                let keys = wrapped.keys.isEmpty ? "" : " (keys: \(wrapped.keys.joined(separator: ", ")))"
+                throw APIError.badResponse(method: "POST", path: endpoint, reason: "the answer is JSON without download_data\(keys)")
+            }
             guard let decoded = Base64.decode(encoded.filter { !$0.isWhitespace }) else {
-                throw APIError.badResponse(method: "POST", path: "/admin-dashboard/edit-history/export/", reason: "download_data is not valid base64")
+                throw APIError.badResponse(method: "POST", path: endpoint, reason: "download_data is not valid base64")
             }
             csv = decoded
         }

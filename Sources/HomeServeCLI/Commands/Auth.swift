@@ -9,10 +9,7 @@ enum AuthCommands {
     static let email = Flag("email", .email, "Email address the code is sent to")
     static let phone = Flag("phone", .phone, "Phone number the code is sent to by SMS")
     static let vendor = SwitchFlag("vendor", "Use the vendor OTP endpoints (/auth/vendor/…)")
-    static let otp = RequiredFlag("otp", ValueKind<String>(ValueShape(placeholder: "CODE", accepted: "the 4 to 8 digit code that was sent", completion: .free)) { text, _ throws(ValueProblem) in
-        guard (4...8).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw ValueProblem() }
-        return text
-    }, "The code that was sent")
+    static let otpStdin = SwitchFlag("otp-stdin", "Read the code from the first line of stdin")
     static let offline = SwitchFlag("offline", "Do not ask the server; report what is stored")
 
     static let login = Command(
@@ -34,8 +31,8 @@ enum AuthCommands {
         printsData: false
     ) { inv in
         let name = try inv[username] ?? promptUsername(inv)
-        let password = try readPassword(inv)
-        guard let (pair, user) = try inv.client().logIn(username: name, password: password) else { return .nothing }
+        let password = try readSecret(inv, "password", stdinFlag: passwordStdin, variable: "HOMESERVE_PASSWORD", prompt: "Password: ")?.value ?? "***"
+        guard let (pair, user) = try inv.client().login(username: name, password: password) else { return .nothing }
         try inv.store.saveLogin(pair, user: user)
         inv.note("Logged in as \(user["username"]?.stringValue ?? name) (\(user["role"]?.stringValue ?? "unknown role")) on profile '\(inv.profile.name)'.")
         return .nothing
@@ -50,20 +47,25 @@ enum AuthCommands {
         return line
     }
 
-    static func readPassword(_ inv: Invocation) throws -> String {
-        if inv[passwordStdin] {
+    /// A login secret, never taken from argv: the first line of stdin (at most 4 KiB) with the flag, else the
+    /// environment variable, else a prompt without echo when stdin is a terminal (nil in a dry run, which
+    /// asks for nothing). `source` names where it came from, for an error that must not show the secret.
+    static func readSecret(_ inv: Invocation, _ what: String, stdinFlag: SwitchFlag, variable: String,
+                           prompt: String) throws -> (value: String, source: String)? {
+        let flag = "--" + stdinFlag.spec.name
+        if inv[stdinFlag] {
             guard let line = try inv.context.stdin.readLine(limit: 4096), !line.isEmpty else {
-                throw CLIError.usage("--password-stdin: stdin was empty; expected the password on its first line")
+                throw CLIError.usage("\(flag): stdin was empty; expected the \(what) on its first line")
             }
-            return line
+            return (line, flag)
         }
-        if let password = inv.environment["HOMESERVE_PASSWORD"], !password.isEmpty { return password }
+        if let value = inv.environment[variable], !value.isEmpty { return (value, variable) }
         guard inv.context.stdin.isTerminal else {
-            throw CLIError.usage("no password: stdin is not a terminal; use --password-stdin or set HOMESERVE_PASSWORD")
+            throw CLIError.usage("no \(what): stdin is not a terminal; use \(flag) or set \(variable)")
         }
-        guard !inv.dryRun else { return "***" }
-        guard let secret = try inv.context.stdin.secret(prompt: "Password: "), !secret.isEmpty else { throw CLIError.usage("no password given") }
-        return secret
+        guard !inv.dryRun else { return nil }
+        guard let secret = try inv.context.stdin.secret(prompt: prompt), !secret.isEmpty else { throw CLIError.usage("no \(what) given") }
+        return (secret, "the prompt")
     }
 
     static func identity(_ inv: Invocation) throws -> (key: String, value: String, method: String) {
@@ -89,20 +91,36 @@ enum AuthCommands {
         let path = inv[vendor] ? "/auth/vendor/send-otp/" : "/auth/send-otp/"
         let body = JSON.object([(who.key, .string(who.value)), ("method", .string(who.method))])
         guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
-        inv.note("Code sent to \(who.value); run 'homeserve auth otp verify --\(who.key) \(who.value) --otp CODE'.")
+        inv.note("Code sent to \(who.value); run 'homeserve auth otp verify --\(who.key) \(who.value)\(inv[vendor] ? " --vendor" : "")' to log in with it.")
         return .document(response, .resource())
     }
 
     static let otpVerify = Command(
         "auth otp verify",
         summary: "Log in with a one-time code and store the tokens for the profile",
-        flags: [email, phone, vendor, otp],
-        examples: [Example("homeserve auth otp verify --email customer1@example.com --otp 123456", "Log in with an emailed code")],
+        discussion: """
+        The code logs in, so it is never taken from the command line. It is read from the first line of stdin
+        with --otp-stdin (at most 4 KiB), else from HOMESERVE_OTP, else prompted for without echo when stdin
+        is a terminal. Without a terminal and without either source, the command fails with exit code 2; so
+        does a code that is not 4 to 8 digits, before anything is sent.
+        """,
+        flags: [email, phone, vendor, otpStdin],
+        examples: [
+            Example("homeserve auth otp verify --email customer1@example.com", "Log in with an emailed code, typed at the prompt"),
+            Example("printf '%s\\n' \"$CODE\" | homeserve auth otp verify --phone +919876543201 --vendor --otp-stdin", "A vendor logs in from a script"),
+        ],
         printsData: false
     ) { inv in
         let who = try identity(inv)
+        var otp = "***"
+        if let code = try readSecret(inv, "code", stdinFlag: otpStdin, variable: "HOMESERVE_OTP", prompt: "Code: ") {
+            otp = code.value.trimmed
+            guard (4...8).contains(otp.count), otp.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw CLIError.usage("invalid code from \(code.source): expected the 4 to 8 digits that were sent")
+            }
+        }
         let path = inv[vendor] ? "/auth/vendor/verify-otp/" : "/auth/verify-otp/"
-        let body = JSON.object([(who.key, .string(who.value)), ("otp", .string(inv[otp]))])
+        let body = JSON.object([(who.key, .string(who.value)), ("otp", .string(otp))])
         guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
         let (pair, user) = try APIClient.tokens(from: response, endpoint: path)
         try inv.store.saveLogin(pair, user: user)
@@ -179,14 +197,12 @@ enum AuthCommands {
         }
         let client = try inv.client()
         do {
-            var call = APICall("GET", "/api/bookings/", query: [("page_size", "1")])
-            call.followRedirects = true
-            guard try client.send(call) != nil else { return .nothing }
+            guard try client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")])) != nil else { return .nothing }
             guard let creds = try inv.store.credentials() else { throw SessionError.notLoggedIn(profile: inv.profile.name) }
             return .document(try statusObject(inv, creds, verified: true), .resource(statusColumns))
         } catch {
             let report = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen,
-                                       source: try? inv.store.credentials()?.source, commandName: "auth status").describe(error)
+                                       source: try? inv.store.credentials()?.source).describe(error)
             guard report.code == .notAuthenticated else { throw error }
             return .failed(after: .document(try statusObject(inv, try? inv.store.credentials(), verified: false), .resource(statusColumns)), error)
         }

@@ -86,9 +86,8 @@ enum ConfigCommands {
         reach: .offline
     ) { inv in
         let settings = try inv.store.settings()
-        let credentials = try ProfileFile.load(inv.paths.credentials)
-        var names = ["default"]
-        for (name, _) in settings.profiles + credentials.profiles where !names.contains(name) { names.append(name) }
+        let credentials = try inv.store.storedSessions()
+        let names = try inv.store.knownProfiles()
         let now = inv.context.clock.now()
         let rows: [JSON] = names.map { name in
             let entry = credentials[name]

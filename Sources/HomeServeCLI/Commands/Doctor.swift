@@ -29,10 +29,11 @@ enum DoctorCommands {
         TCP connection; TLS (certificate chain, days to expiry, --cacert); that the server answers with JSON;
         clock skew from the server's Date header (a warning over 30 s, since token expiry depends on it);
         the access and refresh tokens; that the server accepts the session; and the config directory and
-        files' permissions. Each is ok, warn or fail; -o json prints {"checks": [{"name", "status",
+        files' permissions. A setting requests cannot be made with (HOMESERVE_MAX_BODY) is a failed
+        settings check. Each is ok, warn or fail; -o json prints {"checks": [{"name", "status",
         "detail"}]}. Exits 0 when nothing fails, otherwise the documented code of the first failure
-        (2 an unknown profile or bad URL, 9 unreachable, 8 a server that does not answer JSON, 3 a session
-        the server refuses, 1 local files).
+        (2 an unknown profile, a bad URL or setting, 9 unreachable, 8 a server that does not answer JSON,
+        3 a session the server refuses, 1 local files).
         """,
         examples: [
             Example("homeserve doctor", "Is this machine set up right?"),
@@ -122,7 +123,12 @@ enum DoctorCommands {
             return (false, nil)
         }
         checks.append(Check(name: "dns", status: .ok, detail: "\(base.host) → \(addresses.prefix(4).joined(separator: ", "))"))
-        guard let client = try? inv.client() else { return (false, nil) }
+        let client: APIClient
+        do { client = try inv.client() } catch {
+            let failure = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: nil).describe(error)
+            checks.append(Check(name: "settings", status: .fail, detail: failure.message, code: failure.code))
+            return (false, nil)
+        }
         var request = HTTPRequest(method: "GET", url: base.description + "/api/services/?page_size=1", timeout: Double(inv[GlobalFlags.timeout]))
         request.captureCertificates = base.isEncrypted
         let response: HTTPResponse
@@ -219,7 +225,7 @@ enum DoctorCommands {
             let user = (try? inv.store.credentials())??.user
             return Check(name: "session", status: .ok, detail: "accepted by the server" + (user?["username"]?.stringValue.map { " as \($0)" } ?? ""))
         } catch {
-            let failure = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: creds?.source, commandName: "doctor").describe(error)
+            let failure = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: creds?.source).describe(error)
             return Check(name: "session", status: .fail, detail: failure.message, code: failure.code)
         }
     }

@@ -36,10 +36,12 @@ enum ServiceCommands {
     static let categories = Command(
         "services categories",
         summary: "List the service categories, with how many services each has",
+        discussion: "Every page of services is read; --parallel (or HOMESERVE_PARALLEL) sets how many at once, as for any list.",
+        flags: [ListFlags.parallel],
         examples: [Example("homeserve services categories -o json", "Categories for a script")]
     ) { inv in
         var counts: [(String, Int)] = []
-        let walker = PageWalker(client: try inv.client(), first: APICall("GET", "/api/services/"), parallel: 6, limit: nil, note: inv.warn)
+        let walker = PageWalker(client: try inv.client(), first: APICall("GET", "/api/services/"), parallel: try inv.parallel(), limit: nil, note: inv.warn)
         var rowsFound = true
         try walker.run(following: true) { page in
             guard let rows = page.rows else { rowsFound = false; return false }

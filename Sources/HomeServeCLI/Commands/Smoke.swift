@@ -39,20 +39,14 @@ enum SmokeCommands {
         }
         let runner = Runner(inv: inv, pincode: inv[pincode])
         let main = try runner.session(profile: inv.profile.name)
-        runner.run("session", role: main.role ?? "-", in: main) { session in
-            _ = try session.client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")]))
-            return "accepted" + (session.username.map { " as \($0)" } ?? "")
-        }
+        runner.sessionCase(main.role ?? "-", main)
         runner.commonReads(main)
         var byRole: [String: Runner.Session] = [:]
         if let role = main.role { byRole[role] = main }
         for (role, profile) in sessions {
             let session = try runner.session(profile: profile)
             byRole[role] = session
-            runner.run("session", role: role, in: session) { session in
-                _ = try session.client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")]))
-                return "accepted" + (session.username.map { " as \($0)" } ?? "")
-            }
+            runner.sessionCase(role, session)
         }
         for (role, session) in byRole.sorted(by: { $0.key < $1.key }) { runner.roleReads(role, session) }
         if inv[write] {
@@ -123,7 +117,7 @@ enum SmokeCommands {
                case let .success(url) = WebURL.parse(text) { base = url }
             let main = try inv.client()
             let client = APIClient(base: base, transport: main.transport, session: store, clock: inv.context.clock, random: inv.context.random,
-                                   options: main.options, warn: inv.warn)
+                                   options: main.options, warn: inv.warn, note: inv.note)
             let creds = try? store.credentials()
             return Session(profile: profile, client: client, store: store, role: creds?.user["role"]?.stringValue,
                            username: creds?.user["username"]?.stringValue, userID: creds?.user["id"]?.cellText)
@@ -138,7 +132,7 @@ enum SmokeCommands {
             } catch is Cancelled {
                 cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: "interrupted", code: .interrupted))
             } catch {
-                let failure = FailureReport(profile: session.profile, profileChosen: true, source: try? session.store.credentials()?.source, commandName: "smoke").describe(error)
+                let failure = FailureReport(profile: session.profile, profileChosen: true, source: try? session.store.credentials()?.source).describe(error)
                 cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: failure.message, code: failure.code))
             }
         }
@@ -158,6 +152,14 @@ enum SmokeCommands {
 
         func document(_ session: Session, _ path: String, query: [(String, String)] = []) throws -> JSON {
             try session.client.json(APICall("GET", path, query: query)) ?? .null
+        }
+
+        /// The server accepts the session (logging in or refreshing first, as any command would).
+        func sessionCase(_ role: String, _ session: Session) {
+            run("session", role: role, in: session) { session in
+                _ = try session.client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")]))
+                return "accepted" + (session.username.map { " as \($0)" } ?? "")
+            }
         }
 
         func commonReads(_ session: Session) {
@@ -227,11 +229,16 @@ enum SmokeCommands {
                       let id = Rows.unwrap(created, keys: ["booking"])["id"]?.cellText else {
                     throw APIError.badResponse(method: "POST", path: "/api/bookings/", reason: "the new booking has no id")
                 }
-                // Cancelled whatever happens next, so a failed check leaves nothing behind.
-                defer { _ = try? session.client.json(APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))) }
-                let fetched = Rows.unwrap(try document(session, "/api/bookings/\(id)/"), keys: ["booking"])
-                guard fetched["id"]?.cellText == id else { throw APIError.badResponse(method: "GET", path: "/api/bookings/\(id)/", reason: "a different booking came back") }
-                let cancelled = try session.client.json(APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))]))))
+                let cancel = APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))
+                // Cancelled even when the check fails, so a failed run leaves nothing behind.
+                do {
+                    let fetched = Rows.unwrap(try document(session, "/api/bookings/\(id)/"), keys: ["booking"])
+                    guard fetched["id"]?.cellText == id else { throw APIError.badResponse(method: "GET", path: "/api/bookings/\(id)/", reason: "a different booking came back") }
+                } catch {
+                    _ = try? session.client.json(cancel)
+                    throw error
+                }
+                let cancelled = try session.client.json(cancel)
                 let status = cancelled.map { Rows.unwrap($0, keys: ["booking"])["status"]?.cellText ?? "?" } ?? "?"
                 return "created, read and cancelled \(id) (status \(status))"
             }

@@ -208,8 +208,7 @@ public enum ManPage {
         }
         if command.flags.contains(where: { !$0.required }) { parts.append("[\\fIoptions\\fR]") }
         for argument in command.arguments {
-            let core = "\\fI" + Roff.code(argument.name) + "\\fR"
-            parts.append(argument.optional ? "[" + core + "]" : core)
+            parts.append("\\fI" + Roff.code(argument.name) + "\\fR")
         }
         return parts.joined(separator: " ")
     }
@@ -223,7 +222,6 @@ public enum ManPage {
         } else if !["any text", "non-empty text"].contains(argument.shape.accepted) {
             notes.append(argument.shape.accepted)
         }
-        if argument.optional { notes.append("optional") }
         return argument.help + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
     }
 

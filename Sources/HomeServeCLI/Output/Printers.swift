@@ -13,52 +13,40 @@ extension RowPrinter {
     func endOfPage() {}
 }
 
-/// `-o json` for rows: one array, streamed item by item so `--all` keeps memory flat.
-final class JSONArrayPrinter: RowPrinter {
+/// `-o json` for rows: one array, streamed item by item so `--all` keeps memory flat; `-o ndjson` (`lines`):
+/// one compact object per line.
+final class JSONRowPrinter: RowPrinter {
     let out: OutputChannel
     let fields: [String]?
+    let lines: Bool
     private var count = 0
     private var bytes: [UInt8] = []
 
-    init(out: OutputChannel, fields: [String]?) {
+    init(out: OutputChannel, fields: [String]?, lines: Bool) {
         self.out = out
         self.fields = fields
+        self.lines = lines
     }
 
     func start(columns: [String]) {}
 
     func write(_ row: JSON) {
+        let value = fields.map { Rows.project(row, $0) } ?? row
         bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
-        JSONWriter.write(fields.map { Rows.project(row, $0) } ?? row, into: &bytes, pretty: true, indent: 1)
+        if lines {
+            JSONWriter.write(value, into: &bytes)
+            bytes.append(UInt8(ascii: "\n"))
+        } else {
+            bytes.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
+            JSONWriter.write(value, into: &bytes, pretty: true, indent: 1)
+        }
         out.write(bytes)
         count += 1
     }
 
-    func finish() { out.write(count == 0 ? "[]\n" : "\n]\n") }
-}
-
-/// `-o ndjson`: one compact object per line.
-final class NDJSONPrinter: RowPrinter {
-    let out: OutputChannel
-    let fields: [String]?
-    private var bytes: [UInt8] = []
-
-    init(out: OutputChannel, fields: [String]?) {
-        self.out = out
-        self.fields = fields
+    func finish() {
+        if !lines { out.write(count == 0 ? "[]\n" : "\n]\n") }
     }
-
-    func start(columns: [String]) {}
-
-    func write(_ row: JSON) {
-        bytes.removeAll(keepingCapacity: true)
-        JSONWriter.write(fields.map { Rows.project(row, $0) } ?? row, into: &bytes)
-        bytes.append(UInt8(ascii: "\n"))
-        out.write(bytes)
-    }
-
-    func finish() {}
 }
 
 /// `-o csv` (RFC 4180) and `-o tsv` (tabs, newlines, backslashes and other control characters escaped).

@@ -80,8 +80,8 @@ struct Renderer {
 
     private func makePrinter() -> RowPrinter {
         switch format {
-        case .json: return JSONArrayPrinter(out: out, fields: fields)
-        case .ndjson: return NDJSONPrinter(out: out, fields: fields)
+        case .json: return JSONRowPrinter(out: out, fields: fields, lines: false)
+        case .ndjson: return JSONRowPrinter(out: out, fields: fields, lines: true)
         case .csv: return DelimitedPrinter(out: out, tabs: false, headers: headers)
         case .tsv: return DelimitedPrinter(out: out, tabs: true, headers: headers)
         case .table: return TablePrinter(out: out, headers: headers, color: color, width: tableWidth)

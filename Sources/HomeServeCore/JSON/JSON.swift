@@ -89,12 +89,6 @@ public enum JSON: Sendable, Equatable {
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
     public var isObject: Bool { objectValue != nil }
-    public var isScalar: Bool {
-        switch self {
-        case .array, .object: return false
-        default: return true
-        }
-    }
 
     /// Text for a table cell or a CSV field: scalars plain, containers as compact JSON.
     public var cellText: String {

@@ -49,12 +49,6 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
         return WebURL(scheme: twin, host: host, port: port, path: path)
     }
 
-    /// `https://…` for `wss://…`, since libcurl connects to the http(s) twin of a socket URL.
-    public var httpTwin: WebURL {
-        let twin = scheme == "wss" ? "https" : scheme == "ws" ? "http" : scheme
-        return WebURL(scheme: twin, host: host, port: port, path: path)
-    }
-
     public func sameOrigin(as other: WebURL) -> Bool {
         scheme == other.scheme && host == other.host && effectivePort == other.effectivePort
     }
