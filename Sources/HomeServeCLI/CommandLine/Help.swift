@@ -196,7 +196,8 @@ public enum Topics {
         A listing that fails midway has printed the rows before the failure and exits with its code; with
         -o json the array is then left open, so a JSON reader fails too instead of taking part as the whole.
         Data goes to stdout; messages, progress and warnings go to stderr. Colour only on a terminal,
-        never with NO_COLOR or --no-color. Server text on a terminal has control characters made visible.
+        never with NO_COLOR or --no-color. Server text on a terminal has control characters made visible;
+        table cells show tabs, newlines and other control characters as escapes (\\x09) wherever they go.
         """)
 
     public static let sessions = Topic(name: "sessions", title: "Sessions, tokens and unattended use",

@@ -154,7 +154,7 @@ final class TablePrinter: RowPrinter {
     }
 
     private func settle() {
-        let names = columns.map { $0.uppercased() }
+        let names = columns.map { Self.oneLine($0.uppercased()) }
         var measured = names.map { headers ? $0.count : 0 }
         for row in pending { for (i, c) in row.enumerated() { measured[i] = max(measured[i], c.count) } }
         if let width { measured = Self.fit(measured, into: width) }
@@ -184,22 +184,26 @@ final class TablePrinter: RowPrinter {
 
     private func paint(_ text: String) -> String { color ? "\u{1B}[1m" + text + "\u{1B}[0m" : text }
 
-    static func cell(_ value: JSON) -> String {
-        let text = TerminalText.visible(value.cellText)
-        guard text.contains(where: { $0 == "\n" || $0 == "\r" }) else { return text }
-        return text.replacing("\r\n", with: " ").replacing("\n", with: " ").replacing("\r", with: " ")
+    static func cell(_ value: JSON) -> String { oneLine(value.cellText) }
+
+    /// Text on one line of a table, where a raw tab or newline would break the columns: every control
+    /// character shows as an escape, tabs included (which `TerminalText.visible` otherwise keeps).
+    static func oneLine(_ text: String) -> String {
+        let shown = TerminalText.visible(text)
+        return shown.contains("\t") ? shown.replacing("\t", with: "\\x09") : shown
     }
 
     /// One object as `key  value` lines, nested objects flattened to dot paths.
     static func record(_ object: JSON, paths: [String], out: OutputChannel, color: Bool, width: Int?) {
-        let keyWidth = paths.map(\.count).max() ?? 0
+        let labels = paths.map(oneLine)
+        let keyWidth = labels.map(\.count).max() ?? 0
         let lookup = JSONLookup(object)
-        for path in paths {
+        for (path, name) in zip(paths, labels) {
             var value = cell(lookup.value(at: path) ?? .null)
             if let width, keyWidth + 2 + value.count > width, width > keyWidth + 10 {
                 value = String(value.prefix(width - keyWidth - 3)) + "…"
             }
-            let label = TerminalText.visible(path) + String(repeating: " ", count: max(0, keyWidth - path.count))
+            let label = name + String(repeating: " ", count: max(0, keyWidth - name.count))
             out.line((color ? "\u{1B}[1m" + label + "\u{1B}[0m" : label) + "  " + value)
         }
     }
