@@ -192,6 +192,32 @@ final class OutputRuleTests: XCTestCase {
             """)
     }
 
+    func testIdsAreNeverCutToFitTheTerminal() {
+        harness.stdoutTTY = true
+        harness.terminalWidth = 95
+        let answer = #"[{"id": "cca9f5aa-ff03-4c4e-9d1b-4a0f6c1d2e3f", "booking": "0b6f2e1c-7d4a-4e2b-9c3d-5a6b7c8d9e0f", "service_name": "Full home deep cleaning", "status": "pending"}]"#
+        transport.register("GET", "/api/bookings/", json: answer)
+        let table = run(["bookings", "list", "--no-color", "--fields", "id,booking,service_name,status"]).out
+        XCTAssertEqual(table, """
+            ID                                    BOOKING                               SERVICE_N…  STATUS
+            cca9f5aa-ff03-4c4e-9d1b-4a0f6c1d2e3f  0b6f2e1c-7d4a-4e2b-9c3d-5a6b7c8d9e0f  Full home…  pending
+
+            """, "an id column and a column of UUIDs stay whole; the others are cut instead")
+        XCTAssertTrue(lines(table).allSatisfy { $0.count <= 95 })
+
+        harness.terminalWidth = 40
+        transport.register("PATCH", "/api/bookings/\(booking)/", json: updated)
+        XCTAssertEqual(run(["bookings", "update", booking, "--notes", "x", "--no-color"]).out, """
+            id              \(booking)
+            service_name    Deep Cleaning
+            status          confirmed
+            scheduled_date  2026-12-01T10:00:00+05:…
+            pincode         560001
+            total_price     1299.00
+
+            """, "a record's id is not cut; other long values are")
+    }
+
     func testTheHeaderIsBoldOnlyOnAColourTerminal() {
         harness.stdoutTTY = true
         transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "Tap"}]"#, times: 2)

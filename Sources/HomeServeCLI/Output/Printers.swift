@@ -110,7 +110,7 @@ final class DelimitedPrinter: RowPrinter {
 
 /// `-o table`: aligned columns for people. Widths come from the first page (at most a thousand rows), so
 /// long listings stream instead of being held whole, and a reader that goes away stops the walk at once. On a terminal the table fits its width, long cells cut
-/// with `…` (`--wide` prints them whole); server text is shown with control characters made visible.
+/// with `…` (`--wide` prints them whole), ids never; server text is shown with control characters made visible.
 final class TablePrinter: RowPrinter {
     let out: OutputChannel
     let headers: Bool
@@ -157,7 +157,10 @@ final class TablePrinter: RowPrinter {
         let names = columns.map { Self.oneLine($0.uppercased()) }
         var measured = names.map { headers ? $0.count : 0 }
         for row in pending { for (i, c) in row.enumerated() { measured[i] = max(measured[i], c.count) } }
-        if let width { measured = Self.fit(measured, into: width) }
+        if let width {
+            let ids = Set(columns.indices.filter { i in Self.isIdentifier(columns[i], pending.map { $0[i] }) })
+            measured = Self.fit(measured, into: width, keeping: ids)
+        }
         widths = measured
         if headers { out.line(paint(render(names, measured))) }
         for row in pending { out.line(render(row, measured)) }
@@ -165,14 +168,31 @@ final class TablePrinter: RowPrinter {
     }
 
     /// Narrows the widest columns until the line fits, never below 8 characters (or the column's own width).
-    static func fit(_ widths: [Int], into total: Int) -> [Int] {
+    /// The `keeping` columns are never narrowed: a cut id cannot be copied into the next command, so a line
+    /// that cannot fit without cutting one is left longer than the terminal.
+    static func fit(_ widths: [Int], into total: Int, keeping: Set<Int> = []) -> [Int] {
         var widths = widths
         func line() -> Int { widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
         while line() > total {
-            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 else { break }
+            let narrowable = widths.indices.filter { !keeping.contains($0) }
+            guard let widest = narrowable.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 else { break }
             widths[widest] -= 1
         }
         return widths
+    }
+
+    /// A column of ids: named `id` or `…_id` (at any depth), or whose cells are all UUIDs.
+    static func isIdentifier(_ path: String, _ cells: [String]) -> Bool {
+        let name = path.split(separator: ".").last.map(String.init) ?? path
+        if name == "id" || name.hasSuffix("_id") { return true }
+        let filled = cells.filter { !$0.isEmpty }
+        return !filled.isEmpty && filled.allSatisfy(looksLikeUUID)
+    }
+
+    /// 8-4-4-4-12 hexadecimal digits.
+    static func looksLikeUUID(_ text: String) -> Bool {
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
     }
 
     private func render(_ cells: [String], _ widths: [Int]) -> String {
@@ -200,7 +220,7 @@ final class TablePrinter: RowPrinter {
         let lookup = JSONLookup(object)
         for (path, name) in zip(paths, labels) {
             var value = cell(lookup.value(at: path) ?? .null)
-            if let width, keyWidth + 2 + value.count > width, width > keyWidth + 10 {
+            if let width, keyWidth + 2 + value.count > width, width > keyWidth + 10, !isIdentifier(path, [value]) {
                 value = String(value.prefix(width - keyWidth - 3)) + "…"
             }
             let label = name + String(repeating: " ", count: max(0, keyWidth - name.count))
