@@ -92,6 +92,21 @@ final class OutputRuleTests: XCTestCase {
             """, "no column is empty in every row")
     }
 
+    func testDerivedColumnsLeadWithTheRowsIdAndNameAndKeepTheServersOrder() {
+        transport.register("GET", "/api/vendor-search/?pincode=560001", json: #"{"results": [{"vendor_id": 2, "display_name": "Ravi Kumar", "email": "v@example.com", "home_pincode": "560001", "avg_rating": 4.6, "hours_today": {"from": "09:00", "to": "18:00"}, "travel_minutes": 16, "distance_km": 2.0}], "count": 1}"#)
+        XCTAssertEqual(lines(run(["vendors", "search", "--pincode", "560001", "-o", "csv"]).out).first,
+                       "vendor_id,display_name,email,home_pincode,avg_rating,travel_minutes,distance_km,hours_today.from,hours_today.to",
+                       "distance_km is one of the usual columns, but not what a vendor is")
+        transport.register("POST", "/api/dynamic-pricing/", json: #"{"service_id": 1, "forecast": [{"day": "2026-12-01", "price": 2748.9, "multiplier": 1.1, "confidence": 0.95, "demand": "normal"}]}"#)
+        XCTAssertEqual(lines(run(["pricing", "predict", "--service", "1", "--pincode", "560001", "-o", "csv"]).out).first,
+                       "day,price,multiplier,confidence,demand")
+        transport.register("GET", "/api/smart-scheduling/", json: #"{"vendor_id": 2, "slots": [{"start": "2026-12-01T09:00:00Z", "end": "2026-12-01T13:00:00Z", "available": true, "rank": 8, "score": 88.0, "travel_minutes": 16}]}"#)
+        XCTAssertEqual(lines(run(["scheduling", "slots", "--vendor", "2", "--service", "1", "--pincode", "560001", "--date", "2026-12-01", "-o", "csv"]).out).first,
+                       "start,end,available,rank,score,travel_minutes")
+        transport.register("GET", "/api/advanced-vendor-bonus/", json: #"{"vendors": [{"tier": "gold", "name": "Ravi Kumar", "bonus_amount": "398.51", "vendor_id": 2}]}"#)
+        XCTAssertEqual(lines(run(["ai", "vendor-bonus", "-o", "csv"]).out).first, "vendor_id,name,tier,bonus_amount")
+    }
+
     func testPreferredColumnsEmptyInEveryRowAreLeftOut() {
         transport.register("GET", "/api/bookings/", json: #"[{"id": 1, "service_name": "Plumbing", "status": "pending", "scheduled_date": null, "pincode": "560001", "total_price": ""}, {"id": 2, "status": "signed", "pincode": "560002"}]"#)
         XCTAssertEqual(run(["bookings", "list", "-o", "csv"]).out, """

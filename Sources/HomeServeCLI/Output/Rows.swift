@@ -76,10 +76,25 @@ enum Rows {
             for path in found.arrays where seen.insert("\u{1}" + path).inserted { arraysAll.append(path) }
         }
         var derived = (ordered + nestedAll + arraysAll).filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
-        // Put the preferred columns the rows do have first: they are what the command is about.
-        derived = present + derived.filter { !present.contains($0) }
-        if let limitDerived, derived.count > limitDerived { derived = Array(derived.prefix(limitDerived)) }
+        // A row is read by what it is first (its id, its name); otherwise the server's order is kept, which
+        // puts related fields together as the server grouped them.
+        derived = derived.filter(isID) + derived.filter(isName) + derived.filter { !isID($0) && !isName($0) }
+        if let limitDerived, derived.count > limitDerived {
+            // The preferred columns the rows do have are what the command is about: they are kept, in place.
+            let others = derived.filter { !present.contains($0) }.prefix(max(0, limitDerived - present.count))
+            derived = derived.filter { present.contains($0) || others.contains($0) }
+        }
         return derived.isEmpty ? ["value"] : derived
+    }
+
+    /// The row's own id (`id`, `…_id`; not a nested object's).
+    static func isID(_ path: String) -> Bool {
+        !path.contains(".") && (path == "id" || path.hasSuffix("_id"))
+    }
+
+    /// The row's own name (`name`, `…_name`, `title`; not a nested object's).
+    static func isName(_ path: String) -> Bool {
+        !path.contains(".") && (path == "name" || path.hasSuffix("_name") || path == "title")
     }
 
     /// `--fields` names paths that exist: one that is in no row is a usage error naming those that are.
