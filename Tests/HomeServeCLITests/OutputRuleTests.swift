@@ -207,6 +207,29 @@ final class OutputRuleTests: XCTestCase {
             """)
     }
 
+    func testATerminalTableSaysHowManyColumnsItLeftOutAndWideShowsThemAll() {
+        let bonus = #"{"period_days": 30, "vendors": [{"vendor_id": 2, "name": "Ravi Kumar", "inputs": {"completed_jobs": 7, "cancelled_jobs": 0, "disputes": 2, "average_rating": 5.0, "rated_jobs": 1, "on_time_rate": 1.0, "revenue": "5693.00"}, "performance_score": 84.1, "tier": "gold", "bonus_percentage": 7, "bonus_amount": "398.51"}]}"#
+        transport.register("GET", "/api/advanced-vendor-bonus/", json: bonus, times: 4)
+        let all = "VENDOR_ID  NAME        PERFORMANCE_SCORE  TIER  BONUS_PERCENTAGE  BONUS_AMOUNT  INPUTS.COMPLETED_JOBS  INPUTS.CANCELLED_JOBS  INPUTS.DISPUTES  INPUTS.AVERAGE_RATING  INPUTS.RATED_JOBS  INPUTS.ON_TIME_RATE  INPUTS.REVENUE"
+        XCTAssertEqual(lines(run(["ai", "vendor-bonus", "-o", "table"]).out).first, all, "a table in a pipe is printed whole")
+
+        harness.stdoutTTY = true
+        harness.stderrTTY = true
+        harness.terminalWidth = 300
+        let fitted = run(["ai", "vendor-bonus", "--no-color"])
+        XCTAssertEqual(lines(fitted.out).first, "VENDOR_ID  NAME        PERFORMANCE_SCORE  TIER  BONUS_PERCENTAGE  BONUS_AMOUNT  INPUTS.COMPLETED_JOBS  INPUTS.CANCELLED_JOBS  INPUTS.DISPUTES  INPUTS.AVERAGE_RATING")
+        XCTAssertEqual(fitted.err, "homeserve: 3 more columns: --wide or --fields to see them\n")
+        let wide = run(["ai", "vendor-bonus", "--no-color", "--wide"])
+        XCTAssertEqual(lines(wide.out).first, all)
+        XCTAssertEqual(wide.err, "")
+        XCTAssertEqual(run(["ai", "vendor-bonus", "--no-color", "-q"]).err, "", "-q keeps hints off stderr")
+
+        transport.register("GET", "/api/vendor-search/?pincode=560001", json: #"{"results": [{"vendor_id": 2, "display_name": "Ravi", "a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "distance_km": 2.0}]}"#)
+        let search = run(["vendors", "search", "--pincode", "560001", "--no-color"])
+        XCTAssertEqual(lines(search.out).first, "VENDOR_ID  DISPLAY_NAME  A  B  C  D  E  F  G  DISTANCE_KM", "a usual column is never the one left out")
+        XCTAssertEqual(search.err, "homeserve: 1 more column: --wide or --fields to see it\n")
+    }
+
     func testIdsAreNeverCutToFitTheTerminal() {
         harness.stdoutTTY = true
         harness.terminalWidth = 95

@@ -182,8 +182,10 @@ public enum Topics {
 
         Columns come from the data: a command's usual columns are used where the rows have them, and
         otherwise derived from the rows (the row's id and name first, then plain fields in the server's
-        order, then nested objects by dot path). No column is empty in every row. On a terminal a table fits the width, cutting long cells with …; --wide
-        prints them whole. Ids are never cut (columns named id or …_id, or holding UUIDs).
+        order, then nested objects by dot path). No column is empty in every row. On a terminal a table
+        fits the width: at most ten derived columns (stderr says how many more there are) and long cells
+        cut with …; --wide prints every column and cell whole, as a table in a pipe always is. Ids are
+        never cut (columns named id or …_id, or holding UUIDs).
           --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2)
           --sort-by PATH     sorts rows, numbers as numbers; stable
           --no-headers       leaves out the header row of table, csv and tsv

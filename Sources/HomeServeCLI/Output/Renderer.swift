@@ -59,7 +59,7 @@ struct Renderer {
             TablePrinter.record(rows[0], paths: try recordPaths(rows[0], preferred: presentation.columns), out: out, color: color, width: tableWidth)
         default:
             let printer = makePrinter()
-            printer.start(columns: try Rows.columns(preferred: presentation.columns, fields: fields, rows: rows, limitDerived: derivedLimit))
+            printer.start(columns: try columns(preferred: presentation.columns, rows: rows))
             for row in rows { printer.write(row) }
             printer.finish()
             if rows.isEmpty, format == .table, hints { note("No results.") }
@@ -76,7 +76,14 @@ struct Renderer {
         return (found.scalars + found.nested + found.arrays).filter { !Rows.isEmpty(lookup.value(at: $0)) }
     }
 
-    private var derivedLimit: Int? { format == .table ? 10 : nil }
+    /// The columns for these rows. A table fitted to a terminal shows at most ten derived columns, and says
+    /// how many more there are; elsewhere (`--wide`, a pipe, a file format) every column is printed.
+    private func columns(preferred: [String], rows: [JSON]) throws -> [String] {
+        let limit = format == .table && tableWidth != nil ? 10 : nil
+        let (columns, hidden) = try Rows.columns(preferred: preferred, fields: fields, rows: rows, limitDerived: limit)
+        if hidden > 0, hints { note("\(hidden) more column\(hidden == 1 ? "" : "s"): --wide or --fields to see \(hidden == 1 ? "it" : "them")") }
+        return columns
+    }
 
     private func makePrinter() -> RowPrinter {
         switch format {
@@ -115,7 +122,7 @@ struct Renderer {
             if printer == nil {
                 if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
                 let started = makePrinter()
-                started.start(columns: try Rows.columns(preferred: listing.presentation.columns, fields: fields, rows: rows, limitDerived: derivedLimit))
+                started.start(columns: try columns(preferred: listing.presentation.columns, rows: rows))
                 printer = started
             }
             for row in rows { printer?.write(row) }

@@ -54,18 +54,19 @@ enum Rows {
     }
 
     /// The columns to print: `--fields` as given (each checked against the rows), else the preferred ones
-    /// the rows have, else columns derived from the rows. No column is empty in every row.
-    static func columns(preferred: [String], fields: [String]?, rows: [JSON], limitDerived: Int?) throws(CLIError) -> [String] {
+    /// the rows have, else columns derived from the rows, at most `limitDerived` of them (`hidden` says how
+    /// many more there are). No column is empty in every row.
+    static func columns(preferred: [String], fields: [String]?, rows: [JSON], limitDerived: Int?) throws(CLIError) -> (columns: [String], hidden: Int) {
         let sample = Array(rows.prefix(200))
         let objects = sample.filter(\.isObject)
         if let fields {
             try check(fields, against: objects)
-            return fields
+            return (fields, 0)
         }
-        guard !objects.isEmpty else { return sample.isEmpty ? preferred : ["value"] }
+        guard !objects.isEmpty else { return (sample.isEmpty ? preferred : ["value"], 0) }
         let lookups = objects.map(JSONLookup.init)
         let present = preferred.filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
-        if present.count >= max(2, (preferred.count + 1) / 2) || (present.count == preferred.count && !present.isEmpty) { return present }
+        if present.count >= max(2, (preferred.count + 1) / 2) || (present.count == preferred.count && !present.isEmpty) { return (present, 0) }
         var ordered: [String] = []
         var nestedAll: [String] = [], arraysAll: [String] = []
         var seen: Set<String> = []
@@ -79,12 +80,14 @@ enum Rows {
         // A row is read by what it is first (its id, its name); otherwise the server's order is kept, which
         // puts related fields together as the server grouped them.
         derived = derived.filter(isID) + derived.filter(isName) + derived.filter { !isID($0) && !isName($0) }
+        var hidden = 0
         if let limitDerived, derived.count > limitDerived {
             // The preferred columns the rows do have are what the command is about: they are kept, in place.
             let others = derived.filter { !present.contains($0) }.prefix(max(0, limitDerived - present.count))
+            hidden = derived.count - present.count - others.count
             derived = derived.filter { present.contains($0) || others.contains($0) }
         }
-        return derived.isEmpty ? ["value"] : derived
+        return (derived.isEmpty ? ["value"] : derived, hidden)
     }
 
     /// The row's own id (`id`, `…_id`; not a nested object's).
