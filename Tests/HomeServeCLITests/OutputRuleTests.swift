@@ -105,6 +105,9 @@ final class OutputRuleTests: XCTestCase {
                        "start,end,available,rank,score,travel_minutes")
         transport.register("GET", "/api/advanced-vendor-bonus/", json: #"{"vendors": [{"tier": "gold", "name": "Ravi Kumar", "bonus_amount": "398.51", "vendor_id": 2}]}"#)
         XCTAssertEqual(lines(run(["ai", "vendor-bonus", "-o", "csv"]).out).first, "vendor_id,name,tier,bonus_amount")
+        transport.register("GET", "/api/advanced-vendor-bonus/", json: #"{"vendors": [{"tier": "gold", "region_id": 4, "last_name": "Kumar", "name": "Ravi Kumar", "id": 2}]}"#)
+        XCTAssertEqual(lines(run(["ai", "vendor-bonus", "-o", "csv"]).out).first, "id,name,tier,region_id,last_name",
+                       "one id and one name lead (id and name before …_id and …_name); the others stay in place")
     }
 
     func testPreferredColumnsEmptyInEveryRowAreLeftOut() {

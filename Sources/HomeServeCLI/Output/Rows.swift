@@ -78,8 +78,11 @@ enum Rows {
         }
         var derived = (ordered + nestedAll + arraysAll).filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
         // A row is read by what it is first (its id, its name); otherwise the server's order is kept, which
-        // puts related fields together as the server grouped them.
-        derived = derived.filter(isID) + derived.filter(isName) + derived.filter { !isID($0) && !isName($0) }
+        // puts related fields together as the server grouped them. Only one of each leads: ids of other
+        // things (`recipient_id`) stay where the server put them.
+        let leading = [derived.first { $0 == "id" } ?? derived.first(where: isID),
+                       derived.first { $0 == "name" } ?? derived.first(where: isName)].compactMap { $0 }
+        derived = leading + derived.filter { !leading.contains($0) }
         var hidden = 0
         if let limitDerived, derived.count > limitDerived {
             // The preferred columns the rows do have are what the command is about: they are kept, in place.
@@ -90,12 +93,12 @@ enum Rows {
         return (derived.isEmpty ? ["value"] : derived, hidden)
     }
 
-    /// The row's own id (`id`, `…_id`; not a nested object's).
+    /// An id field of the row itself (`id`, `…_id`; not a nested object's).
     static func isID(_ path: String) -> Bool {
         !path.contains(".") && (path == "id" || path.hasSuffix("_id"))
     }
 
-    /// The row's own name (`name`, `…_name`, `title`; not a nested object's).
+    /// A name field of the row itself (`name`, `…_name`, `title`; not a nested object's).
     static func isName(_ path: String) -> Bool {
         !path.contains(".") && (path == "name" || path.hasSuffix("_name") || path == "title")
     }
