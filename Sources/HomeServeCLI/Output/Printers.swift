@@ -213,18 +213,26 @@ final class TablePrinter: RowPrinter {
         return shown.contains("\t") ? shown.replacing("\t", with: "\\x09") : shown
     }
 
-    /// One object as `key  value` lines, nested objects flattened to dot paths.
+    /// One object as `key  value` lines, nested objects flattened to dot paths. A list of plain values
+    /// (messages, names) has a line per item, so none is lost past the terminal's edge.
     static func record(_ object: JSON, paths: [String], out: OutputChannel, color: Bool, width: Int?) {
         let labels = paths.map(oneLine)
         let keyWidth = labels.map(\.count).max() ?? 0
         let lookup = JSONLookup(object)
         for (path, name) in zip(paths, labels) {
-            var value = cell(lookup.value(at: path) ?? .null)
-            if let width, keyWidth + 2 + value.count > width, width > keyWidth + 10, !isIdentifier(path, [value]) {
-                value = String(value.prefix(width - keyWidth - 3)) + "…"
+            let value = lookup.value(at: path) ?? .null
+            var items = [cell(value)]
+            if let elements = value.arrayValue, !elements.isEmpty, !elements.contains(where: { $0.isObject || $0.arrayValue != nil }) {
+                items = elements.map(cell)
             }
-            let label = name + String(repeating: " ", count: max(0, keyWidth - name.count))
-            out.line((color ? "\u{1B}[1m" + label + "\u{1B}[0m" : label) + "  " + value)
+            for (index, item) in items.enumerated() {
+                var text = item
+                if let width, keyWidth + 2 + text.count > width, width > keyWidth + 10, !isIdentifier(path, [text]) {
+                    text = String(text.prefix(width - keyWidth - 3)) + "…"
+                }
+                let label = (index == 0 ? name : "") + String(repeating: " ", count: max(0, keyWidth - (index == 0 ? name.count : 0)))
+                out.line((color && index == 0 ? "\u{1B}[1m" + label + "\u{1B}[0m" : label) + "  " + text)
+            }
         }
     }
 }

@@ -4,16 +4,41 @@ import HomeServeCore
 /// Turning answers into rows and rows into columns.
 enum Rows {
     /// The rows a document presents: the wrapped resource, the main array of a report, or the object.
-    static func of(_ document: JSON, _ shape: Presentation.Shape) -> (rows: [JSON], fromArray: Bool) {
+    /// `tabular` is for table, csv and tsv, where a summary is its own row and a ranking puts its best first;
+    /// elsewhere both read as reports, as they always have.
+    static func of(_ document: JSON, _ shape: Presentation.Shape, tabular: Bool = false) -> (rows: [JSON], fromArray: Bool) {
         switch shape {
         case let .resource(keys):
             return ([unwrap(document, keys: keys)], false)
         case let .report(within):
-            for path in within {
-                if let inner = document.value(at: path), let found = CollectionReader.rows(in: inner) { return (found.rows, true) }
-            }
-            if let found = CollectionReader.rows(in: document) { return (found.rows, true) }
-            return ([document], false)
+            return report(document, within: within)
+        case .summary:
+            return tabular ? ([document], false) : report(document, within: [])
+        case let .ranked(best, others):
+            guard tabular, document[best] != nil || document[others] != nil else { return report(document, within: []) }
+            let entries = ([document[best]].compactMap { $0 } + (document[others]?.arrayValue ?? [])).filter(\.isObject)
+            return (entries.enumerated().map { index, entry in
+                guard case let .object(pairs) = entry, entry["rank"] == nil else { return entry }
+                return .object([("rank", .int(index + 1))] + pairs)
+            }, true)
+        }
+    }
+
+    private static func report(_ document: JSON, within: [String]) -> (rows: [JSON], fromArray: Bool) {
+        for path in within {
+            if let inner = document.value(at: path), let found = CollectionReader.rows(in: inner) { return (found.rows, true) }
+        }
+        if let found = CollectionReader.rows(in: document) { return (found.rows, true) }
+        return ([document], false)
+    }
+
+    /// A summary's lists of objects, shown as tables of their own under its fields: its top-level arrays
+    /// whose items are all objects, empty ones excepted (they stay fields, shown as `[]`).
+    static func lists(of document: JSON) -> [(key: String, rows: [JSON])] {
+        guard case let .object(pairs) = document else { return [] }
+        return pairs.compactMap { key, value in
+            guard let items = value.arrayValue, !items.isEmpty, items.allSatisfy(\.isObject) else { return nil }
+            return (key, items)
         }
     }
 
@@ -42,6 +67,22 @@ enum Rows {
             }
         }
         return (scalars, nested, arrays)
+    }
+
+    /// A summary's fields, all of them: the preferred ones first, then the rest in the server's order
+    /// (nested objects by their fields where they stand); none that is empty.
+    static func summaryPaths(_ object: JSON, preferred: [String]) -> [String] {
+        func paths(_ value: JSON, _ prefix: String, _ depth: Int) -> [String] {
+            guard case let .object(pairs) = value else { return [] }
+            return pairs.flatMap { key, inner in
+                if case .object = inner, depth < 2 { return paths(inner, prefix + key + ".", depth + 1) }
+                return [prefix + key]
+            }
+        }
+        let lookup = JSONLookup(object)
+        let all = paths(object, "", 0).filter { !isEmpty(lookup.value(at: $0)) }
+        let leading = preferred.filter(all.contains)
+        return leading + all.filter { !leading.contains($0) }
     }
 
     static func isEmpty(_ value: JSON?) -> Bool {
