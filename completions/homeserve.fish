@@ -509,7 +509,7 @@ function __homeserve_global_flags
         '--jq' 'Filter what -o json would print with a jq expression; strings print raw, one result per line' \
         '--sort-by' 'Sort rows by a field (dot path); numbers as numbers, stable' \
         '--no-headers' 'Leave out the header row of table, csv and tsv output' \
-        '--wide' 'Print table cells whole instead of fitting the terminal\'s width' \
+        '--wide' 'Print tables whole, every column and every cell uncut, instead of fitting the terminal\'s width' \
         '--timeout' 'Seconds one request attempt may take; retries and their waits get at most timeout × (retries + 1)' \
         '--retries' 'Retries after connection failures, rate limiting and an unavailable server (idempotent requests only)' \
         '--insecure' 'Do not verify TLS certificates' \

@@ -80,6 +80,107 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["admin", "stats", "-o", "ndjson"]).out, #"{"cache":{"hit_rate":0.93},"bookings_24h":41,"pincodes":12}"# + "\n")
     }
 
+    // MARK: Answers that are more than their lists
+
+    func testARankingPrintsItsBestFirstInEveryTabularFormat() {
+        let flags = ["scheduling", "suggest", "--vendor", "2", "--service", "1", "--pincode", "560001", "--date", "2026-12-01"]
+        let slot = { (time: String, score: String) in #"{"recommended_time": "2026-12-01T\#(time):00Z", "score": \#(score), "reasoning": "16 min travel", "travel_time_minutes": 16, "estimated_duration_minutes": 240}"# }
+        let answer = #"{"optimal_slot": \#(slot("11:00", "92.0")), "alternatives": [\#(slot("10:30", "91.0")), \#(slot("10:00", "90.0"))], "vendor_id": 2, "date": "2026-12-01", "total_slots": 12}"#
+        transport.register("POST", "/api/smart-scheduling/", json: answer, times: 5)
+        XCTAssertEqual(run(flags + ["-o", "table"]).out, """
+            RANK  RECOMMENDED_TIME      SCORE  TRAVEL_TIME_MINUTES  ESTIMATED_DURATION_MINUTES  REASONING
+            1     2026-12-01T11:00:00Z  92.0   16                   240                         16 min travel
+            2     2026-12-01T10:30:00Z  91.0   16                   240                         16 min travel
+            3     2026-12-01T10:00:00Z  90.0   16                   240                         16 min travel
+
+            """)
+        XCTAssertEqual(run(flags + ["-o", "csv", "--fields", "rank,recommended_time"]).out,
+                       "rank,recommended_time\n1,2026-12-01T11:00:00Z\n2,2026-12-01T10:30:00Z\n3,2026-12-01T10:00:00Z\n")
+        XCTAssertEqual(run(flags + ["-o", "tsv", "--no-headers", "--fields", "rank,score", "--sort-by", "score"]).out, "3\t90.0\n2\t91.0\n1\t92.0\n")
+        XCTAssertEqual(run(flags + ["-o", "json"]).json, try JSON.parse(answer), "json is the server's document, as before")
+        XCTAssertEqual(lines(run(flags + ["-o", "ndjson", "--fields", "score"]).out), [#"{"score":91.0}"#, #"{"score":90.0}"#],
+                       "ndjson reads it as before")
+
+        transport.register("POST", "/api/smart-scheduling/", json: #"{"optimal_slot": null, "alternatives": [], "total_slots": 0}"#)
+        let none = run(flags + ["-o", "csv"])
+        XCTAssertEqual(none.out, "rank,recommended_time,score,travel_time_minutes,estimated_duration_minutes,reasoning\n")
+        XCTAssertContains(none.err, "No free slot on 2026-12-01")
+
+        transport.register("POST", "/api/smart-scheduling/", json: #"{"vendor_id": 2, "suggestions": [{"rank": 1, "start": "2026-12-01T11:00:00Z", "score": 92.0}, {"rank": 2, "start": "2026-12-01T10:30:00Z", "score": 91.0}], "slots_considered": 12}"#)
+        XCTAssertEqual(run(flags + ["-o", "csv"]).out, "rank,start,score\n1,2026-12-01T11:00:00Z,92.0\n2,2026-12-01T10:30:00Z,91.0\n",
+                       "a server that ranks its suggestions itself is read as a report")
+    }
+
+    func testASummaryShowsItsFieldsThenItsListsAndIsOneRowInCSV() {
+        let dispute = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+        let answer = #"{"dispute_id": "\#(dispute)", "inputs": {"severity": "medium", "days_open": 9}, "analysis": {"vendor_fault_probability": 0.68, "recommended_resolution": "partial_refund", "suggested_refund_amount": "224.50"}, "factors": [{"factor": "dispute_type", "value": "quality", "impact": 0.6}, {"factor": "vendor_rating", "value": 4.2, "impact": -0.02}], "model": "m1"}"#
+        transport.register("GET", "/api/advanced-dispute-resolution/\(dispute)/", json: answer, times: 5)
+        let args = ["ai", "dispute", dispute]
+        XCTAssertEqual(run(args + ["-o", "table"]).out, """
+            dispute_id                         \(dispute)
+            analysis.recommended_resolution    partial_refund
+            analysis.suggested_refund_amount   224.50
+            analysis.vendor_fault_probability  0.68
+            inputs.severity                    medium
+            inputs.days_open                   9
+            model                              m1
+
+            factors:
+            FACTOR         VALUE    IMPACT
+            dispute_type   quality  0.6
+            vendor_rating  4.2      -0.02
+
+            """, "the answer first, then the rest in the server's order, then the list")
+        XCTAssertEqual(run(args + ["-o", "csv"]).out, """
+            dispute_id,analysis.recommended_resolution,analysis.suggested_refund_amount,analysis.vendor_fault_probability,inputs.severity,inputs.days_open,factors,model
+            \(dispute),partial_refund,224.50,0.68,medium,9,"[{""factor"":""dispute_type"",""value"":""quality"",""impact"":0.6},{""factor"":""vendor_rating"",""value"":4.2,""impact"":-0.02}]",m1
+
+            """)
+        XCTAssertEqual(run(args + ["-o", "table", "--fields", "analysis.recommended_resolution"]).out, "analysis.recommended_resolution  partial_refund\n")
+        XCTAssertEqual(run(args + ["-o", "json"]).json, try JSON.parse(answer))
+        XCTAssertEqual(lines(run(args + ["-o", "ndjson"]).out).count, 2, "ndjson reads it as before: the factors")
+
+        let stats = #"{"total": 81, "by_status": {"sent": 80, "failed": 1}, "failure_rate": 0.01, "recent": [{"id": 80, "status": "sent"}, {"id": 81, "status": "failed"}], "available_actions": ["send_booking_reminders", "cleanup_old_logs"]}"#
+        transport.register("GET", "/admin-dashboard/notifications/", json: stats, times: 2)
+        XCTAssertEqual(run(["admin", "notifications", "stats", "-o", "csv", "--fields", "total,by_status.sent"]).out, "total,by_status.sent\n81,80\n",
+                       "the command's own example")
+        XCTAssertEqual(run(["admin", "notifications", "stats", "-o", "table", "--sort-by", "status"]).out, """
+            total              81
+            failure_rate       0.01
+            by_status.sent     80
+            by_status.failed   1
+            available_actions  send_booking_reminders
+                               cleanup_old_logs
+
+            recent:
+            ID  STATUS
+            81  failed
+            80  sent
+
+            """, "a list of plain values has a line per item; --sort-by orders the lists")
+
+        let plan = #"{"vendor_id": 2, "date": "2026-12-01", "bookings": [], "summary": {"total_bookings": 0, "idle_minutes": 540}, "suggestions": ["Light day."]}"#
+        transport.register("GET", "/api/vendor-optimization/", json: plan)
+        XCTAssertEqual(run(["scheduling", "optimize", "--date", "2026-12-01", "-o", "table"]).out, """
+            vendor_id               2
+            date                    2026-12-01
+            bookings                []
+            summary.total_bookings  0
+            summary.idle_minutes    540
+            suggestions             Light day.
+
+            """, "a day without bookings still shows its figures and suggestions")
+
+        harness.stdoutTTY = true
+        harness.stderrTTY = true
+        harness.terminalWidth = 200
+        let wide = (1...12).map { #""c\#($0)": \#($0)"# }.joined(separator: ", ")
+        transport.register("GET", "/admin-dashboard/notifications/", json: #"{"total": 1, "recent": [{\#(wide)}]}"#)
+        let fitted = run(["admin", "notifications", "stats", "--no-color"])
+        XCTAssertEqual(lines(fitted.out)[3], "C1  C2  C3  C4  C5  C6  C7  C8  C9  C10")
+        XCTAssertEqual(fitted.err, "homeserve: recent: 2 more columns: --wide to see them\n", "--fields picks the summary's own fields")
+    }
+
     // MARK: Columns from the data
 
     func testColumnsAreDerivedWhenTheServerNamesFieldsDifferently() {
@@ -90,6 +191,24 @@ final class OutputRuleTests: XCTestCase {
             b2,signed,Cleaning,
 
             """, "no column is empty in every row")
+    }
+
+    func testDerivedColumnsLeadWithTheRowsIdAndNameAndKeepTheServersOrder() {
+        transport.register("GET", "/api/vendor-search/?pincode=560001", json: #"{"results": [{"vendor_id": 2, "display_name": "Ravi Kumar", "email": "v@example.com", "home_pincode": "560001", "avg_rating": 4.6, "hours_today": {"from": "09:00", "to": "18:00"}, "travel_minutes": 16, "distance_km": 2.0}], "count": 1}"#)
+        XCTAssertEqual(lines(run(["vendors", "search", "--pincode", "560001", "-o", "csv"]).out).first,
+                       "vendor_id,display_name,email,home_pincode,avg_rating,travel_minutes,distance_km,hours_today.from,hours_today.to",
+                       "distance_km is one of the usual columns, but not what a vendor is")
+        transport.register("POST", "/api/dynamic-pricing/", json: #"{"service_id": 1, "forecast": [{"day": "2026-12-01", "price": 2748.9, "multiplier": 1.1, "confidence": 0.95, "demand": "normal"}]}"#)
+        XCTAssertEqual(lines(run(["pricing", "predict", "--service", "1", "--pincode", "560001", "-o", "csv"]).out).first,
+                       "day,price,multiplier,confidence,demand")
+        transport.register("GET", "/api/smart-scheduling/", json: #"{"vendor_id": 2, "slots": [{"start": "2026-12-01T09:00:00Z", "end": "2026-12-01T13:00:00Z", "available": true, "rank": 8, "score": 88.0, "travel_minutes": 16}]}"#)
+        XCTAssertEqual(lines(run(["scheduling", "slots", "--vendor", "2", "--service", "1", "--pincode", "560001", "--date", "2026-12-01", "-o", "csv"]).out).first,
+                       "start,end,available,rank,score,travel_minutes")
+        transport.register("GET", "/api/advanced-vendor-bonus/", json: #"{"vendors": [{"tier": "gold", "name": "Ravi Kumar", "bonus_amount": "398.51", "vendor_id": 2}]}"#)
+        XCTAssertEqual(lines(run(["ai", "vendor-bonus", "-o", "csv"]).out).first, "vendor_id,name,tier,bonus_amount")
+        transport.register("GET", "/api/advanced-vendor-bonus/", json: #"{"vendors": [{"tier": "gold", "region_id": 4, "last_name": "Kumar", "name": "Ravi Kumar", "id": 2}]}"#)
+        XCTAssertEqual(lines(run(["ai", "vendor-bonus", "-o", "csv"]).out).first, "id,name,tier,region_id,last_name",
+                       "one id and one name lead (id and name before …_id and …_name); the others stay in place")
     }
 
     func testPreferredColumnsEmptyInEveryRowAreLeftOut() {
@@ -190,6 +309,55 @@ final class OutputRuleTests: XCTestCase {
             22  Tap                                               Plumbing
 
             """)
+    }
+
+    func testATerminalTableSaysHowManyColumnsItLeftOutAndWideShowsThemAll() {
+        let bonus = #"{"period_days": 30, "vendors": [{"vendor_id": 2, "name": "Ravi Kumar", "inputs": {"completed_jobs": 7, "cancelled_jobs": 0, "disputes": 2, "average_rating": 5.0, "rated_jobs": 1, "on_time_rate": 1.0, "revenue": "5693.00"}, "performance_score": 84.1, "tier": "gold", "bonus_percentage": 7, "bonus_amount": "398.51"}]}"#
+        transport.register("GET", "/api/advanced-vendor-bonus/", json: bonus, times: 4)
+        let all = "VENDOR_ID  NAME        PERFORMANCE_SCORE  TIER  BONUS_PERCENTAGE  BONUS_AMOUNT  INPUTS.COMPLETED_JOBS  INPUTS.CANCELLED_JOBS  INPUTS.DISPUTES  INPUTS.AVERAGE_RATING  INPUTS.RATED_JOBS  INPUTS.ON_TIME_RATE  INPUTS.REVENUE"
+        XCTAssertEqual(lines(run(["ai", "vendor-bonus", "-o", "table"]).out).first, all, "a table in a pipe is printed whole")
+
+        harness.stdoutTTY = true
+        harness.stderrTTY = true
+        harness.terminalWidth = 300
+        let fitted = run(["ai", "vendor-bonus", "--no-color"])
+        XCTAssertEqual(lines(fitted.out).first, "VENDOR_ID  NAME        PERFORMANCE_SCORE  TIER  BONUS_PERCENTAGE  BONUS_AMOUNT  INPUTS.COMPLETED_JOBS  INPUTS.CANCELLED_JOBS  INPUTS.DISPUTES  INPUTS.AVERAGE_RATING")
+        XCTAssertEqual(fitted.err, "homeserve: 3 more columns: --wide or --fields to see them\n")
+        let wide = run(["ai", "vendor-bonus", "--no-color", "--wide"])
+        XCTAssertEqual(lines(wide.out).first, all)
+        XCTAssertEqual(wide.err, "")
+        XCTAssertEqual(run(["ai", "vendor-bonus", "--no-color", "-q"]).err, "", "-q keeps hints off stderr")
+
+        transport.register("GET", "/api/vendor-search/?pincode=560001", json: #"{"results": [{"vendor_id": 2, "display_name": "Ravi", "a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "distance_km": 2.0}]}"#)
+        let search = run(["vendors", "search", "--pincode", "560001", "--no-color"])
+        XCTAssertEqual(lines(search.out).first, "VENDOR_ID  DISPLAY_NAME  A  B  C  D  E  F  G  DISTANCE_KM", "a usual column is never the one left out")
+        XCTAssertEqual(search.err, "homeserve: 1 more column: --wide or --fields to see it\n")
+    }
+
+    func testIdsAreNeverCutToFitTheTerminal() {
+        harness.stdoutTTY = true
+        harness.terminalWidth = 95
+        let answer = #"[{"id": "cca9f5aa-ff03-4c4e-9d1b-4a0f6c1d2e3f", "booking": "0b6f2e1c-7d4a-4e2b-9c3d-5a6b7c8d9e0f", "service_name": "Full home deep cleaning", "status": "pending"}]"#
+        transport.register("GET", "/api/bookings/", json: answer)
+        let table = run(["bookings", "list", "--no-color", "--fields", "id,booking,service_name,status"]).out
+        XCTAssertEqual(table, """
+            ID                                    BOOKING                               SERVICE_N…  STATUS
+            cca9f5aa-ff03-4c4e-9d1b-4a0f6c1d2e3f  0b6f2e1c-7d4a-4e2b-9c3d-5a6b7c8d9e0f  Full home…  pending
+
+            """, "an id column and a column of UUIDs stay whole; the others are cut instead")
+        XCTAssertTrue(lines(table).allSatisfy { $0.count <= 95 })
+
+        harness.terminalWidth = 40
+        transport.register("PATCH", "/api/bookings/\(booking)/", json: updated)
+        XCTAssertEqual(run(["bookings", "update", booking, "--notes", "x", "--no-color"]).out, """
+            id              \(booking)
+            service_name    Deep Cleaning
+            status          confirmed
+            scheduled_date  2026-12-01T10:00:00+05:…
+            pincode         560001
+            total_price     1299.00
+
+            """, "a record's id is not cut; other long values are")
     }
 
     func testTheHeaderIsBoldOnlyOnAColourTerminal() {

@@ -43,6 +43,14 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(harness.run(["services", "get", "4", "-o", "tsv", "--no-headers"]).out, "4\tTap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\n")
     }
 
+    func testTabsAndNewlinesInTableCellsAreEscapedInAPipeToo() {
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "Tap\tand\nsink", "odd\tkey": "x"}]"#)
+        transport.register("GET", "/api/services/4/", json: #"{"id": 4, "name": "Tap\tand\nsink"}"#)
+        XCTAssertEqual(harness.run(["services", "list", "-o", "table", "--fields", "id,name,odd\tkey"]).out,
+                       "ID  NAME                ODD\\x09KEY\n1   Tap\\x09and\\x0asink  x\n")
+        XCTAssertEqual(harness.run(["services", "get", "4", "-o", "table"]).out, "id    4\nname  Tap\\x09and\\x0asink\n")
+    }
+
     func testCSVAndRawJqStringsAreShownOnATerminalAndExactInAPipe() {
         transport.register("GET", "/api/services/4/", json: #"{"id": 4, "name": "a\u001b[2Jb"}"#, times: 4)
         harness.stdoutTTY = true

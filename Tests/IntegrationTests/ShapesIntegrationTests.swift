@@ -134,6 +134,33 @@ final class ShapesIntegrationTests: XCTestCase {
         return nil
     }
 
+    /// Answers that are more than their lists keep their main result in csv and tsv in both modes: the
+    /// optimal slot is rank 1, and the analysis, the statistics and the day's figures are columns.
+    func testTabularOutputKeepsTheMainResultInBothModes() throws {
+        for mode in ["guide", "variant"] {
+            let users = try SignedInUsers(["--shapes", mode])
+            let suggest = try users.cli("customer1").run(["scheduling", "suggest", "--vendor", "2", "--service", "1", "--pincode", "560001",
+                                                          "--date", Self.tomorrow, "-o", "csv"])
+            XCTAssertEqual(suggest.status, 0, "\(mode): \(suggest.err)")
+            let rows = suggest.out.split(separator: "\n")
+            XCTAssertTrue(rows.first?.hasPrefix("rank,") ?? false, "\(mode): \(suggest.out)")
+            XCTAssertTrue(rows.dropFirst().first?.hasPrefix("1,") ?? false, "\(mode): the optimal slot comes first: \(suggest.out)")
+
+            let ops = try users.cli("ops_mgr")
+            for (args, column) in [(["ai", "dispute", Self.dispute], "analysis.recommended_resolution"),
+                                   (["admin", "notifications", "stats"], "failure_rate")] {
+                let csv = try ops.run(args + ["-o", "csv"])
+                XCTAssertEqual(csv.status, 0, "\(mode) \(args): \(csv.err)")
+                XCTAssertEqual(csv.out.split(separator: "\n").count, 2, "\(mode) \(args): one row: \(csv.out)")
+                XCTAssertTrue(csv.out.split(separator: "\n").first?.split(separator: ",").contains(Substring(column)) ?? false, "\(mode) \(args): \(csv.out)")
+            }
+            let plan = try users.cli("vendor1").run(["scheduling", "optimize", "--date", Self.tomorrow, "-o", "tsv"])
+            XCTAssertEqual(plan.status, 0, "\(mode): \(plan.err)")
+            let header = plan.out.split(separator: "\n").first?.split(separator: "\t") ?? []
+            XCTAssertTrue(header.contains("summary.total_bookings") && header.contains("suggestions"), "\(mode): \(plan.out)")
+        }
+    }
+
     /// Writes whose answers wrap the resource in one mode and not the other still print the resource as
     /// the row, and the id the stderr note names.
     func testWritesPrintTheResourceInBothModes() throws {

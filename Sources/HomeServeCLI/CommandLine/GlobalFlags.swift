@@ -10,7 +10,7 @@ enum GlobalFlags {
     static let jq = Flag("jq", .nonBlank, "Filter what -o json would print with a jq expression; strings print raw, one result per line", placeholder: "EXPR")
     static let sortBy = Flag("sort-by", .nonBlank, "Sort rows by a field (dot path); numbers as numbers, stable", placeholder: "PATH")
     static let noHeaders = SwitchFlag("no-headers", "Leave out the header row of table, csv and tsv output")
-    static let wide = SwitchFlag("wide", "Print table cells whole instead of fitting the terminal's width")
+    static let wide = SwitchFlag("wide", "Print tables whole, every column and every cell uncut, instead of fitting the terminal's width")
     static let timeout = RequiredFlag("timeout", .integer(1...3600, placeholder: "SECONDS"), "Seconds one request attempt may take; retries and their waits get at most timeout × (retries + 1)", default: 30)
     static let retries = RequiredFlag("retries", .integer(0...10), "Retries after connection failures, rate limiting and an unavailable server (idempotent requests only)", default: 3)
     static let insecure = SwitchFlag("insecure", "Do not verify TLS certificates")

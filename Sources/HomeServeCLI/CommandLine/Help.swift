@@ -179,12 +179,19 @@ public enum Topics {
           ndjson, csv, tsv and table print rows: the items of a listing; or the items of the one main array
           of an answer (predictions, vendors, slots); or the object itself. An answer that wraps the
           resource it acted on ({"message": …, "booking": {…}}) prints the resource as the row.
+          An answer that is more than its list keeps its main result in table, csv and tsv: a best
+          answer and its runners-up (scheduling suggest) print best first, numbered by a rank column; an
+          answer that is the object itself (ai dispute, admin notifications stats, scheduling optimize)
+          prints in a table as its fields, then each of its lists under its name, and in csv and tsv as
+          one row, its lists as JSON.
           Every field the server sent is in -o json.
 
         Columns come from the data: a command's usual columns are used where the rows have them, and
-        otherwise derived from the rows (plain fields first, nested objects by dot path). No column is
-        empty in every row. On a terminal a table fits the width, cutting long cells with …; --wide
-        prints them whole.
+        otherwise derived from the rows (the row's id and name first, then plain fields in the server's
+        order, then nested objects by dot path). No column is empty in every row. On a terminal a table
+        fits the width: at most ten derived columns (stderr says how many more there are) and long cells
+        cut with …; --wide prints every column and cell whole, as a table in a pipe always is. Ids are
+        never cut (columns named id or …_id, or holding UUIDs).
           --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2)
           --sort-by PATH     sorts rows, numbers as numbers; stable
           --no-headers       leaves out the header row of table, csv and tsv
@@ -197,7 +204,8 @@ public enum Topics {
         A listing that fails midway has printed the rows before the failure and exits with its code; with
         -o json the array is then left open, so a JSON reader fails too instead of taking part as the whole.
         Data goes to stdout; messages, progress and warnings go to stderr. Colour only on a terminal,
-        never with NO_COLOR or --no-color. Server text on a terminal has control characters made visible.
+        never with NO_COLOR or --no-color. Server text on a terminal has control characters made visible;
+        table cells show tabs, newlines and other control characters as escapes (\\x09) wherever they go.
         """)
 
     public static let sessions = Topic(name: "sessions", title: "Sessions, tokens and unattended use",

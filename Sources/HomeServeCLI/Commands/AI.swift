@@ -8,6 +8,8 @@ enum AICommands {
     static let pincodeFlag = RequiredFlag("pincode", .pincode, "The pincode to analyse")
     static let disputeID = Argument("ID", .identifier, "Dispute id")
     static let vendor = Flag("vendor", .integer(1...), "Only this vendor id", placeholder: "ID")
+    static let resolutionFields = ["dispute_id", "analysis.recommended_resolution", "analysis.suggested_refund_amount",
+                                   "analysis.vendor_fault_probability", "analysis.confidence", "analysis.priority"]
 
     static let pincode = Command(
         "ai pincode",
@@ -27,16 +29,21 @@ enum AICommands {
     static let dispute = Command(
         "ai dispute",
         summary: "AI-suggested resolution of a dispute, with its reasoning",
+        discussion: """
+        A table shows the analysis (recommended resolution, suggested refund, confidence) and its inputs,
+        then the factors behind it; csv and tsv print it as one row, the factors as JSON.
+        """,
         arguments: [disputeID],
         examples: [Example("homeserve ai dispute 5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9 -o json", "What the model recommends, and why")]
     ) { inv in
         guard let answer = try inv.json(APICall("GET", "/api/advanced-dispute-resolution/\(inv[disputeID])/")) else { return .nothing }
-        return .document(answer, .report())
+        return .document(answer, .summary(resolutionFields))
     }
 
     static let vendorBonus = Command(
         "ai vendor-bonus",
         summary: "ML analysis of vendor bonuses: who earned one, and how much",
+        discussion: "Rows are the vendors; -o json prints the server's whole answer, the total bonus pool included.",
         flags: [vendor, days],
         examples: [
             Example("homeserve ai vendor-bonus --days 7", "Bonus analysis for every vendor over a week"),

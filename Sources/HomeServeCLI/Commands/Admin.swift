@@ -48,6 +48,7 @@ enum AdminCommands {
     static let pincodes = Command(
         "admin pincodes",
         summary: "Demand, supply and zone status per pincode",
+        discussion: "Rows are the pincodes; -o json prints the server's whole answer, the summary totals included.",
         flags: [serviceType, daysBack],
         examples: [
             Example("homeserve admin pincodes --days-back 7", "Last week's zones"),

@@ -10,13 +10,14 @@ enum AdminNotificationCommands {
     static let stats = Command(
         "admin notifications stats",
         summary: "Notification delivery statistics",
+        discussion: "A table shows the statistics, then the recent notifications; csv and tsv print one row.",
         examples: [
             Example("homeserve admin notifications stats", "How many notifications went out, and how many failed"),
             Example("homeserve admin notifications stats -o csv --fields total,by_status.sent", "Two figures as CSV"),
         ]
     ) { inv in
         guard let answer = try inv.json(APICall("GET", "/admin-dashboard/notifications/")) else { return .nothing }
-        return .document(answer, .report())
+        return .document(answer, .summary(["total", "last_24_hours", "failure_rate"]))
     }
 
     static let action = Argument("ACTION", .open(actions, placeholder: "ACTION"), "The task to run")

@@ -11,8 +11,7 @@ enum SchedulingCommands {
     static let day = RequiredFlag("date", .date, "The day to optimise")
 
     static let slotColumns = ["start_time", "end_time", "is_available", "score", "travel_time_minutes", "buffer_time_minutes"]
-    static let suggestionColumns = ["optimal_slot.recommended_time", "optimal_slot.score", "optimal_slot.reasoning",
-                                    "optimal_slot.travel_time_minutes", "optimal_slot.estimated_duration_minutes"]
+    static let suggestionColumns = ["rank", "recommended_time", "score", "travel_time_minutes", "estimated_duration_minutes", "reasoning"]
 
     static func slotRequest(_ inv: Invocation) -> [(String, JSON)] {
         [("vendor_id", .int(inv[vendor])), ("service_id", .int(inv[service])), ("customer_pincode", .string(inv[pincode])),
@@ -38,8 +37,9 @@ enum SchedulingCommands {
         "scheduling suggest",
         summary: "Suggest the best slot for a vendor, service, pincode and day",
         discussion: """
-        A table shows the recommended slot and why; -o json the server's whole answer. When no slot is free,
-        a line on stderr says so (the command still succeeds; optimal_slot is null).
+        Rows are the recommended slot (rank 1) and the alternatives, each with why; -o json prints the
+        server's whole answer. When no slot is free, a line on stderr says so (the command still succeeds;
+        optimal_slot is null).
         """,
         flags: [vendor, service, pincode, date],
         examples: [
@@ -50,16 +50,20 @@ enum SchedulingCommands {
         if answer["optimal_slot"]?.isNull == true {
             inv.note("No free slot on \(inv[date]); see 'homeserve scheduling slots' for the day's slots.")
         }
-        return .document(answer, .report(suggestionColumns))
+        return .document(answer, .ranked(suggestionColumns, best: "optimal_slot", others: "alternatives"))
     }
 
     static let optimize = Command(
         "scheduling optimize",
         summary: "Show the suggested order and timing of your jobs on a day (vendors)",
+        discussion: """
+        A table shows the day's figures and suggestions, then the bookings in order; csv and tsv print the
+        plan as one row, the bookings as JSON.
+        """,
         flags: [day],
         examples: [Example("homeserve scheduling optimize --date tomorrow -o json", "Tomorrow's optimised route")]
     ) { inv in
         guard let plan = try inv.json(APICall("GET", "/api/vendor-optimization/", query: [("date", inv[day])])) else { return .nothing }
-        return .document(plan, .report())
+        return .document(plan, .summary())
     }
 }

@@ -23,8 +23,19 @@ public struct Presentation {
         /// One resource; action answers that wrap it (`{"message": …, "booking": {…}}`) print the resource.
         case resource(wrappedIn: [String])
         /// An object whose rows are its one main array (predictions, vendors, slots), else the object itself.
-        /// `within` names objects to look in first when the array is nested (`cache_stats.caches`).
+        /// `within` names objects to look in first when the array is nested (`cache_stats.caches`). The
+        /// object's other fields are context (the inputs echoed, totals of the rows); `-o json` has them.
         case report(within: [String])
+        /// An answer that is the object itself, its lists being parts of it (a dispute's analysis and the
+        /// factors behind it, a day's plan with its bookings and suggestions). A table prints its fields as
+        /// `key  value` lines, then each list of objects as a table under its name; csv and tsv print it
+        /// as one row. ndjson, and `-o json` with `--fields` or `--sort-by`, read it as a report.
+        case summary
+        /// One best answer and its runners-up, as `{best: {…}, others: [{…}]}`. Table, csv and tsv rows are
+        /// the best then the others, numbered by a leading `rank` column (1 is the best), so the best is
+        /// never left out; a server that sends one ranked list instead is read as a report, as are ndjson,
+        /// and `-o json` with `--fields` or `--sort-by`.
+        case ranked(best: String, others: String)
     }
 
     public var shape: Shape
@@ -38,6 +49,14 @@ public struct Presentation {
 
     public static func report(_ columns: [String] = [], within: [String] = []) -> Presentation {
         Presentation(shape: .report(within: within), columns: columns)
+    }
+
+    public static func summary(_ columns: [String] = []) -> Presentation {
+        Presentation(shape: .summary, columns: columns)
+    }
+
+    public static func ranked(_ columns: [String] = [], best: String, others: String) -> Presentation {
+        Presentation(shape: .ranked(best: best, others: others), columns: columns)
     }
 }
 

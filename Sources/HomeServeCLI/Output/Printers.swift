@@ -98,7 +98,7 @@ final class DelimitedPrinter: RowPrinter {
 
 /// `-o table`: aligned columns for people. Widths come from the first page (at most a thousand rows), so
 /// long listings stream instead of being held whole, and a reader that goes away stops the walk at once. On a terminal the table fits its width, long cells cut
-/// with `…` (`--wide` prints them whole); server text is shown with control characters made visible.
+/// with `…` (`--wide` prints them whole), ids never; server text is shown with control characters made visible.
 final class TablePrinter: RowPrinter {
     let out: OutputChannel
     let headers: Bool
@@ -142,10 +142,13 @@ final class TablePrinter: RowPrinter {
     }
 
     private func settle() {
-        let names = columns.map { $0.uppercased() }
+        let names = columns.map { Self.oneLine($0.uppercased()) }
         var measured = names.map { headers ? $0.count : 0 }
         for row in pending { for (i, c) in row.enumerated() { measured[i] = max(measured[i], c.count) } }
-        if let width { measured = Self.fit(measured, into: width) }
+        if let width {
+            let ids = Set(columns.indices.filter { i in Self.isIdentifier(columns[i], pending.map { $0[i] }) })
+            measured = Self.fit(measured, into: width, keeping: ids)
+        }
         widths = measured
         if headers { out.line(paint(render(names, measured))) }
         for row in pending { out.line(render(row, measured)) }
@@ -153,14 +156,31 @@ final class TablePrinter: RowPrinter {
     }
 
     /// Narrows the widest columns until the line fits, never below 8 characters (or the column's own width).
-    static func fit(_ widths: [Int], into total: Int) -> [Int] {
+    /// The `keeping` columns are never narrowed: a cut id cannot be copied into the next command, so a line
+    /// that cannot fit without cutting one is left longer than the terminal.
+    static func fit(_ widths: [Int], into total: Int, keeping: Set<Int> = []) -> [Int] {
         var widths = widths
         func line() -> Int { widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
         while line() > total {
-            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 else { break }
+            let narrowable = widths.indices.filter { !keeping.contains($0) }
+            guard let widest = narrowable.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 else { break }
             widths[widest] -= 1
         }
         return widths
+    }
+
+    /// A column of ids: named `id` or `…_id` (at any depth), or whose cells are all UUIDs.
+    static func isIdentifier(_ path: String, _ cells: [String]) -> Bool {
+        let name = path.split(separator: ".").last.map(String.init) ?? path
+        if name == "id" || name.hasSuffix("_id") { return true }
+        let filled = cells.filter { !$0.isEmpty }
+        return !filled.isEmpty && filled.allSatisfy(looksLikeUUID)
+    }
+
+    /// 8-4-4-4-12 hexadecimal digits.
+    static func looksLikeUUID(_ text: String) -> Bool {
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
     }
 
     private func render(_ cells: [String], _ widths: [Int]) -> String {
@@ -172,23 +192,35 @@ final class TablePrinter: RowPrinter {
 
     private func paint(_ text: String) -> String { color ? "\u{1B}[1m" + text + "\u{1B}[0m" : text }
 
-    static func cell(_ value: JSON) -> String {
-        let text = TerminalText.visible(value.cellText)
-        guard text.contains(where: { $0 == "\n" || $0 == "\r" }) else { return text }
-        return text.replacing("\r\n", with: " ").replacing("\n", with: " ").replacing("\r", with: " ")
+    static func cell(_ value: JSON) -> String { oneLine(value.cellText) }
+
+    /// Text on one line of a table, where a raw tab or newline would break the columns: every control
+    /// character shows as an escape, tabs included (which `TerminalText.visible` otherwise keeps).
+    static func oneLine(_ text: String) -> String {
+        let shown = TerminalText.visible(text)
+        return shown.contains("\t") ? shown.replacing("\t", with: "\\x09") : shown
     }
 
-    /// One object as `key  value` lines, nested objects flattened to dot paths.
+    /// One object as `key  value` lines, nested objects flattened to dot paths. A list of plain values
+    /// (messages, names) has a line per item, so none is lost past the terminal's edge.
     static func record(_ object: JSON, paths: [String], out: OutputChannel, color: Bool, width: Int?) {
-        let keyWidth = paths.map(\.count).max() ?? 0
+        let labels = paths.map(oneLine)
+        let keyWidth = labels.map(\.count).max() ?? 0
         let lookup = JSONLookup(object)
-        for path in paths {
-            var value = cell(lookup.value(at: path) ?? .null)
-            if let width, keyWidth + 2 + value.count > width, width > keyWidth + 10 {
-                value = String(value.prefix(width - keyWidth - 3)) + "…"
+        for (path, name) in zip(paths, labels) {
+            let value = lookup.value(at: path) ?? .null
+            var items = [cell(value)]
+            if let elements = value.arrayValue, !elements.isEmpty, !elements.contains(where: { $0.isObject || $0.arrayValue != nil }) {
+                items = elements.map(cell)
             }
-            let label = TerminalText.visible(path) + String(repeating: " ", count: max(0, keyWidth - path.count))
-            out.line((color ? "\u{1B}[1m" + label + "\u{1B}[0m" : label) + "  " + value)
+            for (index, item) in items.enumerated() {
+                var text = item
+                if let width, keyWidth + 2 + text.count > width, width > keyWidth + 10, !isIdentifier(path, [text]) {
+                    text = String(text.prefix(width - keyWidth - 3)) + "…"
+                }
+                let label = (index == 0 ? name : "") + String(repeating: " ", count: max(0, keyWidth - (index == 0 ? name.count : 0)))
+                out.line((color && index == 0 ? "\u{1B}[1m" + label + "\u{1B}[0m" : label) + "  " + text)
+            }
         }
     }
 }

@@ -37,7 +37,12 @@ struct Renderer {
     // MARK: One answer
 
     func render(_ document: JSON, _ presentation: Presentation) throws {
-        var (rows, fromArray) = Rows.of(document, presentation.shape)
+        let tabular = jq == nil && [.table, .csv, .tsv].contains(format)
+        if tabular, format == .table, fields == nil, case .summary = presentation.shape, document.isObject {
+            try renderSummary(document, presentation)
+            return
+        }
+        var (rows, fromArray) = Rows.of(document, presentation.shape, tabular: tabular)
         if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
         if let sortBy, fromArray { try Rows.check([sortBy], against: rows.filter(\.isObject), flag: "--sort-by") }
         if let sortBy, fromArray { rows = Rows.sort(rows, by: sortBy) }
@@ -59,10 +64,38 @@ struct Renderer {
             TablePrinter.record(rows[0], paths: try recordPaths(rows[0], preferred: presentation.columns), out: out, color: color, width: tableWidth)
         default:
             let printer = makePrinter()
-            printer.start(columns: try Rows.columns(preferred: presentation.columns, fields: fields, rows: rows, limitDerived: derivedLimit))
+            if tabular, case .summary = presentation.shape, fields == nil, rows.count == 1, rows[0].isObject {
+                printer.start(columns: Rows.summaryPaths(rows[0], preferred: presentation.columns))
+            } else {
+                printer.start(columns: try columns(preferred: presentation.columns, rows: rows))
+            }
             for row in rows { printer.write(row) }
             printer.finish()
             if rows.isEmpty, format == .table, hints { note("No results.") }
+        }
+    }
+
+    /// A summary as a table: its fields as `key  value` lines (the preferred ones first, then the rest in
+    /// the server's order), then each of its lists of objects as a table under its name, so no part of the
+    /// answer is left to `-o json`.
+    private func renderSummary(_ document: JSON, _ presentation: Presentation) throws {
+        let lists = Rows.lists(of: document)
+        if let sortBy { try Rows.check([sortBy], against: lists.flatMap(\.rows), flag: "--sort-by") }
+        let rest = lists.reduce(document) { $0.removing($1.key) }
+        let paths = Rows.summaryPaths(rest, preferred: presentation.columns)
+        TablePrinter.record(rest, paths: paths, out: out, color: color, width: tableWidth)
+        var printed = !paths.isEmpty
+        for (key, rows) in lists {
+            if printed { out.line("") }
+            printed = true
+            if headers {
+                let title = TablePrinter.oneLine(key) + ":"
+                out.line(color ? "\u{1B}[1m" + title + "\u{1B}[0m" : title)
+            }
+            let printer = makePrinter()
+            printer.start(columns: try columns(preferred: [], rows: rows, list: key))
+            for row in sortBy.map({ Rows.sort(rows, by: $0) }) ?? rows { printer.write(row) }
+            printer.finish()
         }
     }
 
@@ -76,7 +109,18 @@ struct Renderer {
         return (found.scalars + found.nested + found.arrays).filter { !Rows.isEmpty(lookup.value(at: $0)) }
     }
 
-    private var derivedLimit: Int? { format == .table ? 10 : nil }
+    /// The columns for these rows. A table fitted to a terminal shows at most ten derived columns, and says
+    /// how many more there are; elsewhere (`--wide`, a pipe, a file format) every column is printed. A
+    /// summary's `list` takes no `--fields` (they pick the summary's own fields).
+    private func columns(preferred: [String], rows: [JSON], list: String? = nil) throws -> [String] {
+        let limit = format == .table && tableWidth != nil ? 10 : nil
+        let (columns, hidden) = try Rows.columns(preferred: preferred, fields: list == nil ? fields : nil, rows: rows, limitDerived: limit)
+        if hidden > 0, hints {
+            let more = "\(hidden) more column\(hidden == 1 ? "" : "s")", them = hidden == 1 ? "it" : "them"
+            note(list.map { "\($0): \(more): --wide to see \(them)" } ?? "\(more): --wide or --fields to see \(them)")
+        }
+        return columns
+    }
 
     private func makePrinter() -> RowPrinter {
         switch format {
@@ -119,7 +163,7 @@ struct Renderer {
             if printer == nil {
                 if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
                 let started = makePrinter()
-                started.start(columns: try Rows.columns(preferred: listing.presentation.columns, fields: fields, rows: rows, limitDerived: derivedLimit))
+                started.start(columns: try columns(preferred: listing.presentation.columns, rows: rows))
                 printer = started
             }
             for row in rows { printer?.write(row) }

@@ -4,16 +4,41 @@ import HomeServeCore
 /// Turning answers into rows and rows into columns.
 enum Rows {
     /// The rows a document presents: the wrapped resource, the main array of a report, or the object.
-    static func of(_ document: JSON, _ shape: Presentation.Shape) -> (rows: [JSON], fromArray: Bool) {
+    /// `tabular` is for table, csv and tsv, where a summary is its own row and a ranking puts its best first;
+    /// elsewhere both read as reports, as they always have.
+    static func of(_ document: JSON, _ shape: Presentation.Shape, tabular: Bool = false) -> (rows: [JSON], fromArray: Bool) {
         switch shape {
         case let .resource(keys):
             return ([unwrap(document, keys: keys)], false)
         case let .report(within):
-            for path in within {
-                if let inner = document.value(at: path), let found = CollectionReader.rows(in: inner) { return (found.rows, true) }
-            }
-            if let found = CollectionReader.rows(in: document) { return (found.rows, true) }
-            return ([document], false)
+            return report(document, within: within)
+        case .summary:
+            return tabular ? ([document], false) : report(document, within: [])
+        case let .ranked(best, others):
+            guard tabular, document[best] != nil || document[others] != nil else { return report(document, within: []) }
+            let entries = ([document[best]].compactMap { $0 } + (document[others]?.arrayValue ?? [])).filter(\.isObject)
+            return (entries.enumerated().map { index, entry in
+                guard case let .object(pairs) = entry, entry["rank"] == nil else { return entry }
+                return .object([("rank", .int(index + 1))] + pairs)
+            }, true)
+        }
+    }
+
+    private static func report(_ document: JSON, within: [String]) -> (rows: [JSON], fromArray: Bool) {
+        for path in within {
+            if let inner = document.value(at: path), let found = CollectionReader.rows(in: inner) { return (found.rows, true) }
+        }
+        if let found = CollectionReader.rows(in: document) { return (found.rows, true) }
+        return ([document], false)
+    }
+
+    /// A summary's lists of objects, shown as tables of their own under its fields: its top-level arrays
+    /// whose items are all objects, empty ones excepted (they stay fields, shown as `[]`).
+    static func lists(of document: JSON) -> [(key: String, rows: [JSON])] {
+        guard case let .object(pairs) = document else { return [] }
+        return pairs.compactMap { key, value in
+            guard let items = value.arrayValue, !items.isEmpty, items.allSatisfy(\.isObject) else { return nil }
+            return (key, items)
         }
     }
 
@@ -44,6 +69,22 @@ enum Rows {
         return (scalars, nested, arrays)
     }
 
+    /// A summary's fields, all of them: the preferred ones first, then the rest in the server's order
+    /// (nested objects by their fields where they stand); none that is empty.
+    static func summaryPaths(_ object: JSON, preferred: [String]) -> [String] {
+        func paths(_ value: JSON, _ prefix: String, _ depth: Int) -> [String] {
+            guard case let .object(pairs) = value else { return [] }
+            return pairs.flatMap { key, inner in
+                if case .object = inner, depth < 2 { return paths(inner, prefix + key + ".", depth + 1) }
+                return [prefix + key]
+            }
+        }
+        let lookup = JSONLookup(object)
+        let all = paths(object, "", 0).filter { !isEmpty(lookup.value(at: $0)) }
+        let leading = preferred.filter(all.contains)
+        return leading + all.filter { !leading.contains($0) }
+    }
+
     static func isEmpty(_ value: JSON?) -> Bool {
         guard let value else { return true }
         switch value {
@@ -54,18 +95,19 @@ enum Rows {
     }
 
     /// The columns to print: `--fields` as given (each checked against the rows), else the preferred ones
-    /// the rows have, else columns derived from the rows. No column is empty in every row.
-    static func columns(preferred: [String], fields: [String]?, rows: [JSON], limitDerived: Int?) throws(CLIError) -> [String] {
+    /// the rows have, else columns derived from the rows, at most `limitDerived` of them (`hidden` says how
+    /// many more there are). No column is empty in every row.
+    static func columns(preferred: [String], fields: [String]?, rows: [JSON], limitDerived: Int?) throws(CLIError) -> (columns: [String], hidden: Int) {
         let sample = Array(rows.prefix(200))
         let objects = sample.filter(\.isObject)
         if let fields {
             try check(fields, against: objects)
-            return fields
+            return (fields, 0)
         }
-        guard !objects.isEmpty else { return sample.isEmpty ? preferred : ["value"] }
+        guard !objects.isEmpty else { return (sample.isEmpty ? preferred : ["value"], 0) }
         let lookups = objects.map(JSONLookup.init)
         let present = preferred.filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
-        if present.count >= max(2, (preferred.count + 1) / 2) || (present.count == preferred.count && !present.isEmpty) { return present }
+        if present.count >= max(2, (preferred.count + 1) / 2) || (present.count == preferred.count && !present.isEmpty) { return (present, 0) }
         var ordered: [String] = []
         var nestedAll: [String] = [], arraysAll: [String] = []
         var seen: Set<String> = []
@@ -76,10 +118,30 @@ enum Rows {
             for path in found.arrays where seen.insert("\u{1}" + path).inserted { arraysAll.append(path) }
         }
         var derived = (ordered + nestedAll + arraysAll).filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
-        // Put the preferred columns the rows do have first: they are what the command is about.
-        derived = present + derived.filter { !present.contains($0) }
-        if let limitDerived, derived.count > limitDerived { derived = Array(derived.prefix(limitDerived)) }
-        return derived.isEmpty ? ["value"] : derived
+        // A row is read by what it is first (its id, its name); otherwise the server's order is kept, which
+        // puts related fields together as the server grouped them. Only one of each leads: ids of other
+        // things (`recipient_id`) stay where the server put them.
+        let leading = [derived.first { $0 == "id" } ?? derived.first(where: isID),
+                       derived.first { $0 == "name" } ?? derived.first(where: isName)].compactMap { $0 }
+        derived = leading + derived.filter { !leading.contains($0) }
+        var hidden = 0
+        if let limitDerived, derived.count > limitDerived {
+            // The preferred columns the rows do have are what the command is about: they are kept, in place.
+            let others = derived.filter { !present.contains($0) }.prefix(max(0, limitDerived - present.count))
+            hidden = derived.count - present.count - others.count
+            derived = derived.filter { present.contains($0) || others.contains($0) }
+        }
+        return (derived.isEmpty ? ["value"] : derived, hidden)
+    }
+
+    /// An id field of the row itself (`id`, `…_id`; not a nested object's).
+    static func isID(_ path: String) -> Bool {
+        !path.contains(".") && (path == "id" || path.hasSuffix("_id"))
+    }
+
+    /// A name field of the row itself (`name`, `…_name`, `title`; not a nested object's).
+    static func isName(_ path: String) -> Bool {
+        !path.contains(".") && (path == "name" || path.hasSuffix("_name") || path == "title")
     }
 
     /// `--fields` names paths that exist: one that is in no row is a usage error naming those that are.
