@@ -69,6 +69,12 @@ public final class Invocation {
         if !quiet { say(message) }
     }
 
+    /// What a command that sends or writes nothing in a dry run would have done, said on stderr.
+    func dryRun(wouldHave what: String) -> CommandOutput {
+        note("dry run: would \(what); nothing sent, nothing written")
+        return .nothing
+    }
+
     /// A warning: shown even with `--quiet`.
     public func warn(_ message: String) { say("warning: " + message) }
 

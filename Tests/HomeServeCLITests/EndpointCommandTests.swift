@@ -216,6 +216,9 @@ final class EndpointCommandTests: XCTestCase {
         assertRejected(["disputes", "resolve", dispute, "--notes", "x", "--amount", "-5"], "invalid value '-5' for --amount")
         assertRejected(["disputes", "resolve", dispute, "--notes", "x", "--amount", "1.234"], "invalid value '1.234' for --amount", "2 after")
         assertRejected(["bookings", "list", "--status", ""], "invalid value '' for --status")
+        for extra in [["--paginate"], ["-o", "csv"], ["--fields", "id"], ["--jq", ".count"]] {
+            assertRejected(["api", "GET", "/api/services/", "--out", directory + "/svc.json"] + extra, "--out \(directory)/svc.json writes the body as received; it cannot be combined with")
+        }
         assertRejected(["bookings", "update", "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "--notes", "x", "--set", "customer_notes=y"],
                        "--set customer_notes=… and --notes both set customer_notes: give one")
         assertRejected(["bookings", "list", "--from", "2026-12-05", "--to", "2026-12-01"], "--from 2026-12-05 is after --to 2026-12-01")

@@ -471,6 +471,31 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testAuthLoginTakesTheUsernameFromTheEnvironmentOrTheProfile() {
+        let access = harness.token(expiresIn: 300, life: 300)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "ci-bot"}}"#, times: 2)
+        harness.environment["HOMESERVE_USERNAME"] = "ci-bot"
+        let fromEnvironment = harness.run(["auth", "login", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(fromEnvironment.status, 0, fromEnvironment.err)
+        XCTAssertEqual(transport.requests[0].json?["username"], "ci-bot")
+        harness.environment["HOMESERVE_USERNAME"] = nil
+        harness.writeSettings(["default": ["username": "ops"]])
+        XCTAssertEqual(harness.run(["auth", "login", "--password-stdin"], stdin: "pw\n").status, 0)
+        XCTAssertEqual(transport.requests[1].json?["username"], "ops")
+        transport.verify()
+    }
+
+    func testDryRunsOfLocalCommandsSayWhatTheyWouldDo() {
+        harness.logIn()
+        let outcome = harness.run(["--dry-run", "auth", "logout"])
+        XCTAssertEqual(outcome.status, 0)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: dry run: would forget the session of profile 'default'; nothing sent, nothing written\n")
+        XCTAssertNotNil(stored("access"), "the session is still there")
+        XCTAssertEqual(harness.run(["--dry-run", "doctor"]).err, "homeserve: dry run: would check this machine's set-up and the server (its checks are requests); nothing sent, nothing written\n")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
     func testACorruptSettingsFileNamesConfigSetAsTheFix() throws {
         let settings = FileFacts.directory(of: harness.credentialsPath) + "/settings.json"
         try AtomicFile.write(settings, Array("{".utf8), mode: 0o600)

@@ -138,6 +138,15 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(failed.status, 8, failed.err)
         let broken = try String(contentsOfFile: xml, encoding: .utf8)
         XCTAssertTrue(broken.contains("<failure") && broken.contains("services list"), broken)
+
+        // Asked to write with no customer to write as, smoke refuses before sending anything.
+        let vendor = CLI(sandbox: sandbox)
+        try vendor.login("vendor1")
+        try sandbox.request("DELETE", "/sandbox/requests")
+        let refused = try vendor.run(["smoke", "--write"])
+        XCTAssertEqual(refused.status, 2, refused.err)
+        XCTAssertTrue(refused.err.contains("--write books and cancels a booking as a customer"), refused.err)
+        XCTAssertEqual(try sandbox.receivedRequests(), [])
     }
 
     func testUnknownProfilesAndConfigSources() throws {

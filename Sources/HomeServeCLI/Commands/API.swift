@@ -71,13 +71,18 @@ enum APICommands {
             body = .none
         }
         let query = fieldsAreQuery ? fields.map { ($0.key, $0.text) } : []
+        let shaped = inv.given(GlobalFlags.output) || inv[GlobalFlags.jq] != nil || inv[GlobalFlags.fields] != nil || inv[GlobalFlags.sortBy] != nil
+        if let file = inv[out], listing || shaped {
+            // --out keeps the body exactly as it came; pages and reshaped output go to stdout, where > puts them.
+            let other = listing ? "--paginate, --all or --limit" : "-o, --fields, --jq or --sort-by"
+            throw CLIError.usage("--out \(file) writes the body as received; it cannot be combined with \(other) (redirect stdout instead)")
+        }
 
         if listing {
             var filters = ListFilters()
             filters.query = query
             return try inv.listing(target, filters, presentation: .report(), following: true)
         }
-        let shaped = inv.given(GlobalFlags.output) || inv[GlobalFlags.jq] != nil || inv[GlobalFlags.fields] != nil || inv[GlobalFlags.sortBy] != nil
         if shaped { _ = try inv.format.get(); _ = try inv.jq() }
         let destination = PassThrough(path: inv[out], stdout: inv.context.stdout)
         var call = APICall(verb, target, query: query, body: body)

@@ -19,7 +19,8 @@ enum AuthCommands {
         The password is never taken from the command line. It is read from the first line of stdin with
         --password-stdin (at most 4 KiB; the rest of stdin is not read), else from HOMESERVE_PASSWORD, else
         prompted for without echo when stdin is a terminal. Without a terminal and without either source,
-        the command fails with exit code 2. Nothing is printed on stdout; stderr says who is logged in
+        the command fails with exit code 2. The username is --username, else HOMESERVE_USERNAME, else the
+        profile's username setting, else prompted for on a terminal. Nothing is printed on stdout; stderr says who is logged in
         (silent with -q). A corrupt credentials file is set aside as credentials.json.corrupt and replaced.
         An unknown --profile is created.
         """,
@@ -30,7 +31,8 @@ enum AuthCommands {
         ],
         printsData: false
     ) { inv in
-        let name = try inv[username] ?? promptUsername(inv)
+        let fromEnvironment = (inv.environment["HOMESERVE_USERNAME"] ?? "").isEmpty ? nil : inv.environment["HOMESERVE_USERNAME"]
+        let name = try inv[username] ?? fromEnvironment ?? inv.store.setting("username") ?? promptUsername(inv)
         let password = try readSecret(inv, "password", stdinFlag: passwordStdin, variable: "HOMESERVE_PASSWORD", prompt: "Password: ")?.value ?? "***"
         guard let (pair, user) = try inv.client().login(username: name, password: password) else { return .nothing }
         try inv.store.saveLogin(pair, user: user)
@@ -40,7 +42,7 @@ enum AuthCommands {
 
     static func promptUsername(_ inv: Invocation) throws -> String {
         guard inv.context.stdin.isTerminal, !inv[passwordStdin] else {
-            throw CLIError.usage("--username is required when stdin is not a terminal")
+            throw CLIError.usage("--username (or HOMESERVE_USERNAME) is required when stdin is not a terminal")
         }
         inv.context.stderr.write("Username: ")
         guard let line = try inv.context.stdin.readLine(limit: 256), !line.isBlank else { throw CLIError.usage("no username given") }
@@ -214,7 +216,7 @@ enum AuthCommands {
         examples: [Example("curl -H \"Authorization: Bearer $(homeserve auth token)\" http://localhost:8000/api/bookings/", "Use the session from another tool")],
         printsData: false
     ) { inv in
-        if inv.dryRun { return .nothing }
+        if inv.dryRun { return inv.dryRun(wouldHave: "print the access token of profile '\(inv.profile.name)', renewed first if it is about to expire") }
         guard let access = try inv.store.accessToken(authority: inv.client()) else {
             throw SessionError.notLoggedIn(profile: inv.profile.name)
         }
@@ -229,7 +231,7 @@ enum AuthCommands {
         reach: .offline,
         printsData: false
     ) { inv in
-        if inv.dryRun { return .nothing }
+        if inv.dryRun { return inv.dryRun(wouldHave: "forget the session of profile '\(inv.profile.name)'") }
         if try inv.store.forget() {
             inv.note("Logged out of profile '\(inv.profile.name)'.")
         } else {

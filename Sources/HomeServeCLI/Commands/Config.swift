@@ -178,7 +178,7 @@ enum ConfigCommands {
     ) { inv in
         let name = inv[key]
         let stored = try validated(name, inv[value])
-        if inv.dryRun { return .nothing }
+        if inv.dryRun { return inv.dryRun(wouldHave: "set \(name) = \(stored) for profile '\(inv.profile.name)'") }
         try inv.store.updateSettings { $0 = $0.setting(name, .string(stored)) }
         inv.note("Set \(name) = \(stored) for profile '\(inv.profile.name)'.")
         return .nothing
@@ -193,7 +193,7 @@ enum ConfigCommands {
         printsData: false
     ) { inv in
         let name = inv[key]
-        if inv.dryRun { return .nothing }
+        if inv.dryRun { return inv.dryRun(wouldHave: "unset \(name) for profile '\(inv.profile.name)'") }
         try inv.store.updateSettings { $0 = $0.removing(name) }
         inv.note("Unset \(name) for profile '\(inv.profile.name)'.")
         return .nothing

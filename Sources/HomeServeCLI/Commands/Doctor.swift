@@ -40,7 +40,7 @@ enum DoctorCommands {
             Example("homeserve --profile staging doctor -o json --jq '.checks[] | select(.status != \"ok\")'", "Only what needs attention, for a script"),
         ]
     ) { inv in
-        if inv.dryRun { return .nothing }
+        if inv.dryRun { return inv.dryRun(wouldHave: "check this machine's set-up and the server (its checks are requests)") }
         var checks: [Check] = []
         checks.append(profileCheck(inv))
         guard let base = urlCheck(inv, &checks) else { return finish(checks) }
