@@ -329,7 +329,7 @@ public final class APIClient: TokenAuthority {
     public func refresh(_ refreshToken: String) throws -> TokenPair? {
         var call = APICall("POST", "/auth/refresh/", body: .json(.object([("refresh", .string(refreshToken))])), authenticated: false)
         call.followRedirects = false
-        options.log?("* access token expired or refused; refreshing")
+        options.log?("* exchanging the refresh token for a new access token")
         let response: HTTPResponse?
         do { response = try send(call) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
             return nil

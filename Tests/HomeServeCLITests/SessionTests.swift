@@ -210,7 +210,7 @@ final class SessionTests: XCTestCase {
         let outcome = harness.run(["bookings", "list"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(outcome.out, "[]\n")
-        XCTAssertEqual(outcome.err, "homeserve: session for profile 'default' renewed by logging in again as vendor1\n")
+        XCTAssertEqual(outcome.err, "homeserve: logged in as vendor1 for profile 'default'\n")
         XCTAssertEqual(transport.requests[0].json, ["username": "vendor1", "password": "password123"])
         XCTAssertEqual(stored("access"), access)
         transport.verify()
@@ -265,6 +265,14 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
         XCTAssertEqual(transport.requests.map(\.bearer), [expired])
         transport.verify()
+    }
+
+    func testAuthRefreshWithHOMESERVE_TOKENSaysItCannotBeRefreshed() {
+        harness.environment["HOMESERVE_TOKEN"] = harness.token(expiresIn: 300, life: 300, tag: "env")
+        let outcome = harness.run(["auth", "refresh"])
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertEqual(outcome.err, "homeserve: HOMESERVE_TOKEN is an access token on its own and cannot be refreshed; unset it to refresh the stored session\n")
+        XCTAssertEqual(transport.requests.count, 0)
     }
 
     // MARK: Token answers that cannot be used

@@ -184,7 +184,8 @@ public final class CredentialStore {
                     guard let (pair, user) = try authority.login(username: username, password: password) else {
                         throw SessionError.badTokenReply(endpoint: "login")
                     }
-                    note("session for profile '\(profile)' renewed by logging in again as \(username)")
+                    note(entry == nil ? "logged in as \(username) for profile '\(profile)'"
+                                      : "session for profile '\(profile)' renewed by logging in again as \(username)")
                     return keep(pair, user: user, in: &file)
                 }
                 throw SessionError.expired(profile: profile, source: .file, reason: reason)

@@ -140,6 +140,9 @@ enum AuthCommands {
             _ = try client.send(APICall("POST", "/auth/refresh/", body: .json(.object([("refresh", .string("***"))])), authenticated: false))
             return .nothing
         }
+        if try inv.store.credentials()?.source == .accessToken {
+            throw CLIError.usage("HOMESERVE_TOKEN is an access token on its own and cannot be refreshed; unset it to refresh the stored session")
+        }
         let creds = try inv.store.refreshNow(authority: client)
         inv.note("Access token refreshed.")
         return .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns))
