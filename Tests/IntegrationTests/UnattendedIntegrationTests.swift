@@ -138,6 +138,8 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(failed.status, 8, failed.err)
         let broken = try String(contentsOfFile: xml, encoding: .utf8)
         XCTAssertTrue(broken.contains("<failure") && broken.contains("services list"), broken)
+        XCTAssertTrue(broken.contains("<skipped message=\"needs a vendor and a service from vendors search and services list, which failed\"/>"),
+                      "scheduling slots is skipped, not failed a second time for services list: \(broken)")
 
         // Asked to write with no customer to write as, smoke refuses before sending anything.
         let vendor = CLI(sandbox: sandbox)
