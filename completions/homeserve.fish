@@ -507,7 +507,7 @@ function __homeserve_global_flags
         '--output' 'Output format; -o, then HOMESERVE_OUTPUT, then the profile\'s output on a terminal; else table on a terminal, json otherwise' \
         '--fields' 'Fields (dot paths) of the rows to show, e.g. id,status,service.name' \
         '--jq' 'Filter what -o json would print with a jq expression; strings print raw, one result per line' \
-        '--sort-by' 'Sort rows by a field (dot path); numbers as numbers, stable' \
+        '--sort-by' 'Sort rows by a field (dot path), -PATH for descending; numbers as numbers, stable' \
         '--no-headers' 'Leave out the header row of table, csv and tsv output' \
         '--wide' 'Print tables whole, every column and every cell uncut, instead of fitting the terminal\'s width' \
         '--timeout' 'Seconds one request attempt may take; retries and their waits get at most timeout × (retries + 1)' \

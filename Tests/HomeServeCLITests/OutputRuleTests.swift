@@ -86,7 +86,7 @@ final class OutputRuleTests: XCTestCase {
         let flags = ["scheduling", "suggest", "--vendor", "2", "--service", "1", "--pincode", "560001", "--date", "2026-12-01"]
         let slot = { (time: String, score: String) in #"{"recommended_time": "2026-12-01T\#(time):00Z", "score": \#(score), "reasoning": "16 min travel", "travel_time_minutes": 16, "estimated_duration_minutes": 240}"# }
         let answer = #"{"optimal_slot": \#(slot("11:00", "92.0")), "alternatives": [\#(slot("10:30", "91.0")), \#(slot("10:00", "90.0"))], "vendor_id": 2, "date": "2026-12-01", "total_slots": 12}"#
-        transport.register("POST", "/api/smart-scheduling/", json: answer, times: 5)
+        transport.register("POST", "/api/smart-scheduling/", json: answer, times: 7)
         XCTAssertEqual(run(flags + ["-o", "table"]).out, """
             RANK  RECOMMENDED_TIME      SCORE  TRAVEL_TIME_MINUTES  ESTIMATED_DURATION_MINUTES  REASONING
             1     2026-12-01T11:00:00Z  92.0   16                   240                         16 min travel
@@ -97,6 +97,8 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(flags + ["-o", "csv", "--fields", "rank,recommended_time"]).out,
                        "rank,recommended_time\n1,2026-12-01T11:00:00Z\n2,2026-12-01T10:30:00Z\n3,2026-12-01T10:00:00Z\n")
         XCTAssertEqual(run(flags + ["-o", "tsv", "--no-headers", "--fields", "rank,score", "--sort-by", "score"]).out, "3\t90.0\n2\t91.0\n1\t92.0\n")
+        XCTAssertEqual(run(flags + ["-o", "tsv", "--no-headers", "--fields", "rank,score", "--sort-by", "-score"]).out, "1\t92.0\n2\t91.0\n3\t90.0\n", "descending")
+        XCTAssertEqual(run(flags + ["-o", "tsv", "--no-headers", "--fields", "rank,score", "--sort-by=-rank"]).out, "3\t90.0\n2\t91.0\n1\t92.0\n")
         XCTAssertEqual(run(flags + ["-o", "json"]).json, try JSON.parse(answer), "json is the server's document, as before")
         XCTAssertEqual(lines(run(flags + ["-o", "ndjson", "--fields", "score"]).out), [#"{"score":91.0}"#, #"{"score":90.0}"#],
                        "ndjson reads it as before")

@@ -44,7 +44,7 @@ struct Renderer {
         }
         var (rows, fromArray) = Rows.of(document, presentation.shape, tabular: tabular)
         if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
-        if let sortBy, fromArray { try Rows.check([sortBy], against: rows.filter(\.isObject), flag: "--sort-by") }
+        if let sortBy, fromArray { try Rows.check([Rows.sortField(sortBy)], against: rows.filter(\.isObject), flag: "--sort-by") }
         if let sortBy, fromArray { rows = Rows.sort(rows, by: sortBy) }
         var view = document
         if fields != nil || (sortBy != nil && fromArray) {
@@ -80,7 +80,7 @@ struct Renderer {
     /// answer is left to `-o json`.
     private func renderSummary(_ document: JSON, _ presentation: Presentation) throws {
         let lists = Rows.lists(of: document)
-        if let sortBy { try Rows.check([sortBy], against: lists.flatMap(\.rows), flag: "--sort-by") }
+        if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: lists.flatMap(\.rows), flag: "--sort-by") }
         let rest = lists.reduce(document) { $0.removing($1.key) }
         let paths = Rows.summaryPaths(rest, preferred: presentation.columns)
         TablePrinter.record(rest, paths: paths, out: out, color: color, width: tableWidth)
@@ -225,7 +225,7 @@ struct Renderer {
         // A document printed as received is the whole output: nothing may follow it (not even `[]`).
         if printedAsReceived || !out.isOpen || client.isDryRun { return }
         if holdAll {
-            if let sortBy { try Rows.check([sortBy], against: held.filter(\.isObject), flag: "--sort-by") }
+            if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: held.filter(\.isObject), flag: "--sort-by") }
             let rows = sortBy.map { Rows.sort(held, by: $0) } ?? held
             if let jq {
                 try jq.run(.array(fields.map { paths in rows.map { Rows.project($0, paths) } } ?? rows), out: out)

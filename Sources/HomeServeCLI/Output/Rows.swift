@@ -166,20 +166,24 @@ enum Rows {
     }
 
     /// Stable sort by a dot path: numbers as numbers, text as text, missing values last.
-    static func sort(_ rows: [JSON], by path: String) -> [JSON] {
+    /// The field a `--sort-by` value sorts on: `-field` is `field`, descending.
+    static func sortField(_ sortBy: String) -> String { sortBy.hasPrefix("-") ? String(sortBy.dropFirst()) : sortBy }
+
+    /// Rows by a field, numbers as numbers; `-field` sorts descending. Ties keep their order, and rows
+    /// without the field come last either way.
+    static func sort(_ rows: [JSON], by sortBy: String) -> [JSON] {
+        let path = sortField(sortBy), descending = sortBy.hasPrefix("-")
         let keyed = rows.enumerated().map { (index: $0.offset, row: $0.element, key: $0.element.value(at: path)) }
+        func before<T: Comparable>(_ p: T, _ q: T, _ a: Int, _ b: Int) -> Bool { p != q ? (descending ? q < p : p < q) : a < b }
         return keyed.sorted { a, b in
             switch (a.key, b.key) {
             case (nil, nil), (.null?, .null?), (nil, .null?), (.null?, nil): return a.index < b.index
             case (nil, _), (.null?, _): return false
             case (_, nil), (_, .null?): return true
             case let (x?, y?):
-                if let p = x.doubleValue, let q = y.doubleValue, case .number = x, case .number = y {
-                    return p != q ? p < q : a.index < b.index
-                }
-                if let p = Double(x.cellText), let q = Double(y.cellText) { return p != q ? p < q : a.index < b.index }
-                let s = x.cellText, t = y.cellText
-                return s != t ? s < t : a.index < b.index
+                if let p = x.doubleValue, let q = y.doubleValue, case .number = x, case .number = y { return before(p, q, a.index, b.index) }
+                if let p = Double(x.cellText), let q = Double(y.cellText) { return before(p, q, a.index, b.index) }
+                return before(x.cellText, y.cellText, a.index, b.index)
             }
         }.map(\.row)
     }
