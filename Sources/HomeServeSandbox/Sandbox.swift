@@ -7,6 +7,7 @@ final class Sandbox: Sendable {
     let tokens: TokenSigner
     let media: MediaStore
     let journal = RequestJournal()
+    let pageStarts = PageStarts()
     let faults = FaultInjector()
     let events = EventHub()
     let cache = ResponseCache()

@@ -42,4 +42,39 @@ final class ScaleTests: XCTestCase {
             XCTAssertTrue(statuses.allSatisfy { $0.0 == 200 && $0.1 == 20 }, "\(statuses)")
         }
     }
+
+    func testPagesReadOnFromPagesServedBeforeHoldTheRightRowsAndAWriteForgetsThem() async throws {
+        try await LiveSandbox.with(["--extra-bookings", "300"]) { s in
+            let token = try await s.token("customer1")
+            func ids(_ page: Int, size: Int = 7, _ filter: String = "") async throws -> [String] {
+                let reply = try await s.get("/api/bookings/?page=\(page)&page_size=\(size)\(filter)", token: token)
+                XCTAssertEqual(reply.status, 200, reply.text)
+                return (reply.json["results"]?.items ?? []).compactMap { $0["id"]?.stringValue }
+            }
+            for filter in ["", "&status=pending"] {
+                // Page 1 is always read from the top: the true order to compare with.
+                let truth = try await ids(1, size: 100, filter)
+                func slice(_ page: Int) -> [String] { Array(truth[(page - 1) * 7..<page * 7]) }
+                let counted = try await ids(9, filter)
+                XCTAssertEqual(counted, slice(9), "no page before it served: rows counted off")
+                for page in 1...9 {
+                    let read = try await ids(page, filter)
+                    XCTAssertEqual(read, slice(page), "read on from page \(page - 1)")
+                }
+                let further = try await ids(12, filter)
+                XCTAssertEqual(further, slice(12), "read on from page 9, three pages on")
+            }
+            // A new booking is the newest: every page moves on by one, and what was learnt no longer holds.
+            let before = try await ids(9)
+            let made = try await s.request("POST", "/api/bookings/", token: token, json: [
+                "service": 1, "pincode": "560001", "scheduled_date": "2030-01-01T10:00:00Z", "total_price": "100.00",
+            ])
+            XCTAssertEqual(made.status, 201, made.text)
+            let after = try await ids(9)
+            XCTAssertEqual(Array(after.dropFirst()), Array(before.dropLast()))
+            var walked: [String] = []
+            for page in 1...9 { walked = try await ids(page) }
+            XCTAssertEqual(walked, after)
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The sandbox's state in SQLite: one writer connection and a pool of readers over the same WAL database, so
 /// parallel clients read in parallel while writes stay serialized.
@@ -15,6 +16,8 @@ final class Store: @unchecked Sendable {
 
     private let writer: Connection
     private let readers: [Connection]
+    /// Moves on with every committed write: what was read at one generation still holds while it is current.
+    let generation = Atomic<Int>(0)
     private let nextReader = NSLock()
     private var readerCursor = 0
     /// The temporary database file, when the caller did not name one.
@@ -83,6 +86,7 @@ final class Store: @unchecked Sendable {
         do {
             let result = try body(database)
             try database.execute("COMMIT")
+            generation.add(1, ordering: .sequentiallyConsistent)
             return result
         } catch {
             try? database.execute("ROLLBACK")
