@@ -156,7 +156,7 @@ final class Child {
         }
         let arguments = rssPath.map { [time, "-f", "%M", "-o", $0] + arguments } ?? arguments
         let inPath = base + ".in", outPath = base + ".out", errPath = base + ".err"
-        FileManager.default.createFile(atPath: inPath, contents: Data(stdin ?? []))
+        _ = FileManager.default.createFile(atPath: inPath, contents: Data(stdin ?? []))
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -431,6 +431,6 @@ final class HostileServerTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: cli.configDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let file = #"{"profiles": {"default": {"access": "\#(access)", "refresh": "\#(refresh)", "user": {"id": 1, "username": "customer1", "role": "customer"}}}}"#
-        FileManager.default.createFile(atPath: cli.credentialsPath, contents: Data(file.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: cli.credentialsPath, contents: Data(file.utf8), attributes: [.posixPermissions: 0o600])
     }
 }
