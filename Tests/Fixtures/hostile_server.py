@@ -186,6 +186,15 @@ def huge_chunked(h, r):
     return h.send_chunked_forever(b"[", b"1,", GIB)
 
 
+def large_chunked(h, r):
+    """A whole 24 MiB JSON object sent without a length: more than is held in memory, less than the limit."""
+    h.sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+    for chunk in [b'{"id": 1, "name": "'] + [b"a" * (1 << 20)] * 24 + [b'"}']:
+        h.sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+    h.sock.sendall(b"0\r\n\r\n")
+    return "close"
+
+
 def huge_string(h, r):
     return h.send_chunked_forever(b'{"id": 1, "name": "', b"a", GIB)
 
@@ -448,7 +457,7 @@ def wide(h, r):
 
 
 CASES = {
-    "ok": ok, "record": ok, "huge-body": huge_body, "huge-chunked": huge_chunked, "huge-string": huge_string,
+    "ok": ok, "record": ok, "huge-body": huge_body, "huge-chunked": huge_chunked, "large-chunked": large_chunked, "huge-string": huge_string,
     "next-loop": next_loop, "next-cycle": next_cycle, "next-backwards": next_backwards, "next-elsewhere": next_elsewhere,
     "rows-past-total": rows_past_total, "ws-hang": ws_hang, "ws-flood-ping": ws_flood_ping, "ws-flood-empty": ws_flood_empty,
     "ws-flood-pong": ws_flood_pong, "ws-malformed": ws_malformed, "ws-bad-accept": ws_bad_accept,

@@ -120,7 +120,7 @@ public final class CurlTransport: HTTPTransport {
         let handle: UnsafeMutableRawPointer
         let request: HTTPRequest
         let cancellation: Cancellation
-        var body: [UInt8] = []
+        let body = BodyBuffer()
         var headers: [(String, String)] = []
         var status = 0
         var sinkDecided = false
@@ -194,7 +194,7 @@ public final class CurlTransport: HTTPTransport {
                 transfer.tooLarge = true
                 return 0
             }
-            transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n))
+            transfer.body.append(UnsafeRawBufferPointer(start: data, count: n))
             return n
         }
         hs_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
@@ -293,7 +293,7 @@ public final class CurlTransport: HTTPTransport {
         }
         var status = 0
         hs_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        var response = HTTPResponse(status: status, headers: transfer.headers, body: transfer.body, seconds: total,
+        var response = HTTPResponse(status: status, headers: transfer.headers, body: transfer.body.bytes(), seconds: total,
                                     streamedBytes: transfer.streaming ? transfer.streamed : nil)
         hs_getinfo_double(handle, CURLINFO_NAMELOOKUP_TIME, &response.connection.resolveSeconds)
         hs_getinfo_double(handle, CURLINFO_CONNECT_TIME, &response.connection.connectSeconds)
