@@ -145,10 +145,10 @@ public final class APIClient: TokenAuthority {
         let value = try parse(response, call: call)
         if !call.isIdempotent || call.method == "DELETE" {
             if let refusal = ErrorBody.refusal(value) {
-                throw APIError.actionRefused(method: call.method, path: Redaction.url(call.path), message: refusal)
+                throw APIError.actionRefused(method: call.method, path: Self.shown(call), message: refusal)
             }
         } else if let failure = ErrorBody.failure(value) {
-            throw APIError.badResponse(method: call.method, path: Redaction.url(call.path), reason: "the answer (HTTP \(response.status)) says the request failed: \(failure)")
+            throw APIError.badResponse(method: call.method, path: Self.shown(call), reason: "the answer (HTTP \(response.status)) says the request failed: \(failure)")
         }
         return value
     }
@@ -158,7 +158,7 @@ public final class APIClient: TokenAuthority {
         do { return try JSON.parse(response.body) } catch {
             let type = response.header("Content-Type") ?? "no Content-Type"
             let what = ErrorBody.summary(ofNonJSON: response.body).map { "; it looks like \($0)" } ?? ""
-            throw APIError.badResponse(method: call.method, path: Redaction.url(call.path),
+            throw APIError.badResponse(method: call.method, path: Self.shown(call),
                                        reason: "the body is not valid JSON (\(type), \(response.body.count) bytes: \(error))\(what)")
         }
     }

@@ -114,7 +114,6 @@ public enum ErrorBody {
         return first.count > 120 ? String(first.prefix(117)) + "..." : first
     }
 
-    /// A 2xx body saying the action did not happen, and the server's words for why.
     /// A read's 2xx answer that says the request failed: an envelope (no `id` of its own) with
     /// `success`/`ok` false or `status` "error". A resource whose status is "failed" is just that.
     public static func failure(_ body: JSON) -> String? {
@@ -124,6 +123,7 @@ public enum ErrorBody {
         return read(body).message ?? "the server reported that the request failed"
     }
 
+    /// A 2xx body saying the action did not happen, and the server's words for why.
     public static func refusal(_ body: JSON) -> String? {
         guard case .object = body else { return nil }
         let said = body["success"] == .bool(false) || body["ok"] == .bool(false) || body["otp_sent"] == .bool(false)

@@ -467,6 +467,7 @@ final class PagingTests: XCTestCase {
         let outcome = harness.run(["bookings", "list", "--all", "--parallel", "4", "-o", "ndjson"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4])
+        XCTAssertEqual(outcome.err, "homeserve: warning: the list grew while it was read (4 rows at first, 5 now), so rows may have moved between pages\n")
         transport.verify()
     }
 
@@ -560,6 +561,53 @@ final class PagingTests: XCTestCase {
         transport.register("GET", messages + "?page=2&page_size=2", json: page(0, 50))
         transport.register("GET", messages + "?page_size=2&offset=2&limit=2", json: page(2, 2))
         XCTAssertEqual(ids(harness.run(["disputes", "messages", dispute, "--page", "2", "--page-size", "2"])), [2, 3])
+        transport.verify()
+    }
+
+    func testInAConcurrentWalkAPageSayingItFailedIs8AfterThePagesBeforeIt() {
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 8, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 8, page: 2, size: 2))
+        transport.register("GET", "/api/bookings/?page=3", json: #"{"success": false, "message": "Maintenance", "results": []}"#)
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "2", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 8)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3])
+        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=3: the answer (HTTP 200) says the request failed: Maintenance\n")
+    }
+
+    func testASessionThatCannotBeRenewedMidWalkStillPrintsThePagesBeforeIt() {
+        transport.answerNewestFirst = true
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 8, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 8, page: 2, size: 2))
+        transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 8, page: 3, size: 2))
+        transport.register("GET", "/api/bookings/?page=4", status: 401, json: #"{"detail": "expired"}"#)
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is invalid or expired"}"#)
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "3", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4, 5], "pages 2 and 3 answered after page 4 was refused")
+        XCTAssertContains(outcome.err, "has ended")
+    }
+
+    func testAPageNotFoundBeforeAPageWithRowsIs8() {
+        transport.answerNewestFirst = true
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 8, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", status: 404, json: #"{"detail": "Not found."}"#)
+        transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 8, page: 3, size: 2))
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "2", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 8)
+        XCTAssertEqual(ids(outcome), [0, 1])
+        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/?page=2: page 2 is not found, but page 3 has rows\n")
+    }
+
+    func testAFilledPageCutShortStillSaysThereIsMore() {
+        // The server ignores the filter: page 1 has one pending row of two, the last page two more.
+        transport.register("GET", "/api/bookings/?status=pending",
+                           json: #"{"count": 4, "next": "https://api.test/api/bookings/?page=2&status=pending", "results": [{"id": 1, "status": "pending"}, {"id": 2, "status": "cancelled"}]}"#)
+        transport.register("GET", "/api/bookings/?page=2&status=pending",
+                           json: #"{"count": 4, "next": null, "results": [{"id": 3, "status": "pending"}, {"id": 4, "status": "pending"}]}"#)
+        harness.stderrTTY = true
+        let outcome = harness.run(["bookings", "list", "--status", "pending", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(ids(outcome), [1, 3])
+        XCTAssertEqual(outcome.err, "homeserve: Showing 2; --all for every row\n", "row 4 was left out")
         transport.verify()
     }
 }

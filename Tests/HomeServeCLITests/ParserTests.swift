@@ -191,6 +191,21 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(try moment.convert("2026-12-01 10:00", context(offset: 19800)), "2026-12-01T10:00:00+05:30", "a date and a time")
         XCTAssertEqual(try moment.convert("2026-12-01T10:00:00", context(offset: 19800)), "2026-12-01T10:00:00+05:30", "no offset: the user's zone")
         XCTAssertEqual(try moment.convert("2026-12-01T10:00:00-04:00", context(offset: 19800)), "2026-12-01T10:00:00-04:00")
+        // Next to clock changes, in zones that have them.
+        func zoned(_ zone: String) -> ValueContext {
+            ValueContext(readStdin: { [] }, now: { self.now }, utcOffset: { CivilTime.utcOffset(at: $0, zone: zone) })
+        }
+        for (zone, typed, sent) in [("America/New_York", "2027-03-14T06:30", "2027-03-14T06:30:00-04:00"),
+                                    ("America/New_York", "2027-03-14 03:30", "2027-03-14T03:30:00-04:00"),
+                                    ("America/New_York", "2027-03-14T02:30", "2027-03-14T03:30:00-04:00"),
+                                    ("America/New_York", "2027-11-07T05:30", "2027-11-07T05:30:00-05:00"),
+                                    ("America/New_York", "2027-11-07T02:30", "2027-11-07T02:30:00-05:00"),
+                                    ("America/New_York", "2027-11-07T01:30", "2027-11-07T01:30:00-04:00"),
+                                    ("Europe/Berlin", "2027-03-28T01:30", "2027-03-28T01:30:00+01:00"),
+                                    ("Europe/Berlin", "2027-03-28 03:30", "2027-03-28T03:30:00+02:00"),
+                                    ("Asia/Kolkata", "2027-03-28T01:30", "2027-03-28T01:30:00+05:30")] {
+            XCTAssertEqual(try moment.convert(typed, zoned(zone)), sent, "\(zone) \(typed)")
+        }
         for bad in ["tomorow", "+3x", "now 10:00", "monday 25:00", "+", "+1234567d", "2026-12-32 10:00"] {
             XCTAssertThrowsError(try moment.convert(bad, context()), bad)
         }

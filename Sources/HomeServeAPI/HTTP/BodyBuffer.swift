@@ -8,7 +8,8 @@ import Darwin
 /// temporary file that is unlinked as soon as it is made (nothing is left behind, whatever happens to the
 /// process). A body refused for its size part-way therefore never costs more memory than `inMemory`; one
 /// that completes is read back whole. Should the file fail (no temporary directory, a full disk), what it
-/// held comes back into memory and the rest is held there too.
+/// held comes back into memory and the rest is held there too; a file that cannot be read back is a body
+/// lost, never a shorter one.
 final class BodyBuffer {
     private(set) var count = 0
     private var memory: [UInt8] = []
@@ -16,6 +17,7 @@ final class BodyBuffer {
     private var file: Int32 = -1
     private var spilled = 0
     private var spillFailed = false
+    private var lost = false
 
     init(inMemory: Int = 8 << 20) {
         self.inMemory = inMemory
@@ -27,6 +29,7 @@ final class BodyBuffer {
 
     func append(_ bytes: UnsafeRawBufferPointer) {
         count += bytes.count
+        if lost { return }
         if file < 0, !spillFailed, memory.count + bytes.count > inMemory { openFile() }
         if file >= 0 {
             if writeAll(bytes) {
@@ -38,8 +41,9 @@ final class BodyBuffer {
         memory.append(contentsOf: bytes)
     }
 
-    /// Every byte received, in order.
-    func bytes() -> [UInt8] {
+    /// Every byte received, in order; nil when the temporary file cannot be read back.
+    func bytes() -> [UInt8]? {
+        if lost { return nil }
         guard file >= 0 else { return memory }
         var all = memory
         all.reserveCapacity(memory.count + spilled)
@@ -55,7 +59,7 @@ final class BodyBuffer {
             }
             return true
         }
-        return complete ? all : Array(all.prefix(start + offset))
+        return complete ? all : nil
     }
 
     private func openFile() {
@@ -66,6 +70,8 @@ final class BodyBuffer {
             spillFailed = true
             return
         }
+        // Close-on-exec: a password command started later in this process must not inherit the answers.
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         file = fd
     }
@@ -81,9 +87,14 @@ final class BodyBuffer {
         return true
     }
 
-    /// The file failed: its bytes come back into memory, where the rest will go too.
+    /// The file failed: its bytes come back into memory, where the rest will go too. Should they not come
+    /// back, the body is marked lost and `bytes()` says so.
     private func unspill() {
-        memory = bytes()
+        guard let held = bytes() else {
+            lost = true
+            return
+        }
+        memory = held
         close(file)
         file = -1
         spilled = 0

@@ -293,7 +293,10 @@ public final class CurlTransport: HTTPTransport {
         }
         var status = 0
         hs_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        var response = HTTPResponse(status: status, headers: transfer.headers, body: transfer.body.bytes(), seconds: total,
+        guard let body = transfer.body.bytes() else {
+            return .failure(TransportError(.receive, "the answer could not be read back from its temporary file", sent: true))
+        }
+        var response = HTTPResponse(status: status, headers: transfer.headers, body: body, seconds: total,
                                     streamedBytes: transfer.streaming ? transfer.streamed : nil)
         hs_getinfo_double(handle, CURLINFO_NAMELOOKUP_TIME, &response.connection.resolveSeconds)
         hs_getinfo_double(handle, CURLINFO_CONNECT_TIME, &response.connection.connectSeconds)

@@ -55,6 +55,9 @@ public final class PageWalker {
             if let limit, rows.count > 0 { last = min(count, (limit + rows.count - 1) / rows.count) }
             guard let end = try walkConcurrently(pages: 2...max(2, last), template: template, seen: seen, onPage), last == count else { return }
             // The list grew while it was read: what follows the pages counted at first is walked link by link.
+            if end.page.info.claimsMore {
+                note("the list grew while it was read (\(page.info.total.map(String.init) ?? "?") rows at first, \(end.page.info.total.map(String.init) ?? "more") now), so rows may have moved between pages")
+            }
             (current, call, number, seen) = (end.page, end.call, end.number, end.seen)
         }
         var visited: Set<String> = [try client.absoluteURL(call.path, query: call.query)]
@@ -233,7 +236,15 @@ public final class PageWalker {
                 let call = template(nextToStart)
                 // Checked as a followed link is: a page off the base URL is the server's fault (exit 8), not a usage error.
                 _ = try link(call, visited: [])
-                guard let attempt = try client.begin(call) else { return nil }
+                let attempt: APIClient.Attempt
+                do {
+                    guard let begun = try client.begin(call) else { return nil }
+                    attempt = begun
+                } catch {
+                    // No token for this page: the pages before it are still handed on, then the error.
+                    end(before: nextToStart, failing: error)
+                    break
+                }
                 launch(InFlight(number: nextToStart, call: call, attempt: attempt))
                 nextToStart += 1
             }
@@ -253,7 +264,7 @@ public final class PageWalker {
             switch client.judge(done.result, call: entry.call, attempt: entry.attempt) {
             case let .success(response):
                 do {
-                    let document = try client.parse(response, call: entry.call)
+                    let document = try client.document(response, call: entry.call)
                     let page = CollectionReader.read(document)
                     _ = try pageRows(page, number: entry.number, url: Redaction.url(entry.attempt.url))
                     ready[entry.number] = (page, entry.call)
@@ -270,15 +281,25 @@ public final class PageWalker {
                 entry.attempt.retries += 1
                 waiting.append((client.clock.monotonic() + after, entry))
             case .renewToken:
-                try client.renewToken(&entry.attempt)
-                launch(entry)
+                do {
+                    try client.renewToken(&entry.attempt)
+                    launch(entry)
+                } catch {
+                    end(before: entry.number, failing: error)
+                }
             case let .follow(url):
                 entry.attempt.url = url
                 entry.attempt.redirects += 1
                 launch(entry)
             case let .failure(APIError.http(failure)) where HTTPStatus.isNotFound(failure.status):
-                if entry.number <= upper { vanished(entry.number, url: entry.attempt.url) }
-                end(before: entry.number, failing: nil)
+                // Gone, while a later page has rows: not a shorter list but a page missing from the middle.
+                if let later = ready.keys.filter({ $0 > entry.number && !(ready[$0]?.0.rows?.isEmpty ?? true) }).min() {
+                    end(before: entry.number, failing: APIError.badResponse(method: "GET", path: Redaction.url(entry.attempt.url),
+                        reason: "page \(entry.number) is not found, but page \(later) has rows"))
+                } else {
+                    if entry.number <= upper { vanished(entry.number, url: entry.attempt.url) }
+                    end(before: entry.number, failing: nil)
+                }
             case let .failure(error):
                 end(before: entry.number, failing: error)
             }

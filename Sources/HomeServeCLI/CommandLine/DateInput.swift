@@ -22,16 +22,26 @@ public enum DateInput {
     static func moment(_ text: String, context: ValueContext) -> String? {
         if let local = CivilTime.parseISO(text), let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }) {
             if text[t...].contains(where: { "Zz+-".contains($0) }) { return text }
-            let seconds = local - context.utcOffset(local)
+            let seconds = instant(local, context)
             return CivilTime.iso8601(seconds, offset: context.utcOffset(seconds))
         }
         guard let resolved = relative(text.lowercased().trimmed, context: context) else { return nil }
         var seconds = resolved.seconds
         if let time = resolved.time {
             let local = resolved.day.daysSinceEpoch * 86400 + time
-            seconds = local - context.utcOffset(local)
+            seconds = instant(local, context)
         }
         return CivilTime.iso8601(seconds, offset: context.utcOffset(seconds))
+    }
+
+    /// The instant a wall-clock time names in the user's zone. The offset is looked up at a first guess and
+    /// again at the instant that gives, so times next to a clock change come out right. A time the change
+    /// skips (02:30 on a spring-forward night) is read with the offset before it, so it lands as far past the
+    /// change as it was meant to be past 02:00; a time that comes twice is its first.
+    private static func instant(_ local: Int, _ context: ValueContext) -> Int {
+        let guess = local - context.utcOffset(local)
+        let second = local - context.utcOffset(guess)
+        return second + context.utcOffset(second) == local ? second : guess
     }
 
     private struct Resolved {

@@ -206,7 +206,10 @@ struct Renderer {
                         return seenIDs.insert(id).inserted
                     }
                 }
-                if kept.count > remaining { kept = Array(kept.prefix(remaining)) }
+                if kept.count > remaining {
+                    kept = Array(kept.prefix(remaining))
+                    more = true
+                }
                 remaining -= kept.count
                 printed += kept.count
                 try deliver(kept)

@@ -100,20 +100,27 @@ struct BookingRoutes: Sendable {
             // page 5,000 costs what page 1 does; otherwise the rows before it are counted off.
             let walk = "\(user.id)|" + ([arms.map(\.sql).joined(separator: "|")] + filters).joined(separator: "|")
                 + "|" + (arms.flatMap(\.parameters) + parameters).map { "\($0.sqlValue)" }.joined(separator: ",")
+            func read(from start: (row: PageStarts.Row, skip: Int)?) throws -> [SQLRow] {
+                // The first condition alone is a range on the index; the second settles ties in created_at.
+                let after = start.map { _ in " AND b.created_at <= ? AND (b.created_at < ? OR b.id > ?)" } ?? ""
+                let page = arms.map { "SELECT b.rowid AS rid, b.created_at, b.id FROM bookings b WHERE "
+                    + ([$0.sql] + filters).joined(separator: " AND ") + after }.joined(separator: " UNION ALL ")
+                let seek: [any SQLConvertible] = start.map { [$0.row.createdAt, $0.row.createdAt, $0.row.id] } ?? []
+                return try db.query(
+                    """
+                    SELECT b.*, s.name AS service_name FROM (\(page) ORDER BY 2 DESC, 3 LIMIT ? OFFSET ?) AS page
+                    JOIN bookings b ON b.rowid = page.rid JOIN services s ON s.id = b.service_id
+                    ORDER BY page.created_at DESC, page.id
+                    """,
+                    arms.flatMap { $0.parameters + parameters + seek } + [window.size, start?.skip ?? window.offset])
+            }
             let start = sandbox.pageStarts.start(of: walk, at: window.offset, size: window.size, generation: generation)
-            // The first condition alone is a range on the index; the second settles ties in created_at.
-            let after = start.map { _ in " AND b.created_at <= ? AND (b.created_at < ? OR b.id > ?)" } ?? ""
-            let page = arms.map { "SELECT b.rowid AS rid, b.created_at, b.id FROM bookings b WHERE "
-                + ([$0.sql] + filters).joined(separator: " AND ") + after }.joined(separator: " UNION ALL ")
-            let seek: [any SQLConvertible] = start.map { [$0.row.createdAt, $0.row.createdAt, $0.row.id] } ?? []
-            let rows = try db.query(
-                """
-                SELECT b.*, s.name AS service_name FROM (\(page) ORDER BY 2 DESC, 3 LIMIT ? OFFSET ?) AS page
-                JOIN bookings b ON b.rowid = page.rid JOIN services s ON s.id = b.service_id
-                ORDER BY page.created_at DESC, page.id
-                """,
-                arms.flatMap { $0.parameters + parameters + seek } + [window.size, start?.skip ?? window.offset])
-            if let last = rows.last {
+            var rows = try read(from: start)
+            // A write may have landed while this was read (writes move the generation on before they commit):
+            // then a start learnt before it may be off, and the rows are counted off again.
+            let unchanged = sandbox.store.generation.load(ordering: .sequentiallyConsistent) == generation
+            if start != nil, !unchanged { rows = try read(from: nil) }
+            if unchanged, let last = rows.last {
                 sandbox.pageStarts.remember(walk, at: window.offset + rows.count, generation: generation,
                                             start: PageStarts.Row(createdAt: last["created_at"] ?? .null, id: last["id"] ?? .null))
             }

@@ -85,6 +85,9 @@ final class Store: @unchecked Sendable {
         try database.execute("BEGIN IMMEDIATE")
         do {
             let result = try body(database)
+            // Moved on before the commit as well as after it: a reader that finds the generation unchanged
+            // around its read saw none of this write.
+            generation.add(1, ordering: .sequentiallyConsistent)
             try database.execute("COMMIT")
             generation.add(1, ordering: .sequentiallyConsistent)
             return result
