@@ -28,7 +28,7 @@ public final class PageWalker {
     /// Calls `onPage` with each page in order until it returns false or the pages run out.
     /// The first page is handed on even when it has no rows; later pages must have them.
     public func run(following: Bool, _ onPage: (CollectionPage) throws -> Bool) throws {
-        guard var document = try client.json(first) else { return }
+        guard let document = try client.json(first) else { return }
         var page = CollectionReader.read(document)
         // A server that pages by position ignores `page` and the size parameter it does not know: ask again
         // for the rows page N of the size asked for stands for.
@@ -38,14 +38,12 @@ public final class PageWalker {
             var positioned = first
             positioned.query = first.query.filter { $0.0 != "page" && $0.0 != "offset" && $0.0 != name } + [("offset", String((asked - 1) * size)), (name, String(size))]
             guard let again = try client.json(positioned) else { return }
-            document = again
-            page = CollectionReader.read(document)
+            page = CollectionReader.read(again)
         }
         guard try onPage(page), following, let rows = page.rows else { return }
         var seen = rows.count
         if let limit, seen >= limit { return }
-        let firstNumber = page.info.page ?? page.info.offset.map { offset in offset / max(1, page.info.pageSize ?? rows.count) + 1 }
-            ?? Int(queryValue("page", in: first) ?? "") ?? 1
+        let firstNumber = page.info.page ?? page.info.offset.map { offset in offset / max(1, page.info.pageSize ?? rows.count) + 1 } ?? asked
         var current = page
         var call = first
         var number = firstNumber

@@ -145,6 +145,9 @@ struct Renderer {
         var dropped = 0
         var more = false
         var total: Int? = 0
+        // The walker counts rows received; when rows may be dropped here (filters the server may not apply,
+        // duplicates across walks) only `remaining` can say when enough were printed.
+        let dropsRows = !listing.filters.isEmpty || listing.walks.count > 1
         let fillsPage = !listing.following && !listing.filters.isEmpty && listing.walks.count == 1 && !client.isDryRun
         var printedAsReceived = false
 
@@ -173,9 +176,6 @@ struct Renderer {
         walks: for call in listing.walks {
             var firstPage = true
             lastPage = nil
-            // The walker counts rows received; when rows may be dropped here (filters the server may not
-            // apply, duplicates across walks) only `remaining` can say when enough were printed.
-            let dropsRows = !listing.filters.isEmpty || listing.walks.count > 1
             let walker = PageWalker(client: client, first: call, parallel: listing.parallel,
                                     limit: dropsRows ? nil : listing.limit.map { _ in remaining }, pageSize: listing.pageSize, note: warn)
             var stopped = false
