@@ -75,6 +75,11 @@ public final class Invocation {
         return .nothing
     }
 
+    /// A failure in the words and exit code the user gets, naming this invocation's profile.
+    func describe(_ error: any Error, source: CredentialSource?) -> CLIError {
+        FailureReport(profile: profile.name, profileChosen: profile.chosen, source: source).describe(error)
+    }
+
     /// A warning: shown even with `--quiet`.
     public func warn(_ message: String) { say("warning: " + message) }
 
@@ -206,7 +211,7 @@ public final class Invocation {
                     return .success(format)
                 }
             } catch {
-                return .failure(FailureReport(profile: profile.name, profileChosen: profile.chosen, source: nil).describe(error))
+                return .failure(describe(error, source: nil))
             }
         }
         return .success(context.stdout.isTerminal ? .table : .json)

@@ -12,6 +12,9 @@ enum AuthCommands {
     static let otpStdin = SwitchFlag("otp-stdin", "Read the code from the first line of stdin")
     static let offline = SwitchFlag("offline", "Do not ask the server; report what is stored")
 
+    /// What asks the server whether the session is accepted: the smallest read every role may do.
+    static var sessionProbe: APICall { APICall("GET", "/api/bookings/", query: [("page_size", "1")]) }
+
     static let login = Command(
         "auth login",
         summary: "Log in with a username and password and store the tokens for the profile",
@@ -202,12 +205,11 @@ enum AuthCommands {
         }
         let client = try inv.client()
         do {
-            guard try client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")])) != nil else { return .nothing }
+            guard try client.send(sessionProbe) != nil else { return .nothing }
             guard let creds = try inv.store.credentials() else { throw SessionError.notLoggedIn(profile: inv.profile.name) }
             return .document(try statusObject(inv, creds, verified: true), .resource(statusColumns))
         } catch {
-            let report = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen,
-                                       source: try? inv.store.credentials()?.source).describe(error)
+            let report = inv.describe(error, source: try? inv.store.credentials()?.source)
             guard report.code == .notAuthenticated else { throw error }
             return .failed(after: .document(try statusObject(inv, try? inv.store.credentials(), verified: false), .resource(statusColumns)), error)
         }

@@ -125,7 +125,7 @@ enum DoctorCommands {
         checks.append(Check(name: "dns", status: .ok, detail: "\(base.host) → \(addresses.prefix(4).joined(separator: ", "))"))
         let client: APIClient
         do { client = try inv.client() } catch {
-            let failure = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: nil).describe(error)
+            let failure = inv.describe(error, source: nil)
             checks.append(Check(name: "settings", status: .fail, detail: failure.message, code: failure.code))
             return (false, nil)
         }
@@ -221,11 +221,11 @@ enum DoctorCommands {
             return Check(name: "session", status: .warn, detail: "not logged in; run 'homeserve auth login'")
         }
         do {
-            _ = try inv.client().send(APICall("GET", "/api/bookings/", query: [("page_size", "1")]))
+            _ = try inv.client().send(AuthCommands.sessionProbe)
             let user = (try? inv.store.credentials())??.user
             return Check(name: "session", status: .ok, detail: "accepted by the server" + (user?["username"]?.stringValue.map { " as \($0)" } ?? ""))
         } catch {
-            let failure = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: creds?.source).describe(error)
+            let failure = inv.describe(error, source: creds?.source)
             return Check(name: "session", status: .fail, detail: failure.message, code: failure.code)
         }
     }

@@ -162,7 +162,7 @@ enum SmokeCommands {
         /// The server accepts the session (logging in or refreshing first, as any command would).
         func sessionCase(_ role: String, _ session: Session) {
             run("session", role: role, in: session) { session in
-                _ = try session.client.send(APICall("GET", "/api/bookings/", query: [("page_size", "1")]))
+                _ = try session.client.send(AuthCommands.sessionProbe)
                 return "accepted" + (session.username.map { " as \($0)" } ?? "")
             }
         }

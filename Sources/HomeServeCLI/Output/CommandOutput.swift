@@ -131,7 +131,8 @@ public struct ListFilters {
         }
         if let from { query.append((parameters.0, from)) }
         if let to { query.append((parameters.1, to)) }
-        if from != nil || to != nil { rows.append(.dates(flag, paths: paths, from: from, to: to)) }
+        // With no field to check (the rows carry no dates) the range is the server's alone.
+        if from != nil || to != nil, !paths.isEmpty { rows.append(.dates(flag, paths: paths, from: from, to: to)) }
     }
 }
 
