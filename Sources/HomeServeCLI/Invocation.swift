@@ -75,6 +75,17 @@ public final class Invocation {
         return .nothing
     }
 
+    /// Sends a call and shows its answer as a document; `saying` picks a line for stderr from the answer
+    /// (the server's `message`, the new id). Nothing in a dry run.
+    func document(_ call: APICall, _ presentation: Presentation, saying: (JSON) -> String? = { _ in nil }) throws -> CommandOutput {
+        guard let answer = try json(call) else { return .nothing }
+        if let line = saying(answer) { note(line) }
+        return .document(answer, presentation)
+    }
+
+    /// The server's own `message`, for `document(_:_:saying:)`.
+    static func serverMessage(_ answer: JSON) -> String? { answer["message"]?.stringValue }
+
     /// A failure in the words and exit code the user gets, naming this invocation's profile.
     func describe(_ error: any Error, source: CredentialSource?) -> CLIError {
         FailureReport(profile: profile.name, profileChosen: profile.chosen, source: source).describe(error)

@@ -20,10 +20,7 @@ enum AICommands {
             Example("homeserve ai pincode --pincode 560001 --days 90 -o json", "A quarter's analysis for a report"),
         ]
     ) { inv in
-        guard let answer = try inv.json(APICall("GET", "/api/pincode-ai-analytics/", query: [("pincode", inv[pincodeFlag]), ("days", String(inv[days]))])) else {
-            return .nothing
-        }
-        return .document(answer, .report())
+        return try inv.document(APICall("GET", "/api/pincode-ai-analytics/", query: [("pincode", inv[pincodeFlag]), ("days", String(inv[days]))]), .report())
     }
 
     static let dispute = Command(
@@ -36,8 +33,7 @@ enum AICommands {
         arguments: [disputeID],
         examples: [Example("homeserve ai dispute 5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9 -o json", "What the model recommends, and why")]
     ) { inv in
-        guard let answer = try inv.json(APICall("GET", "/api/advanced-dispute-resolution/\(inv[disputeID])/")) else { return .nothing }
-        return .document(answer, .summary(resolutionFields))
+        return try inv.document(APICall("GET", "/api/advanced-dispute-resolution/\(inv[disputeID])/"), .summary(resolutionFields))
     }
 
     static let vendorBonus = Command(
@@ -52,7 +48,6 @@ enum AICommands {
     ) { inv in
         var query = [("days", String(inv[days]))]
         if let id = inv[vendor] { query.append(("vendor_id", String(id))) }
-        guard let answer = try inv.json(APICall("GET", "/api/advanced-vendor-bonus/", query: query)) else { return .nothing }
-        return .document(answer, .report())
+        return try inv.document(APICall("GET", "/api/advanced-vendor-bonus/", query: query), .report())
     }
 }

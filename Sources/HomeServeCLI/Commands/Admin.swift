@@ -33,11 +33,8 @@ enum AdminCommands {
             Example("homeserve admin cache clear --type vendor_search", "Drop cached vendor searches only"),
         ]
     ) { inv in
-        guard let answer = try inv.json(APICall("POST", "/admin-dashboard/cache/", body: .json(.object([("cache_type", .string(inv[cacheType]))])))) else {
-            return .nothing
-        }
-        if let message = answer["message"]?.stringValue { inv.note(message) }
-        return .document(answer, .resource())
+        return try inv.document(APICall("POST", "/admin-dashboard/cache/", body: .json(.object([("cache_type", .string(inv[cacheType]))]))),
+                                .resource(), saying: Invocation.serverMessage)
     }
 
     // MARK: Pincodes and the dashboard
@@ -68,8 +65,7 @@ enum AdminCommands {
         summary: "Dashboard overview: cache health, activity in the last 24 hours, pincode coverage",
         examples: [Example("homeserve admin stats -o json", "The admin dashboard's numbers")]
     ) { inv in
-        guard let answer = try inv.json(APICall("GET", "/admin-dashboard/dashboard/stats/")) else { return .nothing }
-        return .document(answer, .report())
+        return try inv.document(APICall("GET", "/admin-dashboard/dashboard/stats/"), .report())
     }
 
     // MARK: Analytics

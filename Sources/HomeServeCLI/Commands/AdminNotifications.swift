@@ -16,8 +16,7 @@ enum AdminNotificationCommands {
             Example("homeserve admin notifications stats -o csv --fields total,by_status.sent", "Two figures as CSV"),
         ]
     ) { inv in
-        guard let answer = try inv.json(APICall("GET", "/admin-dashboard/notifications/")) else { return .nothing }
-        return .document(answer, .summary(["total", "last_24_hours", "failure_rate"]))
+        return try inv.document(APICall("GET", "/admin-dashboard/notifications/"), .summary(["total", "last_24_hours", "failure_rate"]))
     }
 
     static let action = Argument("ACTION", .open(actions, placeholder: "ACTION"), "The task to run")
@@ -33,11 +32,8 @@ enum AdminNotificationCommands {
         arguments: [action],
         examples: [Example("homeserve admin notifications trigger send_booking_reminders", "Remind tomorrow's customers and vendors now")]
     ) { inv in
-        guard let answer = try inv.json(APICall("POST", "/admin-dashboard/notifications/", body: .json(.object([("action", .string(inv[action]))])))) else {
-            return .nothing
-        }
-        if let message = answer["message"]?.stringValue { inv.note(message) }
-        return .document(answer, .resource())
+        return try inv.document(APICall("POST", "/admin-dashboard/notifications/", body: .json(.object([("action", .string(inv[action]))]))),
+                                .resource(), saying: Invocation.serverMessage)
     }
 
     static let type = Flag("type", .nonBlank, "Only this notification type, e.g. booking_reminder", placeholder: "TYPE")

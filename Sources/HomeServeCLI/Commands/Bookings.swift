@@ -49,8 +49,7 @@ enum BookingCommands {
         arguments: [id],
         examples: [Example("homeserve bookings get 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "All fields of a booking")]
     ) { inv in
-        guard let booking = try inv.json(APICall("GET", "/api/bookings/\(inv[id])/")) else { return .nothing }
-        return .document(booking, .resource(columns, wrappedIn: wrappers))
+        return try inv.document(APICall("GET", "/api/bookings/\(inv[id])/"), .resource(columns, wrappedIn: wrappers))
     }
 
     // MARK: create
@@ -131,8 +130,7 @@ enum BookingCommands {
         guard !(body.objectValue?.isEmpty ?? true) else {
             throw CLIError.usage("'bookings update' needs a change: --notes, --vendor-notes, --date, --status or --set KEY=VALUE")
         }
-        guard let booking = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body))) else { return .nothing }
-        return .document(booking, .resource(columns, wrappedIn: wrappers))
+        return try inv.document(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body)), .resource(columns, wrappedIn: wrappers))
     }
 
     static let cancel = Command(
@@ -150,9 +148,7 @@ enum BookingCommands {
 
     /// An action answered with a message and, maybe, the resource: the message goes to stderr.
     static func action(_ inv: Invocation, _ path: String, resource keys: [String], columns: [String]) throws -> CommandOutput {
-        guard let answer = try inv.json(APICall("POST", path)) else { return .nothing }
-        if let message = answer["message"]?.stringValue { inv.note(message) }
-        return .document(answer, .resource(columns, wrappedIn: keys))
+        try inv.document(APICall("POST", path), .resource(columns, wrappedIn: keys), saying: Invocation.serverMessage)
     }
 
     static let accept = Command(

@@ -43,8 +43,7 @@ enum DisputeCommands {
         arguments: [id],
         examples: [Example("homeserve disputes get 5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9", "Everything about a dispute")]
     ) { inv in
-        guard let dispute = try inv.json(APICall("GET", "/api/disputes/\(inv[id])/")) else { return .nothing }
-        return .document(dispute, .resource(columns, wrappedIn: wrappers))
+        return try inv.document(APICall("GET", "/api/disputes/\(inv[id])/"), .resource(columns, wrappedIn: wrappers))
     }
 
     static let createBooking = RequiredFlag("booking", .identifier, "Booking in dispute")
@@ -133,9 +132,9 @@ enum DisputeCommands {
         arguments: [id],
         examples: [Example("homeserve disputes read 5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9", "Clear the unread count")]
     ) { inv in
-        guard let answer = try inv.json(APICall("POST", "/api/disputes/\(inv[id])/mark_read/")) else { return .nothing }
-        if let count = answer["marked_count"]?.stringValue { inv.note("Marked \(count) messages read.") }
-        return .document(answer, .resource())
+        return try inv.document(APICall("POST", "/api/disputes/\(inv[id])/mark_read/"), .resource()) { answer in
+            answer["marked_count"]?.stringValue.map { "Marked \($0) messages read." }
+        }
     }
 
     static let notes = RequiredFlag("notes", .nonBlank, "The resolution, as the parties will read it")

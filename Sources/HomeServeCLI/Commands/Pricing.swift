@@ -39,8 +39,7 @@ enum PricingCommands {
     ) { inv in
         var query = [("service_id", String(inv[service])), ("pincode", inv[pincode])]
         if let moment = inv[at] { query.append(("scheduled_datetime", moment)) }
-        guard let quote = try inv.json(APICall("GET", "/api/dynamic-pricing/", query: query)) else { return .nothing }
-        return .document(quote, .report(quoteColumns))
+        return try inv.document(APICall("GET", "/api/dynamic-pricing/", query: query), .report(quoteColumns))
     }
 
     static let predict = Command(
@@ -54,7 +53,6 @@ enum PricingCommands {
         ]
     ) { inv in
         let body = JSON.object([("service_id", .int(inv[service])), ("pincode", .string(inv[pincode])), ("days", .int(inv[days]))])
-        guard let prediction = try inv.json(APICall("POST", "/api/dynamic-pricing/", body: .json(body))) else { return .nothing }
-        return .document(prediction, .report(predictionColumns))
+        return try inv.document(APICall("POST", "/api/dynamic-pricing/", body: .json(body)), .report(predictionColumns))
     }
 }

@@ -29,8 +29,7 @@ enum SchedulingCommands {
         ]
     ) { inv in
         let query = slotRequest(inv).map { ($0.0, $0.1.cellText) }
-        guard let answer = try inv.json(APICall("GET", "/api/smart-scheduling/", query: query)) else { return .nothing }
-        return .document(answer, .report(slotColumns))
+        return try inv.document(APICall("GET", "/api/smart-scheduling/", query: query), .report(slotColumns))
     }
 
     static let suggest = Command(
@@ -63,7 +62,6 @@ enum SchedulingCommands {
         flags: [day],
         examples: [Example("homeserve scheduling optimize --date tomorrow -o json", "Tomorrow's optimised route")]
     ) { inv in
-        guard let plan = try inv.json(APICall("GET", "/api/vendor-optimization/", query: [("date", inv[day])])) else { return .nothing }
-        return .document(plan, .summary())
+        return try inv.document(APICall("GET", "/api/vendor-optimization/", query: [("date", inv[day])]), .summary())
     }
 }

@@ -29,8 +29,7 @@ enum ServiceCommands {
         arguments: [id],
         examples: [Example("homeserve services get 3", "Details of service 3")]
     ) { inv in
-        guard let service = try inv.json(APICall("GET", "/api/services/\(inv[id])/")) else { return .nothing }
-        return .document(service, .resource(columns, wrappedIn: ["service"]))
+        return try inv.document(APICall("GET", "/api/services/\(inv[id])/"), .resource(columns, wrappedIn: ["service"]))
     }
 
     static let categories = Command(

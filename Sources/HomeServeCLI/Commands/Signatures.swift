@@ -53,9 +53,8 @@ enum SignatureCommands {
     ) { inv in
         let body = JSON.object([("action", .string("request_signature_with_photos")), ("booking_id", .string(inv[booking])),
                                 ("photo_ids", .array(inv[photo].map { .string($0) }))])
-        guard let answer = try inv.json(APICall("POST", "/api/enhanced-signatures/", body: .json(body))) else { return .nothing }
-        if let message = answer["message"]?.stringValue { inv.note(message) }
-        return .document(answer, .resource(columns, wrappedIn: wrappers))
+        return try inv.document(APICall("POST", "/api/enhanced-signatures/", body: .json(body)), .resource(columns, wrappedIn: wrappers),
+                                saying: Invocation.serverMessage)
     }
 
     static let reason = RequiredFlag("reason", .nonBlank, "Why the work is not accepted")
@@ -74,8 +73,9 @@ enum SignatureCommands {
     ) { inv in
         var pairs: [(String, JSON)] = [("action", .string("reject_signature")), ("signature_id", .string(inv[id])), ("reason", .string(inv[reason]))]
         if let value = inv[evidence] { pairs.append(("evidence", value)) }
-        guard let answer = try inv.json(APICall("POST", "/api/enhanced-signatures/", body: .json(.object(pairs)))) else { return .nothing }
-        if let dispute = answer["dispute_id"]?.stringValue { inv.note("Opened dispute \(dispute); follow it with 'homeserve disputes get \(dispute)'.") }
-        return .document(answer, .resource(["dispute_id", "message", "status"], wrappedIn: ["dispute"]))
+        return try inv.document(APICall("POST", "/api/enhanced-signatures/", body: .json(.object(pairs))),
+                                .resource(["dispute_id", "message", "status"], wrappedIn: ["dispute"])) { answer in
+            answer["dispute_id"]?.stringValue.map { "Opened dispute \($0); follow it with 'homeserve disputes get \($0)'." }
+        }
     }
 }

@@ -20,7 +20,6 @@ enum VendorCommands {
     ) { inv in
         var query = [("pincode", inv[pincode])]
         if let id = inv[service] { query.append(("service_id", String(id))) }
-        guard let answer = try inv.json(APICall("GET", "/api/vendor-search/", query: query)) else { return .nothing }
-        return .document(answer, .report(columns))
+        return try inv.document(APICall("GET", "/api/vendor-search/", query: query), .report(columns))
     }
 }
