@@ -52,13 +52,16 @@ public enum HomeServe {
     static func prepare(_ line: ParsedLine, context: Context, table: CommandTable) throws -> Invocation {
         let environment = context.environment
         let profileName = line.globalText("profile") ?? environment["HOMESERVE_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        // The profile's zone is looked up once, and only when a value is a date.
+        var zone: String??
         let valueContext = ValueContext(
             readStdin: { try context.stdin.readAll(limit: 64 << 20) },
             now: { context.clock.now() },
             utcOffset: { seconds in
-                let paths = ConfigPaths(environment: environment)
-                let zone = (try? ProfileFile.load(paths.settings))?[profileName]["timezone"]?.stringValue ?? environment["TZ"]
-                return CivilTime.utcOffset(at: seconds, zone: zone)
+                let found = zone ?? ((try? ProfileFile.load(ConfigPaths(environment: environment).settings))?[profileName]["timezone"]?.stringValue
+                    ?? environment["TZ"])
+                zone = found
+                return CivilTime.utcOffset(at: seconds, zone: found)
             })
         let (values, globals) = try line.convert(valueContext)
         let invocation = Invocation(command: line.command, values: values, globals: globals, context: context, table: table)

@@ -46,6 +46,9 @@ public final class CredentialStore {
     private var loaded = false
     private var current: Credentials?
     private var cachedSettings: ProfileFile?
+    /// The credentials file as last read outside the lock; whatever runs under the lock reads it afresh
+    /// and may write it, so taking the lock forgets this.
+    private var cachedCredentials: ProfileFile?
     private var inspected = false
 
     public init(paths: ConfigPaths, profile: String, environment: [String: String], clock: any Clock, lockTimeout: Double,
@@ -88,7 +91,7 @@ public final class CredentialStore {
     /// Profiles named in the settings or credentials file, in that order, plus `default`.
     public func knownProfiles() throws(SessionError) -> [String] {
         var names = ["default"]
-        for file in [try settings(), try loadCredentials()] {
+        for file in [try settings(), try readCredentials()] {
             for (name, _) in file.profiles where !names.contains(name) { names.append(name) }
         }
         return names
@@ -105,7 +108,7 @@ public final class CredentialStore {
             current = Credentials(access: nil, refresh: refresh, user: .object([]), source: .refreshToken)
         } else {
             inspectDirectory()
-            current = try stored(in: loadCredentials())
+            current = try stored(in: readCredentials())
         }
         loaded = true
         return current
@@ -117,7 +120,14 @@ public final class CredentialStore {
     /// the profile's own (never through a link).
     public func storedSessions() throws(SessionError) -> ProfileFile {
         inspectDirectory()
-        return try loadCredentials()
+        return try readCredentials()
+    }
+
+    private func readCredentials() throws(SessionError) -> ProfileFile {
+        if let cachedCredentials { return cachedCredentials }
+        let file = try loadCredentials()
+        cachedCredentials = file
+        return file
     }
 
     /// The file is never read through a link: it could not be written back (the atomic write refuses to
@@ -291,7 +301,10 @@ public final class CredentialStore {
         do { lock = try FileLock.acquire(paths.lock, timeout: lockTimeout, clock: clock) } catch let error as FileError {
             throw SessionError.file(error)
         }
-        defer { lock.release() }
+        defer {
+            cachedCredentials = nil
+            lock.release()
+        }
         return try body()
     }
 
