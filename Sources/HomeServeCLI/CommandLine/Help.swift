@@ -33,14 +33,19 @@ public struct Help {
         for topic in Topics.all { s += "  \(pad(topic.name, 12))  \(topic.title)\n" }
         s += "\n" + globalFlagsSection()
         s += "\nRun 'homeserve help <group>' or 'homeserve <group> <command> --help' for details.\n"
-        s += wrap("Exit codes: " + ExitCode.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: ", ") + " ('homeserve help exit-codes').") + "\n"
+        s += exitCodesLine
         return s
+    }
+
+    /// The closing line of every help page.
+    private var exitCodesLine: String {
+        wrap("Exit codes: " + ExitCode.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: ", ") + " ('homeserve help exit-codes').") + "\n"
     }
 
     func group(_ path: [String]) -> String {
         let name = path.joined(separator: " ")
         var s = (table.group(path)?.summary ?? name) + "\n\nUsage:\n  homeserve \(name) <command> [options]\n\nCommands:\n"
-        let commands = table.commands.filter { $0.path.count > path.count && Array($0.path.prefix(path.count)) == path }
+        let commands = table.commands(under: path).filter { $0.path.count > path.count && Array($0.path.prefix(path.count)) == path }
         let width = commands.map { $0.path.dropFirst(path.count).joined(separator: " ").count }.max() ?? 0
         for command in commands {
             s += "  \(pad(command.path.dropFirst(path.count).joined(separator: " "), width))  \(command.summary)\n"
@@ -69,8 +74,7 @@ public struct Help {
         s += "\n" + wrap("Global flags: " + globals.joined(separator: ", ") + " (see 'homeserve --help').") + "\n"
         s += "\nExamples:\n"
         for example in command.examples { s += "  # \(example.explanation)\n  $ \(example.command)\n" }
-        let codes = ExitCode.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: ", ")
-        s += "\n" + wrap("Exit codes: " + codes + " ('homeserve help exit-codes').") + "\n"
+        s += "\n" + exitCodesLine
         return s
     }
 
