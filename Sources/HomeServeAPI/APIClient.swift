@@ -215,7 +215,9 @@ public final class APIClient: TokenAuthority {
     }
 
     func judge(_ result: Result<HTTPResponse, TransportError>, call: APICall, attempt: Attempt) -> Verdict {
-        let shownURL = Redaction.url(attempt.url)
+        // Named only when a message needs them: every page of a long listing passes through here.
+        var shownURL: String { Redaction.url(attempt.url) }
+        var path: String { Self.shown(call) }
         let response: HTTPResponse
         switch result {
         case let .failure(failure):
@@ -233,7 +235,6 @@ public final class APIClient: TokenAuthority {
             response = answer
         }
         options.log.map { logResponse(response, $0) }
-        let path = Self.shown(call)
         if HTTPStatus.isUnauthorized(response.status), attempt.token != nil, !attempt.renewed, call.authenticated, session != nil {
             return .renewToken
         }

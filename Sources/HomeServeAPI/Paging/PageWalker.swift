@@ -264,7 +264,7 @@ public final class PageWalker {
                 do {
                     let document = try client.document(response, call: entry.call)
                     let page = CollectionReader.read(document)
-                    _ = try pageRows(page, number: entry.number, url: Redaction.url(entry.attempt.url))
+                    _ = try pageRows(page, number: entry.number, url: entry.attempt.url)
                     ready[entry.number] = (page, entry.call)
                 } catch {
                     end(before: entry.number, failing: error)

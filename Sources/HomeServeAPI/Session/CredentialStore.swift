@@ -50,6 +50,8 @@ public final class CredentialStore {
     /// and may write it, so taking the lock forgets this.
     private var cachedCredentials: ProfileFile?
     private var inspected = false
+    /// The access token last checked and its times: a listing's pages do not decode it again each.
+    private var vetted: (token: String, times: (exp: Int?, iat: Int?))?
 
     public init(paths: ConfigPaths, profile: String, environment: [String: String], clock: any Clock, lockTimeout: Double,
                 warn: @escaping (String) -> Void, note: @escaping (String) -> Void) {
@@ -150,8 +152,15 @@ public final class CredentialStore {
             return try unattendedLogin(authority: authority)
         }
         guard let access = creds.access else { return try renew(refused: nil, authority: authority) }
-        guard JWT.isHeaderSafe(access) else { throw SessionError.malformedToken(source: creds.source) }
-        if creds.source != .accessToken, JWT.expiresSoon(access, now: clock.now()) {
+        let times: (exp: Int?, iat: Int?)
+        if let vetted, vetted.token == access {
+            times = vetted.times
+        } else {
+            guard JWT.isHeaderSafe(access) else { throw SessionError.malformedToken(source: creds.source) }
+            times = JWT.times(access)
+            vetted = (access, times)
+        }
+        if creds.source != .accessToken, JWT.expiresSoon(times, now: clock.now()) {
             return try renew(refused: access, authority: authority)
         }
         return access

@@ -36,7 +36,10 @@ public enum JWT {
     /// True when the token expires within its refresh margin (or `margin`, when given). Unknown expiry
     /// counts as fresh: the server's 401 is then the judge.
     public static func expiresSoon(_ token: String, now: Double, margin: Double? = nil) -> Bool {
-        let times = times(token)
+        expiresSoon(times(token), now: now, margin: margin)
+    }
+
+    static func expiresSoon(_ times: (exp: Int?, iat: Int?), now: Double, margin: Double? = nil) -> Bool {
         guard let exp = times.exp else { return false }
         return Double(exp) - now < (margin ?? Self.margin(times))
     }
