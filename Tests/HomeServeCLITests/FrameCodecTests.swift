@@ -27,6 +27,18 @@ final class FrameCodecTests: XCTestCase {
         }
     }
 
+    func testFindsTheServersCloseBehindTheMessagesBeforeIt() {
+        let text: [UInt8] = [0x81, 0x02, 0x68, 0x69]
+        let ping: [UInt8] = [0x89, 0x00]
+        let close: [UInt8] = [0x88, 0x02, 0x03, 0xE8]
+        XCTAssertTrue(FrameCodec.holdsClose(close[...], maxPayload: 1 << 20))
+        XCTAssertTrue(FrameCodec.holdsClose((text + ping + text + close)[...], maxPayload: 1 << 20), "frames before the close are passed over")
+        XCTAssertTrue(FrameCodec.holdsClose((text + close)[2...].dropFirst(2), maxPayload: 1 << 20), "a slice that does not start at index 0")
+        XCTAssertFalse(FrameCodec.holdsClose((text + ping)[...], maxPayload: 1 << 20))
+        XCTAssertFalse(FrameCodec.holdsClose((text + close.dropLast())[...], maxPayload: 1 << 20), "a close still arriving")
+        XCTAssertFalse(FrameCodec.holdsClose(([0x81, 0x80, 0, 0, 0, 0] + close)[...], maxPayload: 1 << 20), "a masked frame is not readable")
+    }
+
     func testEncodesExtendedLengths() {
         let long = FrameCodec.encode(Frame(opcode: .binary, payload: [UInt8](repeating: 1, count: 70000)), mask: mask)
         XCTAssertEqual(Array(long[0..<10]), [0x82, 0xFF, 0, 0, 0, 0, 0, 0x01, 0x11, 0x70])

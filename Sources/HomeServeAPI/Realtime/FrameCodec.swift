@@ -46,6 +46,17 @@ public enum FrameCodec {
         return out
     }
 
+    /// Whether the bytes hold a close frame, past any frames the server sent before it; false when they
+    /// end before one, or cannot be read as frames.
+    public static func holdsClose(_ bytes: ArraySlice<UInt8>, maxPayload: Int) -> Bool {
+        var rest = bytes
+        while let (frame, used) = try? decode(rest, maxPayload: maxPayload) {
+            if frame.opcode == .close { return true }
+            rest = rest.dropFirst(used)
+        }
+        return false
+    }
+
     /// Parses one frame from the front of `buffer`; returns nil when more bytes are needed.
     public static func decode(_ buffer: [UInt8], maxPayload: Int) throws(WebSocketProtocolError) -> (Frame, consumed: Int)? {
         try decode(buffer[...], maxPayload: maxPayload)

@@ -196,7 +196,7 @@ public final class WebSocketClient: WebSocketConnection {
         try? send(Frame(opcode: .close, payload: [0x03, 0xE8]), deadline: deadline)
         while Monotonic.now() < deadline {
             guard (try? fill(until: deadline)) == .data else { return }
-            if let (frame, _) = try? FrameCodec.decode(buffer[consumed...], maxPayload: WebSocketClient.maxMessage), frame.opcode == .close { return }
+            if FrameCodec.holdsClose(buffer[consumed...], maxPayload: WebSocketClient.maxMessage) { return }
             if buffer.count > 1 << 20 { return }
         }
     }
