@@ -18,7 +18,7 @@ public enum HomeServe {
             switch try Parser(table: table).parse(arguments) {
             case .version:
                 context.stdout.line("homeserve \(version)")
-            case let .help(path, _):
+            case let .help(path):
                 context.stdout.write(try Help(table: table).text(for: path))
             case let .run(line):
                 let made = try prepare(line, context: context, table: table)

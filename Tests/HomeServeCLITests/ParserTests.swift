@@ -239,11 +239,11 @@ final class ParserTests: XCTestCase {
     }
 
     func testHelpAndVersionOutcomes() throws {
-        guard case let .help(path, _) = try parser.parse(["bookings", "create", "--help"]) else { return XCTFail() }
+        guard case let .help(path) = try parser.parse(["bookings", "create", "--help"]) else { return XCTFail() }
         XCTAssertEqual(path, ["bookings", "create"])
-        guard case let .help(topic, _) = try parser.parse(["help", "exit-codes"]) else { return XCTFail() }
+        guard case let .help(topic) = try parser.parse(["help", "exit-codes"]) else { return XCTFail() }
         XCTAssertEqual(topic, ["exit-codes"])
-        guard case .help([], _) = try parser.parse([]) else { return XCTFail() }
+        guard case .help([]) = try parser.parse([]) else { return XCTFail() }
         guard case .version = try parser.parse(["--version"]) else { return XCTFail() }
     }
 

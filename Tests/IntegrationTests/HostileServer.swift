@@ -57,12 +57,6 @@ final class HostileServer {
             return "\(entry["method"]?.stringValue ?? "") \(entry["path"]?.stringValue ?? "")" + (query.isEmpty ? "" : "?" + query)
         }
     }
-
-    /// The headers of every request received under one case.
-    func requestHeaders(_ name: String) throws -> [JSON] {
-        let body = try RawHTTP.get(port: port, path: "/__log/\(name)")
-        return (try JSON.parse(body).arrayValue ?? []).compactMap { $0["headers"] }
-    }
 }
 
 /// One GET over a plain socket: the test's own view of the server, independent of the client under test.

@@ -36,11 +36,6 @@ public enum RequestBody {
     case none
     case json(JSON)
     case multipart([MultipartPart])
-
-    public var isEmpty: Bool {
-        if case .none = self { return true }
-        return false
-    }
 }
 
 public enum MultipartPart {

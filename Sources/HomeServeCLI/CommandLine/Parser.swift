@@ -19,7 +19,7 @@ struct ParsedLine {
 
 enum ParseOutcome {
     case run(ParsedLine)
-    case help(path: [String], globals: [String: String])
+    case help(path: [String])
     case version
 }
 
@@ -135,7 +135,7 @@ struct Parser {
             if command == nil || (!optionsEnded && arguments.isEmpty && table.isPrefix(path + [token])) {
                 if path.isEmpty && token == "help" && command == nil {
                     let rest = Array(args[index...]).filter { !$0.hasPrefix("-") }
-                    return .help(path: rest, globals: Dictionary(global.map { ($0.spec.name, $0.text) }) { $1 })
+                    return .help(path: rest)
                 }
                 let candidate = path + [token]
                 if table.isPrefix(candidate) {
@@ -163,7 +163,7 @@ struct Parser {
 
         if wantsVersion && command == nil { return .version }
         guard let command, !wantsHelp else {
-            return .help(path: path, globals: Dictionary(global.map { ($0.spec.name, $0.text) }) { $1 })
+            return .help(path: path)
         }
         if arguments.count < command.arguments.count {
             let missing = command.arguments[arguments.count]

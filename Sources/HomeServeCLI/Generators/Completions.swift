@@ -139,8 +139,8 @@ struct CompletionModel {
     }
 
     /// Positional arguments by index.
-    func arguments(of command: Command) -> (fixed: [Values], repeating: Values?) {
-        (command.arguments.map { Self.values($0.shape) }, nil)
+    func arguments(of command: Command) -> [Values] {
+        command.arguments.map { Self.values($0.shape) }
     }
 
     /// The pseudo-command the parser understands before any group: `homeserve help <group|topic>`.

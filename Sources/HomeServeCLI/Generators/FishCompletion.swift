@@ -48,12 +48,8 @@ struct FishCompletion {
 
         var arguments: [(patterns: [String], body: String)] = []
         for command in model.commands {
-            let (fixed, repeating) = model.arguments(of: command)
-            for (index, kind) in fixed.enumerated() where kind != .free {
+            for (index, kind) in model.arguments(of: command).enumerated() where kind != .free {
                 arguments.append(([q("\(command.name) \(index)")], "            echo \(q(kind.encoded))\n"))
-            }
-            if let repeating, repeating != .free {
-                arguments.append(([q(command.name + " *")], "            echo \(q(repeating.encoded))\n"))
             }
         }
 

@@ -68,12 +68,8 @@ struct ShellCaseData {
     var arguments: String {
         var cases: [(String, String)] = []
         for command in model.commands {
-            let (fixed, repeating) = model.arguments(of: command)
-            for (index, values) in fixed.enumerated() where values != .free {
+            for (index, values) in model.arguments(of: command).enumerated() where values != .free {
                 cases.append((q("\(command.name) \(index)"), "REPLY=" + q(values.encoded)))
-            }
-            if let repeating, repeating != .free {
-                cases.append((q(command.name + " ") + "*", "REPLY=" + q(repeating.encoded)))
             }
         }
         return function("argument", "How a command's positional argument completes, by index.", subject: "\"$1 $2\"", cases: cases)

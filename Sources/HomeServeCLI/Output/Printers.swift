@@ -108,7 +108,6 @@ final class TablePrinter: RowPrinter {
     private var columns: [String] = []
     private var pending: [[String]] = []
     private var widths: [Int]?
-    private var count = 0
 
     init(out: OutputChannel, headers: Bool, color: Bool, width: Int?) {
         self.out = out
@@ -122,7 +121,6 @@ final class TablePrinter: RowPrinter {
     func write(_ row: JSON) {
         let lookup = JSONLookup(row)
         let cells = columns.map { path in Self.cell(lookup.value(at: path) ?? (columns == ["value"] ? row : .null)) }
-        count += 1
         if let widths {
             out.line(render(cells, widths))
         } else {
@@ -130,8 +128,6 @@ final class TablePrinter: RowPrinter {
             if pending.count >= 1000 { settle() }
         }
     }
-
-    var isEmpty: Bool { count == 0 }
 
     func endOfPage() {
         if widths == nil && !pending.isEmpty { settle() }
