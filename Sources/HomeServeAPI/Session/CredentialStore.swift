@@ -46,8 +46,8 @@ public final class CredentialStore {
     private var loaded = false
     private var current: Credentials?
     private var cachedSettings: ProfileFile?
-    /// The credentials file as last read outside the lock; whatever runs under the lock reads it afresh
-    /// and may write it, so taking the lock forgets this.
+    /// The credentials file as last read outside the lock. Another process may have written it before the
+    /// lock was ours, and what runs under the lock may write it, so taking and releasing the lock forget this.
     private var cachedCredentials: ProfileFile?
     private var inspected = false
     /// The access token last checked and its times: a listing's pages do not decode it again each.
@@ -310,6 +310,7 @@ public final class CredentialStore {
         do { lock = try FileLock.acquire(paths.lock, timeout: lockTimeout, clock: clock) } catch let error as FileError {
             throw SessionError.file(error)
         }
+        cachedCredentials = nil
         defer {
             cachedCredentials = nil
             lock.release()
