@@ -127,7 +127,7 @@ _homeserve_flags() {
         'pricing predict') REPLY='--service --pincode --days' ;;
         'scheduling slots') REPLY='--vendor --service --pincode --date' ;;
         'scheduling suggest') REPLY='--vendor --service --pincode --date' ;;
-        'scheduling optimize') REPLY='--date' ;;
+        'scheduling optimize') REPLY='--date --vendor' ;;
         'vendors search') REPLY='--pincode --service' ;;
         'signatures list') REPLY='--page --page-size --limit --all --parallel' ;;
         'signatures sign') REPLY='--rating --comments' ;;
@@ -226,6 +226,7 @@ _homeserve_flag() {
         'scheduling suggest --pincode') REPLY='--pincode once text' ;;
         'scheduling suggest --date') REPLY='--date once text' ;;
         'scheduling optimize --date') REPLY='--date once text' ;;
+        'scheduling optimize --vendor') REPLY='--vendor once text' ;;
         'vendors search --pincode') REPLY='--pincode once text' ;;
         'vendors search --service') REPLY='--service once text' ;;
         'signatures list --page') REPLY='--page once text' ;;

@@ -71,7 +71,7 @@ function __homeserve_children
             printf '%s\t%s\n' \
                 'slots' 'List a vendor\'s time slots for a service on a day' \
                 'suggest' 'Suggest the best slot for a vendor, service, pincode and day' \
-                'optimize' 'Show the suggested order and timing of your jobs on a day (vendors)'
+                'optimize' 'Show the suggested order and timing of a vendor\'s jobs on a day (vendors: their own)'
         case 'vendors'
             printf '%s\t%s\n' \
                 'search' 'Find vendors serving a pincode, nearest first'
@@ -304,7 +304,8 @@ function __homeserve_flags
                 '--date' 'The day wanted, e.g. 2026-12-01 or tomorrow'
         case 'scheduling optimize'
             printf '%s\t%s\n' \
-                '--date' 'The day to optimise'
+                '--date' 'The day to optimise' \
+                '--vendor' 'The vendor whose day it is (operators; a vendor\'s own by default)'
         case 'vendors search'
             printf '%s\t%s\n' \
                 '--pincode' 'Where the service is needed' \
@@ -653,6 +654,8 @@ function __homeserve_flag
             echo '--date once text'
         case 'scheduling optimize --date'
             echo '--date once text'
+        case 'scheduling optimize --vendor'
+            echo '--vendor once text'
         case 'vendors search --pincode'
             echo '--pincode once text'
         case 'vendors search --service'

@@ -92,6 +92,8 @@ public final class APIClient: TokenAuthority {
     /// Says what happened on the way and was dealt with, such as a retry (`-q` silences it).
     let note: (String) -> Void
     private var warnedPlainHTTP = false
+    /// Whether a call that may change something (any method but GET and HEAD) has been answered 2xx.
+    public private(set) var changed = false
 
     public init(base: WebURL, transport: HTTPTransport, session: CredentialStore?, clock: any Clock,
                 random: @escaping () -> Double, options: Options, warn: @escaping (String) -> Void,
@@ -117,7 +119,9 @@ public final class APIClient: TokenAuthority {
             let result: Result<HTTPResponse, TransportError>
             do { result = .success(try transport.perform(attempt.request(call, client: self))) } catch { result = .failure(error) }
             switch judge(result, call: call, attempt: attempt) {
-            case let .success(response): return response
+            case let .success(response):
+                if call.method != "GET" && call.method != "HEAD" { changed = true }
+                return response
             case let .retry(after, why):
                 note(why)
                 try clock.sleep(after)
@@ -145,10 +149,10 @@ public final class APIClient: TokenAuthority {
         let value = try parse(response, call: call)
         if !call.isIdempotent || call.method == "DELETE" {
             if let refusal = ErrorBody.refusal(value) {
-                throw APIError.actionRefused(method: call.method, path: Self.shown(call), message: refusal)
+                throw APIError.actionRefused(method: call.method, path: shown(call), message: refusal)
             }
         } else if let failure = ErrorBody.failure(value) {
-            throw APIError.badResponse(method: call.method, path: Self.shown(call), reason: "the answer (HTTP \(response.status)) says the request failed: \(failure)")
+            throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) says the request failed: \(failure)")
         }
         return value
     }
@@ -158,7 +162,7 @@ public final class APIClient: TokenAuthority {
         do { return try JSON.parse(response.body) } catch {
             let type = response.header("Content-Type") ?? "no Content-Type"
             let what = ErrorBody.summary(ofNonJSON: response.body).map { "; it looks like \($0)" } ?? ""
-            throw APIError.badResponse(method: call.method, path: Self.shown(call),
+            throw APIError.badResponse(method: call.method, path: shown(call),
                                        reason: "the body is not valid JSON (\(type), \(response.body.count) bytes: \(error))\(what)")
         }
     }
@@ -217,7 +221,7 @@ public final class APIClient: TokenAuthority {
     func judge(_ result: Result<HTTPResponse, TransportError>, call: APICall, attempt: Attempt) -> Verdict {
         // Named only when a message needs them: every page of a long listing passes through here.
         var shownURL: String { Redaction.url(attempt.url) }
-        var path: String { Self.shown(call) }
+        var path: String { shown(call) }
         let response: HTTPResponse
         switch result {
         case let .failure(failure):
@@ -279,9 +283,10 @@ public final class APIClient: TokenAuthority {
         return ceiling / 2 + random() * ceiling / 2
     }
 
-    /// A call as errors name it: its path and query from the server root (`/api/bookings/?page=3`), secrets redacted.
-    static func shown(_ call: APICall) -> String {
-        var path = WebURL.splitAbsolute(call.path)?.rest ?? call.path
+    /// A call as errors name it: its path and query from the server root, the base URL's own path included
+    /// (`/api/bookings/?page=3`), secrets redacted.
+    func shown(_ call: APICall) -> String {
+        var path = WebURL.splitAbsolute(call.path)?.rest ?? base.path + call.path
         if !call.query.isEmpty { path += (path.contains("?") ? "&" : "?") + URLEncoding.query(call.query) }
         return Redaction.url(path)
     }

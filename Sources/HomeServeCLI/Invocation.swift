@@ -251,7 +251,8 @@ public final class Invocation {
                                     jq: try jq(), headers: !self[GlobalFlags.noHeaders], sortBy: self[GlobalFlags.sortBy], color: color,
                                     tableWidth: stdout.isTerminal && !self[GlobalFlags.wide] ? stdout.width : nil, out: stdout,
                                     warn: warn, log: verbose ? { [unowned self] in self.say($0) } : nil,
-                                    hints: context.stderr.isTerminal && !quiet, note: note)
+                                    hints: context.stderr.isTerminal && !quiet, note: note,
+                                    changed: { [unowned self] in self.cachedClient?.changed ?? false })
             try renderer.render(output) { try client() }
         }
     }

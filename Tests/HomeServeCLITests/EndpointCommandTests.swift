@@ -93,6 +93,7 @@ final class EndpointCommandTests: XCTestCase {
         assertRequest(["scheduling", "suggest"] + flags,
                       #"{"method":"POST","url":"\#(base)/api/smart-scheduling/","body":{"vendor_id":7,"service_id":1,"customer_pincode":"560001","preferred_date":"2026-12-01"}}"#)
         assertRequest(["scheduling", "optimize", "--date", "2026-12-01"], #"{"method":"GET","url":"\#(base)/api/vendor-optimization/?date=2026-12-01"}"#)
+        assertRequest(["scheduling", "optimize", "--date", "2026-12-01", "--vendor", "7"], #"{"method":"GET","url":"\#(base)/api/vendor-optimization/?date=2026-12-01&vendor_id=7"}"#)
         assertRejected(["scheduling", "optimize", "--date", "2026-02-30"], "invalid value '2026-02-30' for --date")
         assertRejected(["scheduling", "slots", "--vendor", "seven", "--service", "1", "--pincode", "560001", "--date", "2026-12-01"],
                        "invalid value 'seven' for --vendor")

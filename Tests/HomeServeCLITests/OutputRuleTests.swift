@@ -235,6 +235,21 @@ final class OutputRuleTests: XCTestCase {
                           "invalid value 'customer.adress.city' for --fields", "did you mean 'customer.address.city'?")
     }
 
+    func testAChangeWhoseAnswerLacksAFieldIsShownWholeNotRefused() {
+        transport.register("PATCH", "/api/bookings/\(booking)/", json: updated, times: 2)
+        let outcome = run(["bookings", "update", booking, "--notes", "Ring twice", "--fields", "idd", "-o", "json"])
+        XCTAssertEqual(outcome.json, try JSON.parse(updated), "the booking is changed: exit 0 and its answer, whole")
+        XCTAssertTrue(outcome.err.hasPrefix("homeserve: warning: invalid value 'idd' for --fields: no row has it; did you mean 'id'?"), outcome.err)
+        XCTAssertTrue(outcome.err.hasSuffix("; the change was made, so its answer is shown whole\n"), outcome.err)
+        XCTAssertEqual(run(["bookings", "update", booking, "--notes", "Ring twice", "--fields", "idd", "-o", "csv", "-q"]).out, """
+            id,service_name,status,scheduled_date,pincode,total_price
+            \(booking),Deep Cleaning,confirmed,2026-12-01T10:00:00+05:30,560001,1299.00
+
+            """, "every format shows the resource whole")
+        transport.register("GET", "/api/bookings/\(booking)/", json: updated)
+        XCTAssertEqual(run(["bookings", "get", booking, "--fields", "idd"], status: 2).out, "", "a read is still refused")
+    }
+
     func testNestedFieldsOfASingleObjectInCSV() {
         transport.register("GET", "/api/bookings/\(booking)/", json: updated, times: 2)
         XCTAssertEqual(run(["bookings", "get", booking, "-o", "csv", "--fields", "id,customer.address.city,customer"]).out,

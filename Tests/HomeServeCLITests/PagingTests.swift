@@ -442,6 +442,16 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(harness.run(["bookings", "list", "--status", "pending"]).err, "", "said only with -v")
     }
 
+    func testARowThatLeavesTheFieldNullMatchesNoValue() {
+        transport.register("GET", "/api/bookings/?vendor=7",
+                           json: #"[{"id": 1, "vendor": 7}, {"id": 2, "vendor": null}, {"id": 3, "vendor": {"id": 7, "name": "Asha"}}, {"id": 4}, {"id": 5, "vendor": null, "vendor_id": 7}, {"id": 6, "vendor": null, "vendor_id": null}]"#)
+        let outcome = harness.run(["bookings", "list", "--vendor", "7", "-v", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [1, 3, 4, 5], "a booking no vendor has taken is not vendor 7's; one without the field is kept")
+        XCTAssertContains(outcome.err, "homeserve: * the server sent 2 rows that do not match --vendor; not printed\n")
+        transport.verify()
+    }
+
     // MARK: Lists that change while they are read
 
     func testAPageThatNoLongerExistsEndsTheWalkWithAWarning() {

@@ -280,6 +280,24 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    func testDoctorFailsWhenTheAPIIsNotAtTheURL() {
+        harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9/api"
+        transport.register("GET", "/api/api/services/?page_size=1", status: 404, json: #"{"detail": "Not found."}"#)
+        let outcome = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(outcome.status, ExitCode.notFound.rawValue, outcome.err)
+        let server = outcome.json["checks"]?.arrayValue?.first { $0["name"] == "server" }
+        XCTAssertEqual(server?["status"], "fail")
+        XCTAssertContains(server?["detail"]?.stringValue ?? "", "HTTP 404", "but GET /api/api/services/ is not found: the URL ends in /api and every path starts with /api/: give the URL without it")
+    }
+
+    func testMessagesNameThePathTheRequestWentTo() {
+        harness.environment["HOMESERVE_URL"] = "https://api.test/api"
+        transport.register("GET", "/api/api/services/", status: 404, json: #"{"detail": "Not found."}"#)
+        let outcome = harness.run(["services", "list"])
+        XCTAssertEqual(outcome.status, ExitCode.notFound.rawValue)
+        XCTAssertContains(outcome.err, "GET /api/api/services/")
+    }
+
     func testDoctorFailsOnSettingsItCannotUse() {
         harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
         harness.environment["HOMESERVE_MAX_BODY"] = "lots"

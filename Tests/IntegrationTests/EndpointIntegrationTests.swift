@@ -318,6 +318,13 @@ final class EndpointIntegrationTests: XCTestCase {
                 XCTAssertEqual(r.json["date"]?.stringValue, wednesday)
                 XCTAssertNotNil(r.json.value(at: "summary.total_bookings")?.intValue, r.out)
             },
+            Case(name: "scheduling optimize --vendor", user: "ops_mgr", args: ["scheduling", "optimize", "--date", wednesday, "--vendor", "2"],
+                 method: "GET", path: "/api/vendor-optimization/?date=\(wednesday)&vendor_id=2",
+                 denied: Denial(user: "customer1"),
+                 invalid: [["scheduling", "optimize", "--date", wednesday, "--vendor", "two"]]) { r in
+                XCTAssertEqual(r.json["vendor_id"]?.intValue, 2)
+                XCTAssertEqual(r.json["date"]?.stringValue, wednesday)
+            },
             Case(name: "vendors search", user: "customer1", args: ["vendors", "search", "--pincode", "560003"],
                  method: "GET", path: "/api/vendor-search/?pincode=560003",
                  denied: Denial(user: "anonymous", status: 3),

@@ -183,6 +183,38 @@ final class ShapesIntegrationTests: XCTestCase {
         }
     }
 
+    /// The sandbox, like the guide, filters bookings by status and pincode only: --vendor is applied to the
+    /// rows, and a booking no vendor has taken is not any vendor's.
+    func testAFilterTheServerIgnoresIsAppliedToTheRowsInBothModes() throws {
+        for mode in ["guide", "variant"] {
+            let users = try SignedInUsers(["--shapes", mode])
+            let listed = try users.cli("ops_mgr").run(["bookings", "list", "--vendor", "2", "--all", "-o", "ndjson", "-v"])
+            XCTAssertEqual(listed.status, 0, "\(mode): \(listed.err)")
+            let rows = try listed.out.split(separator: "\n").map { try JSON.parse(String($0)) }
+            XCTAssertFalse(rows.isEmpty, "\(mode): vendor 2 has bookings in the seed")
+            for row in rows {
+                let vendor = row["vendor"].flatMap { $0.isObject ? $0["id"] : $0 } ?? row["vendor_id"]
+                XCTAssertEqual(vendor?.intValue, 2, "\(mode): \(row)")
+            }
+            XCTAssertTrue(listed.err.contains("that do not match --vendor; not printed"), "\(mode): \(listed.err)")
+        }
+    }
+
+    /// A change is made before its answer can be checked against --fields: a name the answer lacks is
+    /// then a warning, and the answer is printed whole with exit 0, never "nothing was sent".
+    func testAChangeWithFieldsItsAnswerLacksIsShownWholeInBothModes() throws {
+        for mode in ["guide", "variant"] {
+            let users = try SignedInUsers(["--shapes", mode])
+            let created = try users.cli("customer1").run(["bookings", "create", "--service", "4", "--pincode", "560001",
+                                                          "--date", Dates.future(days: 10, hour: 11), "--price", "349", "--fields", "idd", "-o", "ndjson"])
+            XCTAssertEqual(created.status, 0, "\(mode): \(created.err)")
+            let row = try JSON.parse(created.out.trimmingCharacters(in: .whitespacesAndNewlines))
+            let id = try XCTUnwrap(row["id"]?.stringValue, "\(mode): the booking, whole: \(created.out)")
+            XCTAssertTrue(created.err.contains("Created booking \(id)."), created.err)
+            XCTAssertTrue(created.err.contains("homeserve: warning: invalid value 'idd' for --fields"), created.err)
+        }
+    }
+
     /// Media comes back byte for byte through `api`, and redirects are followed on the same host only.
     func testAPIPassesBytesThroughAndNamesRedirects() throws {
         for mode in ["guide", "variant"] {

@@ -119,10 +119,10 @@ public final class PageWalker {
     private func link(_ call: APICall, visited: Set<String>) throws -> String {
         let url: String
         do { url = try client.absoluteURL(call.path, query: call.query) } catch let APIError.invalidURL(shown, _, reason) {
-            throw APIError.badResponse(method: "GET", path: Redaction.url(first.path), reason: "the next-page link \(shown) cannot be followed: \(reason)")
+            throw APIError.badResponse(method: "GET", path: client.shown(first), reason: "the next-page link \(shown) cannot be followed: \(reason)")
         }
         if visited.contains(url) {
-            throw APIError.badResponse(method: "GET", path: Redaction.url(first.path), reason: "the next-page link repeats a page already fetched (\(Redaction.url(url)))")
+            throw APIError.badResponse(method: "GET", path: client.shown(first), reason: "the next-page link repeats a page already fetched (\(Redaction.url(url)))")
         }
         return url
     }

@@ -196,14 +196,16 @@ public enum Topics {
         fits the width: at most ten derived columns (stderr says how many more there are) and long cells
         cut with …; --wide prints every column and cell whole, as a table in a pipe always is. Ids are
         never cut (columns named id or …_id, or holding UUIDs).
-          --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2)
+          --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2;
+                             after a change the answer is printed whole instead, with a warning)
           --sort-by PATH     sorts rows, numbers as numbers; stable
           --no-headers       leaves out the header row of table, csv and tsv
           --jq EXPR          runs jq on what -o json would print; strings print raw, one result per line.
                              With --all, an expression starting with .[] runs on each item as it arrives.
 
         A listing whose rows cannot be found is printed as received, with a warning naming its keys
-        (exit 0). A list command asked with a filter the server ignored still prints only matching rows.
+        (exit 0). A list command asked with a filter the server ignored still prints only matching rows
+        (a row whose field is null matches no value).
         Without --all or --limit a list prints one page; on a terminal stderr says how many there are.
         A listing that fails midway has printed the rows before the failure and exits with its code; with
         -o json the array is then left open, so a JSON reader fails too instead of taking part as the whole.

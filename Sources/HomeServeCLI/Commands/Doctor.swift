@@ -26,14 +26,15 @@ enum DoctorCommands {
         summary: "Check the URL, network, TLS, server, clock, session and local files, one line each",
         discussion: """
         Checks, in order: the profile; the URL and where it came from; proxy variables in effect; DNS; the
-        TCP connection; TLS (certificate chain, days to expiry, --cacert); that the server answers with JSON;
+        TCP connection; TLS (certificate chain, days to expiry, --cacert); that the server answers with JSON,
+        and that the API is at the URL (GET /api/services/ is found);
         clock skew from the server's Date header (a warning over 30 s, since token expiry depends on it);
         the access and refresh tokens; that the server accepts the session; and the config directory and
         files' permissions. A setting requests cannot be made with (HOMESERVE_MAX_BODY) is a failed
         settings check. Each is ok, warn or fail; -o json prints {"checks": [{"name", "status",
         "detail"}]}. Exits 0 when nothing fails, otherwise the documented code of the first failure
         (2 an unknown profile, a bad URL or setting, 9 unreachable, 8 a server that does not answer JSON,
-        3 a session the server refuses, 1 local files).
+        5 a server without the API at the URL, 3 a session the server refuses, 1 local files).
         """,
         examples: [
             Example("homeserve doctor", "Is this machine set up right?"),
@@ -48,7 +49,7 @@ enum DoctorCommands {
         let creds = try? inv.store.credentials()
         let (reachable, response) = probe(inv, base, &checks)
         if reachable, let response {
-            checks.append(serverCheck(response))
+            checks.append(serverCheck(response, base: base))
             checks.append(clockCheck(response, now: inv.context.clock.now()))
         }
         checks += tokenChecks(inv, creds)
@@ -182,9 +183,15 @@ enum DoctorCommands {
         return CivilTime.parseHTTPDate("Mon, \(parts[1]) \(parts[0]) \(parts[3]) \(parts[2]) GMT")
     }
 
-    static func serverCheck(_ response: HTTPResponse) -> Check {
+    static func serverCheck(_ response: HTTPResponse, base: WebURL) -> Check {
         let isJSON = (try? JSON.parse(response.body)) != nil
         let detail = "HTTP \(response.status), \(response.header("Content-Type") ?? "no Content-Type"), \(milliseconds(response.seconds)) ms"
+        // A server that answers, but not with the API: the base URL names the wrong place.
+        if HTTPStatus.isNotFound(response.status) {
+            let hint = base.path.hasSuffix("/api") ? "the URL ends in /api and every path starts with /api/: give the URL without it"
+                : "is \(base) the API's root?"
+            return Check(name: "server", status: .fail, detail: detail + ", but GET \(base.path)/api/services/ is not found: " + hint, code: .notFound)
+        }
         if isJSON && ExitCode.forStatus(response.status) != .badServerAnswer { return Check(name: "server", status: .ok, detail: detail + ", JSON") }
         let what = ErrorBody.summary(ofNonJSON: response.body).map { ": \($0)" } ?? ""
         return Check(name: "server", status: .fail, detail: detail + ", not a JSON answer\(what)", code: .badServerAnswer)

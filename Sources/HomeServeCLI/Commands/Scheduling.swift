@@ -9,6 +9,7 @@ enum SchedulingCommands {
     static let pincode = RequiredFlag("pincode", .pincode, "The customer's pincode")
     static let date = RequiredFlag("date", .date, "The day wanted, e.g. 2026-12-01 or tomorrow")
     static let day = RequiredFlag("date", .date, "The day to optimise")
+    static let whose = Flag("vendor", .integer(1...), "The vendor whose day it is (operators; a vendor's own by default)", placeholder: "ID")
 
     static let slotColumns = ["start_time", "end_time", "is_available", "score", "travel_time_minutes", "buffer_time_minutes"]
     static let suggestionColumns = ["rank", "recommended_time", "score", "travel_time_minutes", "estimated_duration_minutes", "reasoning"]
@@ -54,14 +55,17 @@ enum SchedulingCommands {
 
     static let optimize = Command(
         "scheduling optimize",
-        summary: "Show the suggested order and timing of your jobs on a day (vendors)",
+        summary: "Show the suggested order and timing of a vendor's jobs on a day (vendors: their own)",
         discussion: """
         A table shows the day's figures and suggestions, then the bookings in order; csv and tsv print the
-        plan as one row, the bookings as JSON.
+        plan as one row, the bookings as JSON. Operators name the vendor with --vendor (sent as vendor_id).
         """,
-        flags: [day],
-        examples: [Example("homeserve scheduling optimize --date tomorrow -o json", "Tomorrow's optimised route")]
+        flags: [day, whose],
+        examples: [Example("homeserve scheduling optimize --date tomorrow -o json", "Tomorrow's optimised route"),
+                   Example("homeserve scheduling optimize --date tomorrow --vendor 7", "An operator looks at vendor 7's day")]
     ) { inv in
-        return try inv.document(APICall("GET", "/api/vendor-optimization/", query: [("date", inv[day])]), .summary())
+        var query = [("date", inv[day])]
+        if let vendor = inv[whose] { query.append(("vendor_id", String(vendor))) }
+        return try inv.document(APICall("GET", "/api/vendor-optimization/", query: query), .summary())
     }
 }

@@ -68,12 +68,16 @@ public struct RowFilter {
     public var paths: [String]
     public var accepts: (JSON) -> Bool
 
-    /// True unless the row has the field and it does not match.
+    /// True unless the row has the field and it does not match. A field the row names but leaves null
+    /// (a booking no vendor has taken) matches no value a flag can ask for.
     func admits(_ row: JSON) -> Bool {
+        var named = false
         for path in paths {
-            if let value = row.value(at: path), !value.isNull { return accepts(value) }
+            guard let value = row.value(at: path) else { continue }
+            if !value.isNull { return accepts(value) }
+            named = true
         }
-        return true
+        return !named
     }
 
     /// The field equals one of `values` (an object's `id` counts as the object).

@@ -20,6 +20,8 @@ struct Renderer {
     /// "Showing 20 of 101" and "No results." go to a terminal's stderr only, and never with `-q`.
     var hints: Bool
     var note: (String) -> Void
+    /// Whether the command has changed something on the server: its answer is then never refused.
+    var changed: () -> Bool = { false }
 
     func render(_ output: CommandOutput, client: () throws -> APIClient) throws {
         switch output {
@@ -43,8 +45,18 @@ struct Renderer {
             return
         }
         var (rows, fromArray) = Rows.of(document, presentation.shape, tabular: tabular)
-        if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
-        if let sortBy, fromArray { try Rows.check([Rows.sortField(sortBy)], against: rows.filter(\.isObject), flag: "--sort-by") }
+        do {
+            try check(rows.filter(\.isObject), sorting: fromArray)
+        } catch {
+            guard changed() else { throw error }
+            // The change is made, so its answer is shown rather than refused: whole, and said why.
+            warn("\(error); the change was made, so its answer is shown whole")
+            var whole = self
+            whole.fields = nil
+            whole.sortBy = nil
+            try whole.render(document, presentation)
+            return
+        }
         if let sortBy, fromArray { rows = Rows.sort(rows, by: sortBy) }
         var view = document
         if fields != nil || (sortBy != nil && fromArray) {
@@ -73,6 +85,12 @@ struct Renderer {
             printer.finish()
             if rows.isEmpty, format == .table, hints { note("No results.") }
         }
+    }
+
+    /// `--fields` and `--sort-by` name fields the rows have.
+    private func check(_ objects: [JSON], sorting: Bool) throws {
+        if let fields { try Rows.check(fields, against: objects) }
+        if let sortBy, sorting { try Rows.check([Rows.sortField(sortBy)], against: objects, flag: "--sort-by") }
     }
 
     /// A summary as a table: its fields as `key  value` lines (the preferred ones first, then the rest in
