@@ -92,6 +92,8 @@ public final class APIClient: TokenAuthority {
     /// Says what happened on the way and was dealt with, such as a retry (`-q` silences it).
     let note: (String) -> Void
     private var warnedPlainHTTP = false
+    public var server: String { base.description }
+
     /// Whether a call that may change something (any method but GET and HEAD) has been answered 2xx.
     public private(set) var changed = false
 

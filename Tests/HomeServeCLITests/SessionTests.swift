@@ -103,6 +103,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(try store.credentials()?.access, old)
         harness.storeSession(access: other, refresh: "refresh-9")
         final class NoServer: TokenAuthority {
+            var server: String { "https://api.test" }
             func refresh(_ refreshToken: String) throws -> TokenPair? { XCTFail("refreshed"); return nil }
             func login(username: String, password: String) throws -> (TokenPair, user: JSON)? { throw SessionError.loginRefused(username: username, message: "") }
         }
@@ -321,7 +322,9 @@ final class SessionTests: XCTestCase {
         let outcome = harness.run(["auth", "login", "--username", "vendor1", "--password-stdin"], stdin: "password123\nnot read\n")
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(outcome.out, "")
-        XCTAssertEqual(outcome.err, "homeserve: Logged in as vendor1 (vendor) on profile 'default'.\n")
+        XCTAssertEqual(outcome.err, "homeserve: Logged in as vendor1 (vendor) on profile 'default'.\nhomeserve: Profile 'default' now uses https://api.test.\n")
+        XCTAssertEqual(harness.settings["profiles"]?["default"]?["url"], "https://api.test", "the URL of HOMESERVE_URL goes with the session")
+        XCTAssertEqual(stored("url"), "https://api.test")
         XCTAssertEqual(transport.requests[0].json, ["username": "vendor1", "password": "password123"])
         XCTAssertNil(transport.requests[0].bearer)
         XCTAssertEqual(stored("access"), access)
@@ -347,7 +350,7 @@ final class SessionTests: XCTestCase {
         transport.register("POST", "/auth/verify-otp/", json: answer("stdin"))
         let piped = harness.run(verify + ["--otp-stdin"], stdin: "123456\nnot read\n")
         XCTAssertEqual(piped.status, 0, piped.err)
-        XCTAssertEqual(piped.err, "homeserve: Logged in as customer1 on profile 'default'.\n")
+        XCTAssertEqual(piped.err, "homeserve: Logged in as customer1 on profile 'default'.\nhomeserve: Profile 'default' now uses https://api.test.\n")
         XCTAssertEqual(transport.requests.last?.json, ["email": "customer1@example.com", "otp": "123456"])
         XCTAssertEqual(stored("refresh"), "r-stdin")
 
@@ -439,6 +442,31 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(transport.requests.count + nobody.transport.requests.count, 0)
     }
 
+    func testASessionIsSentOnlyToTheServerItWasMadeWith() {
+        let access = harness.token(expiresIn: 300, life: 300)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r1", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
+        XCTAssertEqual(harness.run(["auth", "login", "--username", "ops_mgr", "--password-stdin", "-q"], stdin: "pw\n").status, 0)
+        transport.verify()
+
+        for line in [["--url", "https://other.test", "bookings", "list"], ["--url", "https://other.test", "auth", "refresh"]] {
+            let elsewhere = harness.run(line)
+            XCTAssertEqual(elsewhere.status, ExitCode.notAuthenticated.rawValue, elsewhere.err)
+            XCTAssertEqual(elsewhere.err, "homeserve: profile 'default' is logged in to https://api.test, not https://other.test, so its session was not sent; log in to https://other.test ('homeserve auth login'), or use https://api.test (--url https://api.test)\n")
+            XCTAssertEqual(transport.requests.count, 1, "\(line): nothing was sent")
+        }
+        harness.environment["HOMESERVE_URL"] = "https://other.test"
+        XCTAssertEqual(harness.run(["bookings", "list"]).status, ExitCode.notAuthenticated.rawValue, "HOMESERVE_URL is held to it too")
+        XCTAssertEqual(transport.requests.count, 1)
+
+        harness.environment["HOMESERVE_URL"] = nil
+        transport.register("GET", "/api/bookings/", json: "[]")
+        let home = harness.run(["bookings", "list"])
+        XCTAssertEqual(home.status, 0, "the profile's URL is the one it logged in with: \(home.err)")
+        XCTAssertEqual(transport.requests.last?.url, "https://api.test/api/bookings/")
+        XCTAssertEqual(transport.requests.last?.bearer, access)
+        transport.verify()
+    }
+
     func testAnUnknownProfileIsAUsageErrorListingTheKnownOnes() {
         harness.logIn(profile: "staging")
         harness.writeSettings(["prod": ["url": "https://prod.example"]])
@@ -453,7 +481,7 @@ final class SessionTests: XCTestCase {
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
         let login = harness.run(["auth", "login", "--username", "ops_mgr", "--password-stdin"], stdin: "pw\n")
         XCTAssertEqual(login.status, 0, login.err)
-        XCTAssertEqual(login.err, "homeserve: Logged in as ops_mgr (ops_manager) on profile 'nope'.\n")
+        XCTAssertEqual(login.err, "homeserve: Logged in as ops_mgr (ops_manager) on profile 'nope'.\nhomeserve: Profile 'nope' now uses https://api.test.\n")
         XCTAssertEqual(stored("access", profile: "nope"), access)
         XCTAssertNotNil(stored("access", profile: "staging"), "other profiles are kept")
         transport.verify()

@@ -240,6 +240,7 @@ final class Harness {
 
     var credentialsPath: String { configDir + "/credentials.json" }
     var credentials: JSON { (try? JSON.parse(FileFacts.contents(credentialsPath))) ?? .null }
+    var settings: JSON { (try? JSON.parse(FileFacts.contents(configDir + "/settings.json"))) ?? .null }
 
     /// Stores a session for the profile as `auth login` would.
     func storeSession(access: String, refresh: String? = nil, user: JSON = ["id": 1, "username": "customer1", "role": "customer"], profile: String = "default") {

@@ -53,6 +53,23 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual(try sandbox.receivedRequests().count, before + 1, "auth status --offline sends nothing")
     }
 
+    func testASessionGoesOnlyToTheServerItWasMadeWith() throws {
+        let other = try Sandbox()
+        let cli = CLI(sandbox: nil)
+        let login = try cli.run(["--profile", "staging", "--url", sandbox.url, "auth", "login", "--username", "ops_mgr", "--password-stdin"],
+                                stdin: "password123\n")
+        XCTAssertEqual(login.status, 0, login.err)
+        XCTAssertTrue(login.err.contains("Profile 'staging' now uses \(sandbox.url)."), login.err)
+        let listed = try cli.run(["--profile", "staging", "bookings", "list", "--limit", "1", "-o", "ndjson"])
+        XCTAssertEqual(listed.status, 0, "the profile's later commands go where its session is: \(listed.err)")
+
+        let before = try other.receivedRequests().count
+        let elsewhere = try cli.run(["--profile", "staging", "bookings", "list"], environment: ["HOMESERVE_URL": other.url])
+        XCTAssertEqual(elsewhere.status, 3, elsewhere.err)
+        XCTAssertTrue(elsewhere.err.contains("profile 'staging' is logged in to \(sandbox.url), not \(other.url), so its session was not sent"), elsewhere.err)
+        XCTAssertEqual(try other.receivedRequests().count, before, "the other server saw nothing")
+    }
+
     func testWrongPasswordExits3AndStoresNothing() throws {
         let result = try cli.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "wrong\n")
         XCTAssertEqual(result.status, 3)

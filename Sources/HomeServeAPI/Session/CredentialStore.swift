@@ -17,6 +17,8 @@ public struct TokenPair: Sendable {
 
 /// The server's token endpoints, as the session needs them. `APIClient` is the real one.
 public protocol TokenAuthority: AnyObject {
+    /// The base URL the tokens are for (`scheme://host[:port][/path]`): a session is sent only there.
+    var server: String { get }
     /// A new pair for the refresh token, or nil when the server refuses it (expired, rotated, revoked).
     func refresh(_ refreshToken: String) throws -> TokenPair?
     /// Logs in; nil in a dry run, which sends nothing. Throws `SessionError.loginRefused` when the password is wrong.
@@ -28,6 +30,8 @@ public struct Credentials: Sendable {
     public var refresh: String?
     public var user: JSON
     public var source: CredentialSource
+    /// The base URL the session was made with; nil for tokens from the environment and older sessions.
+    public var server: String?
 }
 
 /// One profile's session: settings and credentials on disk (or in the environment), token refresh and
@@ -142,7 +146,16 @@ public final class CredentialStore {
     private func stored(in file: ProfileFile) -> Credentials? {
         let entry = file[profile]
         guard let access = entry["access"]?.stringValue else { return nil }
-        return Credentials(access: access, refresh: entry["refresh"]?.stringValue, user: entry["user"] ?? .object([]), source: .file)
+        return Credentials(access: access, refresh: entry["refresh"]?.stringValue, user: entry["user"] ?? .object([]), source: .file,
+                           server: entry["url"]?.stringValue)
+    }
+
+    /// A session made with one server is never sent to another (a `--url` or HOMESERVE_URL naming another
+    /// server than the profile's): its tokens would be handed to whoever runs that one.
+    private func checkServer(_ creds: Credentials?, _ authority: TokenAuthority) throws {
+        if let server = creds?.server, server != authority.server {
+            throw SessionError.otherServer(profile: profile, session: server, asked: authority.server)
+        }
     }
 
     /// The token to send: refreshed ahead of expiry when it can be, obtained by logging in when there is no
@@ -151,6 +164,7 @@ public final class CredentialStore {
         guard let creds = try credentials() else {
             return try unattendedLogin(authority: authority)
         }
+        try checkServer(creds, authority)
         guard let access = creds.access else { return try renew(refused: nil, authority: authority) }
         let times: (exp: Int?, iat: Int?)
         if let vetted, vetted.token == access {
@@ -184,6 +198,7 @@ public final class CredentialStore {
             return try withLock {
                 var file = try loadCredentials()
                 let entry = stored(in: file)
+                try checkServer(entry, authority)
                 if let access = entry?.access, access != stale, JWT.isHeaderSafe(access),
                    !JWT.expiresSoon(access, now: clock.now(), margin: 0) {
                     current = entry
@@ -192,7 +207,7 @@ public final class CredentialStore {
                 var reason = "no session is stored"
                 if let refresh = entry?.refresh {
                     if let pair = try authority.refresh(refresh) {
-                        return keep(pair, user: entry?.user ?? .object([]), in: &file)
+                        return keep(pair, user: entry?.user ?? .object([]), server: authority.server, in: &file)
                     }
                     reason = "the refresh token was refused"
                 } else if entry != nil {
@@ -205,7 +220,7 @@ public final class CredentialStore {
                     }
                     note(entry == nil ? "logged in as \(username) for profile '\(profile)'"
                                       : "session for profile '\(profile)' renewed by logging in again as \(username)")
-                    return keep(pair, user: user, in: &file)
+                    return keep(pair, user: user, server: authority.server, in: &file)
                 }
                 throw SessionError.expired(profile: profile, source: .file, reason: reason)
             }
@@ -215,6 +230,7 @@ public final class CredentialStore {
     /// Exchanges the refresh token now (`auth refresh`), whatever the access token's age.
     public func refreshNow(authority: TokenAuthority) throws -> Credentials {
         guard let creds = try credentials() else { throw SessionError.notLoggedIn(profile: profile) }
+        try checkServer(creds, authority)
         switch creds.source {
         case .accessToken:
             throw SessionError.tokenRefused(source: .accessToken)
@@ -224,11 +240,12 @@ public final class CredentialStore {
             _ = try withLock {
                 var file = try loadCredentials()
                 guard let entry = stored(in: file) else { throw SessionError.notLoggedIn(profile: profile) }
+                try checkServer(entry, authority)
                 guard let refresh = entry.refresh, let pair = try authority.refresh(refresh) else {
                     throw SessionError.expired(profile: profile, source: .file,
                                                reason: entry.refresh == nil ? "no refresh token is stored" : "the refresh token was refused")
                 }
-                return keep(pair, user: entry.user, in: &file)
+                return keep(pair, user: entry.user, server: authority.server, in: &file)
             }
         }
         return current ?? creds
@@ -259,10 +276,8 @@ public final class CredentialStore {
 
     /// Stores a new pair; when the disk refuses, the pair still serves this command and a warning says the
     /// session could not be saved.
-    private func keep(_ pair: TokenPair, user: JSON, in file: inout ProfileFile) -> String {
-        let entry = JSON.object([("access", .string(pair.access)), ("refresh", pair.refresh.map(JSON.string) ?? .null), ("user", user)])
-        file[profile] = entry
-        current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file)
+    private func keep(_ pair: TokenPair, user: JSON, server: String, in file: inout ProfileFile) -> String {
+        record(pair, user: user, server: server, in: &file)
         do { try file.save() } catch {
             warn("the renewed session could not be saved (\(error)); it is used for this command only")
         }
@@ -271,17 +286,23 @@ public final class CredentialStore {
 
     /// Stores a login (`auth login`, `auth otp verify`). A corrupt credentials file is set aside as
     /// `credentials.json.corrupt` and replaced, since logging in is how a user repairs it.
-    public func saveLogin(_ pair: TokenPair, user: JSON) throws {
+    public func saveLogin(_ pair: TokenPair, user: JSON, server: String) throws {
         guard JWT.isHeaderSafe(pair.access), pair.refresh.map(JWT.isHeaderSafe) ?? true else {
             throw SessionError.badTokenReply(endpoint: "login")
         }
         try withLock {
             var file = try loadRepairing(paths.credentials)
-            file[profile] = .object([("access", .string(pair.access)), ("refresh", pair.refresh.map(JSON.string) ?? .null), ("user", user)])
+            record(pair, user: user, server: server, in: &file)
             try file.save()
-            current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file)
             loaded = true
         }
+    }
+
+    /// The profile's entry for a pair, and the session this command goes on with.
+    private func record(_ pair: TokenPair, user: JSON, server: String, in file: inout ProfileFile) {
+        file[profile] = .object([("access", .string(pair.access)), ("refresh", pair.refresh.map(JSON.string) ?? .null), ("user", user),
+                                 ("url", .string(server))])
+        current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: server)
     }
 
     /// Forgets the profile's tokens; true when there were any.

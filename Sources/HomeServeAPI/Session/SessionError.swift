@@ -25,4 +25,6 @@ public enum SessionError: Error, Sendable {
     case file(FileError)
     case corrupt(path: String, reason: String)
     case unknownProfile(name: String, known: [String])
+    /// The profile's session was made with another server than the one a command would send it to.
+    case otherServer(profile: String, session: String, asked: String)
 }

@@ -235,6 +235,9 @@ public enum Topics {
         source, a job with no stored session logs in by itself.
         Concurrent processes share one refresh or login: the lock is taken, the file read again, and a
         token another process just stored is reused. The lock is waited for at most --timeout seconds.
+        A stored session belongs to the server it was made with: 'auth login' keeps that URL with it, and
+        a --url or HOMESERVE_URL given to it becomes the profile's url. A command that would send the
+        session to another server exits 3 and sends nothing.
         """)
 
     public static let dates = Topic(name: "dates", title: "Dates and times",

@@ -38,9 +38,20 @@ enum AuthCommands {
         let name = try inv[username] ?? fromEnvironment ?? inv.store.setting("username") ?? promptUsername(inv)
         let password = try readSecret(inv, "password", stdinFlag: passwordStdin, variable: "HOMESERVE_PASSWORD", prompt: "Password: ")?.value ?? "***"
         guard let (pair, user) = try inv.client().login(username: name, password: password) else { return .nothing }
-        try inv.store.saveLogin(pair, user: user)
-        inv.note("Logged in as \(user["username"]?.stringValue ?? name) (\(user["role"]?.stringValue ?? "unknown role")) on profile '\(inv.profile.name)'.")
+        try keepLogin(inv, pair, user, saying: "Logged in as \(user["username"]?.stringValue ?? name) (\(user["role"]?.stringValue ?? "unknown role")) on profile '\(inv.profile.name)'.")
         return .nothing
+    }
+
+    /// Stores the session with the server it was made with. A profile whose URL came from --url or
+    /// HOMESERVE_URL keeps that URL from now on, so its later commands go where its session is.
+    static func keepLogin(_ inv: Invocation, _ pair: TokenPair, _ user: JSON, saying: String) throws {
+        let (base, source) = try inv.baseURL()
+        try inv.store.saveLogin(pair, user: user, server: base.description)
+        inv.note(saying)
+        if source == "flag" || source == "env", try inv.store.setting("url") != base.description {
+            try inv.store.updateSettings { $0 = $0.setting("url", .string(base.description)) }
+            inv.note("Profile '\(inv.profile.name)' now uses \(base).")
+        }
     }
 
     static func promptUsername(_ inv: Invocation) throws -> String {
@@ -128,8 +139,7 @@ enum AuthCommands {
         let body = JSON.object([(who.key, .string(who.value)), ("otp", .string(otp))])
         guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
         let (pair, user) = try APIClient.tokens(from: response, endpoint: path)
-        try inv.store.saveLogin(pair, user: user)
-        inv.note("Logged in as \(user["username"]?.stringValue ?? who.value) on profile '\(inv.profile.name)'.")
+        try keepLogin(inv, pair, user, saying: "Logged in as \(user["username"]?.stringValue ?? who.value) on profile '\(inv.profile.name)'.")
         return .nothing
     }
 
