@@ -506,7 +506,7 @@ function __homeserve_global_flags
         '--profile' 'Profile to use (settings and credentials are kept per profile; also HOMESERVE_PROFILE)' \
         '--url' 'API base URL for this call (beats HOMESERVE_URL and the profile\'s url)' \
         '--output' 'Output format; -o, then HOMESERVE_OUTPUT, then the profile\'s output on a terminal; else table on a terminal, json otherwise' \
-        '--fields' 'Fields (dot paths) of the rows to show, e.g. id,status,service.name' \
+        '--fields' 'Fields of the rows to show' \
         '--jq' 'Filter what -o json would print with a jq expression; strings print raw, one result per line' \
         '--sort-by' 'Sort rows by a field (dot path), -PATH for descending; numbers as numbers, stable' \
         '--no-headers' 'Leave out the header row of table, csv and tsv output' \

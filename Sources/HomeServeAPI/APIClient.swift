@@ -395,8 +395,9 @@ public final class APIClient: TokenAuthority {
 public enum Redaction {
     /// Names that are a token by themselves (the token endpoints' `access` and `refresh`).
     static let secretNames: Set<String> = ["access", "refresh"]
-    /// Any name containing one of these, in any case, holds a secret: `new_password`, `refresh_token`, `client_secret`.
-    static let secretWords = ["password", "token", "secret", "otp"]
+    /// Any name containing one of these, in any case, holds a secret: `new_password`, `refresh_token`,
+    /// `client_secret`, `X-Api-Key`.
+    static let secretWords = ["password", "token", "secret", "otp", "apikey", "api_key", "api-key", "access_key", "private_key"]
 
     /// Whether a JSON key, form field or query parameter of this name holds a secret.
     public static func isSecret(_ name: String) -> Bool {
@@ -404,12 +405,13 @@ public enum Redaction {
         return secretNames.contains(lower) || secretWords.contains { lower.contains($0) }
     }
 
-    /// A header's value as `--verbose` shows it: credentials and cookies hidden, the auth scheme kept.
+    /// A header's value as `--verbose` shows it: credentials, cookies and headers named for a secret
+    /// (`X-Api-Key`) hidden, the auth scheme kept.
     public static func header(_ name: String, _ value: String) -> String {
         switch name.lowercased() {
         case "authorization", "proxy-authorization": return (value.split(separator: " ").first.map { $0 + " " } ?? "") + "***"
         case "cookie", "set-cookie": return "***"
-        default: return value
+        default: return isSecret(name) ? "***" : value
         }
     }
 

@@ -298,6 +298,7 @@ final class EndpointCommandTests: XCTestCase {
     func testAPIValidation() {
         assertRejected(["api", "GET", "api/bookings/"], "invalid value 'api/bookings/' for PATH", "starting with /")
         assertRejected(["api", "FETCH", "/api/bookings/"], "invalid value 'FETCH' for METHOD", "GET, POST, PUT, PATCH, DELETE, HEAD")
+        assertRejected(["api", "get", "/api/bookings/"], "invalid value 'get' for METHOD", "(did you mean 'GET'?)")
         let input = write("body.json", Array("{}".utf8))
         assertRejected(["api", "POST", "/api/x/", "--input", input, "-F", "a=1"], "--input and -F/-f cannot be combined")
         assertRejected(["api", "POST", "/api/x/", "--paginate"], "--paginate", "POST")

@@ -117,16 +117,16 @@ final class SafetyTests: XCTestCase {
         let nested = harness.run(["--dry-run", "api", "POST", "/x", "--input", "-"], stdin: #"{"user": {"name": "u", "access_token": "at-1"}}"#)
         XCTAssertContains(nested.out, #""body":{"user":{"name":"u","access_token":"***"}}"#)
 
-        transport.register("POST", "/x", json: "{}", headers: [("Set-Cookie", "sessionid=c00kie; HttpOnly")])
+        transport.register("POST", "/x", json: "{}", headers: [("Set-Cookie", "sessionid=c00kie; HttpOnly"), ("X-Api-Key", "k5y")])
         let verbose = harness.run(["-v", "api", "POST", "/x"] + fields)
         XCTAssertEqual(verbose.status, 0, verbose.err)
-        for secret in secrets + ["c00kie"] { XCTAssertFalse(verbose.err.contains(secret), "\(secret) in \(verbose.err)") }
-        XCTAssertContains(verbose.err, #""new_password":"***""#, #""name":"visible""#, "< Set-Cookie: ***")
+        for secret in secrets + ["c00kie", "k5y"] { XCTAssertFalse(verbose.err.contains(secret), "\(secret) in \(verbose.err)") }
+        XCTAssertContains(verbose.err, #""new_password":"***""#, #""name":"visible""#, "< Set-Cookie: ***", "< X-Api-Key: ***")
 
         transport.register("GET", "/x", json: "{}")
-        let query = harness.run(["-v", "api", "GET", "/x", "-f", "access_token=at-2", "-f", "page=2"])
-        XCTAssertFalse(query.err.contains("at-2"), query.err)
-        XCTAssertContains(query.err, "> GET https://api.test/x?access_token=***&page=2")
+        let query = harness.run(["-v", "api", "GET", "/x", "-f", "access_token=at-2", "-f", "page=2", "-f", "api_key=k3y", "-f", "ApiKey=k4y"])
+        XCTAssertFalse(query.err.contains("at-2") || query.err.contains("k3y") || query.err.contains("k4y"), query.err)
+        XCTAssertContains(query.err, "> GET https://api.test/x?access_token=***&page=2&api_key=***&ApiKey=***")
 
         XCTAssertEqual(Redaction.header("Cookie", "sessionid=c00kie"), "***")
         XCTAssertEqual(Redaction.header("Authorization", "Token abc"), "Token ***")

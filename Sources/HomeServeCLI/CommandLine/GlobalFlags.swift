@@ -6,7 +6,7 @@ enum GlobalFlags {
     static let profile = Flag("profile", .profileName, "Profile to use (settings and credentials are kept per profile; also HOMESERVE_PROFILE)")
     static let url = Flag("url", .url, "API base URL for this call (beats HOMESERVE_URL and the profile's url)")
     static let output = Flag("output", short: "o", .format, "Output format; -o, then HOMESERVE_OUTPUT, then the profile's output on a terminal; else table on a terminal, json otherwise")
-    static let fields = Flag("fields", .fieldList, "Fields (dot paths) of the rows to show, e.g. id,status,service.name")
+    static let fields = Flag("fields", .fieldList, "Fields of the rows to show")
     static let jq = Flag("jq", .nonBlank, "Filter what -o json would print with a jq expression; strings print raw, one result per line", placeholder: "EXPR")
     static let sortBy = Flag("sort-by", .nonBlank, "Sort rows by a field (dot path), -PATH for descending; numbers as numbers, stable", placeholder: "PATH")
     static let noHeaders = SwitchFlag("no-headers", "Leave out the header row of table, csv and tsv output")

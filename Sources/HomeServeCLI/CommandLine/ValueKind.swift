@@ -87,7 +87,8 @@ extension ValueKind where Value == String {
     public static func choice(_ values: [String]) -> ValueKind {
         ValueKind(ValueShape(placeholder: "CHOICE", accepted: "one of: " + values.joined(separator: ", "), completion: .words(values))) { text, _ throws(ValueProblem) in
             guard values.contains(text) else {
-                let hint = Suggestions.nearest(to: text, in: values).map { " (did you mean '\($0)'?)" } ?? ""
+                let sameButCase = values.first { $0.lowercased() == text.lowercased() }
+                let hint = (sameButCase ?? Suggestions.nearest(to: text, in: values)).map { " (did you mean '\($0)'?)" } ?? ""
                 throw ValueProblem("expected one of: \(values.joined(separator: ", "))\(hint)")
             }
             return text
@@ -212,9 +213,9 @@ extension ValueKind where Value == String {
         }
     }
 
-    /// A comma-separated list of field paths (`id,status,service.name`).
+    /// A comma-separated list of field paths (`id,status,pricing.final_price`).
     public static var fieldList: ValueKind {
-        ValueKind(ValueShape(placeholder: "LIST", accepted: "comma-separated field names or dot paths, e.g. id,status,service.name", completion: .free)) { text, _ throws(ValueProblem) in
+        ValueKind(ValueShape(placeholder: "LIST", accepted: "comma-separated field names, or dot paths into nested objects (e.g. id,status or pricing.final_price)", completion: .free)) { text, _ throws(ValueProblem) in
             let paths = text.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
             guard !paths.isEmpty else { throw ValueProblem() }
             return paths.joined(separator: ",")
