@@ -460,7 +460,7 @@ function __homeserve_flags
             printf '%s\t%s\n' \
                 '--count' 'Exit 0 after N messages' \
                 '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
-                '--timeout' 'Exit 11 if nothing matched within SECONDS, connecting included (default: wait for ever)' \
+                '--timeout' 'Follow for SECONDS, connecting included, then exit 0; with --count or --until, exit 11 if they were not met (default: for ever)' \
                 '--reconnect-attempts' 'Reconnects before giving up' \
                 '--reconnect-delay' 'Seconds between reconnects'
         case 'watch notifications'
@@ -468,7 +468,7 @@ function __homeserve_flags
                 '--user' 'User id (default: the logged-in user)' \
                 '--count' 'Exit 0 after N messages' \
                 '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
-                '--timeout' 'Exit 11 if nothing matched within SECONDS, connecting included (default: wait for ever)' \
+                '--timeout' 'Follow for SECONDS, connecting included, then exit 0; with --count or --until, exit 11 if they were not met (default: for ever)' \
                 '--reconnect-attempts' 'Reconnects before giving up' \
                 '--reconnect-delay' 'Seconds between reconnects'
         case 'watch chat'
@@ -477,7 +477,7 @@ function __homeserve_flags
                 '--role' 'Role in the channel path (default: the logged-in user\'s)' \
                 '--count' 'Exit 0 after N messages' \
                 '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
-                '--timeout' 'Exit 11 if nothing matched within SECONDS, connecting included (default: wait for ever)' \
+                '--timeout' 'Follow for SECONDS, connecting included, then exit 0; with --count or --until, exit 11 if they were not met (default: for ever)' \
                 '--reconnect-attempts' 'Reconnects before giving up' \
                 '--reconnect-delay' 'Seconds between reconnects' \
                 '--send' 'JSON message to send once connected'
@@ -487,7 +487,7 @@ function __homeserve_flags
                 '--role' 'Role in the channel path (default: the logged-in user\'s)' \
                 '--count' 'Exit 0 after N messages' \
                 '--until' 'Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE' \
-                '--timeout' 'Exit 11 if nothing matched within SECONDS, connecting included (default: wait for ever)' \
+                '--timeout' 'Follow for SECONDS, connecting included, then exit 0; with --count or --until, exit 11 if they were not met (default: for ever)' \
                 '--reconnect-attempts' 'Reconnects before giving up' \
                 '--reconnect-delay' 'Seconds between reconnects'
         case 'smoke'

@@ -46,6 +46,25 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(harness.clock.mono, 1010)
     }
 
+    func testATimeoutAloneIsHowLongToFollow() {
+        sockets.connections = [.success([status("in_progress"), .idle(30)])]
+        let outcome = harness.run(["watch", "booking", booking, "--timeout", "10"])
+        XCTAssertEqual(outcome.status, 0, "no count or message was waited for: \(outcome.err)")
+        XCTAssertEqual(lines(outcome.out).count, 1)
+        XCTAssertEqual(outcome.err, "")
+    }
+
+    func testWithoutASessionAWatchIsExit3BeforeConnecting() {
+        let fresh = Harness()
+        for args in [["watch", "booking", booking], ["watch", "notifications"], ["watch", "notifications", "--user", "7"],
+                     ["watch", "status", "--user", "7", "--role", "vendor"]] {
+            let outcome = fresh.run(args)
+            XCTAssertEqual(outcome.status, ExitCode.notAuthenticated.rawValue, "\(args): \(outcome.err)")
+            XCTAssertEqual(outcome.err, "homeserve: not logged in (profile 'default'); run 'homeserve auth login'\n", "\(args)")
+        }
+        XCTAssertEqual(fresh.sockets.urls, [], "nothing connected")
+    }
+
     func testWatchCountRunningOutOfTimeIs11() {
         sockets.connections = [.success([.idle(4), .message(#"{"type": "notification", "data": {"title": "Booked"}}"#)])]
         let outcome = harness.run(["watch", "notifications", "--count", "2", "--timeout", "5", "-o", "csv"])
@@ -169,6 +188,25 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0)
         XCTAssertEqual(outcome.out, #"{"id":"\#(booking)","status":"signed"}"# + "\n")
         XCTAssertEqual(sockets.urls, [])
+        transport.verify()
+    }
+
+    func testBookingsWaitIsDoneAtOnceWhenTheBookingIsPastTheStatus() {
+        transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "signed"}"#)
+        let outcome = harness.run(["bookings", "wait", booking, "--status", "completed", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, #"{"id":"\#(booking)","status":"signed"}"# + "\n")
+        XCTAssertEqual(outcome.err, "homeserve: booking \(booking) is past 'completed' already (status: signed)\n")
+        XCTAssertEqual(sockets.urls, [], "nothing to wait for")
+        transport.verify()
+
+        let path = "/api/bookings/\(booking)/"
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "in_progress"}"#)
+        sockets.connections = [.success([status("in_progress")])]
+        let skipped = harness.run(["bookings", "wait", booking, "--status", "confirmed", "-o", "ndjson", "--timeout", "60"])
+        XCTAssertEqual(skipped.status, 0, "a transition that skips the status still passes it: \(skipped.err)")
+        XCTAssertContains(skipped.err, "past 'confirmed' already (status: in_progress)")
         transport.verify()
     }
 

@@ -195,8 +195,9 @@ enum BookingCommands {
         discussion: """
         Listens on the booking's WebSocket channel and, as the contract recommends, also polls the booking
         (every 30 s by default) so a lost socket never means a missed transition. Exits 0 with the booking
-        printed, or 11 when --timeout passes first or the booking is cancelled on the way (9 is kept for
-        network failures). After this command,
+        printed, also when it is already past the status on its way (pending, confirmed, in_progress,
+        completed, signed; stderr says so), or 11 when --timeout passes first or the booking is cancelled
+        on the way (9 is kept for network failures). After this command,
         --timeout bounds the whole wait, connecting and handshakes included; a per-request timeout can
         still be given before the command (homeserve --timeout 5 bookings wait …).
         """,
@@ -223,6 +224,11 @@ enum BookingCommands {
         do {
             guard var current = try fetch() else { return .nothing }
             func statusOf(_ document: JSON) -> String? { Rows.unwrap(document, keys: wrappers)["status"]?.stringValue }
+            // A booking's way, in order: one further along has been through the status asked for.
+            let way = ["pending", "confirmed", "in_progress", "completed", "signed"]
+            func reached(_ status: String) -> Bool {
+                status == target || (way.firstIndex(of: status).map { at in way.firstIndex(of: target).map { at > $0 } ?? false } ?? false)
+            }
             // A cancelled booking never moves again: waiting for another status would only run out the clock.
             func checkReachable() throws {
                 if last == "cancelled", target != "cancelled" {
@@ -231,7 +237,7 @@ enum BookingCommands {
             }
             last = statusOf(current) ?? "unknown"
             try checkReachable()
-            if last != target {
+            if !reached(last) {
                 var policy = WatchCommands.policy(inv, deadline: deadline)
                 policy.pollEvery = Double(inv[poll])
                 policy.socketOptional = true
@@ -239,15 +245,16 @@ enum BookingCommands {
                     current = try fetch() ?? current
                     last = statusOf(current) ?? last
                     try checkReachable()
-                    return last == target
+                    return reached(last)
                 }
                 try WatchCommands.follower(inv, path: "/ws/bookings/\(booking)/", policy: policy).run(onMessage: { message in
                     guard message["type"]?.stringValue == "booking_status_change" else { return false }
                     let status = message["data"]?["status"]?.stringValue ?? message["data"]?["new_status"]?.stringValue
                     if let status { last = status }
-                    return status == target || status == "cancelled" ? try refetch() : false
+                    return status.map { reached($0) || $0 == "cancelled" } ?? false ? try refetch() : false
                 }, onPoll: refetch)
             }
+            if last != target { inv.note("booking \(booking) is past '\(target)' already (status: \(last))") }
             return .document(current, .resource(columns, wrappedIn: wrappers))
         } catch FollowError.deadlinePassed {
             throw CLIError(.timedOut, "booking \(booking) did not reach '\(target)' within \(inv[waitTimeout])s (last status: \(last))")

@@ -15,7 +15,7 @@ enum WatchCommands {
         guard let until = Until(text) else { throw ValueProblem() }
         return until
     }, "Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE")
-    static let timeout = Flag("timeout", .integer(1..., placeholder: "SECONDS"), "Exit 11 if nothing matched within SECONDS, connecting included (default: wait for ever)")
+    static let timeout = Flag("timeout", .integer(1..., placeholder: "SECONDS"), "Follow for SECONDS, connecting included, then exit 0; with --count or --until, exit 11 if they were not met (default: for ever)")
     static let followFlags: [any FlagDeclaration] = [count, until, timeout] + reconnectFlags
 
     static let user = Flag("user", .integer(1...), "User id (default: the logged-in user)", placeholder: "ID")
@@ -30,8 +30,9 @@ enum WatchCommands {
     per event on a terminal, or jq's results with --jq. Unknown message types are printed as they are.
     The connection is retried like the web client does: up to 5 times, 3 s apart, with a fresh access
     token when the old one expired; a line on stderr marks each reconnect. Here --timeout bounds the whole
-    wait, connecting and handshakes included, and running out of it is exit 11 (network failures stay 9).
-    Ctrl-C closes the socket and exits 130.
+    wait, connecting and handshakes included: running out of it ends the follow with exit 0, or with exit
+    11 when --count or --until were not met (network failures stay 9). With no session the command exits
+    3 before connecting. Ctrl-C closes the socket and exits 130.
     """
 
     static let booking = Command(
@@ -86,6 +87,7 @@ enum WatchCommands {
 
     /// User id and role default to the logged-in user's (from the credentials, else the token's claims).
     static func identity(_ inv: Invocation, needsRole: Bool) throws -> (String, String?) {
+        try requireSession(inv)
         let creds = try inv.store.credentials()
         let id = inv[user].map(String.init) ?? creds?.user["id"]?.cellText ?? creds?.access.flatMap { JWT.claims($0)?["user_id"]?.cellText }
         guard let id, !id.isEmpty else {
@@ -95,6 +97,12 @@ enum WatchCommands {
         let name = needsRole ? inv[role] ?? creds?.user["role"]?.stringValue : nil
         if needsRole && name == nil { throw CLIError.usage("'\(inv.command.name)' needs --role (\(roles.joined(separator: ", "))) when the role is not known") }
         return (id, name)
+    }
+
+    /// Every channel wants a session: without one (and no way to log in unattended) the command is exit 3
+    /// before it connects, not a refused socket reconnected until the attempts run out.
+    static func requireSession(_ inv: Invocation) throws {
+        guard try inv.store.accessToken(authority: inv.client()) != nil else { throw SessionError.notLoggedIn(profile: inv.profile.name) }
     }
 
     struct Until: Sendable {
@@ -152,6 +160,7 @@ enum WatchCommands {
                                        ("headers", .object([("Upgrade", .string("websocket")), ("Sec-WebSocket-Version", .string("13"))]))])
             return .text(preview.serialized() + "\n")
         }
+        try requireSession(inv)
         let print = try inv.eventPrinter()
         let limit = inv[count], condition = inv[until]
         let deadline = inv[timeout].map { inv.context.clock.monotonic() + Double($0) }
@@ -169,7 +178,9 @@ enum WatchCommands {
                 return false
             })
         } catch FollowError.deadlinePassed {
-            let what = condition != nil ? "nothing matched --until" : limit != nil ? "\(seen) of \(limit ?? 0) messages arrived" : "the time ran out"
+            // Following for a time is what was asked unless a count or a message was waited for.
+            guard condition != nil || limit != nil else { return .nothing }
+            let what = condition != nil ? "nothing matched --until" : "\(seen) of \(limit ?? 0) messages arrived"
             throw CLIError(.timedOut, "timed out after \(inv[timeout] ?? 0)s: \(what)")
         }
         return .nothing
