@@ -46,6 +46,25 @@ final class OutputRuleTests: XCTestCase {
             """)
         XCTAssertEqual(run(update + ["-o", "tsv", "--no-headers"]).out, "\(booking)\tDeep Cleaning\tconfirmed\t2026-12-01T10:00:00+05:30\t560001\t1299.00\n")
         XCTAssertEqual(run(update + ["-o", "table"]).out, """
+            id                     \(booking)
+            service_name           Deep Cleaning
+            status                 confirmed
+            scheduled_date         2026-12-01T10:00:00+05:30
+            pincode                560001
+            total_price            1299.00
+            customer.id            4
+            customer.address.city  Bengaluru
+
+            """, "in a pipe the record is whole: the usual fields first, then the rest")
+    }
+
+    func testARecordOnATerminalShowsItsUsualFieldsAndSaysHowManyMore() {
+        harness.stdoutTTY = true
+        harness.stderrTTY = true
+        harness.terminalWidth = 100
+        transport.register("GET", "/api/bookings/\(booking)/", json: updated, times: 2)
+        let fitted = run(["bookings", "get", booking, "--no-color"])
+        XCTAssertEqual(fitted.out, """
             id              \(booking)
             service_name    Deep Cleaning
             status          confirmed
@@ -54,6 +73,10 @@ final class OutputRuleTests: XCTestCase {
             total_price     1299.00
 
             """)
+        XCTAssertEqual(fitted.err, "homeserve: 2 more fields: --wide to see them\n")
+        let wide = run(["bookings", "get", booking, "--no-color", "--wide"])
+        XCTAssertContains(wide.out, "customer.id            4\n", "customer.address.city  Bengaluru\n")
+        XCTAssertEqual(wide.err, "")
     }
 
     func testAReportPrintsItsMainArrayAsRows() {

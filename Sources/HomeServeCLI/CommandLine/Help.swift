@@ -194,8 +194,9 @@ public enum Topics {
         otherwise derived from the rows (the row's id and name first, then plain fields in the server's
         order, then nested objects by dot path). No column is empty in every row. On a terminal a table
         fits the width: at most ten derived columns (stderr says how many more there are) and long cells
-        cut with …; --wide prints every column and cell whole, as a table in a pipe always is. Ids are
-        never cut (columns named id or …_id, or holding UUIDs).
+        cut with …, and a single resource shows its usual fields (stderr says how many more); --wide prints
+        every column, field and cell whole, as a table in a pipe always is. Ids are never cut (columns
+        named id or …_id, or holding UUIDs).
           --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2;
                              after a change the answer is printed whole instead, with a warning)
           --sort-by PATH     sorts rows, numbers as numbers; stable

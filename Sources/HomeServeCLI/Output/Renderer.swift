@@ -117,14 +117,22 @@ struct Renderer {
         }
     }
 
-    /// A single object's lines: `--fields`, else the preferred paths it has, else all its paths.
+    /// A single object's lines: `--fields`; else the preferred paths it has, then the rest of its paths
+    /// (on a terminal without --wide only the preferred ones, and stderr says how many more there are);
+    /// else all its paths. None is empty.
     private func recordPaths(_ object: JSON, preferred: [String]) throws -> [String] {
         if let fields { return fields }
         let lookup = JSONLookup(object)
-        let present = preferred.filter { !Rows.isEmpty(lookup.value(at: $0)) }
-        if !present.isEmpty, present.count >= (preferred.count + 1) / 2 { return present }
         let found = Rows.paths(of: object)
-        return (found.scalars + found.nested + found.arrays).filter { !Rows.isEmpty(lookup.value(at: $0)) }
+        let all = (found.scalars + found.nested + found.arrays).filter { !Rows.isEmpty(lookup.value(at: $0)) }
+        let present = preferred.filter { !Rows.isEmpty(lookup.value(at: $0)) }
+        guard !present.isEmpty, present.count >= (preferred.count + 1) / 2 else { return all }
+        let rest = all.filter { !present.contains($0) }
+        if tableWidth == nil { return present + rest }
+        if !rest.isEmpty, hints {
+            note("\(rest.count) more field\(rest.count == 1 ? "" : "s"): --wide to see \(rest.count == 1 ? "it" : "them")")
+        }
+        return present
     }
 
     /// The columns for these rows. A table fitted to a terminal shows at most ten derived columns, and says
