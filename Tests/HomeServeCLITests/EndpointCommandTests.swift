@@ -202,6 +202,7 @@ final class EndpointCommandTests: XCTestCase {
         assertRejected(["disputes", "send", dispute], "needs --message TEXT or --message-file")
         assertRejected(["disputes", "send", dispute, "--message", "a", "--message-file", message], "not both")
         assertRejected(["disputes", "send", dispute, "--message", ""], "invalid value '' for --message")
+        assertRejected(["disputes", "send", dispute, "--message-file", write("empty.txt", Array("\n".utf8))], "the text read by --message-file is empty: expected non-empty text")
         assertRejected(["disputes", "send", dispute, "--message-file", directory + "/none.txt"], "none.txt' for --message-file: no such file")
         assertRejected(["disputes", "send", dispute, "--message", "a", "--attachment", directory], "for --attachment", "is a directory")
         let video = write("visit.mp4", [0, 0, 0, 0x18])

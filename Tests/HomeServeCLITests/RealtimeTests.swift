@@ -65,6 +65,13 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(fresh.sockets.urls, [], "nothing connected")
     }
 
+    func testAStreamCannotBeSorted() {
+        let outcome = harness.run(["watch", "booking", booking, "--sort-by", "type"])
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertEqual(outcome.err, "homeserve: invalid flag --sort-by 'type' for 'watch booking': messages are printed as they arrive, so a stream cannot be sorted\n")
+        XCTAssertEqual(sockets.urls, [])
+    }
+
     func testWatchCountRunningOutOfTimeIs11() {
         sockets.connections = [.success([.idle(4), .message(#"{"type": "notification", "data": {"title": "Booked"}}"#)])]
         let outcome = harness.run(["watch", "notifications", "--count", "2", "--timeout", "5", "-o", "csv"])

@@ -298,6 +298,15 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertContains(outcome.err, "GET /api/api/services/")
     }
 
+    func testDoctorNamesTheProfileInItsLoginHint() {
+        harness.environment["HOMESERVE_URL"] = nil
+        harness.writeSettings(["staging": ["url": "http://127.0.0.1:9"]])
+        transport.register("GET", "/api/services/?page_size=1", json: "[]")
+        let outcome = harness.run(["--profile", "staging", "doctor", "-o", "json"])
+        let session = outcome.json["checks"]?.arrayValue?.first { $0["name"] == "session" }
+        XCTAssertEqual(session?["detail"], "not logged in; run 'homeserve --profile staging auth login'", outcome.out)
+    }
+
     func testDoctorFailsOnSettingsItCannotUse() {
         harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
         harness.environment["HOMESERVE_MAX_BODY"] = "lots"

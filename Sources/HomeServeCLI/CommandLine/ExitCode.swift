@@ -105,7 +105,7 @@ struct FailureReport {
     var profileChosen: Bool
     var source: CredentialSource?
 
-    private var loginCommand: String {
+    var loginCommand: String {
         profileChosen || profile != "default" ? "homeserve --profile \(profile) auth login" : "homeserve auth login"
     }
 

@@ -225,7 +225,8 @@ enum DoctorCommands {
 
     static func sessionCheck(_ inv: Invocation, _ creds: Credentials?) -> Check {
         guard creds != nil || (try? inv.store.hasPasswordSource()) == true else {
-            return Check(name: "session", status: .warn, detail: "not logged in; run 'homeserve auth login'")
+            let login = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: nil).loginCommand
+            return Check(name: "session", status: .warn, detail: "not logged in; run '\(login)'")
         }
         do {
             _ = try inv.client().send(AuthCommands.sessionProbe)

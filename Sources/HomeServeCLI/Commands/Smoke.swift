@@ -159,10 +159,14 @@ enum SmokeCommands {
             try session.client.json(APICall("GET", path, query: query)) ?? .null
         }
 
-        /// The server accepts the session (logging in or refreshing first, as any command would).
+        /// The server accepts the session (logging in or refreshing first, as any command would), and the
+        /// profile given for a role (--as ROLE=PROFILE) is logged in with that role.
         func sessionCase(_ role: String, _ session: Session) {
             run("session", role: role, in: session) { session in
                 _ = try session.client.send(AuthCommands.sessionProbe)
+                if role != "-", let actual = session.role, actual != role {
+                    throw CLIError(.usage, "--as \(role)=\(session.profile): the profile is logged in as \(session.username ?? "a user") with role \(actual), not \(role)")
+                }
                 return "accepted" + (session.username.map { " as \($0)" } ?? "")
             }
         }

@@ -154,6 +154,9 @@ enum WatchCommands {
     }
 
     static func follow(_ inv: Invocation, path: String, greeting: String? = nil) throws -> CommandOutput {
+        if let sortBy = inv[GlobalFlags.sortBy] {
+            throw CLIError.usage("invalid flag --sort-by '\(TerminalText.visible(sortBy))' for '\(inv.command.name)': messages are printed as they arrive, so a stream cannot be sorted")
+        }
         if inv.dryRun {
             let url = try inv.socketBase().description + path + (try inv.store.credentials() != nil ? "?token=***" : "")
             let preview = JSON.object([("method", .string("GET")), ("url", .string(url)),
