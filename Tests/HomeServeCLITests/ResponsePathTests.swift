@@ -307,6 +307,14 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(session?["detail"], "not logged in; run 'homeserve --profile staging auth login'", outcome.out)
     }
 
+    func testACommandThatStopsForCtrlCWithoutAnErrorStillSaysSo() {
+        let cancellation = harness.cancellation
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "Tap repair"}]"#, onRequest: { _ in _ = cancellation.cancel() })
+        let outcome = harness.run(["services", "list", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, ExitCode.interrupted.rawValue)
+        XCTAssertEqual(outcome.err, "homeserve: interrupted\n")
+    }
+
     func testDoctorFailsOnSettingsItCannotUse() {
         harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
         harness.environment["HOMESERVE_MAX_BODY"] = "lots"
