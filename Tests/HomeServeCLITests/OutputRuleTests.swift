@@ -471,6 +471,14 @@ final class OutputRuleTests: XCTestCase {
 
         transport.register("POST", path, body: Array(#"{"download_data": "aWQ="#.utf8), headers: [("Content-Type", "application/json")])
         XCTAssertContains(run(["admin", "history", "export"], status: 8).err, "the body is not valid JSON")
+
+        let quoted = "id,changes\r\n1,\"{\"\"status\"\": \"\"confirmed\"\"}\"\r\n"
+        transport.register("POST", path, body: Array(quoted.utf8), headers: [("Content-Type", "text/csv")])
+        XCTAssertEqual(run(["admin", "history", "export"]).out, quoted, "doubled quotes inside a field are whole")
+        transport.register("POST", path, body: Array(quoted.utf8.dropLast(8)), headers: [("Content-Type", "text/csv")])
+        let cut = run(["admin", "history", "export", "--out", file], status: 8)
+        XCTAssertEqual(cut.err, "homeserve: POST \(path): the CSV ends inside a quoted field: it was cut short (\(quoted.utf8.count - 8) bytes)\n")
+        XCTAssertFalse(FileFacts.exists(file), "nothing is written")
     }
 
     func testAReadSayingSuccessFalseIsNotPrintedAsData() {

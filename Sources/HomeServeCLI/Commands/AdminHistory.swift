@@ -43,7 +43,8 @@ enum AdminHistoryCommands {
         --out is replaced atomically (written beside it, then renamed) with mode 600, since the trail holds
         personal data; without --out the CSV goes to stdout as received. A server that wraps the file in JSON
         as base64 download_data is understood too; a JSON answer saying the export did not happen is exit 6,
-        and one without download_data is exit 8.
+        and one without download_data is exit 8, as is a CSV that ends inside a quoted field (cut short);
+        nothing is written then.
         """,
         flags: filterFlags + [out],
         examples: [
@@ -71,6 +72,11 @@ enum AdminHistoryCommands {
                 throw APIError.badResponse(method: "POST", path: endpoint, reason: "download_data is not valid base64")
             }
             csv = decoded
+        }
+        // Quotes in CSV come in pairs (RFC 4180 doubles a quote inside a field): an odd count is a quoted
+        // field that never ends, a file cut short whatever its Content-Length said.
+        if csv.lazy.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 {
+            throw APIError.badResponse(method: "POST", path: endpoint, reason: "the CSV ends inside a quoted field: it was cut short (\(csv.count) bytes)")
         }
         guard let path = inv[out] else { return .bytes(csv) }
         try AtomicFile.write(path, csv, mode: 0o600)
