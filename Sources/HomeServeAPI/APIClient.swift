@@ -18,6 +18,8 @@ public struct APICall {
     /// Monotonic time by which the call, retries included, must be over even when the client's own
     /// deadline (timeout × (retries + 1)) is later: a wait's --timeout bounds the requests made for it.
     public var deadline: Double?
+    /// A POST that only computes an answer (a price prediction, slot suggestions) and changes nothing.
+    public var computesOnly = false
 
     public init(_ method: String, _ path: String, query: [(String, String)] = [], body: RequestBody = .none, authenticated: Bool = true) {
         self.method = method
@@ -29,6 +31,9 @@ public struct APICall {
 
     /// Repeating it cannot do anything twice.
     public var isIdempotent: Bool { method != "POST" && method != "PATCH" }
+
+    /// A call of the session (not the token endpoints) that may change something on the server.
+    var mayChange: Bool { authenticated && !computesOnly && method != "GET" && method != "HEAD" }
 }
 
 /// What a dry run shows of a request: method, URL, headers and body, with every secret as `***`.
@@ -94,7 +99,7 @@ public final class APIClient: TokenAuthority {
     private var warnedPlainHTTP = false
     public var server: String { base.description }
 
-    /// Whether a call that may change something (any method but GET and HEAD) has been answered 2xx.
+    /// Whether a call of the session that may change something has been answered 2xx.
     public private(set) var changed = false
 
     public init(base: WebURL, transport: HTTPTransport, session: CredentialStore?, clock: any Clock,
@@ -122,7 +127,7 @@ public final class APIClient: TokenAuthority {
             do { result = .success(try transport.perform(attempt.request(call, client: self))) } catch { result = .failure(error) }
             switch judge(result, call: call, attempt: attempt) {
             case let .success(response):
-                if call.method != "GET" && call.method != "HEAD" { changed = true }
+                if call.mayChange { changed = true }
                 return response
             case let .retry(after, why):
                 note(why)

@@ -273,6 +273,16 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["bookings", "get", booking, "--fields", "idd"], status: 2).out, "", "a read is still refused")
     }
 
+    func testAReadIsRefusedABadFieldEvenAfterARefreshOrAComputingPost() {
+        harness.storeSession(access: harness.token(expiresIn: 5, life: 300), refresh: "r1")
+        transport.register("POST", "/auth/refresh/", json: #"{"access": "\#(harness.token(expiresIn: 300, life: 300, tag: "new"))", "refresh": "r2"}"#)
+        transport.register("GET", "/api/bookings/\(booking)/", json: updated)
+        XCTAssertContains(run(["bookings", "get", booking, "--fields", "idd"], status: 2).err, "invalid value 'idd' for --fields")
+        transport.register("POST", "/api/dynamic-pricing/", json: #"{"predictions": [{"date": "2026-12-01", "predicted_price": "499.00"}]}"#)
+        XCTAssertContains(run(["pricing", "predict", "--service", "1", "--pincode", "560001", "--fields", "pricee"], status: 2).err,
+                          "invalid value 'pricee' for --fields")
+    }
+
     func testNestedFieldsOfASingleObjectInCSV() {
         transport.register("GET", "/api/bookings/\(booking)/", json: updated, times: 2)
         XCTAssertEqual(run(["bookings", "get", booking, "-o", "csv", "--fields", "id,customer.address.city,customer"]).out,

@@ -54,6 +54,13 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(outcome.err, "")
     }
 
+    func testATimeoutAloneRunningOutWithoutAConnectionIs9() {
+        sockets.connections = [.failure(.connection("Connection refused")), .failure(.connection("Connection refused"))]
+        let outcome = harness.run(["watch", "booking", booking, "--timeout", "4"])
+        XCTAssertEqual(outcome.status, 9, "a server that never answered is not a quiet channel: \(outcome.err)")
+        XCTAssertEqual(lines(outcome.err).last, "homeserve: no connection to /ws/bookings/\(booking)/ when --timeout (4s) ran out: cannot connect to wss://api.test/ws/bookings/\(booking)/: Connection refused")
+    }
+
     func testWithoutASessionAWatchIsExit3BeforeConnecting() {
         let fresh = Harness()
         for args in [["watch", "booking", booking], ["watch", "notifications"], ["watch", "notifications", "--user", "7"],
@@ -63,6 +70,10 @@ final class RealtimeTests: XCTestCase {
             XCTAssertEqual(outcome.err, "homeserve: not logged in (profile 'default'); run 'homeserve auth login'\n", "\(args)")
         }
         XCTAssertEqual(fresh.sockets.urls, [], "nothing connected")
+        let preview = fresh.run(["watch", "notifications", "--user", "7", "--dry-run"])
+        XCTAssertEqual(preview.status, 0, "a dry run needs no session: \(preview.err)")
+        XCTAssertEqual(preview.out, #"{"method":"GET","url":"wss://api.test/ws/notifications/7/","headers":{"Upgrade":"websocket","Sec-WebSocket-Version":"13"}}"# + "\n")
+        XCTAssertEqual(fresh.transport.requests.count, 0)
     }
 
     func testAStreamCannotBeSorted() {

@@ -51,6 +51,8 @@ public final class ChannelFollower {
     let log: ((String) -> Void)?
     /// Sent once, right after the first successful connection.
     public var greeting: String?
+    /// Why the socket is down, while it is (not yet connected, or lost and not back).
+    public private(set) var down: String? = "not connected yet"
 
     public init(connector: WebSocketConnector, base: WebURL, path: String, policy: Policy, clock: any Clock, session: Session,
                 note: @escaping (String) -> Void, log: ((String) -> Void)?) {
@@ -84,6 +86,7 @@ public final class ChannelFollower {
         }
         func lost(_ why: String) throws {
             socket = nil
+            down = why
             failures += 1
             if failures > policy.attempts {
                 if policy.socketOptional {
@@ -110,6 +113,7 @@ public final class ChannelFollower {
                     let timeout = max(0.001, min(policy.connectTimeout, timeLeft() ?? policy.connectTimeout))
                     let connection = try connector.connect(url: url + query, timeout: timeout)
                     socket = connection
+                    down = nil
                     log?("< 101 Switching Protocols")
                     if let greeting {
                         try connection.send(text: greeting)

@@ -53,6 +53,8 @@ enum PricingCommands {
         ]
     ) { inv in
         let body = JSON.object([("service_id", .int(inv[service])), ("pincode", .string(inv[pincode])), ("days", .int(inv[days]))])
-        return try inv.document(APICall("POST", "/api/dynamic-pricing/", body: .json(body)), .report(predictionColumns))
+        var call = APICall("POST", "/api/dynamic-pricing/", body: .json(body))
+        call.computesOnly = true
+        return try inv.document(call, .report(predictionColumns))
     }
 }

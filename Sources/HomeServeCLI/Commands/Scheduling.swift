@@ -46,7 +46,9 @@ enum SchedulingCommands {
             Example("homeserve scheduling suggest --vendor 7 --service 1 --pincode 560001 --date 2026-12-01", "The recommended time and the reasoning"),
         ]
     ) { inv in
-        guard let answer = try inv.json(APICall("POST", "/api/smart-scheduling/", body: .json(.object(slotRequest(inv))))) else { return .nothing }
+        var call = APICall("POST", "/api/smart-scheduling/", body: .json(.object(slotRequest(inv))))
+        call.computesOnly = true
+        guard let answer = try inv.json(call) else { return .nothing }
         if answer["optimal_slot"]?.isNull == true {
             inv.note("No free slot on \(inv[date]); see 'homeserve scheduling slots' for the day's slots.")
         }

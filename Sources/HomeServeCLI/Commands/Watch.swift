@@ -31,8 +31,8 @@ enum WatchCommands {
     The connection is retried like the web client does: up to 5 times, 3 s apart, with a fresh access
     token when the old one expired; a line on stderr marks each reconnect. Here --timeout bounds the whole
     wait, connecting and handshakes included: running out of it ends the follow with exit 0, or with exit
-    11 when --count or --until were not met (network failures stay 9). With no session the command exits
-    3 before connecting. Ctrl-C closes the socket and exits 130.
+    11 when --count or --until were not met, or 9 when the socket was down at the time (network failures
+    stay 9). With no session the command exits 3 before connecting. Ctrl-C closes the socket and exits 130.
     """
 
     static let booking = Command(
@@ -87,7 +87,7 @@ enum WatchCommands {
 
     /// User id and role default to the logged-in user's (from the credentials, else the token's claims).
     static func identity(_ inv: Invocation, needsRole: Bool) throws -> (String, String?) {
-        try requireSession(inv)
+        if !inv.dryRun { try requireSession(inv) }
         let creds = try inv.store.credentials()
         let id = inv[user].map(String.init) ?? creds?.user["id"]?.cellText ?? creds?.access.flatMap { JWT.claims($0)?["user_id"]?.cellText }
         guard let id, !id.isEmpty else {
@@ -181,7 +181,11 @@ enum WatchCommands {
                 return false
             })
         } catch FollowError.deadlinePassed {
-            // Following for a time is what was asked unless a count or a message was waited for.
+            // Following for a time is what was asked unless a count or a message was waited for, or the
+            // socket was down when the time ran out (a server that never answered is not a quiet channel).
+            if let down = follower.down {
+                throw CLIError(.network, "no connection to \(path) when --timeout (\(inv[timeout] ?? 0)s) ran out: \(down)")
+            }
             guard condition != nil || limit != nil else { return .nothing }
             let what = condition != nil ? "nothing matched --until" : "\(seen) of \(limit ?? 0) messages arrived"
             throw CLIError(.timedOut, "timed out after \(inv[timeout] ?? 0)s: \(what)")
