@@ -292,7 +292,7 @@ public final class APIClient: TokenAuthority {
 
     /// A call as errors name it: its path and query from the server root, the base URL's own path included
     /// (`/api/bookings/?page=3`), secrets redacted.
-    func shown(_ call: APICall) -> String {
+    public func shown(_ call: APICall) -> String {
         var path = WebURL.splitAbsolute(call.path)?.rest ?? base.path + call.path
         if !call.query.isEmpty { path += (path.contains("?") ? "&" : "?") + URLEncoding.query(call.query) }
         return Redaction.url(path)

@@ -226,6 +226,15 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(skipped.status, 0, "a transition that skips the status still passes it: \(skipped.err)")
         XCTAssertContains(skipped.err, "past 'confirmed' already (status: in_progress)")
         transport.verify()
+
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "disputed"}"#)
+        let disputed = harness.run(["bookings", "wait", booking, "--status", "completed", "-o", "ndjson"])
+        XCTAssertEqual(disputed.status, 0, "a disputed booking was completed first: \(disputed.err)")
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "disputed"}"#, times: 2)
+        sockets.connections = [.success([])]
+        let unsigned = harness.run(["bookings", "wait", booking, "--status", "signed", "--timeout", "5", "--poll", "3"])
+        XCTAssertEqual(unsigned.status, 11, "a dispute is not a signature; it may still be signed: \(unsigned.err)")
+        transport.verify()
     }
 
     func testBookingsWaitPollsAndTimesOutWith11() {

@@ -457,6 +457,11 @@ final class SessionTests: XCTestCase {
         harness.environment["HOMESERVE_URL"] = "https://other.test"
         XCTAssertEqual(harness.run(["bookings", "list"]).status, ExitCode.notAuthenticated.rawValue, "HOMESERVE_URL is held to it too")
         XCTAssertEqual(transport.requests.count, 1)
+        let offline = harness.run(["auth", "status", "--offline", "-o", "json"])
+        XCTAssertEqual(offline.status, ExitCode.notAuthenticated.rawValue)
+        XCTAssertEqual(offline.json["logged_in"], false, "a session this URL cannot use")
+        XCTAssertEqual(offline.json["session_url"], "https://api.test")
+        XCTAssertEqual(offline.json["url"], "https://other.test")
 
         harness.environment["HOMESERVE_URL"] = nil
         transport.register("GET", "/api/bookings/", json: "[]")
@@ -464,6 +469,37 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(home.status, 0, "the profile's URL is the one it logged in with: \(home.err)")
         XCTAssertEqual(transport.requests.last?.url, "https://api.test/api/bookings/")
         XCTAssertEqual(transport.requests.last?.bearer, access)
+        transport.verify()
+    }
+
+    func testTheSameServerSpelledAnotherWayIsTheSameServer() {
+        let access = harness.token(expiresIn: 300, life: 300)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r1", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
+        XCTAssertEqual(harness.run(["auth", "login", "--username", "ops_mgr", "--password-stdin", "-q"], stdin: "pw\n").status, 0)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        let spelled = harness.run(["--url", "https://API.test:443/", "bookings", "list"])
+        XCTAssertEqual(spelled.status, 0, spelled.err)
+        XCTAssertEqual(transport.requests.last?.bearer, access)
+        transport.verify()
+    }
+
+    func testAJobWithAPasswordLogsInAtTheServerItIsPointedAtAndSendsNoneOfTheOthersTokens() {
+        let old = harness.token(expiresIn: 300, life: 300, tag: "old")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(old)", "refresh": "r-old", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
+        XCTAssertEqual(harness.run(["auth", "login", "--username", "ops_mgr", "--password-stdin", "-q"], stdin: "pw\n").status, 0)
+
+        let new = harness.token(expiresIn: 300, life: 300, tag: "new")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(new)", "refresh": "r-new", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        harness.environment["HOMESERVE_PASSWORD"] = "pw"
+        let job = harness.run(["--url", "https://other.test", "bookings", "list"])
+        XCTAssertEqual(job.status, 0, job.err)
+        XCTAssertEqual(job.err, "homeserve: logged in as ops_mgr to https://other.test for profile 'default', in place of its session with https://api.test\n")
+        let sent = transport.requests.dropFirst()
+        XCTAssertEqual(sent.map { $0.url }, ["https://other.test/auth/login/", "https://other.test/api/bookings/"])
+        XCTAssertEqual(sent.first?.json, ["username": "ops_mgr", "password": "pw"], "a password, never the other server's tokens")
+        XCTAssertEqual(sent.last?.bearer, new)
+        XCTAssertEqual(stored("url"), "https://other.test")
         transport.verify()
     }
 

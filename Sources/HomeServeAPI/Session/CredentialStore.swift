@@ -32,6 +32,14 @@ public struct Credentials: Sendable {
     public var source: CredentialSource
     /// The base URL the session was made with; nil for tokens from the environment and older sessions.
     public var server: String?
+
+    /// Whether the session may be sent to this base URL: one made with it (`https://h` and `https://h:443/`
+    /// are one), or one that does not say where it was made.
+    public func isFor(_ base: String) -> Bool {
+        guard let server else { return true }
+        guard case let .success(made) = WebURL.parse(server), case let .success(asked) = WebURL.parse(base) else { return server == base }
+        return made.sameOrigin(as: asked) && made.path == asked.path
+    }
 }
 
 /// One profile's session: settings and credentials on disk (or in the environment), token refresh and
@@ -150,12 +158,14 @@ public final class CredentialStore {
                            server: entry["url"]?.stringValue)
     }
 
-    /// A session made with one server is never sent to another (a `--url` or HOMESERVE_URL naming another
-    /// server than the profile's): its tokens would be handed to whoever runs that one.
-    private func checkServer(_ creds: Credentials?, _ authority: TokenAuthority) throws {
-        if let server = creds?.server, server != authority.server {
-            throw SessionError.otherServer(profile: profile, session: server, asked: authority.server)
-        }
+    /// Whether a stored session was made with another server than the authority's (`https://h` and
+    /// `https://h:443/` are one). Its tokens are never sent there: they would be handed to whoever runs it.
+    private func isForOtherServer(_ creds: Credentials?, _ authority: TokenAuthority) -> Bool {
+        creds?.isFor(authority.server) == false
+    }
+
+    private func otherServer(_ creds: Credentials?, _ authority: TokenAuthority) -> SessionError {
+        .otherServer(profile: profile, session: creds?.server ?? "?", asked: authority.server)
     }
 
     /// The token to send: refreshed ahead of expiry when it can be, obtained by logging in when there is no
@@ -164,7 +174,11 @@ public final class CredentialStore {
         guard let creds = try credentials() else {
             return try unattendedLogin(authority: authority)
         }
-        try checkServer(creds, authority)
+        if isForOtherServer(creds, authority) {
+            // A job that can log in does so at the server it is pointed at, sending none of the other's tokens.
+            guard creds.source == .file, try hasPasswordSource() else { throw otherServer(creds, authority) }
+            return try renew(refused: nil, authority: authority)
+        }
         guard let access = creds.access else { return try renew(refused: nil, authority: authority) }
         let times: (exp: Int?, iat: Int?)
         if let vetted, vetted.token == access {
@@ -197,8 +211,10 @@ public final class CredentialStore {
         case .file:
             return try withLock {
                 var file = try loadCredentials()
-                let entry = stored(in: file)
-                try checkServer(entry, authority)
+                let kept = stored(in: file)
+                let foreign = isForOtherServer(kept, authority)
+                // Another server's session is not adopted or refreshed here; only a password can replace it.
+                let entry = foreign ? nil : kept
                 if let access = entry?.access, access != stale, JWT.isHeaderSafe(access),
                    !JWT.expiresSoon(access, now: clock.now(), margin: 0) {
                     current = entry
@@ -213,15 +229,17 @@ public final class CredentialStore {
                 } else if entry != nil {
                     reason = "no refresh token is stored"
                 }
-                let username = entry?.user["username"]?.stringValue ?? unattendedUsername()
+                let username = kept?.user["username"]?.stringValue ?? unattendedUsername()
                 if let username, let password = try password() {
                     guard let (pair, user) = try authority.login(username: username, password: password) else {
                         throw SessionError.badTokenReply(endpoint: "login")
                     }
-                    note(entry == nil ? "logged in as \(username) for profile '\(profile)'"
-                                      : "session for profile '\(profile)' renewed by logging in again as \(username)")
+                    note(kept == nil ? "logged in as \(username) for profile '\(profile)'"
+                         : foreign ? "logged in as \(username) to \(authority.server) for profile '\(profile)', in place of its session with \(kept?.server ?? "?")"
+                         : "session for profile '\(profile)' renewed by logging in again as \(username)")
                     return keep(pair, user: user, server: authority.server, in: &file)
                 }
+                if foreign { throw otherServer(kept, authority) }
                 throw SessionError.expired(profile: profile, source: .file, reason: reason)
             }
         }
@@ -230,7 +248,7 @@ public final class CredentialStore {
     /// Exchanges the refresh token now (`auth refresh`), whatever the access token's age.
     public func refreshNow(authority: TokenAuthority) throws -> Credentials {
         guard let creds = try credentials() else { throw SessionError.notLoggedIn(profile: profile) }
-        try checkServer(creds, authority)
+        if isForOtherServer(creds, authority) { throw otherServer(creds, authority) }
         switch creds.source {
         case .accessToken:
             throw SessionError.tokenRefused(source: .accessToken)
@@ -240,7 +258,7 @@ public final class CredentialStore {
             _ = try withLock {
                 var file = try loadCredentials()
                 guard let entry = stored(in: file) else { throw SessionError.notLoggedIn(profile: profile) }
-                try checkServer(entry, authority)
+                if isForOtherServer(entry, authority) { throw otherServer(entry, authority) }
                 guard let refresh = entry.refresh, let pair = try authority.refresh(refresh) else {
                     throw SessionError.expired(profile: profile, source: .file,
                                                reason: entry.refresh == nil ? "no refresh token is stored" : "the refresh token was refused")

@@ -66,17 +66,17 @@ enum AdminHistoryCommands {
             let wrapped = try client.document(response, call: call)
             guard let encoded = (wrapped["download_data"] ?? wrapped["data"]?["download_data"])?.stringValue else {
                 let keys = wrapped.keys.isEmpty ? "" : " (keys: \(wrapped.keys.joined(separator: ", ")))"
-                throw APIError.badResponse(method: "POST", path: endpoint, reason: "the answer is JSON without download_data\(keys)")
+                throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the answer is JSON without download_data\(keys)")
             }
             guard let decoded = Base64.decode(encoded.filter { !$0.isWhitespace }) else {
-                throw APIError.badResponse(method: "POST", path: endpoint, reason: "download_data is not valid base64")
+                throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "download_data is not valid base64")
             }
             csv = decoded
         }
         // Quotes in CSV come in pairs (RFC 4180 doubles a quote inside a field): an odd count is a quoted
         // field that never ends, a file cut short whatever its Content-Length said.
         if csv.lazy.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 {
-            throw APIError.badResponse(method: "POST", path: endpoint, reason: "the CSV ends inside a quoted field: it was cut short (\(csv.count) bytes)")
+            throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the CSV ends inside a quoted field: it was cut short (\(csv.count) bytes)")
         }
         guard let path = inv[out] else { return .bytes(csv) }
         try AtomicFile.write(path, csv, mode: 0o600)

@@ -170,7 +170,9 @@ enum AuthCommands {
             ("url", .string(base.url.description)),
             ("url_source", .string(base.source)),
             ("source", creds.map { .string($0.source.rawValue) } ?? .null),
-            ("logged_in", .bool(creds != nil && verified != false)),
+            // A session made with another server is not one this URL can use.
+            ("logged_in", .bool(creds?.isFor(base.url.description) == true && verified != false)),
+            ("session_url", creds?.server.map(JSON.string) ?? .null),
         ]
         let user = creds?.user ?? .object([])
         for key in ["id", "username", "email", "role"] { pairs.append((key == "id" ? "user_id" : key, user[key] ?? .null)) }
@@ -194,9 +196,11 @@ enum AuthCommands {
         discussion: """
         Asks the server with one cheap authenticated request (renewing the session the way any command
         would), prints the session and exits 0 when the server accepts it, 3 when the session is missing
-        or dead. --offline reports what is stored without a request (exit 3 only when nothing is).
+        or dead. --offline reports what is stored without a request (exit 3 only when nothing is, or when
+        it was made with another server).
         source says where the credentials came from: credentials file, HOMESERVE_TOKEN or
-        HOMESERVE_REFRESH_TOKEN.
+        HOMESERVE_REFRESH_TOKEN; session_url the server the session was made with (logged_in is false when
+        that is not the URL in use).
         """,
         flags: [offline],
         examples: [
@@ -207,9 +211,14 @@ enum AuthCommands {
     ) { inv in
         if inv[offline] {
             let creds = try inv.store.credentials()
-            guard creds != nil else {
+            guard let creds else {
                 return .failed(after: .document(try statusObject(inv, nil, verified: nil), .resource(statusColumns)),
                                SessionError.notLoggedIn(profile: inv.profile.name))
+            }
+            let url = try inv.baseURL().url.description
+            if !creds.isFor(url), let server = creds.server {
+                return .failed(after: .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns)),
+                               SessionError.otherServer(profile: inv.profile.name, session: server, asked: url))
             }
             return .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns))
         }

@@ -196,7 +196,7 @@ enum BookingCommands {
         Listens on the booking's WebSocket channel and, as the contract recommends, also polls the booking
         (every 30 s by default) so a lost socket never means a missed transition. Exits 0 with the booking
         printed, also when it is already past the status on its way (pending, confirmed, in_progress,
-        completed, signed; stderr says so), or 11 when --timeout passes first or the booking is cancelled
+        completed, then signed or disputed; stderr says so), or 11 when --timeout passes first or the booking is cancelled
         on the way (9 is kept for network failures). After this command,
         --timeout bounds the whole wait, connecting and handshakes included; a per-request timeout can
         still be given before the command (homeserve --timeout 5 bookings wait …).
@@ -224,10 +224,11 @@ enum BookingCommands {
         do {
             guard var current = try fetch() else { return .nothing }
             func statusOf(_ document: JSON) -> String? { Rows.unwrap(document, keys: wrappers)["status"]?.stringValue }
-            // A booking's way, in order: one further along has been through the status asked for.
-            let way = ["pending", "confirmed", "in_progress", "completed", "signed"]
+            // A booking's way, in order: one further along has been through the status asked for. Signed and
+            // disputed both come after completed.
+            let way = ["pending": 0, "confirmed": 1, "in_progress": 2, "completed": 3, "signed": 4, "disputed": 4]
             func reached(_ status: String) -> Bool {
-                status == target || (way.firstIndex(of: status).map { at in way.firstIndex(of: target).map { at > $0 } ?? false } ?? false)
+                status == target || (way[status].map { at in way[target].map { at > $0 } ?? false } ?? false)
             }
             // A cancelled booking never moves again: waiting for another status would only run out the clock.
             func checkReachable() throws {

@@ -164,10 +164,13 @@ enum SmokeCommands {
         func sessionCase(_ role: String, _ session: Session) {
             run("session", role: role, in: session) { session in
                 _ = try session.client.send(AuthCommands.sessionProbe)
-                if role != "-", let actual = session.role, actual != role {
-                    throw CLIError(.usage, "--as \(role)=\(session.profile): the profile is logged in as \(session.username ?? "a user") with role \(actual), not \(role)")
+                // The probe may have logged in: who the session is comes from the store after it.
+                let user = (try? session.store.credentials())??.user
+                let name = user?["username"]?.stringValue ?? session.username
+                if role != "-", let actual = user?["role"]?.stringValue ?? session.role, actual != role {
+                    throw CLIError(.forbidden, "--as \(role)=\(session.profile): the profile is logged in as \(name ?? "a user") with role \(actual), not \(role)")
                 }
-                return "accepted" + (session.username.map { " as \($0)" } ?? "")
+                return "accepted" + (name.map { " as \($0)" } ?? "")
             }
         }
 
@@ -275,7 +278,8 @@ enum SmokeCommands {
                 let label = "ws " + (path.split(separator: "/").dropFirst().first.map(String.init) ?? path)
                 run(label, role: role, in: session) { session in
                     let token = try session.store.accessToken(authority: session.client)
-                    let base = try inv.socketBase()
+                    // Another profile's token goes only to its own server's sockets.
+                    let base = session.profile == inv.profile.name ? try inv.socketBase() : session.client.base.socketTwin
                     let connection = try inv.context.webSockets(inv.transportSettings)
                         .connect(url: base.description + path + (token.map { "?token=" + URLEncoding.component($0) } ?? ""), timeout: Double(inv[GlobalFlags.timeout]))
                     connection.close()
