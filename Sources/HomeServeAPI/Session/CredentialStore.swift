@@ -36,7 +36,7 @@ public struct Credentials: Sendable {
     /// Whether the session may be sent to this base URL: one made with it (`https://h` and `https://h:443/`
     /// are one), or one that does not say where it was made.
     public func isFor(_ base: String) -> Bool {
-        guard let server else { return true }
+        guard let server, server != base else { return true }
         guard case let .success(made) = WebURL.parse(server), case let .success(asked) = WebURL.parse(base) else { return server == base }
         return made.sameOrigin(as: asked) && made.path == asked.path
     }
