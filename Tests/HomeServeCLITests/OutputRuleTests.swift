@@ -324,6 +324,23 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["services", "list", "--jq", "length"]).out, "2\n")
     }
 
+    func testJqGivesWhatJqGivesWhenOnlyPartOfTheExpressionIterates() throws {
+        let rows = #"[{"id": 1, "status": "pending", "vendor": null}, {"id": 2, "status": "confirmed", "vendor": null}]"#
+        transport.register("GET", "/api/bookings/", json: rows, times: 3)
+        XCTAssertEqual(run(["bookings", "list", "--jq", ".[].status, \"END\""]).out, "pending\nconfirmed\nEND\n")
+        XCTAssertEqual(run(["bookings", "list", "--jq", ".[].vendor // \"none\""]).out, "none\n", "jq's // over the whole stream")
+        XCTAssertEqual(run(["bookings", "list", "--jq", ".[].status"]).out, "pending\nconfirmed\n")
+        XCTAssertTrue(try JQFilter(".[] | .a, .b").iteratesItems)
+        XCTAssertTrue(try JQFilter(".[].a.b[0]").iteratesItems)
+        XCTAssertFalse(try JQFilter(".[].a, 1").iteratesItems)
+        XCTAssertFalse(try JQFilter(".[] as $x | $x").iteratesItems)
+    }
+
+    func testJqPrintsAStringWholeEvenWithANulInIt() {
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "a\u0000b"}]"#)
+        XCTAssertEqual(run(["services", "list", "--jq", ".[0].name"]).outBytes, [0x61, 0x00, 0x62, 0x0A])
+    }
+
     func testABadJqProgramIsAUsageErrorBeforeAnyRequest() {
         let outcome = run(["services", "list", "--jq", ".[] | "], status: 2)
         XCTAssertEqual(outcome.out, "")

@@ -450,6 +450,9 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(ids(outcome), [1, 3, 4, 5], "a booking no vendor has taken is not vendor 7's; one without the field is kept")
         XCTAssertContains(outcome.err, "homeserve: * the server sent 2 rows that do not match --vendor; not printed\n")
         transport.verify()
+
+        transport.register("GET", "/api/services/?category=cleaning", json: #"[{"id": 1, "category": "Cleaning"}, {"id": 2, "category": "Plumbing"}]"#)
+        XCTAssertEqual(ids(harness.run(["services", "list", "--category", "cleaning", "-o", "ndjson"])), [1], "values match in any case")
     }
 
     // MARK: Lists that change while they are read

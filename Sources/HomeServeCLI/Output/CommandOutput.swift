@@ -80,11 +80,13 @@ public struct RowFilter {
         return !named
     }
 
-    /// The field equals one of `values` (an object's `id` counts as the object).
+    /// The field equals one of `values` (an object's `id` counts as the object), in any case: a server
+    /// that matched `cleaning` to `Cleaning` is not second-guessed.
     public static func oneOf(_ flag: String, paths: [String], _ values: [String]) -> RowFilter {
-        RowFilter(flag: flag, paths: paths) { value in
+        let wanted = Set(values.map { $0.lowercased() })
+        return RowFilter(flag: flag, paths: paths) { value in
             let text = value.isObject ? (value["id"]?.stringValue ?? "") : value.cellText
-            return values.contains(text)
+            return wanted.contains(text.lowercased())
         }
     }
 

@@ -37,9 +37,17 @@ final class JQFilter {
         jq_teardown(&state)
     }
 
-    /// An expression that starts by iterating the input array (`.[] | …`) runs on each item of a listing
-    /// as it arrives (given `[item]`), so `--all` keeps memory flat.
-    var iteratesItems: Bool { expression.trimmed.hasPrefix(".[]") }
+    /// An expression that iterates the input array and then works on one item at a time (`.[]`,
+    /// `.[] | …`, `.[].a.b`) runs on each item of a listing as it arrives (given `[item]`), so `--all` keeps
+    /// memory flat. Anything else after `.[]` (`.[].a, "end"`, `.[].a // "none"`) sees the whole array,
+    /// as jq would give it.
+    var iteratesItems: Bool {
+        let text = expression.trimmed
+        guard text.hasPrefix(".[]") else { return false }
+        let rest = text.dropFirst(3).drop { $0 == " " || $0 == "\t" || $0 == "\n" }
+        if rest.isEmpty || rest.hasPrefix("|") { return true }
+        return rest.first == "." && rest.allSatisfy { $0.isLetter || $0.isNumber || "._[]?".contains($0) }
+    }
 
     /// Runs the program on one input and writes each result as a line.
     func run(_ input: JSON, out: OutputChannel) throws(CLIError) {
@@ -59,7 +67,9 @@ final class JQFilter {
                 return
             }
             if jv_get_kind(result) == JV_KIND_STRING {
-                let text = String(cString: jv_string_value(result))
+                // By its length, not up to a NUL: a string may hold one.
+                let length = Int(jv_string_length_bytes(jv_copy(result)))
+                let text = String(decoding: UnsafeRawBufferPointer(start: jv_string_value(result), count: length), as: UTF8.self)
                 // A raw string is the server's text: on a terminal it is shown, not obeyed.
                 out.line(out.isTerminal ? TerminalText.visible(text, keepNewlines: true) : text)
                 jv_free(result)
