@@ -296,6 +296,12 @@ final class EndpointCommandTests: XCTestCase {
         assertRequest(["api", "GET", "/api/signatures/", "--paginate"], #"{"method":"GET","url":"\#(base)/api/signatures/"}"#)
     }
 
+    func testAPIAsksForOnePageWithoutFollowing() {
+        assertRequest(["api", "GET", "/api/services/", "--page", "2", "--page-size", "5"], #"{"method":"GET","url":"\#(base)/api/services/?page=2&page_size=5"}"#)
+        assertRejected(["api", "GET", "/api/services/", "-F", "page=2", "--page", "3"], "--page and -F/-f page=… both set page; give one")
+        assertRejected(["api", "POST", "/api/x/", "--page", "2"], "--page asks for a page of a GET; it cannot be used with POST")
+    }
+
     func testAPIValidation() {
         assertRejected(["api", "GET", "api/bookings/"], "invalid value 'api/bookings/' for PATH", "starting with /")
         assertRejected(["api", "FETCH", "/api/bookings/"], "invalid value 'FETCH' for METHOD", "GET, POST, PUT, PATCH, DELETE, HEAD")

@@ -105,6 +105,17 @@ final class SafetyTests: XCTestCase {
         XCTAssertFalse(get.out.contains(access))
     }
 
+    func testAPIShapedOutputNeedsAJSONBody() {
+        transport.register("GET", "/report", body: Array("id,name\n1,a\n".utf8), headers: [("Content-Type", "text/csv")])
+        let csv = harness.run(["api", "GET", "/report", "--jq", ".[0].id"])
+        XCTAssertEqual(csv.status, 8, csv.err)
+        XCTAssertEqual(csv.out, "", "not the CSV passed off as the jq result")
+        XCTAssertContains(csv.err, "the body is not valid JSON (text/csv")
+        transport.register("GET", "/plain", body: Array(#"{"a": 1}"#.utf8), headers: [("Content-Type", "text/plain")])
+        XCTAssertEqual(harness.run(["api", "GET", "/plain", "--jq", ".a"]).out, "1\n", "JSON labelled text/plain is still JSON")
+        transport.verify()
+    }
+
     func testFieldsNamedForASecretAreRedactedWhateverTheirFullName() {
         let fields = ["-f", "new_password=n3w-pw", "-f", "old_password=0ld-pw", "-f", "Refresh_Token=rt-1", "-f", "client_secret=cs-1",
                       "-f", "otp_code=123456", "-f", "name=visible"]

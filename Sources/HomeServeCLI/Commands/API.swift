@@ -29,7 +29,8 @@ enum APICommands {
         written unchanged to stdout or --out FILE, streamed, never held in memory; JSON is checked (a body
         declared JSON that does not parse, is cut short or nests too deep is exit 8) and written as
         received, pretty-printed on a terminal. -o, --fields, --jq and --sort-by apply the output rule
-        ('homeserve help output'). Redirects (3xx) are followed for GET and HEAD on the same host, never
+        ('homeserve help output') and need a JSON body (another is exit 8). Without --paginate, --page and
+        --page-size ask a GET for one page. Redirects (3xx) are followed for GET and HEAD on the same host, never
         sending the token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and
         headers as JSON. Fields go in the query for GET and HEAD, in a JSON body otherwise.
         """,
@@ -70,7 +71,16 @@ enum APICommands {
         } else {
             body = .none
         }
-        let query = fieldsAreQuery ? fields.map { ($0.key, $0.text) } : []
+        var query = fieldsAreQuery ? fields.map { ($0.key, $0.text) } : []
+        if !listing {
+            // Without following pages, --page and --page-size ask the server for one page of a GET.
+            for (flag, name, value) in [("--page", "page", inv[ListFlags.page]), ("--page-size", "page_size", inv[ListFlags.pageSize])] {
+                guard let value else { continue }
+                guard verb == "GET" else { throw CLIError.usage("\(flag) asks for a page of a GET; it cannot be used with \(verb)") }
+                guard !query.contains(where: { $0.0 == name }) else { throw CLIError.usage("\(flag) and -F/-f \(name)=… both set \(name); give one") }
+                query.append((name, String(value)))
+            }
+        }
         let shaped = inv.given(GlobalFlags.output) || inv[GlobalFlags.jq] != nil || inv[GlobalFlags.fields] != nil || inv[GlobalFlags.sortBy] != nil
         if let file = inv[out], listing || shaped {
             // --out keeps the body exactly as it came; pages and reshaped output go to stdout, where > puts them.
@@ -87,7 +97,8 @@ enum APICommands {
         let destination = PassThrough(path: inv[out], stdout: inv.context.stdout)
         var call = APICall(verb, target, query: query, body: body)
         call.accept = "application/json, */*"
-        call.sink = destination
+        // Output shaped by -o, --fields or --jq needs JSON: any other body is then refused, not passed on.
+        call.sink = shaped ? nil : destination
         let response: HTTPResponse
         do {
             guard let answer = try inv.client().send(call) else { return .nothing }
