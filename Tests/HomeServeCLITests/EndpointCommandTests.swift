@@ -298,6 +298,8 @@ final class EndpointCommandTests: XCTestCase {
 
     func testAPIAsksForOnePageWithoutFollowing() {
         assertRequest(["api", "GET", "/api/services/", "--page", "2", "--page-size", "5"], #"{"method":"GET","url":"\#(base)/api/services/?page=2&page_size=5"}"#)
+        assertRequest(["api", "GET", "/api/services/?q=é a"], #"{"method":"GET","url":"\#(base)/api/services/?q=%C3%A9%20a"}"#)
+        assertRejected(["api", "GET", "/api/x/\tb"], "for PATH: expected a path without control characters")
         assertRejected(["api", "GET", "/api/services/", "-F", "page=2", "--page", "3"], "--page and -F/-f page=… both set page; give one")
         assertRejected(["api", "POST", "/api/x/", "--page", "2"], "--page asks for a page of a GET; it cannot be used with POST")
     }

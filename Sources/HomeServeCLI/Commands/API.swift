@@ -12,8 +12,11 @@ enum APICommands {
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
     static let method = Argument("METHOD", .choice(methods), "HTTP method: " + methods.joined(separator: ", "))
     static let path = Argument("PATH", ValueKind<String>(ValueShape(placeholder: "PATH", accepted: "a path starting with /, e.g. /api/bookings/", completion: .free)) { text, _ throws(ValueProblem) in
-        guard text.hasPrefix("/"), !text.hasPrefix("//"), !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else { throw ValueProblem() }
-        return text
+        guard text.hasPrefix("/"), !text.hasPrefix("//") else { throw ValueProblem() }
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw ValueProblem("expected a path without control characters (tabs, line breaks)")
+        }
+        return URLEncoding.typedPath(text)
     }, "Path from the server root, starting with /, e.g. /api/bookings/")
     static let field = ListFlag("field", short: "F", .keyValue, "Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file (query for GET/HEAD, JSON body otherwise)")
     static let rawField = ListFlag("raw-field", short: "f", .keyValue, "Add a string field, sent as is")

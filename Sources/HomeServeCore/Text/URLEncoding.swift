@@ -1,17 +1,28 @@
 public enum URLEncoding {
     /// Percent-encodes everything but RFC 3986's unreserved characters.
     public static func component(_ text: String) -> String {
+        encoding(text) { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                return false
+            default: return true
+            }
+        }
+    }
+
+    /// Percent-encodes the spaces and the bytes of letters outside ASCII in a path and query typed by hand
+    /// (`/api/x/?q=é` → `/api/x/?q=%C3%A9`), leaving what is already a URL as it is.
+    public static func typedPath(_ text: String) -> String {
+        encoding(text) { $0 == 0x20 || $0 >= 0x80 }
+    }
+
+    private static func encoding(_ text: String, _ escaped: (UInt8) -> Bool) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         let hex = Array("0123456789ABCDEF".utf8)
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.append(byte)
-            default:
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            }
+            if escaped(byte) { out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]] } else { out.append(byte) }
         }
         return String(decoding: out, as: UTF8.self)
     }
