@@ -57,18 +57,22 @@ public enum HomeServe {
     static func prepare(_ line: ParsedLine, context: Context, table: CommandTable) throws -> Invocation {
         let environment = context.environment
         let profileName = line.globalText("profile") ?? environment["HOMESERVE_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
-        // The profile's zone is looked up once, and only when a value is a date.
-        var zone: String??
+        // The profile's zone is looked up once, and only when a value is a date; one the system does not know
+        // is refused rather than read as UTC, which would put a booking hours off.
+        var zone: (name: String?, source: String)?
         let valueContext = ValueContext(
             readStdin: { try context.stdin.readAll(limit: 64 << 20) },
             now: { context.clock.now() },
             utcOffset: { seconds in
-                let found = zone ?? ((try? ProfileFile.load(ConfigPaths(environment: environment).settings))?[profileName]["timezone"]?.stringValue
-                    ?? environment["TZ"])
+                let found = zone ?? ((try? ProfileFile.load(ConfigPaths(environment: environment).settings))?[profileName]["timezone"]?.stringValue)
+                    .map { ($0, "the timezone of profile '\(profileName)'") } ?? (environment["TZ"], "TZ")
                 zone = found
-                return CivilTime.utcOffset(at: seconds, zone: found)
+                return CivilTime.utcOffset(at: seconds, zone: found.name)
             })
         let (values, globals) = try line.convert(valueContext)
+        if let zone, let name = zone.name, !CivilTime.isKnownZone(name) {
+            throw CLIError.usage("invalid time zone '\(TerminalText.visible(name))' from \(zone.source): expected an IANA name such as Asia/Kolkata or UTC, in which dates are read")
+        }
         let invocation = Invocation(command: line.command, values: values, globals: globals, context: context, table: table)
         if line.command.reach != .local {
             // auth login and config set create a profile; doctor reports an unknown one as a failed check.

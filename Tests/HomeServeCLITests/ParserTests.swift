@@ -220,6 +220,22 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(run.out.contains("\"scheduled_date\":\"2026-12-01T10:00:00+05:30\""), run.out)
     }
 
+    func testATimeZoneTheSystemDoesNotKnowIsRefusedNotReadAsUTC() throws {
+        try XCTSkipUnless(FileFacts.isDirectory("/usr/share/zoneinfo"), "no zone database to check names against")
+        let args = ["--dry-run", "bookings", "create", "--service", "1", "--pincode", "560001", "--date", "tomorrow 10:00", "--price", "100"]
+        let fromEnv = Harness(environment: ["TZ": "Invalid/Zone"]).run(args)
+        XCTAssertEqual(fromEnv.status, 2)
+        XCTAssertEqual(fromEnv.out, "")
+        XCTAssertEqual(fromEnv.err, "homeserve: invalid time zone 'Invalid/Zone' from TZ: expected an IANA name such as Asia/Kolkata or UTC, in which dates are read\n")
+        let harness = Harness(environment: ["TZ": "UTC"])
+        harness.writeSettings(["default": ["timezone": "Mars/Base"]])
+        XCTAssertContains(harness.run(args).err, "invalid time zone 'Mars/Base' from the timezone of profile 'default'")
+        for zone in ["EST5EDT", "CET-1CEST,M3.5.0,M10.5.0/3", ":Asia/Kolkata", "UTC"] {
+            XCTAssertEqual(Harness(environment: ["TZ": zone]).run(args).status, 0, zone)
+        }
+        XCTAssertEqual(Harness(environment: ["TZ": "Invalid/Zone"]).run(["--dry-run", "services", "list"]).status, 0, "checked only where a date is read")
+    }
+
     func testFilesAndPayloads() throws {
         let dir = temporaryDirectory()
         let file = dir + "/evidence.json"

@@ -254,6 +254,7 @@ public enum Topics {
           tomorrow 10:00, friday 18:30             a day at a time (date-times)
           now, +3d, -2h, +30m, +1w                 offsets from now (s, m, h, d, w)
         Words are read in the profile's timezone setting (an IANA name, e.g. Asia/Kolkata), else TZ, else
-        the system's zone. --dry-run shows the resolved value.
+        the system's zone; a zone the system does not know is refused (exit 2), never read as UTC.
+        --dry-run shows the resolved value.
         """)
 }

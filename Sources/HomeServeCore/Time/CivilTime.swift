@@ -127,6 +127,17 @@ public enum CivilTime {
         return CivilDate(year: year, month: month + 1, day: day).daysSinceEpoch * 86400 + clock[0] * 3600 + clock[1] * 60 + clock[2]
     }
 
+    /// Whether the system can read times in `zone`: an IANA name in its zone database, a file, or a POSIX
+    /// rule that names its own offsets (`EST5EDT`, `CET-1CEST,M3.5.0,M10.5.0/3`). Without a zone database
+    /// there is nothing to check against, and any name is taken.
+    public static func isKnownZone(_ zone: String) -> Bool {
+        let name = zone.hasPrefix(":") ? String(zone.dropFirst()) : zone
+        if name.isEmpty || name == "UTC" || name == "GMT" || name.contains(where: \.isNumber) { return true }
+        if name.hasPrefix("/") { return FileFacts.isReadableFile(name) }
+        guard FileFacts.isDirectory("/usr/share/zoneinfo") else { return true }
+        return !name.contains("..") && FileFacts.isReadableFile("/usr/share/zoneinfo/" + name)
+    }
+
     /// The UTC offset in seconds of `zone` (an IANA name such as Asia/Kolkata; nil for the process's
     /// own TZ) at the given instant, from the system's zone database. Unknown names read as UTC.
     public static func utcOffset(at seconds: Int, zone: String?) -> Int {
