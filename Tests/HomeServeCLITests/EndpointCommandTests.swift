@@ -300,6 +300,8 @@ final class EndpointCommandTests: XCTestCase {
         assertRequest(["api", "GET", "/api/services/", "--page", "2", "--page-size", "5"], #"{"method":"GET","url":"\#(base)/api/services/?page=2&page_size=5"}"#)
         assertRequest(["api", "GET", "/api/services/?q=é a"], #"{"method":"GET","url":"\#(base)/api/services/?q=%C3%A9%20a"}"#)
         assertRejected(["api", "GET", "/api/x/\tb"], "for PATH: expected a path without control characters")
+        assertRejected(["api", "POST", "/api/x/", "-F", "a=1", "-f", "a=2"], "-F/-f a is given twice: a JSON body has one value per key")
+        assertRequest(["api", "GET", "/api/x/", "-F", "a=1", "-F", "a=2"], #"{"method":"GET","url":"\#(base)/api/x/?a=1&a=2"}"#)
         assertRejected(["api", "GET", "/api/services/", "-F", "page=2", "--page", "3"], "--page and -F/-f page=… both set page; give one")
         assertRejected(["api", "POST", "/api/x/", "--page", "2"], "--page asks for a page of a GET; it cannot be used with POST")
     }

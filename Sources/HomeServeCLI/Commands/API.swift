@@ -70,6 +70,11 @@ enum APICommands {
             guard fields.isEmpty else { throw CLIError.usage("--input and -F/-f cannot be combined for \(verb): the body is either the input or the fields") }
             body = .json(document)
         } else if !fieldsAreQuery && !fields.isEmpty {
+            // A query may repeat a name (`?a=1&a=2`); a JSON object holds one value per key.
+            var seen: Set<String> = []
+            if let twice = fields.first(where: { !seen.insert($0.key).inserted }) {
+                throw CLIError.usage("-F/-f \(twice.key) is given twice: a JSON body has one value per key")
+            }
             body = .json(.object(fields.map { ($0.key, $0.value) }))
         } else {
             body = .none
