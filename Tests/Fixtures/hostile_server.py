@@ -234,39 +234,30 @@ def rows_past_total(h, r):
     return pages(h, r, [dict(SERVICE, id=page * 10 + i) for i in range(5)], count=2, next=base(h, r) + f"/api/services/?page={page + 1}")
 
 
-def ws_hang(h, r):
-    time.sleep(60)
+def flood(h, burst):
+    """Sends the burst again and again for 30 s, reading nothing, then closes."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        h.sock.sendall(burst)
     return "close"
 
 
 def ws_flood_ping(h, r):
     # Pings as fast as the socket takes them, and never a read: the client's pongs pile up unread.
     h.upgrade(r)
-    burst = h.frame(9, b"x" * 125) * 512
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        h.sock.sendall(burst)
-    return "close"
+    return flood(h, h.frame(9, b"x" * 125) * 512)
 
 
 def ws_flood_empty(h, r):
     # A text message that never ends: empty continuation frames, forever.
     h.upgrade(r)
     h.sock.sendall(h.frame(1, b"", fin=False))
-    burst = h.frame(0, b"", fin=False) * 4096
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        h.sock.sendall(burst)
-    return "close"
+    return flood(h, h.frame(0, b"", fin=False) * 4096)
 
 
 def ws_flood_pong(h, r):
     h.upgrade(r)
-    burst = h.frame(10, b"") * 4096
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        h.sock.sendall(burst)
-    return "close"
+    return flood(h, h.frame(10, b"") * 4096)
 
 
 MALFORMED = {
@@ -302,10 +293,7 @@ def ws_bad_accept(h, r):
 
 def ws_endless_headers(h, r):
     h.sock.sendall(b"HTTP/1.1 101 Switching Protocols\r\n")
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        h.sock.sendall(b"X-Filler: " + b"a" * 1000 + b"\r\n")
-    return "close"
+    return flood(h, b"X-Filler: " + b"a" * 1000 + b"\r\n")
 
 
 def retry_after(h, r):
@@ -459,7 +447,7 @@ def wide(h, r):
 CASES = {
     "ok": ok, "record": ok, "huge-body": huge_body, "huge-chunked": huge_chunked, "large-chunked": large_chunked, "huge-string": huge_string,
     "next-loop": next_loop, "next-cycle": next_cycle, "next-backwards": next_backwards, "next-elsewhere": next_elsewhere,
-    "rows-past-total": rows_past_total, "ws-hang": ws_hang, "ws-flood-ping": ws_flood_ping, "ws-flood-empty": ws_flood_empty,
+    "rows-past-total": rows_past_total, "ws-hang": silent, "ws-flood-ping": ws_flood_ping, "ws-flood-empty": ws_flood_empty,
     "ws-flood-pong": ws_flood_pong, "ws-malformed": ws_malformed, "ws-bad-accept": ws_bad_accept,
     "ws-endless-headers": ws_endless_headers, "retry-after": retry_after, "retry-after-503": retry_after_503,
     "html-500": html_500, "html-as-json": html_as_json, "lying-length": lying_length, "deep": deep, "deep-object": deep_object,
