@@ -34,9 +34,11 @@ let package = Package(
                 ]),
         .executableTarget(name: "homeserve-sandbox", dependencies: ["HomeServeSandbox"]),
 
-        .testTarget(name: "HomeServeCLITests", dependencies: ["HomeServeCLI", "HomeServeAPI", "HomeServeCore"]),
+        // What more than one test target uses (a seedable generator for the fuzz tests).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "HomeServeCLITests", dependencies: ["HomeServeCLI", "HomeServeAPI", "HomeServeCore", "TestSupport"]),
         .testTarget(name: "HomeServeSandboxTests", dependencies: ["HomeServeSandbox"]),
         // The command table feeds the command-line fuzzer; every other integration test runs the binary only.
-        .testTarget(name: "IntegrationTests", dependencies: ["HomeServeCore", "HomeServeAPI", "HomeServeCLI"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["HomeServeCore", "HomeServeAPI", "HomeServeCLI", "TestSupport"]),
     ]
 )

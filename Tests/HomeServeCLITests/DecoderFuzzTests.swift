@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import HomeServeAPI
 import HomeServeCore
@@ -124,18 +125,3 @@ final class DecoderFuzzTests: XCTestCase {
     }
 }
 
-/// A small, fast, seedable generator: a case is reproducible from its seed alone.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}
