@@ -29,12 +29,9 @@ public enum HomeServe {
                     throw CLIError(.localFailure, "internal error: '\(line.command.name)' read undeclared flags: \(made.undeclared.joined(separator: ", "))")
                 }
             }
+            // A command that noticed Ctrl-C and stopped without an error ends as one that threw would.
+            try context.cancellation.check()
             status = ExitCode.ok.rawValue
-            // A command that noticed Ctrl-C and stopped without an error says so as one that threw would.
-            if context.cancellation.isCancelled {
-                context.stderr.line("homeserve: interrupted")
-                status = ExitCode.interrupted.rawValue
-            }
         } catch {
             let report = FailureReport(profile: invocation?.profile.name ?? "default", profileChosen: invocation?.profile.chosen ?? false,
                                        source: invocation.flatMap { try? $0.store.credentials()?.source })

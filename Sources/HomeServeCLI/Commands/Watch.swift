@@ -87,7 +87,8 @@ enum WatchCommands {
 
     /// User id and role default to the logged-in user's (from the credentials, else the token's claims).
     static func identity(_ inv: Invocation, needsRole: Bool) throws -> (String, String?) {
-        if !inv.dryRun { try requireSession(inv) }
+        // Not logged in: a job that can log in does so now, so the user is known (or this is exit 3).
+        if !inv.dryRun, try inv.store.credentials() == nil { try requireSession(inv) }
         let creds = try inv.store.credentials()
         let id = inv[user].map(String.init) ?? creds?.user["id"]?.cellText ?? creds?.access.flatMap { JWT.claims($0)?["user_id"]?.cellText }
         guard let id, !id.isEmpty else {
