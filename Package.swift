@@ -18,8 +18,10 @@ let package = Package(
         // System libraries: a module map and a tiny C shim each.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
-        .systemLibrary(name: "CJQ", path: "Sources/CJQ", providers: [.apt(["libjq-dev"]), .brew(["jq"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+
+        // libjq's headers, with the library opened on first use of --jq rather than linked.
+        .target(name: "CJQ", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
 
         .target(name: "HomeServeCore"),
         .target(name: "HomeServeAPI", dependencies: ["HomeServeCore", "CCurl", "CCrypto"]),

@@ -13,18 +13,21 @@ final class JQFilter {
 
     init(_ expression: String) throws(CLIError) {
         self.expression = expression
-        guard let state = jq_init() else { throw CLIError(.localFailure, "jq could not start") }
+        if let failure = hs_jq_open() {
+            throw CLIError(.localFailure, "--jq needs libjq, which could not be loaded: \(String(cString: failure))")
+        }
+        guard let state = hs_jq_init() else { throw CLIError(.localFailure, "jq could not start") }
         let messages = Messages()
         let context = Unmanaged.passUnretained(messages).toOpaque()
-        jq_set_error_cb(state, { data, message in
+        hs_jq_set_error_cb(state, { data, message in
             let messages = Unmanaged<Messages>.fromOpaque(data!).takeUnretainedValue()
             messages.lines.append(JQFilter.text(of: message))
         }, context)
-        let compiled = jq_compile(state, expression)
-        jq_set_error_cb(state, nil, nil)
+        let compiled = hs_jq_compile(state, expression)
+        hs_jq_set_error_cb(state, nil, nil)
         guard compiled != 0 else {
             var state: OpaquePointer? = state
-            jq_teardown(&state)
+            hs_jq_teardown(&state)
             let first = messages.lines.first?.split(separator: "\n").first.map(String.init)
             let detail = first.map { $0.replacing("jq: error: ", with: "") } ?? "it does not compile"
             throw CLIError.usage("invalid value '\(expression)' for --jq: \(detail)")
@@ -34,7 +37,7 @@ final class JQFilter {
 
     deinit {
         var state: OpaquePointer? = state
-        jq_teardown(&state)
+        hs_jq_teardown(&state)
     }
 
     /// An expression that iterates the input array and then works on one item at a time (`.[]`,
@@ -53,44 +56,44 @@ final class JQFilter {
     func run(_ input: JSON, out: OutputChannel) throws(CLIError) {
         let bytes = input.bytes()
         let value = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { jv_parse_sized($0.baseAddress, Int32($0.count)) }
+            buffer.withMemoryRebound(to: CChar.self) { hs_jv_parse_sized($0.baseAddress, Int32($0.count)) }
         }
-        jq_start(state, value, 0)
+        hs_jq_start(state, value, 0)
         while true {
-            let result = jq_next(state)
-            if jv_is_valid(result) == 0 {
-                if jv_invalid_has_msg(jv_copy(result)) != 0 {
-                    let message = jv_invalid_get_msg(result)
+            let result = hs_jq_next(state)
+            if hs_jv_is_valid(result) == 0 {
+                if hs_jv_invalid_has_msg(hs_jv_copy(result)) != 0 {
+                    let message = hs_jv_invalid_get_msg(result)
                     throw CLIError(.localFailure, "jq: error: \(Self.text(of: message))")
                 }
-                jv_free(result)
+                hs_jv_free(result)
                 return
             }
-            if jv_get_kind(result) == JV_KIND_STRING {
+            if hs_jv_get_kind(result) == JV_KIND_STRING {
                 // By its length, not up to a NUL: a string may hold one.
-                let length = Int(jv_string_length_bytes(jv_copy(result)))
-                let text = String(decoding: UnsafeRawBufferPointer(start: jv_string_value(result), count: length), as: UTF8.self)
+                let length = Int(hs_jv_string_length_bytes(hs_jv_copy(result)))
+                let text = String(decoding: UnsafeRawBufferPointer(start: hs_jv_string_value(result), count: length), as: UTF8.self)
                 // A raw string is the server's text: on a terminal it is shown, not obeyed.
                 out.line(out.isTerminal ? TerminalText.visible(text, keepNewlines: true) : text)
-                jv_free(result)
+                hs_jv_free(result)
             } else {
-                let dumped = jv_dump_string(result, 0)
-                out.line(String(cString: jv_string_value(dumped)))
-                jv_free(dumped)
+                let dumped = hs_jv_dump_string(result, 0)
+                out.line(String(cString: hs_jv_string_value(dumped)))
+                hs_jv_free(dumped)
             }
         }
     }
 
     /// Text of a jv message (a string, or any value dumped), consuming it.
     private static func text(of message: jv) -> String {
-        if jv_get_kind(message) == JV_KIND_STRING {
-            let text = String(cString: jv_string_value(message))
-            jv_free(message)
+        if hs_jv_get_kind(message) == JV_KIND_STRING {
+            let text = String(cString: hs_jv_string_value(message))
+            hs_jv_free(message)
             return text
         }
-        let dumped = jv_dump_string(message, 0)
-        let text = String(cString: jv_string_value(dumped))
-        jv_free(dumped)
+        let dumped = hs_jv_dump_string(message, 0)
+        let text = String(cString: hs_jv_string_value(dumped))
+        hs_jv_free(dumped)
         return text
     }
 }

@@ -1,0 +1,55 @@
+#include "CJQ.h"
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+
+struct hs_jq_api hs_jq;
+
+#ifdef __APPLE__
+static const char *const library = "libjq.1.dylib";
+#else
+static const char *const library = "libjq.so.1";
+#endif
+
+static char failure[512];
+static int opened;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void open_library(void) {
+    void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        snprintf(failure, sizeof failure, "%s", dlerror());
+        return;
+    }
+    struct { void **slot; const char *name; } symbols[] = {
+        {(void **)&hs_jq.init, "jq_init"},
+        {(void **)&hs_jq.set_error_cb, "jq_set_error_cb"},
+        {(void **)&hs_jq.compile, "jq_compile"},
+        {(void **)&hs_jq.teardown, "jq_teardown"},
+        {(void **)&hs_jq.start, "jq_start"},
+        {(void **)&hs_jq.next, "jq_next"},
+        {(void **)&hs_jq.copy, "jv_copy"},
+        {(void **)&hs_jq.free, "jv_free"},
+        {(void **)&hs_jq.get_kind, "jv_get_kind"},
+        {(void **)&hs_jq.invalid_has_msg, "jv_invalid_has_msg"},
+        {(void **)&hs_jq.invalid_get_msg, "jv_invalid_get_msg"},
+        {(void **)&hs_jq.dump_string, "jv_dump_string"},
+        {(void **)&hs_jq.string_value, "jv_string_value"},
+        {(void **)&hs_jq.string_length_bytes, "jv_string_length_bytes"},
+        {(void **)&hs_jq.parse_sized, "jv_parse_sized"},
+    };
+    for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
+        *symbols[i].slot = dlsym(handle, symbols[i].name);
+        if (!*symbols[i].slot) {
+            snprintf(failure, sizeof failure, "%s has no %s", library, symbols[i].name);
+            dlclose(handle);
+            return;
+        }
+    }
+    opened = 1;
+}
+
+const char *hs_jq_open(void) {
+    pthread_once(&once, open_library);
+    return opened ? NULL : failure;
+}
