@@ -46,6 +46,11 @@ class Handler(socketserver.BaseRequestHandler):
 
     def read_request(self):
         while b"\r\n\r\n" not in self.buffer:
+            if self.buffer.startswith(b"\x16\x03"):
+                # A TLS handshake sent to this plain-http server: rejected as a bad request line, as
+                # nginx and most servers do.
+                self.sock.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                return None
             if len(self.buffer) > 1 << 20:
                 return None
             chunk = self.sock.recv(65536)

@@ -290,6 +290,17 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertContains(server?["detail"]?.stringValue ?? "", "HTTP 404", "but GET /api/api/services/ is not found: the URL ends in /api and every path starts with /api/: give the URL without it")
     }
 
+    func testDoctorSaysWhenAnHTTPSURLPointsAtPlainHTTP() {
+        harness.environment["HOMESERVE_URL"] = "https://127.0.0.1:9"
+        transport.fail("GET", "/api/services/?page_size=1", .notTLS)
+        let outcome = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(outcome.status, ExitCode.network.rawValue, outcome.err)
+        let checks = outcome.json["checks"]?.arrayValue ?? []
+        XCTAssertEqual(checks.first { $0["name"] == "tcp" }?["status"], "ok")
+        XCTAssertEqual(checks.first { $0["name"] == "tls" },
+                       ["name": "tls", "status": "fail", "detail": "stubbed notTLS: if the server speaks plain http, use an http:// URL"])
+    }
+
     func testMessagesNameThePathTheRequestWentTo() {
         harness.environment["HOMESERVE_URL"] = "https://api.test/api"
         transport.register("GET", "/api/api/services/", status: 404, json: #"{"detail": "Not found."}"#)
@@ -351,6 +362,13 @@ final class ResponsePathTests: XCTestCase {
     func testTLSFailuresAreNotRetried() {
         transport.fail("GET", path, .tls)
         fails(["bookings", "get", booking], .network, "TLS failed: stubbed tls (--cacert FILE trusts another CA)")
+        XCTAssertEqual(harness.clock.slept, [])
+    }
+
+    func testAnHTTPSURLForAPlainHTTPServerSaysSoOnceWithoutRetrying() {
+        transport.fail("GET", path, .notTLS)
+        let outcome = fails(["bookings", "get", booking], .network, "stubbed notTLS: if the server speaks plain http, use an http:// URL")
+        XCTAssertFalse(outcome.err.contains("--cacert"), outcome.err)
         XCTAssertEqual(harness.clock.slept, [])
     }
 

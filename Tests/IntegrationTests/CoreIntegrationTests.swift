@@ -237,6 +237,15 @@ final class CoreIntegrationTests: XCTestCase {
 
     // MARK: Exit codes
 
+    func testAnHTTPSURLForThePlainHTTPSandboxSaysSoWithoutRetrying() throws {
+        // The sandbox waits for the rest of what it takes to be a request; the handshake never finishes.
+        let https = sandbox.url.replacingOccurrences(of: "http://", with: "https://")
+        let result = try cli.run(["--url", https, "--timeout", "2", "services", "list"])
+        XCTAssertEqual(result.status, 9, result.err)
+        XCTAssertEqual(result.out, "")
+        XCTAssertEqual(result.err, "homeserve: GET \(https)/api/services/: connected, but no TLS handshake within 2 s: if the server speaks plain http, use an http:// URL\n")
+    }
+
     func testUsageErrorSendsNothing() throws {
         try cli.login()
         let before = try sandbox.receivedRequests().count

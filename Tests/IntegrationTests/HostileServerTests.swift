@@ -123,6 +123,19 @@ final class HostileServerTests: XCTestCase {
         XCTAssertTrue(result.err.contains("no connection to /ws/bookings/X/ when --timeout (3s) ran out"), result.err)
     }
 
+    func testAnHTTPSURLForAServerThatAnswersInPlainHTTPSaysSo() throws {
+        let https = HostileCLI(url: "https://127.0.0.1:\(server.port)/ok", token: "hostile-token")
+        let result = try https.run(["services", "list"])
+        assertExit(result, 9)
+        XCTAssertEqual(result.out, "")
+        XCTAssertEqual(result.err, "homeserve: GET https://127.0.0.1:\(server.port)/ok/api/services/: the server answered the TLS handshake with something else: if the server speaks plain http, use an http:// URL\n")
+        let doctor = try https.run(["doctor", "-o", "json"])
+        assertExit(doctor, 9)
+        let checks = try JSON.parse(doctor.out)["checks"]?.arrayValue ?? []
+        XCTAssertEqual(checks.first { $0["name"] == "tls" }?["detail"],
+                       "the server answered the TLS handshake with something else: if the server speaks plain http, use an http:// URL")
+    }
+
     func testBookingsWaitIsBoundedByItsTimeoutWhateverTheServerDoes() throws {
         // The fetches of the booking were bounded by timeout × (retries + 1) only: 12 s for --timeout 3.
         for name in ["silent", "drip", "ws-hang", "ok"] {

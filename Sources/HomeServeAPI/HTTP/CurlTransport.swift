@@ -41,7 +41,11 @@ public final class CurlTransport: HTTPTransport {
     }
 
     deinit {
-        for (_, transfer) in active { curl_multi_remove_handle(multi, transfer.handle); curl_easy_cleanup(transfer.handle) }
+        for (_, transfer) in active {
+            hs_setopt_ptr(transfer.handle, CURLOPT_ERRORBUFFER, nil)
+            curl_multi_remove_handle(multi, transfer.handle)
+            curl_easy_cleanup(transfer.handle)
+        }
         for handle in idle { curl_easy_cleanup(handle) }
         curl_multi_cleanup(multi)
     }
@@ -109,6 +113,8 @@ public final class CurlTransport: HTTPTransport {
     }
 
     private func retire(_ handle: UnsafeMutableRawPointer) {
+        // The transfer that owned the message buffer may be gone already.
+        hs_setopt_ptr(handle, CURLOPT_ERRORBUFFER, nil)
         curl_multi_remove_handle(multi, handle)
         if idle.count < 16 { idle.append(handle) } else { curl_easy_cleanup(handle) }
     }
@@ -131,25 +137,32 @@ public final class CurlTransport: HTTPTransport {
         var headerList: UnsafeMutablePointer<curl_slist>?
         var mime: OpaquePointer?
         var postBuffer: UnsafeMutablePointer<CChar>?
+        /// libcurl's own account of a failure, more exact than its error code's text.
+        let failureText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
 
         init(id: Int, handle: UnsafeMutableRawPointer, request: HTTPRequest, cancellation: Cancellation) {
             self.id = id
             self.handle = handle
             self.request = request
             self.cancellation = cancellation
+            failureText[0] = 0
         }
 
         deinit {
             curl_slist_free_all(headerList)
             if let mime { curl_mime_free(mime) }
             postBuffer?.deallocate()
+            failureText.deallocate()
         }
+
+        var failureDetail: String? { failureText[0] == 0 ? nil : String(cString: failureText) }
     }
 
     private func configure(_ transfer: Transfer) {
         let handle = transfer.handle, request = transfer.request
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         hs_setopt_str(handle, CURLOPT_URL, request.url)
+        hs_setopt_ptr(handle, CURLOPT_ERRORBUFFER, transfer.failureText)
         hs_setopt_str(handle, CURLOPT_USERAGENT, settings.userAgent)
         hs_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
         hs_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(request.timeout, 10) * 1000))
@@ -265,6 +278,16 @@ public final class CurlTransport: HTTPTransport {
         hs_setopt_ptr(handle, CURLOPT_HTTPHEADER, transfer.headerList)
     }
 
+    /// Timed out after the TCP connection was made and before TLS finished, with nothing sent.
+    private static func stalledInHandshake(_ handle: UnsafeMutableRawPointer, url: String, sent: Bool) -> Bool {
+        guard !sent, url.lowercased().hasPrefix("https://") else { return false }
+        var localPort = 0
+        var handshake = 0.0
+        hs_getinfo_long(handle, CURLINFO_LOCAL_PORT, &localPort)
+        hs_getinfo_double(handle, CURLINFO_APPCONNECT_TIME, &handshake)
+        return localPort > 0 && handshake == 0
+    }
+
     private func complete(_ transfer: Transfer, code: CURLcode) -> Result<HTTPResponse, TransportError> {
         let handle = transfer.handle
         var total = 0.0
@@ -273,17 +296,28 @@ public final class CurlTransport: HTTPTransport {
             var requestSize = 0
             hs_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestSize)
             let sent = requestSize > 0
-            let message = String(cString: curl_easy_strerror(code))
+            var message = String(cString: curl_easy_strerror(code))
+            let detail = transfer.failureDetail ?? ""
             let kind: TransportError.Kind
             switch code {
             case CURLE_ABORTED_BY_CALLBACK: kind = .cancelled
             case CURLE_WRITE_ERROR where transfer.tooLarge: kind = .tooLarge(limit: transfer.request.bodyLimit)
             case CURLE_WRITE_ERROR where transfer.sinkFailed: kind = .sinkFailed
+            // A server that speaks plain http either waits for more of what it takes for a request, or
+            // answers in plain text, which OpenSSL reads as a record of an unknown version.
+            case CURLE_OPERATION_TIMEDOUT where Self.stalledInHandshake(handle, url: transfer.request.url, sent: sent):
+                kind = .notTLS
+                message = "connected, but no TLS handshake within \(Int(min(transfer.request.timeout, 10).rounded(.up))) s"
+            case CURLE_SSL_CONNECT_ERROR where detail.contains("wrong version number"):
+                kind = .notTLS
+                message = "the server answered the TLS handshake with something else"
             case CURLE_OPERATION_TIMEDOUT: kind = .timeout
             case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .resolve
             case CURLE_COULDNT_CONNECT: kind = .connect
             case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-                 CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH: kind = .tls
+                 CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+                kind = .tls
+                if !detail.isEmpty { message = detail }
             case CURLE_SEND_ERROR: kind = .send
             case CURLE_PARTIAL_FILE: kind = .truncated
             case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM: kind = .receive

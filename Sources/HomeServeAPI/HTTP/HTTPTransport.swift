@@ -32,6 +32,8 @@ public struct HTTPCompletion {
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case resolve, connect, tls, timeout, send, receive
+        /// An https URL for a server that speaks plain http.
+        case notTLS
         /// The connection closed before the whole body (by its Content-Length) arrived.
         case truncated
         /// The body passed `bodyLimit`.
@@ -60,7 +62,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var isTransient: Bool {
         switch kind {
         case .resolve, .connect, .timeout, .send, .receive, .truncated, .other: return true
-        case .tls, .tooLarge, .sinkFailed, .cancelled: return false
+        case .tls, .notTLS, .tooLarge, .sinkFailed, .cancelled: return false
         }
     }
 }

@@ -162,6 +162,8 @@ struct FailureReport {
                 return CLIError(.badServerAnswer, "\(method) \(url): the answer was cut short (\(failure.message))")
             case .tls:
                 return CLIError(.network, "\(method) \(url): TLS failed: \(failure.message) (--cacert FILE trusts another CA)")
+            case .notTLS:
+                return CLIError(.network, "\(method) \(url): \(failure.message): if the server speaks plain http, use an http:// URL")
             default:
                 let parts = WebURL.splitAbsolute(url)
                 return CLIError(.network, "\(method) \(parts?.rest ?? url): cannot reach \(parts?.origin ?? url): \(failure.message)\(mayHaveHappened)")

@@ -138,6 +138,9 @@ enum DoctorCommands {
             case .tls:
                 checks.append(Check(name: "tcp", status: .ok, detail: "connected to \(base.host):\(base.effectivePort)"))
                 checks.append(Check(name: "tls", status: .fail, detail: "\(error.message)\(inv[GlobalFlags.cacert] == nil ? " (--cacert FILE trusts another CA)" : "")", code: .network))
+            case .notTLS:
+                checks.append(Check(name: "tcp", status: .ok, detail: "connected to \(base.host):\(base.effectivePort)"))
+                checks.append(Check(name: "tls", status: .fail, detail: "\(error.message): if the server speaks plain http, use an http:// URL", code: .network))
             case .cancelled:
                 checks.append(Check(name: "tcp", status: .fail, detail: "interrupted", code: .interrupted))
             default:
