@@ -1,6 +1,7 @@
 # Build and install homeserve with its man page and shell completions.
 #
 #   make build                          release binaries, Swift and C++ runtimes linked in statically
+#   make build STATIC_CXX=no            the same with the shared C++ runtime
 #   sudo make install                   into PREFIX (default /usr/local)
 #   make install DESTDIR=pkg PREFIX=/usr   staged, for packaging
 #   sudo make uninstall                 removes exactly what install put there
@@ -21,20 +22,24 @@ FISH_COMPLETIONS = $(PREFIX)/share/fish/vendor_completions.d
 
 RELEASE = $(BUILD_PATH)/release
 
-# The Swift runtime needs a little of the C++ runtime. Linked in from its archive when the toolchain has
-# one, it is one shared library fewer to load at every start (about 0.7 ms, a tenth of a request). The
-# directory holds only that archive, so the linker takes it before the shared libstdc++.
-CXX_ARCHIVE := $(shell clang -print-file-name=libstdc++.a 2>/dev/null)
-STATIC_CXX = $(abspath $(BUILD_PATH))/static-c++
+# The Swift runtime needs a little of the C++ runtime. Linked in from its archive when the toolchain's
+# clang finds one, it is one shared library fewer to load at every start (about 0.7 ms, a tenth of a
+# request). The directory holds only that archive, so the linker takes it before the shared libstdc++.
+STATIC_CXX ?= yes
+ifeq ($(STATIC_CXX),yes)
+TOOLCHAIN_CLANG := $(dir $(realpath $(shell command -v $(SWIFT))))clang
+CXX_ARCHIVE := $(shell $(TOOLCHAIN_CLANG) -print-file-name=libstdc++.a 2>/dev/null)
+CXX_DIR = $(abspath $(BUILD_PATH))/static-c++
 ifneq ($(wildcard $(CXX_ARCHIVE)),)
-LINK_FLAGS = -Xswiftc -L$(STATIC_CXX)
+LINK_FLAGS = -Xswiftc -L$(CXX_DIR)
+endif
 endif
 
 .PHONY: build install uninstall generate
 
 build:
 ifneq ($(LINK_FLAGS),)
-	mkdir -p $(STATIC_CXX) && ln -sf $(CXX_ARCHIVE) $(STATIC_CXX)/libstdc++.a
+	mkdir -p $(CXX_DIR) && ln -sf $(CXX_ARCHIVE) $(CXX_DIR)/libstdc++.a
 endif
 	$(SWIFT) build --scratch-path $(BUILD_PATH) $(SWIFT_BUILD_FLAGS) $(LINK_FLAGS) --product homeserve
 	$(SWIFT) build --scratch-path $(BUILD_PATH) $(SWIFT_BUILD_FLAGS) $(LINK_FLAGS) --product homeserve-sandbox

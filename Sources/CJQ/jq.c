@@ -6,9 +6,10 @@
 struct hs_jq_api hs_jq;
 
 #ifdef __APPLE__
-static const char *const library = "libjq.1.dylib";
+// dyld does not search Homebrew's prefixes by itself.
+static const char *const candidates[] = {"libjq.1.dylib", "/opt/homebrew/lib/libjq.1.dylib", "/usr/local/lib/libjq.1.dylib"};
 #else
-static const char *const library = "libjq.so.1";
+static const char *const candidates[] = {"libjq.so.1"};
 #endif
 
 static char failure[512];
@@ -16,11 +17,12 @@ static int opened;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void open_library(void) {
-    void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        snprintf(failure, sizeof failure, "%s", dlerror());
-        return;
+    void *handle = NULL;
+    for (size_t i = 0; !handle && i < sizeof candidates / sizeof candidates[0]; i++) {
+        handle = dlopen(candidates[i], RTLD_NOW | RTLD_LOCAL);
+        if (!handle && i == 0) snprintf(failure, sizeof failure, "%s", dlerror());
     }
+    if (!handle) return;
     struct { void **slot; const char *name; } symbols[] = {
         {(void **)&hs_jq.init, "jq_init"},
         {(void **)&hs_jq.set_error_cb, "jq_set_error_cb"},
@@ -41,7 +43,7 @@ static void open_library(void) {
     for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
         *symbols[i].slot = dlsym(handle, symbols[i].name);
         if (!*symbols[i].slot) {
-            snprintf(failure, sizeof failure, "%s has no %s", library, symbols[i].name);
+            snprintf(failure, sizeof failure, "the libjq found has no %s", symbols[i].name);
             dlclose(handle);
             return;
         }

@@ -237,7 +237,7 @@ public final class APIClient: TokenAuthority {
             if failure.isTransient, attempt.retries < options.retries, call.isIdempotent || !failure.sent {
                 let wait = backoff(attempt.retries)
                 if clock.monotonic() + wait < attempt.deadline {
-                    let what = failure.kind == .timeout ? "timed out" : "connection failed"
+                    let what = [.timeout, .handshakeTimeout].contains(failure.kind) ? "timed out" : "connection failed"
                     return .retry(after: wait, why: "\(what) (\(failure.message)); retrying in \(Self.seconds(wait)) (\(attempt.retries + 1)/\(options.retries))")
                 }
             }

@@ -34,7 +34,8 @@ public enum HomeServe {
             status = ExitCode.ok.rawValue
         } catch {
             let report = FailureReport(profile: invocation?.profile.name ?? "default", profileChosen: invocation?.profile.chosen ?? false,
-                                       source: invocation.flatMap { try? $0.store.credentials()?.source })
+                                       source: invocation.flatMap { try? $0.store.credentials()?.source },
+                                       cacertGiven: invocation?[GlobalFlags.cacert] != nil)
             let failure = report.describe(error)
             context.stderr.line("homeserve: " + TerminalText.visible(failure.message))
             for line in failure.details { context.stderr.line("homeserve: " + TerminalText.visible(line)) }

@@ -88,7 +88,7 @@ public final class Invocation {
 
     /// A failure in the words and exit code the user gets, naming this invocation's profile.
     func describe(_ error: any Error, source: CredentialSource?) -> CLIError {
-        FailureReport(profile: profile.name, profileChosen: profile.chosen, source: source).describe(error)
+        FailureReport(profile: profile.name, profileChosen: profile.chosen, source: source, cacertGiven: self[GlobalFlags.cacert] != nil).describe(error)
     }
 
     /// A warning: shown even with `--quiet`.
@@ -150,6 +150,7 @@ public final class Invocation {
         settings.insecure = self[GlobalFlags.insecure]
         settings.caFile = self[GlobalFlags.cacert]
         settings.userAgent = "homeserve/\(HomeServe.version)"
+        settings.proxied = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"].contains { !(environment[$0] ?? "").isEmpty }
         return settings
     }
 

@@ -365,6 +365,27 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(harness.clock.slept, [])
     }
 
+    func testTheOtherCAHintIsGivenOnlyWhenAnotherCAIsTheFix() {
+        transport.fail("GET", path, .tls)
+        let given = fails(["--cacert", "/etc/ssl/certs/ca-certificates.crt", "bookings", "get", booking], .network, "TLS failed: stubbed tls")
+        XCTAssertFalse(given.err.contains("--cacert FILE"), "--cacert was given: \(given.err)")
+        let mismatch = "SSL: no alternative certificate subject name matches target host name 'api.test'"
+        transport.fail("GET", path, .tls, message: mismatch)
+        let named = fails(["bookings", "get", booking], .network)
+        XCTAssertEqual(named.err, "homeserve: GET https://api.test\(path): TLS failed: \(mismatch)\n", "another CA does not fix a name")
+    }
+
+    func testAHandshakeThatNeverFinishesIsRetriedAndHintsAtPlainHTTP() {
+        transport.fail("GET", path, .handshakeTimeout, message: "connected, but no TLS handshake within 10 s", times: 2)
+        let outcome = fails(["--retries", "1", "bookings", "get", booking], .network)
+        XCTAssertEqual(outcome.err, """
+            homeserve: timed out (connected, but no TLS handshake within 10 s); retrying in 0.4s (1/1)
+            homeserve: GET https://api.test\(path): timed out: connected, but no TLS handshake within 10 s; if the server speaks plain http, use an http:// URL
+
+            """)
+        XCTAssertEqual(harness.clock.slept, [0.375])
+    }
+
     func testAnHTTPSURLForAPlainHTTPServerSaysSoOnceWithoutRetrying() {
         transport.fail("GET", path, .notTLS)
         let outcome = fails(["bookings", "get", booking], .network, "stubbed notTLS: if the server speaks plain http, use an http:// URL")

@@ -78,8 +78,8 @@ final class StubTransport: HTTPTransport {
     }
 
     @discardableResult
-    func fail(_ method: String, _ path: String, _ kind: TransportError.Kind, sent: Bool = false, times: Int = 1) -> StubTransport {
-        stubs.append(Stub(method: method, path: path, reply: .failure(TransportError(kind, "stubbed \(kind)", sent: sent)), remaining: times))
+    func fail(_ method: String, _ path: String, _ kind: TransportError.Kind, message: String? = nil, sent: Bool = false, times: Int = 1) -> StubTransport {
+        stubs.append(Stub(method: method, path: path, reply: .failure(TransportError(kind, message ?? "stubbed \(kind)", sent: sent)), remaining: times))
         return self
     }
 

@@ -237,13 +237,18 @@ final class CoreIntegrationTests: XCTestCase {
 
     // MARK: Exit codes
 
-    func testAnHTTPSURLForThePlainHTTPSandboxSaysSoWithoutRetrying() throws {
+    func testAnHTTPSURLForThePlainHTTPSandboxHintsAtHTTP() throws {
         // The sandbox waits for the rest of what it takes to be a request; the handshake never finishes.
         let https = sandbox.url.replacingOccurrences(of: "http://", with: "https://")
-        let result = try cli.run(["--url", https, "--timeout", "2", "services", "list"])
+        let result = try cli.run(["--url", https, "--timeout", "2", "--retries", "0", "services", "list"])
         XCTAssertEqual(result.status, 9, result.err)
         XCTAssertEqual(result.out, "")
-        XCTAssertEqual(result.err, "homeserve: GET \(https)/api/services/: connected, but no TLS handshake within 2 s: if the server speaks plain http, use an http:// URL\n")
+        XCTAssertEqual(result.err, "homeserve: GET \(https)/api/services/: timed out: connected, but no TLS handshake within 2 s; if the server speaks plain http, use an http:// URL\n")
+        // Through a proxy the connection is the proxy's, so the server's scheme is not blamed.
+        let proxied = try cli.run(["--url", https, "--timeout", "2", "--retries", "0", "services", "list"],
+                                  environment: ["HTTPS_PROXY": sandbox.url.replacingOccurrences(of: "http://", with: "https://"), "NO_PROXY": ""])
+        XCTAssertEqual(proxied.status, 9, proxied.err)
+        XCTAssertFalse(proxied.err.contains("http:// URL"), proxied.err)
     }
 
     func testUsageErrorSendsNothing() throws {

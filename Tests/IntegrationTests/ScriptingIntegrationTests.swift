@@ -31,6 +31,27 @@ final class ScriptingIntegrationTests: XCTestCase {
         XCTAssertEqual(dry.out, "", "not even a dry run")
     }
 
+    func testWithoutLibjqOnlyJQFailsAndItSendsNothing() throws {
+        // A file that is not a library, found first: libjq cannot be loaded.
+        let directory = NSTemporaryDirectory() + "no-libjq-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/libjq.so.1", contents: Data()))
+        let environment = ["LD_LIBRARY_PATH": directory]
+
+        let before = try sandbox.receivedRequests().count
+        let filtered = try cli.run(["services", "list", "--jq", ".[0].id"], environment: environment)
+        XCTAssertEqual(filtered.status, 1, filtered.err)
+        XCTAssertEqual(filtered.out, "")
+        XCTAssertTrue(filtered.err.hasPrefix("homeserve: --jq needs libjq, which could not be loaded: "), filtered.err)
+        XCTAssertEqual(filtered.err.split(separator: "\n").count, 1, filtered.err)
+        XCTAssertEqual(try sandbox.receivedRequests().count, before, "nothing is sent")
+
+        let plain = try cli.run(["services", "list", "--fields", "id", "-o", "tsv", "--limit", "1", "--no-headers"], environment: environment)
+        XCTAssertEqual(plain.status, 0, plain.err)
+        XCTAssertEqual(plain.out, "1\n")
+    }
+
     func testEveryValueOfAListFilterAndNothingElse() throws {
         let result = try cli.run(["bookings", "list", "--status", "pending,confirmed", "--all", "-o", "ndjson"])
         XCTAssertEqual(result.status, 0, result.err)

@@ -128,6 +128,17 @@ final class WebSocketInteropTests: XCTestCase {
         XCTAssertEqual(insecure.status, 0, insecure.err)
     }
 
+    func testHTTPSFailuresCarryLibcurlsOwnAccount() throws {
+        guard !tlsURL.isEmpty else { throw missing("openssl is not installed") }
+        let untrusted = try cli(tlsURL).run(["services", "list", "--retries", "0"])
+        XCTAssertEqual(untrusted.status, 9, untrusted.err)
+        XCTAssertTrue(untrusted.err.contains("TLS failed: SSL certificate problem: self-signed certificate (--cacert FILE trusts another CA)"), untrusted.err)
+        let wrongName = try cli(tlsURL.replacingOccurrences(of: "127.0.0.1", with: "localhost")).run(["--cacert", certificate, "services", "list", "--retries", "0"])
+        XCTAssertEqual(wrongName.status, 9, wrongName.err)
+        XCTAssertTrue(wrongName.err.contains("TLS failed: SSL: no alternative certificate subject name matches target host name 'localhost'"), wrongName.err)
+        XCTAssertFalse(wrongName.err.contains("--cacert FILE"), "another CA does not fix a name: \(wrongName.err)")
+    }
+
     func testInterruptClosesAndExits130() throws {
         let running = try cli(wsURL).start(["watch", "booking", "fragments", "--timeout", "30"])
         Thread.sleep(forTimeInterval: 1.0)

@@ -14,6 +14,9 @@ public final class CurlTransport: HTTPTransport {
         public var insecure = false
         public var caFile: String?
         public var userAgent = "homeserve"
+        /// Proxy variables are set: a connection may be to a proxy rather than the server, so a TLS
+        /// failure is not put down to the server's scheme.
+        public var proxied = false
         public init() {}
     }
 
@@ -278,9 +281,14 @@ public final class CurlTransport: HTTPTransport {
         hs_setopt_ptr(handle, CURLOPT_HTTPHEADER, transfer.headerList)
     }
 
+    /// An https request whose connection went to the server itself, not through a proxy.
+    private func reachedServer(_ transfer: Transfer) -> Bool {
+        !settings.proxied && transfer.request.url.lowercased().hasPrefix("https://")
+    }
+
     /// Timed out after the TCP connection was made and before TLS finished, with nothing sent.
-    private static func stalledInHandshake(_ handle: UnsafeMutableRawPointer, url: String, sent: Bool) -> Bool {
-        guard !sent, url.lowercased().hasPrefix("https://") else { return false }
+    private static func stalledInHandshake(_ handle: UnsafeMutableRawPointer, sent: Bool) -> Bool {
+        guard !sent else { return false }
         var localPort = 0
         var handshake = 0.0
         hs_getinfo_long(handle, CURLINFO_LOCAL_PORT, &localPort)
@@ -303,14 +311,15 @@ public final class CurlTransport: HTTPTransport {
             case CURLE_ABORTED_BY_CALLBACK: kind = .cancelled
             case CURLE_WRITE_ERROR where transfer.tooLarge: kind = .tooLarge(limit: transfer.request.bodyLimit)
             case CURLE_WRITE_ERROR where transfer.sinkFailed: kind = .sinkFailed
-            // A server that speaks plain http either waits for more of what it takes for a request, or
-            // answers in plain text, which OpenSSL reads as a record of an unknown version.
-            case CURLE_OPERATION_TIMEDOUT where Self.stalledInHandshake(handle, url: transfer.request.url, sent: sent):
-                kind = .notTLS
-                message = "connected, but no TLS handshake within \(Int(min(transfer.request.timeout, 10).rounded(.up))) s"
-            case CURLE_SSL_CONNECT_ERROR where detail.contains("wrong version number"):
+            // A server that speaks plain http answers a TLS handshake in plain text, which OpenSSL reads
+            // as a record of an unknown version, or waits for more of what it takes for a request. The
+            // second looks like a slow TLS server, so it stays a timeout, retried, with the hint.
+            case CURLE_SSL_CONNECT_ERROR where detail.contains("wrong version number") && reachedServer(transfer):
                 kind = .notTLS
                 message = "the server answered the TLS handshake with something else"
+            case CURLE_OPERATION_TIMEDOUT where reachedServer(transfer) && Self.stalledInHandshake(handle, sent: sent):
+                kind = .handshakeTimeout
+                message = "connected, but no TLS handshake within \(Int(min(transfer.request.timeout, 10).rounded(.up))) s"
             case CURLE_OPERATION_TIMEDOUT: kind = .timeout
             case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .resolve
             case CURLE_COULDNT_CONNECT: kind = .connect

@@ -32,8 +32,11 @@ public struct HTTPCompletion {
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case resolve, connect, tls, timeout, send, receive
-        /// An https URL for a server that speaks plain http.
+        /// An https URL for a server that answered the handshake in plain text.
         case notTLS
+        /// Connected, but the TLS handshake did not finish in time: a slow server, or one that speaks
+        /// plain http and waits for a request.
+        case handshakeTimeout
         /// The connection closed before the whole body (by its Content-Length) arrived.
         case truncated
         /// The body passed `bodyLimit`.
@@ -61,7 +64,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     /// Worth another attempt: the network, not the request, was at fault.
     public var isTransient: Bool {
         switch kind {
-        case .resolve, .connect, .timeout, .send, .receive, .truncated, .other: return true
+        case .resolve, .connect, .timeout, .handshakeTimeout, .send, .receive, .truncated, .other: return true
         case .tls, .notTLS, .tooLarge, .sinkFailed, .cancelled: return false
         }
     }

@@ -104,6 +104,8 @@ struct FailureReport {
     var profile: String
     var profileChosen: Bool
     var source: CredentialSource?
+    /// `--cacert` was given: another CA is not the hint then.
+    var cacertGiven = false
 
     var loginCommand: String {
         profileChosen || profile != "default" ? "homeserve --profile \(profile) auth login" : "homeserve auth login"
@@ -161,9 +163,13 @@ struct FailureReport {
             case .truncated:
                 return CLIError(.badServerAnswer, "\(method) \(url): the answer was cut short (\(failure.message))")
             case .tls:
-                return CLIError(.network, "\(method) \(url): TLS failed: \(failure.message) (--cacert FILE trusts another CA)")
+                // Another CA is the fix for an unknown issuer, not for a name that does not match.
+                let hint = cacertGiven || failure.message.contains("subject name") ? "" : " (--cacert FILE trusts another CA)"
+                return CLIError(.network, "\(method) \(url): TLS failed: \(failure.message)\(hint)")
             case .notTLS:
                 return CLIError(.network, "\(method) \(url): \(failure.message): if the server speaks plain http, use an http:// URL")
+            case .handshakeTimeout:
+                return CLIError(.network, "\(method) \(url): timed out: \(failure.message); if the server speaks plain http, use an http:// URL")
             default:
                 let parts = WebURL.splitAbsolute(url)
                 return CLIError(.network, "\(method) \(parts?.rest ?? url): cannot reach \(parts?.origin ?? url): \(failure.message)\(mayHaveHappened)")

@@ -137,8 +137,9 @@ enum DoctorCommands {
             switch error.kind {
             case .tls:
                 checks.append(Check(name: "tcp", status: .ok, detail: "connected to \(base.host):\(base.effectivePort)"))
-                checks.append(Check(name: "tls", status: .fail, detail: "\(error.message)\(inv[GlobalFlags.cacert] == nil ? " (--cacert FILE trusts another CA)" : "")", code: .network))
-            case .notTLS:
+                let hint = inv[GlobalFlags.cacert] == nil && !error.message.contains("subject name") ? " (--cacert FILE trusts another CA)" : ""
+                checks.append(Check(name: "tls", status: .fail, detail: "\(error.message)\(hint)", code: .network))
+            case .notTLS, .handshakeTimeout:
                 checks.append(Check(name: "tcp", status: .ok, detail: "connected to \(base.host):\(base.effectivePort)"))
                 checks.append(Check(name: "tls", status: .fail, detail: "\(error.message): if the server speaks plain http, use an http:// URL", code: .network))
             case .cancelled:
