@@ -11,7 +11,9 @@ enum WatchCommands {
     static let reconnectFlags: [any FlagDeclaration] = [attempts, delay]
 
     static let count = Flag("count", .integer(1...), "Exit 0 after N messages")
-    static let until = Flag("until", ValueKind<Until>(ValueShape(placeholder: "TYPE[:FIELD=VALUE]", accepted: "TYPE[:FIELD=VALUE], e.g. booking_status_change:status=completed", completion: .free)) { text, _ throws(ValueProblem) in
+    /// The event types the contract names; `--until` accepts others too.
+    static let eventTypes = ["booking_status_change", "signature_request", "payment_update", "chat_message", "notification"]
+    static let until = Flag("until", ValueKind<Until>(ValueShape(placeholder: "TYPE[:FIELD=VALUE]", accepted: "TYPE[:FIELD=VALUE], e.g. booking_status_change:status=completed", completion: .words(eventTypes), examples: eventTypes)) { text, _ throws(ValueProblem) in
         guard let until = Until(text) else { throw ValueProblem() }
         return until
     }, "Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE")
