@@ -26,6 +26,12 @@ static void open_library(void) {
     struct { void **slot; const char *name; } symbols[] = {
         {(void **)&hs_jq.init, "jq_init"},
         {(void **)&hs_jq.set_error_cb, "jq_set_error_cb"},
+        {(void **)&hs_jq.set_debug_cb, "jq_set_debug_cb"},
+        {(void **)&hs_jq.set_input_cb, "jq_set_input_cb"},
+        {(void **)&hs_jq.set_attr, "jq_set_attr"},
+        {(void **)&hs_jq.halted, "jq_halted"},
+        {(void **)&hs_jq.get_exit_code, "jq_get_exit_code"},
+        {(void **)&hs_jq.get_error_message, "jq_get_error_message"},
         {(void **)&hs_jq.compile, "jq_compile"},
         {(void **)&hs_jq.teardown, "jq_teardown"},
         {(void **)&hs_jq.start, "jq_start"},
@@ -39,6 +45,10 @@ static void open_library(void) {
         {(void **)&hs_jq.string_value, "jv_string_value"},
         {(void **)&hs_jq.string_length_bytes, "jv_string_length_bytes"},
         {(void **)&hs_jq.parse_sized, "jv_parse_sized"},
+        {(void **)&hs_jq.string, "jv_string"},
+        {(void **)&hs_jq.array, "jv_array"},
+        {(void **)&hs_jq.invalid, "jv_invalid"},
+        {(void **)&hs_jq.number_value, "jv_number_value"},
     };
     for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
         *symbols[i].slot = dlsym(handle, symbols[i].name);
@@ -54,4 +64,18 @@ static void open_library(void) {
 const char *hs_jq_open(void) {
     pthread_once(&once, open_library);
     return opened ? NULL : failure;
+}
+
+static jv no_more_input(jq_state *state, void *data) {
+    (void)state;
+    (void)data;
+    return hs_jq.invalid();
+}
+
+jq_state *hs_jq_new(void) {
+    jq_state *state = hs_jq.init();
+    if (!state) return NULL;
+    hs_jq.set_attr(state, hs_jq.string("JQ_LIBRARY_PATH"), hs_jq.array());
+    hs_jq.set_input_cb(state, no_more_input, NULL);
+    return state;
 }

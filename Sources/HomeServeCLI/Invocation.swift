@@ -235,7 +235,7 @@ public final class Invocation {
     func jq() throws -> JQFilter? {
         if let cachedJQ { return cachedJQ }
         guard let expression = self[GlobalFlags.jq] else { return nil }
-        let filter = try JQFilter(expression)
+        let filter = try JQFilter(expression) { [unowned self] in self.say("jq: " + $0) }
         cachedJQ = filter
         return filter
     }

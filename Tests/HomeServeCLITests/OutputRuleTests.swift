@@ -355,6 +355,54 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(outcome.err, "homeserve: jq: error: boom\n")
     }
 
+    func testJqBuiltinsThatNeedTheCommandLineToolDoNotCrash() {
+        transport.register("GET", "/api/services/", json: #"[{"id": 1}, {"id": 2}]"#, times: 5)
+        XCTAssertEqual(run(["services", "list", "--jq", "[inputs]"]).out, "[]\n", "no input follows the answer")
+        XCTAssertEqual(run(["services", "list", "--jq", "try input catch \"none\""]).out, "none\n")
+        let debug = run(["services", "list", "--jq", ".[0].id | debug"])
+        XCTAssertEqual(debug.out, "1\n", "debug passes its input on")
+        XCTAssertEqual(debug.err, "homeserve: jq: [\"DEBUG:\",1]\n", "and says it on stderr")
+        XCTAssertEqual(run(["services", "list", "--jq", ".[0].id, halt, 2"]).out, "1\n", "halt stops, exit 0")
+        let halted = run(["services", "list", "--jq", "\"too few\" | halt_error"], status: 1)
+        XCTAssertEqual(halted.err, "homeserve: jq: halt_error with status 5: too few\n")
+        XCTAssertEqual(halted.out, "")
+        for program in [#"import "m" as m; 1"#, #"include "m"; 1"#] {
+            let outcome = run(["services", "list", "--jq", program], status: 2)
+            XCTAssertEqual(outcome.err, "homeserve: invalid value '\(program)' for --jq: module not found: m\n")
+        }
+        XCTAssertEqual(transport.requests.count, 5, "module programs are refused before anything is sent")
+    }
+
+    func testJqUpdateAssignmentSeesTheWholeArray() throws {
+        transport.register("GET", "/api/bookings/", json: #"[{"id": 1}, {"id": 2}]"#)
+        XCTAssertEqual(run(["bookings", "list", "--jq", ".[] |= .id"]).out, "[1,2]\n")
+        XCTAssertFalse(try JQFilter(".[] |= .id").iteratesItems)
+    }
+
+    func testAJqCompileErrorEndsWithItsReason() {
+        let outcome = run(["services", "list", "--jq", ".["], status: 2)
+        XCTAssertFalse(outcome.err.hasSuffix(":\n"), outcome.err)
+        XCTAssertTrue(outcome.err.hasSuffix("at <top-level>, line 1\n"), outcome.err)
+    }
+
+    func testAJqErrorAfterAChangeShowsTheAnswerWhole() {
+        transport.register("PATCH", "/api/bookings/\(booking)/", json: updated)
+        let outcome = run(["bookings", "update", booking, "--notes", "Ring twice", "--jq", ".[0]"])
+        XCTAssertEqual(outcome.json, try JSON.parse(updated), "the booking is changed: exit 0 and its answer, whole")
+        XCTAssertEqual(outcome.err, "homeserve: warning: jq: error: Cannot index object with number; the change was made, so its answer is shown whole\n")
+        transport.register("GET", "/api/bookings/\(booking)/", json: updated)
+        XCTAssertEqual(run(["bookings", "get", booking, "--jq", ".[0]"], status: 1).out, "", "a read is refused, printing nothing")
+    }
+
+    func testFieldsAreCheckedWhenJqRunsToo() {
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "a"}]"#, times: 2)
+        for program in [".", ".[] | .id"] {
+            let outcome = run(["services", "list", "--fields", "nosuch", "--jq", program], status: 2)
+            XCTAssertTrue(outcome.err.hasPrefix("homeserve: invalid value 'nosuch' for --fields: no row has it"), outcome.err)
+            XCTAssertEqual(outcome.out, "")
+        }
+    }
+
     // MARK: Terminals
 
     func testATableFitsTheTerminalAndWidePrintsItWhole() {

@@ -142,6 +142,19 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(sockets.urls.count, 3)
     }
 
+    func testTLSFailuresOnConnectingAreNotRetried() {
+        sockets.connections = [.failure(.tls("the server answered the TLS handshake with something else", plainHTTP: true))]
+        let plain = harness.run(["watch", "booking", booking])
+        XCTAssertEqual(plain.status, 9)
+        XCTAssertEqual(plain.err, "homeserve: cannot connect to wss://api.test/ws/bookings/\(booking)/: the server answered the TLS handshake with something else: if the server speaks plain http, use an http:// or ws:// URL\n")
+        sockets.connections = [.failure(.tls("SSL certificate problem: self-signed certificate", plainHTTP: false))]
+        let untrusted = harness.run(["watch", "booking", booking])
+        XCTAssertEqual(untrusted.status, 9)
+        XCTAssertEqual(untrusted.err, "homeserve: cannot connect to wss://api.test/ws/bookings/\(booking)/: TLS failed: SSL certificate problem: self-signed certificate (--cacert FILE trusts another CA)\n")
+        XCTAssertEqual(harness.clock.slept, [], "no reconnects")
+        XCTAssertEqual(sockets.urls.count, 2)
+    }
+
     func testMessagesResetTheReconnectBudget() {
         sockets.connections = [.success([.message(#"{"type": "a"}"#), .close(1001)]), .success([.message(#"{"type": "b"}"#), .close(1001)]),
                                .success([.message(#"{"type": "c"}"#)])]

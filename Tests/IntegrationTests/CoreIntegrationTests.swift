@@ -244,6 +244,9 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual(result.status, 9, result.err)
         XCTAssertEqual(result.out, "")
         XCTAssertEqual(result.err, "homeserve: GET \(https)/api/services/: timed out: connected, but no TLS handshake within 2 s; if the server speaks plain http, use an http:// URL\n")
+        let watch = try cli.run(["--url", https, "watch", "notifications", "--user", "1", "--timeout", "2"], environment: ["HOMESERVE_TOKEN": "t"])
+        XCTAssertEqual(watch.status, 9, watch.err)
+        XCTAssertTrue(watch.err.hasPrefix("homeserve: cannot connect to \(https.replacingOccurrences(of: "https://", with: "wss://"))/ws/notifications/1/: connected, but no TLS handshake within 2 s; if the server speaks plain http, use an http:// or ws:// URL"), watch.err)
         // Through a proxy the connection is the proxy's, so the server's scheme is not blamed.
         let proxied = try cli.run(["--url", https, "--timeout", "2", "--retries", "0", "services", "list"],
                                   environment: ["HTTPS_PROXY": sandbox.url.replacingOccurrences(of: "http://", with: "https://"), "NO_PROXY": ""])

@@ -134,6 +134,9 @@ final class HostileServerTests: XCTestCase {
         let checks = try JSON.parse(doctor.out)["checks"]?.arrayValue ?? []
         XCTAssertEqual(checks.first { $0["name"] == "tls" }?["detail"],
                        "the server answered the TLS handshake with something else: if the server speaks plain http, use an http:// URL")
+        let watch = try https.run(["watch", "booking", "X", "--timeout", "20"])
+        assertExit(watch, 9)
+        XCTAssertEqual(watch.err, "homeserve: cannot connect to wss://127.0.0.1:\(server.port)/ok/ws/bookings/X/: the server answered the TLS handshake with something else: if the server speaks plain http, use an http:// or ws:// URL\n", "not retried")
     }
 
     func testBookingsWaitIsBoundedByItsTimeoutWhateverTheServerDoes() throws {

@@ -8,9 +8,19 @@
 /// Opens libjq once. NULL when it is there; otherwise why it is not, for a message.
 const char *hs_jq_open(void);
 
+/// A jq state ready for a program given on the command line: `input` and `inputs` find no more input,
+/// and `import` and `include` find no modules (libjq needs both set, or it crashes).
+jq_state *hs_jq_new(void);
+
 struct hs_jq_api {
     jq_state *(*init)(void);
     void (*set_error_cb)(jq_state *, jq_msg_cb, void *);
+    void (*set_debug_cb)(jq_state *, jq_msg_cb, void *);
+    void (*set_input_cb)(jq_state *, jq_input_cb, void *);
+    void (*set_attr)(jq_state *, jv, jv);
+    int (*halted)(jq_state *);
+    jv (*get_exit_code)(jq_state *);
+    jv (*get_error_message)(jq_state *);
     int (*compile)(jq_state *, const char *);
     void (*teardown)(jq_state **);
     void (*start)(jq_state *, jv, int);
@@ -24,12 +34,20 @@ struct hs_jq_api {
     const char *(*string_value)(jv);
     int (*string_length_bytes)(jv);
     jv (*parse_sized)(const char *, int);
+    jv (*string)(const char *);
+    jv (*array)(void);
+    jv (*invalid)(void);
+    double (*number_value)(jv);
 };
 /// Filled by hs_jq_open; call nothing below before it has succeeded.
 extern struct hs_jq_api hs_jq;
 
-static inline jq_state *hs_jq_init(void) { return hs_jq.init(); }
 static inline void hs_jq_set_error_cb(jq_state *s, jq_msg_cb cb, void *data) { hs_jq.set_error_cb(s, cb, data); }
+static inline void hs_jq_set_debug_cb(jq_state *s, jq_msg_cb cb, void *data) { hs_jq.set_debug_cb(s, cb, data); }
+static inline int hs_jq_halted(jq_state *s) { return hs_jq.halted(s); }
+static inline jv hs_jq_get_exit_code(jq_state *s) { return hs_jq.get_exit_code(s); }
+static inline jv hs_jq_get_error_message(jq_state *s) { return hs_jq.get_error_message(s); }
+static inline double hs_jv_number_value(jv value) { return hs_jq.number_value(value); }
 static inline int hs_jq_compile(jq_state *s, const char *program) { return hs_jq.compile(s, program); }
 static inline void hs_jq_teardown(jq_state **s) { hs_jq.teardown(s); }
 static inline void hs_jq_start(jq_state *s, jv input, int flags) { hs_jq.start(s, input, flags); }

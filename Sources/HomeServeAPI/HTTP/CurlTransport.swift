@@ -287,7 +287,7 @@ public final class CurlTransport: HTTPTransport {
     }
 
     /// Timed out after the TCP connection was made and before TLS finished, with nothing sent.
-    private static func stalledInHandshake(_ handle: UnsafeMutableRawPointer, sent: Bool) -> Bool {
+    static func stalledInHandshake(_ handle: UnsafeMutableRawPointer, sent: Bool) -> Bool {
         guard !sent else { return false }
         var localPort = 0
         var handshake = 0.0

@@ -10,6 +10,8 @@ public enum FollowError: Error, Sendable {
     case tokenRefused(reason: String)
     case forbidden(path: String, detail: String)
     case notFound(path: String, detail: String)
+    /// TLS failed on connecting; not retried. `plainHTTP`: the server answered in plain text.
+    case tls(url: String, reason: String, plainHTTP: Bool)
 }
 
 /// Follows one WebSocket channel the way the contract's client does: token in the query string,
@@ -131,6 +133,8 @@ public final class ChannelFollower {
                         try lost("the WebSocket handshake was answered with HTTP \(status)")
                     case .interrupted:
                         throw Cancelled()
+                    case let .tls(reason, plainHTTP):
+                        throw FollowError.tls(url: url, reason: reason, plainHTTP: plainHTTP)
                     default:
                         try lost("cannot connect to \(url): \(describe(error))")
                     }
@@ -185,6 +189,7 @@ public final class ChannelFollower {
     private func describe(_ failure: WebSocketFailure) -> String {
         switch failure {
         case let .connection(message): return message
+        case let .tls(message, _): return "TLS failed: " + message
         case let .closed(code, reason): return "closed" + (code.map { " with code \($0)" } ?? "") + (reason.isEmpty ? "" : " (\(reason))")
         case let .protocolViolation(error): return "protocol error: \(error.reason)"
         case let .rejected(status, _): return "HTTP \(status)"

@@ -12,6 +12,8 @@ public enum WebSocketFailure: Error, Sendable {
     case rejected(status: Int, body: String)
     case closed(code: UInt16?, reason: String)
     case connection(String)
+    /// TLS failed (not retried); `plainHTTP`: the server answered the handshake in plain text.
+    case tls(String, plainHTTP: Bool)
     case protocolViolation(WebSocketProtocolError)
     case interrupted
 }
@@ -75,8 +77,28 @@ public final class WebSocketClient: WebSocketConnection {
         }
         if let ca = settings.caFile { hs_setopt_str(handle, CURLOPT_CAINFO, ca) }
         // Once every property is set, a throw still runs deinit, which releases the handle.
+        let failureText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        failureText[0] = 0
+        hs_setopt_ptr(handle, CURLOPT_ERRORBUFFER, failureText)
         let code = curl_easy_perform(handle)
-        guard code == CURLE_OK else { throw WebSocketFailure.connection(String(cString: curl_easy_strerror(code))) }
+        hs_setopt_ptr(handle, CURLOPT_ERRORBUFFER, nil)
+        let detail = String(cString: failureText)
+        failureText.deallocate()
+        guard code == CURLE_OK else {
+            let secure = connectURL.hasPrefix("https://") && !settings.proxied
+            switch code {
+            case CURLE_SSL_CONNECT_ERROR where secure && detail.contains("wrong version number"):
+                throw WebSocketFailure.tls("the server answered the TLS handshake with something else", plainHTTP: true)
+            case CURLE_OPERATION_TIMEDOUT where secure && CurlTransport.stalledInHandshake(handle, sent: false):
+                throw WebSocketFailure.connection("connected, but no TLS handshake within \(Int(min(timeout, 10).rounded(.up))) s; " +
+                                                  "if the server speaks plain http, use an http:// or ws:// URL")
+            case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+                 CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+                throw WebSocketFailure.tls(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail, plainHTTP: false)
+            default:
+                throw WebSocketFailure.connection(String(cString: curl_easy_strerror(code)))
+            }
+        }
         hs_getinfo_socket(handle, &socket)
         try handshake(url: url, userAgent: settings.userAgent, deadline: deadline)
     }

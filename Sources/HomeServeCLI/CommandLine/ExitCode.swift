@@ -238,6 +238,11 @@ struct FailureReport {
             return CLIError(.forbidden, "not allowed to follow \(path) (\(detail))")
         case let .notFound(path, detail):
             return CLIError(.notFound, "no such channel \(path) (\(detail))")
+        case let .tls(url, reason, plainHTTP: true):
+            return CLIError(.network, "cannot connect to \(url): \(reason): if the server speaks plain http, use an http:// or ws:// URL")
+        case let .tls(url, reason, plainHTTP: false):
+            let hint = cacertGiven || reason.contains("subject name") ? "" : " (--cacert FILE trusts another CA)"
+            return CLIError(.network, "cannot connect to \(url): TLS failed: \(reason)\(hint)")
         }
     }
 }

@@ -64,7 +64,21 @@ struct Renderer {
             view = fromArray ? .array(shown) : shown.first ?? .null
         }
         if let jq {
-            try jq.run(view, out: out)
+            // A document's results are written once all are made: if the program fails after a change,
+            // the answer is shown whole instead, as with a --fields path it lacks.
+            let lines: [String]
+            do { lines = try jq.lines(view, visible: out.isTerminal) } catch {
+                guard changed() else { throw error }
+                warn("\(error.message); the change was made, so its answer is shown whole")
+                var whole = self
+                whole.jq = nil
+                whole.format = .json
+                whole.fields = nil
+                whole.sortBy = nil
+                try whole.render(document, presentation)
+                return
+            }
+            for line in lines { out.line(line) }
             return
         }
         switch format {
@@ -184,13 +198,17 @@ struct Renderer {
             }
             try emit(rows)
         }
+        var fieldsChecked = false
         func emit(_ rows: [JSON]) throws {
+            if !fieldsChecked, let fields {
+                try Rows.check(fields, against: rows.filter(\.isObject))
+                fieldsChecked = true
+            }
             if let jq {
                 for row in rows { try jq.run(.array([fields.map { Rows.project(row, $0) } ?? row]), out: out) }
                 return
             }
             if printer == nil {
-                if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
                 let started = makePrinter()
                 started.start(columns: try columns(preferred: listing.presentation.columns, rows: rows))
                 printer = started
@@ -257,6 +275,7 @@ struct Renderer {
             if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: held.filter(\.isObject), flag: "--sort-by") }
             let rows = sortBy.map { Rows.sort(held, by: $0) } ?? held
             if let jq {
+                if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
                 try jq.run(.array(fields.map { paths in rows.map { Rows.project($0, paths) } } ?? rows), out: out)
             } else {
                 try emit(rows)
