@@ -97,6 +97,9 @@ public final class APIClient: TokenAuthority {
     /// Says what happened on the way and was dealt with, such as a retry (`-q` silences it).
     let note: (String) -> Void
     private var warnedPlainHTTP = false
+    /// Monotonic time by which every call must be over, logins and token renewals included: set by a
+    /// command whose `--timeout` bounds all it does (`watch`, `bookings wait`).
+    public var deadline: Double?
     public var server: String { base.description }
 
     /// Whether a call of the session that may change something has been answered 2xx.
@@ -222,7 +225,8 @@ public final class APIClient: TokenAuthority {
             return nil
         }
         warnIfPlainHTTP(sendsSecret: token != nil || call.path.hasPrefix("/auth/"))
-        return Attempt(url: url, token: token, deadline: min(call.deadline ?? .infinity, clock.monotonic() + options.timeout * Double(options.retries + 1)))
+        let bound = min(call.deadline ?? .infinity, deadline ?? .infinity)
+        return Attempt(url: url, token: token, deadline: min(bound, clock.monotonic() + options.timeout * Double(options.retries + 1)))
     }
 
     func judge(_ result: Result<HTTPResponse, TransportError>, call: APICall, attempt: Attempt) -> Verdict {

@@ -142,6 +142,19 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(sockets.urls.count, 3)
     }
 
+    func testALoginOnTheWayIsBoundedByTheWaitsTimeout() {
+        for args in [["watch", "notifications", "--timeout", "3"], ["bookings", "wait", booking, "--status", "confirmed", "--timeout", "3"]] {
+            harness = Harness()
+            harness.environment["HOMESERVE_USERNAME"] = "customer1"
+            harness.environment["HOMESERVE_PASSWORD"] = "password123"
+            transport.fail("POST", "/auth/login/", .timeout)
+            let outcome = harness.run(["--retries", "0"] + args)
+            XCTAssertNotEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(transport.requests.map(\.url), ["https://api.test/auth/login/"], "\(args)")
+            XCTAssertEqual(transport.requests.first?.timeout, 3, "the login gets what is left of --timeout 3, not the global 30 s: \(args)")
+        }
+    }
+
     func testTLSFailuresOnConnectingAreNotRetried() {
         sockets.connections = [.failure(.tls("the server answered the TLS handshake with something else", plainHTTP: true))]
         let plain = harness.run(["watch", "booking", booking])

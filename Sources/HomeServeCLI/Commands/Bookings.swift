@@ -212,12 +212,14 @@ enum BookingCommands {
         let path = "/api/bookings/\(booking)/"
         let clock = inv.context.clock
         let deadline = clock.monotonic() + Double(inv[waitTimeout])
+        // Logins and token renewals on the way end at --timeout too.
+        try inv.client().deadline = deadline
         var last = "unknown"
         // The fetches are bounded by the wait too: a server that never answers ends it at --timeout.
         func fetch() throws -> JSON? {
             var call = APICall("GET", path)
             call.deadline = deadline
-            do { return try inv.json(call) } catch let APIError.transport(failure, _, _) where failure.kind == .timeout && clock.monotonic() >= deadline - 0.1 {
+            do { return try inv.json(call) } catch let APIError.transport(failure, _, _) where [.timeout, .handshakeTimeout].contains(failure.kind) && clock.monotonic() >= deadline - 0.1 {
                 throw FollowError.deadlinePassed
             }
         }

@@ -90,7 +90,10 @@ enum WatchCommands {
     /// User id and role default to the logged-in user's (from the credentials, else the token's claims).
     static func identity(_ inv: Invocation, needsRole: Bool) throws -> (String, String?) {
         // Not logged in: a job that can log in does so now, so the user is known (or this is exit 3).
-        if !inv.dryRun, try inv.store.credentials() == nil { try requireSession(inv) }
+        if !inv.dryRun, try inv.store.credentials() == nil {
+            _ = try deadline(inv)
+            try requireSession(inv)
+        }
         let creds = try inv.store.credentials()
         let id = inv[user].map(String.init) ?? creds?.user["id"]?.cellText ?? creds?.access.flatMap { JWT.claims($0)?["user_id"]?.cellText }
         guard let id, !id.isEmpty else {
@@ -100,6 +103,14 @@ enum WatchCommands {
         let name = needsRole ? inv[role] ?? creds?.user["role"]?.stringValue : nil
         if needsRole && name == nil { throw CLIError.usage("'\(inv.command.name)' needs --role (\(roles.joined(separator: ", "))) when the role is not known") }
         return (id, name)
+    }
+
+    /// When `--timeout` runs out, counted from the first thing the command does; every request on the
+    /// way (a login, a token renewal) ends by then too.
+    static func deadline(_ inv: Invocation) throws -> Double? {
+        let client = try inv.client()
+        if client.deadline == nil { client.deadline = inv[timeout].map { inv.context.clock.monotonic() + Double($0) } }
+        return client.deadline
     }
 
     /// Every channel wants a session: without one (and no way to log in unattended) the command is exit 3
@@ -166,10 +177,10 @@ enum WatchCommands {
                                        ("headers", .object([("Upgrade", .string("websocket")), ("Sec-WebSocket-Version", .string("13"))]))])
             return .text(preview.serialized() + "\n")
         }
+        let deadline = try deadline(inv)
         try requireSession(inv)
         let print = try inv.eventPrinter()
         let limit = inv[count], condition = inv[until]
-        let deadline = inv[timeout].map { inv.context.clock.monotonic() + Double($0) }
         var seen = 0
         let follower = try follower(inv, path: path, policy: policy(inv, deadline: deadline))
         follower.greeting = greeting
