@@ -235,6 +235,10 @@ public final class Invocation {
     func jq() throws -> JQFilter? {
         if let cachedJQ { return cachedJQ }
         guard let expression = self[GlobalFlags.jq] else { return nil }
+        // --jq prints its results, one per line: another format given with it would be silently dropped.
+        if given(GlobalFlags.output), let chosen = try? format.get(), chosen != .json {
+            throw CLIError.usage("-o \(chosen.rawValue) and --jq both choose what is printed: --jq prints its results, one per line; give one of them (or -o json)")
+        }
         let filter = try JQFilter(expression) { [unowned self] in self.say("jq: " + $0) }
         cachedJQ = filter
         return filter

@@ -373,6 +373,14 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 5, "module programs are refused before anything is sent")
     }
 
+    func testAnotherFormatWithJqIsRefusedBeforeSending() {
+        let outcome = run(["services", "list", "-o", "csv", "--jq", ".[0].id"], status: 2)
+        XCTAssertEqual(outcome.err, "homeserve: -o csv and --jq both choose what is printed: --jq prints its results, one per line; give one of them (or -o json)\n")
+        XCTAssertEqual(transport.requests.count, 0)
+        transport.register("GET", "/api/services/", json: #"[{"id": 7}]"#)
+        XCTAssertEqual(run(["services", "list", "-o", "json", "--jq", ".[0].id"]).out, "7\n")
+    }
+
     func testJqUpdateAssignmentSeesTheWholeArray() throws {
         transport.register("GET", "/api/bookings/", json: #"[{"id": 1}, {"id": 2}]"#)
         XCTAssertEqual(run(["bookings", "list", "--jq", ".[] |= .id"]).out, "[1,2]\n")

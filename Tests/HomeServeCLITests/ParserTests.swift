@@ -268,5 +268,7 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(Suggestions.distance("", "abc"), 3)
         XCTAssertEqual(Suggestions.nearest(to: "nmae", in: ["id", "name", "category"]), "name")
         XCTAssertNil(Suggestions.nearest(to: "zzzzzz", in: ["bookings", "services"]))
+        XCTAssertNil(Suggestions.nearest(to: "jq", in: ["ai", "api"]), "two letters are not near every other two")
+        XCTAssertEqual(Suggestions.nearest(to: "ap", in: ["ai", "api"]), "ai")
     }
 }

@@ -17,7 +17,8 @@ public enum Suggestions {
     public static func nearest(to word: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(word, $0)) }.sorted { $0.1 < $1.1 }
         guard let best = scored.first else { return nil }
-        let limit = max(2, word.count / 3)
+        // A word of two letters is not "near" every other word of two.
+        let limit = min(max(2, word.count / 3), word.count - 1)
         if best.1 <= limit { return best.0 }
         // A unique prefix is a strong hint too: `book` → `bookings`.
         let prefixed = candidates.filter { $0.hasPrefix(word) || word.hasPrefix($0) }
