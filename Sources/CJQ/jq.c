@@ -76,6 +76,9 @@ jq_state *hs_jq_new(void) {
     jq_state *state = hs_jq.init();
     if (!state) return NULL;
     hs_jq.set_attr(state, hs_jq.string("JQ_LIBRARY_PATH"), hs_jq.array());
+    // "$ORIGIN/…" in a module's search path is read from these; unset, libjq aborts.
+    hs_jq.set_attr(state, hs_jq.string("JQ_ORIGIN"), hs_jq.string("/nonexistent"));
+    hs_jq.set_attr(state, hs_jq.string("PROGRAM_ORIGIN"), hs_jq.string("."));
     hs_jq.set_input_cb(state, no_more_input, NULL);
     return state;
 }

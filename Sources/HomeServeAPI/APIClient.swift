@@ -20,6 +20,9 @@ public struct APICall {
     public var deadline: Double?
     /// A POST that only computes an answer (a price prediction, slot suggestions) and changes nothing.
     public var computesOnly = false
+    /// A refresh-token rotation: the client's deadline does not cut it short, since a rotation whose
+    /// answer is abandoned has spent the stored refresh token.
+    public var rotatesToken = false
 
     public init(_ method: String, _ path: String, query: [(String, String)] = [], body: RequestBody = .none, authenticated: Bool = true) {
         self.method = method
@@ -97,8 +100,9 @@ public final class APIClient: TokenAuthority {
     /// Says what happened on the way and was dealt with, such as a retry (`-q` silences it).
     let note: (String) -> Void
     private var warnedPlainHTTP = false
-    /// Monotonic time by which every call must be over, logins and token renewals included: set by a
-    /// command whose `--timeout` bounds all it does (`watch`, `bookings wait`).
+    /// Monotonic time by which every call must be over, logins included (not a refresh-token rotation,
+    /// see `APICall.rotatesToken`): set by a command whose `--timeout` bounds all it does (`watch`,
+    /// `bookings wait`).
     public var deadline: Double?
     public var server: String { base.description }
 
@@ -225,7 +229,7 @@ public final class APIClient: TokenAuthority {
             return nil
         }
         warnIfPlainHTTP(sendsSecret: token != nil || call.path.hasPrefix("/auth/"))
-        let bound = min(call.deadline ?? .infinity, deadline ?? .infinity)
+        let bound = min(call.deadline ?? .infinity, call.rotatesToken ? .infinity : deadline ?? .infinity)
         return Attempt(url: url, token: token, deadline: min(bound, clock.monotonic() + options.timeout * Double(options.retries + 1)))
     }
 
@@ -345,6 +349,7 @@ public final class APIClient: TokenAuthority {
 
     public func refresh(_ refreshToken: String) throws -> TokenPair? {
         var call = APICall("POST", "/auth/refresh/", body: .json(.object([("refresh", .string(refreshToken))])), authenticated: false)
+        call.rotatesToken = true
         call.followRedirects = false
         options.log?("* exchanging the refresh token for a new access token")
         let response: HTTPResponse?

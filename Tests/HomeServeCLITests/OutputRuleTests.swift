@@ -366,11 +366,16 @@ final class OutputRuleTests: XCTestCase {
         let halted = run(["services", "list", "--jq", "\"too few\" | halt_error"], status: 1)
         XCTAssertEqual(halted.err, "homeserve: jq: halt_error with status 5: too few\n")
         XCTAssertEqual(halted.out, "")
-        for program in [#"import "m" as m; 1"#, #"include "m"; 1"#] {
+        for program in [#"import "homeserve_no_such_module" as m; 1"#, #"include "homeserve_no_such_module"; 1"#,
+                        #"import "homeserve_no_such_module" as m {search: "$ORIGIN/lib"}; 1"#] {
             let outcome = run(["services", "list", "--jq", program], status: 2)
-            XCTAssertEqual(outcome.err, "homeserve: invalid value '\(program)' for --jq: module not found: m\n")
+            XCTAssertEqual(outcome.err, "homeserve: invalid value '\(program)' for --jq: module not found: homeserve_no_such_module\n")
         }
-        XCTAssertEqual(transport.requests.count, 5, "module programs are refused before anything is sent")
+        for program in ["halt_error(nan)", "\"x\" | halt_error(infinite)", "halt_error(1e300)"] {
+            transport.register("GET", "/api/services/", json: "[]")
+            XCTAssertTrue(run(["services", "list", "--jq", program], status: 1).err.hasPrefix("homeserve: jq: halt_error with status "))
+        }
+        XCTAssertEqual(transport.requests.count, 8, "module programs are refused before anything is sent")
     }
 
     func testAnotherFormatWithJqIsRefusedBeforeSending() {
@@ -379,6 +384,13 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
         transport.register("GET", "/api/services/", json: #"[{"id": 7}]"#)
         XCTAssertEqual(run(["services", "list", "-o", "json", "--jq", ".[0].id"]).out, "7\n")
+    }
+
+    func testJqHaltStopsTheWalk() {
+        transport.register("GET", "/api/services/", json: drfPage(0..<2, total: 6, page: 1, size: 2, path: "/api/services/"))
+        let outcome = run(["services", "list", "--all", "--parallel", "1", "--jq", ".[] | .name, halt"])
+        XCTAssertEqual(outcome.out, "item 0\n")
+        XCTAssertEqual(transport.log, ["GET /api/services/"], "no page after the halt is fetched")
     }
 
     func testJqUpdateAssignmentSeesTheWholeArray() throws {
@@ -398,8 +410,11 @@ final class OutputRuleTests: XCTestCase {
         let outcome = run(["bookings", "update", booking, "--notes", "Ring twice", "--jq", ".[0]"])
         XCTAssertEqual(outcome.json, try JSON.parse(updated), "the booking is changed: exit 0 and its answer, whole")
         XCTAssertEqual(outcome.err, "homeserve: warning: jq: error: Cannot index object with number; the change was made, so its answer is shown whole\n")
-        transport.register("GET", "/api/bookings/\(booking)/", json: updated)
-        XCTAssertEqual(run(["bookings", "get", booking, "--jq", ".[0]"], status: 1).out, "", "a read is refused, printing nothing")
+        transport.register("GET", "/api/bookings/\(booking)/", json: updated, times: 2)
+        XCTAssertEqual(run(["bookings", "get", booking, "--jq", ".[0]"], status: 1).out, "", "a read fails")
+        let partial = run(["bookings", "get", booking, "--jq", ".booking.id, error(\"x\")"], status: 1)
+        XCTAssertEqual(partial.out, "\(booking)\n", "as jq does: the results before the failure, then the failure")
+        XCTAssertEqual(partial.err, "homeserve: jq: error: x\n")
     }
 
     func testFieldsAreCheckedWhenJqRunsToo() {

@@ -269,6 +269,6 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(Suggestions.nearest(to: "nmae", in: ["id", "name", "category"]), "name")
         XCTAssertNil(Suggestions.nearest(to: "zzzzzz", in: ["bookings", "services"]))
         XCTAssertNil(Suggestions.nearest(to: "jq", in: ["ai", "api"]), "two letters are not near every other two")
-        XCTAssertEqual(Suggestions.nearest(to: "ap", in: ["ai", "api"]), "ai")
+        XCTAssertEqual(Suggestions.nearest(to: "ap", in: ["ai", "api"]), "api", "of two as near, the one it begins")
     }
 }

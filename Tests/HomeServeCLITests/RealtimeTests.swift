@@ -149,10 +149,22 @@ final class RealtimeTests: XCTestCase {
             harness.environment["HOMESERVE_PASSWORD"] = "password123"
             transport.fail("POST", "/auth/login/", .timeout)
             let outcome = harness.run(["--retries", "0"] + args)
-            XCTAssertNotEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(outcome.status, ExitCode.network.rawValue, outcome.err)
+            XCTAssertEqual(outcome.err, "homeserve: POST https://api.test/auth/login/: timed out (stubbed timeout)\n")
             XCTAssertEqual(transport.requests.map(\.url), ["https://api.test/auth/login/"], "\(args)")
             XCTAssertEqual(transport.requests.first?.timeout, 3, "the login gets what is left of --timeout 3, not the global 30 s: \(args)")
         }
+    }
+
+    func testARefreshOnTheWayIsNotCutShortByTheWaitsTimeout() {
+        // A rotation whose answer is abandoned has spent the stored refresh token: it gets its full timeout.
+        harness.storeSession(access: harness.token(expiresIn: 20, life: 300), refresh: "refresh-1")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: harness.token(expiresIn: 300, life: 300, tag: "new")))
+        sockets.connections = [.success([status("confirmed")])]
+        let outcome = harness.run(["watch", "booking", booking, "--count", "1", "--timeout", "3"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(transport.log, ["POST /auth/refresh/"])
+        XCTAssertEqual(transport.requests.first?.timeout, 30, "the global --timeout, not what is left of the wait's 3 s")
     }
 
     func testTLSFailuresOnConnectingAreNotRetried() {
@@ -166,6 +178,24 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(untrusted.err, "homeserve: cannot connect to wss://api.test/ws/bookings/\(booking)/: TLS failed: SSL certificate problem: self-signed certificate (--cacert FILE trusts another CA)\n")
         XCTAssertEqual(harness.clock.slept, [], "no reconnects")
         XCTAssertEqual(sockets.urls.count, 2)
+    }
+
+    func testATLSFailureOfBookingsWaitsSocketFallsBackToPolling() {
+        transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
+        sockets.connections = [.failure(.tls("the server answered the TLS handshake with something else", plainHTTP: true))]
+        let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--timeout", "120"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertTrue(outcome.err.contains("TLS failed: the server answered the TLS handshake with something else; polling every"), outcome.err)
+        XCTAssertEqual(sockets.urls.count, 1, "the socket is not tried again")
+        transport.verify()
+    }
+
+    func testJqHaltEndsAWatch() {
+        sockets.connections = [.success([status("confirmed"), status("in_progress")])]
+        let outcome = harness.run(["watch", "booking", booking, "--jq", ".data.status, halt"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "confirmed\n")
     }
 
     func testMessagesResetTheReconnectBudget() {

@@ -9,7 +9,8 @@
 const char *hs_jq_open(void);
 
 /// A jq state ready for a program given on the command line: `input` and `inputs` find no more input,
-/// and `import` and `include` find no modules (libjq needs both set, or it crashes).
+/// and `import` and `include` search the current directory, as jq's own command does without -L
+/// (libjq needs the input callback and the search settings, or it crashes).
 jq_state *hs_jq_new(void);
 
 struct hs_jq_api {

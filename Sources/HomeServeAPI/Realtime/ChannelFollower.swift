@@ -134,7 +134,10 @@ public final class ChannelFollower {
                     case .interrupted:
                         throw Cancelled()
                     case let .tls(reason, plainHTTP):
-                        throw FollowError.tls(url: url, reason: reason, plainHTTP: plainHTTP)
+                        // Not worth another attempt; with polling to fall back on, polling carries on.
+                        guard policy.socketOptional else { throw FollowError.tls(url: url, reason: reason, plainHTTP: plainHTTP) }
+                        note("cannot connect to \(url): TLS failed: \(reason); polling every \(Int(policy.pollEvery ?? 0))s instead")
+                        socketGivenUp = true
                     default:
                         try lost("cannot connect to \(url): \(describe(error))")
                     }

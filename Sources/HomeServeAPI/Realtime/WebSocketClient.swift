@@ -92,9 +92,13 @@ public final class WebSocketClient: WebSocketConnection {
             case CURLE_OPERATION_TIMEDOUT where secure && CurlTransport.stalledInHandshake(handle, sent: false):
                 throw WebSocketFailure.connection("connected, but no TLS handshake within \(Int(min(timeout, 10).rounded(.up))) s; " +
                                                   "if the server speaks plain http, use an http:// or ws:// URL")
-            case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-                 CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            // The certificate will not be trusted on the next attempt either; a handshake cut short (a
+            // restarting proxy) may well succeed, so it is reconnected like any connection failure.
+            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
+                 CURLE_SSL_PINNEDPUBKEYNOTMATCH:
                 throw WebSocketFailure.tls(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail, plainHTTP: false)
+            case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CIPHER:
+                throw WebSocketFailure.connection("TLS handshake failed: " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
             default:
                 throw WebSocketFailure.connection(String(cString: curl_easy_strerror(code)))
             }

@@ -13,7 +13,7 @@ enum WatchCommands {
     static let count = Flag("count", .integer(1...), "Exit 0 after N messages")
     /// The event types the contract names; `--until` accepts others too.
     static let eventTypes = ["booking_status_change", "signature_request", "payment_update", "chat_message", "notification"]
-    static let until = Flag("until", ValueKind<Until>(ValueShape(placeholder: "TYPE[:FIELD=VALUE]", accepted: "TYPE[:FIELD=VALUE], e.g. booking_status_change:status=completed", completion: .words(eventTypes), examples: eventTypes)) { text, _ throws(ValueProblem) in
+    static let until = Flag("until", ValueKind<Until>(ValueShape(placeholder: "TYPE[:FIELD=VALUE]", accepted: "TYPE[:FIELD=VALUE], e.g. booking_status_change:status=completed", completion: .words(eventTypes + ["booking_status_change:status=completed"]), examples: eventTypes + ["booking_status_change:status=completed"])) { text, _ throws(ValueProblem) in
         guard let until = Until(text) else { throw ValueProblem() }
         return until
     }, "Exit 0 on the first message of TYPE, optionally with a field (dot path into the message or its data) equal to VALUE")
@@ -190,6 +190,8 @@ enum WatchCommands {
                 seen += 1
                 // Nobody is reading any more (`| head -1`): stop, as a pipeline expects.
                 if !inv.context.stdout.flush() { return true }
+                // jq's `halt` ends the stream as it ends jq.
+                if try inv.jq()?.halted == true { return true }
                 if let condition, condition.matches(message) { return true }
                 if let limit, seen >= limit { return true }
                 return false

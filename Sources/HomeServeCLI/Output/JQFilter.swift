@@ -71,11 +71,12 @@ final class JQFilter {
         try run(input, visible: out.isTerminal) { out.line($0) }
     }
 
-    /// Runs the program on one input and returns its result lines: nothing is written if it fails.
-    func lines(_ input: JSON, visible: Bool) throws(CLIError) -> [String] {
+    /// Runs the program on one input and returns its result lines, with the failure that ended it early
+    /// if one did, so the caller decides what to write.
+    func lines(_ input: JSON, visible: Bool) -> (lines: [String], failure: CLIError?) {
         var lines: [String] = []
-        try run(input, visible: visible) { lines.append($0) }
-        return lines
+        do { try run(input, visible: visible) { lines.append($0) } } catch { return (lines, error) }
+        return (lines, nil)
     }
 
     /// `visible`: strings are the server's text, shown rather than obeyed on a terminal.
@@ -113,7 +114,9 @@ final class JQFilter {
     private func halt() throws(CLIError) {
         halted = true
         let code = hs_jq_get_exit_code(state)
-        let status = hs_jv_get_kind(code) == JV_KIND_NUMBER ? Int(hs_jv_number_value(code)) : hs_jv_is_valid(code) != 0 ? 5 : 0
+        // A status that is no integer (nan, infinite, 1e300) is still a failure.
+        let number = hs_jv_get_kind(code) == JV_KIND_NUMBER ? hs_jv_number_value(code) : nil
+        let status = number.map { Int(exactly: $0.rounded(.towardZero)) ?? 1 } ?? (hs_jv_is_valid(code) != 0 ? 5 : 0)
         hs_jv_free(code)
         let message = hs_jq_get_error_message(state)
         let kind = hs_jv_get_kind(message)

@@ -66,10 +66,9 @@ struct Renderer {
         if let jq {
             // A document's results are written once all are made: if the program fails after a change,
             // the answer is shown whole instead, as with a --fields path it lacks.
-            let lines: [String]
-            do { lines = try jq.lines(view, visible: out.isTerminal) } catch {
-                guard changed() else { throw error }
-                warn("\(error.message); the change was made, so its answer is shown whole")
+            let (lines, failure) = jq.lines(view, visible: out.isTerminal)
+            if let failure, changed() {
+                warn("\(failure.message); the change was made, so its answer is shown whole")
                 var whole = self
                 whole.jq = nil
                 whole.format = .json
@@ -78,7 +77,9 @@ struct Renderer {
                 try whole.render(document, presentation)
                 return
             }
+            // Otherwise as jq does: the results made before the failure, then the failure.
             for line in lines { out.line(line) }
+            if let failure { throw failure }
             return
         }
         switch format {
@@ -200,7 +201,7 @@ struct Renderer {
         }
         var fieldsChecked = false
         func emit(_ rows: [JSON]) throws {
-            if !fieldsChecked, let fields {
+            if !fieldsChecked, let fields, rows.contains(where: \.isObject) {
                 try Rows.check(fields, against: rows.filter(\.isObject))
                 fieldsChecked = true
             }
@@ -259,7 +260,7 @@ struct Renderer {
                 try deliver(kept)
                 lastPage = page
                 out.flush()
-                if !out.isOpen { stopped = true }
+                if !out.isOpen || jq?.halted == true { stopped = true }
                 return !stopped && remaining > 0
             }
             if let info = lastPage?.info {

@@ -15,7 +15,8 @@ extension String {
 /// "Did you mean …": the closest candidate by edit distance, if it is close enough to be a typo.
 public enum Suggestions {
     public static func nearest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word, $0)) }.sorted { $0.1 < $1.1 }
+        // Of candidates as near, one the word begins wins: `ap` → `api`, not `ai`.
+        let scored = candidates.map { ($0, distance(word, $0), $0.hasPrefix(word) ? 0 : 1) }.sorted { ($0.1, $0.2) < ($1.1, $1.2) }
         guard let best = scored.first else { return nil }
         // A word of two letters is not "near" every other word of two.
         let limit = min(max(2, word.count / 3), word.count - 1)
