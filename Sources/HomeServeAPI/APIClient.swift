@@ -158,8 +158,13 @@ public final class APIClient: TokenAuthority {
         return try document(response, call: call)
     }
 
-    /// The JSON of a call's successful response, judged as `json` judges it.
+    /// The JSON of a call's successful response, judged as `json` judges it. An empty body is an
+    /// answer only where none is due (a DELETE, HTTP 204 or 205); elsewhere it is one that cannot be used.
     public func document(_ response: HTTPResponse, call: APICall) throws -> JSON {
+        if response.body.isEmpty, call.method != "DELETE", ![204, 205].contains(response.status) {
+            let made = call.isIdempotent ? "" : "; the \(call.method) was carried out (HTTP \(response.status)): check before sending it again"
+            throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is empty\(made)")
+        }
         let value = try parse(response, call: call)
         if !call.isIdempotent || call.method == "DELETE" {
             if let refusal = ErrorBody.refusal(value) {

@@ -398,6 +398,22 @@ final class ResponsePathTests: XCTestCase {
         fails(["--retries", "0", "bookings", "get", booking], .network, "GET https://api.test\(path): timed out (stubbed timeout)")
     }
 
+    func testAnEmptyAnswerWhereOneIsDueIs8() {
+        transport.register("GET", path, body: [], headers: [("Content-Type", "application/json")])
+        fails(["bookings", "get", booking, "--fields", "id"], .badServerAnswer, "GET \(path): the answer (HTTP 200) is empty")
+        transport.register("GET", "/api/bookings/", body: [])
+        fails(["bookings", "list", "--all", "-o", "csv"], .badServerAnswer, "GET /api/bookings/: the answer (HTTP 200) is empty")
+        transport.register("POST", "/api/bookings/", status: 201, body: [])
+        let created = fails(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-05T10:00", "--price", "500", "-o", "tsv", "--fields", "id"],
+                            .badServerAnswer, "POST /api/bookings/: the answer (HTTP 201) is empty; the POST was carried out (HTTP 201): check before sending it again")
+        XCTAssertEqual(lines(created.err).count, 1)
+        // Where no answer is due, none is needed.
+        transport.register("POST", "/api/bookings/", status: 204, body: [])
+        XCTAssertEqual(harness.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-05T10:00", "--price", "500", "-q"]).status, 0)
+        transport.register("DELETE", "/api/photos/9/", status: 200, body: [])
+        XCTAssertEqual(harness.run(["photos", "delete", "9", "-q"]).status, 0)
+    }
+
     func testAnAnswerCutShortIs8() {
         transport.fail("GET", path, .truncated, sent: true, times: 2)
         fails(["--retries", "1", "bookings", "get", booking], .badServerAnswer, "the answer was cut short")
