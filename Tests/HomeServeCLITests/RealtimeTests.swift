@@ -191,6 +191,16 @@ final class RealtimeTests: XCTestCase {
         transport.verify()
     }
 
+    func testBookingsWaitPollsWhileTheSocketReconnects() {
+        transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
+        sockets.connections = Array(repeating: .failure(.connection("Connection refused")), count: 6)
+        let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--poll", "2", "--reconnect-delay", "3", "-q"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(sockets.urls.count, 1, "the poll due during the first reconnect delay found it; the reconnects were not waited out")
+        transport.verify()
+    }
+
     func testJqHaltEndsAWatch() {
         sockets.connections = [.success([status("confirmed"), status("in_progress")])]
         let outcome = harness.run(["watch", "booking", booking, "--jq", ".data.status, halt"])

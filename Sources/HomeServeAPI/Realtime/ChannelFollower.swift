@@ -106,6 +106,11 @@ public final class ChannelFollower {
 
         while true {
             try checkDeadline()
+            // Polling goes on while the socket reconnects, not only once it is given up.
+            if let due = nextPoll, clock.monotonic() >= due {
+                if try onPoll() { return }
+                nextPoll = clock.monotonic() + (policy.pollEvery ?? 30)
+            }
             if socket == nil && !socketGivenUp {
                 let token = try session.token(forceRefresh)
                 forceRefresh = false
@@ -173,10 +178,6 @@ public final class ChannelFollower {
                 }
             } else if wait > 0 {
                 try clock.sleep(min(wait, 0.2))
-            }
-            if let due = nextPoll, clock.monotonic() >= due {
-                if try onPoll() { return }
-                nextPoll = clock.monotonic() + (policy.pollEvery ?? 30)
             }
         }
     }
