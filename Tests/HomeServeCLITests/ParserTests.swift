@@ -53,6 +53,20 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(create[BookingCommands.price], "549.00", "money with two places")
     }
 
+    func testAFlagIsNotTakenAsTheValueOfTheOneBefore() throws {
+        let booking = "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13"
+        XCTAssertEqual(usageError(["bookings", "update", booking, "--notes", "--dry-run"]),
+                       "flag --notes needs a value, but the next word is the flag --dry-run (for that text, write --notes=--dry-run)")
+        XCTAssertEqual(usageError(["services", "list", "-o", "-q"]), "flag -o needs a value, but the next word is the flag -q (for that text, write -o=-q)")
+        XCTAssertTrue(usageError(["bookings", "list", "--status", "--no-color"]).hasPrefix("flag --status needs a value, but the next word is the flag --no-color"))
+        XCTAssertTrue(usageError(["bookings", "list", "--status", "--help"]).hasPrefix("flag --status needs a value, but the next word is the flag --help"))
+        let given = try parsed(["bookings", "update", booking, "--notes=--dry-run"])
+        XCTAssertEqual(given[BookingCommands.notes], "--dry-run", "written with =, it is the text")
+        XCTAssertFalse(given.dryRun)
+        XCTAssertEqual(try parsed(["bookings", "update", booking, "--notes", "--not-a-flag"])[BookingCommands.notes], "--not-a-flag",
+                       "a word that names no flag is a value")
+    }
+
     func testShortOptionForms() throws {
         for args in [["-o", "csv", "services", "list"], ["-ocsv", "services", "list"], ["services", "list", "-o=csv"]] {
             XCTAssertEqual(try parsed(args)[GlobalFlags.output], .csv, "\(args)")

@@ -64,6 +64,26 @@ struct Parser {
             let given = GivenFlag(spec: flag, spelled: spelled, text: value)
             if isGlobal { global.append(given) } else { local.append(given) }
         }
+        /// The word after a flag that needs a value, unless it is itself a flag: `--notes --dry-run` is a
+        /// value forgotten, not the notes "--dry-run" sent for real (`--notes=--dry-run` still says that).
+        func valueAfter(_ spelled: String, _ flag: FlagSpec) throws(CLIError) -> String {
+            guard index < args.count else { throw CLIError.usage("flag \(spelled) needs a value: \(flag.shape.accepted)") }
+            let word = args[index]
+            if isFlag(word) {
+                throw CLIError.usage("flag \(spelled) needs a value, but the next word is the flag \(word) (for that text, write \(spelled)=\(word))")
+            }
+            index += 1
+            return word
+        }
+        func isFlag(_ word: String) -> Bool {
+            if word.hasPrefix("--") {
+                let name = String(word.dropFirst(2).prefix { $0 != "=" })
+                if ["help", "version"].contains(name) || lookup(long: name) != nil { return true }
+                return name.hasPrefix("no-") && lookup(long: String(name.dropFirst(3)))?.0.negatable == true
+            }
+            guard word.count == 2, word.hasPrefix("-"), let letter = word.last else { return false }
+            return letter == "h" || lookup(short: letter) != nil
+        }
         func scope() -> String { path.isEmpty ? "homeserve" : "'\(path.joined(separator: " "))'" }
         func unknownFlag(_ spelled: String) -> CLIError {
             let candidates = (command?.flags ?? []).map { "--" + $0.name } + table.globalFlags.map { "--" + $0.name }
@@ -86,11 +106,7 @@ struct Parser {
                 if let (flag, isGlobal) = lookup(long: name) {
                     if flag.takesValue {
                         let value: String
-                        if let inline { value = inline } else {
-                            guard index < args.count else { throw CLIError.usage("flag --\(name) needs a value: \(flag.shape.accepted)") }
-                            value = args[index]
-                            index += 1
-                        }
+                        if let inline { value = inline } else { value = try valueAfter("--\(name)", flag) }
                         store(flag, value, isGlobal: isGlobal, spelled: "--\(name)")
                     } else {
                         let value = inline ?? "true"
@@ -116,9 +132,7 @@ struct Parser {
                 if flag.takesValue {
                     let value: String
                     if !rest.isEmpty { value = rest.hasPrefix("=") ? String(rest.dropFirst()) : rest } else {
-                        guard index < args.count else { throw CLIError.usage("flag -\(letter) needs a value: \(flag.shape.accepted)") }
-                        value = args[index]
-                        index += 1
+                        value = try valueAfter("-\(letter)", flag)
                     }
                     store(flag, value, isGlobal: isGlobal, spelled: "-\(letter)")
                 } else {
