@@ -398,6 +398,16 @@ final class ResponsePathTests: XCTestCase {
         fails(["--retries", "0", "bookings", "get", booking], .network, "GET https://api.test\(path): timed out (stubbed timeout)")
     }
 
+    func testAPIToATokenEndpointSendsNoTokenAndDoesNotReplayARefusal() {
+        harness.logIn()
+        transport.register("POST", "/auth/login/", status: 401, json: #"{"detail": "No active account found with the given credentials"}"#)
+        let outcome = harness.run(["api", "POST", "/auth/login/", "-f", "username=customer1", "-f", "password=wrong"])
+        XCTAssertEqual(outcome.status, ExitCode.notAuthenticated.rawValue, outcome.err)
+        XCTAssertEqual(transport.log, ["POST /auth/login/"], "not refreshed and sent again")
+        XCTAssertNil(transport.requests.first?.bearer)
+        XCTAssertTrue(outcome.err.contains("No active account found with the given credentials"), outcome.err)
+    }
+
     func testAnEmptyAnswerWhereOneIsDueIs8() {
         transport.register("GET", path, body: [], headers: [("Content-Type", "application/json")])
         fails(["bookings", "get", booking, "--fields", "id"], .badServerAnswer, "GET \(path): the answer (HTTP 200) is empty")

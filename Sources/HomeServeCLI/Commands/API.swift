@@ -103,7 +103,10 @@ enum APICommands {
         }
         if shaped { _ = try inv.format.get(); _ = try inv.jq() }
         let destination = PassThrough(path: inv[out], stdout: inv.context.stdout)
-        var call = APICall(verb, target, query: query, body: body)
+        // The token endpoints take no token: their 401 (a wrong password) is the answer, not a session
+        // to renew and the request to send again.
+        let tokenEndpoint = target.hasPrefix("/auth/") || target.hasPrefix("auth/")
+        var call = APICall(verb, target, query: query, body: body, authenticated: !tokenEndpoint)
         call.accept = "application/json, */*"
         // Output shaped by -o, --fields or --jq needs JSON: any other body is then refused, not passed on.
         call.sink = shaped ? nil : destination
