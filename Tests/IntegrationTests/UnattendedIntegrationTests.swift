@@ -49,6 +49,37 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertTrue(result.err.contains("renewed by logging in again as vendor1"), result.err)
     }
 
+    func testAPasswordCommandThatHangsIsKilledWithWhatItStarted() throws {
+        let sandbox = try Sandbox(["--access-ttl", "2", "--refresh-ttl", "4"])
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        // A grandchild of homeserve with a duration no other process has, to be found by its command line.
+        // (Its stderr goes elsewhere: left running with homeserve's, it would keep this test's pipe open.)
+        let seconds = String(6000 + Int.random(in: 0..<3000))
+        XCTAssertEqual(try cli.run(["config", "set", "password_command", "sh -c 'sleep \(seconds) 2>/dev/null & wait'"]).status, 0)
+        try advance(sandbox, 10)
+        let running = try cli.start(["--timeout", "2", "bookings", "list", "--limit", "1"])
+        func sleepers() -> [Int32] {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return entries.compactMap(Int32.init).filter { pid in
+                guard let line = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
+                let running = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")[2] != "Z"
+                return running && line == Data("sleep\0\(seconds)\0".utf8)
+            }
+        }
+        // Killed with the helper's process group: gone (or dead, awaiting its reaper), not an orphan asleep.
+        // Either way the sleeper is ended here, so a regression fails this test instead of hanging it.
+        let end = Date().addingTimeInterval(10)
+        while running.process.isRunning || !sleepers().isEmpty, Date() < end { usleep(20_000) }
+        let left = sleepers()
+        for pid in left { kill(pid, SIGKILL) }
+        running.process.waitUntilExit()
+        XCTAssertEqual(left, [], "the helper's child outlived it")
+        let result = running.result()
+        XCTAssertEqual(result.status, 3, result.err)
+        XCTAssertTrue(result.err.contains("did not finish within 2 s"), result.err)
+    }
+
     func testSixteenProcessesOnADeadSessionLogInOnce() throws {
         let sandbox = try Sandbox(["--access-ttl", "2", "--refresh-ttl", "4"])
         let cli = CLI(sandbox: sandbox, environment: ["HOMESERVE_PASSWORD": "password123"])

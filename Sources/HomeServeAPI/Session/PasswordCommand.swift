@@ -58,7 +58,16 @@ public enum PasswordCommand {
         sigaddset(&defaults, SIGPIPE)
         sigaddset(&defaults, SIGINT)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Without a terminal (cron), the helper leads a process group of its own, so a helper that hangs is
+        // killed with everything it started (`sh -c "…; sleep 100"`). On a terminal it stays in the
+        // foreground group, where a password manager may ask for its passphrase.
+        let ownGroup = isatty(0) == 0
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         var cArgs = argv.map { strdup($0) } + [nil]
         defer { for arg in cArgs { free(arg) } }
         var pid: pid_t = 0
@@ -97,7 +106,7 @@ public enum PasswordCommand {
             if Monotonic.now() >= deadline { timedOut = true } else { usleep(10_000) }
         }
         if timedOut {
-            kill(pid, SIGKILL)
+            kill(ownGroup ? -pid : pid, SIGKILL)
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             throw SessionError.passwordCommandFailed(command: argv[0], reason: "it did not finish within \(Int(timeout)) s (--timeout)")
         }
