@@ -449,6 +449,28 @@ final class OutputRuleTests: XCTestCase {
             """)
     }
 
+    func testColumnsThatCannotFitTheTerminalAreLeftOutNotWrapped() {
+        harness.stdoutTTY = true
+        harness.stderrTTY = true
+        harness.terminalWidth = 60
+        let id = "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13"
+        let answer = #"[{"id": "\#(id)", "service_name": "Tap and Leak Repair", "status": "disputed", "pincode": "560002", "total_price": "349.00"}]"#
+        transport.register("GET", "/api/bookings/", json: answer, times: 3)
+        let fitted = run(["bookings", "list", "--no-color"])
+        XCTAssertEqual(fitted.out, """
+            ID                                    SERVICE_NAME  STATUS
+            \(id)  Tap and Lea…  disputed
+
+            """)
+        XCTAssertTrue(lines(fitted.out).allSatisfy { $0.count <= 60 })
+        XCTAssertEqual(fitted.err, "homeserve: 2 more columns do not fit the terminal: --wide to see them\n")
+        XCTAssertEqual(lines(run(["bookings", "list", "--no-color", "--wide"]).out).first?.split(separator: " ", omittingEmptySubsequences: true),
+                       ["ID", "SERVICE_NAME", "STATUS", "PINCODE", "TOTAL_PRICE"])
+        let named = run(["bookings", "list", "--no-color", "--fields", "id,service_name,status,pincode,total_price"])
+        XCTAssertEqual(named.err, "", "columns named with --fields are all printed")
+        XCTAssertTrue(lines(named.out).first?.hasSuffix("TOTAL_P…") ?? false, named.out)
+    }
+
     func testATerminalTableSaysHowManyColumnsItLeftOutAndWideShowsThemAll() {
         let bonus = #"{"period_days": 30, "vendors": [{"vendor_id": 2, "name": "Ravi Kumar", "inputs": {"completed_jobs": 7, "cancelled_jobs": 0, "disputes": 2, "average_rating": 5.0, "rated_jobs": 1, "on_time_rate": 1.0, "revenue": "5693.00"}, "performance_score": 84.1, "tier": "gold", "bonus_percentage": 7, "bonus_amount": "398.51"}]}"#
         transport.register("GET", "/api/advanced-vendor-bonus/", json: bonus, times: 4)

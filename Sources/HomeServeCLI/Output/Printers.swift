@@ -109,11 +109,15 @@ final class TablePrinter: RowPrinter {
     private var pending: [[String]] = []
     private var widths: [Int]?
 
-    init(out: OutputChannel, headers: Bool, color: Bool, width: Int?) {
+    /// Set when columns the user did not name may be left out to fit the width; told how many were.
+    let dropped: ((Int) -> Void)?
+
+    init(out: OutputChannel, headers: Bool, color: Bool, width: Int?, dropped: ((Int) -> Void)? = nil) {
         self.out = out
         self.headers = headers
         self.color = color
         self.width = width
+        self.dropped = dropped
     }
 
     func start(columns: [String]) { self.columns = columns }
@@ -138,12 +142,25 @@ final class TablePrinter: RowPrinter {
     }
 
     private func settle() {
-        let names = columns.map { Self.oneLine($0.uppercased()) }
+        var names = columns.map { Self.oneLine($0.uppercased()) }
         var measured = names.map { headers ? $0.count : 0 }
         for row in pending { for (i, c) in row.enumerated() { measured[i] = max(measured[i], c.count) } }
         if let width {
             let ids = Set(columns.indices.filter { i in Self.isIdentifier(columns[i], pending.map { $0[i] }) })
-            measured = Self.fit(measured, into: width, keeping: ids)
+            var kept = columns.count
+            var fitted = Self.fit(measured, into: width, keeping: ids)
+            // Narrowed as far as they go and still too wide: the last columns are left out, not wrapped.
+            while dropped != nil, kept > 1, Self.lineWidth(fitted) > width {
+                kept -= 1
+                fitted = Self.fit(Array(measured.prefix(kept)), into: width, keeping: ids.filter { $0 < kept })
+            }
+            if kept < columns.count {
+                dropped?(columns.count - kept)
+                columns = Array(columns.prefix(kept))
+                names = Array(names.prefix(kept))
+                pending = pending.map { Array($0.prefix(kept)) }
+            }
+            measured = fitted
         }
         widths = measured
         if headers { out.line(paint(render(names, measured))) }
@@ -154,10 +171,11 @@ final class TablePrinter: RowPrinter {
     /// Narrows the widest columns until the line fits, never below 8 characters (or the column's own width).
     /// The `keeping` columns are never narrowed: a cut id cannot be copied into the next command, so a line
     /// that cannot fit without cutting one is left longer than the terminal.
+    static func lineWidth(_ widths: [Int]) -> Int { widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
+
     static func fit(_ widths: [Int], into total: Int, keeping: Set<Int> = []) -> [Int] {
         var widths = widths
-        func line() -> Int { widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
-        while line() > total {
+        while lineWidth(widths) > total {
             let narrowable = widths.indices.filter { !keeping.contains($0) }
             guard let widest = narrowable.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 else { break }
             widths[widest] -= 1

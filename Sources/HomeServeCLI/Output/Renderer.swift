@@ -169,7 +169,13 @@ struct Renderer {
         case .ndjson: return JSONRowPrinter(out: out, fields: fields, lines: true)
         case .csv: return DelimitedPrinter(out: out, tabs: false, headers: headers)
         case .tsv: return DelimitedPrinter(out: out, tabs: true, headers: headers)
-        case .table: return TablePrinter(out: out, headers: headers, color: color, width: tableWidth)
+        case .table:
+            // Columns the user named with --fields are all printed, however wide.
+            let dropped: ((Int) -> Void)? = fields != nil ? nil : { [note, hints] count in
+                guard hints else { return }
+                note("\(count) more column\(count == 1 ? "" : "s") do\(count == 1 ? "es" : "") not fit the terminal: --wide to see \(count == 1 ? "it" : "them")")
+            }
+            return TablePrinter(out: out, headers: headers, color: color, width: tableWidth, dropped: dropped)
         }
     }
 
