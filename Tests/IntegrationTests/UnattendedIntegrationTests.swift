@@ -182,6 +182,23 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(try sandbox.receivedRequests(), [])
     }
 
+    func testSmokeNamesABookingItCouldNotCancel() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        try sandbox.fault(#"{"path": "/api/bookings/*", "method": "PATCH", "status": 503, "count": 100}"#)
+        let result = try cli.run(["--retries", "0", "smoke", "--write"])
+        XCTAssertEqual(result.status, 8, result.err)
+        let line = result.err.split(separator: "\n").first { $0.contains("smoke left booking") }.map(String.init) ?? ""
+        XCTAssertTrue(line.hasPrefix("homeserve: warning: smoke left booking ") && line.hasSuffix("behind, not cancelled; cancel it with 'homeserve --profile default bookings cancel \(line.split(separator: " ")[5])'"),
+                      result.err)
+        let id = String(line.split(separator: " ")[5])
+        let token = cli.credentials["profiles"]?["default"]?["access"]?.stringValue
+        let (status, booking) = try sandbox.request("GET", "/api/bookings/\(id)/", token: token)
+        XCTAssertEqual(status, 200)
+        XCTAssertEqual(booking["status"], "pending", "the booking named is the one left behind")
+    }
+
     func testSmokeFailsAProfileGivenForARoleItDoesNotHave() throws {
         let sandbox = try Sandbox()
         let cli = CLI(sandbox: sandbox)
