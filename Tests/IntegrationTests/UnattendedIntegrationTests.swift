@@ -182,6 +182,16 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(try sandbox.receivedRequests(), [])
     }
 
+    func testSmokeAsAnOnboardManagerMakesTheReadsThatRoleMay() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login("onboard_mgr")
+        let result = try cli.run(["smoke", "-o", "json"])
+        XCTAssertEqual(result.status, 0, result.err + result.out)
+        XCTAssertEqual(result.json["failed"]?.intValue, 0, result.out)
+        XCTAssertFalse(try sandbox.receivedRequests().contains { $0.contains("/admin-dashboard/") }, "an onboard manager is no operator")
+    }
+
     func testSmokeNamesABookingItCouldNotCancel() throws {
         let sandbox = try Sandbox()
         let cli = CLI(sandbox: sandbox)

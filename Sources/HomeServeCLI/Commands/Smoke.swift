@@ -19,8 +19,9 @@ enum SmokeCommands {
         With the profile's session (or one profile per role with --as ROLE=PROFILE), checks: the session
         (login or refresh), services list and get, bookings list, a pricing quote, vendor search, a
         vendor's scheduling slots, and per role the reads that role may do (customers: signatures and
-        disputes; vendors: the day plan; operators: cache stats, the dashboard, notification stats, alerts;
-        super admins: the audit trail). --write adds a booking round trip, cleaned up afterwards; --ws opens
+        disputes; vendors: the day plan; operators (ops managers and super admins): cache stats, the
+        dashboard, notification stats, alerts; super admins: the audit trail; onboard managers: the common
+        reads only). --write adds a booking round trip, cleaned up afterwards; --ws opens
         and closes each WebSocket channel. Each case stands alone and is bounded by --timeout per request.
         Prints a row per case (case, role, result, seconds, detail); exits 0 when none failed, otherwise
         the exit code of the first failure.
@@ -228,7 +229,7 @@ enum SmokeCommands {
                     _ = try document(session, "/api/vendor-optimization/", query: [("date", today)])
                     return "day plan for \(today)"
                 }
-            default:
+            case "ops_manager", "super_admin":
                 run("admin cache stats", role: role, in: session) { _ = try document($0, "/admin-dashboard/cache/"); return "answered" }
                 run("admin stats", role: role, in: session) { _ = try document($0, "/admin-dashboard/dashboard/stats/"); return "answered" }
                 run("admin notifications stats", role: role, in: session) { _ = try document($0, "/admin-dashboard/notifications/"); return "answered" }
@@ -236,6 +237,8 @@ enum SmokeCommands {
                 if role == "super_admin" {
                     run("admin history", role: role, in: session) { "\(try rows($0, "/admin-dashboard/edit-history/").count) entries on the first page" }
                 }
+            default:
+                break  // onboard managers: the reads every role makes
             }
         }
 
