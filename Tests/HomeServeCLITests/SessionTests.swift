@@ -462,6 +462,9 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(offline.json["logged_in"], false, "a session this URL cannot use")
         XCTAssertEqual(offline.json["session_url"], "https://api.test")
         XCTAssertEqual(offline.json["url"], "https://other.test")
+        let doctor = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(doctor.json["checks"]?.arrayValue?.first { $0["name"] == "access token" }?["detail"],
+                       "the session of profile 'default' was made with https://api.test, not https://other.test, so it is not sent there")
 
         harness.environment["HOMESERVE_URL"] = nil
         transport.register("GET", "/api/bookings/", json: "[]")

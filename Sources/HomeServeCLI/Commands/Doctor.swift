@@ -215,6 +215,10 @@ enum DoctorCommands {
             let unattended = (try? inv.store.hasPasswordSource()) == true
             return [Check(name: "access token", status: .warn, detail: "not logged in (profile '\(inv.profile.name)')\(unattended ? "; a password source can log in" : "")")]
         }
+        // A session made with another server is not sent to this one: its tokens say nothing here.
+        if let server = creds.server, let base = try? inv.client().server, !creds.isFor(base) {
+            return [Check(name: "access token", status: .warn, detail: "the session of profile '\(inv.profile.name)' was made with \(server), not \(base), so it is not sent there")]
+        }
         let now = inv.context.clock.now()
         func describe(_ token: String?, _ name: String) -> Check {
             guard let token else { return Check(name: name, status: name == "refresh token" && creds.source == .accessToken ? .ok : .warn, detail: "none (\(creds.source.rawValue))") }
