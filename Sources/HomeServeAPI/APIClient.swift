@@ -35,8 +35,11 @@ public struct APICall {
     /// Repeating it cannot do anything twice.
     public var isIdempotent: Bool { method != "POST" && method != "PATCH" }
 
-    /// A call of the session (not the token endpoints) that may change something on the server.
-    var mayChange: Bool { authenticated && !computesOnly && method != "GET" && method != "HEAD" }
+    /// The client's own login or token refresh, made for another call: not a change the user asked for.
+    var renewsSession = false
+
+    /// A call the user made (not the client's own token renewal) that may change something on the server.
+    var mayChange: Bool { !renewsSession && !computesOnly && method != "GET" && method != "HEAD" }
 }
 
 /// What a dry run shows of a request: method, URL, headers and body, with every secret as `***`.
@@ -161,8 +164,8 @@ public final class APIClient: TokenAuthority {
     /// The JSON of a call's successful response, judged as `json` judges it. An empty body is an
     /// answer only where none is due (a DELETE, HTTP 204 or 205); elsewhere it is one that cannot be used.
     public func document(_ response: HTTPResponse, call: APICall) throws -> JSON {
-        if response.body.isEmpty, call.method != "DELETE", ![204, 205].contains(response.status) {
-            let made = call.isIdempotent ? "" : "; the \(call.method) was carried out (HTTP \(response.status)): check before sending it again"
+        if response.body.isEmpty, !call.renewsSession, call.method != "DELETE", ![204, 205].contains(response.status) {
+            let made = call.mayChange ? "; the \(call.method) was carried out (HTTP \(response.status)): check before sending it again" : ""
             throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is empty\(made)")
         }
         let value = try parse(response, call: call)
@@ -355,6 +358,7 @@ public final class APIClient: TokenAuthority {
     public func refresh(_ refreshToken: String) throws -> TokenPair? {
         var call = APICall("POST", "/auth/refresh/", body: .json(.object([("refresh", .string(refreshToken))])), authenticated: false)
         call.rotatesToken = true
+        call.renewsSession = true
         call.followRedirects = false
         options.log?("* exchanging the refresh token for a new access token")
         let response: HTTPResponse?
@@ -375,7 +379,9 @@ public final class APIClient: TokenAuthority {
     public func login(username: String, password: String) throws -> (TokenPair, user: JSON)? {
         let body = JSON.object([("username", .string(username)), ("password", .string(password))])
         let response: JSON?
-        do { response = try json(APICall("POST", "/auth/login/", body: .json(body), authenticated: false)) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
+        var call = APICall("POST", "/auth/login/", body: .json(body), authenticated: false)
+        call.renewsSession = true
+        do { response = try json(call) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
             let detail = failure.message ?? failure.fields.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
             throw SessionError.loginRefused(username: username, message: "HTTP \(failure.status)" + (detail.isEmpty ? "" : ": " + detail))
         }

@@ -105,7 +105,7 @@ enum APICommands {
         let destination = PassThrough(path: inv[out], stdout: inv.context.stdout)
         // The token endpoints take no token: their 401 (a wrong password) is the answer, not a session
         // to renew and the request to send again.
-        let tokenEndpoint = target.hasPrefix("/auth/") || target.hasPrefix("auth/")
+        let tokenEndpoint = target.hasPrefix("/auth/")
         var call = APICall(verb, target, query: query, body: body, authenticated: !tokenEndpoint)
         call.accept = "application/json, */*"
         // Output shaped by -o, --fields or --jq needs JSON: any other body is then refused, not passed on.

@@ -261,7 +261,7 @@ enum SmokeCommands {
                 // A booking that cannot be cancelled is named, with the command that cancels it.
                 func cancelMade() throws -> JSON? {
                     do { return try session.client.json(cancel) } catch {
-                        inv.warn("smoke left booking \(id) behind, not cancelled; cancel it with 'homeserve --profile \(session.profile) bookings cancel \(id)'")
+                        inv.warn("smoke may have left booking \(id) behind: cancelling it failed; check it with 'homeserve --profile \(session.profile) bookings get \(id)' and cancel it with 'homeserve --profile \(session.profile) bookings cancel \(id)'")
                         throw error
                     }
                 }

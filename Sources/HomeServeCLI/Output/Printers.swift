@@ -147,18 +147,19 @@ final class TablePrinter: RowPrinter {
         for row in pending { for (i, c) in row.enumerated() { measured[i] = max(measured[i], c.count) } }
         if let width {
             let ids = Set(columns.indices.filter { i in Self.isIdentifier(columns[i], pending.map { $0[i] }) })
-            var kept = columns.count
+            var kept = Array(columns.indices)
             var fitted = Self.fit(measured, into: width, keeping: ids)
-            // Narrowed as far as they go and still too wide: the last columns are left out, not wrapped.
-            while dropped != nil, kept > 1, Self.lineWidth(fitted) > width {
-                kept -= 1
-                fitted = Self.fit(Array(measured.prefix(kept)), into: width, keeping: ids.filter { $0 < kept })
+            // Narrowed as far as they go and still too wide: the last columns that are not ids are left
+            // out, not wrapped.
+            while dropped != nil, kept.count > 1, Self.lineWidth(fitted) > width, let last = kept.lastIndex(where: { !ids.contains($0) }) {
+                kept.remove(at: last)
+                fitted = Self.fit(kept.map { measured[$0] }, into: width, keeping: Set(kept.indices.filter { ids.contains(kept[$0]) }))
             }
-            if kept < columns.count {
-                dropped?(columns.count - kept)
-                columns = Array(columns.prefix(kept))
-                names = Array(names.prefix(kept))
-                pending = pending.map { Array($0.prefix(kept)) }
+            if kept.count < columns.count {
+                dropped?(columns.count - kept.count)
+                columns = kept.map { columns[$0] }
+                names = kept.map { names[$0] }
+                pending = pending.map { row in kept.map { row[$0] } }
             }
             measured = fitted
         }
