@@ -198,6 +198,19 @@ final class RealtimeTests: XCTestCase {
         let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--poll", "2", "--reconnect-delay", "3", "-q"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(sockets.urls.count, 1, "the poll due during the first reconnect delay found it; the reconnects were not waited out")
+        XCTAssertEqual(harness.clock.slept, [2], "the poll is made when due, not at the end of the reconnect delay")
+        transport.verify()
+    }
+
+    func testAPollTheNetworkFailsIsTriedAgainAtTheNext() {
+        transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        transport.fail("GET", "/api/bookings/\(booking)/", .connect)
+        transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
+        sockets.connections = Array(repeating: .failure(.connection("Connection refused")), count: 6)
+        let outcome = harness.run(["--retries", "0", "bookings", "wait", booking, "--status", "confirmed", "--poll", "2", "--reconnect-delay", "60"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertTrue(outcome.err.contains("the poll (GET) failed: stubbed connect; polling again in 2s"), outcome.err)
+        XCTAssertEqual(harness.clock.slept, [2, 2])
         transport.verify()
     }
 

@@ -75,6 +75,8 @@ public final class ChannelFollower {
         var forceRefresh = false
         var socketGivenUp = false
         var nextPoll = policy.pollEvery.map { clock.monotonic() + $0 }
+        /// When the next connection may be tried: a reconnect waits its delay, polls go on meanwhile.
+        var reconnectAt: Double?
         defer { socket?.close() }
 
         func timeLeft() -> Double? { policy.deadline.map { $0 - clock.monotonic() } }
@@ -99,17 +101,25 @@ public final class ChannelFollower {
                 throw FollowError.gaveUp(reason: why, attempts: policy.attempts)
             }
             note("\(why); reconnecting in \(Int(policy.delay))s (attempt \(failures)/\(policy.attempts))")
-            let wait = min(policy.delay, timeLeft() ?? policy.delay)
-            if wait > 0 { try clock.sleep(wait) }
-            try checkDeadline()
+            reconnectAt = clock.monotonic() + policy.delay
         }
 
         while true {
             try checkDeadline()
-            // Polling goes on while the socket reconnects, not only once it is given up.
+            // Polling goes on while the socket reconnects, not only once it is given up; a poll the network
+            // fails is tried again at the next one, as a lost socket is reconnected.
             if let due = nextPoll, clock.monotonic() >= due {
-                if try onPoll() { return }
+                do {
+                    if try onPoll() { return }
+                } catch let APIError.transport(failure, method, _) where failure.kind != .cancelled {
+                    note("the poll (\(method)) failed: \(failure.message); polling again in \(Int(policy.pollEvery ?? 30))s")
+                }
                 nextPoll = clock.monotonic() + (policy.pollEvery ?? 30)
+            }
+            if socket == nil && !socketGivenUp, let at = reconnectAt, clock.monotonic() < at {
+                let wait = [at, nextPoll ?? at, policy.deadline ?? at].map { $0 - clock.monotonic() }.min() ?? 0
+                if wait > 0 { try clock.sleep(wait) }
+                continue
             }
             if socket == nil && !socketGivenUp {
                 let token = try session.token(forceRefresh)
