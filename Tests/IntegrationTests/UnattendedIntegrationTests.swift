@@ -60,14 +60,7 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(try cli.run(["config", "set", "password_command", "sh -c 'sleep \(seconds) 2>/dev/null & wait'"]).status, 0)
         try advance(sandbox, 10)
         let running = try cli.start(["--timeout", "2", "bookings", "list", "--limit", "1"])
-        func sleepers() -> [Int32] {
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-            return entries.compactMap(Int32.init).filter { pid in
-                guard let line = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
-                let running = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")[2] != "Z"
-                return running && line == Data("sleep\0\(seconds)\0".utf8)
-            }
-        }
+        func sleepers() -> [Int32] { Self.processes(running: "sleep", seconds) }
         // Killed with the helper's process group: gone (or dead, awaiting its reaper), not an orphan asleep.
         // Either way the sleeper is ended here, so a regression fails this test instead of hanging it.
         let end = Date().addingTimeInterval(10)
@@ -79,6 +72,40 @@ final class UnattendedIntegrationTests: XCTestCase {
         let result = running.result()
         XCTAssertEqual(result.status, 3, result.err)
         XCTAssertTrue(result.err.contains("did not finish within 2 s"), result.err)
+    }
+
+    /// Processes alive (not zombies) whose command line is exactly `command argument`.
+    static func processes(running command: String, _ argument: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let line = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
+            let running = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")[2] != "Z"
+            return running && line == Data("\(command)\0\(argument)\0".utf8)
+        }
+    }
+
+    func testSIGTERMEndsAPasswordCommandWithHomeserve() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/self/stat") else { throw XCTSkip("processes are found through /proc") }
+        let sandbox = try Sandbox(["--access-ttl", "2", "--refresh-ttl", "4"])
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let seconds = String(6000 + Int.random(in: 0..<3000))
+        XCTAssertEqual(try cli.run(["config", "set", "password_command", "sh -c 'sleep \(seconds) 2>/dev/null & wait'"]).status, 0)
+        try advance(sandbox, 10)
+        // As `timeout` or a cancelled CI job does: SIGTERM to homeserve while the helper hangs.
+        let running = try cli.start(["--timeout", "60", "bookings", "list", "--limit", "1"])
+        var end = Date().addingTimeInterval(10)
+        while Self.processes(running: "sleep", seconds).isEmpty, Date() < end { usleep(20_000) }
+        XCTAssertFalse(Self.processes(running: "sleep", seconds).isEmpty, "the helper started")
+        kill(running.process.processIdentifier, SIGTERM)
+        end = Date().addingTimeInterval(10)
+        while running.process.isRunning || !Self.processes(running: "sleep", seconds).isEmpty, Date() < end { usleep(20_000) }
+        let left = Self.processes(running: "sleep", seconds)
+        for pid in left { kill(pid, SIGKILL) }
+        running.process.waitUntilExit()
+        XCTAssertEqual(left, [], "the helper's child outlived homeserve")
+        XCTAssertEqual(running.process.terminationReason, .uncaughtSignal, "homeserve ends by the signal, as without a watcher")
+        XCTAssertEqual(running.process.terminationStatus, SIGTERM)
     }
 
     func testSixteenProcessesOnADeadSessionLogInOnce() throws {

@@ -1,4 +1,5 @@
 import HomeServeCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,6 +9,18 @@ import Darwin
 /// A profile's `password_command`, run like git's credential helpers and aws's `credential_process`:
 /// without a shell (words split on blanks, quotes group them), the first line of its stdout is the password.
 public enum PasswordCommand {
+    /// The process group of a helper running in a group of its own, 0 when none is: whoever ends
+    /// homeserve early (Ctrl-C twice, SIGTERM, SIGHUP) ends that group too.
+    public static let runningGroup = Atomic<Int32>(0)
+
+    /// Whether homeserve is in the foreground of a controlling terminal, where a helper may prompt.
+    static var inTerminalForeground: Bool {
+        let tty = open("/dev/tty", O_RDONLY | O_NOCTTY)
+        guard tty >= 0 else { return false }
+        defer { close(tty) }
+        return tcgetpgrp(tty) == getpgrp()
+    }
+
     public static func words(_ command: String) -> [String] {
         var words: [String] = []
         var current = ""
@@ -59,9 +72,9 @@ public enum PasswordCommand {
         sigaddset(&defaults, SIGINT)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         // Without a terminal (cron), the helper leads a process group of its own, so a helper that hangs is
-        // killed with everything it started (`sh -c "…; sleep 100"`). On a terminal it stays in the
-        // foreground group, where a password manager may ask for its passphrase.
-        let ownGroup = isatty(0) == 0
+        // killed with everything it started (`sh -c "…; sleep 100"`). In a terminal's foreground it stays
+        // in homeserve's group, where a password manager may ask for its passphrase.
+        let ownGroup = !inTerminalForeground
         var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
         if ownGroup {
             posix_spawnattr_setpgroup(&attributes, 0)
@@ -73,6 +86,8 @@ public enum PasswordCommand {
         var pid: pid_t = 0
         let spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgs, environ)
         close(pipeFDs[1])
+        if spawned == 0, ownGroup { runningGroup.store(pid, ordering: .sequentiallyConsistent) }
+        defer { runningGroup.store(0, ordering: .sequentiallyConsistent) }
         guard spawned == 0 else {
             close(pipeFDs[0])
             throw SessionError.passwordCommandFailed(command: argv[0], reason: String(cString: strerror(spawned)))

@@ -1,3 +1,4 @@
+import HomeServeAPI
 import HomeServeCore
 import Synchronization
 #if canImport(Glibc)
@@ -43,9 +44,9 @@ public final class EchoGuard: Sendable {
     }
 }
 
-/// Ctrl-C without Swift code in a signal handler: SIGINT is blocked in every thread and a watcher
-/// thread takes it with sigwait. The first interrupt asks the work to stop (transfers abort, sockets
-/// close, exit 130); a second one, or one at a password prompt, exits at once.
+/// Signals without Swift code in a signal handler: SIGINT, SIGTERM and SIGHUP are blocked in every thread
+/// and a watcher thread takes them with sigwait. The first interrupt asks the work to stop (transfers
+/// abort, sockets close, exit 130); a second one, or one at a password prompt, exits at once.
 public enum SignalWatcher {
     private final class Box {
         let cancellation: Cancellation
@@ -56,11 +57,54 @@ public enum SignalWatcher {
         }
     }
 
-    public static func start(cancellation: Cancellation, echo: EchoGuard) {
-        signal(SIGPIPE, SIG_IGN)
+    /// Taken by the watcher thread: Ctrl-C, and the signals that end a process for good.
+    static var watched: sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
-        sigaddset(&set, SIGINT)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, signal) }
+        return set
+    }
+
+    /// Kills a password helper running in a process group of its own, with what it started.
+    static func endHelper() {
+        let group = PasswordCommand.runningGroup.load(ordering: .sequentiallyConsistent)
+        if group > 0 { kill(-group, SIGKILL) }
+    }
+
+    /// The watcher thread: Ctrl-C asks the work to stop (a second one, or one at a password prompt, exits
+    /// at once); SIGTERM or SIGHUP (`timeout`, a cancelled CI job, a closed terminal) end a password helper
+    /// in a group of its own, give the echo back, and end homeserve by the signal, as without a watcher.
+    private static func watch(_ box: Box) -> Never {
+        var set = watched
+        while true {
+            var received: Int32 = 0
+            guard sigwait(&set, &received) == 0 else { continue }
+            if received == SIGINT {
+                if box.echo.restore() || box.cancellation.cancel() >= 2 {
+                    endHelper()
+                    _exit(130)
+                }
+                continue
+            }
+            endHelper()
+            _ = box.echo.restore()
+            var one = sigset_t()
+            sigemptyset(&one)
+            sigaddset(&one, received)
+            #if canImport(Glibc)
+            Glibc.signal(received, SIG_DFL)
+            #else
+            Darwin.signal(received, SIG_DFL)
+            #endif
+            pthread_sigmask(SIG_UNBLOCK, &one, nil)
+            raise(received)
+            _exit(128 + received)
+        }
+    }
+
+    public static func start(cancellation: Cancellation, echo: EchoGuard) {
+        signal(SIGPIPE, SIG_IGN)
+        var set = watched
         pthread_sigmask(SIG_BLOCK, &set, nil)
         let box = Unmanaged.passRetained(Box(cancellation: cancellation, echo: echo)).toOpaque()
         #if canImport(Glibc)
@@ -69,15 +113,7 @@ public enum SignalWatcher {
         var thread: pthread_t?
         #endif
         pthread_create(&thread, nil, { context in
-            let box = Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue()
-            var set = sigset_t()
-            sigemptyset(&set)
-            sigaddset(&set, SIGINT)
-            while true {
-                var signal: Int32 = 0
-                guard sigwait(&set, &signal) == 0 else { continue }
-                if box.echo.restore() || box.cancellation.cancel() >= 2 { _exit(130) }
-            }
+            SignalWatcher.watch(Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue())
         }, box)
         #if canImport(Glibc)
         pthread_detach(thread)
