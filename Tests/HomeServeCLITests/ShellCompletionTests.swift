@@ -250,7 +250,11 @@ final class ShellCompletionTests: XCTestCase {
     }
 
     func testBash() throws {
-        check("bash", try bash(cases.map(\.line)))
+        let offered = try bash(cases.map(\.line) + ["homeserve watch booking X --"])
+        check("bash", offered)
+        let watch = offered["homeserve watch booking X --"] ?? []
+        XCTAssertTrue(watch.contains("--timeout"), "\(watch)")
+        XCTAssertEqual(watch.count, Set(watch).count, "a flag the command declares under a global one's name is offered once: \(watch)")
         XCTAssertEqual(Self.bashWords("homeserve x --evidence=@/tmp/a b"), ["homeserve", "x", "--evidence", "=@", "/tmp/a", "b"])
         XCTAssertEqual(Self.readlineResult("homeserve --output=", "json"), "--output=json")
         XCTAssertEqual(Self.readlineResult("homeserve --evidence=@/tmp/a", "@/tmp/ab"), "--evidence=@/tmp/ab")

@@ -164,9 +164,13 @@ struct BashCompletion {
                 if ((!help)) && _homeserve_is_command "$cmdpath"; then _homeserve_flags "$cmdpath"; flags=$REPLY; fi
                 _homeserve_global_flags
                 flags+=" $REPLY"
-                # A flag given once is not offered again, in either spelling (--wide, --no-wide).
+                # A flag given once is not offered again, in either spelling (--wide, --no-wide); one a command
+                # declares under a global flag's name (--timeout) is offered once.
+                local offered=' '
                 for f in $flags; do
-                    [[ $given == *" $f "* ]] || _homeserve_add "$f" '' "$cur"
+                    [[ $given == *" $f "* || $offered == *" $f "* ]] && continue
+                    offered+="$f "
+                    _homeserve_add "$f" '' "$cur"
                 done
                 if [[ $cur == --no-* ]]; then
                     for f in $flags; do
