@@ -281,19 +281,46 @@ public final class CurlTransport: HTTPTransport {
         hs_setopt_ptr(handle, CURLOPT_HTTPHEADER, transfer.headerList)
     }
 
-    /// An https request whose connection went to the server itself, not through a proxy.
-    private func reachedServer(_ transfer: Transfer) -> Bool {
-        !settings.proxied && transfer.request.url.lowercased().hasPrefix("https://")
-    }
+    /// How a failed connection's TLS went, read the same way for requests and WebSockets.
+    enum TLSFailure {
+        /// The server answered the handshake in plain text, which OpenSSL reads as a record of an
+        /// unknown version: a plain-http server.
+        case plainHTTP
+        /// Connected, but no handshake in time: a slow TLS server, or a plain-http one waiting for the
+        /// rest of a request.
+        case stalled(seconds: Int)
+        /// The certificate is not trusted: no other attempt will trust it either.
+        case untrusted(String)
+        /// The handshake failed otherwise (cut short, no common cipher).
+        case handshake(String)
 
-    /// Timed out after the TCP connection was made and before TLS finished, with nothing sent.
-    static func stalledInHandshake(_ handle: UnsafeMutableRawPointer, sent: Bool) -> Bool {
-        guard !sent else { return false }
-        var localPort = 0
-        var handshake = 0.0
-        hs_getinfo_long(handle, CURLINFO_LOCAL_PORT, &localPort)
-        hs_getinfo_double(handle, CURLINFO_APPCONNECT_TIME, &handshake)
-        return localPort > 0 && handshake == 0
+        static let plainHTTPMessage = "the server answered the TLS handshake with something else"
+        static func stalledMessage(_ seconds: Int) -> String { "connected, but no TLS handshake within \(seconds) s" }
+
+        /// `secure`: an https connection made to the server itself, not through a proxy, so the server's
+        /// scheme may be what failed. Nil for a failure that is not about TLS.
+        static func of(_ code: CURLcode, detail: String, handle: UnsafeMutableRawPointer, secure: Bool, sent: Bool, timeout: Double) -> TLSFailure? {
+            let account = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            switch code {
+            case CURLE_SSL_CONNECT_ERROR where secure && detail.contains("wrong version number"): return .plainHTTP
+            case CURLE_OPERATION_TIMEDOUT where secure && !sent && handshakeUnfinished(handle):
+                return .stalled(seconds: Int(min(timeout, 10).rounded(.up)))
+            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
+                 CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+                return .untrusted(account)
+            case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CIPHER: return .handshake(account)
+            default: return nil
+            }
+        }
+
+        /// The TCP connection was made and TLS did not finish.
+        private static func handshakeUnfinished(_ handle: UnsafeMutableRawPointer) -> Bool {
+            var localPort = 0
+            var handshake = 0.0
+            hs_getinfo_long(handle, CURLINFO_LOCAL_PORT, &localPort)
+            hs_getinfo_double(handle, CURLINFO_APPCONNECT_TIME, &handshake)
+            return localPort > 0 && handshake == 0
+        }
     }
 
     private func complete(_ transfer: Transfer, code: CURLcode) -> Result<HTTPResponse, TransportError> {
@@ -307,30 +334,32 @@ public final class CurlTransport: HTTPTransport {
             var message = String(cString: curl_easy_strerror(code))
             let detail = transfer.failureDetail ?? ""
             let kind: TransportError.Kind
-            switch code {
-            case CURLE_ABORTED_BY_CALLBACK: kind = .cancelled
-            case CURLE_WRITE_ERROR where transfer.tooLarge: kind = .tooLarge(limit: transfer.request.bodyLimit)
-            case CURLE_WRITE_ERROR where transfer.sinkFailed: kind = .sinkFailed
-            // A server that speaks plain http answers a TLS handshake in plain text, which OpenSSL reads
-            // as a record of an unknown version, or waits for more of what it takes for a request. The
-            // second looks like a slow TLS server, so it stays a timeout, retried, with the hint.
-            case CURLE_SSL_CONNECT_ERROR where detail.contains("wrong version number") && reachedServer(transfer):
+            let secure = !settings.proxied && transfer.request.url.lowercased().hasPrefix("https://")
+            // A plain-http server that waits looks like a slow TLS server: it stays a timeout, retried, with
+            // the hint.
+            switch TLSFailure.of(code, detail: detail, handle: handle, secure: secure, sent: sent, timeout: transfer.request.timeout) {
+            case .plainHTTP?:
                 kind = .notTLS
-                message = "the server answered the TLS handshake with something else"
-            case CURLE_OPERATION_TIMEDOUT where reachedServer(transfer) && Self.stalledInHandshake(handle, sent: sent):
+                message = TLSFailure.plainHTTPMessage
+            case let .stalled(seconds)?:
                 kind = .handshakeTimeout
-                message = "connected, but no TLS handshake within \(Int(min(transfer.request.timeout, 10).rounded(.up))) s"
-            case CURLE_OPERATION_TIMEDOUT: kind = .timeout
-            case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .resolve
-            case CURLE_COULDNT_CONNECT: kind = .connect
-            case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-                 CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+                message = TLSFailure.stalledMessage(seconds)
+            case let .untrusted(account)?, let .handshake(account)?:
                 kind = .tls
-                if !detail.isEmpty { message = detail }
-            case CURLE_SEND_ERROR: kind = .send
-            case CURLE_PARTIAL_FILE: kind = .truncated
-            case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM: kind = .receive
-            default: kind = .other
+                message = account
+            case nil:
+                switch code {
+                case CURLE_ABORTED_BY_CALLBACK: kind = .cancelled
+                case CURLE_WRITE_ERROR where transfer.tooLarge: kind = .tooLarge(limit: transfer.request.bodyLimit)
+                case CURLE_WRITE_ERROR where transfer.sinkFailed: kind = .sinkFailed
+                case CURLE_OPERATION_TIMEDOUT: kind = .timeout
+                case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .resolve
+                case CURLE_COULDNT_CONNECT: kind = .connect
+                case CURLE_SEND_ERROR: kind = .send
+                case CURLE_PARTIAL_FILE: kind = .truncated
+                case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM: kind = .receive
+                default: kind = .other
+                }
             }
             return .failure(TransportError(kind, message, sent: sent))
         }

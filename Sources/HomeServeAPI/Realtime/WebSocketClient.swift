@@ -86,21 +86,15 @@ public final class WebSocketClient: WebSocketConnection {
         failureText.deallocate()
         guard code == CURLE_OK else {
             let secure = connectURL.hasPrefix("https://") && !settings.proxied
-            switch code {
-            case CURLE_SSL_CONNECT_ERROR where secure && detail.contains("wrong version number"):
-                throw WebSocketFailure.tls("the server answered the TLS handshake with something else", plainHTTP: true)
-            case CURLE_OPERATION_TIMEDOUT where secure && CurlTransport.stalledInHandshake(handle, sent: false):
-                throw WebSocketFailure.connection("connected, but no TLS handshake within \(Int(min(timeout, 10).rounded(.up))) s; " +
-                                                  "if the server speaks plain http, use an http:// or ws:// URL")
-            // The certificate will not be trusted on the next attempt either; a handshake cut short (a
-            // restarting proxy) may well succeed, so it is reconnected like any connection failure.
-            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
-                 CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-                throw WebSocketFailure.tls(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail, plainHTTP: false)
-            case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CIPHER:
-                throw WebSocketFailure.connection("TLS handshake failed: " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
-            default:
-                throw WebSocketFailure.connection(String(cString: curl_easy_strerror(code)))
+            // An untrusted certificate or a plain-http answer ends the follow; a handshake cut short (a
+            // restarting proxy) may well succeed next time, so it is reconnected like any connection failure.
+            switch CurlTransport.TLSFailure.of(code, detail: detail, handle: handle, secure: secure, sent: false, timeout: timeout) {
+            case .plainHTTP?: throw WebSocketFailure.tls(CurlTransport.TLSFailure.plainHTTPMessage, plainHTTP: true)
+            case let .stalled(seconds)?:
+                throw WebSocketFailure.connection(CurlTransport.TLSFailure.stalledMessage(seconds) + "; if the server speaks plain http, use an http:// or ws:// URL")
+            case let .untrusted(account)?: throw WebSocketFailure.tls(account, plainHTTP: false)
+            case let .handshake(account)?: throw WebSocketFailure.connection("TLS handshake failed: " + account)
+            case nil: throw WebSocketFailure.connection(String(cString: curl_easy_strerror(code)))
             }
         }
         hs_getinfo_socket(handle, &socket)

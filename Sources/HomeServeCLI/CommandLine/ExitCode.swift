@@ -107,6 +107,12 @@ struct FailureReport {
     /// `--cacert` was given: another CA is not the hint then.
     var cacertGiven = false
 
+    /// The hint after a TLS failure, where another CA is the fix: for an unknown issuer, not for a name
+    /// that does not match, and not when --cacert was given.
+    static func otherCAHint(_ failure: String, cacertGiven: Bool) -> String {
+        cacertGiven || failure.contains("subject name") ? "" : " (--cacert FILE trusts another CA)"
+    }
+
     var loginCommand: String {
         profileChosen || profile != "default" ? "homeserve --profile \(profile) auth login" : "homeserve auth login"
     }
@@ -163,9 +169,7 @@ struct FailureReport {
             case .truncated:
                 return CLIError(.badServerAnswer, "\(method) \(url): the answer was cut short (\(failure.message))")
             case .tls:
-                // Another CA is the fix for an unknown issuer, not for a name that does not match.
-                let hint = cacertGiven || failure.message.contains("subject name") ? "" : " (--cacert FILE trusts another CA)"
-                return CLIError(.network, "\(method) \(url): TLS failed: \(failure.message)\(hint)")
+                return CLIError(.network, "\(method) \(url): TLS failed: \(failure.message)\(Self.otherCAHint(failure.message, cacertGiven: cacertGiven))")
             case .notTLS:
                 return CLIError(.network, "\(method) \(url): \(failure.message): if the server speaks plain http, use an http:// URL")
             case .handshakeTimeout:
@@ -241,8 +245,7 @@ struct FailureReport {
         case let .tls(url, reason, plainHTTP: true):
             return CLIError(.network, "cannot connect to \(url): \(reason): if the server speaks plain http, use an http:// or ws:// URL")
         case let .tls(url, reason, plainHTTP: false):
-            let hint = cacertGiven || reason.contains("subject name") ? "" : " (--cacert FILE trusts another CA)"
-            return CLIError(.network, "cannot connect to \(url): TLS failed: \(reason)\(hint)")
+            return CLIError(.network, "cannot connect to \(url): TLS failed: \(reason)\(Self.otherCAHint(reason, cacertGiven: cacertGiven))")
         }
     }
 }

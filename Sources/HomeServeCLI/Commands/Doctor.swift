@@ -137,7 +137,7 @@ enum DoctorCommands {
             switch error.kind {
             case .tls:
                 checks.append(Check(name: "tcp", status: .ok, detail: "connected to \(base.host):\(base.effectivePort)"))
-                let hint = inv[GlobalFlags.cacert] == nil && !error.message.contains("subject name") ? " (--cacert FILE trusts another CA)" : ""
+                let hint = FailureReport.otherCAHint(error.message, cacertGiven: inv[GlobalFlags.cacert] != nil)
                 checks.append(Check(name: "tls", status: .fail, detail: "\(error.message)\(hint)", code: .network))
             case .notTLS, .handshakeTimeout:
                 checks.append(Check(name: "tcp", status: .ok, detail: "connected to \(base.host):\(base.effectivePort)"))

@@ -49,12 +49,7 @@ struct Renderer {
             try check(rows.filter(\.isObject), sorting: fromArray)
         } catch {
             guard changed() else { throw error }
-            // The change is made, so its answer is shown rather than refused: whole, and said why.
-            warn("\(error); the change was made, so its answer is shown whole")
-            var whole = self
-            whole.fields = nil
-            whole.sortBy = nil
-            try whole.render(document, presentation)
+            try renderWhole(document, presentation, because: "\(error)", asJSON: false)
             return
         }
         if let sortBy, fromArray { rows = Rows.sort(rows, by: sortBy) }
@@ -68,13 +63,7 @@ struct Renderer {
             // the answer is shown whole instead, as with a --fields path it lacks.
             let (lines, failure) = jq.lines(view, visible: out.isTerminal)
             if let failure, changed() {
-                warn("\(failure.message); the change was made, so its answer is shown whole")
-                var whole = self
-                whole.jq = nil
-                whole.format = .json
-                whole.fields = nil
-                whole.sortBy = nil
-                try whole.render(document, presentation)
+                try renderWhole(document, presentation, because: failure.message, asJSON: true)
                 return
             }
             // Otherwise as jq does: the results made before the failure, then the failure.
@@ -100,6 +89,20 @@ struct Renderer {
             printer.finish()
             if rows.isEmpty, format == .table, hints { note("No results.") }
         }
+    }
+
+    /// After a change, an answer that --fields, --sort-by or --jq cannot be applied to is shown rather than
+    /// refused: whole, and said why. `asJSON`: --jq failed on it, so it is printed as JSON without it.
+    private func renderWhole(_ document: JSON, _ presentation: Presentation, because reason: String, asJSON: Bool) throws {
+        warn("\(reason); the change was made, so its answer is shown whole")
+        var whole = self
+        whole.fields = nil
+        whole.sortBy = nil
+        if asJSON {
+            whole.jq = nil
+            whole.format = .json
+        }
+        try whole.render(document, presentation)
     }
 
     /// `--fields` and `--sort-by` name fields the rows have.
