@@ -50,15 +50,8 @@ final class UnattendedIntegrationTests: XCTestCase {
     }
 
     func testAPasswordCommandThatHangsIsKilledWithWhatItStarted() throws {
-        guard FileManager.default.fileExists(atPath: "/proc/self/stat") else { throw XCTSkip("processes are found through /proc") }
-        let sandbox = try Sandbox(["--access-ttl", "2", "--refresh-ttl", "4"])
-        let cli = CLI(sandbox: sandbox)
-        try cli.login()
-        // A grandchild of homeserve with a duration no other process has, to be found by its command line.
-        // (Its stderr goes elsewhere: left running with homeserve's, it would keep this test's pipe open.)
-        let seconds = String(6000 + Int.random(in: 0..<3000))
-        XCTAssertEqual(try cli.run(["config", "set", "password_command", "sh -c 'sleep \(seconds) 2>/dev/null & wait'"]).status, 0)
-        try advance(sandbox, 10)
+        let (sandbox, cli, seconds) = try sessionRenewedByAHangingHelper()
+        defer { withExtendedLifetime(sandbox) {} }
         let running = try cli.start(["--timeout", "2", "bookings", "list", "--limit", "1"])
         func sleepers() -> [Int32] { Self.processes(running: "sleep", seconds) }
         // Killed with the helper's process group: gone (or dead, awaiting its reaper), not an orphan asleep.
@@ -74,6 +67,20 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertTrue(result.err.contains("did not finish within 2 s"), result.err)
     }
 
+    /// A dead session whose password_command starts `sleep SECONDS` and waits for it: a grandchild of
+    /// homeserve with a duration no other process has, found by its command line. (Its stderr goes
+    /// elsewhere: left running with homeserve's, it would keep the test's pipe open.)
+    func sessionRenewedByAHangingHelper() throws -> (Sandbox, CLI, String) {
+        guard FileManager.default.fileExists(atPath: "/proc/self/stat") else { throw XCTSkip("processes are found through /proc") }
+        let sandbox = try Sandbox(["--access-ttl", "2", "--refresh-ttl", "4"])
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let seconds = String(6000 + Int.random(in: 0..<3000))
+        XCTAssertEqual(try cli.run(["config", "set", "password_command", "sh -c 'sleep \(seconds) 2>/dev/null & wait'"]).status, 0)
+        try advance(sandbox, 10)
+        return (sandbox, cli, seconds)
+    }
+
     /// Processes alive (not zombies) whose command line is exactly `command argument`.
     static func processes(running command: String, _ argument: String) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -85,13 +92,8 @@ final class UnattendedIntegrationTests: XCTestCase {
     }
 
     func testSIGTERMEndsAPasswordCommandWithHomeserve() throws {
-        guard FileManager.default.fileExists(atPath: "/proc/self/stat") else { throw XCTSkip("processes are found through /proc") }
-        let sandbox = try Sandbox(["--access-ttl", "2", "--refresh-ttl", "4"])
-        let cli = CLI(sandbox: sandbox)
-        try cli.login()
-        let seconds = String(6000 + Int.random(in: 0..<3000))
-        XCTAssertEqual(try cli.run(["config", "set", "password_command", "sh -c 'sleep \(seconds) 2>/dev/null & wait'"]).status, 0)
-        try advance(sandbox, 10)
+        let (sandbox, cli, seconds) = try sessionRenewedByAHangingHelper()
+        defer { withExtendedLifetime(sandbox) {} }
         // As `timeout` or a cancelled CI job does: SIGTERM to homeserve while the helper hangs.
         let running = try cli.start(["--timeout", "60", "bookings", "list", "--limit", "1"])
         var end = Date().addingTimeInterval(10)
