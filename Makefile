@@ -12,7 +12,9 @@ DESTDIR ?=
 SWIFT ?= swift
 # SwiftPM's scratch directory; the release binaries land in $(BUILD_PATH)/release.
 BUILD_PATH ?= .build
-SWIFT_BUILD_FLAGS ?= -c release --static-swift-stdlib
+# The Swift runtime is linked in, so the binaries need no $ORIGIN run path: without one the loader does not
+# look for each library in the build directory first at every start.
+SWIFT_BUILD_FLAGS ?= -c release --static-swift-stdlib --disable-local-rpath
 
 BINDIR = $(PREFIX)/bin
 MAN1DIR = $(PREFIX)/share/man/man1

@@ -22,11 +22,13 @@ let package = Package(
 
         // libjq's headers, with the library opened on first use of --jq rather than linked.
         .target(name: "CJQ", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // argc and argv handed to the Swift runtime at start-up, sparing it a read of /proc/self/maps.
+        .target(name: "CArguments"),
 
         .target(name: "HomeServeCore"),
         .target(name: "HomeServeAPI", dependencies: ["HomeServeCore", "CCurl", "CCrypto"]),
         .target(name: "HomeServeCLI", dependencies: ["HomeServeAPI", "HomeServeCore", "CJQ"]),
-        .executableTarget(name: "homeserve", dependencies: ["HomeServeCLI"]),
+        .executableTarget(name: "homeserve", dependencies: ["HomeServeCLI", "CArguments"]),
 
         .target(name: "HomeServeSandbox",
                 dependencies: [

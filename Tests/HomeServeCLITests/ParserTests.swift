@@ -60,6 +60,12 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(usageError(["services", "list", "-o", "-q"]), "flag -o needs a value, but the next word is the flag -q (for that text, write -o=-q)")
         XCTAssertTrue(usageError(["bookings", "list", "--status", "--no-color"]).hasPrefix("flag --status needs a value, but the next word is the flag --no-color"))
         XCTAssertTrue(usageError(["bookings", "list", "--status", "--help"]).hasPrefix("flag --status needs a value, but the next word is the flag --help"))
+        XCTAssertEqual(usageError(["bookings", "update", booking, "--notes", "-vq"]),
+                       "flag --notes needs a value, but the next word is the flag -vq (for that text, write --notes=-vq)", "bundled switches are flags too")
+        for text in ["-only after 5pm", "-5", "-vx", "-"] {
+            XCTAssertEqual(try parsed(["bookings", "update", booking, "--notes", text])[BookingCommands.notes], text,
+                           "a word that is no flag or bundle of switches is a value")
+        }
         let given = try parsed(["bookings", "update", booking, "--notes=--dry-run"])
         XCTAssertEqual(given[BookingCommands.notes], "--dry-run", "written with =, it is the text")
         XCTAssertFalse(given.dryRun)

@@ -64,8 +64,8 @@ struct Parser {
             let given = GivenFlag(spec: flag, spelled: spelled, text: value)
             if isGlobal { global.append(given) } else { local.append(given) }
         }
-        /// The word after a flag that needs a value, unless it is itself a flag: `--notes --dry-run` is a
-        /// value forgotten, not the notes "--dry-run" sent for real (`--notes=--dry-run` still says that).
+        /// The word after a flag that needs a value, unless it is itself a flag: `--notes --dry-run` or
+        /// `--notes -vq` is a value forgotten, not notes sent for real (`--notes=--dry-run` still says that).
         func valueAfter(_ spelled: String, _ flag: FlagSpec) throws(CLIError) -> String {
             guard index < args.count else { throw CLIError.usage("flag \(spelled) needs a value: \(flag.shape.accepted)") }
             let word = args[index]
@@ -81,8 +81,11 @@ struct Parser {
                 if ["help", "version"].contains(name) || lookup(long: name) != nil { return true }
                 return name.hasPrefix("no-") && lookup(long: String(name.dropFirst(3)))?.0.negatable == true
             }
-            guard word.count == 2, word.hasPrefix("-"), let letter = word.last else { return false }
-            return letter == "h" || lookup(short: letter) != nil
+            guard word.count >= 2, word.hasPrefix("-") else { return false }
+            let letters = word.dropFirst()
+            if letters.count == 1, let letter = letters.first { return letter == "h" || lookup(short: letter) != nil }
+            // Bundled switches (`-vq`); a longer word led by a flag that takes a value (`-only after 5`) is text.
+            return letters.allSatisfy { lookup(short: $0)?.0.isSwitch == true }
         }
         func scope() -> String { path.isEmpty ? "homeserve" : "'\(path.joined(separator: " "))'" }
         func unknownFlag(_ spelled: String) -> CLIError {
