@@ -68,6 +68,12 @@ final class InstallTests: XCTestCase {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: files[0]))
         let version = try RepositoryFiles.run(files[0], ["--version"])
         XCTAssertTrue(version.out.hasPrefix("homeserve "), version.out + version.err)
+        // The release binary takes argv as glibc hands it over, not from the Swift runtime: words arrive whole.
+        let word = try RepositoryFiles.run(files[0], ["services", "list", "two words, é"])
+        XCTAssertEqual(word.status, 2)
+        XCTAssertTrue(word.err.contains("unexpected argument 'two words, é'"), word.err)
+        let empty = try RepositoryFiles.run(files[0], ["services", "list", ""])
+        XCTAssertTrue(empty.err.contains("unexpected argument ''"), empty.err)
 
         let uninstall = try RepositoryFiles.run(try make(), ["--no-print-directory", "uninstall", "DESTDIR=\(stage)", "PREFIX=/usr"])
         XCTAssertEqual(uninstall.status, 0, uninstall.err)
