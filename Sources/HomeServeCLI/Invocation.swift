@@ -244,6 +244,17 @@ public final class Invocation {
         return filter
     }
 
+    /// `--fields`, `--sort-by` and `--jq` given where they cannot apply are said to have no effect once the
+    /// command has done its work, so a script that expected shaped data learns why none came.
+    func noteUnappliedShaping() {
+        let given = [GlobalFlags.fields, GlobalFlags.sortBy, GlobalFlags.jq].filter { self.given($0) }.map { "--" + $0.spec.name }
+        guard let last = given.last,
+              let reason = !command.shapesOutput ? "'\(command.name)' prints no data" : dryRun ? "a dry run prints the requests, not an answer" : nil
+        else { return }
+        let flags = given.count == 1 ? "\(last) has" : "\(given.dropLast().joined(separator: ", ")) and \(last) have"
+        warn("\(flags) no effect: \(reason)")
+    }
+
     func render(_ output: CommandOutput) throws {
         switch output {
         case .nothing, .text, .bytes:

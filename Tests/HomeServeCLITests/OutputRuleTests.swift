@@ -349,6 +349,23 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    func testShapingFlagsACommandCannotApplyAreSaidToHaveNoEffect() {
+        let token = run(["auth", "token", "--jq", ".access"])
+        XCTAssertEqual(token.out.split(separator: ".").count, 3, "the token is printed as ever")
+        XCTAssertEqual(token.err, "homeserve: warning: --jq has no effect: 'auth token' prints no data\n")
+        let script = run(["completion", "bash", "--fields", "id", "--sort-by", "id"])
+        XCTAssertTrue(script.out.contains("complete -F"), "the script is printed as ever")
+        XCTAssertEqual(script.err, "homeserve: warning: --fields and --sort-by have no effect: 'completion bash' prints no data\n")
+        let dry = run(["bookings", "cancel", booking, "--dry-run", "--fields", "id", "--jq", ".id", "--sort-by", "id"])
+        XCTAssertTrue(dry.out.contains(#""method":"PATCH""#), dry.out)
+        XCTAssertEqual(dry.err, "homeserve: warning: --fields, --sort-by and --jq have no effect: a dry run prints the requests, not an answer\n")
+        XCTAssertEqual(transport.requests.count, 0)
+
+        transport.register("GET", "/api/services/", json: #"[{"id": 1}]"#, times: 2)
+        XCTAssertEqual(run(["api", "GET", "/api/services/", "--jq", ".[0].id"]).err, "", "api applies them itself")
+        XCTAssertEqual(run(["services", "list", "--fields", "id"]).err, "")
+    }
+
     func testAJqErrorAtRunTimeIsExit1() {
         transport.register("GET", "/api/services/", json: #"[{"id": 1}]"#)
         let outcome = run(["services", "list", "--jq", ".[0].id | error(\"boom\")"], status: 1)

@@ -31,11 +31,14 @@ public struct Command: Sendable {
     /// False for commands whose output is not data (scripts, the man page, a token): the output format is
     /// then never resolved, so a bad `output` setting cannot stop `config set output` from repairing it.
     public let printsData: Bool
+    /// Whether `--fields`, `--sort-by` and `--jq` apply: to what a data command prints, and to `api`, which
+    /// settles its output itself. Given to another command they are noted as having no effect.
+    public let shapesOutput: Bool
     public let run: @Sendable (Invocation) throws -> CommandOutput
 
     public init(_ path: String, summary: String, discussion: String = "", flags: [any FlagDeclaration] = [],
                 arguments: [any ArgumentDeclaration] = [], examples: [Example], reach: Reach = .remote, printsData: Bool = true,
-                run: @escaping @Sendable (Invocation) throws -> CommandOutput) {
+                shapesOutput: Bool? = nil, run: @escaping @Sendable (Invocation) throws -> CommandOutput) {
         self.path = path.split(separator: " ").map(String.init)
         self.summary = summary
         self.discussion = discussion
@@ -44,6 +47,7 @@ public struct Command: Sendable {
         self.examples = examples
         self.reach = reach
         self.printsData = printsData
+        self.shapesOutput = shapesOutput ?? printsData
         self.run = run
     }
 

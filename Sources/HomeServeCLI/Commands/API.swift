@@ -44,7 +44,8 @@ enum APICommands {
             Example("homeserve api POST /api/dynamic-pricing/ -F service_id=1 -f pincode=560001 -F days=3", "A JSON body built from fields"),
             Example("homeserve api GET /media/photos/3b1f….jpg --out before.jpg", "Download a photo, byte for byte"),
         ],
-        printsData: false
+        printsData: false,
+        shapesOutput: true
     ) { inv in
         let verb = inv[method], target = inv[path]
         let fieldsAreQuery = verb == "GET" || verb == "HEAD"
