@@ -35,6 +35,22 @@ final class SessionTests: XCTestCase {
         return names.sorted()
     }
 
+    func testAFileIsReadWholeUpToItsLimit() throws {
+        let directory = harness.configDir
+        let big = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/big", contents: Data(big)))
+        XCTAssertEqual(try FileFacts.contents(directory + "/big"), big, "read past 64 KiB, byte for byte")
+        XCTAssertEqual(try FileFacts.contents(directory + "/big", limit: 200_000), big, "a file exactly at its limit")
+        XCTAssertThrowsError(try FileFacts.contents(directory + "/big", limit: 199_999)) { error in
+            XCTAssertEqual((error as? FileError)?.kind, .system(EFBIG))
+        }
+        XCTAssertEqual(try FileFacts.contents("/dev/null"), [], "a file with no size to go by")
+        XCTAssertEqual(try FileFacts.contents("/proc/self/comm").last, UInt8(ascii: "\n"), "a file whose size says 0 but is not empty")
+        XCTAssertThrowsError(try FileFacts.contents(directory)) { error in
+            XCTAssertEqual((error as? FileError)?.kind, .system(EISDIR))
+        }
+    }
+
     // MARK: Refresh
 
     func testATokenAboutToExpireIsRefreshedBeforeTheRequest() {
