@@ -12,8 +12,8 @@ DESTDIR ?=
 SWIFT ?= swift
 # SwiftPM's scratch directory; the release binaries land in $(BUILD_PATH)/release.
 BUILD_PATH ?= .build
-# The Swift runtime is linked in, so the binaries need no $ORIGIN run path: without one the loader does not
-# look for each library in the build directory first at every start.
+# The Swift runtime is linked in, so the binaries need no $ORIGIN run path: without one neither the loader
+# at every start nor the first --jq looks for libraries in the binary's own directory.
 SWIFT_BUILD_FLAGS ?= -c release --static-swift-stdlib --disable-local-rpath
 
 BINDIR = $(PREFIX)/bin

@@ -22,7 +22,7 @@ let package = Package(
 
         // libjq's headers, with the library opened on first use of --jq rather than linked.
         .target(name: "CJQ", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
-        // argc and argv handed to the Swift runtime at start-up, sparing it a read of /proc/self/maps.
+        // argc and argv handed to the static Swift runtime at start-up, sparing it a read of /proc/self/maps.
         .target(name: "CArguments"),
 
         .target(name: "HomeServeCore"),

@@ -68,7 +68,10 @@ final class InstallTests: XCTestCase {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: files[0]))
         let version = try RepositoryFiles.run(files[0], ["--version"])
         XCTAssertTrue(version.out.hasPrefix("homeserve "), version.out + version.err)
-        // The release binary takes argv as glibc hands it over, not from the Swift runtime: words arrive whole.
+        // The release binary keeps argv as glibc hands it over: the Swift runtime's own search, which reads
+        // /proc/self/maps, is not linked in, and every word still arrives as it was given.
+        let binary = try XCTUnwrap(FileManager.default.contents(atPath: files[0]))
+        XCTAssertNil(binary.range(of: Data("/proc/self/maps".utf8)), "the runtime's argv search is linked in")
         let word = try RepositoryFiles.run(files[0], ["services", "list", "two words, é"])
         XCTAssertEqual(word.status, 2)
         XCTAssertTrue(word.err.contains("unexpected argument 'two words, é'"), word.err)

@@ -277,6 +277,10 @@ final class ParserTests: XCTestCase {
     func testHelpAndVersionOutcomes() throws {
         guard case let .help(path) = try parser.parse(["bookings", "create", "--help"]) else { return XCTFail() }
         XCTAssertEqual(path, ["bookings", "create"])
+        for bundle in ["-vh", "-hv", "-qhv"] {
+            guard case let .help(path) = try parser.parse(["--dry-run", "services", "list", bundle]) else { return XCTFail("\(bundle) runs the command") }
+            XCTAssertEqual(path, ["services", "list"], "an h in a bundle of switches asks for help")
+        }
         guard case let .help(topic) = try parser.parse(["help", "exit-codes"]) else { return XCTFail() }
         XCTAssertEqual(topic, ["exit-codes"])
         guard case .help([]) = try parser.parse([]) else { return XCTFail() }

@@ -139,11 +139,10 @@ struct Parser {
                     }
                     store(flag, value, isGlobal: isGlobal, spelled: "-\(letter)")
                 } else {
-                    store(flag, "true", isGlobal: isGlobal, spelled: "-\(letter)")
-                    // Bundled switches: `-vq`.
-                    for extra in rest {
+                    // Bundled switches: `-vq`; an `h` among them asks for help, as alone.
+                    for extra in [letter] + Array(rest) {
                         guard let (next, nextGlobal) = lookup(short: extra), next.isSwitch else { throw unknownFlag("-" + String(extra)) }
-                        store(next, "true", isGlobal: nextGlobal, spelled: "-\(extra)")
+                        if extra == "h" { wantsHelp = true } else { store(next, "true", isGlobal: nextGlobal, spelled: "-\(extra)") }
                     }
                 }
                 continue
