@@ -464,10 +464,29 @@ final class PagingTests: XCTestCase {
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
             transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
             transport.register("GET", "/api/bookings/?page=3", status: 404, json: #"{"detail": "Invalid page."}"#)
+            // Asked again, the list is down to 4 rows: page 3 is past its end.
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 4, page: 1, size: 2))
             let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
             XCTAssertEqual(outcome.status, 0, outcome.err)
             XCTAssertEqual(ids(outcome), [0, 1, 2, 3], "--parallel \(parallel)")
             XCTAssertEqual(outcome.err, "homeserve: warning: page 3 (https://api.test/api/bookings/?page=3) no longer exists: the list changed while it was read, so rows may have moved between pages\n")
+            transport.verify()
+        }
+    }
+
+    func testAPageNotFoundWhileTheListStillCountsItsRowsFailsTheWalk() {
+        for parallel in ["1", "2"] {
+            harness = Harness()
+            harness.logIn()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 125, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 125, page: 2, size: 2))
+            transport.register("GET", "/api/bookings/?page=3", status: 404, json: #"{"detail": "Not found."}"#)
+            // Asked again, the list still counts 125 rows: page 3 should be there.
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 125, page: 1, size: 2))
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 8, "--parallel \(parallel): " + outcome.err)
+            XCTAssertEqual(ids(outcome), [0, 1, 2, 3], "the rows before the failure are printed")
+            XCTAssertContains(outcome.err, "page 3 is not found, though the list still counts 125 rows, 63 pages of 2")
             transport.verify()
         }
     }

@@ -42,6 +42,7 @@ public final class PageWalker {
         }
         guard try onPage(page), following, let rows = page.rows else { return }
         var seen = rows.count
+        let firstRows = rows.count
         if let limit, seen >= limit { return }
         let firstNumber = page.info.page ?? page.info.offset.map { offset in offset / max(1, page.info.pageSize ?? rows.count) + 1 } ?? asked
         var current = page
@@ -51,7 +52,8 @@ public final class PageWalker {
            let template = pageTemplate(after: page) {
             var last = count
             if let limit, rows.count > 0 { last = min(count, (limit + rows.count - 1) / rows.count) }
-            guard let end = try walkConcurrently(pages: 2...max(2, last), template: template, seen: seen, onPage), last == count else { return }
+            guard let end = try walkConcurrently(pages: 2...max(2, last), template: template, seen: seen,
+                                                  pageSize: page.info.pageSize ?? rows.count, onPage), last == count else { return }
             // The list grew while it was read: what follows the pages counted at first is walked link by link.
             if end.page.info.claimsMore {
                 note("the list grew while it was read (\(page.info.total.map(String.init) ?? "?") rows at first, \(end.page.info.total.map(String.init) ?? "more") now), so rows may have moved between pages")
@@ -65,7 +67,7 @@ public final class PageWalker {
             visited.insert(url)
             let answer: JSON?
             do { answer = try client.json(next) } catch let APIError.http(failure) where HTTPStatus.isNotFound(failure.status) {
-                vanished(number + 1, url: url)
+                try vanished(number + 1, url: url, pageSize: current.info.pageSize ?? firstRows)
                 return
             }
             guard let document = answer else { return }
@@ -89,7 +91,14 @@ public final class PageWalker {
 
     /// A page after the first that is not found means the list shrank while it was read (DRF answers a page
     /// past the end with 404): the walk ends there, as it would have had the list been that short at first.
-    private func vanished(_ number: Int, url: String) {
+    /// Unless the first page, asked again, still counts rows that page would hold: then rows are missing,
+    /// and the walk fails rather than pass a part of the list for the whole.
+    private func vanished(_ number: Int, url: String, pageSize: Int?) throws {
+        if let size = pageSize, size > 0, let document = try client.json(first),
+           let total = CollectionReader.read(document).info.total, total > (number - 1) * size {
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url),
+                reason: "page \(number) is not found, though the list still counts \(total) rows, \((total + size - 1) / size) pages of \(size)")
+        }
         note("page \(number) (\(Redaction.url(url))) no longer exists: the list changed while it was read, so rows may have moved between pages")
     }
 
@@ -182,7 +191,7 @@ public final class PageWalker {
 
     /// The last page with its call, number and the rows seen so far, when every page was handed on; nil when
     /// the walk stopped early (the reader stopped, the limit was reached, or the list shrank).
-    private func walkConcurrently(pages: ClosedRange<Int>, template: (Int) -> APICall, seen initial: Int,
+    private func walkConcurrently(pages: ClosedRange<Int>, template: (Int) -> APICall, seen initial: Int, pageSize: Int,
                                   _ onPage: (CollectionPage) throws -> Bool) throws -> (page: CollectionPage, call: APICall, number: Int, seen: Int)? {
         let transport = client.transport
         var width = parallel
@@ -205,6 +214,7 @@ public final class PageWalker {
         // A page that fails ends the walk before it; the pages before it are still fetched and handed on, so
         // what comes before the error is whole. The earliest failing page is the one reported.
         var failed: (any Error)?
+        var gone: (number: Int, url: String)?
         func end(before number: Int, failing error: (any Error)?) {
             guard number <= upper else { return }
             upper = number - 1
@@ -295,7 +305,8 @@ public final class PageWalker {
                     end(before: entry.number, failing: APIError.badResponse(method: "GET", path: Redaction.url(entry.attempt.url),
                         reason: "page \(entry.number) is not found, but page \(later) has rows"))
                 } else {
-                    if entry.number <= upper { vanished(entry.number, url: entry.attempt.url) }
+                    // Whether the list shrank is asked once the pages before this one are handed on.
+                    if entry.number <= upper { gone = (entry.number, entry.attempt.url) }
                     end(before: entry.number, failing: nil)
                 }
             case let .failure(error):
@@ -304,6 +315,7 @@ public final class PageWalker {
             guard try emitReady() else { return nil }
         }
         if let failed { throw failed }
+        if let gone { try vanished(gone.number, url: gone.url, pageSize: pageSize) }
         guard upper == pages.upperBound, let last else { return nil }
         return (last.page, last.call, upper, seen)
     }
