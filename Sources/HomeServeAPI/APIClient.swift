@@ -161,14 +161,19 @@ public final class APIClient: TokenAuthority {
         return try document(response, call: call)
     }
 
-    /// The JSON of a call's successful response, judged as `json` judges it. An empty body is an
-    /// answer only where none is due (a DELETE, HTTP 204 or 205); elsewhere it is one that cannot be used.
+    /// The JSON of a call's successful response, judged as `json` judges it. An empty body is an answer
+    /// only to a change where none is due (a DELETE, HTTP 204 or 205); a read asked for data, so an empty
+    /// or `null` answer to it is one that cannot be used, whatever its status.
     public func document(_ response: HTTPResponse, call: APICall) throws -> JSON {
-        if response.body.isEmpty, !call.renewsSession, call.method != "DELETE", ![204, 205].contains(response.status) {
+        let noContent = call.method == "DELETE" || [204, 205].contains(response.status)
+        if response.body.isEmpty, !call.renewsSession, !(call.mayChange && noContent) {
             let made = call.mayChange ? "; the \(call.method) was carried out (HTTP \(response.status)): check before sending it again" : ""
             throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is empty\(made)")
         }
         let value = try parse(response, call: call)
+        if value.isNull, !call.mayChange, !call.renewsSession {
+            throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is null, not data")
+        }
         if !call.isIdempotent || call.method == "DELETE" {
             if let refusal = ErrorBody.refusal(value) {
                 throw APIError.actionRefused(method: call.method, path: shown(call), message: refusal)

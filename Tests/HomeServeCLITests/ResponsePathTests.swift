@@ -413,6 +413,13 @@ final class ResponsePathTests: XCTestCase {
         fails(["bookings", "get", booking, "--fields", "id"], .badServerAnswer, "GET \(path): the answer (HTTP 200) is empty")
         transport.register("GET", "/api/bookings/", body: [])
         fails(["bookings", "list", "--all", "-o", "csv"], .badServerAnswer, "GET /api/bookings/: the answer (HTTP 200) is empty")
+        // A read asked for data: "no content" or a null is no answer to it.
+        transport.register("GET", "/api/services/", status: 204, body: [])
+        fails(["services", "list"], .badServerAnswer, "GET /api/services/: the answer (HTTP 204) is empty")
+        transport.register("GET", "/api/bookings/", json: "null")
+        fails(["bookings", "list", "-o", "json"], .badServerAnswer, "GET /api/bookings/: the answer (HTTP 200) is null, not data")
+        transport.register("POST", "/api/dynamic-pricing/", status: 204, body: [])
+        fails(["pricing", "predict", "--service", "1", "--pincode", "560001"], .badServerAnswer, "the answer (HTTP 204) is empty")
         transport.register("POST", "/api/bookings/", status: 201, body: [])
         let created = fails(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-05T10:00", "--price", "500", "-o", "tsv", "--fields", "id"],
                             .badServerAnswer, "POST /api/bookings/: the answer (HTTP 201) is empty; the POST was carried out (HTTP 201): check before sending it again")
