@@ -458,6 +458,18 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(transport.requests.count + nobody.transport.requests.count, 0)
     }
 
+    func testAuthStatusOfflineSaysWhenTheStoredTokensHaveExpired() {
+        harness.storeSession(access: harness.token(expiresIn: -60, life: 300), refresh: harness.token(expiresIn: 600, life: 3600))
+        XCTAssertEqual(harness.run(["auth", "status", "--offline", "-o", "json", "--jq", ".logged_in"]).out, "true\n", "the refresh token renews it")
+        harness.storeSession(access: harness.token(expiresIn: -60, life: 300), refresh: harness.token(expiresIn: -1, life: 3600))
+        let dead = harness.run(["auth", "status", "--offline", "-o", "json"])
+        XCTAssertEqual(dead.status, ExitCode.notAuthenticated.rawValue)
+        XCTAssertEqual(dead.json["logged_in"], false)
+        XCTAssertEqual(dead.json["refresh_expires_in"], -1)
+        XCTAssertTrue(dead.err.hasPrefix("homeserve: the session of profile 'default' has ended (the access and refresh tokens have expired); run 'homeserve auth login'"), dead.err)
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
     func testASessionIsSentOnlyToTheServerItWasMadeWith() {
         let access = harness.token(expiresIn: 300, life: 300)
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r1", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)

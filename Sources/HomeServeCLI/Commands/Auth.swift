@@ -163,6 +163,17 @@ enum AuthCommands {
 
     static let statusColumns = ["profile", "url", "source", "logged_in", "username", "role", "access_expires_at", "refresh_expires_at", "verified"]
 
+    /// Why stored credentials can no longer make a request by themselves, or nil while they can: the access
+    /// token is valid, or a refresh token is (one without an expiry is taken to be).
+    static func expiry(of creds: Credentials, now: Double) -> String? {
+        if let access = creds.access, !JWT.expiresSoon(access, now: now, margin: 0) { return nil }
+        guard let refresh = creds.refresh else {
+            return creds.source == .accessToken ? "HOMESERVE_TOKEN has expired" : "the access token has expired and no refresh token is stored"
+        }
+        if JWT.expiry(refresh).map({ Double($0) > now }) ?? true { return nil }
+        return creds.access == nil ? "the refresh token has expired" : "the access and refresh tokens have expired"
+    }
+
     static func statusObject(_ inv: Invocation, _ creds: Credentials?, verified: Bool?) throws -> JSON {
         let base = try inv.baseURL()
         var pairs: [(String, JSON)] = [
@@ -170,8 +181,9 @@ enum AuthCommands {
             ("url", .string(base.url.description)),
             ("url_source", .string(base.source)),
             ("source", creds.map { .string($0.source.rawValue) } ?? .null),
-            // A session made with another server is not one this URL can use.
-            ("logged_in", .bool(creds?.isFor(base.url.description) == true && verified != false)),
+            // A session made with another server is not one this URL can use, nor one whose tokens have expired.
+            ("logged_in", .bool(creds?.isFor(base.url.description) == true && verified != false
+                                && creds.map { expiry(of: $0, now: inv.context.clock.now()) == nil } == true)),
             ("session_url", creds?.server.map(JSON.string) ?? .null),
         ]
         let user = creds?.user ?? .object([])
@@ -196,8 +208,8 @@ enum AuthCommands {
         discussion: """
         Asks the server with one cheap authenticated request (renewing the session the way any command
         would), prints the session and exits 0 when the server accepts it, 3 when the session is missing
-        or dead. --offline reports what is stored without a request (exit 3 only when nothing is, or when
-        it was made with another server).
+        or dead. --offline reports what is stored without a request (exit 3 when nothing is, when it was
+        made with another server, or when its tokens have expired).
         source says where the credentials came from: credentials file, HOMESERVE_TOKEN or
         HOMESERVE_REFRESH_TOKEN; session_url the server the session was made with (logged_in is false when
         that is not the URL in use).
@@ -219,6 +231,10 @@ enum AuthCommands {
             if !creds.isFor(url), let server = creds.server {
                 return .failed(after: .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns)),
                                SessionError.otherServer(profile: inv.profile.name, session: server, asked: url))
+            }
+            if let reason = expiry(of: creds, now: inv.context.clock.now()) {
+                return .failed(after: .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns)),
+                               SessionError.expired(profile: inv.profile.name, source: creds.source, reason: reason))
             }
             return .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns))
         }
