@@ -106,6 +106,22 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(harness.clock.slept, [], "no reconnects for what a reconnect cannot change")
     }
 
+    func testAHandshakeAnsweredWithAnErrorEndsWithThatErrorsCode() {
+        sockets.connections = [.failure(.rejected(status: 302, body: ""))]
+        let redirected = harness.run(["watch", "booking", booking])
+        XCTAssertEqual(redirected.status, ExitCode.redirected.rawValue)
+        XCTAssertEqual(redirected.err, "homeserve: the WebSocket handshake for /ws/bookings/\(booking)/ was answered with HTTP 302, a redirect, which a WebSocket does not follow; check the URL in use, or the profile's ws_url ('homeserve config set ws_url URL')\n")
+        sockets.connections = [.failure(.rejected(status: 400, body: "bad upgrade"))]
+        XCTAssertEqual(harness.run(["watch", "booking", booking]).status, ExitCode.rejected.rawValue)
+        XCTAssertEqual(harness.clock.slept, [], "no reconnects for what a reconnect cannot change")
+
+        // A failing server may come back: reconnected, then its failure's code, not the network's.
+        sockets.connections = [.failure(.rejected(status: 500, body: "")), .failure(.rejected(status: 503, body: ""))]
+        let failing = harness.run(["watch", "booking", booking, "--reconnect-attempts", "1"])
+        XCTAssertEqual(failing.status, ExitCode.badServerAnswer.rawValue)
+        XCTAssertTrue(failing.err.hasSuffix("homeserve: the WebSocket handshake was answered with HTTP 503; gave up after 1 reconnect attempts\n"), failing.err)
+    }
+
     func testARefusedTokenIsRenewedAndTheSocketReconnected() {
         let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "new")
         transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
@@ -351,6 +367,14 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(outcome.json["status"], "confirmed")
         XCTAssertEqual(outcome.err, "homeserve: the WebSocket handshake was answered with HTTP 502; no more reconnects, polling every 10s instead\n")
+        transport.verify()
+
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
+        sockets.connections = [.failure(.rejected(status: 301, body: ""))]
+        let redirected = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--poll", "10"])
+        XCTAssertEqual(redirected.status, 0, redirected.err)
+        XCTAssertEqual(redirected.err, "homeserve: the WebSocket handshake for /ws/bookings/\(booking)/ was answered with HTTP 301, a redirect, which a WebSocket does not follow; polling every 10s instead\n")
         transport.verify()
     }
 

@@ -4,8 +4,10 @@ import HomeServeCore
 public enum FollowError: Error, Sendable {
     /// The overall deadline passed.
     case deadlinePassed
-    /// Reconnects ran out.
-    case gaveUp(reason: String, attempts: Int)
+    /// Reconnects ran out; `status` is the HTTP status the last handshake was answered with, if any.
+    case gaveUp(reason: String, attempts: Int, status: Int?)
+    /// The handshake was answered with a status another attempt would not change (a redirect, a 400).
+    case rejected(path: String, status: Int, detail: String)
     /// The server refused the token and it cannot be replaced.
     case tokenRefused(reason: String)
     case forbidden(path: String, detail: String)
@@ -88,7 +90,7 @@ public final class ChannelFollower {
             forceRefresh = true
             try lost(why)
         }
-        func lost(_ why: String) throws {
+        func lost(_ why: String, status: Int? = nil) throws {
             socket = nil
             down = why
             failures += 1
@@ -98,7 +100,7 @@ public final class ChannelFollower {
                     socketGivenUp = true
                     return
                 }
-                throw FollowError.gaveUp(reason: why, attempts: policy.attempts)
+                throw FollowError.gaveUp(reason: why, attempts: policy.attempts, status: status)
             }
             note("\(why); reconnecting in \(Int(policy.delay))s (attempt \(failures)/\(policy.attempts))")
             reconnectAt = clock.monotonic() + policy.delay
@@ -144,8 +146,14 @@ public final class ChannelFollower {
                         throw FollowError.forbidden(path: path, detail: "HTTP \(status)\(body.isEmpty ? "" : ": " + body)")
                     case let .rejected(status, body) where HTTPStatus.isNotFound(status):
                         throw FollowError.notFound(path: path, detail: "HTTP \(status)\(body.isEmpty ? "" : ": " + body)")
+                    case let .rejected(status, body) where HTTPStatus.isRedirect(status) || (400..<500).contains(status) && ![408, 429].contains(status):
+                        // Another attempt would be answered the same; with polling to fall back on, polling carries on.
+                        let detail = "HTTP \(status)\(HTTPStatus.isRedirect(status) ? ", a redirect, which a WebSocket does not follow" : "")\(body.isEmpty ? "" : ": " + body)"
+                        guard policy.socketOptional else { throw FollowError.rejected(path: path, status: status, detail: detail) }
+                        note("the WebSocket handshake for \(path) was answered with \(detail); polling every \(Int(policy.pollEvery ?? 0))s instead")
+                        socketGivenUp = true
                     case let .rejected(status, _):
-                        try lost("the WebSocket handshake was answered with HTTP \(status)")
+                        try lost("the WebSocket handshake was answered with HTTP \(status)", status: status)
                     case .interrupted:
                         throw Cancelled()
                     case let .tls(reason, plainHTTP):

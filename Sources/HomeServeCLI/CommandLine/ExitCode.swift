@@ -234,8 +234,12 @@ struct FailureReport {
         switch error {
         case .deadlinePassed:
             return CLIError(.timedOut, "timed out before the condition was met")
-        case let .gaveUp(reason, attempts):
-            return CLIError(.network, "\(reason); gave up after \(attempts) reconnect attempts")
+        case let .gaveUp(reason, attempts, status):
+            // A server that kept answering with an error is that error's failure, not the network's.
+            return CLIError(status.map(ExitCode.forStatus) ?? .network, "\(reason); gave up after \(attempts) reconnect attempts")
+        case let .rejected(path, status, detail):
+            let hint = HTTPStatus.isRedirect(status) ? "; check the URL in use, or the profile's ws_url ('homeserve config set ws_url URL')" : ""
+            return CLIError(ExitCode.forStatus(status), "the WebSocket handshake for \(path) was answered with \(detail)\(hint)")
         case let .tokenRefused(reason):
             return CLIError(.notAuthenticated, "\(reason), and the token cannot be renewed (\(sessionFix))")
         case let .forbidden(path, detail):

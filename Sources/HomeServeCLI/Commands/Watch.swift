@@ -34,7 +34,9 @@ enum WatchCommands {
     token when the old one expired; a line on stderr marks each reconnect. Here --timeout bounds the whole
     wait, connecting and handshakes included: running out of it ends the follow with exit 0, or with exit
     11 when --count or --until were not met, or 9 when the socket was down at the time (network failures
-    stay 9). With no session the command exits 3 before connecting. Ctrl-C closes the socket and exits 130.
+    stay 9). A handshake answered with an HTTP error ends with that error's code (a redirect 12, 5xx 8
+    once reconnects run out). With no session the command exits 3 before connecting. Ctrl-C closes the
+    socket and exits 130.
     """
 
     static let booking = Command(
