@@ -49,10 +49,12 @@ enum SchedulingCommands {
         var call = APICall("POST", "/api/smart-scheduling/", body: .json(.object(slotRequest(inv))))
         call.computesOnly = true
         guard let answer = try inv.json(call) else { return .nothing }
-        if answer["optimal_slot"]?.isNull == true {
+        let presentation = Presentation.ranked(suggestionColumns, best: "optimal_slot", others: "alternatives")
+        // However the server names them: no best slot, or no suggestion at all.
+        if answer["optimal_slot"]?.isNull == true || Rows.of(answer, presentation.shape, tabular: true).rows.isEmpty {
             inv.note("No free slot on \(inv[date]); see 'homeserve scheduling slots' for the day's slots.")
         }
-        return .document(answer, .ranked(suggestionColumns, best: "optimal_slot", others: "alternatives"))
+        return .document(answer, presentation)
     }
 
     static let optimize = Command(
