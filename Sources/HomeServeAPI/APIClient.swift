@@ -283,8 +283,12 @@ public final class APIClient: TokenAuthority {
             }
         }
         if HTTPStatus.isRedirect(response.status), let location = response.header("Location"),
-           call.followRedirects, call.method == "GET" || call.method == "HEAD", attempt.redirects < 5,
+           call.followRedirects, call.method == "GET" || call.method == "HEAD",
            let target = sameOriginTarget(location, from: attempt.url) {
+            guard attempt.redirects < 5 else {
+                return .failure(APIError.badResponse(method: call.method, path: path,
+                    reason: "redirected 5 times and sent to \(Redaction.url(target)) again: a redirect loop, not followed further"))
+            }
             return .follow(target)
         }
         guard response.isSuccess else { return .failure(APIError.http(HTTPFailure(response, method: call.method, path: path))) }

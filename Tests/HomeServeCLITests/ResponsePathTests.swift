@@ -232,6 +232,13 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 2)
     }
 
+    func testARedirectLoopOnTheSameHostIs8() {
+        transport.register("GET", path, status: 302, headers: [("Location", path)], times: 6)
+        let outcome = fails(["bookings", "get", booking], .badServerAnswer)
+        XCTAssertEqual(outcome.err, "homeserve: GET \(path): redirected 5 times and sent to https://api.test\(path) again: a redirect loop, not followed further\n")
+        XCTAssertEqual(transport.requests.count, 6)
+    }
+
     func testARedirectedWriteIsNotFollowed() {
         transport.register("PATCH", path, status: 307, headers: [("Location", "/api/v2/bookings/\(booking)/")])
         fails(["bookings", "cancel", booking], .redirected, "PATCH \(path) failed: HTTP 307 (redirect to /api/v2/bookings/\(booking)/; not followed")
