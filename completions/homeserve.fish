@@ -514,7 +514,7 @@ function __homeserve_global_flags
         '--timeout' 'Seconds one request attempt may take; retries and their waits get at most timeout × (retries + 1)' \
         '--retries' 'Retries after connection failures, rate limiting and an unavailable server (idempotent requests only)' \
         '--insecure' 'Do not verify TLS certificates' \
-        '--cacert' 'CA certificate bundle to verify the server with' \
+        '--cacert' 'CA certificate bundle (PEM) to verify the server with' \
         '--dry-run' 'Print the HTTP requests as JSON lines instead of sending them (secrets as ***)' \
         '--verbose' 'Log requests and responses on stderr (secrets redacted)' \
         '--quiet' 'No informational messages on stderr; errors and warnings still show' \

@@ -199,6 +199,9 @@ final class EndpointCommandTests: XCTestCase {
         let message = write("message.txt", Array("Invoice attached\n".utf8))
         assertRequest(["disputes", "send", dispute, "--message-file", message, "--attachment", pdf],
                       #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/send_message/","multipart":[{"name":"content","value":"Invoice attached"},{"name":"message_type","value":"file"},{"name":"attachment","file":"\#(pdf)","content_type":"application/pdf"}]}"#)
+        assertRequest(["disputes", "send", dispute, "--message-file", write("crlf.txt", Array("Two lines\r\nfrom Windows\r\n".utf8))],
+                      #"{"method":"POST","url":"\#(base)/api/disputes/\#(dispute)/send_message/","multipart":[{"name":"content","value":"Two lines\r\nfrom Windows"},{"name":"message_type","value":"text"}]}"#)
+        assertRejected(["disputes", "send", dispute, "--message-file", write("latin1.txt", [0x63, 0x61, 0x66, 0xE9])], "latin1.txt is not UTF-8 text")
         assertRejected(["disputes", "send", dispute], "needs --message TEXT or --message-file")
         assertRejected(["disputes", "send", dispute, "--message", "a", "--message-file", message], "not both")
         assertRejected(["disputes", "send", dispute, "--message", ""], "invalid value '' for --message")
@@ -223,8 +226,13 @@ final class EndpointCommandTests: XCTestCase {
         }
         assertRejected(["bookings", "update", "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "--notes", "x", "--set", "customer_notes=y"],
                        "--set customer_notes=… and --notes both set customer_notes: give one")
+        assertRejected(["bookings", "update", "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "--set", "x=1", "--set", "x=2"], "--set x=… is given twice: give one value")
         assertRejected(["bookings", "list", "--from", "2026-12-05", "--to", "2026-12-01"], "--from 2026-12-05 is after --to 2026-12-01")
         assertRejected(["bookings", "list", "--status", "pending,,confirmed"], "invalid value '' for --status")
+        assertRejected(["api", "POST", "/api/photos/", "-F", "image=@" + write("photo.jpg", [0xFF, 0xD8, 0xFF, 0xE0])],
+                       "for -F/--field:", "photo.jpg is not UTF-8 text, and a field's value is text")
+        assertRejected(["--cacert", write("photo.png", [0x89, 0x50, 0x4E, 0x47]), "services", "list"],
+                       "for --cacert: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
     }
 
     // MARK: Admin and AI

@@ -14,7 +14,7 @@ enum GlobalFlags {
     static let timeout = RequiredFlag("timeout", .integer(1...3600, placeholder: "SECONDS"), "Seconds one request attempt may take; retries and their waits get at most timeout × (retries + 1)", default: 30)
     static let retries = RequiredFlag("retries", .integer(0...10), "Retries after connection failures, rate limiting and an unavailable server (idempotent requests only)", default: 3)
     static let insecure = SwitchFlag("insecure", "Do not verify TLS certificates")
-    static let cacert = Flag("cacert", .file, "CA certificate bundle to verify the server with")
+    static let cacert = Flag("cacert", .certificates, "CA certificate bundle (PEM) to verify the server with")
     static let dryRun = SwitchFlag("dry-run", "Print the HTTP requests as JSON lines instead of sending them (secrets as ***)")
     static let verbose = SwitchFlag("verbose", short: "v", "Log requests and responses on stderr (secrets redacted)")
     static let quiet = SwitchFlag("quiet", short: "q", "No informational messages on stderr; errors and warnings still show")

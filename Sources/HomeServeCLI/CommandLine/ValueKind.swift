@@ -141,6 +141,19 @@ extension ValueKind where Value == String {
         }
     }
 
+    /// CA certificates in PEM, as libcurl reads them: a file without one is refused before any connection.
+    public static var certificates: ValueKind {
+        ValueKind(ValueShape(placeholder: "FILE", accepted: "a readable PEM file of CA certificates", completion: .files)) { path, _ throws(ValueProblem) in
+            guard FileFacts.isReadableFile(path) else { throw ValueProblem(FileFacts.problem(path)) }
+            guard let bytes = try? FileFacts.contents(path, limit: 16 << 20),
+                  String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----")
+                    || String(decoding: bytes, as: UTF8.self).contains("-----BEGIN TRUSTED CERTIFICATE-----") else {
+                throw ValueProblem("it holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+            }
+            return path
+        }
+    }
+
     /// A file to be written: its directory must exist and be writable, checked before any request.
     public static var outputFile: ValueKind {
         ValueKind(ValueShape(placeholder: "FILE", accepted: "a path in a writable directory", completion: .files)) { path, _ throws(ValueProblem) in
@@ -159,7 +172,9 @@ extension ValueKind where Value == String {
             } else {
                 do { bytes = try FileFacts.contents(source) } catch let error as FileError { throw ValueProblem(FileFacts.isReadableFile(source) ? error.reason : FileFacts.problem(source)) } catch { throw ValueProblem("\(error)") }
             }
-            return String(decoding: bytes, as: UTF8.self)
+            // Bytes that are not UTF-8 would be sent changed: refused, as text typed on the line would be.
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw ValueProblem("\(source == "-" ? "stdin" : source) is not UTF-8 text") }
+            return text
         }
     }
 

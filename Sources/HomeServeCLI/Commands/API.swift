@@ -58,7 +58,10 @@ enum APICommands {
                 guard let bytes = try? FileFacts.contents(file) else {
                     throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file): \(FileFacts.problem(file))")
                 }
-                let text = String(decoding: bytes, as: UTF8.self)
+                // A field's value is JSON text: bytes that are not UTF-8 would arrive changed.
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file) is not UTF-8 text, and a field's value is text")
+                }
                 fields.append((pair.key, text, .string(text)))
             } else {
                 fields.append((pair.key, pair.text, FieldValue.typed(pair.text)))

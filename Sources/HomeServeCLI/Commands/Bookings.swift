@@ -121,10 +121,12 @@ enum BookingCommands {
         let given = [(newNotes, "customer_notes"), (vendorNotes, "vendor_notes"), (newDate, "scheduled_date"), (newStatus, "status")]
             .compactMap { flag, key in inv[flag].map { (flag: flag.spec.name, key: key, value: $0) } }
         var body = JSON.object(given.map { ($0.key, .string($0.value)) })
+        var setKeys: Set<String> = []
         for pair in inv[set] {
             if let clash = given.first(where: { $0.key == pair.key }) {
                 throw CLIError.usage("--set \(pair.key)=… and --\(clash.flag) both set \(pair.key): give one")
             }
+            guard setKeys.insert(pair.key).inserted else { throw CLIError.usage("--set \(pair.key)=… is given twice: give one value") }
             body = body.setting(pair.key, FieldValue.typed(pair.text))
         }
         guard !(body.objectValue?.isEmpty ?? true) else {

@@ -109,7 +109,8 @@ enum DisputeCommands {
         case let (text?, nil): content = text
         case let (nil, text?):
             content = text
-            if content.hasSuffix("\n") { content.removeLast() }
+            // One line ending, LF or CRLF (a single Character), as a file or a pipe ends its last line.
+            if content.hasSuffix("\n") || content.hasSuffix("\r\n") { content.removeLast() }
         case (nil, nil): throw CLIError.usage("'disputes send' needs --message TEXT or --message-file FILE|-")
         default: throw CLIError.usage("'disputes send' takes --message or --message-file, not both")
         }
