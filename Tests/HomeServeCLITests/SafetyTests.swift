@@ -43,6 +43,19 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(harness.run(["services", "get", "4", "-o", "tsv", "--no-headers"]).out, "4\tTap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\n")
     }
 
+    func testBidiControlsAreShownAndWideCharactersTakeTwoColumns() {
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "日本語のメモ🚿x", "note": "a"}, {"id": 22, "name": "invoice\u202Efdp.exe", "note": "b"}]"#)
+        XCTAssertEqual(harness.run(["services", "list", "-o", "table"]).out, """
+            ID  NAME                  NOTE
+            1   日本語のメモ🚿x       a
+            22  invoice\\u202efdp.exe  b
+
+            """, "columns line up in terminal cells, and the right-to-left override shows as an escape")
+        XCTAssertEqual(TerminalText.cells("日本語🚿x"), 9)
+        XCTAssertEqual(TerminalText.prefix("日本語x", cells: 5), "日本")
+        XCTAssertEqual(TerminalText.cells("e\u{301}"), 1, "a combining accent takes no column of its own")
+    }
+
     func testTabsAndNewlinesInTableCellsAreEscapedInAPipeToo() {
         transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "Tap\tand\nsink", "odd\tkey": "x"}]"#)
         transport.register("GET", "/api/services/4/", json: #"{"id": 4, "name": "Tap\tand\nsink"}"#)

@@ -176,7 +176,8 @@ public enum TerminalText {
             if scalar == "\t" { out.append(scalar); continue }
             if isControl(scalar) {
                 let hex = String(scalar.value, radix: 16)
-                let escape = scalar.value < 0x80 ? "\\x" + (hex.count == 1 ? "0" : "") + hex : "\\u00" + hex
+                let escape = scalar.value < 0x80 ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                                                 : "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 out.append(contentsOf: escape.unicodeScalars)
             } else {
                 out.append(scalar)
@@ -185,7 +186,40 @@ public enum TerminalText {
         return String(out)
     }
 
+    /// C0 and C1 controls, and the bidirectional formatting characters, which reorder the text around
+    /// them on screen (a file name that reads backwards, a column that seems to hold another value).
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+        let value = scalar.value
+        return value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value)
+            || value == 0x061C || value == 0x200E || value == 0x200F || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+    }
+
+    /// Columns `text` takes on a terminal: two for a wide (East Asian) character or an emoji, one otherwise.
+    public static func cells(_ text: String) -> Int {
+        text.utf8.allSatisfy({ $0 < 0x80 }) ? text.utf8.count : text.reduce(0) { $0 + cells($1) }
+    }
+
+    /// The start of `text` that fits in `width` columns.
+    public static func prefix(_ text: String, cells width: Int) -> String {
+        var used = 0
+        var end = text.startIndex
+        for index in text.indices {
+            used += cells(text[index])
+            if used > width { break }
+            end = text.index(after: index)
+        }
+        return String(text[..<end])
+    }
+
+    static func cells(_ character: Character) -> Int {
+        guard let first = character.unicodeScalars.first, !first.isASCII else { return 1 }
+        if first.properties.isEmojiPresentation || character.unicodeScalars.contains("\u{FE0F}") { return 2 }
+        switch first.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
     }
 }

@@ -143,8 +143,8 @@ final class TablePrinter: RowPrinter {
 
     private func settle() {
         var names = columns.map { Self.oneLine($0.uppercased()) }
-        var measured = names.map { headers ? $0.count : 0 }
-        for row in pending { for (i, c) in row.enumerated() { measured[i] = max(measured[i], c.count) } }
+        var measured = names.map { headers ? TerminalText.cells($0) : 0 }
+        for row in pending { for (i, c) in row.enumerated() { measured[i] = max(measured[i], TerminalText.cells(c)) } }
         if let width {
             let ids = Set(columns.indices.filter { i in Self.isIdentifier(columns[i], pending.map { $0[i] }) })
             var kept = Array(columns.indices)
@@ -200,8 +200,9 @@ final class TablePrinter: RowPrinter {
 
     private func render(_ cells: [String], _ widths: [Int]) -> String {
         cells.enumerated().map { i, cell in
-            let fitted = cell.count > widths[i] ? String(cell.prefix(max(1, widths[i] - 1))) + "…" : cell
-            return i == cells.count - 1 ? fitted : fitted + String(repeating: " ", count: max(0, widths[i] - fitted.count))
+            // Widths are terminal columns: a wide character takes two.
+            let fitted = TerminalText.cells(cell) > widths[i] ? TerminalText.prefix(cell, cells: max(1, widths[i] - 1)) + "…" : cell
+            return i == cells.count - 1 ? fitted : fitted + String(repeating: " ", count: max(0, widths[i] - TerminalText.cells(fitted)))
         }.joined(separator: "  ")
     }
 
@@ -220,7 +221,7 @@ final class TablePrinter: RowPrinter {
     /// (messages, names) has a line per item, so none is lost past the terminal's edge.
     static func record(_ object: JSON, paths: [String], out: OutputChannel, color: Bool, width: Int?) {
         let labels = paths.map(oneLine)
-        let keyWidth = labels.map(\.count).max() ?? 0
+        let keyWidth = labels.map(TerminalText.cells).max() ?? 0
         let lookup = JSONLookup(object)
         for (path, name) in zip(paths, labels) {
             let value = lookup.value(at: path) ?? .null
@@ -230,10 +231,10 @@ final class TablePrinter: RowPrinter {
             }
             for (index, item) in items.enumerated() {
                 var text = item
-                if let width, keyWidth + 2 + text.count > width, width > keyWidth + 10, !isIdentifier(path, [text]) {
-                    text = String(text.prefix(width - keyWidth - 3)) + "…"
+                if let width, keyWidth + 2 + TerminalText.cells(text) > width, width > keyWidth + 10, !isIdentifier(path, [text]) {
+                    text = TerminalText.prefix(text, cells: width - keyWidth - 3) + "…"
                 }
-                let label = (index == 0 ? name : "") + String(repeating: " ", count: max(0, keyWidth - (index == 0 ? name.count : 0)))
+                let label = (index == 0 ? name : "") + String(repeating: " ", count: max(0, keyWidth - (index == 0 ? TerminalText.cells(name) : 0)))
                 out.line((color && index == 0 ? "\u{1B}[1m" + label + "\u{1B}[0m" : label) + "  " + text)
             }
         }
