@@ -215,8 +215,8 @@ public final class Invocation {
                 if let text = try store.setting("output") {
                     guard let format = OutputFormat(rawValue: text) else {
                         let problem = "invalid output '\(TerminalText.visible(text))' in profile '\(profile.name)': expected one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (fix with 'homeserve config set output FORMAT')"
-                        // The config commands are how it gets repaired: they say so and carry on.
-                        guard command.reach == .offline else { return .failure(CLIError.usage(problem)) }
+                        // The config commands are how it gets repaired, and doctor reports it: they say so and carry on.
+                        guard command.reach == .offline || command.name == "doctor" else { return .failure(CLIError.usage(problem)) }
                         warn(problem)
                         return .success(.table)
                     }

@@ -344,6 +344,27 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    func testDoctorReportsAProfileSettingEditedIntoSomethingUnusable() throws {
+        harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
+        let settings = harness.configDir + "/settings.json"
+        try Data(#"{"profiles": {"default": {"output": "xml", "colour": "yes"}}}"#.utf8).write(to: URL(fileURLWithPath: settings))
+        XCTAssertEqual(chmod(settings, 0o600), 0)
+        let problem = "invalid value 'xml' for output: expected one of: table, json, ndjson, csv, tsv (fix with 'homeserve config set output VALUE'); colour is not a setting and is ignored"
+        for terminal in [false, true] {
+            harness.stdoutTTY = terminal
+            let outcome = harness.run(["doctor", "-o", "json", "--retries", "0"])
+            XCTAssertEqual(outcome.status, ExitCode.usage.rawValue, outcome.err)
+            XCTAssertEqual(outcome.json["checks"]?.arrayValue?.first { $0["name"] == "config" }, ["name": "config", "status": "fail", "detail": .string(problem)],
+                           "reported on a terminal too, where the output setting would apply")
+        }
+        harness.stdoutTTY = true
+        XCTAssertTrue(harness.run(["doctor", "--retries", "0"]).err.hasPrefix("homeserve: warning: invalid output 'xml' in profile 'default'"),
+                      "doctor prints its checks as a table instead")
+        try Data(#"{"profiles": {"default": {"output": "csv", "colour": "yes"}}}"#.utf8).write(to: URL(fileURLWithPath: settings))
+        XCTAssertEqual(harness.run(["doctor", "-o", "json", "--retries", "0"]).json["checks"]?.arrayValue?.first { $0["name"] == "config" },
+                       ["name": "config", "status": "warn", "detail": "colour is not a setting and is ignored"])
+    }
+
     // MARK: Transport failures
 
     func testConnectionFailuresAreRetriedThenExit9() {
