@@ -252,6 +252,18 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(session?["detail"]?.stringValue, "--as ops_manager=shop: the profile is logged in as customer2 with role customer, not ops_manager", smoke.out)
     }
 
+    func testSmokeSaysWhenItsProfilesUseTwoServers() throws {
+        let first = try Sandbox(), second = try Sandbox()
+        let cli = CLI(sandbox: nil)
+        XCTAssertEqual(try cli.run(["--url", first.url, "auth", "login", "--username", "customer1", "--password-stdin", "-q"], stdin: "password123\n").status, 0)
+        XCTAssertEqual(try cli.run(["--profile", "shop", "--url", second.url, "auth", "login", "--username", "customer2", "--password-stdin", "-q"],
+                                   stdin: "password123\n").status, 0)
+        let smoke = try cli.run(["smoke", "--as", "customer=shop", "-o", "json"])
+        XCTAssertTrue(smoke.err.contains("homeserve: warning: profile 'shop' uses \(second.url), not \(first.url): this run covers two servers"), smoke.err)
+        let held = try cli.run(["smoke", "--as", "customer=shop", "-o", "json"], environment: ["HOMESERVE_URL": first.url])
+        XCTAssertFalse(held.err.contains("two servers"), held.err)
+    }
+
     func testUnknownProfilesAndConfigSources() throws {
         let sandbox = try Sandbox()
         let cli = CLI(sandbox: sandbox)

@@ -117,6 +117,9 @@ enum SmokeCommands {
             if inv[GlobalFlags.url] == nil, (inv.environment["HOMESERVE_URL"] ?? "").isEmpty, let text = try store.setting("url"),
                case let .success(url) = WebURL.parse(text) { base = url }
             let main = try inv.client()
+            if base.description != main.base.description {
+                inv.warn("profile '\(profile)' uses \(base), not \(main.base): this run covers two servers (--url or HOMESERVE_URL holds every profile to one)")
+            }
             let client = APIClient(base: base, transport: main.transport, session: store, clock: inv.context.clock, random: inv.context.random,
                                    options: main.options, warn: inv.warn, note: inv.note)
             let creds = try? store.credentials()
