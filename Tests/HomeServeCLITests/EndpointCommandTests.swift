@@ -210,7 +210,7 @@ final class EndpointCommandTests: XCTestCase {
         assertRejected(["disputes", "send", dispute, "--message", "a", "--attachment", directory], "for --attachment", "is a directory")
         let video = write("visit.mp4", [0, 0, 0, 0x18])
         XCTAssertEqual(truncate(video, off_t(UploadFile.maxBytes + 1)), 0)
-        assertRejected(["disputes", "send", dispute, "--message", "a", "--attachment", video], "for --attachment", "over the 10 MB upload limit")
+        assertRejected(["disputes", "send", dispute, "--message", "a", "--attachment", video], "for --attachment: its 10485761 bytes are over the 10 MB upload limit (10485760 bytes)")
     }
 
     func testDisputeResolve() {

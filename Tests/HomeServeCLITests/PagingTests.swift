@@ -413,6 +413,9 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0)
         XCTAssertEqual(outcome.out, "[]\n")
         XCTAssertEqual(outcome.err, "homeserve: warning: the first page is empty, but the server reports 5 rows\n")
+        transport.register("GET", "/api/bookings/?page=99", json: #"{"count": 125, "next": null, "previous": null, "results": []}"#)
+        XCTAssertEqual(harness.run(["bookings", "list", "--page", "99"]).err,
+                       "homeserve: warning: page 99 is empty, but the server reports 125 rows: is it past the last page?\n")
         transport.verify()
     }
 

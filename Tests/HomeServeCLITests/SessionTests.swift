@@ -361,12 +361,12 @@ final class SessionTests: XCTestCase {
     func testTheOneTimeCodeComesFromStdinTheEnvironmentOrAPromptNeverArgv() {
         let verify = ["auth", "otp", "verify", "--email", "customer1@example.com"]
         func answer(_ tag: String) -> String {
-            #"{"access": "\#(harness.token(expiresIn: 300, life: 300, tag: tag))", "refresh": "r-\#(tag)", "user": {"username": "customer1"}}"#
+            #"{"access": "\#(harness.token(expiresIn: 300, life: 300, tag: tag))", "refresh": "r-\#(tag)", "user": {"username": "customer1", "role": "customer"}}"#
         }
         transport.register("POST", "/auth/verify-otp/", json: answer("stdin"))
         let piped = harness.run(verify + ["--otp-stdin"], stdin: "123456\nnot read\n")
         XCTAssertEqual(piped.status, 0, piped.err)
-        XCTAssertEqual(piped.err, "homeserve: Logged in as customer1 on profile 'default'.\nhomeserve: Profile 'default' now uses https://api.test.\n")
+        XCTAssertEqual(piped.err, "homeserve: Logged in as customer1 (customer) on profile 'default'.\nhomeserve: Profile 'default' now uses https://api.test.\n")
         XCTAssertEqual(transport.requests.last?.json, ["email": "customer1@example.com", "otp": "123456"])
         XCTAssertEqual(stored("refresh"), "r-stdin")
 
@@ -389,6 +389,8 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(none.err, "homeserve: no code: stdin is not a terminal; use --otp-stdin or set HOMESERVE_OTP\n")
         let empty = harness.run(verify + ["--otp-stdin"])
         XCTAssertEqual(empty.err, "homeserve: --otp-stdin: stdin was empty; expected the code on its first line\n")
+        XCTAssertEqual(harness.run(verify + ["--otp-stdin"], stdin: "\n123456\n").err,
+                       "homeserve: --otp-stdin: the first line of stdin is empty; expected the code on its first line\n")
         let wrong = harness.run(verify + ["--otp-stdin"], stdin: "12ab56\n")
         XCTAssertEqual(wrong.status, 2)
         XCTAssertEqual(wrong.err, "homeserve: invalid code from --otp-stdin: expected the 4 to 8 digits that were sent\n")

@@ -70,8 +70,9 @@ enum AuthCommands {
                            prompt: String) throws -> (value: String, source: String)? {
         let flag = "--" + stdinFlag.spec.name
         if inv[stdinFlag] {
-            guard let line = try inv.context.stdin.readLine(limit: 4096), !line.isEmpty else {
-                throw CLIError.usage("\(flag): stdin was empty; expected the \(what) on its first line")
+            let read = try inv.context.stdin.readLine(limit: 4096)
+            guard let line = read, !line.isEmpty else {
+                throw CLIError.usage("\(flag): \(read == nil ? "stdin was empty" : "the first line of stdin is empty"); expected the \(what) on its first line")
             }
             return (line, flag)
         }
@@ -139,7 +140,7 @@ enum AuthCommands {
         let body = JSON.object([(who.key, .string(who.value)), ("otp", .string(otp))])
         guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
         let (pair, user) = try APIClient.tokens(from: response, endpoint: path)
-        try keepLogin(inv, pair, user, saying: "Logged in as \(user["username"]?.stringValue ?? who.value) on profile '\(inv.profile.name)'.")
+        try keepLogin(inv, pair, user, saying: "Logged in as \(user["username"]?.stringValue ?? who.value) (\(user["role"]?.stringValue ?? "unknown role")) on profile '\(inv.profile.name)'.")
         return .nothing
     }
 

@@ -36,7 +36,7 @@ enum UploadFile {
     static func checkSize(_ path: String, for what: String) throws {
         let size = FileFacts.size(path) ?? 0
         guard size <= maxBytes else {
-            throw CLIError.usage("invalid value '\(path)' for \(what): \(megabytes(Int64(size))) MB is over the 10 MB upload limit")
+            throw CLIError.usage("invalid value '\(path)' for \(what): its \(size) bytes are over the 10 MB upload limit (\(maxBytes) bytes)")
         }
     }
 

@@ -243,7 +243,9 @@ struct Renderer {
                     return false
                 }
                 if firstPage, rows.isEmpty, let total = page.info.total, total > 0 {
-                    warn("the first page is empty, but the server reports \(total) rows")
+                    let asked = call.query.last { $0.0 == "page" }.flatMap { Int($0.1) } ?? 1
+                    warn(asked > 1 ? "page \(asked) is empty, but the server reports \(total) rows: is it past the last page?"
+                                   : "the first page is empty, but the server reports \(total) rows")
                 }
                 // One page of a listing is a page of the rows asked for: when some of the server's were not,
                 // the following pages make up the number.
