@@ -161,18 +161,18 @@ public final class APIClient: TokenAuthority {
         return try document(response, call: call)
     }
 
-    /// The JSON of a call's successful response, judged as `json` judges it. An empty body is an answer
-    /// only to a change where none is due (a DELETE, HTTP 204 or 205); a read asked for data, so an empty
-    /// or `null` answer to it is one that cannot be used, whatever its status.
+    /// The JSON of a call's successful response, judged as `json` judges it. An empty or `null` body is an
+    /// answer only to a change where none is due (a DELETE, HTTP 204 or 205); a read asked for data, so
+    /// for it that is an answer that cannot be used, whatever its status.
     public func document(_ response: HTTPResponse, call: APICall) throws -> JSON {
-        let noContent = call.method == "DELETE" || [204, 205].contains(response.status)
-        if response.body.isEmpty, !call.renewsSession, !(call.mayChange && noContent) {
-            let made = call.mayChange ? "; the \(call.method) was carried out (HTTP \(response.status)): check before sending it again" : ""
+        let due = !call.renewsSession && !(call.mayChange && (call.method == "DELETE" || [204, 205].contains(response.status)))
+        let made = call.mayChange ? "; the \(call.method) was carried out: check before sending it again" : ""
+        if response.body.isEmpty, due {
             throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is empty\(made)")
         }
         let value = try parse(response, call: call)
-        if value.isNull, !call.mayChange, !call.renewsSession {
-            throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is null, not data")
+        if value.isNull, due {
+            throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is null, not data\(made)")
         }
         if !call.isIdempotent || call.method == "DELETE" {
             if let refusal = ErrorBody.refusal(value) {
@@ -287,7 +287,7 @@ public final class APIClient: TokenAuthority {
            let target = sameOriginTarget(location, from: attempt.url) {
             guard attempt.redirects < 5 else {
                 return .failure(APIError.badResponse(method: call.method, path: path,
-                    reason: "redirected 5 times and sent to \(Redaction.url(target)) again: a redirect loop, not followed further"))
+                    reason: "redirected 5 times, and a 6th redirect (to \(Redaction.url(target))) is not followed: too many redirects, or a loop"))
             }
             return .follow(target)
         }

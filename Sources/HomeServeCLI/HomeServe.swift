@@ -24,7 +24,7 @@ public enum HomeServe {
                 let made = try prepare(line, context: context, table: table)
                 invocation = made
                 let output = try line.command.run(made)
-                made.noteUnappliedShaping()
+                made.noteUnappliedShaping(output)
                 try made.render(output)
                 if !made.undeclared.isEmpty {
                     throw CLIError(.localFailure, "internal error: '\(line.command.name)' read undeclared flags: \(made.undeclared.joined(separator: ", "))")

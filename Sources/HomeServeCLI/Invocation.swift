@@ -244,13 +244,21 @@ public final class Invocation {
         return filter
     }
 
+    /// Set by a command that prints its data as it comes, applying the shaping flags itself (watch).
+    public var printedItsOwnData = false
+
     /// `--fields`, `--sort-by` and `--jq` given where they cannot apply are said to have no effect once the
     /// command has done its work, so a script that expected shaped data learns why none came.
-    func noteUnappliedShaping() {
+    func noteUnappliedShaping(_ output: CommandOutput) {
         let given = [GlobalFlags.fields, GlobalFlags.sortBy, GlobalFlags.jq].filter { self.given($0) }.map { "--" + $0.spec.name }
-        guard let last = given.last,
-              let reason = !command.shapesOutput ? "'\(command.name)' prints no data" : dryRun ? "a dry run prints the requests, not an answer" : nil
-        else { return }
+        guard let last = given.last else { return }
+        let reason: String
+        switch output {
+        case _ where !command.shapesOutput: reason = "'\(command.name)' prints no data"
+        case .document, .collection, .failed: return
+        case .nothing where printedItsOwnData: return
+        default: reason = dryRun ? "a dry run prints the requests, not an answer" : "'\(command.name)' printed no data"
+        }
         let flags = given.count == 1 ? "\(last) has" : "\(given.dropLast().joined(separator: ", ")) and \(last) have"
         warn("\(flags) no effect: \(reason)")
     }

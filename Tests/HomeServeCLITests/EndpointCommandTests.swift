@@ -231,6 +231,9 @@ final class EndpointCommandTests: XCTestCase {
         assertRejected(["bookings", "list", "--status", "pending,,confirmed"], "invalid value '' for --status")
         assertRejected(["api", "POST", "/api/photos/", "-F", "image=@" + write("photo.jpg", [0xFF, 0xD8, 0xFF, 0xE0])],
                        "for -F/--field:", "photo.jpg is not UTF-8 text, and a field's value is text")
+        let huge = write("huge.pem", Array("-----BEGIN CERTIFICATE-----\n".utf8))
+        XCTAssertEqual(truncate(huge, 17 << 20), 0)
+        assertRejected(["--cacert", huge, "services", "list"], "for --cacert: it is over 16 MiB, too large for a bundle of certificates")
         assertRejected(["--cacert", write("photo.png", [0x89, 0x50, 0x4E, 0x47]), "services", "list"],
                        "for --cacert: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
     }

@@ -366,6 +366,11 @@ final class OutputRuleTests: XCTestCase {
         transport.register("GET", "/api/services/", json: #"[{"id": 1}]"#, times: 2)
         XCTAssertEqual(run(["api", "GET", "/api/services/", "--jq", ".[0].id"]).err, "", "api applies them itself")
         XCTAssertEqual(run(["services", "list", "--fields", "id"]).err, "")
+        XCTAssertEqual(run(["config", "list", "--dry-run", "--jq", ".[0].setting"]).err, "", "a local command still prints its data in a dry run")
+
+        transport.register("DELETE", "/api/photos/7/", status: 204)
+        XCTAssertEqual(run(["photos", "delete", "7", "--jq", "."]).err,
+                       "homeserve: Deleted photo 7.\nhomeserve: warning: --jq has no effect: 'photos delete' printed no data\n")
     }
 
     func testAJqErrorAtRunTimeIsExit1() {

@@ -477,6 +477,26 @@ final class PagingTests: XCTestCase {
         }
     }
 
+    func testTheListIsCountedAgainFromItsFirstPageAndOnlyWhenItGaveATotal() {
+        // --page 3 --all: page 4 is gone, and so would page 3 be; the count comes from page 1.
+        transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 8, page: 3, size: 2))
+        transport.register("GET", "/api/bookings/?page=4", status: 404, json: #"{"detail": "Invalid page."}"#)
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 5, page: 1, size: 2))
+        let shrunk = harness.run(["bookings", "list", "--page", "3", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(shrunk.status, 0, shrunk.err)
+        XCTAssertEqual(ids(shrunk), [4, 5])
+        XCTAssertContains(shrunk.err, "page 4 (https://api.test/api/bookings/?page=4) no longer exists")
+        transport.verify()
+
+        // No total to compare with: nothing is asked again.
+        transport.register("GET", "/api/services/", json: #"{"next": "https://api.test/api/services/?page=2", "results": [{"id": 1}]}"#)
+        transport.register("GET", "/api/services/?page=2", status: 404, json: #"{"detail": "Invalid page."}"#)
+        let uncounted = harness.run(["services", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(uncounted.status, 0, uncounted.err)
+        XCTAssertContains(uncounted.err, "page 2 (https://api.test/api/services/?page=2) no longer exists")
+        transport.verify()
+    }
+
     func testAPageNotFoundWhileTheListStillCountsItsRowsFailsTheWalk() {
         for parallel in ["1", "2"] {
             harness = Harness()

@@ -120,6 +120,9 @@ final class RealtimeTests: XCTestCase {
         let failing = harness.run(["watch", "booking", booking, "--reconnect-attempts", "1"])
         XCTAssertEqual(failing.status, ExitCode.badServerAnswer.rawValue)
         XCTAssertTrue(failing.err.hasSuffix("homeserve: the WebSocket handshake was answered with HTTP 503; gave up after 1 reconnect attempts\n"), failing.err)
+        sockets.connections = [.failure(.rejected(status: 200, body: "<html>"))]
+        XCTAssertEqual(harness.run(["watch", "booking", booking, "--reconnect-attempts", "0"]).status, ExitCode.network.rawValue,
+                       "a 200 is no HTTP error: what answered does not speak WebSocket")
     }
 
     func testARefusedTokenIsRenewedAndTheSocketReconnected() {

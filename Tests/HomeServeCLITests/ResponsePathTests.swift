@@ -235,7 +235,7 @@ final class ResponsePathTests: XCTestCase {
     func testARedirectLoopOnTheSameHostIs8() {
         transport.register("GET", path, status: 302, headers: [("Location", path)], times: 6)
         let outcome = fails(["bookings", "get", booking], .badServerAnswer)
-        XCTAssertEqual(outcome.err, "homeserve: GET \(path): redirected 5 times and sent to https://api.test\(path) again: a redirect loop, not followed further\n")
+        XCTAssertEqual(outcome.err, "homeserve: GET \(path): redirected 5 times, and a 6th redirect (to https://api.test\(path)) is not followed: too many redirects, or a loop\n")
         XCTAssertEqual(transport.requests.count, 6)
     }
 
@@ -450,8 +450,11 @@ final class ResponsePathTests: XCTestCase {
         fails(["pricing", "predict", "--service", "1", "--pincode", "560001"], .badServerAnswer, "the answer (HTTP 204) is empty")
         transport.register("POST", "/api/bookings/", status: 201, body: [])
         let created = fails(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-05T10:00", "--price", "500", "-o", "tsv", "--fields", "id"],
-                            .badServerAnswer, "POST /api/bookings/: the answer (HTTP 201) is empty; the POST was carried out (HTTP 201): check before sending it again")
+                            .badServerAnswer, "POST /api/bookings/: the answer (HTTP 201) is empty; the POST was carried out: check before sending it again")
         XCTAssertEqual(lines(created.err).count, 1)
+        transport.register("PATCH", "/api/bookings/\(booking)/", json: "null")
+        fails(["bookings", "update", booking, "--notes", "hi", "-o", "json"], .badServerAnswer,
+              "PATCH \(path): the answer (HTTP 200) is null, not data; the PATCH was carried out: check before sending it again")
         // Where no answer is due, none is needed.
         transport.register("POST", "/api/bookings/", status: 204, body: [])
         XCTAssertEqual(harness.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-05T10:00", "--price", "500", "-q"]).status, 0)

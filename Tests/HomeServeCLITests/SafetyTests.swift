@@ -54,6 +54,11 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(TerminalText.cells("日本語🚿x"), 9)
         XCTAssertEqual(TerminalText.prefix("日本語x", cells: 5), "日本")
         XCTAssertEqual(TerminalText.cells("e\u{301}"), 1, "a combining accent takes no column of its own")
+        XCTAssertEqual(TerminalText.cells("zw\u{200B}sp\u{200B}x"), 5, "a zero-width space takes none")
+        XCTAssertEqual(TerminalText.cells("1\u{FE0F}\u{20E3} keycap"), 9, "a keycap emoji takes two")
+        transport.register("GET", "/api/services/", json: #"[{"id": 3, "name": "مرحبا\u200F (AR)"}]"#)
+        XCTAssertEqual(harness.run(["services", "list", "-o", "tsv", "--no-headers"]).out, "3\tمرحبا\u{200F} (AR)\n",
+                       "data formats keep a right-to-left mark: Arabic or Hebrew text may need it")
     }
 
     func testTabsAndNewlinesInTableCellsAreEscapedInAPipeToo() {

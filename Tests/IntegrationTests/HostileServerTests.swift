@@ -351,7 +351,7 @@ final class HostileServerTests: XCTestCase {
     func testRedirectLoopOnTheSameHostIsBounded() throws {
         let result = try cli("redirect-self").run(["services", "get", "1"])
         assertExit(result, 8, under: 3)
-        XCTAssertTrue(result.err.contains("redirected 5 times") && result.err.contains("a redirect loop"), result.err)
+        XCTAssertTrue(result.err.contains("redirected 5 times, and a 6th redirect") && result.err.contains("too many redirects, or a loop"), result.err)
         XCTAssertLessThanOrEqual(try server.requests("redirect-self").count, 6)
     }
 

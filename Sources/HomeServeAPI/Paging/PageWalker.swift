@@ -43,6 +43,7 @@ public final class PageWalker {
         guard try onPage(page), following, let rows = page.rows else { return }
         var seen = rows.count
         let firstRows = rows.count
+        let counted = page.info.total != nil
         if let limit, seen >= limit { return }
         let firstNumber = page.info.page ?? page.info.offset.map { offset in offset / max(1, page.info.pageSize ?? rows.count) + 1 } ?? asked
         var current = page
@@ -67,7 +68,7 @@ public final class PageWalker {
             visited.insert(url)
             let answer: JSON?
             do { answer = try client.json(next) } catch let APIError.http(failure) where HTTPStatus.isNotFound(failure.status) {
-                try vanished(number + 1, url: url, pageSize: current.info.pageSize ?? firstRows)
+                try vanished(number + 1, url: url, pageSize: current.info.pageSize ?? firstRows, counted: counted)
                 return
             }
             guard let document = answer else { return }
@@ -93,11 +94,21 @@ public final class PageWalker {
     /// past the end with 404): the walk ends there, as it would have had the list been that short at first.
     /// Unless the first page, asked again, still counts rows that page would hold: then rows are missing,
     /// and the walk fails rather than pass a part of the list for the whole.
-    private func vanished(_ number: Int, url: String, pageSize: Int?) throws {
-        if let size = pageSize, size > 0, let document = try client.json(first),
-           let total = CollectionReader.read(document).info.total, total > (number - 1) * size {
-            throw APIError.badResponse(method: "GET", path: Redaction.url(url),
-                reason: "page \(number) is not found, though the list still counts \(total) rows, \((total + size - 1) / size) pages of \(size)")
+    /// Only a list that gave its total is counted again, from its first page (not the `--page` asked for,
+    /// which may be past the new end).
+    private func vanished(_ number: Int, url: String, pageSize: Int?, counted: Bool) throws {
+        if counted, let size = pageSize, size > 0 {
+            var recount = first
+            recount.query = first.query.filter { $0.0 != "page" && $0.0 != "offset" }
+            let document: JSON?
+            do { document = try client.json(recount) } catch {
+                note("page \(number) (\(Redaction.url(url))) is not found, and counting the list again to tell whether it shrank failed:")
+                throw error
+            }
+            if let document, let total = CollectionReader.read(document).info.total, total > (number - 1) * size {
+                throw APIError.badResponse(method: "GET", path: Redaction.url(url),
+                    reason: "page \(number) is not found, though the list still counts \(total) rows, \((total + size - 1) / size) pages of \(size)")
+            }
         }
         note("page \(number) (\(Redaction.url(url))) no longer exists: the list changed while it was read, so rows may have moved between pages")
     }
@@ -315,7 +326,7 @@ public final class PageWalker {
             guard try emitReady() else { return nil }
         }
         if let failed { throw failed }
-        if let gone { try vanished(gone.number, url: gone.url, pageSize: pageSize) }
+        if let gone { try vanished(gone.number, url: gone.url, pageSize: pageSize, counted: true) }
         guard upper == pages.upperBound, let last else { return nil }
         return (last.page, last.call, upper, seen)
     }

@@ -52,7 +52,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .notFound: return "not found or gone (404, 410, WebSocket close 4004)"
         case .rejected: return "rejected: validation failed (400, 422, any other 4xx), or a 2xx answer said the action did not happen"
         case .conflict: return "conflict (409)"
-        case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not JSON, empty, cut short, too large, a paging or redirect loop, a read answered 2xx saying it failed"
+        case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not JSON, empty or null, cut short, too large, a paging loop, more than 5 redirects, a read answered 2xx saying it failed"
         case .network: return "network failure: unreachable, DNS, TLS, timeout, or another homeserve holding the session lock too long"
         case .rateLimited: return "rate limited (429) after all retries, or a 429 whose Retry-After asks for longer than the time left"
         case .timedOut: return "waited and the condition was not met in time (bookings wait, watch --until/--count with --timeout)"
@@ -236,7 +236,8 @@ struct FailureReport {
             return CLIError(.timedOut, "timed out before the condition was met")
         case let .gaveUp(reason, attempts, status):
             // A server that kept answering with an error is that error's failure, not the network's.
-            return CLIError(status.map(ExitCode.forStatus) ?? .network, "\(reason); gave up after \(attempts) reconnect attempts")
+            // (A 200 from a proxy that does not speak WebSocket is no HTTP error: the network's.)
+            return CLIError(status.flatMap { $0 >= 300 ? ExitCode.forStatus($0) : nil } ?? .network, "\(reason); gave up after \(attempts) reconnect attempts")
         case let .rejected(path, status, detail):
             let hint = HTTPStatus.isRedirect(status) ? "; check the URL in use, or the profile's ws_url ('homeserve config set ws_url URL')" : ""
             return CLIError(ExitCode.forStatus(status), "the WebSocket handshake for \(path) was answered with \(detail)\(hint)")

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HomeServeAPI
 import HomeServeCore
 
@@ -145,8 +150,11 @@ extension ValueKind where Value == String {
     public static var certificates: ValueKind {
         ValueKind(ValueShape(placeholder: "FILE", accepted: "a readable PEM file of CA certificates", completion: .files)) { path, _ throws(ValueProblem) in
             guard FileFacts.isReadableFile(path) else { throw ValueProblem(FileFacts.problem(path)) }
-            guard let bytes = try? FileFacts.contents(path, limit: 16 << 20),
-                  String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----")
+            let bytes: [UInt8]
+            do { bytes = try FileFacts.contents(path, limit: 16 << 20) } catch let error as FileError {
+                throw ValueProblem(error.kind == .system(EFBIG) ? "it is over 16 MiB, too large for a bundle of certificates" : error.reason)
+            } catch { throw ValueProblem("\(error)") }
+            guard String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----")
                     || String(decoding: bytes, as: UTF8.self).contains("-----BEGIN TRUSTED CERTIFICATE-----") else {
                 throw ValueProblem("it holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
             }

@@ -83,7 +83,8 @@ enum DoctorCommands {
         guard case let .object(pairs)? = (try? inv.store.settings())?[inv.profile.name], !pairs.isEmpty else { return nil }
         var problems: [String] = []
         var unknown: [String] = []
-        for (key, value) in pairs {
+        // The url has a check of its own.
+        for (key, value) in pairs where key != "url" {
             guard ConfigCommands.keys.contains(where: { $0.name == key }) else { unknown.append(key); continue }
             do { _ = try ConfigCommands.validated(key, value.stringValue ?? value.serialized()) } catch {
                 problems.append("\(error) (fix with 'homeserve config set \(key) VALUE')")

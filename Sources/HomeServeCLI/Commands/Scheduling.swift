@@ -38,8 +38,8 @@ enum SchedulingCommands {
         summary: "Suggest the best slot for a vendor, service, pincode and day",
         discussion: """
         Rows are the recommended slot (rank 1) and the alternatives, each with why; -o json prints the
-        server's whole answer. When no slot is free, a line on stderr says so (the command still succeeds;
-        optimal_slot is null).
+        server's whole answer. When no slot is free, a line on stderr says so (the command still succeeds,
+        with no rows).
         """,
         flags: [vendor, service, pincode, date],
         examples: [

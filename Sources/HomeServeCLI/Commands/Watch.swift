@@ -182,6 +182,7 @@ enum WatchCommands {
         let deadline = try deadline(inv)
         try requireSession(inv)
         let print = try inv.eventPrinter()
+        inv.printedItsOwnData = true
         let limit = inv[count], condition = inv[until]
         var seen = 0
         let follower = try follower(inv, path: path, policy: policy(inv, deadline: deadline))

@@ -169,12 +169,12 @@ public final class InputChannel {
 /// sequences (which could retitle the window or clear the screen) are printed as visible escapes.
 public enum TerminalText {
     public static func visible(_ text: String, keepNewlines: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { isControl($0) }) else { return text }
+        guard text.unicodeScalars.contains(where: { isControl($0) || reordersDisplay($0) }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if scalar == "\n" && keepNewlines { out.append(scalar); continue }
             if scalar == "\t" { out.append(scalar); continue }
-            if isControl(scalar) {
+            if isControl(scalar) || reordersDisplay(scalar) {
                 let hex = String(scalar.value, radix: 16)
                 let escape = scalar.value < 0x80 ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
                                                  : "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
@@ -186,12 +186,20 @@ public enum TerminalText {
         return String(out)
     }
 
-    /// C0 and C1 controls, and the bidirectional formatting characters, which reorder the text around
-    /// them on screen (a file name that reads backwards, a column that seems to hold another value).
+    /// C0 and C1 controls.
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        return value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value)
-            || value == 0x061C || value == 0x200E || value == 0x200F || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+        scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+    }
+
+    /// Characters that move text around on screen: the bidirectional formatting characters (a file name
+    /// that reads backwards, a column that seems to hold another value) and the line and paragraph
+    /// separators. Shown as escapes where text is shown; data formats keep them, as Arabic or Hebrew
+    /// text may need them.
+    static func reordersDisplay(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029: return true
+        default: return false
+        }
     }
 
     /// Columns `text` takes on a terminal: two for a wide (East Asian) character or an emoji, one otherwise.
@@ -212,9 +220,14 @@ public enum TerminalText {
     }
 
     static func cells(_ character: Character) -> Int {
-        guard let first = character.unicodeScalars.first, !first.isASCII else { return 1 }
-        if first.properties.isEmojiPresentation || character.unicodeScalars.contains("\u{FE0F}") { return 2 }
+        guard let first = character.unicodeScalars.first else { return 0 }
+        // An emoji presentation (a keycap 1️⃣ starts with an ASCII digit) is two columns.
+        if character.unicodeScalars.contains("\u{FE0F}") || first.properties.isEmojiPresentation { return 2 }
+        if first.isASCII { return 1 }
         switch first.value {
+        // Zero-width: spaces and joiners standing alone, the BOM, Hangul vowels and finals that join a syllable.
+        case 0x200B...0x200D, 0x2060, 0xFEFF, 0x1160...0x11FF:
+            return 0
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
              0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
             return 2
