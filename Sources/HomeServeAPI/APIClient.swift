@@ -259,7 +259,7 @@ public final class APIClient: TokenAuthority {
                 let wait = backoff(attempt.retries)
                 if clock.monotonic() + wait < attempt.deadline {
                     let what = [.timeout, .handshakeTimeout].contains(failure.kind) ? "timed out" : "connection failed"
-                    return .retry(after: wait, why: "\(what) (\(failure.message)); retrying in \(Self.seconds(wait)) (\(attempt.retries + 1)/\(options.retries))")
+                    return .retry(after: wait, why: "\(call.method) \(shownURL): \(what) (\(failure.message)); retrying in \(Self.seconds(wait)) (\(attempt.retries + 1)/\(options.retries))")
                 }
             }
             return .failure(APIError.transport(failure, method: call.method, url: shownURL))

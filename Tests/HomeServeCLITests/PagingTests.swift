@@ -477,6 +477,15 @@ final class PagingTests: XCTestCase {
         }
     }
 
+    func testAServerThatCapsItsPagesIsSaidToDoSo() {
+        transport.register("GET", "/api/bookings/?page=2&page_size=5", json: drfPage(2..<4, total: 9, page: 2, size: 2))
+        let outcome = harness.run(["bookings", "list", "--page", "2", "--page-size", "5", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(ids(outcome), [2, 3])
+        XCTAssertContains(outcome.err, "the server sent 2 rows on a page where --page-size asked for 5, so it caps its pages: --page counts pages of 2")
+        transport.verify()
+    }
+
     func testTheListIsCountedAgainFromItsFirstPageAndOnlyWhenItGaveATotal() {
         // --page 3 --all: page 4 is gone, and so would page 3 be; the count comes from page 1.
         transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 8, page: 3, size: 2))
@@ -522,8 +531,37 @@ final class PagingTests: XCTestCase {
         let outcome = harness.run(["bookings", "list", "--all", "--parallel", "4", "-o", "ndjson"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4])
-        XCTAssertEqual(outcome.err, "homeserve: warning: the list grew while it was read (4 rows at first, 5 now), so rows may have moved between pages\n")
+        XCTAssertEqual(outcome.err, "homeserve: warning: the list changed while it was read (4 rows at first, 5 at the end); each row it counts now was printed once\n")
         transport.verify()
+    }
+
+    func testAWalkThatMissesRowsTheListCountsFailsItAndRepeatsArePrintedOnce() {
+        for parallel in ["1", "3"] {
+            // Page 2 is short: 1 row where 2 were due, and the list still counts 6.
+            harness = Harness()
+            harness.logIn()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<3, total: 6, page: 2, size: 2))
+            transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 6, page: 3, size: 2))
+            let short = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(short.status, 8, "--parallel \(parallel): " + short.err)
+            XCTAssertEqual(ids(short), [0, 1, 2, 4, 5], "the rows received are printed")
+            XCTAssertContains(short.err, "GET /api/bookings/: the pages held 5 distinct rows, but the list counts 6; rows may be missing, so read it again")
+            transport.verify()
+
+            // Rows were added at the top while it was read: page 3 repeats two rows of page 2.
+            harness = Harness()
+            harness.logIn()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
+            transport.register("GET", "/api/bookings/?page=3", json: drfPage(2..<4, total: 8, page: 3, size: 2))
+            transport.register("GET", "/api/bookings/?page=4", json: drfPage(4..<6, total: 8, page: 4, size: 2))
+            let moved = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(moved.status, 8, "--parallel \(parallel): " + moved.err)
+            XCTAssertEqual(ids(moved), [0, 1, 2, 3, 4, 5], "a repeated row is printed once")
+            XCTAssertContains(moved.err, "the pages held 6 distinct rows (2 rows a later page repeated were left out), but the list counts 8; it counted 6 when the walk began, so it changed while it was read; rows may be missing, so read it again")
+            transport.verify()
+        }
     }
 
     func testALimitCountsTheRowsPrintedNotTheRowsReceived() {

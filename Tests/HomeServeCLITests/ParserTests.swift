@@ -281,6 +281,8 @@ final class ParserTests: XCTestCase {
             guard case let .help(path) = try parser.parse(["--dry-run", "services", "list", bundle]) else { return XCTFail("\(bundle) runs the command") }
             XCTAssertEqual(path, ["services", "list"], "an h in a bundle of switches asks for help")
         }
+        guard case let .help(flagged) = try parser.parse(["help", "-o", "json", "--profile=ci", "bookings", "-v"]) else { return XCTFail() }
+        XCTAssertEqual(flagged, ["bookings"], "flags after help and their values are not words of the path")
         guard case let .help(topic) = try parser.parse(["help", "exit-codes"]) else { return XCTFail() }
         XCTAssertEqual(topic, ["exit-codes"])
         guard case .help([]) = try parser.parse([]) else { return XCTFail() }

@@ -233,6 +233,16 @@ final class RealtimeTests: XCTestCase {
         transport.verify()
     }
 
+    func testAWaitThatNeverReachedTheServerAgainEndsAsANetworkFailure() {
+        transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        transport.fail("GET", "/api/bookings/\(booking)/", .connect, times: 3)
+        sockets.connections = Array(repeating: .failure(.connection("Connection refused")), count: 6)
+        let outcome = harness.run(["--retries", "0", "bookings", "wait", booking, "--status", "confirmed", "--poll", "2", "--timeout", "7", "--reconnect-delay", "60"])
+        XCTAssertEqual(outcome.status, ExitCode.network.rawValue, outcome.err)
+        XCTAssertTrue(outcome.err.hasSuffix("no answer about booking \(booking) when --timeout (7s) ran out: the last poll failed (stubbed connect) and the socket is down (cannot connect to wss://api.test/ws/bookings/\(booking)/: Connection refused); last status seen: pending\n"), outcome.err)
+        transport.verify()
+    }
+
     func testJqHaltEndsAWatch() {
         sockets.connections = [.success([status("confirmed"), status("in_progress")])]
         let outcome = harness.run(["watch", "booking", booking, "--jq", ".data.status, halt"])
@@ -281,6 +291,8 @@ final class RealtimeTests: XCTestCase {
         let outcome = harness.run(["--dry-run", "watch", "booking", booking])
         XCTAssertEqual(outcome.status, 0)
         XCTAssertEqual(outcome.out, #"{"method":"GET","url":"wss://api.test/ws/bookings/\#(booking)/?token=***","headers":{"Upgrade":"websocket","Sec-WebSocket-Version":"13"}}"# + "\n")
+        let chat = harness.run(["--dry-run", "watch", "chat", "--send", #"{"type": "chat_message", "data": {"text": "On my way"}}"#])
+        XCTAssertTrue(chat.out.hasSuffix(#","send":{"type":"chat_message","data":{"text":"On my way"}}}"# + "\n"), "the message it would send: " + chat.out)
         XCTAssertEqual(sockets.urls, [])
     }
 

@@ -372,7 +372,7 @@ final class ResponsePathTests: XCTestCase {
         let outcome = fails(["bookings", "get", booking], .network, "GET \(path): cannot reach https://api.test: stubbed connect")
         XCTAssertEqual(transport.log.count, 4)
         XCTAssertEqual(harness.clock.slept, [0.375, 0.75, 1.5])
-        XCTAssertContains(outcome.err, "homeserve: connection failed (stubbed connect); retrying in 0.4s (1/3)", "retrying in 1.5s (3/3)")
+        XCTAssertContains(outcome.err, "homeserve: GET https://api.test\(path): connection failed (stubbed connect); retrying in 0.4s (1/3)", "retrying in 1.5s (3/3)")
     }
 
     func testAConnectionFailureThenAnAnswerSucceeds() {
@@ -407,7 +407,7 @@ final class ResponsePathTests: XCTestCase {
         transport.fail("GET", path, .handshakeTimeout, message: "connected, but no TLS handshake within 10 s", times: 2)
         let outcome = fails(["--retries", "1", "bookings", "get", booking], .network)
         XCTAssertEqual(outcome.err, """
-            homeserve: timed out (connected, but no TLS handshake within 10 s); retrying in 0.4s (1/1)
+            homeserve: GET https://api.test\(path): timed out (connected, but no TLS handshake within 10 s); retrying in 0.4s (1/1)
             homeserve: GET https://api.test\(path): timed out: connected, but no TLS handshake within 10 s; if the server speaks plain http, use an http:// URL
 
             """)
@@ -455,9 +455,14 @@ final class ResponsePathTests: XCTestCase {
         transport.register("PATCH", "/api/bookings/\(booking)/", json: "null")
         fails(["bookings", "update", booking, "--notes", "hi", "-o", "json"], .badServerAnswer,
               "PATCH \(path): the answer (HTTP 200) is null, not data; the PATCH was carried out: check before sending it again")
-        // Where no answer is due, none is needed.
+        // Where no answer is due, none is needed, and none is made up.
         transport.register("POST", "/api/bookings/", status: 204, body: [])
         XCTAssertEqual(harness.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-05T10:00", "--price", "500", "-q"]).status, 0)
+        transport.register("PATCH", path, status: 204, body: [])
+        let noContent = harness.run(["bookings", "update", booking, "--notes", "x", "-o", "json"])
+        XCTAssertEqual(noContent.status, 0, noContent.err)
+        XCTAssertEqual(noContent.out, "", "no null in place of the answer")
+        XCTAssertEqual(noContent.err, "homeserve: The server sent no answer to print; the change was made.\n")
         transport.register("DELETE", "/api/photos/9/", status: 200, body: [])
         XCTAssertEqual(harness.run(["photos", "delete", "9", "-q"]).status, 0)
     }

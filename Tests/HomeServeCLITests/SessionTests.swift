@@ -460,6 +460,14 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(transport.requests.count + nobody.transport.requests.count, 0)
     }
 
+    func testAuthStatusWithNothingStoredAsksNobody() {
+        let outcome = harness.run(["auth", "status", "-o", "json"])
+        XCTAssertEqual(outcome.status, ExitCode.notAuthenticated.rawValue)
+        XCTAssertEqual(outcome.json["logged_in"], false)
+        XCTAssertEqual(outcome.err, "homeserve: not logged in (profile 'default'); run 'homeserve auth login'\n")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
     func testAuthStatusOfflineSaysWhenTheStoredTokensHaveExpired() {
         harness.storeSession(access: harness.token(expiresIn: -60, life: 300), refresh: harness.token(expiresIn: 600, life: 3600))
         XCTAssertEqual(harness.run(["auth", "status", "--offline", "-o", "json", "--jq", ".logged_in"]).out, "true\n", "the refresh token renews it")

@@ -40,7 +40,14 @@ public final class PageWalker {
             guard let again = try client.json(positioned) else { return }
             page = CollectionReader.read(again)
         }
-        guard try onPage(page), following, let rows = page.rows else { return }
+        // A server that caps its pages below the size asked for says nothing: the rows on a page that is not
+        // the last tell. Page numbers then count pages of its size.
+        if let asked = pageSize, let rows = page.rows, rows.count < asked, page.info.claimsMore {
+            note("the server sent \(rows.count) rows on a page where --page-size asked for \(asked), so it caps its pages: --page counts pages of \(rows.count)")
+        }
+        let ledger = Ledger()
+        func hand(_ page: CollectionPage) throws -> Bool { try onPage(following ? ledger.admit(page) : page) }
+        guard try hand(page), following, let rows = page.rows else { return }
         var seen = rows.count
         let firstRows = rows.count
         let counted = page.info.total != nil
@@ -54,11 +61,8 @@ public final class PageWalker {
             var last = count
             if let limit, rows.count > 0 { last = min(count, (limit + rows.count - 1) / rows.count) }
             guard let end = try walkConcurrently(pages: 2...max(2, last), template: template, seen: seen,
-                                                  pageSize: page.info.pageSize ?? rows.count, onPage), last == count else { return }
+                                                  pageSize: page.info.pageSize ?? rows.count, hand), last == count else { return }
             // The list grew while it was read: what follows the pages counted at first is walked link by link.
-            if end.page.info.claimsMore {
-                note("the list grew while it was read (\(page.info.total.map(String.init) ?? "?") rows at first, \(end.page.info.total.map(String.init) ?? "more") now), so rows may have moved between pages")
-            }
             (current, call, number, seen) = (end.page, end.call, end.number, end.seen)
         }
         var visited: Set<String> = [try client.absoluteURL(call.path, query: call.query)]
@@ -85,8 +89,47 @@ public final class PageWalker {
             seen += rows.count
             try checkTotal(seen: seen, page: current, pageRows: rows.count, url: url)
             call = next
-            guard try onPage(current) else { return }
+            guard try hand(current) else { return }
             if let limit, seen >= limit { return }
+        }
+        try settle(ledger, first: page, last: current, skipped: (firstNumber - 1) * (page.info.pageSize ?? firstRows))
+    }
+
+    /// Rows handed on, by id: a row a later page repeats (the list moved while it was read) is left out,
+    /// so it is printed once.
+    private final class Ledger {
+        var ids: Set<String> = []
+        var withoutID = 0
+        var repeated = 0
+        var count: Int { ids.count + withoutID }
+
+        func admit(_ page: CollectionPage) -> CollectionPage {
+            guard let rows = page.rows else { return page }
+            let kept = rows.filter { row in
+                guard let id = row["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { withoutID += 1; return true }
+                if ids.insert(id.serialized()).inserted { return true }
+                repeated += 1
+                return false
+            }
+            return kept.count == rows.count ? page : CollectionPage(document: page.document, rows: kept, rowsPath: page.rowsPath, info: page.info)
+        }
+    }
+
+    /// At the end of a whole walk of a list that gives its total, the distinct rows received must be what it
+    /// counts: fewer means rows were missed (a short or repeated page, rows that moved while it was read),
+    /// and a script must not take the rest for the whole.
+    private func settle(_ ledger: Ledger, first: CollectionPage, last: CollectionPage, skipped: Int) throws {
+        guard let total = last.info.total ?? first.info.total else { return }
+        let expected = max(0, total - skipped)
+        let began = first.info.total ?? total
+        let moved = began != total ? "; it counted \(began) when the walk began, so it changed while it was read" : ""
+        let repeated = ledger.repeated > 0 ? " (\(ledger.repeated) rows a later page repeated were left out)" : ""
+        guard ledger.count == expected else {
+            throw APIError.badResponse(method: "GET", path: client.shown(self.first),
+                reason: "the pages held \(ledger.count) distinct rows\(repeated), but the list counts \(expected)\(moved); rows may be missing, so read it again")
+        }
+        if began != total || ledger.repeated > 0 {
+            note("the list changed while it was read (\(began) rows at first, \(total) at the end)\(repeated); each row it counts now was printed once")
         }
     }
 

@@ -57,6 +57,8 @@ public final class ChannelFollower {
     public var greeting: String?
     /// Why the socket is down, while it is (not yet connected, or lost and not back).
     public private(set) var down: String? = "not connected yet"
+    /// Why the last poll failed, until one succeeds.
+    public private(set) var pollFailure: String?
 
     public init(connector: WebSocketConnector, base: WebURL, path: String, policy: Policy, clock: any Clock, session: Session,
                 note: @escaping (String) -> Void, log: ((String) -> Void)?) {
@@ -112,8 +114,11 @@ public final class ChannelFollower {
             // fails is tried again at the next one, as a lost socket is reconnected.
             if let due = nextPoll, clock.monotonic() >= due {
                 do {
-                    if try onPoll() { return }
+                    let done = try onPoll()
+                    pollFailure = nil
+                    if done { return }
                 } catch let APIError.transport(failure, method, _) where failure.kind != .cancelled {
+                    pollFailure = failure.message
                     note("the poll (\(method)) failed: \(failure.message); polling again in \(Int(policy.pollEvery ?? 30))s")
                 }
                 nextPoll = clock.monotonic() + (policy.pollEvery ?? 30)

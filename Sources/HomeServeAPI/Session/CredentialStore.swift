@@ -280,6 +280,9 @@ public final class CredentialStore {
         return try? setting("username")
     }
 
+    /// Whether a job with no session at all would log in by itself (a username and a password source).
+    public var logsInUnattended: Bool { source == .file && unattendedUsername() != nil && (try? hasPasswordSource()) == true }
+
     public func hasPasswordSource() throws -> Bool {
         if let password = environment["HOMESERVE_PASSWORD"], !password.isEmpty { return true }
         return try setting("password_command") != nil

@@ -150,7 +150,15 @@ struct Parser {
             // A word: either it extends the command path, or it is a positional argument.
             if command == nil || (!optionsEnded && arguments.isEmpty && table.isPrefix(path + [token])) {
                 if path.isEmpty && token == "help" && command == nil {
-                    let rest = Array(args[index...]).filter { !$0.hasPrefix("-") }
+                    // The words after `help`, less its flags and their values (`help -o json bookings`).
+                    var rest: [String] = []
+                    var words = args[index...].makeIterator()
+                    while let word = words.next() {
+                        guard word.hasPrefix("-"), word.count > 1 else { rest.append(word); continue }
+                        let takesNext = word.hasPrefix("--") ? !word.contains("=") && lookup(long: String(word.dropFirst(2)))?.0.takesValue == true
+                                                              : word.count == 2 && word.last.flatMap { lookup(short: $0) }?.0.takesValue == true
+                        if takesNext { _ = words.next() }
+                    }
                     return .help(path: rest)
                 }
                 let candidate = path + [token]

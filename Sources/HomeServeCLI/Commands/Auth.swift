@@ -239,6 +239,11 @@ enum AuthCommands {
             }
             return .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns))
         }
+        // Nothing stored and no way to log in: nothing to ask the server about.
+        if !inv.dryRun, try inv.store.credentials() == nil, !inv.store.logsInUnattended {
+            return .failed(after: .document(try statusObject(inv, nil, verified: false), .resource(statusColumns)),
+                           SessionError.notLoggedIn(profile: inv.profile.name))
+        }
         let client = try inv.client()
         do {
             guard try client.send(sessionProbe) != nil else { return .nothing }

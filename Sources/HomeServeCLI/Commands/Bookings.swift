@@ -199,7 +199,8 @@ enum BookingCommands {
         (every 30 s by default) so a lost socket never means a missed transition. Exits 0 with the booking
         printed, also when it is already past the status on its way (pending, confirmed, in_progress,
         completed, then signed or disputed; stderr says so), or 11 when --timeout passes first or the booking is cancelled
-        on the way (9 is kept for network failures). After this command,
+        on the way (9 is kept for network failures, and for a timeout reached with the socket down and the
+        last poll failed). After this command,
         --timeout bounds the whole wait, connecting and handshakes included; a per-request timeout can
         still be given before the command (homeserve --timeout 5 bookings wait …).
         """,
@@ -217,6 +218,7 @@ enum BookingCommands {
         // Logins and token renewals on the way end at --timeout too.
         try inv.client().deadline = deadline
         var last = "unknown"
+        var follower: ChannelFollower?
         // The fetches are bounded by the wait too: a server that never answers ends it at --timeout.
         func fetch() throws -> JSON? {
             var call = APICall("GET", path)
@@ -252,7 +254,9 @@ enum BookingCommands {
                     try checkReachable()
                     return reached(last)
                 }
-                try WatchCommands.follower(inv, path: "/ws/bookings/\(booking)/", policy: policy).run(onMessage: { message in
+                let following = try WatchCommands.follower(inv, path: "/ws/bookings/\(booking)/", policy: policy)
+                follower = following
+                try following.run(onMessage: { message in
                     guard message["type"]?.stringValue == "booking_status_change" else { return false }
                     let status = message["data"]?["status"]?.stringValue ?? message["data"]?["new_status"]?.stringValue
                     if let status { last = status }
@@ -262,6 +266,10 @@ enum BookingCommands {
             if last != target { inv.note("booking \(booking) is past '\(target)' already (status: \(last))") }
             return .document(current, .resource(columns, wrappedIn: wrappers))
         } catch FollowError.deadlinePassed {
+            // Neither the socket nor the last poll reached the server: the network's failure, not the booking's.
+            if let down = follower?.down, let failure = follower?.pollFailure {
+                throw CLIError(.network, "no answer about booking \(booking) when --timeout (\(inv[waitTimeout])s) ran out: the last poll failed (\(failure)) and the socket is down (\(down)); last status seen: \(last)")
+            }
             throw CLIError(.timedOut, "booking \(booking) did not reach '\(target)' within \(inv[waitTimeout])s (last status: \(last))")
         }
     }

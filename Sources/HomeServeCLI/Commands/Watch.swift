@@ -175,8 +175,10 @@ enum WatchCommands {
         }
         if inv.dryRun {
             let url = try inv.socketBase().description + path + (try inv.store.credentials() != nil ? "?token=***" : "")
-            let preview = JSON.object([("method", .string("GET")), ("url", .string(url)),
+            var preview = JSON.object([("method", .string("GET")), ("url", .string(url)),
                                        ("headers", .object([("Upgrade", .string("websocket")), ("Sec-WebSocket-Version", .string("13"))]))])
+            // The message --send would send once connected, the one thing the dry run stands in for that changes anything.
+            if let greeting { preview = preview.setting("send", (try? JSON.parse(greeting)) ?? .string(greeting)) }
             return .text(preview.serialized() + "\n")
         }
         let deadline = try deadline(inv)

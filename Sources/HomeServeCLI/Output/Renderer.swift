@@ -39,6 +39,12 @@ struct Renderer {
     // MARK: One answer
 
     func render(_ document: JSON, _ presentation: Presentation) throws {
+        // Only a change may be answered with no content (HTTP 204, a DELETE): there is nothing to print, and
+        // no `null` is made up in its place.
+        if document.isNull {
+            note("The server sent no answer to print; the change was made.")
+            return
+        }
         let tabular = jq == nil && [.table, .csv, .tsv].contains(format)
         if tabular, format == .table, fields == nil, case .summary = presentation.shape, document.isObject {
             try renderSummary(document, presentation)
