@@ -52,6 +52,22 @@ final class ConcurrentPagesIntegrationTests: XCTestCase {
         XCTAssertEqual(ids(result), Array(expected.prefix(11 * 20)), "the eleven pages before the failing one, whole and in order")
     }
 
+    func testAShortPageFailsTheWalkAfterTheRowsItHas() throws {
+        // Page 5 as the server would send it, with 15 of its 20 rows missing.
+        let token = cli.credentials["profiles"]?["default"]?["access"]?.stringValue
+        let (status, page) = try sandbox.request("GET", "/api/bookings/?page=5", token: token)
+        XCTAssertEqual(status, 200)
+        let short = page.setting("results", .array(Array(page["results"]?.arrayValue?.prefix(5) ?? [])))
+        let fault = JSON.object([("path", "/api/bookings/?page=5"), ("status", 200), ("count", 100), ("body", .string(short.serialized()))])
+        try sandbox.fault(fault.serialized())
+        for parallel in ["1", "6"] {
+            let result = try cli.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(result.status, 8, "--parallel \(parallel): " + result.err)
+            XCTAssertEqual(ids(result), Array(expected.prefix(85)) + Array(expected.dropFirst(100)), "every row received, in order")
+            XCTAssertTrue(result.err.contains("the pages held 430 distinct rows, but the list counts 445; rows may be missing, so read it again"), result.err)
+        }
+    }
+
     func testATokenRefusedMidWalkIsRefreshedOnce() throws {
         try sandbox.fault(#"{"path": "/api/bookings/?page=9", "status": 401, "count": 1, "body": "{\"detail\": \"Given token not valid for any token type\", \"code\": \"token_not_valid\"}"}"#)
         try sandbox.request("DELETE", "/sandbox/requests")
