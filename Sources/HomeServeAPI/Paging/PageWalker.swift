@@ -95,22 +95,33 @@ public final class PageWalker {
         try settle(ledger, first: page, last: current, skipped: (firstNumber - 1) * (page.info.pageSize ?? firstRows))
     }
 
-    /// Rows handed on, by id: a row a later page repeats (the list moved while it was read) is left out,
-    /// so it is printed once.
+    /// Rows handed on: a row a later page repeats (the list moved while it was read) is left out, so it is
+    /// printed once. A moved row comes back within a page or two, so only the ids of the last few pages are
+    /// kept, and memory stays flat however long the list.
     private final class Ledger {
-        var ids: Set<String> = []
-        var withoutID = 0
-        var repeated = 0
-        var count: Int { ids.count + withoutID }
+        static let window = 8
+        private var recent: Set<String> = []
+        private var pages: [[String]] = []
+        private(set) var count = 0
+        private(set) var repeated = 0
 
         func admit(_ page: CollectionPage) -> CollectionPage {
             guard let rows = page.rows else { return page }
+            var ids: [String] = []
+            ids.reserveCapacity(rows.count)
             let kept = rows.filter { row in
-                guard let id = row["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { withoutID += 1; return true }
-                if ids.insert(id.serialized()).inserted { return true }
-                repeated += 1
-                return false
+                guard let id = row["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
+                let key = id.stringValue ?? id.serialized()
+                guard recent.insert(key).inserted else {
+                    repeated += 1
+                    return false
+                }
+                ids.append(key)
+                return true
             }
+            count += kept.count
+            pages.append(ids)
+            if pages.count > Self.window { for id in pages.removeFirst() { recent.remove(id) } }
             return kept.count == rows.count ? page : CollectionPage(document: page.document, rows: kept, rowsPath: page.rowsPath, info: page.info)
         }
     }
