@@ -561,6 +561,17 @@ final class PagingTests: XCTestCase {
             XCTAssertEqual(ids(moved), [0, 1, 2, 3, 4, 5], "a repeated row is printed once")
             XCTAssertContains(moved.err, "the pages held 6 distinct rows (2 rows a later page repeated were left out), but the list counts 8; it counted 6 when the walk began, so it changed while it was read; rows may be missing, so read it again")
             transport.verify()
+
+            // A row was deleted after it was read: the list ends counting one fewer than arrived.
+            harness = Harness()
+            harness.logIn()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
+            transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 5, page: 3, size: 2))
+            let shrank = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(shrank.status, 8, "--parallel \(parallel): " + shrank.err)
+            XCTAssertContains(shrank.err, "the pages held 6 distinct rows, but the list counts 5; it counted 6 when the walk began, so it changed while it was read; rows it no longer counts were printed, so read it again")
+            transport.verify()
         }
     }
 

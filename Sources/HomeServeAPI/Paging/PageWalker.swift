@@ -128,7 +128,7 @@ public final class PageWalker {
 
     /// At the end of a whole walk of a list that gives its total, the distinct rows received must be what it
     /// counts: fewer means rows were missed (a short or repeated page, rows that moved while it was read),
-    /// and a script must not take the rest for the whole.
+    /// more that rows it has since lost were printed; either way a script must not take them for the list.
     private func settle(_ ledger: Ledger, first: CollectionPage, last: CollectionPage, skipped: Int) throws {
         guard let total = last.info.total ?? first.info.total else { return }
         let expected = max(0, total - skipped)
@@ -136,8 +136,9 @@ public final class PageWalker {
         let moved = began != total ? "; it counted \(began) when the walk began, so it changed while it was read" : ""
         let repeated = ledger.repeated > 0 ? " (\(ledger.repeated) rows a later page repeated were left out)" : ""
         guard ledger.count == expected else {
+            let what = ledger.count < expected ? "rows may be missing" : "rows it no longer counts were printed"
             throw APIError.badResponse(method: "GET", path: client.shown(self.first),
-                reason: "the pages held \(ledger.count) distinct rows\(repeated), but the list counts \(expected)\(moved); rows may be missing, so read it again")
+                reason: "the pages held \(ledger.count) distinct rows\(repeated), but the list counts \(expected)\(moved); \(what), so read it again")
         }
         if began != total || ledger.repeated > 0 {
             note("the list changed while it was read (\(began) rows at first, \(total) at the end)\(repeated); each row it counts now was printed once")
