@@ -482,7 +482,7 @@ final class PagingTests: XCTestCase {
         let outcome = harness.run(["bookings", "list", "--page", "2", "--page-size", "5", "-o", "ndjson"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(ids(outcome), [2, 3])
-        XCTAssertContains(outcome.err, "the server sent 2 rows on a page where --page-size asked for 5, so it caps its pages: --page counts pages of 2")
+        XCTAssertContains(outcome.err, "the server sent 2 rows on a page where --page-size asked for 5 (it caps its pages, or takes another size parameter): --page counts pages of 2")
         transport.verify()
     }
 
@@ -523,15 +523,16 @@ final class PagingTests: XCTestCase {
         }
     }
 
-    func testAListThatGrewWhileItWasReadIsWalkedToItsNewEnd() {
+    func testAListThatGrewWhileItWasReadIsWalkedToItsNewEndThenFailed() {
         transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 4, page: 1, size: 2))
         // Counted as two pages at first; by the time page 2 is read there is a third.
         transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 5, page: 2, size: 2))
         transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<5, total: 5, page: 3, size: 2))
         let outcome = harness.run(["bookings", "list", "--all", "--parallel", "4", "-o", "ndjson"])
-        XCTAssertEqual(outcome.status, 0, outcome.err)
-        XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4])
-        XCTAssertEqual(outcome.err, "homeserve: warning: the list changed while it was read (4 rows at first, 5 at the end); each row it counts now was printed once\n")
+        XCTAssertEqual(outcome.status, 8, outcome.err)
+        XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4], "walked to its new end")
+        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/: the list changed while it was read (4 rows at first, 5 at the end; 5 distinct rows arrived): rows may be missing or gone, so read it again\n",
+                       "even counts prove nothing once the list has moved")
         transport.verify()
     }
 
@@ -559,7 +560,7 @@ final class PagingTests: XCTestCase {
             let moved = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
             XCTAssertEqual(moved.status, 8, "--parallel \(parallel): " + moved.err)
             XCTAssertEqual(ids(moved), [0, 1, 2, 3, 4, 5], "a repeated row is printed once")
-            XCTAssertContains(moved.err, "the pages held 6 distinct rows (2 rows a later page repeated were left out), but the list counts 8; it counted 6 when the walk began, so it changed while it was read; rows may be missing, so read it again")
+            XCTAssertContains(moved.err, "the list changed while it was read (6 rows at first, 8 at the end; 6 distinct rows arrived (2 rows a later page repeated were left out)): rows may be missing or gone, so read it again")
             transport.verify()
 
             // A row was deleted after it was read: the list ends counting one fewer than arrived.
@@ -570,7 +571,19 @@ final class PagingTests: XCTestCase {
             transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 5, page: 3, size: 2))
             let shrank = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
             XCTAssertEqual(shrank.status, 8, "--parallel \(parallel): " + shrank.err)
-            XCTAssertContains(shrank.err, "the pages held 6 distinct rows, but the list counts 5; it counted 6 when the walk began, so it changed while it was read; rows it no longer counts were printed, so read it again")
+            XCTAssertContains(shrank.err, "the list changed while it was read (6 rows at first, 5 at the end; 6 distinct rows arrived): rows may be missing or gone, so read it again")
+
+            // A page named in the path or a later --page is not held to the total: where it starts is the server's to know.
+            harness = Harness()
+            harness.logIn()
+            transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<5, total: 5, page: 3, size: 2))
+            XCTAssertEqual(harness.run(["bookings", "list", "--page", "3", "--all", "--parallel", parallel, "-o", "ndjson"]).status, 0,
+                           "a short last page asked for by number")
+            transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 5, page: 2, size: 2))
+            transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<5, total: 5, page: 3, size: 2))
+            XCTAssertEqual(harness.run(["api", "GET", "/api/bookings/?page=2", "--paginate", "--parallel", parallel, "-o", "ndjson"]).status, 0,
+                           "a page named in the path")
+            transport.verify()
             transport.verify()
         }
     }

@@ -43,7 +43,7 @@ public final class PageWalker {
         // A server that caps its pages below the size asked for says nothing: the rows on a page that is not
         // the last tell. Page numbers then count pages of its size.
         if let asked = pageSize, let rows = page.rows, rows.count < asked, page.info.claimsMore {
-            note("the server sent \(rows.count) rows on a page where --page-size asked for \(asked), so it caps its pages: --page counts pages of \(rows.count)")
+            note("the server sent \(rows.count) rows on a page where --page-size asked for \(asked) (it caps its pages, or takes another size parameter): --page counts pages of \(rows.count)")
         }
         let ledger = Ledger()
         func hand(_ page: CollectionPage) throws -> Bool { try onPage(following ? ledger.admit(page) : page) }
@@ -92,7 +92,12 @@ public final class PageWalker {
             guard try hand(current) else { return }
             if let limit, seen >= limit { return }
         }
-        try settle(ledger, first: page, last: current, skipped: (firstNumber - 1) * (page.info.pageSize ?? firstRows))
+        // Only a walk from the list's beginning is held to its total: where a later start sits is not always
+        // the client's to work out (a short last page, an offset off a page's edge, a page named in the path).
+        let named = (first.query + URLEncoding.queryItems(of: first.path)).contains { ["page", "offset"].contains($0.0) && $0.1 != "1" && $0.1 != "0" }
+        if firstNumber == 1, (page.info.offset ?? 0) == 0, !named, (page.document["previous"]?.stringValue ?? "").isEmpty {
+            try settle(ledger, first: page, last: current)
+        }
     }
 
     /// Rows handed on: a row a later page repeats (the list moved while it was read) is left out, so it is
@@ -129,20 +134,22 @@ public final class PageWalker {
     /// At the end of a whole walk of a list that gives its total, the distinct rows received must be what it
     /// counts: fewer means rows were missed (a short or repeated page, rows that moved while it was read),
     /// more that rows it has since lost were printed; either way a script must not take them for the list.
-    private func settle(_ ledger: Ledger, first: CollectionPage, last: CollectionPage, skipped: Int) throws {
+    /// A list whose total changed while it was read fails too, even when the counts come out even: a row
+    /// deleted behind the walk shifts a later one past it, so equal counts prove nothing then.
+    private func settle(_ ledger: Ledger, first: CollectionPage, last: CollectionPage) throws {
         guard let total = last.info.total ?? first.info.total else { return }
-        let expected = max(0, total - skipped)
         let began = first.info.total ?? total
-        let moved = began != total ? "; it counted \(began) when the walk began, so it changed while it was read" : ""
         let repeated = ledger.repeated > 0 ? " (\(ledger.repeated) rows a later page repeated were left out)" : ""
-        guard ledger.count == expected else {
-            let what = ledger.count < expected ? "rows may be missing" : "rows it no longer counts were printed"
+        if began != total {
             throw APIError.badResponse(method: "GET", path: client.shown(self.first),
-                reason: "the pages held \(ledger.count) distinct rows\(repeated), but the list counts \(expected)\(moved); \(what), so read it again")
+                reason: "the list changed while it was read (\(began) rows at first, \(total) at the end; \(ledger.count) distinct rows arrived\(repeated)): rows may be missing or gone, so read it again")
         }
-        if began != total || ledger.repeated > 0 {
-            note("the list changed while it was read (\(began) rows at first, \(total) at the end)\(repeated); each row it counts now was printed once")
+        guard ledger.count == total else {
+            let what = ledger.count < total ? "rows may be missing" : "rows it does not count were printed"
+            throw APIError.badResponse(method: "GET", path: client.shown(self.first),
+                reason: "the pages held \(ledger.count) distinct rows\(repeated), but the list counts \(total); \(what), so read it again")
         }
+        if ledger.repeated > 0 { note("\(ledger.repeated) rows a later page repeated were left out") }
     }
 
     /// A page after the first that is not found means the list shrank while it was read (DRF answers a page

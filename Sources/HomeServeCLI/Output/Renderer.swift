@@ -41,7 +41,7 @@ struct Renderer {
     func render(_ document: JSON, _ presentation: Presentation) throws {
         // Only a change may be answered with no content (HTTP 204, a DELETE): there is nothing to print, and
         // no `null` is made up in its place.
-        if document.isNull {
+        if document.isNull, changed() {
             note("The server sent no answer to print; the change was made.")
             return
         }
