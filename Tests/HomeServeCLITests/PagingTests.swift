@@ -12,7 +12,10 @@ final class PagingTests: XCTestCase {
     var harness: Harness!
     var transport: StubTransport { harness.transport }
 
-    override func setUp() {
+    override func setUp() { restart() }
+
+    /// A fresh config directory and stub server with a session, for each case a test loops over.
+    func restart() {
         harness = Harness()
         harness.logIn()
     }
@@ -122,8 +125,7 @@ final class PagingTests: XCTestCase {
 
     func testLimitFollowsPagesAndStopsMidPage() {
         for parallel in ["1", "6"] {
-            harness = Harness()
-            harness.logIn()
+            restart()
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 9, page: 1, size: 2))
             transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 9, page: 2, size: 2))
             transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 9, page: 3, size: 2))
@@ -268,8 +270,7 @@ final class PagingTests: XCTestCase {
 
     func testANextLinkThatLeavesTheBaseURLIs8AndIsNotFollowed() {
         for parallel in ["1", "4"] {
-            harness = Harness()
-            harness.logIn()
+            restart()
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2, base: "https://evil.example"))
             let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
             XCTAssertEqual(outcome.status, 8, "--parallel \(parallel): \(outcome.err)")
@@ -293,8 +294,7 @@ final class PagingTests: XCTestCase {
 
     func testAnEmptyPageThatClaimsMoreIs8() {
         for parallel in ["1", "6"] {
-            harness = Harness()
-            harness.logIn()
+            restart()
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
             transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 6, "next": "https://api.test/api/bookings/?page=3", "results": []}"#)
             let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
@@ -377,8 +377,7 @@ final class PagingTests: XCTestCase {
 
     func testAClosedStdoutStopsTheWalkWithExit0() {
         for parallel in ["1", "3"] {
-            harness = Harness()
-            harness.logIn()
+            restart()
             harness.stdoutFailure = (after: 30, code: EPIPE)
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 10, page: 1, size: 2))
             transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 10, page: 2, size: 2))
@@ -462,8 +461,7 @@ final class PagingTests: XCTestCase {
 
     func testAPageThatNoLongerExistsEndsTheWalkWithAWarning() {
         for parallel in ["1", "2"] {
-            harness = Harness()
-            harness.logIn()
+            restart()
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
             transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
             transport.register("GET", "/api/bookings/?page=3", status: 404, json: #"{"detail": "Invalid page."}"#)
@@ -508,8 +506,7 @@ final class PagingTests: XCTestCase {
 
     func testAPageNotFoundWhileTheListStillCountsItsRowsFailsTheWalk() {
         for parallel in ["1", "2"] {
-            harness = Harness()
-            harness.logIn()
+            restart()
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 125, page: 1, size: 2))
             transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 125, page: 2, size: 2))
             transport.register("GET", "/api/bookings/?page=3", status: 404, json: #"{"detail": "Not found."}"#)
@@ -539,8 +536,7 @@ final class PagingTests: XCTestCase {
     func testAWalkThatMissesRowsTheListCountsFailsItAndRepeatsArePrintedOnce() {
         for parallel in ["1", "3"] {
             // Page 2 is short: 1 row where 2 were due, and the list still counts 6.
-            harness = Harness()
-            harness.logIn()
+            restart()
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
             transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<3, total: 6, page: 2, size: 2))
             transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 6, page: 3, size: 2))
@@ -551,8 +547,7 @@ final class PagingTests: XCTestCase {
             transport.verify()
 
             // Rows were added at the top while it was read: page 3 repeats two rows of page 2.
-            harness = Harness()
-            harness.logIn()
+            restart()
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
             transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
             transport.register("GET", "/api/bookings/?page=3", json: drfPage(2..<4, total: 8, page: 3, size: 2))
@@ -564,8 +559,7 @@ final class PagingTests: XCTestCase {
             transport.verify()
 
             // A row was deleted after it was read: the list ends counting one fewer than arrived.
-            harness = Harness()
-            harness.logIn()
+            restart()
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
             transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
             transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 5, page: 3, size: 2))
@@ -574,8 +568,7 @@ final class PagingTests: XCTestCase {
             XCTAssertContains(shrank.err, "the list changed while it was read (6 rows at first, 5 at the end; 6 distinct rows arrived): rows may be missing or gone, so read it again")
 
             // A page named in the path or a later --page is not held to the total: where it starts is the server's to know.
-            harness = Harness()
-            harness.logIn()
+            restart()
             transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<5, total: 5, page: 3, size: 2))
             XCTAssertEqual(harness.run(["bookings", "list", "--page", "3", "--all", "--parallel", parallel, "-o", "ndjson"]).status, 0,
                            "a short last page asked for by number")
@@ -595,8 +588,7 @@ final class PagingTests: XCTestCase {
             return #"{"count": \#(pages * 2), "next": \#(next), "results": [\#(items)]}"#
         }
         for parallel in ["1", "3"] {
-            harness = Harness()
-            harness.logIn()
+            restart()
             // A server that ignores the filter: half of every page is not pending.
             transport.register("GET", "/api/bookings/?status=pending", json: mixed(1, pages: 4))
             transport.register("GET", "/api/bookings/?page=2&status=pending", json: mixed(2, pages: 4))
