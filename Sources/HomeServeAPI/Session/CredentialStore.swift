@@ -25,6 +25,24 @@ public protocol TokenAuthority: AnyObject {
     func login(username: String, password: String) throws -> (TokenPair, user: JSON)?
 }
 
+/// What a stored pair of tokens can still do, judged offline from their expiry.
+public enum SessionState: String, Sendable {
+    /// The access token is valid.
+    case active
+    /// The access token has expired, but a refresh token is valid (one without an expiry is taken to be).
+    case refreshable
+    /// Neither token is valid.
+    case expired
+    /// No access token, and no valid refresh token.
+    case none
+
+    public static func of(access: String?, refresh: String?, now: Double) -> SessionState {
+        if let access, !JWT.expiresSoon(access, now: now, margin: 0) { return .active }
+        if let refresh, JWT.expiry(refresh).map({ Double($0) > now }) ?? true { return .refreshable }
+        return access == nil ? .none : .expired
+    }
+}
+
 public struct Credentials: Sendable {
     public var access: String?
     public var refresh: String?

@@ -167,12 +167,14 @@ enum AuthCommands {
     /// Why stored credentials can no longer make a request by themselves, or nil while they can: the access
     /// token is valid, or a refresh token is (one without an expiry is taken to be).
     static func expiry(of creds: Credentials, now: Double) -> String? {
-        if let access = creds.access, !JWT.expiresSoon(access, now: now, margin: 0) { return nil }
-        guard let refresh = creds.refresh else {
-            return creds.source == .accessToken ? "HOMESERVE_TOKEN has expired" : "the access token has expired and no refresh token is stored"
+        switch SessionState.of(access: creds.access, refresh: creds.refresh, now: now) {
+        case .active, .refreshable: return nil
+        case .expired, .none:
+            guard creds.refresh != nil else {
+                return creds.source == .accessToken ? "HOMESERVE_TOKEN has expired" : "the access token has expired and no refresh token is stored"
+            }
+            return creds.access == nil ? "the refresh token has expired" : "the access and refresh tokens have expired"
         }
-        if JWT.expiry(refresh).map({ Double($0) > now }) ?? true { return nil }
-        return creds.access == nil ? "the refresh token has expired" : "the access and refresh tokens have expired"
     }
 
     static func statusObject(_ inv: Invocation, _ creds: Credentials?, verified: Bool?) throws -> JSON {

@@ -91,15 +91,8 @@ enum ConfigCommands {
         let now = inv.context.clock.now()
         let rows: [JSON] = names.map { name in
             let entry = credentials[name]
-            let access = entry["access"]?.stringValue, refresh = entry["refresh"]?.stringValue
-            let state: String
-            if let access, !JWT.expiresSoon(access, now: now, margin: 0) {
-                state = "active"
-            } else if let refresh, JWT.expiry(refresh).map({ Double($0) > now }) ?? true {
-                state = "refreshable"
-            } else {
-                state = access == nil ? "none" : "expired"
-            }
+            let access = entry["access"]?.stringValue
+            let state = SessionState.of(access: access, refresh: entry["refresh"]?.stringValue, now: now).rawValue
             return .object([
                 ("profile", .string(name)),
                 ("current", .bool(name == inv.profile.name)),

@@ -91,7 +91,7 @@ enum DoctorCommands {
             }
         }
         // A setting homeserve does not know is ignored: worth a look, not a failure.
-        let ignored = unknown.isEmpty ? [] : ["\(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is not a setting" : "are not settings") and \(unknown.count == 1 ? "is" : "are") ignored"]
+        let ignored = unknown.isEmpty ? [] : ["\(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is not a setting and is" : "are not settings and are") ignored"]
         if !problems.isEmpty { return Check(name: "config", status: .fail, detail: (problems + ignored).joined(separator: "; "), code: .usage) }
         if !ignored.isEmpty { return Check(name: "config", status: .warn, detail: ignored[0]) }
         return Check(name: "config", status: .ok, detail: pairs.map(\.0).joined(separator: ", ") + " set")
