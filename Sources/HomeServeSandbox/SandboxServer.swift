@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HTTPTypes
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// The `homeserve-sandbox` program: parse the command line, open the store, serve until SIGINT/SIGTERM.
 public enum SandboxServer {
@@ -59,8 +61,10 @@ public enum SandboxServer {
         let host = options.host
         let app = Application(
             responder: responder,
-            server: .http1WebSocketUpgrade { head, _, _ in
-                await sockets.upgrade(head)
+            server: HTTPServerBuilder { responder in
+                ClosingChannel(HTTP1WebSocketUpgradeChannel(
+                    responder: responder, configuration: .init(),
+                    shouldUpgrade: { head, _, _ in await sockets.upgrade(head) }))
             },
             configuration: .init(address: .hostname(host, port: options.port)),
             onServerRunning: { channel in
@@ -105,5 +109,47 @@ public enum SandboxServer {
             status: HTTPResponse.Status(code: response.status),
             headers: fields,
             body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+}
+
+/// A connection whose first request cannot be parsed (a control or non-ASCII byte in its request line) is
+/// answered 400 and closed. Before its first request is read a connection has no handler of Hummingbird's to answer the
+/// error, so it would otherwise stay open with the client waiting on it for ever; the handler that closes it
+/// leaves once a request has been read, and Hummingbird answers later errors with a 400 itself.
+struct ClosingChannel<Inner: ServerChildChannel>: ServerChildChannel {
+    let inner: Inner
+
+    init(_ inner: Inner) {
+        self.inner = inner
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Inner.Value> {
+        inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            try channel.pipeline.syncOperations.addHandler(CloseOnFirstError())
+            return value
+        }
+    }
+
+    func handle(value: Inner.Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+
+    private final class CloseOnFirstError: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = NIOAny
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            context.fireChannelRead(data)
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+
+        /// Answered as Hummingbird answers a bad request later on a connection, and closed.
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            let head = HTTPResponseHead(version: .http1_1, status: .badRequest,
+                                        headers: ["Connection": "close", "Content-Length": "0"])
+            context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
+                context.close(promise: nil)
+            }
+        }
     }
 }

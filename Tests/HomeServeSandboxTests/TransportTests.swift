@@ -121,6 +121,51 @@ final class TransportTests: XCTestCase {
             }
         }
     }
+
+    func testARequestLineThatCannotBeParsedIsAnswered400AndClosed() async throws {
+        try await LiveSandbox.with { s in
+            let port = try XCTUnwrap(URL(string: s.url)?.port)
+            for line in ["GET /api/services/\u{E9} HTTP/1.1", "GET /api/ser\u{01}vices/ HTTP/1.1"] {
+                let reply = try RawConnection.exchange(port: port, ["\(line)\r\nHost: x\r\n\r\n"])
+                XCTAssertTrue(reply.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(line.debugDescription): \(reply.debugDescription)")
+            }
+            // A good first request is served as before, on a connection that stays open for the next one.
+            let good = try RawConnection.exchange(port: port, ["GET /api/services/ HTTP/1.1\r\nHost: x\r\n\r\n",
+                                                               "GET /api/nope/ HTTP/1.1\r\nHost: x\r\n\r\n"])
+            XCTAssertTrue(good.hasPrefix("HTTP/1.1 200 OK\r\n"), good)
+            XCTAssertTrue(good.contains("}HTTP/1.1 404 Not Found\r\n"), good)
+        }
+    }
+}
+
+/// One TCP connection to 127.0.0.1 that sends each request in turn and reads what answers it; a read that
+/// waits 5 seconds for a byte throws (a server that neither answers nor closes).
+enum RawConnection {
+    struct Timeout: Error {}
+
+    static func exchange(port: Int, _ requests: [String]) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        XCTAssertEqual(connected, 0)
+        var wait = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        for request in requests {
+            _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count < 0 { throw Timeout() }
+            received += chunk[..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
 }
 
 /// The order in which concurrent requests finished.
