@@ -53,6 +53,19 @@ final class SafetyTests: XCTestCase {
             """, "columns line up in terminal cells, and the right-to-left override shows as an escape")
         XCTAssertEqual(TerminalText.cells("日本語🚿x"), 9)
         XCTAssertEqual(TerminalText.prefix("日本語x", cells: 5), "日本")
+        for width in 8...12 {
+            XCTAssertEqual(TerminalText.prefix("invoice\\u202efdp.exe", cells: width), "invoice", "a cut never halves an escape")
+        }
+        XCTAssertEqual(TerminalText.prefix("invoice\\u202efdp.exe", cells: 13), "invoice\\u202e")
+        XCTAssertEqual(TerminalText.prefix("a\\x1b[2J", cells: 3), "a", "nor a short one")
+        XCTAssertEqual(TerminalText.prefix("C:\\users\\me", cells: 5), "C:\\us", "a backslash of the text's own is cut like any character")
+        transport.register("GET", "/api/services/", json: #"[{"id": 22, "name": "invoice\u202Efdp.exe", "note": "b"}]"#)
+        harness.stdoutTTY = true
+        harness.terminalWidth = 17
+        XCTAssertEqual(harness.run(["services", "list", "-o", "table", "--no-color"]).out, "ID  NAME\n22  invoice…\n",
+                       "a cell cut to fit the terminal ends before the escape, not inside it")
+        harness.stdoutTTY = false
+        harness.terminalWidth = nil
         XCTAssertEqual(TerminalText.cells("e\u{301}"), 1, "a combining accent takes no column of its own")
         XCTAssertEqual(TerminalText.cells("zw\u{200B}sp\u{200B}x"), 5, "a zero-width space takes none")
         XCTAssertEqual(TerminalText.cells("1\u{FE0F}\u{20E3} keycap"), 9, "a keycap emoji takes two")

@@ -207,7 +207,8 @@ public enum TerminalText {
         text.utf8.allSatisfy({ $0 < 0x80 }) ? text.utf8.count : text.reduce(0) { $0 + cells($1) }
     }
 
-    /// The start of `text` that fits in `width` columns.
+    /// The start of `text` that fits in `width` columns. A cut that would fall inside an escape `visible`
+    /// wrote (`\x1b`, `\u202e`) falls before it, so no half escape is shown.
     public static func prefix(_ text: String, cells width: Int) -> String {
         var used = 0
         var end = text.startIndex
@@ -215,6 +216,12 @@ public enum TerminalText {
             used += cells(text[index])
             if used > width { break }
             end = text.index(after: index)
+        }
+        if end < text.endIndex, let slash = text[..<end].lastIndex(of: "\\") {
+            let rest = text[text.index(after: slash)...]
+            let length = rest.first == "x" ? 3 : rest.first == "u" ? 5 : 0
+            let escape = rest.prefix(length)
+            if length > 0, escape.count == length, escape.dropFirst().allSatisfy(\.isHexDigit), end < escape.endIndex { end = slash }
         }
         return String(text[..<end])
     }
