@@ -109,7 +109,7 @@ final class OutputRuleTests: XCTestCase {
         let flags = ["scheduling", "suggest", "--vendor", "2", "--service", "1", "--pincode", "560001", "--date", "2026-12-01"]
         let slot = { (time: String, score: String) in #"{"recommended_time": "2026-12-01T\#(time):00Z", "score": \#(score), "reasoning": "16 min travel", "travel_time_minutes": 16, "estimated_duration_minutes": 240}"# }
         let answer = #"{"optimal_slot": \#(slot("11:00", "92.0")), "alternatives": [\#(slot("10:30", "91.0")), \#(slot("10:00", "90.0"))], "vendor_id": 2, "date": "2026-12-01", "total_slots": 12}"#
-        transport.register("POST", "/api/smart-scheduling/", json: answer, times: 7)
+        transport.register("POST", "/api/smart-scheduling/", json: answer, times: 8)
         XCTAssertEqual(run(flags + ["-o", "table"]).out, """
             RANK  RECOMMENDED_TIME      SCORE  TRAVEL_TIME_MINUTES  ESTIMATED_DURATION_MINUTES  REASONING
             1     2026-12-01T11:00:00Z  92.0   16                   240                         16 min travel
@@ -123,8 +123,9 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(flags + ["-o", "tsv", "--no-headers", "--fields", "rank,score", "--sort-by", "-score"]).out, "1\t92.0\n2\t91.0\n3\t90.0\n", "descending")
         XCTAssertEqual(run(flags + ["-o", "tsv", "--no-headers", "--fields", "rank,score", "--sort-by=-rank"]).out, "3\t90.0\n2\t91.0\n1\t92.0\n")
         XCTAssertEqual(run(flags + ["-o", "json"]).json, try JSON.parse(answer), "json is the server's document, as before")
-        XCTAssertEqual(lines(run(flags + ["-o", "ndjson", "--fields", "score"]).out), [#"{"score":91.0}"#, #"{"score":90.0}"#],
-                       "ndjson reads it as before")
+        XCTAssertEqual(lines(run(flags + ["-o", "ndjson", "--fields", "rank,score"]).out), [#"{"rank":1,"score":92.0}"#, #"{"rank":2,"score":91.0}"#, #"{"rank":3,"score":90.0}"#],
+                       "ndjson has the best too")
+        XCTAssertEqual(run(flags + ["-o", "json", "--sort-by", "score", "--fields", "rank"]).json, try JSON.parse(#"[{"rank": 3}, {"rank": 2}, {"rank": 1}]"#))
 
         transport.register("POST", "/api/smart-scheduling/", json: #"{"optimal_slot": null, "alternatives": [], "total_slots": 0}"#)
         let none = run(flags + ["-o", "csv"])
@@ -165,7 +166,8 @@ final class OutputRuleTests: XCTestCase {
             """)
         XCTAssertEqual(run(args + ["-o", "table", "--fields", "analysis.recommended_resolution"]).out, "analysis.recommended_resolution  partial_refund\n")
         XCTAssertEqual(run(args + ["-o", "json"]).json, try JSON.parse(answer))
-        XCTAssertEqual(lines(run(args + ["-o", "ndjson"]).out).count, 2, "ndjson reads it as before: the factors")
+        XCTAssertEqual(run(args + ["-o", "ndjson"]).out, String(decoding: try JSON.parse(answer).bytes(pretty: false), as: UTF8.self) + "\n",
+                       "ndjson is one line holding it all, the analysis as well as the factors")
 
         let stats = #"{"total": 81, "by_status": {"sent": 80, "failed": 1}, "failure_rate": 0.01, "recent": [{"id": 80, "status": "sent"}, {"id": 81, "status": "failed"}], "available_actions": ["send_booking_reminders", "cleanup_old_logs"]}"#
         transport.register("GET", "/admin-dashboard/notifications/", json: stats, times: 2)

@@ -134,7 +134,7 @@ final class ShapesIntegrationTests: XCTestCase {
         return nil
     }
 
-    /// Answers that are more than their lists keep their main result in csv and tsv in both modes: the
+    /// Answers that are more than their lists keep their main result in csv, tsv and ndjson in both modes: the
     /// optimal slot is rank 1, and the analysis, the statistics and the day's figures are columns.
     func testTabularOutputKeepsTheMainResultInBothModes() throws {
         for mode in ["guide", "variant"] {
@@ -145,6 +145,10 @@ final class ShapesIntegrationTests: XCTestCase {
             let rows = suggest.out.split(separator: "\n")
             XCTAssertTrue(rows.first?.hasPrefix("rank,") ?? false, "\(mode): \(suggest.out)")
             XCTAssertTrue(rows.dropFirst().first?.hasPrefix("1,") ?? false, "\(mode): the optimal slot comes first: \(suggest.out)")
+            let lines = try users.cli("customer1").run(["scheduling", "suggest", "--vendor", "2", "--service", "1", "--pincode", "560001",
+                                                        "--date", Self.tomorrow, "-o", "ndjson"])
+            XCTAssertEqual(lines.out.split(separator: "\n").count, rows.count - 1, "\(mode): ndjson has the rows csv has: \(lines.out)")
+            XCTAssertEqual(try JSON.parse(Array((lines.out.split(separator: "\n").first ?? "").utf8))["rank"]?.intValue, 1, "\(mode): \(lines.out)")
 
             let ops = try users.cli("ops_mgr")
             for (args, column) in [(["ai", "dispute", Self.dispute], "analysis.recommended_resolution"),
@@ -153,6 +157,9 @@ final class ShapesIntegrationTests: XCTestCase {
                 XCTAssertEqual(csv.status, 0, "\(mode) \(args): \(csv.err)")
                 XCTAssertEqual(csv.out.split(separator: "\n").count, 2, "\(mode) \(args): one row: \(csv.out)")
                 XCTAssertTrue(csv.out.split(separator: "\n").first?.split(separator: ",").contains(Substring(column)) ?? false, "\(mode) \(args): \(csv.out)")
+                let ndjson = try ops.run(args + ["-o", "ndjson"])
+                XCTAssertEqual(ndjson.out.split(separator: "\n").count, 1, "\(mode) \(args): one line holding it all: \(ndjson.out)")
+                XCTAssertNotNil(try JSON.parse(Array(ndjson.out.utf8)).value(at: column), "\(mode) \(args): \(ndjson.out)")
             }
             let plan = try users.cli("vendor1").run(["scheduling", "optimize", "--date", Self.tomorrow, "-o", "tsv"])
             XCTAssertEqual(plan.status, 0, "\(mode): \(plan.err)")

@@ -183,11 +183,11 @@ public enum Topics {
           ndjson, csv, tsv and table print rows: the items of a listing; or the items of the one main array
           of an answer (predictions, vendors, slots); or the object itself. An answer that wraps the
           resource it acted on ({"message": …, "booking": {…}}) prints the resource as the row.
-          An answer that is more than its list keeps its main result in table, csv and tsv: a best
-          answer and its runners-up (scheduling suggest) print best first, numbered by a rank column; an
-          answer that is the object itself (ai dispute, admin notifications stats, scheduling optimize)
-          prints in a table as its fields, then each of its lists under its name, and in csv and tsv as
-          one row, its lists as JSON.
+          An answer that is more than its list keeps its main result in every row format: a best answer
+          and its runners-up (scheduling suggest) print best first, numbered by a rank column; an answer
+          that is the object itself (ai dispute, admin notifications stats, scheduling optimize) prints
+          in a table as its fields, then each of its lists under its name, and in ndjson, csv and tsv as
+          one row (csv and tsv show its lists as JSON).
           Every field the server sent is in -o json.
 
         Columns come from the data: a command's usual columns are used where the rows have them, and

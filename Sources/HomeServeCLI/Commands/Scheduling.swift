@@ -51,7 +51,7 @@ enum SchedulingCommands {
         guard let answer = try inv.json(call) else { return .nothing }
         let presentation = Presentation.ranked(suggestionColumns, best: "optimal_slot", others: "alternatives")
         // However the server names them: no best slot, or no suggestion at all.
-        if answer["optimal_slot"]?.isNull == true || Rows.of(answer, presentation.shape, tabular: true).rows.isEmpty {
+        if answer["optimal_slot"]?.isNull == true || Rows.of(answer, presentation.shape).rows.isEmpty {
             inv.note("No free slot on \(inv[date]); see 'homeserve scheduling slots' for the day's slots.")
         }
         return .document(answer, presentation)

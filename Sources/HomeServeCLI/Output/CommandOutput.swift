@@ -28,13 +28,12 @@ public struct Presentation {
         case report(within: [String])
         /// An answer that is the object itself, its lists being parts of it (a dispute's analysis and the
         /// factors behind it, a day's plan with its bookings and suggestions). A table prints its fields as
-        /// `key  value` lines, then each list of objects as a table under its name; csv and tsv print it
-        /// as one row. ndjson, and `-o json` with `--fields` or `--sort-by`, read it as a report.
+        /// `key  value` lines, then each list of objects as a table under its name; the other row formats
+        /// print it as one row (csv and tsv with its lists as JSON), so no part of it is left out.
         case summary
-        /// One best answer and its runners-up, as `{best: {…}, others: [{…}]}`. Table, csv and tsv rows are
-        /// the best then the others, numbered by a leading `rank` column (1 is the best), so the best is
-        /// never left out; a server that sends one ranked list instead is read as a report, as are ndjson,
-        /// and `-o json` with `--fields` or `--sort-by`.
+        /// One best answer and its runners-up, as `{best: {…}, others: [{…}]}`. Its rows, in every row
+        /// format, are the best then the others, numbered by a leading `rank` column (1 is the best), so the
+        /// best is never left out; a server that sends one ranked list instead is read as a report.
         case ranked(best: String, others: String)
     }
 

@@ -50,7 +50,7 @@ struct Renderer {
             try renderSummary(document, presentation)
             return
         }
-        var (rows, fromArray) = Rows.of(document, presentation.shape, tabular: tabular)
+        var (rows, fromArray) = Rows.of(document, presentation.shape)
         do {
             try check(rows.filter(\.isObject), sorting: fromArray)
         } catch {

@@ -3,19 +3,18 @@ import HomeServeCore
 
 /// Turning answers into rows and rows into columns.
 enum Rows {
-    /// The rows a document presents: the wrapped resource, the main array of a report, or the object.
-    /// `tabular` is for table, csv and tsv, where a summary is its own row and a ranking puts its best first;
-    /// elsewhere both read as reports, as they always have.
-    static func of(_ document: JSON, _ shape: Presentation.Shape, tabular: Bool = false) -> (rows: [JSON], fromArray: Bool) {
+    /// The rows a document presents: the wrapped resource, the main array of a report, the object itself for
+    /// a summary, or a ranking's best then its runners-up.
+    static func of(_ document: JSON, _ shape: Presentation.Shape) -> (rows: [JSON], fromArray: Bool) {
         switch shape {
         case let .resource(keys):
             return ([unwrap(document, keys: keys)], false)
         case let .report(within):
             return report(document, within: within)
         case .summary:
-            return tabular ? ([document], false) : report(document, within: [])
+            return ([document], false)
         case let .ranked(best, others):
-            guard tabular, document[best] != nil || document[others] != nil else { return report(document, within: []) }
+            guard document[best] != nil || document[others] != nil else { return report(document, within: []) }
             let entries = ([document[best]].compactMap { $0 } + (document[others]?.arrayValue ?? [])).filter(\.isObject)
             return (entries.enumerated().map { index, entry in
                 guard case let .object(pairs) = entry, entry["rank"] == nil else { return entry }
