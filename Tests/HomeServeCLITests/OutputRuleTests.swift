@@ -40,11 +40,12 @@ final class OutputRuleTests: XCTestCase {
 
         XCTAssertEqual(run(update + ["-o", "ndjson"]).out, #"{"id":"\#(booking)","service_name":"Deep Cleaning","status":"confirmed","scheduled_date":"2026-12-01T10:00:00+05:30","pincode":"560001","total_price":"1299.00","customer":{"id":4,"address":{"city":"Bengaluru"}}}"# + "\n")
         XCTAssertEqual(run(update + ["-o", "csv"]).out, """
-            id,service_name,status,scheduled_date,pincode,total_price
-            \(booking),Deep Cleaning,confirmed,2026-12-01T10:00:00+05:30,560001,1299.00
+            id,service_name,status,scheduled_date,pincode,total_price,customer.id,customer.address.city
+            \(booking),Deep Cleaning,confirmed,2026-12-01T10:00:00+05:30,560001,1299.00,4,Bengaluru
 
             """)
-        XCTAssertEqual(run(update + ["-o", "tsv", "--no-headers"]).out, "\(booking)\tDeep Cleaning\tconfirmed\t2026-12-01T10:00:00+05:30\t560001\t1299.00\n")
+        XCTAssertEqual(run(update + ["-o", "tsv", "--no-headers"]).out, "\(booking)\tDeep Cleaning\tconfirmed\t2026-12-01T10:00:00+05:30\t560001\t1299.00\t4\tBengaluru\n",
+                       "the usual columns, then the rest")
         XCTAssertEqual(run(update + ["-o", "table"]).out, """
             id                     \(booking)
             service_name           Deep Cleaning
@@ -85,9 +86,9 @@ final class OutputRuleTests: XCTestCase {
         let args = ["vendors", "search", "--pincode", "560001"]
         XCTAssertEqual(run(args).json, try JSON.parse(answer), "json by default off a terminal: the whole answer")
         XCTAssertEqual(run(args + ["-o", "csv"]).out, """
-            id,name,rating,total_jobs,distance_km,travel_time
-            7,Asha Plumbing,4.8,120,2.5,12
-            9,"Ravi & Sons, Ltd",4.1,8,7,30
+            id,name,rating,total_jobs,distance_km,travel_time,email
+            7,Asha Plumbing,4.8,120,2.5,12,a@example.com
+            9,"Ravi & Sons, Ltd",4.1,8,7,30,
 
             """)
         XCTAssertEqual(run(args + ["-o", "ndjson", "--fields", "name,email"]).out, """
@@ -95,6 +96,18 @@ final class OutputRuleTests: XCTestCase {
             {"name":"Ravi & Sons, Ltd","email":null}
 
             """)
+
+        // On a terminal the usual columns are shown and the rest counted; --wide shows them all.
+        transport.register("GET", "/api/vendor-search/?pincode=560001", json: answer, times: 2)
+        harness.stdoutTTY = true
+        harness.stderrTTY = true
+        harness.terminalWidth = 200
+        let fitted = run(args + ["--no-color"])
+        XCTAssertEqual(lines(fitted.out).first, "ID  NAME              RATING  TOTAL_JOBS  DISTANCE_KM  TRAVEL_TIME")
+        XCTAssertEqual(fitted.err, "homeserve: 1 more column: --wide or --fields to see it\n")
+        let wide = run(args + ["--no-color", "--wide"])
+        XCTAssertEqual(lines(wide.out).first, "ID  NAME              RATING  TOTAL_JOBS  DISTANCE_KM  TRAVEL_TIME  EMAIL")
+        XCTAssertEqual(wide.err, "")
     }
 
     func testAnObjectWithoutAMainArrayIsItsOwnRow() {
@@ -269,8 +282,8 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertTrue(outcome.err.hasPrefix("homeserve: warning: invalid value 'idd' for --fields: no row has it; did you mean 'id'?"), outcome.err)
         XCTAssertTrue(outcome.err.hasSuffix("; the change was made, so its answer is shown whole\n"), outcome.err)
         XCTAssertEqual(run(["bookings", "update", booking, "--notes", "Ring twice", "--fields", "idd", "-o", "csv", "-q"]).out, """
-            id,service_name,status,scheduled_date,pincode,total_price
-            \(booking),Deep Cleaning,confirmed,2026-12-01T10:00:00+05:30,560001,1299.00
+            id,service_name,status,scheduled_date,pincode,total_price,customer.id,customer.address.city
+            \(booking),Deep Cleaning,confirmed,2026-12-01T10:00:00+05:30,560001,1299.00,4,Bengaluru
 
             """, "every format shows the resource whole")
         transport.register("GET", "/api/bookings/\(booking)/", json: updated)

@@ -238,15 +238,21 @@ final class CoreIntegrationTests: XCTestCase {
     // MARK: Exit codes
 
     func testAnHTTPSURLForThePlainHTTPSandboxHintsAtHTTP() throws {
-        // The sandbox waits for the rest of what it takes to be a request; the handshake never finishes.
+        // The sandbox answers the handshake's first bytes as a bad request line, with a 400.
         let https = sandbox.url.replacingOccurrences(of: "http://", with: "https://")
         let result = try cli.run(["--url", https, "--timeout", "2", "--retries", "0", "services", "list"])
         XCTAssertEqual(result.status, 9, result.err)
         XCTAssertEqual(result.out, "")
-        XCTAssertEqual(result.err, "homeserve: GET \(https)/api/services/: timed out: connected, but no TLS handshake within 2 s; if the server speaks plain http, use an http:// URL\n")
-        let watch = try cli.run(["--url", https, "watch", "notifications", "--user", "1", "--timeout", "2"], environment: ["HOMESERVE_TOKEN": "t"])
+        XCTAssertEqual(result.err, "homeserve: GET \(https)/api/services/: the server answered the TLS handshake with something else: if the server speaks plain http, use an http:// URL\n")
+        // A server that takes the connection and says nothing: the handshake never finishes.
+        let listener = try SilentListener()
+        let silent = "https://127.0.0.1:\(listener.port)"
+        let stalled = try cli.run(["--url", silent, "--timeout", "2", "--retries", "0", "services", "list"])
+        XCTAssertEqual(stalled.status, 9, stalled.err)
+        XCTAssertEqual(stalled.err, "homeserve: GET \(silent)/api/services/: timed out: connected, but no TLS handshake within 2 s; if the server speaks plain http, use an http:// URL\n")
+        let watch = try cli.run(["--url", silent, "watch", "notifications", "--user", "1", "--timeout", "2"], environment: ["HOMESERVE_TOKEN": "t"])
         XCTAssertEqual(watch.status, 9, watch.err)
-        XCTAssertTrue(watch.err.hasPrefix("homeserve: cannot connect to \(https.replacingOccurrences(of: "https://", with: "wss://"))/ws/notifications/1/: connected, but no TLS handshake within 2 s; if the server speaks plain http, use an http:// or ws:// URL"), watch.err)
+        XCTAssertTrue(watch.err.hasPrefix("homeserve: cannot connect to wss://127.0.0.1:\(listener.port)/ws/notifications/1/: connected, but no TLS handshake within 2 s; if the server speaks plain http, use an http:// or ws:// URL"), watch.err)
         // Through a proxy the connection is the proxy's, so the server's scheme is not blamed.
         let proxied = try cli.run(["--url", https, "--timeout", "2", "--retries", "0", "services", "list"],
                                   environment: ["HTTPS_PROXY": sandbox.url.replacingOccurrences(of: "http://", with: "https://"), "NO_PROXY": ""])
@@ -360,4 +366,27 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual(result.status, 9)
         XCTAssertTrue(result.err.contains("warning: sending credentials over plain http to homeserve.invalid"), result.err)
     }
+}
+
+/// A socket listening on 127.0.0.1 that never accepts: connections complete in its backlog, and whatever the
+/// client sends goes unanswered.
+final class SilentListener {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw CocoaError(.fileWriteUnknown) }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(fd) }
 }

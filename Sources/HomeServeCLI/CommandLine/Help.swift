@@ -190,12 +190,13 @@ public enum Topics {
           one row (csv and tsv show its lists as JSON).
           Every field the server sent is in -o json.
 
-        Columns come from the data: a command's usual columns are used where the rows have them, and
-        otherwise derived from the rows (the row's id and name first, then plain fields in the server's
-        order, then nested objects by dot path). No column is empty in every row. On a terminal a table
-        fits the width: at most ten derived columns (stderr says how many more there are) and long cells
-        cut with …, and a single resource shows its usual fields (stderr says how many more); --wide prints
-        every column, field and cell whole, as a table in a pipe always is. Ids are never cut (columns
+        Columns come from the data: a command's usual columns lead where the rows have them, followed by
+        the rows' other fields, and otherwise all are derived from the rows (the row's id and name first,
+        then plain fields in the server's order, then nested objects by dot path). No column is empty in
+        every row. On a terminal a table fits the width: the usual columns only, or at most ten derived
+        ones (stderr says how many more there are), and long cells cut with …; a single resource shows its
+        usual fields (stderr says how many more); --wide prints every column, field and cell whole, as a
+        table in a pipe, csv and tsv always do. Ids are never cut (columns
         named id or …_id, or holding UUIDs).
           --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2;
                              after a change the answer is printed whole instead, with a warning)

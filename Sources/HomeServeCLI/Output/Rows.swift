@@ -93,9 +93,10 @@ enum Rows {
         }
     }
 
-    /// The columns to print: `--fields` as given (each checked against the rows), else the preferred ones
-    /// the rows have, else columns derived from the rows, at most `limitDerived` of them (`hidden` says how
-    /// many more there are). No column is empty in every row.
+    /// The columns to print: `--fields` as given (each checked against the rows); else the preferred ones
+    /// the rows have, then every other column of the rows; else columns derived from the rows. Where
+    /// `limitDerived` is given (a table fitted to a terminal) only the preferred ones, or that many derived
+    /// ones, are printed, and `hidden` says how many more there are. No column is empty in every row.
     static func columns(preferred: [String], fields: [String]?, rows: [JSON], limitDerived: Int?) throws(CLIError) -> (columns: [String], hidden: Int) {
         let sample = Array(rows.prefix(200))
         let objects = sample.filter(\.isObject)
@@ -106,7 +107,6 @@ enum Rows {
         guard !objects.isEmpty else { return (sample.isEmpty ? preferred : ["value"], 0) }
         let lookups = objects.map(JSONLookup.init)
         let present = preferred.filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
-        if present.count >= max(2, (preferred.count + 1) / 2) || (present.count == preferred.count && !present.isEmpty) { return (present, 0) }
         var ordered: [String] = []
         var nestedAll: [String] = [], arraysAll: [String] = []
         var seen: Set<String> = []
@@ -123,6 +123,11 @@ enum Rows {
         let leading = [derived.first { $0 == "id" } ?? derived.first(where: isID),
                        derived.first { $0 == "name" } ?? derived.first(where: isName)].compactMap { $0 }
         derived = leading + derived.filter { !leading.contains($0) }
+        if present.count >= max(2, (preferred.count + 1) / 2) || (present.count == preferred.count && !present.isEmpty) {
+            // The command's usual columns lead, and the rest follow, except in a table fitted to a terminal.
+            let rest = derived.filter { !present.contains($0) }
+            return limitDerived == nil ? (present + rest, 0) : (present, rest.count)
+        }
         var hidden = 0
         if let limitDerived, derived.count > limitDerived {
             // The preferred columns the rows do have are what the command is about: they are kept, in place.
