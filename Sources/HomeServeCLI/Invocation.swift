@@ -130,14 +130,14 @@ public final class Invocation {
         if let text = environment["HOMESERVE_URL"], !text.isEmpty {
             switch WebURL.parse(text) {
             case let .success(url): return (url, "env")
-            case let .failure(problem): throw CLIError.usage("invalid value '\(TerminalText.visible(text))' for HOMESERVE_URL: expected an http:// or https:// URL; it \(problem.reason)")
+            case let .failure(problem): throw CLIError.usage("invalid value '\(TerminalText.visible(WebURL.masked(text)))' for HOMESERVE_URL: expected an http:// or https:// URL; it \(problem.reason)")
             }
         }
         if let text = try store.setting("url") {
             switch WebURL.parse(text) {
             case let .success(url): return (url, "profile")
             case let .failure(problem):
-                throw CLIError.usage("invalid url '\(TerminalText.visible(text))' in profile '\(profile.name)': it \(problem.reason) (fix with 'homeserve config set url URL')")
+                throw CLIError.usage("invalid url '\(TerminalText.visible(WebURL.masked(text)))' in profile '\(profile.name)': it \(problem.reason) (fix with 'homeserve config set url URL')")
             }
         }
         return (Self.defaultURL, "default")
@@ -328,7 +328,7 @@ public final class Invocation {
             switch WebURL.parse(text, schemes: WebURL.socketSchemes) {
             case let .success(url): return url
             case let .failure(problem):
-                throw CLIError.usage("invalid ws_url '\(TerminalText.visible(text))' in profile '\(profile.name)': it \(problem.reason) (fix with 'homeserve config set ws_url URL')")
+                throw CLIError.usage("invalid ws_url '\(TerminalText.visible(WebURL.masked(text)))' in profile '\(profile.name)': it \(problem.reason) (fix with 'homeserve config set ws_url URL')")
             }
         }
         return base.url.socketTwin

@@ -136,6 +136,21 @@ final class SafetyTests: XCTestCase {
         XCTAssertFalse(get.out.contains(access))
     }
 
+    func testAURLRefusedForItsCredentialsIsQuotedWithoutThem() {
+        let url = "http://bob:S3CRETPW@127.0.0.1:1"
+        var outcomes = [harness.run(["--url", url, "services", "list"]), harness.run(["config", "set", "url", url]),
+                        harness.run(["config", "set", "ws_url", "ws://bob:S3CRETPW@127.0.0.1:1"])]
+        harness.environment["HOMESERVE_URL"] = url
+        outcomes += [harness.run(["services", "list"]), harness.run(["doctor", "-o", "json"])]
+        for outcome in outcomes {
+            XCTAssertNotEqual(outcome.status, 0)
+            XCTAssertFalse((outcome.out + outcome.err).contains("S3CRETPW"), outcome.out + outcome.err)
+            XCTAssertContains(outcome.out + outcome.err, "//***@127.0.0.1:1", "has credentials in it")
+        }
+        XCTAssertEqual(WebURL.masked("https://token@h/p@q"), "https://***@h/p@q", "an @ in the path is not userinfo")
+        XCTAssertEqual(WebURL.masked("see https://h/x"), "see https://h/x")
+    }
+
     func testAPIShapedOutputNeedsAJSONBody() {
         transport.register("GET", "/report", body: Array("id,name\n1,a\n".utf8), headers: [("Content-Type", "text/csv")])
         let csv = harness.run(["api", "GET", "/report", "--jq", ".[0].id"])

@@ -242,7 +242,7 @@ extension ParsedLine {
 
     /// A value as quoted in an error: long ones shortened, control characters made visible.
     static func shown(_ text: String) -> String {
-        let visible = TerminalText.visible(text)
+        let visible = TerminalText.visible(WebURL.masked(text))
         return visible.count > 60 ? String(visible.prefix(57)) + "..." : visible
     }
 }

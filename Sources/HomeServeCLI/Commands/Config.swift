@@ -125,7 +125,7 @@ enum ConfigCommands {
     /// Checks a value for its key; returns it as stored.
     static func validated(_ name: String, _ text: String) throws -> String {
         func refuse(_ expected: String) -> CLIError {
-            CLIError.usage("invalid value '\(TerminalText.visible(text))' for \(name): expected \(expected)")
+            CLIError.usage("invalid value '\(TerminalText.visible(WebURL.masked(text)))' for \(name): expected \(expected)")
         }
         switch name {
         case "url":

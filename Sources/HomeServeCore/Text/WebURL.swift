@@ -53,6 +53,16 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
         scheme == other.scheme && host == other.host && effectivePort == other.effectivePort
     }
 
+    /// `text` with the credentials of a URL in it shown as `***` (`http://***@host`), for a message that
+    /// quotes a URL refused for having them: the refusal must not print the password into a log.
+    public static func masked(_ text: String) -> String {
+        guard let schemeEnd = text.firstRange(of: "://") else { return text }
+        let rest = text[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
+        return String(text[..<schemeEnd.upperBound]) + "***" + String(rest[at...])
+    }
+
     /// Parses a base URL; the error says what is wrong in a few words.
     public static func parse(_ text: String, schemes: Set<String> = httpSchemes) -> Result<WebURL, URLProblem> {
         if text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
