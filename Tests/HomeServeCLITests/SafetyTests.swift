@@ -254,6 +254,51 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(harness.run(["api", "GET", "/api/x/"]).outBytes, json)
     }
 
+    func testOutIsStdoutForADashWrittenInPlaceForADeviceOrPipeAndNeverThroughALink() throws {
+        let body = Array("id,action\n1,update\n".utf8)
+        transport.register("GET", "/media/a.csv", body: body, headers: [("Content-Type", "text/csv")], times: 4)
+        let dash = harness.run(["api", "GET", "/media/a.csv", "--out", "-"])
+        XCTAssertEqual(dash.status, 0, dash.err)
+        XCTAssertEqual(dash.outBytes, body, "- is stdout, as for curl -o -")
+        XCTAssertFalse(FileFacts.exists("-"))
+
+        let null = harness.run(["api", "GET", "/media/a.csv", "--out", "/dev/null"])
+        XCTAssertEqual(null.status, 0, null.err)
+        XCTAssertTrue(OutputFile.isStream("/dev/null"), "the device is written to, not replaced by a file")
+
+        let directory = temporaryDirectory()
+        let fifo = directory + "/pipe"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // Its reader is open first (without waiting for a writer), so the write does not wait for one.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        defer { close(reader) }
+        let piped = harness.run(["api", "GET", "/media/a.csv", "--out", fifo])
+        XCTAssertEqual(piped.status, 0, piped.err)
+        var received = [UInt8](repeating: 0, count: 4096)
+        let count = read(reader, &received, received.count)
+        XCTAssertEqual(Array(received.prefix(max(0, count))), body, "a named pipe's reader gets the body")
+        XCTAssertTrue(OutputFile.isStream(fifo))
+
+        // A file already there is replaced with permissions no wider than it had.
+        let kept = directory + "/kept.csv"
+        try AtomicFile.write(kept, [], mode: 0o600)
+        XCTAssertEqual(harness.run(["api", "GET", "/media/a.csv", "--out", kept]).status, 0)
+        XCTAssertEqual(try FileFacts.contents(kept), body)
+        XCTAssertEqual(FileFacts.mode(kept), 0o600)
+
+        // A link is refused before anything is sent: what it points at is left alone.
+        let link = directory + "/link.csv"
+        XCTAssertEqual(symlink(kept, link), 0)
+        let before = transport.requests.count
+        for args in [["api", "POST", "/api/bookings/", "-F", "service=1", "--out", link], ["admin", "history", "export", "--out", link]] {
+            let refused = harness.run(args)
+            XCTAssertEqual(refused.status, 2)
+            XCTAssertEqual(refused.err, "homeserve: invalid value '\(link)' for --out: it is a symbolic link, and a file written with --out replaces what is there rather than follow a link: give the file it points to\n")
+        }
+        XCTAssertEqual(transport.requests.count, before, "nothing was sent")
+        XCTAssertEqual(try FileFacts.contents(kept), body)
+    }
+
     func testApiReportsATemporaryFileItCannotCreate() throws {
         let directory = temporaryDirectory()
         let file = directory + "/a.bin"

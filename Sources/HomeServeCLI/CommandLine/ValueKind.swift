@@ -164,9 +164,9 @@ extension ValueKind where Value == String {
 
     /// A file to be written: its directory must exist and be writable, checked before any request.
     public static var outputFile: ValueKind {
-        ValueKind(ValueShape(placeholder: "FILE", accepted: "a path in a writable directory", completion: .files)) { path, _ throws(ValueProblem) in
+        ValueKind(ValueShape(placeholder: "FILE", accepted: "a path in a writable directory, or - for stdout", completion: .files)) { path, _ throws(ValueProblem) in
             guard !path.isEmpty else { throw ValueProblem() }
-            if let problem = FileFacts.writeProblem(path) { throw ValueProblem(problem) }
+            if let problem = OutputFile.problem(path) { throw ValueProblem(problem) }
             return path
         }
     }

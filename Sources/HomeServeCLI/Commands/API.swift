@@ -94,7 +94,8 @@ enum APICommands {
             }
         }
         let shaped = inv.given(GlobalFlags.output) || inv[GlobalFlags.jq] != nil || inv[GlobalFlags.fields] != nil || inv[GlobalFlags.sortBy] != nil
-        if let file = inv[out], listing || shaped {
+        let file = OutputFile.named(inv[out])
+        if let file, listing || shaped {
             // --out keeps the body exactly as it came; pages and reshaped output go to stdout, where > puts them.
             let other = listing ? "--paginate, --all or --limit" : "-o, --fields, --jq or --sort-by"
             throw CLIError.usage("--out \(file) writes the body as received; it cannot be combined with \(other) (redirect stdout instead)")
@@ -106,7 +107,7 @@ enum APICommands {
             return try inv.listing(target, filters, presentation: .report(), following: true)
         }
         if shaped { _ = try inv.format.get(); _ = try inv.jq() }
-        let destination = PassThrough(path: inv[out], stdout: inv.context.stdout)
+        let destination = PassThrough(path: file, stdout: inv.context.stdout)
         // The token endpoints take no token: their 401 (a wrong password) is the answer, not a session
         // to renew and the request to send again.
         let tokenEndpoint = target.hasPrefix("/auth/")
@@ -131,7 +132,7 @@ enum APICommands {
         }
         if let streamed = response.streamedBytes {
             try destination.finish()
-            if inv[out] != nil { inv.note("Wrote \(streamed) bytes to \(inv[out] ?? "").") }
+            if let file { inv.note("Wrote \(streamed) bytes to \(file).") }
             return .nothing
         }
         if response.body.isEmpty {
@@ -142,9 +143,9 @@ enum APICommands {
         // A body declared JSON (or undeclared) must parse: a truncated or mislabelled one is exit 8.
         let document = try inv.client().parse(response, call: call)
         if shaped { return .document(document, .report()) }
-        if let path = inv[out] {
-            try AtomicFile.write(path, response.body, mode: 0o644)
-            inv.note("Wrote \(response.body.count) bytes to \(path).")
+        if let file {
+            try OutputFile.write(file, response.body, mode: 0o644)
+            inv.note("Wrote \(response.body.count) bytes to \(file).")
             return .nothing
         }
         if inv.context.stdout.isTerminal {
@@ -156,8 +157,8 @@ enum APICommands {
     }
 }
 
-/// Takes a body that is not JSON straight to its destination as it arrives: stdout, or a file written
-/// beside its final name and renamed once complete.
+/// Takes a body that is not JSON straight to its destination as it arrives: stdout, a device or pipe
+/// written in place, or a file written beside its final name and renamed once complete.
 final class PassThrough: ResponseSink {
     let path: String?
     let stdout: OutputChannel
@@ -174,6 +175,11 @@ final class PassThrough: ResponseSink {
         let response = HTTPResponse(status: status, headers: headers)
         guard response.isSuccess, !response.declaresJSON else { return false }
         guard let path else { return true }
+        if OutputFile.isStream(path) {
+            // A device or pipe is written in place; a failure to open it stops the transfer at its first bytes.
+            do { fd = try OutputFile.openStream(path) } catch { failure = error }
+            return true
+        }
         let name = "\(path).tmp.\(getpid())"
         // A new file, never one already there nor the target of a link: --out may be in a shared directory.
         fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -182,6 +188,8 @@ final class PassThrough: ResponseSink {
             failure = FileError.system(name, "write")
             return true
         }
+        // A file replaced keeps permissions no wider than it had.
+        if let existing = FileFacts.mode(path) { fchmod(fd, existing & 0o644) }
         temporary = name
         return true
     }
@@ -207,7 +215,12 @@ final class PassThrough: ResponseSink {
 
     func finish() throws {
         if let failure { throw failure }
-        guard fd >= 0, let temporary, let path else { return }
+        guard fd >= 0, let path else { return }
+        guard let temporary else {
+            close(fd)
+            fd = -1
+            return
+        }
         let synced = fsync(fd) == 0
         close(fd)
         fd = -1

@@ -78,8 +78,8 @@ enum AdminHistoryCommands {
         if csv.lazy.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 {
             throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the CSV ends inside a quoted field: it was cut short (\(csv.count) bytes)")
         }
-        guard let path = inv[out] else { return .bytes(csv) }
-        try AtomicFile.write(path, csv, mode: 0o600)
+        guard let path = OutputFile.named(inv[out]) else { return .bytes(csv) }
+        try OutputFile.write(path, csv, mode: 0o600)
         inv.note("Wrote \(csv.count) bytes to \(path).")
         return .nothing
     }
