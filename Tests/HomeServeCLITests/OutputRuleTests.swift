@@ -290,6 +290,24 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["bookings", "get", booking, "--fields", "idd"], status: 2).out, "", "a read is still refused")
     }
 
+    func testFieldsOfRowsThatAreNotObjectsAreRefusedNotPrintedEmpty() {
+        transport.register("GET", "/api/bookings/", json: #"{"count": 3, "next": null, "previous": null, "results": ["a", "b", null]}"#)
+        let list = run(["bookings", "list", "-o", "csv", "--fields", "id,status"], status: 2)
+        XCTAssertEqual(list.out, "")
+        XCTAssertEqual(list.err, "homeserve: invalid value 'id,status' for --fields: the rows are not objects with fields (one is a string)\n")
+        transport.register("GET", "/api/bookings/\(booking)/", json: #""ok""#)
+        XCTAssertEqual(run(["bookings", "get", booking, "-o", "tsv", "--fields", "id"], status: 2).out, "")
+        transport.register("GET", "/api/bookings/", json: #"[{"id": 1}, 7]"#)
+        XCTAssertContains(run(["bookings", "list", "--sort-by", "id", "-o", "json"], status: 2).err, "for --sort-by: the rows are not objects with fields (one is a number)")
+
+        // After a change, the answer is shown whole with a warning, as for a field no row has.
+        transport.register("POST", "/api/bookings/", status: 201, json: #"[{"id": "x1"}, {"id": "x2"}]"#)
+        let created = run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-01 10:00", "--price", "10",
+                           "-o", "json", "--fields", "id"])
+        XCTAssertEqual(created.json, try JSON.parse(#"[{"id": "x1"}, {"id": "x2"}]"#))
+        XCTAssertContains(created.err, "warning: invalid value 'id' for --fields: the rows are not objects with fields (one is an array); the change was made")
+    }
+
     func testAReadIsRefusedABadFieldEvenAfterARefreshOrAComputingPost() {
         harness.storeSession(access: harness.token(expiresIn: 5, life: 300), refresh: "r1")
         transport.register("POST", "/auth/refresh/", json: #"{"access": "\#(harness.token(expiresIn: 300, life: 300, tag: "new"))", "refresh": "r2"}"#)

@@ -52,7 +52,7 @@ struct Renderer {
         }
         var (rows, fromArray) = Rows.of(document, presentation.shape)
         do {
-            try check(rows.filter(\.isObject), sorting: fromArray)
+            try check(rows, sorting: fromArray)
         } catch {
             guard changed() else { throw error }
             try renderWhole(document, presentation, because: "\(error)", asJSON: false)
@@ -112,9 +112,9 @@ struct Renderer {
     }
 
     /// `--fields` and `--sort-by` name fields the rows have.
-    private func check(_ objects: [JSON], sorting: Bool) throws {
-        if let fields { try Rows.check(fields, against: objects) }
-        if let sortBy, sorting { try Rows.check([Rows.sortField(sortBy)], against: objects, flag: "--sort-by") }
+    private func check(_ rows: [JSON], sorting: Bool) throws {
+        if let fields { try Rows.check(fields, against: rows) }
+        if let sortBy, sorting { try Rows.check([Rows.sortField(sortBy)], against: rows, flag: "--sort-by") }
     }
 
     /// A summary as a table: its fields as `key  value` lines (the preferred ones first, then the rest in
@@ -216,8 +216,8 @@ struct Renderer {
         }
         var fieldsChecked = false
         func emit(_ rows: [JSON]) throws {
-            if !fieldsChecked, let fields, rows.contains(where: \.isObject) {
-                try Rows.check(fields, against: rows.filter(\.isObject))
+            if !fieldsChecked, let fields, !rows.isEmpty {
+                try Rows.check(fields, against: rows)
                 fieldsChecked = true
             }
             if let jq {
@@ -290,7 +290,7 @@ struct Renderer {
         // A document printed as received is the whole output: nothing may follow it (not even `[]`).
         if printedAsReceived || !out.isOpen || client.isDryRun { return }
         if holdAll {
-            if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: held.filter(\.isObject), flag: "--sort-by") }
+            if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: held, flag: "--sort-by") }
             let rows = sortBy.map { Rows.sort(held, by: $0) } ?? held
             if let jq {
                 if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }

@@ -148,9 +148,21 @@ enum Rows {
         !path.contains(".") && (path == "name" || path.hasSuffix("_name") || path == "title")
     }
 
-    /// `--fields` names paths that exist: one that is in no row is a usage error naming those that are.
+    /// `--fields` names paths that exist: one that is in no row is a usage error naming those that are. Rows
+    /// that are not objects (strings, numbers, an array for an answer) have no fields to pick, and are
+    /// refused too rather than printed as empty cells.
     static func check(_ fields: [String], against rows: [JSON], flag: String = "--fields") throws(CLIError) {
         guard !rows.isEmpty else { return }
+        if let odd = rows.first(where: { !$0.isObject }) {
+            let kind = switch odd {
+            case .array: "an array"
+            case .string: "a string"
+            case .null: "null"
+            case .bool: "true or false"
+            default: "a number"
+            }
+            throw CLIError.usage("invalid value '\(fields.joined(separator: ","))' for \(flag): the rows are not objects with fields (one is \(kind))")
+        }
         var available: [String] = []
         var seen: Set<String> = []
         for row in rows.prefix(50) {
