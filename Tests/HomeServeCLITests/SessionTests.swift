@@ -695,6 +695,17 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(FileFacts.mode(harness.configDir), 0o700)
     }
 
+    func testAConfigDirectoryIsTightenedByACommandThatOnlyWrites() {
+        for (args, loose) in [(["config", "set", "password_command", "/bin/true"], mode_t(0o777)), (["config", "unset", "output"], 0o755)] {
+            chmod(harness.configDir, loose)
+            let outcome = harness.run(args)
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(outcome.err.hasPrefix("homeserve: warning: \(harness.configDir) is writable by every user (mode 777); tightened to 700\n"),
+                           loose == 0o777, outcome.err)
+            XCTAssertEqual(FileFacts.mode(harness.configDir), 0o700, "\(args)")
+        }
+    }
+
     func testAWorldWritableDirectoryOfAnotherUserIsWarnedAboutAndLeftAlone() throws {
         var directory = harness.configDir
         if getuid() == 0 {

@@ -366,6 +366,8 @@ public final class CredentialStore {
     }
 
     private func withLock<T>(_ body: () throws -> T) throws -> T {
+        // A write is never made into a directory others can change, even by a command that read nothing first.
+        inspectDirectory()
         let lock: FileLock
         do { lock = try FileLock.acquire(paths.lock, timeout: lockTimeout, clock: clock) } catch let error as FileError {
             throw SessionError.file(error)
