@@ -53,6 +53,23 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests[0].json?["total_price"], "499.00")
     }
 
+    func testAQuotedPriceIsHeldToWhatPriceAccepts() {
+        let quoted = Array(create.dropLast(2))
+        transport.register("GET", "/api/dynamic-pricing/", json: #"{"pricing": {"final_price": 1499.5}}"#)
+        transport.register("POST", "/api/bookings/", status: 201, json: #"{"id": "b1"}"#)
+        let booked = harness.run(quoted + ["-o", "json"])
+        XCTAssertEqual(booked.status, 0, booked.err)
+        XCTAssertContains(booked.err, "No --price given: using the dynamic price 1499.50.")
+        XCTAssertEqual(transport.requests[1].json?["total_price"], "1499.50")
+        for price in ["-5", "1e308"] {
+            transport.register("GET", "/api/dynamic-pricing/", json: #"{"pricing": {"final_price": \#(price)}}"#)
+            fails(quoted, .badServerAnswer, "GET /api/dynamic-pricing/: the quote's final price \(price) is not an amount to book at", "pass --price")
+        }
+        transport.register("GET", "/api/dynamic-pricing/", json: #"{"pricing": {"final_price": "free"}}"#)
+        fails(quoted, .badServerAnswer, "GET /api/dynamic-pricing/: the quote has no final price", "pass --price")
+        XCTAssertEqual(transport.log.filter { $0.hasPrefix("POST") }.count, 1, "no booking made at a price the quote got wrong")
+    }
+
     func testAFieldCalledStatusOrCodeKeepsItsMessages() {
         transport.register("PATCH", path, status: 400, json: #"{"status": ["Cannot change status from pending to confirmed."], "pincode": ["Not served."]}"#)
         let outcome = fails(["bookings", "update", booking, "--status", "confirmed"], .rejected)

@@ -80,6 +80,10 @@ enum BookingCommands {
                 guard let final = PricingCommands.finalPrice(in: quote) else {
                     throw APIError.badResponse(method: "GET", path: "/api/dynamic-pricing/", reason: "the quote has no final price (keys: \(quote.keys.joined(separator: ", "))); pass --price")
                 }
+                // Held to what --price accepts: a negative or absurd quote is the server's fault, not a price.
+                guard Money.isAmount(final) else {
+                    throw APIError.badResponse(method: "GET", path: "/api/dynamic-pricing/", reason: "the quote's final price \(TerminalText.visible(final)) is not an amount to book at (\(ValueKind<String>.amount.shape.accepted)); pass --price")
+                }
                 total = Money.twoDecimals(final)
                 inv.note("No --price given: using the dynamic price \(total ?? final).")
             } else {
