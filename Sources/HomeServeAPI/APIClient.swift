@@ -376,11 +376,10 @@ public final class APIClient: TokenAuthority {
         }
         guard let response else { return nil }
         let body = try? JSON.parse(response.body)
-        guard let access = body?["access"]?.stringValue, JWT.isHeaderSafe(access) else {
+        guard let access = Self.token(body?["access"]), JWT.isHeaderSafe(access) else {
             throw SessionError.badTokenReply(endpoint: "/auth/refresh/")
         }
-        let rotated = body?["refresh"]?.stringValue
-        if let rotated, !JWT.isHeaderSafe(rotated) { throw SessionError.badTokenReply(endpoint: "/auth/refresh/") }
+        let rotated = try Self.optionalToken(body?["refresh"], endpoint: "/auth/refresh/")
         return TokenPair(access: access, refresh: rotated ?? refreshToken)
     }
 
@@ -398,14 +397,26 @@ public final class APIClient: TokenAuthority {
         return try Self.tokens(from: response, endpoint: "/auth/login/")
     }
 
+    /// A token is a string: a number or true is no token, not one to store as text.
+    private static func token(_ value: JSON?) -> String? {
+        guard case let .string(text)? = value else { return nil }
+        return text
+    }
+
+    /// A refresh token an answer may leave out (or send as null), but not send as anything but a token.
+    private static func optionalToken(_ value: JSON?, endpoint: String) throws -> String? {
+        guard let value, !value.isNull else { return nil }
+        guard let text = token(value), JWT.isHeaderSafe(text) else { throw SessionError.badTokenReply(endpoint: endpoint) }
+        return text
+    }
+
     /// The pair and user of a login answer (`{access, refresh, user}`, or the same under `data`/`tokens`).
     public static func tokens(from response: JSON, endpoint: String) throws -> (TokenPair, user: JSON) {
         let holder = [response, response["data"], response["tokens"]].lazy.compactMap { $0 }.first { $0["access"] != nil } ?? response
-        guard let access = holder["access"]?.stringValue, JWT.isHeaderSafe(access) else {
+        guard let access = token(holder["access"]), JWT.isHeaderSafe(access) else {
             throw SessionError.badTokenReply(endpoint: endpoint)
         }
-        let refresh = holder["refresh"]?.stringValue
-        if let refresh, !JWT.isHeaderSafe(refresh) { throw SessionError.badTokenReply(endpoint: endpoint) }
+        let refresh = try optionalToken(holder["refresh"], endpoint: endpoint)
         let user = response["user"] ?? response["data"]?["user"] ?? .object([])
         return (TokenPair(access: access, refresh: refresh), user)
     }

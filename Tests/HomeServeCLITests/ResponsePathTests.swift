@@ -569,6 +569,13 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(harness.clock.slept, [])
     }
 
+    func testARenewalThatTimesOutIsNotCalledAChangeToCheck() {
+        harness.storeSession(access: harness.token(expiresIn: 5, life: 300), refresh: "refresh-1")
+        transport.fail("POST", "/auth/refresh/", .timeout, message: "no answer within 30 s", sent: true)
+        let outcome = fails(["bookings", "get", booking], .network, "POST https://api.test/auth/refresh/: timed out (no answer within 30 s)")
+        XCTAssertFalse(outcome.err.contains("carried out"), outcome.err)
+    }
+
     func testAPostThatNeverLeftIsRetried() {
         transport.fail("POST", "/api/bookings/", .connect, sent: false)
         transport.register("POST", "/api/bookings/", status: 201, json: #"{"id": "\#(booking)", "status": "pending"}"#)

@@ -295,12 +295,13 @@ final class SessionTests: XCTestCase {
     // MARK: Token answers that cannot be used
 
     func testARefreshAnswerWithoutAUsableTokenLeavesTheFileUntouched() {
-        for reply in [#"{"detail": "ok"}"#, #"{"access": ""}"#, #"{"access": "a.b.c\r\nX-Evil: 1"}"#, #"{"access": "a.b.c", "refresh": "r s"}"#, "<html>ok</html>"] {
+        for reply in [#"{"detail": "ok"}"#, #"{"access": ""}"#, #"{"access": "a.b.c\r\nX-Evil: 1"}"#, #"{"access": "a.b.c", "refresh": "r s"}"#, "<html>ok</html>",
+                      #"{"access": 12345}"#, #"{"access": "a.b.c", "refresh": true}"#] {
             harness.storeSession(access: harness.token(expiresIn: 5, life: 300), refresh: "refresh-1")
             let before = bytes(harness.credentialsPath)
             transport.register("POST", "/auth/refresh/", json: reply)
             let outcome = harness.run(["bookings", "get", booking])
-            XCTAssertEqual(outcome.status, 3, reply)
+            XCTAssertEqual(outcome.status, 8, "the server's answer is at fault, not the session: \(reply)")
             XCTAssertEqual(outcome.err, "homeserve: POST /auth/refresh/ succeeded but sent no well-formed token; the stored session was left as it was\n")
             XCTAssertEqual(bytes(harness.credentialsPath), before, reply)
         }
@@ -313,7 +314,7 @@ final class SessionTests: XCTestCase {
         let before = bytes(harness.credentialsPath)
         transport.register("POST", "/auth/login/", json: #"{"message": "Welcome", "user": {"username": "customer2"}}"#)
         let outcome = harness.run(["auth", "login", "--username", "customer2", "--password-stdin"], stdin: "pw\n")
-        XCTAssertEqual(outcome.status, 3)
+        XCTAssertEqual(outcome.status, 8)
         XCTAssertEqual(outcome.err, "homeserve: POST /auth/login/ succeeded but sent no well-formed token; the stored session was left as it was\n")
         XCTAssertEqual(bytes(harness.credentialsPath), before)
         transport.verify()
@@ -325,7 +326,7 @@ final class SessionTests: XCTestCase {
         let before = bytes(harness.credentialsPath)
         transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
         transport.register("POST", "/auth/login/", json: #"{"access": null}"#)
-        XCTAssertEqual(harness.run(["bookings", "list"]).status, 3)
+        XCTAssertEqual(harness.run(["bookings", "list"]).status, 8, "the server's answer is at fault")
         XCTAssertEqual(bytes(harness.credentialsPath), before)
         transport.verify()
     }

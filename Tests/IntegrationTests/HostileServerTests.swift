@@ -286,11 +286,11 @@ final class HostileServerTests: XCTestCase {
         stored.secrets = ["refresh-secret-2"]
         let before = try Data(contentsOf: URL(fileURLWithPath: stored.credentialsPath))
         let result = try stored.run(["services", "get", "1"])
-        assertExit(result, 3, under: 3)
+        assertExit(result, 8, under: 3)
         XCTAssertTrue(result.err.contains("sent no well-formed token"), result.err)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: stored.credentialsPath)), before)
         let status = try stored.run(["auth", "refresh"])
-        assertExit(status, 3, under: 3, "auth refresh")
+        assertExit(status, 8, under: 3, "auth refresh")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: stored.credentialsPath)), before)
     }
 

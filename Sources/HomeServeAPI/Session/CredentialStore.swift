@@ -250,7 +250,7 @@ public final class CredentialStore {
                 let username = kept?.user["username"]?.stringValue ?? unattendedUsername()
                 if let username, let password = try password() {
                     guard let (pair, user) = try authority.login(username: username, password: password) else {
-                        throw SessionError.badTokenReply(endpoint: "login")
+                        throw SessionError.badTokenReply(endpoint: "/auth/login/")
                     }
                     note(kept == nil ? "logged in as \(username) for profile '\(profile)'"
                          : foreign ? "logged in as \(username) to \(authority.server) for profile '\(profile)', in place of its session with \(kept?.server ?? "?")"
@@ -327,7 +327,7 @@ public final class CredentialStore {
     /// `credentials.json.corrupt` and replaced, since logging in is how a user repairs it.
     public func saveLogin(_ pair: TokenPair, user: JSON, server: String) throws {
         guard JWT.isHeaderSafe(pair.access), pair.refresh.map(JWT.isHeaderSafe) ?? true else {
-            throw SessionError.badTokenReply(endpoint: "login")
+            throw SessionError.badTokenReply(endpoint: "/auth/login/")
         }
         try withLock {
             var file = try loadRepairing(paths.credentials)

@@ -52,7 +52,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .notFound: return "not found or gone (404, 410, WebSocket close 4004)"
         case .rejected: return "rejected: validation failed (400, 422, any other 4xx), or a 2xx answer said the action did not happen"
         case .conflict: return "conflict (409)"
-        case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not JSON, empty or null, cut short, too large, a paging loop, fewer distinct rows than the list counts, more than 5 redirects, a read answered 2xx saying it failed"
+        case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not JSON, empty or null, cut short, too large, a paging loop, fewer distinct rows than the list counts, more than 5 redirects, a read answered 2xx saying it failed, a login or renewal answered without a usable token"
         case .network: return "network failure: unreachable, DNS, TLS, timeout, or another homeserve holding the session lock too long"
         case .rateLimited: return "rate limited (429) after all retries, or a 429 whose Retry-After asks for longer than the time left"
         case .timedOut: return "waited and the condition was not met in time (bookings wait, watch --until/--count with --timeout)"
@@ -155,8 +155,9 @@ struct FailureReport {
             }
             return CLIError(code, message, details: failure.fields.map { "  \($0.0): \($0.1)" })
         case let .transport(failure, method, url):
-            // A write that reached the server and got no answer may well have been carried out.
-            let mayHaveHappened = failure.sent && !["GET", "HEAD"].contains(method)
+            // A write that reached the server and got no answer may well have been carried out; a token
+            // endpoint's (renewing a session while a read waits) changes nothing to check.
+            let mayHaveHappened = failure.sent && !["GET", "HEAD"].contains(method) && !url.contains("/auth/")
                 ? "; the \(method) reached the server and may have been carried out: check before sending it again" : ""
             switch failure.kind {
             case .cancelled: return CLIError(.interrupted, "interrupted")
@@ -212,7 +213,8 @@ struct FailureReport {
         case let .malformedToken(source):
             return CLIError(.notAuthenticated, "the token from \(source.rawValue) contains characters that cannot go in a header (spaces, line breaks, control characters); nothing was sent")
         case let .badTokenReply(endpoint):
-            return CLIError(.notAuthenticated, "POST \(endpoint) succeeded but sent no well-formed token; the stored session was left as it was")
+            // The server's answer is at fault, not the session: a broken proxy is not a password to fix.
+            return CLIError(.badServerAnswer, "POST \(endpoint) succeeded but sent no well-formed token; the stored session was left as it was")
         case let .loginRefused(username, message):
             return CLIError(.notAuthenticated, "logging in as \(username) failed: \(message.isEmpty ? "credentials refused" : message)")
         case let .passwordCommandFailed(command, reason):
