@@ -323,6 +323,17 @@ def lying_length(h, r):
     return h.reset() if r.params.get("rst") else "close"
 
 
+def bad_gzip(h, r):
+    h.sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\nnot gzip at all"[:-3])
+    return "close"
+
+
+def not_http(h, r):
+    # Something on the port that is not an HTTP server.
+    h.sock.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+    return "close"
+
+
 def deep(h, r):
     return h.send(200, b"[" * 200000 + b"]" * 200000)
 
@@ -459,7 +470,7 @@ CASES = {
     "huge-numbers": huge_numbers, "bad-utf8": bad_utf8, "unauthorized": unauthorized, "drip": drip,
     "drip-headers": drip_headers, "silent": silent, "reset": reset, "status": status, "redirect-self": redirect_self,
     "refresh-no-token": refresh_no_token, "ansi": ansi, "ansi-error": ansi_error, "login-slow": login_slow, "wide": wide,
-    "gzip-bomb": gzip_bomb, "login-odd": login_odd, "many-headers": many_headers,
+    "gzip-bomb": gzip_bomb, "login-odd": login_odd, "many-headers": many_headers, "bad-gzip": bad_gzip, "not-http": not_http,
 }
 
 

@@ -1,4 +1,4 @@
-import HomeServeAPI
+@testable import HomeServeAPI
 @testable import HomeServeCLI
 import HomeServeCore
 import XCTest
@@ -121,8 +121,14 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(failing.status, ExitCode.badServerAnswer.rawValue)
         XCTAssertTrue(failing.err.hasSuffix("homeserve: the WebSocket handshake was answered with HTTP 503; gave up after 1 reconnect attempts\n"), failing.err)
         sockets.connections = [.failure(.rejected(status: 200, body: "<html>"))]
-        XCTAssertEqual(harness.run(["watch", "booking", booking, "--reconnect-attempts", "0"]).status, ExitCode.network.rawValue,
-                       "a 200 is no HTTP error: what answered does not speak WebSocket")
+        XCTAssertEqual(harness.run(["watch", "booking", booking, "--reconnect-attempts", "0"]).status, ExitCode.badServerAnswer.rawValue,
+                       "a 200 is an answer that cannot be used: what answered does not speak WebSocket")
+        sockets.connections = [.failure(.protocolViolation(WebSocketProtocolError(reason: "frame of 209715200 bytes exceeds the 16777216-byte limit", closeCode: 1009)))]
+        let huge = harness.run(["watch", "booking", booking, "--reconnect-attempts", "0"])
+        XCTAssertEqual(huge.status, ExitCode.badServerAnswer.rawValue, "frames that cannot be read are the server's fault")
+        XCTAssertContains(huge.err, "protocol error: frame of 209715200 bytes exceeds the 16777216-byte limit; gave up after 0 reconnect attempts")
+        sockets.connections = [.failure(.connection("Connection refused"))]
+        XCTAssertEqual(harness.run(["watch", "booking", booking, "--reconnect-attempts", "0"]).status, ExitCode.network.rawValue, "only a failed network is the network's")
     }
 
     func testARefusedTokenIsRenewedAndTheSocketReconnected() {

@@ -78,6 +78,18 @@ final class HostileServerTests: XCTestCase {
         XCTAssertLessThan(result.peakRSS, 80, "peak RSS: \(result)")
     }
 
+    func testAnAnswerThatIsNotReadableHTTPIsTheServersFailure() throws {
+        // A body that is not the gzip it claims, and a port that answers in another protocol: the server was
+        // reached and its answer cannot be used (8), not a network to try again (9); not retried.
+        for (mode, reason) in [("bad-gzip", "Unrecognized or bad HTTP Content or Transfer-Encoding"), ("not-http", "not an HTTP answer")] {
+            let result = try cli(mode).run(["services", "get", "1"])
+            assertExit(result, 8, under: 5, mode)
+            XCTAssertTrue(result.err.hasPrefix("homeserve: GET http://127.0.0.1:\(server.port)/\(mode)/api/services/1/: the server answered in a way that cannot be read ("), result.err)
+            XCTAssertTrue(result.err.contains(reason), result.err)
+            XCTAssertFalse(result.err.contains("retrying"), result.err)
+        }
+    }
+
     func testTwoHundredThousandHeaderLines() throws {
         // libcurl refuses the headers as a receive failure: a network error, retried, then exit 9.
         let result = try cli("many-headers").run(["services", "get", "1", "--timeout", "2"])
@@ -163,7 +175,8 @@ final class HostileServerTests: XCTestCase {
                      "close-1byte", "orphan-continuation", "interleaved", "truncated"]
         for kind in kinds {
             let result = try cli("ws-malformed").run(["watch", "booking", kind, "--reconnect-attempts", "0", "--timeout", "10"])
-            assertExit(result, 9, under: 5, kind)
+            // Frames that break the protocol are the server's failure; one cut off by a closed connection the network's.
+            assertExit(result, kind == "truncated" ? 9 : 8, under: 5, kind)
             XCTAssertEqual(result.out, "", kind)
         }
     }
@@ -302,7 +315,7 @@ final class HostileServerTests: XCTestCase {
         let first = try stored.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: Array("pw-secret-4\n".utf8))
         assertExit(first, 0, under: 3)
         let before = try Data(contentsOf: URL(fileURLWithPath: stored.credentialsPath))
-        for (kind, code) in [("huge", Int32(3)), ("huge-user", 1), ("crlf", 3), ("spaces", 3), ("escape", 3), ("empty", 3)] {
+        for (kind, code) in [("huge", Int32(8)), ("huge-user", 1), ("crlf", 8), ("spaces", 8), ("escape", 8), ("empty", 8)] {
             let result = try stored.run(["auth", "login", "--username", "customer1", "--password-stdin"],
                                         environment: ["HOMESERVE_URL": server.url("login-odd/\(kind)")], stdin: Array("pw-secret-4\n".utf8))
             assertExit(result, code, under: 5, kind)

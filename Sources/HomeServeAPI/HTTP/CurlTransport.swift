@@ -358,6 +358,11 @@ public final class CurlTransport: HTTPTransport {
                 case CURLE_SEND_ERROR: kind = .send
                 case CURLE_PARTIAL_FILE: kind = .truncated
                 case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM: kind = .receive
+                case CURLE_BAD_CONTENT_ENCODING: kind = .unreadable
+                // The URL's scheme was checked before: unsupported now is an answer in HTTP/0.9 or not HTTP.
+                case CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL:
+                    kind = .unreadable
+                    message = "not an HTTP answer" + (detail.isEmpty ? "" : ": " + detail)
                 default: kind = .other
                 }
             }

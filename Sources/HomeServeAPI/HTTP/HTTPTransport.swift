@@ -43,6 +43,9 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case tooLarge(limit: Int)
         /// The response sink could not write (a full disk, a closed pipe).
         case sinkFailed
+        /// The server answered, but not in HTTP that can be read: not HTTP at all (HTTP/0.9, other bytes), or
+        /// a body whose Content-Encoding or Transfer-Encoding cannot be decoded.
+        case unreadable
         /// The user interrupted.
         case cancelled
         case other
@@ -65,7 +68,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var isTransient: Bool {
         switch kind {
         case .resolve, .connect, .timeout, .handshakeTimeout, .send, .receive, .truncated, .other: return true
-        case .tls, .notTLS, .tooLarge, .sinkFailed, .cancelled: return false
+        case .tls, .notTLS, .unreadable, .tooLarge, .sinkFailed, .cancelled: return false
         }
     }
 }

@@ -4,8 +4,9 @@ import HomeServeCore
 public enum FollowError: Error, Sendable {
     /// The overall deadline passed.
     case deadlinePassed
-    /// Reconnects ran out; `status` is the HTTP status the last handshake was answered with, if any.
-    case gaveUp(reason: String, attempts: Int, status: Int?)
+    /// Reconnects ran out; `status` is the HTTP status the last handshake was answered with, if any, and
+    /// `unusable` says the server's frames could not be read (they broke the protocol, or were too large).
+    case gaveUp(reason: String, attempts: Int, status: Int?, unusable: Bool)
     /// The handshake was answered with a status another attempt would not change (a redirect, a 400).
     case rejected(path: String, status: Int, detail: String)
     /// The server refused the token and it cannot be replaced.
@@ -92,7 +93,7 @@ public final class ChannelFollower {
             forceRefresh = true
             try lost(why)
         }
-        func lost(_ why: String, status: Int? = nil) throws {
+        func lost(_ why: String, status: Int? = nil, unusable: Bool = false) throws {
             socket = nil
             down = why
             failures += 1
@@ -102,7 +103,7 @@ public final class ChannelFollower {
                     socketGivenUp = true
                     return
                 }
-                throw FollowError.gaveUp(reason: why, attempts: policy.attempts, status: status)
+                throw FollowError.gaveUp(reason: why, attempts: policy.attempts, status: status, unusable: unusable)
             }
             note("\(why); reconnecting in \(Int(policy.delay))s (attempt \(failures)/\(policy.attempts))")
             reconnectAt = clock.monotonic() + policy.delay
@@ -167,7 +168,7 @@ public final class ChannelFollower {
                         note("cannot connect to \(url): TLS failed: \(reason); polling every \(Int(policy.pollEvery ?? 0))s instead")
                         socketGivenUp = true
                     default:
-                        try lost("cannot connect to \(url): \(describe(error))")
+                        try lost("cannot connect to \(url): \(describe(error))", unusable: error.brokeProtocol)
                     }
                     continue
                 }
@@ -196,7 +197,7 @@ public final class ChannelFollower {
                     case let .closed(code, _) where code == 4001:
                         try refused("the server closed the connection: token refused (close code 4001)")
                     default:
-                        try lost("connection to \(path) lost: \(describe(error))")
+                        try lost("connection to \(path) lost: \(describe(error))", unusable: error.brokeProtocol)
                     }
                 }
             } else if wait > 0 {

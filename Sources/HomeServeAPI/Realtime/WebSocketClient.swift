@@ -16,6 +16,12 @@ public enum WebSocketFailure: Error, Sendable {
     case tls(String, plainHTTP: Bool)
     case protocolViolation(WebSocketProtocolError)
     case interrupted
+
+    /// The server's frames or handshake answer could not be read: the server's fault, not the network's.
+    public var brokeProtocol: Bool {
+        if case .protocolViolation = self { return true }
+        return false
+    }
 }
 
 /// An open WebSocket: the follower's view, so tests can script a server without a socket.

@@ -52,7 +52,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .notFound: return "not found or gone (404, 410, WebSocket close 4004)"
         case .rejected: return "rejected: validation failed (400, 422, any other 4xx), or a 2xx answer said the action did not happen"
         case .conflict: return "conflict (409)"
-        case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not JSON, empty or null, cut short, too large, a paging loop, fewer distinct rows than the list counts, more than 5 redirects, a read answered 2xx saying it failed, a login or renewal answered without a usable token"
+        case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not HTTP, an encoding that cannot be decoded, not JSON, empty or null, cut short, too large, a paging loop, fewer distinct rows than the list counts, more than 5 redirects, a read answered 2xx saying it failed, a login or renewal answered without a usable token, WebSocket handshakes answered 200 or frames that break the protocol until reconnects run out"
         case .network: return "network failure: unreachable, DNS, TLS, timeout, or another homeserve holding the session lock too long"
         case .rateLimited: return "rate limited (429) after all retries, or a 429 whose Retry-After asks for longer than the time left"
         case .timedOut: return "waited and the condition was not met in time (bookings wait, watch --until/--count with --timeout)"
@@ -169,6 +169,8 @@ struct FailureReport {
                 return CLIError(.network, "\(method) \(url): timed out (\(failure.message))\(mayHaveHappened)")
             case .truncated:
                 return CLIError(.badServerAnswer, "\(method) \(url): the answer was cut short (\(failure.message))")
+            case .unreadable:
+                return CLIError(.badServerAnswer, "\(method) \(url): the server answered in a way that cannot be read (\(failure.message))\(mayHaveHappened)")
             case .tls:
                 return CLIError(.network, "\(method) \(url): TLS failed: \(failure.message)\(Self.otherCAHint(failure.message, cacertGiven: cacertGiven))")
             case .notTLS:
@@ -236,10 +238,12 @@ struct FailureReport {
         switch error {
         case .deadlinePassed:
             return CLIError(.timedOut, "timed out before the condition was met")
-        case let .gaveUp(reason, attempts, status):
-            // A server that kept answering with an error is that error's failure, not the network's.
-            // (A 200 from a proxy that does not speak WebSocket is no HTTP error: the network's.)
-            return CLIError(status.flatMap { $0 >= 300 ? ExitCode.forStatus($0) : nil } ?? .network, "\(reason); gave up after \(attempts) reconnect attempts")
+        case let .gaveUp(reason, attempts, status, unusable):
+            // A server that kept answering with an error is that error's failure, and one whose answers could
+            // not be used (a 200 that is no WebSocket, frames that break the protocol) is the server's too:
+            // only a network that failed is the network's.
+            let code = status.map { $0 >= 300 ? ExitCode.forStatus($0) : .badServerAnswer } ?? (unusable ? .badServerAnswer : .network)
+            return CLIError(code, "\(reason); gave up after \(attempts) reconnect attempts")
         case let .rejected(path, status, detail):
             let hint = HTTPStatus.isRedirect(status) ? "; check the URL in use, or the profile's ws_url ('homeserve config set ws_url URL')" : ""
             return CLIError(ExitCode.forStatus(status), "the WebSocket handshake for \(path) was answered with \(detail)\(hint)")
