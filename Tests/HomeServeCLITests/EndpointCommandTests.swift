@@ -190,6 +190,17 @@ final class EndpointCommandTests: XCTestCase {
         assertRejected(["disputes", "messages", dispute, "--page-size", "1001"], "invalid value '1001' for --page-size", "from 1 to 1000")
         assertRejected(["disputes", "create", "--booking", booking, "--type", "billing", "--title", "", "--description", "d"],
                        "invalid value '' for --title")
+        assertRejected(["disputes", "create", "--booking", booking, "--type", "quality", "--title", "t", "--description", "d", "--evidence", "@"],
+                       "invalid value '@' for --evidence: expected a file name after @")
+    }
+
+    func testFieldsAndSortByAreCheckedBeforeSending() {
+        assertRejected(["disputes", "list", "--sort-by", "-"], "invalid value '-' for --sort-by: expected a field name or dot path, or -PATH for descending")
+        assertRejected(["disputes", "list", "--sort-by", "--"], "invalid value '--' for --sort-by")
+        assertRejected(["disputes", "list", "--sort-by", "id,status"], "invalid value 'id,status' for --sort-by")
+        assertRejected(["disputes", "list", "--fields", "id,,status"], "invalid value 'id,,status' for --fields")
+        assertRejected(["disputes", "list", "--fields", "id,"], "invalid value 'id,' for --fields")
+        assertRequest(["disputes", "list", "--sort-by", "-created_at", "--fields", "id, status"], #"{"method":"GET","url":"\#(base)/api/disputes/"}"#)
     }
 
     func testDisputeSendIsMultipartAndFileTypedWithAnAttachment() {
@@ -328,6 +339,7 @@ final class EndpointCommandTests: XCTestCase {
         let broken = write("broken.json", Array("{".utf8))
         assertRejected(["api", "PUT", "/api/x/", "--input", broken], "invalid value '\(broken)' for --input", "not valid JSON")
         assertRejected(["api", "GET", "/x", "-F", "novalue"], "invalid value 'novalue' for -F")
+        assertRejected(["api", "POST", "/x", "-F", "note=@"], "invalid value 'note=@' for -F/--field: expected a file name after @")
     }
 
     // MARK: Pieces

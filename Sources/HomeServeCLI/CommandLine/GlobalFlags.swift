@@ -8,7 +8,7 @@ enum GlobalFlags {
     static let output = Flag("output", short: "o", .format, "Output format; -o, then HOMESERVE_OUTPUT, then the profile's output on a terminal; else table on a terminal, json otherwise")
     static let fields = Flag("fields", .fieldList, "Fields of the rows to show")
     static let jq = Flag("jq", .nonBlank, "Filter what -o json would print with a jq expression; strings print raw, one result per line", placeholder: "EXPR")
-    static let sortBy = Flag("sort-by", .nonBlank, "Sort rows by a field (dot path), -PATH for descending; numbers as numbers, stable", placeholder: "PATH")
+    static let sortBy = Flag("sort-by", .sortPath, "Sort rows by a field (dot path), -PATH for descending; numbers as numbers, stable")
     static let noHeaders = SwitchFlag("no-headers", "Leave out the header row of table, csv and tsv output")
     static let wide = SwitchFlag("wide", "Print tables whole, every column and every cell uncut, instead of fitting the terminal's width")
     static let timeout = RequiredFlag("timeout", .integer(1...3600, placeholder: "SECONDS"), "Seconds one request attempt may take; retries and their waits get at most timeout × (retries + 1)", default: 30)

@@ -239,9 +239,19 @@ extension ValueKind where Value == String {
     /// A comma-separated list of field paths (`id,status,pricing.final_price`).
     public static var fieldList: ValueKind {
         ValueKind(ValueShape(placeholder: "LIST", accepted: "comma-separated field names, or dot paths into nested objects (e.g. id,status or pricing.final_price)", completion: .free)) { text, _ throws(ValueProblem) in
-            let paths = text.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
-            guard !paths.isEmpty else { throw ValueProblem() }
+            // "id,,status" is a slip (an empty variable in a script), not a list of two.
+            let paths = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmed }
+            guard !paths.contains(where: \.isEmpty) else { throw ValueProblem() }
             return paths.joined(separator: ",")
+        }
+    }
+
+    /// A field path to sort by, `-PATH` for descending.
+    public static var sortPath: ValueKind {
+        ValueKind(ValueShape(placeholder: "PATH", accepted: "a field name or dot path, or -PATH for descending (e.g. scheduled_date or -total_price)", completion: .free)) { text, _ throws(ValueProblem) in
+            let path = String(text.hasPrefix("-") ? text.dropFirst() : Substring(text))
+            guard !path.isBlank, !path.hasPrefix("-"), !path.contains(",") else { throw ValueProblem() }
+            return text
         }
     }
 }
@@ -269,6 +279,7 @@ extension ValueKind where Value == JSON {
                 do { bytes = try context.readStdin() } catch { throw ValueProblem("cannot read stdin: \(error)") }
             } else if value.hasPrefix("@") {
                 let file = String(value.dropFirst())
+                guard !file.isEmpty else { throw ValueProblem("expected a file name after @") }
                 do { bytes = try FileFacts.contents(file) } catch let error as FileError { throw ValueProblem("\(file): \(FileFacts.isReadableFile(file) ? error.reason : FileFacts.problem(file))") } catch { throw ValueProblem("\(error)") }
             } else {
                 bytes = Array(value.utf8)

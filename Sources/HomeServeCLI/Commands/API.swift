@@ -55,6 +55,7 @@ enum APICommands {
         for pair in inv[field] {
             if pair.text.hasPrefix("@") {
                 let file = String(pair.text.dropFirst())
+                guard !file.isEmpty else { throw CLIError.usage("invalid value '\(pair.key)=@' for -F/--field: expected a file name after @") }
                 guard let bytes = try? FileFacts.contents(file) else {
                     throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file): \(FileFacts.problem(file))")
                 }
