@@ -254,6 +254,7 @@ public final class Invocation {
         guard let last = given.last else { return }
         let reason: String
         switch output {
+        case .bytes: reason = "'\(command.name)' prints the server's bytes as they came, not rows"
         case _ where !command.shapesOutput: reason = "'\(command.name)' prints no data"
         case .document, .collection, .failed: return
         case .nothing where printedItsOwnData: return

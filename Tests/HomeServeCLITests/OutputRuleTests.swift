@@ -633,7 +633,9 @@ final class OutputRuleTests: XCTestCase {
         transport.register("POST", path, body: Array(csv.utf8), headers: [("Content-Type", "text/csv")])
         XCTAssertEqual(run(["admin", "history", "export"]).out, csv)
         transport.register("POST", path, json: #"{"success": true, "download_data": "\#(Base64.encode(Array(csv.utf8)))"}"#)
-        XCTAssertEqual(run(["admin", "history", "export"]).out, csv)
+        let shaped = run(["admin", "history", "export", "--jq", "."])
+        XCTAssertEqual(shaped.out, csv)
+        XCTAssertEqual(shaped.err, "homeserve: warning: --jq has no effect: 'admin history export' prints the server's bytes as they came, not rows\n")
 
         transport.register("POST", path, json: #"{"success": false, "message": "Exports are switched off"}"#)
         let refused = run(["admin", "history", "export"], status: 6)
