@@ -59,7 +59,7 @@ public struct Context {
             if let eq = text.firstIndex(of: "=") { environment[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
             pointer += 1
         }
-        return Context(stdin: .fileDescriptor(0, echo: echo, stderr: stderr), stdout: stdout, stderr: stderr, environment: environment,
+        return Context(stdin: .fileDescriptor(0, echo: echo, stderr: stderr, closedAtStart: closed.contains(0)), stdout: stdout, stderr: stderr, environment: environment,
                        transport: { CurlTransport(settings: $0, cancellation: cancellation) },
                        webSockets: { CurlWebSocketConnector(settings: $0, cancellation: cancellation) },
                        clock: SystemClock(cancellation: cancellation), random: { Double.random(in: 0..<1) }, cancellation: cancellation)

@@ -209,6 +209,20 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual(err, "homeserve: cannot write to standard output: Bad file descriptor\n")
     }
 
+    func testAStdinClosedBeforeTheStartIsSaidToBeClosed() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let errFile = NSTemporaryDirectory() + "homeserve-stdin-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: errFile) }
+        process.arguments = ["-c", "exec \"$0\" auth login --username customer1 --password-stdin <&- 2>\"$1\"", Binaries.cli, errFile]
+        process.environment = cli.environment
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 2)
+        let err = try String(contentsOfFile: errFile, encoding: .utf8)
+        XCTAssertEqual(err, "homeserve: --password-stdin: stdin is closed; expected the password on its first line\n")
+    }
+
     func testClosedStdoutStopsPaging() throws {
         try cli.login()
         try sandbox.request("DELETE", "/sandbox/requests")

@@ -72,7 +72,8 @@ enum AuthCommands {
         if inv[stdinFlag] {
             let read = try inv.context.stdin.readLine(limit: 4096)
             guard let line = read, !line.isEmpty else {
-                throw CLIError.usage("\(flag): \(read == nil ? "stdin was empty" : "the first line of stdin is empty"); expected the \(what) on its first line")
+                let found = read != nil ? "the first line of stdin is empty" : inv.context.stdin.closedAtStart ? "stdin is closed" : "stdin was empty"
+                throw CLIError.usage("\(flag): \(found); expected the \(what) on its first line")
             }
             return (line, flag)
         }

@@ -93,18 +93,22 @@ public final class OutputChannel {
 /// Standard input: whole, a line at a time (never reading past the newline), or a secret from the terminal.
 public final class InputChannel {
     public let isTerminal: Bool
+    /// Standard input was closed when homeserve started (`<&-`): held on /dev/null, it reads as empty.
+    public let closedAtStart: Bool
     private let readBytes: (UnsafeMutableRawBufferPointer) -> Int
     private let promptSecret: ((String) throws -> String?)?
 
     /// `read` fills the buffer and returns the count, 0 at end of input, or -1 with errno set.
-    public init(isTerminal: Bool, read: @escaping (UnsafeMutableRawBufferPointer) -> Int, promptSecret: ((String) throws -> String?)? = nil) {
+    public init(isTerminal: Bool, closedAtStart: Bool = false, read: @escaping (UnsafeMutableRawBufferPointer) -> Int,
+                promptSecret: ((String) throws -> String?)? = nil) {
         self.isTerminal = isTerminal
+        self.closedAtStart = closedAtStart
         self.readBytes = read
         self.promptSecret = promptSecret
     }
 
-    public static func fileDescriptor(_ fd: Int32, echo: EchoGuard, stderr: OutputChannel) -> InputChannel {
-        InputChannel(isTerminal: isatty(fd) == 1, read: { buffer in systemRead(fd, buffer.baseAddress, buffer.count) },
+    public static func fileDescriptor(_ fd: Int32, echo: EchoGuard, stderr: OutputChannel, closedAtStart: Bool = false) -> InputChannel {
+        InputChannel(isTerminal: isatty(fd) == 1, closedAtStart: closedAtStart, read: { buffer in systemRead(fd, buffer.baseAddress, buffer.count) },
                      promptSecret: { prompt in
                          stderr.write(prompt)
                          stderr.flush()
