@@ -142,7 +142,7 @@ final class OutputRuleTests: XCTestCase {
 
         transport.register("POST", "/api/smart-scheduling/", json: #"{"optimal_slot": null, "alternatives": [], "total_slots": 0}"#)
         let none = run(flags + ["-o", "csv"])
-        XCTAssertEqual(none.out, "rank,recommended_time,score,travel_time_minutes,estimated_duration_minutes,reasoning\n")
+        XCTAssertEqual(none.out, "", "no rows to name columns after: no header")
         XCTAssertContains(none.err, "No free slot on 2026-12-01")
 
         transport.register("POST", "/api/smart-scheduling/", json: #"{"vendor_id": 2, "suggestions": [{"rank": 1, "start": "2026-12-01T11:00:00Z", "score": 92.0}, {"rank": 2, "start": "2026-12-01T10:30:00Z", "score": 91.0}], "slots_considered": 12}"#)
@@ -288,6 +288,23 @@ final class OutputRuleTests: XCTestCase {
             """, "every format shows the resource whole")
         transport.register("GET", "/api/bookings/\(booking)/", json: updated)
         XCTAssertEqual(run(["bookings", "get", booking, "--fields", "idd"], status: 2).out, "", "a read is still refused")
+    }
+
+    func testAnEmptyResultHasNoHeaderToGuessAndSaysSoOnATerminal() {
+        for (path, args) in [("/api/disputes/", ["disputes", "list"]), ("/api/vendor-search/", ["vendors", "search", "--pincode", "999999"])] {
+            let empty = path == "/api/disputes/" ? #"{"count": 0, "next": null, "previous": null, "results": []}"# : #"{"vendors": [], "total_vendors": 0}"#
+            transport.register("GET", path, json: empty, times: 4)
+            XCTAssertEqual(run(args + ["-o", "csv"]).out, "", "\(args): no rows to name columns after")
+            XCTAssertEqual(run(args + ["-o", "csv", "--fields", "id,status"]).out, "id,status\n", "\(args): the columns asked for")
+            harness.stdoutTTY = true
+            harness.stderrTTY = true
+            let table = run(args + ["--no-color"])
+            XCTAssertEqual(table.out, "")
+            XCTAssertEqual(table.err, "homeserve: No results.\n", "\(args)")
+            XCTAssertEqual(run(args + ["--no-color", "-q"]).err, "")
+            harness.stdoutTTY = false
+            harness.stderrTTY = false
+        }
     }
 
     func testFieldsOfRowsThatAreNotObjectsAreRefusedNotPrintedEmpty() {

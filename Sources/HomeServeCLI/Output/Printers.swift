@@ -64,7 +64,7 @@ final class DelimitedPrinter: RowPrinter {
 
     func start(columns: [String]) {
         self.columns = columns
-        if headers { out.line(columns.map(cell).joined(separator: tabs ? "\t" : ",")) }
+        if headers, !columns.isEmpty { out.line(columns.map(cell).joined(separator: tabs ? "\t" : ",")) }
     }
 
     func write(_ row: JSON) {

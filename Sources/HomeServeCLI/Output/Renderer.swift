@@ -305,14 +305,12 @@ struct Renderer {
             switch format {
             case .json: out.write("[]\n")
             case .csv, .tsv:
-                if headers, let columns = fields ?? (listing.presentation.columns.isEmpty ? nil : listing.presentation.columns) {
-                    let started = makePrinter()
-                    started.start(columns: columns)
-                }
-            case .table: if hints { note("No results.") }
-            case .ndjson: break
+                // Without rows there is nothing to name columns after: only --fields names them.
+                if headers, let fields { makePrinter().start(columns: fields) }
+            case .table, .ndjson: break
             }
         }
+        if printed == 0, jq == nil, format == .table, hints { note("No results.") }
         if hints, !listing.following, more {
             // A total counts rows the filters here did not print, so it is only shown when none were dropped.
             let of = dropped == 0 ? total.map { " of \($0)" } ?? "" : ""

@@ -104,7 +104,8 @@ enum Rows {
             try check(fields, against: objects)
             return (fields, 0)
         }
-        guard !objects.isEmpty else { return (sample.isEmpty ? preferred : ["value"], 0) }
+        // Without rows there is nothing to name columns after: no header is better than one that guesses.
+        guard !objects.isEmpty else { return (sample.isEmpty ? [] : ["value"], 0) }
         let lookups = objects.map(JSONLookup.init)
         let present = preferred.filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
         var ordered: [String] = []
