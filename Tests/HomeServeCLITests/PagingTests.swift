@@ -109,16 +109,16 @@ final class PagingTests: XCTestCase {
     }
 
     func testPageAndPageSizeGoToTheEndpointsOwnParameters() {
-        transport.register("GET", "/api/bookings/?page=3&page_size=5", json: "[]")
-        transport.register("GET", "/admin-dashboard/notifications/logs/?page=2&per_page=5", json: #"{"logs": [], "pagination": {"page": 2}}"#)
-        transport.register("GET", "/admin-dashboard/notifications/alerts/?per_page=7", json: #"{"alerts": []}"#)
-        transport.register("GET", "/admin-dashboard/analytics/pincode/?per_page=1", json: #"{"analytics": []}"#)
-        transport.register("GET", "/api/disputes/?page_size=9", json: "[]")
+        transport.register("GET", "/api/bookings/?page=3&page_size=5", json: #"[{"id": 1}]"#)
+        transport.register("GET", "/admin-dashboard/notifications/logs/?page=2&per_page=5", json: #"{"logs": [{"id": 1}], "pagination": {"page": 2}}"#)
+        transport.register("GET", "/admin-dashboard/notifications/alerts/?per_page=7", json: #"{"alerts": [{"id": 1}]}"#)
+        transport.register("GET", "/admin-dashboard/analytics/pincode/?per_page=1", json: #"{"analytics": [{"id": 1}]}"#)
+        transport.register("GET", "/api/disputes/?page_size=9", json: #"[{"id": 1}]"#)
         for args in [["bookings", "list", "--page", "3", "--page-size", "5"], ["admin", "notifications", "logs", "--page", "2", "--page-size", "5"],
                      ["admin", "alerts", "--page-size", "7"], ["admin", "analytics", "pincode", "--page-size", "1"], ["disputes", "list", "--page-size", "9"]] {
-            let outcome = harness.run(args)
+            let outcome = harness.run(args + ["-o", "ndjson"])
             XCTAssertEqual(outcome.status, 0, "\(args): \(outcome.err)")
-            XCTAssertEqual(outcome.out, "[]\n")
+            XCTAssertEqual(outcome.out, #"{"id":1}"# + "\n")
         }
         transport.verify()
     }
@@ -412,9 +412,21 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0)
         XCTAssertEqual(outcome.out, "[]\n")
         XCTAssertEqual(outcome.err, "homeserve: warning: the first page is empty, but the server reports 5 rows\n")
+        transport.verify()
+    }
+
+    func testAPagePastTheLastIsNotFoundHoweverTheServerSaysIt() {
         transport.register("GET", "/api/bookings/?page=99", json: #"{"count": 125, "next": null, "previous": null, "results": []}"#)
-        XCTAssertEqual(harness.run(["bookings", "list", "--page", "99"]).err,
-                       "homeserve: warning: page 99 is empty, but the server reports 125 rows: is it past the last page?\n")
+        transport.register("GET", "/api/bookings/?page=99", json: #"{"status": "success", "data": [], "pagination": {"page": 99, "has_next": false}}"#)
+        transport.register("GET", "/api/bookings/?page=99", status: 404, json: #"{"detail": "Invalid page."}"#)
+        for (args, message) in [(["--page", "99"], "page 99 is past the last page (the server reports 125 rows)"),
+                                (["--page", "99", "--all"], "page 99 is past the last page"),
+                                (["--page", "99"], "GET /api/bookings/?page=99 failed: HTTP 404: Invalid page.")] {
+            let outcome = harness.run(["bookings", "list", "-o", "csv"] + args)
+            XCTAssertEqual(outcome.status, 5, outcome.err)
+            XCTAssertEqual(outcome.out, "")
+            XCTAssertEqual(outcome.err, "homeserve: \(message)\n")
+        }
         transport.verify()
     }
 

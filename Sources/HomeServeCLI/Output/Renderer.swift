@@ -248,10 +248,14 @@ struct Renderer {
                     stopped = true
                     return false
                 }
-                if firstPage, rows.isEmpty, let total = page.info.total, total > 0 {
+                if firstPage, rows.isEmpty {
                     let asked = call.query.last { $0.0 == "page" }.flatMap { Int($0.1) } ?? 1
-                    warn(asked > 1 ? "page \(asked) is empty, but the server reports \(total) rows: is it past the last page?"
-                                   : "the first page is empty, but the server reports \(total) rows")
+                    // A page past the last is not found, as DRF answers it (404 "Invalid page."), whichever way
+                    // the server says it: a script asking for page 99 learns the same from every server.
+                    if asked > 1, listing.walks.count == 1 {
+                        throw CLIError(.notFound, "page \(asked) is past the last page" + (page.info.total.map { " (the server reports \($0) rows)" } ?? ""))
+                    }
+                    if let total = page.info.total, total > 0 { warn("the first page is empty, but the server reports \(total) rows") }
                 }
                 // One page of a listing is a page of the rows asked for: when some of the server's were not,
                 // the following pages make up the number.
