@@ -231,7 +231,7 @@ public final class APIClient: TokenAuthority {
         let url = try absoluteURL(call.path, query: call.query)
         var token: String?
         if call.authenticated, let session {
-            token = isDryRun ? (try session.credentials()?.access) : try session.accessToken(authority: self)
+            token = isDryRun ? try session.previewAccessToken(authority: self) : try session.accessToken(authority: self)
         }
         if let dryRun = options.dryRun {
             var headers: [(String, String)] = [("User-Agent", options.userAgent), ("Accept", call.accept ?? "application/json")]

@@ -151,6 +151,24 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(WebURL.masked("see https://h/x"), "see https://h/x")
     }
 
+    func testADryRunShowsTheLoginAJobWouldMakeOnceAndRunsAndWritesNothing() throws {
+        let fresh = Harness(environment: ["HOMESERVE_USERNAME": "cron", "HOMESERVE_PASSWORD": "hunter2"])
+        let outcome = fresh.run(["--dry-run", "bookings", "list", "--status", "pending,confirmed"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        let lines = outcome.out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3, outcome.out)
+        XCTAssertEqual(lines[0], #"{"method":"POST","url":"https://api.test/auth/login/","headers":{"User-Agent":"homeserve/\#(HomeServe.version)","Accept":"application/json","Content-Type":"application/json"},"body":{"username":"cron","password":"***"}}"#)
+        for line in lines.dropFirst() { XCTAssertContains(line, #""method":"GET""#, #""Authorization":"Bearer ***""#) }
+        XCTAssertFalse(outcome.out.contains("hunter2"))
+        XCTAssertEqual(fresh.transport.requests.count, 0)
+        XCTAssertFalse(FileFacts.exists(fresh.credentialsPath), "nothing written")
+
+        // With no way to log in, the request goes without a token, as it would for real (and is refused then).
+        let none = Harness().run(["--dry-run", "bookings", "list"])
+        XCTAssertEqual(none.status, 0)
+        XCTAssertFalse(none.out.contains("Authorization"), none.out)
+    }
+
     func testAPIShapedOutputNeedsAJSONBody() {
         transport.register("GET", "/report", body: Array("id,name\n1,a\n".utf8), headers: [("Content-Type", "text/csv")])
         let csv = harness.run(["api", "GET", "/report", "--jq", ".[0].id"])

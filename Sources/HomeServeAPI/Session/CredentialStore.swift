@@ -80,6 +80,8 @@ public final class CredentialStore {
     /// lock was ours, and what runs under the lock may write it, so taking and releasing the lock forget this.
     private var cachedCredentials: ProfileFile?
     private var inspected = false
+    /// A dry run has shown the unattended login it would make.
+    private var previewedLogin = false
     /// The access token last checked and its times: a listing's pages do not decode it again each.
     private var vetted: (token: String, times: (exp: Int?, iat: Int?))?
 
@@ -285,6 +287,18 @@ public final class CredentialStore {
             }
         }
         return current ?? creds
+    }
+
+    /// The token a dry run shows as `Bearer ***`: the stored one (a refresh token stands for the access
+    /// token it would bring); else, when a login would be made unattended, that login shown through a dry
+    /// run's `authority`, which sends nothing, and a stand-in for its token. Nothing is run or written.
+    public func previewAccessToken(authority: TokenAuthority) throws -> String? {
+        if let creds = try credentials() { return creds.access ?? creds.refresh.map { _ in "***" } }
+        guard logsInUnattended, let username = unattendedUsername() else { return nil }
+        // Shown once, as the login itself would be made once.
+        if !previewedLogin { _ = try authority.login(username: username, password: "***") }
+        previewedLogin = true
+        return "***"
     }
 
     /// With no session at all, a job that has a username and a password source logs in by itself.
