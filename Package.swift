@@ -38,10 +38,10 @@ let package = Package(
                 ]),
         .executableTarget(name: "homeserve-sandbox", dependencies: ["HomeServeSandbox"]),
 
-        // What more than one test target uses (a seedable generator for the fuzz tests).
+        // What more than one test target uses (a seedable generator for the fuzz tests, loopback sockets).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HomeServeCLITests", dependencies: ["HomeServeCLI", "HomeServeAPI", "HomeServeCore", "TestSupport"]),
-        .testTarget(name: "HomeServeSandboxTests", dependencies: ["HomeServeSandbox"]),
+        .testTarget(name: "HomeServeSandboxTests", dependencies: ["HomeServeSandbox", "TestSupport"]),
         // The command table feeds the command-line fuzzer; every other integration test runs the binary only.
         .testTarget(name: "IntegrationTests", dependencies: ["HomeServeCore", "HomeServeAPI", "HomeServeCLI", "TestSupport"]),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 import HomeServeCore
 
 /// The real binary against a live sandbox: sessions, listing, booking, and every exit code.
@@ -259,7 +260,8 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual(result.out, "")
         XCTAssertEqual(result.err, "homeserve: GET \(https)/api/services/: the server answered the TLS handshake with something else: if the server speaks plain http, use an http:// URL\n")
         // A server that takes the connection and says nothing: the handshake never finishes.
-        let listener = try SilentListener()
+        let listener = try Loopback.silentListener()
+        defer { close(listener.fd) }
         let silent = "https://127.0.0.1:\(listener.port)"
         let stalled = try cli.run(["--url", silent, "--timeout", "2", "--retries", "0", "services", "list"])
         XCTAssertEqual(stalled.status, 9, stalled.err)
@@ -380,27 +382,4 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual(result.status, 9)
         XCTAssertTrue(result.err.contains("warning: sending credentials over plain http to homeserve.invalid"), result.err)
     }
-}
-
-/// A socket listening on 127.0.0.1 that never accepts: connections complete in its backlog, and whatever the
-/// client sends goes unanswered.
-final class SilentListener {
-    let port: Int
-    private let fd: Int32
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw CocoaError(.fileWriteUnknown) }
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    deinit { close(fd) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 import HomeServeCore
 #if canImport(Glibc)
 import Glibc
@@ -62,17 +63,8 @@ final class HostileServer {
 /// One GET over a plain socket: the test's own view of the server, independent of the client under test.
 enum RawHTTP {
     static func get(port: Int, path: String) throws -> [UInt8] {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError(message: "socket: \(errno)") }
+        let fd = try Loopback.socket(connectedTo: port)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw HarnessError(message: "connect: \(errno)") }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
         var response: [UInt8] = []
