@@ -149,7 +149,7 @@ _homeserve_flags() {
         'admin alerts') REPLY='--type --severity --status --page --page-size --limit --all --parallel' ;;
         'ai pincode') REPLY='--pincode --days' ;;
         'ai vendor-bonus') REPLY='--vendor --days' ;;
-        'api') REPLY='--field --raw-field --input --paginate --out --page --page-size --limit --all --parallel' ;;
+        'api') REPLY='--field --raw-field --header --input --paginate --out --page --page-size --limit --all --parallel' ;;
         'watch booking') REPLY='--count --until --timeout --reconnect-attempts --reconnect-delay' ;;
         'watch notifications') REPLY='--user --count --until --timeout --reconnect-attempts --reconnect-delay' ;;
         'watch chat') REPLY='--user --role --count --until --timeout --reconnect-attempts --reconnect-delay --send' ;;
@@ -325,6 +325,7 @@ _homeserve_flag() {
         'ai vendor-bonus --days') REPLY='--days once text' ;;
         'api --field'|'api -F') REPLY='--field many text' ;;
         'api --raw-field'|'api -f') REPLY='--raw-field many text' ;;
+        'api --header'|'api -H') REPLY='--header many text' ;;
         'api --input') REPLY='--input once file' ;;
         'api --paginate') REPLY='--paginate once switch' ;;
         'api --out') REPLY='--out once file' ;;

@@ -448,6 +448,7 @@ function __homeserve_flags
             printf '%s\t%s\n' \
                 '--field' 'Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file (query for GET/HEAD, JSON body otherwise)' \
                 '--raw-field' 'Add a string field, sent as is' \
+                '--header' 'Add a request header (an Accept here replaces the default; Authorization and Cookie are refused)' \
                 '--input' 'JSON body from a file, or - for stdin (checked before sending)' \
                 '--paginate' 'Follow every page of a GET listing, printing the items (like --all)' \
                 '--out' 'Write the body to FILE instead of stdout (replaced when complete)' \
@@ -852,6 +853,8 @@ function __homeserve_flag
             echo '--field many text'
         case 'api --raw-field' 'api -f'
             echo '--raw-field many text'
+        case 'api --header' 'api -H'
+            echo '--header many text'
         case 'api --input'
             echo '--input once file'
         case 'api --paginate'

@@ -10,6 +10,8 @@ public struct APICall {
     /// Send the session's token (and renew it when refused).
     public var authenticated: Bool
     public var accept: String?
+    /// More request headers (`api -H`); an `Accept` among them takes the place of `accept`.
+    public var headers: [(String, String)] = []
     public var sink: ResponseSink?
     public var uploadProgress: ((Int64, Int64) -> Void)?
     /// Follow 3xx answers to GET and HEAD on the same origin, like `curl -L` but never to another host.
@@ -34,6 +36,9 @@ public struct APICall {
 
     /// Repeating it cannot do anything twice.
     public var isIdempotent: Bool { method != "POST" && method != "PATCH" }
+
+    /// Whether `headers` has one of this name.
+    func names(_ header: String) -> Bool { headers.contains { $0.0.lowercased() == header.lowercased() } }
 
     /// The client's own login or token refresh, made for another call: not a change the user asked for.
     var renewsSession = false
@@ -207,7 +212,8 @@ public final class APIClient: TokenAuthority {
         func request(_ call: APICall, client: APIClient) -> HTTPRequest {
             var headers: [(String, String)] = []
             if let token { headers.append(("Authorization", "Bearer \(token)")) }
-            if let accept = call.accept { headers.append(("Accept", accept)) }
+            if let accept = call.accept, !call.names("Accept") { headers.append(("Accept", accept)) }
+            headers += call.headers
             var request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
                                       timeout: max(0.001, min(client.options.timeout, deadline - client.clock.monotonic())),
                                       bodyLimit: client.options.maxBody, sink: call.sink)
@@ -234,10 +240,12 @@ public final class APIClient: TokenAuthority {
             token = isDryRun ? try session.previewAccessToken(authority: self) : try session.accessToken(authority: self)
         }
         if let dryRun = options.dryRun {
-            var headers: [(String, String)] = [("User-Agent", options.userAgent), ("Accept", call.accept ?? "application/json")]
+            var headers: [(String, String)] = [("User-Agent", options.userAgent)]
+            if !call.names("Accept") { headers.append(("Accept", call.accept ?? "application/json")) }
             if token != nil { headers.append(("Authorization", "Bearer ***")) }
-            if case .json = call.body { headers.append(("Content-Type", "application/json")) }
+            if case .json = call.body, !call.names("Content-Type") { headers.append(("Content-Type", "application/json")) }
             if case .multipart = call.body { headers.append(("Content-Type", "multipart/form-data")) }
+            headers += call.headers.map { ($0.0, Redaction.header($0.0, $0.1)) }
             dryRun(RequestPreview(method: call.method, url: Redaction.url(url), headers: headers, body: call.body))
             return nil
         }

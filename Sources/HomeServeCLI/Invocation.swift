@@ -287,7 +287,7 @@ public final class Invocation {
     /// The paging contract mapped to an endpoint: `--page`, `--page-size` (as `sizeParameter`), `--limit`,
     /// `--all`, `--parallel`. One walk per value of `split` when the server takes one value at a time.
     func listing(_ path: String, _ filters: ListFilters = ListFilters(), sizeParameter: String = "page_size",
-                 presentation: Presentation, following: Bool = false) throws -> CommandOutput {
+                 presentation: Presentation, following: Bool = false, headers: [(String, String)] = []) throws -> CommandOutput {
         var base = filters.query
         let split = filters.split
         if let page = self[ListFlags.page] { base.append(("page", String(page))) }
@@ -301,6 +301,7 @@ public final class Invocation {
         } else {
             walks.append(APICall("GET", path, query: base))
         }
+        for index in walks.indices { walks[index].headers = headers }
         let limit = self[ListFlags.limit]
         let following = (following || self[ListFlags.all] || limit != nil) && !dryRun
         return .collection(Listing(walks: walks, presentation: presentation, filters: filters.rows, following: following,

@@ -66,7 +66,9 @@ class Handler(socketserver.BaseRequestHandler):
         headers = {}
         for line in lines[1:]:
             name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
+            name = name.strip().lower()
+            # A header sent twice is kept as HTTP combines it, so a test sees both.
+            headers[name] = headers[name] + ", " + value.strip() if name in headers else value.strip()
         length = int(headers.get("content-length", "0") or 0)
         while len(self.buffer) < length:
             chunk = self.sock.recv(65536)

@@ -317,6 +317,39 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(try FileFacts.contents(kept), body)
     }
 
+    func testApiHeadersGoWithEveryPageAndReplaceTheDefaultsTheyName() {
+        transport.register("GET", "/api/bookings/", json: #"{"count": 2, "next": "https://api.test/api/bookings/?page=2", "results": [{"id": 1}]}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 2, "next": null, "results": [{"id": 2}]}"#)
+        let paged = harness.run(["api", "GET", "/api/bookings/", "--paginate", "-H", "X-Trace: t-1", "-H", "Accept: application/vnd.homeserve+json", "-o", "ndjson"])
+        XCTAssertEqual(paged.status, 0, paged.err)
+        XCTAssertEqual(paged.out, "{\"id\":1}\n{\"id\":2}\n")
+        for request in transport.requests {
+            XCTAssertEqual(request.headers.filter { $0.0 == "X-Trace" }.map(\.1), ["t-1"], request.url)
+            XCTAssertEqual(request.headers.filter { $0.0.lowercased() == "accept" }.map(\.1), ["application/vnd.homeserve+json"], "one Accept, the one asked for")
+            XCTAssertEqual(request.headers.first { $0.0 == "Authorization" }?.1, "Bearer \(access)")
+        }
+
+        transport.register("PATCH", "/api/bookings/7/", json: #"{"id": 7}"#)
+        XCTAssertEqual(harness.run(["api", "PATCH", "/api/bookings/7/", "-F", "notes=x", "-H", "Content-Type: application/merge-patch+json"]).status, 0)
+        XCTAssertEqual(transport.requests.last?.headers.filter { $0.0.lowercased() == "content-type" }.map(\.1), ["application/merge-patch+json"])
+
+        let dry = harness.run(["--dry-run", "api", "GET", "/api/x/", "-H", "X-Api-Key: k-123", "-H", "X-Trace: t-2"])
+        XCTAssertContains(dry.out, #""X-Api-Key":"***""#, #""X-Trace":"t-2""#)
+        XCTAssertFalse(dry.out.contains("k-123"), "a header named for a secret is not shown")
+
+        let before = transport.requests.count
+        for (header, reason) in [("Authorization: Bearer x", "carries a secret, which never goes on the command line"),
+                                 ("cookie: a=b", "carries a secret"), ("Host: evil", "frames the message"),
+                                 ("Bad Name: x", "a header name of letters, digits and -"), ("X-A: a\r\nX-B: b", "without line breaks"),
+                                 ("no colon", "expected NAME: VALUE")] {
+            let refused = harness.run(["api", "GET", "/api/x/", "-H", header])
+            XCTAssertEqual(refused.status, 2, header)
+            XCTAssertContains(refused.err, "for -H", reason)
+            XCTAssertFalse(refused.err.contains("Bearer x"), "the refused secret is not echoed back")
+        }
+        XCTAssertEqual(transport.requests.count, before, "nothing sent")
+    }
+
     func testApiReportsATemporaryFileItCannotCreate() throws {
         let directory = temporaryDirectory()
         let file = directory + "/a.bin"

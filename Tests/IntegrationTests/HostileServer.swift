@@ -50,10 +50,14 @@ final class HostileServer {
 
     func url(_ name: String) -> String { "http://127.0.0.1:\(port)/\(name)" }
 
+    /// What the server received under one case: method, path, query and headers (names in lower case).
+    func log(_ name: String) throws -> [JSON] {
+        try JSON.parse(try RawHTTP.get(port: port, path: "/__log/\(name)")).arrayValue ?? []
+    }
+
     /// What the server received under one case, as `METHOD /path?query` lines.
     func requests(_ name: String) throws -> [String] {
-        let body = try RawHTTP.get(port: port, path: "/__log/\(name)")
-        return (try JSON.parse(body).arrayValue ?? []).map { entry in
+        try log(name).map { entry in
             let query = entry["query"]?.stringValue ?? ""
             return "\(entry["method"]?.stringValue ?? "") \(entry["path"]?.stringValue ?? "")" + (query.isEmpty ? "" : "?" + query)
         }

@@ -78,6 +78,17 @@ final class HostileServerTests: XCTestCase {
         XCTAssertLessThan(result.peakRSS, 80, "peak RSS: \(result)")
     }
 
+    func testApiHeadersReachTheServerOnceEach() throws {
+        let result = try cli("record").run(["api", "PATCH", "/api/bookings/7/", "-F", "notes=x",
+                                             "-H", "Content-Type: application/merge-patch+json", "-H", "X-Trace: t-1", "-H", "Accept: text/csv"])
+        XCTAssertEqual(result.status, 0, result.err)
+        let headers = try XCTUnwrap(try server.log("record").last?["headers"])
+        XCTAssertEqual(headers["content-type"], "application/merge-patch+json", "one Content-Type, the one asked for")
+        XCTAssertEqual(headers["accept"], "text/csv")
+        XCTAssertEqual(headers["x-trace"], "t-1")
+        XCTAssertEqual(headers["authorization"]?.stringValue?.hasPrefix("Bearer "), true)
+    }
+
     func testAnAnswerThatIsNotReadableHTTPIsTheServersFailure() throws {
         // A body that is not the gzip it claims, and a port that answers in another protocol: the server was
         // reached and its answer cannot be used (8), not a network to try again (9); not retried.

@@ -254,7 +254,7 @@ public final class CurlTransport: HTTPTransport {
             transfer.postBuffer = buffer
             hs_setopt_long(handle, CURLOPT_POSTFIELDSIZE, bytes.count)
             hs_setopt_ptr(handle, CURLOPT_POSTFIELDS, buffer)
-            headers.append(("Content-Type", "application/json"))
+            if !headers.contains(where: { $0.0.lowercased() == "content-type" }) { headers.append(("Content-Type", "application/json")) }
         case let .multipart(parts):
             let mime = curl_mime_init(handle)
             for part in parts {

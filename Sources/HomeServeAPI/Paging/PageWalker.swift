@@ -179,9 +179,7 @@ public final class PageWalker {
 
     private func nextCall(after page: CollectionPage, call: APICall, number: Int, rows: Int) throws -> APICall? {
         if let next = page.info.next {
-            var followed = APICall("GET", next)
-            followed.authenticated = first.authenticated
-            return followed
+            return following(next)
         }
         var query = call.query.filter { $0.0 != "page" && $0.0 != "offset" }
         if let offset = page.info.offset {
@@ -192,9 +190,16 @@ public final class PageWalker {
         if let size = page.info.pageSize, let name = page.info.sizeParameter, !query.contains(where: { $0.0 == name }) {
             query.append((name, String(size)))
         }
-        var followed = APICall("GET", call.path, query: query)
-        followed.authenticated = first.authenticated
-        return followed
+        return following(call.path, query: query)
+    }
+
+    /// A later page's call: asked for as the first was, with its token (or none) and its headers.
+    private func following(_ path: String, query: [(String, String)] = []) -> APICall {
+        var call = APICall("GET", path, query: query)
+        call.authenticated = first.authenticated
+        call.accept = first.accept
+        call.headers = first.headers
+        return call
     }
 
     /// The absolute URL of a next call, refused when it was seen before or leaves the base URL.
@@ -229,16 +234,11 @@ public final class PageWalker {
     /// How to ask for page K: the `next` link with its page number replaced, or the first call's path with
     /// `page=K`. Nil when pages are not numbered (cursor links), which leaves the sequential walk.
     private func pageTemplate(after page: CollectionPage) -> ((Int) -> APICall)? {
-        let authenticated = first.authenticated
         if let next = page.info.next {
             let items = URLEncoding.queryItems(of: next)
             guard items.contains(where: { $0.0 == "page" && $0.1 == "2" }) else { return nil }
             let path = String(next.prefix { $0 != "?" })
-            return { number in
-                var call = APICall("GET", path, query: items.map { $0.0 == "page" ? ($0.0, String(number)) : $0 })
-                call.authenticated = authenticated
-                return call
-            }
+            return { [self] number in following(path, query: items.map { $0.0 == "page" ? ($0.0, String(number)) : $0 }) }
         }
         var base = first.query.filter { $0.0 != "page" && $0.0 != "offset" }
         if let size = page.info.pageSize, let name = page.info.sizeParameter, !base.contains(where: { $0.0 == name }) {
@@ -248,12 +248,7 @@ public final class PageWalker {
         let byOffset = page.info.offset != nil
         let size = page.info.pageSize ?? page.rows?.count ?? 0
         if byOffset && size == 0 { return nil }
-        return { number in
-            let position = byOffset ? ("offset", String((number - 1) * size)) : ("page", String(number))
-            var call = APICall("GET", path, query: base + [position])
-            call.authenticated = authenticated
-            return call
-        }
+        return { [self] number in following(path, query: base + [byOffset ? ("offset", String((number - 1) * size)) : ("page", String(number))]) }
     }
 
     private struct InFlight {

@@ -41,7 +41,12 @@ public struct ValueShape: Sendable, Equatable {
 /// Why a value was refused; nil detail means "expected <accepted>".
 public struct ValueProblem: Error, Sendable {
     public var detail: String?
-    public init(_ detail: String? = nil) { self.detail = detail }
+    /// How the refused value is quoted when the value itself must not be (a secret).
+    public var shownAs: String?
+    public init(_ detail: String? = nil, shownAs: String? = nil) {
+        self.detail = detail
+        self.shownAs = shownAs
+    }
 }
 
 /// What converting a value may look at: standard input (`-` payloads), the clock and time zone
@@ -290,6 +295,31 @@ extension ValueKind where Value == JSON {
 }
 
 extension ValueKind where Value == KeyValue {
+    /// `NAME: VALUE`, a request header a command adds. Not the session's own (a secret on the command line),
+    /// nor one that frames the message (libcurl sets those).
+    public static var httpHeader: ValueKind {
+        ValueKind(ValueShape(placeholder: "'NAME: VALUE'", accepted: "NAME: VALUE, e.g. 'Accept: text/csv'", completion: .free)) { text, _ throws(ValueProblem) in
+            guard let colon = text.firstIndex(of: ":") else { throw ValueProblem() }
+            let name = String(text[..<colon]), value = String(text[text.index(after: colon)...]).trimmed
+            let token = "!#$%&'*+-.^_`|~"
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || token.contains($0)) }) else {
+                throw ValueProblem("expected NAME: VALUE with a header name of letters, digits and -")
+            }
+            guard !value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) else {
+                throw ValueProblem("expected a header value without line breaks or control characters")
+            }
+            switch name.lowercased() {
+            case "authorization", "proxy-authorization", "cookie":
+                throw ValueProblem("\(name) carries a secret, which never goes on the command line: the session's token is sent already (HOMESERVE_TOKEN sends another)",
+                                   shownAs: "\(name): ***")
+            case "host", "content-length", "transfer-encoding", "connection", "expect", "upgrade", "te", "trailer":
+                throw ValueProblem("\(name) frames the message, and is set by homeserve")
+            default:
+                return KeyValue(key: name, text: value)
+            }
+        }
+    }
+
     public static var keyValue: ValueKind {
         ValueKind(ValueShape(placeholder: "KEY=VALUE", accepted: "KEY=VALUE", completion: .free)) { text, _ throws(ValueProblem) in
             guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw ValueProblem() }

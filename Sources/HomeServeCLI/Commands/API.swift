@@ -23,6 +23,7 @@ enum APICommands {
     static let input = Flag("input", ValueKind<String>.jsonSource, "JSON body from a file, or - for stdin (checked before sending)")
     static let paginate = SwitchFlag("paginate", "Follow every page of a GET listing, printing the items (like --all)")
     static let out = Flag("out", .outputFile, "Write the body to FILE instead of stdout (replaced when complete)")
+    static let header = ListFlag("header", short: "H", .httpHeader, "Add a request header (an Accept here replaces the default; Authorization and Cookie are refused)")
 
     static let request = Command(
         "api",
@@ -37,12 +38,13 @@ enum APICommands {
         sending the token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and
         headers as JSON. Fields go in the query for GET and HEAD, in a JSON body otherwise.
         """,
-        flags: [field, rawField, input, paginate, out] + ListFlags.flags,
+        flags: [field, rawField, header, input, paginate, out] + ListFlags.flags,
         arguments: [method, path],
         examples: [
             Example("homeserve api GET /api/bookings/ -F status=pending --paginate -o ndjson", "Every pending booking, page after page"),
             Example("homeserve api POST /api/dynamic-pricing/ -F service_id=1 -f pincode=560001 -F days=3", "A JSON body built from fields"),
             Example("homeserve api GET /media/photos/3b1f….jpg --out before.jpg", "Download a photo, byte for byte"),
+            Example("homeserve api GET /admin-dashboard/edit-history/export/ -H 'Accept: text/csv' --out audit.csv", "Ask for another representation"),
         ],
         printsData: false,
         shapesOutput: true
@@ -102,10 +104,11 @@ enum APICommands {
             throw CLIError.usage("--out \(file) writes the body as received; it cannot be combined with \(other) (redirect stdout instead)")
         }
 
+        let headers = inv[header].map { ($0.key, $0.text) }
         if listing {
             var filters = ListFilters()
             filters.query = query
-            return try inv.listing(target, filters, presentation: .report(), following: true)
+            return try inv.listing(target, filters, presentation: .report(), following: true, headers: headers)
         }
         if shaped { _ = try inv.format.get(); _ = try inv.jq() }
         let destination = PassThrough(path: file, stdout: inv.context.stdout)
@@ -114,6 +117,7 @@ enum APICommands {
         let tokenEndpoint = target.hasPrefix("/auth/")
         var call = APICall(verb, target, query: query, body: body, authenticated: !tokenEndpoint)
         call.accept = "application/json, */*"
+        call.headers = headers
         // Output shaped by -o, --fields or --jq needs JSON: any other body is then refused, not passed on.
         call.sink = shaped ? nil : destination
         let response: HTTPResponse
