@@ -446,7 +446,7 @@ function __homeserve_flags
                 '--days' 'How many days of history to analyse'
         case 'api'
             printf '%s\t%s\n' \
-                '--field' 'Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file (query for GET/HEAD, JSON body otherwise)' \
+                '--field' 'Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file and @- stdin (query for GET/HEAD, JSON body otherwise)' \
                 '--raw-field' 'Add a string field, sent as is' \
                 '--header' 'Add a request header (an Accept here replaces the default; Authorization and Cookie are refused)' \
                 '--input' 'JSON body from a file, or - for stdin (checked before sending)' \

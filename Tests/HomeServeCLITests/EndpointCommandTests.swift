@@ -339,7 +339,8 @@ final class EndpointCommandTests: XCTestCase {
         let broken = write("broken.json", Array("{".utf8))
         assertRejected(["api", "PUT", "/api/x/", "--input", broken], "invalid value '\(broken)' for --input", "not valid JSON")
         assertRejected(["api", "GET", "/x", "-F", "novalue"], "invalid value 'novalue' for -F")
-        assertRejected(["api", "POST", "/x", "-F", "note=@"], "invalid value 'note=@' for -F/--field: expected a file name after @")
+        assertRejected(["api", "POST", "/x", "-F", "note=@"], "invalid value 'note=@' for -F/--field: expected a file name after @, or @- for stdin")
+        assertRejected(["api", "POST", "/x", "-F", "a=@-", "-F", "b=@-"], "@- is given twice, and stdin can be read once")
     }
 
     // MARK: Pieces

@@ -317,6 +317,13 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(try FileFacts.contents(kept), body)
     }
 
+    func testApiReadsAFieldFromStdin() {
+        transport.register("POST", "/api/disputes/d1/send_message/", status: 201, json: #"{"id": 1}"#)
+        let sent = harness.run(["api", "POST", "/api/disputes/d1/send_message/", "-F", "content=@-", "-F", "urgent=true"], stdin: "Line one\nLine two\n")
+        XCTAssertEqual(sent.status, 0, sent.err)
+        XCTAssertEqual(transport.requests.last?.json, ["content": "Line one\nLine two\n", "urgent": true])
+    }
+
     func testApiHeadersGoWithEveryPageAndReplaceTheDefaultsTheyName() {
         transport.register("GET", "/api/bookings/", json: #"{"count": 2, "next": "https://api.test/api/bookings/?page=2", "results": [{"id": 1}]}"#)
         transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 2, "next": null, "results": [{"id": 2}]}"#)

@@ -18,7 +18,7 @@ enum APICommands {
         }
         return URLEncoding.typedPath(text)
     }, "Path from the server root, starting with /, e.g. /api/bookings/")
-    static let field = ListFlag("field", short: "F", .keyValue, "Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file (query for GET/HEAD, JSON body otherwise)")
+    static let field = ListFlag("field", short: "F", .keyValue, "Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file and @- stdin (query for GET/HEAD, JSON body otherwise)")
     static let rawField = ListFlag("raw-field", short: "f", .keyValue, "Add a string field, sent as is")
     static let input = Flag("input", ValueKind<String>.jsonSource, "JSON body from a file, or - for stdin (checked before sending)")
     static let paginate = SwitchFlag("paginate", "Follow every page of a GET listing, printing the items (like --all)")
@@ -54,16 +54,25 @@ enum APICommands {
         let listing = inv[paginate] || inv[ListFlags.all] || inv[ListFlags.limit] != nil
         if listing && verb != "GET" { throw CLIError.usage("--paginate, --all and --limit follow pages of a GET; they cannot be used with \(verb)") }
         var fields: [(key: String, text: String, value: JSON)] = []
+        var readStdin = false
         for pair in inv[field] {
             if pair.text.hasPrefix("@") {
                 let file = String(pair.text.dropFirst())
-                guard !file.isEmpty else { throw CLIError.usage("invalid value '\(pair.key)=@' for -F/--field: expected a file name after @") }
-                guard let bytes = try? FileFacts.contents(file) else {
-                    throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file): \(FileFacts.problem(file))")
+                guard !file.isEmpty else { throw CLIError.usage("invalid value '\(pair.key)=@' for -F/--field: expected a file name after @, or @- for stdin") }
+                let bytes: [UInt8]
+                if file == "-" {
+                    guard !readStdin else { throw CLIError.usage("-F/--field: @- is given twice, and stdin can be read once") }
+                    readStdin = true
+                    bytes = try inv.context.stdin.readAll(limit: 64 << 20)
+                } else {
+                    guard let contents = try? FileFacts.contents(file) else {
+                        throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file): \(FileFacts.problem(file))")
+                    }
+                    bytes = contents
                 }
                 // A field's value is JSON text: bytes that are not UTF-8 would arrive changed.
                 guard let text = String(validating: bytes, as: UTF8.self) else {
-                    throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file) is not UTF-8 text, and a field's value is text")
+                    throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file == "-" ? "stdin" : file) is not UTF-8 text, and a field's value is text")
                 }
                 fields.append((pair.key, text, .string(text)))
             } else {
