@@ -412,7 +412,7 @@ function __homeserve_flags
                 '--action' 'Only this action' \
                 '--from' 'Changes on or after this day (start_date)' \
                 '--to' 'Changes up to this day (end_date)' \
-                '--out' 'File to write the CSV to (mode 600, replaced atomically)'
+                '--out' 'File to write the CSV to (mode 600, replaced atomically; - is stdout)'
         case 'admin notifications logs'
             printf '%s\t%s\n' \
                 '--type' 'Only this notification type, e.g. booking_reminder' \

@@ -287,6 +287,10 @@ final class EndpointCommandTests: XCTestCase {
         XCTAssertNil(FileFacts.size(out), "a dry run writes no file")
         assertRejected(["admin", "history", "export", "--out", directory + "/no/such/audit.csv"], "for --out", "does not exist")
         assertRejected(["admin", "history", "export", "--out", directory], "for --out", "is a directory")
+        assertRejected(["smoke", "--junit", "-"], "invalid value '-' for --junit: expected a path in a writable directory")
+        let link = directory + "/junit-link.xml"
+        symlink(out, link)
+        assertRejected(["smoke", "--junit", link], "for --junit: it is a symbolic link", "give the file it points to")
         assertRejected(["admin", "history", "--from", "01/12/2026"], "invalid value '01/12/2026' for --from")
     }
 

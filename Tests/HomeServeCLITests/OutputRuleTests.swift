@@ -649,6 +649,9 @@ final class OutputRuleTests: XCTestCase {
         let csv = "id,action\r\n1,update\r\n"
         transport.register("POST", path, body: Array(csv.utf8), headers: [("Content-Type", "text/csv")])
         XCTAssertEqual(run(["admin", "history", "export"]).out, csv)
+        transport.register("POST", path, body: Array(csv.utf8), headers: [("Content-Type", "text/csv")])
+        XCTAssertEqual(run(["admin", "history", "export", "--out", "/dev/null"]).err, "homeserve: Wrote \(csv.utf8.count) bytes to /dev/null.\n")
+        XCTAssertTrue(OutputFile.isStream("/dev/null"), "a device is written to, not replaced")
         transport.register("POST", path, json: #"{"success": true, "download_data": "\#(Base64.encode(Array(csv.utf8)))"}"#)
         let shaped = run(["admin", "history", "export", "--jq", "."])
         XCTAssertEqual(shaped.out, csv)

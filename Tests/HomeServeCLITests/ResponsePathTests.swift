@@ -61,13 +61,17 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(booked.status, 0, booked.err)
         XCTAssertContains(booked.err, "No --price given: using the dynamic price 1499.50.")
         XCTAssertEqual(transport.requests[1].json?["total_price"], "1499.50")
+        transport.register("GET", "/api/dynamic-pricing/", json: #"{"pricing": {"final_price": 573.8499999999999}}"#)
+        transport.register("POST", "/api/bookings/", status: 201, json: #"{"id": "b2"}"#)
+        XCTAssertEqual(harness.run(quoted).status, 0, "a float's last digits are rounded away, as for any price")
+        XCTAssertEqual(transport.requests[3].json?["total_price"], "573.85")
         for price in ["-5", "1e308"] {
             transport.register("GET", "/api/dynamic-pricing/", json: #"{"pricing": {"final_price": \#(price)}}"#)
             fails(quoted, .badServerAnswer, "GET /api/dynamic-pricing/: the quote's final price \(price) is not an amount to book at", "pass --price")
         }
         transport.register("GET", "/api/dynamic-pricing/", json: #"{"pricing": {"final_price": "free"}}"#)
         fails(quoted, .badServerAnswer, "GET /api/dynamic-pricing/: the quote has no final price", "pass --price")
-        XCTAssertEqual(transport.log.filter { $0.hasPrefix("POST") }.count, 1, "no booking made at a price the quote got wrong")
+        XCTAssertEqual(transport.log.filter { $0.hasPrefix("POST") }.count, 2, "no booking made at a price the quote got wrong")
     }
 
     func testAFieldCalledStatusOrCodeKeepsItsMessages() {

@@ -311,7 +311,7 @@ final class SafetyTests: XCTestCase {
         for args in [["api", "POST", "/api/bookings/", "-F", "service=1", "--out", link], ["admin", "history", "export", "--out", link]] {
             let refused = harness.run(args)
             XCTAssertEqual(refused.status, 2)
-            XCTAssertEqual(refused.err, "homeserve: invalid value '\(link)' for --out: it is a symbolic link, and a file written with --out replaces what is there rather than follow a link: give the file it points to\n")
+            XCTAssertEqual(refused.err, "homeserve: invalid value '\(link)' for --out: it is a symbolic link, and the file written replaces what is there rather than follow a link: give the file it points to, or - for stdout\n")
         }
         XCTAssertEqual(transport.requests.count, before, "nothing was sent")
         XCTAssertEqual(try FileFacts.contents(kept), body)

@@ -168,10 +168,15 @@ extension ValueKind where Value == String {
     }
 
     /// A file to be written: its directory must exist and be writable, checked before any request.
-    public static var outputFile: ValueKind {
-        ValueKind(ValueShape(placeholder: "FILE", accepted: "a path in a writable directory, or - for stdout", completion: .files)) { path, _ throws(ValueProblem) in
-            guard !path.isEmpty else { throw ValueProblem() }
-            if let problem = OutputFile.problem(path) { throw ValueProblem(problem) }
+    public static var outputFile: ValueKind { writableFile(stdout: true) }
+
+    /// A file for what goes beside stdout's output (smoke's JUnit XML): `-` is no file.
+    public static var sideFile: ValueKind { writableFile(stdout: false) }
+
+    private static func writableFile(stdout: Bool) -> ValueKind {
+        ValueKind(ValueShape(placeholder: "FILE", accepted: "a path in a writable directory" + (stdout ? ", or - for stdout" : ""), completion: .files)) { path, _ throws(ValueProblem) in
+            guard !path.isEmpty, stdout || path != "-" else { throw ValueProblem() }
+            if let problem = OutputFile.problem(path, orStdout: stdout) { throw ValueProblem(problem) }
             return path
         }
     }

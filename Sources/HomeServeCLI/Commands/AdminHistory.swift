@@ -34,14 +34,16 @@ enum AdminHistoryCommands {
                                presentation: .report(["id", "timestamp", "username", "action", "model", "object_id"]))
     }
 
-    static let out = Flag("out", .outputFile, "File to write the CSV to (mode 600, replaced atomically)")
+    static let out = Flag("out", .outputFile, "File to write the CSV to (mode 600, replaced atomically; - is stdout)")
 
     static let export = Command(
         "admin history export",
         summary: "Export the audit trail as CSV to a file or stdout (super admins)",
         discussion: """
         --out is replaced atomically (written beside it, then renamed) with mode 600, since the trail holds
-        personal data; without --out the CSV goes to stdout as received. A server that wraps the file in JSON
+        personal data; a symbolic link there is refused before anything is sent, and a device or named pipe
+        (/dev/null, a FIFO) is written in place. Without --out, or with --out -, the CSV goes to stdout as
+        received. A server that wraps the file in JSON
         as base64 download_data is understood too; a JSON answer saying the export did not happen is exit 6,
         and one without download_data is exit 8, as is a CSV that ends inside a quoted field (cut short);
         nothing is written then.

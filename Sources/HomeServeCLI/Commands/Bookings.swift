@@ -80,11 +80,13 @@ enum BookingCommands {
                 guard let final = PricingCommands.finalPrice(in: quote) else {
                     throw APIError.badResponse(method: "GET", path: "/api/dynamic-pricing/", reason: "the quote has no final price (keys: \(quote.keys.joined(separator: ", "))); pass --price")
                 }
-                // Held to what --price accepts: a negative or absurd quote is the server's fault, not a price.
-                guard Money.isAmount(final) else {
+                // Rounded to paise (a float such as 573.8499999999999 is a price), then held to what --price
+                // accepts: a negative or absurd quote is the server's fault, not a price.
+                let rounded = Money.twoDecimals(final)
+                guard Money.isAmount(rounded) else {
                     throw APIError.badResponse(method: "GET", path: "/api/dynamic-pricing/", reason: "the quote's final price \(TerminalText.visible(final)) is not an amount to book at (\(ValueKind<String>.amount.shape.accepted)); pass --price")
                 }
-                total = Money.twoDecimals(final)
+                total = rounded
                 inv.note("No --price given: using the dynamic price \(total ?? final).")
             } else {
                 inv.note("No --price given: total_price would be the quote's final price.")

@@ -9,7 +9,7 @@ enum SmokeCommands {
     static let asRole = ListFlag("as", .keyValue, "Run a role's cases with another profile: ROLE=PROFILE (roles: \(roles.joined(separator: ", ")))", placeholder: "ROLE=PROFILE")
     static let write = SwitchFlag("write", "Add a booking round trip (create, get, cancel) as a customer; the booking is cancelled afterwards")
     static let sockets = SwitchFlag("ws", "Open and close each WebSocket channel")
-    static let junit = Flag("junit", .outputFile, "Write the results as JUnit XML to FILE, for CI systems")
+    static let junit = Flag("junit", .sideFile, "Write the results as JUnit XML to FILE, for CI systems")
     static let pincode = RequiredFlag("pincode", .pincode, "Pincode the pricing, vendor and scheduling cases ask about", default: "560001", shown: "560001")
 
     static let smoke = Command(
@@ -56,7 +56,7 @@ enum SmokeCommands {
         if inv[sockets] { runner.sockets(main) }
         let cases = runner.cases
         if let path = inv[junit] {
-            try AtomicFile.write(path, Array(JUnit.xml(cases).utf8), mode: 0o644)
+            try OutputFile.write(path, Array(JUnit.xml(cases).utf8), mode: 0o644)
             inv.note("Wrote \(cases.count) test cases to \(path).")
         }
         let failed = cases.filter { $0.result == "fail" }

@@ -20,12 +20,14 @@ public enum OutputFile {
         return type == S_IFCHR || type == S_IFIFO
     }
 
-    /// Why `path` cannot be written, said before anything is sent; nil when it can.
-    public static func problem(_ path: String) -> String? {
-        if path == "-" { return nil }
+    /// Why `path` cannot be written, said before anything is sent; nil when it can. `orStdout`: `-` is
+    /// stdout, and the way to write to it.
+    public static func problem(_ path: String, orStdout: Bool = true) -> String? {
+        if path == "-" && orStdout { return nil }
         if isStream(path) { return access(path, W_OK) == 0 ? nil : "\(path) is not writable" }
         if FileFacts.isSymlink(path) {
-            return "it is a symbolic link, and a file written with --out replaces what is there rather than follow a link: give the file it points to"
+            return "it is a symbolic link, and the file written replaces what is there rather than follow a link: give the file it points to"
+                + (orStdout ? ", or - for stdout" : "")
         }
         var info = stat()
         if stat(path, &info) == 0, ![S_IFREG, S_IFDIR].contains(info.st_mode & S_IFMT) {
