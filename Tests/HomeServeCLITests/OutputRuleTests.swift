@@ -155,7 +155,7 @@ final class OutputRuleTests: XCTestCase {
     func testASummaryShowsItsFieldsThenItsListsAndIsOneRowInCSV() {
         let dispute = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
         let answer = #"{"dispute_id": "\#(dispute)", "inputs": {"severity": "medium", "days_open": 9}, "analysis": {"vendor_fault_probability": 0.68, "recommended_resolution": "partial_refund", "suggested_refund_amount": "224.50"}, "factors": [{"factor": "dispute_type", "value": "quality", "impact": 0.6}, {"factor": "vendor_rating", "value": 4.2, "impact": -0.02}], "model": "m1"}"#
-        transport.register("GET", "/api/advanced-dispute-resolution/\(dispute)/", json: answer, times: 5)
+        transport.register("GET", "/api/advanced-dispute-resolution/\(dispute)/", json: answer, times: 7)
         let args = ["ai", "dispute", dispute]
         XCTAssertEqual(run(args + ["-o", "table"]).out, """
             dispute_id                         \(dispute)
@@ -181,6 +181,9 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(args + ["-o", "json"]).json, try JSON.parse(answer))
         XCTAssertEqual(run(args + ["-o", "ndjson"]).out, String(decoding: try JSON.parse(answer).bytes(pretty: false), as: UTF8.self) + "\n",
                        "ndjson is one line holding it all, the analysis as well as the factors")
+        XCTAssertEqual(run(args + ["-o", "json", "--sort-by", "impact"]).json["factors"]?.arrayValue?.map { $0["factor"] },
+                       ["vendor_rating", "dispute_type"], "--sort-by orders a summary's lists in every format")
+        XCTAssertContains(run(args + ["-o", "ndjson", "--sort-by", "bogus"], status: 2).err, "invalid value 'bogus' for --sort-by")
 
         let stats = #"{"total": 81, "by_status": {"sent": 80, "failed": 1}, "failure_rate": 0.01, "recent": [{"id": 80, "status": "sent"}, {"id": 81, "status": "failed"}], "available_actions": ["send_booking_reminders", "cleanup_old_logs"]}"#
         transport.register("GET", "/admin-dashboard/notifications/", json: stats, times: 2)

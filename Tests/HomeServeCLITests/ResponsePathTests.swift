@@ -578,6 +578,8 @@ final class ResponsePathTests: XCTestCase {
         transport.fail("POST", "/auth/refresh/", .timeout, message: "no answer within 30 s", sent: true)
         let outcome = fails(["bookings", "get", booking], .network, "POST https://api.test/auth/refresh/: timed out (no answer within 30 s)")
         XCTAssertFalse(outcome.err.contains("carried out"), outcome.err)
+        transport.fail("POST", "/auth/send-otp/", .timeout, sent: true)
+        fails(["auth", "otp", "send", "--email", "a@example.com"], .network, "timed out", "the POST reached the server and may have been carried out")
     }
 
     func testAPostThatNeverLeftIsRetried() {

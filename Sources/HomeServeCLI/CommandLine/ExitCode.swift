@@ -155,9 +155,10 @@ struct FailureReport {
             }
             return CLIError(code, message, details: failure.fields.map { "  \($0.0): \($0.1)" })
         case let .transport(failure, method, url):
-            // A write that reached the server and got no answer may well have been carried out; a token
-            // endpoint's (renewing a session while a read waits) changes nothing to check.
-            let mayHaveHappened = failure.sent && !["GET", "HEAD"].contains(method) && !url.contains("/auth/")
+            // A write that reached the server and got no answer may well have been carried out; a login or
+            // renewal (made while a read waits) changes nothing to check. An OTP sent is a change: it is said.
+            let tokenEndpoint = ["/auth/login/", "/auth/refresh/"].contains { url.hasSuffix($0) }
+            let mayHaveHappened = failure.sent && !["GET", "HEAD"].contains(method) && !tokenEndpoint
                 ? "; the \(method) reached the server and may have been carried out: check before sending it again" : ""
             switch failure.kind {
             case .cancelled: return CLIError(.interrupted, "interrupted")

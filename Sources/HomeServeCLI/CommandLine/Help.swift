@@ -187,7 +187,7 @@ public enum Topics {
           and its runners-up (scheduling suggest) print best first, numbered by a rank column; an answer
           that is the object itself (ai dispute, admin notifications stats, scheduling optimize) prints
           in a table as its fields, then each of its lists under its name, and in ndjson, csv and tsv as
-          one row (csv and tsv show its lists as JSON).
+          one row (csv and tsv show its lists as JSON); --sort-by orders its lists.
           Every field the server sent is in -o json.
 
         Columns come from the data: a command's usual columns lead where the rows have them, followed by

@@ -45,6 +45,13 @@ struct Renderer {
             note("The server sent no answer to print; the change was made.")
             return
         }
+        var document = document
+        if case .summary = presentation.shape, let sortBy, document.isObject {
+            // A summary is one row: --sort-by orders its lists, in every format.
+            let lists = Rows.lists(of: document)
+            try Rows.check([Rows.sortField(sortBy)], against: lists.flatMap(\.rows), flag: "--sort-by")
+            document = lists.reduce(document) { $0.setting($1.key, .array(Rows.sort($1.rows, by: sortBy))) }
+        }
         let tabular = jq == nil && [.table, .csv, .tsv].contains(format)
         if tabular, format == .table, fields == nil, case .summary = presentation.shape, document.isObject {
             try renderSummary(document, presentation)
@@ -122,7 +129,6 @@ struct Renderer {
     /// answer is left to `-o json`.
     private func renderSummary(_ document: JSON, _ presentation: Presentation) throws {
         let lists = Rows.lists(of: document)
-        if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: lists.flatMap(\.rows), flag: "--sort-by") }
         let rest = lists.reduce(document) { $0.removing($1.key) }
         let paths = Rows.summaryPaths(rest, preferred: presentation.columns)
         TablePrinter.record(rest, paths: paths, out: out, color: color, width: tableWidth)
@@ -136,7 +142,7 @@ struct Renderer {
             }
             let printer = makePrinter()
             printer.start(columns: try columns(preferred: [], rows: rows, list: key))
-            for row in sortBy.map({ Rows.sort(rows, by: $0) }) ?? rows { printer.write(row) }
+            for row in rows { printer.write(row) }
             printer.finish()
         }
     }
