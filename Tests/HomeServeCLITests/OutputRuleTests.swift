@@ -315,6 +315,15 @@ final class OutputRuleTests: XCTestCase {
         let list = run(["bookings", "list", "-o", "csv", "--fields", "id,status"], status: 2)
         XCTAssertEqual(list.out, "")
         XCTAssertEqual(list.err, "homeserve: invalid value 'id,status' for --fields: the rows are not objects with fields (one is a string)\n")
+        transport.register("GET", "/api/services/", json: #"["a", "b"]"#, times: 2)
+        for jq in [".", "length"] {
+            XCTAssertContains(run(["services", "list", "--fields", "id", "--jq", jq], status: 2).err, "the rows are not objects with fields")
+        }
+        transport.register("GET", "/api/bookings/", json: #"{"count": 2, "next": "https://api.test/api/bookings/?page=2", "results": [{"id": 1, "status": "pending"}]}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 2, "next": null, "results": ["b"]}"#)
+        let later = run(["bookings", "list", "--all", "--parallel", "1", "-o", "csv", "--fields", "id,status"], status: 2)
+        XCTAssertEqual(later.out, "id,status\n1,pending\n", "the rows before the page that has none")
+        XCTAssertContains(later.err, "the rows are not objects with fields (one is a string)")
         transport.register("GET", "/api/bookings/\(booking)/", json: #""ok""#)
         XCTAssertEqual(run(["bookings", "get", booking, "-o", "tsv", "--fields", "id"], status: 2).out, "")
         transport.register("GET", "/api/bookings/", json: #"[{"id": 1}, 7]"#)

@@ -147,7 +147,12 @@ final class SafetyTests: XCTestCase {
             XCTAssertFalse((outcome.out + outcome.err).contains("S3CRETPW"), outcome.out + outcome.err)
             XCTAssertContains(outcome.out + outcome.err, "//***@127.0.0.1:1", "has credentials in it")
         }
-        XCTAssertEqual(WebURL.masked("https://token@h/p@q"), "https://***@h/p@q", "an @ in the path is not userinfo")
+        for secret in ["http://bob:S3cr/et@host", "http://bob:S3cr#et@host", "http://bob:S3cr?et@host", "bob:S3cret@host"] {
+            let refused = harness.run(["--url", secret, "services", "list"])
+            XCTAssertEqual(refused.status, 2)
+            XCTAssertFalse(refused.err.contains("S3cr"), refused.err)
+            XCTAssertContains(refused.err, "***@host")
+        }
         XCTAssertEqual(WebURL.masked("see https://h/x"), "see https://h/x")
     }
 

@@ -222,8 +222,10 @@ struct Renderer {
         }
         var fieldsChecked = false
         func emit(_ rows: [JSON]) throws {
-            if !fieldsChecked, let fields, !rows.isEmpty {
-                try Rows.check(fields, against: rows)
+            if let fields, !rows.isEmpty {
+                // The names against the first rows (a later page may leave an optional field out); every page
+                // for rows that have no fields at all.
+                if fieldsChecked { try Rows.requireObjects(rows, fields: fields) } else { try Rows.check(fields, against: rows) }
                 fieldsChecked = true
             }
             if let jq {
@@ -303,7 +305,7 @@ struct Renderer {
             if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: held, flag: "--sort-by") }
             let rows = sortBy.map { Rows.sort(held, by: $0) } ?? held
             if let jq {
-                if let fields { try Rows.check(fields, against: rows.filter(\.isObject)) }
+                if let fields { try Rows.check(fields, against: rows) }
                 try jq.run(.array(fields.map { paths in rows.map { Rows.project($0, paths) } } ?? rows), out: out)
             } else {
                 try emit(rows)

@@ -150,20 +150,10 @@ enum Rows {
     }
 
     /// `--fields` names paths that exist: one that is in no row is a usage error naming those that are. Rows
-    /// that are not objects (strings, numbers, an array for an answer) have no fields to pick, and are
-    /// refused too rather than printed as empty cells.
+    /// that are not objects (strings, numbers, an array for an answer) are refused too.
     static func check(_ fields: [String], against rows: [JSON], flag: String = "--fields") throws(CLIError) {
         guard !rows.isEmpty else { return }
-        if let odd = rows.first(where: { !$0.isObject }) {
-            let kind = switch odd {
-            case .array: "an array"
-            case .string: "a string"
-            case .null: "null"
-            case .bool: "true or false"
-            default: "a number"
-            }
-            throw CLIError.usage("invalid value '\(fields.joined(separator: ","))' for \(flag): the rows are not objects with fields (one is \(kind))")
-        }
+        try requireObjects(rows, fields: fields, flag: flag)
         var available: [String] = []
         var seen: Set<String> = []
         for row in rows.prefix(50) {
@@ -173,6 +163,21 @@ enum Rows {
         for field in fields where !rows.contains(where: { $0.value(at: field) != nil }) {
             let hint = Suggestions.nearest(to: field, in: available).map { "; did you mean '\($0)'?" } ?? ""
             throw CLIError.usage("invalid value '\(field)' for \(flag): no row has it\(hint) (fields: \(available.prefix(40).joined(separator: ", ")))")
+        }
+    }
+
+    /// Rows that are not objects have no fields to pick or sort by: refused rather than printed as empty
+    /// cells, on every page of a walk.
+    static func requireObjects(_ rows: [JSON], fields: [String], flag: String = "--fields") throws(CLIError) {
+        if let odd = rows.first(where: { !$0.isObject }) {
+            let kind = switch odd {
+            case .array: "an array"
+            case .string: "a string"
+            case .null: "null"
+            case .bool: "true or false"
+            default: "a number"
+            }
+            throw CLIError.usage("invalid value '\(fields.joined(separator: ","))' for \(flag): the rows are not objects with fields (one is \(kind))")
         }
     }
 

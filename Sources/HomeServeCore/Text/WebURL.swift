@@ -55,12 +55,11 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
 
     /// `text` with the credentials of a URL in it shown as `***` (`http://***@host`), for a message that
     /// quotes a URL refused for having them: the refusal must not print the password into a log.
+    /// Everything before the last `@` is hidden, since a password may hold `/`, `?` or `#` itself.
     public static func masked(_ text: String) -> String {
-        guard let schemeEnd = text.firstRange(of: "://") else { return text }
-        let rest = text[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
-        return String(text[..<schemeEnd.upperBound]) + "***" + String(rest[at...])
+        guard let at = text.lastIndex(of: "@") else { return text }
+        let start = text.firstRange(of: "://").map(\.upperBound).flatMap { $0 <= at ? $0 : nil } ?? text.startIndex
+        return String(text[..<start]) + "***" + String(text[at...])
     }
 
     /// Parses a base URL; the error says what is wrong in a few words.
@@ -68,6 +67,8 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
         if text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
             return .failure(URLProblem("contains whitespace or control characters"))
         }
+        // Before anything else: a password may hold any character, and no other reason may quote it.
+        guard !text.contains("@") else { return .failure(URLProblem("has credentials in it")) }
         guard let schemeEnd = text.firstRange(of: "://") else { return .failure(URLProblem("has no scheme")) }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard schemes.contains(scheme) else {
@@ -78,7 +79,6 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
         let authority = rest[..<authorityEnd]
         var path = String(rest[authorityEnd...])
         if path.contains("?") || path.contains("#") { return .failure(URLProblem("has a query or fragment")) }
-        guard !authority.contains("@") else { return .failure(URLProblem("has credentials in it")) }
         var hostPart = Substring(authority)
         var port: Int?
         if hostPart.hasPrefix("[") {
