@@ -154,6 +154,8 @@ final class SafetyTests: XCTestCase {
             XCTAssertContains(refused.err, "***@host")
         }
         XCTAssertEqual(WebURL.masked("see https://h/x"), "see https://h/x")
+        XCTAssertContains(harness.run(["--dry-run", "disputes", "create", "--booking", "b", "--type", "quality", "--title", "t",
+                                       "--description", "d", "--evidence", "@"]).err, "invalid value '@' for --evidence", "only a URL is masked")
     }
 
     func testADryRunShowsTheLoginAJobWouldMakeOnceAndRunsAndWritesNothing() throws {

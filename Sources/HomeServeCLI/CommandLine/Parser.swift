@@ -217,7 +217,7 @@ extension ParsedLine {
         for (i, text) in arguments.enumerated() {
             let spec = command.arguments[i]
             do { values.arguments.append(try spec.convert(text, context)) } catch {
-                throw CLIError.usage("invalid value '\(error.shownAs ?? Self.shown(text))' for \(spec.name): \(error.detail ?? "expected " + spec.shape.accepted)")
+                throw CLIError.usage("invalid value '\(error.shownAs.map(Self.shown) ?? Self.shown(text))' for \(spec.name): \(error.detail ?? "expected " + spec.shape.accepted)")
             }
         }
         var global = ParsedValues()
@@ -233,7 +233,7 @@ extension ParsedLine {
         for piece in pieces {
             let value: any Sendable
             do { value = try spec.convert(piece, context) } catch {
-                throw CLIError.usage("invalid value '\(error.shownAs ?? shown(piece))' for \(given.spelled): \(error.detail ?? "expected " + spec.shape.accepted)")
+                throw CLIError.usage("invalid value '\(error.shownAs.map(shown) ?? shown(piece))' for \(given.spelled): \(error.detail ?? "expected " + spec.shape.accepted)")
             }
             values.flags[spec.name] = (spec.repeatable ? values.flags[spec.name] ?? [] : []) + [value]
         }
@@ -242,7 +242,7 @@ extension ParsedLine {
 
     /// A value as quoted in an error: long ones shortened, control characters made visible.
     static func shown(_ text: String) -> String {
-        let visible = TerminalText.visible(WebURL.masked(text))
+        let visible = TerminalText.visible(text)
         return visible.count > 60 ? String(visible.prefix(57)) + "..." : visible
     }
 }

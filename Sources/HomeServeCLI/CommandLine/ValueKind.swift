@@ -338,7 +338,7 @@ extension ValueKind where Value == WebURL {
         ValueKind(ValueShape(placeholder: "URL", accepted: "an http:// or https:// URL", completion: .free)) { text, _ throws(ValueProblem) in
             switch WebURL.parse(text) {
             case let .success(url): return url
-            case let .failure(problem): throw ValueProblem("expected an http:// or https:// URL; it \(problem.reason)")
+            case let .failure(problem): throw ValueProblem("expected an http:// or https:// URL; it \(problem.reason)", shownAs: WebURL.masked(text))
             }
         }
     }
