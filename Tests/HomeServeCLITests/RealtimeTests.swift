@@ -129,6 +129,11 @@ final class RealtimeTests: XCTestCase {
         XCTAssertContains(huge.err, "protocol error: frame of 209715200 bytes exceeds the 16777216-byte limit; gave up after 0 reconnect attempts")
         sockets.connections = [.failure(.connection("Connection refused"))]
         XCTAssertEqual(harness.run(["watch", "booking", booking, "--reconnect-attempts", "0"]).status, ExitCode.network.rawValue, "only a failed network is the network's")
+        let broken = WebSocketFailure.protocolViolation(WebSocketProtocolError(reason: "unknown opcode 0x3", closeCode: 1002))
+        sockets.connections = [.failure(broken), .failure(broken), .failure(broken)]
+        let timedOut = harness.run(["watch", "booking", booking, "--timeout", "4"])
+        XCTAssertEqual(timedOut.status, ExitCode.badServerAnswer.rawValue, "the same when --timeout runs out first: \(timedOut.err)")
+        XCTAssertContains(timedOut.err, "when --timeout (4s) ran out", "protocol error: unknown opcode 0x3")
     }
 
     func testARefusedTokenIsRenewedAndTheSocketReconnected() {
