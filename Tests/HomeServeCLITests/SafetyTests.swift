@@ -170,6 +170,25 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(fresh.transport.requests.count, 0)
         XCTAssertFalse(FileFacts.exists(fresh.credentialsPath), "nothing written")
 
+        let watched = fresh.run(["--dry-run", "watch", "notifications", "--user", "1"])
+        XCTAssertEqual(watched.status, 0, watched.err)
+        XCTAssertEqual(watched.out.split(separator: "\n").count, 2, watched.out)
+        XCTAssertTrue(watched.out.hasPrefix(#"{"method":"POST","url":"https://api.test/auth/login/""#), watched.out)
+        XCTAssertContains(watched.out, "/ws/notifications/1/?token=***")
+
+        // A session made with another server: a job that can log in there does, and the dry run shows it.
+        harness.storeSession(access: access, refresh: "refresh-1")
+        var file = try ProfileFile.load(harness.credentialsPath)
+        file["default"] = file["default"].setting("url", .string("https://api.test"))
+        try file.save()
+        let elsewhere = harness.run(["--dry-run", "--url", "https://other.test", "bookings", "list"])
+        XCTAssertEqual(elsewhere.status, 3, "not sent elsewhere, as for real: \(elsewhere.err)")
+        harness.environment["HOMESERVE_PASSWORD"] = "pw"
+        let relogin = harness.run(["--dry-run", "--url", "https://other.test", "bookings", "list"])
+        XCTAssertEqual(relogin.status, 0, relogin.err)
+        XCTAssertTrue(relogin.out.hasPrefix(#"{"method":"POST","url":"https://other.test/auth/login/""#), relogin.out)
+        XCTAssertEqual(harness.transport.requests.count, 0)
+
         // With no way to log in, the request goes without a token, as it would for real (and is refused then).
         let none = Harness().run(["--dry-run", "bookings", "list"])
         XCTAssertEqual(none.status, 0)

@@ -293,8 +293,14 @@ public final class CredentialStore {
     /// token it would bring); else, when a login would be made unattended, that login shown through a dry
     /// run's `authority`, which sends nothing, and a stand-in for its token. Nothing is run or written.
     public func previewAccessToken(authority: TokenAuthority) throws -> String? {
-        if let creds = try credentials() { return creds.access ?? creds.refresh.map { _ in "***" } }
-        guard logsInUnattended, let username = unattendedUsername() else { return nil }
+        let creds = try credentials()
+        if let creds, !isForOtherServer(creds, authority) { return creds.access ?? creds.refresh.map { _ in "***" } }
+        // A session made with another server is not sent: a job that can log in there does, as with none.
+        let canLogIn = try hasPasswordSource()
+        if creds != nil, !(creds?.source == .file && canLogIn) { throw otherServer(creds, authority) }
+        guard source == .file, let username = creds?.user["username"]?.stringValue ?? unattendedUsername(), canLogIn else {
+            return nil
+        }
         // Shown once, as the login itself would be made once.
         if !previewedLogin { _ = try authority.login(username: username, password: "***") }
         previewedLogin = true

@@ -175,7 +175,9 @@ enum WatchCommands {
             throw CLIError.usage("invalid flag --sort-by '\(TerminalText.visible(sortBy))' for '\(inv.command.name)': messages are printed as they arrive, so a stream cannot be sorted")
         }
         if inv.dryRun {
-            let url = try inv.socketBase().description + path + (try inv.store.credentials() != nil ? "?token=***" : "")
+            // A login a job would make first is shown before the socket it would open with its token.
+            let token = try inv.store.previewAccessToken(authority: try inv.client())
+            let url = try inv.socketBase().description + path + (token != nil ? "?token=***" : "")
             var preview = JSON.object([("method", .string("GET")), ("url", .string(url)),
                                        ("headers", .object([("Upgrade", .string("websocket")), ("Sec-WebSocket-Version", .string("13"))]))])
             // The message --send would send once connected, the one thing the dry run stands in for that changes anything.
