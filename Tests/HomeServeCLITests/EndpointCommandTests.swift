@@ -195,7 +195,7 @@ final class EndpointCommandTests: XCTestCase {
     }
 
     func testFieldsAndSortByAreCheckedBeforeSending() {
-        assertRejected(["disputes", "list", "--sort-by", "-"], "invalid value '-' for --sort-by: expected a field name or dot path, or -PATH for descending")
+        assertRejected(["disputes", "list", "--sort-by", "-"], "invalid value '-' for --sort-by: expected a field name or dot path, or -PATH")
         assertRejected(["disputes", "list", "--sort-by", "--"], "invalid value '--' for --sort-by")
         assertRejected(["disputes", "list", "--sort-by", "id,status"], "invalid value 'id,status' for --sort-by")
         assertRejected(["disputes", "list", "--fields", "id,,status"], "invalid value 'id,,status' for --fields")

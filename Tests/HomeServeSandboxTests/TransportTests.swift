@@ -127,20 +127,22 @@ final class TransportTests: XCTestCase {
         try await LiveSandbox.with { s in
             let port = try XCTUnwrap(URL(string: s.url)?.port)
             for line in ["GET /api/services/\u{E9} HTTP/1.1", "GET /api/ser\u{01}vices/ HTTP/1.1"] {
+                // Read until the server closes: a read that waits 5 s throws instead.
                 let reply = try RawConnection.exchange(port: port, ["\(line)\r\nHost: x\r\n\r\n"])
                 XCTAssertTrue(reply.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(line.debugDescription): \(reply.debugDescription)")
             }
             // A good first request is served as before, on a connection that stays open for the next one.
             let good = try RawConnection.exchange(port: port, ["GET /api/services/ HTTP/1.1\r\nHost: x\r\n\r\n",
-                                                               "GET /api/nope/ HTTP/1.1\r\nHost: x\r\n\r\n"])
+                                                               "GET /api/nope/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
             XCTAssertTrue(good.hasPrefix("HTTP/1.1 200 OK\r\n"), good)
             XCTAssertTrue(good.contains("}HTTP/1.1 404 Not Found\r\n"), good)
         }
     }
 }
 
-/// One TCP connection to 127.0.0.1 that sends each request in turn and reads what answers it; a read that
-/// waits 5 seconds for a byte throws (a server that neither answers nor closes).
+/// One TCP connection to 127.0.0.1 that sends each request once the answer to the one before is whole
+/// (by its Content-Length), then reads until the server closes the connection; a read that waits 5 seconds
+/// for a byte throws (a server that neither answers nor closes).
 enum RawConnection {
     struct Timeout: Error {}
 
@@ -150,14 +152,29 @@ enum RawConnection {
         var wait = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         var received: [UInt8] = []
-        for request in requests {
-            _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-            var chunk = [UInt8](repeating: 0, count: 65536)
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        func read() throws -> Bool {
             let count = recv(fd, &chunk, chunk.count, 0)
             if count < 0 { throw Timeout() }
             received += chunk[..<count]
+            return count > 0
         }
+        for (index, request) in requests.enumerated() {
+            _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            if index == requests.count - 1 { break }
+            let start = received.count
+            while !answered(received[start...]) { guard try read() else { break } }
+        }
+        while try read() {}
         return String(decoding: received, as: UTF8.self)
+    }
+
+    /// A whole answer: its head, and as many bytes of body as its Content-Length says.
+    private static func answered(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let end = bytes.firstRange(of: Array("\r\n\r\n".utf8)) else { return false }
+        let head = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).lowercased()
+        let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }.flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
+        return bytes.distance(from: end.upperBound, to: bytes.endIndex) >= length
     }
 }
 

@@ -211,17 +211,20 @@ final class CoreIntegrationTests: XCTestCase {
     }
 
     func testAStdinClosedBeforeTheStartIsSaidToBeClosed() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         let errFile = NSTemporaryDirectory() + "homeserve-stdin-\(UUID().uuidString).txt"
         defer { try? FileManager.default.removeItem(atPath: errFile) }
-        process.arguments = ["-c", "exec \"$0\" auth login --username customer1 --password-stdin <&- 2>\"$1\"", Binaries.cli, errFile]
-        process.environment = cli.environment
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 2)
-        let err = try String(contentsOfFile: errFile, encoding: .utf8)
-        XCTAssertEqual(err, "homeserve: --password-stdin: stdin is closed; expected the password on its first line\n")
+        for (args, message) in [("auth login --username customer1 --password-stdin", "--password-stdin: stdin is closed; expected the password on its first line"),
+                                ("api POST /api/x/ --input -", "invalid value '-' for --input: cannot read stdin: it was closed when homeserve started"),
+                                ("api POST /api/x/ -F note=@-", "invalid value 'note=@-' for -F/--field: cannot read stdin: it was closed when homeserve started")] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \"$0\" \(args) <&- 2>\"$1\"", Binaries.cli, errFile]
+            process.environment = cli.environment
+            try process.run()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 2, args)
+            XCTAssertEqual(try String(contentsOfFile: errFile, encoding: .utf8), "homeserve: \(message)\n")
+        }
     }
 
     func testClosedStdoutStopsPaging() throws {

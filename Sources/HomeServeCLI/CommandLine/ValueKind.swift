@@ -258,7 +258,7 @@ extension ValueKind where Value == String {
 
     /// A field path to sort by, `-PATH` for descending.
     public static var sortPath: ValueKind {
-        ValueKind(ValueShape(placeholder: "PATH", accepted: "a field name or dot path, or -PATH for descending (e.g. scheduled_date or -total_price)", completion: .free)) { text, _ throws(ValueProblem) in
+        ValueKind(ValueShape(placeholder: "PATH", accepted: "a field name or dot path, or -PATH", completion: .free)) { text, _ throws(ValueProblem) in
             let path = String(text.hasPrefix("-") ? text.dropFirst() : Substring(text))
             guard !path.isBlank, !path.hasPrefix("-"), !path.contains(",") else { throw ValueProblem() }
             return text

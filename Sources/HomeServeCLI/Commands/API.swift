@@ -63,7 +63,9 @@ enum APICommands {
                 if file == "-" {
                     guard !readStdin else { throw CLIError.usage("-F/--field: @- is given twice, and stdin can be read once") }
                     readStdin = true
-                    bytes = try inv.context.stdin.readAll(limit: 64 << 20)
+                    do throws(CLIError) { bytes = try inv.context.stdin.readAll(limit: 64 << 20) } catch {
+                        throw CLIError(error.code, "invalid value '\(pair.key)=@-' for -F/--field: cannot read stdin: \(error.message)")
+                    }
                 } else {
                     guard let contents = try? FileFacts.contents(file) else {
                         throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file): \(FileFacts.problem(file))")

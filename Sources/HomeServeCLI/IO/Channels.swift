@@ -128,6 +128,8 @@ public final class InputChannel {
     }
 
     public func readAll(limit: Int) throws(CLIError) -> [UInt8] {
+        // Held on /dev/null it would read as empty, which is not what the caller gave.
+        if closedAtStart { throw CLIError.usage("it was closed when homeserve started") }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {

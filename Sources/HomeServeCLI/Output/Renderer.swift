@@ -260,7 +260,7 @@ struct Renderer {
                     let asked = call.query.last { $0.0 == "page" }.flatMap { Int($0.1) } ?? 1
                     // A page past the last is not found, as DRF answers it (404 "Invalid page."), whichever way
                     // the server says it: a script asking for page 99 learns the same from every server.
-                    if asked > 1, listing.walks.count == 1 {
+                    if asked > 1 {
                         throw CLIError(.notFound, "page \(asked) is past the last page" + (page.info.total.map { " (the server reports \($0) rows)" } ?? ""))
                     }
                     if let total = page.info.total, total > 0 { warn("the first page is empty, but the server reports \(total) rows") }
