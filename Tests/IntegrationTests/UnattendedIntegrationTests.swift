@@ -199,8 +199,8 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(failed.status, 8, failed.err)
         let broken = try String(contentsOfFile: xml, encoding: .utf8)
         XCTAssertTrue(broken.contains("<failure") && broken.contains("services list"), broken)
-        XCTAssertTrue(broken.contains("<skipped message=\"needs a vendor and a service from vendors search and services list, which failed\"/>"),
-                      "scheduling slots is skipped, not failed a second time for services list: \(broken)")
+        XCTAssertTrue(broken.contains("<skipped message=\"needs a service from services list, which failed\"/>"),
+                      "scheduling slots is skipped, not failed a second time for services list, and names it: \(broken)")
 
         // Asked to write with no customer to write as, smoke refuses before sending anything.
         let vendor = CLI(sandbox: sandbox)
@@ -250,6 +250,13 @@ final class UnattendedIntegrationTests: XCTestCase {
         let session = smoke.json["cases"]?.arrayValue?.first { $0["case"] == "session" && $0["role"] == "ops_manager" }
         XCTAssertEqual(session?["result"], "fail", smoke.out)
         XCTAssertEqual(session?["detail"]?.stringValue, "--as ops_manager=shop: the profile is logged in as customer2 with role customer, not ops_manager", smoke.out)
+        // The role's reads would run as someone else: skipped, never passed.
+        let reads = smoke.json["cases"]?.arrayValue?.filter { $0["role"] == "ops_manager" && $0["case"] != "session" } ?? []
+        XCTAssertFalse(reads.isEmpty, smoke.out)
+        for read in reads {
+            XCTAssertEqual(read["result"], "skip", "\(read)")
+            XCTAssertEqual(read["detail"], "the ops_manager session failed")
+        }
     }
 
     func testSmokeSaysWhenItsProfilesUseTwoServers() throws {

@@ -96,6 +96,8 @@ enum SmokeCommands {
         let inv: Invocation
         let pincode: String
         var cases: [Case] = []
+        /// Roles (other than the main session's) whose session case failed.
+        var sessionFailed: Set<String> = []
 
         init(inv: Invocation, pincode: String) {
             self.inv = inv
@@ -129,6 +131,9 @@ enum SmokeCommands {
 
         /// Runs one case: its own requests, timed, its failure recorded rather than thrown.
         func run(_ name: String, role: String, in session: Session, _ body: (Session) throws -> String) {
+            // A role whose session failed (not logged in, or as another role) would run its cases as someone
+            // else: they are skipped, not passed.
+            if sessionFailed.contains(role) { return skip(name, role: role, "the \(role) session failed") }
             let start = inv.context.clock.monotonic()
             do {
                 let detail = try body(session)
@@ -176,6 +181,7 @@ enum SmokeCommands {
                 }
                 return "accepted" + (name.map { " as \($0)" } ?? "")
             }
+            if role != "-", cases.last?.result == "fail" { sessionFailed.insert(role) }
         }
 
         func commonReads(_ session: Session) {
@@ -199,19 +205,17 @@ enum SmokeCommands {
             run("scheduling slots", role: role, in: session) { session in
                 // The vendor and service to ask about come from other endpoints, whose failures are their own
                 // cases': here they make this case a skip, not a second report of the same failure.
-                let vendorID: String, service: String
-                do {
-                    let answer = try document(session, "/api/vendor-search/", query: [("pincode", pincode)])
-                    guard let vendor = CollectionReader.rows(in: answer)?.rows.first,
-                          let id = (vendor["id"] ?? vendor["vendor_id"])?.cellText,
-                          let first = try rows(session, "/api/services/", query: [("page_size", "1")]).first?["id"]?.cellText else {
-                        return "no vendor serves \(pincode)"
+                func needed<T>(_ from: String, _ get: () throws -> T) throws -> T {
+                    do { return try get() } catch is Cancelled { throw Cancelled() } catch {
+                        throw Skipped(reason: "needs a \(from == "vendors search" ? "vendor" : "service") from \(from), which failed")
                     }
-                    (vendorID, service) = (id, first)
-                } catch is Cancelled {
-                    throw Cancelled()
-                } catch {
-                    throw Skipped(reason: "needs a vendor and a service from vendors search and services list, which failed")
+                }
+                let answer = try needed("vendors search") { try document(session, "/api/vendor-search/", query: [("pincode", pincode)]) }
+                guard let vendor = CollectionReader.rows(in: answer)?.rows.first, let vendorID = (vendor["id"] ?? vendor["vendor_id"])?.cellText else {
+                    return "no vendor serves \(pincode)"
+                }
+                guard let service = try needed("services list", { try rows(session, "/api/services/", query: [("page_size", "1")]).first?["id"]?.cellText }) else {
+                    return "no service to ask about"
                 }
                 let tomorrow = CivilDate(daysSinceEpoch: Int(inv.context.clock.now() / 86400) + 1).iso
                 let slots = try document(session, "/api/smart-scheduling/", query: [("vendor_id", vendorID), ("service_id", service),
