@@ -74,8 +74,9 @@ public enum HomeServe {
         }
         let invocation = Invocation(command: line.command, values: values, globals: globals, context: context, table: table)
         if line.command.reach != .local {
-            // auth login and config set create a profile; doctor reports an unknown one as a failed check.
-            let creates = ["auth login", "config set", "doctor"].contains(line.command.name)
+            // A login (by password or one-time code) and config set create a profile; doctor reports an unknown
+            // one as a failed check.
+            let creates = ["auth login", "auth otp send", "auth otp verify", "config set", "doctor"].contains(line.command.name)
             try invocation.checkProfile(creating: creates)
             // An unreadable or corrupt settings file is an error, never silently ignored; the config
             // commands that change settings set a corrupt one aside instead, and doctor reports it.

@@ -359,6 +359,19 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testAOneTimeCodeLoginCreatesTheProfileItNamesAndItsHintNamesIt() {
+        transport.register("POST", "/auth/send-otp/", json: #"{"otp_sent": true}"#)
+        let sent = harness.run(["--profile", "fresh", "auth", "otp", "send", "--email", "customer2@example.com"])
+        XCTAssertEqual(sent.status, 0, sent.err)
+        XCTAssertEqual(sent.err, "homeserve: Code sent to customer2@example.com; run 'homeserve --profile fresh auth otp verify --email customer2@example.com' to log in with it.\n")
+        transport.register("POST", "/auth/verify-otp/", json: #"{"access": "\#(harness.token(expiresIn: 300, life: 300))", "refresh": "r1", "user": {"username": "customer2", "role": "customer"}}"#)
+        let verified = harness.run(["--profile", "fresh", "auth", "otp", "verify", "--email", "customer2@example.com", "--otp-stdin"], stdin: "123456\n")
+        XCTAssertEqual(verified.status, 0, verified.err)
+        XCTAssertContains(verified.err, "Logged in as customer2 (customer) on profile 'fresh'.")
+        XCTAssertEqual(harness.run(["--profile", "fresh", "auth", "status", "--offline"]).status, 0, "the profile exists now")
+        transport.verify()
+    }
+
     func testTheOneTimeCodeComesFromStdinTheEnvironmentOrAPromptNeverArgv() {
         let verify = ["auth", "otp", "verify", "--email", "customer1@example.com"]
         func answer(_ tag: String) -> String {

@@ -109,7 +109,8 @@ enum AuthCommands {
         let path = inv[vendor] ? "/auth/vendor/send-otp/" : "/auth/send-otp/"
         let body = JSON.object([(who.key, .string(who.value)), ("method", .string(who.method))])
         guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
-        inv.note("Code sent to \(who.value); run 'homeserve auth otp verify --\(who.key) \(who.value)\(inv[vendor] ? " --vendor" : "")' to log in with it.")
+        let profile = inv.profile.chosen || inv.profile.name != "default" ? "--profile \(inv.profile.name) " : ""
+        inv.note("Code sent to \(who.value); run 'homeserve \(profile)auth otp verify --\(who.key) \(who.value)\(inv[vendor] ? " --vendor" : "")' to log in with it.")
         return .document(response, .resource())
     }
 
