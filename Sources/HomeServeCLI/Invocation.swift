@@ -250,7 +250,8 @@ public final class Invocation {
     /// `--fields`, `--sort-by` and `--jq` given where they cannot apply are said to have no effect once the
     /// command has done its work, so a script that expected shaped data learns why none came.
     func noteUnappliedShaping(_ output: CommandOutput) {
-        let given = [GlobalFlags.fields, GlobalFlags.sortBy, GlobalFlags.jq].filter { self.given($0) }.map { "--" + $0.spec.name }
+        let shaping: [any FlagDeclaration] = [GlobalFlags.fields, GlobalFlags.sortBy, GlobalFlags.jq, GlobalFlags.noHeaders, GlobalFlags.wide]
+        let given = shaping.filter { self.given($0) }.map { "--" + $0.spec.name }
         guard let last = given.last else { return }
         let reason: String
         switch output {

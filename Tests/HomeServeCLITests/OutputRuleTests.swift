@@ -417,6 +417,7 @@ final class OutputRuleTests: XCTestCase {
         let token = run(["auth", "token", "--jq", ".access"])
         XCTAssertEqual(token.out.split(separator: ".").count, 3, "the token is printed as ever")
         XCTAssertEqual(token.err, "homeserve: warning: --jq has no effect: 'auth token' prints no data\n")
+        XCTAssertEqual(run(["auth", "token", "--no-headers", "--wide"]).err, "homeserve: warning: --no-headers and --wide have no effect: 'auth token' prints no data\n")
         let script = run(["completion", "bash", "--fields", "id", "--sort-by", "id"])
         XCTAssertTrue(script.out.contains("complete -F"), "the script is printed as ever")
         XCTAssertEqual(script.err, "homeserve: warning: --fields and --sort-by have no effect: 'completion bash' prints no data\n")

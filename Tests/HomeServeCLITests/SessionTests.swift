@@ -645,6 +645,15 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(harness.run(["auth", "status", "--offline"]).status, 3)
     }
 
+    func testLogoutWithNothingStoredWritesNothingAndNamesATokenStillInEffect() {
+        let fresh = Harness(environment: ["HOMESERVE_TOKEN": "a.b.c"])
+        try? FileManager.default.removeItem(atPath: fresh.configDir)
+        let outcome = fresh.run(["auth", "logout"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: Profile 'default' had no stored session.\nhomeserve: HOMESERVE_TOKEN is set, and is used until it is unset.\n")
+        XCTAssertFalse(FileFacts.exists(fresh.configDir), "no directory, file or lock made")
+    }
+
     func testLogoutForgetsOnlyTheProfile() {
         harness.logIn()
         harness.logIn(profile: "staging")

@@ -366,11 +366,18 @@ public final class CredentialStore {
 
     /// Forgets the profile's tokens; true when there were any.
     public func forget() throws -> Bool {
-        try withLock {
+        // Nothing stored anywhere: nothing to forget, and no directory, file or lock made to say so.
+        guard FileFacts.exists(paths.credentials) else {
+            current = nil
+            loaded = true
+            return false
+        }
+        return try withLock {
             var file = try loadRepairing(paths.credentials)
             let had = file.contains(profile)
-            file.remove(profile)
-            try file.save()
+            if had { file.remove(profile) }
+            // A corrupt file set aside is replaced even when no session of this profile was in it.
+            if had || !FileFacts.exists(paths.credentials) { try file.save() }
             current = nil
             loaded = true
             return had

@@ -286,6 +286,9 @@ enum AuthCommands {
             inv.note("Logged out of profile '\(inv.profile.name)'.")
         } else {
             inv.note("Profile '\(inv.profile.name)' had no stored session.")
+            if let variable = ["HOMESERVE_TOKEN", "HOMESERVE_REFRESH_TOKEN"].first(where: { !(inv.environment[$0] ?? "").isEmpty }) {
+                inv.note("\(variable) is set, and is used until it is unset.")
+            }
         }
         return .nothing
     }
