@@ -421,7 +421,7 @@ final class PagingTests: XCTestCase {
         transport.register("GET", "/api/bookings/?page=99", status: 404, json: #"{"detail": "Invalid page."}"#)
         for (args, message) in [(["--page", "99"], "page 99 is past the last page (the server reports 125 rows)"),
                                 (["--page", "99", "--all"], "page 99 is past the last page"),
-                                (["--page", "99"], "GET /api/bookings/?page=99 failed: HTTP 404: Invalid page.")] {
+                                (["--page", "99"], "page 99 is past the last page (HTTP 404: Invalid page.)")] {
             let outcome = harness.run(["bookings", "list", "-o", "csv"] + args)
             XCTAssertEqual(outcome.status, 5, outcome.err)
             XCTAssertEqual(outcome.out, "")
