@@ -142,6 +142,8 @@ final class ParserTests: XCTestCase {
     func testUnknownCommandsAndFlagsSuggest() {
         XCTAssertTrue(usageError(["bokings", "list"]).contains("did you mean 'bookings'"))
         XCTAssertTrue(usageError(["bookings", "lst"]).contains("did you mean 'bookings list'"))
+        XCTAssertFalse(usageError(["admin", "pincodes", "--all"]).contains("did you mean"), "all is not near url: one letter in common")
+        XCTAssertEqual(Suggestions.nearest(to: "stauts", in: ["status", "service"]), "status")
         let message = usageError(["bookings", "list", "--stauts", "pending"])
         XCTAssertTrue(message.contains("did you mean --status?") && message.contains("bookings list --help"), message)
         XCTAssertTrue(usageError(["-x", "services", "list"]).contains("unknown flag -x"))

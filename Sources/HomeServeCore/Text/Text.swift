@@ -18,8 +18,8 @@ public enum Suggestions {
         // Of candidates as near, one the word begins wins: `ap` → `api`, not `ai`.
         let scored = candidates.map { ($0, distance(word, $0), $0.hasPrefix(word) ? 0 : 1) }.sorted { ($0.1, $0.2) < ($1.1, $1.2) }
         guard let best = scored.first else { return nil }
-        // A word of two letters is not "near" every other word of two.
-        let limit = min(max(2, word.count / 3), word.count - 1)
+        // One slip in a short word, more in a longer one: `all` is not "near" `url`, which shares one letter.
+        let limit = min(max(1, word.count / 3), word.count - 1)
         if best.1 <= limit { return best.0 }
         // A unique prefix is a strong hint too: `book` → `bookings`.
         let prefixed = candidates.filter { $0.hasPrefix(word) || word.hasPrefix($0) }
