@@ -346,6 +346,16 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(session?["detail"], "not logged in; run 'homeserve --profile staging auth login'", outcome.out)
     }
 
+    func testDoctorNamesACorruptCredentialsFileAndItsFix() throws {
+        try AtomicFile.write(harness.credentialsPath, Array("{garbage".utf8), mode: 0o600)
+        harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
+        let outcome = harness.run(["doctor", "-o", "json", "--retries", "0"])
+        XCTAssertEqual(outcome.status, 1)
+        let profile = outcome.json["checks"]?.arrayValue?.first { $0["name"] == "profile" }
+        XCTAssertEqual(profile?["status"], "fail")
+        XCTAssertContains(profile?["detail"]?.stringValue ?? "", "\(harness.credentialsPath) is corrupt (", "'homeserve auth login' or 'homeserve auth logout' replaces it")
+    }
+
     func testACommandThatStopsForCtrlCWithoutAnErrorStillSaysSo() {
         let cancellation = harness.cancellation
         transport.register("GET", "/api/services/", json: #"[{"id": 1, "name": "Tap repair"}]"#, onRequest: { _ in _ = cancellation.cancel() })

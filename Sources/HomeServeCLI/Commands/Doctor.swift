@@ -68,8 +68,11 @@ enum DoctorCommands {
 
     static func profileCheck(_ inv: Invocation) -> Check {
         let name = inv.profile.name
-        guard let known = try? inv.store.knownProfiles() else {
-            return Check(name: "profile", status: .fail, detail: "the settings or credentials file cannot be read", code: .localFailure)
+        let known: [String]
+        do { known = try inv.store.knownProfiles() } catch {
+            // The file and what is wrong with it, and the fix, as any other command says them.
+            let failure = FailureReport(profile: name, profileChosen: inv.profile.chosen, source: nil).describe(error)
+            return Check(name: "profile", status: .fail, detail: failure.message, code: failure.code)
         }
         if known.contains(name) || !inv.profile.chosen {
             return Check(name: "profile", status: .ok, detail: "\(name)\(inv.profile.chosen ? "" : " (default)")")
