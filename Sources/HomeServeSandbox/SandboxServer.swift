@@ -64,7 +64,12 @@ public enum SandboxServer {
             server: HTTPServerBuilder { responder in
                 ClosingChannel(HTTP1WebSocketUpgradeChannel(
                     responder: responder, configuration: .init(),
-                    shouldUpgrade: { head, _, _ in await sockets.upgrade(head) }))
+                    shouldUpgrade: { head, channel, _ in
+                        let result = await sockets.upgrade(head)
+                        // A WebSocket's frames are no HTTP answers to date.
+                        if case .upgrade = result { try? await channel.pipeline.removeHandler(name: SandboxDate.name).get() }
+                        return result
+                    }))
             },
             configuration: .init(address: .hostname(host, port: options.port)),
             onServerRunning: { channel in
@@ -126,6 +131,7 @@ struct ClosingChannel<Inner: ServerChildChannel>: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Inner.Value> {
         inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
             try channel.pipeline.syncOperations.addHandler(CloseOnFirstError())
+            try channel.pipeline.syncOperations.addHandler(SandboxDate(), name: SandboxDate.name)
             return value
         }
     }
@@ -151,5 +157,23 @@ struct ClosingChannel<Inner: ServerChildChannel>: ServerChildChannel {
                 context.close(promise: nil)
             }
         }
+    }
+}
+
+/// The `Date` of every answer in the sandbox's time, once `POST /sandbox/clock` has moved it: a client that
+/// measures the server's clock from it (`homeserve doctor`) sees the time the tokens were issued in.
+/// Hummingbird dates each answer with the real time after the responder, so the header is set here, where
+/// the answer's head passes on its way out; a connection upgraded to a WebSocket removes this handler.
+final class SandboxDate: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+    static let name = "homeserve-sandbox-date"
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case var .head(head) = unwrapOutboundIn(data), Timestamp.skew.load(ordering: .relaxed) != 0 else {
+            return context.write(data, promise: promise)
+        }
+        head.headers.replaceOrAdd(name: "Date", value: Timestamp.now().httpDate)
+        context.write(wrapOutboundOut(.head(head)), promise: promise)
     }
 }

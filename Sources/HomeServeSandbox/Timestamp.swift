@@ -60,6 +60,20 @@ struct Timestamp: Comparable, Hashable, Sendable {
         return String(decoding: text, as: UTF8.self)
     }
 
+    /// An HTTP date (RFC 9110, IMF-fixdate): `Tue, 01 Dec 2026 10:00:00 GMT`.
+    var httpDate: String {
+        let (y, m, d) = civil
+        let day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][weekday]
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 1]
+        var text = Array("\(day), ".utf8)
+        Timestamp.append(d, width: 2, to: &text)
+        text += Array(" \(month) ".utf8)
+        Timestamp.append(y, width: 4, to: &text)
+        text.append(UInt8(ascii: " "))
+        appendTime(to: &text)
+        return String(decoding: text, as: UTF8.self) + " GMT"
+    }
+
     /// `HH:MM:SS`, as DRF renders a TimeField.
     var timeString: String {
         var text: [UInt8] = []

@@ -123,6 +123,30 @@ final class TransportTests: XCTestCase {
         }
     }
 
+    func testTheDateHeaderFollowsTheSandboxClock() async throws {
+        // The clock is the process's: put back for the tests that run after this one.
+        defer { Timestamp.skew.store(0, ordering: .relaxed) }
+        try await LiveSandbox.with { s in
+            let parser = DateFormatter()
+            parser.locale = Locale(identifier: "en_US_POSIX")
+            parser.timeZone = TimeZone(identifier: "GMT")
+            parser.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            func served() async throws -> Date {
+                let reply = try await s.get("/api/services/")
+                let date = try XCTUnwrap(reply.header("Date"))
+                return try XCTUnwrap(parser.date(from: date), date)
+            }
+            let now = try await served()
+            XCTAssertLessThan(abs(now.timeIntervalSinceNow), 5)
+            let skewed = try await s.request("POST", "/sandbox/clock", json: ["advance": 90000])
+            XCTAssertEqual(skewed.status, 200, skewed.text)
+            let ahead = try await served()
+            XCTAssertLessThan(abs(ahead.timeIntervalSinceNow - 90000), 5, "25 hours ahead, as the tokens it issues")
+            // Written as Hummingbird writes it, so a client reads both the same way.
+            XCTAssertEqual(Timestamp(seconds: 1_796_119_200).httpDate, "Tue, 01 Dec 2026 10:00:00 GMT")
+        }
+    }
+
     func testARequestLineThatCannotBeParsedIsAnswered400AndClosed() async throws {
         try await LiveSandbox.with { s in
             let port = try XCTUnwrap(URL(string: s.url)?.port)
