@@ -182,7 +182,8 @@ public enum Topics {
           items (paging is transport), streamed, so --all keeps memory flat.
           ndjson, csv, tsv and table print rows: the items of a listing; or the items of the one main array
           of an answer (predictions, vendors, slots); or the object itself. An answer that wraps the
-          resource it acted on ({"message": …, "booking": {…}}) prints the resource as the row.
+          resource it acted on ({"message": …, "booking": {…}}) prints the resource as the row; an action
+          that makes something prints what it made (bookings complete its payment intent).
           An answer that is more than its list keeps its main result in every row format: a best answer
           and its runners-up (scheduling suggest) print best first, numbered by a rank column; an answer
           that is the object itself (ai dispute, admin notifications stats, scheduling optimize) prints
