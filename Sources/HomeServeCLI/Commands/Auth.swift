@@ -213,7 +213,8 @@ enum AuthCommands {
         discussion: """
         Asks the server with one cheap authenticated request (renewing the session the way any command
         would), prints the session and exits 0 when the server accepts it, 3 when the session is missing
-        or dead. --offline reports what is stored without a request (exit 3 when nothing is, when it was
+        or dead (verified false); when the check itself fails (an unreachable server, exit 9) the stored
+        session is printed with verified null. --offline reports what is stored without a request (exit 3 when nothing is, when it was
         made with another server, or when its tokens have expired).
         source says where the credentials came from: credentials file, HOMESERVE_TOKEN or
         HOMESERVE_REFRESH_TOKEN; session_url the server the session was made with (logged_in is false when
@@ -254,9 +255,12 @@ enum AuthCommands {
             guard let creds = try inv.store.credentials() else { throw SessionError.notLoggedIn(profile: inv.profile.name) }
             return .document(try statusObject(inv, creds, verified: true), .resource(statusColumns))
         } catch {
+            // The session is shown whatever ended the check: refused (verified false), or unknown (null) when
+            // the server could not say, so a script reads the same document on every failure.
             let report = inv.describe(error, source: try? inv.store.credentials()?.source)
-            guard report.code == .notAuthenticated else { throw error }
-            return .failed(after: .document(try statusObject(inv, try? inv.store.credentials(), verified: false), .resource(statusColumns)), error)
+            guard report.code != .interrupted else { throw error }
+            let verified: Bool? = report.code == .notAuthenticated ? false : nil
+            return .failed(after: .document(try statusObject(inv, try? inv.store.credentials(), verified: verified), .resource(statusColumns)), error)
         }
     }
 
