@@ -240,12 +240,12 @@ public final class APIClient: TokenAuthority {
             token = isDryRun ? try session.previewAccessToken(authority: self) : try session.accessToken(authority: self)
         }
         if let dryRun = options.dryRun {
-            var headers: [(String, String)] = [("User-Agent", options.userAgent)]
-            if !call.names("Accept") { headers.append(("Accept", call.accept ?? "application/json")) }
+            var headers: [(String, String)] = [("User-Agent", options.userAgent), ("Accept", call.accept ?? "application/json")]
             if token != nil { headers.append(("Authorization", "Bearer ***")) }
-            if case .json = call.body, !call.names("Content-Type") { headers.append(("Content-Type", "application/json")) }
+            if case .json = call.body { headers.append(("Content-Type", "application/json")) }
             if case .multipart = call.body { headers.append(("Content-Type", "multipart/form-data")) }
-            headers += call.headers.map { ($0.0, Redaction.header($0.0, $0.1)) }
+            // A header the call names replaces homeserve's own of that name, as on the wire.
+            headers = headers.filter { !call.names($0.0) } + call.headers.map { ($0.0, Redaction.header($0.0, $0.1)) }
             dryRun(RequestPreview(method: call.method, url: Redaction.url(url), headers: headers, body: call.body))
             return nil
         }

@@ -427,6 +427,10 @@ final class PagingTests: XCTestCase {
             XCTAssertEqual(outcome.out, "")
             XCTAssertEqual(outcome.err, "homeserve: \(message)\n")
         }
+        transport.register("GET", "/api/disputes/d1/messages/?page=2", status: 404, json: #"{"detail": "Not found."}"#)
+        let missing = harness.run(["disputes", "messages", "d1", "--page", "2"])
+        XCTAssertEqual(missing.status, 5)
+        XCTAssertEqual(missing.err, "homeserve: GET /api/disputes/d1/messages/?page=2 failed: HTTP 404: Not found.\n", "a list that is not there is not a page past its end")
         transport.verify()
     }
 

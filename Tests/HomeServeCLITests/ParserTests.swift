@@ -144,6 +144,8 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(usageError(["bookings", "lst"]).contains("did you mean 'bookings list'"))
         XCTAssertFalse(usageError(["admin", "pincodes", "--all"]).contains("did you mean"), "all is not near url: one letter in common")
         XCTAssertEqual(Suggestions.nearest(to: "stauts", in: ["status", "service"]), "status")
+        XCTAssertEqual(Suggestions.nearest(to: "tkn", in: ["token", "status", "login"]), "token")
+        XCTAssertEqual(Suggestions.nearest(to: "dispt", in: ["dispute", "pincodes"]), "dispute")
         let message = usageError(["bookings", "list", "--stauts", "pending"])
         XCTAssertTrue(message.contains("did you mean --status?") && message.contains("bookings list --help"), message)
         XCTAssertTrue(usageError(["-x", "services", "list"]).contains("unknown flag -x"))

@@ -364,6 +364,9 @@ final class SessionTests: XCTestCase {
         let sent = harness.run(["--profile", "fresh", "auth", "otp", "send", "--email", "customer2@example.com"])
         XCTAssertEqual(sent.status, 0, sent.err)
         XCTAssertEqual(sent.err, "homeserve: Code sent to customer2@example.com; run 'homeserve --profile fresh auth otp verify --email customer2@example.com' to log in with it.\n")
+        transport.register("POST", "/auth/send-otp/", json: #"{"otp_sent": true}"#)
+        XCTAssertContains(harness.run(["--profile", "fresh", "--url", "https://api.test", "auth", "otp", "send", "--email", "customer2@example.com"]).err,
+                          "run 'homeserve --profile fresh --url https://api.test auth otp verify --email customer2@example.com'")
         transport.register("POST", "/auth/verify-otp/", json: #"{"access": "\#(harness.token(expiresIn: 300, life: 300))", "refresh": "r1", "user": {"username": "customer2", "role": "customer"}}"#)
         let verified = harness.run(["--profile", "fresh", "auth", "otp", "verify", "--email", "customer2@example.com", "--otp-stdin"], stdin: "123456\n")
         XCTAssertEqual(verified.status, 0, verified.err)
@@ -653,6 +656,10 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(outcome.err, "homeserve: Profile 'default' had no stored session.\nhomeserve: HOMESERVE_TOKEN is set, and is used until it is unset.\n")
         XCTAssertFalse(FileFacts.exists(fresh.configDir), "no directory, file or lock made")
+        harness.logIn()
+        harness.environment["HOMESERVE_REFRESH_TOKEN"] = "r-env"
+        XCTAssertEqual(harness.run(["auth", "logout"]).err,
+                       "homeserve: Logged out of profile 'default'.\nhomeserve: HOMESERVE_REFRESH_TOKEN is set, and is used until it is unset.\n")
     }
 
     func testLogoutForgetsOnlyTheProfile() {

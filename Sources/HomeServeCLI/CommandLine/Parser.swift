@@ -242,7 +242,8 @@ extension ParsedLine {
 
     /// A value as quoted in an error: long ones shortened, control characters made visible.
     static func shown(_ text: String) -> String {
-        let visible = TerminalText.visible(text)
+        // A URL's credentials are never quoted back, whatever the value was for (a PATH given a whole URL).
+        let visible = TerminalText.visible(text.contains("://") ? WebURL.masked(text) : text)
         return visible.count > 60 ? String(visible.prefix(57)) + "..." : visible
     }
 }

@@ -313,6 +313,8 @@ extension ValueKind where Value == KeyValue {
             guard !value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) else {
                 throw ValueProblem("expected a header value without line breaks or control characters")
             }
+            // libcurl takes `Name:` with nothing after it as "send no such header", not as an empty one.
+            guard !value.isEmpty else { throw ValueProblem("expected a value after the colon") }
             switch name.lowercased() {
             case "authorization", "proxy-authorization", "cookie":
                 throw ValueProblem("\(name) carries a secret, which never goes on the command line: the session's token is sent already (HOMESERVE_TOKEN sends another)",

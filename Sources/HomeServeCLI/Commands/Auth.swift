@@ -109,8 +109,10 @@ enum AuthCommands {
         let path = inv[vendor] ? "/auth/vendor/send-otp/" : "/auth/send-otp/"
         let body = JSON.object([(who.key, .string(who.value)), ("method", .string(who.method))])
         guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
-        let profile = inv.profile.chosen || inv.profile.name != "default" ? "--profile \(inv.profile.name) " : ""
-        inv.note("Code sent to \(who.value); run 'homeserve \(profile)auth otp verify --\(who.key) \(who.value)\(inv[vendor] ? " --vendor" : "")' to log in with it.")
+        // The hint is a command that works as it stands: the profile chosen, and a server given by --url.
+        var globals = inv.profile.chosen || inv.profile.name != "default" ? "--profile \(inv.profile.name) " : ""
+        if let base = try? inv.baseURL(), base.source == "flag" { globals += "--url \(base.url) " }
+        inv.note("Code sent to \(who.value); run 'homeserve \(globals)auth otp verify --\(who.key) \(who.value)\(inv[vendor] ? " --vendor" : "")' to log in with it.")
         return .document(response, .resource())
     }
 
@@ -290,9 +292,9 @@ enum AuthCommands {
             inv.note("Logged out of profile '\(inv.profile.name)'.")
         } else {
             inv.note("Profile '\(inv.profile.name)' had no stored session.")
-            if let variable = ["HOMESERVE_TOKEN", "HOMESERVE_REFRESH_TOKEN"].first(where: { !(inv.environment[$0] ?? "").isEmpty }) {
-                inv.note("\(variable) is set, and is used until it is unset.")
-            }
+        }
+        if let variable = ["HOMESERVE_TOKEN", "HOMESERVE_REFRESH_TOKEN"].first(where: { !(inv.environment[$0] ?? "").isEmpty }) {
+            inv.note("\(variable) is set, and is used until it is unset.")
         }
         return .nothing
     }

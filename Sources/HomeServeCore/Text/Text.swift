@@ -18,9 +18,12 @@ public enum Suggestions {
         // Of candidates as near, one the word begins wins: `ap` → `api`, not `ai`.
         let scored = candidates.map { ($0, distance(word, $0), $0.hasPrefix(word) ? 0 : 1) }.sorted { ($0.1, $0.2) < ($1.1, $1.2) }
         guard let best = scored.first else { return nil }
-        // One slip in a short word, more in a longer one: `all` is not "near" `url`, which shares one letter.
-        let limit = min(max(1, word.count / 3), word.count - 1)
-        if best.1 <= limit { return best.0 }
+        // A word of two letters is not "near" every other word of two; two slips in a word of three must keep
+        // its first letter (`tkn` → `token`), or `all` would be "near" `url`, with one letter in common.
+        // (A flag's dashes are no letters of it.)
+        let letters = word.drop { $0 == "-" }
+        let limit = min(max(2, letters.count / 3), letters.count - 1)
+        if best.1 <= limit, best.1 < 2 || letters.count > 3 || best.0.drop(while: { $0 == "-" }).first == letters.first { return best.0 }
         // A unique prefix is a strong hint too: `book` → `bookings`.
         let prefixed = candidates.filter { $0.hasPrefix(word) || word.hasPrefix($0) }
         return prefixed.count == 1 ? prefixed[0] : nil

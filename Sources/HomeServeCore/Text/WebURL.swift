@@ -68,7 +68,7 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
             return .failure(URLProblem("contains whitespace or control characters"))
         }
         // Before anything else: a password may hold any character, and no other reason may quote it.
-        guard !text.contains("@") else { return .failure(URLProblem("has credentials in it")) }
+        guard !text.contains("@") else { return .failure(URLProblem("has an @ in it, as credentials would (a base URL takes none)")) }
         guard let schemeEnd = text.firstRange(of: "://") else { return .failure(URLProblem("has no scheme")) }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard schemes.contains(scheme) else {
