@@ -134,6 +134,9 @@ final class RealtimeTests: XCTestCase {
         let timedOut = harness.run(["watch", "booking", booking, "--timeout", "4"])
         XCTAssertEqual(timedOut.status, ExitCode.badServerAnswer.rawValue, "the same when --timeout runs out first: \(timedOut.err)")
         XCTAssertContains(timedOut.err, "when --timeout (4s) ran out", "protocol error: unknown opcode 0x3")
+        sockets.connections = [.failure(.rejected(status: 503, body: "")), .failure(.rejected(status: 503, body: "")), .failure(.rejected(status: 503, body: ""))]
+        let busy = harness.run(["watch", "booking", booking, "--timeout", "4"])
+        XCTAssertEqual(busy.status, ExitCode.badServerAnswer.rawValue, "a 5xx is the server's when --timeout runs out first too: \(busy.err)")
     }
 
     func testARefusedTokenIsRenewedAndTheSocketReconnected() {

@@ -58,9 +58,10 @@ public final class ChannelFollower {
     public var greeting: String?
     /// Why the socket is down, while it is (not yet connected, or lost and not back).
     public private(set) var down: String? = "not connected yet"
-    /// The socket is down because the server's answers could not be used (a 200 handshake, frames that break
-    /// the protocol), not because the network failed.
-    public private(set) var downUnusable = false
+    /// Why the socket is down, when the server said it: the status the last handshake was answered with, or
+    /// `unusable` for answers that could not be used (frames that break the protocol). Nil for a network
+    /// that failed.
+    public private(set) var downAnswer: (status: Int?, unusable: Bool)?
     /// Why the last poll failed, until one succeeds.
     public private(set) var pollFailure: String?
 
@@ -99,7 +100,7 @@ public final class ChannelFollower {
         func lost(_ why: String, status: Int? = nil, unusable: Bool = false) throws {
             socket = nil
             down = why
-            downUnusable = unusable || (status.map { $0 < 300 } ?? false)
+            downAnswer = status != nil || unusable ? (status, unusable) : nil
             failures += 1
             if failures > policy.attempts {
                 if policy.socketOptional {
@@ -143,7 +144,7 @@ public final class ChannelFollower {
                     let connection = try connector.connect(url: url + query, timeout: timeout)
                     socket = connection
                     down = nil
-                    downUnusable = false
+                    downAnswer = nil
                     log?("< 101 Switching Protocols")
                     if let greeting {
                         try connection.send(text: greeting)

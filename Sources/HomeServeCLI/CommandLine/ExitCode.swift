@@ -191,6 +191,13 @@ struct FailureReport {
         }
     }
 
+    /// Why a socket stayed down, as an exit code: a server that kept answering with an error is that error's
+    /// failure, and one whose answers could not be used (a 200 that is no WebSocket, frames that break the
+    /// protocol) is the server's too: only a network that failed is the network's.
+    static func socketCode(status: Int?, unusable: Bool) -> ExitCode {
+        status.map { $0 >= 300 ? ExitCode.forStatus($0) : .badServerAnswer } ?? (unusable ? .badServerAnswer : .network)
+    }
+
     /// A limit as it was most likely set (HOMESERVE_MAX_BODY takes bytes, K, M or G): `1 KiB`, not `0 MiB`.
     static func size(_ bytes: Int) -> String {
         for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
@@ -240,11 +247,7 @@ struct FailureReport {
         case .deadlinePassed:
             return CLIError(.timedOut, "timed out before the condition was met")
         case let .gaveUp(reason, attempts, status, unusable):
-            // A server that kept answering with an error is that error's failure, and one whose answers could
-            // not be used (a 200 that is no WebSocket, frames that break the protocol) is the server's too:
-            // only a network that failed is the network's.
-            let code = status.map { $0 >= 300 ? ExitCode.forStatus($0) : .badServerAnswer } ?? (unusable ? .badServerAnswer : .network)
-            return CLIError(code, "\(reason); gave up after \(attempts) reconnect attempts")
+            return CLIError(Self.socketCode(status: status, unusable: unusable), "\(reason); gave up after \(attempts) reconnect attempts")
         case let .rejected(path, status, detail):
             let hint = HTTPStatus.isRedirect(status) ? "; check the URL in use, or the profile's ws_url ('homeserve config set ws_url URL')" : ""
             return CLIError(ExitCode.forStatus(status), "the WebSocket handshake for \(path) was answered with \(detail)\(hint)")

@@ -36,8 +36,8 @@ enum WatchCommands {
     11 when --count or --until were not met, or 9 when the socket was down at the time (network failures
     stay 9). A handshake answered with an HTTP error ends with that error's code (a redirect 12, 5xx 8
     once reconnects run out); answers that cannot be used (a handshake answered 200, frames that break the
-    protocol or pass 16 MiB) end with 8, whether reconnects or --timeout run out first. With no session the
-    command exits 3 before connecting. Ctrl-C closes the socket and exits 130.
+    protocol or pass 16 MiB) end with 8; either way the same whether reconnects or --timeout run out
+    first. With no session the command exits 3 before connecting. Ctrl-C closes the socket and exits 130.
     """
 
     static let booking = Command(
@@ -208,7 +208,8 @@ enum WatchCommands {
             // Following for a time is what was asked unless a count or a message was waited for, or the
             // socket was down when the time ran out (a server that never answered is not a quiet channel).
             if let down = follower.down {
-                throw CLIError(follower.downUnusable ? .badServerAnswer : .network, "no connection to \(path) when --timeout (\(inv[timeout] ?? 0)s) ran out: \(down)")
+                let code = follower.downAnswer.map { FailureReport.socketCode(status: $0.status, unusable: $0.unusable) } ?? .network
+                throw CLIError(code, "no connection to \(path) when --timeout (\(inv[timeout] ?? 0)s) ran out: \(down)")
             }
             guard condition != nil || limit != nil else { return .nothing }
             let what = condition != nil ? "nothing matched --until" : "\(seen) of \(limit ?? 0) messages arrived"
