@@ -448,7 +448,7 @@ function __homeserve_flags
             printf '%s\t%s\n' \
                 '--field' 'Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file and @- stdin (query for GET/HEAD, JSON body otherwise)' \
                 '--raw-field' 'Add a string field, sent as is' \
-                '--header' 'Add a request header (an Accept here replaces the default; Authorization and Cookie are refused)' \
+                '--header' 'Add a request header to every request of the call; one homeserve sets (Accept, Content-Type, User-Agent) is replaced; Authorization, Cookie and the headers that frame a message are refused' \
                 '--input' 'JSON body from a file, or - for stdin (checked before sending)' \
                 '--paginate' 'Follow every page of a GET listing, printing the items (like --all)' \
                 '--out' 'Write the body to FILE instead of stdout (replaced when complete)' \

@@ -257,6 +257,7 @@ public final class Invocation {
         switch output {
         case .bytes: reason = "'\(command.name)' prints the server's bytes as they came, not rows"
         case _ where !command.shapesOutput: reason = "'\(command.name)' prints no data"
+        case .collection where dryRun: reason = "a dry run prints the requests, not an answer"
         case .document, .collection, .failed: return
         case .nothing where printedItsOwnData: return
         default: reason = dryRun ? "a dry run prints the requests, not an answer" : "'\(command.name)' printed no data"

@@ -424,6 +424,8 @@ final class OutputRuleTests: XCTestCase {
         let dry = run(["bookings", "cancel", booking, "--dry-run", "--fields", "id", "--jq", ".id", "--sort-by", "id"])
         XCTAssertTrue(dry.out.contains(#""method":"PATCH""#), dry.out)
         XCTAssertEqual(dry.err, "homeserve: warning: --fields, --sort-by and --jq have no effect: a dry run prints the requests, not an answer\n")
+        XCTAssertEqual(run(["--dry-run", "services", "list", "--fields", "id", "--wide"]).err,
+                       "homeserve: warning: --fields and --wide have no effect: a dry run prints the requests, not an answer\n", "a list's dry run too")
         XCTAssertEqual(transport.requests.count, 0)
 
         transport.register("GET", "/api/services/", json: #"[{"id": 1}]"#, times: 2)

@@ -354,6 +354,14 @@ final class ResponsePathTests: XCTestCase {
         let profile = outcome.json["checks"]?.arrayValue?.first { $0["name"] == "profile" }
         XCTAssertEqual(profile?["status"], "fail")
         XCTAssertContains(profile?["detail"]?.stringValue ?? "", "\(harness.credentialsPath) is corrupt (", "'homeserve auth login' or 'homeserve auth logout' replaces it")
+        let session = outcome.json["checks"]?.arrayValue?.first { $0["name"] == "session" }
+        XCTAssertEqual(session?["detail"], "the credentials file cannot be read (see the profile check)", "not \"not logged in\"")
+
+        try AtomicFile.write(harness.configDir + "/settings.json", Array("{garbage".utf8), mode: 0o600)
+        harness.environment["HOMESERVE_URL"] = nil
+        let settings = harness.run(["doctor", "-o", "json", "--retries", "0"])
+        let url = settings.json["checks"]?.arrayValue?.first { $0["name"] == "url" }
+        XCTAssertContains(url?["detail"]?.stringValue ?? "", "settings.json is corrupt (", "'homeserve config set' replaces it")
     }
 
     func testACommandThatStopsForCtrlCWithoutAnErrorStillSaysSo() {

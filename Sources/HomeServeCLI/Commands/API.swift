@@ -23,7 +23,7 @@ enum APICommands {
     static let input = Flag("input", ValueKind<String>.jsonSource, "JSON body from a file, or - for stdin (checked before sending)")
     static let paginate = SwitchFlag("paginate", "Follow every page of a GET listing, printing the items (like --all)")
     static let out = Flag("out", .outputFile, "Write the body to FILE instead of stdout (replaced when complete)")
-    static let header = ListFlag("header", short: "H", .httpHeader, "Add a request header (an Accept here replaces the default; Authorization and Cookie are refused)")
+    static let header = ListFlag("header", short: "H", .httpHeader, "Add a request header to every request of the call; one homeserve sets (Accept, Content-Type, User-Agent) is replaced; Authorization, Cookie and the headers that frame a message are refused")
 
     static let request = Command(
         "api",
@@ -36,7 +36,8 @@ enum APICommands {
         ('homeserve help output') and need a JSON body (another is exit 8). Without --paginate, --page and
         --page-size ask a GET for one page. Redirects (3xx) are followed for GET and HEAD on the same host, never
         sending the token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and
-        headers as JSON. Fields go in the query for GET and HEAD, in a JSON body otherwise.
+        headers as JSON. Fields go in the query for GET and HEAD, in a JSON body otherwise; -F key=@FILE
+        reads a field from a file and key=@- from stdin. -H adds a header to every request, pages included.
         """,
         flags: [field, rawField, header, input, paginate, out] + ListFlags.flags,
         arguments: [method, path],
@@ -44,7 +45,7 @@ enum APICommands {
             Example("homeserve api GET /api/bookings/ -F status=pending --paginate -o ndjson", "Every pending booking, page after page"),
             Example("homeserve api POST /api/dynamic-pricing/ -F service_id=1 -f pincode=560001 -F days=3", "A JSON body built from fields"),
             Example("homeserve api GET /media/photos/3b1f….jpg --out before.jpg", "Download a photo, byte for byte"),
-            Example("homeserve api GET /admin-dashboard/edit-history/export/ -H 'Accept: text/csv' --out audit.csv", "Ask for another representation"),
+            Example("homeserve api GET /api/bookings/ -H 'X-Request-ID: support-4711'", "Tag a request for the server's logs"),
         ],
         printsData: false,
         shapesOutput: true

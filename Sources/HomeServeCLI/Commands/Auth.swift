@@ -216,8 +216,8 @@ enum AuthCommands {
         Asks the server with one cheap authenticated request (renewing the session the way any command
         would), prints the session and exits 0 when the server accepts it, 3 when the session is missing
         or dead (verified false); when the check itself fails (an unreachable server, exit 9) the stored
-        session is printed with verified null. --offline reports what is stored without a request (exit 3 when nothing is, when it was
-        made with another server, or when its tokens have expired).
+        session is printed with verified null. --offline reports what is stored without a request (exit 3
+        when nothing is, when it was made with another server, or when its tokens have expired).
         source says where the credentials came from: credentials file, HOMESERVE_TOKEN or
         HOMESERVE_REFRESH_TOKEN; session_url the server the session was made with (logged_in is false when
         that is not the URL in use).

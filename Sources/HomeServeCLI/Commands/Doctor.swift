@@ -48,14 +48,20 @@ enum DoctorCommands {
         if let settings = settingsCheck(inv) { checks.append(settings) }
         guard let base = urlCheck(inv, &checks) else { return finish(checks) }
         checks.append(proxyCheck(inv.environment))
-        let creds = try? inv.store.credentials()
+        let stored = Result { try inv.store.credentials() }
         let (reachable, response) = probe(inv, base, &checks)
         if reachable, let response {
             checks.append(serverCheck(response, base: base))
             checks.append(clockCheck(response, now: inv.context.clock.now()))
         }
-        checks += tokenChecks(inv, creds)
-        if reachable { checks.append(sessionCheck(inv, creds)) }
+        switch stored {
+        case let .success(creds):
+            checks += tokenChecks(inv, creds)
+            if reachable { checks.append(sessionCheck(inv, creds)) }
+        case .failure:
+            // Not "not logged in": what is stored cannot be read, as the profile check says.
+            checks.append(Check(name: "session", status: .fail, detail: "the credentials file cannot be read (see the profile check)", code: .localFailure))
+        }
         checks += fileChecks(inv.paths)
         return finish(checks)
     }
@@ -112,7 +118,8 @@ enum DoctorCommands {
             checks.append(Check(name: "url", status: status, detail: detail))
             return url
         } catch {
-            checks.append(Check(name: "url", status: .fail, detail: "\(error)", code: .usage))
+            let failure = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: nil).describe(error)
+            checks.append(Check(name: "url", status: .fail, detail: failure.message, code: failure.code))
             return nil
         }
     }

@@ -96,7 +96,7 @@ enum SmokeCommands {
         let inv: Invocation
         let pincode: String
         var cases: [Case] = []
-        /// Roles (other than the main session's) whose session case failed.
+        /// Roles whose session case failed (the main session's too, when its role is known).
         var sessionFailed: Set<String> = []
 
         init(inv: Invocation, pincode: String) {
