@@ -171,11 +171,11 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(fresh.transport.requests.count, 0)
         XCTAssertFalse(FileFacts.exists(fresh.credentialsPath), "nothing written")
 
-        let watched = fresh.run(["--dry-run", "watch", "notifications", "--user", "1"])
+        let watched = fresh.run(["--dry-run", "watch", "notifications"])
         XCTAssertEqual(watched.status, 0, watched.err)
         XCTAssertEqual(watched.out.split(separator: "\n").count, 2, watched.out)
         XCTAssertTrue(watched.out.hasPrefix(#"{"method":"POST","url":"https://api.test/auth/login/""#), watched.out)
-        XCTAssertContains(watched.out, "/ws/notifications/1/?token=***")
+        XCTAssertContains(watched.out, "/ws/notifications/{user_id}/?token=***")
 
         // A session made with another server: a job that can log in there does, and the dry run shows it.
         harness.storeSession(access: access, refresh: "refresh-1")

@@ -92,10 +92,16 @@ enum WatchCommands {
 
     /// User id and role default to the logged-in user's (from the credentials, else the token's claims).
     static func identity(_ inv: Invocation, needsRole: Bool) throws -> (String, String?) {
-        // Not logged in: a job that can log in does so now, so the user is known (or this is exit 3).
-        if !inv.dryRun, try inv.store.credentials() == nil {
-            _ = try deadline(inv)
-            try requireSession(inv)
+        // Not logged in: a job that can log in does so now, so the user is known (or this is exit 3). A dry
+        // run needs no session; it shows the login a job would make, and the user it would bring as
+        // {user_id} (and {role}).
+        if try inv.store.credentials() == nil {
+            if !inv.dryRun {
+                _ = try deadline(inv)
+                try requireSession(inv)
+            } else if inv.store.logsInUnattended {
+                return (inv[user].map(String.init) ?? "{user_id}", needsRole ? inv[role] ?? "{role}" : nil)
+            }
         }
         let creds = try inv.store.credentials()
         let id = inv[user].map(String.init) ?? creds?.user["id"]?.cellText ?? creds?.access.flatMap { JWT.claims($0)?["user_id"]?.cellText }
