@@ -477,11 +477,12 @@ public enum Redaction {
         }
     }
 
-    /// A proxy URL without its password (`http://user:***@proxy:3128`).
+    /// A proxy URL without its password (`http://user:***@proxy:3128`), with or without a scheme (curl takes
+    /// `user:pw@proxy:3128`); the user info runs to the last `@`, since a password may hold one.
     public static func proxy(_ url: String) -> String {
-        guard let scheme = url.firstRange(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
-        let userinfo = url[scheme.upperBound..<at]
-        guard let colon = userinfo.firstIndex(of: ":") else { return url }
+        guard let at = url.lastIndex(of: "@") else { return url }
+        let start = url.firstRange(of: "://").map(\.upperBound).flatMap { $0 <= at ? $0 : nil } ?? url.startIndex
+        guard let colon = url[start..<at].firstIndex(of: ":") else { return url }
         return String(url[..<colon]) + ":***" + String(url[at...])
     }
 

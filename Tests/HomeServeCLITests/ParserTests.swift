@@ -145,7 +145,10 @@ final class ParserTests: XCTestCase {
         XCTAssertFalse(usageError(["admin", "pincodes", "--all"]).contains("did you mean"), "all is not near url: one letter in common")
         XCTAssertEqual(Suggestions.nearest(to: "stauts", in: ["status", "service"]), "status")
         XCTAssertEqual(Suggestions.nearest(to: "tkn", in: ["token", "status", "login"]), "token")
-        XCTAssertEqual(Suggestions.nearest(to: "dispt", in: ["dispute", "pincodes"]), "dispute")
+        XCTAssertTrue(usageError(["ai", "dispt", "x"]).contains("did you mean 'ai dispute'"))
+        for wrong in [["all"], ["smoke", "--all"], ["pricing", "quote", "--all"], ["bookings", "list", "--arg"]] {
+            XCTAssertFalse(usageError(wrong).contains("did you mean"), "\(wrong): \(usageError(wrong))")
+        }
         let message = usageError(["bookings", "list", "--stauts", "pending"])
         XCTAssertTrue(message.contains("did you mean --status?") && message.contains("bookings list --help"), message)
         XCTAssertTrue(usageError(["-x", "services", "list"]).contains("unknown flag -x"))

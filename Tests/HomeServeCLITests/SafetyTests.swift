@@ -155,6 +155,12 @@ final class SafetyTests: XCTestCase {
             XCTAssertContains(refused.err, "***@host")
         }
         XCTAssertEqual(WebURL.masked("see https://h/x"), "see https://h/x")
+        for path in ["bob:S3CRETPW@host/api/x/", "//bob:S3CRETPW@host/api/x/"] {
+            XCTAssertFalse(harness.run(["api", "GET", path]).err.contains("S3CRETPW"), path)
+        }
+        XCTAssertEqual(Redaction.proxy("http://bob:S3@cret@proxy:3128"), "http://bob:***@proxy:3128", "a password holding an @")
+        XCTAssertEqual(Redaction.proxy("bob:S3cret@proxy:3128"), "bob:***@proxy:3128", "curl takes a proxy without a scheme")
+        XCTAssertNil(WebURL.splitAbsolute("/api/x/?next=http://evil/"), "a URL in a path's query is no scheme of its own")
         XCTAssertContains(harness.run(["--dry-run", "disputes", "create", "--booking", "b", "--type", "quality", "--title", "t",
                                        "--description", "d", "--evidence", "@"]).err, "invalid value '@' for --evidence")
     }

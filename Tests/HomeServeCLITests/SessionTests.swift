@@ -367,6 +367,9 @@ final class SessionTests: XCTestCase {
         transport.register("POST", "/auth/send-otp/", json: #"{"otp_sent": true}"#)
         XCTAssertContains(harness.run(["--profile", "fresh", "--url", "https://api.test", "auth", "otp", "send", "--email", "customer2@example.com"]).err,
                           "run 'homeserve --profile fresh --url https://api.test auth otp verify --email customer2@example.com'")
+        transport.register("POST", "/auth/send-otp/", json: #"{"otp_sent": true}"#)
+        XCTAssertContains(harness.run(["auth", "otp", "send", "--email", "o'brien&x@example.com"]).err,
+                          #"run 'homeserve auth otp verify --email 'o'\''brien&x@example.com'' to log in"#)
         transport.register("POST", "/auth/verify-otp/", json: #"{"access": "\#(harness.token(expiresIn: 300, life: 300))", "refresh": "r1", "user": {"username": "customer2", "role": "customer"}}"#)
         let verified = harness.run(["--profile", "fresh", "auth", "otp", "verify", "--email", "customer2@example.com", "--otp-stdin"], stdin: "123456\n")
         XCTAssertEqual(verified.status, 0, verified.err)

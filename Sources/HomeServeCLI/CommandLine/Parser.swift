@@ -242,8 +242,10 @@ extension ParsedLine {
 
     /// A value as quoted in an error: long ones shortened, control characters made visible.
     static func shown(_ text: String) -> String {
-        // A URL's credentials are never quoted back, whatever the value was for (a PATH given a whole URL).
-        let visible = TerminalText.visible(text.contains("://") ? WebURL.masked(text) : text)
+        // A URL's credentials are never quoted back, whatever the value was for (a PATH given a whole URL, or
+        // `user:password@host/…` without its scheme); an email has no `:` before its `@` and is quoted as given.
+        let credentials = text.lastIndex(of: "@").map { text[..<$0].contains(":") || text.hasPrefix("//") } ?? false
+        let visible = TerminalText.visible(text.contains("://") || credentials ? WebURL.masked(text) : text)
         return visible.count > 60 ? String(visible.prefix(57)) + "..." : visible
     }
 }

@@ -112,7 +112,10 @@ enum AuthCommands {
         // The hint is a command that works as it stands: the profile chosen, and a server given by --url.
         var globals = inv.profile.chosen || inv.profile.name != "default" ? "--profile \(inv.profile.name) " : ""
         if let base = try? inv.baseURL(), base.source == "flag" { globals += "--url \(base.url) " }
-        inv.note("Code sent to \(who.value); run 'homeserve \(globals)auth otp verify --\(who.key) \(who.value)\(inv[vendor] ? " --vendor" : "")' to log in with it.")
+        // Quoted for a shell when it holds more than letters, digits and @._+:/- (o'brien&x@example.com).
+        let plain = who.value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "@._+:/-".contains($0)) }
+        let value = plain ? who.value : "'" + who.value.replacing("'", with: "'\\''") + "'"
+        inv.note("Code sent to \(who.value); run 'homeserve \(globals)auth otp verify --\(who.key) \(value)\(inv[vendor] ? " --vendor" : "")' to log in with it.")
         return .document(response, .resource())
     }
 

@@ -33,11 +33,11 @@ enum WatchCommands {
     The connection is retried like the web client does: up to 5 times, 3 s apart, with a fresh access
     token when the old one expired; a line on stderr marks each reconnect. Here --timeout bounds the whole
     wait, connecting and handshakes included: running out of it ends the follow with exit 0, or with exit
-    11 when --count or --until were not met, or 9 when the socket was down at the time (network failures
-    stay 9). A handshake answered with an HTTP error ends with that error's code (a redirect 12, 5xx 8
-    once reconnects run out); answers that cannot be used (a handshake answered 200, frames that break the
-    protocol or pass 16 MiB) end with 8; either way the same whether reconnects or --timeout run out
-    first. With no session the command exits 3 before connecting. Ctrl-C closes the socket and exits 130.
+    11 when --count or --until were not met. A socket kept down ends, when reconnects or --timeout run
+    out, with the code of why: an HTTP error's (a redirect 12, 5xx 8, 429 10), 8 for answers that cannot
+    be used (a handshake answered 200, frames that break the protocol or pass 16 MiB), 9 for a network
+    that failed. With no session the command exits 3 before connecting. Ctrl-C closes the socket and
+    exits 130.
     """
 
     static let booking = Command(

@@ -126,7 +126,8 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
 
     /// Splits an absolute URL into its origin and the rest (`/path?query`), or nil when it is not one.
     public static func splitAbsolute(_ url: String) -> (origin: String, rest: String)? {
-        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
+        // A path may carry a URL in its query (`/x/?next=http://…`): it is no scheme of its own.
+        guard !url.hasPrefix("/"), let schemeEnd = url.firstRange(of: "://") else { return nil }
         let after = url[schemeEnd.upperBound...]
         let cut = after.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? after.endIndex
         let rest = String(after[cut...])
