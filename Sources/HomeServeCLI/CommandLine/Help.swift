@@ -80,9 +80,25 @@ public struct Help {
 
     func globalFlagsSection() -> String { "Global flags:\n" + flagLines(table.globalFlags) }
 
+    /// A flag a line, its description wrapped at 100 columns under where it starts.
     func flagLines(_ flags: [FlagSpec]) -> String {
         let width = flags.map { Help.flagColumn($0).count }.max() ?? 0
-        return flags.map { "  \(pad(Help.flagColumn($0), width))  \(Help.describe($0))\n" }.joined()
+        return flags.map { Help.hanging("  \(pad(Help.flagColumn($0), width))  ", Help.describe($0)) + "\n" }.joined()
+    }
+
+    /// `lead` then `text`, wrapped at 100 columns, each further line indented as far as `lead` goes.
+    static func hanging(_ lead: String, _ text: String) -> String {
+        var lines: [String] = []
+        var current = lead
+        for word in text.split(separator: " ") {
+            if current.count > lead.count && current.count + 1 + word.count > 100 {
+                lines.append(current)
+                current = String(repeating: " ", count: lead.count) + word
+            } else {
+                current += (current.count > lead.count ? " " : "") + word
+            }
+        }
+        return (lines + [current]).joined(separator: "\n")
     }
 
     static func flagColumn(_ flag: FlagSpec) -> String {
@@ -139,13 +155,13 @@ public enum Topics {
     public static let exitCodes = Topic(name: "exit-codes", title: "Exit status",
         body: ExitCode.allCases.map { code in
             let n = String(code.rawValue)
-            return "  " + n + String(repeating: " ", count: 5 - n.count) + code.meaning
+            return Help.hanging("  " + n + String(repeating: " ", count: 5 - n.count), code.meaning)
         }.joined(separator: "\n") + """
 
 
         Every message is one line on stderr that starts with 'homeserve:' ('homeserve: warning:' for
-        warnings); a server's per-field validation messages follow, one per line. With -q, stderr stays empty
-        on success. A reader that goes away (| head) is not an error: the command stops and exits 0.
+        warnings); a server's per-field validation messages follow, one per line. With -q, stderr stays
+        empty on success. A reader that goes away (| head) is not an error: the command stops and exits 0.
         """)
 
     public static let environmentVariables: [(String, String)] = [

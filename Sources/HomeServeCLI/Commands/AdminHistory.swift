@@ -23,7 +23,7 @@ enum AdminHistoryCommands {
     static let history = Command(
         "admin history",
         summary: "The audit trail: who changed what, and when (super admins)",
-        discussion: "Newest first, in the server's order; 'homeserve admin history export' writes the same filters as one CSV file.",
+        discussion: "Newest first, in the server's order; 'homeserve admin history export' writes the same filters\nas one CSV file.",
         flags: filterFlags + ListFlags.flags,
         examples: [
             Example("homeserve admin history --model Booking --action update --from 2026-12-01", "Booking edits since 1 December"),

@@ -23,9 +23,9 @@ enum AuthCommands {
         --password-stdin (at most 4 KiB; the rest of stdin is not read), else from HOMESERVE_PASSWORD, else
         prompted for without echo when stdin is a terminal. Without a terminal and without either source,
         the command fails with exit code 2. The username is --username, else HOMESERVE_USERNAME, else the
-        profile's username setting, else prompted for on a terminal. Nothing is printed on stdout; stderr says who is logged in
-        (silent with -q). A corrupt credentials file is set aside as credentials.json.corrupt and replaced.
-        An unknown --profile is created.
+        profile's username setting, else prompted for on a terminal. Nothing is printed on stdout; stderr
+        says who is logged in (silent with -q). A corrupt credentials file is set aside as
+        credentials.json.corrupt and replaced. An unknown --profile is created.
         """,
         flags: [username, passwordStdin],
         examples: [

@@ -204,9 +204,9 @@ enum BookingCommands {
         Listens on the booking's WebSocket channel and, as the contract recommends, also polls the booking
         (every 30 s by default) so a lost socket never means a missed transition. Exits 0 with the booking
         printed, also when it is already past the status on its way (pending, confirmed, in_progress,
-        completed, then signed or disputed; stderr says so), or 11 when --timeout passes first or the booking is cancelled
-        on the way (9 is kept for network failures, and for a timeout reached with the socket down and the
-        last poll failed). After this command,
+        completed, then signed or disputed; stderr says so), or 11 when --timeout passes first or the
+        booking is cancelled on the way (9 is kept for network failures, and for a timeout reached with the
+        socket down and the last poll failed). After this command,
         --timeout bounds the whole wait, connecting and handshakes included; a per-request timeout can
         still be given before the command (homeserve --timeout 5 bookings wait …).
         """,

@@ -31,13 +31,13 @@ enum WatchCommands {
     per message with -o csv/tsv (timestamp, type, data; --fields picks other dot paths), a readable line
     per event on a terminal, or jq's results with --jq. Unknown message types are printed as they are.
     The connection is retried like the web client does: up to 5 times, 3 s apart, with a fresh access
-    token when the old one expired; a line on stderr marks each reconnect. Here --timeout bounds the whole
-    wait, connecting and handshakes included: running out of it ends the follow with exit 0, or with exit
-    11 when --count or --until were not met. A socket kept down ends, when reconnects or --timeout run
-    out, with the code of why: an HTTP error's (a redirect 12, 5xx 8, 429 10), 8 for answers that cannot
-    be used (a handshake answered 200, frames that break the protocol or pass 16 MiB), 9 for a network
-    that failed. With no session the command exits 3 before connecting. Ctrl-C closes the socket and
-    exits 130.
+    token when the old one expired; a line on stderr marks each reconnect. Here --timeout bounds the
+    whole wait, connecting and handshakes included: running out of it ends the follow with exit 0, or
+    with exit 11 when --count or --until were not met. A socket kept down ends, when reconnects or
+    --timeout run out, with the code of why: an HTTP error's (a redirect 12, 5xx 8, 429 10), 8 for
+    answers that cannot be used (a handshake answered 200, frames that break the protocol or pass
+    16 MiB), 9 for a network that failed. With no session the command exits 3 before connecting. Ctrl-C
+    closes the socket and exits 130.
     """
 
     static let booking = Command(
