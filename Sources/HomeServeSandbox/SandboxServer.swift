@@ -153,9 +153,8 @@ struct ClosingChannel<Inner: ServerChildChannel>: ServerChildChannel {
             let head = HTTPResponseHead(version: .http1_1, status: .badRequest,
                                         headers: ["Connection": "close", "Content-Length": "0"])
             context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
-                context.close(promise: nil)
-            }
+            let channel = context.channel
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 }

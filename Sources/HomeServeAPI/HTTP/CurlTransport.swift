@@ -360,9 +360,12 @@ public final class CurlTransport: HTTPTransport {
                 case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM: kind = .receive
                 case CURLE_BAD_CONTENT_ENCODING: kind = .unreadable
                 // Unsupported can also be a libcurl built without https: only HTTP/0.9 is the server's answer.
-                case CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL where code == CURLE_WEIRD_SERVER_REPLY || detail.contains("HTTP/0.9"):
+                case CURLE_WEIRD_SERVER_REPLY:
                     kind = .unreadable
                     message = "not an HTTP answer" + (detail.isEmpty ? "" : ": " + detail)
+                case CURLE_UNSUPPORTED_PROTOCOL where detail.contains("HTTP/0.9"):
+                    kind = .unreadable
+                    message = "not an HTTP answer: " + detail
                 default: kind = .other
                 }
             }
