@@ -480,10 +480,8 @@ public enum Redaction {
     /// A proxy URL without its password (`http://user:***@proxy:3128`), with or without a scheme (curl takes
     /// `user:pw@proxy:3128`); the user info runs to the last `@`, since a password may hold one.
     public static func proxy(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@") else { return url }
-        let start = url.firstRange(of: "://").map(\.upperBound).flatMap { $0 <= at ? $0 : nil } ?? url.startIndex
-        guard let colon = url[start..<at].firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":***" + String(url[at...])
+        guard let userInfo = WebURL.userInfo(in: url), let colon = url[userInfo].firstIndex(of: ":") else { return url }
+        return String(url[...colon]) + "***" + String(url[userInfo.upperBound...])
     }
 
     public static func url(_ url: String) -> String {

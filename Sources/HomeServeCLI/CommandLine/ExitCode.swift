@@ -113,9 +113,12 @@ struct FailureReport {
         cacertGiven || failure.contains("subject name") ? "" : " (--cacert FILE trusts another CA)"
     }
 
-    var loginCommand: String {
-        profileChosen || profile != "default" ? "homeserve --profile \(profile) auth login" : "homeserve auth login"
+    /// `homeserve`, with `--profile` when the profile was chosen: how a hint's command starts.
+    var homeserve: String {
+        profileChosen || profile != "default" ? "homeserve --profile \(profile)" : "homeserve"
     }
+
+    var loginCommand: String { homeserve + " auth login" }
 
     private var sessionFix: String {
         switch source {

@@ -217,15 +217,9 @@ final class PassThrough: ResponseSink {
             stdout.write(bytes)
             return stdout.flush()
         }
-        var offset = 0
-        while offset < bytes.count {
-            let n = systemWrite(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = FileError.system(path ?? "", "write")
-                return false
-            }
-            offset += n
+        guard writeAll(fd, bytes) else {
+            failure = FileError.system(path ?? "", "write")
+            return false
         }
         return true
     }

@@ -110,12 +110,12 @@ enum AuthCommands {
         let body = JSON.object([(who.key, .string(who.value)), ("method", .string(who.method))])
         guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
         // The hint is a command that works as it stands: the profile chosen, and a server given by --url.
-        var globals = inv.profile.chosen || inv.profile.name != "default" ? "--profile \(inv.profile.name) " : ""
-        if let base = try? inv.baseURL(), base.source == "flag" { globals += "--url \(base.url) " }
+        var command = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: nil).homeserve
+        if let base = try? inv.baseURL(), base.source == "flag" { command += " --url \(base.url)" }
         // Quoted for a shell when it holds more than letters, digits and @._+:/- (o'brien&x@example.com).
         let plain = who.value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "@._+:/-".contains($0)) }
         let value = plain ? who.value : "'" + who.value.replacing("'", with: "'\\''") + "'"
-        inv.note("Code sent to \(who.value); run 'homeserve \(globals)auth otp verify --\(who.key) \(value)\(inv[vendor] ? " --vendor" : "")' to log in with it.")
+        inv.note("Code sent to \(who.value); run '\(command) auth otp verify --\(who.key) \(value)\(inv[vendor] ? " --vendor" : "")' to log in with it.")
         return .document(response, .resource())
     }
 

@@ -25,17 +25,11 @@ public enum AtomicFile {
         guard fd >= 0 else { throw FileError.system(temporary, "write") }
         // open() honours the umask; the mode must be exact for the credentials file.
         fchmod(fd, mode)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw FileError.system(path, "write", errno: code)
-            }
-            offset += n
+        guard bytes.withUnsafeBytes({ writeAll(fd, $0) }) else {
+            let code = errno
+            close(fd)
+            unlink(temporary)
+            throw FileError.system(path, "write", errno: code)
         }
         if fsync(fd) != 0 || close(fd) != 0 {
             let code = errno

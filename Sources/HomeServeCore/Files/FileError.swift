@@ -45,6 +45,20 @@ public func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) 
     write(fd, buffer, count)
 }
 
+/// Writes the whole buffer, going on after a short write or an interrupt; false with errno set when it fails.
+public func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let n = systemWrite(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        offset += n
+    }
+    return true
+}
+
 /// read(2), likewise.
 public func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     read(fd, buffer, count)

@@ -53,14 +53,6 @@ public enum OutputFile {
         guard isStream(path) else { return try AtomicFile.write(path, bytes, mode: self.mode(replacing: path, mode)) }
         let fd = try openStream(path)
         defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError.system(path, "write")
-            }
-            offset += n
-        }
+        guard bytes.withUnsafeBytes({ writeAll(fd, $0) }) else { throw FileError.system(path, "write") }
     }
 }

@@ -57,9 +57,16 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
     /// quotes a URL refused for having them: the refusal must not print the password into a log.
     /// Everything before the last `@` is hidden, since a password may hold `/`, `?` or `#` itself.
     public static func masked(_ text: String) -> String {
-        guard let at = text.lastIndex(of: "@") else { return text }
+        guard let userInfo = userInfo(in: text) else { return text }
+        return String(text[..<userInfo.lowerBound]) + "***" + String(text[userInfo.upperBound...])
+    }
+
+    /// Where the credentials of a URL stand, with or without a scheme: after `://` (if it comes before)
+    /// up to the last `@`. Nil without an `@`.
+    public static func userInfo(in text: String) -> Range<String.Index>? {
+        guard let at = text.lastIndex(of: "@") else { return nil }
         let start = text.firstRange(of: "://").map(\.upperBound).flatMap { $0 <= at ? $0 : nil } ?? text.startIndex
-        return String(text[..<start]) + "***" + String(text[at...])
+        return start..<at
     }
 
     /// Parses a base URL; the error says what is wrong in a few words.
