@@ -63,7 +63,7 @@ public struct RequestPreview {
 
     public var json: JSON {
         var entry: [(String, JSON)] = [("method", .string(method)), ("url", .string(url)),
-                                       ("headers", .object(headers.map { ($0.0, .string($0.1)) }))]
+                                       ("headers", .headers(headers))]
         switch body {
         case .none: break
         case let .json(value): entry.append(("body", Redaction.body(value)))

@@ -163,6 +163,17 @@ final class SafetyTests: XCTestCase {
         XCTAssertNil(WebURL.splitAbsolute("/api/x/?next=http://evil/"), "a URL in a path's query is no scheme of its own")
         XCTAssertContains(harness.run(["--dry-run", "disputes", "create", "--booking", "b", "--type", "quality", "--title", "t",
                                        "--description", "d", "--evidence", "@"]).err, "invalid value '@' for --evidence")
+        // A file name that is a URL is quoted without its credentials in the reason too, and not shortened.
+        let evidence = harness.run(["disputes", "create", "--booking", "b", "--type", "quality", "--title", "t", "--description", "d",
+                                    "--evidence", "@https://bob:S3CRETPW@host/evidence.json"])
+        let field = harness.run(["api", "POST", "/api/x/", "-F", "k=@https://bob:S3CRETPW@host/a/long/path/to/the/evidence/file.json"])
+        for refused in [evidence, field] {
+            XCTAssertEqual(refused.status, 2)
+            XCTAssertFalse(refused.err.contains("S3CRETPW"), refused.err)
+        }
+        XCTAssertContains(evidence.err, ": https://***@host/evidence.json: no such file")
+        XCTAssertContains(field.err, ": https://***@host/a/long/path/to/the/evidence/file.json: no such file")
+        XCTAssertTrue(transport.requests.isEmpty, "nothing was sent")
     }
 
     func testADryRunShowsTheLoginAJobWouldMakeOnceAndRunsAndWritesNothing() throws {
@@ -377,6 +388,16 @@ final class SafetyTests: XCTestCase {
         XCTAssertContains(dry.out, #""X-Api-Key":"***""#, #""X-Trace":"t-2""#, #""User-Agent":"mine/1""#)
         XCTAssertEqual(dry.out.components(separatedBy: "User-Agent").count, 2, "one User-Agent, the one given: \(dry.out)")
         XCTAssertFalse(dry.out.contains("k-123"), "a header named for a secret is not shown")
+        // A name given twice is sent twice, and shown once with both values, as HTTP reads them.
+        let twice = harness.run(["--dry-run", "api", "GET", "/api/x/", "-H", "X-Trace: a", "-H", "x-trace: b"])
+        XCTAssertContains(twice.out, #""X-Trace":"a, b""#)
+        XCTAssertFalse(twice.out.contains("x-trace"), twice.out)
+        transport.register("GET", "/api/bookings/7/", json: #"{"id": 7}"#)
+        XCTAssertEqual(harness.run(["api", "GET", "/api/bookings/7/", "-H", "X-Trace: a", "-H", "x-trace: b"]).status, 0)
+        XCTAssertEqual(transport.requests.last?.headers.filter { $0.0.lowercased() == "x-trace" }.map(\.1), ["a", "b"])
+        transport.register("HEAD", "/api/x/", headers: [("Vary", "Accept"), ("Set-Cookie", "a=1"), ("vary", "Cookie"), ("Set-Cookie", "b=2")])
+        XCTAssertEqual(harness.run(["api", "HEAD", "/api/x/", "-o", "json", "--jq", ".headers"]).out,
+                       #"{"Vary":"Accept, Cookie","Set-Cookie":"a=1, b=2"}"# + "\n")
 
         let before = transport.requests.count
         for (header, reason) in [("Authorization: Bearer x", "carries a secret, which never goes on the command line"),

@@ -32,6 +32,22 @@ public struct HTTPRequest {
     }
 }
 
+extension JSON {
+    /// Header fields as one object: a name given more than once holds its values joined by ", ", the one
+    /// field value HTTP takes them to mean (RFC 9110, 5.3), under the name as first spelled.
+    public static func headers(_ fields: [(String, String)]) -> JSON {
+        var merged: [(String, String)] = []
+        for (name, value) in fields {
+            if let index = merged.firstIndex(where: { $0.0.lowercased() == name.lowercased() }) {
+                merged[index].1 += ", " + value
+            } else {
+                merged.append((name, value))
+            }
+        }
+        return .object(merged.map { ($0.0, .string($0.1)) })
+    }
+}
+
 public enum RequestBody {
     case none
     case json(JSON)

@@ -242,10 +242,15 @@ extension ParsedLine {
 
     /// A value as quoted in an error: long ones shortened, control characters made visible.
     static func shown(_ text: String) -> String {
-        // A URL's credentials are never quoted back, whatever the value was for (a PATH given a whole URL, or
-        // `user:password@host/…` without its scheme); an email has no `:` before its `@` and is quoted as given.
-        let credentials = text.lastIndex(of: "@").map { text[..<$0].contains(":") || text.hasPrefix("//") } ?? false
-        let visible = TerminalText.visible(text.contains("://") || credentials ? WebURL.masked(text) : text)
+        let visible = quoted(text)
         return visible.count > 60 ? String(visible.prefix(57)) + "..." : visible
+    }
+
+    /// A value as quoted whole (a file name in a reason): control characters made visible, and a URL's
+    /// credentials never quoted back, whatever the value was for (a PATH given a whole URL, or
+    /// `user:password@host/…` without its scheme); an email has no `:` before its `@` and is quoted as given.
+    static func quoted(_ text: String) -> String {
+        let credentials = text.lastIndex(of: "@").map { text[..<$0].contains(":") || text.hasPrefix("//") } ?? false
+        return TerminalText.visible(text.contains("://") || credentials ? WebURL.masked(text) : text)
     }
 }

@@ -191,7 +191,7 @@ extension ValueKind where Value == String {
                 do { bytes = try FileFacts.contents(source) } catch let error as FileError { throw ValueProblem(FileFacts.isReadableFile(source) ? error.reason : FileFacts.problem(source)) } catch { throw ValueProblem("\(error)") }
             }
             // Bytes that are not UTF-8 would be sent changed: refused, as text typed on the line would be.
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw ValueProblem("\(source == "-" ? "stdin" : source) is not UTF-8 text") }
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw ValueProblem("\(source == "-" ? "stdin" : ParsedLine.quoted(source)) is not UTF-8 text") }
             return text
         }
     }
@@ -290,7 +290,7 @@ extension ValueKind where Value == JSON {
             } else if value.hasPrefix("@") {
                 let file = String(value.dropFirst())
                 guard !file.isEmpty else { throw ValueProblem("expected a file name after @") }
-                do { bytes = try FileFacts.contents(file) } catch let error as FileError { throw ValueProblem("\(file): \(FileFacts.isReadableFile(file) ? error.reason : FileFacts.problem(file))") } catch { throw ValueProblem("\(error)") }
+                do { bytes = try FileFacts.contents(file) } catch let error as FileError { throw ValueProblem("\(ParsedLine.quoted(file)): \(FileFacts.isReadableFile(file) ? error.reason : FileFacts.problem(file))") } catch { throw ValueProblem("\(error)") }
             } else {
                 bytes = Array(value.utf8)
             }

@@ -36,8 +36,9 @@ enum APICommands {
         ('homeserve help output') and need a JSON body (another is exit 8). Without --paginate, --page and
         --page-size ask a GET for one page. Redirects (3xx) are followed for GET and HEAD on the same host,
         never sending the token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and
-        headers as JSON. Fields go in the query for GET and HEAD, in a JSON body otherwise; -F key=@FILE
-        reads a field from a file and key=@- from stdin. -H adds a header to every request, pages included.
+        headers as JSON, a header sent twice as one with its values joined by ", " (as in a dry run). Fields
+        go in the query for GET and HEAD, in a JSON body otherwise; -F key=@FILE reads a field from a file
+        and key=@- from stdin. -H adds a header to every request, pages included.
         """,
         flags: [field, rawField, header, input, paginate, out] + ListFlags.flags,
         arguments: [method, path],
@@ -69,13 +70,13 @@ enum APICommands {
                     }
                 } else {
                     guard let contents = try? FileFacts.contents(file) else {
-                        throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file): \(FileFacts.problem(file))")
+                        throw CLIError.usage("invalid value '\(ParsedLine.shown(pair.key + "=" + pair.text))' for -F/--field: \(ParsedLine.quoted(file)): \(FileFacts.problem(file))")
                     }
                     bytes = contents
                 }
                 // A field's value is JSON text: bytes that are not UTF-8 would arrive changed.
                 guard let text = String(validating: bytes, as: UTF8.self) else {
-                    throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for -F/--field: \(file == "-" ? "stdin" : file) is not UTF-8 text, and a field's value is text")
+                    throw CLIError.usage("invalid value '\(ParsedLine.shown(pair.key + "=" + pair.text))' for -F/--field: \(file == "-" ? "stdin" : ParsedLine.quoted(file)) is not UTF-8 text, and a field's value is text")
                 }
                 fields.append((pair.key, text, .string(text)))
             } else {
@@ -145,7 +146,7 @@ enum APICommands {
             throw error
         }
         if verb == "HEAD" {
-            return .document(.object([("status", .int(response.status)), ("headers", .object(response.headers.map { ($0.0, .string($0.1)) }))]), .resource())
+            return .document(.object([("status", .int(response.status)), ("headers", .headers(response.headers))]), .resource())
         }
         if let streamed = response.streamedBytes {
             try destination.finish()
