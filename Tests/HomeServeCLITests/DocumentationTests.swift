@@ -26,6 +26,28 @@ final class DocumentationTests: XCTestCase {
                       "docs/ARCHITECTURE.md shows other code than this test runs:\n" + shown.joined(separator: "\n"))
     }
 
+    /// Every help page fits 100 columns, and an example broken to fit still reads as the one command.
+    func testEveryHelpPageFitsAHundredColumns() throws {
+        let table = CommandTable.standard
+        let help = Help(table: table)
+        var pages: [([String], String)] = [([], try help.text(for: []))]
+        for topic in Topics.all { pages.append(([topic.name], try help.text(for: [topic.name]))) }
+        for group in table.groups { pages.append((group.name.split(separator: " ").map(String.init), try help.text(for: group.name.split(separator: " ").map(String.init)))) }
+        for command in table.commands { pages.append((command.path, help.command(command))) }
+        XCTAssertGreaterThan(pages.count, 60)
+        for (path, page) in pages {
+            for line in page.split(separator: "\n") where line.count > 100 {
+                XCTFail("'homeserve help \(path.joined(separator: " "))' has a line of \(line.count) columns: \(line)")
+            }
+        }
+        let example = "homeserve disputes create --booking 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --type billing --title 'Charged twice, once on 1 Dec' --evidence '{\"receipts\": [\"R-1\"]}'"
+        let broken = Help.commandLines(example, lead: "  $ ", width: 100)
+        XCTAssertEqual(broken, """
+              $ homeserve disputes create --booking 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --type billing \\
+                  --title 'Charged twice, once on 1 Dec' --evidence '{"receipts": ["R-1"]}'
+            """)
+    }
+
     /// The first ```swift block after the heading, each line without its indentation.
     static func example(in document: String, under heading: String) throws -> [String] {
         let text = try String(contentsOfFile: RepositoryFiles.root + "/" + document, encoding: .utf8)

@@ -26,7 +26,7 @@ public struct Help {
             s += "\(area):\n"
             let groups = table.groups.filter { $0.area == area && !$0.name.contains(" ") }
             let width = groups.map(\.name.count).max() ?? 0
-            for group in groups { s += "  \(pad(group.name, width))  \(group.summary)\n" }
+            for group in groups { s += Help.hanging("  \(pad(group.name, width))  ", group.summary) + "\n" }
             s += "\n"
         }
         s += "Help topics:\n"
@@ -48,7 +48,7 @@ public struct Help {
         let commands = table.commands(under: path).filter { $0.path.count > path.count && Array($0.path.prefix(path.count)) == path }
         let width = commands.map { $0.path.dropFirst(path.count).joined(separator: " ").count }.max() ?? 0
         for command in commands {
-            s += "  \(pad(command.path.dropFirst(path.count).joined(separator: " "), width))  \(command.summary)\n"
+            s += Help.hanging("  \(pad(command.path.dropFirst(path.count).joined(separator: " "), width))  ", command.summary) + "\n"
         }
         if let own = table.command(at: path) { s += "\n" + self.command(own) }
         s += "\nRun 'homeserve \(name) <command> --help' for a command's flags and examples.\n"
@@ -59,12 +59,16 @@ public struct Help {
 
     public func command(_ command: Command) -> String {
         var s = command.summary + "\n\nUsage:\n  " + command.usage + "\n"
-        if !command.discussion.isEmpty { s += "\n" + command.discussion + "\n" }
+        if !command.discussion.isEmpty {
+            // A discussion written as one line is wrapped at 100 columns; one wrapped by hand is kept as written.
+            let lines = command.discussion.split(separator: "\n", omittingEmptySubsequences: false)
+            s += "\n" + lines.map { $0.count > 100 ? Help.hanging("", String($0)) : String($0) }.joined(separator: "\n") + "\n"
+        }
         if command.reach == .offline { s += "\n" + Help.offlineNote + "\n" }
         if !command.arguments.isEmpty {
             s += "\nArguments:\n"
             let width = command.arguments.map(\.name.count).max() ?? 0
-            for argument in command.arguments { s += "  \(pad(argument.name, width))  \(argument.help)\n" }
+            for argument in command.arguments { s += Help.hanging("  \(pad(argument.name, width))  ", argument.help) + "\n" }
         }
         if !command.flags.isEmpty {
             s += "\nFlags:\n" + flagLines(command.flags)
@@ -73,7 +77,9 @@ public struct Help {
             .map { ($0.short.map { "-\($0)/" } ?? "") + "--" + $0.name }
         s += "\n" + wrap("Global flags: " + globals.joined(separator: ", ") + " (see 'homeserve --help').") + "\n"
         s += "\nExamples:\n"
-        for example in command.examples { s += "  # \(example.explanation)\n  $ \(example.command)\n" }
+        for example in command.examples {
+            s += Help.hanging("  # ", example.explanation) + "\n" + Help.commandLines(example.command, lead: "  $ ", width: 100) + "\n"
+        }
         s += "\n" + exitCodesLine
         return s
     }
@@ -99,6 +105,50 @@ public struct Help {
             }
         }
         return (lines + [current]).joined(separator: "\n")
+    }
+
+    /// A command line after `lead`, broken between words (never inside quotes, nor between a flag and its
+    /// value) into `\`-continued lines of at most `width` columns, each further one indented two more than
+    /// `lead`, so that it runs when pasted.
+    static func commandLines(_ command: String, lead: String = "", width: Int) -> String {
+        var words: [String] = []
+        var current = ""
+        var quote: Character?
+        for ch in command {
+            if let q = quote {
+                if ch == q { quote = nil }
+            } else if ch == "'" || ch == "\"" {
+                quote = ch
+            } else if ch == " " {
+                if !current.isEmpty { words.append(current); current = "" }
+                continue
+            }
+            current.append(ch)
+        }
+        if !current.isEmpty { words.append(current) }
+        // A flag stays on one line with its value.
+        var units: [String] = []
+        for word in words {
+            if let last = units.last, last.hasPrefix("-"), !last.contains(" "), !word.hasPrefix("-"), word != "|" {
+                units[units.count - 1] += " " + word
+            } else {
+                units.append(word)
+            }
+        }
+        let indent = String(repeating: " ", count: lead.count + 2)
+        var lines: [String] = []
+        var line = lead
+        for word in units {
+            // Room for the " \" that continues the line.
+            if line.count > lead.count && line.count + 1 + word.count + 2 > width {
+                lines.append(line + " \\")
+                line = indent + word
+            } else {
+                line += (line.count > lead.count ? " " : "") + word
+            }
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
     }
 
     static func flagColumn(_ flag: FlagSpec) -> String {
@@ -183,7 +233,7 @@ public enum Topics {
     ]
 
     public static let environment = Topic(name: "environment", title: "Environment variables",
-        body: environmentVariables.map { "  \($0.0)\n      \($0.1)" }.joined(separator: "\n"))
+        body: environmentVariables.map { "  \($0.0)\n" + Help.hanging("      ", $0.1) }.joined(separator: "\n"))
 
     public static let output = Topic(name: "output", title: "Output formats and the output rule",
         body: """
@@ -241,15 +291,16 @@ public enum Topics {
     public static let sessions = Topic(name: "sessions", title: "Sessions, tokens and unattended use",
         body: """
         Where the credentials come from, first match wins:
-          HOMESERVE_TOKEN           an access token, used as is. Never refreshed: when it expires (5 minutes on
-                                    the sandbox) commands exit 3. For short jobs, or tokens minted elsewhere.
-          HOMESERVE_REFRESH_TOKEN   a refresh token (a CI secret). Each process refreshes from it at start and
-                                    keeps the new pair in memory only, never on disk, so one long command
-                                    (smoke, watch, bookings wait) outlives the access token. Servers that
-                                    rotate refresh tokens accept each one once: a job of many commands should
-                                    log in instead (HOMESERVE_PASSWORD).
-          the credentials file      written by 'auth login' for the profile; refreshed ahead of expiry (30 s,
-                                    or a third of the token's life when shorter) and when refused.
+          HOMESERVE_TOKEN           an access token, used as is. Never refreshed: when it expires (5 minutes
+                                    on the sandbox) commands exit 3. For short jobs, or tokens minted
+                                    elsewhere.
+          HOMESERVE_REFRESH_TOKEN   a refresh token (a CI secret). Each process refreshes from it at start
+                                    and keeps the new pair in memory only, never on disk, so one long
+                                    command (smoke, watch, bookings wait) outlives the access token. Servers
+                                    that rotate refresh tokens accept each one once: a job of many commands
+                                    should log in instead (HOMESERVE_PASSWORD).
+          the credentials file      written by 'auth login' for the profile; refreshed ahead of expiry
+                                    (30 s, or a third of the token's life when shorter) and when refused.
 
         When the refresh token is refused or expired and a password source exists — HOMESERVE_PASSWORD, or
         the profile's password_command (run without a shell; the first line of its stdout is the password,

@@ -156,9 +156,9 @@ enum ConfigCommands {
         summary: "Change one setting of the profile (an unknown profile is created)",
         discussion: """
         url must be http(s)://host[:port][/path] and ws_url ws(s)://…, parsed strictly (no spaces, control
-        characters, credentials or query); output one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")); timezone an IANA name.
-        password_command is run without a shell when a session must be renewed unattended; the first line
-        of its stdout is the password.
+        characters, credentials or query); output one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "));
+        timezone an IANA name. password_command is run without a shell when a session must be renewed
+        unattended; the first line of its stdout is the password.
         """,
         arguments: [key, value],
         examples: [

@@ -94,7 +94,7 @@ public enum ManPage {
             if let example = command.examples.first {
                 page.paragraph()
                 page.prose("Example: " + example.explanation)
-                page.code(Roff.wrapCommand(example.command))
+                page.code(Help.commandLines(example.command, width: Roff.codeWidth))
             }
         }
     }
@@ -356,40 +356,8 @@ struct Roff {
     }
 
     /// A literal block is never refilled: at 80 columns its lines have 80 less the section and block
-    /// indents (7 + 4), and what is longer runs off the page. A one-line command is broken between
-    /// words (never inside quotes) into `\`-continued lines that fit.
+    /// indents (7 + 4), and what is longer runs off the page, so a command is broken as help breaks it.
     static let codeWidth = 80 - 11
-
-    static func wrapCommand(_ command: String, width: Int = codeWidth) -> String {
-        var words: [String] = []
-        var current = ""
-        var quote: Character?
-        for ch in command {
-            if let q = quote {
-                if ch == q { quote = nil }
-            } else if ch == "'" || ch == "\"" {
-                quote = ch
-            } else if ch == " " {
-                if !current.isEmpty { words.append(current); current = "" }
-                continue
-            }
-            current.append(ch)
-        }
-        if !current.isEmpty { words.append(current) }
-        var lines: [String] = []
-        var line = ""
-        for word in words {
-            // Room for the " \" that continues the line.
-            if !line.isEmpty && line.count + 1 + word.count + 2 > width {
-                lines.append(line + " \\")
-                line = "  " + word
-            } else {
-                line += (line.isEmpty ? "" : " ") + word
-            }
-        }
-        lines.append(line)
-        return lines.joined(separator: "\n")
-    }
 
     /// Escapes for a literal word in a font escape or macro: every dash is a minus.
     static func code(_ text: String) -> String { escape(text, code: true) }
