@@ -538,6 +538,33 @@ final class OutputRuleTests: XCTestCase {
             """)
     }
 
+    func testACellOfALaterPageIsCutOnlyInATerminalTableAndNeverInAnIdColumn() {
+        let first = #"{"count": 3, "next": "https://api.test/api/services/?page=2", "results": [{"id": 4, "name": "Tap"}, {"id": 6, "name": "Fan"}]}"#
+        let second = #"{"count": 3, "next": null, "results": [{"id": 1000009, "name": "Washing Machine Repair"}]}"#
+        for args in [["-o", "table"], ["-o", "table", "--wide"]] {
+            transport.register("GET", "/api/services/", json: first)
+            transport.register("GET", "/api/services/", json: second)
+            XCTAssertEqual(run(["services", "list", "--all", "--parallel", "1", "--fields", "id,name"] + args).out, """
+                ID  NAME
+                4   Tap
+                6   Fan
+                1000009  Washing Machine Repair
+
+                """, "a table in a pipe, or --wide, prints every cell whole")
+        }
+        harness.stdoutTTY = true
+        harness.terminalWidth = 80
+        transport.register("GET", "/api/services/", json: first)
+        transport.register("GET", "/api/services/", json: second)
+        XCTAssertEqual(run(["services", "list", "--all", "--parallel", "1", "--fields", "id,name", "--no-color"]).out, """
+            ID  NAME
+            4   Tap
+            6   Fan
+            1000009  Was…
+
+            """, "fitted to a terminal, a later cell is cut to its column, an id never")
+    }
+
     func testColumnsThatCannotFitTheTerminalAreLeftOutNotWrapped() {
         harness.stdoutTTY = true
         harness.stderrTTY = true

@@ -97,8 +97,9 @@ final class DelimitedPrinter: RowPrinter {
 }
 
 /// `-o table`: aligned columns for people. Widths come from the first page (at most a thousand rows), so
-/// long listings stream instead of being held whole, and a reader that goes away stops the walk at once. On a terminal the table fits its width, long cells cut
-/// with `…` (`--wide` prints them whole), ids never; server text is shown with control characters made visible.
+/// long listings stream instead of being held whole, and a reader that goes away stops the walk at once.
+/// On a terminal the table fits its width, long cells cut with `…` (`--wide` prints them whole), ids
+/// never; server text is shown with control characters made visible.
 final class TablePrinter: RowPrinter {
     let out: OutputChannel
     let headers: Bool
@@ -108,6 +109,8 @@ final class TablePrinter: RowPrinter {
     private var columns: [String] = []
     private var pending: [[String]] = []
     private var widths: [Int]?
+    /// Columns whose cells are never cut: all of them without a width, else the ids.
+    private var whole: Set<Int> = []
 
     /// Set when columns the user did not name may be left out to fit the width; told how many were.
     let dropped: ((Int) -> Void)?
@@ -145,6 +148,7 @@ final class TablePrinter: RowPrinter {
         var names = columns.map { Self.oneLine($0.uppercased()) }
         var measured = names.map { headers ? TerminalText.cells($0) : 0 }
         for row in pending { for (i, c) in row.enumerated() { measured[i] = max(measured[i], TerminalText.cells(c)) } }
+        whole = Set(columns.indices)
         if let width {
             let ids = Set(columns.indices.filter { i in Self.isIdentifier(columns[i], pending.map { $0[i] }) })
             var kept = Array(columns.indices)
@@ -161,6 +165,7 @@ final class TablePrinter: RowPrinter {
                 names = kept.map { names[$0] }
                 pending = pending.map { row in kept.map { row[$0] } }
             }
+            whole = Set(kept.indices.filter { ids.contains(kept[$0]) })
             measured = fitted
         }
         widths = measured
@@ -198,10 +203,12 @@ final class TablePrinter: RowPrinter {
         return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
     }
 
+    /// A row at the settled widths. A cell of a later page wider than its column is cut only in a table
+    /// fitted to a terminal, and never in an id column: elsewhere it is printed whole, past the column.
     private func render(_ cells: [String], _ widths: [Int]) -> String {
         cells.enumerated().map { i, cell in
             // Widths are terminal columns: a wide character takes two.
-            let fitted = TerminalText.cells(cell) > widths[i] ? TerminalText.prefix(cell, cells: max(1, widths[i] - 1)) + "…" : cell
+            let fitted = !whole.contains(i) && TerminalText.cells(cell) > widths[i] ? TerminalText.prefix(cell, cells: max(1, widths[i] - 1)) + "…" : cell
             return i == cells.count - 1 ? fitted : fitted + String(repeating: " ", count: max(0, widths[i] - TerminalText.cells(fitted)))
         }.joined(separator: "  ")
     }
