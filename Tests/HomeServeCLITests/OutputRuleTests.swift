@@ -80,6 +80,49 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(wide.err, "")
     }
 
+    func testOneResourceHasTheSameColumnsWhateverItsStateAndATerminalLeavesOutItsEmptyFields() {
+        let pending = #"{"id": "\#(booking)", "service_name": "Deep Cleaning", "status": "pending", "vendor": null, "vendor_notes": "", "completion_date": null, "total_price": "1299.00"}"#
+        transport.register("GET", "/api/bookings/\(booking)/", json: pending, times: 4)
+        XCTAssertEqual(run(["bookings", "get", booking, "-o", "csv"]).out, """
+            id,service_name,status,total_price,vendor,vendor_notes,completion_date
+            \(booking),Deep Cleaning,pending,1299.00,,,
+
+            """, "the header is the one a confirmed booking has: empty fields are columns too")
+        XCTAssertEqual(run(["bookings", "get", booking, "-o", "table"]).out, """
+            id               \(booking)
+            service_name     Deep Cleaning
+            status           pending
+            total_price      1299.00
+            vendor
+            vendor_notes
+            completion_date
+
+            """, "in a pipe the record is whole")
+        harness.stdoutTTY = true
+        harness.terminalWidth = 100
+        XCTAssertFalse(run(["bookings", "get", booking, "--no-color"]).out.contains("vendor"), "a terminal shows what is filled in")
+        XCTAssertContains(run(["bookings", "get", booking, "--no-color", "--wide"]).out, "vendor_notes\n")
+    }
+
+    func testAFieldNullInOneRowAndAnObjectInAnotherIsOneSetOfColumns() {
+        let answer = #"[{"id": 1, "title": "Leak", "customer_evidence": {"notes": "drips", "photos": [1]}}, {"id": 2, "title": "Late", "customer_evidence": null}]"#
+        transport.register("GET", "/api/disputes/", json: answer)
+        XCTAssertEqual(run(["disputes", "list", "-o", "csv"]).out, """
+            id,title,customer_evidence.notes,customer_evidence.photos
+            1,Leak,drips,[1]
+            2,Late,,
+
+            """)
+        let strings = #"[{"id": 1, "photos": [1, 2], "note": {"a": 1}}, {"id": 2, "photos": null, "note": "see attached"}]"#
+        transport.register("GET", "/api/disputes/", json: strings)
+        XCTAssertEqual(run(["disputes", "list", "-o", "csv"]).out, """
+            id,note,note.a,photos
+            1,"{""a"":1}",1,"[1,2]"
+            2,see attached,,
+
+            """, "an array null elsewhere is one column; text where another row has an object is kept")
+    }
+
     func testAReportPrintsItsMainArrayAsRows() {
         let answer = #"{"vendors": [{"id": 7, "name": "Asha Plumbing", "rating": 4.8, "total_jobs": 120, "distance_km": 2.5, "travel_time": 12, "email": "a@example.com"}, {"id": 9, "name": "Ravi & Sons, Ltd", "rating": 4.1, "total_jobs": 8, "distance_km": 7, "travel_time": 30}], "total_vendors": 2, "pincode": "560001", "demand_index": 0.7}"#
         transport.register("GET", "/api/vendor-search/?pincode=560001", json: answer, times: 3)

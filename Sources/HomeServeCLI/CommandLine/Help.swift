@@ -259,13 +259,15 @@ public enum Topics {
 
         Columns come from the data: a command's usual columns lead where the rows have them, followed by
         the rows' other fields, and otherwise all are derived from the rows (the row's id and name first,
-        then plain fields in the server's order, then nested objects by dot path). No column is empty in
-        every row. The columns past the usual ones are those of the first page's rows: a script that reads
+        then plain fields in the server's order, then nested objects by dot path, a field null in some rows
+        and an object in others by the object's fields). No column of a list is empty in every row; one
+        resource has a column for every field, empty ones too, so its header does not change with its
+        state. The columns past the usual ones are those of the first page's rows: a script that reads
         columns by position names them with --fields. On a terminal a table fits the width: the usual
         columns only, or at most ten derived ones (stderr says how many more there are), and long cells cut
-        with …; a single resource shows its usual fields (stderr says how many more); --wide prints every
-        column, field and cell whole, as a table in a pipe, csv and tsv always do. Ids are never cut
-        (columns named id or …_id, or holding UUIDs).
+        with …; a single resource shows its usual fields that are filled in (stderr says how many more);
+        --wide prints every column, field and cell whole, as a table in a pipe, csv and tsv always do. Ids
+        are never cut (columns named id or …_id, or holding UUIDs).
           --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2;
                              after a change the answer is printed whole instead, with a warning)
           --sort-by PATH     sorts rows, numbers as numbers; stable

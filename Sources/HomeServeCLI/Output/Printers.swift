@@ -241,8 +241,10 @@ final class TablePrinter: RowPrinter {
                 if let width, keyWidth + 2 + TerminalText.cells(text) > width, width > keyWidth + 10, !isIdentifier(path, [text]) {
                     text = TerminalText.prefix(text, cells: width - keyWidth - 3) + "…"
                 }
-                let label = (index == 0 ? name : "") + String(repeating: " ", count: max(0, keyWidth - (index == 0 ? TerminalText.cells(name) : 0)))
-                out.line((color && index == 0 ? "\u{1B}[1m" + label + "\u{1B}[0m" : label) + "  " + text)
+                // An empty value leaves its line at the name, with no spaces after it.
+                let padding = text.isEmpty ? 0 : max(0, keyWidth - (index == 0 ? TerminalText.cells(name) : 0)) + 2
+                let label = (index == 0 ? name : "")
+                out.line((color && index == 0 ? "\u{1B}[1m" + label + "\u{1B}[0m" : label) + String(repeating: " ", count: padding) + text)
             }
         }
     }

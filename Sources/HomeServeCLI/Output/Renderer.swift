@@ -14,6 +14,8 @@ struct Renderer {
     var color: Bool
     /// Width to fit tables into; nil prints cells whole (not a terminal, or `--wide`).
     var tableWidth: Int?
+    /// A table fitted to a terminal: the one output that leaves out empty fields and cuts cells.
+    var fitted: Bool { format == .table && tableWidth != nil }
     var out: OutputChannel
     var warn: (String) -> Void
     var log: ((String) -> Void)?
@@ -94,9 +96,10 @@ struct Renderer {
         default:
             let printer = makePrinter()
             if tabular, case .summary = presentation.shape, fields == nil, rows.count == 1, rows[0].isObject {
-                printer.start(columns: Rows.summaryPaths(rows[0], preferred: presentation.columns))
+                printer.start(columns: Rows.summaryPaths(rows[0], preferred: presentation.columns, keepEmpty: !fitted))
             } else {
-                printer.start(columns: try columns(preferred: presentation.columns, rows: rows))
+                // One resource has the same columns whatever its state: its empty fields too.
+                printer.start(columns: try columns(preferred: presentation.columns, rows: rows, keepEmpty: !fromArray && !fitted))
             }
             for row in rows { printer.write(row) }
             printer.finish()
@@ -130,7 +133,7 @@ struct Renderer {
     private func renderSummary(_ document: JSON, _ presentation: Presentation) throws {
         let lists = Rows.lists(of: document)
         let rest = lists.reduce(document) { $0.removing($1.key) }
-        let paths = Rows.summaryPaths(rest, preferred: presentation.columns)
+        let paths = Rows.summaryPaths(rest, preferred: presentation.columns, keepEmpty: !fitted)
         TablePrinter.record(rest, paths: paths, out: out, color: color, width: tableWidth)
         var printed = !paths.isEmpty
         for (key, rows) in lists {
@@ -149,12 +152,12 @@ struct Renderer {
 
     /// A single object's lines: `--fields`; else the preferred paths it has, then the rest of its paths
     /// (on a terminal without --wide only the preferred ones, and stderr says how many more there are);
-    /// else all its paths. None is empty.
+    /// else all its paths. None is empty on a terminal; with --wide or in a pipe every field is shown.
     private func recordPaths(_ object: JSON, preferred: [String]) throws -> [String] {
         if let fields { return fields }
         let lookup = JSONLookup(object)
         let found = Rows.paths(of: object)
-        let all = (found.scalars + found.nested + found.arrays).filter { !Rows.isEmpty(lookup.value(at: $0)) }
+        let all = (found.scalars + found.nested + found.arrays).filter { !fitted || !Rows.isEmpty(lookup.value(at: $0)) }
         let present = preferred.filter { !Rows.isEmpty(lookup.value(at: $0)) }
         guard !present.isEmpty, present.count >= (preferred.count + 1) / 2 else { return all }
         let rest = all.filter { !present.contains($0) }
@@ -168,9 +171,10 @@ struct Renderer {
     /// The columns for these rows. A table fitted to a terminal shows at most ten derived columns, and says
     /// how many more there are; elsewhere (`--wide`, a pipe, a file format) every column is printed. A
     /// summary's `list` takes no `--fields` (they pick the summary's own fields).
-    private func columns(preferred: [String], rows: [JSON], list: String? = nil) throws -> [String] {
+    private func columns(preferred: [String], rows: [JSON], list: String? = nil, keepEmpty: Bool = false) throws -> [String] {
         let limit = format == .table && tableWidth != nil ? 10 : nil
-        let (columns, hidden) = try Rows.columns(preferred: preferred, fields: list == nil ? fields : nil, rows: rows, limitDerived: limit)
+        let (columns, hidden) = try Rows.columns(preferred: preferred, fields: list == nil ? fields : nil, rows: rows, limitDerived: limit,
+                                                 keepEmpty: keepEmpty)
         if hidden > 0, hints {
             let more = "\(hidden) more column\(hidden == 1 ? "" : "s")", them = hidden == 1 ? "it" : "them"
             note(list.map { "\($0): \(more): --wide to see \(them)" } ?? "\(more): --wide or --fields to see \(them)")

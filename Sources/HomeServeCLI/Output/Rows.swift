@@ -69,8 +69,8 @@ enum Rows {
     }
 
     /// A summary's fields, all of them: the preferred ones first, then the rest in the server's order
-    /// (nested objects by their fields where they stand); none that is empty.
-    static func summaryPaths(_ object: JSON, preferred: [String]) -> [String] {
+    /// (nested objects by their fields where they stand); none that is empty unless `keepEmpty`.
+    static func summaryPaths(_ object: JSON, preferred: [String], keepEmpty: Bool = false) -> [String] {
         func paths(_ value: JSON, _ prefix: String, _ depth: Int) -> [String] {
             guard case let .object(pairs) = value else { return [] }
             return pairs.flatMap { key, inner in
@@ -79,7 +79,7 @@ enum Rows {
             }
         }
         let lookup = JSONLookup(object)
-        let all = paths(object, "", 0).filter { !isEmpty(lookup.value(at: $0)) }
+        let all = paths(object, "", 0).filter { keepEmpty || !isEmpty(lookup.value(at: $0)) }
         let leading = preferred.filter(all.contains)
         return leading + all.filter { !leading.contains($0) }
     }
@@ -96,8 +96,11 @@ enum Rows {
     /// The columns to print: `--fields` as given (each checked against the rows); else the preferred ones
     /// the rows have, then every other column of the rows; else columns derived from the rows. Where
     /// `limitDerived` is given (a table fitted to a terminal) only the preferred ones, or that many derived
-    /// ones, are printed, and `hidden` says how many more there are. No column is empty in every row.
-    static func columns(preferred: [String], fields: [String]?, rows: [JSON], limitDerived: Int?) throws(CLIError) -> (columns: [String], hidden: Int) {
+    /// ones, are printed, and `hidden` says how many more there are. No column is empty in every row,
+    /// unless `keepEmpty` (one resource outside a terminal: every field it has, so its header is the same
+    /// whatever its state). A field that is an object in one row and null in another is shown by the
+    /// object's fields only.
+    static func columns(preferred: [String], fields: [String]?, rows: [JSON], limitDerived: Int?, keepEmpty: Bool = false) throws(CLIError) -> (columns: [String], hidden: Int) {
         let sample = Array(rows.prefix(200))
         let objects = sample.filter(\.isObject)
         if let fields {
@@ -107,7 +110,8 @@ enum Rows {
         // Without rows there is nothing to name columns after: no header is better than one that guesses.
         guard !objects.isEmpty else { return (sample.isEmpty ? [] : ["value"], 0) }
         let lookups = objects.map(JSONLookup.init)
-        let present = preferred.filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
+        let filled = { (path: String) in lookups.contains { keepEmpty ? $0.value(at: path) != nil : !isEmpty($0.value(at: path)) } }
+        let present = preferred.filter(filled)
         var ordered: [String] = []
         var nestedAll: [String] = [], arraysAll: [String] = []
         var seen: Set<String> = []
@@ -117,7 +121,18 @@ enum Rows {
             for path in found.nested where seen.insert("\u{0}" + path).inserted { nestedAll.append(path) }
             for path in found.arrays where seen.insert("\u{1}" + path).inserted { arraysAll.append(path) }
         }
-        var derived = (ordered + nestedAll + arraysAll).filter { path in lookups.contains { !isEmpty($0.value(at: path)) } }
+        // A field that is null in one row and an object or array in another is one field, shown as the latter.
+        let richer = Set(arraysAll + (nestedAll + arraysAll).flatMap { path in
+            path.indices.filter { path[$0] == "." }.map { String(path[..<$0]) }
+        })
+        ordered.removeAll { path in
+            richer.contains(path) && lookups.allSatisfy { row in
+                guard let value = row.value(at: path) else { return true }
+                if case .null = value { return true }
+                return value.isObject || value.arrayValue != nil
+            }
+        }
+        var derived = (ordered + nestedAll + arraysAll).filter(filled)
         // A row is read by what it is first (its id, its name); otherwise the server's order is kept, which
         // puts related fields together as the server grouped them. Only one of each leads: ids of other
         // things (`recipient_id`) stay where the server put them.
