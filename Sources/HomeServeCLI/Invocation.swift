@@ -256,6 +256,7 @@ public final class Invocation {
         let reason: String
         switch output {
         case .bytes: reason = "'\(command.name)' prints the server's bytes as they came, not rows"
+        case .text: reason = "'\(command.name)' prints plain text, not rows"
         case _ where !command.shapesOutput: reason = "'\(command.name)' prints no data"
         case .collection where dryRun: reason = "a dry run prints the requests, not an answer"
         case .document, .collection, .failed: return

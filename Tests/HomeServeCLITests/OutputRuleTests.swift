@@ -459,11 +459,11 @@ final class OutputRuleTests: XCTestCase {
     func testShapingFlagsACommandCannotApplyAreSaidToHaveNoEffect() {
         let token = run(["auth", "token", "--jq", ".access"])
         XCTAssertEqual(token.out.split(separator: ".").count, 3, "the token is printed as ever")
-        XCTAssertEqual(token.err, "homeserve: warning: --jq has no effect: 'auth token' prints no data\n")
-        XCTAssertEqual(run(["auth", "token", "--no-headers", "--wide"]).err, "homeserve: warning: --no-headers and --wide have no effect: 'auth token' prints no data\n")
+        XCTAssertEqual(token.err, "homeserve: warning: --jq has no effect: 'auth token' prints plain text, not rows\n")
+        XCTAssertEqual(run(["auth", "token", "--no-headers", "--wide"]).err, "homeserve: warning: --no-headers and --wide have no effect: 'auth token' prints plain text, not rows\n")
         let script = run(["completion", "bash", "--fields", "id", "--sort-by", "id"])
         XCTAssertTrue(script.out.contains("complete -F"), "the script is printed as ever")
-        XCTAssertEqual(script.err, "homeserve: warning: --fields and --sort-by have no effect: 'completion bash' prints no data\n")
+        XCTAssertEqual(script.err, "homeserve: warning: --fields and --sort-by have no effect: 'completion bash' prints plain text, not rows\n")
         let dry = run(["bookings", "cancel", booking, "--dry-run", "--fields", "id", "--jq", ".id", "--sort-by", "id"])
         XCTAssertTrue(dry.out.contains(#""method":"PATCH""#), dry.out)
         XCTAssertEqual(dry.err, "homeserve: warning: --fields, --sort-by and --jq have no effect: a dry run prints the requests, not an answer\n")
@@ -475,6 +475,10 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["api", "GET", "/api/services/", "--jq", ".[0].id"]).err, "", "api applies them itself")
         XCTAssertEqual(run(["services", "list", "--fields", "id"]).err, "")
         XCTAssertEqual(run(["config", "list", "--dry-run", "--jq", ".[0].setting"]).err, "", "a local command still prints its data in a dry run")
+        XCTAssertEqual(run(["config", "set", "output", "csv"]).status, 0)
+        let value = run(["config", "get", "output", "--jq", "."])
+        XCTAssertEqual(value.out, "csv\n")
+        XCTAssertEqual(value.err, "homeserve: warning: --jq has no effect: 'config get' prints plain text, not rows\n")
 
         transport.register("DELETE", "/api/photos/7/", status: 204)
         XCTAssertEqual(run(["photos", "delete", "7", "--jq", "."]).err,
