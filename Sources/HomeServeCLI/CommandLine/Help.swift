@@ -274,9 +274,9 @@ public enum Topics {
           --no-headers       leaves out the header row of table, csv and tsv
           --jq EXPR          runs jq on what -o json would print; strings print raw, one result per line.
                              With --all, an expression starting with .[] runs on each item as it arrives.
-          Given to a command that prints no data (auth login, auth token, config get/set, completion, an
-          export, a delete) or to a dry run of a request, these four and --wide are said on stderr to have
-          no effect.
+          Given to a command that prints no rows (auth login, config set, an export, a delete; or plain
+          text: auth token, config get, completion) or to a dry run of a request, these four and --wide
+          are said on stderr to have no effect.
 
         A listing whose rows cannot be found is printed as received, with a warning naming its keys
         (exit 0). A list command asked with a filter the server ignored still prints only matching rows
