@@ -730,7 +730,36 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["photos", "delete", "4"], status: 6).err, "homeserve: DELETE /api/photos/4/: the server says it did not happen: Photo is signed off\n")
         transport.register("DELETE", "/api/photos/4/", status: 204)
         XCTAssertEqual(run(["photos", "delete", "4"]).err, "homeserve: Deleted photo 4.\n")
+    }
 
+    func testAChangeOfStatusIsTakenAsMadeOnlyWhenTheBookingHasIt() {
+        let path = "/api/bookings/\(booking)/"
+        // The booking answered still has its old status.
+        transport.register("PATCH", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        let unchanged = run(["bookings", "cancel", booking], status: 6)
+        XCTAssertEqual(unchanged.out, "")
+        XCTAssertEqual(unchanged.err, "homeserve: PATCH \(path) was answered with success, but the booking is \"pending\", not 'cancelled'\n")
+        // An answer without the booking: it is read back, and its status decides.
+        transport.register("PATCH", path, json: #"{"detail": "Booking could not be cancelled"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        XCTAssertEqual(run(["bookings", "cancel", booking, "--fields", "id,status"], status: 6).err,
+                       "homeserve: PATCH \(path) was answered with success, but the booking is \"pending\", not 'cancelled' (it said: Booking could not be cancelled)\n")
+        transport.register("PATCH", path, json: #"{"status": "success", "message": "Booking cancelled"}"#)
+        transport.register("GET", path, json: #"{"booking": {"id": "\#(booking)", "status": "cancelled"}}"#)
+        XCTAssertEqual(run(["bookings", "cancel", booking]).err, "homeserve: Cancelled booking \(booking).\n")
+        // update --status and --set status= are held to it too; other updates are not read back.
+        transport.register("PATCH", path, json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
+        XCTAssertEqual(run(["bookings", "update", booking, "--status", "in_progress"], status: 6).err,
+                       "homeserve: PATCH \(path) was answered with success, but the booking is \"confirmed\", not 'in_progress'\n")
+        transport.register("PATCH", path, json: #"{"id": "\#(booking)", "state": "done"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "state": "done"}"#)
+        let unnamed = run(["bookings", "update", booking, "--set", "status=completed"])
+        XCTAssertEqual(unnamed.err, "homeserve: warning: the server's answers name no status, so booking \(booking) cannot be confirmed 'completed'\n")
+        let before = transport.requests.count
+        transport.register("PATCH", path, json: #"{"id": "\#(booking)", "customer_notes": "x"}"#)
+        XCTAssertEqual(run(["bookings", "update", booking, "--notes", "x"]).status, 0)
+        XCTAssertEqual(transport.requests.count, before + 1, "only the PATCH")
+        transport.verify()
     }
 
     func testTheHistoryExportReadsAJSONAnswerLikeAnyWrite() {

@@ -339,6 +339,25 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual(truncated.out, "")
     }
 
+    func testACancelTheServerDidNotCarryOutIsExit6() throws {
+        try cli.login()
+        let created = try cli.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", futureDate(days: 12), "--price", "100",
+                                   "-o", "tsv", "--no-headers", "--fields", "id"])
+        XCTAssertEqual(created.status, 0, created.err)
+        let id = created.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        try sandbox.fault(#"{"path": "/api/bookings/*", "method": "PATCH", "status": 200, "count": 1, "body": "{\"id\": \"\#(id)\", \"status\": \"pending\"}"}"#)
+        let kept = try cli.run(["bookings", "cancel", id])
+        XCTAssertEqual(kept.status, 6, kept.err)
+        XCTAssertTrue(kept.err.contains("but the booking is \"pending\", not 'cancelled'"), kept.err)
+        try sandbox.fault(#"{"path": "/api/bookings/*", "method": "PATCH", "status": 200, "count": 1, "body": "{\"detail\": \"Booking could not be cancelled\"}"}"#)
+        let said = try cli.run(["bookings", "cancel", id])
+        XCTAssertEqual(said.status, 6, said.err)
+        XCTAssertTrue(said.err.contains("(it said: Booking could not be cancelled)"), said.err)
+        let cancelled = try cli.run(["bookings", "cancel", id])
+        XCTAssertEqual(cancelled.status, 0, cancelled.err)
+        XCTAssertEqual(try cli.run(["bookings", "get", id, "-o", "tsv", "--no-headers", "--fields", "status"]).out, "cancelled\n")
+    }
+
     func testRetriesThenSuccessAndRateLimit() throws {
         try sandbox.fault(#"{"path": "/api/services/", "status": 503, "count": 2}"#)
         let retried = try cli.run(["services", "list", "-o", "json"])

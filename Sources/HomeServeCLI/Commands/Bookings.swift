@@ -115,7 +115,7 @@ enum BookingCommands {
         Sends only what is given, as one PATCH. --set KEY=VALUE sets any field by its API name and may be
         repeated; the value is typed: JSON numbers (12, 4.5; 007 stays a string) become numbers, true/false
         booleans, null null, anything else a string. Without any change the command fails with exit code 2
-        and sends nothing.
+        and sends nothing. A new status is checked as 'bookings cancel' checks it (exit 6 if not taken).
         """,
         flags: [newNotes, vendorNotes, newDate, newStatus, set],
         arguments: [id],
@@ -138,18 +138,47 @@ enum BookingCommands {
         guard !(body.objectValue?.isEmpty ?? true) else {
             throw CLIError.usage("'bookings update' needs a change: --notes, --vendor-notes, --date, --status or --set KEY=VALUE")
         }
-        return try inv.document(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body)), .resource(columns, wrappedIn: wrappers))
+        guard let answer = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body))) else { return .nothing }
+        if let wanted = body["status"]?.stringValue { try confirm(inv, inv[id], status: wanted, answer) }
+        return .document(answer, .resource(columns, wrappedIn: wrappers))
+    }
+
+    /// A change of status is taken as made only when the booking has it: the one the answer holds, or, when
+    /// the answer holds none (`{"detail": …}`), the booking read back. Another status is exit 6 with the
+    /// server's words, so a script never takes a change that was not made for one that was.
+    static func confirm(_ inv: Invocation, _ id: String, status wanted: String, _ answer: JSON) throws {
+        // Only a booking's own status counts: `{"status": "success", "message": …}` is an envelope's.
+        func own(_ document: JSON) -> JSON? {
+            let booking = Rows.unwrap(document, keys: wrappers)
+            return booking["id"] == nil ? nil : booking["status"]
+        }
+        var status = own(answer)
+        if status == nil || status?.isNull == true, let current = try inv.json(APICall("GET", "/api/bookings/\(id)/")) {
+            status = own(current)
+        }
+        guard let status, !status.isNull else {
+            inv.warn("the server's answers name no status, so booking \(id) cannot be confirmed '\(wanted)'")
+            return
+        }
+        guard status.stringValue != wanted else { return }
+        let said = ErrorBody.read(answer).message.map { " (it said: \(TerminalText.visible($0)))" } ?? ""
+        throw CLIError(.rejected, "PATCH /api/bookings/\(id)/ was answered with success, but the booking is \(TerminalText.visible(status.serialized())), not '\(wanted)'\(said)")
     }
 
     static let cancel = Command(
         "bookings cancel",
         summary: "Cancel a booking",
+        discussion: """
+        Exit 0 means the booking is cancelled: the booking answered must be, or, when the answer holds none,
+        the booking read back. Another status is exit 6, with what the server said.
+        """,
         arguments: [id],
         examples: [Example("homeserve bookings cancel 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Cancel a booking you no longer need")]
     ) { inv in
         guard let booking = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(.object([("status", .string("cancelled"))])))) else {
             return .nothing
         }
+        try confirm(inv, inv[id], status: "cancelled", booking)
         inv.note("Cancelled booking \(inv[id]).")
         return .document(booking, .resource(columns, wrappedIn: wrappers))
     }
