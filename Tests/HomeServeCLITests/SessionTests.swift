@@ -282,6 +282,14 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
         XCTAssertEqual(transport.requests.map(\.bearer), [expired])
         transport.verify()
+        // auth token hands the token to another tool, which would only have it refused.
+        let printed = harness.run(["auth", "token"])
+        XCTAssertEqual(printed.status, 3)
+        XCTAssertEqual(printed.out, "")
+        XCTAssertContains(printed.err, "homeserve: HOMESERVE_TOKEN expired at ", "by this machine's clock, and it is never renewed")
+        harness.environment["HOMESERVE_TOKEN"] = harness.token(expiresIn: 100, life: 300, tag: "env")
+        XCTAssertEqual(harness.run(["auth", "token"]).out, harness.environment["HOMESERVE_TOKEN"]! + "\n")
+        XCTAssertEqual(transport.requests.count, 1, "auth token sends nothing")
     }
 
     func testAuthRefreshWithHOMESERVE_TOKENSaysItCannotBeRefreshed() {

@@ -272,12 +272,17 @@ enum AuthCommands {
     static let token = Command(
         "auth token",
         summary: "Print the access token (renewed first if it is about to expire)",
+        discussion: "An expired HOMESERVE_TOKEN, which is never renewed, is exit 3 instead of being printed.",
         examples: [Example("curl -H \"Authorization: Bearer $(homeserve auth token)\" http://localhost:8000/api/bookings/", "Use the session from another tool")],
         printsData: false
     ) { inv in
         if inv.dryRun { return inv.dryRun(wouldHave: "print the access token of profile '\(inv.profile.name)', renewed first if it is about to expire") }
         guard let access = try inv.store.accessToken(authority: inv.client()) else {
             throw SessionError.notLoggedIn(profile: inv.profile.name)
+        }
+        // HOMESERVE_TOKEN is never renewed: one past its expiry would only be refused wherever it is used.
+        if inv.store.source == .accessToken, let expiry = JWT.expiry(access), Double(expiry) <= inv.context.clock.now() {
+            throw CLIError(.notAuthenticated, "HOMESERVE_TOKEN expired at \(CivilTime.iso8601(expiry)) by this machine's clock, and it is never renewed: set a fresh one, or unset it to use the profile's session")
         }
         return .text(access + "\n")
     }
