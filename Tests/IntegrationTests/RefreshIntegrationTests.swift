@@ -29,6 +29,48 @@ final class RefreshIntegrationTests: XCTestCase {
         XCTAssertEqual(status, 401, "the server rejects the old refresh token after rotation")
     }
 
+    /// A config directory on a read-only mount (a secret volume): the renewed session serves the command,
+    /// and a warning says it could not be kept. Made with a mount namespace of its own, so root only.
+    func testARenewalInAReadOnlyConfigDirectoryServesTheCommand() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else {
+            throw missing("root and /usr/bin/unshare, for a read-only mount")
+        }
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let before = try String(contentsOfFile: cli.configDir + "/credentials.json", encoding: .utf8)
+        try replaceAccessToken(cli, with: "not-a-valid-token")
+        let stored = try String(contentsOfFile: cli.configDir + "/credentials.json", encoding: .utf8)
+        XCTAssertNotEqual(before, stored)
+        for lockFile in [true, false] {
+            if !lockFile { try FileManager.default.removeItem(atPath: cli.configDir + "/credentials.lock") }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            process.arguments = ["-m", "sh", "-c", #"mount --bind "$D" "$D" && mount -o remount,bind,ro "$D" && exec "$HS" services list -o json"#]
+            process.environment = cli.environment.merging(["D": cli.configDir, "HS": Binaries.cli]) { $1 }
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let printed = out.fileHandleForReading.readDataToEndOfFile(), said = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let stderr = String(decoding: said, as: UTF8.self)
+            if lockFile {
+                XCTAssertEqual(process.terminationStatus, 0, stderr)
+                XCTAssertGreaterThan(try JSON.parse(String(decoding: printed, as: UTF8.self)).arrayValue?.count ?? 0, 0)
+                XCTAssertTrue(stderr.contains("warning: the renewed session could not be saved"), stderr)
+                XCTAssertTrue(stderr.contains("Read-only file system"), stderr)
+                XCTAssertTrue(stderr.contains("it is used for this command only"), stderr)
+            } else {
+                // The refresh token was used up by the run before (the sandbox rotates them) and could not be
+                // replaced: the session has ended, as it would on a writable disk, and nothing is locked.
+                XCTAssertEqual(process.terminationStatus, 3, stderr)
+                XCTAssertTrue(stderr.contains("the refresh token was refused"), stderr)
+            }
+        }
+        XCTAssertEqual(try String(contentsOfFile: cli.configDir + "/credentials.json", encoding: .utf8), stored, "nothing was written")
+    }
+
     func testTokenCloseToExpiryIsRefreshedAhead() throws {
         let sandbox = try Sandbox()
         let cli = CLI(sandbox: sandbox)
