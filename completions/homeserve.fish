@@ -46,7 +46,7 @@ function __homeserve_children
                 'get' 'Print one setting of the profile' \
                 'set' 'Change one setting of the profile (an unknown profile is created)' \
                 'unset' 'Remove one setting of the profile (the default applies again)' \
-                'path' 'Show where settings, credentials and the lock file live'
+                'path' 'Show where settings, credentials and the lock files live (session_lock is the profile\'s)'
         case 'services'
             printf '%s\t%s\n' \
                 'list' 'List the services customers can book' \

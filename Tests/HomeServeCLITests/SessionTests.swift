@@ -126,6 +126,32 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(try store.accessToken(authority: NoServer()), other)
     }
 
+    func testOneProfilesRenewalDoesNotHoldUpAnothers() throws {
+        harness.storeSession(access: harness.token(expiresIn: 5, life: 300, tag: "p0"), refresh: "refresh-p0", profile: "p0")
+        harness.storeSession(access: harness.token(expiresIn: 5, life: 300, tag: "p1"), refresh: "refresh-p1", profile: "p1")
+        harness.writeSettings(["p0": ["url": "https://api.test"], "p1": ["url": "https://api.test"]])
+        let paths = ConfigPaths(environment: harness.environment)
+        // p0 is being renewed by another process (held, say, by a password helper waiting on a prompt).
+        let held = try FileLock.acquire(paths.sessionLock("p0"), timeout: 1, clock: harness.clock)
+        defer { held.release() }
+        let renewed = harness.token(expiresIn: 300, life: 300, tag: "p1-new")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed, refresh: "refresh-p1b"))
+        transport.register("GET", path, json: "{}")
+        let other = harness.run(["--profile", "p1", "--timeout", "2", "bookings", "get", booking])
+        XCTAssertEqual(other.status, 0, other.err)
+        XCTAssertEqual(transport.requests.map(\.bearer), [nil, renewed])
+        let file = try ProfileFile.load(harness.credentialsPath)
+        XCTAssertEqual(file["p1"]["refresh"], "refresh-p1b")
+        XCTAssertEqual(file["p0"]["refresh"], "refresh-p0", "the other profile's entry is kept as it was")
+
+        let waiting = harness.run(["--profile", "p0", "--timeout", "2", "bookings", "get", booking])
+        XCTAssertEqual(waiting.status, 9)
+        XCTAssertEqual(waiting.err, "homeserve: cannot lock \(paths.sessionLock("p0")): another homeserve is refreshing the session (waited 2s)\n")
+        XCTAssertEqual(transport.requests.count, 2, "nothing sent while p0's renewal is another's")
+        transport.verify()
+        XCTAssertEqual(harness.run(["--profile", "p0", "config", "path", "--jq", ".session_lock"]).out, paths.sessionLock("p0") + "\n")
+    }
+
     // MARK: Logging in again
 
     func testARefusedRefreshWithHOMESERVE_PASSWORDLogsInAgainAndStoresThePair() {

@@ -63,8 +63,10 @@ public struct Credentials: Sendable {
 /// One profile's session: settings and credentials on disk (or in the environment), token refresh and
 /// unattended re-login. Everything that reads or writes the credentials file is here.
 ///
-/// Refresh and re-login happen under an exclusive lock, and the file is read again inside it: a token
-/// another process has just obtained is adopted instead of rotating the refresh token out from under it.
+/// Refresh and re-login happen under the profile's session lock, and the file is read again inside it: a
+/// token another process has just obtained is adopted instead of rotating the refresh token out from
+/// under it. The file itself is read, changed and written back under a lock held only for that moment,
+/// so another profile's renewal never waits for this one's network or password helper.
 public final class CredentialStore {
     public let paths: ConfigPaths
     public let profile: String
@@ -229,9 +231,8 @@ public final class CredentialStore {
             current?.refresh = pair.refresh ?? refresh
             return pair.access
         case .file:
-            return try withLock {
-                var file = try loadCredentials()
-                let kept = stored(in: file)
+            return try withSessionLock {
+                let kept = stored(in: try loadCredentials())
                 let foreign = isForOtherServer(kept, authority)
                 // Another server's session is not adopted or refreshed here; only a password can replace it.
                 let entry = foreign ? nil : kept
@@ -243,7 +244,7 @@ public final class CredentialStore {
                 var reason = "no session is stored"
                 if let refresh = entry?.refresh {
                     if let pair = try authority.refresh(refresh) {
-                        return keep(pair, user: entry?.user ?? .object([]), server: authority.server, in: &file)
+                        return keep(pair, user: entry?.user ?? .object([]), server: authority.server)
                     }
                     reason = "the refresh token was refused"
                 } else if entry != nil {
@@ -257,7 +258,7 @@ public final class CredentialStore {
                     note(kept == nil ? "logged in as \(username) for profile '\(profile)'"
                          : foreign ? "logged in as \(username) to \(authority.server) for profile '\(profile)', in place of its session with \(kept?.server ?? "?")"
                          : "session for profile '\(profile)' renewed by logging in again as \(username)")
-                    return keep(pair, user: user, server: authority.server, in: &file)
+                    return keep(pair, user: user, server: authority.server)
                 }
                 if foreign { throw otherServer(kept, authority) }
                 throw SessionError.expired(profile: profile, source: .file, reason: reason)
@@ -275,15 +276,14 @@ public final class CredentialStore {
         case .refreshToken:
             _ = try renew(refused: creds.access, authority: authority)
         case .file:
-            _ = try withLock {
-                var file = try loadCredentials()
-                guard let entry = stored(in: file) else { throw SessionError.notLoggedIn(profile: profile) }
+            _ = try withSessionLock {
+                guard let entry = stored(in: try loadCredentials()) else { throw SessionError.notLoggedIn(profile: profile) }
                 if isForOtherServer(entry, authority) { throw otherServer(entry, authority) }
                 guard let refresh = entry.refresh, let pair = try authority.refresh(refresh) else {
                     throw SessionError.expired(profile: profile, source: .file,
                                                reason: entry.refresh == nil ? "no refresh token is stored" : "the refresh token was refused")
                 }
-                return keep(pair, user: entry.user, server: authority.server, in: &file)
+                return keep(pair, user: entry.user, server: authority.server)
             }
         }
         return current ?? creds
@@ -333,12 +333,18 @@ public final class CredentialStore {
         return try PasswordCommand.run(command, timeout: lockTimeout)
     }
 
-    /// Stores a new pair; when the disk refuses, the pair still serves this command and a warning says the
-    /// session could not be saved.
-    private func keep(_ pair: TokenPair, user: JSON, server: String, in file: inout ProfileFile) -> String {
-        record(pair, user: user, server: server, in: &file)
-        do { try file.save() } catch {
+    /// Stores a new pair on a fresh read of the file (another profile may have written it meanwhile); when
+    /// the disk refuses, the pair still serves this command and a warning says the session could not be saved.
+    private func keep(_ pair: TokenPair, user: JSON, server: String) -> String {
+        do {
+            try withLock {
+                var file = try loadCredentials()
+                record(pair, user: user, server: server, in: &file)
+                try file.save()
+            }
+        } catch {
             warn("the renewed session could not be saved (\(error)); it is used for this command only")
+            current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: server)
         }
         return pair.access
     }
@@ -349,11 +355,13 @@ public final class CredentialStore {
         guard JWT.isHeaderSafe(pair.access), pair.refresh.map(JWT.isHeaderSafe) ?? true else {
             throw SessionError.badTokenReply(endpoint: "/auth/login/")
         }
-        try withLock {
-            var file = try loadRepairing(paths.credentials)
-            record(pair, user: user, server: server, in: &file)
-            try file.save()
-            loaded = true
+        try withSessionLock {
+            try withLock {
+                var file = try loadRepairing(paths.credentials)
+                record(pair, user: user, server: server, in: &file)
+                try file.save()
+                loaded = true
+            }
         }
     }
 
@@ -372,7 +380,7 @@ public final class CredentialStore {
             loaded = true
             return false
         }
-        return try withLock {
+        return try withSessionLock { try withLock {
             var file = try loadRepairing(paths.credentials)
             let had = file.contains(profile)
             if had { file.remove(profile) }
@@ -381,7 +389,7 @@ public final class CredentialStore {
             current = nil
             loaded = true
             return had
-        }
+        } }
     }
 
     private func loadRepairing(_ path: String) throws -> ProfileFile {
@@ -392,11 +400,18 @@ public final class CredentialStore {
         }
     }
 
-    private func withLock<T>(_ body: () throws -> T) throws -> T {
+    /// The file lock, held while a file is read, changed and written back.
+    private func withLock<T>(_ body: () throws -> T) throws -> T { try locked(paths.lock, body) }
+
+    /// The profile's session lock, held over a refresh or login; the file lock is taken inside it, never
+    /// the other way round.
+    private func withSessionLock<T>(_ body: () throws -> T) throws -> T { try locked(paths.sessionLock(profile), body) }
+
+    private func locked<T>(_ path: String, _ body: () throws -> T) throws -> T {
         // A write is never made into a directory others can change, even by a command that read nothing first.
         inspectDirectory()
         let lock: FileLock
-        do { lock = try FileLock.acquire(paths.lock, timeout: lockTimeout, clock: clock) } catch let error as FileError {
+        do { lock = try FileLock.acquire(path, timeout: lockTimeout, clock: clock) } catch let error as FileError {
             throw SessionError.file(error)
         }
         cachedCredentials = nil

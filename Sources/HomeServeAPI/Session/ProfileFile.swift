@@ -22,7 +22,11 @@ public struct ConfigPaths: Sendable {
 
     public var settings: String { directory + "/settings.json" }
     public var credentials: String { directory + "/credentials.json" }
+    /// Held for the moment a file is read, changed and written back.
     public var lock: String { directory + "/credentials.lock" }
+    /// Held by one profile's refresh or re-login, network and password helper included, so processes
+    /// sharing that profile take turns while other profiles go on.
+    public func sessionLock(_ profile: String) -> String { directory + "/credentials.\(profile).lock" }
 }
 
 /// A JSON file of `{"profiles": {name: {key: value}}}`, read whole and written atomically.

@@ -215,7 +215,7 @@ public enum Topics {
         """)
 
     public static let environmentVariables: [(String, String)] = [
-        ("HOMESERVE_CONFIG_DIR", "Directory for settings.json, credentials.json and credentials.lock"),
+        ("HOMESERVE_CONFIG_DIR", "Directory for settings.json, credentials.json and their locks"),
         ("XDG_CONFIG_HOME", "Used as $XDG_CONFIG_HOME/homeserve when HOMESERVE_CONFIG_DIR is unset (else ~/.config/homeserve)"),
         ("HOMESERVE_PROFILE", "Profile to use when --profile is not given (default: default); an unknown one is exit 2"),
         ("HOMESERVE_URL", "API base URL when --url is not given (default: the profile's url, else http://localhost:8000)"),
@@ -310,8 +310,9 @@ public enum Topics {
         homeserve logs in again under the same lock, stores the new pair and replays the request; one line
         on stderr says so. With HOMESERVE_USERNAME (or the profile's username setting) and a password
         source, a job with no stored session logs in by itself.
-        Concurrent processes share one refresh or login: the lock is taken, the file read again, and a
-        token another process just stored is reused. The lock is waited for at most --timeout seconds.
+        Concurrent processes share one refresh or login: the profile's lock is taken, the file read again,
+        and a token another process just stored is reused. The lock is waited for at most --timeout
+        seconds; each profile has its own, so one profile's slow renewal holds up no other.
         A stored session belongs to the server it was made with: 'auth login' keeps that URL with it, and
         a --url or HOMESERVE_URL given to it becomes the profile's url. A command that would send the
         session to another server exits 3 and sends nothing, unless a password source lets it log in at

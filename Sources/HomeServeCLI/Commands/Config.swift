@@ -194,12 +194,13 @@ enum ConfigCommands {
 
     static let path = Command(
         "config path",
-        summary: "Show where settings, credentials and the lock file live",
+        summary: "Show where settings, credentials and the lock files live (session_lock is the profile's)",
         examples: [Example("homeserve config path -o json --jq .credentials", "Locate the credentials file")],
         reach: .offline
     ) { inv in
         let paths = inv.paths
         return .document(.object([("directory", .string(paths.directory)), ("settings", .string(paths.settings)),
-                                  ("credentials", .string(paths.credentials)), ("lock", .string(paths.lock))]), .resource())
+                                  ("credentials", .string(paths.credentials)), ("lock", .string(paths.lock)),
+                                  ("session_lock", .string(paths.sessionLock(inv.profile.name)))]), .resource())
     }
 }

@@ -143,8 +143,10 @@ public enum ManPage {
         Access and refresh tokens per profile, in the same shape, mode 0600; homeserve warns when other users \
         can read it. Not used when HOMESERVE_TOKEN is set.
         """)
+        page.tag("\\fIcredentials.\\fRPROFILE\\fI.lock\\fR")
+        page.prose("An advisory lock held while a profile's tokens are refreshed, so processes sharing the profile take turns.")
         page.tag("\\fIcredentials.lock\\fR")
-        page.prose("An advisory lock held while tokens are refreshed, so processes sharing a profile take turns.")
+        page.prose("An advisory lock held while settings.json or credentials.json is read, changed and written back.")
     }
 
     static func examples(_ page: inout Roff) {

@@ -74,12 +74,12 @@ public final class FileLock {
         try AtomicFile.ensureDirectory(FileFacts.directory(of: path))
         var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if fd < 0, errno == EROFS || errno == EACCES || errno == EPERM {
-            // A directory that cannot be written (a read-only mount, a secret volume): the lock file there is
-            // locked as it is, read-only; with none on a read-only mount no process can write beside it, so
-            // there is nothing to lock against. What is read still serves, and a write fails on its own.
+            // A directory this process cannot write (a read-only mount, a secret volume): the lock file there
+            // is locked as it is, read-only; with none, there is nothing to lock, since this process cannot
+            // write the files beside it and reads whole files only. A write fails on its own.
             let code = errno
             fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-            if fd < 0 && errno == ENOENT && code == EROFS { return FileLock(fd: -1) }
+            if fd < 0 && errno == ENOENT { return FileLock(fd: -1) }
             guard fd >= 0 else { throw FileError.system(path, "open lock file", errno: code) }
         }
         guard fd >= 0 else { throw FileError.system(path, "open lock file") }
