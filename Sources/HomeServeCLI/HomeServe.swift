@@ -6,7 +6,10 @@ public enum HomeServe {
 
     /// The program: the real context, one command line, an exit status.
     public static func main(_ arguments: [String]) -> Int32 {
-        run(Array(arguments.dropFirst()), context: .standard())
+        let status = run(Array(arguments.dropFirst()), context: .standard())
+        // Stopped by SIGTERM or SIGHUP: ended by it once the work has stopped, as whatever sent it expects.
+        SignalWatcher.endBySignal()
+        return status
     }
 
     /// Runs one command line against a context and returns the exit status. Tests call this with stub

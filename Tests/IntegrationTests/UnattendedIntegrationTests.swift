@@ -110,6 +110,45 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(running.process.terminationStatus, SIGTERM)
     }
 
+    func testSIGTERMStopsAWalkAsCtrlCDoesAndEndsByTheSignal() throws {
+        let sandbox = try Sandbox(["--latency", "100", "--extra-bookings", "2000"])
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let running = try cli.start(["bookings", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        let end = Date().addingTimeInterval(10)
+        while running.result().out.split(separator: "\n").count < 20, Date() < end { usleep(20_000) }
+        kill(running.process.processIdentifier, SIGTERM)
+        running.process.waitUntilExit()
+        let result = running.result()
+        XCTAssertEqual(running.process.terminationReason, .uncaughtSignal, result.err)
+        XCTAssertEqual(running.process.terminationStatus, SIGTERM)
+        XCTAssertEqual(result.err, "homeserve: terminated (SIGTERM)\n")
+        let rows = result.out.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertGreaterThanOrEqual(rows.count, 21, "the rows before it were printed")
+        XCTAssertEqual(rows.last, "", "and each of them whole")
+        XCTAssertLessThan(rows.count, 2046)
+
+        // A wait that does not notice (stdin that never ends) is ended by the signal a few seconds later.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.cli)
+        process.arguments = ["auth", "login", "--username", "customer1", "--password-stdin"]
+        process.environment = cli.environment
+        let input = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        try process.run()
+        usleep(300_000)
+        let sent = Date()
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 6)
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(process.terminationStatus, SIGTERM)
+        XCTAssertEqual(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                       "homeserve: terminated (SIGTERM), and the work did not stop within 3 seconds\n")
+        try? input.fileHandleForWriting.close()
+    }
+
     func testSixteenProcessesOnADeadSessionLogInOnce() throws {
         let sandbox = try Sandbox(["--access-ttl", "2", "--refresh-ttl", "4"])
         let cli = CLI(sandbox: sandbox, environment: ["HOMESERVE_PASSWORD": "password123"])
@@ -237,6 +276,33 @@ final class UnattendedIntegrationTests: XCTestCase {
         let (status, booking) = try sandbox.request("GET", "/api/bookings/\(id)/", token: token)
         XCTAssertEqual(status, 200)
         XCTAssertEqual(booking["status"], "pending", "the booking named is the one left behind")
+    }
+
+    func testSmokeCancelsABookingItsPOSTMadeWithoutAUsableAnswer() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        // The booking is made, and its answer cut short: found by the run's notes and cancelled.
+        try sandbox.fault(#"{"path": "/api/bookings/", "method": "POST", "count": 1, "truncate": true}"#)
+        let cut = try cli.run(["--retries", "0", "smoke", "--write"])
+        XCTAssertEqual(cut.status, 8, cut.err)
+        let line = cut.err.split(separator: "\n").first { $0.contains("smoke cancelled booking") }.map(String.init) ?? ""
+        let id = line.split(separator: " ").count > 4 ? String(line.split(separator: " ")[4].dropLast()) : ""
+        XCTAssertEqual(line, "homeserve: smoke cancelled booking \(id), which its POST made without a usable answer", cut.err)
+        let token = cli.credentials["profiles"]?["default"]?["access"]?.stringValue
+        XCTAssertEqual(try sandbox.request("GET", "/api/bookings/\(id)/", token: token).1["status"], "cancelled")
+
+        // No answer in time, and the booking made only later: the warning says how to find it, and that works.
+        try sandbox.fault(#"{"path": "/api/bookings/", "method": "POST", "count": 1, "delay_ms": 1500}"#)
+        let slow = try cli.run(["--retries", "0", "--timeout", "1", "smoke", "--write"])
+        XCTAssertEqual(slow.status, 9, slow.err)
+        let warning = slow.err.split(separator: "\n").first { $0.contains("smoke may have left a booking behind") }.map(String.init) ?? ""
+        XCTAssertTrue(warning.hasPrefix("homeserve: warning: smoke may have left a booking behind: its POST got no usable answer, and no pending booking has its notes yet; find it later with homeserve --profile default bookings list --status pending --all -o json --jq '.[] | select(.customer_notes == \"homeserve smoke test "), slow.err)
+        let jq = try XCTUnwrap(warning.range(of: "--jq '").map { String(warning[$0.upperBound...].dropLast()) })
+        Thread.sleep(forTimeInterval: 1)
+        let found = try cli.run(["bookings", "list", "--status", "pending", "--all", "-o", "json", "--jq", jq])
+        XCTAssertEqual(found.status, 0, found.err)
+        XCTAssertEqual(found.out.split(separator: "\n").count, 1, "the command in the warning finds the one booking: \(found.out)")
     }
 
     func testSmokeFailsAProfileGivenForARoleItDoesNotHave() throws {

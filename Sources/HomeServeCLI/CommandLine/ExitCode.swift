@@ -59,7 +59,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .redirected: return "the server redirected (3xx) to another host, or a method that is not followed; Location is printed"
         case .methodNotAllowed: return "the server does not allow this method on this path (405)"
         case .tooLarge: return "the request was too large for the server (413, 431)"
-        case .interrupted: return "interrupted (Ctrl-C)"
+        case .interrupted: return "interrupted (Ctrl-C); after SIGTERM or SIGHUP the work stops the same way and homeserve ends by that signal (143, 129)"
         }
     }
 
@@ -131,7 +131,7 @@ struct FailureReport {
     func describe(_ error: Error) -> CLIError {
         switch error {
         case let error as CLIError: return error
-        case is Cancelled: return CLIError(.interrupted, "interrupted")
+        case is Cancelled: return CLIError(.interrupted, SignalWatcher.stoppedBy)
         case let error as APIError: return describe(error)
         case let error as SessionError: return describe(error)
         case let error as FollowError: return describe(error)
@@ -164,7 +164,7 @@ struct FailureReport {
             let mayHaveHappened = failure.sent && !["GET", "HEAD"].contains(method) && !tokenEndpoint
                 ? "; the \(method) reached the server and may have been carried out: check before sending it again" : ""
             switch failure.kind {
-            case .cancelled: return CLIError(.interrupted, "interrupted")
+            case .cancelled: return CLIError(.interrupted, SignalWatcher.stoppedBy)
             case let .tooLarge(limit):
                 return CLIError(.badServerAnswer, "\(method) \(url): the answer is larger than \(Self.size(limit)) (HOMESERVE_MAX_BODY sets the limit)")
             case .sinkFailed:

@@ -21,8 +21,9 @@ enum SmokeCommands {
         vendor's scheduling slots, and per role the reads that role may do (customers: signatures and
         disputes; vendors: the day plan; operators (ops managers and super admins): cache stats, the
         dashboard, notification stats, alerts; super admins: the audit trail; onboard managers: the common
-        reads only). --write adds a booking round trip, cleaned up afterwards; --ws opens
-        and closes each WebSocket channel. Each case stands alone and is bounded by --timeout per request.
+        reads only). --write adds a booking round trip, cleaned up afterwards (one whose POST got no usable
+        answer is found by the run's notes and cancelled, or stderr says how to find it); --ws opens and
+        closes each WebSocket channel. Each case stands alone and is bounded by --timeout per request.
         Prints a row per case (case, role, result, seconds, detail); exits 0 when none failed, otherwise
         the exit code of the first failure.
         """,
@@ -257,32 +258,63 @@ enum SmokeCommands {
                 let minute = 8 * 60 + 5 * Int.random(in: 0..<120)
                 let when = CivilTime.iso8601((Int(inv.context.clock.now() / 86400) + 7) * 86400 + minute * 60)
                 let quote = try document(session, "/api/dynamic-pricing/", query: [("service_id", String(service)), ("pincode", pincode), ("scheduled_datetime", when)])
+                // Notes of this run's own, by which a booking made by a POST that got no usable answer is found.
+                let notes = "homeserve smoke test \(String(UInt32(inv.context.random() * Double(UInt32.max)), radix: 16)); cancelled at once"
                 var body: [(String, JSON)] = [("service", .int(service)), ("pincode", .string(pincode)), ("scheduled_date", .string(when)),
-                                              ("customer_notes", .string("homeserve smoke test; cancelled at once"))]
+                                              ("customer_notes", .string(notes))]
                 if let price = PricingCommands.finalPrice(in: quote) { body.append(("total_price", .string(Money.twoDecimals(price)))) }
-                guard let created = try session.client.json(APICall("POST", "/api/bookings/", body: .json(.object(body)))),
-                      let id = Rows.unwrap(created, keys: ["booking"])["id"]?.cellText else {
-                    throw APIError.badResponse(method: "POST", path: "/api/bookings/", reason: "the new booking has no id")
-                }
-                let cancel = APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))
                 // A booking that cannot be cancelled is named, with the command that cancels it.
-                func cancelMade() throws -> JSON? {
+                func cancelMade(_ id: String) throws -> JSON? {
+                    let cancel = APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))
                     do { return try session.client.json(cancel) } catch {
                         inv.warn("smoke may have left booking \(id) behind: cancelling it failed; check it with 'homeserve --profile \(session.profile) bookings get \(id)' and cancel it with 'homeserve --profile \(session.profile) bookings cancel \(id)'")
                         throw error
                     }
+                }
+                let id: String
+                do {
+                    guard let created = try session.client.json(APICall("POST", "/api/bookings/", body: .json(.object(body)))),
+                          let made = Rows.unwrap(created, keys: ["booking"])["id"]?.cellText else {
+                        throw APIError.badResponse(method: "POST", path: "/api/bookings/", reason: "the new booking has no id")
+                    }
+                    id = made
+                } catch {
+                    // No usable answer (a timeout, a 5xx, a cut connection, no id): the booking may have been made
+                    // all the same. It is looked for by its notes and cancelled, or said to be maybe left behind.
+                    if mayHaveMade(error) { cancelLeftBehind(notes, by: session) }
+                    throw error
                 }
                 // Cancelled even when the check fails, so a failed run leaves nothing behind.
                 do {
                     let fetched = Rows.unwrap(try document(session, "/api/bookings/\(id)/"), keys: ["booking"])
                     guard fetched["id"]?.cellText == id else { throw APIError.badResponse(method: "GET", path: "/api/bookings/\(id)/", reason: "a different booking came back") }
                 } catch {
-                    _ = try? cancelMade()
+                    _ = try? cancelMade(id)
                     throw error
                 }
-                let cancelled = try cancelMade()
+                let cancelled = try cancelMade(id)
                 let status = cancelled.map { Rows.unwrap($0, keys: ["booking"])["status"]?.cellText ?? "?" } ?? "?"
                 return "created, read and cancelled \(id) (status \(status))"
+            }
+        }
+
+        /// Cancels the pending booking with this run's notes that a POST without a usable answer made.
+        func cancelLeftBehind(_ notes: String, by customer: Session) {
+            let find = "homeserve --profile \(customer.profile) bookings list --status pending --all -o json --jq '.[] | select(.customer_notes == \"\(notes)\") | .id'"
+            let maybe = "smoke may have left a booking behind: its POST got no usable answer"
+            guard !inv.context.cancellation.isCancelled,
+                  let found = try? rows(customer, "/api/bookings/", query: [("status", "pending"), ("pincode", pincode), ("page_size", "100")])
+                      .filter({ $0["customer_notes"]?.stringValue == notes }).compactMap({ $0["id"]?.cellText }) else {
+                return inv.warn("\(maybe); find it with \(find)")
+            }
+            guard !found.isEmpty else { return inv.warn("\(maybe), and no pending booking has its notes yet; find it later with \(find)") }
+            for id in found {
+                let cancel = APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))
+                if (try? customer.client.json(cancel)) != nil {
+                    inv.note("smoke cancelled booking \(id), which its POST made without a usable answer")
+                } else {
+                    inv.warn("smoke left booking \(id) behind: its POST got no usable answer and cancelling it failed; cancel it with 'homeserve --profile \(customer.profile) bookings cancel \(id)'")
+                }
             }
         }
 
@@ -306,6 +338,18 @@ enum SmokeCommands {
                     return "opened and closed \(path)"
                 }
             }
+        }
+    }
+
+    /// Whether a POST that failed may have made its booking: not when the server refused it (4xx) or it was
+    /// never sent (no session), otherwise (no answer, a 5xx, an answer without the booking) it may have.
+    static func mayHaveMade(_ error: any Error) -> Bool {
+        switch error {
+        case let APIError.http(failure): return failure.status >= 500
+        case let APIError.transport(failure, _, _): return failure.sent
+        case APIError.badResponse: return true
+        case is Cancelled: return true
+        default: return false
         }
     }
 }

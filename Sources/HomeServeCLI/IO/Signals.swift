@@ -45,9 +45,44 @@ public final class EchoGuard: Sendable {
 }
 
 /// Signals without Swift code in a signal handler: SIGINT, SIGTERM and SIGHUP are blocked in every thread
-/// and a watcher thread takes them with sigwait. The first interrupt asks the work to stop (transfers
-/// abort, sockets close, exit 130); a second one, or one at a password prompt, exits at once.
+/// and a watcher thread takes them with sigwait. The first one asks the work to stop (transfers abort,
+/// sockets close, `smoke` names what it leaves behind); a second one, or one at a password prompt, ends
+/// the process at once. Ctrl-C then exits 130; SIGTERM and SIGHUP end the process by that signal, as
+/// whatever sent it expects, once the work has stopped.
 public enum SignalWatcher {
+    /// The SIGTERM or SIGHUP that asked the work to stop, or 0.
+    static let ending = Atomic<Int32>(0)
+
+    /// What stopped the work, for the message that says so.
+    static var stoppedBy: String {
+        switch ending.load(ordering: .sequentiallyConsistent) {
+        case SIGTERM: return "terminated (SIGTERM)"
+        case SIGHUP: return "hung up (SIGHUP)"
+        default: return "interrupted"
+        }
+    }
+
+    /// Ends the process by the SIGTERM or SIGHUP that stopped its work, if one did; returns otherwise.
+    public static func endBySignal() {
+        let received = ending.load(ordering: .sequentiallyConsistent)
+        guard received != 0 else { return }
+        end(by: received)
+    }
+
+    private static func end(by received: Int32) -> Never {
+        var one = sigset_t()
+        sigemptyset(&one)
+        sigaddset(&one, received)
+        #if canImport(Glibc)
+        Glibc.signal(received, SIG_DFL)
+        #else
+        Darwin.signal(received, SIG_DFL)
+        #endif
+        pthread_sigmask(SIG_UNBLOCK, &one, nil)
+        raise(received)
+        _exit(128 + received)
+    }
+
     private final class Box {
         let cancellation: Cancellation
         let echo: EchoGuard
@@ -71,34 +106,46 @@ public enum SignalWatcher {
         if group > 0 { kill(-group, SIGKILL) }
     }
 
-    /// The watcher thread: Ctrl-C asks the work to stop (a second one, or one at a password prompt, exits
-    /// at once); SIGTERM or SIGHUP (`timeout`, a cancelled CI job, a closed terminal) end a password helper
-    /// in a group of its own, give the echo back, and end homeserve by the signal, as without a watcher.
+    /// How long work asked to stop by SIGTERM or SIGHUP has before homeserve ends by the signal anyway: a
+    /// wait that does not notice (a read of stdin) must not keep a job that was told to end.
+    static let grace = 3.0
+
+    /// The watcher thread: Ctrl-C, SIGTERM and SIGHUP (`timeout`, a cancelled CI job, a closed terminal) ask
+    /// the work to stop; a second one, or one at a password prompt, ends homeserve at once. SIGTERM and
+    /// SIGHUP also end a password helper in a group of its own at once, since it may be what hangs, and
+    /// end homeserve `grace` seconds later if the work has not stopped by then.
     private static func watch(_ box: Box) -> Never {
         var set = watched
+        var deadline: Double?
         while true {
             var received: Int32 = 0
-            guard sigwait(&set, &received) == 0 else { continue }
-            if received == SIGINT {
-                if box.echo.restore() || box.cancellation.cancel() >= 2 {
-                    endHelper()
-                    _exit(130)
-                }
-                continue
-            }
-            endHelper()
-            _ = box.echo.restore()
-            var one = sigset_t()
-            sigemptyset(&one)
-            sigaddset(&one, received)
             #if canImport(Glibc)
-            Glibc.signal(received, SIG_DFL)
+            if let deadline {
+                let left = deadline - Monotonic.now()
+                if left <= 0 {
+                    let said = "homeserve: \(stoppedBy), and the work did not stop within \(Int(grace)) seconds\n"
+                    _ = said.withCString { systemWrite(2, $0, strlen($0)) }
+                    end(by: ending.load(ordering: .sequentiallyConsistent))
+                }
+                var wait = timespec(tv_sec: Int(left), tv_nsec: Int((left - left.rounded(.down)) * 1e9))
+                received = sigtimedwait(&set, nil, &wait)
+                guard received > 0 else { continue }
+            } else {
+                guard sigwait(&set, &received) == 0 else { continue }
+            }
             #else
-            Darwin.signal(received, SIG_DFL)
+            guard sigwait(&set, &received) == 0 else { continue }
             #endif
-            pthread_sigmask(SIG_UNBLOCK, &one, nil)
-            raise(received)
-            _exit(128 + received)
+            if received != SIGINT {
+                _ = ending.compareExchange(expected: 0, desired: received, ordering: .sequentiallyConsistent)
+                endHelper()
+                if deadline == nil { deadline = Monotonic.now() + grace }
+            }
+            if box.echo.restore() || box.cancellation.cancel() >= 2 {
+                endHelper()
+                if received == SIGINT { _exit(130) }
+                end(by: received)
+            }
         }
     }
 
