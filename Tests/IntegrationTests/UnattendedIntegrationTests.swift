@@ -197,6 +197,32 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(status.status, 3, "the secret was rotated by the long command, and the server accepts each refresh token once: \(status.err)")
     }
 
+    /// The README's CI job: an empty config directory, HOMESERVE_USERNAME and HOMESERVE_PASSWORD, then
+    /// doctor and smoke --write --ws.
+    func testTheREADMEsCIJobRunsAsWritten() throws {
+        let sandbox = try Sandbox()
+        let ci = CLI(sandbox: sandbox, environment: ["HOMESERVE_USERNAME": "customer1", "HOMESERVE_PASSWORD": "password123"])
+        let directory = try Fixtures.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let smoke = try ci.run(["smoke", "--write", "--ws", "--junit", directory + "/smoke.xml", "-o", "json"])
+        XCTAssertEqual(smoke.status, 0, smoke.err + smoke.out)
+        let cases = smoke.json["cases"]?.arrayValue ?? []
+        XCTAssertTrue(cases.contains { $0["case"] == "booking round trip" && $0["result"] == "pass" }, smoke.out)
+        XCTAssertTrue(cases.contains { $0["case"] == "ws chat" && $0["result"] == "pass" }, smoke.out)
+        XCTAssertTrue(cases.contains { $0["case"] == "signatures list" && $0["role"] == "customer" }, "the role's own reads run: \(smoke.out)")
+        XCTAssertTrue(smoke.err.contains("logged in as customer1 for profile 'default'"), smoke.err)
+        XCTAssertEqual(try ci.run(["doctor"]).status, 0)
+
+        // A secret that names no user cannot open a user's channels: refused before anything is sent.
+        let refresh = try XCTUnwrap(ci.credentials.value(at: "profiles.default.refresh")?.stringValue)
+        let secret = CLI(sandbox: sandbox, environment: ["HOMESERVE_REFRESH_TOKEN": refresh])
+        try sandbox.request("DELETE", "/sandbox/requests")
+        let refused = try secret.run(["smoke", "--ws"])
+        XCTAssertEqual(refused.status, 2, refused.err)
+        XCTAssertEqual(refused.err, "homeserve: --ws opens the channels as the logged-in user and role, and profile 'default' has no user known (a session from HOMESERVE_REFRESH_TOKEN names none): log in with 'homeserve auth login', or leave out --ws\n")
+        XCTAssertEqual(try sandbox.receivedRequests(), [])
+    }
+
     func testDoctorReportsEveryCheckAndExitsWithTheFirstFailure() throws {
         let sandbox = try Sandbox()
         let cli = CLI(sandbox: sandbox)

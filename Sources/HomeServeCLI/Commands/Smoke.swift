@@ -49,6 +49,12 @@ enum SmokeCommands {
         if inv[write], byRole["customer"] == nil {
             throw CLIError.usage("--write books and cancels a booking as a customer, and no customer session is known: log in as one or add --as customer=PROFILE")
         }
+        // Asked to open the channels, the run must open them: they are a user's, named by id and role.
+        if inv[sockets], main.userID == nil || main.role == nil {
+            let source = (try? main.store.credentials()?.source).flatMap { $0 } ?? .file
+            let why = source == .file ? "its stored session names no user" : "a session from \(source.rawValue) names none"
+            throw CLIError.usage("--ws opens the channels as the logged-in user and role, and profile '\(main.profile)' has no user known (\(why)): log in with 'homeserve auth login', or leave out --ws")
+        }
         runner.sessionCase(main.role ?? "-", main)
         runner.commonReads(main)
         for other in others { runner.sessionCase(other.role, other.session) }
@@ -108,6 +114,9 @@ enum SmokeCommands {
         func session(profile: String) throws -> Session {
             if profile == inv.profile.name {
                 let client = try inv.client()
+                // No session yet, and a job that logs in by itself (HOMESERVE_USERNAME and a password): it logs
+                // in now, so the run knows its user and role.
+                if try inv.store.credentials() == nil { _ = try inv.store.accessToken(authority: client) }
                 let creds = try? inv.store.credentials()
                 return Session(profile: profile, client: client, store: inv.store, role: creds?.user["role"]?.stringValue,
                                username: creds?.user["username"]?.stringValue, userID: creds?.user["id"]?.cellText)
