@@ -590,12 +590,27 @@ final class SessionTests: XCTestCase {
         harness.environment["HOMESERVE_PASSWORD"] = "pw"
         let job = harness.run(["--url", "https://other.test", "bookings", "list"])
         XCTAssertEqual(job.status, 0, job.err)
-        XCTAssertEqual(job.err, "homeserve: logged in as ops_mgr to https://other.test for profile 'default', in place of its session with https://api.test\n")
+        XCTAssertEqual(job.err, "homeserve: logged in as ops_mgr to https://other.test for this command only; profile 'default' keeps its session with https://api.test\n")
         let sent = transport.requests.dropFirst()
         XCTAssertEqual(sent.map { $0.url }, ["https://other.test/auth/login/", "https://other.test/api/bookings/"])
         XCTAssertEqual(sent.first?.json, ["username": "ops_mgr", "password": "pw"], "a password, never the other server's tokens")
         XCTAssertEqual(sent.last?.bearer, new)
+        XCTAssertEqual(stored("url"), "https://api.test", "a one-off --url leaves the profile's session as it was")
+        XCTAssertEqual(stored("access"), old)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        XCTAssertEqual(harness.run(["bookings", "list"]).status, 0, "the profile's own server still takes its session")
+        XCTAssertEqual(transport.requests.last?.bearer, old)
+
+        // The profile pointed at the other server: its session there replaces the old one.
+        harness.environment["HOMESERVE_URL"] = nil
+        XCTAssertEqual(harness.run(["config", "set", "url", "https://other.test"]).status, 0)
+        let newer = harness.token(expiresIn: 300, life: 300, tag: "newer")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(newer)", "refresh": "r-newer", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        let moved = harness.run(["bookings", "list"])
+        XCTAssertEqual(moved.err, "homeserve: logged in as ops_mgr to https://other.test for profile 'default', in place of its session with https://api.test\n")
         XCTAssertEqual(stored("url"), "https://other.test")
+        XCTAssertEqual(stored("access"), newer)
         transport.verify()
     }
 

@@ -255,6 +255,14 @@ public final class CredentialStore {
                     guard let (pair, user) = try authority.login(username: username, password: password) else {
                         throw SessionError.badTokenReply(endpoint: "/auth/login/")
                     }
+                    // Pointed elsewhere for this command (--url, HOMESERVE_URL) than the profile's url: the new
+                    // session serves this command only, and the profile keeps the one made with its server.
+                    let profileServer = (try? setting("url")).flatMap { $0 }
+                    if foreign, !(profileServer.map { Credentials(access: nil, refresh: nil, user: user, source: .file, server: $0).isFor(authority.server) } ?? false) {
+                        note("logged in as \(username) to \(authority.server) for this command only; profile '\(profile)' keeps its session with \(kept?.server ?? "?")")
+                        current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: authority.server)
+                        return pair.access
+                    }
                     note(kept == nil ? "logged in as \(username) for profile '\(profile)'"
                          : foreign ? "logged in as \(username) to \(authority.server) for profile '\(profile)', in place of its session with \(kept?.server ?? "?")"
                          : "session for profile '\(profile)' renewed by logging in again as \(username)")
