@@ -734,5 +734,15 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(ids(outcome), [1, 3])
         XCTAssertEqual(outcome.err, "homeserve: Showing 2; --all for every row\n", "row 4 was left out")
         transport.verify()
+
+        // --page names one of the server's pages: its matching rows, and no other page is asked for.
+        transport.register("GET", "/api/bookings/?status=pending&page=1",
+                           json: #"{"count": 4, "next": "https://api.test/api/bookings/?page=2&status=pending", "results": [{"id": 1, "status": "pending"}, {"id": 2, "status": "cancelled"}]}"#)
+        let before = transport.requests.count
+        let paged = harness.run(["bookings", "list", "--status", "pending", "--page", "1", "-o", "ndjson"])
+        XCTAssertEqual(paged.status, 0, paged.err)
+        XCTAssertEqual(ids(paged), [1])
+        XCTAssertEqual(transport.requests.count, before + 1)
+        transport.verify()
     }
 }

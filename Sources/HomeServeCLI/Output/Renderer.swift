@@ -214,7 +214,10 @@ struct Renderer {
         // The walker counts rows received; when rows may be dropped here (filters the server may not apply,
         // duplicates across walks) only `remaining` can say when enough were printed.
         let dropsRows = !listing.filters.isEmpty || listing.walks.count > 1
+        // One page of rows asked for, from as many of the server's as a filter it ignores takes; a --page
+        // names one of the server's pages, which is printed as it is, filtered.
         let fillsPage = !listing.following && !listing.filters.isEmpty && listing.walks.count == 1 && !client.isDryRun
+            && !(listing.walks.first?.query.contains { $0.0 == "page" } ?? false)
         var printedAsReceived = false
 
         func deliver(_ rows: [JSON]) throws {
