@@ -41,8 +41,8 @@ public enum HomeServe {
                                        source: invocation.flatMap { try? $0.store.credentials()?.source },
                                        cacertGiven: invocation?[GlobalFlags.cacert] != nil)
             let failure = report.describe(error)
-            context.stderr.line("homeserve: " + TerminalText.visible(failure.message))
-            for line in failure.details { context.stderr.line("homeserve: " + TerminalText.visible(line)) }
+            context.stderr.line("homeserve: " + TerminalText.visible(failure.message, keepTabs: false))
+            for line in failure.details { context.stderr.line("homeserve: " + TerminalText.visible(line, keepTabs: false)) }
             status = failure.code.rawValue
         }
         context.stdout.flush()

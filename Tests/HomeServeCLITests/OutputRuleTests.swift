@@ -500,7 +500,7 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(debug.err, "homeserve: jq: [\"DEBUG:\",1]\n", "and says it on stderr")
         XCTAssertEqual(run(["services", "list", "--jq", ".[0].id, halt, 2"]).out, "1\n", "halt stops, exit 0")
         let halted = run(["services", "list", "--jq", "\"too few\" | halt_error"], status: 1)
-        XCTAssertEqual(halted.err, "homeserve: jq: halt_error with status 5: too few\n")
+        XCTAssertEqual(halted.err, "homeserve: jq: halt_error: too few (jq status 5; homeserve exits 1)\n")
         XCTAssertEqual(halted.out, "")
         for program in [#"import "homeserve_no_such_module" as m; 1"#, #"include "homeserve_no_such_module"; 1"#,
                         #"import "homeserve_no_such_module" as m {search: "$ORIGIN/lib"}; 1"#] {
@@ -509,7 +509,7 @@ final class OutputRuleTests: XCTestCase {
         }
         for program in ["halt_error(nan)", "\"x\" | halt_error(infinite)", "halt_error(1e300)"] {
             transport.register("GET", "/api/services/", json: "[]")
-            XCTAssertTrue(run(["services", "list", "--jq", program], status: 1).err.hasPrefix("homeserve: jq: halt_error with status "))
+            XCTAssertTrue(run(["services", "list", "--jq", program], status: 1).err.hasPrefix("homeserve: jq: halt_error"))
         }
         XCTAssertEqual(transport.requests.count, 8, "module programs are refused before anything is sent")
     }

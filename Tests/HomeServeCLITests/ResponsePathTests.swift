@@ -279,6 +279,13 @@ final class ResponsePathTests: XCTestCase {
         fails(["bookings", "get", booking], .badServerAnswer, "the body is not valid JSON (application/json", "; it looks like Sign in - Corporate Proxy (HTML page)")
     }
 
+    func testAnErrorQuotingTheServersBytesIsOneLineWithItsControlsAndTabsAsEscapes() {
+        transport.register("GET", path, body: [0x89] + Array("PNG\t\u{07}\tIHDR".utf8), headers: [("Content-Type", "application/json")])
+        let outcome = fails(["bookings", "get", booking], .badServerAnswer, #"PNG\x09\x07\x09IHDR"#)
+        XCTAssertFalse(outcome.err.contains("\t"), outcome.err.debugDescription)
+        XCTAssertEqual(outcome.err.split(separator: "\n").count, 1)
+    }
+
     func testJSONNestedTooDeepIs8() {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         transport.register("GET", path, json: deep)

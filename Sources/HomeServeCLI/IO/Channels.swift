@@ -174,12 +174,14 @@ public final class InputChannel {
 /// What reaches a terminal from the server is shown, not obeyed: control characters and escape
 /// sequences (which could retitle the window or clear the screen) are printed as visible escapes.
 public enum TerminalText {
-    public static func visible(_ text: String, keepNewlines: Bool = false) -> String {
+    /// `text` with control characters as escapes (`\x07`); tabs are kept, except in a line that must stay
+    /// one field wide (an error's, where a tab would pass for the separator of a log's columns).
+    public static func visible(_ text: String, keepNewlines: Bool = false, keepTabs: Bool = true) -> String {
         guard text.unicodeScalars.contains(where: { isControl($0) || reordersDisplay($0) }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if scalar == "\n" && keepNewlines { out.append(scalar); continue }
-            if scalar == "\t" { out.append(scalar); continue }
+            if scalar == "\t" && keepTabs { out.append(scalar); continue }
             if isControl(scalar) || reordersDisplay(scalar) {
                 let hex = String(scalar.value, radix: 16)
                 let escape = scalar.value < 0x80 ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex

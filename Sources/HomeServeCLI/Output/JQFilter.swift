@@ -127,7 +127,8 @@ final class JQFilter {
             if let said, !said.isEmpty { messages.say(said) }
             return
         }
-        throw CLIError(.localFailure, "jq: halt_error with status \(status)" + (said.map { ": " + $0 } ?? ""))
+        // homeserve keeps its own exit codes: the program asked to stop, which is a local failure (1).
+        throw CLIError(.localFailure, "jq: halt_error" + (said.map { ": " + $0 } ?? "") + " (jq status \(status); homeserve exits 1)")
     }
 
     private static func dropping(_ suffix: String, from text: String) -> String {
