@@ -789,6 +789,16 @@ final class SessionTests: XCTestCase {
         }
     }
 
+    func testUnsettingASettingThatIsNotSetSaysSoAndWritesNothing() throws {
+        XCTAssertEqual(harness.run(["config", "set", "output", "csv"]).status, 0)
+        XCTAssertEqual(harness.run(["config", "unset", "output"]).err, "homeserve: Unset output for profile 'default'.\n")
+        let before = try FileFacts.contents(harness.configDir + "/settings.json")
+        let again = harness.run(["config", "unset", "output"])
+        XCTAssertEqual(again.status, 0)
+        XCTAssertEqual(again.err, "homeserve: output was not set for profile 'default'; nothing changed.\n")
+        XCTAssertEqual(try FileFacts.contents(harness.configDir + "/settings.json"), before)
+    }
+
     func testAWorldWritableDirectoryOfAnotherUserIsWarnedAboutAndLeftAlone() throws {
         var directory = harness.configDir
         if getuid() == 0 {

@@ -187,6 +187,11 @@ enum ConfigCommands {
     ) { inv in
         let name = inv[key]
         if inv.dryRun { return inv.dryRun(wouldHave: "unset \(name) for profile '\(inv.profile.name)'") }
+        // A setting that is not there is left so, and said so: the file is not written for nothing.
+        guard try inv.store.settings()[inv.profile.name][name] != nil else {
+            inv.note("\(name) was not set for profile '\(inv.profile.name)'; nothing changed.")
+            return .nothing
+        }
         try inv.store.updateSettings { $0 = $0.removing(name) }
         inv.note("Unset \(name) for profile '\(inv.profile.name)'.")
         return .nothing
