@@ -323,7 +323,7 @@ public enum Topics {
     public static let dates = Topic(name: "dates", title: "Dates and times",
         body: """
         Wherever a date or date-time is taken:
-          2026-12-01, 2026-12-01T10:00:00+05:30   ISO-8601, sent as given
+          2026-12-01, 2026-12-01T10:00:00+05:30   ISO-8601, sent as given (a date-time needs the time)
           2026-12-01T10:00, 2026-12-01 10:00       a date-time without an offset: in your zone
           today, tomorrow, yesterday               that day (a date-time keeps the current time of day)
           monday … sunday (or mon … sun)           the next such day, today included (with a time

@@ -102,7 +102,7 @@ enum AuthCommands {
         flags: [email, phone, vendor],
         examples: [
             Example("homeserve auth otp send --email customer1@example.com", "Email a login code"),
-            Example("homeserve auth otp send --phone +919876543201 --vendor", "Text a vendor their code"),
+            Example("homeserve auth otp send --phone +919876543202 --vendor", "Text a vendor their code"),
         ]
     ) { inv in
         let who = try identity(inv)
@@ -131,7 +131,7 @@ enum AuthCommands {
         flags: [email, phone, vendor, otpStdin],
         examples: [
             Example("homeserve auth otp verify --email customer1@example.com", "Log in with an emailed code, typed at the prompt"),
-            Example("printf '%s\\n' \"$CODE\" | homeserve auth otp verify --phone +919876543201 --vendor --otp-stdin", "A vendor logs in from a script"),
+            Example("printf '%s\\n' \"$CODE\" | homeserve auth otp verify --phone +919876543202 --vendor --otp-stdin", "A vendor logs in from a script"),
         ],
         printsData: false
     ) { inv in

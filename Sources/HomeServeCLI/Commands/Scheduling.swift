@@ -62,10 +62,11 @@ enum SchedulingCommands {
         summary: "Show the suggested order and timing of a vendor's jobs on a day (vendors: their own)",
         discussion: """
         A table shows the day's figures and suggestions, then the bookings in order; csv and tsv print the
-        plan as one row, the bookings as JSON. Operators name the vendor with --vendor (sent as vendor_id).
+        plan as one row, the bookings as JSON. Operators name the vendor with --vendor (sent as vendor_id),
+        which the server requires of them; a vendor gets their own day, whatever --vendor says.
         """,
         flags: [day, whose],
-        examples: [Example("homeserve scheduling optimize --date tomorrow -o json", "Tomorrow's optimised route"),
+        examples: [Example("homeserve scheduling optimize --date tomorrow -o json", "A vendor's own route for tomorrow"),
                    Example("homeserve scheduling optimize --date tomorrow --vendor 7", "An operator looks at vendor 7's day")]
     ) { inv in
         var query = [("date", inv[day])]
