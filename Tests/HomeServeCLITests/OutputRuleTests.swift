@@ -746,7 +746,7 @@ final class OutputRuleTests: XCTestCase {
                        "homeserve: PATCH \(path) was answered with success, but the booking is \"pending\", not 'cancelled' (it said: Booking could not be cancelled)\n")
         transport.register("PATCH", path, json: #"{"status": "success", "message": "Booking cancelled"}"#)
         transport.register("GET", path, json: #"{"booking": {"id": "\#(booking)", "status": "cancelled"}}"#)
-        XCTAssertEqual(run(["bookings", "cancel", booking]).err, "homeserve: Cancelled booking \(booking).\n")
+        XCTAssertEqual(run(["bookings", "cancel", booking]).err, "homeserve: Booking cancelled (booking \(booking))\n", "the server's message")
         // update --status and --set status= are held to it too; other updates are not read back.
         transport.register("PATCH", path, json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
         XCTAssertEqual(run(["bookings", "update", booking, "--status", "in_progress"], status: 6).err,

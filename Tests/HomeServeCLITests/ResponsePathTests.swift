@@ -616,6 +616,11 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(harness.clock.slept, [0.375])
         XCTAssertContains(outcome.err, "Created booking \(booking).")
         transport.verify()
+        // An answer that wraps the booking with a message: the booking is the row, the message goes to stderr.
+        transport.register("POST", "/api/bookings/", status: 201, json: #"{"message": "Booking created successfully", "booking": {"id": "\#(booking)", "status": "pending"}}"#)
+        let wrapped = harness.run(create + ["-o", "csv", "--fields", "id,status"])
+        XCTAssertEqual(wrapped.out, "id,status\n\(booking),pending\n")
+        XCTAssertContains(wrapped.err, "homeserve: Booking created successfully (booking \(booking))\n")
     }
 
     func testAPatchIsNotRetriedOnA502() {

@@ -96,7 +96,9 @@ enum BookingCommands {
         if let text = inv[notes] { body.append(("customer_notes", .string(text))) }
         if let total { body.append(("total_price", .string(total))) }
         guard let created = try inv.json(APICall("POST", "/api/bookings/", body: .json(.object(body)))) else { return .nothing }
-        if let new = Rows.unwrap(created, keys: wrappers)["id"]?.cellText { inv.note("Created booking \(new).") }
+        if let new = Rows.unwrap(created, keys: wrappers)["id"]?.cellText {
+            inv.note(Invocation.serverMessage(created).map { "\($0) (booking \(new))" } ?? "Created booking \(new).")
+        }
         return .document(created, .resource(columns, wrappedIn: wrappers))
     }
 
@@ -179,7 +181,7 @@ enum BookingCommands {
             return .nothing
         }
         try confirm(inv, inv[id], status: "cancelled", booking)
-        inv.note("Cancelled booking \(inv[id]).")
+        inv.note(Invocation.serverMessage(booking).map { "\($0) (booking \(inv[id]))" } ?? "Cancelled booking \(inv[id]).")
         return .document(booking, .resource(columns, wrappedIn: wrappers))
     }
 
