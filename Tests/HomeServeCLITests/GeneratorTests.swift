@@ -100,6 +100,22 @@ final class GeneratorTests: XCTestCase {
         }
         XCTAssertEqual(terms.map(\.0), ["-o json", "-o csv"])
         XCTAssertEqual(text, "Some text continues here.")
+
+        // A description wrapped under itself continues its term; a list may follow a paragraph's line.
+        let wrapped = TopicBlock.parse("First match wins:\n  HOMESERVE_TOKEN     an access token,\n                      used as is.\n  the file            written by login")
+        guard wrapped.count == 2, case let .paragraph(lead) = wrapped[0], case let .terms(sources) = wrapped[1] else {
+            return XCTFail("\(wrapped)")
+        }
+        XCTAssertEqual(lead, "First match wins:")
+        XCTAssertEqual(sources.map(\.0), ["HOMESERVE_TOKEN", "the file"])
+        XCTAssertEqual(sources.first?.1, "an access token, used as is.")
+
+        // Every help topic's lists are lists in the man page, and the exit codes are listed once.
+        let page = ManPage.render(table: .standard)
+        XCTAssertEqual(page.components(separatedBy: "conflict (409)").count, 2, "the exit codes once")
+        for term in ["HOMESERVE_REFRESH_TOKEN", "now, +3d, \\-2h, +30m, +1w", "2026\\-12\\-01, 2026\\-12\\-01T10:00:00+05:30", "130"] {
+            XCTAssertTrue(page.contains(".TP\n\\fB" + term), term)
+        }
     }
 
     // MARK: - Helpers

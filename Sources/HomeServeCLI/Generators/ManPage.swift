@@ -259,21 +259,46 @@ enum TopicBlock {
     case terms([(String, String)])
     case paragraph(String)
 
+    /// A help topic's text as paragraphs and term lists. A line indented deeper than the term before it
+    /// continues that term's description (help wraps them so); a term list may follow a paragraph's
+    /// lines within one block ("first match wins:" then the sources).
     static func parse(_ body: String) -> [TopicBlock] {
         var blocks: [TopicBlock] = []
         for chunk in body.split(separator: "\n\n").map(String.init) {
-            let lines = chunk.split(separator: "\n").map { String($0).trimmed }.filter { !$0.isEmpty }
-            let terms = lines.compactMap(term)
-            if !lines.isEmpty && terms.count == lines.count {
-                blocks.append(.terms(terms))
-            } else if !lines.isEmpty {
-                blocks.append(.paragraph(lines.joined(separator: " ")))
+            var prose: [String] = []
+            var items: [(String, String)] = []
+            var termIndent = 0
+            func flushProse() {
+                if !prose.isEmpty { blocks.append(.paragraph(prose.joined(separator: " "))) }
+                prose = []
             }
+            func flushTerms() {
+                if !items.isEmpty { blocks.append(.terms(items)) }
+                items = []
+            }
+            for raw in chunk.split(separator: "\n").map(String.init) {
+                let line = raw.trimmed
+                guard !line.isEmpty else { continue }
+                let indent = raw.prefix { $0 == " " }.count
+                if !items.isEmpty, indent > termIndent, term(line) == nil || indent > termIndent + 2 {
+                    items[items.count - 1].1 += " " + line
+                } else if let found = term(line) {
+                    flushProse()
+                    termIndent = indent
+                    items.append(found)
+                } else {
+                    flushTerms()
+                    prose.append(line)
+                }
+            }
+            flushProse()
+            flushTerms()
         }
         return blocks
     }
 
-    /// "-o table   aligned columns …" → ("-o table", "aligned columns …"): a short term, then two or more spaces.
+    /// "-o table   aligned columns …" → ("-o table", "aligned columns …"): a term of at most 40 characters,
+    /// then two or more spaces.
     private static func term(_ line: String) -> (String, String)? {
         let chars = Array(line)
         var i = 0
@@ -281,7 +306,7 @@ enum TopicBlock {
             if chars[i] == " " && chars[i + 1] == " " {
                 let term = String(chars[..<i])
                 let rest = String(chars[i...]).trimmed
-                return term.count <= 24 && !rest.isEmpty ? (term, rest) : nil
+                return term.count <= 40 && !rest.isEmpty ? (term, rest) : nil
             }
             i += 1
         }
