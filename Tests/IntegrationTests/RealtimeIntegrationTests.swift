@@ -153,6 +153,29 @@ final class RealtimeIntegrationTests: XCTestCase {
         XCTAssertTrue(anonymous.err.contains("4001"), anonymous.err)
     }
 
+    /// The help's example: a chat message sent reaches everyone on the chat, the sender too, as a
+    /// Channels consumer's group_send does, so `--count 1` ends with it.
+    func testAChatMessageSentComesBackAsTheHelpShows() throws {
+        let sandbox = try Sandbox()
+        let customer = CLI(sandbox: sandbox)
+        try customer.login("customer1")
+        let listener = try customer.start(["-v", "watch", "chat", "--count", "1", "--timeout", "20", "-o", "ndjson"])
+        waitForConnections(listener, 1)
+        let sent = try customer.run(["watch", "chat", "--send", #"{"type": "chat_message", "data": {"text": "On my way"}}"#, "--count", "1",
+                                     "--timeout", "20", "-o", "ndjson"])
+        XCTAssertEqual(sent.status, 0, sent.err)
+        let echoed = try JSON.parse(sent.out.trimmingCharacters(in: .whitespacesAndNewlines))
+        XCTAssertEqual(echoed["type"], "chat_message")
+        XCTAssertEqual(echoed.value(at: "data.text"), "On my way")
+        listener.process.waitUntilExit()
+        XCTAssertEqual(listener.result().status, 0, listener.result().err)
+        XCTAssertEqual(try JSON.parse(listener.result().out.trimmingCharacters(in: .whitespacesAndNewlines)).value(at: "data.text"), "On my way",
+                       "another watcher of the chat gets it too")
+        // Anything else a client sends (not a ping, not a chat message) is not broadcast.
+        let other = try customer.run(["watch", "chat", "--send", #"{"type": "typing"}"#, "--count", "1", "--timeout", "2", "--reconnect-attempts", "0"])
+        XCTAssertEqual(other.status, 11, other.err)
+    }
+
     func testRefusedSocketTokenIsRefreshedAndTheWatchGoesOn() throws {
         let sandbox = try Sandbox()
         let (customer, vendor, id) = try setUpBooking(sandbox)

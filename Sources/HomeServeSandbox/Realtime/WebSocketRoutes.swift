@@ -45,6 +45,9 @@ struct WebSocketRoutes: Sendable {
                         if Self.isPing(text) {
                             let pong: JSON = ["type": "pong", "timestamp": .string(Timestamp.now().iso)]
                             try await outbound.write(.text(pong.serialized))
+                        } else if let chat = Self.chatMessage(text), channels.allSatisfy({ $0.hasPrefix("chat:") }) {
+                            // As a Channels consumer's group_send: to everyone on the chat, the sender too.
+                            events.publish(channels, type: "chat_message", data: chat)
                         }
                     }
                 }
@@ -91,6 +94,12 @@ struct WebSocketRoutes: Sendable {
         return .upgrade([:]) { _, outbound, _ in
             try await outbound.close(.unknown(code), reason: shortReason)
         }
+    }
+
+    /// The data of a `{"type": "chat_message", "data": …}` a client sent, or nil for anything else.
+    private static func chatMessage(_ text: String) -> JSON? {
+        guard case .object(let object)? = try? JSONParser.parse(Array(text.utf8)), object["type"] == .string("chat_message") else { return nil }
+        return object["data"] ?? .object(JSONObject())
     }
 
     private static func isPing(_ text: String) -> Bool {
