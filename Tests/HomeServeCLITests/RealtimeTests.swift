@@ -281,6 +281,19 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(sockets.urls.first, "wss://api.test/ws/chat/1/customer/?token=\(access)", "the logged-in user's id and role")
     }
 
+    func testASessionFromTheEnvironmentWatchesAsTheUserItsTokensName() {
+        let renewed = harness.token(expiresIn: 300, life: 300, userID: 7, tag: "env")
+        harness.environment["HOMESERVE_REFRESH_TOKEN"] = harness.token(expiresIn: 86400, life: 86400, userID: 7, tag: "refresh")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        sockets.connections = [.success([.message("{}")])]
+        let outcome = harness.run(["watch", "notifications", "--count", "1"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(sockets.urls, ["wss://api.test/ws/notifications/7/?token=\(renewed)"])
+        let chat = harness.run(["watch", "chat", "--count", "1"])
+        XCTAssertEqual(chat.status, 2)
+        XCTAssertContains(chat.err, "'watch chat' needs --role")
+    }
+
     // MARK: Where sockets go
 
     func testSocketsKeepTheBaseURLsPath() {
