@@ -251,7 +251,9 @@ public final class Invocation {
     /// command has done its work, so a script that expected shaped data learns why none came.
     func noteUnappliedShaping(_ output: CommandOutput) {
         let shaping: [any FlagDeclaration] = [GlobalFlags.fields, GlobalFlags.sortBy, GlobalFlags.jq, GlobalFlags.noHeaders, GlobalFlags.wide]
-        let given = shaping.filter { self.given($0) }.map { "--" + $0.spec.name }
+        var given = shaping.filter { self.given($0) }.map { "--" + $0.spec.name }
+        // A format asked for is not what bytes passed through come in: said, as for the shaping flags.
+        if case .bytes = output, self.given(GlobalFlags.output) { given.insert("-o", at: 0) }
         guard let last = given.last else { return }
         let reason: String
         switch output {

@@ -774,6 +774,10 @@ final class OutputRuleTests: XCTestCase {
         let shaped = run(["admin", "history", "export", "--jq", "."])
         XCTAssertEqual(shaped.out, csv)
         XCTAssertEqual(shaped.err, "homeserve: warning: --jq has no effect: 'admin history export' prints the server's bytes as they came, not rows\n")
+        transport.register("POST", path, body: Array(csv.utf8), headers: [("Content-Type", "text/csv")])
+        let json = run(["admin", "history", "export", "-o", "json"])
+        XCTAssertEqual(json.out, csv)
+        XCTAssertEqual(json.err, "homeserve: warning: -o has no effect: 'admin history export' prints the server's bytes as they came, not rows\n")
 
         transport.register("POST", path, json: #"{"success": false, "message": "Exports are switched off"}"#)
         let refused = run(["admin", "history", "export"], status: 6)
@@ -796,6 +800,18 @@ final class OutputRuleTests: XCTestCase {
         let cut = run(["admin", "history", "export", "--out", file], status: 8)
         XCTAssertEqual(cut.err, "homeserve: POST \(path): the CSV ends inside a quoted field: it was cut short (\(quoted.utf8.count - 8) bytes)\n")
         XCTAssertFalse(FileFacts.exists(file), "nothing is written")
+
+        // An export already there survives an answer that is no CSV: nothing, or a proxy's sign-in page.
+        transport.register("POST", path, body: Array(csv.utf8), headers: [("Content-Type", "text/csv")])
+        XCTAssertEqual(run(["admin", "history", "export", "--out", file]).status, 0)
+        for (body, type, reason) in [("", "text/csv", "the export is empty, without even a header row"),
+                                     ("<html><head><title>Please sign in</title></head></html>", "text/html", "the answer is a web page: Please sign in (HTML page), not CSV"),
+                                     ("<html><body>Please sign in</body></html>", "text/csv", "the answer is an HTML page, not CSV")] {
+            transport.register("POST", path, body: Array(body.utf8), headers: [("Content-Type", type)])
+            let notCSV = run(["admin", "history", "export", "--out", file], status: 8)
+            XCTAssertEqual(notCSV.err, "homeserve: POST \(path): \(reason)\n")
+            XCTAssertEqual(try? FileFacts.contents(file), Array(csv.utf8), "the export before is kept")
+        }
     }
 
     func testAReadSayingSuccessFalseIsNotPrintedAsData() {

@@ -623,6 +623,16 @@ final class SessionTests: XCTestCase {
         harness.environment["HOMESERVE_PROFILE"] = "nope"
         XCTAssertEqual(harness.run(["bookings", "list"]).status, 2)
         XCTAssertEqual(transport.requests.count, 0)
+        // A name from the environment is held to the same rule as --profile's: it goes into a lock file's name.
+        for name in ["x/../../escaped", "..", "a b"] {
+            harness.environment["HOMESERVE_PROFILE"] = name
+            let refused = harness.run(["auth", "login", "--username", "u", "--password-stdin"], stdin: "pw\n")
+            XCTAssertEqual(refused.status, 2)
+            XCTAssertEqual(refused.err, "homeserve: invalid value '\(name)' for HOMESERVE_PROFILE: expected a profile name of letters, digits, '-', '_' and '.'\n")
+        }
+        XCTAssertEqual(transport.requests.count, 0)
+        XCTAssertFalse(FileFacts.exists(harness.configDir + "/../escaped.lock"))
+        harness.environment["HOMESERVE_PROFILE"] = "nope"
 
         let access = harness.token(expiresIn: 300, life: 300)
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)

@@ -238,12 +238,18 @@ extension ValueKind where Value == String {
     }
 
     public static var profileName: ValueKind {
-        ValueKind(ValueShape(placeholder: "NAME", accepted: "a profile name of letters, digits, '-', '_' and '.'", completion: .profiles)) { text, _ throws(ValueProblem) in
-            guard !text.isEmpty, text.count <= 64, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
-                throw ValueProblem()
-            }
+        ValueKind(ValueShape(placeholder: "NAME", accepted: profileNameRule, completion: .profiles)) { text, _ throws(ValueProblem) in
+            guard isProfileName(text) else { throw ValueProblem() }
             return text
         }
+    }
+
+    static let profileNameRule = "a profile name of letters, digits, '-', '_' and '.'"
+
+    /// A profile's name goes into file names (its session lock): nothing that could leave the directory.
+    static func isProfileName(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 64 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+            && text != "." && text != ".."
     }
 
     /// A comma-separated list of field paths (`id,status,pricing.final_price`).

@@ -45,8 +45,9 @@ enum AdminHistoryCommands {
         (/dev/null, a FIFO) is written in place. Without --out, or with --out -, the CSV goes to stdout as
         received. A server that wraps the file in JSON
         as base64 download_data is understood too; a JSON answer saying the export did not happen is exit 6,
-        and one without download_data is exit 8, as is a CSV that ends inside a quoted field (cut short);
-        nothing is written then.
+        and one without download_data is exit 8, as is a CSV that ends inside a quoted field (cut short),
+        an empty answer (a CSV has its header row even with no entries) or a web page; nothing is written
+        then, and a file already at --out is left as it was.
         """,
         flags: filterFlags + [out],
         examples: [
@@ -79,6 +80,15 @@ enum AdminHistoryCommands {
         // field that never ends, a file cut short whatever its Content-Length said.
         if csv.lazy.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 {
             throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the CSV ends inside a quoted field: it was cut short (\(csv.count) bytes)")
+        }
+        // Not a CSV at all: nothing (a CSV has its header row even when no entry matches), or a web page (a
+        // proxy's sign-in page answered 200). Exit 8, and a file already at --out is left as it was.
+        if csv.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
+            throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the export is empty, without even a header row")
+        }
+        let type = response.header("Content-Type")?.lowercased() ?? ""
+        if let page = ErrorBody.summary(ofNonJSON: csv), page.hasSuffix("(HTML page)") || page == "an HTML page" || type.hasPrefix("text/html") {
+            throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the answer is \(page.hasPrefix("an HTML") ? page : "a web page: " + page), not CSV")
         }
         guard let path = OutputFile.named(inv[out]) else { return .bytes(csv) }
         try OutputFile.write(path, csv, mode: 0o600)

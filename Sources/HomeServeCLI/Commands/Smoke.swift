@@ -37,6 +37,9 @@ enum SmokeCommands {
         var sessions: [(role: String, profile: String)] = []
         for pair in inv[asRole] {
             guard roles.contains(pair.key) else { throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for --as: unknown role '\(pair.key)'; roles: \(roles.joined(separator: ", "))") }
+            guard ValueKind.isProfileName(pair.text) else {
+                throw CLIError.usage("invalid value '\(ParsedLine.shown(pair.key + "=" + pair.text))' for --as: expected ROLE=PROFILE with \(ValueKind.profileNameRule)")
+            }
             sessions.append((pair.key, pair.text))
         }
         let runner = Runner(inv: inv, pincode: inv[pincode])
