@@ -747,6 +747,12 @@ final class OutputRuleTests: XCTestCase {
         transport.register("PATCH", path, json: #"{"status": "success", "message": "Booking cancelled"}"#)
         transport.register("GET", path, json: #"{"booking": {"id": "\#(booking)", "status": "cancelled"}}"#)
         XCTAssertEqual(run(["bookings", "cancel", booking]).err, "homeserve: Booking cancelled (booking \(booking))\n", "the server's message")
+        // The read back failing leaves the server's success standing, said on stderr.
+        transport.register("PATCH", path, json: #"{"detail": "Booking cancelled"}"#)
+        transport.register("GET", path, status: 404, json: #"{"detail": "Not found."}"#)
+        let unread = run(["bookings", "cancel", booking])
+        XCTAssertEqual(unread.err, "homeserve: warning: the server took the change of booking \(booking) to 'cancelled', and reading it back to check failed: GET \(path) failed: HTTP 404: Not found.\nhomeserve: Cancelled booking \(booking).\n")
+        XCTAssertEqual(unread.status, 0)
         // update --status and --set status= are held to it too; other updates are not read back.
         transport.register("PATCH", path, json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
         XCTAssertEqual(run(["bookings", "update", booking, "--status", "in_progress"], status: 6).err,

@@ -304,6 +304,19 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(booking["status"], "pending", "the booking named is the one left behind")
     }
 
+    func testSmokeFailsARoundTripWhoseCancelTheServerDidNotCarryOut() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        try sandbox.fault(#"{"path": "/api/bookings/*", "method": "PATCH", "status": 200, "count": 1, "body": "{\"detail\": \"ok\"}"}"#)
+        let result = try cli.run(["smoke", "--write", "-o", "json"])
+        XCTAssertEqual(result.status, 6, result.err)
+        let round = result.json["cases"]?.arrayValue?.first { $0["case"] == "booking round trip" }
+        XCTAssertEqual(round?["result"], "fail", result.out)
+        XCTAssertTrue(round?["detail"]?.stringValue?.contains("but the booking is \"pending\", not 'cancelled'") ?? false, result.out)
+        XCTAssertTrue(result.err.contains("smoke may have left booking "), result.err)
+    }
+
     func testSmokeCancelsABookingItsPOSTMadeWithoutAUsableAnswer() throws {
         let sandbox = try Sandbox()
         let cli = CLI(sandbox: sandbox)
