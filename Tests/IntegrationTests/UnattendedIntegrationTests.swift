@@ -221,6 +221,15 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(refused.status, 2, refused.err)
         XCTAssertEqual(refused.err, "homeserve: --ws opens the channels as the logged-in user and role, and profile 'default' has no user known (a session from HOMESERVE_REFRESH_TOKEN names none): log in with 'homeserve auth login', or leave out --ws\n")
         XCTAssertEqual(try sandbox.receivedRequests(), [])
+
+        // A job whose secret went missing: the credentials are what fails (3), for --ws and --write alike.
+        let bare = CLI(sandbox: sandbox)
+        for flag in ["--ws", "--write"] {
+            let missing = try bare.run(["smoke", flag])
+            XCTAssertEqual(missing.status, 3, missing.err)
+            XCTAssertEqual(missing.err, "homeserve: not logged in (profile 'default'); run 'homeserve auth login'\n")
+        }
+        XCTAssertEqual(try sandbox.receivedRequests(), [])
     }
 
     func testDoctorReportsEveryCheckAndExitsWithTheFirstFailure() throws {

@@ -48,6 +48,11 @@ enum SmokeCommands {
         var byRole: [String: Runner.Session] = [:]
         if let role = main.role { byRole[role] = main }
         for other in others { byRole[other.role] = other.session }
+        // No session at all, and none to be made: what --ws (and --write, with no --as customer) lack is the
+        // credentials (exit 3), not a flag.
+        if try inv.store.credentials() == nil, inv[sockets] || (inv[write] && byRole["customer"] == nil) {
+            throw SessionError.notLoggedIn(profile: inv.profile.name)
+        }
         // Asked to write, the run must write: a skipped round trip would let CI pass without it.
         if inv[write], byRole["customer"] == nil {
             throw CLIError.usage("--write books and cancels a booking as a customer, and no customer session is known: log in as one or add --as customer=PROFILE")
