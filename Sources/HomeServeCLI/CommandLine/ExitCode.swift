@@ -129,6 +129,11 @@ struct FailureReport {
     }
 
     func describe(_ error: Error) -> CLIError {
+        // Whatever failed once SIGTERM or SIGHUP asked the work to stop (a password helper it ended, a
+        // transfer it cut) failed because of that.
+        if SignalWatcher.ending.load(ordering: .sequentiallyConsistent) != 0, !(error is CLIError) {
+            return CLIError(.interrupted, SignalWatcher.stoppedBy)
+        }
         switch error {
         case let error as CLIError: return error
         case is Cancelled: return CLIError(.interrupted, SignalWatcher.stoppedBy)

@@ -143,8 +143,9 @@ public enum SignalWatcher {
             }
             if box.echo.restore() || box.cancellation.cancel() >= 2 {
                 endHelper()
-                if received == SIGINT { _exit(130) }
-                end(by: received)
+                let first = ending.load(ordering: .sequentiallyConsistent)
+                if first == 0 { _exit(130) }
+                end(by: first)
             }
         }
     }
