@@ -177,7 +177,9 @@ public final class Invocation {
             }
         }
         if verbose { options.log = { [unowned self] in self.say($0) } }
-        let client = APIClient(base: try baseURL().url, transport: context.transport(transportSettings), session: store,
+        let base = try baseURL()
+        store.serverGivenForCommand = base.source == "flag"
+        let client = APIClient(base: base.url, transport: context.transport(transportSettings), session: store,
                                clock: context.clock, random: context.random, options: options, warn: { [unowned self] in self.warn($0) },
                                note: { [unowned self] in self.note($0) })
         cachedClient = client

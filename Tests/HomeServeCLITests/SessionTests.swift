@@ -611,6 +611,15 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(moved.err, "homeserve: logged in as ops_mgr to https://other.test for profile 'default', in place of its session with https://api.test\n")
         XCTAssertEqual(stored("url"), "https://other.test")
         XCTAssertEqual(stored("access"), newer)
+
+        // HOMESERVE_URL is a job's server, as a profile's url is: its login replaces the session too.
+        harness.environment["HOMESERVE_URL"] = "https://third.test"
+        let third = harness.token(expiresIn: 300, life: 300, tag: "third")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(third)", "refresh": "r-third", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        XCTAssertEqual(harness.run(["bookings", "list"]).err,
+                       "homeserve: logged in as ops_mgr to https://third.test for profile 'default', in place of its session with https://other.test\n")
+        XCTAssertEqual(stored("access"), third)
         transport.verify()
     }
 

@@ -84,6 +84,9 @@ public final class CredentialStore {
     private var inspected = false
     /// A dry run has shown the unattended login it would make.
     private var previewedLogin = false
+    /// The server was named for this command alone (`--url`): a login made there is not stored in place of
+    /// the profile's session with its own server.
+    public var serverGivenForCommand = false
     /// The access token last checked and its times: a listing's pages do not decode it again each.
     private var vetted: (token: String, times: (exp: Int?, iat: Int?))?
 
@@ -255,10 +258,9 @@ public final class CredentialStore {
                     guard let (pair, user) = try authority.login(username: username, password: password) else {
                         throw SessionError.badTokenReply(endpoint: "/auth/login/")
                     }
-                    // Pointed elsewhere for this command (--url, HOMESERVE_URL) than the profile's url: the new
-                    // session serves this command only, and the profile keeps the one made with its server.
-                    let profileServer = (try? setting("url")).flatMap { $0 }
-                    if foreign, !(profileServer.map { Credentials(access: nil, refresh: nil, user: user, source: .file, server: $0).isFor(authority.server) } ?? false) {
+                    // Pointed at another server for this one command (--url): the new session serves it only,
+                    // and the profile keeps the one made with its own server.
+                    if foreign, serverGivenForCommand {
                         note("logged in as \(username) to \(authority.server) for this command only; profile '\(profile)' keeps its session with \(kept?.server ?? "?")")
                         current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: authority.server)
                         return pair.access
