@@ -172,6 +172,12 @@ final class SafetyTests: XCTestCase {
             XCTAssertFalse(refused.err.contains("S3CRETPW"), refused.err)
         }
         XCTAssertContains(evidence.err, ": https://***@host/evidence.json: no such file")
+        for args in [["smoke", "--junit", "https://bob:S3CRETPW@host/dir/x.xml"], ["api", "GET", "/api/x/", "--out", "https://bob:S3CRETPW@host/dir/x"]] {
+            let refused = harness.run(args)
+            XCTAssertEqual(refused.status, 2)
+            XCTAssertFalse(refused.err.contains("S3CRETPW"), refused.err)
+            XCTAssertContains(refused.err, "directory https://***@host/dir does not exist")
+        }
         XCTAssertContains(field.err, ": https://***@host/a/long/path/to/the/evidence/file.json: no such file")
         XCTAssertTrue(transport.requests.isEmpty, "nothing was sent")
     }

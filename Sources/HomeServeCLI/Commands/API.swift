@@ -70,13 +70,13 @@ enum APICommands {
                     }
                 } else {
                     guard let contents = try? FileFacts.contents(file) else {
-                        throw CLIError.usage("invalid value '\(ParsedLine.shown(pair.key + "=" + pair.text))' for -F/--field: \(ParsedLine.quoted(file)): \(FileFacts.problem(file))")
+                        throw CLIError.usage("invalid value '\(pair.key)=\(ParsedLine.shown(pair.text))' for -F/--field: \(ParsedLine.quoted(file)): \(FileFacts.problem(file))")
                     }
                     bytes = contents
                 }
                 // A field's value is JSON text: bytes that are not UTF-8 would arrive changed.
                 guard let text = String(validating: bytes, as: UTF8.self) else {
-                    throw CLIError.usage("invalid value '\(ParsedLine.shown(pair.key + "=" + pair.text))' for -F/--field: \(file == "-" ? "stdin" : ParsedLine.quoted(file)) is not UTF-8 text, and a field's value is text")
+                    throw CLIError.usage("invalid value '\(pair.key)=\(ParsedLine.shown(pair.text))' for -F/--field: \(file == "-" ? "stdin" : ParsedLine.quoted(file)) is not UTF-8 text, and a field's value is text")
                 }
                 fields.append((pair.key, text, .string(text)))
             } else {

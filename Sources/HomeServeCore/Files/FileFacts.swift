@@ -100,12 +100,13 @@ public enum FileFacts {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
-    /// Why a file could not be created at `path`, or nil when it could be.
+    /// Why a file could not be created at `path`, or nil when it could be. A directory named like a URL is
+    /// quoted without its credentials.
     public static func writeProblem(_ path: String) -> String? {
         let directory = directory(of: path)
         var info = stat()
-        guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "directory \(directory) does not exist" }
-        guard access(directory, W_OK) == 0 else { return "directory \(directory) is not writable" }
+        guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "directory \(WebURL.masked(directory)) does not exist" }
+        guard access(directory, W_OK) == 0 else { return "directory \(WebURL.masked(directory)) is not writable" }
         if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { return "is a directory, expected a file name" }
         return nil
     }
