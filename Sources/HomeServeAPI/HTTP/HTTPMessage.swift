@@ -34,17 +34,20 @@ public struct HTTPRequest {
 
 extension JSON {
     /// Header fields as one object: a name given more than once holds its values joined by ", ", the one
-    /// field value HTTP takes them to mean (RFC 9110, 5.3), under the name as first spelled.
+    /// field value HTTP takes them to mean (RFC 9110, 5.3), under the name as first spelled. Set-Cookie,
+    /// the exception there (a cookie's Expires holds a comma), is always an array of its values.
     public static func headers(_ fields: [(String, String)]) -> JSON {
-        var merged: [(String, String)] = []
+        var merged: [(String, [String])] = []
         for (name, value) in fields {
             if let index = merged.firstIndex(where: { $0.0.lowercased() == name.lowercased() }) {
-                merged[index].1 += ", " + value
+                merged[index].1.append(value)
             } else {
-                merged.append((name, value))
+                merged.append((name, [value]))
             }
         }
-        return .object(merged.map { ($0.0, .string($0.1)) })
+        return .object(merged.map { name, values in
+            (name, name.lowercased() == "set-cookie" ? .array(values.map(JSON.string)) : .string(values.joined(separator: ", ")))
+        })
     }
 }
 

@@ -34,11 +34,13 @@ enum APICommands {
         declared JSON that does not parse, is cut short or nests too deep is exit 8) and written as
         received, pretty-printed on a terminal. -o, --fields, --jq and --sort-by apply the output rule
         ('homeserve help output') and need a JSON body (another is exit 8). Without --paginate, --page and
-        --page-size ask a GET for one page. Redirects (3xx) are followed for GET and HEAD on the same host,
-        never sending the token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and
-        headers as JSON, a header sent twice as one with its values joined by ", " (as in a dry run). Fields
-        go in the query for GET and HEAD, in a JSON body otherwise; -F key=@FILE reads a field from a file
-        and key=@- from stdin. -H adds a header to every request, pages included.
+        --page-size ask a GET for one page; --page-size is sent as page_size (for an endpoint that names it
+        per_page, give -f per_page=N). Redirects (3xx) are followed for GET and HEAD on the same host, never
+        sending the token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and
+        headers as JSON, a header sent twice as one with its values joined by ", " (as in a dry run), and
+        Set-Cookie always as an array. Fields go in the query for GET and HEAD, in a JSON body otherwise;
+        -F key=@FILE reads a field from a file and key=@- from stdin. -H adds a header to every request,
+        pages included.
         """,
         flags: [field, rawField, header, input, paginate, out] + ListFlags.flags,
         arguments: [method, path],
