@@ -87,7 +87,7 @@ final class OutputRuleTests: XCTestCase {
             id,service_name,status,total_price,vendor,vendor_notes,completion_date
             \(booking),Deep Cleaning,pending,1299.00,,,
 
-            """, "the header is the one a confirmed booking has: empty fields are columns too")
+            """, "empty fields are columns too")
         XCTAssertEqual(run(["bookings", "get", booking, "-o", "table"]).out, """
             id               \(booking)
             service_name     Deep Cleaning
@@ -102,6 +102,11 @@ final class OutputRuleTests: XCTestCase {
         harness.terminalWidth = 100
         XCTAssertFalse(run(["bookings", "get", booking, "--no-color"]).out.contains("vendor"), "a terminal shows what is filled in")
         XCTAssertContains(run(["bookings", "get", booking, "--no-color", "--wide"]).out, "vendor_notes\n")
+        harness.stdoutTTY = false
+        let confirmed = #"{"id": "\#(booking)", "service_name": "Deep Cleaning", "status": "confirmed", "vendor": 7, "vendor_notes": "Gate code 4411", "completion_date": null, "total_price": "1299.00"}"#
+        transport.register("GET", "/api/bookings/\(booking)/", json: confirmed)
+        XCTAssertEqual(lines(run(["bookings", "get", booking, "-o", "csv"]).out).first, "id,service_name,status,total_price,vendor,vendor_notes,completion_date",
+                       "the header a confirmed booking has is the pending one's")
     }
 
     func testAFieldNullInOneRowAndAnObjectInAnotherIsOneSetOfColumns() {

@@ -261,8 +261,8 @@ public enum Topics {
         the rows' other fields, and otherwise all are derived from the rows (the row's id and name first,
         then plain fields in the server's order, then nested objects by dot path, a field null in some rows
         and an object in others by the object's fields). No column of a list is empty in every row; one
-        resource has a column for every field, empty ones too, so its header does not change with its
-        state. The columns past the usual ones are those of the first page's rows: a script that reads
+        resource has a column for every field, empty ones too, so a field not yet filled in keeps its
+        column. The columns past the usual ones are those of the first page's rows: a script that reads
         columns by position names them with --fields. On a terminal a table fits the width: the usual
         columns only, or at most ten derived ones (stderr says how many more there are), and long cells cut
         with …; a single resource shows its usual fields that are filled in (stderr says how many more);
