@@ -113,7 +113,7 @@ function __homeserve_children
                 'pincode' 'Booking, revenue and vendor figures per pincode over a period'
         case 'admin history'
             printf '%s\t%s\n' \
-                'export' 'Export the audit trail as CSV to a file or stdout (super admins)'
+                'export' 'Export the audit trail as CSV to a file or stdout (operators)'
         case 'admin notifications'
             printf '%s\t%s\n' \
                 'stats' 'Notification delivery statistics' \

@@ -22,7 +22,7 @@ enum AdminHistoryCommands {
 
     static let history = Command(
         "admin history",
-        summary: "The audit trail: who changed what, and when (super admins)",
+        summary: "The audit trail: who changed what, and when (operators)",
         discussion: "Newest first, in the server's order; 'homeserve admin history export' writes the same filters\nas one CSV file.",
         flags: filterFlags + ListFlags.flags,
         examples: [
@@ -38,7 +38,7 @@ enum AdminHistoryCommands {
 
     static let export = Command(
         "admin history export",
-        summary: "Export the audit trail as CSV to a file or stdout (super admins)",
+        summary: "Export the audit trail as CSV to a file or stdout (operators)",
         discussion: """
         --out is replaced atomically (written beside it, then renamed) with mode 600, since the trail holds
         personal data; a symbolic link there is refused before anything is sent, and a device or named pipe
