@@ -46,7 +46,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         switch self {
         case .ok: return "success"
         case .localFailure: return "a local failure: a file that cannot be read or written, output that could not be written (full disk), or an internal error"
-        case .usage: return "usage error or local validation failed; nothing was sent"
+        case .usage: return "usage error or local validation failed; nothing was sent, except for a read whose rows lack a --fields or --sort-by path"
         case .notAuthenticated: return "not logged in, the session ended and could not be renewed, or a token was refused or malformed (401)"
         case .forbidden: return "forbidden: the role may not do this (403, WebSocket close 4003)"
         case .notFound: return "not found or gone (404, 410, WebSocket close 4004)"
