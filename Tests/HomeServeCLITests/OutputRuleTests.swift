@@ -413,6 +413,10 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["services", "list", "--sort-by", "base_price", "-o", "csv", "--fields", "id,base_price", "--no-headers"]).out,
                        "4,9.5\n2,20\n5,20\n1,100\n3,\n6,\n", "missing values last, in their order")
         XCTAssertEqual(run(["services", "list", "--sort-by", "name", "--jq", ".[0].name"]).out, "a\n")
+        // Quoted as given, and a field the word given is part of is suggested.
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "avg_rating": 4.5}]"#)
+        XCTAssertContains(harness.run(["services", "list", "--sort-by", "-rating"]).err,
+                          "invalid value '-rating' for --sort-by: no row has it; did you mean '-avg_rating'?")
     }
 
     func testNoHeadersLeavesOutTheHeaderRowOfEveryTabularFormat() {

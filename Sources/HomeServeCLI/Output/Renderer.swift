@@ -51,7 +51,7 @@ struct Renderer {
         if case .summary = presentation.shape, let sortBy, document.isObject {
             // A summary is one row: --sort-by orders its lists, in every format.
             let lists = Rows.lists(of: document)
-            try Rows.check([Rows.sortField(sortBy)], against: lists.flatMap(\.rows), flag: "--sort-by")
+            try Rows.check([Rows.sortField(sortBy)], against: lists.flatMap(\.rows), flag: "--sort-by", given: sortBy)
             document = lists.reduce(document) { $0.setting($1.key, .array(Rows.sort($1.rows, by: sortBy))) }
         }
         let tabular = jq == nil && [.table, .csv, .tsv].contains(format)
@@ -124,7 +124,7 @@ struct Renderer {
     /// `--fields` and `--sort-by` name fields the rows have.
     private func check(_ rows: [JSON], sorting: Bool) throws {
         if let fields { try Rows.check(fields, against: rows) }
-        if let sortBy, sorting { try Rows.check([Rows.sortField(sortBy)], against: rows, flag: "--sort-by") }
+        if let sortBy, sorting { try Rows.check([Rows.sortField(sortBy)], against: rows, flag: "--sort-by", given: sortBy) }
     }
 
     /// A summary as a table: its fields as `key  value` lines (the preferred ones first, then the rest in
@@ -315,7 +315,7 @@ struct Renderer {
         // A document printed as received is the whole output: nothing may follow it (not even `[]`).
         if printedAsReceived || !out.isOpen || client.isDryRun { return }
         if holdAll {
-            if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: held, flag: "--sort-by") }
+            if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: held, flag: "--sort-by", given: sortBy) }
             let rows = sortBy.map { Rows.sort(held, by: $0) } ?? held
             if let jq {
                 if let fields { try Rows.check(fields, against: rows) }

@@ -166,7 +166,7 @@ enum Rows {
 
     /// `--fields` names paths that exist: one that is in no row is a usage error naming those that are. Rows
     /// that are not objects (strings, numbers, an array for an answer) are refused too.
-    static func check(_ fields: [String], against rows: [JSON], flag: String = "--fields") throws(CLIError) {
+    static func check(_ fields: [String], against rows: [JSON], flag: String = "--fields", given: String? = nil) throws(CLIError) {
         guard !rows.isEmpty else { return }
         try requireObjects(rows, fields: fields, flag: flag)
         var available: [String] = []
@@ -176,8 +176,12 @@ enum Rows {
             for path in found.scalars + found.nested + found.arrays + row.keys where seen.insert(path).inserted { available.append(path) }
         }
         for field in fields where !rows.contains(where: { $0.value(at: field) != nil }) {
-            let hint = Suggestions.nearest(to: field, in: available).map { "; did you mean '\($0)'?" } ?? ""
-            throw CLIError.usage("invalid value '\(field)' for \(flag): no row has it\(hint) (fields: \(available.prefix(40).joined(separator: ", ")))")
+            // A near spelling, else a field of which the one given is a word (rating → avg_rating).
+            let named = Suggestions.nearest(to: field, in: available)
+                ?? available.first { path in path.split(separator: ".").last.map { $0.hasSuffix("_" + field) || $0.hasPrefix(field + "_") } ?? false }
+            let prefix = given.map { $0.hasPrefix("-") ? "-" : "" } ?? ""
+            let hint = named.map { "; did you mean '\(prefix)\($0)'?" } ?? ""
+            throw CLIError.usage("invalid value '\(given ?? field)' for \(flag): no row has it\(hint) (fields: \(available.prefix(40).joined(separator: ", ")))")
         }
     }
 
