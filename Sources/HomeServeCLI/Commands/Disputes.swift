@@ -115,8 +115,8 @@ enum DisputeCommands {
         default: throw CLIError.usage("'disputes send' takes --message or --message-file, not both")
         }
         if file == nil, content.isBlank {
-            throw CLIError.usage(inv[message] != nil ? "invalid value '' for --message: expected non-empty text"
-                                                      : "the text read by --message-file is empty: expected non-empty text")
+            throw CLIError.usage(inv[message] != nil ? "invalid value '\(ParsedLine.shown(content))' for --message: expected text that is not blank"
+                                                      : "the text read by --message-file is blank: expected text that is not blank")
         }
         var parts: [MultipartPart] = [.field(name: "content", value: content), .field(name: "message_type", value: file == nil ? "text" : "file")]
         if let file {
