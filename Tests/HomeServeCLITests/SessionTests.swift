@@ -808,6 +808,17 @@ final class SessionTests: XCTestCase {
         }
     }
 
+    func testAnOperatorIsAskedForTheVendorWhoseDayToPlan() {
+        harness.storeSession(access: harness.token(expiresIn: 300), user: ["id": 5, "username": "ops_mgr", "role": "ops_manager"])
+        let refused = harness.run(["scheduling", "optimize", "--date", "2026-12-01"])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertEqual(refused.err, "homeserve: 'scheduling optimize' needs --vendor ID when an operator (ops_manager) asks: whose day to plan\n")
+        XCTAssertTrue(transport.requests.isEmpty)
+        transport.register("GET", "/api/vendor-optimization/?date=2026-12-01&vendor_id=7", json: #"{"vendor_id": 7, "bookings": []}"#)
+        XCTAssertEqual(harness.run(["scheduling", "optimize", "--date", "2026-12-01", "--vendor", "7"]).status, 0)
+        transport.verify()
+    }
+
     func testUnsettingASettingThatIsNotSetSaysSoAndWritesNothing() throws {
         XCTAssertEqual(harness.run(["config", "set", "output", "csv"]).status, 0)
         XCTAssertEqual(harness.run(["config", "unset", "output"]).err, "homeserve: Unset output for profile 'default'.\n")

@@ -229,6 +229,7 @@ public enum Topics {
         ("HOMESERVE_MAX_BODY", "The largest answer taken (default 64M); larger ones are exit 8"),
         ("TZ", "Time zone for dates such as 'tomorrow' when the profile has no timezone setting"),
         ("NO_COLOR", "Disables colour when set to any non-empty value"),
+        ("COLUMNS", "Width to fit tables into on a terminal that does not tell its own (else 80)"),
         ("HTTPS_PROXY, HTTP_PROXY, NO_PROXY", "Proxies, as libcurl reads them"),
     ]
 

@@ -63,14 +63,20 @@ enum SchedulingCommands {
         discussion: """
         A table shows the day's figures and suggestions, then the bookings in order; csv and tsv print the
         plan as one row, the bookings as JSON. Operators name the vendor with --vendor (sent as vendor_id),
-        which the server requires of them; a vendor gets their own day, whatever --vendor says.
+        which the server requires of them (a session known to be an operator's is asked for it before
+        anything is sent); a vendor gets their own day, whatever --vendor says.
         """,
         flags: [day, whose],
         examples: [Example("homeserve scheduling optimize --date tomorrow -o json", "A vendor's own route for tomorrow"),
                    Example("homeserve scheduling optimize --date tomorrow --vendor 7", "An operator looks at vendor 7's day")]
     ) { inv in
         var query = [("date", inv[day])]
-        if let vendor = inv[whose] { query.append(("vendor_id", String(vendor))) }
+        if let vendor = inv[whose] {
+            query.append(("vendor_id", String(vendor)))
+        } else if let role = (try? inv.store.credentials())??.user["role"]?.stringValue, ["ops_manager", "super_admin"].contains(role) {
+            // An operator has no day of their own: the server requires the vendor, so it is asked for here.
+            throw CLIError.usage("'scheduling optimize' needs --vendor ID when an operator (\(role)) asks: whose day to plan")
+        }
         return try inv.document(APICall("GET", "/api/vendor-optimization/", query: query), .summary())
     }
 }

@@ -38,7 +38,11 @@ public final class OutputChannel {
     public static func fileDescriptor(_ fd: Int32, name: String, autoFlush: Bool) -> OutputChannel {
         let terminal = isatty(fd) == 1
         var size = winsize()
-        let width = terminal && ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
+        // A terminal that does not tell its size (a pseudo-terminal left at 0×0) is as wide as COLUMNS says,
+        // else 80 columns, as other tools take it.
+        let reported = ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
+        let columns = getenv("COLUMNS").flatMap { Int(String(cString: $0)) }.flatMap { $0 > 0 ? $0 : nil }
+        let width = terminal ? reported ?? columns ?? 80 : nil
         return OutputChannel(name: name, isTerminal: terminal, width: width, autoFlush: autoFlush) { bytes in
             var offset = 0
             while offset < bytes.count {
