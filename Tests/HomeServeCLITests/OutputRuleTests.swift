@@ -829,6 +829,22 @@ final class OutputRuleTests: XCTestCase {
         }
     }
 
+    func testAReadOfOneThingAnsweredWithNothingIsExit8() {
+        transport.register("GET", "/admin-dashboard/notifications/", json: "{}")
+        let empty = run(["admin", "notifications", "stats", "-o", "csv"], status: 8)
+        XCTAssertEqual(empty.out, "")
+        XCTAssertEqual(empty.err, "homeserve: GET /admin-dashboard/notifications/: the answer is an empty object, with nothing to show\n")
+        transport.register("GET", "/admin-dashboard/notifications/", json: "[]")
+        XCTAssertEqual(run(["admin", "notifications", "stats", "-o", "csv"], status: 8).err,
+                       "homeserve: GET /admin-dashboard/notifications/: the answer is an empty list where one object is due, with nothing to show\n")
+        transport.register("GET", "/admin-dashboard/dashboard/stats/", json: "{}")
+        XCTAssertEqual(run(["admin", "stats", "-o", "csv"], status: 8).err,
+                       "homeserve: GET /admin-dashboard/dashboard/stats/: the answer is an empty object, with nothing to show\n")
+        // A report's empty list is an answer: there are no rows.
+        transport.register("GET", "/api/vendor-search/?pincode=560001", json: "[]")
+        XCTAssertEqual(run(["vendors", "search", "--pincode", "560001", "-o", "csv"]).out, "")
+    }
+
     func testAReadSayingSuccessFalseIsNotPrintedAsData() {
         transport.register("GET", "/admin-dashboard/dashboard/stats/", json: #"{"success": false, "message": "cache cold"}"#)
         let outcome = run(["admin", "stats", "-o", "ndjson"], status: 8)

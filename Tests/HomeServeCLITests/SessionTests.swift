@@ -77,7 +77,7 @@ final class SessionTests: XCTestCase {
         // A 30-second token is renewed in its last 10 seconds, not its last 30.
         let fresh = harness.token(expiresIn: 12, life: 30)
         harness.storeSession(access: fresh, refresh: "refresh-1")
-        transport.register("GET", path, json: "{}")
+        transport.register("GET", path, json: #"{"id": 1}"#)
         XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
         XCTAssertEqual(transport.requests[0].bearer, fresh)
 
@@ -85,7 +85,7 @@ final class SessionTests: XCTestCase {
         harness.storeSession(access: due, refresh: "refresh-1")
         let renewed = harness.token(expiresIn: 30, life: 30, tag: "new")
         transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
-        transport.register("GET", path, json: "{}")
+        transport.register("GET", path, json: #"{"id": 1}"#)
         XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
         XCTAssertEqual(transport.log, ["GET \(path)", "POST /auth/refresh/", "GET \(path)"])
         XCTAssertEqual(transport.requests[2].bearer, renewed)
@@ -136,7 +136,7 @@ final class SessionTests: XCTestCase {
         defer { held.release() }
         let renewed = harness.token(expiresIn: 300, life: 300, tag: "p1-new")
         transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed, refresh: "refresh-p1b"))
-        transport.register("GET", path, json: "{}")
+        transport.register("GET", path, json: #"{"id": 1}"#)
         let other = harness.run(["--profile", "p1", "--timeout", "2", "bookings", "get", booking])
         XCTAssertEqual(other.status, 0, other.err)
         XCTAssertEqual(transport.requests.map(\.bearer), [nil, renewed])
@@ -175,7 +175,7 @@ final class SessionTests: XCTestCase {
         transport.register("GET", path, status: 401, json: #"{"detail": "expired"}"#)
         transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)x", "refresh": "r3", "user": {"username": "customer1"}}"#)
-        transport.register("GET", path, json: "{}")
+        transport.register("GET", path, json: #"{"id": 1}"#)
         let quiet = harness.run(["-q", "bookings", "get", booking])
         XCTAssertEqual(quiet.status, 0, quiet.err)
         XCTAssertEqual(quiet.err, "")
@@ -189,7 +189,7 @@ final class SessionTests: XCTestCase {
         transport.register("GET", path, status: 401, json: "{}")
         transport.register("POST", "/auth/refresh/", status: 400, json: #"{"refresh": ["Token is invalid or expired"]}"#)
         transport.register("POST", "/auth/login/", json: #"{"data": {"tokens": null, "access": "\#(renewed)", "refresh": "r-ci", "user": {"username": "customer1"}}}"#)
-        transport.register("GET", path, json: "{}")
+        transport.register("GET", path, json: #"{"id": 1}"#)
         let outcome = harness.run(["--profile", "ci", "bookings", "get", booking])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(outcome.err, "homeserve: session for profile 'ci' renewed by logging in again as customer1\n")
@@ -304,7 +304,7 @@ final class SessionTests: XCTestCase {
         harness.logIn()
         let expired = harness.token(expiresIn: -100, life: 300, tag: "env")
         harness.environment["HOMESERVE_TOKEN"] = expired
-        transport.register("GET", path, json: "{}")
+        transport.register("GET", path, json: #"{"id": 1}"#)
         XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
         XCTAssertEqual(transport.requests.map(\.bearer), [expired])
         transport.verify()
@@ -869,7 +869,7 @@ final class SessionTests: XCTestCase {
         defer { chmod(harness.configDir, 0o700) }
         let renewed = harness.token(expiresIn: 300, life: 300, tag: "new")
         transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
-        transport.register("GET", path, json: "{}")
+        transport.register("GET", path, json: #"{"id": 1}"#)
         let outcome = harness.run(["bookings", "get", booking])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(transport.requests[1].bearer, renewed)

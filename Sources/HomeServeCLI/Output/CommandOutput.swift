@@ -42,6 +42,14 @@ public struct Presentation {
     /// data when too few remain.
     public var columns: [String]
 
+    /// A resource or a summary: one object is due, so an empty list is no answer.
+    var isOneThing: Bool {
+        switch shape {
+        case .resource, .summary: return true
+        case .report, .ranked: return false
+        }
+    }
+
     public static func resource(_ columns: [String] = [], wrappedIn keys: [String] = []) -> Presentation {
         Presentation(shape: .resource(wrappedIn: keys), columns: columns)
     }
