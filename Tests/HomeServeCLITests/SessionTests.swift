@@ -135,14 +135,19 @@ final class SessionTests: XCTestCase {
         let held = try FileLock.acquire(paths.sessionLock("p0"), timeout: 1, clock: harness.clock)
         defer { held.release() }
         let renewed = harness.token(expiresIn: 300, life: 300, tag: "p1-new")
-        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed, refresh: "refresh-p1b"))
+        // While p1's refresh is on the wire, p0's renewal (another process) stores its new pair.
+        let harness: Harness = self.harness
+        let p0Renewed = harness.token(expiresIn: 5, life: 300, tag: "p0-new")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed, refresh: "refresh-p1b")) { _ in
+            harness.storeSession(access: p0Renewed, refresh: "refresh-p0b", profile: "p0")
+        }
         transport.register("GET", path, json: #"{"id": 1}"#)
         let other = harness.run(["--profile", "p1", "--timeout", "2", "bookings", "get", booking])
         XCTAssertEqual(other.status, 0, other.err)
         XCTAssertEqual(transport.requests.map(\.bearer), [nil, renewed])
         let file = try ProfileFile.load(harness.credentialsPath)
         XCTAssertEqual(file["p1"]["refresh"], "refresh-p1b")
-        XCTAssertEqual(file["p0"]["refresh"], "refresh-p0", "the other profile's entry is kept as it was")
+        XCTAssertEqual(file["p0"]["refresh"], "refresh-p0b", "the file is read again before p1's pair is written: p0's new pair survives")
 
         let waiting = harness.run(["--profile", "p0", "--timeout", "2", "bookings", "get", booking])
         XCTAssertEqual(waiting.status, 9)

@@ -354,6 +354,7 @@ public final class CredentialStore {
             }
         } catch {
             warn("the renewed session could not be saved (\(error)); it is used for this command only")
+            // record() set it already unless the lock or the read failed first.
             current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: server)
         }
         return pair.access

@@ -319,7 +319,7 @@ enum SmokeCommands {
 
         /// Cancels the pending booking with this run's notes that a POST without a usable answer made.
         func cancelLeftBehind(_ notes: String, by customer: Session) {
-            let find = "homeserve --profile \(customer.profile) bookings list --status pending --all -o json --jq '.[] | select(.customer_notes == \"\(notes)\") | .id'"
+            let find = "homeserve --profile \(customer.profile) bookings list --status pending --pincode \(pincode) --all -o json --jq '.[] | select(.customer_notes == \"\(notes)\") | .id'"
             let maybe = "smoke may have left a booking behind: its POST got no usable answer"
             guard !inv.context.cancellation.isCancelled,
                   let found = try? rows(customer, "/api/bookings/", query: [("status", "pending"), ("pincode", pincode), ("page_size", "100")])

@@ -119,7 +119,6 @@ public enum SignalWatcher {
         var deadline: Double?
         while true {
             var received: Int32 = 0
-            #if canImport(Glibc)
             if let deadline {
                 let left = deadline - Monotonic.now()
                 if left <= 0 {
@@ -127,15 +126,11 @@ public enum SignalWatcher {
                     _ = said.withCString { systemWrite(2, $0, strlen($0)) }
                     end(by: ending.load(ordering: .sequentiallyConsistent))
                 }
-                var wait = timespec(tv_sec: Int(left), tv_nsec: Int((left - left.rounded(.down)) * 1e9))
-                received = sigtimedwait(&set, nil, &wait)
-                guard received > 0 else { continue }
+                guard let next = wait(&set, seconds: left) else { continue }
+                received = next
             } else {
                 guard sigwait(&set, &received) == 0 else { continue }
             }
-            #else
-            guard sigwait(&set, &received) == 0 else { continue }
-            #endif
             if received != SIGINT {
                 _ = ending.compareExchange(expected: 0, desired: received, ordering: .sequentiallyConsistent)
                 endHelper()
@@ -148,6 +143,25 @@ public enum SignalWatcher {
                 end(by: first)
             }
         }
+    }
+
+    /// The next watched signal, or nil when none came within `seconds` (or the wait was cut short).
+    private static func wait(_ set: inout sigset_t, seconds: Double) -> Int32? {
+        #if canImport(Glibc)
+        var span = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+        let received = sigtimedwait(&set, nil, &span)
+        return received > 0 ? received : nil
+        #else
+        // No sigtimedwait here: a signal already pending is taken at once, else a short sleep.
+        var pending = sigset_t()
+        sigpending(&pending)
+        if [SIGINT, SIGTERM, SIGHUP].contains(where: { sigismember(&pending, $0) == 1 }) {
+            var received: Int32 = 0
+            return sigwait(&set, &received) == 0 ? received : nil
+        }
+        usleep(useconds_t(min(seconds, 0.05) * 1_000_000))
+        return nil
+        #endif
     }
 
     public static func start(cancellation: Cancellation, echo: EchoGuard) {
