@@ -59,10 +59,6 @@ public enum HomeServe {
     static func prepare(_ line: ParsedLine, context: Context, table: CommandTable) throws -> Invocation {
         let environment = context.environment
         let profileName = line.globalText("profile") ?? environment["HOMESERVE_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
-        guard ValueKind.isProfileName(profileName) else {
-            let source = line.globalText("profile") == nil ? "HOMESERVE_PROFILE" : "--profile"
-            throw CLIError.usage("invalid value '\(ParsedLine.shown(profileName))' for \(source): expected \(ValueKind.profileNameRule)")
-        }
         // The profile's zone is looked up once, and only when a value is a date; one the system does not know
         // is refused rather than read as UTC, which would put a booking hours off.
         var zone: (name: String?, source: String)?

@@ -125,6 +125,11 @@ public final class Invocation {
 
     /// An unknown profile is a usage error, except where a command creates it.
     func checkProfile(creating: Bool) throws {
+        // --profile's value was checked as it was parsed; HOMESERVE_PROFILE's is held to the same rule, since
+        // a profile's name goes into its lock file's.
+        guard ValueKind.isProfileName(profile.name) else {
+            throw CLIError.usage("invalid value '\(ParsedLine.shown(profile.name))' for HOMESERVE_PROFILE: expected \(ValueKind.profileNameRule)")
+        }
         guard profile.chosen, profile.name != "default", !creating else { return }
         let known = try store.knownProfiles()
         guard known.contains(profile.name) else { throw SessionError.unknownProfile(name: profile.name, known: known) }
@@ -186,7 +191,7 @@ public final class Invocation {
         }
         if verbose { options.log = { [unowned self] in self.say($0) } }
         let base = try baseURL()
-        store.serverGivenForCommand = base.source == "flag"
+        store.serverGivenForCommand = store.isOneOff(base.url, flag: base.source == "flag")
         let client = APIClient(base: base.url, transport: context.transport(transportSettings), session: store,
                                clock: context.clock, random: context.random, options: options, warn: { [unowned self] in self.warn($0) },
                                note: { [unowned self] in self.note($0) })

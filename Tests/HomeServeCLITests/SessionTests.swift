@@ -625,6 +625,15 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(harness.run(["bookings", "list"]).err,
                        "homeserve: logged in as ops_mgr to https://third.test for profile 'default', in place of its session with https://other.test\n")
         XCTAssertEqual(stored("access"), third)
+
+        // --url naming the profile's own url is not one command's: its login is stored.
+        harness.environment["HOMESERVE_URL"] = nil
+        let fourth = harness.token(expiresIn: 300, life: 300, tag: "fourth")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(fourth)", "refresh": "r-fourth", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        XCTAssertEqual(harness.run(["--url", "https://other.test/", "bookings", "list"]).err,
+                       "homeserve: logged in as ops_mgr to https://other.test for profile 'default', in place of its session with https://third.test\n")
+        XCTAssertEqual(stored("access"), fourth)
         transport.verify()
     }
 
@@ -645,7 +654,7 @@ final class SessionTests: XCTestCase {
             XCTAssertEqual(refused.err, "homeserve: invalid value '\(name)' for HOMESERVE_PROFILE: expected a profile name of letters, digits, '-', '_' and '.'\n")
         }
         XCTAssertEqual(transport.requests.count, 0)
-        XCTAssertFalse(FileFacts.exists(harness.configDir + "/../escaped.lock"))
+        XCTAssertEqual(harness.run(["completion", "bash"]).status, 0, "a command that uses no profile does not check its name")
         harness.environment["HOMESERVE_PROFILE"] = "nope"
 
         let access = harness.token(expiresIn: 300, life: 300)

@@ -383,6 +383,13 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertTrue(smoke.err.contains("homeserve: warning: profile 'shop' uses \(second.url), not \(first.url): this run covers two servers"), smoke.err)
         let held = try cli.run(["smoke", "--as", "customer=shop", "-o", "json"], environment: ["HOMESERVE_URL": first.url])
         XCTAssertFalse(held.err.contains("two servers"), held.err)
+
+        // --url holds every profile to one server for this run only: a login made there for 'shop' is not
+        // stored in place of its session with its own server.
+        let oneOff = try cli.run(["--url", first.url, "smoke", "--as", "customer=shop", "-o", "json"], environment: ["HOMESERVE_PASSWORD": "password123"])
+        XCTAssertTrue(oneOff.err.contains("logged in as customer2 to \(first.url) for this command only; profile 'shop' keeps its session with \(second.url)"), oneOff.err)
+        XCTAssertEqual(cli.credentials.value(at: "profiles.shop.url")?.stringValue, second.url)
+        XCTAssertEqual(try cli.run(["--profile", "shop", "bookings", "list", "--limit", "1"]).status, 0, "shop still works with its own server")
     }
 
     func testUnknownProfilesAndConfigSources() throws {

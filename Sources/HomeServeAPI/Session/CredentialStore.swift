@@ -56,7 +56,7 @@ public struct Credentials: Sendable {
     public func isFor(_ base: String) -> Bool {
         guard let server, server != base else { return true }
         guard case let .success(made) = WebURL.parse(server), case let .success(asked) = WebURL.parse(base) else { return server == base }
-        return made.sameOrigin(as: asked) && made.path == asked.path
+        return made.sameServer(as: asked)
     }
 }
 
@@ -84,9 +84,16 @@ public final class CredentialStore {
     private var inspected = false
     /// A dry run has shown the unattended login it would make.
     private var previewedLogin = false
-    /// The server was named for this command alone (`--url`): a login made there is not stored in place of
-    /// the profile's session with its own server.
+    /// The server was named for this command alone (`--url`, not the profile's own url): a login made there
+    /// is not stored in place of the profile's session with its own server.
     public var serverGivenForCommand = false
+
+    /// Whether `base`, from `--url` when `flag`, is another server than the profile's url.
+    public func isOneOff(_ base: WebURL, flag: Bool) -> Bool {
+        guard flag else { return false }
+        guard let own = (try? setting("url")).flatMap({ $0 }), case let .success(url) = WebURL.parse(own) else { return true }
+        return !url.sameServer(as: base)
+    }
     /// The access token last checked and its times: a listing's pages do not decode it again each.
     private var vetted: (token: String, times: (exp: Int?, iat: Int?))?
 

@@ -53,6 +53,9 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
         scheme == other.scheme && host == other.host && effectivePort == other.effectivePort
     }
 
+    /// One API base however it is spelled (`https://h` and `https://h:443/`).
+    public func sameServer(as other: WebURL) -> Bool { sameOrigin(as: other) && path == other.path }
+
     /// `text` with the credentials of a URL in it shown as `***` (`http://***@host`), for a message that
     /// quotes a URL refused for having them: the refusal must not print the password into a log.
     /// Everything before the last `@` is hidden, since a password may hold `/`, `?` or `#` itself.
