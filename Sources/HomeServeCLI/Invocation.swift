@@ -79,16 +79,21 @@ public final class Invocation {
     /// (the server's `message`, the new id). Nothing in a dry run.
     func document(_ call: APICall, _ presentation: Presentation, saying: (JSON) -> String? = { _ in nil }) throws -> CommandOutput {
         guard let answer = try json(call) else { return .nothing }
-        // A read of one thing answered with nothing in it would print nothing (or a blank row) with exit 0.
-        if call.method == "GET" {
-            let empty = answer.objectValue?.isEmpty == true ? "an empty object"
-                : (answer.arrayValue?.isEmpty == true && presentation.isOneThing) ? "an empty list where one object is due" : nil
-            if let empty {
-                throw APIError.badResponse(method: "GET", path: try client().shown(call), reason: "the answer is \(empty), with nothing to show")
-            }
-        }
+        try Self.requireSomething(answer, of: call, presentation, client: try client())
         if let line = saying(answer) { note(line) }
         return .document(answer, presentation)
+    }
+
+    /// A read of one thing answered with nothing in it (`{}`, the resource wrapped as `{"service": {}}`, or
+    /// `[]` where one object is due) would print nothing, or a blank row, with exit 0: it is exit 8.
+    static func requireSomething(_ answer: JSON, of call: APICall, _ presentation: Presentation, client: APIClient) throws {
+        guard call.method == "GET" else { return }
+        let one = presentation.wrappers.map { Rows.unwrap(answer, keys: $0) } ?? answer
+        let empty = answer.objectValue?.isEmpty == true || one.objectValue?.isEmpty == true ? "an empty object"
+            : (answer.arrayValue?.isEmpty == true && presentation.isOneThing) ? "an empty list where one object is due" : nil
+        if let empty {
+            throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "the answer is \(empty), with nothing to show")
+        }
     }
 
     /// The server's own `message`, for `document(_:_:saying:)`.

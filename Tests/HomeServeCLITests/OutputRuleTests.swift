@@ -840,6 +840,11 @@ final class OutputRuleTests: XCTestCase {
         transport.register("GET", "/admin-dashboard/dashboard/stats/", json: "{}")
         XCTAssertEqual(run(["admin", "stats", "-o", "csv"], status: 8).err,
                        "homeserve: GET /admin-dashboard/dashboard/stats/: the answer is an empty object, with nothing to show\n")
+        transport.register("GET", "/api/services/7/", json: #"{"service": {}}"#)
+        XCTAssertEqual(run(["services", "get", "7", "-o", "csv"], status: 8).err,
+                       "homeserve: GET /api/services/7/: the answer is an empty object, with nothing to show\n", "a resource wrapped, and empty")
+        transport.register("GET", "/admin-dashboard/cache/", json: "{}")
+        XCTAssertEqual(run(["admin", "cache", "stats"], status: 8).err, "homeserve: GET /admin-dashboard/cache/: the answer is an empty object, with nothing to show\n")
         // A report's empty list is an answer: there are no rows.
         transport.register("GET", "/api/vendor-search/?pincode=560001", json: "[]")
         XCTAssertEqual(run(["vendors", "search", "--pincode", "560001", "-o", "csv"]).out, "")

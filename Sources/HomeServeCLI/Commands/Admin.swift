@@ -16,9 +16,12 @@ enum AdminCommands {
             Example("homeserve admin cache stats -o json --jq .cache_stats.overall_health", "Only the overall health"),
         ]
     ) { inv in
-        guard let answer = try inv.json(APICall("GET", "/admin-dashboard/cache/")) else { return .nothing }
+        let call = APICall("GET", "/admin-dashboard/cache/")
+        let presentation = Presentation.report(["name", "keys", "hits", "misses", "hit_rate", "last_cleared"], within: ["cache_stats", "data"])
+        guard let answer = try inv.json(call) else { return .nothing }
+        try Invocation.requireSomething(answer, of: call, presentation, client: try inv.client())
         if let health = answer.value(at: "cache_stats.overall_health")?.stringValue { inv.note("Overall: \(health).") }
-        return .document(answer, .report(["name", "keys", "hits", "misses", "hit_rate", "last_cleared"], within: ["cache_stats", "data"]))
+        return .document(answer, presentation)
     }
 
     static let cacheType = RequiredFlag("type", .open(["all", "pricing", "vendor_search", "services"], placeholder: "NAME"),
@@ -55,9 +58,9 @@ enum AdminCommands {
         var query: [(String, String)] = []
         if let value = inv[serviceType] { query.append(("service_type", value)) }
         if let value = inv[daysBack] { query.append(("days_back", String(value))) }
-        guard let answer = try inv.json(APICall("GET", "/admin-dashboard/pincode-scaling/data/", query: query)) else { return .nothing }
-        return .document(answer, .report(["pincode", "total_bookings", "active_bookings", "completed_bookings", "active_vendors",
-                                          "demand_supply_ratio", "recommendation"]))
+        return try inv.document(APICall("GET", "/admin-dashboard/pincode-scaling/data/", query: query),
+                                .report(["pincode", "total_bookings", "active_bookings", "completed_bookings", "active_vendors",
+                                         "demand_supply_ratio", "recommendation"]))
     }
 
     static let stats = Command(

@@ -184,7 +184,10 @@ enum SmokeCommands {
         }
 
         func document(_ session: Session, _ path: String, query: [(String, String)] = []) throws -> JSON {
-            try session.client.json(APICall("GET", path, query: query)) ?? .null
+            let call = APICall("GET", path, query: query)
+            guard let answer = try session.client.json(call) else { return .null }
+            try Invocation.requireSomething(answer, of: call, .report(), client: session.client)
+            return answer
         }
 
         /// The server accepts the session (logging in or refreshing first, as any command would), and the

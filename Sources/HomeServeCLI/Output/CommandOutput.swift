@@ -42,6 +42,12 @@ public struct Presentation {
     /// data when too few remain.
     public var columns: [String]
 
+    /// The keys a resource may come wrapped in, or nil for the other shapes.
+    var wrappers: [String]? {
+        if case let .resource(keys) = shape { return keys }
+        return nil
+    }
+
     /// A resource or a summary: one object is due, so an empty list is no answer.
     var isOneThing: Bool {
         switch shape {
