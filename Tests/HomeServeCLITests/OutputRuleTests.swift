@@ -827,6 +827,10 @@ final class OutputRuleTests: XCTestCase {
             XCTAssertEqual(notCSV.err, "homeserve: POST \(path): \(reason)\n")
             XCTAssertEqual(try? FileFacts.contents(file), Array(csv.utf8), "the export before is kept")
         }
+        // HTML quoted inside the trail (a note a customer wrote) is data.
+        let quoting = "id,changes\r\n1,\"{\"\"customer_notes\"\": \"\"Use the <html> door, see <title>gate</title>\"\"}\"\r\n"
+        transport.register("POST", path, body: Array(quoting.utf8), headers: [("Content-Type", "text/csv")])
+        XCTAssertEqual(run(["admin", "history", "export"]).out, quoting)
     }
 
     func testAReadOfOneThingAnsweredWithNothingIsExit8() {

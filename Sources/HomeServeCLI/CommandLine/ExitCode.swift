@@ -52,7 +52,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .notFound: return "not found or gone (404, 410, WebSocket close 4004)"
         case .rejected: return "rejected: validation failed (400, 422, any other 4xx), a 2xx answer said the action did not happen, or a booking's new status is not the one asked for"
         case .conflict: return "conflict (409)"
-        case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not HTTP, an encoding that cannot be decoded, not JSON, empty, null or {} for a read, cut short, too large, a paging loop, fewer distinct rows than the list counts, more than 5 redirects, a read answered 2xx saying it failed, a login or renewal answered without a usable token, a WebSocket kept down by handshakes answered 200 or frames that break the protocol"
+        case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not HTTP, an encoding that cannot be decoded, not JSON, empty or null where an answer is due, {} for a read, cut short, too large, a paging loop, fewer distinct rows than the list counts, more than 5 redirects, a read answered 2xx saying it failed, a login or renewal answered without a usable token, a WebSocket kept down by handshakes answered 200 or frames that break the protocol"
         case .network: return "network failure: unreachable, DNS, TLS, timeout, or another homeserve holding the session lock too long"
         case .rateLimited: return "rate limited (429) after all retries, or a 429 whose Retry-After asks for longer than the time left"
         case .timedOut: return "waited and the condition was not met in time (bookings wait, watch --until/--count with --timeout)"

@@ -62,6 +62,13 @@ enum AdminHistoryCommands {
         call.accept = "text/csv, application/json"
         let client = try inv.client()
         guard let response = try client.send(call) else { return .nothing }
+        // A web page in place of the file (a proxy's sign-in page answered 200) is said so: known by its type,
+        // or by starting as a page does. Text inside the CSV (a note quoting HTML) is data, not a page.
+        let start = String(decoding: response.body.prefix(512), as: UTF8.self).drop { $0 == "\u{FEFF}" || $0.isWhitespace }.lowercased()
+        if response.header("Content-Type")?.lowercased().hasPrefix("text/html") == true || start.hasPrefix("<!doctype") || start.hasPrefix("<html") {
+            let page = ErrorBody.summary(ofNonJSON: response.body) ?? "an HTML page"
+            throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the answer is \(page.hasPrefix("an HTML") ? page : "a web page: " + page), not CSV")
+        }
         var csv = response.body
         // A JSON answer is read as any write's is: one saying the export did not happen is exit 6, and one
         // without the file is exit 8, never the JSON passed off as the CSV.
@@ -76,19 +83,15 @@ enum AdminHistoryCommands {
             }
             csv = decoded
         }
+        // Nothing at all is no CSV: one has its header row even when no entry matches. Exit 8, and a file
+        // already at --out is left as it was.
+        if String(decoding: csv, as: UTF8.self).isBlank {
+            throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the export is empty, without even a header row")
+        }
         // Quotes in CSV come in pairs (RFC 4180 doubles a quote inside a field): an odd count is a quoted
         // field that never ends, a file cut short whatever its Content-Length said.
         if csv.lazy.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 {
             throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the CSV ends inside a quoted field: it was cut short (\(csv.count) bytes)")
-        }
-        // Not a CSV at all: nothing (a CSV has its header row even when no entry matches), or a web page (a
-        // proxy's sign-in page answered 200). Exit 8, and a file already at --out is left as it was.
-        if csv.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
-            throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the export is empty, without even a header row")
-        }
-        let type = response.header("Content-Type")?.lowercased() ?? ""
-        if let page = ErrorBody.summary(ofNonJSON: csv), page.hasSuffix("(HTML page)") || page == "an HTML page" || type.hasPrefix("text/html") {
-            throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the answer is \(page.hasPrefix("an HTML") ? page : "a web page: " + page), not CSV")
         }
         guard let path = OutputFile.named(inv[out]) else { return .bytes(csv) }
         try OutputFile.write(path, csv, mode: 0o600)

@@ -141,7 +141,7 @@ enum BookingCommands {
             throw CLIError.usage("'bookings update' needs a change: --notes, --vendor-notes, --date, --status or --set KEY=VALUE")
         }
         guard let answer = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body))) else { return .nothing }
-        if let wanted = body["status"]?.stringValue { try confirm(inv, try inv.client(), inv[id], status: wanted, answer) }
+        if let wanted = body["status"]?.stringValue { try confirm(inv, try inv.client(), profile: inv.profile.name, inv[id], status: wanted, answer) }
         return .document(answer, .resource(columns, wrappedIn: wrappers))
     }
 
@@ -149,7 +149,7 @@ enum BookingCommands {
     /// the answer holds none (`{"detail": …}`), the booking read back. Another status is exit 6 with the
     /// server's words, so a script never takes a change that was not made for one that was. A read back
     /// that fails leaves the server's success standing, with a warning.
-    static func confirm(_ inv: Invocation, _ client: APIClient, _ id: String, status wanted: String, _ answer: JSON) throws {
+    static func confirm(_ inv: Invocation, _ client: APIClient, profile: String, _ id: String, status wanted: String, _ answer: JSON) throws {
         // Only a booking's own status counts: `{"status": "success", "message": …}` is an envelope's.
         func own(_ document: JSON) -> JSON? {
             let booking = Rows.unwrap(document, keys: wrappers)
@@ -160,7 +160,8 @@ enum BookingCommands {
             do {
                 if let current = try client.json(APICall("GET", "/api/bookings/\(id)/")) { status = own(current) }
             } catch let error where !(error is Cancelled) {
-                inv.warn("the server took the change of booking \(id) to '\(wanted)', and reading it back to check failed: \(inv.describe(error, source: nil).message)")
+                let failure = FailureReport(profile: profile, profileChosen: true, source: nil).describe(error).message
+                inv.warn("the server took the change of booking \(id) to '\(wanted)', and reading it back to check failed: \(failure)")
                 return
             }
         }
@@ -173,9 +174,12 @@ enum BookingCommands {
         throw CLIError(.rejected, "PATCH /api/bookings/\(id)/ was answered with success, but the booking is \(TerminalText.visible(status.serialized())), not '\(wanted)'\(said)")
     }
 
-    /// The one change `bookings cancel` and smoke's clean-up send.
-    static func cancelCall(_ id: String) -> APICall {
-        APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))
+    /// Cancels a booking, held to `confirm`: `bookings cancel` and smoke's clean-up. Nil in a dry run.
+    static func cancel(_ id: String, inv: Invocation, client: APIClient, profile: String) throws -> JSON? {
+        let call = APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))
+        guard let answer = try client.json(call) else { return nil }
+        try confirm(inv, client, profile: profile, id, status: "cancelled", answer)
+        return answer
     }
 
     static let cancel = Command(
@@ -183,13 +187,13 @@ enum BookingCommands {
         summary: "Cancel a booking",
         discussion: """
         Exit 0 means the booking is cancelled: the booking answered must be, or, when the answer holds none,
-        the booking read back. Another status is exit 6, with what the server said.
+        the booking read back. Another status is exit 6, with what the server said; a read back that fails
+        leaves the server's success standing, with a warning.
         """,
         arguments: [id],
         examples: [Example("homeserve bookings cancel 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Cancel a booking you no longer need")]
     ) { inv in
-        guard let booking = try inv.json(cancelCall(inv[id])) else { return .nothing }
-        try confirm(inv, try inv.client(), inv[id], status: "cancelled", booking)
+        guard let booking = try cancel(inv[id], inv: inv, client: try inv.client(), profile: inv.profile.name) else { return .nothing }
         inv.note(Invocation.serverMessage(booking).map { "\($0) (booking \(inv[id]))" } ?? "Cancelled booking \(inv[id]).")
         return .document(booking, .resource(columns, wrappedIn: wrappers))
     }

@@ -73,7 +73,7 @@ enum SchedulingCommands {
         var query = [("date", inv[day])]
         if let vendor = inv[whose] {
             query.append(("vendor_id", String(vendor)))
-        } else if let role = (try? inv.store.credentials())??.user["role"]?.stringValue, ["ops_manager", "super_admin"].contains(role) {
+        } else if let role = (try? inv.store.credentials())??.user["role"]?.stringValue, WatchCommands.operators.contains(role) {
             // An operator has no day of their own: the server requires the vendor, so it is asked for here.
             throw CLIError.usage("'scheduling optimize' needs --vendor ID when an operator (\(role)) asks: whose day to plan")
         }

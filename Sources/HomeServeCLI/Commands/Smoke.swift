@@ -36,7 +36,9 @@ enum SmokeCommands {
         if inv.dryRun { return inv.dryRun(wouldHave: "run the smoke cases (each depends on the server's answers)") }
         var sessions: [(role: String, profile: String)] = []
         for pair in inv[asRole] {
-            guard roles.contains(pair.key) else { throw CLIError.usage("invalid value '\(pair.key)=\(pair.text)' for --as: unknown role '\(pair.key)'; roles: \(roles.joined(separator: ", "))") }
+            guard roles.contains(pair.key) else {
+                throw CLIError.usage("invalid value '\(ParsedLine.shown(pair.key + "=" + pair.text))' for --as: unknown role '\(ParsedLine.shown(pair.key))'; roles: \(roles.joined(separator: ", "))")
+            }
             guard ValueKind.isProfileName(pair.text) else {
                 throw CLIError.usage("invalid value '\(ParsedLine.shown(pair.key + "=" + pair.text))' for --as: expected ROLE=PROFILE with \(ValueKind.profileNameRule)")
             }
@@ -284,12 +286,8 @@ enum SmokeCommands {
                 if let price = PricingCommands.finalPrice(in: quote) { body.append(("total_price", .string(Money.twoDecimals(price)))) }
                 // A booking that cannot be cancelled is named, with the command that cancels it.
                 func cancelMade(_ id: String) throws -> JSON? {
-                    do {
-                        let answer = try session.client.json(BookingCommands.cancelCall(id))
-                        // Held to what bookings cancel is held to: a booking still pending is left behind.
-                        if let answer { try BookingCommands.confirm(inv, session.client, id, status: "cancelled", answer) }
-                        return answer
-                    } catch {
+                    // Held to what bookings cancel is held to: a booking still pending is left behind.
+                    do { return try BookingCommands.cancel(id, inv: inv, client: session.client, profile: session.profile) } catch {
                         inv.warn("smoke may have left booking \(id) behind: cancelling it failed; check it with 'homeserve --profile \(session.profile) bookings get \(id)' and cancel it with 'homeserve --profile \(session.profile) bookings cancel \(id)'")
                         throw error
                     }
@@ -332,8 +330,7 @@ enum SmokeCommands {
             }
             guard !found.isEmpty else { return inv.warn("\(maybe), and no pending booking has its notes yet; find it later with \(find)") }
             for id in found {
-                if let answer = try? customer.client.json(BookingCommands.cancelCall(id)),
-                   (try? BookingCommands.confirm(inv, customer.client, id, status: "cancelled", answer)) != nil {
+                if (try? BookingCommands.cancel(id, inv: inv, client: customer.client, profile: customer.profile)) != nil {
                     inv.note("smoke cancelled booking \(id), which its POST made without a usable answer")
                 } else {
                     inv.warn("smoke left booking \(id) behind: its POST got no usable answer and cancelling it failed; cancel it with 'homeserve --profile \(customer.profile) bookings cancel \(id)'")

@@ -5,6 +5,8 @@ enum WatchCommands {
     static let all: [Command] = [booking, notifications, chat, status]
 
     static let roles = ["customer", "vendor", "onboard_manager", "ops_manager", "super_admin"]
+    /// The roles the contract's admin endpoints serve: they act on others, with no bookings of their own.
+    static let operators = ["ops_manager", "super_admin"]
 
     static let attempts = RequiredFlag("reconnect-attempts", .integer(0...100), "Reconnects before giving up", default: 5, placeholder: "N")
     static let delay = RequiredFlag("reconnect-delay", .integer(0...300, placeholder: "SECONDS"), "Seconds between reconnects", default: 3)

@@ -126,7 +126,7 @@ public enum SignalWatcher {
                     _ = said.withCString { systemWrite(2, $0, strlen($0)) }
                     end(by: ending.load(ordering: .sequentiallyConsistent))
                 }
-                guard let next = wait(&set, seconds: left) else { continue }
+                guard let next = nextSignal(&set, within: left) else { continue }
                 received = next
             } else {
                 guard sigwait(&set, &received) == 0 else { continue }
@@ -146,7 +146,7 @@ public enum SignalWatcher {
     }
 
     /// The next watched signal, or nil when none came within `seconds` (or the wait was cut short).
-    private static func wait(_ set: inout sigset_t, seconds: Double) -> Int32? {
+    private static func nextSignal(_ set: inout sigset_t, within seconds: Double) -> Int32? {
         #if canImport(Glibc)
         var span = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
         let received = sigtimedwait(&set, nil, &span)
@@ -155,7 +155,7 @@ public enum SignalWatcher {
         // No sigtimedwait here: a signal already pending is taken at once, else a short sleep.
         var pending = sigset_t()
         sigpending(&pending)
-        if [SIGINT, SIGTERM, SIGHUP].contains(where: { sigismember(&pending, $0) == 1 }) {
+        if (Int32(1)..<32).contains(where: { sigismember(&pending, $0) == 1 && sigismember(&set, $0) == 1 }) {
             var received: Int32 = 0
             return sigwait(&set, &received) == 0 ? received : nil
         }
