@@ -141,44 +141,44 @@ enum BookingCommands {
             throw CLIError.usage("'bookings update' needs a change: --notes, --vendor-notes, --date, --status or --set KEY=VALUE")
         }
         guard let answer = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body))) else { return .nothing }
-        if let wanted = body["status"]?.stringValue { try confirm(inv, try inv.client(), profile: inv.profile.name, inv[id], status: wanted, answer) }
+        if let wanted = body["status"]?.stringValue { try confirm(try inv.client(), profile: inv.profile.name, inv[id], status: wanted, answer) }
         return .document(answer, .resource(columns, wrappedIn: wrappers))
     }
 
     /// A change of status is taken as made only when the booking has it: the one the answer holds, or, when
-    /// the answer holds none (`{"detail": …}`), the booking read back. Another status is exit 6 with the
-    /// server's words, so a script never takes a change that was not made for one that was. A read back
-    /// that fails leaves the server's success standing, with a warning.
-    static func confirm(_ inv: Invocation, _ client: APIClient, profile: String, _ id: String, status wanted: String, _ answer: JSON) throws {
-        // Only a booking's own status counts: `{"status": "success", "message": …}` is an envelope's.
+    /// the answer holds none (`{"detail": …}`, or another booking), the booking read back. Another status is
+    /// exit 6 with the server's words; a status that cannot be learnt (the read back failing, no status in
+    /// either answer) is exit 8: exit 0 always means the booking has it.
+    static func confirm(_ client: APIClient, profile: String, _ id: String, status wanted: String, _ answer: JSON) throws {
+        // Only this booking's own status counts: `{"status": "success", "message": …}` is an envelope's.
         func own(_ document: JSON) -> JSON? {
             let booking = Rows.unwrap(document, keys: wrappers)
-            return booking["id"] == nil ? nil : booking["status"]
+            guard let found = booking["id"]?.cellText, found.lowercased() == id.lowercased(), let status = booking["status"], !status.isNull else { return nil }
+            return status
         }
+        let path = "/api/bookings/\(id)/"
         var status = own(answer)
-        if status == nil || status?.isNull == true {
+        if status == nil {
             do {
-                if let current = try client.json(APICall("GET", "/api/bookings/\(id)/")) { status = own(current) }
+                if let current = try client.json(APICall("GET", path)) { status = own(current) }
             } catch let error where !(error is Cancelled) {
                 let failure = FailureReport(profile: profile, profileChosen: true, source: nil).describe(error).message
-                inv.warn("the server took the change of booking \(id) to '\(wanted)', and reading it back to check failed: \(failure)")
-                return
+                throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but reading the booking back to check it is '\(wanted)' failed: \(failure)")
             }
         }
-        guard let status, !status.isNull else {
-            inv.warn("the server's answers name no status, so booking \(id) cannot be confirmed '\(wanted)'")
-            return
+        guard let status else {
+            throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but neither answer shows booking \(id)'s status, so it cannot be confirmed '\(wanted)'")
         }
-        guard status.stringValue != wanted else { return }
+        guard status.stringValue?.lowercased() != wanted else { return }
         let said = ErrorBody.read(answer).message.map { " (it said: \(TerminalText.visible($0)))" } ?? ""
-        throw CLIError(.rejected, "PATCH /api/bookings/\(id)/ was answered with success, but the booking is \(TerminalText.visible(status.serialized())), not '\(wanted)'\(said)")
+        throw CLIError(.rejected, "PATCH \(path) was answered with success, but the booking is \(TerminalText.visible(status.serialized())), not '\(wanted)'\(said)")
     }
 
     /// Cancels a booking, held to `confirm`: `bookings cancel` and smoke's clean-up. Nil in a dry run.
-    static func cancel(_ id: String, inv: Invocation, client: APIClient, profile: String) throws -> JSON? {
+    static func cancel(_ id: String, client: APIClient, profile: String) throws -> JSON? {
         let call = APICall("PATCH", "/api/bookings/\(id)/", body: .json(.object([("status", .string("cancelled"))])))
         guard let answer = try client.json(call) else { return nil }
-        try confirm(inv, client, profile: profile, id, status: "cancelled", answer)
+        try confirm(client, profile: profile, id, status: "cancelled", answer)
         return answer
     }
 
@@ -187,13 +187,13 @@ enum BookingCommands {
         summary: "Cancel a booking",
         discussion: """
         Exit 0 means the booking is cancelled: the booking answered must be, or, when the answer holds none,
-        the booking read back. Another status is exit 6, with what the server said; a read back that fails
-        leaves the server's success standing, with a warning.
+        the booking read back. Another status is exit 6, with what the server said; a status that cannot be
+        learnt (the read back failing, no status shown) is exit 8.
         """,
         arguments: [id],
         examples: [Example("homeserve bookings cancel 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Cancel a booking you no longer need")]
     ) { inv in
-        guard let booking = try cancel(inv[id], inv: inv, client: try inv.client(), profile: inv.profile.name) else { return .nothing }
+        guard let booking = try cancel(inv[id], client: try inv.client(), profile: inv.profile.name) else { return .nothing }
         inv.note(Invocation.serverMessage(booking).map { "\($0) (booking \(inv[id]))" } ?? "Cancelled booking \(inv[id]).")
         return .document(booking, .resource(columns, wrappedIn: wrappers))
     }

@@ -287,7 +287,7 @@ enum SmokeCommands {
                 // A booking that cannot be cancelled is named, with the command that cancels it.
                 func cancelMade(_ id: String) throws -> JSON? {
                     // Held to what bookings cancel is held to: a booking still pending is left behind.
-                    do { return try BookingCommands.cancel(id, inv: inv, client: session.client, profile: session.profile) } catch {
+                    do { return try BookingCommands.cancel(id, client: session.client, profile: session.profile) } catch {
                         inv.warn("smoke may have left booking \(id) behind: cancelling it failed; check it with 'homeserve --profile \(session.profile) bookings get \(id)' and cancel it with 'homeserve --profile \(session.profile) bookings cancel \(id)'")
                         throw error
                     }
@@ -330,7 +330,7 @@ enum SmokeCommands {
             }
             guard !found.isEmpty else { return inv.warn("\(maybe), and no pending booking has its notes yet; find it later with \(find)") }
             for id in found {
-                if (try? BookingCommands.cancel(id, inv: inv, client: customer.client, profile: customer.profile)) != nil {
+                if (try? BookingCommands.cancel(id, client: customer.client, profile: customer.profile)) != nil {
                     inv.note("smoke cancelled booking \(id), which its POST made without a usable answer")
                 } else {
                     inv.warn("smoke left booking \(id) behind: its POST got no usable answer and cancelling it failed; cancel it with 'homeserve --profile \(customer.profile) bookings cancel \(id)'")
