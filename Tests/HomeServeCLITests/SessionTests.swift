@@ -871,6 +871,24 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testARenewalThatCouldNotBeSavedIsWhatTheNextRenewalStartsFrom() throws {
+        harness.storeSession(access: harness.token(expiresIn: 5, life: 300), refresh: "refresh-1")
+        // Another process holds the file lock past --timeout: the new pair cannot be written.
+        let held = try FileLock.acquire(ConfigPaths(environment: harness.environment).lock, timeout: 1, clock: harness.clock)
+        defer { held.release() }
+        let second = harness.token(expiresIn: 300, life: 300, tag: "second"), third = harness.token(expiresIn: 300, life: 300, tag: "third")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: second, refresh: "refresh-2"))
+        transport.register("GET", path, status: 401, json: #"{"detail": "Token is blacklisted"}"#)
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: third, refresh: "refresh-3"))
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        let outcome = harness.run(["--timeout", "1", "bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(transport.requests.filter { $0.url.hasSuffix("/auth/refresh/") }.map { $0.json?["refresh"] }, ["refresh-1", "refresh-2"],
+                       "the second renewal sends the pair the first one got, not the file's spent token")
+        XCTAssertContains(outcome.err, "homeserve: warning: the renewed session could not be saved (cannot lock ", "another homeserve is refreshing the session (waited 1s)); it is used for this command only")
+        transport.verify()
+    }
+
     func testAFullDiskDuringARefreshKeepsTheNewTokenForTheCommand() throws {
         let old = harness.token(expiresIn: 10, life: 300)
         harness.storeSession(access: old, refresh: "refresh-1")

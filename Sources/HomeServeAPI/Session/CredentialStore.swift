@@ -84,6 +84,8 @@ public final class CredentialStore {
     private var inspected = false
     /// A dry run has shown the unattended login it would make.
     private var previewedLogin = false
+    /// A renewed pair the disk refused, which this command goes on with.
+    private var unsaved: Credentials?
     /// The server was named for this command alone (`--url`, not the profile's own url): a login made there
     /// is not stored in place of the profile's session with its own server.
     public var serverGivenForCommand = false
@@ -242,7 +244,7 @@ public final class CredentialStore {
             return pair.access
         case .file:
             return try withSessionLock {
-                let kept = stored(in: try loadCredentials())
+                let kept = try unsaved ?? stored(in: loadCredentials())
                 let foreign = isForOtherServer(kept, authority)
                 // Another server's session is not adopted or refreshed here; only a password can replace it.
                 let entry = foreign ? nil : kept
@@ -352,17 +354,23 @@ public final class CredentialStore {
 
     /// Stores a new pair on a fresh read of the file (another profile may have written it meanwhile); when
     /// the disk refuses, the pair still serves this command and a warning says the session could not be saved.
+    /// The wait for the file lock is not cut short by Ctrl-C: a server that rotates refresh tokens has taken
+    /// the stored one, and giving up here would lose the session.
     private func keep(_ pair: TokenPair, user: JSON, server: String) -> String {
         do {
-            try withLock {
+            try withLock(cancellable: false) {
                 var file = try loadCredentials()
                 record(pair, user: user, server: server, in: &file)
                 try file.save()
             }
+            unsaved = nil
         } catch {
-            warn("the renewed session could not be saved (\(error)); it is used for this command only")
-            // record() set it already unless the lock or the read failed first.
+            let reason = if case let SessionError.file(failure) = error { failure.description } else { "\(error)" }
+            warn("the renewed session could not be saved (\(reason)); it is used for this command only")
             current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: server)
+            // A later renewal in this command starts from this pair, not the file's, whose refresh token the
+            // server may have taken already.
+            unsaved = current
         }
         return pair.access
     }
@@ -419,17 +427,17 @@ public final class CredentialStore {
     }
 
     /// The file lock, held while a file is read, changed and written back.
-    private func withLock<T>(_ body: () throws -> T) throws -> T { try locked(paths.lock, body) }
+    private func withLock<T>(cancellable: Bool = true, _ body: () throws -> T) throws -> T { try locked(paths.lock, cancellable: cancellable, body) }
 
     /// The profile's session lock, held over a refresh or login; the file lock is taken inside it, never
     /// the other way round.
     private func withSessionLock<T>(_ body: () throws -> T) throws -> T { try locked(paths.sessionLock(profile), body) }
 
-    private func locked<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    private func locked<T>(_ path: String, cancellable: Bool = true, _ body: () throws -> T) throws -> T {
         // A write is never made into a directory others can change, even by a command that read nothing first.
         inspectDirectory()
         let lock: FileLock
-        do { lock = try FileLock.acquire(path, timeout: lockTimeout, clock: clock) } catch let error as FileError {
+        do { lock = try FileLock.acquire(path, timeout: lockTimeout, clock: clock, cancellable: cancellable) } catch let error as FileError {
             throw SessionError.file(error)
         }
         cachedCredentials = nil

@@ -70,7 +70,8 @@ public final class FileLock {
 
     private init(fd: Int32) { self.fd = fd }
 
-    public static func acquire(_ path: String, timeout: Double, clock: any Clock) throws -> FileLock {
+    /// `cancellable`: Ctrl-C ends the wait (false where giving up would lose what is being saved).
+    public static func acquire(_ path: String, timeout: Double, clock: any Clock, cancellable: Bool = true) throws -> FileLock {
         try AtomicFile.ensureDirectory(FileFacts.directory(of: path))
         var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if fd < 0, errno == EROFS || errno == EACCES || errno == EPERM {
@@ -95,8 +96,11 @@ public final class FileLock {
                 throw FileError(path: path, action: "lock", kind: .lockTimeout(seconds: Int(timeout)))
             }
             do { try clock.sleep(0.02) } catch {
-                close(fd)
-                throw error
+                guard !cancellable else {
+                    close(fd)
+                    throw error
+                }
+                usleep(20_000)
             }
         }
         return FileLock(fd: fd)
