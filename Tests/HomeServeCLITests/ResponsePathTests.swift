@@ -315,6 +315,19 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    func testSmokeStoppedMidRunSaysSoAndRunsNoMoreCases() {
+        let harness: Harness = self.harness
+        transport.register("GET", "/api/bookings/?page_size=1", json: "[]") { _ in harness.cancellation.cancel() }
+        let outcome = harness.run(["smoke", "-o", "json"])
+        XCTAssertEqual(outcome.status, 130, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: interrupted\n")
+        let cases = outcome.json["cases"]?.arrayValue ?? []
+        XCTAssertEqual(cases.first?["result"], "pass", "the case that was running when Ctrl-C came finished")
+        XCTAssertGreaterThan(cases.count, 3)
+        XCTAssertTrue(cases.dropFirst().allSatisfy { $0["result"] == "skip" && $0["detail"] == "not run: interrupted" }, outcome.out)
+        XCTAssertEqual(transport.requests.count, 1, "nothing more was sent")
+    }
+
     func testDoctorFailsWhenTheAPIIsNotAtTheURL() {
         harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9/api"
         transport.register("GET", "/api/api/services/?page_size=1", status: 404, json: #"{"detail": "Not found."}"#)

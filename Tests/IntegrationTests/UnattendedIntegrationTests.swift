@@ -147,6 +147,25 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
                        "homeserve: terminated (SIGTERM), and the work did not stop within 3 seconds\n")
         try? input.fileHandleForWriting.close()
+
+        // Ctrl-C (`timeout -s INT`) is held to the same few seconds, and exits 130.
+        let interrupted = Process()
+        interrupted.executableURL = URL(fileURLWithPath: Binaries.cli)
+        interrupted.arguments = ["api", "POST", "/api/bookings/", "--input", "-"]
+        interrupted.environment = cli.environment
+        let held = Pipe(), said = Pipe()
+        interrupted.standardInput = held
+        interrupted.standardError = said
+        try interrupted.run()
+        usleep(300_000)
+        let asked = Date()
+        kill(interrupted.processIdentifier, SIGINT)
+        interrupted.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(asked), 6)
+        XCTAssertEqual(interrupted.terminationStatus, 130)
+        XCTAssertEqual(String(decoding: said.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                       "homeserve: interrupted, and the work did not stop within 3 seconds\n")
+        try? held.fileHandleForWriting.close()
     }
 
     func testSixteenProcessesOnADeadSessionLogInOnce() throws {

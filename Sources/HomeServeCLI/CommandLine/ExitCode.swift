@@ -59,7 +59,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .redirected: return "the server redirected (3xx) to another host, or a method that is not followed; Location is printed"
         case .methodNotAllowed: return "the server does not allow this method on this path (405)"
         case .tooLarge: return "the request was too large for the server (413, 431)"
-        case .interrupted: return "interrupted (Ctrl-C); after SIGTERM or SIGHUP the work stops the same way and homeserve ends by that signal (143, 129)"
+        case .interrupted: return "interrupted (Ctrl-C; a wait that does not notice is ended 3 s later); after SIGTERM or SIGHUP the work stops the same way and homeserve ends by that signal (143, 129)"
         }
     }
 

@@ -82,6 +82,8 @@ enum SmokeCommands {
             ("failed", .int(failed.count)), ("skipped", .int(cases.filter { $0.result == "skip" }.count)),
         ])
         let output = CommandOutput.document(document, .report(["case", "role", "result", "seconds", "detail"]))
+        // Stopped by Ctrl-C or a signal: said as any command says it, whatever the cases were.
+        if inv.context.cancellation.isCancelled { return .failed(after: output, CLIError(.interrupted, SignalWatcher.stoppedBy)) }
         guard let first = failed.first else { return output }
         return .failed(after: output, CLIError(first.code, "smoke: \(failed.count) of \(cases.count) cases failed; first: \(first.name) (\(first.detail))"))
     }
@@ -155,6 +157,8 @@ enum SmokeCommands {
             // A role whose session failed (not logged in, or as another role) would run its cases as someone
             // else: they are skipped, not passed.
             if sessionFailed.contains(role) { return skip(name, role: role, "the \(role) session failed") }
+            // A case after the run was stopped is not run, and no failure of its own.
+            if inv.context.cancellation.isCancelled { return skip(name, role: role, "not run: \(SignalWatcher.stoppedBy)") }
             let start = inv.context.clock.monotonic()
             do {
                 let detail = try body(session)
@@ -162,7 +166,7 @@ enum SmokeCommands {
             } catch let skipped as Skipped {
                 skip(name, role: role, skipped.reason)
             } catch is Cancelled {
-                cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: "interrupted", code: .interrupted))
+                cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: SignalWatcher.stoppedBy, code: .interrupted))
             } catch {
                 let failure = FailureReport(profile: session.profile, profileChosen: true, source: try? session.store.credentials()?.source).describe(error)
                 cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: failure.message, code: failure.code))

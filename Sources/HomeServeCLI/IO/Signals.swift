@@ -111,9 +111,10 @@ public enum SignalWatcher {
     static let grace = 3.0
 
     /// The watcher thread: Ctrl-C, SIGTERM and SIGHUP (`timeout`, a cancelled CI job, a closed terminal) ask
-    /// the work to stop; a second one, or one at a password prompt, ends homeserve at once. SIGTERM and
-    /// SIGHUP also end a password helper in a group of its own at once, since it may be what hangs, and
-    /// end homeserve `grace` seconds later if the work has not stopped by then.
+    /// the work to stop; a second one, or one at a password prompt, ends homeserve at once, and so does the
+    /// first once `grace` seconds have passed without the work stopping (a wait that does not notice: a
+    /// blocked read of stdin or write to a pipe, a password helper). SIGTERM and SIGHUP also end a password
+    /// helper in a group of its own at once, since it may be what hangs.
     private static func watch(_ box: Box) -> Never {
         var set = watched
         var deadline: Double?
@@ -121,11 +122,7 @@ public enum SignalWatcher {
             var received: Int32 = 0
             if let deadline {
                 let left = deadline - Monotonic.now()
-                if left <= 0 {
-                    let said = "homeserve: \(stoppedBy), and the work did not stop within \(Int(grace)) seconds\n"
-                    _ = said.withCString { systemWrite(2, $0, strlen($0)) }
-                    end(by: ending.load(ordering: .sequentiallyConsistent))
-                }
+                if left <= 0 { stop(saying: "\(stoppedBy), and the work did not stop within \(Int(grace)) seconds") }
                 guard let next = nextSignal(&set, within: left) else { continue }
                 received = next
             } else {
@@ -134,15 +131,20 @@ public enum SignalWatcher {
             if received != SIGINT {
                 _ = ending.compareExchange(expected: 0, desired: received, ordering: .sequentiallyConsistent)
                 endHelper()
-                if deadline == nil { deadline = Monotonic.now() + grace }
             }
-            if box.echo.restore() || box.cancellation.cancel() >= 2 {
-                endHelper()
-                let first = ending.load(ordering: .sequentiallyConsistent)
-                if first == 0 { _exit(130) }
-                end(by: first)
-            }
+            if deadline == nil { deadline = Monotonic.now() + grace }
+            if box.echo.restore() || box.cancellation.cancel() >= 2 { stop(saying: stoppedBy) }
         }
+    }
+
+    /// Ends homeserve now: says why, ends a password helper, and exits 130 after Ctrl-C, else by the signal.
+    private static func stop(saying why: String) -> Never {
+        let line = "homeserve: \(why)\n"
+        _ = line.withCString { systemWrite(2, $0, strlen($0)) }
+        endHelper()
+        let first = ending.load(ordering: .sequentiallyConsistent)
+        if first == 0 { _exit(130) }
+        end(by: first)
     }
 
     /// The next watched signal, or nil when none came within `seconds` (or the wait was cut short).
