@@ -115,9 +115,11 @@ public enum ErrorBody {
     }
 
     /// A read's 2xx answer that says the request failed: an envelope (no `id` of its own) with
-    /// `success`/`ok` false or `status` "error". A resource whose status is "failed" is just that.
+    /// `success`/`ok` false or `status` "error", or nothing but DRF's `{"detail": …}`, the shape of its
+    /// errors. A resource whose status is "failed" is just that.
     public static func failure(_ body: JSON) -> String? {
         guard case .object = body, body["id"] == nil else { return nil }
+        if body.keys == ["detail"], let detail = body["detail"]?.stringValue { return detail }
         let said = body["success"] == .bool(false) || body["ok"] == .bool(false) || body["status"]?.stringValue?.lowercased() == "error"
         guard said else { return nil }
         return read(body).message ?? "the server reported that the request failed"

@@ -855,6 +855,12 @@ final class OutputRuleTests: XCTestCase {
                        "homeserve: GET /api/services/7/: the answer is an empty object, with nothing to show\n", "a resource wrapped, and empty")
         transport.register("GET", "/admin-dashboard/cache/", json: "{}")
         XCTAssertEqual(run(["admin", "cache", "stats"], status: 8).err, "homeserve: GET /admin-dashboard/cache/: the answer is an empty object, with nothing to show\n")
+        // A listing answered {} or with DRF's error shape under a 2xx status: no rows, and no data either.
+        transport.register("GET", "/api/bookings/", json: "{}")
+        XCTAssertEqual(run(["bookings", "list", "--all", "-o", "csv"], status: 8).out, "")
+        transport.register("GET", "/api/bookings/", json: #"{"detail": "Not available"}"#)
+        XCTAssertEqual(run(["bookings", "list", "-o", "csv"], status: 8).err,
+                       "homeserve: GET /api/bookings/: the answer (HTTP 200) says the request failed: Not available\n")
         // A report's empty list is an answer: there are no rows.
         transport.register("GET", "/api/vendor-search/?pincode=560001", json: "[]")
         XCTAssertEqual(run(["vendors", "search", "--pincode", "560001", "-o", "csv"]).out, "")

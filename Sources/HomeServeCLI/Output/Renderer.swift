@@ -261,6 +261,10 @@ struct Renderer {
                 try walker.run(following: listing.following || fillsPage) { page in
                     defer { firstPage = false }
                     guard let rows = page.rows else {
+                        // Nothing at all is no listing printed as received: it would pass for data with exit 0.
+                        if page.document.objectValue?.isEmpty == true {
+                            throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the answer is an empty object, with no rows and nothing to show")
+                        }
                         warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (keys: \(page.document.keys.joined(separator: ", "))); printing it as received")
                         try render(page.document, .report(listing.presentation.columns))
                         printedAsReceived = true
