@@ -196,7 +196,7 @@ public final class Invocation {
         }
         if verbose { options.log = { [unowned self] in self.say($0) } }
         let base = try baseURL()
-        store.serverGivenForCommand = store.isOneOff(base.url, flag: base.source == "flag")
+        store.serverGivenForCommand = store.isOneOff(base.url, flag: base.source == "flag" || base.source == "env")
         let client = APIClient(base: base.url, transport: context.transport(transportSettings), session: store,
                                clock: context.clock, random: context.random, options: options, warn: { [unowned self] in self.warn($0) },
                                note: { [unowned self] in self.note($0) })

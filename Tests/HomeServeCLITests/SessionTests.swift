@@ -617,22 +617,23 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(stored("url"), "https://other.test")
         XCTAssertEqual(stored("access"), newer)
 
-        // HOMESERVE_URL is a job's server, as a profile's url is: its login replaces the session too.
+        // HOMESERVE_URL naming another server than the profile's url is the command's alone too: the profile
+        // would be left with its url on one server and its session on another.
         harness.environment["HOMESERVE_URL"] = "https://third.test"
         let third = harness.token(expiresIn: 300, life: 300, tag: "third")
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(third)", "refresh": "r-third", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
         transport.register("GET", "/api/bookings/", json: "[]")
         XCTAssertEqual(harness.run(["bookings", "list"]).err,
-                       "homeserve: logged in as ops_mgr to https://third.test for profile 'default', in place of its session with https://other.test\n")
-        XCTAssertEqual(stored("access"), third)
+                       "homeserve: logged in as ops_mgr to https://third.test for this command only; profile 'default' keeps its session with https://other.test\n")
+        XCTAssertEqual(stored("access"), newer)
 
-        // --url naming the profile's own url is not one command's: its login is stored.
-        harness.environment["HOMESERVE_URL"] = nil
+        // Naming the profile's own url (again, or after its session moved) is no one-off: the login is stored.
+        harness.writeSettings(["default": ["url": "https://third.test"]])
         let fourth = harness.token(expiresIn: 300, life: 300, tag: "fourth")
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(fourth)", "refresh": "r-fourth", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
         transport.register("GET", "/api/bookings/", json: "[]")
-        XCTAssertEqual(harness.run(["--url", "https://other.test/", "bookings", "list"]).err,
-                       "homeserve: logged in as ops_mgr to https://other.test for profile 'default', in place of its session with https://third.test\n")
+        XCTAssertEqual(harness.run(["bookings", "list"]).err,
+                       "homeserve: logged in as ops_mgr to https://third.test for profile 'default', in place of its session with https://other.test\n")
         XCTAssertEqual(stored("access"), fourth)
         transport.verify()
     }

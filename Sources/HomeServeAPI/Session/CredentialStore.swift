@@ -86,11 +86,11 @@ public final class CredentialStore {
     private var previewedLogin = false
     /// A renewed pair the disk refused, which this command goes on with.
     private var unsaved: Credentials?
-    /// The server was named for this command alone (`--url`, not the profile's own url): a login made there
-    /// is not stored in place of the profile's session with its own server.
+    /// The server was named for this command alone (`--url` or HOMESERVE_URL, not the profile's own url): a
+    /// login made there is not stored in place of the profile's session with its own server.
     public var serverGivenForCommand = false
 
-    /// Whether `base`, from `--url` when `flag`, is another server than the profile's url.
+    /// Whether `base`, named by `--url` or HOMESERVE_URL when `flag`, is another server than the profile's url.
     public func isOneOff(_ base: WebURL, flag: Bool) -> Bool {
         guard flag else { return false }
         guard let own = (try? setting("url")).flatMap({ $0 }), case let .success(url) = WebURL.parse(own) else { return true }

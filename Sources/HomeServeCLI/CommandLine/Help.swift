@@ -317,8 +317,9 @@ public enum Topics {
         A stored session belongs to the server it was made with: 'auth login' keeps that URL with it, and
         a --url or HOMESERVE_URL given to it becomes the profile's url. A command that would send the
         session to another server exits 3 and sends nothing, unless a password source lets it log in at
-        that server instead (none of the other server's tokens is sent). That session serves a --url
-        command only, and the profile keeps its own; from HOMESERVE_URL or a changed url it is stored.
+        that server instead (none of the other server's tokens is sent). Made at a --url or HOMESERVE_URL
+        other than the profile's url, that session serves the command only and the profile keeps its
+        own; made at the profile's url (after config set url) it is stored.
         """)
 
     public static let dates = Topic(name: "dates", title: "Dates and times",

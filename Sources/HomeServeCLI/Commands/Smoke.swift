@@ -144,7 +144,7 @@ enum SmokeCommands {
             if base.description != main.base.description {
                 inv.warn("profile '\(profile)' uses \(base), not \(main.base): this run covers two servers (--url or HOMESERVE_URL holds every profile to one)")
             }
-            store.serverGivenForCommand = store.isOneOff(base, flag: inv[GlobalFlags.url] != nil)
+            store.serverGivenForCommand = store.isOneOff(base, flag: inv[GlobalFlags.url] != nil || !(inv.environment["HOMESERVE_URL"] ?? "").isEmpty)
             let client = APIClient(base: base, transport: main.transport, session: store, clock: inv.context.clock, random: inv.context.random,
                                    options: main.options, warn: inv.warn, note: inv.note)
             let creds = try? store.credentials()
