@@ -57,7 +57,10 @@ enum SmokeCommands {
         }
         // Asked to write, the run must write: a skipped round trip would let CI pass without it.
         if inv[write], byRole["customer"] == nil {
-            throw CLIError.usage("--write books and cancels a booking as a customer, and no customer session is known: log in as one or add --as customer=PROFILE")
+            // A session from the environment names no role: it cannot be known to be a customer's.
+            let environmental = (try? inv.store.credentials())??.source.rawValue.hasPrefix("HOMESERVE_") == true
+            let why = environmental ? "a session from \(inv.store.source.rawValue) names no role" : "no customer session is known"
+            throw CLIError.usage("--write books and cancels a booking as a customer, and \(why): log in as one or add --as customer=PROFILE")
         }
         // Asked to open the channels, the run must open them: they are a user's, named by id and role.
         if inv[sockets], main.userID == nil || main.role == nil {
