@@ -84,15 +84,21 @@ public final class Invocation {
         return .document(answer, presentation)
     }
 
-    /// A read of one thing answered with nothing in it (`{}`, the resource wrapped as `{"service": {}}`, or
-    /// `[]` where one object is due) would print nothing, or a blank row, with exit 0: it is exit 8.
+    /// A read of one thing answered with nothing in it (`{}`, the resource wrapped as `{"service": {}}`), or
+    /// with no one object (`[]`, a list, `{"data": null}`), would print nothing, a blank row or something else
+    /// with exit 0: it is exit 8.
     static func requireSomething(_ answer: JSON, of call: APICall, _ presentation: Presentation, client: APIClient) throws {
         guard call.method == "GET" else { return }
         let one = presentation.wrappers.map { Rows.unwrap(answer, keys: $0) } ?? answer
-        let empty = answer.objectValue?.isEmpty == true || one.objectValue?.isEmpty == true ? "an empty object"
-            : (answer.arrayValue?.isEmpty == true && presentation.isOneThing) ? "an empty list where one object is due" : nil
-        if let empty {
-            throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "the answer is \(empty), with nothing to show")
+        // A resource's envelope holding null (`{"data": null}`) holds no resource either.
+        let nullInside = answer["id"] == nil && (presentation.wrappers.map { $0 + ["data", "result"] } ?? []).contains { answer[$0]?.isNull == true }
+        let wrong = answer.objectValue?.isEmpty == true || one.objectValue?.isEmpty == true ? "an empty object, with nothing to show"
+            : !presentation.isOneThing ? nil
+            : answer.arrayValue?.isEmpty == true ? "an empty list where one object is due"
+            : answer.arrayValue != nil ? "a list where one object is due"
+            : nullInside ? "null in its envelope where one object is due" : nil
+        if let wrong {
+            throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "the answer is \(wrong)")
         }
     }
 

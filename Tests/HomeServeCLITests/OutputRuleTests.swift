@@ -846,13 +846,19 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(empty.err, "homeserve: GET /admin-dashboard/notifications/: the answer is an empty object, with nothing to show\n")
         transport.register("GET", "/admin-dashboard/notifications/", json: "[]")
         XCTAssertEqual(run(["admin", "notifications", "stats", "-o", "csv"], status: 8).err,
-                       "homeserve: GET /admin-dashboard/notifications/: the answer is an empty list where one object is due, with nothing to show\n")
+                       "homeserve: GET /admin-dashboard/notifications/: the answer is an empty list where one object is due\n")
         transport.register("GET", "/admin-dashboard/dashboard/stats/", json: "{}")
         XCTAssertEqual(run(["admin", "stats", "-o", "csv"], status: 8).err,
                        "homeserve: GET /admin-dashboard/dashboard/stats/: the answer is an empty object, with nothing to show\n")
         transport.register("GET", "/api/services/7/", json: #"{"service": {}}"#)
         XCTAssertEqual(run(["services", "get", "7", "-o", "csv"], status: 8).err,
                        "homeserve: GET /api/services/7/: the answer is an empty object, with nothing to show\n", "a resource wrapped, and empty")
+        transport.register("GET", "/api/bookings/\(booking)/", json: #"[{"id": 1}]"#)
+        XCTAssertEqual(run(["bookings", "get", booking, "-o", "csv"], status: 8).err,
+                       "homeserve: GET /api/bookings/\(booking)/: the answer is a list where one object is due\n")
+        transport.register("GET", "/api/services/7/", json: #"{"status": "success", "data": null}"#)
+        XCTAssertEqual(run(["services", "get", "7"], status: 8).err,
+                       "homeserve: GET /api/services/7/: the answer is null in its envelope where one object is due\n")
         transport.register("GET", "/admin-dashboard/cache/", json: "{}")
         XCTAssertEqual(run(["admin", "cache", "stats"], status: 8).err, "homeserve: GET /admin-dashboard/cache/: the answer is an empty object, with nothing to show\n")
         // A listing answered {} or with DRF's error shape under a 2xx status: no rows, and no data either.
