@@ -167,6 +167,9 @@ public final class Invocation {
         return (Self.defaultURL, "default")
     }
 
+    /// The sources of a base URL named for this command (`--url`, HOMESERVE_URL) rather than by the profile.
+    static let commandSources: Set<String> = ["flag", "env"]
+
     static let defaultURL = WebURL(scheme: "http", host: "localhost", port: 8000, path: "")
 
     var transportSettings: CurlTransport.Settings {
@@ -202,7 +205,7 @@ public final class Invocation {
         }
         if verbose { options.log = { [unowned self] in self.say($0) } }
         let base = try baseURL()
-        store.serverGivenForCommand = store.isOneOff(base.url, flag: base.source == "flag" || base.source == "env")
+        store.serve(base.url, namedForCommand: Self.commandSources.contains(base.source))
         let client = APIClient(base: base.url, transport: context.transport(transportSettings), session: store,
                                clock: context.clock, random: context.random, options: options, warn: { [unowned self] in self.warn($0) },
                                note: { [unowned self] in self.note($0) })
@@ -357,7 +360,7 @@ public final class Invocation {
     /// sent to another server's socket; the base URL's path is kept (`https://h/prefix` → `wss://h/prefix`).
     func socketBase() throws -> WebURL {
         let base = try baseURL()
-        if base.source == "profile" || base.source == "default", let text = try store.setting("ws_url") {
+        if !Self.commandSources.contains(base.source), let text = try store.setting("ws_url") {
             switch WebURL.parse(text, schemes: WebURL.socketSchemes) {
             case let .success(url): return url
             case let .failure(problem):

@@ -86,15 +86,17 @@ public final class CredentialStore {
     private var previewedLogin = false
     /// A renewed pair the disk refused, which this command goes on with.
     private var unsaved: Credentials?
-    /// The server was named for this command alone (`--url` or HOMESERVE_URL, not the profile's own url): a
-    /// login made there is not stored in place of the profile's session with its own server.
-    public var serverGivenForCommand = false
+    /// The command named its server (`--url`, HOMESERVE_URL) and it is not the profile's url: a login made
+    /// there serves the command only, and is not stored in place of the profile's session with its own.
+    private var oneOffServer = false
 
-    /// Whether `base`, named by `--url` or HOMESERVE_URL when `flag`, is another server than the profile's url.
-    public func isOneOff(_ base: WebURL, flag: Bool) -> Bool {
-        guard flag else { return false }
-        guard let own = (try? setting("url")).flatMap({ $0 }), case let .success(url) = WebURL.parse(own) else { return true }
-        return !url.sameServer(as: base)
+    /// The server the command's requests go to, and whether the command named it rather than the profile.
+    public func serve(_ base: WebURL, namedForCommand: Bool) {
+        let own = (try? setting("url")).flatMap { $0 }.flatMap { text -> WebURL? in
+            if case let .success(url) = WebURL.parse(text) { return url }
+            return nil
+        }
+        oneOffServer = namedForCommand && own?.sameServer(as: base) != true
     }
     /// The access token last checked and its times: a listing's pages do not decode it again each.
     private var vetted: (token: String, times: (exp: Int?, iat: Int?))?
@@ -267,9 +269,9 @@ public final class CredentialStore {
                     guard let (pair, user) = try authority.login(username: username, password: password) else {
                         throw SessionError.badTokenReply(endpoint: "/auth/login/")
                     }
-                    // Pointed at another server for this one command (--url): the new session serves it only,
-                    // and the profile keeps the one made with its own server.
-                    if foreign, serverGivenForCommand {
+                    // Pointed at another server for this one command: the new session serves it only, and the
+                    // profile keeps the one made with its own server.
+                    if foreign, oneOffServer {
                         note("logged in as \(username) to \(authority.server) for this command only; profile '\(profile)' keeps its session with \(kept?.server ?? "?")")
                         current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: authority.server)
                         return pair.access

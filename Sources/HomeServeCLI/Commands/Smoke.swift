@@ -140,14 +140,15 @@ enum SmokeCommands {
                                         clock: inv.context.clock, lockTimeout: Double(inv[GlobalFlags.timeout]), warn: inv.warn, note: inv.note)
             let known = try store.knownProfiles()
             guard known.contains(profile) else { throw SessionError.unknownProfile(name: profile, known: known) }
-            var base = try inv.baseURL().url
-            if inv[GlobalFlags.url] == nil, (inv.environment["HOMESERVE_URL"] ?? "").isEmpty, let text = try store.setting("url"),
-               case let .success(url) = WebURL.parse(text) { base = url }
+            let named = try inv.baseURL()
+            let namedForCommand = Invocation.commandSources.contains(named.source)
+            var base = named.url
+            if !namedForCommand, let text = try store.setting("url"), case let .success(url) = WebURL.parse(text) { base = url }
             let main = try inv.client()
             if base.description != main.base.description {
                 inv.warn("profile '\(profile)' uses \(base), not \(main.base): this run covers two servers (--url or HOMESERVE_URL holds every profile to one)")
             }
-            store.serverGivenForCommand = store.isOneOff(base, flag: inv[GlobalFlags.url] != nil || !(inv.environment["HOMESERVE_URL"] ?? "").isEmpty)
+            store.serve(base, namedForCommand: namedForCommand)
             let client = APIClient(base: base, transport: main.transport, session: store, clock: inv.context.clock, random: inv.context.random,
                                    options: main.options, warn: inv.warn, note: inv.note)
             let creds = try? store.credentials()
