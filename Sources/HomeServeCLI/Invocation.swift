@@ -88,18 +88,23 @@ public final class Invocation {
     /// with no one object (`[]`, a list, `{"data": null}`), would print nothing, a blank row or something else
     /// with exit 0: it is exit 8.
     static func requireSomething(_ answer: JSON, of call: APICall, _ presentation: Presentation, client: APIClient) throws {
-        guard call.method == "GET" else { return }
-        let one = presentation.wrappers.map { Rows.unwrap(answer, keys: $0) } ?? answer
-        // A resource's envelope holding null (`{"data": null}`) holds no resource either.
-        let nullInside = answer["id"] == nil && (presentation.wrappers.map { $0 + ["data", "result"] } ?? []).contains { answer[$0]?.isNull == true }
-        let wrong = answer.objectValue?.isEmpty == true || one.objectValue?.isEmpty == true ? "an empty object, with nothing to show"
-            : !presentation.isOneThing ? nil
-            : answer.arrayValue?.isEmpty == true ? "an empty list where one object is due"
-            : answer.arrayValue != nil ? "a list where one object is due"
-            : nullInside ? "null in its envelope where one object is due" : nil
-        if let wrong {
-            throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "the answer is \(wrong)")
+        guard call.method == "GET", let wrong = nothing(in: answer, presentation) else { return }
+        throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "the answer is \(wrong)")
+    }
+
+    /// What the answer is instead of something to show, or nil when it holds something.
+    private static func nothing(in answer: JSON, _ presentation: Presentation) -> String? {
+        let wrappers = presentation.wrappers
+        if answer.objectValue?.isEmpty == true || wrappers.map({ Rows.unwrap(answer, keys: $0) })?.objectValue?.isEmpty == true {
+            return "an empty object, with nothing to show"
         }
+        guard presentation.isOneThing else { return nil }
+        if let items = answer.arrayValue { return items.isEmpty ? "an empty list where one object is due" : "a list where one object is due" }
+        // A resource's envelope holding null (`{"data": null}`) holds no resource either.
+        if answer["id"] == nil, let wrappers, (wrappers + ["data", "result"]).contains(where: { answer[$0]?.isNull == true }) {
+            return "null in its envelope where one object is due"
+        }
+        return nil
     }
 
     /// The server's own `message`, for `document(_:_:saying:)`.

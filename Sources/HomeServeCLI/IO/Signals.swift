@@ -106,8 +106,8 @@ public enum SignalWatcher {
         if group > 0 { kill(-group, SIGKILL) }
     }
 
-    /// How long work asked to stop by SIGTERM or SIGHUP has before homeserve ends by the signal anyway: a
-    /// wait that does not notice (a read of stdin) must not keep a job that was told to end.
+    /// How long work asked to stop (Ctrl-C, SIGTERM, SIGHUP) has before homeserve ends anyway: a wait that
+    /// does not notice (a read of stdin) must not keep a job that was told to end.
     static let grace = 3.0
 
     /// The watcher thread: Ctrl-C, SIGTERM and SIGHUP (`timeout`, a cancelled CI job, a closed terminal) ask
