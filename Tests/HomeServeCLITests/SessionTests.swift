@@ -619,19 +619,22 @@ final class SessionTests: XCTestCase {
 
         // HOMESERVE_URL naming another server than the profile's url is the command's alone too: the profile
         // would be left with its url on one server and its session on another.
+        // The next login's answer and the list it serves; the login's access token.
+        func loginThenList(_ tag: String) -> String {
+            let access = harness.token(expiresIn: 300, life: 300, tag: tag)
+            transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r-\#(tag)", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
+            transport.register("GET", "/api/bookings/", json: "[]")
+            return access
+        }
         harness.environment["HOMESERVE_URL"] = "https://third.test"
-        let third = harness.token(expiresIn: 300, life: 300, tag: "third")
-        transport.register("POST", "/auth/login/", json: #"{"access": "\#(third)", "refresh": "r-third", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
-        transport.register("GET", "/api/bookings/", json: "[]")
+        _ = loginThenList("third")
         XCTAssertEqual(harness.run(["bookings", "list"]).err,
                        "homeserve: logged in as ops_mgr to https://third.test for this command only; profile 'default' keeps its session with https://other.test\n")
         XCTAssertEqual(stored("access"), newer)
 
         // Naming the profile's own url (again, or after its session moved) is no one-off: the login is stored.
         harness.writeSettings(["default": ["url": "https://third.test"]])
-        let fourth = harness.token(expiresIn: 300, life: 300, tag: "fourth")
-        transport.register("POST", "/auth/login/", json: #"{"access": "\#(fourth)", "refresh": "r-fourth", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
-        transport.register("GET", "/api/bookings/", json: "[]")
+        let fourth = loginThenList("fourth")
         XCTAssertEqual(harness.run(["bookings", "list"]).err,
                        "homeserve: logged in as ops_mgr to https://third.test for profile 'default', in place of its session with https://other.test\n")
         XCTAssertEqual(stored("access"), fourth)

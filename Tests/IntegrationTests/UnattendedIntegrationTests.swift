@@ -128,44 +128,36 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(rows.last, "", "and each of them whole")
         XCTAssertLessThan(rows.count, 2046)
 
-        // A wait that does not notice (stdin that never ends) is ended by the signal a few seconds later.
+        // A wait that does not notice (stdin that never ends) is ended by the signal a few seconds later, and
+        // Ctrl-C (`timeout -s INT`) is held to the same few seconds, exiting 130.
+        let terminated = try Self.signalled(SIGTERM, ["auth", "login", "--username", "customer1", "--password-stdin"], cli)
+        XCTAssertLessThan(terminated.seconds, 6)
+        XCTAssertEqual(terminated.process.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(terminated.process.terminationStatus, SIGTERM)
+        XCTAssertEqual(terminated.err, "homeserve: terminated (SIGTERM), and the work did not stop within 3 seconds\n")
+        let interrupted = try Self.signalled(SIGINT, ["api", "POST", "/api/bookings/", "--input", "-"], cli)
+        XCTAssertLessThan(interrupted.seconds, 6)
+        XCTAssertEqual(interrupted.process.terminationStatus, 130)
+        XCTAssertEqual(interrupted.err, "homeserve: interrupted, and the work did not stop within 3 seconds\n")
+    }
+
+    /// Runs homeserve reading a stdin that never ends, sends it `signal`, and waits for it to end: how long
+    /// that took, and its stderr.
+    static func signalled(_ signal: Int32, _ arguments: [String], _ cli: CLI) throws -> (process: Process, seconds: Double, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binaries.cli)
-        process.arguments = ["auth", "login", "--username", "customer1", "--password-stdin"]
+        process.arguments = arguments
         process.environment = cli.environment
         let input = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardError = errors
         try process.run()
+        defer { try? input.fileHandleForWriting.close() }
         usleep(300_000)
         let sent = Date()
-        kill(process.processIdentifier, SIGTERM)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        XCTAssertLessThan(Date().timeIntervalSince(sent), 6)
-        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
-        XCTAssertEqual(process.terminationStatus, SIGTERM)
-        XCTAssertEqual(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                       "homeserve: terminated (SIGTERM), and the work did not stop within 3 seconds\n")
-        try? input.fileHandleForWriting.close()
-
-        // Ctrl-C (`timeout -s INT`) is held to the same few seconds, and exits 130.
-        let interrupted = Process()
-        interrupted.executableURL = URL(fileURLWithPath: Binaries.cli)
-        interrupted.arguments = ["api", "POST", "/api/bookings/", "--input", "-"]
-        interrupted.environment = cli.environment
-        let held = Pipe(), said = Pipe()
-        interrupted.standardInput = held
-        interrupted.standardError = said
-        try interrupted.run()
-        usleep(300_000)
-        let asked = Date()
-        kill(interrupted.processIdentifier, SIGINT)
-        interrupted.waitUntilExit()
-        XCTAssertLessThan(Date().timeIntervalSince(asked), 6)
-        XCTAssertEqual(interrupted.terminationStatus, 130)
-        XCTAssertEqual(String(decoding: said.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                       "homeserve: interrupted, and the work did not stop within 3 seconds\n")
-        try? held.fileHandleForWriting.close()
+        return (process, Date().timeIntervalSince(sent), String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 
     func testSixteenProcessesOnADeadSessionLogInOnce() throws {
