@@ -73,6 +73,56 @@ final class DecoderFuzzTests: XCTestCase {
         print("json fuzz: \(count) inputs, \(parsed) parsed (seed \(seed))")
     }
 
+    /// Strings are crossed eight bytes at a time: a quote, a backslash or a control character at every
+    /// position of every length (beside text of one, two and four bytes a character) is written escaped
+    /// exactly as byte-by-byte escaping would, and read back to the same string; unescaped, a control
+    /// character is refused at its own offset and a string without its closing quote as unterminated.
+    func testStringsAtEveryPositionOfAWord() throws {
+        func escaped(_ text: String) -> [UInt8] {
+            var out: [UInt8] = [0x22]
+            for byte in text.utf8 {
+                switch byte {
+                case 0x22, 0x5C: out += [0x5C, byte]
+                case 0x0A: out += Array(#"\n"#.utf8)
+                case 0x0D: out += Array(#"\r"#.utf8)
+                case 0x09: out += Array(#"\t"#.utf8)
+                case ..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
+                default: out.append(byte)
+                }
+            }
+            return out + [0x22]
+        }
+        for filler in ["a", "\u{7F}", "é", "😀"] {
+            for length in 0...24 {
+                let plain = String(repeating: filler, count: length)
+                var written: [UInt8] = []
+                JSONWriter.writeString(plain, into: &written)
+                XCTAssertEqual(written, escaped(plain))
+                XCTAssertEqual(try JSON.parse(written), .string(plain))
+                XCTAssertThrowsError(try JSON.parse(Array(written.dropLast())), "unterminated, \(length) × \(filler)") { error in
+                    XCTAssertEqual((error as? JSONParseError)?.reason, "unterminated string")
+                }
+                for position in 0...length {
+                    for special in ["\"", "\\", "\u{0}", "\n", "\t", "\u{1F}"] {
+                        var characters = Array(plain)
+                        characters.insert(Character(special), at: position)
+                        let text = String(characters)
+                        var out: [UInt8] = []
+                        JSONWriter.writeString(text, into: &out)
+                        XCTAssertEqual(out, escaped(text), "\(special.debugDescription) at \(position) of \(length) × \(filler)")
+                        XCTAssertEqual(try JSON.parse(out), .string(text))
+                        guard special.utf8.first! < 0x20 else { continue }
+                        let raw = [0x22] + Array(text.utf8) + [0x22]
+                        XCTAssertThrowsError(try JSON.parse(raw)) { error in
+                            XCTAssertEqual((error as? JSONParseError)?.reason, "control character in string")
+                            XCTAssertEqual((error as? JSONParseError)?.offset, 1 + Array(plain).prefix(position).reduce(0) { $0 + $1.utf8.count })
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testFrameDecoderOnRandomAndMutatedInput() {
         let seed = self.seed
         var frames = 0, messages = 0, errors = 0
