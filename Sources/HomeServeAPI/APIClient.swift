@@ -194,8 +194,10 @@ public final class APIClient: TokenAuthority {
         do { return try JSON.parse(response.body) } catch {
             let type = response.header("Content-Type") ?? "no Content-Type"
             let what = ErrorBody.summary(ofNonJSON: response.body).map { "; it looks like \($0)" } ?? ""
+            // The server took the change (2xx) and only its answer is unusable: sent again, it is made twice.
+            let made = call.mayChange && response.isSuccess ? "; the \(call.method) was carried out (HTTP \(response.status)): check before sending it again" : ""
             throw APIError.badResponse(method: call.method, path: shown(call),
-                                       reason: "the body is not valid JSON (\(type), \(response.body.count) bytes: \(error))\(what)")
+                                       reason: "the body is not valid JSON (\(type), \(response.body.count) bytes: \(error))\(what)\(made)")
         }
     }
 
@@ -299,7 +301,11 @@ public final class APIClient: TokenAuthority {
             }
             return .follow(target)
         }
-        guard response.isSuccess else { return .failure(APIError.http(HTTPFailure(response, method: call.method, path: path))) }
+        guard response.isSuccess else {
+            var failure = HTTPFailure(response, method: call.method, path: path)
+            failure.mayHaveHappened = call.mayChange && response.status >= 500
+            return .failure(APIError.http(failure))
+        }
         return .success(response)
     }
 

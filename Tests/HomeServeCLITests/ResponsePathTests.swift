@@ -602,13 +602,29 @@ final class ResponsePathTests: XCTestCase {
 
     func testAPostIsNeverRetriedOnceItMayHaveBeenSent() {
         transport.register("POST", "/api/bookings/", status: 503, json: #"{"detail": "upstream"}"#)
-        fails(create, .badServerAnswer, "HTTP 503: upstream")
+        fails(create, .badServerAnswer, "HTTP 503: upstream; the POST may have been carried out before the server failed: check before sending it again")
         transport.fail("POST", "/api/bookings/", .receive, sent: true)
         fails(create, .network, "cannot reach https://api.test", "; the POST reached the server and may have been carried out: check before sending it again")
         transport.fail("POST", "/api/bookings/", .timeout, sent: true)
         fails(create, .network, "timed out", "may have been carried out")
         XCTAssertEqual(transport.log, ["POST /api/bookings/", "POST /api/bookings/", "POST /api/bookings/"])
         XCTAssertEqual(harness.clock.slept, [])
+        // A proxy's page in place of the answer, or the server's own answer cut short: a script that sends
+        // the POST again books twice.
+        transport.register("POST", "/api/bookings/", status: 502, body: Array("<html><title>Bad Gateway</title></html>".utf8), headers: [("Content-Type", "text/html")])
+        fails(create, .badServerAnswer, "HTTP 502: Bad Gateway (HTML page); the POST may have been carried out before the server failed")
+        transport.register("POST", "/api/bookings/", status: 201, body: Array(#"{"id": "\#(booking)", "status": "pen"#.utf8), headers: [("Content-Type", "application/json")])
+        fails(create, .badServerAnswer, "the body is not valid JSON", #"it looks like {"id""#, "; the POST was carried out (HTTP 201): check before sending it again")
+        // A refusal (4xx) did not happen, a read changes nothing, and a computation (a price) is no change.
+        transport.register("POST", "/api/bookings/", status: 400, json: #"{"pincode": ["Not served."]}"#)
+        let refused = fails(create, .rejected)
+        XCTAssertFalse(refused.err.contains("carried out"), refused.err)
+        transport.register("GET", path, status: 500, json: #"{"detail": "boom"}"#)
+        let read = fails(["--retries", "0", "bookings", "get", booking], .badServerAnswer, "HTTP 500: boom")
+        XCTAssertFalse(read.err.contains("carried out"), read.err)
+        transport.register("POST", "/api/dynamic-pricing/", status: 500, json: #"{"detail": "model down"}"#)
+        let price = fails(["pricing", "predict", "--service", "1", "--pincode", "560001"], .badServerAnswer, "model down")
+        XCTAssertFalse(price.err.contains("carried out"), price.err)
     }
 
     func testARenewalThatTimesOutIsNotCalledAChangeToCheck() {

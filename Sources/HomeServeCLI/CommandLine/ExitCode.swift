@@ -161,6 +161,7 @@ struct FailureReport {
             if failure.status == 400 || failure.status == 422, failure.message == nil, !failure.fields.isEmpty {
                 message += ": the server rejected the request"
             }
+            if failure.mayHaveHappened { message += "; the \(failure.method) may have been carried out before the server failed: check before sending it again" }
             return CLIError(code, message, details: failure.fields.map { "  \($0.0): \($0.1)" })
         case let .transport(failure, method, url):
             // A write that reached the server and got no answer may well have been carried out; a login or
