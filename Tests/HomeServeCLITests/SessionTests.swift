@@ -450,6 +450,9 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(empty.err, "homeserve: --otp-stdin: stdin was empty; expected the code on its first line\n")
         XCTAssertEqual(harness.run(verify + ["--otp-stdin"], stdin: "\n123456\n").err,
                        "homeserve: --otp-stdin: the first line of stdin is empty; expected the code on its first line\n")
+        let long = harness.run(verify + ["--otp-stdin"], stdin: String(repeating: "1", count: 5000) + "\n")
+        XCTAssertEqual(long.status, 2)
+        XCTAssertEqual(long.err, "homeserve: --otp-stdin: the line on stdin is longer than 4096 bytes\n", "the flag named, the line not shown")
         let wrong = harness.run(verify + ["--otp-stdin"], stdin: "12ab56\n")
         XCTAssertEqual(wrong.status, 2)
         XCTAssertEqual(wrong.err, "homeserve: invalid code from --otp-stdin: expected the 4 to 8 digits that were sent\n")

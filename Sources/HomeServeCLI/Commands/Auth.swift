@@ -70,7 +70,8 @@ enum AuthCommands {
                            prompt: String) throws -> (value: String, source: String)? {
         let flag = "--" + stdinFlag.spec.name
         if inv[stdinFlag] {
-            let read = try inv.context.stdin.readLine(limit: 4096)
+            let read: String?
+            do throws(CLIError) { read = try inv.context.stdin.readLine(limit: 4096) } catch { throw CLIError(error.code, "\(flag): \(error.message)") }
             guard let line = read, !line.isEmpty else {
                 let found = read != nil ? "the first line of stdin is empty" : inv.context.stdin.closedAtStart ? "stdin is closed" : "stdin was empty"
                 throw CLIError.usage("\(flag): \(found); expected the \(what) on its first line")
