@@ -328,6 +328,25 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 1, "nothing more was sent")
     }
 
+    func testSmokeReportsOneTimeAndNamesNoRoleItDoesNotKnow() throws {
+        let harness: Harness = self.harness
+        // 1.6 ms in the first case: the JSON and the JUnit file both say 0.002.
+        transport.register("GET", "/api/bookings/?page_size=1", json: "[]") { _ in harness.clock.mono += 0.0016 }
+        let junit = temporaryDirectory() + "/smoke.xml"
+        let outcome = harness.run(["smoke", "-o", "json", "--junit", junit])
+        let first = outcome.json["cases"]?.arrayValue?.first
+        XCTAssertEqual(first?["seconds"], .number("0.002"), outcome.out)
+        let report = try String(contentsOfFile: junit, encoding: .utf8)
+        XCTAssertContains(report, #"name="\#(first?["case"]?.stringValue ?? "?")" time="0.002""#)
+        // With no session at all, no role is known: the case is the suite's own, not a role called "-".
+        harness.environment["HOMESERVE_TOKEN"] = nil
+        try? FileManager.default.removeItem(atPath: harness.configDir + "/credentials.json")
+        _ = harness.run(["smoke", "--junit", junit])
+        let alone = try String(contentsOfFile: junit, encoding: .utf8)
+        XCTAssertContains(alone, #"<testcase classname="homeserve.smoke" name="session""#)
+        XCTAssertFalse(alone.contains("homeserve.smoke.-"), alone)
+    }
+
     func testDoctorFailsWhenTheAPIIsNotAtTheURL() {
         harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9/api"
         transport.register("GET", "/api/api/services/?page_size=1", status: 404, json: #"{"detail": "Not found."}"#)

@@ -101,7 +101,7 @@ enum SmokeCommands {
 
         var json: JSON {
             .object([("case", .string(name)), ("role", .string(role)), ("result", .string(result)),
-                     ("seconds", .number(String(Double(Int(seconds * 1000)) / 1000))), ("detail", .string(detail))])
+                     ("seconds", .number(String((seconds * 1000).rounded() / 1000))), ("detail", .string(detail))])
         }
     }
 
@@ -392,7 +392,9 @@ enum JUnit {
         s += "<testsuites name=\"homeserve smoke\" tests=\"\(cases.count)\" failures=\"\(failures)\" skipped=\"\(skipped)\" time=\"\(seconds(total))\">\n"
         s += "  <testsuite name=\"homeserve smoke\" tests=\"\(cases.count)\" failures=\"\(failures)\" skipped=\"\(skipped)\" errors=\"0\" time=\"\(seconds(total))\">\n"
         for item in cases {
-            s += "    <testcase classname=\"homeserve.smoke.\(escape(item.role))\" name=\"\(escape(item.name))\" time=\"\(seconds(item.seconds))\""
+            // A session with no role known ("-") is the suite's own case.
+            let classname = item.role == "-" ? "homeserve.smoke" : "homeserve.smoke.\(escape(item.role))"
+            s += "    <testcase classname=\"\(classname)\" name=\"\(escape(item.name))\" time=\"\(seconds(item.seconds))\""
             switch item.result {
             case "fail":
                 s += ">\n      <failure message=\"\(escape(item.detail))\" type=\"exit \(item.code.rawValue)\">\(escape(item.detail))</failure>\n    </testcase>\n"
