@@ -28,6 +28,29 @@ final class OutputRuleTests: XCTestCase {
 
     override func tearDown() { transport.verify() }
 
+    /// One object has nothing to sort: a --sort-by given with it (a typo too) is said to do nothing, not
+    /// passed over in silence; a summary with a list still sorts it without a word.
+    func testSortByOnOneObjectIsSaidToHaveNoEffect() {
+        transport.register("GET", "/api/services/1/", json: #"{"id": 1, "name": "Deep Cleaning", "base_price": "999.00"}"#, times: 2)
+        let one = run(["services", "get", "1", "--sort-by", "nope", "-o", "csv"])
+        XCTAssertEqual(one.out, "id,name,base_price\n1,Deep Cleaning,999.00\n")
+        XCTAssertEqual(one.err, "homeserve: warning: --sort-by has no effect: the answer is one object, with no list in it to sort\n")
+        XCTAssertContains(run(["services", "get", "1", "--sort-by", "name", "-o", "json"]).err, "--sort-by has no effect")
+        let stats = #"{"total": 2, "recent": [{"id": 2, "status": "sent"}, {"id": 1, "status": "failed"}]}"#
+        transport.register("GET", "/admin-dashboard/notifications/", json: stats)
+        let sorted = run(["admin", "notifications", "stats", "-o", "json", "--sort-by", "id"])
+        XCTAssertEqual(sorted.json["recent"]?.arrayValue?.map { $0["id"] }, [1, 2])
+        XCTAssertEqual(sorted.err, "")
+    }
+
+    /// The fields a row has are listed in an error up to 40, and the rest counted, never cut off unsaid.
+    func testAnUnknownFieldListsTheFieldsAndCountsWhatItLeavesOut() {
+        let wide = "{" + (1...43).map { "\"f\($0)\": \($0)" }.joined(separator: ", ") + "}"
+        transport.register("GET", "/api/services/1/", json: wide)
+        let outcome = run(["services", "get", "1", "--fields", "nope"], status: 2)
+        XCTAssertContains(outcome.err, "f39, f40 and 3 more)")
+    }
+
     // MARK: Document or rows
 
     func testJSONPrintsAWrappedAnswerWholeAndTheOtherFormatsPrintTheResource() {

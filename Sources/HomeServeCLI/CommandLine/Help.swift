@@ -271,7 +271,8 @@ public enum Topics {
         are never cut (columns named id or …_id, or holding UUIDs).
           --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2;
                              after a change the answer is printed whole instead, with a warning)
-          --sort-by PATH     sorts rows, numbers as numbers; stable
+          --sort-by PATH     sorts rows, numbers as numbers; stable (one object: a warning says it has
+                             nothing to sort)
           --no-headers       leaves out the header row of table, csv and tsv
           --jq EXPR          runs jq on what -o json would print; strings print raw, one result per line.
                              With --all, an expression starting with .[] runs on each item as it arrives.

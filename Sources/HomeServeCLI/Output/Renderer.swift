@@ -48,18 +48,23 @@ struct Renderer {
             return
         }
         var document = document
+        var sortedLists = false
         if case .summary = presentation.shape, let sortBy, document.isObject {
             // A summary is one row: --sort-by orders its lists, in every format.
             let lists = Rows.lists(of: document)
             try Rows.check([Rows.sortField(sortBy)], against: lists.flatMap(\.rows), flag: "--sort-by", given: sortBy)
             document = lists.reduce(document) { $0.setting($1.key, .array(Rows.sort($1.rows, by: sortBy))) }
+            sortedLists = !lists.isEmpty
+        }
+        var (rows, fromArray) = Rows.of(document, presentation.shape)
+        if sortBy != nil, !fromArray, !sortedLists {
+            warn("--sort-by has no effect: the answer is one object, with no list in it to sort")
         }
         let tabular = jq == nil && [.table, .csv, .tsv].contains(format)
         if tabular, format == .table, fields == nil, case .summary = presentation.shape, document.isObject {
             try renderSummary(document, presentation)
             return
         }
-        var (rows, fromArray) = Rows.of(document, presentation.shape)
         do {
             try check(rows, sorting: fromArray)
         } catch {

@@ -181,7 +181,7 @@ enum Rows {
                 ?? available.first { path in path.split(separator: ".").last.map { $0.hasSuffix("_" + field) || $0.hasPrefix(field + "_") } ?? false }
             let prefix = given.map { $0.hasPrefix("-") ? "-" : "" } ?? ""
             let hint = named.map { "; did you mean '\(prefix)\($0)'?" } ?? ""
-            throw CLIError.usage("invalid value '\(given ?? field)' for \(flag): no row has it\(hint) (fields: \(available.prefix(40).joined(separator: ", ")))")
+            throw CLIError.usage("invalid value '\(given ?? field)' for \(flag): no row has it\(hint) (fields: \(available.prefix(40).joined(separator: ", "))\(available.count > 40 ? " and \(available.count - 40) more" : ""))")
         }
     }
 
