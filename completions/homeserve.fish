@@ -245,7 +245,7 @@ function __homeserve_flags
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'services categories'
             printf '%s\t%s\n' \
-                '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
+                '--parallel' 'Pages of services fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'bookings list'
             printf '%s\t%s\n' \
                 '--status' 'Only bookings in these statuses' \

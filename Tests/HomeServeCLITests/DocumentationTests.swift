@@ -48,6 +48,20 @@ final class DocumentationTests: XCTestCase {
             """)
     }
 
+    /// A command's help speaks only of flags it takes: a flag's line that names --all or --limit is shown
+    /// by commands that take them.
+    func testAFlagsHelpNamesOnlyFlagsItsCommandTakes() {
+        let table = CommandTable.standard
+        for command in table.commands {
+            let names = Set(command.flags.map(\.name) + table.globalFlags.map(\.name))
+            for flag in command.flags {
+                for named in ["all", "limit", "page", "page-size"] where flag.help.contains("--\(named)/") || flag.help.contains("--\(named) ") || flag.help.contains("/--\(named)") {
+                    XCTAssertTrue(names.contains(named), "'\(command.name)' --\(flag.name) speaks of --\(named), which it does not take: \(flag.help)")
+                }
+            }
+        }
+    }
+
     /// The first ```swift block after the heading, each line without its indentation.
     static func example(in document: String, under heading: String) throws -> [String] {
         let text = try String(contentsOfFile: RepositoryFiles.root + "/" + document, encoding: .utf8)

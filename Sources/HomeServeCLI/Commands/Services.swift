@@ -32,11 +32,14 @@ enum ServiceCommands {
         return try inv.document(APICall("GET", "/api/services/\(inv[id])/"), .resource(columns, wrappedIn: ["service"]))
     }
 
+    /// `--parallel` as this command has it: every page is read, with no --all to ask for them.
+    static let parallel = Flag("parallel", .integer(1...32), "Pages of services fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)")
+
     static let categories = Command(
         "services categories",
         summary: "List the service categories, with how many services each has",
         discussion: "Every page of services is read; --parallel (or HOMESERVE_PARALLEL) sets how many at once, as for any list.",
-        flags: [ListFlags.parallel],
+        flags: [parallel],
         examples: [Example("homeserve services categories -o json", "Categories for a script")]
     ) { inv in
         var counts: [(String, Int)] = []
