@@ -240,7 +240,7 @@ public final class Invocation {
         if let format = self[GlobalFlags.output] { return .success(format) }
         if let text = environment["HOMESERVE_OUTPUT"], !text.isEmpty {
             guard let format = OutputFormat(rawValue: text) else {
-                return .failure(CLIError.usage("invalid value '\(TerminalText.visible(text))' for HOMESERVE_OUTPUT: expected one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))"))
+                return .failure(CLIError.usage("invalid value '\(TerminalText.visible(text))' for HOMESERVE_OUTPUT: \(OutputFormat.expected(text))"))
             }
             return .success(format)
         }
@@ -248,7 +248,7 @@ public final class Invocation {
             do {
                 if let text = try store.setting("output") {
                     guard let format = OutputFormat(rawValue: text) else {
-                        let problem = "invalid output '\(TerminalText.visible(text))' in profile '\(profile.name)': expected one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (fix with 'homeserve config set output FORMAT')"
+                        let problem = "invalid output '\(TerminalText.visible(text))' in profile '\(profile.name)': \(OutputFormat.expected(text)) (fix with 'homeserve config set output FORMAT')"
                         // The config commands are how it gets repaired, and doctor reports it: they say so and carry on.
                         guard command.reach == .offline || command.name == "doctor" else { return .failure(CLIError.usage(problem)) }
                         warn(problem)

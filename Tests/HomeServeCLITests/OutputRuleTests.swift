@@ -742,6 +742,20 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    func testAFormatInCapitalsIsNamedInSmallLetters() {
+        XCTAssertEqual(run(["services", "list", "-o", "JSON"], status: 2).err,
+                       "homeserve: invalid value 'JSON' for -o: expected one of: table, json, ndjson, csv, tsv (did you mean 'json'?)\n")
+        harness.environment["HOMESERVE_OUTPUT"] = "CSV"
+        XCTAssertEqual(run(["services", "list"], status: 2).err,
+                       "homeserve: invalid value 'CSV' for HOMESERVE_OUTPUT: expected one of: table, json, ndjson, csv, tsv (did you mean 'csv'?)\n")
+        harness.environment["HOMESERVE_OUTPUT"] = nil
+        XCTAssertContains(run(["config", "set", "output", "Table"], status: 2).err, "for output: expected one of: table, json, ndjson, csv, tsv (did you mean 'table'?)")
+        harness.writeSettings(["default": ["output": "NDJSON"]])
+        harness.stdoutTTY = true
+        XCTAssertContains(run(["services", "list"], status: 2).err, "in profile 'default': expected one of: table, json, ndjson, csv, tsv (did you mean 'ndjson'?) (fix with")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
     // MARK: Writes that did not happen
 
     func testA2xxSayingTheWriteFailedIsExit6WithTheServersMessage() {

@@ -356,10 +356,7 @@ extension ValueKind where Value == OutputFormat {
     public static var format: ValueKind {
         let names = OutputFormat.allCases.map(\.rawValue)
         return ValueKind(ValueShape(placeholder: "FORMAT", accepted: "one of: " + names.joined(separator: ", "), completion: .words(names))) { text, _ throws(ValueProblem) in
-            guard let format = OutputFormat(rawValue: text) else {
-                let hint = Suggestions.nearest(to: text, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-                throw ValueProblem("expected one of: \(names.joined(separator: ", "))\(hint)")
-            }
+            guard let format = OutputFormat(rawValue: text) else { throw ValueProblem(OutputFormat.expected(text)) }
             return format
         }
     }
@@ -367,4 +364,11 @@ extension ValueKind where Value == OutputFormat {
 
 public enum OutputFormat: String, CaseIterable, Sendable {
     case table, json, ndjson, csv, tsv
+
+    /// What a format that is none of these is told, wherever it was given (-o, HOMESERVE_OUTPUT, a profile).
+    static func expected(_ text: String) -> String {
+        let names = allCases.map(\.rawValue)
+        let hint = (names.first { $0 == text.lowercased() } ?? Suggestions.nearest(to: text, in: names)).map { " (did you mean '\($0)'?)" } ?? ""
+        return "expected one of: \(names.joined(separator: ", "))\(hint)"
+    }
 }

@@ -139,7 +139,9 @@ enum ConfigCommands {
             case let .failure(problem): throw refuse("a ws:// or wss:// URL; it \(problem.reason)")
             }
         case "output":
-            guard OutputFormat(rawValue: text) != nil else { throw refuse("one of: " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) }
+            guard OutputFormat(rawValue: text) != nil else {
+                throw CLIError.usage("invalid value '\(TerminalText.visible(text))' for output: \(OutputFormat.expected(text))")
+            }
         case "timezone":
             let known = FileFacts.isDirectory("/usr/share/zoneinfo") ? FileFacts.isReadableFile("/usr/share/zoneinfo/" + text) : true
             guard !text.contains(".."), !text.hasPrefix("/"), text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }), known else {
