@@ -240,7 +240,7 @@ function __homeserve_flags
                 '--category' 'Only services in this category' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'services categories'
@@ -256,7 +256,7 @@ function __homeserve_flags
                 '--vendor' 'Only bookings of this vendor id (operators)' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'bookings create'
@@ -314,7 +314,7 @@ function __homeserve_flags
             printf '%s\t%s\n' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'signatures sign'
@@ -334,7 +334,7 @@ function __homeserve_flags
                 '--booking' 'Booking whose photos to list' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'photos upload'
@@ -349,7 +349,7 @@ function __homeserve_flags
                 '--type' 'Only disputes of this type' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'disputes create'
@@ -363,7 +363,7 @@ function __homeserve_flags
             printf '%s\t%s\n' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'disputes send'
@@ -390,7 +390,7 @@ function __homeserve_flags
                 '--to' 'Up to this day (date_to)' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'admin history'
@@ -402,7 +402,7 @@ function __homeserve_flags
                 '--to' 'Changes up to this day (end_date)' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'admin history export'
@@ -423,7 +423,7 @@ function __homeserve_flags
                 '--to' 'Sent up to this day (date_to)' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'admin alerts'
@@ -433,7 +433,7 @@ function __homeserve_flags
                 '--status' 'Only this status' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'ai pincode'
@@ -454,7 +454,7 @@ function __homeserve_flags
                 '--out' 'Write the body to FILE instead of stdout (replaced when complete)' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
-                '--limit' 'Stop after N rows, following pages as needed' \
+                '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
                 '--all' 'Follow every page to the end (streamed; memory stays flat)' \
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'watch booking'

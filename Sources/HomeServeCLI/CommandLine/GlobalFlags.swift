@@ -30,7 +30,7 @@ enum GlobalFlags {
 enum ListFlags {
     static let page = Flag("page", .integer(1...1_000_000), "Page to fetch (with --all or --limit: the page to start from)")
     static let pageSize = Flag("page-size", .integer(1...1000), "Rows per page, sent as the endpoint's page-size parameter")
-    static let limit = Flag("limit", .integer(1...), "Stop after N rows, following pages as needed")
+    static let limit = Flag("limit", .integer(1...), "Stop after N rows, following pages as needed (the server's first N; --sort-by sorts those)")
     static let all = SwitchFlag("all", "Follow every page to the end (streamed; memory stays flat)")
     static let parallel = Flag("parallel", .integer(1...32), "With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)")
 

@@ -270,7 +270,8 @@ public enum Topics {
         --wide prints every column, field and cell whole, as a table in a pipe, csv and tsv always do. Ids
         are never cut (columns named id or …_id, or holding UUIDs).
           --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2;
-                             after a change the answer is printed whole instead, with a warning)
+                             after a change the answer is printed whole instead, with a warning); in
+                             json a row is then keyed by the paths as given ({"b.c": …})
           --sort-by PATH     sorts rows, numbers as numbers; stable (one object: a warning says it has
                              nothing to sort)
           --no-headers       leaves out the header row of table, csv and tsv

@@ -196,8 +196,8 @@ public enum ManPage {
           \(ExitCode.ok.rawValue)) mv "$out.new" "$out" ;;
           \(ExitCode.notAuthenticated.rawValue)) echo "session ended: set the profile's password_command," \\
                "or log in again" >&2; exit 1 ;;
-          \(ExitCode.network.rawValue)|\(ExitCode.rateLimited.rawValue)) exit 0 ;;  # try again on the next run
-          *) exit 1 ;;
+          \(ExitCode.network.rawValue)|\(ExitCode.rateLimited.rawValue)) rm -f "$out.new"; exit 0 ;;  # try again next run
+          *) rm -f "$out.new"; exit 1 ;;
         esac
         """),
     ]
