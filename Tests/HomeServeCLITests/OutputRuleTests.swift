@@ -524,9 +524,11 @@ final class OutputRuleTests: XCTestCase {
     }
 
     func testJqBuiltinsThatNeedTheCommandLineToolDoNotCrash() {
-        transport.register("GET", "/api/services/", json: #"[{"id": 1}, {"id": 2}]"#, times: 5)
+        transport.register("GET", "/api/services/", json: #"[{"id": 1}, {"id": 2}]"#, times: 6)
         XCTAssertEqual(run(["services", "list", "--jq", "[inputs]"]).out, "[]\n", "no input follows the answer")
         XCTAssertEqual(run(["services", "list", "--jq", "try input catch \"none\""]).out, "none\n")
+        XCTAssertEqual(run(["services", "list", "--jq", "input"], status: 1).err,
+                       "homeserve: jq: error: break (input found no more input: the program runs on the one answer)\n")
         let debug = run(["services", "list", "--jq", ".[0].id | debug"])
         XCTAssertEqual(debug.out, "1\n", "debug passes its input on")
         XCTAssertEqual(debug.err, "homeserve: jq: [\"DEBUG:\",1]\n", "and says it on stderr")
@@ -543,7 +545,7 @@ final class OutputRuleTests: XCTestCase {
             transport.register("GET", "/api/services/", json: "[]")
             XCTAssertTrue(run(["services", "list", "--jq", program], status: 1).err.hasPrefix("homeserve: jq: halt_error"))
         }
-        XCTAssertEqual(transport.requests.count, 8, "module programs are refused before anything is sent")
+        XCTAssertEqual(transport.requests.count, 9, "module programs are refused before anything is sent")
     }
 
     func testAnotherFormatWithJqIsRefusedBeforeSending() {

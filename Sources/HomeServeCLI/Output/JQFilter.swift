@@ -91,8 +91,10 @@ final class JQFilter {
             let result = hs_jq_next(state)
             if hs_jv_is_valid(result) == 0 {
                 if hs_jv_invalid_has_msg(hs_jv_copy(result)) != 0 {
-                    let message = hs_jv_invalid_get_msg(result)
-                    throw CLIError(.localFailure, "jq: error: \(Self.text(of: message))")
+                    let text = Self.text(of: hs_jv_invalid_get_msg(result))
+                    // libjq 1.6 ends `input` with this word when there is no more input, as jq 1.6 itself says.
+                    let meaning = text == "break" ? " (input found no more input: the program runs on the one answer)" : ""
+                    throw CLIError(.localFailure, "jq: error: \(text)\(meaning)")
                 }
                 hs_jv_free(result)
                 if hs_jq_halted(state) != 0 { try halt() }
