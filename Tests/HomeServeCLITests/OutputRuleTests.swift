@@ -619,6 +619,22 @@ final class OutputRuleTests: XCTestCase {
             """)
     }
 
+    /// Headers cut to fit keep what tells them apart: a dot path its last name, shortened from the front
+    /// (`BOOKINGS.C…` twice told nobody which was which).
+    func testCutHeadersOfOneObjectStayApart() {
+        harness.stdoutTTY = true
+        harness.terminalWidth = 40
+        let answer = #"[{"pincode": "560001", "bookings": {"completed": 12, "cancelled": 3, "in_progress_for_vendor": 1}}]"#
+        transport.register("GET", "/api/services/", json: answer)
+        let fitted = run(["services", "list", "--no-color"])
+        XCTAssertEqual(lines(fitted.out).first, "PINCODE  …OMPLETED  …ANCELLED  …R_VENDOR")
+        XCTAssertTrue(lines(fitted.out).allSatisfy { $0.count <= 40 }, fitted.out)
+        XCTAssertEqual(TablePrinter.header("BOOKINGS.COMPLETED", cells: 12), "B.COMPLETED")
+        XCTAssertEqual(TablePrinter.header("BOOKINGS.COMPLETED", cells: 9), "…OMPLETED")
+        XCTAssertEqual(TablePrinter.header("CUSTOMER_NOTES", cells: 9), "CUSTOMER…")
+        XCTAssertEqual(TablePrinter.header("NAME", cells: 9), "NAME")
+    }
+
     func testACellOfALaterPageIsCutOnlyInATerminalTableAndNeverInAnIdColumn() {
         let first = #"{"count": 3, "next": "https://api.test/api/services/?page=2", "results": [{"id": 4, "name": "Tap"}, {"id": 6, "name": "Fan"}]}"#
         let second = #"{"count": 3, "next": null, "results": [{"id": 1000009, "name": "Washing Machine Repair"}]}"#

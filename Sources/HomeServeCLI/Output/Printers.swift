@@ -169,7 +169,7 @@ final class TablePrinter: RowPrinter {
             measured = fitted
         }
         widths = measured
-        if headers { out.line(paint(render(names, measured))) }
+        if headers { out.line(paint(render(zip(names, measured).map(Self.header), measured))) }
         for row in pending { out.line(render(row, measured)) }
         pending = []
     }
@@ -187,6 +187,22 @@ final class TablePrinter: RowPrinter {
             widths[widest] -= 1
         }
         return widths
+    }
+
+    /// A header cut to its column. A dot path keeps its last name, which is what tells apart the columns of
+    /// one object (`B.COMPLETED`, then `…MPLETED`, never `BOOKINGS.C…` for two columns at once).
+    static func header(_ name: String, cells: Int) -> String {
+        guard TerminalText.cells(name) > cells else { return name }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count > 1, let last = parts.last else { return TerminalText.prefix(name, cells: max(1, cells - 1)) + "…" }
+        let short = (parts.dropLast().map { String($0.prefix(1)) } + [String(last)]).joined(separator: ".")
+        if TerminalText.cells(short) <= cells { return short }
+        var tail = ""
+        for character in name.reversed() {
+            guard TerminalText.cells(tail) + TerminalText.cells(character) <= max(1, cells - 1) else { break }
+            tail.insert(character, at: tail.startIndex)
+        }
+        return "…" + tail
     }
 
     /// A column of ids: named `id` or `…_id` (at any depth), or whose cells are all UUIDs.
