@@ -323,6 +323,20 @@ final class EndpointCommandTests: XCTestCase {
         assertRequest(["api", "GET", "/api/signatures/", "--paginate"], #"{"method":"GET","url":"\#(base)/api/signatures/"}"#)
     }
 
+    /// As with gh: brackets in a field's name nest it in the body, a list or an object, in the order given
+    /// (the -F fields, then the -f ones).
+    func testAPIFieldsWithBracketsBuildListsAndObjects() {
+        assertRequest(["api", "POST", "/api/x/", "-f", "labels[]=bug", "-F", "meta[count]=3", "-f", "labels[]=ui", "-f", "meta[source][name]=cli",
+                       "-F", "items[][name]=a", "-F", "items[][qty]=1", "-F", "items[][name]=b", "-F", "grid[][]=1", "-f", "odd[=x", "-f", "a]b=y"],
+                      #"{"method":"POST","url":"\#(base)/api/x/","body":{"meta":{"count":3,"source":{"name":"cli"}},"items":[{"name":"a","qty":1},{"name":"b"}],"grid":[[1]],"labels":["bug","ui"],"odd[":"x","a]b":"y"}}"#)
+        assertRequest(["api", "GET", "/api/x/", "-f", "ids[]=1", "-f", "ids[]=2"], #"{"method":"GET","url":"\#(base)/api/x/?ids%5B%5D=1&ids%5B%5D=2"}"#)
+        assertRejected(["api", "POST", "/api/x/", "-F", "a[b]=1", "-F", "a[b]=2"], "-F/-f a[b] is given twice: a JSON body has one value per key (a[b][]=… makes a list)")
+        for (first, second) in [("a=1", "a[b]=2"), ("a[b]=1", "a=2"), ("a[]=1", "a[b]=2"), ("a[b]=1", "a[]=2"), ("a[b]=1", "a[b][c]=2")] {
+            assertRejected(["api", "POST", "/api/x/", "-F", first, "-F", second], "-F/-f \(second.split(separator: "=")[0])",
+                           "one name cannot be a value, an object (name[key]=…) and a list (name[]=…) at once")
+        }
+    }
+
     func testAPIAsksForOnePageWithoutFollowing() {
         assertRequest(["api", "GET", "/api/services/", "--page", "2", "--page-size", "5"], #"{"method":"GET","url":"\#(base)/api/services/?page=2&page_size=5"}"#)
         assertRequest(["api", "GET", "/api/services/?q=é a"], #"{"method":"GET","url":"\#(base)/api/services/?q=%C3%A9%20a"}"#)

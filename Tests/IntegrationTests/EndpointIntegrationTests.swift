@@ -733,6 +733,16 @@ final class EndpointIntegrationTests: XCTestCase {
                 XCTAssertEqual(r.json["pincode"]?.stringValue, "560002")
                 XCTAssertEqual(r.json["predictions"]?.arrayValue?.count, 2)
             },
+            Case(name: "api with nested fields", user: "customer1",
+                 args: ["api", "POST", "/api/disputes/create_dispute/", "-f", "booking_id=\(b(17))", "-f", "dispute_type=damage",
+                        "-f", "title=Scratched floor", "-f", "description=The ladder scratched it", "-F", "evidence[count]=2",
+                        "-f", "evidence[photos][]=p1", "-f", "evidence[photos][]=p2"],
+                 method: "POST", path: "/api/disputes/create_dispute/", body: ["evidence": #"{"count":2,"photos":["p1","p2"]}"#],
+                 denied: Denial(user: "ops_mgr"),
+                 invalid: [["api", "POST", "/api/disputes/create_dispute/", "-F", "evidence[photos]=1", "-F", "evidence[photos][]=2"]]) { r in
+                XCTAssertEqual(r.json["booking"]?.stringValue, self.b(17))
+                XCTAssertEqual(r.json["customer_evidence"], try JSON.parse(#"{"count": 2, "photos": ["p1", "p2"]}"#), r.out)
+            },
         ], users)
     }
 }

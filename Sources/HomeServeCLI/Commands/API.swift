@@ -39,7 +39,9 @@ enum APICommands {
         sending the token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and
         headers as JSON, a header sent twice as one with its values joined by ", " (as in a dry run), and
         Set-Cookie always as an array. Fields go in the query for GET and HEAD, in a JSON body otherwise;
-        -F key=@FILE reads a field from a file and key=@- from stdin. -H adds a header to every request,
+        -F key=@FILE reads a field from a file and key=@- from stdin. In a body, as with gh, key[name]=v
+        sets a field of object key, key[]=v adds to list key, and key[][name]=v fills the objects of list
+        key, starting the next one when the last has name already. -H adds a header to every request,
         pages included.
         """,
         flags: [field, rawField, header, input, paginate, out] + ListFlags.flags,
@@ -47,6 +49,7 @@ enum APICommands {
         examples: [
             Example("homeserve api GET /api/bookings/ -F status=pending --paginate -o ndjson", "Every pending booking, page after page"),
             Example("homeserve api POST /api/dynamic-pricing/ -F service_id=1 -f pincode=560001 -F days=3", "A JSON body built from fields"),
+            Example("homeserve api POST /api/disputes/create_dispute/ -f booking_id=3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 -f dispute_type=billing -f title='Charged twice' -f description='Two charges on 1 Dec' -f 'evidence[receipts][]=R-1' -f 'evidence[receipts][]=R-2'", "Nested fields and a list in the body"),
             Example("homeserve api GET /media/photos/3b1f….jpg --out before.jpg", "Download a photo, byte for byte"),
             Example("homeserve api GET /api/bookings/ -H 'X-Request-ID: support-4711'", "Tag a request for the server's logs"),
         ],
@@ -93,11 +96,7 @@ enum APICommands {
             body = .json(document)
         } else if !fieldsAreQuery && !fields.isEmpty {
             // A query may repeat a name (`?a=1&a=2`); a JSON object holds one value per key.
-            var seen: Set<String> = []
-            if let twice = fields.first(where: { !seen.insert($0.key).inserted }) {
-                throw CLIError.usage("-F/-f \(twice.key) is given twice: a JSON body has one value per key")
-            }
-            body = .json(.object(fields.map { ($0.key, $0.value) }))
+            body = .json(try FieldBody.build(fields.map { ($0.key, $0.value) }))
         } else {
             body = .none
         }
