@@ -80,7 +80,7 @@ public enum HomeServe {
             // A login (by password or one-time code) and config set create a profile; doctor reports an unknown
             // one as a failed check.
             let creates = ["auth login", "auth otp send", "auth otp verify", "config set", "doctor"].contains(line.command.name)
-            try invocation.checkProfile(creating: creates)
+            try invocation.checkProfile(creating: creates, repairing: line.command.name == "auth logout")
             // An unreadable or corrupt settings file is an error, never silently ignored; the config
             // commands that change settings set a corrupt one aside instead, and doctor reports it.
             if !["config set", "config unset", "doctor"].contains(line.command.name) { _ = try invocation.store.settings() }

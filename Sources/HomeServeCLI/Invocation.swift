@@ -140,14 +140,19 @@ public final class Invocation {
                                             warn: { [unowned self] in self.warn($0) }, note: { [unowned self] in self.note($0) })
 
     /// An unknown profile is a usage error, except where a command creates it.
-    func checkProfile(creating: Bool) throws {
+    func checkProfile(creating: Bool, repairing: Bool = false) throws {
         // --profile's value was checked as it was parsed; HOMESERVE_PROFILE's is held to the same rule, since
         // a profile's name goes into its lock file's.
         guard ValueKind.isProfileName(profile.name) else {
             throw CLIError.usage("invalid value '\(ParsedLine.shown(profile.name))' for HOMESERVE_PROFILE: expected \(ValueKind.profileNameRule)")
         }
         guard profile.chosen, profile.name != "default", !creating else { return }
-        let known = try store.knownProfiles()
+        let known: [String]
+        do { known = try store.knownProfiles() } catch {
+            // Which profiles a corrupt file holds cannot be told, and the command is how it is repaired.
+            if repairing, case .corrupt = error { return }
+            throw error
+        }
         guard known.contains(profile.name) else { throw SessionError.unknownProfile(name: profile.name, known: known) }
     }
 

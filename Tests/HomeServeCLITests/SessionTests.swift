@@ -694,6 +694,23 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    /// The hint says `auth logout` repairs the file: so it does for a profile chosen by name too, though
+    /// which profiles the corrupt file held cannot be told.
+    func testLogoutOfANamedProfileReplacesACorruptCredentialsFile() throws {
+        harness.writeSettings(["staging": ["url": "https://staging.test"]])
+        try AtomicFile.write(harness.credentialsPath, Array(#"{"profiles": {"staging": {"access": "#.utf8), mode: 0o600)
+        let refused = harness.run(["--profile", "staging", "bookings", "list"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertContains(refused.err, "'homeserve auth login' or 'homeserve auth logout' replaces it")
+        let logout = harness.run(["--profile", "staging", "auth", "logout"])
+        XCTAssertEqual(logout.status, 0, logout.err)
+        XCTAssertContains(logout.err, "was corrupt", "moved it to \(harness.credentialsPath).corrupt")
+        XCTAssertEqual(bytes(harness.credentialsPath + ".corrupt"), Array(#"{"profiles": {"staging": {"access": "#.utf8))
+        XCTAssertNoThrow(try ProfileFile.load(harness.credentialsPath))
+        XCTAssertEqual(harness.run(["--profile", "nosuch", "auth", "logout"]).status, 2, "a healthy file still tells an unknown profile")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
     func testAuthLoginTakesTheUsernameFromTheEnvironmentOrTheProfile() {
         let access = harness.token(expiresIn: 300, life: 300)
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "ci-bot"}}"#, times: 2)
