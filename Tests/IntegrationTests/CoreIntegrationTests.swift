@@ -69,6 +69,13 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual(elsewhere.status, 3, elsewhere.err)
         XCTAssertTrue(elsewhere.err.contains("profile 'staging' is logged in to \(sandbox.url), not \(other.url), so its session was not sent"), elsewhere.err)
         XCTAssertEqual(try other.receivedRequests().count, before, "the other server saw nothing")
+        // The login the hint names moves the profile to the other server, and the command then runs there.
+        XCTAssertTrue(elsewhere.err.contains("('homeserve --profile staging --url \(other.url) auth login')"), elsewhere.err)
+        let moved = try cli.run(["--profile", "staging", "--url", other.url, "auth", "login", "--username", "ops_mgr", "--password-stdin"],
+                                stdin: "password123\n")
+        XCTAssertEqual(moved.status, 0, moved.err)
+        let again = try cli.run(["--profile", "staging", "bookings", "list", "--limit", "1", "-o", "ndjson"], environment: ["HOMESERVE_URL": other.url])
+        XCTAssertEqual(again.status, 0, again.err)
     }
 
     func testWrongPasswordExits3AndStoresNothing() throws {

@@ -245,7 +245,7 @@ struct FailureReport {
             let replacers = path.hasSuffix("settings.json") ? "'homeserve config set'" : "'homeserve auth login' or 'homeserve auth logout'"
             return CLIError(.localFailure, "\(path) is corrupt (\(reason)); \(replacers) replaces it (keeping a .corrupt copy), or fix it by hand")
         case let .otherServer(name, session, asked):
-            return CLIError(.notAuthenticated, "profile '\(name)' is logged in to \(session), not \(asked), so its session was not sent; log in to \(asked) ('\(loginCommand)'), or use \(session) (--url \(session))")
+            return CLIError(.notAuthenticated, "profile '\(name)' is logged in to \(session), not \(asked), so its session was not sent; log in to \(asked) ('\(homeserve) --url \(asked) auth login'), or use \(session) (--url \(session))")
         case let .unknownProfile(name, known):
             return CLIError(.usage, "unknown profile '\(name)'; known profiles: \(known.joined(separator: ", ")) ('homeserve --profile \(name) auth login' creates it)")
         }
