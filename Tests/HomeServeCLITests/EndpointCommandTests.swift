@@ -330,6 +330,12 @@ final class EndpointCommandTests: XCTestCase {
                        "-F", "items[][name]=a", "-F", "items[][qty]=1", "-F", "items[][name]=b", "-F", "grid[][]=1", "-f", "odd[=x", "-f", "a]b=y"],
                       #"{"method":"POST","url":"\#(base)/api/x/","body":{"meta":{"count":3,"source":{"name":"cli"}},"items":[{"name":"a","qty":1},{"name":"b"}],"grid":[[1]],"labels":["bug","ui"],"odd[":"x","a]b":"y"}}"#)
         assertRequest(["api", "GET", "/api/x/", "-f", "ids[]=1", "-f", "ids[]=2"], #"{"method":"GET","url":"\#(base)/api/x/?ids%5B%5D=1&ids%5B%5D=2"}"#)
+        // `key[]` alone is an empty list, as gh has it; a query has no way to say one.
+        assertRequest(["api", "POST", "/api/x/", "-F", "tags[]", "-f", "meta[links][]", "-F", "more[]=1", "-f", "more[]"],
+                      #"{"method":"POST","url":"\#(base)/api/x/","body":{"tags":[],"more":[1],"meta":{"links":[]}}}"#)
+        assertRejected(["api", "GET", "/api/x/", "-F", "tags[]"], "-F/-f tags[] (an empty list) belongs in a JSON body; GET sends its fields as a query")
+        assertRejected(["api", "POST", "/api/x/", "-F", "tags"], "invalid value 'tags' for -F: expected KEY=VALUE, or KEY[] for an empty list")
+        assertRejected(["api", "POST", "/api/x/", "-F", "tags=1", "-F", "tags[]"], "-F/-f tags[] does not fit the fields given before it")
         assertRejected(["api", "POST", "/api/x/", "-F", "a[b]=1", "-F", "a[b]=2"], "-F/-f a[b] is given twice: a JSON body has one value per key (a[b][]=… makes a list)")
         for (first, second) in [("a=1", "a[b]=2"), ("a[b]=1", "a=2"), ("a[]=1", "a[b]=2"), ("a[b]=1", "a[]=2"), ("a[b]=1", "a[b][c]=2")] {
             assertRejected(["api", "POST", "/api/x/", "-F", first, "-F", second], "-F/-f \(second.split(separator: "=")[0])",

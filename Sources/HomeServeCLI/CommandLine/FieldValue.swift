@@ -39,7 +39,8 @@ enum FieldValue {
 
 /// A JSON body made of `api -F/-f` fields, as `gh api` makes one: `a[b]=v` sets a field of object `a`,
 /// `a[]=v` adds to array `a`, and `a[][b]=v` fills the objects of array `a`, starting the next one when the
-/// last already has `b`. A key without brackets (or whose brackets do not close) is a field of its own name.
+/// last already has `b`; `a[]` with no value is an empty list. A key without brackets (or whose brackets do
+/// not close) is a field of its own name.
 enum FieldBody {
     private enum Step: Equatable { case key(String), append }
 
@@ -65,7 +66,8 @@ enum FieldBody {
         }
     }
 
-    static func build(_ fields: [(key: String, value: JSON)]) throws(CLIError) -> JSON {
+    /// A nil value is `key[]` given alone: the list is made, with nothing added to it.
+    static func build(_ fields: [(key: String, value: JSON?)]) throws(CLIError) -> JSON {
         var root = Node.object([])
         for field in fields {
             let steps = path(field.key)
@@ -89,10 +91,10 @@ enum FieldBody {
         return steps
     }
 
-    private static func insert(_ value: JSON, _ steps: ArraySlice<Step>, into node: inout Node, field: String) throws(CLIError) {
+    private static func insert(_ value: JSON?, _ steps: ArraySlice<Step>, into node: inout Node, field: String) throws(CLIError) {
         guard let step = steps.first else { return }
         let rest = steps.dropFirst()
-        func fresh() -> Node { rest.first.map { $0 == .append ? .array([]) : .object([]) } ?? .value(value) }
+        func fresh() -> Node { rest.first.map { $0 == .append ? .array([]) : .object([]) } ?? .value(value ?? .null) }
         switch (step, node) {
         case let (.key(name), .object(pairs)):
             var pairs = pairs
@@ -111,6 +113,8 @@ enum FieldBody {
                 pairs.append((name, child))
             }
             node = .object(pairs)
+        case (.append, .array) where rest.isEmpty && value == nil:
+            break
         case let (.append, .array(items)):
             var items = items
             // `a[][b]=…` goes into the last object of `a` unless it has `b` already: then a new one starts.

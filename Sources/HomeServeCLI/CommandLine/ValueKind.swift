@@ -79,6 +79,8 @@ public struct ValueKind<Value: Sendable>: Sendable {
 public struct KeyValue: Sendable, Equatable {
     public var key: String
     public var text: String
+    /// `api -F key[]`: a list with nothing in it, as gh writes one.
+    public var emptyList = false
 }
 
 extension ValueKind where Value == String {
@@ -330,6 +332,15 @@ extension ValueKind where Value == KeyValue {
             default:
                 return KeyValue(key: name, text: value)
             }
+        }
+    }
+
+    /// An `api` field: `KEY=VALUE`, or `KEY[]` alone for an empty list.
+    public static var field: ValueKind {
+        ValueKind(ValueShape(placeholder: "KEY=VALUE", accepted: "KEY=VALUE, or KEY[] for an empty list", completion: .free)) { text, _ throws(ValueProblem) in
+            if !text.contains("="), text.hasSuffix("[]"), text.count > 2 { return KeyValue(key: text, text: "", emptyList: true) }
+            guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw ValueProblem() }
+            return KeyValue(key: String(text[..<eq]), text: String(text[text.index(after: eq)...]))
         }
     }
 

@@ -18,8 +18,8 @@ enum APICommands {
         }
         return URLEncoding.typedPath(text)
     }, "Path from the server root, starting with /, e.g. /api/bookings/")
-    static let field = ListFlag("field", short: "F", .keyValue, "Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file and @- stdin (query for GET/HEAD, JSON body otherwise)")
-    static let rawField = ListFlag("raw-field", short: "f", .keyValue, "Add a string field, sent as is")
+    static let field = ListFlag("field", short: "F", .field, "Add a typed field: numbers, true/false and null keep their JSON type, @FILE reads a file and @- stdin (query for GET/HEAD, JSON body otherwise)")
+    static let rawField = ListFlag("raw-field", short: "f", .field, "Add a string field, sent as is")
     static let input = Flag("input", ValueKind<String>.jsonSource, "JSON body from a file, or - for stdin (checked before sending)")
     static let paginate = SwitchFlag("paginate", "Follow every page of a GET listing, printing the items (like --all)")
     static let out = Flag("out", .outputFile, "Write the body to FILE instead of stdout (replaced when complete)")
@@ -41,8 +41,8 @@ enum APICommands {
         Set-Cookie always as an array. Fields go in the query for GET and HEAD, in a JSON body otherwise;
         -F key=@FILE reads a field from a file and key=@- from stdin. In a body, as with gh, key[name]=v
         sets a field of object key, key[]=v adds to list key, and key[][name]=v fills the objects of list
-        key, starting the next one when the last has name already. -H adds a header to every request,
-        pages included.
+        key, starting the next one when the last has name already; key[] alone is an empty list. -H adds a
+        header to every request, pages included.
         """,
         flags: [field, rawField, header, input, paginate, out] + ListFlags.flags,
         arguments: [method, path],
@@ -60,10 +60,12 @@ enum APICommands {
         let fieldsAreQuery = verb == "GET" || verb == "HEAD"
         let listing = inv[paginate] || inv[ListFlags.all] || inv[ListFlags.limit] != nil
         if listing && verb != "GET" { throw CLIError.usage("--paginate, --all and --limit follow pages of a GET; they cannot be used with \(verb)") }
-        var fields: [(key: String, text: String, value: JSON)] = []
+        var fields: [(key: String, text: String, value: JSON?)] = []
         var readStdin = false
         for pair in inv[field] {
-            if pair.text.hasPrefix("@") {
+            if pair.emptyList {
+                fields.append((pair.key, "", nil))
+            } else if pair.text.hasPrefix("@") {
                 let file = String(pair.text.dropFirst())
                 guard !file.isEmpty else { throw CLIError.usage("invalid value '\(pair.key)=@' for -F/--field: expected a file name after @, or @- for stdin") }
                 let bytes: [UInt8]
@@ -88,7 +90,10 @@ enum APICommands {
                 fields.append((pair.key, pair.text, FieldValue.typed(pair.text)))
             }
         }
-        for pair in inv[rawField] { fields.append((pair.key, pair.text, .string(pair.text))) }
+        for pair in inv[rawField] { fields.append((pair.key, pair.text, pair.emptyList ? nil : .string(pair.text))) }
+        if fieldsAreQuery, let empty = fields.first(where: { $0.value == nil }) {
+            throw CLIError.usage("-F/-f \(empty.key) (an empty list) belongs in a JSON body; \(verb) sends its fields as a query")
+        }
         let body: RequestBody
         if let document = inv[input] {
             guard !fieldsAreQuery else { throw CLIError.usage("--input sends a body; \(verb) has none") }
