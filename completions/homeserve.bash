@@ -300,7 +300,7 @@ _homeserve_flag() {
         'admin history export --from') REPLY='--from once text' ;;
         'admin history export --to') REPLY='--to once text' ;;
         'admin history export --out') REPLY='--out once file' ;;
-        'admin notifications logs --type') REPLY='--type once text' ;;
+        'admin notifications logs --type') REPLY='--type once choice booking_reminder booking_created booking_confirmed signature_request dispute_opened' ;;
         'admin notifications logs --method') REPLY='--method once choice email sms websocket' ;;
         'admin notifications logs --status') REPLY='--status once choice pending sent delivered failed' ;;
         'admin notifications logs --recipient') REPLY='--recipient once text' ;;
@@ -311,7 +311,7 @@ _homeserve_flag() {
         'admin notifications logs --limit') REPLY='--limit once text' ;;
         'admin notifications logs --all') REPLY='--all once switch' ;;
         'admin notifications logs --parallel') REPLY='--parallel once text' ;;
-        'admin alerts --type') REPLY='--type once text' ;;
+        'admin alerts --type') REPLY='--type once choice unassigned_booking high_demand no_vendor_coverage stale_dispute' ;;
         'admin alerts --severity') REPLY='--severity once choice low medium high critical' ;;
         'admin alerts --status') REPLY='--status once choice active acknowledged resolved ignored' ;;
         'admin alerts --page') REPLY='--page once text' ;;

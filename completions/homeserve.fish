@@ -415,7 +415,7 @@ function __homeserve_flags
                 '--out' 'File to write the CSV to (mode 600, replaced atomically; - is stdout)'
         case 'admin notifications logs'
             printf '%s\t%s\n' \
-                '--type' 'Only this notification type, e.g. booking_reminder' \
+                '--type' 'Only this notification type' \
                 '--method' 'Only this channel' \
                 '--status' 'Only this delivery status' \
                 '--recipient' 'Only notifications to this user id (recipient_id)' \
@@ -428,7 +428,7 @@ function __homeserve_flags
                 '--parallel' 'With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)'
         case 'admin alerts'
             printf '%s\t%s\n' \
-                '--type' 'Only this alert type, e.g. unassigned_booking' \
+                '--type' 'Only this alert type' \
                 '--severity' 'Only this severity' \
                 '--status' 'Only this status' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
@@ -804,7 +804,7 @@ function __homeserve_flag
         case 'admin history export --out'
             echo '--out once file'
         case 'admin notifications logs --type'
-            echo '--type once text'
+            echo '--type once choice booking_reminder booking_created booking_confirmed signature_request dispute_opened'
         case 'admin notifications logs --method'
             echo '--method once choice email sms websocket'
         case 'admin notifications logs --status'
@@ -826,7 +826,7 @@ function __homeserve_flag
         case 'admin notifications logs --parallel'
             echo '--parallel once text'
         case 'admin alerts --type'
-            echo '--type once text'
+            echo '--type once choice unassigned_booking high_demand no_vendor_coverage stale_dispute'
         case 'admin alerts --severity'
             echo '--severity once choice low medium high critical'
         case 'admin alerts --status'

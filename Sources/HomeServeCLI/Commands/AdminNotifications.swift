@@ -36,7 +36,8 @@ enum AdminNotificationCommands {
                                 .resource(), saying: Invocation.serverMessage)
     }
 
-    static let type = Flag("type", .nonBlank, "Only this notification type, e.g. booking_reminder", placeholder: "TYPE")
+    static let type = Flag("type", .open(["booking_reminder", "booking_created", "booking_confirmed", "signature_request", "dispute_opened"], placeholder: "TYPE"),
+                           "Only this notification type")
     static let method = Flag("method", .choice(["email", "sms", "websocket"]), "Only this channel")
     static let status = Flag("status", .choice(["pending", "sent", "delivered", "failed"]), "Only this delivery status")
     static let recipient = Flag("recipient", .identifier, "Only notifications to this user id (recipient_id)")
@@ -62,7 +63,8 @@ enum AdminNotificationCommands {
                                presentation: .report(["id", "created_at", "notification_type", "method", "status", "recipient_username", "subject"]))
     }
 
-    static let alertType = Flag("type", .nonBlank, "Only this alert type, e.g. unassigned_booking", placeholder: "TYPE")
+    static let alertType = Flag("type", .open(["unassigned_booking", "high_demand", "no_vendor_coverage", "stale_dispute"], placeholder: "TYPE"),
+                                "Only this alert type")
     static let severity = Flag("severity", .choice(["low", "medium", "high", "critical"]), "Only this severity")
     static let alertStatus = Flag("status", .choice(["active", "acknowledged", "resolved", "ignored"]), "Only this status")
 
