@@ -265,8 +265,9 @@ public enum Topics {
         resource has a column for every field, empty ones too, so a field not yet filled in keeps its
         column. The columns past the usual ones are those of the first page's rows: a script that reads
         columns by position names them with --fields. On a terminal a table fits the width: the usual
-        columns only, or at most ten derived ones (stderr says how many more there are), and long cells cut
-        with …; a single resource shows its usual fields that are filled in (stderr says how many more);
+        columns only, or at most ten derived ones (stderr says how many more there are), a header longer
+        than its cells cut first (a dot path keeping its last name, BO…COMPLETED), then long cells, with
+        …; a single resource shows its usual fields that are filled in (stderr says how many more);
         --wide prints every column, field and cell whole, as a table in a pipe, csv and tsv always do. Ids
         are never cut (columns named id or …_id, or holding UUIDs).
           --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2;

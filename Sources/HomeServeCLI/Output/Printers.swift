@@ -146,18 +146,22 @@ final class TablePrinter: RowPrinter {
 
     private func settle() {
         var names = columns.map { Self.oneLine($0.uppercased()) }
-        var measured = names.map { headers ? TerminalText.cells($0) : 0 }
-        for row in pending { for (i, c) in row.enumerated() { measured[i] = max(measured[i], TerminalText.cells(c)) } }
+        var cellWidths = names.map { _ in 0 }
+        for row in pending { for (i, c) in row.enumerated() { cellWidths[i] = max(cellWidths[i], TerminalText.cells(c)) } }
+        var measured = zip(names, cellWidths).map { max(headers ? TerminalText.cells($0) : 0, $1) }
         whole = Set(columns.indices)
         if let width {
             let ids = Set(columns.indices.filter { i in Self.isIdentifier(columns[i], pending.map { $0[i] }) })
+            // A header longer than its cells is cut before any cell is (to no less than 8 columns).
+            let floors = zip(measured, cellWidths).map { max($1, min($0, 8)) }
             var kept = Array(columns.indices)
-            var fitted = Self.fit(measured, into: width, keeping: ids)
+            var fitted = Self.fit(measured, into: width, keeping: ids, floors: floors)
             // Narrowed as far as they go and still too wide: the last columns that are not ids are left
             // out, not wrapped.
             while dropped != nil, kept.count > 1, Self.lineWidth(fitted) > width, let last = kept.lastIndex(where: { !ids.contains($0) }) {
                 kept.remove(at: last)
-                fitted = Self.fit(kept.map { measured[$0] }, into: width, keeping: Set(kept.indices.filter { ids.contains(kept[$0]) }))
+                fitted = Self.fit(kept.map { measured[$0] }, into: width, keeping: Set(kept.indices.filter { ids.contains(kept[$0]) }),
+                                  floors: kept.map { floors[$0] })
             }
             if kept.count < columns.count {
                 dropped?(columns.count - kept.count)
@@ -179,8 +183,14 @@ final class TablePrinter: RowPrinter {
     /// that cannot fit without cutting one is left longer than the terminal.
     static func lineWidth(_ widths: [Int]) -> Int { widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
 
-    static func fit(_ widths: [Int], into total: Int, keeping: Set<Int> = []) -> [Int] {
+    static func fit(_ widths: [Int], into total: Int, keeping: Set<Int> = [], floors: [Int]? = nil) -> [Int] {
         var widths = widths
+        // First the columns wider than what they hold (a long header over short cells), down to their floor.
+        if let floors {
+            while lineWidth(widths) > total, let widest = widths.indices.filter({ widths[$0] > floors[$0] }).max(by: { widths[$0] < widths[$1] }) {
+                widths[widest] -= 1
+            }
+        }
         while lineWidth(widths) > total {
             let narrowable = widths.indices.filter { !keeping.contains($0) }
             guard let widest = narrowable.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 else { break }
@@ -189,20 +199,16 @@ final class TablePrinter: RowPrinter {
         return widths
     }
 
-    /// A header cut to its column. A dot path keeps its last name, which is what tells apart the columns of
-    /// one object (`B.COMPLETED`, then `…MPLETED`, never `BOOKINGS.C…` for two columns at once).
+    /// A header cut to its column, with `…` where text is left out. A dot path keeps its last name whole
+    /// where it can (`BO…COMPLETED`), else the start of it (`COMPLETE…`): that name is what tells apart
+    /// the columns of one object, which `BOOKINGS.C…` twice did not.
     static func header(_ name: String, cells: Int) -> String {
         guard TerminalText.cells(name) > cells else { return name }
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count > 1, let last = parts.last else { return TerminalText.prefix(name, cells: max(1, cells - 1)) + "…" }
-        let short = (parts.dropLast().map { String($0.prefix(1)) } + [String(last)]).joined(separator: ".")
-        if TerminalText.cells(short) <= cells { return short }
-        var tail = ""
-        for character in name.reversed() {
-            guard TerminalText.cells(tail) + TerminalText.cells(character) <= max(1, cells - 1) else { break }
-            tail.insert(character, at: tail.startIndex)
-        }
-        return "…" + tail
+        func cut(_ text: Substring, _ room: Int) -> String { TerminalText.prefix(String(text), cells: max(1, room)) }
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return cut(name[...], cells - 1) + "…" }
+        let last = name[name.index(after: dot)...]
+        let room = cells - TerminalText.cells(String(last)) - 1
+        return room >= 1 ? cut(name[..<dot], room) + "…" + last : cut(last, cells - 1) + "…"
     }
 
     /// A column of ids: named `id` or `…_id` (at any depth), or whose cells are all UUIDs.
