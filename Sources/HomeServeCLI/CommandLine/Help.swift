@@ -284,8 +284,8 @@ public enum Topics {
 
         A listing whose rows cannot be found is printed as received, with a warning naming its keys
         (exit 0). A list command asked with a filter the server ignored still prints only matching rows
-        (values match in any case, a row whose field is null matches none, and a timestamp is kept within a
-        day of a --from/--to range, since the zone the server filtered in is not known).
+        (a row's value matches in any case, a row whose field is null matches none, and a timestamp is
+        kept within a day of a --from/--to range, since the zone the server filtered in is not known).
         Without --all or --limit a list prints one page; on a terminal stderr says how many there are.
         A listing that fails midway has printed the rows before the failure and exits with its code; with
         -o json the array is then left open, so a JSON reader fails too instead of taking part as the whole.
