@@ -1082,7 +1082,14 @@ function __homeserve_complete
                 test "$record[3]" = switch; or set record
             end
             test -n "$record"; or continue
-            test "$record[2]" = once; and set -a given $record[1]
+            # Given before the command, a flag is the global one: the command's own of that name is still to come.
+            if test "$record[2]" = once
+                if __homeserve_is_command "$cmdpath"
+                    set -a given $record[1]
+                else
+                    set -a given "^$record[1]"
+                end
+            end
             if not contains -- "$record[3]" none switch; and not string match -q -- '*=*' "$w"
                 if string match -q -- '--*' "$w"; or test (string length -- "$w") -eq 2
                     if test $i -eq (count $tokens)
@@ -1124,11 +1131,16 @@ function __homeserve_complete
         if test $help -eq 0; and __homeserve_is_command "$cmdpath"
             set flags (__homeserve_flags "$cmdpath")
         end
+        set -l own (string replace -r '\t.*' '' -- $flags)
         set -a flags (__homeserve_global_flags)
-        # A flag given once is not offered again, in either spelling (--wide, --no-wide).
+        set -l offered
+        # A flag given once is not offered again, in either spelling (--wide, --no-wide); a command's
+        # own flag of a global one's name (--timeout) is, after the command, when the global came before.
         for line in $flags
             set -l f (string replace -r '\t.*' '' -- $line)
-            contains -- $f $given; and continue
+            contains -- $f $given $offered; and continue
+            contains -- "^$f" $given; and not contains -- $f $own; and continue
+            set -a offered $f
             echo $line
             if string match -q -- '--no-*' "$cur"
                 set -l record (__homeserve_flag "$cmdpath" $f | string split ' ')

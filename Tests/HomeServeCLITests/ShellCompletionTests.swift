@@ -88,6 +88,12 @@ final class ShellCompletionTests: XCTestCase {
             Case(line: "homeserve bookings list --no-wide --output=json --profile ci --",
                  expected: longFlags(of: ["bookings", "list"]).filter { !["--wide", "--output", "--profile"].contains($0) }),
             Case(line: "homeserve bookings list --status pending --st", expected: ["--status"]),
+            // A command's own flag of a global one's name is offered after the command, though the global came
+            // before it; given after the command, it is not offered again, and a global one given is not.
+            Case(line: "homeserve --timeout 5 bookings wait x1 --ti", expected: ["--timeout"]),
+            Case(line: "homeserve bookings wait x1 --timeout 2 --ti", expected: []),
+            Case(line: "homeserve --timeout 5 bookings list --ti", expected: []),
+            Case(line: "homeserve --wide bookings list --wi", expected: []),
             Case(line: "homeserve bookings list --wide --wi", expected: []),
             // --no-FLAG for the switches that have one; a switch named no-… is offered as itself.
             Case(line: "homeserve bookings list --no-", expected: negations(of: ["bookings", "list"])),

@@ -137,7 +137,10 @@ struct BashCompletion {
                     fi
                     [[ -n $REPLY ]] || continue
                     record=${REPLY#* }
-                    [[ $record == once\ * ]] && given+="${REPLY%% *} "
+                    # Given before the command, a flag is the global one: the command's own of that name is still to come.
+                    if [[ $record == once\ * ]]; then
+                        _homeserve_is_command "$cmdpath" && given+="${REPLY%% *} " || given+="^${REPLY%% *} "
+                    fi
                     kind=${record#* }
                     if [[ $kind != none && $kind != switch && $w != *=* ]] && [[ $w == --* || ${#w} -eq 2 ]]; then
                         ((++i == cword)) && pending=$kind
@@ -160,21 +163,23 @@ struct BashCompletion {
                 _homeserve_flag "$cmdpath" "${cur%%=*}"
                 [[ -n $REPLY ]] && _homeserve_complete_value "${REPLY#* * }" "${cur%%=*}=" "${cur#*=}"
             elif ((!ended)) && [[ $cur == -* ]]; then
-                local flags=''
+                local flags='' globals
                 if ((!help)) && _homeserve_is_command "$cmdpath"; then _homeserve_flags "$cmdpath"; flags=$REPLY; fi
                 _homeserve_global_flags
-                flags+=" $REPLY"
+                globals=$REPLY
                 # A flag given once is not offered again, in either spelling (--wide, --no-wide); one a command
-                # declares under a global flag's name (--timeout) is offered once.
+                # declares under a global flag's name (--timeout) is offered once, and after the command even
+                # when the global one came before it.
                 local offered=' '
-                for f in $flags; do
+                for f in $flags $globals; do
                     [[ $given == *" $f "* || $offered == *" $f "* ]] && continue
+                    [[ " $globals " == *" $f "* && " $flags " != *" $f "* && $given == *" ^$f "* ]] && continue
                     offered+="$f "
                     _homeserve_add "$f" '' "$cur"
                 done
                 if [[ $cur == --no-* ]]; then
-                    for f in $flags; do
-                        [[ $given == *" $f "* ]] && continue
+                    for f in $flags $globals; do
+                        [[ $given == *" $f "* || $given == *" ^$f "* ]] && continue
                         _homeserve_flag "$cmdpath" "$f"
                         [[ $REPLY == *' switch' ]] && _homeserve_add "--no-${f#--}" '' "$cur"
                     done

@@ -126,7 +126,10 @@ struct ZshCompletion {
                     fi
                     [[ -n $REPLY ]] || continue
                     record=${REPLY#* }
-                    [[ $record == once\ * ]] && given+="${REPLY%% *} "
+                    # Given before the command, a flag is the global one: the command's own of that name is still to come.
+                    if [[ $record == once\ * ]]; then
+                        _homeserve_is_command "$cmdpath" && given+="${REPLY%% *} " || given+="^${REPLY%% *} "
+                    fi
                     kind=${record#* }
                     if [[ $kind != none && $kind != switch && $w != *=* ]] && [[ $w == --* || ${#w} -eq 2 ]]; then
                         ((++i == CURRENT)) && pending=$kind
@@ -153,13 +156,19 @@ struct ZshCompletion {
                 fi
             elif ((!ended)) && [[ $cur == -* ]]; then
                 if ((!help)) && _homeserve_is_command "$cmdpath"; then _homeserve_flags "$cmdpath"; flags=(${=REPLY}); fi
+                local own=" ${flags[*]} "
                 _homeserve_global_flags
                 flags+=(${=REPLY})
-                # A flag given once is not offered again, in either spelling (--wide, --no-wide).
-                for f in $flags; do [[ $given == *" $f "* ]] || offered+=($f); done
+                # A flag given once is not offered again, in either spelling (--wide, --no-wide); a command's
+                # own flag of a global one's name (--timeout) is, after the command, when the global came before.
+                for f in ${(u)flags}; do
+                    [[ $given == *" $f "* ]] && continue
+                    [[ $own != *" $f "* && $given == *" ^$f "* ]] && continue
+                    offered+=($f)
+                done
                 if [[ $cur == --no-* ]]; then
-                    for f in $flags; do
-                        [[ $given == *" $f "* ]] && continue
+                    for f in ${(u)flags}; do
+                        [[ $given == *" $f "* || $given == *" ^$f "* ]] && continue
                         _homeserve_flag "$cmdpath" "$f"
                         [[ $REPLY == *' switch' ]] && offered+=(--no-${f#--})
                     done
