@@ -779,6 +779,10 @@ final class OutputRuleTests: XCTestCase {
                        "homeserve: invalid value 'CSV' for HOMESERVE_OUTPUT: expected one of: table, json, ndjson, csv, tsv (did you mean 'csv'?)\n")
         harness.environment["HOMESERVE_OUTPUT"] = nil
         XCTAssertContains(run(["config", "set", "output", "Table"], status: 2).err, "for output: expected one of: table, json, ndjson, csv, tsv (did you mean 'table'?)")
+        for key in ["username", "url", "password_command"] {
+            XCTAssertEqual(run(["config", "set", key, " "], status: 2).err,
+                           "homeserve: invalid value ' ' for \(key): expected a value ('homeserve config unset \(key)' removes the setting)\n", "the key named, not VALUE")
+        }
         harness.writeSettings(["default": ["output": "NDJSON"]])
         harness.stdoutTTY = true
         XCTAssertContains(run(["services", "list"], status: 2).err, "in profile 'default': expected one of: table, json, ndjson, csv, tsv (did you mean 'ndjson'?) (fix with")

@@ -20,7 +20,7 @@ enum ConfigCommands {
     ]
 
     static let key = Argument("KEY", .choice(keys.map(\.name)), "Setting: " + keys.map(\.name).joined(separator: ", "))
-    static let value = Argument("VALUE", .nonBlank, "New value")
+    static let value = Argument("VALUE", .text, "New value")
 
     static let list = Command(
         "config list",
@@ -127,6 +127,7 @@ enum ConfigCommands {
         func refuse(_ expected: String) -> CLIError {
             CLIError.usage("invalid value '\(TerminalText.visible(WebURL.masked(text)))' for \(name): expected \(expected)")
         }
+        guard !text.isBlank else { throw refuse("a value ('homeserve config unset \(name)' removes the setting)") }
         switch name {
         case "url":
             switch WebURL.parse(text) {
