@@ -43,8 +43,14 @@ public struct APICall {
     /// The client's own login or token refresh, made for another call: not a change the user asked for.
     var renewsSession = false
 
-    /// A call the user made (not the client's own token renewal) that may change something on the server.
-    var mayChange: Bool { !renewsSession && !computesOnly && method != "GET" && method != "HEAD" }
+    /// The endpoints that issue tokens: a login or renewal sent again changes nothing a user must check.
+    public static let tokenPaths = ["/auth/login/", "/auth/refresh/"]
+
+    /// A call the user made that may change something on the server: not a read, not a computation, and
+    /// not a login or token renewal (the client's own or one sent through `api`).
+    var mayChange: Bool {
+        !renewsSession && !computesOnly && method != "GET" && method != "HEAD" && !Self.tokenPaths.contains { path.hasSuffix($0) }
+    }
 }
 
 /// What a dry run shows of a request: method, URL, headers and body, with every secret as `***`.
@@ -272,6 +278,8 @@ public final class APIClient: TokenAuthority {
                     return .retry(after: wait, why: "\(call.method) \(shownURL): \(what) (\(failure.message)); retrying in \(Self.seconds(wait)) (\(attempt.retries + 1)/\(options.retries))")
                 }
             }
+            var failure = failure
+            failure.changeMayHaveHappened = failure.sent && call.mayChange && !call.isIdempotent
             return .failure(APIError.transport(failure, method: call.method, url: shownURL))
         case let .success(answer):
             response = answer
@@ -303,7 +311,8 @@ public final class APIClient: TokenAuthority {
         }
         guard response.isSuccess else {
             var failure = HTTPFailure(response, method: call.method, path: path)
-            failure.mayHaveHappened = call.mayChange && response.status >= 500
+            // Said of a change that is not safe to send again; a PUT or DELETE is, and is retried as a read is.
+            failure.mayHaveHappened = call.mayChange && !call.isIdempotent && response.status >= 500
             return .failure(APIError.http(failure))
         }
         return .success(response)

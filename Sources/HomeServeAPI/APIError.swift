@@ -13,7 +13,8 @@ public struct HTTPFailure: Sendable {
     /// One line for a body that is not JSON: an HTML page's title, else its first line.
     public var summary: String?
     public var location: String?
-    /// A server error (5xx) answering a change: it may have been made before the server failed.
+    /// A server error (5xx) answering a change not safe to repeat (POST, PATCH): it may have been made
+    /// before the server failed.
     public var mayHaveHappened = false
 
     public init(status: Int, method: String, path: String, message: String? = nil, fields: [(String, String)] = [],

@@ -644,6 +644,20 @@ final class ResponsePathTests: XCTestCase {
         transport.register("POST", "/api/dynamic-pricing/", status: 500, json: #"{"detail": "model down"}"#)
         let price = fails(["pricing", "predict", "--service", "1", "--pincode", "560001"], .badServerAnswer, "model down")
         XCTAssertFalse(price.err.contains("carried out"), price.err)
+        // An answer cut short, or too large, after the POST reached the server: the same hint.
+        transport.fail("POST", "/api/bookings/", .truncated, sent: true)
+        fails(create, .badServerAnswer, "the answer was cut short", "; the POST reached the server and may have been carried out: check before sending it again")
+        // Neither a login sent through api, nor the history export (a read sent as a POST), nor a DELETE
+        // (safe to send again, and retried as a read is) is a change to check.
+        transport.register("POST", "/auth/login/", status: 500, json: #"{"detail": "down"}"#)
+        let login = fails(["api", "POST", "/auth/login/", "-f", "username=a", "-f", "password=b"], .badServerAnswer, "HTTP 500: down")
+        XCTAssertFalse(login.err.contains("carried out"), login.err)
+        transport.register("POST", "/admin-dashboard/edit-history/export/", status: 500, json: #"{"detail": "down"}"#)
+        let export = fails(["admin", "history", "export"], .badServerAnswer, "HTTP 500: down")
+        XCTAssertFalse(export.err.contains("carried out"), export.err)
+        transport.register("DELETE", "/api/photos/9/", status: 500, json: #"{"detail": "down"}"#)
+        let delete = fails(["--retries", "0", "photos", "delete", "9"], .badServerAnswer, "HTTP 500: down")
+        XCTAssertFalse(delete.err.contains("carried out"), delete.err)
     }
 
     func testARenewalThatTimesOutIsNotCalledAChangeToCheck() {

@@ -120,11 +120,11 @@ final class SafetyTests: XCTestCase {
         let renewed = harness.token(expiresIn: 300, life: 300, tag: "new")
         transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "r2", "user": {"username": "customer1"}}"#)
-        transport.register("GET", "/api/bookings/?page=1&token=abc", json: "[]")
+        transport.register("GET", "/api/bookings/?token=abc&page=1", json: "[]")
         let outcome = harness.run(["-v", "api", "GET", "/api/bookings/", "-f", "token=abc", "-F", "page=1"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         for secret in ["hunter2", "refresh-1", "r2", renewed, "abc"] { XCTAssertFalse(outcome.err.contains(secret), "\(secret) in \(outcome.err)") }
-        XCTAssertContains(outcome.err, "> Authorization: Bearer ***", #""password":"***""#, #""refresh":"***""#, "> GET https://api.test/api/bookings/?page=1&token=***")
+        XCTAssertContains(outcome.err, "> Authorization: Bearer ***", #""password":"***""#, #""refresh":"***""#, "> GET https://api.test/api/bookings/?token=***&page=1")
     }
 
     func testADryRunShowsNoSecret() {

@@ -55,6 +55,9 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Whether any of the request reached the server: a POST that may have is never repeated.
     public var sent: Bool
+    /// Set by the client: the request reached the server and was a change not safe to send again (a POST
+    /// or PATCH, not a login), which the server may have made before the failure.
+    public var changeMayHaveHappened = false
 
     public init(_ kind: Kind, _ message: String, sent: Bool) {
         self.kind = kind

@@ -164,21 +164,21 @@ struct FailureReport {
             if failure.mayHaveHappened { message += "; the \(failure.method) may have been carried out before the server failed: check before sending it again" }
             return CLIError(code, message, details: failure.fields.map { "  \($0.0): \($0.1)" })
         case let .transport(failure, method, url):
-            // A write that reached the server and got no answer may well have been carried out; a login or
-            // renewal (made while a read waits) changes nothing to check. An OTP sent is a change: it is said.
-            let tokenEndpoint = ["/auth/login/", "/auth/refresh/"].contains { url.hasSuffix($0) }
-            let mayHaveHappened = failure.sent && !["GET", "HEAD"].contains(method) && !tokenEndpoint
+            // A write that reached the server and got no answer may well have been carried out (the client
+            // judges which: not a login or renewal, not a read or a PUT safe to send again). An OTP sent is a
+            // change: it is said.
+            let mayHaveHappened = failure.changeMayHaveHappened
                 ? "; the \(method) reached the server and may have been carried out: check before sending it again" : ""
             switch failure.kind {
             case .cancelled: return CLIError(.interrupted, SignalWatcher.stoppedBy)
             case let .tooLarge(limit):
-                return CLIError(.badServerAnswer, "\(method) \(url): the answer is larger than \(Self.size(limit)) (HOMESERVE_MAX_BODY sets the limit)")
+                return CLIError(.badServerAnswer, "\(method) \(url): the answer is larger than \(Self.size(limit)) (HOMESERVE_MAX_BODY sets the limit)\(mayHaveHappened)")
             case .sinkFailed:
                 return CLIError(.localFailure, "\(method) \(url): the answer could not be written out")
             case .timeout:
                 return CLIError(.network, "\(method) \(url): timed out (\(failure.message))\(mayHaveHappened)")
             case .truncated:
-                return CLIError(.badServerAnswer, "\(method) \(url): the answer was cut short (\(failure.message))")
+                return CLIError(.badServerAnswer, "\(method) \(url): the answer was cut short (\(failure.message))\(mayHaveHappened)")
             case .unreadable:
                 return CLIError(.badServerAnswer, "\(method) \(url): the server answered in a way that cannot be read (\(failure.message))\(mayHaveHappened)")
             case .tls:

@@ -39,8 +39,8 @@ enum FieldValue {
 
 /// A JSON body made of `api -F/-f` fields, as `gh api` makes one: `a[b]=v` sets a field of object `a`,
 /// `a[]=v` adds to array `a`, and `a[][b]=v` fills the objects of array `a`, starting the next one when the
-/// last already has `b`; `a[]` with no value is an empty list. A key without brackets (or whose brackets do
-/// not close) is a field of its own name.
+/// last already has `b`; `a[]` with no value is an empty list. A name not wholly of the form `a[…]…` (`[x]`,
+/// `a[b]c`, `a[`) is a field of that name as written, where gh would guess at one.
 enum FieldBody {
     private enum Step: Equatable { case key(String), append }
 
@@ -117,8 +117,10 @@ enum FieldBody {
             break
         case let (.append, .array(items)):
             var items = items
-            // `a[][b]=…` goes into the last object of `a` unless it has `b` already: then a new one starts.
-            if case let .key(next)? = rest.first, case let .object(pairs)? = items.last, !pairs.contains(where: { $0.0 == next }) {
+            // gh's rule: `a[][b]=…` fills the last object of `a` until it has `b`, then starts the next; a `b`
+            // that is a list (`a[][b][]=…`) keeps filling the same object.
+            if case let .key(next)? = rest.first, case let .object(pairs)? = items.last,
+               !pairs.contains(where: { $0.0 == next }) || rest.dropFirst().first == .append {
                 var last = items.removeLast()
                 try insert(value, rest, into: &last, field: field)
                 items.append(last)
@@ -138,6 +140,6 @@ enum FieldBody {
     }
 
     private static func mixed(_ field: String) -> CLIError {
-        CLIError.usage("-F/-f \(field) does not fit the fields given before it: one name cannot be a value, an object (name[key]=…) and a list (name[]=…) at once")
+        CLIError.usage("-F/-f \(field) does not fit the other fields: one name cannot be a value, an object (name[key]=…) and a list (name[]=…) at once")
     }
 }

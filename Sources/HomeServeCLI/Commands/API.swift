@@ -41,8 +41,8 @@ enum APICommands {
         Set-Cookie always as an array. Fields go in the query for GET and HEAD, in a JSON body otherwise;
         -F key=@FILE reads a field from a file and key=@- from stdin. In a body, as with gh, key[name]=v
         sets a field of object key, key[]=v adds to list key, and key[][name]=v fills the objects of list
-        key, starting the next one when the last has name already; key[] alone is an empty list. -H adds a
-        header to every request, pages included.
+        key, starting the next one when the last has name already; key[] alone is an empty list; the -f
+        fields come first, then the -F ones. -H adds a header to every request, pages included.
         """,
         flags: [field, rawField, header, input, paginate, out] + ListFlags.flags,
         arguments: [method, path],
@@ -60,7 +60,8 @@ enum APICommands {
         let fieldsAreQuery = verb == "GET" || verb == "HEAD"
         let listing = inv[paginate] || inv[ListFlags.all] || inv[ListFlags.limit] != nil
         if listing && verb != "GET" { throw CLIError.usage("--paginate, --all and --limit follow pages of a GET; they cannot be used with \(verb)") }
-        var fields: [(key: String, text: String, value: JSON?)] = []
+        // As gh: the -f fields, then the -F ones (the order of a query, and of a body's keys and list items).
+        var fields: [(key: String, text: String, value: JSON?)] = inv[rawField].map { ($0.key, $0.text, $0.emptyList ? nil : .string($0.text)) }
         var readStdin = false
         for pair in inv[field] {
             if pair.emptyList {
@@ -90,7 +91,6 @@ enum APICommands {
                 fields.append((pair.key, pair.text, FieldValue.typed(pair.text)))
             }
         }
-        for pair in inv[rawField] { fields.append((pair.key, pair.text, pair.emptyList ? nil : .string(pair.text))) }
         if fieldsAreQuery, let empty = fields.first(where: { $0.value == nil }) {
             throw CLIError.usage("-F/-f \(empty.key) (an empty list) belongs in a JSON body; \(verb) sends its fields as a query")
         }
