@@ -34,13 +34,16 @@ final class OutputRuleTests: XCTestCase {
         transport.register("GET", "/api/services/1/", json: #"{"id": 1, "name": "Deep Cleaning", "base_price": "999.00"}"#, times: 2)
         let one = run(["services", "get", "1", "--sort-by", "nope", "-o", "csv"])
         XCTAssertEqual(one.out, "id,name,base_price\n1,Deep Cleaning,999.00\n")
-        XCTAssertEqual(one.err, "homeserve: warning: --sort-by has no effect: the answer is one object, with no list in it to sort\n")
+        XCTAssertEqual(one.err, "homeserve: warning: --sort-by has no effect: the answer has no list in it to sort\n")
         XCTAssertContains(run(["services", "get", "1", "--sort-by", "name", "-o", "json"]).err, "--sort-by has no effect")
         let stats = #"{"total": 2, "recent": [{"id": 2, "status": "sent"}, {"id": 1, "status": "failed"}]}"#
         transport.register("GET", "/admin-dashboard/notifications/", json: stats)
         let sorted = run(["admin", "notifications", "stats", "-o", "json", "--sort-by", "id"])
         XCTAssertEqual(sorted.json["recent"]?.arrayValue?.map { $0["id"] }, [1, 2])
         XCTAssertEqual(sorted.err, "")
+        // A summary whose list is empty this time still has a list: no warning, and no field to check.
+        transport.register("GET", "/admin-dashboard/notifications/", json: #"{"total": 0, "recent": []}"#)
+        XCTAssertEqual(run(["admin", "notifications", "stats", "-o", "json", "--sort-by", "idd"]).err, "")
     }
 
     /// The fields a row has are listed in an error up to 40, and the rest counted, never cut off unsaid.

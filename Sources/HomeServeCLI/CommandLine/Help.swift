@@ -273,8 +273,8 @@ public enum Topics {
           --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2;
                              after a change the answer is printed whole instead, with a warning); in
                              json a row is then keyed by the paths as given ({"b.c": …})
-          --sort-by PATH     sorts rows, numbers as numbers; stable (one object: a warning says it has
-                             nothing to sort)
+          --sort-by PATH     sorts rows, numbers as numbers; stable (an answer with no list in it: a
+                             warning says there is nothing to sort)
           --no-headers       leaves out the header row of table, csv and tsv
           --jq EXPR          runs jq on what -o json would print; strings print raw, one result per line.
                              With --all, an expression starting with .[] runs on each item as it arrives.

@@ -54,11 +54,12 @@ struct Renderer {
             let lists = Rows.lists(of: document)
             try Rows.check([Rows.sortField(sortBy)], against: lists.flatMap(\.rows), flag: "--sort-by", given: sortBy)
             document = lists.reduce(document) { $0.setting($1.key, .array(Rows.sort($1.rows, by: sortBy))) }
-            sortedLists = !lists.isEmpty
+            // A list empty this time is still one it would sort.
+            sortedLists = document.objectValue?.contains { $0.1.arrayValue != nil } ?? false
         }
         var (rows, fromArray) = Rows.of(document, presentation.shape)
         if sortBy != nil, !fromArray, !sortedLists {
-            warn("--sort-by has no effect: the answer is one object, with no list in it to sort")
+            warn("--sort-by has no effect: the answer has no list in it to sort")
         }
         let tabular = jq == nil && [.table, .csv, .tsv].contains(format)
         if tabular, format == .table, fields == nil, case .summary = presentation.shape, document.isObject {
