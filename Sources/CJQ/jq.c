@@ -66,10 +66,19 @@ const char *hs_jq_open(void) {
     return opened ? NULL : failure;
 }
 
+static _Thread_local int input_asked;
+
 static jv no_more_input(jq_state *state, void *data) {
     (void)state;
     (void)data;
+    input_asked = 1;
     return hs_jq.invalid();
+}
+
+int hs_jq_take_input_asked(void) {
+    int asked = input_asked;
+    input_asked = 0;
+    return asked;
 }
 
 jq_state *hs_jq_new(void) {

@@ -527,11 +527,12 @@ final class OutputRuleTests: XCTestCase {
     }
 
     func testJqBuiltinsThatNeedTheCommandLineToolDoNotCrash() {
-        transport.register("GET", "/api/services/", json: #"[{"id": 1}, {"id": 2}]"#, times: 6)
+        transport.register("GET", "/api/services/", json: #"[{"id": 1}, {"id": 2}]"#, times: 7)
         XCTAssertEqual(run(["services", "list", "--jq", "[inputs]"]).out, "[]\n", "no input follows the answer")
         XCTAssertEqual(run(["services", "list", "--jq", "try input catch \"none\""]).out, "none\n")
         XCTAssertEqual(run(["services", "list", "--jq", "input"], status: 1).err,
                        "homeserve: jq: error: break (input found no more input: the program runs on the one answer)\n")
+        XCTAssertEqual(run(["services", "list", "--jq", "error(\"break\")"], status: 1).err, "homeserve: jq: error: break\n", "a program's own error is its own")
         let debug = run(["services", "list", "--jq", ".[0].id | debug"])
         XCTAssertEqual(debug.out, "1\n", "debug passes its input on")
         XCTAssertEqual(debug.err, "homeserve: jq: [\"DEBUG:\",1]\n", "and says it on stderr")
@@ -548,7 +549,7 @@ final class OutputRuleTests: XCTestCase {
             transport.register("GET", "/api/services/", json: "[]")
             XCTAssertTrue(run(["services", "list", "--jq", program], status: 1).err.hasPrefix("homeserve: jq: halt_error"))
         }
-        XCTAssertEqual(transport.requests.count, 9, "module programs are refused before anything is sent")
+        XCTAssertEqual(transport.requests.count, 10, "module programs are refused before anything is sent")
     }
 
     func testAnotherFormatWithJqIsRefusedBeforeSending() {

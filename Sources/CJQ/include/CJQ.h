@@ -12,6 +12,9 @@ const char *hs_jq_open(void);
 /// and `import` and `include` search the current directory, as jq's own command does without -L
 /// (libjq needs the input callback and the search settings, or it crashes).
 jq_state *hs_jq_new(void);
+/// Whether the program asked for input past the one it runs on (`input`, `inputs`) since the last call;
+/// libjq 1.6 then ends it with the bare error "break". Clears the mark.
+int hs_jq_take_input_asked(void);
 
 struct hs_jq_api {
     jq_state *(*init)(void);

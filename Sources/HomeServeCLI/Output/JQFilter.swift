@@ -86,6 +86,7 @@ final class JQFilter {
         let value = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { hs_jv_parse_sized($0.baseAddress, Int32($0.count)) }
         }
+        _ = hs_jq_take_input_asked()
         hs_jq_start(state, value, 0)
         while true {
             let result = hs_jq_next(state)
@@ -93,7 +94,7 @@ final class JQFilter {
                 if hs_jv_invalid_has_msg(hs_jv_copy(result)) != 0 {
                     let text = Self.text(of: hs_jv_invalid_get_msg(result))
                     // libjq 1.6 ends `input` with this word when there is no more input, as jq 1.6 itself says.
-                    let meaning = text == "break" ? " (input found no more input: the program runs on the one answer)" : ""
+                    let meaning = text == "break" && hs_jq_take_input_asked() != 0 ? " (input found no more input: the program runs on the one answer)" : ""
                     throw CLIError(.localFailure, "jq: error: \(text)\(meaning)")
                 }
                 hs_jv_free(result)
