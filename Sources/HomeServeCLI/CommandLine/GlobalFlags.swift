@@ -32,7 +32,10 @@ enum ListFlags {
     static let pageSize = Flag("page-size", .integer(1...1000), "Rows per page, sent as the endpoint's page-size parameter")
     static let limit = Flag("limit", .integer(1...), "Stop after N rows, following pages as needed (the server's first N; --sort-by sorts those)")
     static let all = SwitchFlag("all", "Follow every page to the end (streamed; memory stays flat)")
-    static let parallel = Flag("parallel", .integer(1...32), "With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)")
+    static let parallel = parallel("With --all/--limit, pages fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)")
+
+    /// `--parallel`, with the help of the command that declares it.
+    static func parallel(_ help: String) -> Flag<Int> { Flag("parallel", .integer(1...32), help) }
 
     static let flags: [any FlagDeclaration] = [page, pageSize, limit, all, parallel]
 }

@@ -99,8 +99,7 @@ extension ValueKind where Value == String {
     public static func choice(_ values: [String]) -> ValueKind {
         ValueKind(ValueShape(placeholder: "CHOICE", accepted: "one of: " + values.joined(separator: ", "), completion: .words(values))) { text, _ throws(ValueProblem) in
             guard values.contains(text) else {
-                let sameButCase = values.first { $0.lowercased() == text.lowercased() }
-                let hint = (sameButCase ?? Suggestions.nearest(to: text, in: values)).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = Suggestions.meant(by: text, in: values).map { " (did you mean '\($0)'?)" } ?? ""
                 throw ValueProblem("expected one of: \(values.joined(separator: ", "))\(hint)")
             }
             return text
@@ -379,7 +378,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     /// What a format that is none of these is told, wherever it was given (-o, HOMESERVE_OUTPUT, a profile).
     static func expected(_ text: String) -> String {
         let names = allCases.map(\.rawValue)
-        let hint = (names.first { $0 == text.lowercased() } ?? Suggestions.nearest(to: text, in: names)).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = Suggestions.meant(by: text, in: names).map { " (did you mean '\($0)'?)" } ?? ""
         return "expected one of: \(names.joined(separator: ", "))\(hint)"
     }
 }

@@ -26,8 +26,8 @@ enum BookingCommands {
         applied to the rows that come back, so a server that ignores one still gives a correct answer (-v
         says how many rows it sent anyway). The server takes one status at a time: with several, one
         listing per status is fetched, in the order given, each in the server's order; without --all or
-        --limit that is the first page of each (--page-size rows per status), and --page 2 or later is
-        refused, since each status pages on its own.
+        --limit that is the first page of each (--page-size rows per status). --page 2 or later is refused
+        with several statuses, since each pages on its own.
         """,
         flags: [status, pincode, from, to, customer, vendor] + ListFlags.flags,
         examples: [

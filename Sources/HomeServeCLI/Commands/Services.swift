@@ -33,7 +33,7 @@ enum ServiceCommands {
     }
 
     /// `--parallel` as this command has it: every page is read, with no --all to ask for them.
-    static let parallel = Flag("parallel", .integer(1...32), "Pages of services fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)")
+    static let parallel = ListFlags.parallel("Pages of services fetched at once when the total is known (default 6, or HOMESERVE_PARALLEL; 1 = one after another)")
 
     static let categories = Command(
         "services categories",

@@ -29,6 +29,11 @@ public enum Suggestions {
         return prefixed.count == 1 ? prefixed[0] : nil
     }
 
+    /// The word of a closed list meant by `word`: the same but for case (`JSON` → `json`), else the nearest.
+    public static func meant(by word: String, in choices: [String]) -> String? {
+        choices.first { $0.lowercased() == word.lowercased() } ?? nearest(to: word, in: choices)
+    }
+
     /// `short` is `long` with letters left out, its first kept: `tkn` of `token`.
     static func abbreviates(_ short: Substring, _ long: Substring) -> Bool {
         guard short.first == long.first else { return false }
