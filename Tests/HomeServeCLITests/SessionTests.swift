@@ -707,6 +707,12 @@ final class SessionTests: XCTestCase {
         XCTAssertContains(logout.err, "was corrupt", "moved it to \(harness.credentialsPath).corrupt")
         XCTAssertEqual(bytes(harness.credentialsPath + ".corrupt"), Array(#"{"profiles": {"staging": {"access": "#.utf8))
         XCTAssertNoThrow(try ProfileFile.load(harness.credentialsPath))
+        // A second corrupt file keeps the first copy.
+        try AtomicFile.write(harness.credentialsPath, Array("garbage".utf8), mode: 0o600)
+        XCTAssertEqual(harness.run(["--profile", "staging", "auth", "logout"]).status, 0)
+        XCTAssertEqual(bytes(harness.credentialsPath + ".corrupt"), Array(#"{"profiles": {"staging": {"access": "#.utf8))
+        XCTAssertEqual(bytes(harness.credentialsPath + ".corrupt.2"), Array("garbage".utf8))
+        XCTAssertEqual(FileFacts.mode(harness.credentialsPath + ".corrupt.2"), 0o600)
         XCTAssertEqual(harness.run(["--profile", "nosuch", "auth", "logout"]).status, 2, "a healthy file still tells an unknown profile")
         XCTAssertEqual(transport.requests.count, 0)
     }

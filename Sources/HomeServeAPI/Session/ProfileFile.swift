@@ -77,9 +77,11 @@ public struct ProfileFile: Sendable {
         try AtomicFile.write(path, bytes, mode: 0o600)
     }
 
-    /// Moves a corrupt file aside as `NAME.corrupt` (0600, it may hold tokens) so it can be replaced.
+    /// Moves a corrupt file aside as `NAME.corrupt` (0600, it may hold tokens) so it can be replaced; a copy
+    /// kept from before is not overwritten (`NAME.corrupt.2`, `.3`, … up to 9, then the last is reused).
     public static func setAside(_ path: String) -> String {
-        let aside = path + ".corrupt"
+        let names = [path + ".corrupt"] + (2...9).map { path + ".corrupt.\($0)" }
+        let aside = names.first { !FileFacts.exists($0) } ?? names[names.count - 1]
         unlink(aside)
         rename(path, aside)
         chmod(aside, 0o600)
