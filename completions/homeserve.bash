@@ -149,7 +149,7 @@ _homeserve_flags() {
         'admin alerts') REPLY='--type --severity --status --page --page-size --limit --all --parallel' ;;
         'ai pincode') REPLY='--pincode --days' ;;
         'ai vendor-bonus') REPLY='--vendor --days' ;;
-        'api') REPLY='--field --raw-field --header --input --paginate --out --page --page-size --limit --all --parallel' ;;
+        'api') REPLY='--field --raw-field --header --input --paginate --include --out --page --page-size --limit --all --parallel' ;;
         'watch booking') REPLY='--count --until --timeout --reconnect-attempts --reconnect-delay' ;;
         'watch notifications') REPLY='--user --count --until --timeout --reconnect-attempts --reconnect-delay' ;;
         'watch chat') REPLY='--user --role --count --until --timeout --reconnect-attempts --reconnect-delay --send' ;;
@@ -328,6 +328,7 @@ _homeserve_flag() {
         'api --header'|'api -H') REPLY='--header many text' ;;
         'api --input') REPLY='--input once file' ;;
         'api --paginate') REPLY='--paginate once switch' ;;
+        'api --include'|'api -i') REPLY='--include once switch' ;;
         'api --out') REPLY='--out once file' ;;
         'api --page') REPLY='--page once text' ;;
         'api --page-size') REPLY='--page-size once text' ;;

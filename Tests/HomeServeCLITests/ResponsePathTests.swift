@@ -328,6 +328,30 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 1, "nothing more was sent")
     }
 
+    /// `api -i`, as gh's: the status line and headers, a blank line, then the body; JSON is still checked,
+    /// and pretty only on a terminal; a HEAD has the head alone.
+    func testAPIIncludePrintsTheHeadBeforeTheBody() {
+        transport.register("GET", "/api/services/1/", json: #"{"id": 1}"#, headers: [("X-Request-ID", "r-7")])
+        let json = harness.run(["api", "GET", "/api/services/1/", "-i"])
+        XCTAssertEqual(json.status, 0, json.err)
+        XCTAssertEqual(json.out, "HTTP/1.1 200\nX-Request-ID: r-7\nContent-Type: application/json\n\n{\"id\": 1}")
+        transport.register("GET", "/api/export/", body: Array("a,b\n1,2\n".utf8), headers: [("Content-Type", "text/csv")])
+        XCTAssertEqual(harness.run(["api", "GET", "/api/export/", "--include"]).out, "HTTP/1.1 200\nContent-Type: text/csv\n\na,b\n1,2\n")
+        transport.register("HEAD", "/api/services/", headers: [("Content-Length", "0")])
+        XCTAssertEqual(harness.run(["api", "HEAD", "/api/services/", "-i"]).out, "HTTP/1.1 200\nContent-Length: 0\n\n")
+        transport.register("GET", "/api/services/1/", json: #"{"id": "#)
+        fails(["api", "GET", "/api/services/1/", "-i"], .badServerAnswer, "the body is not valid JSON")
+        harness.stdoutTTY = true
+        transport.register("GET", "/api/services/1/", json: #"{"id":1}"#)
+        XCTAssertEqual(harness.run(["api", "GET", "/api/services/1/", "-i"]).out, "HTTP/1.1 200\nContent-Type: application/json\n\n{\n  \"id\": 1\n}\n")
+        harness.stdoutTTY = false
+        for (extra, named) in [(["--paginate"], "--paginate, --all or --limit"), (["-o", "json"], "-o, --fields, --jq or --sort-by"), (["--out", "x.json"], "--out")] {
+            let refused = fails(["api", "GET", "/api/services/", "-i"] + extra, .usage)
+            XCTAssertEqual(refused.err, "homeserve: -i/--include prints the status line and headers before the body as received; it cannot be combined with \(named)\n")
+        }
+        XCTAssertEqual(transport.requests.count, 5, "nothing sent for the refused ones")
+    }
+
     func testSmokeReportsOneTimeAndNamesNoRoleItDoesNotKnow() throws {
         let harness: Harness = self.harness
         // 1.6 ms in the first case: the JSON and the JUnit file both say 0.002.

@@ -133,6 +133,17 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertFalse(result.err.contains(access))
     }
 
+    func testAPIIncludeShowsTheServersHeadBeforeTheBody() throws {
+        try cli.login()
+        let result = try cli.run(["api", "GET", "/api/services/1/", "-i"])
+        XCTAssertEqual(result.status, 0, result.err)
+        let parts = result.out.components(separatedBy: "\n\n")
+        let head = parts[0].split(separator: "\n").map(String.init)
+        XCTAssertEqual(head.first, "HTTP/1.1 200 OK", result.out)
+        XCTAssertTrue(head.contains { $0.lowercased().hasPrefix("content-type: application/json") }, result.out)
+        XCTAssertEqual((try? JSON.parse(parts.dropFirst().joined(separator: "\n\n")))?["id"]?.intValue, 1, result.out)
+    }
+
     // MARK: Services and bookings
 
     func testServicesListGetAndCategories() throws {

@@ -132,6 +132,7 @@ public final class CurlTransport: HTTPTransport {
         let body = BodyBuffer()
         var headers: [(String, String)] = []
         var status = 0
+        var statusLine = ""
         var sinkDecided = false
         var streaming = false
         var streamed = 0
@@ -222,6 +223,7 @@ public final class CurlTransport: HTTPTransport {
             if line.hasPrefix("HTTP/") {
                 // A new status line (after 100 Continue) starts a new header block.
                 transfer.headers = []
+                transfer.statusLine = line
                 transfer.status = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
             } else if let colon = line.firstIndex(of: ":") {
                 transfer.headers.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: " \t")))
@@ -378,6 +380,7 @@ public final class CurlTransport: HTTPTransport {
         }
         var response = HTTPResponse(status: status, headers: transfer.headers, body: body, seconds: total,
                                     streamedBytes: transfer.streaming ? transfer.streamed : nil)
+        response.statusLine = transfer.statusLine.isEmpty ? nil : transfer.statusLine
         hs_getinfo_double(handle, CURLINFO_NAMELOOKUP_TIME, &response.connection.resolveSeconds)
         hs_getinfo_double(handle, CURLINFO_CONNECT_TIME, &response.connection.connectSeconds)
         hs_getinfo_double(handle, CURLINFO_APPCONNECT_TIME, &response.connection.tlsSeconds)

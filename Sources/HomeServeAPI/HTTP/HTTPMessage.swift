@@ -71,6 +71,8 @@ public struct HTTPResponse {
     /// Bytes handed to the request's sink instead of `body`, or nil when the body stayed in memory.
     public var streamedBytes: Int?
     public var connection = ConnectionFacts()
+    /// The status line as the server sent it (`HTTP/1.1 200 OK`); nil where none was read.
+    public var statusLine: String?
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], seconds: Double = 0, streamedBytes: Int? = nil) {
         self.status = status

@@ -22,6 +22,7 @@ enum APICommands {
     static let rawField = ListFlag("raw-field", short: "f", .field, "Add a string field, sent as is")
     static let input = Flag("input", ValueKind<String>.jsonSource, "JSON body from a file, or - for stdin (checked before sending)")
     static let paginate = SwitchFlag("paginate", "Follow every page of a GET listing, printing the items (like --all)")
+    static let include = SwitchFlag("include", short: "i", "Print the answer's status line and headers before its body, as gh api -i does")
     static let out = Flag("out", .outputFile, "Write the body to FILE instead of stdout (replaced when complete)")
     static let header = ListFlag("header", short: "H", .httpHeader, "Add a request header to every request of the call; one homeserve sets (Accept, Content-Type, User-Agent) is replaced; Authorization, Cookie and the headers that frame a message are refused")
 
@@ -42,9 +43,11 @@ enum APICommands {
         -F key=@FILE reads a field from a file and key=@- from stdin. In a body, as with gh, key[name]=v
         sets a field of object key, key[]=v adds to list key, and key[][name]=v fills the objects of list
         key, starting the next one when the last has name already; key[] alone is an empty list; the -f
-        fields come first, then the -F ones. -H adds a header to every request, pages included.
+        fields come first, then the -F ones. -H adds a header to every request, pages included. -i prints
+        a successful answer's status line and headers, then a blank line, before its body, which it then
+        holds in memory (up to HOMESERVE_MAX_BODY) instead of streaming; -v shows any answer's on stderr.
         """,
-        flags: [field, rawField, header, input, paginate, out] + ListFlags.flags,
+        flags: [field, rawField, header, input, paginate, include, out] + ListFlags.flags,
         arguments: [method, path],
         examples: [
             Example("homeserve api GET /api/bookings/ -F status=pending --paginate -o ndjson", "Every pending booking, page after page"),
@@ -117,6 +120,11 @@ enum APICommands {
         }
         let shaped = inv.given(GlobalFlags.output) || inv[GlobalFlags.jq] != nil || inv[GlobalFlags.fields] != nil || inv[GlobalFlags.sortBy] != nil
         let file = OutputFile.named(inv[out])
+        if inv[include], listing || shaped || file != nil {
+            // The head goes before the body, on stdout: not into a file, pages or reshaped data.
+            let other = listing ? "--paginate, --all or --limit" : shaped ? "-o, --fields, --jq or --sort-by" : "--out"
+            throw CLIError.usage("-i/--include prints the status line and headers before the body as received; it cannot be combined with \(other)")
+        }
         if let file, listing || shaped {
             // --out keeps the body exactly as it came; pages and reshaped output go to stdout, where > puts them.
             let other = listing ? "--paginate, --all or --limit" : "-o, --fields, --jq or --sort-by"
@@ -138,7 +146,8 @@ enum APICommands {
         call.accept = "application/json, */*"
         call.headers = headers
         // Output shaped by -o, --fields or --jq needs JSON: any other body is then refused, not passed on.
-        call.sink = shaped ? nil : destination
+        // With -i the head is written first, once the whole answer is in.
+        call.sink = shaped || inv[include] ? nil : destination
         let response: HTTPResponse
         do {
             guard let answer = try inv.client().send(call) else { return .nothing }
@@ -150,6 +159,23 @@ enum APICommands {
         } catch {
             destination.abandon()
             throw error
+        }
+        if inv[include] {
+            let version = response.connection.httpVersion.isEmpty ? "HTTP/1.1" : response.connection.httpVersion
+            var bytes = Array((response.statusLine ?? "\(version) \(response.status)").utf8) + [UInt8(ascii: "\n")]
+            for (name, value) in response.headers { bytes += Array("\(name): \(value)\n".utf8) }
+            bytes.append(UInt8(ascii: "\n"))
+            if verb != "HEAD", !response.body.isEmpty {
+                // A body declared JSON is held to parsing, and pretty-printed on a terminal, as without -i;
+                // anything else is as received.
+                if response.declaresJSON {
+                    let document = try inv.client().parse(response, call: call)
+                    bytes += inv.context.stdout.isTerminal ? document.bytes(pretty: true) + [UInt8(ascii: "\n")] : response.body
+                } else {
+                    bytes += response.body
+                }
+            }
+            return .bytes(bytes)
         }
         if verb == "HEAD" {
             return .document(.object([("status", .int(response.status)), ("headers", .headers(response.headers))]), .resource())
