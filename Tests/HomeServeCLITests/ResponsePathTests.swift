@@ -352,6 +352,18 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 5, "nothing sent for the refused ones")
     }
 
+    /// A photo removed between its check and its upload stops the request unfinished: a local failure that
+    /// names the file, not a network one, and no change to check for.
+    func testAnUploadWhoseFileVanishedIsALocalFailure() throws {
+        let photo = temporaryDirectory() + "/van.png"
+        FileManager.default.createFile(atPath: photo, contents: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        transport.fail("POST", "/api/photos/", .localFile, message: "cannot read '\(photo)' as it was sent (removed or cut since it was checked)", sent: true)
+        let outcome = fails(["photos", "upload", "--booking", booking, "--type", "before", photo], .localFailure,
+                            "POST https://api.test/api/photos/: cannot read '\(photo)' as it was sent", "the request stopped unfinished, so nothing was made")
+        XCTAssertFalse(outcome.err.contains("cannot reach") || outcome.err.contains("carried out"), outcome.err)
+        XCTAssertEqual(transport.requests.count, 1, "not sent again")
+    }
+
     func testSmokeReportsOneTimeAndNamesNoRoleItDoesNotKnow() throws {
         let harness: Harness = self.harness
         // 1.6 ms in the first case: the JSON and the JUnit file both say 0.002.

@@ -737,11 +737,11 @@ final class EndpointIntegrationTests: XCTestCase {
                  args: ["api", "POST", "/api/disputes/create_dispute/", "-f", "booking_id=\(b(17))", "-f", "dispute_type=damage",
                         "-f", "title=Scratched floor", "-f", "description=The ladder scratched it", "-F", "evidence[count]=2",
                         "-f", "evidence[photos][]=p1", "-f", "evidence[photos][]=p2"],
-                 method: "POST", path: "/api/disputes/create_dispute/", body: ["evidence": #"{"count":2,"photos":["p1","p2"]}"#],
+                 method: "POST", path: "/api/disputes/create_dispute/", body: ["evidence": #"{"photos":["p1","p2"],"count":2}"#],
                  denied: Denial(user: "ops_mgr"),
                  invalid: [["api", "POST", "/api/disputes/create_dispute/", "-F", "evidence[photos]=1", "-F", "evidence[photos][]=2"]]) { r in
                 XCTAssertEqual(r.json["booking"]?.stringValue, self.b(17))
-                XCTAssertEqual(r.json["customer_evidence"], try JSON.parse(#"{"count": 2, "photos": ["p1", "p2"]}"#), r.out)
+                XCTAssertEqual(r.json["customer_evidence"], try JSON.parse(#"{"photos": ["p1", "p2"], "count": 2}"#), r.out)
             },
         ], users)
     }

@@ -361,6 +361,12 @@ public final class CurlTransport: HTTPTransport {
                 case CURLE_PARTIAL_FILE: kind = .truncated
                 case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM: kind = .receive
                 case CURLE_BAD_CONTENT_ENCODING: kind = .unreadable
+                case CURLE_READ_ERROR:
+                    kind = .localFile
+                    if case let .multipart(parts) = transfer.request.body {
+                        let files = parts.compactMap { part -> String? in if case let .file(_, path, _) = part { return path }; return nil }
+                        message = "cannot read \(files.map { "'\($0)'" }.joined(separator: " or ")) as it was sent (removed or cut since it was checked)"
+                    }
                 // Unsupported can also be a libcurl built without https: only HTTP/0.9 is the server's answer.
                 case CURLE_WEIRD_SERVER_REPLY:
                     kind = .unreadable

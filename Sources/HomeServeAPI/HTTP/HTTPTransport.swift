@@ -43,6 +43,9 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case tooLarge(limit: Int)
         /// The response sink could not write (a full disk, a closed pipe).
         case sinkFailed
+        /// A file being uploaded could not be read as it was sent (removed or cut since it was checked):
+        /// the request stopped unfinished, so the server has nothing it could act on.
+        case localFile
         /// The server answered, but not in HTTP that can be read: not HTTP at all (HTTP/0.9, other bytes), or
         /// a body whose Content-Encoding or Transfer-Encoding cannot be decoded.
         case unreadable
@@ -71,7 +74,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var isTransient: Bool {
         switch kind {
         case .resolve, .connect, .timeout, .handshakeTimeout, .send, .receive, .truncated, .other: return true
-        case .tls, .notTLS, .unreadable, .tooLarge, .sinkFailed, .cancelled: return false
+        case .tls, .notTLS, .unreadable, .tooLarge, .sinkFailed, .localFile, .cancelled: return false
         }
     }
 }

@@ -175,6 +175,8 @@ struct FailureReport {
                 return CLIError(.badServerAnswer, "\(method) \(url): the answer is larger than \(Self.size(limit)) (HOMESERVE_MAX_BODY sets the limit)\(mayHaveHappened)")
             case .sinkFailed:
                 return CLIError(.localFailure, "\(method) \(url): the answer could not be written out")
+            case .localFile:
+                return CLIError(.localFailure, "\(method) \(url): \(failure.message); the request stopped unfinished, so nothing was made")
             case .timeout:
                 return CLIError(.network, "\(method) \(url): timed out (\(failure.message))\(mayHaveHappened)")
             case .truncated:
