@@ -86,10 +86,16 @@ public final class Invocation {
 
     /// A read of one thing answered with nothing in it (`{}`, the resource wrapped as `{"service": {}}`), or
     /// with no one object (`[]`, a list, `{"data": null}`), would print nothing, a blank row or something else
-    /// with exit 0: it is exit 8.
+    /// with exit 0: it is exit 8. So is a POST that makes one thing answered so: what it made is not known,
+    /// and a script that takes `{}` for its id goes on with none.
     static func requireSomething(_ answer: JSON, of call: APICall, _ presentation: Presentation, client: APIClient) throws {
-        guard call.method == "GET", let wrong = nothing(in: answer, presentation) else { return }
-        throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "the answer is \(wrong)")
+        let makes = call.method == "POST" && !call.computesOnly && presentation.isOneThing
+        guard call.method == "GET" || makes, let wrong = nothing(in: answer, presentation) else { return }
+        // A change answered with things, if not the one thing due, is shown whole (with a warning where
+        // --fields does not fit it): the server's account of what it made.
+        if makes, answer.arrayValue?.isEmpty == false { return }
+        let made = makes ? "; the POST was carried out: check before sending it again" : ""
+        throw APIError.badResponse(method: call.method, path: client.shown(call), reason: "the answer is \(wrong)\(made)")
     }
 
     /// What the answer is instead of something to show, or nil when it holds something.

@@ -409,6 +409,14 @@ final class OutputRuleTests: XCTestCase {
                            "-o", "json", "--fields", "id"])
         XCTAssertEqual(created.json, try JSON.parse(#"[{"id": "x1"}, {"id": "x2"}]"#))
         XCTAssertContains(created.err, "warning: invalid value 'id' for --fields: the rows are not objects with fields (one is an array); the change was made")
+        // An answer with nothing in it names no booking: a script must not take `{}` for its id.
+        for answer in ["{}", #"{"booking": {}}"#, "[]", #"{"data": null}"#] {
+            transport.register("POST", "/api/bookings/", status: 201, json: answer)
+            let empty = run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-01 10:00", "--price", "10",
+                             "-o", "tsv", "--no-headers", "--fields", "id"], status: 8)
+            XCTAssertEqual(empty.out, "", answer)
+            XCTAssertContains(empty.err, "homeserve: POST /api/bookings/: the answer is ", "; the POST was carried out: check before sending it again")
+        }
     }
 
     func testAReadIsRefusedABadFieldEvenAfterARefreshOrAComputingPost() {

@@ -97,7 +97,9 @@ enum BookingCommands {
         var body: [(String, JSON)] = [("service", .int(inv[service])), ("pincode", .string(inv[createPincode])), ("scheduled_date", .string(inv[date]))]
         if let text = inv[notes] { body.append(("customer_notes", .string(text))) }
         if let total { body.append(("total_price", .string(total))) }
-        guard let created = try inv.json(APICall("POST", "/api/bookings/", body: .json(.object(body)))) else { return .nothing }
+        let call = APICall("POST", "/api/bookings/", body: .json(.object(body)))
+        guard let created = try inv.json(call) else { return .nothing }
+        try Invocation.requireSomething(created, of: call, .resource(columns, wrappedIn: wrappers), client: try inv.client())
         if let new = Rows.unwrap(created, keys: wrappers)["id"]?.cellText {
             inv.note(Invocation.serverMessage(created).map { "\($0) (booking \(new))" } ?? "Created booking \(new).")
         }
