@@ -184,6 +184,18 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(wide.err, "")
     }
 
+    /// Sorted, a report printed as JSON is still the server's document: its list in order where it stands,
+    /// the fields beside it kept; --fields makes rows of it, as always.
+    func testSortingAReportKeepsTheDocument() throws {
+        let answer = #"{"pincode": "560001", "demand": {"level": "high"}, "data": {"vendors": [{"id": 2, "rating": 4.1}, {"id": 1, "rating": 4.8}]}}"#
+        transport.register("GET", "/api/vendor-search/?pincode=560001", json: answer, times: 3)
+        let sorted = run(["vendors", "search", "--pincode", "560001", "-o", "json", "--sort-by", "-rating"])
+        XCTAssertEqual(sorted.json, try JSON.parse(#"{"pincode": "560001", "demand": {"level": "high"}, "data": {"vendors": [{"id": 1, "rating": 4.8}, {"id": 2, "rating": 4.1}]}}"#))
+        XCTAssertEqual(run(["vendors", "search", "--pincode", "560001", "--sort-by", "rating", "--jq", ".pincode"]).out, "560001\n", "--jq sees the document too")
+        XCTAssertEqual(run(["vendors", "search", "--pincode", "560001", "-o", "json", "--sort-by", "-rating", "--fields", "id"]).json,
+                       try JSON.parse(#"[{"id": 1}, {"id": 2}]"#))
+    }
+
     func testAnObjectWithoutAMainArrayIsItsOwnRow() {
         transport.register("GET", "/admin-dashboard/dashboard/stats/", json: #"{"cache": {"hit_rate": 0.93}, "bookings_24h": 41, "pincodes": 12}"#, times: 2)
         XCTAssertEqual(run(["admin", "stats", "-o", "csv"]).out, "bookings_24h,pincodes,cache.hit_rate\n41,12,0.93\n")

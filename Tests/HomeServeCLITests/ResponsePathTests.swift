@@ -74,6 +74,22 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.log.filter { $0.hasPrefix("POST") }.count, 2, "no booking made at a price the quote got wrong")
     }
 
+    /// DRF answers 200 and leaves as it was a field this account may not change: the answer showing another
+    /// value than the one sent is exit 6, naming it and what was changed; the server's own way of writing a
+    /// value (a price with decimals, a time in UTC, trimmed text) is the same value.
+    func testAnUpdateTheServerDidNotTakeIsExit6() {
+        transport.register("PATCH", path, json: #"{"id": "\#(booking)", "customer_notes": "Ring twice", "vendor_notes": "", "total_price": "349.00"}"#)
+        let outcome = fails(["bookings", "update", booking, "--notes", "Ring twice", "--vendor-notes", "hack", "--set", "total_price=-5"], .rejected)
+        XCTAssertEqual(outcome.err, "homeserve: PATCH \(path) was answered with success, but the server did not take what was sent: vendor_notes is \"\", not \"hack\"; total_price is \"349.00\", not -5; customer_notes was changed\n")
+        transport.register("PATCH", path, json: #"{"message": "Booking updated", "booking": {"id": "\#(booking)", "customer_notes": "Ring twice ", "total_price": "349.00", "scheduled_date": "2026-12-03T04:00:00Z", "buffer_after_minutes": 15, "vendor_notes": null}}"#)
+        let taken = harness.run(["bookings", "update", booking, "--notes", "Ring twice", "--set", "total_price=349", "--date", "2026-12-03T09:30:00+05:30",
+                                 "--set", "buffer_after_minutes=15", "--set", "vendor_notes=", "-o", "json"])
+        XCTAssertEqual(taken.status, 0, taken.err)
+        // Another booking, or none, in the answer: nothing to compare.
+        transport.register("PATCH", path, json: #"{"id": "someone-else", "customer_notes": "old"}"#)
+        XCTAssertEqual(harness.run(["bookings", "update", booking, "--notes", "new"]).status, 0)
+    }
+
     func testAFieldCalledStatusOrCodeKeepsItsMessages() {
         transport.register("PATCH", path, status: 400, json: #"{"status": ["Cannot change status from pending to confirmed."], "pincode": ["Not served."]}"#)
         let outcome = fails(["bookings", "update", booking, "--status", "confirmed"], .rejected)

@@ -50,7 +50,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .notAuthenticated: return "not logged in, the session ended and could not be renewed, or a token was refused or malformed (401)"
         case .forbidden: return "forbidden: the role may not do this (403, WebSocket close 4003)"
         case .notFound: return "not found or gone (404, 410, WebSocket close 4004)"
-        case .rejected: return "rejected: validation failed (400, 422, any other 4xx), a 2xx answer said the action did not happen, or a booking's new status is not the one asked for"
+        case .rejected: return "rejected: validation failed (400, 422, any other 4xx), a 2xx answer said the action did not happen, a booking's new status is not the one asked for, or an updated booking shows a field with another value than the one sent"
         case .conflict: return "conflict (409)"
         case .badServerAnswer: return "the server failed (5xx) or sent an answer that cannot be used: not HTTP, an encoding that cannot be decoded, not JSON, empty or null where an answer is due, {} for a read or for a POST that makes one thing, cut short, too large, a paging loop, fewer distinct rows than the list counts, more than 5 redirects, a read answered 2xx saying it failed, a login or renewal answered without a usable token, a WebSocket kept down by handshakes answered 200 or frames that break the protocol"
         case .network: return "network failure: unreachable, DNS, TLS, timeout, or another homeserve holding the session lock too long"

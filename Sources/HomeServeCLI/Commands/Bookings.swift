@@ -121,7 +121,9 @@ enum BookingCommands {
         Sends only what is given, as one PATCH. --set KEY=VALUE sets any field by its API name and may be
         repeated; the value is typed: JSON numbers (12, 4.5; 007 stays a string) become numbers, true/false
         booleans, null null, anything else a string. Without any change the command fails with exit code 2
-        and sends nothing. A new status is checked as 'bookings cancel' checks it (exit 6 if not taken).
+        and sends nothing. A new status is checked as 'bookings cancel' checks it (exit 6 if not taken);
+        any other field the answered booking shows with another value than the one sent (a field this account
+        may not change, left as it was) is exit 6 too, naming it and what was changed.
         """,
         flags: [newNotes, vendorNotes, newDate, newStatus, set],
         arguments: [id],
@@ -146,7 +148,32 @@ enum BookingCommands {
         }
         guard let answer = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body))) else { return .nothing }
         if let wanted = body["status"]?.stringValue { try confirm(try inv.client(), profile: inv.profile.name, inv[id], status: wanted, answer) }
+        try checkTaken(body, answer, id: inv[id])
         return .document(answer, .resource(columns, wrappedIn: wrappers))
+    }
+
+    /// A field the answered booking shows with another value than the one sent was not taken: DRF leaves a
+    /// field this account may not change (or one it only reads) as it was and answers 200. Exit 6, naming
+    /// it and what was taken, so a script does not go on as if it had changed. Only this booking's own
+    /// fields are compared, as the server writes them: a number as a number, a time as the same instant.
+    static func checkTaken(_ body: JSON, _ answer: JSON, id: String) throws {
+        let booking = Rows.unwrap(answer, keys: wrappers)
+        guard booking["id"]?.cellText.lowercased() == id.lowercased(), let sent = body.objectValue else { return }
+        func text(_ value: JSON) -> String { value.isNull ? "" : (value.stringValue ?? value.serialized()).trimmed }
+        func same(_ a: JSON, _ b: JSON) -> Bool {
+            if a == b { return true }
+            let x = text(a), y = text(b)
+            if x == y { return true }
+            if let p = Double(x), let q = Double(y) { return p == q }
+            if let s = CivilTime.parseISO(x), let t = CivilTime.parseISO(y) { return s == t }
+            return false
+        }
+        let checked = sent.filter { $0.0 != "status" && booking[$0.0] != nil }
+        let untaken = checked.filter { !same($0.1, booking[$0.0]!) }
+        guard !untaken.isEmpty else { return }
+        let shown = untaken.map { "\($0.0) is \(TerminalText.visible(booking[$0.0]!.serialized())), not \(TerminalText.visible($0.1.serialized()))" }
+        let taken = checked.count > untaken.count ? "; \(checked.filter { field in !untaken.contains { $0.0 == field.0 } }.map(\.0).joined(separator: ", ")) was changed" : ""
+        throw CLIError(.rejected, "PATCH /api/bookings/\(id)/ was answered with success, but the server did not take what was sent: \(shown.joined(separator: "; "))\(taken)")
     }
 
     /// A change of status is taken as made only when the booking has it: the one the answer holds, or, when

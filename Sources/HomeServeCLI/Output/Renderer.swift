@@ -75,7 +75,10 @@ struct Renderer {
         }
         if let sortBy, fromArray { rows = Rows.sort(rows, by: sortBy) }
         var view = document
-        if fields != nil || (sortBy != nil && fromArray) {
+        if fields == nil, let sortBy, fromArray, let whole = Rows.sortingList(document, presentation.shape, by: sortBy) {
+            // Sorted, a report is still the server's document: its list in order, every other field kept.
+            view = whole
+        } else if fields != nil || (sortBy != nil && fromArray) {
             let shown = fields.map { paths in rows.map { Rows.project($0, paths) } } ?? rows
             view = fromArray ? .array(shown) : shown.first ?? .null
         }

@@ -31,6 +31,24 @@ enum Rows {
         return ([document], false)
     }
 
+    /// A report with the list it is about sorted where it stands, the rest of the server's document kept:
+    /// what `-o json --sort-by` prints. Nil for another shape.
+    static func sortingList(_ document: JSON, _ shape: Presentation.Shape, by field: String) -> JSON? {
+        guard case let .report(within) = shape else { return nil }
+        for path in within + [""] {
+            guard let inner = path.isEmpty ? document : document.value(at: path), let found = CollectionReader.rows(in: inner) else { continue }
+            let steps = [path, found.path].filter { !$0.isEmpty }.flatMap { $0.split(separator: ".").map(String.init) }
+            return setting(document, at: steps[...], .array(sort(found.rows, by: field)))
+        }
+        return nil
+    }
+
+    private static func setting(_ document: JSON, at steps: ArraySlice<String>, _ value: JSON) -> JSON {
+        guard let step = steps.first else { return value }
+        guard let inner = document[step] else { return document }
+        return document.setting(step, setting(inner, at: steps.dropFirst(), value))
+    }
+
     /// A summary's lists of objects, shown as tables of their own under its fields: its top-level arrays
     /// whose items are all objects, empty ones excepted (they stay fields, shown as `[]`).
     static func lists(of document: JSON) -> [(key: String, rows: [JSON])] {
