@@ -28,8 +28,8 @@ enum PricingCommands {
         "pricing quote",
         summary: "Quote the dynamic price of a service at a pincode and time",
         discussion: """
-        Without --at the server prices the service for now. A table shows the price lines; -o json the whole
-        quote, with the multipliers behind it.
+        Without --at the server prices the service for now. A table shows the quote's fields: the service,
+        pincode and prices first, then the multipliers behind them; -o json the quote as the server sent it.
         """,
         flags: [service, pincode, at],
         examples: [
