@@ -372,7 +372,7 @@ final class ResponsePathTests: XCTestCase {
     /// names the file, not a network one, and no change to check for.
     func testAnUploadWhoseFileVanishedIsALocalFailure() throws {
         let photo = temporaryDirectory() + "/van.png"
-        FileManager.default.createFile(atPath: photo, contents: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        XCTAssertTrue(FileManager.default.createFile(atPath: photo, contents: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])))
         transport.fail("POST", "/api/photos/", .localFile, message: "cannot read '\(photo)' as it was sent (removed or cut since it was checked)", sent: true)
         let outcome = fails(["photos", "upload", "--booking", booking, "--type", "before", photo], .localFailure,
                             "POST https://api.test/api/photos/: cannot read '\(photo)' as it was sent", "the request stopped unfinished, so nothing was made")
