@@ -492,6 +492,40 @@ public enum Redaction {
         }
     }
 
+    /// Text that may be JSON cut short (an excerpt in an error): each secret-named key's string value, and
+    /// any run that looks like a JWT (`eyJ…`), as `***`, a value cut off by the excerpt's end included.
+    public static func text(_ text: String) -> String {
+        let chars = Array(text)
+        var out = ""
+        var i = 0
+        while i < chars.count {
+            if chars[i] == "\"", let close = chars[(i + 1)...].firstIndex(of: "\"") {
+                let name = String(chars[(i + 1)..<close])
+                var j = close + 1
+                while j < chars.count, chars[j] == " " { j += 1 }
+                if j < chars.count, chars[j] == ":" {
+                    j += 1
+                    while j < chars.count, chars[j] == " " { j += 1 }
+                    if j < chars.count, chars[j] == "\"", isSecret(name) {
+                        var end = j + 1
+                        while end < chars.count, chars[end] != "\"" { end += chars[end] == "\\" ? 2 : 1 }
+                        out += String(chars[i...j]) + "***" + (end < chars.count ? "\"" : "")
+                        i = end + 1
+                        continue
+                    }
+                }
+            }
+            if chars[i] == "e", i + 3 < chars.count, String(chars[i..<(i + 3)]) == "eyJ" {
+                var end = i
+                while end < chars.count, chars[end].isASCII, chars[end].isLetter || chars[end].isNumber || "-_.".contains(chars[end]) { end += 1 }
+                if end - i >= 16 { out += "***"; i = end; continue }
+            }
+            out.append(chars[i])
+            i += 1
+        }
+        return out
+    }
+
     /// A proxy URL without its password (`http://user:***@proxy:3128`), with or without a scheme (curl takes
     /// `user:pw@proxy:3128`); the user info runs to the last `@`, since a password may hold one.
     public static func proxy(_ url: String) -> String {

@@ -113,7 +113,8 @@ public enum ErrorBody {
             if !title.isEmpty { return "\(title) (HTML page)" }
         }
         if lower.contains("<html") || lower.contains("<!doctype") { return "an HTML page" }
-        let first = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? text
+        // A token endpoint's answer cut short still holds its tokens: they are not shown.
+        let first = Redaction.text(text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? text)
         return first.count > 120 ? String(first.prefix(117)) + "..." : first
     }
 

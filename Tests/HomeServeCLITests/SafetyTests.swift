@@ -127,6 +127,22 @@ final class SafetyTests: XCTestCase {
         XCTAssertContains(outcome.err, "> Authorization: Bearer ***", #""password":"***""#, #""refresh":"***""#, "> GET https://api.test/api/bookings/?token=***&page=1")
     }
 
+    /// A token endpoint's answer cut short still holds its tokens: the excerpt an error quotes hides them,
+    /// and anything shaped like a JWT, as -v does.
+    func testAnAnswerThatCannotBeReadShowsNoToken() {
+        let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzZWNyZXQiOjF9.SIGNATURESECRET"
+        transport.register("POST", "/auth/login/", body: Array(#"{"access":"\#(token)","refresh":"\#(token.prefix(40))"#.utf8), headers: [("Content-Type", "application/json")])
+        let login = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(login.status, ExitCode.badServerAnswer.rawValue, login.err)
+        XCTAssertContains(login.err, #"it looks like {"access":"***","refresh":"***"#)
+        XCTAssertFalse(login.err.contains("SIGNATURESECRET") || login.err.contains("eyJ"), login.err)
+        transport.register("POST", "/auth/refresh/", body: Array(#"{"note": "\#(token)", "x": "#.utf8), headers: [("Content-Type", "application/json")])
+        let refreshed = harness.run(["api", "POST", "/auth/refresh/", "-f", "refresh=abc"])
+        XCTAssertEqual(refreshed.status, ExitCode.badServerAnswer.rawValue, refreshed.err)
+        XCTAssertContains(refreshed.err, #"it looks like {"note": "***", "x": "#)
+        XCTAssertEqual(Redaction.text(#"{"password": "a\"b", "ok": "yes"}"#), #"{"password": "***", "ok": "yes"}"#)
+    }
+
     func testADryRunShowsNoSecret() {
         let outcome = harness.run(["--dry-run", "auth", "login", "--username", "customer1", "--password-stdin"], stdin: "hunter2\n")
         XCTAssertEqual(outcome.status, 0, outcome.err)
