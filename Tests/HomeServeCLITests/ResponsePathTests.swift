@@ -85,9 +85,24 @@ final class ResponsePathTests: XCTestCase {
         let taken = harness.run(["bookings", "update", booking, "--notes", "Ring twice", "--set", "total_price=349", "--date", "2026-12-03T09:30:00+05:30",
                                  "--set", "buffer_after_minutes=15", "--set", "vendor_notes=", "-o", "json"])
         XCTAssertEqual(taken.status, 0, taken.err)
-        // Another booking, or none, in the answer: nothing to compare.
-        transport.register("PATCH", path, json: #"{"id": "someone-else", "customer_notes": "old"}"#)
-        XCTAssertEqual(harness.run(["bookings", "update", booking, "--notes", "new"]).status, 0)
+        // Another booking, or none, in the answer: the booking is read back, and held to the same check.
+        for answer in [#"{"id": "someone-else", "customer_notes": "old"}"#, #"{"message": "ok"}"#, "{}"] {
+            transport.register("PATCH", path, json: answer)
+            transport.register("GET", path, json: #"{"id": "\#(booking)", "customer_notes": "old"}"#)
+            fails(["bookings", "update", booking, "--notes", "new"], .rejected, "the server did not take what was sent: customer_notes is \"old\", not \"new\"")
+        }
+        transport.register("PATCH", path, status: 204, body: [])
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "customer_notes": "new"}"#)
+        XCTAssertEqual(harness.run(["bookings", "update", booking, "--notes", "new", "-q"]).status, 0)
+        transport.register("PATCH", path, json: "{}")
+        transport.register("GET", path, status: 500, json: #"{"detail": "down"}"#)
+        fails(["--retries", "0", "bookings", "update", booking, "--notes", "new"], .badServerAnswer, "reading the booking back to check the change failed")
+        // Text the server keeps without the white space around it (a note from a file ends in a newline).
+        for note in ["trail\n", "\nlead", "x\r", "\u{00A0}nbsp", "x\u{2028}"] {
+            transport.register("PATCH", path, json: #"{"id": "\#(booking)", "customer_notes": "\#(note.trimmingCharacters(in: .whitespacesAndNewlines))"}"#)
+            XCTAssertEqual(harness.run(["bookings", "update", booking, "--notes", note]).status, 0, note.debugDescription)
+        }
+        transport.verify()
     }
 
     func testAFieldCalledStatusOrCodeKeepsItsMessages() {
@@ -589,10 +604,11 @@ final class ResponsePathTests: XCTestCase {
         transport.register("PATCH", "/api/bookings/\(booking)/", json: "null")
         fails(["bookings", "update", booking, "--notes", "hi", "-o", "json"], .badServerAnswer,
               "PATCH \(path): the answer (HTTP 200) is null, not data; the PATCH was carried out: check before sending it again")
-        // Where no answer is due, none is needed, and none is made up.
+        // Where no answer is due, none is needed, and none is made up (an update's is read back to check it).
         transport.register("POST", "/api/bookings/", status: 204, body: [])
         XCTAssertEqual(harness.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-05T10:00", "--price", "500", "-q"]).status, 0)
         transport.register("PATCH", path, status: 204, body: [])
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "customer_notes": "x"}"#)
         let noContent = harness.run(["bookings", "update", booking, "--notes", "x", "-o", "json"])
         XCTAssertEqual(noContent.status, 0, noContent.err)
         XCTAssertEqual(noContent.out, "", "no null in place of the answer")

@@ -122,8 +122,9 @@ enum BookingCommands {
         repeated; the value is typed: JSON numbers (12, 4.5; 007 stays a string) become numbers, true/false
         booleans, null null, anything else a string. Without any change the command fails with exit code 2
         and sends nothing. A new status is checked as 'bookings cancel' checks it (exit 6 if not taken);
-        any other field the answered booking shows with another value than the one sent (a field this account
-        may not change, left as it was) is exit 6 too, naming it and what was changed.
+        any other field the booking shows with another value than the one sent (a field this account may
+        not change, left as it was) is exit 6 too, naming it and what was changed: the booking answered, or
+        read back when the answer holds none or another one (exit 8 if that read fails).
         """,
         flags: [newNotes, vendorNotes, newDate, newStatus, set],
         arguments: [id],
@@ -148,18 +149,40 @@ enum BookingCommands {
         }
         guard let answer = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body))) else { return .nothing }
         if let wanted = body["status"]?.stringValue { try confirm(try inv.client(), profile: inv.profile.name, inv[id], status: wanted, answer) }
-        try checkTaken(body, answer, id: inv[id])
+        try checkTaken(body, answer, id: inv[id], client: try inv.client(), profile: inv.profile.name)
         return .document(answer, .resource(columns, wrappedIn: wrappers))
     }
 
-    /// A field the answered booking shows with another value than the one sent was not taken: DRF leaves a
-    /// field this account may not change (or one it only reads) as it was and answers 200. Exit 6, naming
-    /// it and what was taken, so a script does not go on as if it had changed. Only this booking's own
-    /// fields are compared, as the server writes them: a number as a number, a time as the same instant.
-    static func checkTaken(_ body: JSON, _ answer: JSON, id: String) throws {
-        let booking = Rows.unwrap(answer, keys: wrappers)
-        guard booking["id"]?.cellText.lowercased() == id.lowercased(), let sent = body.objectValue else { return }
-        func text(_ value: JSON) -> String { value.isNull ? "" : (value.stringValue ?? value.serialized()).trimmed }
+    /// A field the booking shows with another value than the one sent was not taken: DRF leaves a field this
+    /// account may not change (or one it only reads) as it was and answers 200. Exit 6, naming it and what
+    /// was taken, so a script does not go on as if it had changed. The booking is the answer's, or, when
+    /// the answer holds none (or another booking), the one read back (exit 8 if that fails). Its fields
+    /// are compared as the server writes them: a number as a number, a time as the same instant, text
+    /// without the white space around it.
+    static func checkTaken(_ body: JSON, _ answer: JSON, id: String, client: APIClient, profile: String) throws {
+        guard let sent = body.objectValue, sent.contains(where: { $0.0 != "status" }) else { return }
+        func own(_ document: JSON) -> JSON? {
+            let booking = Rows.unwrap(document, keys: wrappers)
+            guard booking["id"]?.cellText.lowercased() == id.lowercased() else { return nil }
+            return booking
+        }
+        let path = "/api/bookings/\(id)/"
+        var found = own(answer)
+        if found == nil {
+            do {
+                if let current = try client.json(APICall("GET", path)) { found = own(current) }
+            } catch let error where !(error is Cancelled) {
+                let failure = FailureReport(profile: profile, profileChosen: true, source: nil).describe(error).message
+                throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but reading the booking back to check the change failed: \(failure)")
+            }
+        }
+        guard let booking = found else {
+            throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but neither answer shows booking \(id), so the change cannot be confirmed")
+        }
+        func text(_ value: JSON) -> String {
+            let raw = value.isNull ? "" : (value.stringValue ?? value.serialized())
+            return String(raw.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        }
         func same(_ a: JSON, _ b: JSON) -> Bool {
             if a == b { return true }
             let x = text(a), y = text(b)
@@ -173,7 +196,7 @@ enum BookingCommands {
         guard !untaken.isEmpty else { return }
         let shown = untaken.map { "\($0.0) is \(TerminalText.visible(booking[$0.0]!.serialized())), not \(TerminalText.visible($0.1.serialized()))" }
         let taken = checked.count > untaken.count ? "; \(checked.filter { field in !untaken.contains { $0.0 == field.0 } }.map(\.0).joined(separator: ", ")) was changed" : ""
-        throw CLIError(.rejected, "PATCH /api/bookings/\(id)/ was answered with success, but the server did not take what was sent: \(shown.joined(separator: "; "))\(taken)")
+        throw CLIError(.rejected, "PATCH \(path) was answered with success, but the server did not take what was sent: \(shown.joined(separator: "; "))\(taken)")
     }
 
     /// A change of status is taken as made only when the booking has it: the one the answer holds, or, when
