@@ -451,7 +451,7 @@ function __homeserve_flags
                 '--header' 'Add a request header to every request of the call; one homeserve sets (Accept, Content-Type, User-Agent) is replaced; Authorization, Cookie and the headers that frame a message are refused' \
                 '--input' 'JSON body from a file, or - for stdin (checked before sending)' \
                 '--paginate' 'Follow every page of a GET listing, printing the items (like --all)' \
-                '--include' 'Print the answer\'s status line and headers before its body, as gh api -i does' \
+                '--include' 'Print a successful answer\'s status line and headers before its body' \
                 '--out' 'Write the body to FILE instead of stdout (replaced when complete)' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \

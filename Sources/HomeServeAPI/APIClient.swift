@@ -44,7 +44,7 @@ public struct APICall {
     var renewsSession = false
 
     /// The endpoints that issue tokens: a login or renewal sent again changes nothing a user must check.
-    public static let tokenPaths = ["/auth/login/", "/auth/refresh/"]
+    public static let tokenPaths = ["/auth/login/", "/auth/refresh/", "/auth/verify-otp/", "/auth/token/", "/auth/token/refresh/"]
 
     /// A call the user made that may change something on the server: not a read, not a computation, and
     /// not a login or token renewal (the client's own or one sent through `api`).
@@ -177,7 +177,7 @@ public final class APIClient: TokenAuthority {
     /// for it that is an answer that cannot be used, whatever its status.
     public func document(_ response: HTTPResponse, call: APICall) throws -> JSON {
         let due = !call.renewsSession && !(call.mayChange && (call.method == "DELETE" || [204, 205].contains(response.status)))
-        let made = call.mayChange ? "; the \(call.method) was carried out: check before sending it again" : ""
+        let made = call.mayChange && !call.isIdempotent ? "; the \(call.method) was carried out: check before sending it again" : ""
         if response.body.isEmpty, due {
             throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is empty\(made)")
         }
@@ -201,7 +201,7 @@ public final class APIClient: TokenAuthority {
             let type = response.header("Content-Type") ?? "no Content-Type"
             let what = ErrorBody.summary(ofNonJSON: response.body).map { "; it looks like \($0)" } ?? ""
             // The server took the change (2xx) and only its answer is unusable: sent again, it is made twice.
-            let made = call.mayChange && response.isSuccess ? "; the \(call.method) was carried out (HTTP \(response.status)): check before sending it again" : ""
+            let made = call.mayChange && !call.isIdempotent && response.isSuccess ? "; the \(call.method) was carried out (HTTP \(response.status)): check before sending it again" : ""
             throw APIError.badResponse(method: call.method, path: shown(call),
                                        reason: "the body is not valid JSON (\(type), \(response.body.count) bytes: \(error))\(what)\(made)")
         }

@@ -86,16 +86,27 @@ public final class Invocation {
 
     /// A read of one thing answered with nothing in it (`{}`, the resource wrapped as `{"service": {}}`), or
     /// with no one object (`[]`, a list, `{"data": null}`), would print nothing, a blank row or something else
-    /// with exit 0: it is exit 8. So is a POST that makes one thing answered so: what it made is not known,
-    /// and a script that takes `{}` for its id goes on with none.
+    /// with exit 0: it is exit 8.
     static func requireSomething(_ answer: JSON, of call: APICall, _ presentation: Presentation, client: APIClient) throws {
-        let makes = call.method == "POST" && !call.computesOnly && presentation.isOneThing
-        guard call.method == "GET" || makes, let wrong = nothing(in: answer, presentation) else { return }
-        // A change answered with things, if not the one thing due, is shown whole (with a warning where
-        // --fields does not fit it): the server's account of what it made.
-        if makes, answer.arrayValue?.isEmpty == false { return }
-        let made = makes ? "; the POST was carried out: check before sending it again" : ""
-        throw APIError.badResponse(method: call.method, path: client.shown(call), reason: "the answer is \(wrong)\(made)")
+        guard call.method == "GET", let wrong = nothing(in: answer, presentation) else { return }
+        throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "the answer is \(wrong)")
+    }
+
+    /// The id of what a POST made, from the one thing its answer holds: an answer with nothing in it, or
+    /// whose thing has no id (`{"message": …}`, `{"id": null}`), is exit 8, saying the POST was carried out,
+    /// so a script that captures the id never goes on with a message or nothing for one. Nil where no answer
+    /// was due (HTTP 204) or the answer is a list, which is shown whole.
+    static func madeID(_ answer: JSON, of call: APICall, _ presentation: Presentation, client: APIClient) throws -> String? {
+        guard !answer.isNull else { return nil }
+        // Things, if not the one thing due, are shown whole: the server's account of what it made.
+        if answer.arrayValue?.isEmpty == false { return nil }
+        let wrong = nothing(in: answer, presentation) ?? {
+            let id = Rows.unwrap(answer, keys: presentation.wrappers ?? [])["id"]
+            return id == nil || id!.isNull || id!.cellText.isEmpty ? "without the id of anything made" : nil
+        }()
+        guard let wrong else { return Rows.unwrap(answer, keys: presentation.wrappers ?? [])["id"]?.cellText }
+        throw APIError.badResponse(method: call.method, path: client.shown(call),
+                                   reason: "the answer is \(wrong); the POST was carried out: check before sending it again")
     }
 
     /// What the answer is instead of something to show, or nil when it holds something.
@@ -107,7 +118,8 @@ public final class Invocation {
         guard presentation.isOneThing else { return nil }
         if let items = answer.arrayValue { return items.isEmpty ? "an empty list where one object is due" : "a list where one object is due" }
         // A resource's envelope holding null (`{"data": null}`) holds no resource either.
-        if answer["id"] == nil, let wrappers, (wrappers + ["data", "result"]).contains(where: { answer[$0]?.isNull == true }) {
+        if answer["id"] == nil, let wrappers, Rows.unwrap(answer, keys: wrappers) == answer,
+           (wrappers + ["data", "result"]).contains(where: { answer[$0]?.isNull == true }) {
             return "null in its envelope where one object is due"
         }
         return nil

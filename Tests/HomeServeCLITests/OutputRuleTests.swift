@@ -41,6 +41,9 @@ final class OutputRuleTests: XCTestCase {
         let sorted = run(["admin", "notifications", "stats", "-o", "json", "--sort-by", "id"])
         XCTAssertEqual(sorted.json["recent"]?.arrayValue?.map { $0["id"] }, [1, 2])
         XCTAssertEqual(sorted.err, "")
+        // A list of plain values is none to sort by a field.
+        transport.register("GET", "/admin-dashboard/notifications/", json: #"{"total": 2, "available_actions": ["a", "b"]}"#)
+        XCTAssertContains(run(["admin", "notifications", "stats", "-o", "json", "--sort-by", "nosuch"]).err, "--sort-by has no effect")
         // A summary whose list is empty this time still has a list: no warning, and no field to check.
         transport.register("GET", "/admin-dashboard/notifications/", json: #"{"total": 0, "recent": []}"#)
         XCTAssertEqual(run(["admin", "notifications", "stats", "-o", "json", "--sort-by", "idd"]).err, "")
@@ -208,7 +211,7 @@ final class OutputRuleTests: XCTestCase {
         let flags = ["scheduling", "suggest", "--vendor", "2", "--service", "1", "--pincode", "560001", "--date", "2026-12-01"]
         let slot = { (time: String, score: String) in #"{"recommended_time": "2026-12-01T\#(time):00Z", "score": \#(score), "reasoning": "16 min travel", "travel_time_minutes": 16, "estimated_duration_minutes": 240}"# }
         let answer = #"{"optimal_slot": \#(slot("11:00", "92.0")), "alternatives": [\#(slot("10:30", "91.0")), \#(slot("10:00", "90.0"))], "vendor_id": 2, "date": "2026-12-01", "total_slots": 12}"#
-        transport.register("POST", "/api/smart-scheduling/", json: answer, times: 8)
+        transport.register("POST", "/api/smart-scheduling/", json: answer, times: 9)
         XCTAssertEqual(run(flags + ["-o", "table"]).out, """
             RANK  RECOMMENDED_TIME      SCORE  TRAVEL_TIME_MINUTES  ESTIMATED_DURATION_MINUTES  REASONING
             1     2026-12-01T11:00:00Z  92.0   16                   240                         16 min travel
@@ -225,6 +228,11 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(lines(run(flags + ["-o", "ndjson", "--fields", "rank,score"]).out), [#"{"rank":1,"score":92.0}"#, #"{"rank":2,"score":91.0}"#, #"{"rank":3,"score":90.0}"#],
                        "ndjson has the best too")
         XCTAssertEqual(run(flags + ["-o", "json", "--sort-by", "score", "--fields", "rank"]).json, try JSON.parse(#"[{"rank": 3}, {"rank": 2}, {"rank": 1}]"#))
+        // Sorted without --fields, json is still the document: the best stays, its runners-up are sorted.
+        let sorted = run(flags + ["-o", "json", "--sort-by", "score"]).json
+        XCTAssertEqual(sorted["optimal_slot"], try JSON.parse(slot("11:00", "92.0")))
+        XCTAssertEqual(sorted["alternatives"]?.arrayValue?.map { $0["score"] }, [.number("90.0"), .number("91.0")])
+        XCTAssertEqual(sorted["total_slots"], 12)
 
         transport.register("POST", "/api/smart-scheduling/", json: #"{"optimal_slot": null, "alternatives": [], "total_slots": 0}"#)
         let none = run(flags + ["-o", "csv"])
@@ -421,14 +429,29 @@ final class OutputRuleTests: XCTestCase {
                            "-o", "json", "--fields", "id"])
         XCTAssertEqual(created.json, try JSON.parse(#"[{"id": "x1"}, {"id": "x2"}]"#))
         XCTAssertContains(created.err, "warning: invalid value 'id' for --fields: the rows are not objects with fields (one is an array); the change was made")
-        // An answer with nothing in it names no booking: a script must not take `{}` for its id.
-        for answer in ["{}", #"{"booking": {}}"#, "[]", #"{"data": null}"#] {
+        // An answer with nothing in it names no booking: a script must not take `{}`, or a message, for its id.
+        for answer in ["{}", #"{"booking": {}}"#, "[]", #"{"data": null}"#, #"{"message": "Booking created successfully"}"#, #"{"id": null}"#] {
             transport.register("POST", "/api/bookings/", status: 201, json: answer)
             let empty = run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-01 10:00", "--price", "10",
                              "-o", "tsv", "--no-headers", "--fields", "id"], status: 8)
             XCTAssertEqual(empty.out, "", answer)
             XCTAssertContains(empty.err, "homeserve: POST /api/bookings/: the answer is ", "; the POST was carried out: check before sending it again")
         }
+        // A wrapper that holds the booking is the answer, whatever else in it is null.
+        transport.register("POST", "/api/bookings/", status: 201, json: #"{"success": true, "booking": {"id": "b9", "status": "pending"}, "data": null}"#)
+        XCTAssertEqual(run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-01 10:00", "--price", "10",
+                            "-o", "tsv", "--no-headers", "--fields", "id"]).out, "b9\n")
+        // The other commands that make one thing are held to it too; an action that makes nothing is not.
+        transport.register("POST", "/api/disputes/create_dispute/", status: 201, json: "{}")
+        XCTAssertContains(run(["disputes", "create", "--booking", booking, "--type", "quality", "--title", "T", "--description", "D"], status: 8).err,
+                          "POST /api/disputes/create_dispute/: the answer is an empty object")
+        let photo = temporaryDirectory() + "/p.png"
+        XCTAssertTrue(FileManager.default.createFile(atPath: photo, contents: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])))
+        transport.register("POST", "/api/photos/", status: 201, json: #"{"message": "Uploaded"}"#)
+        XCTAssertContains(run(["photos", "upload", "--booking", booking, "--type", "after", photo], status: 8).err,
+                          "POST /api/photos/: the answer is without the id of anything made; the POST was carried out")
+        transport.register("POST", "/api/bookings/\(booking)/accept_booking/", json: "{}")
+        XCTAssertEqual(run(["bookings", "accept", booking, "-q"]).status, 0)
     }
 
     func testAReadIsRefusedABadFieldEvenAfterARefreshOrAComputingPost() {
@@ -652,12 +675,14 @@ final class OutputRuleTests: XCTestCase {
         transport.register("GET", "/api/services/", json: answer)
         let fitted = run(["services", "list", "--no-color"])
         XCTAssertEqual(fitted.out, """
-            PINCODE  COMPLETE…  CANCELLE…  IN_PROGR…
+            PINCODE  COMPLETED  CANCELLED  IN_PROGR…
             560001   12         3          1
 
             """)
         XCTAssertEqual(TablePrinter.header("BOOKINGS.COMPLETED", cells: 12), "BO…COMPLETED")
-        XCTAssertEqual(TablePrinter.header("BOOKINGS.COMPLETED", cells: 9), "COMPLETE…")
+        XCTAssertEqual(TablePrinter.header("BOOKINGS.COMPLETED", cells: 10), "…COMPLETED")
+        XCTAssertEqual(TablePrinter.header("BOOKINGS.COMPLETED", cells: 9), "COMPLETED")
+        XCTAssertEqual(TablePrinter.header("BOOKINGS.COMPLETED", cells: 8), "COMPLET…")
         XCTAssertEqual(TablePrinter.header("CUSTOMER_NOTES", cells: 9), "CUSTOMER…")
         XCTAssertEqual(TablePrinter.header("NAME", cells: 9), "NAME")
         // A long header gives way before any cell is cut: here the notes stay whole.

@@ -97,12 +97,35 @@ final class ResponsePathTests: XCTestCase {
         transport.register("PATCH", path, json: "{}")
         transport.register("GET", path, status: 500, json: #"{"detail": "down"}"#)
         fails(["--retries", "0", "bookings", "update", booking, "--notes", "new"], .badServerAnswer, "reading the booking back to check the change failed")
+        // A server that names its booking otherwise shows nothing to compare: the update stands.
+        transport.register("PATCH", path, json: #"{"message": "Booking updated"}"#)
+        transport.register("GET", path, json: #"{"booking_id": "\#(booking)", "customer_notes": "old"}"#)
+        XCTAssertEqual(harness.run(["bookings", "update", booking, "--notes", "new", "-q"]).status, 0)
         // Text the server keeps without the white space around it (a note from a file ends in a newline).
         for note in ["trail\n", "\nlead", "x\r", "\u{00A0}nbsp", "x\u{2028}"] {
             transport.register("PATCH", path, json: #"{"id": "\#(booking)", "customer_notes": "\#(note.trimmingCharacters(in: .whitespacesAndNewlines))"}"#)
             XCTAssertEqual(harness.run(["bookings", "update", booking, "--notes", note]).status, 0, note.debugDescription)
         }
         transport.verify()
+    }
+
+    /// What the server keeps is compared as it writes it; what could have been read another way is not
+    /// called untaken (nil), and only a value that is plainly another is (true).
+    func testAValueKeptIsComparedAsTheServerWritesIt() throws {
+        let cases: [(String, String, Bool?)] = [
+            (#""Ring twice""#, #""Ring twice ""#, false), (#""trail\n""#, #""trail""#, false), (#""new""#, #""old""#, true),
+            ("349", #""349.00""#, false), ("-5", #""349.00""#, true), (#""0x10""#, #""16""#, nil), ("12", #""Ravi Kumar""#, nil),
+            (#""2026-12-03T09:30:00+05:30""#, #""2026-12-03T04:00:00.000000Z""#, false), (#""2026-12-03T09:30:00+05:30""#, #""2026-12-04T04:00:00Z""#, true),
+            (#""2026-12-03T09:30:00+05:30""#, #""2026-12-03T09:30:00""#, nil), (#""2026-12-03T10:00:00""#, #""2026-12-03T10:00:00+05:30""#, nil),
+            ("true", "true", false), ("1", "true", nil), (#""True""#, "true", nil), ("true", "false", true),
+            ("12", #"{"id": 12, "name": "Ravi"}"#, false), ("13", #"{"id": 12}"#, true), ("12", #"{"name": "Ravi"}"#, nil),
+            (#""AA11BB22-0000-4000-8000-000000000001""#, #""aa11bb22-0000-4000-8000-000000000001""#, false),
+            (#""10:00""#, #""10:00:00""#, false), (#""10:00""#, #""11:00:00""#, true), ("5400", #""01:30:00""#, nil),
+            (#""""#, "null", false), ("null", #""""#, false),
+        ]
+        for (sent, kept, expected) in cases {
+            XCTAssertEqual(BookingCommands.differs(try JSON.parse(sent), try JSON.parse(kept)), expected, "\(sent) kept as \(kept)")
+        }
     }
 
     func testAFieldCalledStatusOrCodeKeepsItsMessages() {
@@ -388,9 +411,9 @@ final class ResponsePathTests: XCTestCase {
     func testAnUploadWhoseFileVanishedIsALocalFailure() throws {
         let photo = temporaryDirectory() + "/van.png"
         XCTAssertTrue(FileManager.default.createFile(atPath: photo, contents: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])))
-        transport.fail("POST", "/api/photos/", .localFile, message: "cannot read '\(photo)' as it was sent (removed or cut since it was checked)", sent: true)
+        transport.fail("POST", "/api/photos/", .localFile, message: "cannot read '\(photo)' when it was sent (removed since it was checked)", sent: true)
         let outcome = fails(["photos", "upload", "--booking", booking, "--type", "before", photo], .localFailure,
-                            "POST https://api.test/api/photos/: cannot read '\(photo)' as it was sent", "the request stopped unfinished, so nothing was made")
+                            "POST https://api.test/api/photos/: cannot read '\(photo)' when it was sent", "the request stopped unfinished, so nothing was made")
         XCTAssertFalse(outcome.err.contains("cannot reach") || outcome.err.contains("carried out"), outcome.err)
         XCTAssertEqual(transport.requests.count, 1, "not sent again")
     }

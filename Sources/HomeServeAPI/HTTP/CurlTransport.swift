@@ -365,7 +365,7 @@ public final class CurlTransport: HTTPTransport {
                     kind = .localFile
                     if case let .multipart(parts) = transfer.request.body {
                         let files = parts.compactMap { part -> String? in if case let .file(_, path, _) = part { return path }; return nil }
-                        message = "cannot read \(files.map { "'\($0)'" }.joined(separator: " or ")) as it was sent (removed or cut since it was checked)"
+                        message = "cannot read \(files.map { "'\($0)'" }.joined(separator: " or ")) when it was sent (removed since it was checked)"
                     }
                 // Unsupported can also be a libcurl built without https: only HTTP/0.9 is the server's answer.
                 case CURLE_WEIRD_SERVER_REPLY:

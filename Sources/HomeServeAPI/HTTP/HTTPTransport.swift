@@ -43,7 +43,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case tooLarge(limit: Int)
         /// The response sink could not write (a full disk, a closed pipe).
         case sinkFailed
-        /// A file being uploaded could not be read as it was sent (removed or cut since it was checked):
+        /// A file to upload could not be opened when the request was sent (removed since it was checked):
         /// the request stopped unfinished, so the server has nothing it could act on.
         case localFile
         /// The server answered, but not in HTTP that can be read: not HTTP at all (HTTP/0.9, other bytes), or

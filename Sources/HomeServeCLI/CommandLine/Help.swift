@@ -266,10 +266,10 @@ public enum Topics {
         column. The columns past the usual ones are those of the first page's rows: a script that reads
         columns by position names them with --fields. On a terminal a table fits the width: the usual
         columns only, or at most ten derived ones (stderr says how many more there are), a header longer
-        than its cells cut first (a dot path keeping its last name, BO…COMPLETED), then long cells, with
-        …; a single resource shows its usual fields that are filled in (stderr says how many more);
-        --wide prints every column, field and cell whole, as a table in a pipe, csv and tsv always do. Ids
-        are never cut (columns named id or …_id, or holding UUIDs).
+        than its cells cut first (a dot path keeping its last name where it fits, BO…COMPLETED), then
+        long cells, with …; a single resource shows its usual fields that are filled in (stderr says how
+        many more); --wide prints every column, field and cell whole, as a table in a pipe, csv and tsv
+        always do. Ids are never cut (columns named id or …_id, or holding UUIDs).
           --fields a,b.c     picks fields of the rows by dot path (checked: a path no row has is exit 2;
                              after a change the answer is printed whole instead, with a warning); in
                              json a row is then keyed by the paths as given ({"b.c": …})

@@ -22,7 +22,7 @@ enum APICommands {
     static let rawField = ListFlag("raw-field", short: "f", .field, "Add a string field, sent as is")
     static let input = Flag("input", ValueKind<String>.jsonSource, "JSON body from a file, or - for stdin (checked before sending)")
     static let paginate = SwitchFlag("paginate", "Follow every page of a GET listing, printing the items (like --all)")
-    static let include = SwitchFlag("include", short: "i", "Print the answer's status line and headers before its body, as gh api -i does")
+    static let include = SwitchFlag("include", short: "i", "Print a successful answer's status line and headers before its body")
     static let out = Flag("out", .outputFile, "Write the body to FILE instead of stdout (replaced when complete)")
     static let header = ListFlag("header", short: "H", .httpHeader, "Add a request header to every request of the call; one homeserve sets (Accept, Content-Type, User-Agent) is replaced; Authorization, Cookie and the headers that frame a message are refused")
 
@@ -63,7 +63,8 @@ enum APICommands {
         let fieldsAreQuery = verb == "GET" || verb == "HEAD"
         let listing = inv[paginate] || inv[ListFlags.all] || inv[ListFlags.limit] != nil
         if listing && verb != "GET" { throw CLIError.usage("--paginate, --all and --limit follow pages of a GET; they cannot be used with \(verb)") }
-        // As gh: the -f fields, then the -F ones (the order of a query, and of a body's keys and list items).
+        // As gh: the -f fields, then the -F ones (the order of a list's items; also of the query and the
+        // body's keys, which gh sorts instead).
         var fields: [(key: String, text: String, value: JSON?)] = inv[rawField].map { ($0.key, $0.text, $0.emptyList ? nil : .string($0.text)) }
         var readStdin = false
         for pair in inv[field] {
@@ -163,7 +164,11 @@ enum APICommands {
         if inv[include] {
             let version = response.connection.httpVersion.isEmpty ? "HTTP/1.1" : response.connection.httpVersion
             var bytes = Array((response.statusLine ?? "\(version) \(response.status)").utf8) + [UInt8(ascii: "\n")]
-            for (name, value) in response.headers { bytes += Array("\(name): \(value)\n".utf8) }
+            // On a terminal the server's text has its control characters made visible, as everywhere.
+            let terminal = inv.context.stdout.isTerminal
+            for (name, value) in response.headers {
+                bytes += Array((terminal ? TerminalText.visible("\(name): \(value)") : "\(name): \(value)").utf8) + [UInt8(ascii: "\n")]
+            }
             bytes.append(UInt8(ascii: "\n"))
             if verb != "HEAD", !response.body.isEmpty {
                 // A body declared JSON is held to parsing, and pretty-printed on a terminal, as without -i;

@@ -99,8 +99,7 @@ enum BookingCommands {
         if let total { body.append(("total_price", .string(total))) }
         let call = APICall("POST", "/api/bookings/", body: .json(.object(body)))
         guard let created = try inv.json(call) else { return .nothing }
-        try Invocation.requireSomething(created, of: call, .resource(columns, wrappedIn: wrappers), client: try inv.client())
-        if let new = Rows.unwrap(created, keys: wrappers)["id"]?.cellText {
+        if let new = try Invocation.madeID(created, of: call, .resource(columns, wrappedIn: wrappers), client: try inv.client()) {
             inv.note(Invocation.serverMessage(created).map { "\($0) (booking \(new))" } ?? "Created booking \(new).")
         }
         return .document(created, .resource(columns, wrappedIn: wrappers))
@@ -176,23 +175,10 @@ enum BookingCommands {
                 throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but reading the booking back to check the change failed: \(failure)")
             }
         }
-        guard let booking = found else {
-            throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but neither answer shows booking \(id), so the change cannot be confirmed")
-        }
-        func text(_ value: JSON) -> String {
-            let raw = value.isNull ? "" : (value.stringValue ?? value.serialized())
-            return String(raw.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-        }
-        func same(_ a: JSON, _ b: JSON) -> Bool {
-            if a == b { return true }
-            let x = text(a), y = text(b)
-            if x == y { return true }
-            if let p = Double(x), let q = Double(y) { return p == q }
-            if let s = CivilTime.parseISO(x), let t = CivilTime.parseISO(y) { return s == t }
-            return false
-        }
+        // A server that names a booking otherwise (no `id`) shows nothing to compare.
+        guard let booking = found else { return }
         let checked = sent.filter { $0.0 != "status" && booking[$0.0] != nil }
-        let untaken = checked.filter { !same($0.1, booking[$0.0]!) }
+        let untaken = checked.filter { differs($0.1, booking[$0.0]!) == true }
         guard !untaken.isEmpty else { return }
         let shown = untaken.map { "\($0.0) is \(TerminalText.visible(booking[$0.0]!.serialized())), not \(TerminalText.visible($0.1.serialized()))" }
         let taken = checked.count > untaken.count ? "; \(checked.filter { field in !untaken.contains { $0.0 == field.0 } }.map(\.0).joined(separator: ", ")) was changed" : ""
@@ -226,6 +212,44 @@ enum BookingCommands {
         guard status.stringValue?.lowercased() != wanted else { return }
         let said = ErrorBody.read(answer).message.map { " (it said: \(TerminalText.visible($0)))" } ?? ""
         throw CLIError(.rejected, "PATCH \(path) was answered with success, but the booking is \(TerminalText.visible(status.serialized())), not '\(wanted)'\(said)")
+    }
+
+    /// Whether the server's value is another than the one sent: true only where that can be told. The
+    /// server writes a value its own way (a price with decimals, a time as an instant in another zone, a
+    /// UUID in small letters, `10:00` as `10:00:00`, text without the white space around it, a related
+    /// thing as an object with its id); where it could have been read another way (a boolean sent as 1, a
+    /// number kept as a duration, a time without its zone) nil: not known, so not called untaken.
+    static func differs(_ sent: JSON, _ kept: JSON) -> Bool? {
+        if sent == kept { return false }
+        if let object = kept.objectValue {
+            guard let id = object.first(where: { $0.0 == "id" || $0.0 == "pk" })?.1 else { return nil }
+            return differs(sent, id)
+        }
+        if sent.isObject || sent.arrayValue != nil || kept.arrayValue != nil { return nil }
+        if sent.boolValue != nil || kept.boolValue != nil { return sent.boolValue != nil && kept.boolValue != nil ? sent != kept : nil }
+        func text(_ value: JSON) -> String {
+            let raw = value.isNull ? "" : value.stringValue ?? value.serialized()
+            return String(raw.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        }
+        let a = text(sent), b = text(kept)
+        if a == b { return false }
+        let numeric = [a, b].map(FieldValue.isNumber)
+        if numeric == [true, true] { return Double(a) != Double(b) }
+        if numeric.contains(true) { return nil }
+        if let x = CivilTime.parseISO(a), let y = CivilTime.parseISO(b) {
+            // Only two instants with their zones can be told apart; a time without one is the server's guess.
+            func zoned(_ t: String) -> Bool { CivilTime.parseISO(t, assumedOffset: 0) == CivilTime.parseISO(t, assumedOffset: 3600) }
+            return zoned(a) && zoned(b) ? x != y : nil
+        }
+        // A time of day, `10:00` as the server's `10:00:00`.
+        func clock(_ t: String) -> String? {
+            let parts = t.split(separator: ":", omittingEmptySubsequences: false)
+            guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isNumber || $0 == "." } }) else { return nil }
+            return parts.count == 2 ? t + ":00" : t
+        }
+        if clock(a) != nil || clock(b) != nil { return clock(a).flatMap { x in clock(b).map { x != $0 } } }
+        if TablePrinter.looksLikeUUID(a) || TablePrinter.looksLikeUUID(b) { return a.lowercased() != b.lowercased() }
+        return true
     }
 
     /// Cancels a booking, held to `confirm`: `bookings cancel` and smoke's clean-up. Nil in a dry run.

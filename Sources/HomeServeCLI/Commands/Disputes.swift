@@ -64,8 +64,11 @@ enum DisputeCommands {
         var pairs: [(String, JSON)] = [("booking_id", .string(inv[createBooking])), ("dispute_type", .string(inv[createType])),
                                        ("title", .string(inv[title])), ("description", .string(inv[description]))]
         if let value = inv[evidence] { pairs.append(("evidence", value)) }
-        guard let dispute = try inv.json(APICall("POST", "/api/disputes/create_dispute/", body: .json(.object(pairs)))) else { return .nothing }
-        if let new = Rows.unwrap(dispute, keys: wrappers)["id"]?.cellText { inv.note("Opened dispute \(new).") }
+        let call = APICall("POST", "/api/disputes/create_dispute/", body: .json(.object(pairs)))
+        guard let dispute = try inv.json(call) else { return .nothing }
+        if let new = try Invocation.madeID(dispute, of: call, .resource(columns, wrappedIn: wrappers), client: try inv.client()) {
+            inv.note("Opened dispute \(new).")
+        }
         return .document(dispute, .resource(columns, wrappedIn: wrappers))
     }
 

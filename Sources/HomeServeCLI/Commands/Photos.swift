@@ -50,7 +50,9 @@ enum PhotoCommands {
                                       .file(name: "image", path: path, contentType: contentType)]
         if let text = inv[description] { parts.append(.field(name: "description", value: text)) }
         guard let photo = try UploadFile.post(inv, "/api/photos/", parts: parts, label: FileFacts.baseName(path)) else { return .nothing }
-        if let new = Rows.unwrap(photo, keys: ["photo"])["id"]?.cellText { inv.note("Uploaded photo \(new).") }
+        if let new = try Invocation.madeID(photo, of: APICall("POST", "/api/photos/"), .resource(columns, wrappedIn: ["photo"]), client: try inv.client()) {
+            inv.note("Uploaded photo \(new).")
+        }
         return .document(photo, .resource(columns, wrappedIn: ["photo"]))
     }
 

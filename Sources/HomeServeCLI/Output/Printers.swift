@@ -208,7 +208,9 @@ final class TablePrinter: RowPrinter {
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return cut(name[...], cells - 1) + "…" }
         let last = name[name.index(after: dot)...]
         let room = cells - TerminalText.cells(String(last)) - 1
-        return room >= 1 ? cut(name[..<dot], room) + "…" + last : cut(last, cells - 1) + "…"
+        if room >= 1 { return cut(name[..<dot], room) + "…" + last }
+        if room == 0 { return "…" + last }
+        return room == -1 ? String(last) : cut(last, cells - 1) + "…"
     }
 
     /// A column of ids: named `id` or `…_id` (at any depth), or whose cells are all UUIDs.

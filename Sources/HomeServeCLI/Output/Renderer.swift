@@ -55,7 +55,7 @@ struct Renderer {
             try Rows.check([Rows.sortField(sortBy)], against: lists.flatMap(\.rows), flag: "--sort-by", given: sortBy)
             document = lists.reduce(document) { $0.setting($1.key, .array(Rows.sort($1.rows, by: sortBy))) }
             // A list empty this time is still one it would sort.
-            sortedLists = document.objectValue?.contains { $0.1.arrayValue != nil } ?? false
+            sortedLists = document.objectValue?.contains { $0.1.arrayValue?.allSatisfy(\.isObject) ?? false } ?? false
         }
         var (rows, fromArray) = Rows.of(document, presentation.shape)
         if sortBy != nil, !fromArray, !sortedLists {
