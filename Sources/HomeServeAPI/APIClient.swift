@@ -51,6 +51,10 @@ public struct APICall {
     var mayChange: Bool {
         !renewsSession && !computesOnly && method != "GET" && method != "HEAD" && !Self.tokenPaths.contains { path.hasSuffix($0) }
     }
+
+    /// A change not safe to send again (a POST or PATCH): one that may have been made is said to be, so a
+    /// job looks before repeating it. A PUT or DELETE is retried as a read is.
+    var changeUnsafeToRepeat: Bool { mayChange && !isIdempotent }
 }
 
 /// What a dry run shows of a request: method, URL, headers and body, with every secret as `***`.
@@ -177,7 +181,7 @@ public final class APIClient: TokenAuthority {
     /// for it that is an answer that cannot be used, whatever its status.
     public func document(_ response: HTTPResponse, call: APICall) throws -> JSON {
         let due = !call.renewsSession && !(call.mayChange && (call.method == "DELETE" || [204, 205].contains(response.status)))
-        let made = call.mayChange && !call.isIdempotent ? "; the \(call.method) was carried out: check before sending it again" : ""
+        let made = call.changeUnsafeToRepeat ? "; the \(call.method) was carried out: check before sending it again" : ""
         if response.body.isEmpty, due {
             throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is empty\(made)")
         }
@@ -201,7 +205,7 @@ public final class APIClient: TokenAuthority {
             let type = response.header("Content-Type") ?? "no Content-Type"
             let what = ErrorBody.summary(ofNonJSON: response.body).map { "; it looks like \($0)" } ?? ""
             // The server took the change (2xx) and only its answer is unusable: sent again, it is made twice.
-            let made = call.mayChange && !call.isIdempotent && response.isSuccess ? "; the \(call.method) was carried out (HTTP \(response.status)): check before sending it again" : ""
+            let made = call.changeUnsafeToRepeat && response.isSuccess ? "; the \(call.method) was carried out (HTTP \(response.status)): check before sending it again" : ""
             throw APIError.badResponse(method: call.method, path: shown(call),
                                        reason: "the body is not valid JSON (\(type), \(response.body.count) bytes: \(error))\(what)\(made)")
         }
@@ -279,7 +283,7 @@ public final class APIClient: TokenAuthority {
                 }
             }
             var failure = failure
-            failure.changeMayHaveHappened = failure.sent && call.mayChange && !call.isIdempotent
+            failure.changeMayHaveHappened = failure.sent && call.changeUnsafeToRepeat
             return .failure(APIError.transport(failure, method: call.method, url: shownURL))
         case let .success(answer):
             response = answer
@@ -311,8 +315,7 @@ public final class APIClient: TokenAuthority {
         }
         guard response.isSuccess else {
             var failure = HTTPFailure(response, method: call.method, path: path)
-            // Said of a change that is not safe to send again; a PUT or DELETE is, and is retried as a read is.
-            failure.mayHaveHappened = call.mayChange && !call.isIdempotent && response.status >= 500
+            failure.mayHaveHappened = call.changeUnsafeToRepeat && response.status >= 500
             return .failure(APIError.http(failure))
         }
         return .success(response)

@@ -100,11 +100,8 @@ public final class Invocation {
         guard !answer.isNull else { return nil }
         // Things, if not the one thing due, are shown whole: the server's account of what it made.
         if answer.arrayValue?.isEmpty == false { return nil }
-        let wrong = nothing(in: answer, presentation) ?? {
-            let id = Rows.unwrap(answer, keys: presentation.wrappers ?? [])["id"]
-            return id == nil || id!.isNull || id!.cellText.isEmpty ? "without the id of anything made" : nil
-        }()
-        guard let wrong else { return Rows.unwrap(answer, keys: presentation.wrappers ?? [])["id"]?.cellText }
+        let id = Rows.unwrap(answer, keys: presentation.wrappers ?? [])["id"].flatMap { $0.isNull ? nil : $0.cellText }.flatMap { $0.isEmpty ? nil : $0 }
+        guard let wrong = nothing(in: answer, presentation) ?? (id == nil ? "without the id of anything made" : nil) else { return id }
         throw APIError.badResponse(method: call.method, path: client.shown(call),
                                    reason: "the answer is \(wrong); the POST was carried out: check before sending it again")
     }

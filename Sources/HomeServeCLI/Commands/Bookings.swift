@@ -147,69 +147,62 @@ enum BookingCommands {
             throw CLIError.usage("'bookings update' needs a change: --notes, --vendor-notes, --date, --status or --set KEY=VALUE")
         }
         guard let answer = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body))) else { return .nothing }
-        if let wanted = body["status"]?.stringValue { try confirm(try inv.client(), profile: inv.profile.name, inv[id], status: wanted, answer) }
-        try checkTaken(body, answer, id: inv[id], client: try inv.client(), profile: inv.profile.name)
+        let client = try inv.client()
+        let confirmed = try body["status"]?.stringValue.map { try confirm(client, profile: inv.profile.name, inv[id], status: $0, answer) }
+        try checkTaken(body, answer, id: inv[id], client: client, profile: inv.profile.name, known: confirmed)
         return .document(answer, .resource(columns, wrappedIn: wrappers))
     }
 
     /// A field the booking shows with another value than the one sent was not taken: DRF leaves a field this
     /// account may not change (or one it only reads) as it was and answers 200. Exit 6, naming it and what
-    /// was taken, so a script does not go on as if it had changed. The booking is the answer's, or, when
-    /// the answer holds none (or another booking), the one read back (exit 8 if that fails). Its fields
-    /// are compared as the server writes them: a number as a number, a time as the same instant, text
-    /// without the white space around it.
-    static func checkTaken(_ body: JSON, _ answer: JSON, id: String, client: APIClient, profile: String) throws {
+    /// was taken, so a script does not go on as if it had changed. The booking is the one `confirm` found
+    /// (`known`), else as `kept` finds it. Its fields are compared as `differs` compares them.
+    static func checkTaken(_ body: JSON, _ answer: JSON, id: String, client: APIClient, profile: String, known: JSON? = nil) throws {
         guard let sent = body.objectValue, sent.contains(where: { $0.0 != "status" }) else { return }
-        func own(_ document: JSON) -> JSON? {
-            let booking = Rows.unwrap(document, keys: wrappers)
-            guard booking["id"]?.cellText.lowercased() == id.lowercased() else { return nil }
-            return booking
-        }
-        let path = "/api/bookings/\(id)/"
-        var found = own(answer)
-        if found == nil {
-            do {
-                if let current = try client.json(APICall("GET", path)) { found = own(current) }
-            } catch let error where !(error is Cancelled) {
-                let failure = FailureReport(profile: profile, profileChosen: true, source: nil).describe(error).message
-                throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but reading the booking back to check the change failed: \(failure)")
-            }
-        }
         // A server that names a booking otherwise (no `id`) shows nothing to compare.
-        guard let booking = found else { return }
-        let checked = sent.filter { $0.0 != "status" && booking[$0.0] != nil }
-        let untaken = checked.filter { differs($0.1, booking[$0.0]!) == true }
+        guard let booking = try known ?? kept(id, in: answer, client: client, profile: profile, checking: "the change") else { return }
+        let path = "/api/bookings/\(id)/"
+        let checked = sent.compactMap { key, value in key == "status" ? nil : booking[key].map { (key: key, sent: value, kept: $0) } }
+        let untaken = checked.filter { differs($0.sent, $0.kept) == true }
         guard !untaken.isEmpty else { return }
-        let shown = untaken.map { "\($0.0) is \(TerminalText.visible(booking[$0.0]!.serialized())), not \(TerminalText.visible($0.1.serialized()))" }
-        let taken = checked.count > untaken.count ? "; \(checked.filter { field in !untaken.contains { $0.0 == field.0 } }.map(\.0).joined(separator: ", ")) was changed" : ""
+        let shown = untaken.map { "\($0.key) is \(TerminalText.visible($0.kept.serialized())), not \(TerminalText.visible($0.sent.serialized()))" }
+        let taken = checked.count > untaken.count ? "; \(checked.filter { field in !untaken.contains { $0.key == field.key } }.map(\.key).joined(separator: ", ")) was changed" : ""
         throw CLIError(.rejected, "PATCH \(path) was answered with success, but the server did not take what was sent: \(shown.joined(separator: "; "))\(taken)")
     }
 
-    /// A change of status is taken as made only when the booking has it: the one the answer holds, or, when
-    /// the answer holds none (`{"detail": …}`, or another booking), the booking read back. Another status is
-    /// exit 6 with the server's words; a status that cannot be learnt (the read back failing, no status in
-    /// either answer) is exit 8: exit 0 always means the booking has it.
-    static func confirm(_ client: APIClient, profile: String, _ id: String, status wanted: String, _ answer: JSON) throws {
-        // Only this booking's own status counts: `{"status": "success", "message": …}` is an envelope's.
+    /// The booking as the server keeps it after a PATCH: the answer's own (`holds` says whether it shows what
+    /// is being checked), or, when the answer holds none (`{"detail": …}`, or another booking), the booking
+    /// read back; a read that fails is exit 8, naming `what` was being checked. Nil when neither shows it.
+    static func kept(_ id: String, in answer: JSON, client: APIClient, profile: String, checking what: String,
+                     holds: (JSON) -> Bool = { _ in true }) throws -> JSON? {
         func own(_ document: JSON) -> JSON? {
             let booking = Rows.unwrap(document, keys: wrappers)
-            guard let found = booking["id"]?.cellText, found.lowercased() == id.lowercased(), let status = booking["status"], !status.isNull else { return nil }
-            return status
+            guard booking["id"]?.cellText.lowercased() == id.lowercased(), holds(booking) else { return nil }
+            return booking
         }
+        if let booking = own(answer) { return booking }
         let path = "/api/bookings/\(id)/"
-        var status = own(answer)
-        if status == nil {
-            do {
-                if let current = try client.json(APICall("GET", path)) { status = own(current) }
-            } catch let error where !(error is Cancelled) {
-                let failure = FailureReport(profile: profile, profileChosen: true, source: nil).describe(error).message
-                throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but reading the booking back to check it is '\(wanted)' failed: \(failure)")
-            }
+        do {
+            return try client.json(APICall("GET", path)).flatMap(own)
+        } catch let error where !(error is Cancelled) {
+            let failure = FailureReport(profile: profile, profileChosen: true, source: nil).describe(error).message
+            throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but reading the booking back to check \(what) failed: \(failure)")
         }
-        guard let status else {
+    }
+
+    /// A change of status is taken as made only when the booking has it, as `kept` finds it. Another status
+    /// is exit 6 with the server's words; a status that cannot be learnt (the read back failing, no status in
+    /// either answer) is exit 8: exit 0 always means the booking has it. Returns the booking checked.
+    @discardableResult
+    static func confirm(_ client: APIClient, profile: String, _ id: String, status wanted: String, _ answer: JSON) throws -> JSON {
+        let path = "/api/bookings/\(id)/"
+        // Only this booking's own status counts: `{"status": "success", "message": …}` is an envelope's.
+        let booking = try kept(id, in: answer, client: client, profile: profile, checking: "it is '\(wanted)'",
+                               holds: { $0["status"].map { !$0.isNull } ?? false })
+        guard let booking, let status = booking["status"] else {
             throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but neither answer shows booking \(id)'s status, so it cannot be confirmed '\(wanted)'")
         }
-        guard status.stringValue?.lowercased() != wanted else { return }
+        guard status.stringValue?.lowercased() != wanted else { return booking }
         let said = ErrorBody.read(answer).message.map { " (it said: \(TerminalText.visible($0)))" } ?? ""
         throw CLIError(.rejected, "PATCH \(path) was answered with success, but the booking is \(TerminalText.visible(status.serialized())), not '\(wanted)'\(said)")
     }
