@@ -55,8 +55,10 @@ public struct Context {
         var environment: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let eq = text.firstIndex(of: "=") { environment[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
+            let bytes = UnsafeRawBufferPointer(start: entry, count: strlen(entry))
+            if let eq = bytes.firstIndex(of: UInt8(ascii: "=")) {
+                environment[String(decoding: bytes[..<eq], as: UTF8.self)] = String(decoding: bytes[(eq + 1)...], as: UTF8.self)
+            }
             pointer += 1
         }
         return Context(stdin: .fileDescriptor(0, echo: echo, stderr: stderr, closedAtStart: closed.contains(0)), stdout: stdout, stderr: stderr, environment: environment,

@@ -107,6 +107,19 @@ final class CommandTableTests: XCTestCase {
         }
     }
 
+    func testTheOutputFlagNamesEveryFormat() {
+        XCTAssertEqual(ValueKind<OutputFormat>.format.shape.accepted, "one of: " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+
+    func testAnASCIIMarkerIsFoundByItsBytes() {
+        XCTAssertEqual("https://h/x://y".range(ofASCII: "://").map { "https://h/x://y"[..<$0.lowerBound] }, "https")
+        XCTAssertEqual("a:/b:://c".range(ofASCII: "://").map { "a:/b:://c"[$0.upperBound...] }, "c", "a partial match is passed over")
+        XCTAssertEqual("é://x".range(ofASCII: "://").map { "é://x"[..<$0.lowerBound] }, "é")
+        XCTAssertNil("http:/x".range(ofASCII: "://"))
+        XCTAssertNil("ab:".range(ofASCII: "://"), "a match cut short by the end")
+        XCTAssertNil("".range(ofASCII: "://"))
+    }
+
     func testTheSplitterFindsEveryInvocation() {
         XCTAssertEqual(Self.invocations("printf '%s\\n' \"$PASSWORD\" | homeserve auth login --username a --password-stdin"),
                        [["auth", "login", "--username", "a", "--password-stdin"]])

@@ -365,7 +365,7 @@ extension ValueKind where Value == WebURL {
 extension ValueKind where Value == OutputFormat {
     public static var format: ValueKind {
         let names = OutputFormat.allCases.map(\.rawValue)
-        return ValueKind(ValueShape(placeholder: "FORMAT", accepted: "one of: " + names.joined(separator: ", "), completion: .words(names))) { text, _ throws(ValueProblem) in
+        return ValueKind(ValueShape(placeholder: "FORMAT", accepted: "one of: table, json, ndjson, csv, tsv", completion: .words(names))) { text, _ throws(ValueProblem) in
             guard let format = OutputFormat(rawValue: text) else { throw ValueProblem(OutputFormat.expected(text)) }
             return format
         }

@@ -56,8 +56,8 @@ public enum AtomicFile {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
-            guard let marker = name.firstRange(of: ".tmp."), names.contains(String(name[..<marker.lowerBound])),
-                  let pid = Int32(name[marker.upperBound...]), pid > 0 else { continue }
+            guard let stem = names.first(where: { name.hasPrefix($0 + ".tmp.") }),
+                  let pid = Int32(name.dropFirst(stem.count + 5)), pid > 0 else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
         }
     }

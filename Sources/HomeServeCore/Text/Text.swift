@@ -10,6 +10,24 @@ extension String {
     public var trimmed: String { trimmingCharacters(in: " \t\r\n") }
 
     public var isBlank: Bool { allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" } }
+
+    /// Where an ASCII `marker` (`://`) first occurs, compared byte by byte: what a start-up path needs,
+    /// without the generic searching that a first `firstRange(of:)` sets up.
+    public func range(ofASCII marker: StaticString) -> Range<Index>? {
+        let needle = UnsafeBufferPointer(start: marker.utf8Start, count: marker.utf8CodeUnitCount)
+        guard let first = needle.first else { return nil }
+        var start = utf8.startIndex
+        while let at = utf8[start...].firstIndex(of: first) {
+            var end = at, matched = true
+            for byte in needle {
+                guard end < utf8.endIndex, utf8[end] == byte else { matched = false; break }
+                end = utf8.index(after: end)
+            }
+            if matched { return at..<end }
+            start = utf8.index(after: at)
+        }
+        return nil
+    }
 }
 
 /// "Did you mean …": the closest candidate by edit distance, if it is close enough to be a typo.

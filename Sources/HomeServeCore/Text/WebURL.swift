@@ -68,7 +68,7 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
     /// up to the last `@`. Nil without an `@`.
     public static func userInfo(in text: String) -> Range<String.Index>? {
         guard let at = text.lastIndex(of: "@") else { return nil }
-        let start = text.firstRange(of: "://").map(\.upperBound).flatMap { $0 <= at ? $0 : nil } ?? text.startIndex
+        let start = text.range(ofASCII: "://").map(\.upperBound).flatMap { $0 <= at ? $0 : nil } ?? text.startIndex
         return start..<at
     }
 
@@ -79,7 +79,7 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
         }
         // Before anything else: a password may hold any character, and no other reason may quote it.
         guard !text.contains("@") else { return .failure(URLProblem("has an @ in it, as credentials would (a base URL takes none)")) }
-        guard let schemeEnd = text.firstRange(of: "://") else { return .failure(URLProblem("has no scheme")) }
+        guard let schemeEnd = text.range(ofASCII: "://") else { return .failure(URLProblem("has no scheme")) }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard schemes.contains(scheme) else {
             return .failure(URLProblem("has the scheme '\(scheme)', not one of \(schemes.sorted().joined(separator: ", "))"))
@@ -137,7 +137,7 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
     /// Splits an absolute URL into its origin and the rest (`/path?query`), or nil when it is not one.
     public static func splitAbsolute(_ url: String) -> (origin: String, rest: String)? {
         // A path may carry a URL in its query (`/x/?next=http://…`): it is no scheme of its own.
-        guard !url.hasPrefix("/"), let schemeEnd = url.firstRange(of: "://") else { return nil }
+        guard !url.hasPrefix("/"), let schemeEnd = url.range(ofASCII: "://") else { return nil }
         let after = url[schemeEnd.upperBound...]
         let cut = after.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? after.endIndex
         let rest = String(after[cut...])
