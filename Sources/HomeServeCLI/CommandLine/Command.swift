@@ -51,7 +51,7 @@ public struct Command: Sendable {
         self.run = run
     }
 
-    public var name: String { path.joined(separator: " ") }
+    public var name: String { path.spelled(" ") }
 
     func flag(named name: String) -> FlagSpec? { flags.first { $0.name == name } }
 

@@ -97,7 +97,7 @@ extension ValueKind where Value == String {
     }
 
     public static func choice(_ values: [String]) -> ValueKind {
-        ValueKind(ValueShape(placeholder: "CHOICE", accepted: "one of: " + values.joined(separator: ", "), completion: .words(values))) { text, _ throws(ValueProblem) in
+        ValueKind(ValueShape(placeholder: "CHOICE", accepted: "one of: " + values.spelled(", "), completion: .words(values))) { text, _ throws(ValueProblem) in
             guard values.contains(text) else {
                 let hint = Suggestions.meant(by: text, in: values).map { " (did you mean '\($0)'?)" } ?? ""
                 throw ValueProblem("expected one of: \(values.joined(separator: ", "))\(hint)")
@@ -109,7 +109,7 @@ extension ValueKind where Value == String {
     /// A word from a list nobody can close (dispute types, message types): any value is sent, and the
     /// contract's examples are offered for completion and named in help.
     public static func open(_ examples: [String], placeholder: String) -> ValueKind {
-        var shape = ValueShape(placeholder: placeholder, accepted: "a word, e.g. " + examples.joined(separator: ", "), completion: .words(examples))
+        var shape = ValueShape(placeholder: placeholder, accepted: "a word, e.g. " + examples.spelled(", "), completion: .words(examples))
         shape.examples = examples
         return ValueKind(shape) { text, _ throws(ValueProblem) in
             guard !text.isEmpty, text.count <= 64, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) else {
@@ -365,7 +365,7 @@ extension ValueKind where Value == WebURL {
 extension ValueKind where Value == OutputFormat {
     public static var format: ValueKind {
         let names = OutputFormat.allCases.map(\.rawValue)
-        return ValueKind(ValueShape(placeholder: "FORMAT", accepted: "one of: table, json, ndjson, csv, tsv", completion: .words(names))) { text, _ throws(ValueProblem) in
+        return ValueKind(ValueShape(placeholder: "FORMAT", accepted: "one of: " + names.spelled(", "), completion: .words(names))) { text, _ throws(ValueProblem) in
             guard let format = OutputFormat(rawValue: text) else { throw ValueProblem(OutputFormat.expected(text)) }
             return format
         }

@@ -30,6 +30,19 @@ extension String {
     }
 }
 
+extension [String] {
+    /// The words with `separator` between them, put together by hand: start-up builds a command's flags and
+    /// names, and the first generic `joined(separator:)` of a process costs more than all of these.
+    public func spelled(_ separator: String) -> String {
+        var text = ""
+        for (index, word) in enumerated() {
+            if index > 0 { text += separator }
+            text += word
+        }
+        return text
+    }
+}
+
 /// "Did you mean …": the closest candidate by edit distance, if it is close enough to be a typo.
 public enum Suggestions {
     public static func nearest(to word: String, in candidates: [String]) -> String? {

@@ -78,7 +78,7 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
             return .failure(URLProblem("contains whitespace or control characters"))
         }
         // Before anything else: a password may hold any character, and no other reason may quote it.
-        guard !text.contains("@") else { return .failure(URLProblem("has an @ in it, as credentials would (a base URL takes none)")) }
+        guard !text.utf8.contains(UInt8(ascii: "@")) else { return .failure(URLProblem("has an @ in it, as credentials would (a base URL takes none)")) }
         guard let schemeEnd = text.range(ofASCII: "://") else { return .failure(URLProblem("has no scheme")) }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard schemes.contains(scheme) else {
@@ -88,7 +88,7 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         var path = String(rest[authorityEnd...])
-        if path.contains("?") || path.contains("#") { return .failure(URLProblem("has a query or fragment")) }
+        if path.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) { return .failure(URLProblem("has a query or fragment")) }
         var hostPart = Substring(authority)
         var port: Int?
         if hostPart.hasPrefix("[") {
@@ -115,7 +115,7 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
             }
             guard !hostPart.isEmpty else { return .failure(URLProblem("has no host")) }
             guard hostPart.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") }),
-                  !hostPart.hasPrefix("."), !hostPart.contains("..") else {
+                  !hostPart.hasPrefix("."), String(hostPart).range(ofASCII: "..") == nil else {
                 return .failure(URLProblem("has an invalid host name '\(hostPart)'"))
             }
         }
