@@ -372,6 +372,25 @@ final class OutputRuleTests: XCTestCase {
                           "invalid value 'customer.adress.city' for --fields", "did you mean 'customer.address.city'?")
     }
 
+    func testAPathIntoAnObjectTheFirstRowsLeaveEmptyIsNoTypo() {
+        // An audit entry of a creation has no `before`; an update's has. The first page may hold only creations.
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "before": null, "after": {"status": "pending"}}, {"id": 2, "before": {}, "after": {"status": "pending"}}]"#, times: 3)
+        XCTAssertEqual(run(["services", "list", "--fields", "id,before.status", "-o", "csv"]).out, "id,before.status\n1,\n2,\n")
+        XCTAssertContains(run(["services", "list", "--fields", "after.stauts"], status: 2).err,
+                          "invalid value 'after.stauts' for --fields: no row has it; did you mean 'after.status'?")
+        XCTAssertEqual(run(["services", "list", "--sort-by", "before.status", "-o", "json"]).json.arrayValue?.count, 2)
+    }
+
+    func testAFieldListWithAnEmptyPartOrANameTwiceIsRefusedBeforeSending() {
+        for (given, reason) in [(".", "'.' has an empty part"), ("id,a..b", "'a..b' has an empty part"), ("customer.", "'customer.' has an empty part"),
+                                (".id", "'.id' has an empty part"), ("id,status,id", "'id' is named twice")] {
+            let outcome = run(["bookings", "list", "--fields", given], status: 2)
+            XCTAssertEqual(outcome.err.components(separatedBy: "\n").count, 2, outcome.err)
+            XCTAssertContains(outcome.err, "invalid value '\(given)' for --fields: \(reason)")
+        }
+        XCTAssertEqual(transport.requests.count, 0, "nothing is sent")
+    }
+
     func testAChangeWhoseAnswerLacksAFieldIsShownWholeNotRefused() {
         transport.register("PATCH", "/api/bookings/\(booking)/", json: updated, times: 2)
         let outcome = run(["bookings", "update", booking, "--notes", "Ring twice", "--fields", "idd", "-o", "json"])

@@ -46,12 +46,24 @@ public final class PageWalker {
             note("the server sent \(rows.count) rows on a page where --page-size asked for \(asked) (it caps its pages, or takes another size parameter): --page counts pages of \(rows.count)")
         }
         let ledger = Ledger()
-        func hand(_ page: CollectionPage) throws -> Bool { try onPage(following ? ledger.admit(page) : page) }
+        let began = page.info.total
+        // The limit counts the rows handed on, so a row a later page repeats is made up by the next one.
+        func hand(_ handed: CollectionPage) throws -> Bool {
+            // A list that lost rows while the first N were read has moved rows back past the pages already
+            // read: some of the first N may be missing, and nothing later can tell which. (A whole walk
+            // checks its total at the end.)
+            if limit != nil, let began, let now = handed.info.total, now < began {
+                throw APIError.badResponse(method: "GET", path: client.shown(first),
+                    reason: "the list shrank while it was read (\(began) rows at first, \(now) later): rows may have moved past the pages already read, so read it again")
+            }
+            guard try onPage(following ? ledger.admit(handed) : handed) else { return false }
+            if let limit, ledger.count >= limit { return false }
+            return true
+        }
         guard try hand(page), following, let rows = page.rows else { return }
         var seen = rows.count
         let firstRows = rows.count
         let counted = page.info.total != nil
-        if let limit, seen >= limit { return }
         let firstNumber = page.info.page ?? page.info.offset.map { offset in offset / max(1, page.info.pageSize ?? rows.count) + 1 } ?? asked
         var current = page
         var call = first
@@ -61,8 +73,9 @@ public final class PageWalker {
             var last = count
             if let limit, rows.count > 0 { last = min(count, (limit + rows.count - 1) / rows.count) }
             guard let end = try walkConcurrently(pages: 2...max(2, last), template: template, seen: seen,
-                                                  pageSize: page.info.pageSize ?? rows.count, hand), last == count else { return }
-            // The list grew while it was read: what follows the pages counted at first is walked link by link.
+                                                  pageSize: page.info.pageSize ?? rows.count, firstRows: firstRows, hand) else { return }
+            // The list grew while it was read, or rows a page repeated left the limit short: what follows the
+            // pages fetched at once is walked link by link.
             (current, call, number, seen) = (end.page, end.call, end.number, end.seen)
         }
         var visited: Set<String> = [try client.absoluteURL(call.path, query: call.query)]
@@ -85,12 +98,11 @@ public final class PageWalker {
                 throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page goes backwards (offset \(offset) after offset \(previousOffset))")
             }
             number = current.info.page ?? number + 1
-            let rows = try pageRows(current, number: number, url: url)
+            let rows = try pageRows(current, number: number, url: url, firstRows: firstRows)
             seen += rows.count
             try checkTotal(seen: seen, page: current, pageRows: rows.count, url: url)
             call = next
             guard try hand(current) else { return }
-            if let limit, seen >= limit { return }
         }
         // Only a walk from the list's beginning is held to its total: where a later start sits is not always
         // the client's to work out (a short last page, an offset off a page's edge, a page named in the path).
@@ -214,12 +226,18 @@ public final class PageWalker {
         return url
     }
 
-    private func pageRows(_ page: CollectionPage, number: Int, url: String) throws -> [JSON] {
+    private func pageRows(_ page: CollectionPage, number: Int, url: String, firstRows: Int) throws -> [JSON] {
         guard let rows = page.rows else {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) has no list of rows (keys: \(page.document.keys.joined(separator: ", ")))")
         }
         if rows.isEmpty && page.info.claimsMore {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) is empty but the server says more pages follow")
+        }
+        // The pages of a counted list share its rows out in pages of one size, all full but the last: a short
+        // one with more to follow has lost rows (a row that moves only shifts the others along).
+        if page.info.total != nil, rows.count < firstRows, page.info.claimsMore {
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url),
+                reason: "page \(number) holds \(rows.count) row\(rows.count == 1 ? "" : "s") where the first held \(firstRows), and more pages follow: rows are missing, so read it again")
         }
         return rows
     }
@@ -259,7 +277,7 @@ public final class PageWalker {
 
     /// The last page with its call, number and the rows seen so far, when every page was handed on; nil when
     /// the walk stopped early (the reader stopped, the limit was reached, or the list shrank).
-    private func walkConcurrently(pages: ClosedRange<Int>, template: (Int) -> APICall, seen initial: Int, pageSize: Int,
+    private func walkConcurrently(pages: ClosedRange<Int>, template: (Int) -> APICall, seen initial: Int, pageSize: Int, firstRows: Int,
                                   _ onPage: (CollectionPage) throws -> Bool) throws -> (page: CollectionPage, call: APICall, number: Int, seen: Int)? {
         let transport = client.transport
         var width = parallel
@@ -299,7 +317,6 @@ public final class PageWalker {
                 seen += page.rows?.count ?? 0
                 last = (page, call)
                 guard try onPage(page) else { return false }
-                if let limit, seen >= limit { return false }
                 nextToEmit += 1
             }
             return true
@@ -342,7 +359,7 @@ public final class PageWalker {
                 do {
                     let document = try client.document(response, call: entry.call)
                     let page = CollectionReader.read(document)
-                    _ = try pageRows(page, number: entry.number, url: entry.attempt.url)
+                    _ = try pageRows(page, number: entry.number, url: entry.attempt.url, firstRows: firstRows)
                     ready[entry.number] = (page, entry.call)
                 } catch {
                     end(before: entry.number, failing: error)

@@ -241,7 +241,7 @@ public enum Topics {
           -o table   aligned columns for people; the default when stdout is a terminal
           -o json    the server's JSON, key order kept; the default otherwise
           -o ndjson  one JSON object per line, streamed page by page
-          -o csv     RFC 4180 with a header row; nested values as compact JSON
+          -o csv     RFC 4180 quoting, newline-ended, a header row; nested values as compact JSON
           -o tsv     tab-separated with a header row; tabs, newlines and control characters escaped
 
         The rule, the same for every command:

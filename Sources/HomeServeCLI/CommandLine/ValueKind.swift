@@ -259,6 +259,12 @@ extension ValueKind where Value == String {
             // "id,,status" is a slip (an empty variable in a script), not a list of two.
             let paths = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmed }
             guard !paths.contains(where: \.isEmpty) else { throw ValueProblem() }
+            if let odd = paths.first(where: { $0.split(separator: ".", omittingEmptySubsequences: false).contains { $0.isEmpty } }) {
+                throw ValueProblem("'\(odd)' has an empty part: expected names joined by single dots, as in pricing.final_price")
+            }
+            // Two columns of one name would make JSON objects with a key twice.
+            var named: Set<String> = []
+            if let twice = paths.first(where: { !named.insert($0).inserted }) { throw ValueProblem("'\(twice)' is named twice") }
             return paths.joined(separator: ",")
         }
     }

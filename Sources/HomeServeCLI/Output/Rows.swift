@@ -197,7 +197,7 @@ enum Rows {
             let found = paths(of: row)
             for path in found.scalars + found.nested + found.arrays + row.keys where seen.insert(path).inserted { available.append(path) }
         }
-        for field in fields where !rows.contains(where: { $0.value(at: field) != nil }) {
+        for field in fields where !rows.contains(where: { $0.value(at: field) != nil || holdsNothingAbove(field, in: $0) }) {
             // A near spelling, else a field of which the one given is a word (rating → avg_rating).
             let named = Suggestions.nearest(to: field, in: available)
                 ?? available.first { path in path.split(separator: ".").last.map { $0.hasSuffix("_" + field) || $0.hasPrefix(field + "_") } ?? false }
@@ -205,6 +205,22 @@ enum Rows {
             let hint = named.map { "; did you mean '\(prefix)\($0)'?" } ?? ""
             throw CLIError.usage("invalid value '\(given ?? field)' for \(flag): no row has it\(hint) (fields: \(available.prefix(40).joined(separator: ", "))\(available.count > 40 ? " and \(available.count - 40) more" : ""))")
         }
+    }
+
+    /// Whether a dot path's object is null or empty in this row (`before` of a creation, in `before.status`):
+    /// later rows may fill it, so the path is no typo. An object with fields but not this one is.
+    private static func holdsNothingAbove(_ field: String, in row: JSON) -> Bool {
+        var prefix = ""
+        for part in field.split(separator: ".").dropLast() {
+            prefix += prefix.isEmpty ? String(part) : "." + part
+            switch row.value(at: prefix) {
+            case .null?: return true
+            case let .object(pairs)? where pairs.isEmpty: return true
+            case .object?: continue
+            default: return false
+            }
+        }
+        return false
     }
 
     /// Rows that are not objects have no fields to pick or sort by: refused rather than printed as empty
