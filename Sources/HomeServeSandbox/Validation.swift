@@ -38,6 +38,11 @@ struct FieldReader {
             return nil
         }
         if trim { text = text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // DRF's CharField refuses U+0000 (ProhibitNullCharactersValidator); SQLite's text API would cut there.
+        if text.unicodeScalars.contains("\u{0}") {
+            errors.add(key, "Null characters are not allowed.")
+            return nil
+        }
         if text.isEmpty {
             if !allowBlank {
                 errors.add(key, "This field may not be blank.")
@@ -150,6 +155,9 @@ struct FieldReader {
             var result: [String] = []
             for item in items {
                 switch item {
+                case .string(let s) where s.unicodeScalars.contains("\u{0}"):
+                    errors.add(key, "Null characters are not allowed.")
+                    return nil
                 case .string(let s): result.append(s)
                 case .number(let n): result.append(n)
                 default:

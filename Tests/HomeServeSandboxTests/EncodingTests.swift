@@ -19,6 +19,18 @@ final class EncodingTests: XCTestCase {
         XCTAssertNil(Crypto.base64URLDecode("YQ=="), "no padding")
     }
 
+    func testTextWithANullCharacterIsRefusedAsDRFRefusesIt() {
+        var body = JSONObject()
+        body["notes"] = .string("a\u{0}b")
+        body["tags"] = .array([.string("ok"), .string("x\u{0}")])
+        body["title"] = .string("fine")
+        var reader = FieldReader(body)
+        XCTAssertNil(reader.string("notes"))
+        XCTAssertNil(reader.stringList("tags"))
+        XCTAssertEqual(reader.string("title"), "fine")
+        XCTAssertEqual(JSON.object(reader.errors.object).serialized, #"{"notes":["Null characters are not allowed."],"tags":["Null characters are not allowed."]}"#)
+    }
+
     func testTimestampsRenderAsDRFDoes() {
         XCTAssertEqual(Timestamp(seconds: 0).iso, "1970-01-01T00:00:00Z")
         XCTAssertEqual(Timestamp(seconds: 1_736_935_200).iso, "2025-01-15T10:00:00Z")
