@@ -448,6 +448,30 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    func testAFieldThatOnlyLaterPagesFillIsWarnedAboutInRowFormats() {
+        let first = #"{"count": 4, "next": "https://api.test/api/bookings/?page=2", "results": [{"id": 1, "vendor": null}, {"id": 2, "vendor": null}]}"#
+        let second = #"{"count": 4, "next": null, "results": [{"id": 3, "vendor": 7, "vendor_notes": "late"}, {"id": 4, "vendor": null}]}"#
+        for format in ["csv", "tsv", "table", "ndjson"] {
+            restart()
+            transport.register("GET", "/api/bookings/", json: first)
+            transport.register("GET", "/api/bookings/?page=2", json: second)
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", format])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            if format == "ndjson" {
+                XCTAssertEqual(outcome.err, "", "every field is printed")
+            } else {
+                XCTAssertEqual(outcome.err, "homeserve: warning: later rows have vendor, vendor_notes, which no column shows (the columns are the first page's fields): --fields names the columns to print\n", format)
+            }
+            transport.verify()
+        }
+        restart()
+        transport.register("GET", "/api/bookings/", json: first)
+        transport.register("GET", "/api/bookings/?page=2", json: second)
+        let named = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "csv", "--fields", "id,vendor"])
+        XCTAssertEqual(named.err, "")
+        XCTAssertEqual(named.out, "id,vendor\n1,\n2,\n3,7\n4,\n")
+    }
+
     func testRowsTheServerShouldHaveFilteredAreDropped() {
         transport.register("GET", "/api/bookings/?status=pending&pincode=560001",
                            json: #"[{"id": 1, "status": "pending", "pincode": "560001"}, {"id": 2, "status": "cancelled", "pincode": "560001"}, {"id": 3, "status": "pending", "pincode": "110001"}, {"id": 4, "status": "pending"}]"#)

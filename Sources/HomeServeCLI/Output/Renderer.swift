@@ -237,6 +237,8 @@ struct Renderer {
             try emit(rows)
         }
         var fieldsChecked = false
+        // The fields the derived columns show (their first names), while later pages are watched for others.
+        var shown: Set<String>?
         func emit(_ rows: [JSON]) throws {
             if let fields, !rows.isEmpty {
                 // The names against the first rows (a later page may leave an optional field out); every page
@@ -250,8 +252,24 @@ struct Renderer {
             }
             if printer == nil {
                 let started = makePrinter()
-                started.start(columns: try columns(preferred: listing.presentation.columns, rows: rows))
+                let derived = try columns(preferred: listing.presentation.columns, rows: rows)
+                started.start(columns: derived)
                 printer = started
+                // A table fitted to a terminal leaves columns out on purpose, and says so.
+                if fields == nil, format == .csv || format == .tsv || (format == .table && tableWidth == nil) {
+                    shown = Set(derived.map { String($0.prefix { $0 != "." }) })
+                }
+            } else if let known = shown {
+                var missing: [String] = []
+                for row in rows {
+                    for (key, value) in row.objectValue ?? [] where !known.contains(key) && !Rows.isEmpty(value) && !missing.contains(key) {
+                        missing.append(key)
+                    }
+                }
+                if !missing.isEmpty {
+                    warn("later rows have \(missing.spelled(", ")), which no column shows (the columns are the first page's fields): --fields names the columns to print")
+                    shown = nil
+                }
             }
             for row in rows { printer?.write(row) }
             printer?.endOfPage()
