@@ -381,6 +381,22 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["services", "list", "--sort-by", "before.status", "-o", "json"]).json.arrayValue?.count, 2)
     }
 
+    func testAPIPrintsWhatAChangesAnswerWrapsAsTheRow() {
+        transport.register("POST", "/api/bookings/", json: #"{"message": "Booking created successfully", "booking": {"id": "b1", "status": "pending"}}"#, times: 2)
+        let created = run(["api", "POST", "/api/bookings/", "-f", "pincode=560001", "-o", "tsv", "--fields", "id", "--no-headers"])
+        XCTAssertEqual(created.out, "b1\n")
+        XCTAssertEqual(created.err, "homeserve: Booking created successfully\n")
+        XCTAssertEqual(run(["api", "POST", "/api/bookings/", "-f", "pincode=560001", "-o", "json"]).json,
+                       try JSON.parse(#"{"message": "Booking created successfully", "booking": {"id": "b1", "status": "pending"}}"#), "-o json prints the answer as it came")
+        transport.register("POST", "/api/disputes/d1/send_message/", json: #"{"status": "success", "data": {"id": 7, "message": "hi"}}"#)
+        XCTAssertEqual(run(["api", "POST", "/api/disputes/d1/send_message/", "-f", "message=hi", "-o", "csv"]).out, "id,message\n7,hi\n")
+        // A resource with one nested object is no wrapper, and neither is any GET's answer.
+        transport.register("PATCH", "/api/bookings/b1/", json: #"{"id": "b1", "status": "pending", "customer": {"id": 4}}"#)
+        XCTAssertEqual(run(["api", "PATCH", "/api/bookings/b1/", "-f", "customer_notes=x", "-o", "csv"]).out, "id,status,customer.id\nb1,pending,4\n")
+        transport.register("GET", "/api/x/", json: #"{"status": "ok", "cache": {"hits": 3}}"#)
+        XCTAssertEqual(run(["api", "GET", "/api/x/", "-o", "csv"]).out, "status,cache.hits\nok,3\n")
+    }
+
     func testAFieldListWithAnEmptyPartOrANameTwiceIsRefusedBeforeSending() {
         for (given, reason) in [(".", "'.' has an empty part"), ("id,a..b", "'a..b' has an empty part"), ("customer.", "'customer.' has an empty part"),
                                 (".id", "'.id' has an empty part"), ("id,status,id", "'id' is named twice")] {

@@ -34,7 +34,9 @@ enum APICommands {
         written unchanged to stdout or --out FILE, streamed, never held in memory; JSON is checked (a body
         declared JSON that does not parse, is cut short or nests too deep is exit 8) and written as
         received, pretty-printed on a terminal. -o, --fields, --jq and --sort-by apply the output rule
-        ('homeserve help output') and need a JSON body (another is exit 8). Without --paginate, --page and
+        ('homeserve help output') and need a JSON body (another is exit 8); the answer to a change that only
+        wraps one object ({"message": …, "booking": {…}}) prints that object as the row, the message on
+        stderr. Without --paginate, --page and
         --page-size ask a GET for one page; --page-size is sent as page_size (for an endpoint that names it
         per_page, give -f per_page=N). Redirects (3xx) are followed for GET and HEAD on the same host, never
         sending the token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and
@@ -197,7 +199,14 @@ enum APICommands {
         }
         // A body declared JSON (or undeclared) must parse: a truncated or mislabelled one is exit 8.
         let document = try inv.client().parse(response, call: call)
-        if shaped { return .document(document, .report()) }
+        if shaped {
+            // A change's answer that wraps what it acted on prints that as the row, as the commands' do.
+            if verb != "GET", let key = Rows.wrapperKey(of: document) {
+                if let message = Invocation.serverMessage(document) { inv.note(message) }
+                return .document(document, .resource(wrappedIn: [key]))
+            }
+            return .document(document, .report())
+        }
         if let file {
             try OutputFile.write(file, response.body, mode: 0o644)
             inv.note("Wrote \(response.body.count) bytes to \(file).")

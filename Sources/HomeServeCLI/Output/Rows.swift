@@ -72,6 +72,19 @@ enum Rows {
         return document
     }
 
+    /// The key of the one object in an answer that only wraps it: `{"message": …, "booking": {…}}`,
+    /// `{"status": "success", "data": {…}}`. Every other member is a scalar under a name such answers use,
+    /// so a resource with a nested object (it has an id, a name, fields of its own) is never taken for one.
+    static func wrapperKey(of document: JSON) -> String? {
+        guard case let .object(pairs) = document else { return nil }
+        let objects = pairs.filter { $0.1.isObject }
+        guard objects.count == 1 else { return nil }
+        let wrapping: Set<String> = ["message", "detail", "status", "success", "code", "msg", "ok"]
+        let rest = pairs.filter { !$0.1.isObject }
+        guard rest.allSatisfy({ wrapping.contains($0.0) && $0.1.arrayValue == nil }) else { return nil }
+        return objects[0].0
+    }
+
     /// Every dot path of a row: scalars first, then nested objects' scalars, then arrays as whole values.
     static func paths(of row: JSON, prefix: String = "", depth: Int = 0) -> (scalars: [String], nested: [String], arrays: [String]) {
         guard case let .object(pairs) = row else { return ([], [], []) }
