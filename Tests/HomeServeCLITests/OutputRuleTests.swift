@@ -730,31 +730,29 @@ final class OutputRuleTests: XCTestCase {
             """)
     }
 
-    func testACellOfALaterPageIsCutOnlyInATerminalTableAndNeverInAnIdColumn() {
+    func testATableOfAFewPagesLinesUpAsAWhole() {
         let first = #"{"count": 3, "next": "https://api.test/api/services/?page=2", "results": [{"id": 4, "name": "Tap"}, {"id": 6, "name": "Fan"}]}"#
         let second = #"{"count": 3, "next": null, "results": [{"id": 1000009, "name": "Washing Machine Repair"}]}"#
-        for args in [["-o", "table"], ["-o", "table", "--wide"]] {
+        for (tty, args) in [(false, ["-o", "table"]), (false, ["-o", "table", "--wide"]), (true, ["--no-color"])] {
+            harness.stdoutTTY = tty
+            harness.terminalWidth = 80
             transport.register("GET", "/api/services/", json: first)
             transport.register("GET", "/api/services/", json: second)
             XCTAssertEqual(run(["services", "list", "--all", "--parallel", "1", "--fields", "id,name"] + args).out, """
-                ID  NAME
-                4   Tap
-                6   Fan
+                ID       NAME
+                4        Tap
+                6        Fan
                 1000009  Washing Machine Repair
 
-                """, "a table in a pipe, or --wide, prints every cell whole")
+                """, "\(args): widths come from every page's rows")
         }
-        harness.stdoutTTY = true
-        harness.terminalWidth = 80
+        // A page that fails: the rows held for their widths are printed before the error.
+        harness.stdoutTTY = false
         transport.register("GET", "/api/services/", json: first)
-        transport.register("GET", "/api/services/", json: second)
-        XCTAssertEqual(run(["services", "list", "--all", "--parallel", "1", "--fields", "id,name", "--no-color"]).out, """
-            ID  NAME
-            4   Tap
-            6   Fan
-            1000009  Was…
-
-            """, "fitted to a terminal, a later cell is cut to its column, an id never")
+        transport.register("GET", "/api/services/", status: 500, body: Array("<html>oops</html>".utf8))
+        let failed = harness.run(["services", "list", "--all", "--parallel", "1", "--fields", "id,name", "-o", "table", "--retries", "0"])
+        XCTAssertEqual(failed.status, 8, failed.err)
+        XCTAssertEqual(failed.out, "ID  NAME\n4   Tap\n6   Fan\n")
     }
 
     func testColumnsThatCannotFitTheTerminalAreLeftOutNotWrapped() {

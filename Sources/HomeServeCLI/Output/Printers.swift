@@ -6,11 +6,14 @@ protocol RowPrinter: AnyObject {
     func write(_ row: JSON)
     /// A page has been written: what is held may go out now.
     func endOfPage()
+    /// The walk failed: rows held back are printed, as the rows before a failure always are.
+    func flushHeld()
     func finish()
 }
 
 extension RowPrinter {
     func endOfPage() {}
+    func flushHeld() {}
 }
 
 /// `-o json` for rows: one array, streamed item by item so `--all` keeps memory flat; `-o ndjson` (`lines`):
@@ -96,8 +99,8 @@ final class DelimitedPrinter: RowPrinter {
     }
 }
 
-/// `-o table`: aligned columns for people. Widths come from the first page (at most a thousand rows), so
-/// long listings stream instead of being held whole, and a reader that goes away stops the walk at once.
+/// `-o table`: aligned columns for people. Widths come from the first thousand rows, of however many pages,
+/// so a listing of a few pages lines up whole and a long one streams instead of being held whole.
 /// On a terminal the table fits its width, long cells cut with `…` (`--wide` prints them whole), ids
 /// never; server text is shown with control characters made visible.
 final class TablePrinter: RowPrinter {
@@ -136,7 +139,7 @@ final class TablePrinter: RowPrinter {
         }
     }
 
-    func endOfPage() {
+    func flushHeld() {
         if widths == nil && !pending.isEmpty { settle() }
     }
 

@@ -275,73 +275,81 @@ struct Renderer {
             printer?.endOfPage()
         }
 
-        walks: for call in listing.walks {
-            var firstPage = true
-            lastPage = nil
-            let walker = PageWalker(client: client, first: call, parallel: listing.parallel,
-                                    limit: dropsRows ? nil : listing.limit.map { _ in remaining }, pageSize: listing.pageSize, note: warn)
-            var stopped = false
-            // A page past the last is not found, as DRF answers it (404 "Invalid page."), whichever way the
-            // server says it (a 404, or an empty page): a script asking for page 99 learns the same from every server.
-            let asked = call.query.last { $0.0 == "page" }.flatMap { Int($0.1) } ?? 1
-            do {
-                try walker.run(following: listing.following || fillsPage) { page in
-                    defer { firstPage = false }
-                    guard let rows = page.rows else {
-                        // Nothing at all is no listing printed as received: it would pass for data with exit 0.
-                        if page.document.objectValue?.isEmpty == true {
-                            throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the answer is an empty object, with no rows and nothing to show")
+        func walk() throws {
+            walks: for call in listing.walks {
+                var firstPage = true
+                lastPage = nil
+                let walker = PageWalker(client: client, first: call, parallel: listing.parallel,
+                                        limit: dropsRows ? nil : listing.limit.map { _ in remaining }, pageSize: listing.pageSize, note: warn)
+                var stopped = false
+                // A page past the last is not found, as DRF answers it (404 "Invalid page."), whichever way the
+                // server says it (a 404, or an empty page): a script asking for page 99 learns the same from every server.
+                let asked = call.query.last { $0.0 == "page" }.flatMap { Int($0.1) } ?? 1
+                do {
+                    try walker.run(following: listing.following || fillsPage) { page in
+                        defer { firstPage = false }
+                        guard let rows = page.rows else {
+                            // Nothing at all is no listing printed as received: it would pass for data with exit 0.
+                            if page.document.objectValue?.isEmpty == true {
+                                throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the answer is an empty object, with no rows and nothing to show")
+                            }
+                            warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (keys: \(page.document.keys.joined(separator: ", "))); printing it as received")
+                            try render(page.document, .report(listing.presentation.columns))
+                            printedAsReceived = true
+                            stopped = true
+                            return false
                         }
-                        warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (keys: \(page.document.keys.joined(separator: ", "))); printing it as received")
-                        try render(page.document, .report(listing.presentation.columns))
-                        printedAsReceived = true
-                        stopped = true
-                        return false
-                    }
-                    if firstPage, rows.isEmpty {
-                        if asked > 1 {
-                            throw CLIError(.notFound, "page \(asked) is past the last page" + (page.info.total.map { " (the server reports \($0) rows)" } ?? ""))
+                        if firstPage, rows.isEmpty {
+                            if asked > 1 {
+                                throw CLIError(.notFound, "page \(asked) is past the last page" + (page.info.total.map { " (the server reports \($0) rows)" } ?? ""))
+                            }
+                            if let total = page.info.total, total > 0 { warn("the first page is empty, but the server reports \(total) rows") }
                         }
-                        if let total = page.info.total, total > 0 { warn("the first page is empty, but the server reports \(total) rows") }
-                    }
-                    // One page of a listing is a page of the rows asked for: when some of the server's were not,
-                    // the following pages make up the number.
-                    if fillsPage, firstPage { remaining = rows.count }
-                    var kept = rows.filter { row in listing.filters.allSatisfy { $0.admits(row) } }
-                    dropped += rows.count - kept.count
-                    if kept.count < rows.count {
-                        let flags = listing.filters.map { "--" + $0.flag }.joined(separator: ", ")
-                        log?("* the server sent \(rows.count - kept.count) rows that do not match \(flags); not printed")
-                    }
-                    if listing.walks.count > 1 {
-                        kept = kept.filter { row in
-                            guard let id = row["id"]?.cellText else { return true }
-                            return seenIDs.insert(id).inserted
+                        // One page of a listing is a page of the rows asked for: when some of the server's were not,
+                        // the following pages make up the number.
+                        if fillsPage, firstPage { remaining = rows.count }
+                        var kept = rows.filter { row in listing.filters.allSatisfy { $0.admits(row) } }
+                        dropped += rows.count - kept.count
+                        if kept.count < rows.count {
+                            let flags = listing.filters.map { "--" + $0.flag }.joined(separator: ", ")
+                            log?("* the server sent \(rows.count - kept.count) rows that do not match \(flags); not printed")
                         }
+                        if listing.walks.count > 1 {
+                            kept = kept.filter { row in
+                                guard let id = row["id"]?.cellText else { return true }
+                                return seenIDs.insert(id).inserted
+                            }
+                        }
+                        if kept.count > remaining {
+                            kept = Array(kept.prefix(remaining))
+                            more = true
+                        }
+                        remaining -= kept.count
+                        printed += kept.count
+                        try deliver(kept)
+                        lastPage = page
+                        out.flush()
+                        if !out.isOpen || jq?.halted == true { stopped = true }
+                        return !stopped && remaining > 0
                     }
-                    if kept.count > remaining {
-                        kept = Array(kept.prefix(remaining))
-                        more = true
-                    }
-                    remaining -= kept.count
-                    printed += kept.count
-                    try deliver(kept)
-                    lastPage = page
-                    out.flush()
-                    if !out.isOpen || jq?.halted == true { stopped = true }
-                    return !stopped && remaining > 0
+                } catch let APIError.http(failure) where failure.status == 404 && firstPage && asked > 1
+                            && failure.message?.lowercased().contains("page") == true {
+                    // DRF's "Invalid page." (a 404 for the list itself, a typo in its path, is left as it is).
+                    throw CLIError(.notFound, "page \(asked) is past the last page (HTTP 404\(failure.message.map { ": " + $0 } ?? ""))")
                 }
-            } catch let APIError.http(failure) where failure.status == 404 && firstPage && asked > 1
-                        && failure.message?.lowercased().contains("page") == true {
-                // DRF's "Invalid page." (a 404 for the list itself, a typo in its path, is left as it is).
-                throw CLIError(.notFound, "page \(asked) is past the last page (HTTP 404\(failure.message.map { ": " + $0 } ?? ""))")
+                if let info = lastPage?.info {
+                    more = more || info.claimsMore
+                    total = total.flatMap { sum in info.total.map { sum + $0 } }
+                }
+                if stopped { break walks }
+                if remaining <= 0 { break walks }
             }
-            if let info = lastPage?.info {
-                more = more || info.claimsMore
-                total = total.flatMap { sum in info.total.map { sum + $0 } }
-            }
-            if stopped { break walks }
-            if remaining <= 0 { break walks }
+        }
+        do {
+            try walk()
+        } catch {
+            printer?.flushHeld()
+            throw error
         }
         // A document printed as received is the whole output: nothing may follow it (not even `[]`).
         if printedAsReceived || !out.isOpen || client.isDryRun { return }
