@@ -298,7 +298,9 @@ final class RealtimeTests: XCTestCase {
 
     func testSocketsKeepTheBaseURLsPath() {
         sockets.connections = [.success([.message("{}")]), .success([.message("{}")])]
+        harness.storeSession(access: access, url: "https://h.example/prefix")
         XCTAssertEqual(harness.run(["--url", "https://h.example/prefix", "watch", "notifications", "--count", "1"]).status, 0)
+        harness.storeSession(access: access, url: "http://h.example:8080/api-gw/v1")
         XCTAssertEqual(harness.run(["--url", "http://h.example:8080/api-gw/v1", "watch", "booking", booking, "--count", "1"]).status, 0)
         XCTAssertEqual(sockets.urls, ["wss://h.example/prefix/ws/notifications/1/?token=\(access)",
                                       "ws://h.example:8080/api-gw/v1/ws/bookings/\(booking)/?token=\(access)"])
@@ -309,6 +311,7 @@ final class RealtimeTests: XCTestCase {
         sockets.connections = [.success([.message("{}")]), .success([.message("{}")])]
         XCTAssertEqual(harness.run(["watch", "notifications", "--count", "1"]).status, 0)
         harness.environment["HOMESERVE_URL"] = nil
+        harness.storeSession(access: access, url: "https://api.example")
         XCTAssertEqual(harness.run(["watch", "notifications", "--count", "1"]).status, 0)
         XCTAssertEqual(sockets.urls, ["wss://api.test/ws/notifications/1/?token=\(access)", "wss://ws.example/live/ws/notifications/1/?token=\(access)"],
                        "HOMESERVE_URL's server gets the socket, never another host with its token")

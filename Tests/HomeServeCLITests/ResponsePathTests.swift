@@ -460,6 +460,7 @@ final class ResponsePathTests: XCTestCase {
 
     func testMessagesNameThePathTheRequestWentTo() {
         harness.environment["HOMESERVE_URL"] = "https://api.test/api"
+        harness.logIn()
         transport.register("GET", "/api/api/services/", status: 404, json: #"{"detail": "Not found."}"#)
         let outcome = harness.run(["services", "list"])
         XCTAssertEqual(outcome.status, ExitCode.notFound.rawValue)

@@ -279,10 +279,12 @@ final class SafetyTests: XCTestCase {
 
     func testCredentialsOverPlainHTTPAreWarnedAboutOnce() {
         harness.environment["HOMESERVE_URL"] = "http://api.test"
+        harness.logIn()
         transport.register("GET", "/api/bookings/", json: drfPage(0..<1, total: 2, page: 1, size: 1, base: "http://api.test"))
         transport.register("GET", "/api/bookings/?page=2", json: drfPage(1..<2, total: 2, page: 2, size: 1, base: "http://api.test"))
         XCTAssertEqual(harness.run(["bookings", "list", "--all", "--parallel", "1"]).err, "homeserve: warning: sending credentials over plain http to api.test; use https\n")
         harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:8000"
+        harness.logIn()
         transport.register("GET", "/api/bookings/", json: "[]")
         XCTAssertEqual(harness.run(["bookings", "list"]).err, "", "loopback is not the network")
     }

@@ -694,6 +694,34 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testASessionHomeserveDidNotWriteIsCorruptNeverLoggedOutOrForAnyServer() throws {
+        let token = harness.token(expiresIn: 300)
+        for (entry, reason) in [(#"5"#, #"profile "default" is not an object"#),
+                                (#"{"access": 5, "url": "https://api.test"}"#, "the session of profile 'default' has an access token that is not text"),
+                                (#"{"access": ["a"], "url": "https://api.test"}"#, "the session of profile 'default' has an access token that is not text"),
+                                (#"{"access": "\#(token)", "refresh": 7, "url": "https://api.test"}"#, "the session of profile 'default' has a refresh token that is not text"),
+                                (#"{"access": "\#(token)", "refresh": "r"}"#, #"the session of profile 'default' does not say which server it was made with (its "url")"#),
+                                (#"{"access": "\#(token)", "refresh": "r", "url": null}"#, #"the session of profile 'default' does not say which server it was made with (its "url")"#)] {
+            try AtomicFile.write(harness.credentialsPath, Array(#"{"profiles": {"default": \#(entry)}}"#.utf8), mode: 0o600)
+            let outcome = harness.run(["bookings", "list"])
+            XCTAssertEqual(outcome.status, 1, entry)
+            XCTAssertContains(outcome.err, "homeserve: \(harness.credentialsPath) is corrupt (\(reason)")
+            XCTAssertEqual(transport.requests.count, 0, "nothing is sent: \(entry)")
+        }
+        // A login replaces the session.
+        let access = harness.token(expiresIn: 300, life: 300)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "customer1"}}"#)
+        XCTAssertEqual(harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n").status, 0)
+        XCTAssertEqual(stored("access"), access)
+        XCTAssertEqual(stored("url"), "https://api.test")
+        // A settings profile that is not an object is no empty profile either.
+        harness.writeSettings(["default": 7])
+        let settings = harness.run(["bookings", "list"])
+        XCTAssertEqual(settings.status, 1)
+        XCTAssertContains(settings.err, #"settings.json is corrupt (profile "default" is not an object)"#)
+        transport.verify()
+    }
+
     /// The hint says `auth logout` repairs the file: so it does for a profile chosen by name too, though
     /// which profiles the corrupt file held cannot be told.
     func testLogoutOfANamedProfileReplacesACorruptCredentialsFile() throws {

@@ -243,9 +243,11 @@ final class Harness {
     var settings: JSON { (try? JSON.parse(FileFacts.contents(configDir + "/settings.json"))) ?? .null }
 
     /// Stores a session for the profile as `auth login` would.
-    func storeSession(access: String, refresh: String? = nil, user: JSON = ["id": 1, "username": "customer1", "role": "customer"], profile: String = "default") {
+    func storeSession(access: String, refresh: String? = nil, user: JSON = ["id": 1, "username": "customer1", "role": "customer"], profile: String = "default",
+                      url: String? = nil) {
         var file = (try? ProfileFile.load(credentialsPath)) ?? ProfileFile(path: credentialsPath)
-        file[profile] = .object([("access", .string(access)), ("refresh", refresh.map(JSON.string) ?? .null), ("user", user)])
+        file[profile] = .object([("access", .string(access)), ("refresh", refresh.map(JSON.string) ?? .null), ("user", user),
+                                 ("url", .string(url ?? environment["HOMESERVE_URL"] ?? "https://api.test"))])
         try? file.save()
     }
 

@@ -485,7 +485,8 @@ final class HostileServerTests: XCTestCase {
     func writeCredentials(_ cli: HostileCLI, access: String, refresh: String) throws {
         try FileManager.default.createDirectory(atPath: cli.configDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        let file = #"{"profiles": {"default": {"access": "\#(access)", "refresh": "\#(refresh)", "user": {"id": 1, "username": "customer1", "role": "customer"}}}}"#
+        let url = cli.environment["HOMESERVE_URL"] ?? ""
+        let file = #"{"profiles": {"default": {"access": "\#(access)", "refresh": "\#(refresh)", "user": {"id": 1, "username": "customer1", "role": "customer"}, "url": "\#(url)"}}}"#
         _ = FileManager.default.createFile(atPath: cli.credentialsPath, contents: Data(file.utf8), attributes: [.posixPermissions: 0o600])
     }
 }

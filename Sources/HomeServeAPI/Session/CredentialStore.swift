@@ -48,7 +48,7 @@ public struct Credentials: Sendable {
     public var refresh: String?
     public var user: JSON
     public var source: CredentialSource
-    /// The base URL the session was made with; nil for tokens from the environment and older sessions.
+    /// The base URL the session was made with; nil for tokens from the environment.
     public var server: String?
 
     /// Whether the session may be sent to this base URL: one made with it (`https://h` and `https://h:443/`
@@ -187,11 +187,21 @@ public final class CredentialStore {
         return try ProfileFile.load(paths.credentials)
     }
 
-    private func stored(in file: ProfileFile) -> Credentials? {
+    /// The profile's session as stored. One homeserve did not write (a token that is not text, no server it
+    /// was made with) is a corrupt file, never "logged out" and never a session for any server.
+    private func stored(in file: ProfileFile) throws(SessionError) -> Credentials? {
         let entry = file[profile]
-        guard let access = entry["access"]?.stringValue else { return nil }
-        return Credentials(access: access, refresh: entry["refresh"]?.stringValue, user: entry["user"] ?? .object([]), source: .file,
-                           server: entry["url"]?.stringValue)
+        guard let token = entry["access"] else { return nil }
+        func corrupt(_ reason: String) -> SessionError { .corrupt(path: file.path, reason: "the session of profile '\(profile)' \(reason)") }
+        guard case let .string(access) = token, !access.isEmpty else { throw corrupt("has an access token that is not text") }
+        let refresh = entry["refresh"]
+        if let refresh, !refresh.isNull {
+            guard case .string = refresh else { throw corrupt("has a refresh token that is not text") }
+        }
+        guard case let .string(server)? = entry["url"], !server.isEmpty else {
+            throw corrupt("does not say which server it was made with (its \"url\")")
+        }
+        return Credentials(access: access, refresh: refresh?.stringValue, user: entry["user"] ?? .object([]), source: .file, server: server)
     }
 
     /// Whether a stored session was made with another server than the authority's (`https://h` and
@@ -298,7 +308,7 @@ public final class CredentialStore {
             _ = try renew(refused: creds.access, authority: authority)
         case .file:
             _ = try withSessionLock {
-                guard let entry = stored(in: try loadCredentials()) else { throw SessionError.notLoggedIn(profile: profile) }
+                guard let entry = try stored(in: loadCredentials()) else { throw SessionError.notLoggedIn(profile: profile) }
                 if isForOtherServer(entry, authority) { throw otherServer(entry, authority) }
                 guard let refresh = entry.refresh, let pair = try authority.refresh(refresh) else {
                     throw SessionError.expired(profile: profile, source: .file,

@@ -56,6 +56,9 @@ public struct ProfileFile: Sendable {
         guard case let .object(pairs)? = root["profiles"] else {
             throw .corrupt(path: path, reason: "it has no \"profiles\" object")
         }
+        if let odd = pairs.first(where: { !$0.1.isObject }) {
+            throw .corrupt(path: path, reason: "profile \(String(reflecting: odd.0)) is not an object")
+        }
         return ProfileFile(path: path, profiles: pairs)
     }
 
