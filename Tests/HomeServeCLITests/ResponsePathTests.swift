@@ -467,6 +467,19 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertContains(outcome.err, "GET /api/api/services/")
     }
 
+    func testDoctorDoesNotSpendARefreshTokenFromTheEnvironment() {
+        harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
+        harness.environment["HOMESERVE_REFRESH_TOKEN"] = harness.token(expiresIn: 3600, life: 3600, tag: "refresh")
+        transport.register("GET", "/api/services/?page_size=1", json: "[]")
+        let outcome = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        let session = outcome.json["checks"]?.arrayValue?.first { $0["name"] == "session" }
+        XCTAssertEqual(session?["status"], "ok")
+        XCTAssertContains(session?["detail"]?.stringValue ?? "", "not tried: exchanging HOMESERVE_REFRESH_TOKEN would spend it")
+        XCTAssertFalse(transport.log.contains("POST /auth/refresh/"), "\(transport.log)")
+        transport.verify()
+    }
+
     func testDoctorNamesTheProfileInItsLoginHint() {
         harness.environment["HOMESERVE_URL"] = nil
         harness.writeSettings(["staging": ["url": "http://127.0.0.1:9"]])

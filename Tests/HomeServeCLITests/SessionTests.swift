@@ -331,6 +331,32 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    func testAuthRefreshRefreshesAndLogsInAgainAsAnyCommandWouldWhenTheRefreshTokenIsRefused() {
+        harness.logIn()
+        let renewed = harness.token(expiresIn: 300, life: 300, tag: "renewed")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        let refreshed = harness.run(["auth", "refresh", "-o", "json"])
+        XCTAssertEqual(refreshed.status, 0, refreshed.err)
+        XCTAssertEqual(stored("access"), renewed)
+        XCTAssertEqual(stored("refresh"), "refresh-2")
+
+        // The refresh token refused: without a password source the session has ended; with one, a login.
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is invalid or expired"}"#, times: 2)
+        let ended = harness.run(["auth", "refresh"])
+        XCTAssertEqual(ended.status, 3)
+        XCTAssertContains(ended.err, "the session of profile 'default' has ended (the refresh token was refused)")
+        let login = harness.token(expiresIn: 300, life: 300, tag: "login")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(login)", "refresh": "r9", "user": {"username": "customer1"}}"#) { request in
+            XCTAssertEqual(request.json?["password"], "pw")
+        }
+        harness.environment["HOMESERVE_PASSWORD"] = "pw"
+        let again = harness.run(["auth", "refresh"])
+        XCTAssertEqual(again.status, 0, again.err)
+        XCTAssertContains(again.err, "session for profile 'default' renewed by logging in again as customer1")
+        XCTAssertEqual(stored("access"), login)
+        transport.verify()
+    }
+
     // MARK: Token answers that cannot be used
 
     func testARefreshAnswerWithoutAUsableTokenLeavesTheFileUntouched() {

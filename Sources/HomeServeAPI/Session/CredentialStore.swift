@@ -307,15 +307,10 @@ public final class CredentialStore {
         case .refreshToken:
             _ = try renew(refused: creds.access, authority: authority)
         case .file:
-            _ = try withSessionLock {
-                guard let entry = try stored(in: loadCredentials()) else { throw SessionError.notLoggedIn(profile: profile) }
-                if isForOtherServer(entry, authority) { throw otherServer(entry, authority) }
-                guard let refresh = entry.refresh, let pair = try authority.refresh(refresh) else {
-                    throw SessionError.expired(profile: profile, source: .file,
-                                               reason: entry.refresh == nil ? "no refresh token is stored" : "the refresh token was refused")
-                }
-                return keep(pair, user: entry.user, server: authority.server)
-            }
+            // As any command renews a session: the stored access token counts as spent, so it is refreshed (or,
+            // the refresh token refused, replaced by a login from a password source); one that another process
+            // renewed meanwhile is taken as it is.
+            _ = try renew(refused: creds.access, authority: authority)
         }
         return current ?? creds
     }

@@ -30,7 +30,8 @@ enum DoctorCommands {
         TCP connection; TLS (certificate chain, days to expiry, --cacert); that the server answers with JSON,
         and that the API is at the URL (GET /api/services/ is found);
         clock skew from the server's Date header (a warning over 30 s, since token expiry depends on it);
-        the access and refresh tokens; that the server accepts the session; and the config directory and
+        the access and refresh tokens; that the server accepts the session (not tried with only
+        HOMESERVE_REFRESH_TOKEN, which the exchange would spend); and the config directory and
         files' permissions. A setting requests cannot be made with (HOMESERVE_MAX_BODY) is a failed
         settings check. Each is ok, warn or fail; -o json prints {"checks": [{"name", "status",
         "detail"}]}. Exits 0 when nothing fails, otherwise the documented code of the first failure
@@ -267,6 +268,11 @@ enum DoctorCommands {
         guard creds != nil || (try? inv.store.hasPasswordSource()) == true else {
             let login = FailureReport(profile: inv.profile.name, profileChosen: inv.profile.chosen, source: nil).loginCommand
             return Check(name: "session", status: .warn, detail: "not logged in; run '\(login)'")
+        }
+        // With only a refresh token, proving the session means exchanging it, and a server that rotates
+        // refresh tokens would take the job's secret in exchange for one this process forgets.
+        if creds?.source == .refreshToken {
+            return Check(name: "session", status: .ok, detail: "not tried: exchanging HOMESERVE_REFRESH_TOKEN would spend it where refresh tokens rotate; the command that needs it renews it")
         }
         do {
             _ = try inv.client().send(AuthCommands.sessionProbe)
