@@ -720,6 +720,18 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testTheConfigDirectoryIsNeverRelativeToTheWorkingDirectoryUnlessNamedSo() {
+        XCTAssertEqual(ConfigPaths(environment: ["HOME": "/home/ops"]).directory, "/home/ops/.config/homeserve")
+        XCTAssertEqual(ConfigPaths(environment: ["HOME": "/home/ops", "XDG_CONFIG_HOME": "/etc/xdg"]).directory, "/etc/xdg/homeserve")
+        XCTAssertEqual(ConfigPaths(environment: ["HOME": "/home/ops", "XDG_CONFIG_HOME": "relx"]).directory, "/home/ops/.config/homeserve",
+                       "a relative XDG_CONFIG_HOME is ignored")
+        XCTAssertEqual(ConfigPaths(environment: ["HOMESERVE_CONFIG_DIR": "conf", "HOME": "/home/ops"]).directory, "conf", "named so")
+        for environment in [[:], ["HOME": ""], ["HOME": "."]] {
+            let directory = ConfigPaths(environment: environment).directory
+            XCTAssertTrue(directory.hasPrefix("/") && directory.hasSuffix("/.config/homeserve"), "\(environment): \(directory)")
+        }
+    }
+
     func testASessionHomeserveDidNotWriteIsCorruptNeverLoggedOutOrForAnyServer() throws {
         let token = harness.token(expiresIn: 300)
         for (entry, reason) in [(#"5"#, #"profile "default" is not an object"#),

@@ -13,11 +13,20 @@ public struct ConfigPaths: Sendable {
     public init(environment: [String: String]) {
         if let dir = environment["HOMESERVE_CONFIG_DIR"], !dir.isEmpty {
             directory = dir
-        } else if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty {
+        } else if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+            // A relative XDG_CONFIG_HOME is ignored, as the XDG specification says.
             directory = xdg + "/homeserve"
         } else {
-            directory = (environment["HOME"] ?? ".") + "/.config/homeserve"
+            directory = Self.home(environment) + "/.config/homeserve"
         }
+    }
+
+    /// HOME, else the user's home directory from the password database: never the working directory, where
+    /// tokens would be written into whatever a cron job or CI step happens to run in.
+    static func home(_ environment: [String: String]) -> String {
+        if let home = environment["HOME"], home.hasPrefix("/") { return home }
+        if let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir, dir.pointee == UInt8(ascii: "/") { return String(cString: dir) }
+        return "/nonexistent"
     }
 
     public var settings: String { directory + "/settings.json" }

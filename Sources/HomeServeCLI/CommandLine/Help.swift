@@ -216,7 +216,7 @@ public enum Topics {
 
     public static let environmentVariables: [(String, String)] = [
         ("HOMESERVE_CONFIG_DIR", "Directory for settings.json, credentials.json and their locks"),
-        ("XDG_CONFIG_HOME", "Used as $XDG_CONFIG_HOME/homeserve when HOMESERVE_CONFIG_DIR is unset (else ~/.config/homeserve)"),
+        ("XDG_CONFIG_HOME", "Used as $XDG_CONFIG_HOME/homeserve when HOMESERVE_CONFIG_DIR is unset and it is absolute (else ~/.config/homeserve)"),
         ("HOMESERVE_PROFILE", "Profile to use when --profile is not given (default: default); an unknown one is exit 2"),
         ("HOMESERVE_URL", "API base URL when --url is not given (default: the profile's url, else http://localhost:8000)"),
         ("HOMESERVE_OUTPUT", "Output format when -o is not given: table, json, ndjson, csv or tsv"),
