@@ -111,6 +111,14 @@ final class CommandTableTests: XCTestCase {
         XCTAssertEqual(ValueKind<OutputFormat>.format.shape.accepted, "one of: " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
     }
 
+    func testASecretLosesOneLineEndAsALineFromStdinDoes() {
+        XCTAssertEqual("pw\n".droppingLineEnd, "pw")
+        XCTAssertEqual("pw\r\n".droppingLineEnd, "pw")
+        XCTAssertEqual("pw\n\n".droppingLineEnd, "pw\n", "one line end")
+        XCTAssertEqual(" pw ".droppingLineEnd, " pw ", "spaces are the password's")
+        XCTAssertEqual("".droppingLineEnd, "")
+    }
+
     func testAnASCIIMarkerIsFoundByItsBytes() {
         XCTAssertEqual("https://h/x://y".range(ofASCII: "://").map { "https://h/x://y"[..<$0.lowerBound] }, "https")
         XCTAssertEqual("a:/b:://c".range(ofASCII: "://").map { "a:/b:://c"[$0.upperBound...] }, "c", "a partial match is passed over")

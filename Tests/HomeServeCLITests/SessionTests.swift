@@ -349,7 +349,7 @@ final class SessionTests: XCTestCase {
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(login)", "refresh": "r9", "user": {"username": "customer1"}}"#) { request in
             XCTAssertEqual(request.json?["password"], "pw")
         }
-        harness.environment["HOMESERVE_PASSWORD"] = "pw"
+        harness.environment["HOMESERVE_PASSWORD"] = "pw\n"  // set from a file with its newline
         let again = harness.run(["auth", "refresh"])
         XCTAssertEqual(again.status, 0, again.err)
         XCTAssertContains(again.err, "session for profile 'default' renewed by logging in again as customer1")

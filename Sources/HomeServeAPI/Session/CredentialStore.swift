@@ -348,13 +348,13 @@ public final class CredentialStore {
     public var logsInUnattended: Bool { source == .file && unattendedUsername() != nil && (try? hasPasswordSource()) == true }
 
     public func hasPasswordSource() throws -> Bool {
-        if let password = environment["HOMESERVE_PASSWORD"], !password.isEmpty { return true }
+        if let password = environment["HOMESERVE_PASSWORD"]?.droppingLineEnd, !password.isEmpty { return true }
         return try setting("password_command") != nil
     }
 
     /// HOMESERVE_PASSWORD, else the profile's `password_command`.
     private func password() throws -> String? {
-        if let password = environment["HOMESERVE_PASSWORD"], !password.isEmpty { return password }
+        if let password = environment["HOMESERVE_PASSWORD"]?.droppingLineEnd, !password.isEmpty { return password }
         guard let command = try setting("password_command") else { return nil }
         return try PasswordCommand.run(command, timeout: lockTimeout)
     }

@@ -78,7 +78,7 @@ enum AuthCommands {
             }
             return (line, flag)
         }
-        if let value = inv.environment[variable], !value.isEmpty { return (value, variable) }
+        if let value = inv.environment[variable]?.droppingLineEnd, !value.isEmpty { return (value, variable) }
         guard inv.context.stdin.isTerminal else {
             throw CLIError.usage("no \(what): stdin is not a terminal; use \(flag) or set \(variable)")
         }

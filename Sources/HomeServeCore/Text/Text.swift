@@ -9,6 +9,16 @@ extension String {
 
     public var trimmed: String { trimmingCharacters(in: " \t\r\n") }
 
+    /// Without a line end at its end (`\n` or `\r\n`), as a line read from stdin comes: a secret set from a file
+    /// with its newline is the same secret as one typed.
+    public var droppingLineEnd: String {
+        // By scalars: "\r\n" is one Character.
+        var scalars = unicodeScalars[...]
+        if scalars.last == "\n" { scalars = scalars.dropLast() }
+        if scalars.last == "\r" { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+
     public var isBlank: Bool { allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" } }
 
     /// Where an ASCII `marker` (`://`) first occurs, compared byte by byte: what a start-up path needs,
