@@ -157,6 +157,18 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(harness.run(["--profile", "p0", "config", "path", "--jq", ".session_lock"]).out, paths.sessionLock("p0") + "\n")
     }
 
+    func testATokenThatStillWorksIsSentWhileAnotherProcessHoldsItsEarlyRenewal() throws {
+        let access = harness.token(expiresIn: 20, life: 300)
+        harness.storeSession(access: access, refresh: "refresh-1")
+        let held = try FileLock.acquire(ConfigPaths(environment: harness.environment).sessionLock("default"), timeout: 1, clock: harness.clock)
+        defer { held.release() }
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        let outcome = harness.run(["--timeout", "2", "bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(transport.requests.map(\.bearer), [access], "due for renewal, not yet expired")
+        transport.verify()
+    }
+
     // MARK: Logging in again
 
     func testARefusedRefreshWithHOMESERVE_PASSWORDLogsInAgainAndStoresThePair() {

@@ -235,9 +235,20 @@ public final class CredentialStore {
             vetted = (access, times)
         }
         if creds.source != .accessToken, JWT.expiresSoon(times, now: clock.now()) {
-            return try renew(refused: access, authority: authority)
+            do {
+                return try renew(refused: access, authority: authority)
+            } catch SessionError.file(let failure) where Self.isLockTimeout(failure) && !JWT.expiresSoon(times, now: clock.now(), margin: 5) {
+                // Renewing ahead of expiry is a courtesy: while another process holds the renewal, a token
+                // that still works is sent rather than the command failing.
+                return access
+            }
         }
         return access
+    }
+
+    private static func isLockTimeout(_ failure: FileError) -> Bool {
+        if case .lockTimeout = failure.kind { return true }
+        return false
     }
 
     /// Replaces a token the server refused (or that is about to expire): refresh, else log in again with
