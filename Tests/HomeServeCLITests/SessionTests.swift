@@ -171,6 +171,33 @@ final class SessionTests: XCTestCase {
 
     // MARK: Logging in again
 
+    func testALoginRefusedMomentsAgoIsNotTriedAgainByTheProcessesThatWaitedForIt() {
+        harness.storeSession(access: harness.token(expiresIn: -60, life: 300), refresh: "refresh-1")
+        harness.environment["HOMESERVE_PASSWORD"] = "changed"
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#, times: 2)
+        transport.register("POST", "/auth/login/", status: 401, json: #"{"detail": "No active account found with the given credentials"}"#, times: 2)
+        let first = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(first.status, 3, first.err)
+        XCTAssertContains(first.err, "logging in as customer1 failed: HTTP 401")
+        // A job that was waiting for that renewal (it asked at the same moment) takes its answer.
+        let waited = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(waited.status, 3)
+        XCTAssertContains(waited.err, "the session of profile 'default' has ended (another homeserve's login moments ago was refused; not tried again)")
+        XCTAssertEqual(transport.log.filter { $0 == "POST /auth/login/" }.count, 1)
+        // The next run, later, tries again; a login that works clears the note.
+        harness.clock.advance(60)
+        let renewed = harness.token(expiresIn: 300, life: 300, tag: "renewed")
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 3)
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "r2", "user": {"username": "customer1"}}"#)
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        harness.clock.advance(60)
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
+        XCTAssertNil(harness.credentials["profiles"]?["default"]?["renewal_refused_at"])
+        XCTAssertEqual(transport.log.filter { $0 == "POST /auth/login/" }.count, 3)
+        transport.verify()
+    }
+
     func testARefusedRefreshWithHOMESERVE_PASSWORDLogsInAgainAndStoresThePair() {
         let old = harness.logIn()
         harness.environment["HOMESERVE_PASSWORD"] = "password123"

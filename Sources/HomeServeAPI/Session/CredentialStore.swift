@@ -266,8 +266,16 @@ public final class CredentialStore {
             current?.refresh = pair.refresh ?? refresh
             return pair.access
         case .file:
+            let asked = clock.now()
             return try withSessionLock {
-                let kept = try unsaved ?? stored(in: loadCredentials())
+                let file = try loadCredentials()
+                // A login another process made while this one waited its turn, and the server refused, is not
+                // tried again: twenty cron jobs on a changed password make one failed login, not twenty.
+                if unsaved == nil, let refused = file[profile][Self.refusedKey]?.doubleValue, refused >= asked {
+                    throw SessionError.expired(profile: profile, source: .file,
+                                               reason: "another homeserve's login moments ago was refused; not tried again")
+                }
+                let kept = try unsaved ?? stored(in: file)
                 let foreign = isForOtherServer(kept, authority)
                 // Another server's session is not adopted or refreshed here; only a password can replace it.
                 let entry = foreign ? nil : kept
@@ -287,7 +295,12 @@ public final class CredentialStore {
                 }
                 let username = kept?.user["username"]?.stringValue ?? unattendedUsername()
                 if let username, let password = try password() {
-                    guard let (pair, user) = try authority.login(username: username, password: password) else {
+                    let answer: (TokenPair, user: JSON)?
+                    do { answer = try authority.login(username: username, password: password) } catch SessionError.loginRefused(let name, let message) {
+                        markRefused()
+                        throw SessionError.loginRefused(username: name, message: message)
+                    }
+                    guard let (pair, user) = answer else {
                         throw SessionError.badTokenReply(endpoint: "/auth/login/")
                     }
                     // Pointed at another server for this one command: the new session serves it only, and the
@@ -353,6 +366,20 @@ public final class CredentialStore {
     private func unattendedUsername() -> String? {
         if let name = environment["HOMESERVE_USERNAME"], !name.isEmpty { return name }
         return try? setting("username")
+    }
+
+    /// When a login to renew the session was last refused, in the profile's entry: processes that waited for
+    /// it do not try again.
+    static let refusedKey = "renewal_refused_at"
+
+    /// Notes in the profile's entry that a login to renew it was refused now. Nothing more is changed: the session
+    /// stays as it was, for a person to see and replace. A file that cannot be written only loses the note.
+    private func markRefused() {
+        try? withLock {
+            var file = try loadCredentials()
+            file[profile] = file[profile].setting(Self.refusedKey, .number(String(clock.now())))
+            try file.save()
+        }
     }
 
     /// Whether a job with no session at all would log in by itself (a username and a password source).
