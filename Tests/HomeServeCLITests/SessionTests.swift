@@ -1020,7 +1020,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(transport.requests.filter { $0.url.hasSuffix("/auth/refresh/") }.map { $0.json?["refresh"] }, ["refresh-1", "refresh-2"],
                        "the second renewal sends the pair the first one got, not the file's spent token")
-        XCTAssertContains(outcome.err, "homeserve: warning: the renewed session could not be saved (cannot lock ", "another homeserve is refreshing the session (waited 1s)); it is used for this command only")
+        XCTAssertContains(outcome.err, "homeserve: warning: the renewed session could not be saved (cannot lock ", "another homeserve is writing the config files (waited 60s)); it is used for this command only")
         transport.verify()
     }
 

@@ -472,17 +472,25 @@ public final class CredentialStore {
     }
 
     /// The file lock, held while a file is read, changed and written back.
-    private func withLock<T>(cancellable: Bool = true, _ body: () throws -> T) throws -> T { try locked(paths.lock, cancellable: cancellable, body) }
+    /// The file lock. One that cannot be given up (a renewed pair the server has already rotated in) is
+    /// waited for at least a minute: it is held only while a file is rewritten, so only a stuck holder is
+    /// waited out, and giving up would lose the session.
+    private func withLock<T>(cancellable: Bool = true, _ body: () throws -> T) throws -> T {
+        try locked(paths.lock, cancellable: cancellable, timeout: cancellable ? lockTimeout : max(lockTimeout, 60),
+                   holder: "another homeserve is writing the config files", body)
+    }
 
     /// The profile's session lock, held over a refresh or login; the file lock is taken inside it, never
     /// the other way round.
-    private func withSessionLock<T>(_ body: () throws -> T) throws -> T { try locked(paths.sessionLock(profile), body) }
+    private func withSessionLock<T>(_ body: () throws -> T) throws -> T {
+        try locked(paths.sessionLock(profile), holder: "another homeserve is refreshing the session", body)
+    }
 
-    private func locked<T>(_ path: String, cancellable: Bool = true, _ body: () throws -> T) throws -> T {
+    private func locked<T>(_ path: String, cancellable: Bool = true, timeout: Double? = nil, holder: String, _ body: () throws -> T) throws -> T {
         // A write is never made into a directory others can change, even by a command that read nothing first.
         inspectDirectory()
         let lock: FileLock
-        do { lock = try FileLock.acquire(path, timeout: lockTimeout, clock: clock, cancellable: cancellable) } catch let error as FileError {
+        do { lock = try FileLock.acquire(path, timeout: timeout ?? lockTimeout, clock: clock, cancellable: cancellable, holder: holder) } catch let error as FileError {
             throw SessionError.file(error)
         }
         cachedCredentials = nil

@@ -71,7 +71,8 @@ public final class FileLock {
     private init(fd: Int32) { self.fd = fd }
 
     /// `cancellable`: Ctrl-C ends the wait (false where giving up would lose what is being saved).
-    public static func acquire(_ path: String, timeout: Double, clock: any Clock, cancellable: Bool = true) throws -> FileLock {
+    public static func acquire(_ path: String, timeout: Double, clock: any Clock, cancellable: Bool = true,
+                               holder: String = "another homeserve holds it") throws -> FileLock {
         try AtomicFile.ensureDirectory(FileFacts.directory(of: path))
         var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if fd < 0, errno == EROFS || errno == EACCES || errno == EPERM {
@@ -93,7 +94,7 @@ public final class FileLock {
             }
             if clock.monotonic() >= deadline {
                 close(fd)
-                throw FileError(path: path, action: "lock", kind: .lockTimeout(seconds: Int(timeout)))
+                throw FileError(path: path, action: "lock", kind: .lockTimeout(seconds: Int(timeout), holder: holder))
             }
             do { try clock.sleep(0.02) } catch {
                 guard !cancellable else {

@@ -11,7 +11,8 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         /// The path is a symbolic link where a regular file is required (the credentials file).
         case symlink
         /// Another process held the lock for longer than we may wait.
-        case lockTimeout(seconds: Int)
+        /// `holder`: what the process holding it is doing, as the lock's user knows it.
+        case lockTimeout(seconds: Int, holder: String)
     }
 
     public let path: String
@@ -33,7 +34,7 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case let .system(code): return String(cString: strerror(code))
         case .symlink: return "it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)"
-        case let .lockTimeout(seconds): return "another homeserve is refreshing the session (waited \(seconds)s)"
+        case let .lockTimeout(seconds, holder): return "\(holder) (waited \(seconds)s)"
         }
     }
 
