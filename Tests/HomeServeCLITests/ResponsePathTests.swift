@@ -467,6 +467,20 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertContains(outcome.err, "GET /api/api/services/")
     }
 
+    func testDoctorBlamesAServerThatTakesTheRequestAndNeverAnswersNotTheNetwork() {
+        harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
+        transport.fail("GET", "/api/services/?page_size=1", .timeout, message: "Timeout was reached", sent: true)
+        let outcome = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(outcome.status, ExitCode.network.rawValue, outcome.err)
+        let checks = outcome.json["checks"]?.arrayValue ?? []
+        XCTAssertEqual(checks.first { $0["name"] == "tcp" }?["status"], "ok")
+        XCTAssertEqual(checks.first { $0["name"] == "server" },
+                       ["name": "server", "status": "fail", "detail": "the request was sent, but no whole answer came: Timeout was reached"])
+        transport.fail("GET", "/api/services/?page_size=1", .connect, message: "Connection refused", sent: false)
+        let refused = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(refused.json["checks"]?.arrayValue?.first { $0["name"] == "tcp" }?["status"], "fail")
+    }
+
     func testDoctorDoesNotSpendARefreshTokenFromTheEnvironment() {
         harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
         harness.environment["HOMESERVE_REFRESH_TOKEN"] = harness.token(expiresIn: 3600, life: 3600, tag: "refresh")

@@ -177,6 +177,11 @@ enum DoctorCommands {
                 checks.append(Check(name: "tls", status: .fail, detail: "\(error.message): if the server speaks plain http, use an http:// URL", code: .network))
             case .cancelled:
                 checks.append(Check(name: "tcp", status: .fail, detail: "interrupted", code: .interrupted))
+            case _ where error.sent:
+                // Connected, and the request went out: the server is at fault, not the network to it.
+                checks.append(Check(name: "tcp", status: .ok, detail: "connected to \(base.host):\(base.effectivePort)"))
+                if base.isEncrypted { checks.append(Check(name: "tls", status: .ok, detail: "handshake made")) }
+                checks.append(Check(name: "server", status: .fail, detail: "the request was sent, but no whole answer came: \(error.message)", code: .network))
             default:
                 checks.append(Check(name: "tcp", status: .fail, detail: "cannot reach \(base.host):\(base.effectivePort): \(error.message)", code: .network))
             }
