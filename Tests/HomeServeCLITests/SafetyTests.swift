@@ -198,6 +198,28 @@ final class SafetyTests: XCTestCase {
         XCTAssertTrue(transport.requests.isEmpty, "nothing was sent")
     }
 
+    func testADryRunShowsTheRenewalAnExpiredSessionWouldMakeFirst() {
+        harness.storeSession(access: harness.token(expiresIn: -60, life: 300), refresh: "refresh-1")
+        let before = try? FileFacts.contents(harness.credentialsPath)
+        let refreshed = harness.run(["--dry-run", "bookings", "list", "--status", "pending,confirmed"])
+        XCTAssertEqual(refreshed.status, 0, refreshed.err)
+        let lines = refreshed.out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3, refreshed.out)
+        XCTAssertEqual(lines[0], #"{"method":"POST","url":"https://api.test/auth/refresh/","headers":{"User-Agent":"homeserve/\#(HomeServe.version)","Accept":"application/json","Content-Type":"application/json"},"body":{"refresh":"***"}}"#)
+        for line in lines.dropFirst() { XCTAssertContains(line, #""Authorization":"Bearer ***""#) }
+        XCTAssertEqual(try? FileFacts.contents(harness.credentialsPath), before, "nothing written")
+        // No refresh token, a password source: the login.
+        harness.storeSession(access: harness.token(expiresIn: -60, life: 300), refresh: nil)
+        harness.environment["HOMESERVE_PASSWORD"] = "pw"
+        let login = harness.run(["--dry-run", "bookings", "list"])
+        XCTAssertTrue(login.out.hasPrefix(#"{"method":"POST","url":"https://api.test/auth/login/""#), login.out)
+        XCTAssertContains(login.out, #""body":{"username":"customer1","password":"***"}"#)
+        XCTAssertEqual(harness.transport.requests.count, 0)
+        // A token still good is sent as it is.
+        harness.storeSession(access: access, refresh: "refresh-1")
+        XCTAssertFalse(harness.run(["--dry-run", "bookings", "list"]).out.contains("/auth/"))
+    }
+
     func testADryRunShowsTheLoginAJobWouldMakeOnceAndRunsAndWritesNothing() throws {
         let fresh = Harness(environment: ["HOMESERVE_USERNAME": "cron", "HOMESERVE_PASSWORD": "hunter2"])
         let outcome = fresh.run(["--dry-run", "bookings", "list", "--status", "pending,confirmed"])

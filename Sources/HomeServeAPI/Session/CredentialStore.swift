@@ -82,7 +82,7 @@ public final class CredentialStore {
     /// lock was ours, and what runs under the lock may write it, so taking and releasing the lock forget this.
     private var cachedCredentials: ProfileFile?
     private var inspected = false
-    /// A dry run has shown the unattended login it would make.
+    /// A dry run has shown the renewal or unattended login it would make.
     private var previewedLogin = false
     /// A renewed pair the disk refused, which this command goes on with.
     private var unsaved: Credentials?
@@ -344,7 +344,22 @@ public final class CredentialStore {
     /// run's `authority`, which sends nothing, and a stand-in for its token. Nothing is run or written.
     public func previewAccessToken(authority: TokenAuthority) throws -> String? {
         let creds = try credentials()
-        if let creds, !isForOtherServer(creds, authority) { return creds.access ?? creds.refresh.map { _ in "***" } }
+        if let creds, !isForOtherServer(creds, authority) {
+            // A token due for renewal is renewed first, as the real run would: shown once.
+            let due = creds.source != .accessToken && (creds.access.map { JWT.expiresSoon($0, now: clock.now()) } ?? true)
+            guard due else { return creds.access }
+            if creds.refresh != nil {
+                if !previewedLogin { _ = try authority.refresh("***") }
+                previewedLogin = true
+                return "***"
+            }
+            guard creds.source == .file, try hasPasswordSource(), let username = creds.user["username"]?.stringValue ?? unattendedUsername() else {
+                return creds.access
+            }
+            if !previewedLogin { _ = try authority.login(username: username, password: "***") }
+            previewedLogin = true
+            return "***"
+        }
         // A session made with another server is not sent: a job that can log in there does, as with none.
         let canLogIn = try hasPasswordSource()
         if creds != nil, !(creds?.source == .file && canLogIn) { throw otherServer(creds, authority) }
