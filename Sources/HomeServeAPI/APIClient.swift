@@ -518,6 +518,15 @@ public enum Redaction {
                     }
                 }
             }
+            // An Authorization header echoed back: whatever the token looks like.
+            if chars[i] == "B" || chars[i] == "b", i + 7 < chars.count, String(chars[i..<(i + 7)]).lowercased() == "bearer ",
+               chars[i + 7] != " ", chars[i + 7] != "\"", chars[i + 7] != "*" {
+                var end = i + 7
+                while end < chars.count, !chars[end].isWhitespace, chars[end] != "\"", chars[end] != "'", chars[end] != "," { end += 1 }
+                out += String(chars[i..<(i + 7)]) + "***"
+                i = end
+                continue
+            }
             if chars[i] == "e", i + 3 < chars.count, String(chars[i..<(i + 3)]) == "eyJ" {
                 var end = i
                 while end < chars.count, chars[end].isASCII, chars[end].isLetter || chars[end].isNumber || "-_.".contains(chars[end]) { end += 1 }

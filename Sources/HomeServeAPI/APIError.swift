@@ -31,7 +31,11 @@ public struct HTTPFailure: Sendable {
     public init(_ response: HTTPResponse, method: String, path: String) {
         self.init(status: response.status, method: method, path: path, location: response.header("Location"))
         if let body = try? JSON.parse(response.body) {
-            (message, fields) = ErrorBody.read(body)
+            // A server that echoes a token back (a debugging proxy, an error page quoting the request) does not
+            // get it printed.
+            let (said, perField) = ErrorBody.read(body)
+            message = said.map(Redaction.text)
+            fields = perField.map { ($0.0, Redaction.text($0.1)) }
         } else {
             summary = ErrorBody.summary(ofNonJSON: response.body)
         }

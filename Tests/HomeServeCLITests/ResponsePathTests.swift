@@ -458,6 +458,19 @@ final class ResponsePathTests: XCTestCase {
                        ["name": "tls", "status": "fail", "detail": "stubbed notTLS: if the server speaks plain http, use an http:// URL"])
     }
 
+    func testATokenAServerEchoesInItsErrorIsNotPrinted() {
+        let token = harness.token(expiresIn: 300)
+        transport.register("GET", "/api/services/", status: 400,
+                           json: #"{"detail": "bad request; headers were Authorization: Bearer opaque-Secret_1, X: y"}"#)
+        transport.register("GET", "/api/services/", status: 400, json: #"{"token": ["\#(token) is odd"]}"#)
+        let outcome = harness.run(["services", "list"])
+        XCTAssertEqual(outcome.status, 6, outcome.err)
+        XCTAssertContains(outcome.err, "Authorization: Bearer ***, X: y")
+        let field = harness.run(["services", "list"])
+        XCTAssertContains(field.err, "token: *** is odd")
+        XCTAssertFalse((outcome.err + field.err).contains("opaque-Secret_1") || field.err.contains(token), outcome.err + field.err)
+    }
+
     func testMessagesNameThePathTheRequestWentTo() {
         harness.environment["HOMESERVE_URL"] = "https://api.test/api"
         harness.logIn()
