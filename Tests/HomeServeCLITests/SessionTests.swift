@@ -370,6 +370,17 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    func testALoginWhileATokenVariableIsSetSaysTheVariableStillWins() {
+        harness.environment["HOMESERVE_TOKEN"] = harness.token(expiresIn: 300, tag: "env")
+        let access = harness.token(expiresIn: 300, life: 300, tag: "login")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "customer1"}}"#)
+        let login = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(login.status, 0, login.err)
+        XCTAssertContains(login.err, "homeserve: warning: HOMESERVE_TOKEN is set and is used before this stored session; unset it to use the login")
+        XCTAssertEqual(stored("access"), access)
+        transport.verify()
+    }
+
     func testAuthRefreshRefreshesAndLogsInAgainAsAnyCommandWouldWhenTheRefreshTokenIsRefused() {
         harness.logIn()
         let renewed = harness.token(expiresIn: 300, life: 300, tag: "renewed")

@@ -48,6 +48,9 @@ enum AuthCommands {
         let (base, source) = try inv.baseURL()
         try inv.store.saveLogin(pair, user: user, server: base.description)
         inv.note(saying)
+        if let variable = ["HOMESERVE_TOKEN", "HOMESERVE_REFRESH_TOKEN"].first(where: { !(inv.environment[$0] ?? "").isEmpty }) {
+            inv.warn("\(variable) is set and is used before this stored session; unset it to use the login")
+        }
         if source == "flag" || source == "env", try inv.store.setting("url") != base.description {
             try inv.store.updateSettings { $0 = $0.setting("url", .string(base.description)) }
             inv.note("Profile '\(inv.profile.name)' now uses \(base).")
