@@ -155,6 +155,17 @@ final class OutputRuleTests: XCTestCase {
             2,see attached,,
 
             """, "an array null elsewhere is one column; text where another row has an object is kept")
+        let mixed = #"[{"id": 1, "v": "10"}, {"id": 2, "v": 9}, {"id": 3, "v": {"a": 1}}, {"id": 4, "v": [1]}]"#
+        transport.register("GET", "/api/disputes/", json: mixed, times: 2)
+        XCTAssertEqual(run(["disputes", "list", "-o", "csv"]).out, """
+            id,v,v.a
+            1,10,
+            2,9,
+            3,"{""a"":1}",1
+            4,[1],
+
+            """, "a field that is text, a number or a list is one column, each name once")
+        XCTAssertEqual(lines(run(["disputes", "list", "-o", "tsv"]).out).first, "id\tv\tv.a")
     }
 
     func testAReportPrintsItsMainArrayAsRows() {

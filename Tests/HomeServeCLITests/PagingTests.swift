@@ -292,6 +292,58 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    func testTheLargestLimitAndPagingNumbersPastAnyListNeverOverflow() {
+        // --limit at the integer's edge reads the whole list.
+        for parallel in ["1", "6"] {
+            restart()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 3, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<3, total: 3, page: 2, size: 2))
+            let outcome = harness.run(["bookings", "list", "--limit", String(Int.max), "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(ids(outcome), [0, 1, 2], "--parallel \(parallel)")
+            transport.verify()
+        }
+        // A total, offset or page size past JSON's exact integers is no list's: exit 8, nothing multiplied.
+        let huge = Int.max
+        let answers = [
+            ("/api/bookings/", #"{"count": \#(huge), "next": "https://api.test/api/bookings/?page=2", "previous": null, "results": [\#(rows(0..<2))]}"#, "count \(huge)"),
+            ("/api/bookings/", #"{"data": [\#(rows(0..<2))], "pagination": {"page": 1, "per_page": \#(huge), "total": 5}}"#, "per_page \(huge)"),
+            ("/api/disputes/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9/messages/", #"{"messages": [\#(rows(0..<2))], "paging": {"offset": \#(huge), "limit": 2, "total": \#(huge)}}"#, "offset \(huge)"),
+        ]
+        for (path, answer, named) in answers {
+            for args in [[], ["--all"], ["--limit", "5"], ["--all", "--parallel", "1"]] {
+                restart()
+                transport.register("GET", path, json: answer)
+                let command = path.hasPrefix("/api/disputes/") ? ["disputes", "messages", "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"] : ["bookings", "list"]
+                let outcome = harness.run(command + args + ["-o", "ndjson"])
+                XCTAssertEqual(outcome.status, 8, "\(named) \(args)")
+                XCTAssertEqual(outcome.out, "")
+                XCTAssertContains(outcome.err, "page 1 gives \(named), more than any list holds (at most 9007199254740991)")
+                XCTAssertEqual(transport.log.count, 1, "no further page is asked for")
+            }
+        }
+        // The same number on a later page ends the walk there, after the pages before it.
+        for parallel in ["1", "6"] {
+            restart()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: #"{"count": \#(huge), "next": "https://api.test/api/bookings/?page=3", "results": [\#(rows(2..<4))]}"#)
+            transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 6, page: 3, size: 2))
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 8, outcome.err)
+            XCTAssertEqual(ids(outcome), [0, 1])
+            XCTAssertContains(outcome.err, "page 2 gives count \(huge)")
+        }
+    }
+
+    func testAnEmptyObjectForAPageSaysSo() {
+        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 4, page: 1, size: 2))
+        transport.register("GET", "/api/bookings/?page=2", json: "{}")
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 8)
+        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/?page=2: page 2 has no list of rows (an empty object)\n")
+        XCTAssertEqual(ids(outcome), [0, 1])
+    }
+
     func testAnEmptyPageThatClaimsMoreIs8() {
         for parallel in ["1", "6"] {
             restart()

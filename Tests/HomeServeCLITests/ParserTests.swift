@@ -168,6 +168,10 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(usageError(["-o", "yaml", "services", "list"]).contains("table, json, ndjson, csv, tsv"))
         XCTAssertTrue(usageError(["services", "get", "0"]).contains("an integer ≥ 1"))
         XCTAssertTrue(usageError(["--retries", "11", "services", "list"]).contains("from 0 to 10"))
+        XCTAssertEqual(usageError(["bookings", "list", "--limit", "99999999999999999999"]),
+                       "invalid value '99999999999999999999' for --limit: expected an integer ≥ 1, at most 9223372036854775807")
+        XCTAssertEqual(usageError(["--retries", "99999999999999999999", "services", "list"]),
+                       "invalid value '99999999999999999999' for --retries: expected an integer from 0 to 10")
         XCTAssertTrue(usageError(["bookings", "create", "--service", "1", "--pincode", "5600", "--date", "now"]).contains("6 to 10 digits"))
         XCTAssertTrue(usageError(["disputes", "resolve", "d1", "--notes", "  "]).contains("non-empty text"))
         XCTAssertTrue(usageError(["auth", "otp", "send", "--email", "nope"]).contains("invalid value 'nope' for --email"))

@@ -13,6 +13,12 @@ public struct PageInfo: Sendable, Equatable {
     public var totalPages: Int?
     public var total: Int?
     public var hasNext: Bool?
+    /// A paging number past what any list holds (above 2^53 − 1, where JSON numbers stop being exact), as
+    /// `count 9223372036854775807`: the field is left unset and the page is not one to walk by.
+    public var outOfRange: String?
+
+    /// The largest paging number believed: JSON's exact integers.
+    public static let largest = 9_007_199_254_740_991
 
     public init() {}
 
@@ -31,7 +37,10 @@ public struct PageInfo: Sendable, Equatable {
         if let hasNext { return hasNext }
         if let offset, let pageSize, let total { return offset + pageSize < total }
         if let page, let totalPages { return page < totalPages }
-        if let page, let pageSize, let total { return page * pageSize < total }
+        if let page, let pageSize, let total {
+            let (read, overflow) = page.multipliedReportingOverflow(by: pageSize)
+            return !overflow && read < total
+        }
         return false
     }
 }
@@ -87,7 +96,17 @@ public enum CollectionReader {
     }
 
     private static func merge(_ holder: JSON, into info: inout PageInfo) {
-        func int(_ keys: String...) -> Int? { keys.lazy.compactMap { holder[$0]?.intValue }.first }
+        func int(_ keys: String...) -> Int? {
+            for key in keys {
+                guard let value = holder[key]?.intValue else { continue }
+                guard value <= PageInfo.largest else {
+                    if info.outOfRange == nil { info.outOfRange = "\(key) \(value)" }
+                    return nil
+                }
+                return value
+            }
+            return nil
+        }
         if info.next == nil {
             for key in ["next", "next_page_url", "next_url", "next_link"] {
                 if let link = holder[key]?.stringValue, link.hasPrefix("http://") || link.hasPrefix("https://") || link.hasPrefix("/") {
@@ -103,7 +122,7 @@ public enum CollectionReader {
         if info.offset == nil { info.offset = int("offset", "start") }
         if info.pageSize == nil {
             for key in ["page_size", "per_page", "limit", "pageSize", "perPage"] {
-                if let size = holder[key]?.intValue {
+                if let size = int(key) {
                     info.pageSize = size
                     info.sizeParameter = key
                     break

@@ -29,16 +29,20 @@ public final class PageWalker {
     /// The first page is handed on even when it has no rows; later pages must have them.
     public func run(following: Bool, _ onPage: (CollectionPage) throws -> Bool) throws {
         guard let document = try client.json(first) else { return }
-        var page = CollectionReader.read(document)
+        var page = try read(document, number: 1, url: client.shown(first))
         // A server that pages by position ignores `page` and the size parameter it does not know: ask again
         // for the rows page N of the size asked for stands for.
         let asked = Int(queryValue("page", in: first) ?? "") ?? 1
         if page.info.offset == 0, page.info.page == nil, let name = page.info.sizeParameter,
            let size = pageSize ?? page.info.pageSize, asked > 1 || size != page.info.pageSize {
             var positioned = first
-            positioned.query = first.query.filter { $0.0 != "page" && $0.0 != "offset" && $0.0 != name } + [("offset", String((asked - 1) * size)), (name, String(size))]
+            let (start, overflow) = (asked - 1).multipliedReportingOverflow(by: size)
+            guard !overflow else {
+                throw APIError.badResponse(method: "GET", path: client.shown(first), reason: "page \(asked) of \(size) rows starts past any list")
+            }
+            positioned.query = first.query.filter { $0.0 != "page" && $0.0 != "offset" && $0.0 != name } + [("offset", String(start)), (name, String(size))]
             guard let again = try client.json(positioned) else { return }
-            page = CollectionReader.read(again)
+            page = try read(again, number: asked, url: client.shown(positioned))
         }
         // A server that caps its pages below the size asked for says nothing: the rows on a page that is not
         // the last tell. Page numbers then count pages of its size.
@@ -71,7 +75,7 @@ public final class PageWalker {
         if parallel > 1, firstNumber == 1, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
            let template = pageTemplate(after: page) {
             var last = count
-            if let limit, rows.count > 0 { last = min(count, (limit + rows.count - 1) / rows.count) }
+            if let limit, rows.count > 0 { last = min(count, limit / rows.count + (limit % rows.count == 0 ? 0 : 1)) }
             guard let end = try walkConcurrently(pages: 2...max(2, last), template: template, seen: seen,
                                                   pageSize: page.info.pageSize ?? rows.count, firstRows: firstRows, hand) else { return }
             // The list grew while it was read, or rows a page repeated left the limit short: what follows the
@@ -226,9 +230,21 @@ public final class PageWalker {
         return url
     }
 
+    /// A page whose paging numbers are past any list's is not walked by (nor its numbers multiplied).
+    private func read(_ document: JSON, number: Int, url: String) throws -> CollectionPage {
+        let page = CollectionReader.read(document)
+        if let wrong = page.info.outOfRange {
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) gives \(wrong), more than any list holds (at most \(PageInfo.largest))")
+        }
+        return page
+    }
+
     private func pageRows(_ page: CollectionPage, number: Int, url: String, firstRows: Int) throws -> [JSON] {
+        if let wrong = page.info.outOfRange {
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) gives \(wrong), more than any list holds (at most \(PageInfo.largest))")
+        }
         guard let rows = page.rows else {
-            throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) has no list of rows (keys: \(page.document.keys.joined(separator: ", ")))")
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) has no list of rows (\(!page.document.isObject ? "not an object" : page.document.keys.isEmpty ? "an empty object" : "keys: " + page.document.keys.joined(separator: ", ")))")
         }
         if rows.isEmpty && page.info.claimsMore {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) is empty but the server says more pages follow")

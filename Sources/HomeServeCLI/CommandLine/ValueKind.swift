@@ -283,7 +283,15 @@ extension ValueKind where Value == Int {
     public static func integer(_ range: ClosedRange<Int>, placeholder: String = "N") -> ValueKind {
         let accepted = range.upperBound == Int.max ? "an integer ≥ \(range.lowerBound)" : "an integer from \(range.lowerBound) to \(range.upperBound)"
         return ValueKind(ValueShape(placeholder: placeholder, accepted: accepted, completion: .free)) { text, _ throws(ValueProblem) in
-            guard let n = Int(text.trimmed), range.contains(n) else { throw ValueProblem() }
+            guard let n = Int(text.trimmed) else {
+                // Digits past what an integer holds are a number, just too big for one.
+                let digits = text.trimmed.drop { $0 == "+" }
+                if range.upperBound == Int.max, !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }) {
+                    throw ValueProblem("expected \(accepted), at most \(range.upperBound)")
+                }
+                throw ValueProblem()
+            }
+            guard range.contains(n) else { throw ValueProblem() }
             return n
         }
     }

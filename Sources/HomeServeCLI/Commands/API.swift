@@ -36,18 +36,18 @@ enum APICommands {
         received, pretty-printed on a terminal. -o, --fields, --jq and --sort-by apply the output rule
         ('homeserve help output') and need a JSON body (another is exit 8); the answer to a change that only
         wraps one object ({"message": …, "booking": {…}}) prints that object as the row, the message on
-        stderr. Without --paginate, --page and
-        --page-size ask a GET for one page; --page-size is sent as page_size (for an endpoint that names it
-        per_page, give -f per_page=N). Redirects (3xx) are followed for GET and HEAD on the same host, never
-        sending the token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and
-        headers as JSON, a header sent twice as one with its values joined by ", " (as in a dry run), and
-        Set-Cookie always as an array. Fields go in the query for GET and HEAD, in a JSON body otherwise;
-        -F key=@FILE reads a field from a file and key=@- from stdin. In a body, as with gh, key[name]=v
-        sets a field of object key, key[]=v adds to list key, and key[][name]=v fills the objects of list
-        key, starting the next one when the last has name already; key[] alone is an empty list; the -f
-        fields come first, then the -F ones. -H adds a header to every request, pages included. -i prints
-        a successful answer's status line and headers, then a blank line, before its body, which it then
-        holds in memory (up to HOMESERVE_MAX_BODY) instead of streaming; -v shows any answer's on stderr.
+        stderr. Without --paginate, --page and --page-size ask a GET for one page; --page-size is sent as
+        page_size (for an endpoint that names it per_page, give -f per_page=N). Redirects (3xx) are followed
+        for GET and HEAD on the same host, never sending the token elsewhere; otherwise exit 12 names the
+        Location. HEAD prints the status and headers as JSON, a header sent twice as one with its values
+        joined by ", " (as in a dry run), and Set-Cookie always as an array. Fields go in the query for GET
+        and HEAD, in a JSON body otherwise; -F key=@FILE reads a field from a file and key=@- from stdin. In
+        a body, as with gh, key[name]=v sets a field of object key, key[]=v adds to list key, and
+        key[][name]=v fills the objects of list key, starting the next one when the last has name already;
+        key[] alone is an empty list; the -f fields come first, then the -F ones. -H adds a header to every
+        request, pages included. -i prints a successful answer's status line and headers, then a blank line,
+        before its body, which it then holds in memory (up to HOMESERVE_MAX_BODY) instead of streaming; -v
+        shows any answer's on stderr.
         """,
         flags: [field, rawField, header, input, paginate, include, out] + ListFlags.flags,
         arguments: [method, path],

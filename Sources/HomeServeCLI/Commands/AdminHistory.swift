@@ -43,11 +43,10 @@ enum AdminHistoryCommands {
         --out is replaced atomically (written beside it, then renamed) with mode 600, since the trail holds
         personal data; a symbolic link there is refused before anything is sent, and a device or named pipe
         (/dev/null, a FIFO) is written in place. Without --out, or with --out -, the CSV goes to stdout as
-        received. A server that wraps the file in JSON
-        as base64 download_data is understood too; a JSON answer saying the export did not happen is exit 6,
-        and one without download_data is exit 8, as is a CSV that ends inside a quoted field (cut short),
-        an empty answer (a CSV has its header row even with no entries) or a web page; nothing is written
-        then, and a file already at --out is left as it was.
+        received. A server that wraps the file in JSON as base64 download_data is understood too; a JSON
+        answer saying the export did not happen is exit 6, and one without download_data is exit 8, as is a
+        CSV that ends inside a quoted field (cut short), an empty answer (a CSV has its header row even with
+        no entries) or a web page; nothing is written then, and a file already at --out is left as it was.
         """,
         flags: filterFlags + [out],
         examples: [

@@ -321,9 +321,9 @@ enum BookingCommands {
         printed, also when it is already past the status on its way (pending, confirmed, in_progress,
         completed, then signed or disputed; stderr says so), or 11 when --timeout passes first or the
         booking is cancelled on the way (9 is kept for network failures, and for a timeout reached with the
-        socket down and the last poll failed). After this command,
-        --timeout bounds the whole wait, connecting and handshakes included; a per-request timeout can
-        still be given before the command (homeserve --timeout 5 bookings wait …).
+        socket down and the last poll failed). After this command, --timeout bounds the whole wait,
+        connecting and handshakes included; a per-request timeout can still be given before the command
+        (homeserve --timeout 5 bookings wait …).
         """,
         flags: [waitStatus, waitTimeout, poll] + WatchCommands.reconnectFlags,
         arguments: [id],

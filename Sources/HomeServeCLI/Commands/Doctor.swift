@@ -25,18 +25,17 @@ enum DoctorCommands {
         "doctor",
         summary: "Check the URL, network, TLS, server, clock, session and local files, one line each",
         discussion: """
-        Checks, in order: the profile; its settings, held to what 'config set' accepts (config); the URL
-        and where it came from; proxy variables in effect; DNS; the
-        TCP connection; TLS (certificate chain, days to expiry, --cacert); that the server answers with JSON,
-        and that the API is at the URL (GET /api/services/ is found);
-        clock skew from the server's Date header (a warning over 30 s, since token expiry depends on it);
-        the access and refresh tokens; that the server accepts the session (not tried with only
-        HOMESERVE_REFRESH_TOKEN, which the exchange would spend); and the config directory and
-        files' permissions. A setting requests cannot be made with (HOMESERVE_MAX_BODY) is a failed
-        settings check. Each is ok, warn or fail; -o json prints {"checks": [{"name", "status",
-        "detail"}]}. Exits 0 when nothing fails, otherwise the documented code of the first failure
-        (2 an unknown profile, a bad URL or setting, 9 unreachable, 8 a server that does not answer JSON,
-        5 a server without the API at the URL, 3 a session the server refuses, 1 local files).
+        Checks, in order: the profile; its settings, held to what 'config set' accepts (config); the URL and
+        where it came from; proxy variables in effect; DNS; the TCP connection; TLS (certificate chain, days
+        to expiry, --cacert); that the server answers with JSON, and that the API is at the URL (GET
+        /api/services/ is found); clock skew from the server's Date header (a warning over 30 s, since token
+        expiry depends on it); the access and refresh tokens; that the server accepts the session (not tried
+        with only HOMESERVE_REFRESH_TOKEN, which the exchange would spend); and the config directory and
+        files' permissions. A setting requests cannot be made with (HOMESERVE_MAX_BODY) is a failed settings
+        check. Each is ok, warn or fail; -o json prints {"checks": [{"name", "status", "detail"}]}. Exits 0
+        when nothing fails, otherwise the documented code of the first failure (2 an unknown profile, a bad
+        URL or setting, 9 unreachable, 8 a server that does not answer JSON, 5 a server without the API at
+        the URL, 3 a session the server refuses, 1 local files).
         """,
         examples: [
             Example("homeserve doctor", "Is this machine set up right?"),

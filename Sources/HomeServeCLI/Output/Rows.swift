@@ -167,7 +167,9 @@ enum Rows {
                 return value.isObject || value.arrayValue != nil
             }
         }
-        var derived = (ordered + nestedAll + arraysAll).filter(filled)
+        // A field that is a plain value in one row and a list in another is one column, where it first stood.
+        var named: Set<String> = []
+        var derived = (ordered + nestedAll + arraysAll).filter { named.insert($0).inserted && filled($0) }
         // A row is read by what it is first (its id, its name); otherwise the server's order is kept, which
         // puts related fields together as the server grouped them. Only one of each leads: ids of other
         // things (`recipient_id`) stay where the server put them.
