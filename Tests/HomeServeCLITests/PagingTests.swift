@@ -484,6 +484,20 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(missing.status, 5)
         XCTAssertEqual(missing.err, "homeserve: GET /api/disputes/d1/messages/?page=2 failed: HTTP 404: Not found.\n", "a list that is not there is not a page past its end")
         transport.verify()
+
+        // `api` asking for one page says the same, for --page and for a page field; a first page may be empty.
+        transport.register("GET", "/api/bookings/?page=99", json: #"{"status": "success", "data": [], "pagination": {"page": 99, "total": 125}}"#, times: 2)
+        transport.register("GET", "/api/bookings/?page=1", json: #"{"count": 0, "next": null, "results": []}"#)
+        for args in [["--page", "99"], ["-f", "page=99"]] {
+            let outcome = harness.run(["api", "GET", "/api/bookings/"] + args)
+            XCTAssertEqual(outcome.status, 5, outcome.err)
+            XCTAssertEqual(outcome.out, "")
+            XCTAssertEqual(outcome.err, "homeserve: page 99 is past the last page (the server reports 125 rows)\n")
+        }
+        let empty = harness.run(["api", "GET", "/api/bookings/", "--page", "1"])
+        XCTAssertEqual(empty.status, 0, empty.err)
+        XCTAssertEqual(empty.json, try? JSON.parse(#"{"count": 0, "next": null, "results": []}"#))
+        transport.verify()
     }
 
     func testSeveralStatusesAreOneWalkEachMergedWithoutDuplicates() {

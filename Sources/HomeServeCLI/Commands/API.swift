@@ -36,18 +36,18 @@ enum APICommands {
         received, pretty-printed on a terminal. -o, --fields, --jq and --sort-by apply the output rule
         ('homeserve help output') and need a JSON body (another is exit 8); the answer to a change that only
         wraps one object ({"message": …, "booking": {…}}) prints that object as the row, the message on
-        stderr. Without --paginate, --page and --page-size ask a GET for one page; --page-size is sent as
-        page_size (for an endpoint that names it per_page, give -f per_page=N). Redirects (3xx) are followed
-        for GET and HEAD on the same host, never sending the token elsewhere; otherwise exit 12 names the
-        Location. HEAD prints the status and headers as JSON, a header sent twice as one with its values
-        joined by ", " (as in a dry run), and Set-Cookie always as an array. Fields go in the query for GET
-        and HEAD, in a JSON body otherwise; -F key=@FILE reads a field from a file and key=@- from stdin. In
-        a body, as with gh, key[name]=v sets a field of object key, key[]=v adds to list key, and
-        key[][name]=v fills the objects of list key, starting the next one when the last has name already;
-        key[] alone is an empty list; the -f fields come first, then the -F ones. -H adds a header to every
-        request, pages included. -i prints a successful answer's status line and headers, then a blank line,
-        before its body, which it then holds in memory (up to HOMESERVE_MAX_BODY) instead of streaming; -v
-        shows any answer's on stderr.
+        stderr. Without --paginate, --page and --page-size ask a GET for one page (one past the last is exit
+        5, as for any list); --page-size is sent as page_size (for an endpoint that names it per_page, give
+        -f per_page=N). Redirects (3xx) are followed for GET and HEAD on the same host, never sending the
+        token elsewhere; otherwise exit 12 names the Location. HEAD prints the status and headers as JSON, a
+        header sent twice as one with its values joined by ", " (as in a dry run), and Set-Cookie always as
+        an array. Fields go in the query for GET and HEAD, in a JSON body otherwise; -F key=@FILE reads a
+        field from a file and key=@- from stdin. In a body, as with gh, key[name]=v sets a field of object
+        key, key[]=v adds to list key, and key[][name]=v fills the objects of list key, starting the next
+        one when the last has name already; key[] alone is an empty list; the -f fields come first, then the
+        -F ones. -H adds a header to every request, pages included. -i prints a successful answer's status
+        line and headers, then a blank line, before its body, which it then holds in memory (up to
+        HOMESERVE_MAX_BODY) instead of streaming; -v shows any answer's on stderr.
         """,
         flags: [field, rawField, header, input, paginate, include, out] + ListFlags.flags,
         arguments: [method, path],
@@ -199,6 +199,12 @@ enum APICommands {
         }
         // A body declared JSON (or undeclared) must parse: a truncated or mislabelled one is exit 8.
         let document = try inv.client().parse(response, call: call)
+        // A page past the last is exit 5 whichever way the server says it (a 404, or a page of no rows), as
+        // with the list commands: an empty page with exit 0 would pass for an empty list.
+        if verb == "GET", let asked = query.last(where: { $0.0 == "page" }).flatMap({ Int($0.1) }), asked > 1,
+           let rows = CollectionReader.rows(in: document)?.rows, rows.isEmpty {
+            throw CLIError(.notFound, "page \(asked) is past the last page" + (CollectionReader.read(document).info.total.map { " (the server reports \($0) rows)" } ?? ""))
+        }
         if shaped {
             // A change's answer that wraps what it acted on prints that as the row, as the commands' do.
             if verb != "GET", let key = Rows.wrapperKey(of: document) {
