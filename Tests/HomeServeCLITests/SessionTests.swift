@@ -182,10 +182,16 @@ final class SessionTests: XCTestCase {
         // A job that was waiting for that renewal (it asked at the same moment) takes its answer.
         let waited = harness.run(["bookings", "get", booking])
         XCTAssertEqual(waited.status, 3)
-        XCTAssertContains(waited.err, "the session of profile 'default' has ended (another homeserve's login moments ago was refused; not tried again)")
+        XCTAssertContains(waited.err, "the session of profile 'default' has ended (another homeserve's login 0 s ago was refused; not tried again until 60 s after it, or 'homeserve auth login')")
+        // Nor does a job that starts within the minute after it: neither the refresh token nor the password is sent.
+        harness.clock.advance(30)
+        let later = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(later.status, 3)
+        XCTAssertContains(later.err, "another homeserve's login 30 s ago was refused")
         XCTAssertEqual(transport.log.filter { $0 == "POST /auth/login/" }.count, 1)
-        // The next run, later, tries again; a login that works clears the note.
-        harness.clock.advance(60)
+        XCTAssertEqual(transport.log.filter { $0 == "POST /auth/refresh/" }.count, 1)
+        // The next run, a minute on, tries again; a login that works clears the note.
+        harness.clock.advance(30)
         let renewed = harness.token(expiresIn: 300, life: 300, tag: "renewed")
         XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 3)
         transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#)
@@ -224,6 +230,25 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(quiet.status, 0, quiet.err)
         XCTAssertEqual(quiet.err, "")
         transport.verify()
+    }
+
+    func testALoginMadeByItselfIsMadeAsTheUsernameTheJobNamesBeforeTheStoredSessionsUser() {
+        harness.logIn()
+        harness.environment["HOMESERVE_PASSWORD"] = "pw"
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
+        for (named, setting, expected) in [("vendor1", "customer2", "vendor1"), (nil, "customer2", "customer2"), (nil, nil, "customer1")] {
+            harness.environment["HOMESERVE_USERNAME"] = named
+            harness.writeSettings(setting.map { JSON.object([("default", .object([("username", .string($0))]))]) } ?? .object([]))
+            transport.register("GET", path, status: 401, json: #"{"detail": "expired"}"#)
+            transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#)
+            transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "r", "user": {"username": "\#(expected)"}}"#)
+            transport.register("GET", path, json: #"{"id": 1}"#)
+            let outcome = harness.run(["bookings", "get", booking])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(transport.requests.last { $0.url.hasSuffix("/auth/login/") }?.json?["username"], .string(expected))
+            transport.verify()
+            harness.storeSession(access: harness.token(expiresIn: 300, life: 300), refresh: "refresh-1")
+        }
     }
 
     func testAPasswordCommandSuppliesThePassword() {
@@ -768,6 +793,14 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(FileFacts.mode(harness.credentialsPath + ".corrupt"), 0o600, "the copy may hold tokens")
         XCTAssertEqual(bytes(harness.credentialsPath + ".corrupt"), Array(#"{"profiles": {"default": {"access": "#.utf8))
         transport.verify()
+    }
+
+    func testADirectoryWhereTheCredentialsFileGoesIsOneLineOfError() {
+        XCTAssertEqual(mkdir(harness.credentialsPath, 0o755), 0)
+        let outcome = harness.run(["auth", "status", "--offline"])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(lines(outcome.err).count, 1, outcome.err)
+        XCTAssertContains(outcome.err, "homeserve: cannot read \(harness.credentialsPath): Is a directory")
     }
 
     func testTheConfigDirectoryIsNeverRelativeToTheWorkingDirectoryUnlessNamedSo() {

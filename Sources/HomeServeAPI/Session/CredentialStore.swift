@@ -269,11 +269,13 @@ public final class CredentialStore {
             let asked = clock.now()
             return try withSessionLock {
                 let file = try loadCredentials()
-                // A login another process made while this one waited its turn, and the server refused, is not
-                // tried again: twenty cron jobs on a changed password make one failed login, not twenty.
-                if unsaved == nil, let refused = file[profile][Self.refusedKey]?.doubleValue, refused >= asked {
+                // A login another process made while this one waited its turn, or in the minute before, and the
+                // server refused, is not tried again: twenty cron jobs on a changed password make one failed
+                // login, not twenty, however they are spread over that minute. `auth login` always tries.
+                if unsaved == nil, let refused = file[profile][Self.refusedKey]?.doubleValue,
+                   refused >= asked || clock.now() - refused < Self.refusalHeld {
                     throw SessionError.expired(profile: profile, source: .file,
-                                               reason: "another homeserve's login moments ago was refused; not tried again")
+                        reason: "another homeserve's login \(max(0, Int(clock.now() - refused))) s ago was refused; not tried again until \(Int(Self.refusalHeld)) s after it, or 'homeserve auth login'")
                 }
                 let kept = try unsaved ?? stored(in: file)
                 let foreign = isForOtherServer(kept, authority)
@@ -293,7 +295,7 @@ public final class CredentialStore {
                 } else if entry != nil {
                     reason = "no refresh token is stored"
                 }
-                let username = kept?.user["username"]?.stringValue ?? unattendedUsername()
+                let username = unattendedUsername() ?? kept?.user["username"]?.stringValue
                 if let username, let password = try password() {
                     let answer: (TokenPair, user: JSON)?
                     do { answer = try authority.login(username: username, password: password) } catch SessionError.loginRefused(let name, let message) {
@@ -353,7 +355,7 @@ public final class CredentialStore {
                 previewedLogin = true
                 return "***"
             }
-            guard creds.source == .file, try hasPasswordSource(), let username = creds.user["username"]?.stringValue ?? unattendedUsername() else {
+            guard creds.source == .file, try hasPasswordSource(), let username = unattendedUsername() ?? creds.user["username"]?.stringValue else {
                 return creds.access
             }
             if !previewedLogin { _ = try authority.login(username: username, password: "***") }
@@ -363,7 +365,7 @@ public final class CredentialStore {
         // A session made with another server is not sent: a job that can log in there does, as with none.
         let canLogIn = try hasPasswordSource()
         if creds != nil, !(creds?.source == .file && canLogIn) { throw otherServer(creds, authority) }
-        guard source == .file, let username = creds?.user["username"]?.stringValue ?? unattendedUsername(), canLogIn else {
+        guard source == .file, let username = unattendedUsername() ?? creds?.user["username"]?.stringValue, canLogIn else {
             return nil
         }
         // Shown once, as the login itself would be made once.
@@ -378,6 +380,8 @@ public final class CredentialStore {
         return try renew(refused: nil, authority: authority)
     }
 
+    /// The name a login homeserve makes by itself is made under: HOMESERVE_USERNAME, else the profile's
+    /// username, else (callers' fallback) the stored session's user.
     private func unattendedUsername() -> String? {
         if let name = environment["HOMESERVE_USERNAME"], !name.isEmpty { return name }
         return try? setting("username")
@@ -386,6 +390,8 @@ public final class CredentialStore {
     /// When a login to renew the session was last refused, in the profile's entry: processes that waited for
     /// it do not try again.
     static let refusedKey = "renewal_refused_at"
+    /// How long after a refused login no process of the profile tries one by itself.
+    static let refusalHeld = 60.0
 
     /// Notes in the profile's entry that a login to renew it was refused now. Nothing more is changed: the session
     /// stays as it was, for a person to see and replace. A file that cannot be written only loses the note.
@@ -530,10 +536,11 @@ public final class CredentialStore {
             outcome = chmod(dir, 0o700) == 0 ? "tightened to 700" : "could not tighten it (\(String(cString: strerror(errno))))"
         }
         if mode & 0o002 != 0 { warn("\(dir) is writable by every user (mode \(String(mode, radix: 8))); \(outcome)") }
-        if let settings = FileFacts.mode(paths.settings), settings & 0o022 != 0 {
+        // A directory in a file's place is the read's error to report, not a mode to fix.
+        if let settings = FileFacts.mode(paths.settings), settings & 0o022 != 0, !FileFacts.isDirectory(paths.settings) {
             warn("\(paths.settings) is writable by other users (mode \(String(settings, radix: 8))); run: chmod 600 \(paths.settings)")
         }
-        if let credentials = FileFacts.mode(paths.credentials), credentials & 0o077 != 0 {
+        if let credentials = FileFacts.mode(paths.credentials), credentials & 0o077 != 0, !FileFacts.isDirectory(paths.credentials) {
             warn("\(paths.credentials) is readable by other users (mode \(String(credentials, radix: 8))); run: chmod 600 \(paths.credentials)")
         }
         AtomicFile.removeStaleTemporaries(in: dir, names: ["settings.json", "credentials.json"])

@@ -224,7 +224,7 @@ public enum Topics {
         ("HOMESERVE_REFRESH_TOKEN", "A refresh token: refreshed from at start, the new pair kept in memory only (see 'homeserve help sessions')"),
         ("HOMESERVE_PASSWORD", "Password for 'auth login', and for logging in again when a session has ended"),
         ("HOMESERVE_OTP", "One-time code for 'auth otp verify' when --otp-stdin is not given (else it is prompted for on a terminal)"),
-        ("HOMESERVE_USERNAME", "Username for auth login without --username, and for logging in unattended when no session is stored yet"),
+        ("HOMESERVE_USERNAME", "Username for auth login without --username, and for every login homeserve makes by itself (no session stored yet, or renewing one)"),
         ("HOMESERVE_PARALLEL", "Pages fetched at once by --all/--limit and services categories when --parallel is not given (1 to 32, default 6)"),
         ("HOMESERVE_MAX_BODY", "The largest answer taken (default 64M); larger ones are exit 8"),
         ("TZ", "Time zone for dates such as 'tomorrow' when the profile has no timezone setting"),
