@@ -93,7 +93,7 @@ public final class PageWalker {
                 return
             }
             guard let document = answer else { return }
-            current = CollectionReader.read(document)
+            current = try read(document, number: number + 1, url: url)
             let previousOffset = call.query.last { $0.0 == "offset" }.flatMap { Int($0.1) } ?? -1
             if let reported = current.info.page, reported <= number {
                 throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page goes backwards (page \(reported) after page \(number))")
@@ -240,9 +240,6 @@ public final class PageWalker {
     }
 
     private func pageRows(_ page: CollectionPage, number: Int, url: String, firstRows: Int) throws -> [JSON] {
-        if let wrong = page.info.outOfRange {
-            throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) gives \(wrong), more than any list holds (at most \(PageInfo.largest))")
-        }
         guard let rows = page.rows else {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) has no list of rows (\(!page.document.isObject ? "not an object" : page.document.keys.isEmpty ? "an empty object" : "keys: " + page.document.keys.joined(separator: ", ")))")
         }
@@ -374,7 +371,7 @@ public final class PageWalker {
             case let .success(response):
                 do {
                     let document = try client.document(response, call: entry.call)
-                    let page = CollectionReader.read(document)
+                    let page = try read(document, number: entry.number, url: entry.attempt.url)
                     _ = try pageRows(page, number: entry.number, url: entry.attempt.url, firstRows: firstRows)
                     ready[entry.number] = (page, entry.call)
                 } catch {

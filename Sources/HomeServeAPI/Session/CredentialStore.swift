@@ -388,7 +388,7 @@ public final class CredentialStore {
     }
 
     /// When a login to renew the session was last refused, in the profile's entry: processes that waited for
-    /// it do not try again.
+    /// it, or start within `refusalHeld` of it, do not try again.
     static let refusedKey = "renewal_refused_at"
     /// How long after a refused login no process of the profile tries one by itself.
     static let refusalHeld = 60.0

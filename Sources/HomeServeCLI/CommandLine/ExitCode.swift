@@ -96,6 +96,11 @@ public struct CLIError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 
     static func usage(_ message: String) -> CLIError { CLIError(.usage, message) }
+
+    /// A `--page` past the last, however the server said so: `why` is the total it reports, or its 404.
+    static func pastTheLast(page: Int, _ why: String?) -> CLIError {
+        CLIError(.notFound, "page \(page) is past the last page" + (why.map { " (\($0))" } ?? ""))
+    }
 }
 
 /// The one place where failures become exit codes and messages with the fix that fits.

@@ -201,9 +201,9 @@ enum APICommands {
         let document = try inv.client().parse(response, call: call)
         // A page past the last is exit 5 whichever way the server says it (a 404, or a page of no rows), as
         // with the list commands: an empty page with exit 0 would pass for an empty list.
-        if verb == "GET", let asked = query.last(where: { $0.0 == "page" }).flatMap({ Int($0.1) }), asked > 1,
-           let rows = CollectionReader.rows(in: document)?.rows, rows.isEmpty {
-            throw CLIError(.notFound, "page \(asked) is past the last page" + (CollectionReader.read(document).info.total.map { " (the server reports \($0) rows)" } ?? ""))
+        if verb == "GET", let asked = query.last(where: { $0.0 == "page" }).flatMap({ Int($0.1) }), asked > 1 {
+            let page = CollectionReader.read(document)
+            if page.rows?.isEmpty == true { throw CLIError.pastTheLast(page: asked, page.info.total.map { "the server reports \($0) rows" }) }
         }
         if shaped {
             // A change's answer that wraps what it acted on prints that as the row, as the commands' do.

@@ -301,7 +301,7 @@ struct Renderer {
                         }
                         if firstPage, rows.isEmpty {
                             if asked > 1 {
-                                throw CLIError(.notFound, "page \(asked) is past the last page" + (page.info.total.map { " (the server reports \($0) rows)" } ?? ""))
+                                throw CLIError.pastTheLast(page: asked, page.info.total.map { "the server reports \($0) rows" })
                             }
                             if let total = page.info.total, total > 0 { warn("the first page is empty, but the server reports \(total) rows") }
                         }
@@ -335,7 +335,7 @@ struct Renderer {
                 } catch let APIError.http(failure) where failure.status == 404 && firstPage && asked > 1
                             && failure.message?.lowercased().contains("page") == true {
                     // DRF's "Invalid page." (a 404 for the list itself, a typo in its path, is left as it is).
-                    throw CLIError(.notFound, "page \(asked) is past the last page (HTTP 404\(failure.message.map { ": " + $0 } ?? ""))")
+                    throw CLIError.pastTheLast(page: asked, "HTTP 404" + (failure.message.map { ": " + $0 } ?? ""))
                 }
                 if let info = lastPage?.info {
                     more = more || info.claimsMore
