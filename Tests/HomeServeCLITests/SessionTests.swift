@@ -174,7 +174,7 @@ final class SessionTests: XCTestCase {
     func testALoginRefusedMomentsAgoIsNotTriedAgainByTheProcessesThatWaitedForIt() {
         harness.storeSession(access: harness.token(expiresIn: -60, life: 300), refresh: "refresh-1")
         harness.environment["HOMESERVE_PASSWORD"] = "changed"
-        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#, times: 2)
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#)
         transport.register("POST", "/auth/login/", status: 401, json: #"{"detail": "No active account found with the given credentials"}"#, times: 2)
         let first = harness.run(["bookings", "get", booking])
         XCTAssertEqual(first.status, 3, first.err)
@@ -190,22 +190,25 @@ final class SessionTests: XCTestCase {
         XCTAssertContains(later.err, "another homeserve's login 30 s ago was refused")
         XCTAssertEqual(transport.log.filter { $0 == "POST /auth/login/" }.count, 1)
         XCTAssertEqual(transport.log.filter { $0 == "POST /auth/refresh/" }.count, 1)
-        // The next run, a minute on, tries again; a login that works clears the note.
+        // The next run, a minute on, tries the password again, but not the refresh token the server refused;
+        // a login that works clears both notes.
         harness.clock.advance(30)
         let renewed = harness.token(expiresIn: 300, life: 300, tag: "renewed")
         XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 3)
-        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#)
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "r2", "user": {"username": "customer1"}}"#)
         transport.register("GET", path, json: #"{"id": 1}"#)
         harness.clock.advance(60)
         XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
         XCTAssertNil(harness.credentials["profiles"]?["default"]?["renewal_refused_at"])
+        XCTAssertNil(harness.credentials["profiles"]?["default"]?["ended"])
         XCTAssertEqual(transport.log.filter { $0 == "POST /auth/login/" }.count, 3)
+        XCTAssertEqual(transport.log.filter { $0 == "POST /auth/refresh/" }.count, 1)
         transport.verify()
     }
 
     func testARefusedRefreshWithHOMESERVE_PASSWORDLogsInAgainAndStoresThePair() {
         let old = harness.logIn()
+        harness.writeSettings(["default": ["url": "https://api.test"]])
         harness.environment["HOMESERVE_PASSWORD"] = "password123"
         let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
         transport.register("GET", path, status: 401, json: #"{"detail": "expired"}"#)
@@ -253,7 +256,7 @@ final class SessionTests: XCTestCase {
 
     func testAPasswordCommandSuppliesThePassword() {
         harness.logIn(profile: "ci")
-        harness.writeSettings(["ci": ["password_command": "printf 'pass word\\n'"]])
+        harness.writeSettings(["ci": ["password_command": "printf 'pass word\\n'", "url": "https://api.test"]])
         let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
         transport.register("GET", path, status: 401, json: "{}")
         transport.register("POST", "/auth/refresh/", status: 400, json: #"{"refresh": ["Token is invalid or expired"]}"#)
@@ -294,14 +297,57 @@ final class SessionTests: XCTestCase {
     func testWithoutAPasswordSourceAnExpiredSessionIsExit3BeforeTheRequest() {
         let old = harness.token(expiresIn: -60, life: 300)
         harness.storeSession(access: old, refresh: "refresh-1")
-        let before = bytes(harness.credentialsPath)
         transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is invalid or expired"}"#)
         let outcome = harness.run(["bookings", "list"])
         XCTAssertEqual(outcome.status, 3)
         XCTAssertEqual(outcome.out, "")
         XCTAssertEqual(outcome.err, "homeserve: the session of profile 'default' has ended (the refresh token was refused); run 'homeserve auth login', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended\n")
         XCTAssertEqual(transport.log, ["POST /auth/refresh/"])
-        XCTAssertEqual(bytes(harness.credentialsPath), before)
+        XCTAssertEqual(stored("access"), old)
+        XCTAssertEqual(stored("refresh"), "refresh-1")
+        XCTAssertEqual(stored("ended"), "the refresh token was refused")
+        transport.verify()
+    }
+
+    func testASessionWhoseRefreshTokenWasRefusedIsEndedForEveryReaderAndSendsNothing() {
+        // A token the server refuses while its expiry says it is valid: the refresh token is refused too.
+        let revoked = harness.token(expiresIn: 600, life: 900)
+        harness.storeSession(access: revoked, refresh: "refresh-1")
+        transport.register("GET", path, status: 401, json: #"{"detail": "Token is blacklisted"}"#)
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 3)
+        transport.verify()
+        let ended = "the session of profile 'default' has ended (the refresh token was refused)"
+
+        // Nothing is sent again, and nothing takes the dead token for a live one.
+        let again = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(again.status, 3)
+        XCTAssertContains(again.err, ended)
+        let token = harness.run(["auth", "token"])
+        XCTAssertEqual(token.status, 3)
+        XCTAssertEqual(token.out, "", "the dead token is not printed")
+        XCTAssertContains(token.err, ended)
+        let offline = harness.run(["auth", "status", "--offline", "-o", "json"])
+        XCTAssertEqual(offline.status, 3)
+        XCTAssertEqual(offline.json["logged_in"], false)
+        XCTAssertContains(offline.err, ended)
+        let online = harness.run(["auth", "status", "-o", "json"])
+        XCTAssertEqual(online.status, 3)
+        XCTAssertEqual(online.json["verified"], false)
+        let profiles = harness.run(["config", "profiles", "-o", "json"])
+        XCTAssertEqual(profiles.json.value(at: "0.session"), "ended", profiles.out)
+        let doctor = harness.run(["doctor", "-o", "json"])
+        XCTAssertContains(doctor.out, "ended (the refresh token was refused)")
+        XCTAssertEqual(harness.run(["auth", "refresh"]).status, 3)
+        XCTAssertEqual(transport.requests.filter { $0.bearer != nil }.count, 1, "only the first command sent the access token")
+        XCTAssertEqual(transport.log.filter { $0 == "POST /auth/refresh/" }.count, 1, "and only it the refresh token")
+
+        // A login replaces the session and its mark.
+        let fresh = harness.token(expiresIn: 300, life: 300, tag: "fresh")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(fresh)", "refresh": "r2", "user": {"username": "customer1"}}"#)
+        XCTAssertEqual(harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n").status, 0)
+        XCTAssertNil(stored("ended"))
+        XCTAssertEqual(harness.run(["auth", "token"]).out, fresh + "\n")
         transport.verify()
     }
 
@@ -322,9 +368,34 @@ final class SessionTests: XCTestCase {
         let outcome = harness.run(["bookings", "list"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(outcome.out, "[]\n")
-        XCTAssertEqual(outcome.err, "homeserve: logged in as vendor1 for profile 'default'\n")
+        XCTAssertEqual(outcome.err, "homeserve: logged in as vendor1 for profile 'default'\nhomeserve: profile 'default' now uses https://api.test\n")
         XCTAssertEqual(transport.requests[0].json, ["username": "vendor1", "password": "password123"])
         XCTAssertEqual(stored("access"), access)
+        // The profile had no url: the server of HOMESERVE_URL, where its session now is, becomes its own, so
+        // its commands without the variable go there rather than to the default URL.
+        XCTAssertEqual(harness.settings["profiles"]?["default"]?["url"], "https://api.test")
+        harness.environment["HOMESERVE_URL"] = nil
+        transport.register("GET", "/api/bookings/", json: "[]") { request in
+            XCTAssertEqual(request.bearer, access)
+        }
+        let later = harness.run(["bookings", "list"])
+        XCTAssertEqual(later.status, 0, later.err)
+        XCTAssertEqual(later.err, "")
+        transport.verify()
+    }
+
+    func testAnUnattendedLoginAtACommandsOwnServerLeavesTheProfilesUrl() {
+        harness.writeSettings(["default": ["url": "https://api.test"]])
+        harness.environment["HOMESERVE_URL"] = "https://other.test"
+        harness.environment["HOMESERVE_USERNAME"] = "vendor1"
+        harness.environment["HOMESERVE_PASSWORD"] = "password123"
+        let access = harness.token(expiresIn: 3600, life: 3600)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "vendor1"}}"#)
+        transport.register("GET", "/api/bookings/", json: "[]")
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: logged in as vendor1 for profile 'default'\n")
+        XCTAssertEqual(harness.settings["profiles"]?["default"]?["url"], "https://api.test", "a profile's own url is never replaced unasked")
         transport.verify()
     }
 
@@ -415,8 +486,9 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(stored("access"), renewed)
         XCTAssertEqual(stored("refresh"), "refresh-2")
 
-        // The refresh token refused: without a password source the session has ended; with one, a login.
-        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is invalid or expired"}"#, times: 2)
+        // The refresh token refused: without a password source the session has ended; with one, a login,
+        // without sending the refused token again.
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is invalid or expired"}"#)
         let ended = harness.run(["auth", "refresh"])
         XCTAssertEqual(ended.status, 3)
         XCTAssertContains(ended.err, "the session of profile 'default' has ended (the refresh token was refused)")
@@ -460,14 +532,16 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
-    func testAnUnattendedLoginWithoutAUsableTokenLeavesTheFileUntouched() {
-        harness.storeSession(access: harness.token(expiresIn: -5, life: 300), refresh: "refresh-1")
+    func testAnUnattendedLoginWithoutAUsableTokenKeepsTheStoredTokens() {
+        let old = harness.token(expiresIn: -5, life: 300)
+        harness.storeSession(access: old, refresh: "refresh-1")
         harness.environment["HOMESERVE_PASSWORD"] = "pw"
-        let before = bytes(harness.credentialsPath)
         transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
         transport.register("POST", "/auth/login/", json: #"{"access": null}"#)
         XCTAssertEqual(harness.run(["bookings", "list"]).status, 8, "the server's answer is at fault")
-        XCTAssertEqual(bytes(harness.credentialsPath), before)
+        XCTAssertEqual(stored("access"), old)
+        XCTAssertEqual(stored("refresh"), "refresh-1")
+        XCTAssertEqual(stored("ended"), "the refresh token was refused", "the refusal is noted; nothing else changes")
         transport.verify()
     }
 

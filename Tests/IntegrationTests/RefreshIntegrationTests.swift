@@ -71,6 +71,39 @@ final class RefreshIntegrationTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: cli.configDir + "/credentials.json", encoding: .utf8), stored, "nothing was written")
     }
 
+    func testARefreshTokenTheServerRefusesEndsTheSessionForEveryCommand() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        // Another client spends the refresh token (the sandbox rotates them), and the access token is refused.
+        let refresh = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
+        XCTAssertEqual(try sandbox.request("POST", "/auth/refresh/", json: #"{"refresh": "\#(refresh)"}"#).0, 200)
+        try replaceAccessToken(cli, with: "not-a-valid-token")
+        let first = try cli.run(["bookings", "list", "--limit", "1"])
+        XCTAssertEqual(first.status, 3, first.err)
+        XCTAssertTrue(first.err.contains("has ended (the refresh token was refused)"), first.err)
+        XCTAssertEqual(cli.credentials.value(at: "profiles.default.ended")?.stringValue, "the refresh token was refused")
+        let sent = try sandbox.receivedRequests().count
+
+        let token = try cli.run(["auth", "token"])
+        XCTAssertEqual(token.status, 3, token.err)
+        XCTAssertEqual(token.out, "", "the dead token is not printed")
+        let offline = try cli.run(["auth", "status", "--offline", "-o", "json"])
+        XCTAssertEqual(offline.status, 3, offline.err)
+        XCTAssertEqual(offline.json["logged_in"], false)
+        let profiles = try cli.run(["config", "profiles", "-o", "json"])
+        XCTAssertEqual(profiles.json.value(at: "0.session"), "ended", profiles.out)
+        let again = try cli.run(["bookings", "list", "--limit", "1"])
+        XCTAssertEqual(again.status, 3, again.err)
+        XCTAssertEqual(try sandbox.receivedRequests().count, sent, "no command sent the ended session's tokens")
+
+        try cli.login()
+        XCTAssertNil(cli.credentials.value(at: "profiles.default.ended"))
+        let after = try cli.run(["bookings", "list", "--limit", "1", "-o", "json"])
+        XCTAssertEqual(after.status, 0, after.err)
+        XCTAssertEqual(after.json.arrayValue?.count, 1)
+    }
+
     func testTokenCloseToExpiryIsRefreshedAhead() throws {
         let sandbox = try Sandbox()
         let cli = CLI(sandbox: sandbox)

@@ -33,10 +33,13 @@ public enum SessionState: String, Sendable {
     case refreshable
     /// Neither token is valid.
     case expired
+    /// The server refused the refresh token: only a login renews the session.
+    case ended
     /// No access token, and no valid refresh token.
     case none
 
-    public static func of(access: String?, refresh: String?, now: Double) -> SessionState {
+    public static func of(access: String?, refresh: String?, ended: Bool = false, now: Double) -> SessionState {
+        if ended { return .ended }
         if let access, !JWT.expiresSoon(access, now: now, margin: 0) { return .active }
         if let refresh, JWT.expiry(refresh).map({ Double($0) > now }) ?? true { return .refreshable }
         return access == nil ? .none : .expired
@@ -50,6 +53,9 @@ public struct Credentials: Sendable {
     public var source: CredentialSource
     /// The base URL the session was made with; nil for tokens from the environment.
     public var server: String?
+    /// Why the session can no longer be renewed without a login (the server refused its refresh token),
+    /// or nil while it can. Its tokens are kept for a person to see, and never sent again.
+    public var ended: String?
 
     /// Whether the session may be sent to this base URL: one made with it (`https://h` and `https://h:443/`
     /// are one), or one that does not say where it was made.
@@ -89,6 +95,9 @@ public final class CredentialStore {
     /// The command named its server (`--url`, HOMESERVE_URL) and it is not the profile's url: a login made
     /// there serves the command only, and is not stored in place of the profile's session with its own.
     private var oneOffServer = false
+    /// The command named its server and the profile has no url: a login stored there makes it the profile's,
+    /// as `auth login --url` does, so the profile's later commands go where its session is.
+    private var adoptsServer = false
 
     /// The server the command's requests go to, and whether the command named it rather than the profile.
     public func serve(_ base: WebURL, namedForCommand: Bool) {
@@ -97,6 +106,7 @@ public final class CredentialStore {
             return nil
         }
         oneOffServer = namedForCommand && own?.sameServer(as: base) != true
+        adoptsServer = namedForCommand && own == nil
     }
     /// The access token last checked and its times: a listing's pages do not decode it again each.
     private var vetted: (token: String, times: (exp: Int?, iat: Int?))?
@@ -201,7 +211,8 @@ public final class CredentialStore {
         guard case let .string(server)? = entry["url"], !server.isEmpty else {
             throw corrupt("does not say which server it was made with (its \"url\")")
         }
-        return Credentials(access: access, refresh: refresh?.stringValue, user: entry["user"] ?? .object([]), source: .file, server: server)
+        return Credentials(access: access, refresh: refresh?.stringValue, user: entry["user"] ?? .object([]), source: .file, server: server,
+                           ended: entry[Self.endedKey]?.stringValue)
     }
 
     /// Whether a stored session was made with another server than the authority's (`https://h` and
@@ -226,6 +237,11 @@ public final class CredentialStore {
             return try renew(refused: nil, authority: authority)
         }
         guard let access = creds.access else { return try renew(refused: nil, authority: authority) }
+        // An ended session sends nothing: a job with a password source logs in, any other is told so.
+        if let ended = creds.ended {
+            guard try hasPasswordSource() else { throw SessionError.expired(profile: profile, source: .file, reason: ended) }
+            return try renew(refused: access, authority: authority)
+        }
         let times: (exp: Int?, iat: Int?)
         if let vetted, vetted.token == access {
             times = vetted.times
@@ -287,11 +303,15 @@ public final class CredentialStore {
                     return access
                 }
                 var reason = "no session is stored"
-                if let refresh = entry?.refresh {
+                if let ended = entry?.ended {
+                    reason = ended
+                } else if let refresh = entry?.refresh {
                     if let pair = try authority.refresh(refresh) {
                         return keep(pair, user: entry?.user ?? .object([]), server: authority.server)
                     }
                     reason = "the refresh token was refused"
+                    // Marked in the file, so no command sends the dead token again or takes the session for a live one.
+                    if unsaved == nil { mark(Self.endedKey, .string(reason)) }
                 } else if entry != nil {
                     reason = "no refresh token is stored"
                 }
@@ -299,7 +319,7 @@ public final class CredentialStore {
                 if let username, let password = try password() {
                     let answer: (TokenPair, user: JSON)?
                     do { answer = try authority.login(username: username, password: password) } catch SessionError.loginRefused(let name, let message) {
-                        markRefused()
+                        mark(Self.refusedKey, .number(String(clock.now())))
                         throw SessionError.loginRefused(username: name, message: message)
                     }
                     guard let (pair, user) = answer else {
@@ -315,7 +335,11 @@ public final class CredentialStore {
                     note(kept == nil ? "logged in as \(username) for profile '\(profile)'"
                          : foreign ? "logged in as \(username) to \(authority.server) for profile '\(profile)', in place of its session with \(kept?.server ?? "?")"
                          : "session for profile '\(profile)' renewed by logging in again as \(username)")
-                    return keep(pair, user: user, server: authority.server)
+                    let access = keep(pair, user: user, server: authority.server)
+                    if adoptsServer, unsaved == nil, (try? updateSettings { $0 = $0.setting("url", .string(authority.server)) }) != nil {
+                        note("profile '\(profile)' now uses \(authority.server)")
+                    }
+                    return access
                 }
                 if foreign { throw otherServer(kept, authority) }
                 throw SessionError.expired(profile: profile, source: .file, reason: reason)
@@ -348,9 +372,9 @@ public final class CredentialStore {
         let creds = try credentials()
         if let creds, !isForOtherServer(creds, authority) {
             // A token due for renewal is renewed first, as the real run would: shown once.
-            let due = creds.source != .accessToken && (creds.access.map { JWT.expiresSoon($0, now: clock.now()) } ?? true)
+            let due = creds.source != .accessToken && (creds.ended != nil || (creds.access.map { JWT.expiresSoon($0, now: clock.now()) } ?? true))
             guard due else { return creds.access }
-            if creds.refresh != nil {
+            if creds.refresh != nil, creds.ended == nil {
                 if !previewedLogin { _ = try authority.refresh("***") }
                 previewedLogin = true
                 return "***"
@@ -393,12 +417,17 @@ public final class CredentialStore {
     /// How long after a refused login no process of the profile tries one by itself.
     static let refusalHeld = 60.0
 
-    /// Notes in the profile's entry that a login to renew it was refused now. Nothing more is changed: the session
-    /// stays as it was, for a person to see and replace. A file that cannot be written only loses the note.
-    private func markRefused() {
+    /// Why the server ended the profile's session, in its entry: its refresh token was refused.
+    static let endedKey = "ended"
+
+    /// Notes in the profile's entry that a login to renew it was refused, or that the server ended it. Nothing
+    /// more is changed: the session stays, for a person to see and replace; storing a new one drops the note.
+    /// A file that cannot be written only loses the note.
+    private func mark(_ key: String, _ value: JSON) {
         try? withLock {
             var file = try loadCredentials()
-            file[profile] = file[profile].setting(Self.refusedKey, .number(String(clock.now())))
+            guard file.contains(profile) || key == Self.refusedKey else { return }
+            file[profile] = file[profile].setting(key, value)
             try file.save()
         }
     }

@@ -313,7 +313,10 @@ public enum Topics {
         like git's credential helpers; one that has not printed it and exited within --timeout is killed) —
         homeserve logs in again under the same lock, stores the new pair and replays the request; one line
         on stderr says so. With HOMESERVE_USERNAME (or the profile's username setting) and a password
-        source, a job with no stored session logs in by itself.
+        source, a job with no stored session logs in by itself (a profile without a url takes the URL it
+        logged in at). Without a password source, a refresh token the server refuses ends the session: it
+        is marked ended in the credentials file, nothing sends its tokens again, auth token and auth status
+        exit 3 and config profiles shows it as ended, until a login replaces it.
         Concurrent processes share one refresh or login: the profile's lock is taken, the file read again,
         and a token another process just stored is reused. The lock is waited for at most --timeout
         seconds; each profile has its own, so one profile's slow renewal holds up no other.

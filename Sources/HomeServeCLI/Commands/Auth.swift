@@ -178,8 +178,9 @@ enum AuthCommands {
     /// Why stored credentials can no longer make a request by themselves, or nil while they can: the access
     /// token is valid, or a refresh token is (one without an expiry is taken to be).
     static func expiry(of creds: Credentials, now: Double) -> String? {
-        switch SessionState.of(access: creds.access, refresh: creds.refresh, now: now) {
+        switch SessionState.of(access: creds.access, refresh: creds.refresh, ended: creds.ended != nil, now: now) {
         case .active, .refreshable: return nil
+        case .ended: return creds.ended
         case .expired, .none:
             guard creds.refresh != nil else {
                 return creds.source == .accessToken ? "HOMESERVE_TOKEN has expired" : "the access token has expired and no refresh token is stored"

@@ -80,7 +80,8 @@ enum ConfigCommands {
         summary: "List profiles with their URL, user and session state",
         discussion: """
         session is active (the access token is valid), refreshable (it expired but the refresh token has
-        not), expired, or none. Read from the files only: no request is sent.
+        not), expired, ended (the server refused the refresh token: only a login renews it), or none. Read
+        from the files only: no request is sent.
         """,
         examples: [Example("homeserve config profiles", "Which profiles exist, and which are logged in?")],
         reach: .offline
@@ -92,7 +93,7 @@ enum ConfigCommands {
         let rows: [JSON] = names.map { name in
             let entry = credentials[name]
             let access = entry["access"]?.stringValue
-            let state = SessionState.of(access: access, refresh: entry["refresh"]?.stringValue, now: now).rawValue
+            let state = SessionState.of(access: access, refresh: entry["refresh"]?.stringValue, ended: entry["ended"] != nil, now: now).rawValue
             return .object([
                 ("profile", .string(name)),
                 ("current", .bool(name == inv.profile.name)),

@@ -265,6 +265,10 @@ enum DoctorCommands {
             if left <= 0 { return Check(name: name, status: .warn, detail: "from \(creds.source.rawValue): expired \(duration(-left)) ago") }
             return Check(name: name, status: .ok, detail: "from \(creds.source.rawValue): valid for \(duration(left)) (until \(CivilTime.iso8601(exp)))")
         }
+        // Its expiry no longer matters: the server refused it.
+        if let ended = creds.ended {
+            return [describe(creds.access, "access token"), Check(name: "refresh token", status: .warn, detail: "from \(creds.source.rawValue): ended (\(ended))")]
+        }
         return [describe(creds.access, "access token"), describe(creds.refresh, "refresh token")]
     }
 
