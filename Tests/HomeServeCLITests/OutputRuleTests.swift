@@ -253,6 +253,10 @@ final class OutputRuleTests: XCTestCase {
         transport.register("POST", "/api/smart-scheduling/", json: #"{"vendor_id": 2, "suggestions": [{"rank": 1, "start": "2026-12-01T11:00:00Z", "score": 92.0}, {"rank": 2, "start": "2026-12-01T10:30:00Z", "score": 91.0}], "slots_considered": 12}"#)
         XCTAssertEqual(run(flags + ["-o", "csv"]).out, "rank,start,score\n1,2026-12-01T11:00:00Z,92.0\n2,2026-12-01T10:30:00Z,91.0\n",
                        "a server that ranks its suggestions itself is read as a report")
+        transport.register("POST", "/api/smart-scheduling/", json: #"{"vendor_id": 2, "suggestions": [{"rank": 1, "score": 92.0}, {"rank": 2, "score": 91.0}], "slots_considered": 12}"#)
+        XCTAssertEqual(run(flags + ["-o", "json", "--sort-by", "score"]).json,
+                       try JSON.parse(#"{"vendor_id": 2, "suggestions": [{"rank": 2, "score": 91.0}, {"rank": 1, "score": 92.0}], "slots_considered": 12}"#),
+                       "and sorted, its document is kept whole, its list sorted where it stands")
         transport.register("POST", "/api/smart-scheduling/", json: #"{"vendor_id": 2, "suggestions": [], "slots_considered": 0}"#)
         XCTAssertContains(run(flags + ["-o", "table"]).err, "No free slot on 2026-12-01")
     }

@@ -101,6 +101,12 @@ final class ResponsePathTests: XCTestCase {
         transport.register("PATCH", path, json: #"{"message": "Booking updated"}"#)
         transport.register("GET", path, json: #"{"booking_id": "\#(booking)", "customer_notes": "old"}"#)
         XCTAssertEqual(harness.run(["bookings", "update", booking, "--notes", "new", "-q"]).status, 0)
+        // A field left null (a vendor this account may not assign) is not taken, nor is null sent to a field kept.
+        let kept = #"{"id": "\#(booking)", "vendor": null, "buffer_after_minutes": 15}"#
+        transport.register("PATCH", path, json: kept)
+        fails(["bookings", "update", booking, "--set", "vendor=7"], .rejected, "the server did not take what was sent: vendor is null, not 7")
+        transport.register("PATCH", path, json: kept)
+        fails(["bookings", "update", booking, "--set", "buffer_after_minutes=null"], .rejected, "buffer_after_minutes is 15, not null")
         // Text the server keeps without the white space around it (a note from a file ends in a newline).
         for note in ["trail\n", "\nlead", "x\r", "\u{00A0}nbsp", "x\u{2028}"] {
             transport.register("PATCH", path, json: #"{"id": "\#(booking)", "customer_notes": "\#(note.trimmingCharacters(in: .whitespacesAndNewlines))"}"#)
@@ -121,7 +127,10 @@ final class ResponsePathTests: XCTestCase {
             ("12", #"{"id": 12, "name": "Ravi"}"#, false), ("13", #"{"id": 12}"#, true), ("12", #"{"name": "Ravi"}"#, nil),
             (#""AA11BB22-0000-4000-8000-000000000001""#, #""aa11bb22-0000-4000-8000-000000000001""#, false),
             (#""10:00""#, #""10:00:00""#, false), (#""10:00""#, #""11:00:00""#, true), ("5400", #""01:30:00""#, nil),
-            (#""""#, "null", false), ("null", #""""#, false),
+            (#""""#, "null", false), ("null", #""""#, false), ("null", #"" ""#, false),
+            // A value against none is another, whatever its type: a vendor left unassigned, a buffer not cleared.
+            ("7", "null", true), ("7.5", "null", true), ("true", "null", true), ("0", "null", true), (#""x""#, "null", true),
+            ("null", "15", true), ("null", #"{"id": 12}"#, true), ("null", "false", true),
         ]
         for (sent, kept, expected) in cases {
             XCTAssertEqual(BookingCommands.differs(try JSON.parse(sent), try JSON.parse(kept)), expected, "\(sent) kept as \(kept)")

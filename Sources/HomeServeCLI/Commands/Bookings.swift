@@ -214,6 +214,11 @@ enum BookingCommands {
     /// number kept as a duration, a time without its zone) nil: not known, so not called untaken.
     static func differs(_ sent: JSON, _ kept: JSON) -> Bool? {
         if sent == kept { return false }
+        // A value against none: taken only as blank text, which a server may keep as null.
+        if sent.isNull != kept.isNull {
+            let other = sent.isNull ? kept : sent
+            return !(other.stringValue.map { $0.allSatisfy(\.isWhitespace) } ?? false)
+        }
         if let object = kept.objectValue {
             guard let id = object.first(where: { $0.0 == "id" || $0.0 == "pk" })?.1 else { return nil }
             return differs(sent, id)

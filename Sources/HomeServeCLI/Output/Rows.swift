@@ -34,11 +34,18 @@ enum Rows {
     /// A report with the list it is about sorted where it stands, the rest of the server's document kept:
     /// what `-o json --sort-by` prints. Nil for another shape.
     static func sortingList(_ document: JSON, _ shape: Presentation.Shape, by field: String) -> JSON? {
-        // A best answer stays first where it stands: its runners-up are the list that is sorted.
-        if case let .ranked(_, others) = shape, let items = document[others]?.arrayValue {
-            return document.setting(others, .array(sort(items, by: field)))
+        let within: [String]
+        switch shape {
+        case let .ranked(best, others):
+            // A best answer stays first where it stands: its runners-up are the list that is sorted.
+            if let items = document[others]?.arrayValue { return document.setting(others, .array(sort(items, by: field))) }
+            // A best alone is its own order; a server that ranks them all in one list of its own is read as
+            // a report, as `of` reads it.
+            guard document[best] == nil else { return document }
+            within = []
+        case let .report(paths): within = paths
+        default: return nil
         }
-        guard case let .report(within) = shape else { return nil }
         for path in within + [""] {
             guard let inner = path.isEmpty ? document : document.value(at: path), let found = CollectionReader.rows(in: inner) else { continue }
             let steps = [path, found.path].filter { !$0.isEmpty }.flatMap { $0.split(separator: ".").map(String.init) }
