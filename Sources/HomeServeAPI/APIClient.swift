@@ -376,10 +376,24 @@ public final class APIClient: TokenAuthority {
     }
 
     private func sameOriginTarget(_ location: String, from current: String) -> String? {
+        let location = Self.encodingStrayBytes(location)
         if location.hasPrefix("/") && !location.hasPrefix("//") { return base.origin + location }
         guard let split = WebURL.splitAbsolute(location), case let .success(target) = WebURL.parse(split.origin),
               target.sameOrigin(as: base) else { return nil }
         return location
+    }
+
+    /// A Location with bytes a URL cannot hold as they are (a space, a control character, non-ASCII text)
+    /// followed as browsers and `curl -L` follow it: those bytes percent-encoded, the rest as sent.
+    public static func encodingStrayBytes(_ location: String) -> String {
+        let stray: (UInt8) -> Bool = { $0 <= 0x20 || $0 >= 0x7F || "\"<>\\^`{|}".utf8.contains($0) }
+        guard location.utf8.contains(where: stray) else { return location }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in location.utf8 {
+            if stray(byte) { out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]] } else { out.append(byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func warnIfPlainHTTP(sendsSecret: Bool) {
@@ -482,6 +496,8 @@ public enum Redaction {
         switch name.lowercased() {
         case "authorization", "proxy-authorization": return (value.split(separator: " ").first.map { $0 + " " } ?? "") + "***"
         case "cookie", "set-cookie": return "***"
+        // Where a redirect goes may carry a token in its query, or a password before its host.
+        case "location", "content-location": return proxy(url(value))
         default: return isSecret(name) ? "***" : value
         }
     }

@@ -293,6 +293,9 @@ final class EndpointCommandTests: XCTestCase {
         symlink(out, link)
         assertRejected(["smoke", "--junit", link], "for --junit: it is a symbolic link", "give the file it points to")
         assertRejected(["admin", "history", "--from", "01/12/2026"], "invalid value '01/12/2026' for --from")
+        assertRejected(["smoke", "--as", "customer=c1", "--as", "customer=c2"],
+                       "invalid value 'customer=c2' for --as: role 'customer' is already run as profile 'c1'; give one profile per role")
+        assertRejected(["smoke", "--as", "chef=c1"], "invalid value 'chef=c1' for --as: unknown role 'chef'")
     }
 
     func testAI() {

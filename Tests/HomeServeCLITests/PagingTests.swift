@@ -494,6 +494,14 @@ final class PagingTests: XCTestCase {
             XCTAssertEqual(outcome.out, "")
             XCTAssertEqual(outcome.err, "homeserve: page 99 is past the last page (the server reports 125 rows)\n")
         }
+        transport.register("GET", "/api/bookings/?page=99", status: 404, json: #"{"detail": "Invalid page."}"#)
+        let invalid = harness.run(["api", "GET", "/api/bookings/", "--page", "99"])
+        XCTAssertEqual(invalid.status, 5, invalid.err)
+        XCTAssertEqual(invalid.out, "")
+        XCTAssertEqual(invalid.err, "homeserve: page 99 is past the last page (HTTP 404: Invalid page.)\n", "DRF's 404 says it too")
+        transport.register("GET", "/api/disputes/d1/messages/?page=2", status: 404, json: #"{"detail": "Not found."}"#)
+        XCTAssertEqual(harness.run(["api", "GET", "/api/disputes/d1/messages/", "--page", "2"]).err,
+                       "homeserve: GET /api/disputes/d1/messages/?page=2 failed: HTTP 404: Not found.\n")
         let empty = harness.run(["api", "GET", "/api/bookings/", "--page", "1"])
         XCTAssertEqual(empty.status, 0, empty.err)
         XCTAssertEqual(empty.json, try? JSON.parse(#"{"count": 0, "next": null, "results": []}"#))

@@ -308,6 +308,25 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.map(\.url), ["https://api.test\(path)"])
     }
 
+    func testARedirectsSecretsAreHiddenWhereverItIsShown() {
+        transport.register("GET", path, status: 302, headers: [("Location", "https://user:pw@evil.example/cb?access_token=SEKRIT&refresh=SEKRIT2&page=2")])
+        let outcome = fails(["-v", "bookings", "get", booking], .redirected)
+        XCTAssertContains(outcome.err, "< Location: https://user:***@evil.example/cb?access_token=***&refresh=***&page=2",
+                          "(redirect to https://user:***@evil.example/cb?access_token=***&refresh=***&page=2; not followed")
+        XCTAssertFalse(outcome.err.contains("SEKRIT") || outcome.err.contains(":pw@"), outcome.err)
+    }
+
+    func testARedirectToAPathWithBytesAURLCannotHoldFollowsItEncoded() {
+        // Django's APPEND_SLASH answers /api/bookings/a%20b with the path decoded: a raw space.
+        transport.register("GET", "/api/bookings/a%20b", status: 301, headers: [("Location", "/api/bookings/a b/")])
+        transport.register("GET", "/api/bookings/a%20b/", status: 404, json: #"{"detail": "Not found."}"#)
+        let outcome = fails(["api", "GET", "/api/bookings/a%20b"], .notFound)
+        XCTAssertEqual(transport.requests.map(\.url), ["https://api.test/api/bookings/a%20b", "https://api.test/api/bookings/a%20b/"])
+        XCTAssertContains(outcome.err, "Not found.")
+        XCTAssertEqual(APIClient.encodingStrayBytes("/x/é\u{7F}\"{|}?q=a b"), "/x/%C3%A9%7F%22%7B%7C%7D?q=a%20b")
+        XCTAssertEqual(APIClient.encodingStrayBytes("/api/bookings/?page=2"), "/api/bookings/?page=2")
+    }
+
     func testARedirectToAnotherPortOrSchemeIsAnotherOrigin() {
         transport.register("GET", path, status: 307, headers: [("Location", "https://api.test:8443\(path)")])
         fails(["bookings", "get", booking], .redirected, "redirect to https://api.test:8443\(path)")

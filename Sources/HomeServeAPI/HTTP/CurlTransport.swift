@@ -361,6 +361,10 @@ public final class CurlTransport: HTTPTransport {
                 case CURLE_PARTIAL_FILE: kind = .truncated
                 case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM: kind = .receive
                 case CURLE_BAD_CONTENT_ENCODING: kind = .unreadable
+                // Only a server's redirect can name a URL the checks before sending did not pass.
+                case CURLE_URL_MALFORMAT:
+                    kind = .unreadable
+                    message = "it redirected to a URL that cannot be used: \(message)"
                 case CURLE_READ_ERROR:
                     kind = .localFile
                     if case let .multipart(parts) = transfer.request.body {

@@ -158,7 +158,7 @@ struct FailureReport {
             var message = "\(failure.method) \(failure.path) failed: HTTP \(failure.status)"
             if let text = failure.message { message += ": " + text } else if let summary = failure.summary { message += ": " + summary }
             if (300..<400).contains(failure.status) {
-                message += failure.location.map { " (redirect to \($0); not followed: only GET and HEAD on the same host are)" } ?? " (redirect without a Location)"
+                message += failure.location.map { " (redirect to \(Redaction.header("Location", $0)); not followed: only GET and HEAD on the same host are)" } ?? " (redirect without a Location)"
             }
             if failure.status == 401 {
                 message += source == nil ? " (not logged in as profile '\(profile)'; run '\(loginCommand)')" : " (\(sessionFix))"

@@ -152,6 +152,7 @@ enum APICommands {
         // With -i the head is written first, once the whole answer is in.
         call.sink = shaped || inv[include] ? nil : destination
         let response: HTTPResponse
+        let askedPage = verb == "GET" ? query.last(where: { $0.0 == "page" }).flatMap { Int($0.1) } : nil
         do {
             guard let answer = try inv.client().send(call) else { return .nothing }
             response = answer
@@ -159,6 +160,12 @@ enum APICommands {
             destination.abandon()
             if let error = destination.failure { throw error }
             return .nothing
+        } catch let APIError.http(failure) where failure.status == 404 && (askedPage ?? 0) > 1
+                    && failure.message?.lowercased().contains("page") == true {
+            // DRF's "Invalid page.", said as the list commands say it (a 404 for a path that is not there is
+            // left as it is).
+            destination.abandon()
+            throw CLIError.pastTheLast(page: askedPage ?? 0, "HTTP 404" + (failure.message.map { ": " + $0 } ?? ""))
         } catch {
             destination.abandon()
             throw error
@@ -201,7 +208,7 @@ enum APICommands {
         let document = try inv.client().parse(response, call: call)
         // A page past the last is exit 5 whichever way the server says it (a 404, or a page of no rows), as
         // with the list commands: an empty page with exit 0 would pass for an empty list.
-        if verb == "GET", let asked = query.last(where: { $0.0 == "page" }).flatMap({ Int($0.1) }), asked > 1 {
+        if let asked = askedPage, asked > 1 {
             let page = CollectionReader.read(document)
             if page.rows?.isEmpty == true { throw CLIError.pastTheLast(page: asked, page.info.total.map { "the server reports \($0) rows" }) }
         }

@@ -33,7 +33,6 @@ enum SmokeCommands {
             Example("homeserve smoke --as customer=ci-customer --as super_admin=ci-admin --write --ws --junit smoke.xml", "Every role, writes and sockets"),
         ]
     ) { inv in
-        if inv.dryRun { return inv.dryRun(wouldHave: "run the smoke cases (each depends on the server's answers)") }
         var sessions: [(role: String, profile: String)] = []
         for pair in inv[asRole] {
             guard roles.contains(pair.key) else {
@@ -42,8 +41,13 @@ enum SmokeCommands {
             guard ValueKind.isProfileName(pair.text) else {
                 throw CLIError.usage("invalid value '\(ParsedLine.shown(pair.key + "=" + pair.text))' for --as: expected ROLE=PROFILE with \(ValueKind.profileNameRule)")
             }
+            // One profile per role: two would run some of the role's cases as one and the rest as the other.
+            if let earlier = sessions.first(where: { $0.role == pair.key }) {
+                throw CLIError.usage("invalid value '\(ParsedLine.shown(pair.key + "=" + pair.text))' for --as: role '\(pair.key)' is already run as profile '\(earlier.profile)'; give one profile per role")
+            }
             sessions.append((pair.key, pair.text))
         }
+        if inv.dryRun { return inv.dryRun(wouldHave: "run the smoke cases (each depends on the server's answers)") }
         let runner = Runner(inv: inv, pincode: inv[pincode])
         let main = try runner.session(profile: inv.profile.name)
         let others = try sessions.map { (role: $0.role, session: try runner.session(profile: $0.profile)) }
