@@ -821,7 +821,8 @@ final class ResponsePathTests: XCTestCase {
     }
 
     func testARenewalThatTimesOutIsNotCalledAChangeToCheck() {
-        harness.storeSession(access: harness.token(expiresIn: 5, life: 300), refresh: "refresh-1")
+        // Less than 5 s left: the token is not sent in the renewal's place.
+        harness.storeSession(access: harness.token(expiresIn: 4, life: 300), refresh: "refresh-1")
         transport.fail("POST", "/auth/refresh/", .timeout, message: "no answer within 30 s", sent: true)
         let outcome = fails(["bookings", "get", booking], .network, "POST https://api.test/auth/refresh/: timed out (no answer within 30 s)")
         XCTAssertFalse(outcome.err.contains("carried out"), outcome.err)

@@ -169,6 +169,33 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testATokenThatStillWorksIsSentWhenTheEarlyRenewalFailsOnTheServersSide() {
+        let access = harness.token(expiresIn: 20, life: 300)
+        harness.storeSession(access: access, refresh: "refresh-1")
+        let before = bytes(harness.credentialsPath)
+        transport.register("POST", "/auth/refresh/", status: 503, json: #"{"detail": "down"}"#)
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        let outcome = harness.run(["--retries", "0", "bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: warning: renewing the session ahead of its expiry failed (HTTP 503 from POST /auth/refresh/); its access token, valid for 20 s more, is sent as it is\n")
+        XCTAssertEqual(transport.requests.map(\.bearer), [nil, access])
+        XCTAssertEqual(bytes(harness.credentialsPath), before, "the session is kept as it was")
+
+        transport.fail("POST", "/auth/refresh/", .timeout)
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        let slow = harness.run(["--retries", "0", "bookings", "get", booking])
+        XCTAssertEqual(slow.status, 0, slow.err)
+        XCTAssertContains(slow.err, "renewing the session ahead of its expiry failed (POST /auth/refresh/: ")
+
+        // With less than 5 s left the token would not outlast the request: the failure is the command's.
+        harness.clock.advance(16)
+        transport.register("POST", "/auth/refresh/", status: 503, json: #"{"detail": "down"}"#)
+        let late = harness.run(["--retries", "0", "bookings", "get", booking])
+        XCTAssertEqual(late.status, ExitCode.badServerAnswer.rawValue, late.err)
+        XCTAssertEqual(late.out, "")
+        transport.verify()
+    }
+
     // MARK: Logging in again
 
     func testALoginRefusedMomentsAgoIsNotTriedAgainByTheProcessesThatWaitedForIt() {

@@ -257,9 +257,27 @@ public final class CredentialStore {
                 // Renewing ahead of expiry is a courtesy: while another process holds the renewal, a token
                 // that still works is sent rather than the command failing.
                 return access
+            } catch let error where !JWT.expiresSoon(times, now: clock.now(), margin: 5) {
+                // So is it when the server's token endpoint is down or slow: the token is sent while it works.
+                guard let trouble = Self.serverTrouble(error), let exp = times.exp else { throw error }
+                warn("renewing the session ahead of its expiry failed (\(trouble)); its access token, valid for \(exp - Int(clock.now())) s more, is sent as it is")
+                return access
             }
         }
         return access
+    }
+
+    /// What went wrong when the server or the network failed, not an answer about the session (a refused
+    /// token or password, a success without a token) nor an interruption: nil otherwise.
+    private static func serverTrouble(_ error: Error) -> String? {
+        switch error {
+        case let APIError.transport(failure, method, url) where failure.kind != .cancelled:
+            return "\(method) \(WebURL.splitAbsolute(url)?.rest ?? url): \(failure.message)"
+        case let APIError.http(failure) where failure.status >= 500 || failure.status == 429:
+            return "HTTP \(failure.status) from \(failure.method) \(failure.path)"
+        case let APIError.badResponse(method, path, reason): return "\(method) \(path): \(reason)"
+        default: return nil
+        }
     }
 
     private static func isLockTimeout(_ failure: FileError) -> Bool {
