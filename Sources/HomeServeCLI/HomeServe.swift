@@ -39,7 +39,8 @@ public enum HomeServe {
         } catch {
             let report = FailureReport(profile: invocation?.profile.name ?? "default", profileChosen: invocation?.profile.chosen ?? false,
                                        source: invocation.flatMap { try? $0.store.credentials()?.source },
-                                       cacertGiven: invocation?[GlobalFlags.cacert] != nil)
+                                       cacertGiven: invocation?[GlobalFlags.cacert] != nil,
+                                       canLogIn: invocation.map { (try? $0.store.hasPasswordSource()) == true } ?? false)
             let failure = report.describe(error)
             context.stderr.line("homeserve: " + TerminalText.visible(failure.message, keepTabs: false))
             for line in failure.details { context.stderr.line("homeserve: " + TerminalText.visible(line, keepTabs: false)) }

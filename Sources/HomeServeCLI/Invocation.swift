@@ -127,7 +127,8 @@ public final class Invocation {
 
     /// A failure in the words and exit code the user gets, naming this invocation's profile.
     func describe(_ error: any Error, source: CredentialSource?) -> CLIError {
-        FailureReport(profile: profile.name, profileChosen: profile.chosen, source: source, cacertGiven: self[GlobalFlags.cacert] != nil).describe(error)
+        FailureReport(profile: profile.name, profileChosen: profile.chosen, source: source, cacertGiven: self[GlobalFlags.cacert] != nil,
+                      canLogIn: (try? store.hasPasswordSource()) == true).describe(error)
     }
 
     /// A warning: shown even with `--quiet`.

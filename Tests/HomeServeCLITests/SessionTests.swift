@@ -210,6 +210,7 @@ final class SessionTests: XCTestCase {
         let waited = harness.run(["bookings", "get", booking])
         XCTAssertEqual(waited.status, 3)
         XCTAssertContains(waited.err, "the session of profile 'default' has ended (another homeserve's login 0 s ago was refused; not tried again until 60 s after it, or 'homeserve auth login')")
+        XCTAssertTrue(waited.err.hasSuffix("); run 'homeserve auth login'\n"), "HOMESERVE_PASSWORD is set: the hint is not to set it: \(waited.err)")
         // Nor does a job that starts within the minute after it: neither the refresh token nor the password is sent.
         harness.clock.advance(30)
         let later = harness.run(["bookings", "get", booking])
@@ -483,6 +484,10 @@ final class SessionTests: XCTestCase {
         harness.environment["HOMESERVE_TOKEN"] = harness.token(expiresIn: 100, life: 300, tag: "env")
         XCTAssertEqual(harness.run(["auth", "token"]).out, harness.environment["HOMESERVE_TOKEN"]! + "\n")
         XCTAssertEqual(transport.requests.count, 1, "auth token sends nothing")
+        harness.environment["HOMESERVE_TOKEN"] = harness.token(expiresIn: 100, life: 300, userID: 42, tag: "env")
+        let status = harness.run(["auth", "status", "--offline", "-o", "json"])
+        XCTAssertEqual(status.json["user_id"], 42, "the token's own user_id claim names its user")
+        XCTAssertEqual(status.json["role"], .null, "which no endpoint describes further")
     }
 
     func testAuthRefreshWithHOMESERVE_TOKENSaysItCannotBeRefreshed() {
@@ -1019,12 +1024,13 @@ final class SessionTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: fresh.configDir)
         let outcome = fresh.run(["auth", "logout"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
-        XCTAssertEqual(outcome.err, "homeserve: Profile 'default' had no stored session.\nhomeserve: HOMESERVE_TOKEN is set, and is used until it is unset.\n")
+        XCTAssertEqual(outcome.err, "homeserve: Profile 'default' had no stored session.\nhomeserve: warning: HOMESERVE_TOKEN is set, and is used until it is unset\n")
+        XCTAssertEqual(fresh.run(["-q", "auth", "logout"]).err, "homeserve: warning: HOMESERVE_TOKEN is set, and is used until it is unset\n", "-q keeps warnings")
         XCTAssertFalse(FileFacts.exists(fresh.configDir), "no directory, file or lock made")
         harness.logIn()
         harness.environment["HOMESERVE_REFRESH_TOKEN"] = "r-env"
         XCTAssertEqual(harness.run(["auth", "logout"]).err,
-                       "homeserve: Logged out of profile 'default'.\nhomeserve: HOMESERVE_REFRESH_TOKEN is set, and is used until it is unset.\n")
+                       "homeserve: Logged out of profile 'default'.\nhomeserve: warning: HOMESERVE_REFRESH_TOKEN is set, and is used until it is unset\n")
     }
 
     func testLogoutForgetsOnlyTheProfile() {
@@ -1058,6 +1064,19 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(profiles.err, "homeserve: cannot read \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)\n")
         XCTAssertTrue(FileFacts.isSymlink(harness.credentialsPath))
         XCTAssertEqual(bytes(elsewhere), before)
+        transport.verify()
+    }
+
+    func testConfigProfilesCallsASessionForAnotherServerThanTheProfilesSo() {
+        let valid = harness.token(expiresIn: 300, life: 300)
+        harness.storeSession(access: valid, refresh: "r", url: "https://api.test")
+        harness.storeSession(access: valid, refresh: "r", profile: "staging", url: "https://staging.test:443/")
+        harness.storeSession(access: valid, refresh: "r", profile: "moved", url: "https://old.test")
+        harness.writeSettings(["staging": ["url": "https://staging.test"], "moved": ["url": "https://new.test"]])
+        let outcome = harness.run(["config", "profiles", "-o", "json", "--fields", "profile,session"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.json, try JSON.parse(#"[{"profile": "default", "session": "active"}, {"profile": "staging", "session": "active"}, {"profile": "moved", "session": "other_server"}]"#),
+                       "a session is the profile's when made with its server, however the URL is written")
         transport.verify()
     }
 

@@ -60,9 +60,15 @@ public struct Credentials: Sendable {
     /// Whether the session may be sent to this base URL: one made with it (`https://h` and `https://h:443/`
     /// are one), or one that does not say where it was made.
     public func isFor(_ base: String) -> Bool {
-        guard let server, server != base else { return true }
-        guard case let .success(made) = WebURL.parse(server), case let .success(asked) = WebURL.parse(base) else { return server == base }
-        return made.sameServer(as: asked)
+        guard let server else { return true }
+        return Self.sameServer(server, base)
+    }
+
+    /// Whether two base URLs name one server (`https://h` and `https://h:443/` are one).
+    public static func sameServer(_ a: String, _ b: String) -> Bool {
+        guard a != b else { return true }
+        guard case let .success(x) = WebURL.parse(a), case let .success(y) = WebURL.parse(b) else { return false }
+        return x.sameServer(as: y)
     }
 }
 

@@ -111,6 +111,8 @@ struct FailureReport {
     var source: CredentialSource?
     /// `--cacert` was given: another CA is not the hint then.
     var cacertGiven = false
+    /// A password source was there (HOMESERVE_PASSWORD, password_command): setting one is not the hint then.
+    var canLogIn = false
 
     /// The hint after a TLS failure, where another CA is the fix: for an unknown issuer, not for a name
     /// that does not match, and not when --cacert was given.
@@ -129,8 +131,13 @@ struct FailureReport {
         switch source {
         case .accessToken?: return "HOMESERVE_TOKEN was refused; unset it or renew it"
         case .refreshToken?: return "HOMESERVE_REFRESH_TOKEN was refused; renew the secret, or unset it and log in"
-        default: return "run '\(loginCommand)', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended"
+        default: return fileFix
         }
+    }
+
+    /// How a stored session is replaced: by a login, or unattended by a password source when there is none.
+    private var fileFix: String {
+        canLogIn ? "run '\(loginCommand)'" : "run '\(loginCommand)', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended"
     }
 
     func describe(_ error: Error) -> CLIError {
@@ -231,7 +238,7 @@ struct FailureReport {
             switch source {
             case .refreshToken: fix = "renew HOMESERVE_REFRESH_TOKEN, or unset it and log in"
             case .accessToken: fix = "unset HOMESERVE_TOKEN or renew it"
-            case .file: fix = "run '\(loginCommand)', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended"
+            case .file: fix = fileFix
             }
             return CLIError(.notAuthenticated, "the session of profile '\(name)' has ended (\(reason)); \(fix)")
         case let .tokenRefused(source):

@@ -202,7 +202,11 @@ enum AuthCommands {
             ("session_url", creds?.server.map(JSON.string) ?? .null),
         ]
         let user = creds?.user ?? .object([])
-        for key in ["id", "username", "email", "role"] { pairs.append((key == "id" ? "user_id" : key, user[key] ?? .null)) }
+        // A token from the environment comes without its user: its own user_id claim (simplejwt's) names them.
+        let claimed = creds?.access.flatMap { JWT.claims($0)?["user_id"] }.flatMap { $0.isNull ? nil : $0 }
+        for key in ["id", "username", "email", "role"] {
+            pairs.append((key == "id" ? "user_id" : key, user[key] ?? (key == "id" ? claimed : nil) ?? .null))
+        }
         let now = Int(inv.context.clock.now())
         for (name, token) in [("access", creds?.access), ("refresh", creds?.refresh)] {
             if let token, let exp = JWT.expiry(token) {
@@ -228,7 +232,8 @@ enum AuthCommands {
         when nothing is, when it was made with another server, or when its tokens have expired).
         source says where the credentials came from: credentials file, HOMESERVE_TOKEN or
         HOMESERVE_REFRESH_TOKEN; session_url the server the session was made with (logged_in is false when
-        that is not the URL in use).
+        that is not the URL in use). A token from the environment comes without its user: user_id is read
+        from its user_id claim, and username, email and role are null.
         """,
         flags: [offline],
         examples: [
@@ -307,7 +312,8 @@ enum AuthCommands {
             inv.note("Profile '\(inv.profile.name)' had no stored session.")
         }
         if let variable = ["HOMESERVE_TOKEN", "HOMESERVE_REFRESH_TOKEN"].first(where: { !(inv.environment[$0] ?? "").isEmpty }) {
-            inv.note("\(variable) is set, and is used until it is unset.")
+            // A warning, shown with -q too: the job is still authenticated after its logout.
+            inv.warn("\(variable) is set, and is used until it is unset")
         }
         return .nothing
     }

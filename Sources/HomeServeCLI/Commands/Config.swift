@@ -80,8 +80,9 @@ enum ConfigCommands {
         summary: "List profiles with their URL, user and session state",
         discussion: """
         session is active (the access token is valid), refreshable (it expired but the refresh token has
-        not), expired, ended (the server refused the refresh token: only a login renews it), or none. Read
-        from the files only: no request is sent.
+        not), expired, ended (the server refused the refresh token: only a login renews it), other_server
+        (made with another server than the url shown, so never sent there), or none. Read from the files
+        only: no request is sent.
         """,
         examples: [Example("homeserve config profiles", "Which profiles exist, and which are logged in?")],
         reach: .offline
@@ -93,11 +94,17 @@ enum ConfigCommands {
         let rows: [JSON] = names.map { name in
             let entry = credentials[name]
             let access = entry["access"]?.stringValue
-            let state = SessionState.of(access: access, refresh: entry["refresh"]?.stringValue, ended: entry["ended"] != nil, now: now).rawValue
+            let url = settings[name]["url"] ?? .string(name == inv.profile.name ? (try? inv.baseURL().url.description) ?? "" : Invocation.defaultURL.description)
+            var state = SessionState.of(access: access, refresh: entry["refresh"]?.stringValue, ended: entry["ended"] != nil, now: now).rawValue
+            // A session made with another server than the profile's is never sent where its commands go.
+            if access != nil, let made = entry["url"]?.stringValue, let shown = url.stringValue,
+               !Credentials.sameServer(made, shown) {
+                state = "other_server"
+            }
             return .object([
                 ("profile", .string(name)),
                 ("current", .bool(name == inv.profile.name)),
-                ("url", settings[name]["url"] ?? .string(name == inv.profile.name ? (try? inv.baseURL().url.description) ?? "" : Invocation.defaultURL.description)),
+                ("url", url),
                 ("username", entry["user"]?["username"] ?? .null),
                 ("role", entry["user"]?["role"] ?? .null),
                 ("session", .string(state)),
