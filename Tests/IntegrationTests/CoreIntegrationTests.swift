@@ -144,6 +144,15 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual((try? JSON.parse(parts.dropFirst().joined(separator: "\n\n")))?["id"]?.intValue, 1, result.out)
     }
 
+    func testARedirectToAPathWithASpaceIsFollowedEncodedOnce() throws {
+        try cli.login()
+        // The sandbox, as Django's APPEND_SLASH, answers with the path decoded: a raw space in its Location.
+        let result = try cli.run(["api", "GET", "/api/bookings/a%20b"])
+        XCTAssertEqual(result.status, 5, result.err)
+        XCTAssertEqual(result.err, "homeserve: GET /api/bookings/a%20b failed: HTTP 404: Not found.\n")
+        XCTAssertEqual(Array(try sandbox.receivedRequests().suffix(2)), ["GET /api/bookings/a b", "GET /api/bookings/a b/"], "followed once, not retried (the sandbox logs paths decoded)")
+    }
+
     // MARK: Services and bookings
 
     func testServicesListGetAndCategories() throws {
