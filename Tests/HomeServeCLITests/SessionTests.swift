@@ -815,6 +815,14 @@ final class SessionTests: XCTestCase {
         transport.register("GET", "/api/bookings/", json: "[]")
         XCTAssertEqual(harness.run(["bookings", "list"]).status, 0, "the profile's own server still takes its session")
         XCTAssertEqual(transport.requests.last?.bearer, old)
+        // auth status there says whose session it shows: this command's login, not the stored one.
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(new)", "refresh": "r-new", "user": {"username": "ops_mgr", "role": "ops_manager"}}"#)
+        transport.register("GET", "/api/bookings/?page_size=1", json: "[]")
+        let status = harness.run(["--url", "https://other.test", "auth", "status", "-o", "json"])
+        XCTAssertEqual(status.status, 0, status.err)
+        XCTAssertEqual(status.json["source"], "login for this command")
+        XCTAssertEqual(status.json["session_url"], "https://other.test")
+        XCTAssertEqual(stored("access"), old)
 
         // The profile pointed at the other server: its session there replaces the old one.
         harness.environment["HOMESERVE_URL"] = nil

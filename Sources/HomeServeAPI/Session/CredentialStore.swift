@@ -104,6 +104,8 @@ public final class CredentialStore {
     /// The command named its server and the profile has no url: a login stored there makes it the profile's,
     /// as `auth login --url` does, so the profile's later commands go where its session is.
     private var adoptsServer = false
+    /// The session in use was made by a login for this command only, and is not the stored one.
+    public private(set) var madeForCommand = false
 
     /// The server the command's requests go to, and whether the command named it rather than the profile.
     public func serve(_ base: WebURL, namedForCommand: Bool) {
@@ -354,6 +356,7 @@ public final class CredentialStore {
                     if foreign, oneOffServer {
                         note("logged in as \(username) to \(authority.server) for this command only; profile '\(profile)' keeps its session with \(kept?.server ?? "?")")
                         current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: authority.server)
+                        madeForCommand = true
                         return pair.access
                     }
                     note(kept == nil ? "logged in as \(username) for profile '\(profile)'"

@@ -195,7 +195,7 @@ enum AuthCommands {
             ("profile", .string(inv.profile.name)),
             ("url", .string(base.url.description)),
             ("url_source", .string(base.source)),
-            ("source", creds.map { .string($0.source.rawValue) } ?? .null),
+            ("source", creds.map { .string(inv.store.madeForCommand ? "login for this command" : $0.source.rawValue) } ?? .null),
             // A session made with another server is not one this URL can use, nor one whose tokens have expired.
             ("logged_in", .bool(creds?.isFor(base.url.description) == true && verified != false
                                 && creds.map { expiry(of: $0, now: inv.context.clock.now()) == nil } == true)),
@@ -230,8 +230,9 @@ enum AuthCommands {
         or dead (verified false); when the check itself fails (an unreachable server, exit 9) the stored
         session is printed with verified null. --offline reports what is stored without a request (exit 3
         when nothing is, when it was made with another server, or when its tokens have expired).
-        source says where the credentials came from: credentials file, HOMESERVE_TOKEN or
-        HOMESERVE_REFRESH_TOKEN; session_url the server the session was made with (logged_in is false when
+        source says where the credentials came from: credentials file, HOMESERVE_TOKEN,
+        HOMESERVE_REFRESH_TOKEN, or login for this command (at a --url or HOMESERVE_URL other than the
+        profile's, its stored session kept); session_url the server the session was made with (logged_in is false when
         that is not the URL in use). A token from the environment comes without its user: user_id is read
         from its user_id claim, and username, email and role are null.
         """,
