@@ -411,7 +411,9 @@ public final class APIClient: TokenAuthority {
         call.followRedirects = false
         options.log?("* exchanging the refresh token for a new access token")
         let response: HTTPResponse?
-        do { response = try send(call) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
+        // Refused by the server's API, which says so in JSON (or not at all); an HTML 400 or 401 is a proxy's or
+        // a firewall's, which says nothing of the token: the failure stands, and the session is not ended.
+        do { response = try send(call) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) && failure.summary == nil {
             return nil
         }
         guard let response else { return nil }
@@ -562,11 +564,22 @@ public enum Redaction {
     }
 
     public static func url(_ url: String) -> String {
-        guard let q = url.firstIndex(of: "?") else { return url }
-        let query = url[url.index(after: q)...].split(separator: "&").map { pair -> String in
-            let key = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            return isSecret(URLEncoding.decode(key[...])) ? "\(key)=***" : String(pair)
+        // The fragment too: a redirect's `#access_token=…` (OAuth's implicit grant) is a secret as well.
+        let hash = url.firstIndex(of: "#")
+        let beforeHash = url[..<(hash ?? url.endIndex)]
+        var shown = String(beforeHash)
+        if let q = beforeHash.firstIndex(of: "?") {
+            shown = String(beforeHash[...q]) + pairs(beforeHash[beforeHash.index(after: q)...])
         }
-        return String(url[...q]) + query.joined(separator: "&")
+        if let hash { shown += "#" + pairs(url[url.index(after: hash)...]) }
+        return shown
+    }
+
+    /// `a=1&token=x` as `a=1&token=***`.
+    private static func pairs(_ text: Substring) -> String {
+        text.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            let key = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            return pair.contains("=") && isSecret(URLEncoding.decode(key[...])) ? "\(key)=***" : String(pair)
+        }.joined(separator: "&")
     }
 }

@@ -314,6 +314,14 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertContains(outcome.err, "< Location: https://user:***@evil.example/cb?access_token=***&refresh=***&page=2",
                           "(redirect to https://user:***@evil.example/cb?access_token=***&refresh=***&page=2; not followed")
         XCTAssertFalse(outcome.err.contains("SEKRIT") || outcome.err.contains(":pw@"), outcome.err)
+        // In a fragment too (OAuth's implicit grant), with or without a query before it.
+        for (location, shown) in [("https://evil.example/cb#access_token=SEKRIT&state=s", "https://evil.example/cb#access_token=***&state=s"),
+                                  ("https://evil.example/cb?page=2#refresh=SEKRIT", "https://evil.example/cb?page=2#refresh=***")] {
+            transport.register("GET", path, status: 302, headers: [("Location", location)])
+            let again = fails(["-v", "bookings", "get", booking], .redirected)
+            XCTAssertContains(again.err, "< Location: \(shown)", "(redirect to \(shown); not followed")
+            XCTAssertFalse(again.err.contains("SEKRIT"), again.err)
+        }
     }
 
     func testARedirectToAPathWithBytesAURLCannotHoldFollowsItEncoded() {
@@ -325,6 +333,7 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertContains(outcome.err, "Not found.")
         XCTAssertEqual(APIClient.encodingStrayBytes("/x/é\u{7F}\"{|}?q=a b"), "/x/%C3%A9%7F%22%7B%7C%7D?q=a%20b")
         XCTAssertEqual(APIClient.encodingStrayBytes("/api/bookings/?page=2"), "/api/bookings/?page=2")
+        XCTAssertEqual(APIClient.encodingStrayBytes("/a%20b c/"), "/a%20b%20c/", "an escape already there is kept, not escaped again")
     }
 
     func testARedirectToAnotherPortOrSchemeIsAnotherOrigin() {

@@ -379,6 +379,60 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testACommandThatEndsItsSessionHandsItsTokenOutNoMoreAndNeitherDoesItsDryRun() {
+        // An early renewal refused, then the login it tries fails on the server's side: the token that still
+        // has 20 s is not sent, the server having ended its session.
+        let revoked = harness.token(expiresIn: 20, life: 300)
+        harness.storeSession(access: revoked, refresh: "refresh-1")
+        harness.environment["HOMESERVE_PASSWORD"] = "pw"
+        transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#)
+        transport.register("POST", "/auth/login/", status: 503, json: #"{"detail": "down"}"#)
+        let outcome = harness.run(["--retries", "0", "bookings", "get", booking])
+        XCTAssertEqual(outcome.status, ExitCode.badServerAnswer.rawValue, outcome.err)
+        XCTAssertFalse(outcome.err.contains("is sent as it is"), outcome.err)
+        XCTAssertEqual(transport.requests.filter { $0.bearer != nil }.count, 0)
+        transport.verify()
+
+        // Within the command that ended it (a watch that reconnects), the token, valid by its expiry, is not
+        // handed out again.
+        harness.environment["HOMESERVE_PASSWORD"] = nil
+        let dead = harness.token(expiresIn: 600, life: 900, tag: "watch")
+        harness.storeSession(access: dead, refresh: "refresh-2")
+        let store = CredentialStore(paths: ConfigPaths(environment: harness.environment), profile: "default", environment: harness.environment,
+                                    clock: harness.clock, lockTimeout: 1, warn: { _ in }, note: { _ in })
+        final class Refusing: TokenAuthority {
+            var refreshes = 0
+            var server: String { "https://api.test" }
+            func refresh(_ refreshToken: String) throws -> TokenPair? { refreshes += 1; return nil }
+            func login(username: String, password: String) throws -> (TokenPair, user: JSON)? { XCTFail("logged in"); return nil }
+        }
+        let server = Refusing()
+        XCTAssertEqual(try store.accessToken(authority: server), dead)
+        XCTAssertThrowsError(try store.renew(refused: dead, authority: server), "the server refused the token, then its refresh token")
+        XCTAssertThrowsError(try store.accessToken(authority: server)) { error in
+            guard case let SessionError.expired(_, _, reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, "the refresh token was refused")
+        }
+        XCTAssertEqual(server.refreshes, 1)
+
+        // Its dry run shows no request with it either.
+        let dry = harness.run(["--dry-run", "bookings", "list"])
+        XCTAssertEqual(dry.status, 3, dry.err)
+        XCTAssertEqual(dry.out, "")
+        XCTAssertContains(dry.err, "has ended (the refresh token was refused)")
+        transport.verify()
+    }
+
+    func testAnHTMLRefusalOfTheRefreshIsAProxysAndEndsNothing() {
+        harness.storeSession(access: harness.token(expiresIn: -5, life: 300), refresh: "refresh-1")
+        transport.register("POST", "/auth/refresh/", status: 401, body: Array("<html><title>Access denied</title></html>".utf8), headers: [("Content-Type", "text/html")])
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 3, outcome.err)
+        XCTAssertContains(outcome.err, "POST /auth/refresh/ failed: HTTP 401", "Access denied (HTML page)")
+        XCTAssertNil(stored("ended"), "the refresh token was not what was refused")
+        transport.verify()
+    }
+
     func testWithoutARefreshTokenTheReasonSaysSo() {
         harness.storeSession(access: harness.token(expiresIn: -1, life: 300), refresh: nil)
         let outcome = harness.run(["bookings", "list"])
@@ -409,6 +463,22 @@ final class SessionTests: XCTestCase {
         let later = harness.run(["bookings", "list"])
         XCTAssertEqual(later.status, 0, later.err)
         XCTAssertEqual(later.err, "")
+        transport.verify()
+    }
+
+    func testAnUnattendedLoginDoesNotReplaceAUrlSetMeanwhile() throws {
+        // Set while the login was under way: the settings file is read afresh before the url is adopted.
+        harness.environment["HOMESERVE_USERNAME"] = "vendor1"
+        harness.environment["HOMESERVE_PASSWORD"] = "password123"
+        let access = harness.token(expiresIn: 3600, life: 3600)
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {"username": "vendor1"}}"#) { [harness] _ in
+            harness!.writeSettings(["default": ["url": "https://prod.test"]])
+        }
+        transport.register("GET", "/api/bookings/", json: "[]")
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: logged in as vendor1 for profile 'default'\n")
+        XCTAssertEqual(harness.settings["profiles"]?["default"]?["url"], "https://prod.test")
         transport.verify()
     }
 
@@ -1085,6 +1155,12 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(outcome.json, try JSON.parse(#"[{"profile": "default", "session": "active"}, {"profile": "staging", "session": "active"}, {"profile": "moved", "session": "other_server"}]"#),
                        "a session is the profile's when made with its server, however the URL is written")
+        // A profile without a url goes where HOMESERVE_URL says, as its commands would.
+        harness.storeSession(access: valid, refresh: "r", profile: "ci", url: "https://ci.test")
+        harness.environment["HOMESERVE_URL"] = "https://ci.test"
+        harness.environment["HOMESERVE_PROFILE"] = "staging"
+        let ci = harness.run(["config", "profiles", "-o", "json", "--fields", "profile,url,session"])
+        XCTAssertEqual(ci.json.value(at: "3"), try JSON.parse(#"{"profile": "ci", "url": "https://ci.test", "session": "active"}"#), ci.out)
         transport.verify()
     }
 

@@ -146,11 +146,13 @@ final class CoreIntegrationTests: XCTestCase {
 
     func testARedirectToAPathWithASpaceIsFollowedEncodedOnce() throws {
         try cli.login()
+        let before = try sandbox.receivedRequests().count
         // The sandbox, as Django's APPEND_SLASH, answers with the path decoded: a raw space in its Location.
         let result = try cli.run(["api", "GET", "/api/bookings/a%20b"])
         XCTAssertEqual(result.status, 5, result.err)
         XCTAssertEqual(result.err, "homeserve: GET /api/bookings/a%20b failed: HTTP 404: Not found.\n")
-        XCTAssertEqual(Array(try sandbox.receivedRequests().suffix(2)), ["GET /api/bookings/a b", "GET /api/bookings/a b/"], "followed once, not retried (the sandbox logs paths decoded)")
+        XCTAssertEqual(Array(try sandbox.receivedRequests().dropFirst(before)), ["GET /api/bookings/a b", "GET /api/bookings/a b/"],
+                       "followed once, not retried (the sandbox logs paths decoded)")
     }
 
     // MARK: Services and bookings

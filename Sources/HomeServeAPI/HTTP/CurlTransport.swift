@@ -364,7 +364,7 @@ public final class CurlTransport: HTTPTransport {
                 // Only a server's redirect can name a URL the checks before sending did not pass.
                 case CURLE_URL_MALFORMAT:
                     kind = .unreadable
-                    message = "it redirected to a URL that cannot be used: \(message)"
+                    message = "a URL that cannot be used (a redirect's Location): \(message)"
                 case CURLE_READ_ERROR:
                     kind = .localFile
                     if case let .multipart(parts) = transfer.request.body {

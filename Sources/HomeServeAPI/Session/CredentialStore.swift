@@ -265,8 +265,9 @@ public final class CredentialStore {
                 // Renewing ahead of expiry is a courtesy: while another process holds the renewal, a token
                 // that still works is sent rather than the command failing.
                 return access
-            } catch let error where !JWT.expiresSoon(times, now: clock.now(), margin: 5) {
-                // So is it when the server's token endpoint is down or slow: the token is sent while it works.
+            } catch let error where !JWT.expiresSoon(times, now: clock.now(), margin: 5) && current?.ended == nil {
+                // So is it when the server's token endpoint is down or slow: the token is sent while it works,
+                // unless the server has ended the session meanwhile (its refresh token refused).
                 guard let trouble = Self.serverTrouble(error), let exp = times.exp else { throw error }
                 warn("renewing the session ahead of its expiry failed (\(trouble)); its access token, valid for \(exp - Int(clock.now())) s more, is sent as it is")
                 return access
@@ -331,13 +332,18 @@ public final class CredentialStore {
                 var reason = "no session is stored"
                 if let ended = entry?.ended {
                     reason = ended
+                    // This command's later requests send nothing either.
+                    current = entry
                 } else if let refresh = entry?.refresh {
                     if let pair = try authority.refresh(refresh) {
                         return keep(pair, user: entry?.user ?? .object([]), server: authority.server)
                     }
                     reason = "the refresh token was refused"
-                    // Marked in the file, so no command sends the dead token again or takes the session for a live one.
+                    // Marked in the file, so no command sends the dead token again or takes the session for a
+                    // live one: this one's later requests (a listing's pages, smoke's cases) included.
                     if unsaved == nil { mark(Self.endedKey, .string(reason)) }
+                    current = entry
+                    current?.ended = reason
                 } else if entry != nil {
                     reason = "no refresh token is stored"
                 }
@@ -363,9 +369,16 @@ public final class CredentialStore {
                          : foreign ? "logged in as \(username) to \(authority.server) for profile '\(profile)', in place of its session with \(kept?.server ?? "?")"
                          : "session for profile '\(profile)' renewed by logging in again as \(username)")
                     let access = keep(pair, user: user, server: authority.server)
-                    if adoptsServer, unsaved == nil, (try? updateSettings { $0 = $0.setting("url", .string(authority.server)) }) != nil {
-                        note("profile '\(profile)' now uses \(authority.server)")
+                    // Unless a url was set meanwhile (config set url), which is then the user's choice.
+                    var adopted = false
+                    if adoptsServer, unsaved == nil {
+                        try? updateSettings { entry in
+                            guard entry["url"] == nil else { return }
+                            entry = entry.setting("url", .string(authority.server))
+                            adopted = true
+                        }
                     }
+                    if adopted { note("profile '\(profile)' now uses \(authority.server)") }
                     return access
                 }
                 if foreign { throw otherServer(kept, authority) }
@@ -407,6 +420,8 @@ public final class CredentialStore {
                 return "***"
             }
             guard creds.source == .file, try hasPasswordSource(), let username = unattendedUsername() ?? creds.user["username"]?.stringValue else {
+                // An ended session is not shown as sent: the real run sends nothing.
+                if let ended = creds.ended { throw SessionError.expired(profile: profile, source: .file, reason: ended) }
                 return creds.access
             }
             if !previewedLogin { _ = try authority.login(username: username, password: "***") }
@@ -445,7 +460,7 @@ public final class CredentialStore {
     static let refusalHeld = 60.0
 
     /// Why the server ended the profile's session, in its entry: its refresh token was refused.
-    static let endedKey = "ended"
+    public static let endedKey = "ended"
 
     /// Notes in the profile's entry that a login to renew it was refused, or that the server ended it. Nothing
     /// more is changed: the session stays, for a person to see and replace; storing a new one drops the note.

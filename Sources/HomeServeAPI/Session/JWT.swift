@@ -8,6 +8,12 @@ public enum JWT {
         return try? JSON.parse(bytes)
     }
 
+    /// The user a session's tokens were issued to, by their `user_id` claim (SimpleJWT's): the first token
+    /// that has one. A token from the environment comes without its user otherwise.
+    public static func userID(in tokens: [String?]) -> JSON? {
+        tokens.lazy.compactMap { $0.flatMap { claims($0)?["user_id"] }.flatMap { $0.isNull ? nil : $0 } }.first
+    }
+
     /// `exp` as Unix seconds; a value outside any plausible time is treated as unreadable.
     public static func expiry(_ token: String) -> Int? { plausible(claims(token)?["exp"]) }
 

@@ -101,6 +101,14 @@ public struct CLIError: Error, CustomStringConvertible, Sendable {
     static func pastTheLast(page: Int, _ why: String?) -> CLIError {
         CLIError(.notFound, "page \(page) is past the last page" + (why.map { " (\($0))" } ?? ""))
     }
+
+    /// DRF's 404 "Invalid page." for a page asked past the last, said as `pastTheLast`; nil for any other
+    /// failure, a 404 for the list itself (a typo in its path) included.
+    static func pastTheLast(page: Int, _ error: any Error) -> CLIError? {
+        guard page > 1, case let APIError.http(failure) = error, failure.status == 404,
+              failure.message?.lowercased().contains("page") == true else { return nil }
+        return pastTheLast(page: page, "HTTP 404" + (failure.message.map { ": " + $0 } ?? ""))
+    }
 }
 
 /// The one place where failures become exit codes and messages with the fix that fits.

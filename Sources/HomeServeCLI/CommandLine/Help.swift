@@ -314,9 +314,11 @@ public enum Topics {
         homeserve logs in again under the same lock, stores the new pair and replays the request; one line
         on stderr says so. With HOMESERVE_USERNAME (or the profile's username setting) and a password
         source, a job with no stored session logs in by itself (a profile without a url takes the URL it
-        logged in at). Without a password source, a refresh token the server refuses ends the session: it
-        is marked ended in the credentials file, nothing sends its tokens again, auth token and auth status
-        exit 3 and config profiles shows it as ended, until a login replaces it.
+        logged in at). A refresh token the server refuses (in JSON, or with no body: an HTML 401 is a
+        proxy's) ends the session: it is marked ended in the credentials file and nothing sends its tokens
+        again; unless a password source logs in, auth token and auth status exit 3 and config profiles
+        shows it as ended, until a login replaces it. A renewal ahead of expiry that the server or the
+        network fails (not a refusal) sends the token while it has 5 s or more left, with a warning.
         Concurrent processes share one refresh or login: the profile's lock is taken, the file read again,
         and a token another process just stored is reused. The lock is waited for at most --timeout
         seconds; each profile has its own, so one profile's slow renewal holds up no other.

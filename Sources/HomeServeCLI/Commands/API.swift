@@ -160,15 +160,9 @@ enum APICommands {
             destination.abandon()
             if let error = destination.failure { throw error }
             return .nothing
-        } catch let APIError.http(failure) where failure.status == 404 && (askedPage ?? 0) > 1
-                    && failure.message?.lowercased().contains("page") == true {
-            // DRF's "Invalid page.", said as the list commands say it (a 404 for a path that is not there is
-            // left as it is).
-            destination.abandon()
-            throw CLIError.pastTheLast(page: askedPage ?? 0, "HTTP 404" + (failure.message.map { ": " + $0 } ?? ""))
         } catch {
             destination.abandon()
-            throw error
+            throw askedPage.flatMap { CLIError.pastTheLast(page: $0, error) } ?? error
         }
         if inv[include] {
             let version = response.connection.httpVersion.isEmpty ? "HTTP/1.1" : response.connection.httpVersion

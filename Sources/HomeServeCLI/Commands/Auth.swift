@@ -203,7 +203,7 @@ enum AuthCommands {
         ]
         let user = creds?.user ?? .object([])
         // A token from the environment comes without its user: its own user_id claim (simplejwt's) names them.
-        let claimed = creds?.access.flatMap { JWT.claims($0)?["user_id"] }.flatMap { $0.isNull ? nil : $0 }
+        let claimed = JWT.userID(in: [creds?.access, creds?.refresh])
         for key in ["id", "username", "email", "role"] {
             pairs.append((key == "id" ? "user_id" : key, user[key] ?? (key == "id" ? claimed : nil) ?? .null))
         }

@@ -94,8 +94,11 @@ enum ConfigCommands {
         let rows: [JSON] = names.map { name in
             let entry = credentials[name]
             let access = entry["access"]?.stringValue
-            let url = settings[name]["url"] ?? .string(name == inv.profile.name ? (try? inv.baseURL().url.description) ?? "" : Invocation.defaultURL.description)
-            var state = SessionState.of(access: access, refresh: entry["refresh"]?.stringValue, ended: entry["ended"] != nil, now: now).rawValue
+            // A profile without a url goes where this one's commands would: HOMESERVE_URL, else the default.
+            let unset = (inv.environment["HOMESERVE_URL"]).flatMap { $0.isEmpty ? nil : $0 } ?? Invocation.defaultURL.description
+            let url = settings[name]["url"] ?? .string(name == inv.profile.name ? (try? inv.baseURL().url.description) ?? "" : unset)
+            let ended = entry[CredentialStore.endedKey]?.stringValue != nil
+            var state = SessionState.of(access: access, refresh: entry["refresh"]?.stringValue, ended: ended, now: now).rawValue
             // A session made with another server than the profile's is never sent where its commands go.
             if access != nil, let made = entry["url"]?.stringValue, let shown = url.stringValue,
                !Credentials.sameServer(made, shown) {

@@ -267,7 +267,7 @@ enum DoctorCommands {
         }
         // Its expiry no longer matters: the server refused it.
         if let ended = creds.ended {
-            return [describe(creds.access, "access token"), Check(name: "refresh token", status: .warn, detail: "from \(creds.source.rawValue): ended (\(ended))")]
+            return ["access token", "refresh token"].map { Check(name: $0, status: .warn, detail: "from \(creds.source.rawValue): ended (\(ended)); not sent") }
         }
         return [describe(creds.access, "access token"), describe(creds.refresh, "refresh token")]
     }

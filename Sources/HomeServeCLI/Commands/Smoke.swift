@@ -176,7 +176,8 @@ enum SmokeCommands {
             } catch is Cancelled {
                 cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: SignalWatcher.stoppedBy, code: .interrupted))
             } catch {
-                let failure = FailureReport(profile: session.profile, profileChosen: true, source: try? session.store.credentials()?.source).describe(error)
+                let failure = FailureReport(profile: session.profile, profileChosen: true, source: try? session.store.credentials()?.source,
+                                            canLogIn: (try? session.store.hasPasswordSource()) == true).describe(error)
                 cases.append(Case(name: name, role: role, result: "fail", seconds: inv.context.clock.monotonic() - start, detail: failure.message, code: failure.code))
             }
         }

@@ -108,7 +108,7 @@ enum WatchCommands {
         let creds = try inv.store.credentials()
         // A session from the environment names its user only in its tokens' claims (SimpleJWT's user_id).
         let id = inv[user].map(String.init) ?? creds?.user["id"]?.cellText
-            ?? [creds?.access, creds?.refresh].lazy.compactMap { $0.flatMap { JWT.claims($0)?["user_id"]?.cellText } }.first
+            ?? JWT.userID(in: [creds?.access, creds?.refresh])?.cellText
         guard let id, !id.isEmpty else {
             throw CLIError.usage("'\(inv.command.name)' needs --user ID when no user is logged in (profile '\(inv.profile.name)')")
         }

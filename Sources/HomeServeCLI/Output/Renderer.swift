@@ -332,10 +332,8 @@ struct Renderer {
                         if !out.isOpen || jq?.halted == true { stopped = true }
                         return !stopped && remaining > 0
                     }
-                } catch let APIError.http(failure) where failure.status == 404 && firstPage && asked > 1
-                            && failure.message?.lowercased().contains("page") == true {
-                    // DRF's "Invalid page." (a 404 for the list itself, a typo in its path, is left as it is).
-                    throw CLIError.pastTheLast(page: asked, "HTTP 404" + (failure.message.map { ": " + $0 } ?? ""))
+                } catch where firstPage {
+                    throw CLIError.pastTheLast(page: asked, error) ?? error
                 }
                 if let info = lastPage?.info {
                     more = more || info.claimsMore
