@@ -187,6 +187,18 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(slow.status, 0, slow.err)
         XCTAssertContains(slow.err, "renewing the session ahead of its expiry failed (POST /auth/refresh/: ")
 
+        // A listing's later pages do not try the renewal again before each: once is enough, until the server
+        // refuses the token.
+        transport.register("POST", "/auth/refresh/", status: 503, json: #"{"detail": "down"}"#)
+        transport.register("GET", "/api/bookings/", json: #"{"count": 3, "next": "https://api.test/api/bookings/?page=2", "results": [{"id": 1}]}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 3, "next": "https://api.test/api/bookings/?page=3", "results": [{"id": 2}]}"#)
+        transport.register("GET", "/api/bookings/?page=3", json: #"{"count": 3, "next": null, "results": [{"id": 3}]}"#)
+        let walk = harness.run(["--retries", "0", "bookings", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(walk.status, 0, walk.err)
+        XCTAssertEqual(walk.out, "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n")
+        XCTAssertEqual(walk.err.components(separatedBy: "renewing the session ahead of its expiry failed").count, 2, "one warning: \(walk.err)")
+        XCTAssertEqual(transport.log.filter { $0 == "POST /auth/refresh/" }.count, 3, "one renewal for the walk, after the two commands above")
+
         // With less than 5 s left the token would not outlast the request: the failure is the command's.
         harness.clock.advance(16)
         transport.register("POST", "/auth/refresh/", status: 503, json: #"{"detail": "down"}"#)
@@ -415,11 +427,13 @@ final class SessionTests: XCTestCase {
         }
         XCTAssertEqual(server.refreshes, 1)
 
-        // Its dry run shows no request with it either.
-        let dry = harness.run(["--dry-run", "bookings", "list"])
-        XCTAssertEqual(dry.status, 3, dry.err)
-        XCTAssertEqual(dry.out, "")
-        XCTAssertContains(dry.err, "has ended (the refresh token was refused)")
+        // Its dry runs show no request with it either, and fail as the real runs would.
+        for args in [["bookings", "list"], ["auth", "refresh"], ["auth", "token"], ["auth", "status"]] {
+            let dry = harness.run(["--dry-run"] + args)
+            XCTAssertEqual(dry.status, 3, "\(args): \(dry.err)")
+            XCTAssertFalse(dry.out.contains("Bearer") || dry.out.contains("/auth/refresh/"), "\(args): \(dry.out)")
+            XCTAssertContains(dry.err, "has ended (the refresh token was refused)")
+        }
         transport.verify()
     }
 
@@ -523,7 +537,7 @@ final class SessionTests: XCTestCase {
         transport.register("POST", "/auth/refresh/", status: 401, json: #"{"detail": "Token is blacklisted"}"#)
         let outcome = harness.run(["bookings", "list"])
         XCTAssertEqual(outcome.status, 3)
-        XCTAssertEqual(outcome.err, "homeserve: the session of profile 'default' has ended (the refresh token was refused); renew HOMESERVE_REFRESH_TOKEN, or unset it and log in\n")
+        XCTAssertEqual(outcome.err, "homeserve: the session of HOMESERVE_REFRESH_TOKEN has ended (the refresh token was refused); renew HOMESERVE_REFRESH_TOKEN, or unset it and log in\n")
         XCTAssertEqual(entries(harness.configDir), [])
         transport.verify()
     }
@@ -551,6 +565,10 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(printed.status, 3)
         XCTAssertEqual(printed.out, "")
         XCTAssertContains(printed.err, "homeserve: HOMESERVE_TOKEN expired at ", "by this machine's clock, and it is never renewed")
+        let offline = harness.run(["auth", "status", "--offline"])
+        XCTAssertEqual(offline.status, 3)
+        XCTAssertEqual(offline.err, "homeserve: HOMESERVE_TOKEN has expired; unset HOMESERVE_TOKEN or renew it\n",
+                       "the variable's token, not the profile's session, which is well")
         harness.environment["HOMESERVE_TOKEN"] = harness.token(expiresIn: 100, life: 300, tag: "env")
         XCTAssertEqual(harness.run(["auth", "token"]).out, harness.environment["HOMESERVE_TOKEN"]! + "\n")
         XCTAssertEqual(transport.requests.count, 1, "auth token sends nothing")
@@ -1109,6 +1127,10 @@ final class SessionTests: XCTestCase {
         harness.environment["HOMESERVE_REFRESH_TOKEN"] = "r-env"
         XCTAssertEqual(harness.run(["auth", "logout"]).err,
                        "homeserve: Logged out of profile 'default'.\nhomeserve: warning: HOMESERVE_REFRESH_TOKEN is set, and is used until it is unset\n")
+        harness.environment["HOMESERVE_TOKEN"] = "a.b.c"
+        XCTAssertEqual(harness.run(["-q", "auth", "logout"]).err,
+                       "homeserve: warning: HOMESERVE_TOKEN is set, and is used until it is unset\nhomeserve: warning: HOMESERVE_REFRESH_TOKEN is set, and is used until it is unset\n",
+                       "each, since either keeps the job logged in")
     }
 
     func testLogoutForgetsOnlyTheProfile() {

@@ -116,6 +116,9 @@ public final class CredentialStore {
         oneOffServer = namedForCommand && own?.sameServer(as: base) != true
         adoptsServer = namedForCommand && own == nil
     }
+    /// A renewal ahead of expiry failed and the token was sent as it was: not tried again before each of this
+    /// command's requests (a listing's pages), but when the server refuses the token.
+    private var renewalPostponed = false
     /// The access token last checked and its times: a listing's pages do not decode it again each.
     private var vetted: (token: String, times: (exp: Int?, iat: Int?))?
 
@@ -258,18 +261,20 @@ public final class CredentialStore {
             times = JWT.times(access)
             vetted = (access, times)
         }
-        if creds.source != .accessToken, JWT.expiresSoon(times, now: clock.now()) {
+        if creds.source != .accessToken, !renewalPostponed, JWT.expiresSoon(times, now: clock.now()) {
             do {
                 return try renew(refused: access, authority: authority)
             } catch SessionError.file(let failure) where Self.isLockTimeout(failure) && !JWT.expiresSoon(times, now: clock.now(), margin: 5) {
                 // Renewing ahead of expiry is a courtesy: while another process holds the renewal, a token
                 // that still works is sent rather than the command failing.
+                renewalPostponed = true
                 return access
             } catch let error where !JWT.expiresSoon(times, now: clock.now(), margin: 5) && current?.ended == nil {
                 // So is it when the server's token endpoint is down or slow: the token is sent while it works,
                 // unless the server has ended the session meanwhile (its refresh token refused).
                 guard let trouble = Self.serverTrouble(error), let exp = times.exp else { throw error }
                 warn("renewing the session ahead of its expiry failed (\(trouble)); its access token, valid for \(exp - Int(clock.now())) s more, is sent as it is")
+                renewalPostponed = true
                 return access
             }
         }
@@ -438,6 +443,13 @@ public final class CredentialStore {
         if !previewedLogin { _ = try authority.login(username: username, password: "***") }
         previewedLogin = true
         return "***"
+    }
+
+    /// Throws when the stored session has ended and no password source would log in: what a dry run of a
+    /// command that would use it says, as the real run would.
+    public func requireNotEnded() throws {
+        guard let ended = try credentials()?.ended, try !hasPasswordSource() else { return }
+        throw SessionError.expired(profile: profile, source: .file, reason: ended)
     }
 
     /// With no session at all, a job that has a username and a password source logs in by itself.

@@ -242,13 +242,15 @@ struct FailureReport {
         case let .notLoggedIn(name):
             return CLIError(.notAuthenticated, "not logged in (profile '\(name)'); run '\(loginCommand)'")
         case let .expired(name, source, reason):
-            let fix: String
+            // A token from the environment is not the profile's session, which may be well: only the variable is named.
             switch source {
-            case .refreshToken: fix = "renew HOMESERVE_REFRESH_TOKEN, or unset it and log in"
-            case .accessToken: fix = "unset HOMESERVE_TOKEN or renew it"
-            case .file: fix = fileFix
+            case .refreshToken:
+                return CLIError(.notAuthenticated, "the session of HOMESERVE_REFRESH_TOKEN has ended (\(reason)); renew HOMESERVE_REFRESH_TOKEN, or unset it and log in")
+            case .accessToken:
+                return CLIError(.notAuthenticated, "\(reason); unset HOMESERVE_TOKEN or renew it")
+            case .file:
+                return CLIError(.notAuthenticated, "the session of profile '\(name)' has ended (\(reason)); \(fileFix)")
             }
-            return CLIError(.notAuthenticated, "the session of profile '\(name)' has ended (\(reason)); \(fix)")
         case let .tokenRefused(source):
             return CLIError(.notAuthenticated, "\(source.rawValue) was refused and cannot be refreshed; unset it or renew it")
         case let .malformedToken(source):

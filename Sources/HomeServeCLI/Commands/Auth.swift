@@ -162,6 +162,7 @@ enum AuthCommands {
     ) { inv in
         let client = try inv.client()
         if inv.dryRun {
+            try inv.store.requireNotEnded()
             _ = try client.send(APICall("POST", "/auth/refresh/", body: .json(.object([("refresh", .string("***"))])), authenticated: false))
             return .nothing
         }
@@ -287,7 +288,10 @@ enum AuthCommands {
         examples: [Example("curl -H \"Authorization: Bearer $(homeserve auth token)\" http://localhost:8000/api/bookings/", "Use the session from another tool")],
         printsData: false
     ) { inv in
-        if inv.dryRun { return inv.dryRun(wouldHave: "print the access token of profile '\(inv.profile.name)', renewed first if it is about to expire") }
+        if inv.dryRun {
+            try inv.store.requireNotEnded()
+            return inv.dryRun(wouldHave: "print the access token of profile '\(inv.profile.name)', renewed first if it is about to expire")
+        }
         guard let access = try inv.store.accessToken(authority: inv.client()) else {
             throw SessionError.notLoggedIn(profile: inv.profile.name)
         }
@@ -312,8 +316,8 @@ enum AuthCommands {
         } else {
             inv.note("Profile '\(inv.profile.name)' had no stored session.")
         }
-        if let variable = ["HOMESERVE_TOKEN", "HOMESERVE_REFRESH_TOKEN"].first(where: { !(inv.environment[$0] ?? "").isEmpty }) {
-            // A warning, shown with -q too: the job is still authenticated after its logout.
+        // A warning, shown with -q too: the job is still authenticated after its logout.
+        for variable in ["HOMESERVE_TOKEN", "HOMESERVE_REFRESH_TOKEN"] where !(inv.environment[variable] ?? "").isEmpty {
             inv.warn("\(variable) is set, and is used until it is unset")
         }
         return .nothing

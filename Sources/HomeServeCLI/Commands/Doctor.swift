@@ -56,8 +56,10 @@ enum DoctorCommands {
         }
         switch stored {
         case let .success(creds):
-            checks += tokenChecks(inv, creds)
-            if reachable { checks.append(sessionCheck(inv, creds)) }
+            // The session check may renew the session: the token rows show the one it ends with.
+            let session = reachable ? sessionCheck(inv, creds) : nil
+            checks += tokenChecks(inv, (try? inv.store.credentials()) ?? creds)
+            if let session { checks.append(session) }
         case .failure:
             // Not "not logged in": what is stored cannot be read, as the profile check says.
             checks.append(Check(name: "session", status: .fail, detail: "the credentials file cannot be read (see the profile check)", code: .localFailure))
