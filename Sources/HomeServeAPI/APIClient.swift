@@ -273,7 +273,9 @@ public final class APIClient: TokenAuthority {
         let response: HTTPResponse
         switch result {
         case let .failure(failure):
-            if failure.kind == .cancelled { return .failure(Cancelled()) }
+            if failure.kind == .cancelled {
+                return .failure(Cancelled(changeSent: failure.sent && call.changeUnsafeToRepeat ? call.method : nil))
+            }
             // A POST that may have reached the server is never repeated: it could book twice.
             if failure.isTransient, attempt.retries < options.retries, call.isIdempotent || !failure.sent {
                 let wait = backoff(attempt.retries)

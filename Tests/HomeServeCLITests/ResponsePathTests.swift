@@ -837,6 +837,12 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertFalse(outcome.err.contains("carried out"), outcome.err)
         transport.fail("POST", "/auth/send-otp/", .timeout, sent: true)
         fails(["auth", "otp", "send", "--email", "a@example.com"], .network, "timed out", "the POST reached the server and may have been carried out")
+        // Cut short by Ctrl-C or SIGTERM once sent, it says so too; one that never left does not.
+        transport.fail("POST", "/auth/send-otp/", .cancelled, sent: true)
+        fails(["auth", "otp", "send", "--email", "a@example.com"], .interrupted, "the POST reached the server and may have been carried out")
+        transport.fail("POST", "/auth/send-otp/", .cancelled, sent: false)
+        let unsent = fails(["auth", "otp", "send", "--email", "a@example.com"], .interrupted)
+        XCTAssertFalse(unsent.err.contains("carried out"), unsent.err)
     }
 
     func testAPostThatNeverLeftIsRetried() {

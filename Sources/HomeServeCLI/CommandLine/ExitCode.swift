@@ -143,6 +143,18 @@ struct FailureReport {
         }
     }
 
+    /// For a change cut short after it reached the server (a timeout, Ctrl-C, SIGTERM): that it may have
+    /// been made, so a script checks before sending it again.
+    static func mayHaveHappened(_ error: Error) -> String {
+        let method: String
+        switch error {
+        case let APIError.transport(failure, sent, _) where failure.changeMayHaveHappened: method = sent
+        case let stop as Cancelled where stop.changeSent != nil: method = stop.changeSent ?? ""
+        default: return ""
+        }
+        return "; the \(method) reached the server and may have been carried out: check before sending it again"
+    }
+
     /// How a stored session is replaced: by a login, or unattended by a password source when there is none.
     private var fileFix: String {
         canLogIn ? "run '\(loginCommand)'" : "run '\(loginCommand)', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended"
@@ -152,11 +164,11 @@ struct FailureReport {
         // Whatever failed once SIGTERM or SIGHUP asked the work to stop (a password helper it ended, a
         // transfer it cut) failed because of that.
         if SignalWatcher.ending.load(ordering: .sequentiallyConsistent) != 0, !(error is CLIError) {
-            return CLIError(.interrupted, SignalWatcher.stoppedBy)
+            return CLIError(.interrupted, SignalWatcher.stoppedBy + Self.mayHaveHappened(error))
         }
         switch error {
         case let error as CLIError: return error
-        case is Cancelled: return CLIError(.interrupted, SignalWatcher.stoppedBy)
+        case is Cancelled: return CLIError(.interrupted, SignalWatcher.stoppedBy + Self.mayHaveHappened(error))
         case let error as APIError: return describe(error)
         case let error as SessionError: return describe(error)
         case let error as FollowError: return describe(error)
@@ -190,7 +202,7 @@ struct FailureReport {
             let mayHaveHappened = failure.changeMayHaveHappened
                 ? "; the \(method) reached the server and may have been carried out: check before sending it again" : ""
             switch failure.kind {
-            case .cancelled: return CLIError(.interrupted, SignalWatcher.stoppedBy)
+            case .cancelled: return CLIError(.interrupted, SignalWatcher.stoppedBy + mayHaveHappened)
             case let .tooLarge(limit):
                 return CLIError(.badServerAnswer, "\(method) \(url): the answer is larger than \(Self.size(limit)) (HOMESERVE_MAX_BODY sets the limit)\(mayHaveHappened)")
             case .sinkFailed:

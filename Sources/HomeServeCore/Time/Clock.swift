@@ -18,7 +18,9 @@ public protocol Clock: Sendable {
 
 /// Thrown when the user interrupts (Ctrl-C) while something waits.
 public struct Cancelled: Error, Sendable {
-    public init() {}
+    /// The method of a change the stop cut short after it reached the server (it may have been made).
+    public var changeSent: String?
+    public init(changeSent: String? = nil) { self.changeSent = changeSent }
 }
 
 /// Set when the user asks to stop; transfers, sleeps and socket loops check it and unwind.
