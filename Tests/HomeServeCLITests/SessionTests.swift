@@ -1167,6 +1167,22 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testConfigListShowsAnInvalidUrlAndARelativeXDGDirectoryIsNotItsSource() {
+        harness.environment["HOMESERVE_URL"] = nil
+        harness.writeSettings(["default": ["url": "ftp://x"]])
+        let list = harness.run(["config", "list", "-o", "tsv", "--no-headers"])
+        XCTAssertEqual(list.status, 0, list.err)
+        XCTAssertContains(list.out, "url\tftp://x (invalid)\tprofile\n")
+        XCTAssertContains(list.err, "homeserve: warning: invalid url 'ftp://x' in profile 'default'", "(fix with 'homeserve config set url URL')")
+        XCTAssertEqual(harness.run(["bookings", "list"]).status, 2, "commands still refuse it")
+
+        let relative = Harness(environment: ["XDG_CONFIG_HOME": "relative", "HOME": harness.configDir])
+        relative.environment["HOMESERVE_CONFIG_DIR"] = nil
+        let row = relative.run(["config", "list", "-o", "json", "--jq", #".[] | select(.setting == "config_dir") | .source"#])
+        XCTAssertEqual(row.out, "default\n", "a relative XDG_CONFIG_HOME is ignored, so it is not the source")
+        transport.verify()
+    }
+
     func testConfigProfilesCallsASessionForAnotherServerThanTheProfilesSo() {
         let valid = harness.token(expiresIn: 300, life: 300)
         harness.storeSession(access: valid, refresh: "r", url: "https://api.test")

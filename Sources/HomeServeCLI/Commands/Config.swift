@@ -27,8 +27,9 @@ enum ConfigCommands {
         summary: "Show every effective setting with its value and where it comes from",
         discussion: """
         One row per setting: its value and source — flag, env, profile, credentials or default. Secrets are
-        never shown: HOMESERVE_PASSWORD appears as 'set'. Works even when the profile's output setting is
-        invalid, so it can be inspected and repaired.
+        never shown: HOMESERVE_PASSWORD appears as 'set'. Works even when the profile's output setting or
+        url is invalid (the url is then shown as it is, with a warning saying why), so it can be inspected
+        and repaired.
         """,
         examples: [
             Example("homeserve --profile staging config list", "Where does the staging profile point, and why?"),
@@ -43,13 +44,20 @@ enum ConfigCommands {
         let env = inv.environment
         func fromEnv(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         row("profile", inv.profile.name, inv.given(GlobalFlags.profile) ? "flag" : fromEnv("HOMESERVE_PROFILE") != nil ? "env" : "default")
-        let base = try inv.baseURL()
-        row("url", base.url.description, base.source)
         let stored = try inv.store.settings()[inv.profile.name]
-        if let ws = stored["ws_url"]?.stringValue, base.source == "profile" || base.source == "default" {
+        // An invalid url is shown as it is (its password masked), with why, so it can be seen and repaired.
+        let base: (url: WebURL, source: String)?
+        do { base = try inv.baseURL() } catch {
+            base = nil
+            let (text, source) = fromEnv("HOMESERVE_URL").map { ($0, "env") } ?? (stored["url"]?.stringValue ?? "", "profile")
+            inv.warn(inv.describe(error, source: nil).message)
+            row("url", WebURL.masked(text) + " (invalid)", source)
+        }
+        if let base { row("url", base.url.description, base.source) }
+        if let ws = stored["ws_url"]?.stringValue, base == nil || base?.source == "profile" || base?.source == "default" {
             row("ws_url", ws, "profile")
         } else {
-            row("ws_url", try inv.socketBase().description, "default")
+            row("ws_url", base == nil ? nil : try inv.socketBase().description, "default")
         }
         if inv.given(GlobalFlags.output), let format = inv[GlobalFlags.output] {
             row("output", format.rawValue, "flag")
@@ -70,7 +78,8 @@ enum ConfigCommands {
         row("retries", String(inv[GlobalFlags.retries]), inv.given(GlobalFlags.retries) ? "flag" : "default")
         row("parallel", fromEnv("HOMESERVE_PARALLEL") ?? "6", fromEnv("HOMESERVE_PARALLEL") != nil ? "env" : "default")
         row("max_body", fromEnv("HOMESERVE_MAX_BODY") ?? "64M", fromEnv("HOMESERVE_MAX_BODY") != nil ? "env" : "default")
-        let dirSource = fromEnv("HOMESERVE_CONFIG_DIR") != nil ? "env" : fromEnv("XDG_CONFIG_HOME") != nil ? "env" : "default"
+        // A relative XDG_CONFIG_HOME is ignored, as the XDG specification says: the default is then the source.
+        let dirSource = fromEnv("HOMESERVE_CONFIG_DIR") != nil || fromEnv("XDG_CONFIG_HOME")?.hasPrefix("/") == true ? "env" : "default"
         row("config_dir", inv.paths.directory, dirSource)
         return .document(.array(rows), .report(["setting", "value", "source"]))
     }

@@ -23,9 +23,10 @@ struct BashCompletion {
 
         # Profile names: 'default', and the keys of the "profiles" object of settings.json and of
         # credentials.json (a login with --profile writes only the latter), read where homeserve reads
-        # them: $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve, else ~/.config/homeserve.
+        # them: $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve (an absolute one), else ~/.config/homeserve.
         _homeserve_profiles() {
-            local dir=${HOMESERVE_CONFIG_DIR:-${XDG_CONFIG_HOME:+$XDG_CONFIG_HOME/homeserve}}
+            local dir=$HOMESERVE_CONFIG_DIR
+            [[ -z $dir && $XDG_CONFIG_HOME == /* ]] && dir=$XDG_CONFIG_HOME/homeserve
             dir=${dir:-$HOME/.config/homeserve}
             REPLY=\#(ShellQuote.sh(model.defaultProfile))
             local file text key outer depth

@@ -78,12 +78,12 @@ struct FishCompletion {
                    arguments: #""$argv[1] $argv[2]""#, cases: arguments))
         # Profile names: 'default', and the keys of the "profiles" object of settings.json and of
         # credentials.json (a login with --profile writes only the latter), read where homeserve reads
-        # them: $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve, else ~/.config/homeserve. Builtins
+        # them: $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve (an absolute one), else ~/.config/homeserve. Builtins
         # only: strings and braces are matched line by line, so nested objects (a session's user) are
         # never taken for profiles.
         function __homeserve_profiles
             set -l dir $HOMESERVE_CONFIG_DIR
-            if test -z "$dir"; and test -n "$XDG_CONFIG_HOME"
+            if test -z "$dir"; and string match -q '/*' -- "$XDG_CONFIG_HOME"
                 set dir $XDG_CONFIG_HOME/homeserve
             end
             test -n "$dir"; or set dir ~/.config/homeserve
