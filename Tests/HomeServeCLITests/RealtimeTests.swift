@@ -175,6 +175,17 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(sockets.urls.count, 3)
     }
 
+    func testWithoutASessionNeitherWatchNorAWaitSendsAnything() {
+        for args in [["watch", "notifications", "--user", "1", "--timeout", "3"], ["bookings", "wait", booking, "--status", "confirmed", "--timeout", "3"]] {
+            harness = Harness()
+            let outcome = harness.run(args)
+            XCTAssertEqual(outcome.status, ExitCode.notAuthenticated.rawValue, "\(args): \(outcome.err)")
+            XCTAssertEqual(outcome.err, "homeserve: not logged in (profile 'default'); run 'homeserve auth login'\n")
+            XCTAssertEqual(transport.requests.count, 0, "\(args)")
+            XCTAssertEqual(sockets.urls.count, 0, "\(args)")
+        }
+    }
+
     func testALoginOnTheWayIsBoundedByTheWaitsTimeout() {
         for args in [["watch", "notifications", "--timeout", "3"], ["bookings", "wait", booking, "--status", "confirmed", "--timeout", "3"]] {
             harness = Harness()

@@ -343,6 +343,8 @@ enum BookingCommands {
         let deadline = clock.monotonic() + Double(inv[waitTimeout])
         // Logins and token renewals on the way end at --timeout too.
         try inv.client().deadline = deadline
+        // Its socket needs a session, as watch's does: without one, nothing is sent.
+        if !inv.dryRun { try WatchCommands.requireSession(inv) }
         var last = "unknown"
         var follower: ChannelFollower?
         // The fetches are bounded by the wait too: a server that never answers ends it at --timeout.
