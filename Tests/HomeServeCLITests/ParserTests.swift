@@ -104,7 +104,14 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(CommandTable.standard.globalFlags.filter(\.negatable).map(\.name).sorted(),
                        ["dry-run", "insecure", "quiet", "verbose", "wide"])
         let message = usageError(["bookings", "list", "--no-headers=yes"])
-        XCTAssertTrue(message.contains("(use --no-headers)"), message)
+        XCTAssertTrue(message.contains("flag --no-headers is a switch: give it alone, or as --no-headers=true or --no-headers=false; got 'yes'"), message)
+        // A switch's value is true or false, and its --no- form and --help take none.
+        let dry = usageError(["services", "list", "--dry-run=no"])
+        XCTAssertTrue(dry.contains("flag --dry-run is a switch: give it alone, or as --dry-run=true or --dry-run=false, --no-dry-run; got 'no'"), dry)
+        XCTAssertFalse(try parsed(["services", "list", "--dry-run=false"]).dryRun)
+        XCTAssertTrue(try parsed(["services", "list", "--dry-run=true"]).dryRun)
+        XCTAssertTrue(usageError(["services", "list", "--no-dry-run=yes"]).contains("flag --no-dry-run takes no value, got 'yes'"))
+        XCTAssertTrue(usageError(["services", "list", "--help=x"]).contains("flag --help takes no value, got 'x'"))
     }
 
     func testDoubleDashEndsOptions() throws {

@@ -186,6 +186,15 @@ final class RealtimeTests: XCTestCase {
         }
     }
 
+    func testAUserThatNoTokenNamesIsAskedForAndTheTokenIsNamed() {
+        harness = Harness(environment: ["HOMESERVE_TOKEN": "garbage"])
+        let outcome = harness.run(["watch", "notifications", "--timeout", "3"])
+        XCTAssertEqual(outcome.status, ExitCode.usage.rawValue, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: 'watch notifications' needs --user ID: the token from HOMESERVE_TOKEN does not name its user (no user_id claim)\n")
+        XCTAssertEqual(sockets.urls.count, 0)
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
     func testALoginOnTheWayIsBoundedByTheWaitsTimeout() {
         for args in [["watch", "notifications", "--timeout", "3"], ["bookings", "wait", booking, "--status", "confirmed", "--timeout", "3"]] {
             harness = Harness()

@@ -104,6 +104,9 @@ struct Parser {
                     if let eq = body.firstIndex(of: "=") { return (String(body[..<eq]), String(body[body.index(after: eq)...])) }
                     return (body, nil)
                 }()
+                if name == "help" || name == "version", let inline {
+                    throw CLIError.usage("flag --\(name) takes no value, got '\(ParsedLine.shown(inline))'")
+                }
                 if name == "help" { wantsHelp = true; continue }
                 if name == "version" { wantsVersion = true; continue }
                 if let (flag, isGlobal) = lookup(long: name) {
@@ -114,14 +117,15 @@ struct Parser {
                     } else {
                         let value = inline ?? "true"
                         guard value == "true" || value == "false" else {
-                            let off = flag.negatable ? " or --no-\(name)" : ""
-                            throw CLIError.usage("flag --\(name) takes no value, got '\(value)' (use --\(name)\(off))")
+                            let off = flag.negatable ? ", --no-\(name)" : ""
+                            throw CLIError.usage("flag --\(name) is a switch: give it alone, or as --\(name)=true or --\(name)=false\(off); got '\(ParsedLine.shown(value))'")
                         }
                         store(flag, value, isGlobal: isGlobal, spelled: "--\(name)")
                     }
                     continue
                 }
-                if name.hasPrefix("no-"), inline == nil, let (flag, isGlobal) = lookup(long: String(name.dropFirst(3))), flag.negatable {
+                if name.hasPrefix("no-"), let (flag, isGlobal) = lookup(long: String(name.dropFirst(3))), flag.negatable {
+                    if let inline { throw CLIError.usage("flag --\(name) takes no value, got '\(ParsedLine.shown(inline))'") }
                     store(flag, "false", isGlobal: isGlobal, spelled: token)
                     continue
                 }

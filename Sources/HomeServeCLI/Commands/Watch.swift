@@ -110,7 +110,11 @@ enum WatchCommands {
         let id = inv[user].map(String.init) ?? creds?.user["id"]?.cellText
             ?? JWT.userID(in: [creds?.access, creds?.refresh])?.cellText
         guard let id, !id.isEmpty else {
-            throw CLIError.usage("'\(inv.command.name)' needs --user ID when no user is logged in (profile '\(inv.profile.name)')")
+            // A session that does not name its user is not "no user logged in": the variable is named.
+            let why = creds.map { $0.source == .file ? "the session of profile '\(inv.profile.name)' does not name its user"
+                                                     : "the token from \($0.source.rawValue) does not name its user (no user_id claim)" }
+                ?? "no user is logged in (profile '\(inv.profile.name)')"
+            throw CLIError.usage("'\(inv.command.name)' needs --user ID: \(why)")
         }
         // Only the commands that declare --role read it: watch notifications has none.
         let name = needsRole ? inv[role] ?? creds?.user["role"]?.stringValue : nil
