@@ -410,8 +410,14 @@ extension Invocation {
             return { printer.write($0) }
         case .csv, .tsv:
             let printer = DelimitedPrinter(out: out, tabs: try format.get() == .tsv, headers: !self[GlobalFlags.noHeaders])
-            printer.start(columns: fields ?? ["timestamp", "type", "data"])
-            return { printer.write($0) }
+            // As for a list: with no event, only --fields names columns; otherwise the header comes with the first.
+            var started = fields != nil
+            if let fields { printer.start(columns: fields) }
+            return { event in
+                if !started { printer.start(columns: ["timestamp", "type", "data"]) }
+                started = true
+                printer.write(event)
+            }
         case .table:
             return { event in out.line(EventLine.render(fields.map { Rows.project(event, $0) } ?? event)) }
         }

@@ -90,6 +90,14 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(outcome.out, "timestamp,type,data\n,notification,\"{\"\"title\"\":\"\"Booked\"\"}\"\n")
         XCTAssertEqual(outcome.err, "homeserve: timed out after 5s: 1 of 2 messages arrived\n")
         XCTAssertEqual(sockets.urls, ["wss://api.test/ws/notifications/1/?token=\(access)"], "the logged-in user's channel")
+
+        // No message at all: no header either, as for an empty list; --fields names its columns regardless.
+        for (fields, printed) in [([String](), ""), (["--fields", "type"], "type\n")] {
+            sockets.connections = [.success([.idle(6)])]
+            let none = harness.run(["watch", "notifications", "--count", "1", "--timeout", "5", "-o", "csv"] + fields)
+            XCTAssertEqual(none.status, 11, none.err)
+            XCTAssertEqual(none.out, printed)
+        }
     }
 
     func testCloseCodesForbiddenAndNotFound() {
