@@ -166,6 +166,9 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(usageError(["bookings", "create", "--service", "1", "--pincode", "560001"]).contains("--date"))
         XCTAssertTrue(usageError(["bookings", "get"]).contains("needs ID"))
         XCTAssertTrue(usageError(["bookings", "get", "a", "b"]).contains("unexpected argument 'b'"))
+        // A command that is a group too suggests the one below it that was meant.
+        let typo = usageError(["admin", "history", "exprt"])
+        XCTAssertTrue(typo.contains("unexpected argument 'exprt' for 'admin history'; did you mean 'admin history export'?"), typo)
     }
 
     func testErrorsNameTheFlagTheValueAndWhatIsAccepted() {

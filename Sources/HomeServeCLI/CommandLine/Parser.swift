@@ -199,7 +199,11 @@ struct Parser {
         }
         if arguments.count > command.arguments.count {
             let extra = arguments[command.arguments.count]
-            throw CLIError.usage("unexpected argument '\(extra)' for '\(command.name)'; usage: \(command.usage)")
+            // A command that is also a group (admin history, admin history export): a typo of one below it.
+            let below = table.children(of: command.path)
+            let hint = arguments.count == command.arguments.count + 1
+                ? Suggestions.nearest(to: extra, in: below).map { "; did you mean '\(command.name) \($0)'?" } ?? "" : ""
+            throw CLIError.usage("unexpected argument '\(extra)' for '\(command.name)'\(hint); usage: \(command.usage)")
         }
         for flag in command.flags where flag.required && !local.contains(where: { $0.spec.name == flag.name }) {
             throw CLIError.usage("'\(command.name)' needs --\(flag.name) \(flag.placeholder) (\(flag.shape.accepted))")
