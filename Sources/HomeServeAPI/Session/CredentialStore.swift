@@ -249,8 +249,8 @@ public final class CredentialStore {
         }
         guard let access = creds.access else { return try renew(refused: nil, authority: authority) }
         // An ended session sends nothing: a job with a password source logs in, any other is told so.
-        if let ended = creds.ended {
-            guard try hasPasswordSource() else { throw SessionError.expired(profile: profile, source: .file, reason: ended) }
+        if creds.ended != nil {
+            try requireNotEnded()
             return try renew(refused: access, authority: authority)
         }
         let times: (exp: Int?, iat: Int?)

@@ -199,8 +199,7 @@ struct FailureReport {
             // A write that reached the server and got no answer may well have been carried out (the client
             // judges which: not a login or renewal, not a read or a PUT safe to send again). An OTP sent is a
             // change: it is said.
-            let mayHaveHappened = failure.changeMayHaveHappened
-                ? "; the \(method) reached the server and may have been carried out: check before sending it again" : ""
+            let mayHaveHappened = Self.mayHaveHappened(error)
             switch failure.kind {
             case .cancelled: return CLIError(.interrupted, SignalWatcher.stoppedBy + mayHaveHappened)
             case let .tooLarge(limit):

@@ -233,9 +233,9 @@ enum AuthCommands {
         when nothing is, when it was made with another server, or when its tokens have expired).
         source says where the credentials came from: credentials file, HOMESERVE_TOKEN,
         HOMESERVE_REFRESH_TOKEN, or login for this command (at a --url or HOMESERVE_URL other than the
-        profile's, its stored session kept); session_url the server the session was made with (logged_in is false when
-        that is not the URL in use). A token from the environment comes without its user: user_id is read
-        from its user_id claim, and username, email and role are null.
+        profile's, its stored session kept); session_url the server the session was made with (logged_in
+        is false when that is not the URL in use). A token from the environment comes without its user:
+        user_id is read from its user_id claim, and username, email and role are null.
         """,
         flags: [offline],
         examples: [
