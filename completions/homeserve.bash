@@ -251,14 +251,14 @@ _homeserve_flag() {
         'photos upload --description') REPLY='--description once text' ;;
         'disputes list --status') REPLY='--status many list open in_progress resolved escalated closed' ;;
         'disputes list --booking') REPLY='--booking once text' ;;
-        'disputes list --type') REPLY='--type once choice quality incomplete_work damage billing no_show' ;;
+        'disputes list --type') REPLY='--type once choice quality incomplete_work damage billing no_show behavior other' ;;
         'disputes list --page') REPLY='--page once text' ;;
         'disputes list --page-size') REPLY='--page-size once text' ;;
         'disputes list --limit') REPLY='--limit once text' ;;
         'disputes list --all') REPLY='--all once switch' ;;
         'disputes list --parallel') REPLY='--parallel once text' ;;
         'disputes create --booking') REPLY='--booking once text' ;;
-        'disputes create --type') REPLY='--type once choice quality incomplete_work damage billing no_show' ;;
+        'disputes create --type') REPLY='--type once choice quality incomplete_work damage billing no_show behavior other' ;;
         'disputes create --title') REPLY='--title once text' ;;
         'disputes create --description') REPLY='--description once text' ;;
         'disputes create --evidence') REPLY='--evidence once payload' ;;

@@ -83,7 +83,7 @@ function __homeserve_children
                 'reject' 'Refuse to sign and open a dispute instead (customers)'
         case 'photos'
             printf '%s\t%s\n' \
-                'list' 'List the photos of a booking' \
+                'list' 'List the photos of the bookings you can see, or of one booking' \
                 'upload' 'Upload a before, after or additional photo of a job (vendors)' \
                 'delete' 'Delete a photo you uploaded'
         case 'disputes'
@@ -265,7 +265,7 @@ function __homeserve_flags
                 '--pincode' 'Where the service is needed' \
                 '--date' 'When, as ISO-8601 or e.g. \'tomorrow 10:00\'' \
                 '--notes' 'Notes for the vendor' \
-                '--price' 'Agreed total price; quoted dynamically when omitted'
+                '--price' 'Agreed total price; the server prices the booking when omitted'
         case 'bookings update'
             printf '%s\t%s\n' \
                 '--notes' 'New customer notes (customer_notes)' \
@@ -331,7 +331,7 @@ function __homeserve_flags
                 '--evidence' 'Supporting evidence as JSON: inline, @FILE, or - for stdin'
         case 'photos list'
             printf '%s\t%s\n' \
-                '--booking' 'Booking whose photos to list' \
+                '--booking' 'Only the photos of this booking' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
                 '--page-size' 'Rows per page, sent as the endpoint\'s page-size parameter' \
                 '--limit' 'Stop after N rows, following pages as needed (the server\'s first N; --sort-by sorts those)' \
@@ -707,7 +707,7 @@ function __homeserve_flag
         case 'disputes list --booking'
             echo '--booking once text'
         case 'disputes list --type'
-            echo '--type once choice quality incomplete_work damage billing no_show'
+            echo '--type once choice quality incomplete_work damage billing no_show behavior other'
         case 'disputes list --page'
             echo '--page once text'
         case 'disputes list --page-size'
@@ -721,7 +721,7 @@ function __homeserve_flag
         case 'disputes create --booking'
             echo '--booking once text'
         case 'disputes create --type'
-            echo '--type once choice quality incomplete_work damage billing no_show'
+            echo '--type once choice quality incomplete_work damage billing no_show behavior other'
         case 'disputes create --title'
             echo '--title once text'
         case 'disputes create --description'

@@ -22,8 +22,8 @@ public struct APICall {
     public var deadline: Double?
     /// A POST that only computes an answer (a price prediction, slot suggestions) and changes nothing.
     public var computesOnly = false
-    /// A refresh-token rotation: the client's deadline does not cut it short, since a rotation whose
-    /// answer is abandoned has spent the stored refresh token.
+    /// A refresh-token rotation: neither the client's deadline nor Ctrl-C or SIGTERM cuts it short, since a
+    /// rotation whose answer is abandoned has spent the stored refresh token.
     public var rotatesToken = false
 
     public init(_ method: String, _ path: String, query: [(String, String)] = [], body: RequestBody = .none, authenticated: Bool = true) {
@@ -231,6 +231,7 @@ public final class APIClient: TokenAuthority {
                                       bodyLimit: client.options.maxBody, sink: call.sink)
             request.uploadProgress = call.uploadProgress
             request.captureCertificates = call.captureCertificates
+            request.finishesWhenStopped = call.rotatesToken
             client.options.log.map { log in client.logRequest(request, log) }
             return request
         }

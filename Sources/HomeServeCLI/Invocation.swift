@@ -134,6 +134,9 @@ public final class Invocation {
     /// A warning: shown even with `--quiet`.
     public func warn(_ message: String) { say("warning: " + message) }
 
+    /// `homeserve`, with `--profile` when one was chosen: how a hint's command starts, so it runs as this one did.
+    var homeserve: String { FailureReport(profile: profile.name, profileChosen: profile.chosen, source: nil).homeserve }
+
     func say(_ message: String) {
         for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
             context.stderr.line("homeserve: " + TerminalText.visible(String(line)))
@@ -307,8 +310,11 @@ public final class Invocation {
     func noteUnappliedShaping(_ output: CommandOutput) {
         let shaping: [any FlagDeclaration] = [GlobalFlags.fields, GlobalFlags.sortBy, GlobalFlags.jq, GlobalFlags.noHeaders, GlobalFlags.wide]
         var given = shaping.filter { self.given($0) }.map { "--" + $0.spec.name }
-        // A format asked for is not what bytes passed through come in: said, as for the shaping flags.
-        if case .bytes = output, self.given(GlobalFlags.output) { given.insert("-o", at: 0) }
+        // A format asked for is not what bytes passed through or plain text come in: said, as for the shaping flags.
+        switch output {
+        case .bytes, .text: if self.given(GlobalFlags.output) { given.insert("-o", at: 0) }
+        default: break
+        }
         guard let last = given.last else { return }
         let reason: String
         switch output {

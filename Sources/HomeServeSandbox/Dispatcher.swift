@@ -66,22 +66,26 @@ struct Dispatcher: Sendable {
 
     private func route(_ request: APIRequest, in table: RouteTable) async -> APIResponse {
         var request = request
-        if request.method == "OPTIONS" {
-            // DRF answers OPTIONS on every view with its metadata; the parts clients use are Allow and the media types.
-            let allowed = table.allowedMethods(path: request.path)
-            guard !allowed.isEmpty else { return sandbox.shapes.response(for: .notFoundDefault) }
-            return .json([
-                "renders": ["application/json"],
-                "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
-            ]).with(header: "Allow", (allowed + ["OPTIONS"]).joined(separator: ", "))
-        }
         do {
+            if request.method == "OPTIONS" {
+                // DRF answers OPTIONS on every view with its metadata, once the view's authentication passed; the
+                // parts clients use are Allow and the media types.
+                let view = table.view(path: request.path).map(\.route)
+                guard !view.isEmpty else { throw APIError.notFoundDefault }
+                try authenticateForView(&request, view)
+                return .json([
+                    "renders": ["application/json"],
+                    "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
+                ]).with(header: "Allow", RouteTable.allowHeader(view.map(\.method)))
+            }
             switch table.match(method: request.method, path: request.path) {
             case .notFound:
                 throw APIError.notFoundDefault
-            case .methodNotAllowed(let allowed):
+            case .methodNotAllowed(let allowed, let view):
+                // DRF authenticates before it looks for the method's handler: 401 comes before 405.
+                try authenticateForView(&request, view)
                 return sandbox.shapes.response(for: .methodNotAllowed(request.method))
-                    .with(header: "Allow", (allowed + ["OPTIONS"]).joined(separator: ", "))
+                    .with(header: "Allow", RouteTable.allowHeader(allowed))
             case .redirect(let location):
                 // Django's CommonMiddleware answers a missing trailing slash with a permanent redirect.
                 let target = request.rawQuery.isEmpty ? location : location + "?" + request.rawQuery
@@ -97,6 +101,20 @@ struct Dispatcher: Sendable {
             Sandbox.log("error: \(request.method) \(request.path): \(error)")
             return sandbox.shapes.serverError
         }
+    }
+
+    /// A view's authentication without a route to run: a token sent must be valid, and a view whose every
+    /// route needs a user refuses a request without one.
+    private func authenticateForView(_ request: inout APIRequest, _ view: [Route]) throws {
+        if view.contains(where: { if case .credentials = $0.access { return true } else { return false } }) { return }
+        request.user = try sandbox.authenticate(authorization: request.header("Authorization"))
+        let needsUser = view.allSatisfy { route in
+            switch route.access {
+            case .anyone, .credentials: return false
+            case .authenticated, .roles: return true
+            }
+        }
+        if needsUser, request.user == nil { throw APIError.notAuthenticated }
     }
 
     private func authorize(_ request: inout APIRequest, for access: Access) throws {

@@ -42,7 +42,10 @@ enum APIError: Error {
             return .json(["detail": "Authentication credentials were not provided."], status: 401)
                 .with(header: "WWW-Authenticate", "Bearer realm=\"api\"")
         case .tokenNotValid:
-            return .json(["detail": "Given token not valid for any token type", "code": "token_not_valid"], status: 401)
+            // simplejwt's JWTAuthentication names what each token class made of it.
+            return .json(["detail": "Given token not valid for any token type", "code": "token_not_valid",
+                          "messages": [["token_class": "AccessToken", "token_type": "access",
+                                        "message": "Token is invalid or expired"]]], status: 401)
                 .with(header: "WWW-Authenticate", "Bearer realm=\"api\"")
         case .authenticationFailed(let detail, let code):
             return .json(code.map { ["detail": .string(detail), "code": .string($0)] } ?? ["detail": .string(detail)],

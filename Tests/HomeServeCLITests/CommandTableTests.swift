@@ -61,9 +61,9 @@ final class CommandTableTests: XCTestCase {
         let previous = FileManager.default.currentDirectoryPath
         _ = chdir(workspace)
         defer { _ = chdir(previous) }
-        // A one-time code on stdin is digits.
-        let stdin = line.contains("--otp-stdin") ? "123456\n" : "password123\nsecond line\n"
-        let outcome = harness.run(["--dry-run"] + line, stdin: stdin, secret: "password123")
+        // A one-time code on stdin, or typed at the terminal, is digits.
+        let otp = line.contains("--otp-stdin")
+        let outcome = harness.run(["--dry-run"] + line, stdin: otp ? "123456\n" : "password123\nsecond line\n", secret: otp ? "123456" : "password123")
         return Run(command: command, line: line, outcome: outcome, sent: harness.transport.log + harness.sockets.urls)
     }
 

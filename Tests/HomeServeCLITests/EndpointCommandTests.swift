@@ -154,6 +154,7 @@ final class EndpointCommandTests: XCTestCase {
         XCTAssertEqual(truncate(big, off_t(10 * 1024 * 1024 + 1)), 0)
         assertRejected(["photos", "upload", "--booking", booking, "--type", "before", big], "for FILE", "over the 10 MB upload limit")
         assertRejected(["photos", "upload", "--booking", booking, "--type", "before", directory + "/missing.jpg"], "missing.jpg' for FILE: no such file")
+        assertRejected(["photos", "upload", "--booking", booking, "--type", "before", "-"], "invalid value '-' for FILE: an upload is read from a file, not stdin")
         assertRejected(["photos", "upload", "--booking", booking, "--type", "during", big], "invalid value 'during' for --type", "before, after, additional")
     }
 
@@ -170,7 +171,7 @@ final class EndpointCommandTests: XCTestCase {
     func testPhotoListAndDelete() {
         assertRequest(["photos", "list", "--booking", booking], #"{"method":"GET","url":"\#(base)/api/photos/?booking=\#(booking)"}"#)
         assertRequest(["photos", "delete", "42"], #"{"method":"DELETE","url":"\#(base)/api/photos/42/"}"#)
-        assertRejected(["photos", "list"], "needs --booking")
+        assertRequest(["photos", "list"], #"{"method":"GET","url":"\#(base)/api/photos/"}"#)
     }
 
     // MARK: Disputes
@@ -240,7 +241,10 @@ final class EndpointCommandTests: XCTestCase {
                        "--set customer_notes=… and --notes both set customer_notes: give one")
         assertRejected(["bookings", "update", "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "--set", "x=1", "--set", "x=2"], "--set x=… is given twice: give one value")
         assertRejected(["bookings", "list", "--from", "2026-12-05", "--to", "2026-12-01"], "--from 2026-12-05 is after --to 2026-12-01")
-        assertRejected(["bookings", "list", "--status", "pending,,confirmed"], "invalid value '' for --status")
+        assertRejected(["bookings", "list", "--status", "pending,,confirmed"], "invalid value 'pending,,confirmed' for --status: an empty item in the list")
+        assertRejected(["bookings", "list", "--status", "pending,"], "invalid value 'pending,' for --status: an empty item in the list; expected items separated by single commas, each one of: pending")
+        assertRejected(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-05"],
+                       "invalid value '2026-12-05' for --date: a date without its time; give the time too, e.g. '2026-12-05 15:00'")
         assertRejected(["api", "POST", "/api/photos/", "-F", "image=@" + write("photo.jpg", [0xFF, 0xD8, 0xFF, 0xE0])],
                        "for -F/--field:", "photo.jpg is not UTF-8 text, and a field's value is text")
         let huge = write("huge.pem", Array("-----BEGIN CERTIFICATE-----\n".utf8))

@@ -584,11 +584,24 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    /// A command a hint suggests runs as this one did: with the --profile this one was given.
+    func testAHintCarriesTheProfile() {
+        harness.logIn(profile: "support")
+        transport.register("POST", "/api/enhanced-signatures/", json: #"{"status": "rejected", "dispute_id": "d7"}"#)
+        let rejected = run(["--profile", "support", "signatures", "reject", "s1", "--reason", "Leaks", "-o", "json"])
+        XCTAssertContains(rejected.err, "Opened dispute d7; follow it with 'homeserve --profile support disputes get d7'.")
+        transport.register("POST", "/api/enhanced-signatures/", json: #"{"status": "rejected", "dispute_id": "d8"}"#)
+        XCTAssertContains(run(["signatures", "reject", "s1", "--reason", "Leaks"]).err, "follow it with 'homeserve disputes get d8'.")
+    }
+
     func testShapingFlagsACommandCannotApplyAreSaidToHaveNoEffect() {
         let token = run(["auth", "token", "--jq", ".access"])
         XCTAssertEqual(token.out.split(separator: ".").count, 3, "the token is printed as ever")
         XCTAssertEqual(token.err, "homeserve: warning: --jq has no effect: 'auth token' prints plain text, not rows\n")
         XCTAssertEqual(run(["auth", "token", "--no-headers", "--wide"]).err, "homeserve: warning: --no-headers and --wide have no effect: 'auth token' prints plain text, not rows\n")
+        XCTAssertEqual(run(["auth", "token", "-o", "json"]).err, "homeserve: warning: -o has no effect: 'auth token' prints plain text, not rows\n",
+                       "a format asked for is said to be ignored, as it is for an export")
+        XCTAssertEqual(run(["auth", "token"]).err, "", "a format from the profile or the environment is not")
         let script = run(["completion", "bash", "--fields", "id", "--sort-by", "id"])
         XCTAssertTrue(script.out.contains("complete -F"), "the script is printed as ever")
         XCTAssertEqual(script.err, "homeserve: warning: --fields and --sort-by have no effect: 'completion bash' prints plain text, not rows\n")

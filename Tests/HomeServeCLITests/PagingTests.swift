@@ -441,20 +441,22 @@ final class PagingTests: XCTestCase {
         }
     }
 
-    func testAnswersWithoutRowsArePrintedAsReceivedWithAWarning() {
+    /// A listing's answer without rows is exit 8 with nothing on stdout, naming its keys and the command that
+    /// shows it as received: a script would take a document printed in its place for the rows it asked for.
+    func testAnswersWithoutRowsAreExit8() {
         transport.register("GET", "/api/bookings/", json: #"{"status": "ok", "summary": {"open": 3}}"#)
         let outcome = harness.run(["bookings", "list", "--all"])
-        XCTAssertEqual(outcome.status, 0)
-        XCTAssertEqual(outcome.out, "{\n  \"status\": \"ok\",\n  \"summary\": {\n    \"open\": 3\n  }\n}\n")
-        XCTAssertEqual(outcome.err, "homeserve: warning: no list of rows in the answer to GET /api/bookings/ (keys: status, summary); printing it as received\n")
+        XCTAssertEqual(outcome.status, 8)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/: the answer has no list of rows (keys: status, summary); 'homeserve api GET /api/bookings/' shows it as received\n")
         transport.verify()
 
-        // The same with several walks: the first answer without rows ends the listing.
-        transport.register("GET", "/api/bookings/?status=pending", json: #"{"status": "ok"}"#)
-        let several = harness.run(["bookings", "list", "--status", "pending,confirmed", "-o", "csv"])
-        XCTAssertEqual(several.status, 0)
-        XCTAssertEqual(several.out, "status\nok\n")
-        XCTAssertEqual(several.err, "homeserve: warning: no list of rows in the answer to GET /api/bookings/ (keys: status); printing it as received\n")
+        // The same with several walks and csv, where the first answer without rows ends the listing.
+        transport.register("GET", "/api/bookings/?status=pending", json: #"{"status": "ok", "items_total": 5}"#)
+        let several = harness.run(["bookings", "list", "--status", "pending,confirmed", "-o", "csv", "--all"])
+        XCTAssertEqual(several.status, 8)
+        XCTAssertEqual(several.out, "")
+        XCTAssertContains(several.err, "the answer has no list of rows (keys: status, items_total)")
         transport.verify()
     }
 
@@ -486,10 +488,10 @@ final class PagingTests: XCTestCase {
         transport.verify()
 
         // `api` asking for one page says the same, for --page and for a page field; a first page may be empty.
-        transport.register("GET", "/api/bookings/?page=99", json: #"{"status": "success", "data": [], "pagination": {"page": 99, "total": 125}}"#, times: 2)
+        transport.register("GET", "/api/bookings/?page=99", json: #"{"status": "success", "data": [], "pagination": {"page": 99, "total": 125}}"#, times: 3)
         transport.register("GET", "/api/bookings/?page=1", json: #"{"count": 0, "next": null, "results": []}"#)
-        for args in [["--page", "99"], ["-f", "page=99"]] {
-            let outcome = harness.run(["api", "GET", "/api/bookings/"] + args)
+        for args in [["/api/bookings/", "--page", "99"], ["/api/bookings/", "-f", "page=99"], ["/api/bookings/?page=99"]] {
+            let outcome = harness.run(["api", "GET"] + args)
             XCTAssertEqual(outcome.status, 5, outcome.err)
             XCTAssertEqual(outcome.out, "")
             XCTAssertEqual(outcome.err, "homeserve: page 99 is past the last page (the server reports 125 rows)\n")

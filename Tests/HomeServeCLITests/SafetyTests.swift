@@ -98,7 +98,7 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(outcome.status, 6)
         XCTAssertEqual(outcome.err, "homeserve: POST /api/bookings/ failed: HTTP 400: bad Tap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\n")
         transport.register("GET", "/api/bookings/", json: #"{"\u001b[2Jkey": 1}"#)
-        XCTAssertEqual(harness.run(["bookings", "list"]).err, "homeserve: warning: no list of rows in the answer to GET /api/bookings/ (keys: \\x1b[2Jkey); printing it as received\n")
+        XCTAssertEqual(harness.run(["bookings", "list"]).err, "homeserve: GET /api/bookings/: the answer has no list of rows (keys: \\x1b[2Jkey); 'homeserve api GET /api/bookings/' shows it as received\n")
         transport.register("POST", "/api/bookings/", status: 422, json: #"{"errors": {"date\u001b[1m": ["no\u0007"]}}"#)
         XCTAssertEqual(lines(harness.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-01T10:00:00+05:30", "--price", "1"]).err).last,
                        "homeserve:   date\\x1b[1m: no\\x07")

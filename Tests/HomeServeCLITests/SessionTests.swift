@@ -734,6 +734,12 @@ final class SessionTests: XCTestCase {
         transport.register("POST", "/auth/verify-otp/", json: answer("prompt"))
         XCTAssertEqual(harness.run(verify, secret: " 87654321 ").status, 0)
         XCTAssertEqual(transport.requests.last?.json?["otp"], "87654321")
+        // --otp-stdin on a terminal reads the line typed with echo off, as the prompt does.
+        transport.register("POST", "/auth/verify-otp/", json: answer("typed"))
+        let typed = harness.run(verify + ["--otp-stdin"], stdin: "echoed\n", secret: "13579")
+        XCTAssertEqual(typed.status, 0, typed.err)
+        XCTAssertEqual(transport.requests.last?.json?["otp"], "13579")
+        XCTAssertEqual(harness.run(verify + ["--otp-stdin"], secret: "").err, "homeserve: --otp-stdin: the line typed is empty; expected the code\n")
         harness.stdinTTY = false
         transport.verify()
 
@@ -1173,6 +1179,9 @@ final class SessionTests: XCTestCase {
         let list = harness.run(["config", "list", "-o", "tsv", "--no-headers"])
         XCTAssertEqual(list.status, 0, list.err)
         XCTAssertContains(list.out, "url\tftp://x (invalid)\tprofile\n")
+        harness.writeSettings(["default": ["url": "https://api.example"]])
+        XCTAssertContains(harness.run(["config", "list", "-o", "tsv", "--no-headers"]).out, "ws_url\twss://api.example\turl\n")
+        harness.writeSettings(["default": ["url": "ftp://x"]])
         XCTAssertContains(list.err, "homeserve: warning: invalid url 'ftp://x' in profile 'default'", "(fix with 'homeserve config set url URL')")
         XCTAssertEqual(harness.run(["bookings", "list"]).status, 2, "commands still refuse it")
 

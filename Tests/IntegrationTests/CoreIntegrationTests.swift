@@ -188,12 +188,13 @@ final class CoreIntegrationTests: XCTestCase {
         let date = futureDate(days: 4, hour: 18)
         let quoted = try cli.run(["bookings", "create", "--service", "2", "--pincode", "560001", "--date", date, "-o", "json"])
         XCTAssertEqual(quoted.status, 0, quoted.err)
-        XCTAssertTrue(quoted.err.contains("using the dynamic price"), quoted.err)
-        XCTAssertEqual(Array(try sandbox.receivedRequests().suffix(2)), ["GET /api/dynamic-pricing/", "POST /api/bookings/"])
+        XCTAssertEqual(Array(try sandbox.receivedRequests().suffix(1)), ["POST /api/bookings/"])
         let (_, quote) = try sandbox.request("GET", "/api/dynamic-pricing/?service_id=2&pincode=560001&scheduled_datetime=\(date)",
                                              token: cli.credentials.value(at: "profiles.default.access")?.stringValue)
         let final = try XCTUnwrap(quote.value(at: "pricing.final_price")?.stringValue.flatMap(Double.init))
-        XCTAssertEqual(Double(quoted.json["total_price"]?.stringValue ?? ""), final)
+        XCTAssertEqual(Double(quoted.json["total_price"]?.stringValue ?? ""), final, "the server's dynamic price")
+        XCTAssertTrue(quoted.err.contains("The server priced it at \(quoted.json["total_price"]?.stringValue ?? "?")."), quoted.err)
+        XCTAssertNotNil(quoted.json["dynamic_price_breakdown"]?.objectValue, "the server's workings are kept")
         let id = try XCTUnwrap(quoted.json["id"]?.stringValue)
 
         let shown = try cli.run(["bookings", "get", id, "-o", "json"])

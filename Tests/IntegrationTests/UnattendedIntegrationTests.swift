@@ -113,6 +113,33 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(running.process.terminationStatus, SIGTERM)
     }
 
+    /// A SIGTERM (`timeout`, a cancelled CI job) while the refresh token is being exchanged: the server may
+    /// already have rotated it, so the answer is waited for and stored before homeserve ends by the signal,
+    /// and the next job's session still works.
+    func testSIGTERMDuringARenewalKeepsTheRotatedSession() throws {
+        let sandbox = try Sandbox(["--access-ttl", "60"])
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let spent = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
+        try advance(sandbox, 120)
+        try sandbox.fault(#"{"path": "/auth/refresh/", "delay_ms": 1200}"#)
+        let running = try cli.start(["bookings", "list", "--limit", "1", "-o", "json"])
+        let end = Date().addingTimeInterval(10)
+        while try !sandbox.receivedRequests().contains("POST /auth/refresh/"), Date() < end { usleep(20_000) }
+        kill(running.process.processIdentifier, SIGTERM)
+        running.process.waitUntilExit()
+        let result = running.result()
+        XCTAssertEqual(running.process.terminationReason, .uncaughtSignal, result.err)
+        XCTAssertEqual(running.process.terminationStatus, SIGTERM)
+        XCTAssertEqual(result.out, "", "the listing itself was not fetched")
+        let stored = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
+        XCTAssertNotEqual(stored, spent, "the rotated refresh token was stored")
+        try sandbox.request("DELETE", "/sandbox/faults")
+        let next = try cli.run(["bookings", "list", "--limit", "1", "-o", "json"])
+        XCTAssertEqual(next.status, 0, next.err)
+        XCTAssertEqual(next.err, "")
+    }
+
     func testSIGTERMStopsAWalkAsCtrlCDoesAndEndsByTheSignal() throws {
         let sandbox = try Sandbox(["--latency", "100", "--extra-bookings", "2000"])
         let cli = CLI(sandbox: sandbox)

@@ -91,12 +91,12 @@ public final class CurlTransport: HTTPTransport {
         while true {
             if done(finished) || active.isEmpty { return }
             if cancellation.isCancelled {
-                for (key, transfer) in active {
+                for (key, transfer) in active where !transfer.request.finishesWhenStopped {
                     active[key] = nil
                     retire(transfer.handle)
                     finished.append(HTTPCompletion(id: transfer.id, result: .failure(TransportError(.cancelled, "interrupted", sent: true))))
                 }
-                continue
+                if done(finished) || active.isEmpty { return }
             }
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
@@ -234,7 +234,7 @@ public final class CurlTransport: HTTPTransport {
         hs_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
         hs_setopt_xferinfo(handle) { context, _, _, uploadTotal, uploaded in
             let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-            if transfer.cancellation.isCancelled { return 1 }
+            if transfer.cancellation.isCancelled, !transfer.request.finishesWhenStopped { return 1 }
             if uploadTotal > 0 { transfer.request.uploadProgress?(Int64(uploaded), Int64(uploadTotal)) }
             return 0
         }

@@ -6,7 +6,7 @@ import HomeServeCore
 /// `2026-12-01 10:00`); a weekday whose time has passed today is next week's. ISO-8601 date-times with an
 /// offset pass through unchanged; without one they are read in the user's time zone, like the words.
 public enum DateInput {
-    static let acceptedDate = "a date YYYY-MM-DD, or today, tomorrow, yesterday, a weekday (monday…), or +3d/-1w from today"
+    static let acceptedDate = "a date YYYY-MM-DD, or now, today, tomorrow, yesterday, a weekday (monday…), or +3d/-1w from today"
     static let acceptedDateTime = "an ISO-8601 date-time (2026-12-01T10:00:00+05:30), YYYY-MM-DD HH:MM, or now, +2h, -30m, +3d, or today/tomorrow/monday… with an optional HH:MM"
 
     static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

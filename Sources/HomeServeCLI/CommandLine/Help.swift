@@ -60,9 +60,16 @@ public struct Help {
     public func command(_ command: Command) -> String {
         var s = command.summary + "\n\nUsage:\n  " + command.usage + "\n"
         if !command.discussion.isEmpty {
-            // A discussion written as one line is wrapped at 100 columns; one wrapped by hand is kept as written.
-            let lines = command.discussion.split(separator: "\n", omittingEmptySubsequences: false)
-            s += "\n" + lines.map { $0.count > 100 ? Help.hanging("", String($0)) : String($0) }.joined(separator: "\n") + "\n"
+            // A paragraph wrapped by hand is kept as written; one with a line over 100 columns (written as one
+            // line, or wrapped by hand too wide) is wrapped again as a whole, at 100, so no word is left alone.
+            var paragraphs: [[Substring]] = [[]]
+            for line in command.discussion.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.isEmpty { paragraphs.append([]) } else { paragraphs[paragraphs.count - 1].append(line) }
+            }
+            s += "\n" + paragraphs.map { lines in
+                guard lines.contains(where: { $0.count > 100 }), !lines.contains(where: { $0.hasPrefix(" ") }) else { return lines.joined(separator: "\n") }
+                return Help.hanging("", lines.joined(separator: " "))
+            }.joined(separator: "\n\n") + "\n"
         }
         if command.reach == .offline { s += "\n" + Help.offlineNote + "\n" }
         if !command.arguments.isEmpty {
@@ -280,10 +287,11 @@ public enum Topics {
                              With --all, an expression starting with .[] runs on each item as it arrives.
           Given to a command that prints no rows (auth login, config set, an export, a delete; or plain
           text: auth token, config get, completion) or to a dry run of a request, these four and --wide
-          are said on stderr to have no effect.
+          are said on stderr to have no effect, and so is -o given to an export or a plain-text command.
 
-        A listing whose rows cannot be found is printed as received, with a warning naming its keys
-        (exit 0). A list command asked with a filter the server ignored still prints only matching rows
+        A listing whose rows cannot be found is exit 8, naming the answer's keys ('homeserve api GET
+        PATH' shows it as received).
+        A list command asked with a filter the server ignored still prints only matching rows
         (a row's value matches in any case, a row whose field is null matches none, and a timestamp is
         kept within a day of a --from/--to range, since the zone the server filtered in is not known).
         Without --all or --limit a list prints one page; on a terminal stderr says how many there are.

@@ -240,6 +240,9 @@ extension ParsedLine {
         let pieces = spec.splitsOnCommas ? given.text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [given.text]
         for piece in pieces {
             let value: any Sendable
+            if piece.isEmpty, pieces.count > 1 {
+                throw CLIError.usage("invalid value '\(shown(given.text))' for \(given.spelled): an empty item in the list; expected items separated by single commas, each \(spec.shape.accepted)")
+            }
             do { value = try spec.convert(piece, context) } catch {
                 throw CLIError.usage("invalid value '\(error.shownAs.map(shown) ?? shown(piece))' for \(given.spelled): \(error.detail ?? "expected " + spec.shape.accepted)")
             }

@@ -147,6 +147,8 @@ extension ValueKind where Value == String {
     /// An existing readable file.
     public static var file: ValueKind {
         ValueKind(ValueShape(placeholder: "FILE", accepted: "an existing readable file", completion: .files)) { path, _ throws(ValueProblem) in
+            // An upload states its length, so it is read from a file, not from stdin.
+            if path == "-", !FileFacts.isReadableFile(path) { throw ValueProblem("an upload is read from a file, not stdin; give its path (./- for a file named '-')") }
             guard FileFacts.isReadableFile(path) else { throw ValueProblem(FileFacts.problem(path)) }
             return path
         }
@@ -217,7 +219,11 @@ extension ValueKind where Value == String {
     /// the user's UTC offset.
     public static var dateTime: ValueKind {
         ValueKind(ValueShape(placeholder: "DATETIME", accepted: DateInput.acceptedDateTime, completion: .free)) { text, context throws(ValueProblem) in
-            guard let moment = DateInput.moment(text, context: context) else { throw ValueProblem() }
+            guard let moment = DateInput.moment(text, context: context) else {
+                // A bare date is a day, not a moment: said so, with the way to give its time.
+                let bareDate = text.count == 10 && text.enumerated().allSatisfy { i, c in i == 4 || i == 7 ? c == "-" : c.isASCII && c.isNumber }
+                throw bareDate ? ValueProblem("a date without its time; give the time too, e.g. '\(text) 15:00'") : ValueProblem()
+            }
             return moment
         }
     }

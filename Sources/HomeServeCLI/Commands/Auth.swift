@@ -73,6 +73,11 @@ enum AuthCommands {
                            prompt: String) throws -> (value: String, source: String)? {
         let flag = "--" + stdinFlag.spec.name
         if inv[stdinFlag] {
+            // A terminal on stdin is a person typing: the line is read with echo off, as at the prompt.
+            if inv.context.stdin.isTerminal, let typed = try inv.context.stdin.secret(prompt: prompt) {
+                guard !typed.isEmpty else { throw CLIError.usage("\(flag): the line typed is empty; expected the \(what)") }
+                return (typed, flag)
+            }
             let read: String?
             do throws(CLIError) { read = try inv.context.stdin.readLine(limit: 4096) } catch { throw CLIError(error.code, "\(flag): \(error.message)") }
             guard let line = read, !line.isEmpty else {

@@ -60,14 +60,14 @@ enum BookingCommands {
     static let createPincode = RequiredFlag("pincode", .pincode, "Where the service is needed")
     static let date = RequiredFlag("date", .dateTime, "When, as ISO-8601 or e.g. 'tomorrow 10:00'")
     static let notes = Flag("notes", .text, "Notes for the vendor")
-    static let price = Flag("price", .amount, "Agreed total price; quoted dynamically when omitted")
+    static let price = Flag("price", .amount, "Agreed total price; the server prices the booking when omitted")
 
     static let create = Command(
         "bookings create",
         summary: "Book a service at a pincode and time",
         discussion: """
-        Without --price, the dynamic price is quoted first (GET /api/dynamic-pricing/ for the same service,
-        pincode and time) and its final price is sent as total_price; a line on stderr says so.
+        Without --price, no total_price is sent and the server sets the dynamic price for the service, pincode
+        and time, as 'homeserve pricing quote' shows it; a line on stderr says what it came to.
         """,
         flags: [service, createPincode, date, notes, price],
         examples: [
@@ -75,32 +75,17 @@ enum BookingCommands {
             Example("homeserve bookings create --service 2 --pincode 560001 --date 'tomorrow 15:00' --price 650 --notes 'Gate code 4411'", "Book at an agreed price"),
         ]
     ) { inv in
-        var total = inv[price]
-        if total == nil {
-            let query = [("service_id", String(inv[service])), ("pincode", inv[createPincode]), ("scheduled_datetime", inv[date])]
-            if let quote = try inv.json(APICall("GET", "/api/dynamic-pricing/", query: query)) {
-                guard let final = PricingCommands.finalPrice(in: quote) else {
-                    throw APIError.badResponse(method: "GET", path: "/api/dynamic-pricing/", reason: "the quote has no final price (keys: \(quote.keys.joined(separator: ", "))); pass --price")
-                }
-                // Rounded to paise (a float such as 573.8499999999999 is a price), then held to what --price
-                // accepts: a negative or absurd quote is the server's fault, not a price.
-                let rounded = Money.twoDecimals(final)
-                guard Money.isAmount(rounded) else {
-                    throw APIError.badResponse(method: "GET", path: "/api/dynamic-pricing/", reason: "the quote's final price \(TerminalText.visible(final)) is not an amount to book at (\(ValueKind<String>.amount.shape.accepted)); pass --price")
-                }
-                total = rounded
-                inv.note("No --price given: using the dynamic price \(total ?? final).")
-            } else {
-                inv.note("No --price given: total_price would be the quote's final price.")
-            }
-        }
         var body: [(String, JSON)] = [("service", .int(inv[service])), ("pincode", .string(inv[createPincode])), ("scheduled_date", .string(inv[date]))]
         if let text = inv[notes] { body.append(("customer_notes", .string(text))) }
-        if let total { body.append(("total_price", .string(total))) }
+        if let total = inv[price] { body.append(("total_price", .string(total))) }
         let call = APICall("POST", "/api/bookings/", body: .json(.object(body)))
         guard let created = try inv.json(call) else { return .nothing }
         if let new = try Invocation.madeID(created, of: call, .resource(columns, wrappedIn: wrappers), client: try inv.client()) {
-            inv.note(Invocation.serverMessage(created).map { "\($0) (booking \(new))" } ?? "Created booking \(new).")
+            var note = Invocation.serverMessage(created).map { "\($0) (booking \(new))" } ?? "Created booking \(new)."
+            if inv[price] == nil, let total = Rows.unwrap(created, keys: wrappers)["total_price"]?.cellText, !total.isEmpty {
+                note += (note.hasSuffix(".") ? " The" : "; the") + " server priced it at \(TerminalText.visible(total))."
+            }
+            inv.note(note)
         }
         return .document(created, .resource(columns, wrappedIn: wrappers))
     }

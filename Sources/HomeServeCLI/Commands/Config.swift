@@ -26,7 +26,8 @@ enum ConfigCommands {
         "config list",
         summary: "Show every effective setting with its value and where it comes from",
         discussion: """
-        One row per setting: its value and source — flag, env, profile, credentials or default. Secrets are
+        One row per setting: its value and source — flag, env, profile, credentials or default (url for a
+        ws_url made from the url). Secrets are
         never shown: HOMESERVE_PASSWORD appears as 'set'. Works even when the profile's output setting or
         url is invalid (the url is then shown as it is, with a warning saying why), so it can be inspected
         and repaired.
@@ -57,7 +58,7 @@ enum ConfigCommands {
         if let ws = stored["ws_url"]?.stringValue, base == nil || base?.source == "profile" || base?.source == "default" {
             row("ws_url", ws, "profile")
         } else {
-            row("ws_url", base == nil ? nil : try inv.socketBase().description, "default")
+            row("ws_url", base == nil ? nil : try inv.socketBase().description, "url")
         }
         if inv.given(GlobalFlags.output), let format = inv[GlobalFlags.output] {
             row("output", format.rawValue, "flag")

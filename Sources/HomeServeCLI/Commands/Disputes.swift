@@ -9,7 +9,7 @@ enum DisputeCommands {
     static let id = Argument("ID", .identifier, "Dispute id")
     static let wrappers = ["dispute"]
     /// The guide gives examples, not a closed list: any type is sent, these are offered.
-    static let types = ["quality", "incomplete_work", "damage", "billing", "no_show"]
+    static let types = ["quality", "incomplete_work", "damage", "billing", "no_show", "behavior", "other"]
     static let statuses = ["open", "in_progress", "resolved", "escalated", "closed"]
     static let evidence = Flag("evidence", .payload, "Evidence as JSON: inline, @FILE, or - for stdin")
 
@@ -54,7 +54,7 @@ enum DisputeCommands {
     static let create = Command(
         "disputes create",
         summary: "Open a dispute about a booking",
-        discussion: "--type takes any word the server knows; the contract's examples are quality, incomplete_work, damage, billing and no_show.",
+        discussion: "--type takes any word the server knows (the contract names none); those that complete are the sandbox's: quality, incomplete_work, damage, billing, no_show, behavior and other.",
         flags: [createBooking, createType, title, description, evidence],
         examples: [
             Example("homeserve disputes create --booking 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --type quality --title 'Leak not fixed' --description 'The tap drips again a day later'", "Dispute a job"),

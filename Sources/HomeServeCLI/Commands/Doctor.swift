@@ -98,7 +98,7 @@ enum DoctorCommands {
         for (key, value) in pairs where key != "url" {
             guard ConfigCommands.keys.contains(where: { $0.name == key }) else { unknown.append(key); continue }
             do { _ = try ConfigCommands.validated(key, value.stringValue ?? value.serialized()) } catch {
-                problems.append("\(error) (fix with 'homeserve config set \(key) VALUE')")
+                problems.append("\(error) (fix with '\(inv.homeserve) config set \(key) VALUE')")
             }
         }
         // A setting homeserve does not know is ignored: worth a look, not a failure.

@@ -7,15 +7,16 @@ enum PhotoCommands {
     static let columns = ["id", "image_type", "description", "uploaded_by", "uploaded_at", "image"]
     static let imageTypes = ["before", "after", "additional"]
 
-    static let listBooking = RequiredFlag("booking", .identifier, "Booking whose photos to list")
+    static let listBooking = Flag("booking", .identifier, "Only the photos of this booking")
 
     static let list = Command(
         "photos list",
-        summary: "List the photos of a booking",
-        discussion: "Only photos of --booking are printed, even from a server that ignores the filter (-v says how many it sent anyway).",
+        summary: "List the photos of the bookings you can see, or of one booking",
+        discussion: "With --booking only its photos are printed, even from a server that ignores the filter (-v says how many it sent anyway).",
         flags: [listBooking] + ListFlags.flags,
         examples: [
             Example("homeserve photos list --booking 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "Before and after photos of a job"),
+            Example("homeserve photos list --all -o csv --fields id,booking,image_type", "Every photo you can see"),
             Example("homeserve photos list --booking 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 -o json --fields id,image", "Photo ids and their URLs"),
         ]
     ) { inv in

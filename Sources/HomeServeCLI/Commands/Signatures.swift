@@ -75,7 +75,7 @@ enum SignatureCommands {
         if let value = inv[evidence] { pairs.append(("evidence", value)) }
         return try inv.document(APICall("POST", "/api/enhanced-signatures/", body: .json(.object(pairs))),
                                 .resource(["dispute_id", "message", "status"], wrappedIn: ["dispute"])) { answer in
-            answer["dispute_id"]?.stringValue.map { "Opened dispute \($0); follow it with 'homeserve disputes get \($0)'." }
+            answer["dispute_id"]?.stringValue.map { "Opened dispute \($0); follow it with '\(inv.homeserve) disputes get \($0)'." }
         }
     }
 }

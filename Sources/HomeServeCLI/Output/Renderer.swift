@@ -227,7 +227,6 @@ struct Renderer {
         // names one of the server's pages, which is printed as it is, filtered.
         let fillsPage = !listing.following && !listing.filters.isEmpty && listing.walks.count == 1 && !client.isDryRun
             && !(listing.walks.first?.query.contains { $0.0 == "page" } ?? false)
-        var printedAsReceived = false
 
         func deliver(_ rows: [JSON]) throws {
             if holdAll {
@@ -289,15 +288,13 @@ struct Renderer {
                     try walker.run(following: listing.following || fillsPage) { page in
                         defer { firstPage = false }
                         guard let rows = page.rows else {
-                            // Nothing at all is no listing printed as received: it would pass for data with exit 0.
-                            if page.document.objectValue?.isEmpty == true {
-                                throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the answer is an empty object, with no rows and nothing to show")
-                            }
-                            warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (keys: \(page.document.keys.joined(separator: ", "))); printing it as received")
-                            try render(page.document, .report(listing.presentation.columns))
-                            printedAsReceived = true
-                            stopped = true
-                            return false
+                            // An answer without rows is no listing: printed as received it would pass for one with
+                            // exit 0, and a script would take it for the rows it asked for.
+                            let path = Redaction.url(call.path)
+                            let what = !page.document.isObject ? "not an object" : page.document.keys.isEmpty
+                                ? "an empty object" : "keys: " + page.document.keys.joined(separator: ", ")
+                            throw APIError.badResponse(method: "GET", path: path,
+                                                       reason: "the answer has no list of rows (\(what)); 'homeserve api GET \(path)' shows it as received")
                         }
                         if firstPage, rows.isEmpty {
                             if asked > 1 {
@@ -349,8 +346,7 @@ struct Renderer {
             printer?.flushHeld()
             throw error
         }
-        // A document printed as received is the whole output: nothing may follow it (not even `[]`).
-        if printedAsReceived || !out.isOpen || client.isDryRun { return }
+        if !out.isOpen || client.isDryRun { return }
         if holdAll {
             if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: held, flag: "--sort-by", given: sortBy) }
             let rows = sortBy.map { Rows.sort(held, by: $0) } ?? held

@@ -23,7 +23,8 @@ struct Route: Sendable {
 struct RouteTable: Sendable {
     enum Match {
         case found(Route, parameters: [String])
-        case methodNotAllowed(allowed: [String])
+        /// The path is a view's, the method not one of its; `routes` are the view's, for their access.
+        case methodNotAllowed(allowed: [String], routes: [Route])
         /// Django's APPEND_SLASH: the same path with a trailing slash exists.
         case redirect(location: String)
         case notFound
@@ -44,21 +45,26 @@ struct RouteTable: Sendable {
         return .notFound
     }
 
-    /// The methods some route accepts at `path`, for OPTIONS.
-    func allowedMethods(path: String) -> [String] {
+    /// The routes of the view that answers `path`, whatever the method: those whose pattern matches it with the
+    /// fewest parameters, as Django's resolver tries a router's literal action paths
+    /// (`/api/disputes/create_dispute/`) before its detail paths (`/api/disputes/{id}/`).
+    func view(path: String) -> [(route: Route, parameters: [String])] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return routes.filter { Self.capture($0.segments, segments) != nil }.map(\.method)
+        let matching = routes.compactMap { route in Self.capture(route.segments, segments).map { (route: route, parameters: $0) } }
+        guard let fewest = matching.map(\.parameters.count).min() else { return [] }
+        return matching.filter { $0.parameters.count == fewest }
     }
 
     private func exactMatch(method: String?, path: String) -> Match? {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        var allowed: [String] = []
-        for route in routes {
-            guard let parameters = Self.capture(route.segments, segments) else { continue }
-            if method == nil || route.method == method { return .found(route, parameters: parameters) }
-            allowed.append(route.method)
-        }
-        return allowed.isEmpty ? nil : .methodNotAllowed(allowed: allowed)
+        let view = view(path: path)
+        guard !view.isEmpty else { return nil }
+        if let hit = view.first(where: { method == nil || $0.route.method == method }) { return .found(hit.route, parameters: hit.parameters) }
+        return .methodNotAllowed(allowed: view.map(\.route.method), routes: view.map(\.route))
+    }
+
+    /// What a view's Allow header lists: its methods, HEAD where it answers GET (as Django's views do), and OPTIONS.
+    static func allowHeader(_ methods: [String]) -> String {
+        (methods + (methods.contains("GET") ? ["HEAD"] : []) + ["OPTIONS"]).joined(separator: ", ")
     }
 
     private static func capture(_ pattern: [Substring], _ path: [Substring]) -> [String]? {

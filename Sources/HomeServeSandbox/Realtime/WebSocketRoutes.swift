@@ -43,7 +43,7 @@ struct WebSocketRoutes: Sendable {
                     for try await message in inbound.messages(maxSize: 1 << 20) {
                         guard case .text(let text) = message else { continue }
                         if Self.isPing(text) {
-                            let pong: JSON = ["type": "pong", "timestamp": .string(Timestamp.now().iso)]
+                            let pong: JSON = ["type": "pong", "data": [:], "timestamp": .string(Timestamp.now().iso)]
                             try await outbound.write(.text(pong.serialized))
                         } else if let chat = Self.chatMessage(text), channels.allSatisfy({ $0.hasPrefix("chat:") }) {
                             // As a Channels consumer's group_send: to everyone on the chat, the sender too.

@@ -5,6 +5,8 @@ struct AuthRoutes: Sendable {
     let sandbox: Sandbox
 
     static let otpLifetimeSeconds: Int64 = 300
+    /// Wrong codes a sent code survives; the last of them spends it.
+    static let otpAttempts = 5
 
     func register(in table: inout RouteTable) {
         table.add("POST", "/auth/login/", .credentials) { try await self.login($0) }
@@ -137,20 +139,29 @@ struct AuthRoutes: Sendable {
         let otp = fields.string("otp", required: true, allowBlank: false)
         try fields.check()
         guard let identifier, let otp else { throw APIError.field("otp", "Invalid or expired OTP.") }
-        return try sandbox.store.write { db in
+        // A code is good for the address it was sent to, and for five tries: the fifth wrong one spends it.
+        // The count must outlive the refusal, so the refusal is returned from the write rather than thrown in it.
+        let outcome = try sandbox.store.write { db -> Result<JSON, APIError> in
+            let refused = Result<JSON, APIError>.failure(.field("otp", "Invalid or expired OTP."))
             let now = Timestamp.now()
             guard let user = try findUser(identifier, in: db),
                   !vendorOnly || user.role == .vendor,
                   let row = try db.queryOne(
                       """
-                      SELECT * FROM otp_codes WHERE user_id = ? AND purpose = ? AND used_at IS NULL
+                      SELECT * FROM otp_codes WHERE user_id = ? AND purpose = ? AND identifier = ? AND used_at IS NULL
                       AND expires_at > ? ORDER BY id DESC LIMIT 1
                       """,
-                      [user.id, Self.otpPurpose(vendorOnly: vendorOnly), now]),
-                  Crypto.constantTimeEqual(Array(row.text("code").utf8), Array(otp.utf8))
-            else { throw APIError.field("otp", "Invalid or expired OTP.") }
+                      [user.id, Self.otpPurpose(vendorOnly: vendorOnly), identifier.value, now])
+            else { return refused }
+            guard Crypto.constantTimeEqual(Array(row.text("code").utf8), Array(otp.utf8)) else {
+                let attempts = row.int("attempts") + 1
+                try db.query("UPDATE otp_codes SET attempts = ?, used_at = CASE WHEN ? >= ? THEN ? END WHERE id = ?",
+                             [attempts, attempts, Self.otpAttempts, now, row.int("id")])
+                return refused
+            }
             try db.query("UPDATE otp_codes SET used_at = ? WHERE id = ?", [now, row.int("id")])
-            return .json(try sandbox.loginResponse(for: user, in: db))
+            return .success(try sandbox.loginResponse(for: user, in: db))
         }
+        return .json(try outcome.get())
     }
 }

@@ -3,9 +3,12 @@ import Foundation
 /// `/api/bookings/`: the booking lifecycle.
 ///
 ///     pending ──accept_booking──▶ confirmed ──PATCH in_progress──▶ in_progress ──complete_booking──▶ completed
-///        │                           │                                                               │
+///        │                           │ └───────────────── complete_booking ─────────────────────────▶│
 ///        └──── PATCH cancelled ◀─────┘                     signature signed ◀── request_signature ◀──┤
 ///                                                          signature rejected / dispute ──▶ disputed ◀┘
+///
+/// complete_booking takes a confirmed booking as well as one in progress: the contract's vendor flow is
+/// accept, then complete, with no step between.
 struct BookingRoutes: Sendable {
     let sandbox: Sandbox
 
@@ -382,9 +385,9 @@ struct BookingRoutes: Sendable {
         let (booking, payment) = try sandbox.store.write { db -> (Booking, JSON) in
             let booking = try pathBooking(request, user, db)
             guard booking.vendorID == user.id else { throw APIError.permissionDenied }
-            guard booking.status == .inProgress else {
+            guard booking.status == .inProgress || booking.status == .confirmed else {
                 throw APIError.badRequest(
-                    "Only bookings in progress can be completed; this one is \(booking.status.rawValue).")
+                    "Only confirmed bookings or bookings in progress can be completed; this one is \(booking.status.rawValue).")
             }
             let now = Timestamp.now()
             try db.query(

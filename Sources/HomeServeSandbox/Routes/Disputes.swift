@@ -31,6 +31,7 @@ struct DisputeRoutes: Sendable {
             "description": .string(dispute.description), "severity": .string(dispute.severity),
             "status": .string(dispute.status), "customer_evidence": storedJSON(dispute.customerEvidence),
             "vendor_evidence": storedJSON(dispute.vendorEvidence), "resolution_notes": .optional(dispute.resolutionNotes),
+            "resolution_evidence": storedJSON(dispute.resolutionEvidence),
             "resolution_amount": .optional(dispute.resolutionAmountCents.map(Money.format)),
             "assigned_mediator": .optional(dispute.assignedMediator),
             "assigned_mediator_name": .optional(try db.userName(id: dispute.assignedMediator)),
@@ -151,6 +152,16 @@ struct DisputeRoutes: Sendable {
         let description = fields.string("description", required: true, allowBlank: false, maxLength: 5000)
         let severity = fields.choice("severity", Self.severities)
         let evidence = fields.json("evidence")
+        // The booking is a field like the others (DRF's related field): its errors come with theirs.
+        if let bookingID {
+            if let id = Crypto.normalizedUUID(bookingID) {
+                if try sandbox.store.read({ db in try BookingRoutes.visibleBooking(id: id, to: user, in: db) }) == nil {
+                    fields.errors.add("booking_id", "Booking not found.")
+                }
+            } else {
+                fields.errors.add("booking_id", "Must be a valid UUID.")
+            }
+        }
         try fields.check()
         guard let bookingID, let type, let title, let description else { throw APIError.badRequest("Missing fields.") }
         let (booking, body) = try sandbox.store.write { db -> (Booking, JSON) in
@@ -298,6 +309,7 @@ struct DisputeRoutes: Sendable {
         var fields = FieldReader(try request.data().fields)
         let notes = fields.string("resolution_notes", required: true, allowBlank: false, maxLength: 5000)
         let amount = fields.decimal("resolution_amount", allowNull: true, min: 0)
+        let evidence = fields.json("evidence")
         try fields.check()
         guard let notes else { throw APIError.badRequest("Missing fields.") }
         let (body, parties) = try sandbox.store.write { db -> (JSON, [Int]) in
@@ -309,9 +321,9 @@ struct DisputeRoutes: Sendable {
             try db.query(
                 """
                 UPDATE disputes SET status = 'resolved', resolution_notes = ?, resolution_amount_cents = ?,
-                    assigned_mediator = ?, resolved_at = ? WHERE id = ?
+                    resolution_evidence = ?, assigned_mediator = ?, resolved_at = ? WHERE id = ?
                 """,
-                [notes, amount, user.id, now, dispute.id])
+                [notes, amount, evidence?.serialized, user.id, now, dispute.id])
             let seq = try db.scalarInt("SELECT COALESCE(MAX(seq), 0) + 1 FROM dispute_messages WHERE dispute_id = ?",
                                        [dispute.id])
             try db.query(

@@ -281,6 +281,7 @@ struct Dispute: Sendable {
     let customerEvidence: String?
     let vendorEvidence: String?
     let resolutionNotes: String?
+    let resolutionEvidence: String?
     let resolutionAmountCents: Int?
     let assignedMediator: Int?
     let escalatedTo: Int?
@@ -300,6 +301,7 @@ struct Dispute: Sendable {
         customerEvidence = row.optionalText("customer_evidence")
         vendorEvidence = row.optionalText("vendor_evidence")
         resolutionNotes = row.optionalText("resolution_notes")
+        resolutionEvidence = row.optionalText("resolution_evidence")
         resolutionAmountCents = row.optionalInt("resolution_amount_cents")
         assignedMediator = row.optionalInt("assigned_mediator")
         escalatedTo = row.optionalInt("escalated_to")

@@ -40,6 +40,11 @@ final class Store: @unchecked Sendable {
             PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;
             """)
         try database.execute(Self.schema)
+        // A --db file from before a column was added gains it.
+        for (table, column, type) in [("disputes", "resolution_evidence", "TEXT"), ("otp_codes", "attempts", "INTEGER NOT NULL DEFAULT 0")]
+        where try database.scalarInt("SELECT COUNT(*) FROM pragma_table_info('\(table)') WHERE name = '\(column)'") == 0 {
+            try database.execute("ALTER TABLE \(table) ADD COLUMN \(column) \(type)")
+        }
         try Self.backfillCounts(database)
         writer = Connection(database)
         readers = try (0..<max(1, readerCount)).map { _ in
@@ -252,7 +257,8 @@ final class Store: @unchecked Sendable {
             code TEXT NOT NULL,
             created_at INTEGER NOT NULL,
             expires_at INTEGER NOT NULL,
-            used_at INTEGER
+            used_at INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0
         );
 
         CREATE TABLE IF NOT EXISTS payments (
@@ -301,6 +307,7 @@ final class Store: @unchecked Sendable {
             customer_evidence TEXT,
             vendor_evidence TEXT,
             resolution_notes TEXT,
+            resolution_evidence TEXT,
             resolution_amount_cents INTEGER,
             assigned_mediator INTEGER REFERENCES users(id),
             escalated_to INTEGER REFERENCES users(id),

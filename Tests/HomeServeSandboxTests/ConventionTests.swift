@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+@testable import HomeServeSandbox
+
+/// Django REST Framework's order of checks and its headers, where a client can tell them apart: a view
+/// authenticates before it looks for the method (401 before 405), a router's literal action path is its own
+/// view (405, not the detail view's 404), Allow lists HEAD beside GET, and an invalid token is named per class.
+final class ConventionTests: XCTestCase {
+    func testAuthenticationComesBeforeTheMethodAndActionPathsAreTheirOwnViews() async throws {
+        try await LiveSandbox.with { s in
+            let booking = "00000000-0000-4000-8000-000000000001"
+            let anonymous = try await s.request("DELETE", "/api/bookings/\(booking)/")
+            XCTAssertEqual(anonymous.status, 401, anonymous.text)
+            XCTAssertEqual(anonymous.json["detail"], "Authentication credentials were not provided.")
+            let options = try await s.request("OPTIONS", "/admin-dashboard/cache/")
+            XCTAssertEqual(options.status, 401, options.text)
+
+            let token = try await s.token("customer1")
+            let delete = try await s.request("DELETE", "/api/bookings/\(booking)/", token: token)
+            XCTAssertEqual(delete.status, 405, delete.text)
+            XCTAssertEqual(delete.header("Allow"), "GET, PATCH, HEAD, OPTIONS")
+            let described = try await s.request("OPTIONS", "/api/bookings/", token: token)
+            XCTAssertEqual(described.status, 200, described.text)
+            XCTAssertEqual(described.header("Allow"), "GET, POST, HEAD, OPTIONS")
+
+            let action = try await s.get("/api/disputes/create_dispute/", token: token)
+            XCTAssertEqual(action.status, 405, "the action's own view, not a dispute named create_dispute: \(action.text)")
+            XCTAssertEqual(action.header("Allow"), "POST, OPTIONS")
+            let detail = try await s.get("/api/disputes/\(booking)/", token: token)
+            XCTAssertEqual(detail.status, 404, "the detail view is still there")
+
+            // A login view takes no token, so a bad one is no reason to refuse its OPTIONS.
+            let login = try await s.request("OPTIONS", "/auth/login/", token: "not-a-token")
+            XCTAssertEqual(login.status, 200, login.text)
+
+            let invalid = try await s.get("/api/bookings/", token: "not-a-token")
+            XCTAssertEqual(invalid.status, 401)
+            XCTAssertEqual(invalid.json["code"], "token_not_valid")
+            XCTAssertEqual(invalid.json["messages"]?.items.first?["token_class"], "AccessToken")
+        }
+    }
+
+    /// A one-time code logs in only at the address it was sent to, and five wrong codes spend it.
+    func testAOneTimeCodeIsBoundToItsAddressAndToFiveTries() async throws {
+        try await LiveSandbox.with { s in
+            func send(_ email: String) async throws -> String {
+                let sent = try await s.request("POST", "/auth/send-otp/", json: ["email": .string(email)])
+                XCTAssertEqual(sent.status, 200, sent.text)
+                let code = try await s.get("/sandbox/otp?email=\(email)")
+                return try XCTUnwrap(code.json["otp"]?.stringValue, code.text)
+            }
+            let code = try await send("customer2@example.com")
+            let elsewhere = try await s.request("POST", "/auth/verify-otp/", json: ["phone": "+919876543206", "otp": .string(code)])
+            XCTAssertEqual(elsewhere.status, 400, "customer2's phone was not sent this code: \(elsewhere.text)")
+            let wrong = code == "000000" ? "111111" : "000000"
+            for _ in 0..<4 {
+                let refused = try await s.request("POST", "/auth/verify-otp/", json: ["email": "customer2@example.com", "otp": .string(wrong)])
+                XCTAssertEqual(refused.json["otp"]?.items.first, "Invalid or expired OTP.")
+            }
+            let right = try await s.request("POST", "/auth/verify-otp/", json: ["email": "customer2@example.com", "otp": .string(code)])
+            XCTAssertEqual(right.status, 200, "four wrong tries leave the code good: \(right.text)")
+
+            let next = try await send("customer2@example.com")
+            for _ in 0..<5 { _ = try await s.request("POST", "/auth/verify-otp/", json: ["email": "customer2@example.com", "otp": .string(next == "000000" ? "111111" : "000000")]) }
+            let spent = try await s.request("POST", "/auth/verify-otp/", json: ["email": "customer2@example.com", "otp": .string(next)])
+            XCTAssertEqual(spent.status, 400, "the fifth wrong try spent it: \(spent.text)")
+        }
+    }
+}
