@@ -221,13 +221,13 @@ final class SessionTests: XCTestCase {
         // A job that was waiting for that renewal (it asked at the same moment) takes its answer.
         let waited = harness.run(["bookings", "get", booking])
         XCTAssertEqual(waited.status, 3)
-        XCTAssertContains(waited.err, "the session of profile 'default' has ended (another homeserve's login 0 s ago was refused; not tried again until 60 s after it, or 'homeserve auth login')")
+        XCTAssertContains(waited.err, "the session of profile 'default' has ended (a login for it 0 s ago (by this or another homeserve) was refused; not tried again until 60 s after it, or 'homeserve auth login')")
         XCTAssertTrue(waited.err.hasSuffix("); run 'homeserve auth login'\n"), "HOMESERVE_PASSWORD is set: the hint is not to set it: \(waited.err)")
         // Nor does a job that starts within the minute after it: neither the refresh token nor the password is sent.
         harness.clock.advance(30)
         let later = harness.run(["bookings", "get", booking])
         XCTAssertEqual(later.status, 3)
-        XCTAssertContains(later.err, "another homeserve's login 30 s ago was refused")
+        XCTAssertContains(later.err, "a login for it 30 s ago (by this or another homeserve) was refused")
         XCTAssertEqual(transport.log.filter { $0 == "POST /auth/login/" }.count, 1)
         XCTAssertEqual(transport.log.filter { $0 == "POST /auth/refresh/" }.count, 1)
         // The next run, a minute on, tries the password again, but not the refresh token the server refused;

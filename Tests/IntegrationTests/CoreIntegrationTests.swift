@@ -329,9 +329,10 @@ final class CoreIntegrationTests: XCTestCase {
         let result = try cli.run(["--dry-run", "bookings", "create", "--service", "1", "--pincode", "560001", "--date", futureDate()])
         XCTAssertEqual(result.status, 0)
         let lines = result.out.split(separator: "\n").map { try? JSON.parse(String($0)) }
-        XCTAssertEqual(lines.count, 2)
-        XCTAssertEqual(lines[1]?["method"], .string("POST"))
-        XCTAssertEqual(lines[1]?.value(at: "headers.Authorization"), .string("Bearer ***"))
+        XCTAssertEqual(lines.count, 1, "the POST alone: the server prices the booking")
+        XCTAssertEqual(lines.first??["method"], .string("POST"))
+        XCTAssertNil(lines.first??.value(at: "body.total_price"))
+        XCTAssertEqual(lines.first??.value(at: "headers.Authorization"), .string("Bearer ***"))
         XCTAssertEqual(try sandbox.receivedRequests().count, before)
         XCTAssertEqual(cli.credentials, stored)
     }

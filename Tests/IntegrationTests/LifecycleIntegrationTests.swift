@@ -5,6 +5,19 @@ import HomeServeCore
 /// Whole stories across roles against one sandbox each: a job from booking to sign-off, and a dispute from
 /// opening to resolution.
 final class LifecycleIntegrationTests: XCTestCase {
+    /// The contract's vendor flow: accept, then complete, with no step between; the server prices the booking.
+    func testAnAcceptedJobIsCompletedAsTheContractsVendorDoes() throws {
+        let users = try SignedInUsers()
+        let created = try users.json("customer1", ["bookings", "create", "--service", "4", "--pincode", "560001",
+                                                   "--date", Dates.future(days: 12, hour: 10)])
+        let id = try XCTUnwrap(created["id"]?.stringValue)
+        XCTAssertNotNil(Double(created["total_price"]?.stringValue ?? ""), "priced by the server: \(created)")
+        XCTAssertEqual(try users.json("vendor1", ["bookings", "accept", id]).value(at: "booking.status")?.stringValue, "confirmed")
+        let completed = try users.json("vendor1", ["bookings", "complete", id])
+        XCTAssertEqual(completed.value(at: "booking.status")?.stringValue, "completed")
+        XCTAssertEqual(completed.value(at: "payment_intent.status")?.stringValue, "requires_capture")
+    }
+
     func testBookingFromCreationToSignedWithPhotos() throws {
         let users = try SignedInUsers()
         let dir = try Fixtures.directory()
@@ -134,8 +147,10 @@ final class LifecycleIntegrationTests: XCTestCase {
         XCTAssertEqual(refused.status, 4, refused.err)
         XCTAssertEqual(try users.json("customer1", ["disputes", "get", id])["status"]?.stringValue, "open")
 
-        let resolved = try users.json("ops_mgr", ["disputes", "resolve", id, "--notes", "Vendor refixes the tiles; partial refund", "--amount", "300"])
+        let resolved = try users.json("ops_mgr", ["disputes", "resolve", id, "--notes", "Vendor refixes the tiles; partial refund", "--amount", "300",
+                                                  "--evidence", #"{"call_log": "ok"}"#])
         XCTAssertEqual(resolved["status"]?.stringValue, "resolved")
+        XCTAssertEqual(resolved.value(at: "resolution_evidence.call_log")?.stringValue, "ok", "the mediator's evidence is kept")
         XCTAssertEqual(resolved["resolution_amount"]?.stringValue, "300.00")
         XCTAssertEqual(resolved["resolution_notes"]?.stringValue, "Vendor refixes the tiles; partial refund")
         XCTAssertEqual(resolved["assigned_mediator"]?.intValue, 4)

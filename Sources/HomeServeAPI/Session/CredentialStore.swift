@@ -323,7 +323,7 @@ public final class CredentialStore {
                 if unsaved == nil, let refused = file[profile][Self.refusedKey]?.doubleValue,
                    refused >= asked || clock.now() - refused < Self.refusalHeld {
                     throw SessionError.expired(profile: profile, source: .file,
-                        reason: "another homeserve's login \(max(0, Int(clock.now() - refused))) s ago was refused; not tried again until \(Int(Self.refusalHeld)) s after it, or 'homeserve auth login'")
+                        reason: "a login for it \(max(0, Int(clock.now() - refused))) s ago (by this or another homeserve) was refused; not tried again until \(Int(Self.refusalHeld)) s after it, or 'homeserve auth login'")
                 }
                 let kept = try unsaved ?? stored(in: file)
                 let foreign = isForOtherServer(kept, authority)
