@@ -460,13 +460,19 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
-    func testAnEmptyFirstPageWithATotalIsWarnedAbout() {
-        transport.register("GET", "/api/bookings/", json: #"{"count": 5, "next": null, "results": []}"#)
-        let outcome = harness.run(["bookings", "list"])
-        XCTAssertEqual(outcome.status, 0)
-        XCTAssertEqual(outcome.out, "[]\n")
-        XCTAssertEqual(outcome.err, "homeserve: warning: the first page is empty, but the server reports 5 rows\n")
-        transport.verify()
+    /// No rows on the first page where the server counts some is exit 8, with or without --all: an empty list
+    /// printed with exit 0 would pass for the answer.
+    func testAnEmptyFirstPageWithATotalIsExit8() {
+        for extra in [[], ["--all"]] {
+            transport.register("GET", "/api/bookings/", json: #"{"count": 5, "next": null, "results": []}"#)
+            let outcome = harness.run(["bookings", "list", "-o", "json"] + extra)
+            XCTAssertEqual(outcome.status, 8, "\(extra): \(outcome.err)")
+            XCTAssertContains(outcome.err, "5 rows")
+            XCTAssertFalse(outcome.out.hasSuffix("]\n"), "no whole (empty) array: \(outcome.out)")
+            transport.verify()
+        }
+        transport.register("GET", "/api/bookings/", json: #"{"count": 0, "next": null, "results": []}"#)
+        XCTAssertEqual(harness.run(["bookings", "list", "-o", "json"]).out, "[]\n", "an empty list the server counts as empty is one")
     }
 
     func testAPagePastTheLastIsNotFoundHoweverTheServerSaysIt() {

@@ -165,6 +165,7 @@ final class SessionTests: XCTestCase {
         transport.register("GET", path, json: #"{"id": 1}"#)
         let outcome = harness.run(["--timeout", "2", "bookings", "get", booking])
         XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: warning: another homeserve has been renewing the session for longer than the timeout; its access token, valid for 18 s more, is sent as it is\n")
         XCTAssertEqual(transport.requests.map(\.bearer), [access], "due for renewal, not yet expired")
         transport.verify()
     }

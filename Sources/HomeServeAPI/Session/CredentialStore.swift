@@ -266,7 +266,9 @@ public final class CredentialStore {
                 return try renew(refused: access, authority: authority)
             } catch SessionError.file(let failure) where Self.isLockTimeout(failure) && !JWT.expiresSoon(times, now: clock.now(), margin: 5) {
                 // Renewing ahead of expiry is a courtesy: while another process holds the renewal, a token
-                // that still works is sent rather than the command failing.
+                // that still works is sent rather than the command failing, and a warning says so.
+                let left = times.exp.map { " valid for \($0 - Int(clock.now())) s more," } ?? ""
+                warn("another homeserve has been renewing the session for longer than the timeout; its access token,\(left) is sent as it is")
                 renewalPostponed = true
                 return access
             } catch let error where !JWT.expiresSoon(times, now: clock.now(), margin: 5) && current?.ended == nil {

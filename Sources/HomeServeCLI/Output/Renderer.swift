@@ -300,7 +300,10 @@ struct Renderer {
                             if asked > 1 {
                                 throw CLIError.pastTheLast(page: asked, page.info.total.map { "the server reports \($0) rows" })
                             }
-                            if let total = page.info.total, total > 0 { warn("the first page is empty, but the server reports \(total) rows") }
+                            // No rows where the server counts some is no answer to print with exit 0.
+                            if let total = page.info.total, total > 0 {
+                                throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the first page is empty, but the server reports \(total) rows")
+                            }
                         }
                         // One page of a listing is a page of the rows asked for: when some of the server's were not,
                         // the following pages make up the number.

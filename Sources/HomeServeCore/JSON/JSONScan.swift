@@ -5,9 +5,11 @@ enum JSONScan {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
-    /// The index of the first quote, backslash or byte below 0x20 at or after `start`, or `bytes.count`.
+    /// The index of the first quote, backslash or byte below 0x20 at or after `start`, or `bytes.count`;
+    /// with `lineSeparators`, also of a 0xE2 byte, which starts U+2028 and U+2029 (the writer escapes those
+    /// two: valid in JSON, they end a line for JavaScript and for Python's `splitlines`).
     @inline(__always)
-    static func stop(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    static func stop(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, lineSeparators: Bool = false) -> Int {
         guard let base = bytes.baseAddress else { return start }
         let count = bytes.count
         var index = start
@@ -17,13 +19,17 @@ enum JSONScan {
             // match, so the lowest bit set is always a true one.
             let control = (word &- ones &* 0x20) & ~word & highs
             let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
-            let found = control | ((quotes &- ones) & ~quotes & highs) | ((backslashes &- ones) & ~backslashes & highs)
+            var found = control | ((quotes &- ones) & ~quotes & highs) | ((backslashes &- ones) & ~backslashes & highs)
+            if lineSeparators {
+                let e2 = word ^ (ones &* 0xE2)
+                found |= (e2 &- ones) & ~e2 & highs
+            }
             if found != 0 { return index + found.trailingZeroBitCount / 8 }
             index += 8
         }
         while index < count {
             let byte = base[index]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return index }
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C || (lineSeparators && byte == 0xE2) { return index }
             index += 1
         }
         return count

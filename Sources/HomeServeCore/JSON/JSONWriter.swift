@@ -45,11 +45,21 @@ public enum JSONWriter {
         s.withUTF8 { bytes in
             var runStart = 0
             while true {
-                let stop = JSONScan.stop(in: bytes, from: runStart)
+                let stop = JSONScan.stop(in: bytes, from: runStart, lineSeparators: true)
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<stop]))
                 guard stop < bytes.count else { return }
                 let byte = bytes[stop]
                 runStart = stop + 1
+                if byte == 0xE2 {
+                    // U+2028 and U+2029 are written escaped; any other character starting 0xE2 as it is.
+                    if stop + 2 < bytes.count, bytes[stop + 1] == 0x80, bytes[stop + 2] == 0xA8 || bytes[stop + 2] == 0xA9 {
+                        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x32, 0x30, 0x32, bytes[stop + 2] == 0xA8 ? 0x38 : 0x39])
+                        runStart = stop + 3
+                    } else {
+                        out.append(byte)
+                    }
+                    continue
+                }
                 out.append(0x5C)
                 switch byte {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
