@@ -324,6 +324,10 @@ final class OutputRuleTests: XCTestCase {
             suggestions             Light day.
 
             """, "a day without bookings still shows its figures and suggestions")
+        transport.register("GET", "/api/vendor-optimization/", json: plan, times: 2)
+        XCTAssertEqual(run(["scheduling", "optimize", "--date", "2026-12-01", "--vendor", "7", "-o", "json", "-q"]).err,
+                       "homeserve: warning: the server planned vendor 2's day, not that of --vendor 7 (a vendor gets their own)\n")
+        XCTAssertEqual(run(["scheduling", "optimize", "--date", "2026-12-01", "--vendor", "2", "-o", "json"]).err, "")
 
         harness.stdoutTTY = true
         harness.stderrTTY = true

@@ -64,7 +64,8 @@ enum SchedulingCommands {
         A table shows the day's figures and suggestions, then the bookings in order; csv and tsv print the
         plan as one row, the bookings as JSON. Operators name the vendor with --vendor (sent as vendor_id),
         which the server requires of them (a session known to be an operator's is asked for it before
-        anything is sent); a vendor gets their own day, whatever --vendor says.
+        anything is sent); a vendor gets their own day, whatever --vendor says, and a warning says so when
+        the day shown is not --vendor's.
         """,
         flags: [day, whose],
         examples: [Example("homeserve scheduling optimize --date tomorrow -o json", "A vendor's own route for tomorrow"),
@@ -77,6 +78,12 @@ enum SchedulingCommands {
             // An operator has no day of their own: the server requires the vendor, so it is asked for here.
             throw CLIError.usage("'scheduling optimize' needs --vendor ID when an operator (\(role)) asks: whose day to plan")
         }
-        return try inv.document(APICall("GET", "/api/vendor-optimization/", query: query), .summary())
+        let output = try inv.document(APICall("GET", "/api/vendor-optimization/", query: query), .summary())
+        // A vendor's --vendor is not theirs to choose: a day shown that is another vendor's is warned about.
+        if case .document(let answer, _) = output, let asked = inv[whose],
+           let shown = Rows.unwrap(answer, keys: ["data", "result"])["vendor_id"]?.intValue, shown != asked {
+            inv.warn("the server planned vendor \(shown)'s day, not that of --vendor \(asked) (a vendor gets their own)")
+        }
+        return output
     }
 }
