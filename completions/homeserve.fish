@@ -99,7 +99,7 @@ function __homeserve_children
             printf '%s\t%s\n' \
                 'cache' 'Server cache statistics and clearing' \
                 'pincodes' 'Demand, supply and zone status per pincode' \
-                'stats' 'Dashboard overview: cache health, activity in the last 24 hours, pincode coverage' \
+                'stats' 'Dashboard overview: the platform\'s totals (users, bookings, revenue, disputes, …)' \
                 'analytics' 'Analytics reports' \
                 'history' 'The audit trail and its CSV export' \
                 'notifications' 'Notification statistics, logs and manual runs' \

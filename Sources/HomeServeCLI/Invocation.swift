@@ -190,7 +190,7 @@ public final class Invocation {
             switch WebURL.parse(text) {
             case let .success(url): return (url, "profile")
             case let .failure(problem):
-                throw CLIError.usage("invalid url '\(TerminalText.visible(WebURL.masked(text)))' in profile '\(profile.name)': it \(problem.reason) (fix with 'homeserve config set url URL')")
+                throw CLIError.usage("invalid url '\(TerminalText.visible(WebURL.masked(text)))' in profile '\(profile.name)': it \(problem.reason) (fix with '\(homeserve) config set url URL')")
             }
         }
         return (Self.defaultURL, "default")
@@ -272,7 +272,7 @@ public final class Invocation {
             do {
                 if let text = try store.setting("output") {
                     guard let format = OutputFormat(rawValue: text) else {
-                        let problem = "invalid output '\(TerminalText.visible(text))' in profile '\(profile.name)': \(OutputFormat.expected(text)) (fix with 'homeserve config set output FORMAT')"
+                        let problem = "invalid output '\(TerminalText.visible(text))' in profile '\(profile.name)': \(OutputFormat.expected(text)) (fix with '\(homeserve) config set output FORMAT')"
                         // The config commands are how it gets repaired, and doctor reports it: they say so and carry on.
                         guard command.reach == .offline || command.name == "doctor" else { return .failure(CLIError.usage(problem)) }
                         warn(problem)
@@ -312,7 +312,8 @@ public final class Invocation {
         var given = shaping.filter { self.given($0) }.map { "--" + $0.spec.name }
         // A format asked for is not what bytes passed through or plain text come in: said, as for the shaping flags.
         switch output {
-        case .bytes, .text: if self.given(GlobalFlags.output) { given.insert("-o", at: 0) }
+        case .bytes: if self.given(GlobalFlags.output) { given.insert("-o", at: 0) }
+        case .text where !dryRun: if self.given(GlobalFlags.output) { given.insert("-o", at: 0) }
         default: break
         }
         guard let last = given.last else { return }
@@ -343,7 +344,7 @@ public final class Invocation {
                                     tableWidth: stdout.isTerminal && !self[GlobalFlags.wide] ? stdout.width : nil, out: stdout,
                                     warn: warn, log: verbose ? { [unowned self] in self.say($0) } : nil,
                                     hints: context.stderr.isTerminal && !quiet, note: note,
-                                    changed: { [unowned self] in self.cachedClient?.changed ?? false })
+                                    changed: { [unowned self] in self.cachedClient?.changed ?? false }, homeserve: homeserve)
             try renderer.render(output) { try client() }
         }
     }
@@ -353,7 +354,8 @@ public final class Invocation {
     /// The paging contract mapped to an endpoint: `--page`, `--page-size` (as `sizeParameter`), `--limit`,
     /// `--all`, `--parallel`. One walk per value of `split` when the server takes one value at a time.
     func listing(_ path: String, _ filters: ListFilters = ListFilters(), sizeParameter: String = "page_size",
-                 presentation: Presentation, following: Bool = false, headers: [(String, String)] = []) throws -> CommandOutput {
+                 presentation: Presentation, following: Bool = false, headers: [(String, String)] = [],
+                 printsOtherAnswersAsReceived: Bool = false) throws -> CommandOutput {
         var base = filters.query
         let split = filters.split
         if let page = self[ListFlags.page] { base.append(("page", String(page))) }
@@ -371,7 +373,8 @@ public final class Invocation {
         let limit = self[ListFlags.limit]
         let following = (following || self[ListFlags.all] || limit != nil) && !dryRun
         return .collection(Listing(walks: walks, presentation: presentation, filters: filters.rows, following: following,
-                                   limit: limit, pageSize: self[ListFlags.pageSize], parallel: try parallel()))
+                                   limit: limit, pageSize: self[ListFlags.pageSize], parallel: try parallel(),
+                                   printsOtherAnswersAsReceived: printsOtherAnswersAsReceived))
     }
 
     /// `--parallel`, else HOMESERVE_PARALLEL, else 6: pages fetched at once by a walk that follows them.
@@ -396,7 +399,7 @@ public final class Invocation {
             switch WebURL.parse(text, schemes: WebURL.socketSchemes) {
             case let .success(url): return url
             case let .failure(problem):
-                throw CLIError.usage("invalid ws_url '\(TerminalText.visible(WebURL.masked(text)))' in profile '\(profile.name)': it \(problem.reason) (fix with 'homeserve config set ws_url URL')")
+                throw CLIError.usage("invalid ws_url '\(TerminalText.visible(WebURL.masked(text)))' in profile '\(profile.name)': it \(problem.reason) (fix with '\(homeserve) config set ws_url URL')")
             }
         }
         return base.url.socketTwin

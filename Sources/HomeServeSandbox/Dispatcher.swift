@@ -115,6 +115,12 @@ struct Dispatcher: Sendable {
             }
         }
         if needsUser, request.user == nil { throw APIError.notAuthenticated }
+        // A view only some roles may use refuses the others (403) before it looks for the method.
+        if let user = request.user, view.allSatisfy({ route in
+            if case .roles(let roles) = route.access { return !roles.contains(user.role) } else { return false }
+        }) {
+            throw APIError.permissionDenied
+        }
     }
 
     private func authorize(_ request: inout APIRequest, for access: Access) throws {

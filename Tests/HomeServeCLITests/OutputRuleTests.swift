@@ -588,14 +588,14 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
-    /// U+2028 and U+2029 are valid in JSON but end a line for JavaScript and for Python's splitlines: written
+    /// U+2028, U+2029 and U+0085 are valid in JSON but end a line for JavaScript or Python's splitlines: written
     /// escaped, so an ndjson line is one line for every reader; other characters starting with the same byte
     /// (€, …) are written as they are.
     func testLineSeparatorsAreWrittenEscaped() {
-        transport.register("GET", "/api/services/", json: "{\"count\": 1, \"next\": null, \"results\": [{\"id\": 1, \"name\": \"a\u{2028}b\u{2029}c \\u2028 € … \u{E2}\"}]}")
+        transport.register("GET", "/api/services/", json: "{\"count\": 1, \"next\": null, \"results\": [{\"id\": 1, \"name\": \"a\u{2028}b\u{2029}c \\u2028 € … \u{E2} \u{85}d ©\u{85}\"}]}")
         let lines = run(["services", "list", "-o", "ndjson"]).out
-        XCTAssertEqual(lines, #"{"id":1,"name":"a\u2028b\u2029c \u2028 € … â"}"# + "\n")
-        XCTAssertEqual(try JSON.parse(Array(lines.utf8))["name"]?.stringValue, "a\u{2028}b\u{2029}c \u{2028} € … \u{E2}")
+        XCTAssertEqual(lines, #"{"id":1,"name":"a\u2028b\u2029c \u2028 € … â \u0085d ©\u0085"}"# + "\n")
+        XCTAssertEqual(try JSON.parse(Array(lines.utf8))["name"]?.stringValue, "a\u{2028}b\u{2029}c \u{2028} € … \u{E2} \u{85}d ©\u{85}")
     }
 
     /// A command a hint suggests runs as this one did: with the --profile this one was given.

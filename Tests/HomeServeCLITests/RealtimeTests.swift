@@ -466,4 +466,24 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(outcome.status, 9)
         XCTAssertEqual(harness.clock.mono - start, 5, "the handshake waited one attempt's timeout, not the whole wait")
     }
+
+    /// A handshake answered with a page says what the page is, not its markup; one failure maps to the error
+    /// `watch` would report, so `smoke --ws` exits as `watch` does.
+    func testAHandshakeFailureIsReportedAsAFollowReportsIt() {
+        let page = "<!DOCTYPE HTML>\n<html lang=\"en\"><head><title>Error response</title></head><body>404</body></html>"
+        let detail = FollowError.handshakeDetail(status: 404, body: page)
+        XCTAssertTrue(detail.hasPrefix("HTTP 404: "), detail)
+        XCTAssertFalse(detail.contains("<"), detail)
+        XCTAssertEqual(FollowError.handshakeDetail(status: 403, body: #"{"detail": "Not yours."}"#), "HTTP 403: Not yours.")
+        XCTAssertEqual(FollowError.handshakeDetail(status: 500, body: ""), "HTTP 500")
+        guard case FollowError.notFound(let path, _)? = FollowError.of(.rejected(status: 404, body: page), path: "/ws/x/", url: "ws://h/ws/x/") as? FollowError else {
+            return XCTFail("a 404 is not found")
+        }
+        XCTAssertEqual(path, "/ws/x/")
+        guard case FollowError.gaveUp(let reason, _, _, _)? = FollowError.of(.connection("Couldn't connect to server"), path: "/ws/x/", url: "ws://h/ws/x/") as? FollowError else {
+            return XCTFail("no connection is a follow given up")
+        }
+        XCTAssertEqual(reason, "cannot connect to ws://h/ws/x/: Couldn't connect to server")
+        XCTAssertTrue(FollowError.of(.interrupted, path: "/ws/x/", url: "ws://h/ws/x/") is Cancelled)
+    }
 }

@@ -29,6 +29,15 @@ final class ConventionTests: XCTestCase {
             let detail = try await s.get("/api/disputes/\(booking)/", token: token)
             XCTAssertEqual(detail.status, 404, "the detail view is still there")
 
+            // A view only some roles may use refuses the others, whatever the method.
+            let customerOptions = try await s.request("OPTIONS", "/admin-dashboard/cache/", token: token)
+            XCTAssertEqual(customerOptions.status, 403, customerOptions.text)
+            let customerPut = try await s.request("PUT", "/admin-dashboard/cache/", token: token)
+            XCTAssertEqual(customerPut.status, 403, customerPut.text)
+            let admin = try await s.token("admin")
+            let adminPut = try await s.request("PUT", "/admin-dashboard/cache/", token: admin)
+            XCTAssertEqual(adminPut.status, 405, adminPut.text)
+
             // A login view takes no token, so a bad one is no reason to refuse its OPTIONS.
             let login = try await s.request("OPTIONS", "/auth/login/", token: "not-a-token")
             XCTAssertEqual(login.status, 200, login.text)
@@ -60,6 +69,13 @@ final class ConventionTests: XCTestCase {
             let right = try await s.request("POST", "/auth/verify-otp/", json: ["email": "customer2@example.com", "otp": .string(code)])
             XCTAssertEqual(right.status, 200, "four wrong tries leave the code good: \(right.text)")
 
+            // A code sent again retires the one before it.
+            let earlier = try await send("customer2@example.com")
+            let later = try await send("customer2@example.com")
+            if earlier != later {
+                let retired = try await s.request("POST", "/auth/verify-otp/", json: ["email": "customer2@example.com", "otp": .string(earlier)])
+                XCTAssertEqual(retired.status, 400, retired.text)
+            }
             let next = try await send("customer2@example.com")
             for _ in 0..<5 { _ = try await s.request("POST", "/auth/verify-otp/", json: ["email": "customer2@example.com", "otp": .string(next == "000000" ? "111111" : "000000")]) }
             let spent = try await s.request("POST", "/auth/verify-otp/", json: ["email": "customer2@example.com", "otp": .string(next)])

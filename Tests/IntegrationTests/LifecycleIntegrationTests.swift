@@ -16,6 +16,9 @@ final class LifecycleIntegrationTests: XCTestCase {
         let completed = try users.json("vendor1", ["bookings", "complete", id])
         XCTAssertEqual(completed.value(at: "booking.status")?.stringValue, "completed")
         XCTAssertEqual(completed.value(at: "payment_intent.status")?.stringValue, "requires_capture")
+        let started = try XCTUnwrap(completed.value(at: "booking.actual_start_time")?.stringValue)
+        let ended = try XCTUnwrap(completed.value(at: "booking.actual_end_time")?.stringValue)
+        XCTAssertLessThanOrEqual(started, ended, "a job booked for later and done now started no later than it ended")
     }
 
     func testBookingFromCreationToSignedWithPhotos() throws {

@@ -94,6 +94,52 @@ final class UnattendedIntegrationTests: XCTestCase {
         }
     }
 
+    /// Runs homeserve on a pseudo-terminal, writes `line` after `delay` seconds, and returns its exit status
+    /// and what the terminal showed.
+    static let terminalScript = """
+        import os, pty, select, sys, time
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(sys.argv[1], sys.argv[1:2] + sys.argv[4:])
+        time.sleep(float(sys.argv[2]))
+        os.write(fd, sys.argv[3].encode() + b"\\n")
+        shown, end = b"", time.time() + 10
+        while time.time() < end:
+            if select.select([fd], [], [], 0.1)[0]:
+                try: data = os.read(fd, 4096)
+                except OSError: data = b""
+                shown += data
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                sys.stdout.write(str(os.waitstatus_to_exitcode(status)) + "\\n" + shown.decode(errors="replace"))
+                sys.exit(0)
+        os.kill(pid, 9)
+        sys.stdout.write("hung\\n" + shown.decode(errors="replace"))
+        """
+
+    /// --password-stdin at a terminal: the line is read with echo off, and a line sent before the prompt
+    /// (a paste, an expect script) is kept, not thrown away with homeserve left waiting.
+    func testPasswordStdinAtATerminalKeepsALineSentEarlyAndDoesNotEchoOneSentLater() throws {
+        let sandbox = try Sandbox()
+        for delay in ["0", "1.0"] {
+            let cli = CLI(sandbox: sandbox)
+            let python = Process()
+            python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            python.arguments = ["python3", "-c", Self.terminalScript, Binaries.cli, delay, "password123", "auth", "login", "--username", "customer1", "--password-stdin"]
+            python.environment = cli.environment
+            let pipe = Pipe()
+            python.standardOutput = pipe
+            try python.run()
+            let shown = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            python.waitUntilExit()
+            XCTAssertTrue(shown.hasPrefix("0\n"), "delay \(delay): \(shown)")
+            XCTAssertNotNil(cli.credentials.value(at: "profiles.default.refresh")?.stringValue, "delay \(delay): logged in")
+            if delay != "0" {
+                XCTAssertFalse(shown.contains("password123"), "typed after the prompt, not echoed: \(shown)")
+            }
+        }
+    }
+
     func testSIGTERMEndsAPasswordCommandWithHomeserve() throws {
         let (sandbox, cli, seconds) = try sessionRenewedByAHangingHelper()
         defer { withExtendedLifetime(sandbox) {} }
@@ -138,6 +184,23 @@ final class UnattendedIntegrationTests: XCTestCase {
         let next = try cli.run(["bookings", "list", "--limit", "1", "-o", "json"])
         XCTAssertEqual(next.status, 0, next.err)
         XCTAssertEqual(next.err, "")
+
+        // The same during the renewal a refused POST makes: its replay is not sent, nor said to have reached the
+        // server (the server's clock has moved on, and homeserve learns of the expiry from the 401).
+        try advance(sandbox, 120)
+        try sandbox.fault(#"{"path": "/auth/refresh/", "delay_ms": 1200}"#)
+        func renewals() throws -> Int { try sandbox.receivedRequests().filter { $0 == "POST /auth/refresh/" }.count }
+        let renewed = try renewals()
+        let create = try cli.start(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "+5d", "--price", "100"])
+        let again = Date().addingTimeInterval(10)
+        while try renewals() == renewed, Date() < again { usleep(20_000) }
+        kill(create.process.processIdentifier, SIGINT)
+        create.process.waitUntilExit()
+        let interrupted = create.result()
+        XCTAssertEqual(interrupted.status, 130, interrupted.err)
+        XCTAssertEqual(interrupted.err, "homeserve: interrupted\n", "nothing was sent that may have been carried out")
+        let journal = try sandbox.receivedRequests()
+        XCTAssertEqual(journal.filter { $0 == "POST /api/bookings/" }.count, 1, "only the try the server refused (401), not its replay: \(journal)")
     }
 
     func testSIGTERMStopsAWalkAsCtrlCDoesAndEndsByTheSignal() throws {
@@ -325,6 +388,19 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(refused.status, 2, refused.err)
         XCTAssertTrue(refused.err.contains("--write books and cancels a booking as a customer"), refused.err)
         XCTAssertEqual(try sandbox.receivedRequests(), [])
+
+        // Sockets that cannot be reached fail as `watch` fails on them (9), each case saying why.
+        // (A profile's ws_url is its own url's companion: the profile, not HOMESERVE_URL, names the server.)
+        try sandbox.request("DELETE", "/sandbox/faults")
+        let profiled = CLI(sandbox: nil)
+        XCTAssertEqual(try profiled.run(["config", "set", "url", sandbox.url]).status, 0)
+        try profiled.login()
+        XCTAssertEqual(try profiled.run(["config", "set", "ws_url", "ws://127.0.0.1:9"]).status, 0)
+        let unreachable = try profiled.run(["smoke", "--ws", "-o", "json"])
+        XCTAssertEqual(unreachable.status, 9, unreachable.err + unreachable.out)
+        let failures = unreachable.json["cases"]?.arrayValue?.filter { $0["result"]?.stringValue == "fail" } ?? []
+        XCTAssertFalse(failures.isEmpty, unreachable.out)
+        XCTAssertTrue(failures.allSatisfy { $0["detail"]?.stringValue?.contains("cannot connect to ws://127.0.0.1:9/ws/") == true }, unreachable.out)
     }
 
     func testSmokeAsAnOnboardManagerMakesTheReadsThatRoleMay() throws {

@@ -92,9 +92,13 @@ public final class CurlTransport: HTTPTransport {
             if done(finished) || active.isEmpty { return }
             if cancellation.isCancelled {
                 for (key, transfer) in active where !transfer.request.finishesWhenStopped {
+                    // Sent when some of the request went out: one started after a renewal carried on through
+                    // the stop never reached the server.
+                    var requestSize = 0
+                    hs_getinfo_long(transfer.handle, CURLINFO_REQUEST_SIZE, &requestSize)
                     active[key] = nil
                     retire(transfer.handle)
-                    finished.append(HTTPCompletion(id: transfer.id, result: .failure(TransportError(.cancelled, "interrupted", sent: true))))
+                    finished.append(HTTPCompletion(id: transfer.id, result: .failure(TransportError(.cancelled, "interrupted", sent: requestSize > 0))))
                 }
                 if done(finished) || active.isEmpty { return }
             }

@@ -17,6 +17,36 @@ public enum FollowError: Error, Sendable {
     case tls(url: String, reason: String, plainHTTP: Bool)
 }
 
+extension FollowError {
+    /// What a handshake answered with an HTTP status says: the server's message from a JSON body, what an
+    /// HTML or other page looks like, else the body as it is.
+    public static func handshakeDetail(status: Int, body: String) -> String {
+        let bytes = Array(body.utf8)
+        let said = (try? JSON.parse(bytes)).flatMap { ErrorBody.read($0).message } ?? ErrorBody.summary(ofNonJSON: bytes) ?? body
+        return "HTTP \(status)" + (said.isEmpty ? "" : ": " + said)
+    }
+
+    /// One connection's failure, in the terms a follow reports it (a command that opens a socket once: smoke).
+    public static func of(_ failure: WebSocketFailure, path: String, url: String) -> any Error {
+        switch failure {
+        case let .rejected(status, body) where HTTPStatus.isUnauthorized(status):
+            return FollowError.tokenRefused(reason: "the server refused the token (\(handshakeDetail(status: status, body: body)))")
+        case let .rejected(status, body) where HTTPStatus.isForbidden(status):
+            return FollowError.forbidden(path: path, detail: handshakeDetail(status: status, body: body))
+        case let .rejected(status, body) where HTTPStatus.isNotFound(status):
+            return FollowError.notFound(path: path, detail: handshakeDetail(status: status, body: body))
+        case let .rejected(status, body):
+            return FollowError.rejected(path: path, status: status, detail: handshakeDetail(status: status, body: body))
+        case let .tls(reason, plainHTTP):
+            return FollowError.tls(url: url, reason: reason, plainHTTP: plainHTTP)
+        case .interrupted:
+            return Cancelled()
+        default:
+            return FollowError.gaveUp(reason: "cannot connect to \(url): \(ChannelFollower.describe(failure))", attempts: 1, status: nil, unusable: failure.brokeProtocol)
+        }
+    }
+}
+
 /// Follows one WebSocket channel the way the contract's client does: token in the query string,
 /// up to N reconnects a fixed delay apart (the count resets once a message arrives), a fresh token when
 /// the old one expired or was refused, and an optional polling fallback that works even with no socket.
@@ -153,11 +183,11 @@ public final class ChannelFollower {
                 } catch {
                     switch error {
                     case let .rejected(status, body) where HTTPStatus.isUnauthorized(status):
-                        try refused("the server refused the token (HTTP \(status)\(body.isEmpty ? "" : ": " + body))")
+                        try refused("the server refused the token (\(FollowError.handshakeDetail(status: status, body: body)))")
                     case let .rejected(status, body) where HTTPStatus.isForbidden(status):
-                        throw FollowError.forbidden(path: path, detail: "HTTP \(status)\(body.isEmpty ? "" : ": " + body)")
+                        throw FollowError.forbidden(path: path, detail: FollowError.handshakeDetail(status: status, body: body))
                     case let .rejected(status, body) where HTTPStatus.isNotFound(status):
-                        throw FollowError.notFound(path: path, detail: "HTTP \(status)\(body.isEmpty ? "" : ": " + body)")
+                        throw FollowError.notFound(path: path, detail: FollowError.handshakeDetail(status: status, body: body))
                     case let .rejected(status, body) where HTTPStatus.isRedirect(status) || (400..<500).contains(status) && ![408, 429].contains(status):
                         // Another attempt would be answered the same; with polling to fall back on, polling carries on.
                         let detail = "HTTP \(status)\(HTTPStatus.isRedirect(status) ? ", a redirect, which a WebSocket does not follow" : "")\(body.isEmpty ? "" : ": " + body)"
@@ -174,7 +204,7 @@ public final class ChannelFollower {
                         note("cannot connect to \(url): TLS failed: \(reason); polling every \(Int(policy.pollEvery ?? 0))s instead")
                         socketGivenUp = true
                     default:
-                        try lost("cannot connect to \(url): \(describe(error))", unusable: error.brokeProtocol)
+                        try lost("cannot connect to \(url): \(Self.describe(error))", unusable: error.brokeProtocol)
                     }
                     continue
                 }
@@ -203,7 +233,7 @@ public final class ChannelFollower {
                     case let .closed(code, _) where code == 4001:
                         try refused("the server closed the connection: token refused (close code 4001)")
                     default:
-                        try lost("connection to \(path) lost: \(describe(error))", unusable: error.brokeProtocol)
+                        try lost("connection to \(path) lost: \(Self.describe(error))", unusable: error.brokeProtocol)
                     }
                 }
             } else if wait > 0 {
@@ -220,7 +250,7 @@ public final class ChannelFollower {
         }
     }
 
-    private func describe(_ failure: WebSocketFailure) -> String {
+    static func describe(_ failure: WebSocketFailure) -> String {
         switch failure {
         case let .connection(message): return message
         case let .tls(message, _): return "TLS failed: " + message

@@ -277,7 +277,7 @@ struct FailureReport {
             if case .lockTimeout = fileError.kind { return CLIError(.network, fileError.description) }
             return CLIError(.localFailure, fileError.description)
         case let .corrupt(path, reason):
-            let replacers = path.hasSuffix("settings.json") ? "'homeserve config set'" : "'homeserve auth login' or 'homeserve auth logout'"
+            let replacers = path.hasSuffix("settings.json") ? "'\(homeserve) config set'" : "'\(homeserve) auth login' or '\(homeserve) auth logout'"
             return CLIError(.localFailure, "\(path) is corrupt (\(reason)); \(replacers) replaces it (keeping a .corrupt copy), or fix it by hand")
         case let .otherServer(name, session, asked):
             return CLIError(.notAuthenticated, "profile '\(name)' is logged in to \(session), not \(asked), so its session was not sent; log in to \(asked) ('\(homeserve) --url \(asked) auth login'), or use \(session) (--url \(session))")

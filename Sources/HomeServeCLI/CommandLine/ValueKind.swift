@@ -221,7 +221,7 @@ extension ValueKind where Value == String {
         ValueKind(ValueShape(placeholder: "DATETIME", accepted: DateInput.acceptedDateTime, completion: .free)) { text, context throws(ValueProblem) in
             guard let moment = DateInput.moment(text, context: context) else {
                 // A bare date is a day, not a moment: said so, with the way to give its time.
-                let bareDate = text.count == 10 && text.enumerated().allSatisfy { i, c in i == 4 || i == 7 ? c == "-" : c.isASCII && c.isNumber }
+                let bareDate = text.count == 10 && CivilDate.parse(text) != nil
                 throw bareDate ? ValueProblem("a date without its time; give the time too, e.g. '\(text) 15:00'") : ValueProblem()
             }
             return moment

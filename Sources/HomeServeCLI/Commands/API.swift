@@ -138,7 +138,7 @@ enum APICommands {
         if listing {
             var filters = ListFilters()
             filters.query = query
-            return try inv.listing(target, filters, presentation: .report(), following: true, headers: headers)
+            return try inv.listing(target, filters, presentation: .report(), following: true, headers: headers, printsOtherAnswersAsReceived: true)
         }
         if shaped { _ = try inv.format.get(); _ = try inv.jq() }
         let destination = PassThrough(path: file, stdout: inv.context.stdout)
@@ -152,10 +152,7 @@ enum APICommands {
         // With -i the head is written first, once the whole answer is in.
         call.sink = shaped || inv[include] ? nil : destination
         let response: HTTPResponse
-        // The page asked for by a field or --page, or written into the path (`/api/bookings/?page=99`).
-        let pageInPath = target.split(separator: "?", maxSplits: 1).dropFirst().first?
-            .split(separator: "&").last { $0.hasPrefix("page=") }.flatMap { Int($0.dropFirst(5)) }
-        let askedPage = verb == "GET" ? query.last(where: { $0.0 == "page" }).flatMap { Int($0.1) } ?? pageInPath : nil
+        let askedPage = verb == "GET" ? Renderer.askedPage(query, path: target) : nil
         do {
             guard let answer = try inv.client().send(call) else { return .nothing }
             response = answer

@@ -65,7 +65,7 @@ enum AdminCommands {
 
     static let stats = Command(
         "admin stats",
-        summary: "Dashboard overview: cache health, activity in the last 24 hours, pincode coverage",
+        summary: "Dashboard overview: the platform's totals (users, bookings, revenue, disputes, …)",
         examples: [Example("homeserve admin stats -o json", "The admin dashboard's numbers")]
     ) { inv in
         return try inv.document(APICall("GET", "/admin-dashboard/dashboard/stats/"), .report())

@@ -51,7 +51,7 @@ enum AdminHistoryCommands {
         flags: filterFlags + [out],
         examples: [
             Example("homeserve admin history export --from 2026-11-01 --to 2026-11-30 --out audit-november.csv", "A month's audit trail for compliance"),
-            Example("homeserve admin history export --model Payment | wc -l", "Count payment edits"),
+            Example("homeserve admin history export --model Payment | tail -n +2 | wc -l", "Count payment edits (the CSV less its header)"),
         ],
         printsData: false
     ) { inv in

@@ -74,7 +74,7 @@ enum AuthCommands {
         let flag = "--" + stdinFlag.spec.name
         if inv[stdinFlag] {
             // A terminal on stdin is a person typing: the line is read with echo off, as at the prompt.
-            if inv.context.stdin.isTerminal, let typed = try inv.context.stdin.secret(prompt: prompt) {
+            if inv.context.stdin.isTerminal, let typed = try inv.context.stdin.secret(prompt: prompt, keepTypedAhead: true) {
                 guard !typed.isEmpty else { throw CLIError.usage("\(flag): the line typed is empty; expected the \(what)") }
                 return (typed, flag)
             }

@@ -27,10 +27,9 @@ enum ConfigCommands {
         summary: "Show every effective setting with its value and where it comes from",
         discussion: """
         One row per setting: its value and source — flag, env, profile, credentials or default (url for a
-        ws_url made from the url). Secrets are
-        never shown: HOMESERVE_PASSWORD appears as 'set'. Works even when the profile's output setting or
-        url is invalid (the url is then shown as it is, with a warning saying why), so it can be inspected
-        and repaired.
+        ws_url made from the url). Secrets are never shown: HOMESERVE_PASSWORD appears as 'set'. Works even
+        when the profile's output setting or url is invalid (the url is then shown as it is, with a warning
+        saying why), so it can be inspected and repaired.
         """,
         examples: [
             Example("homeserve --profile staging config list", "Where does the staging profile point, and why?"),

@@ -52,7 +52,7 @@ enum SchedulingCommands {
         let presentation = Presentation.ranked(suggestionColumns, best: "optimal_slot", others: "alternatives")
         // However the server names them: no best slot, or no suggestion at all.
         if answer["optimal_slot"]?.isNull == true || Rows.of(answer, presentation.shape).rows.isEmpty {
-            inv.note("No free slot on \(inv[date]); see '\(inv.homeserve) scheduling slots' for the day's slots.")
+            inv.note("No free slot on \(inv[date]); see '\(inv.homeserve) scheduling slots --vendor \(inv[vendor]) --service \(inv[service]) --pincode \(inv[pincode]) --date \(inv[date])' for the day's slots.")
         }
         return .document(answer, presentation)
     }

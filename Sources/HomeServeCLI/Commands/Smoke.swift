@@ -70,7 +70,7 @@ enum SmokeCommands {
         if inv[sockets], main.userID == nil || main.role == nil {
             let source = (try? main.store.credentials()?.source).flatMap { $0 } ?? .file
             let why = source == .file ? "its stored session names no user" : "a session from \(source.rawValue) names none"
-            throw CLIError.usage("--ws opens the channels as the logged-in user and role, and profile '\(main.profile)' has no user known (\(why)): log in with 'homeserve auth login', or leave out --ws")
+            throw CLIError.usage("--ws opens the channels as the logged-in user and role, and profile '\(main.profile)' has no user known (\(why)): log in with '\(inv.homeserve) auth login', or leave out --ws")
         }
         runner.sessionCase(main.role ?? "-", main)
         runner.commonReads(main)
@@ -365,8 +365,14 @@ enum SmokeCommands {
                     let token = try session.store.accessToken(authority: session.client)
                     // Another profile's token goes only to its own server's sockets.
                     let base = session.profile == inv.profile.name ? try inv.socketBase() : session.client.base.socketTwin
-                    let connection = try inv.context.webSockets(inv.transportSettings)
-                        .connect(url: base.description + path + (token.map { "?token=" + URLEncoding.component($0) } ?? ""), timeout: Double(inv[GlobalFlags.timeout]))
+                    let connection: WebSocketConnection
+                    do {
+                        connection = try inv.context.webSockets(inv.transportSettings)
+                            .connect(url: base.description + path + (token.map { "?token=" + URLEncoding.component($0) } ?? ""), timeout: Double(inv[GlobalFlags.timeout]))
+                    } catch let failure as WebSocketFailure {
+                        // Reported as `watch` reports a handshake: 9 for no connection, 4, 5 or 8 for an answer.
+                        throw FollowError.of(failure, path: path, url: base.description + path)
+                    }
                     connection.close()
                     return "opened and closed \(path)"
                 }

@@ -73,8 +73,8 @@ enum WatchCommands {
         discussion: discussion,
         flags: [user, role] + followFlags + [send],
         examples: [
-            Example("homeserve watch chat --send '{\"type\": \"chat_message\", \"data\": {\"text\": \"On my way\"}}' --count 1",
-                    "Send a chat message and wait for the next one"),
+            Example("homeserve watch chat --send '{\"type\": \"chat_message\", \"data\": {\"text\": \"On my way\"}}' --count 2",
+                    "Send a chat message and wait for the next one (the chat echoes what is sent: the first message is its own)"),
         ]
     ) { inv in
         let (id, name) = try identity(inv, needsRole: true)

@@ -100,11 +100,12 @@ public final class InputChannel {
     /// Standard input was closed when homeserve started (`<&-`): held on /dev/null, it reads as empty.
     public let closedAtStart: Bool
     private let readBytes: (UnsafeMutableRawBufferPointer) -> Int
-    private let promptSecret: ((String) throws -> String?)?
+    /// Shows the prompt and reads a line with echo off; true keeps what was typed (or pasted) before it.
+    private let promptSecret: ((String, Bool) throws -> String?)?
 
     /// `read` fills the buffer and returns the count, 0 at end of input, or -1 with errno set.
     public init(isTerminal: Bool, closedAtStart: Bool = false, read: @escaping (UnsafeMutableRawBufferPointer) -> Int,
-                promptSecret: ((String) throws -> String?)? = nil) {
+                promptSecret: ((String, Bool) throws -> String?)? = nil) {
         self.isTerminal = isTerminal
         self.closedAtStart = closedAtStart
         self.readBytes = read
@@ -113,10 +114,10 @@ public final class InputChannel {
 
     public static func fileDescriptor(_ fd: Int32, echo: EchoGuard, stderr: OutputChannel, closedAtStart: Bool = false) -> InputChannel {
         InputChannel(isTerminal: isatty(fd) == 1, closedAtStart: closedAtStart, read: { buffer in systemRead(fd, buffer.baseAddress, buffer.count) },
-                     promptSecret: { prompt in
+                     promptSecret: { prompt, keepTypedAhead in
                          stderr.write(prompt)
                          stderr.flush()
-                         return try echo.readWithoutEcho(fd: fd)
+                         return try echo.readWithoutEcho(fd: fd, keepTypedAhead: keepTypedAhead)
                      })
     }
 
@@ -128,7 +129,7 @@ public final class InputChannel {
             for (i, byte) in remaining.prefix(n).enumerated() { buffer[i] = byte }
             remaining = remaining.dropFirst(n)
             return n
-        }, promptSecret: secret.map { value in { _ in value } })
+        }, promptSecret: secret.map { value in { _, _ in value } })
     }
 
     public func readAll(limit: Int) throws(CLIError) -> [UInt8] {
@@ -169,9 +170,9 @@ public final class InputChannel {
     }
 
     /// Prompts on the terminal with echo off.
-    public func secret(prompt: String) throws -> String? {
+    public func secret(prompt: String, keepTypedAhead: Bool = false) throws -> String? {
         guard isTerminal, let promptSecret else { return nil }
-        return try promptSecret(prompt)
+        return try promptSecret(prompt, keepTypedAhead)
     }
 }
 

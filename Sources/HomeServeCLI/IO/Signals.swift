@@ -13,15 +13,18 @@ public final class EchoGuard: Sendable {
 
     public init() {}
 
-    func readWithoutEcho(fd: Int32) throws -> String? {
+    /// A prompt throws away what was typed before it (as getpass does); a line asked for by --password-stdin
+    /// may have been pasted or sent by a script before it, and is kept (`keepTypedAhead`).
+    func readWithoutEcho(fd: Int32, keepTypedAhead: Bool = false) throws -> String? {
         var original = termios()
         guard tcgetattr(fd, &original) == 0 else { return nil }
         var silent = original
         silent.c_lflag &= ~tcflag_t(ECHO)
         saved.withLock { $0 = original }
-        tcsetattr(fd, TCSAFLUSH, &silent)
+        let when = keepTypedAhead ? TCSANOW : TCSAFLUSH
+        tcsetattr(fd, when, &silent)
         defer {
-            tcsetattr(fd, TCSAFLUSH, &original)
+            tcsetattr(fd, when, &original)
             saved.withLock { $0 = nil }
             _ = systemWrite(2, "\n", 1)
         }

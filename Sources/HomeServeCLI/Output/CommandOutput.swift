@@ -166,4 +166,7 @@ public struct Listing {
     /// `--page-size`, for servers that ignore the endpoint's size parameter and page by position.
     public var pageSize: Int?
     public var parallel: Int
+    /// `api --paginate`: an answer without rows is printed as received, with a warning, as any endpoint's
+    /// answer may be; a list command's is exit 8.
+    public var printsOtherAnswersAsReceived = false
 }

@@ -24,6 +24,8 @@ struct Renderer {
     var note: (String) -> Void
     /// Whether the command has changed something on the server: its answer is then never refused.
     var changed: () -> Bool = { false }
+    /// How a command in a hint starts (`homeserve --profile ops`).
+    var homeserve = "homeserve"
 
     func render(_ output: CommandOutput, client: () throws -> APIClient) throws {
         switch output {
@@ -209,6 +211,13 @@ struct Renderer {
 
     // MARK: A listing
 
+    /// The page a GET asks for, by its query or written into its path (`/api/bookings/?page=99`).
+    static func askedPage(_ query: [(String, String)], path: String) -> Int? {
+        let inPath = path.split(separator: "?", maxSplits: 1).dropFirst().first?
+            .split(separator: "&").last { $0.hasPrefix("page=") }.flatMap { Int($0.dropFirst(5)) }
+        return query.last { $0.0 == "page" }.flatMap { Int($0.1) } ?? inPath
+    }
+
     func render(_ listing: Listing, client: APIClient) throws {
         var printer: RowPrinter?
         var printed = 0
@@ -274,6 +283,7 @@ struct Renderer {
             printer?.endOfPage()
         }
 
+        var printedAsReceived = false
         func walk() throws {
             walks: for call in listing.walks {
                 var firstPage = true
@@ -283,18 +293,25 @@ struct Renderer {
                 var stopped = false
                 // A page past the last is not found, as DRF answers it (404 "Invalid page."), whichever way the
                 // server says it (a 404, or an empty page): a script asking for page 99 learns the same from every server.
-                let asked = call.query.last { $0.0 == "page" }.flatMap { Int($0.1) } ?? 1
+                let asked = Self.askedPage(call.query, path: call.path) ?? 1
                 do {
                     try walker.run(following: listing.following || fillsPage) { page in
                         defer { firstPage = false }
                         guard let rows = page.rows else {
+                            if listing.printsOtherAnswersAsReceived {
+                                warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (keys: \(page.document.keys.joined(separator: ", "))); printing it as received")
+                                try render(page.document, .report(listing.presentation.columns))
+                                printedAsReceived = true
+                                stopped = true
+                                return false
+                            }
                             // An answer without rows is no listing: printed as received it would pass for one with
                             // exit 0, and a script would take it for the rows it asked for.
                             let path = Redaction.url(call.path)
                             let what = !page.document.isObject ? "not an object" : page.document.keys.isEmpty
                                 ? "an empty object" : "keys: " + page.document.keys.joined(separator: ", ")
                             throw APIError.badResponse(method: "GET", path: path,
-                                                       reason: "the answer has no list of rows (\(what)); 'homeserve api GET \(path)' shows it as received")
+                                                       reason: "the answer has no list of rows (\(what)); '\(homeserve) api GET \(path)' shows it as received")
                         }
                         if firstPage, rows.isEmpty {
                             if asked > 1 {
@@ -349,7 +366,8 @@ struct Renderer {
             printer?.flushHeld()
             throw error
         }
-        if !out.isOpen || client.isDryRun { return }
+        // A document printed as received is the whole output: nothing may follow it (not even `[]`).
+        if printedAsReceived || !out.isOpen || client.isDryRun { return }
         if holdAll {
             if let sortBy { try Rows.check([Rows.sortField(sortBy)], against: held, flag: "--sort-by", given: sortBy) }
             let rows = sortBy.map { Rows.sort(held, by: $0) } ?? held

@@ -6,8 +6,8 @@ enum JSONScan {
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
     /// The index of the first quote, backslash or byte below 0x20 at or after `start`, or `bytes.count`;
-    /// with `lineSeparators`, also of a 0xE2 byte, which starts U+2028 and U+2029 (the writer escapes those
-    /// two: valid in JSON, they end a line for JavaScript and for Python's `splitlines`).
+    /// with `lineSeparators`, also of a 0xE2 or 0xC2 byte, which start U+2028, U+2029 and U+0085 (the writer
+    /// escapes those three: valid in JSON, they end a line for JavaScript or for Python's `splitlines`).
     @inline(__always)
     static func stop(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, lineSeparators: Bool = false) -> Int {
         guard let base = bytes.baseAddress else { return start }
@@ -21,15 +21,15 @@ enum JSONScan {
             let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
             var found = control | ((quotes &- ones) & ~quotes & highs) | ((backslashes &- ones) & ~backslashes & highs)
             if lineSeparators {
-                let e2 = word ^ (ones &* 0xE2)
-                found |= (e2 &- ones) & ~e2 & highs
+                let e2 = word ^ (ones &* 0xE2), c2 = word ^ (ones &* 0xC2)
+                found |= ((e2 &- ones) & ~e2 & highs) | ((c2 &- ones) & ~c2 & highs)
             }
             if found != 0 { return index + found.trailingZeroBitCount / 8 }
             index += 8
         }
         while index < count {
             let byte = base[index]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C || (lineSeparators && byte == 0xE2) { return index }
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C || (lineSeparators && (byte == 0xE2 || byte == 0xC2)) { return index }
             index += 1
         }
         return count

@@ -50,11 +50,14 @@ public enum JSONWriter {
                 guard stop < bytes.count else { return }
                 let byte = bytes[stop]
                 runStart = stop + 1
-                if byte == 0xE2 {
-                    // U+2028 and U+2029 are written escaped; any other character starting 0xE2 as it is.
-                    if stop + 2 < bytes.count, bytes[stop + 1] == 0x80, bytes[stop + 2] == 0xA8 || bytes[stop + 2] == 0xA9 {
+                if byte == 0xE2 || byte == 0xC2 {
+                    // U+2028, U+2029 and U+0085 are written escaped; any other character starting so, as it is.
+                    if byte == 0xE2, stop + 2 < bytes.count, bytes[stop + 1] == 0x80, bytes[stop + 2] == 0xA8 || bytes[stop + 2] == 0xA9 {
                         out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x32, 0x30, 0x32, bytes[stop + 2] == 0xA8 ? 0x38 : 0x39])
                         runStart = stop + 3
+                    } else if byte == 0xC2, stop + 1 < bytes.count, bytes[stop + 1] == 0x85 {
+                        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, 0x38, 0x35])
+                        runStart = stop + 2
                     } else {
                         out.append(byte)
                     }

@@ -118,6 +118,9 @@ struct AuthRoutes: Sendable {
                 throw APIError.forbidden("This account is not registered as a vendor.")
             }
             let now = Timestamp.now()
+            // A new code retires those sent before it: five wrong tries spend the one code there is.
+            try db.query("UPDATE otp_codes SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+                         [now, user.id, Self.otpPurpose(vendorOnly: vendorOnly)])
             try db.query(
                 """
                 INSERT INTO otp_codes (user_id, identifier, channel, purpose, code, created_at, expires_at)

@@ -393,9 +393,9 @@ struct BookingRoutes: Sendable {
             try db.query(
                 """
                 UPDATE bookings SET status = 'completed', completion_date = ?, actual_end_time = ?,
-                    actual_start_time = COALESCE(actual_start_time, scheduled_date), updated_at = ? WHERE id = ?
+                    actual_start_time = COALESCE(actual_start_time, MIN(scheduled_date, ?)), updated_at = ? WHERE id = ?
                 """,
-                [now, now, now, booking.id])
+                [now, now, now, now, booking.id])
             guard let updated = try db.booking(id: booking.id) else { throw APIError.notFoundDefault }
             try db.recordEdit(user: user, model: "Booking", objectID: booking.id, action: "update",
                               before: booking.json, after: updated.json)
