@@ -37,10 +37,8 @@ public enum HomeServe {
             try context.cancellation.check()
             status = ExitCode.ok.rawValue
         } catch {
-            let report = FailureReport(profile: invocation?.profile.name ?? "default", profileChosen: invocation?.profile.chosen ?? false,
-                                       source: invocation.flatMap { try? $0.store.credentials()?.source },
-                                       cacertGiven: invocation?[GlobalFlags.cacert] != nil,
-                                       canLogIn: invocation.map { (try? $0.store.hasPasswordSource()) == true } ?? false)
+            let report = invocation.map { $0.failureReport(source: try? $0.store.credentials()?.source) }
+                ?? FailureReport(profile: "default", profileChosen: false, source: nil)
             let failure = report.describe(error)
             context.stderr.line("homeserve: " + TerminalText.visible(failure.message, keepTabs: false))
             for line in failure.details { context.stderr.line("homeserve: " + TerminalText.visible(line, keepTabs: false)) }

@@ -126,9 +126,12 @@ public final class Invocation {
     static func serverMessage(_ answer: JSON) -> String? { answer["message"]?.stringValue }
 
     /// A failure in the words and exit code the user gets, naming this invocation's profile.
-    func describe(_ error: any Error, source: CredentialSource?) -> CLIError {
+    func describe(_ error: any Error, source: CredentialSource?) -> CLIError { failureReport(source: source).describe(error) }
+
+    /// What a failure's message and hints are made from: this invocation's profile, flags and password sources.
+    func failureReport(source: CredentialSource?) -> FailureReport {
         FailureReport(profile: profile.name, profileChosen: profile.chosen, source: source, cacertGiven: self[GlobalFlags.cacert] != nil,
-                      canLogIn: (try? store.hasPasswordSource()) == true).describe(error)
+                      canLogIn: (try? store.hasPasswordSource()) == true, urlGiven: self[GlobalFlags.url].map { WebURL.masked($0.description) })
     }
 
     /// A warning: shown even with `--quiet`.
@@ -380,6 +383,11 @@ public final class Invocation {
     /// `--parallel`, else HOMESERVE_PARALLEL, else 6: pages fetched at once by a walk that follows them.
     func parallel() throws -> Int {
         if let value = self[ListFlags.parallel] { return value }
+        return try parallelFromEnvironment()
+    }
+
+    /// HOMESERVE_PARALLEL, else 6 (doctor checks it without taking --parallel).
+    func parallelFromEnvironment() throws -> Int {
         if let text = environment["HOMESERVE_PARALLEL"], !text.isEmpty {
             guard let value = Int(text), (1...32).contains(value) else {
                 throw CLIError.usage("invalid value '\(TerminalText.visible(text))' for HOMESERVE_PARALLEL: expected an integer from 1 to 32")

@@ -245,6 +245,8 @@ final class EndpointCommandTests: XCTestCase {
         assertRejected(["bookings", "list", "--status", "pending,"], "invalid value 'pending,' for --status: an empty item in the list; expected items separated by single commas, each one of: pending")
         assertRejected(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-05"],
                        "invalid value '2026-12-05' for --date: a date without its time; give the time too, e.g. '2026-12-05 15:00'")
+        assertRejected(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-13-45"],
+                       "invalid value '2026-13-45' for --date: expected an ISO-8601 date-time")
         assertRejected(["api", "POST", "/api/photos/", "-F", "image=@" + write("photo.jpg", [0xFF, 0xD8, 0xFF, 0xE0])],
                        "for -F/--field:", "photo.jpg is not UTF-8 text, and a field's value is text")
         let huge = write("huge.pem", Array("-----BEGIN CERTIFICATE-----\n".utf8))

@@ -486,4 +486,17 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(reason, "cannot connect to ws://h/ws/x/: Couldn't connect to server")
         XCTAssertTrue(FollowError.of(.interrupted, path: "/ws/x/", url: "ws://h/ws/x/") is Cancelled)
     }
+
+    /// --until compares values, not their text: null matches `null`, a number matches however it is written.
+    func testUntilMatchesNullAndNumbersAsValues() {
+        let until = WatchCommands.Until("booking_status_change:vendor=null")
+        XCTAssertEqual(until?.matches(["type": "booking_status_change", "data": ["vendor": nil]]), true)
+        XCTAssertEqual(until?.matches(["type": "booking_status_change", "data": ["vendor": 2]]), false)
+        XCTAssertEqual(until?.matches(["type": "booking_status_change", "data": [:]]), false, "a field not there is not null")
+        let price = WatchCommands.Until("payment_update:amount=1.0")
+        XCTAssertEqual(price?.matches(["type": "payment_update", "data": ["amount": 1]]), true)
+        XCTAssertEqual(price?.matches(["type": "payment_update", "data": ["amount": .number("1.00")]]), true)
+        XCTAssertEqual(price?.matches(["type": "payment_update", "data": ["amount": 2]]), false)
+        XCTAssertEqual(price?.matches(["type": "payment_update", "data": ["amount": "1.0"]]), true, "text as ever")
+    }
 }

@@ -548,6 +548,35 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(session?["detail"], "not logged in; run 'homeserve --profile staging auth login'", outcome.out)
     }
 
+    /// A HOMESERVE_PARALLEL every long listing would refuse fails doctor's settings check; a token whose
+    /// expiry cannot be read (not a JWT) is a warning, since its renewal cannot be timed.
+    func testDoctorFailsABadParallelAndWarnsOfAnOpaqueToken() {
+        harness.environment["HOMESERVE_PARALLEL"] = "abc"
+        harness.environment["HOMESERVE_TOKEN"] = "opaque-token"
+        harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
+        let outcome = harness.run(["doctor", "-o", "json", "--retries", "0"])
+        let checks = outcome.json["checks"]?.arrayValue ?? []
+        let settings = checks.first { $0["name"] == "settings" }
+        XCTAssertEqual(settings?["status"], "fail", outcome.out)
+        XCTAssertContains(settings?["detail"]?.stringValue ?? "", "invalid value 'abc' for HOMESERVE_PARALLEL")
+        XCTAssertEqual(outcome.status, 2, outcome.out)
+        harness.environment["HOMESERVE_PARALLEL"] = nil
+        transport.register("GET", "/api/services/?page_size=1", json: "[]")
+        let token = harness.run(["doctor", "-o", "json", "--retries", "0"]).json["checks"]?.arrayValue?.first { $0["name"] == "access token" }
+        XCTAssertEqual(token?["status"], "warn")
+        XCTAssertEqual(token?["detail"], "from HOMESERVE_TOKEN; expiry not readable (not a JWT)")
+    }
+
+    /// Not logged in for a server named with --url: the login the hint gives goes to that server.
+    func testTheLoginHintCarriesTheURLTheCommandWasGiven() {
+        let fresh = Harness()
+        fresh.environment["HOMESERVE_URL"] = nil
+        fresh.transport.register("GET", "/api/bookings/", status: 401, json: #"{"detail": "Authentication credentials were not provided."}"#)
+        let outcome = fresh.run(["--url", "http://127.0.0.1:9501", "bookings", "list"])
+        XCTAssertEqual(outcome.status, 3, outcome.err)
+        XCTAssertContains(outcome.err, "run 'homeserve --url http://127.0.0.1:9501 auth login'")
+    }
+
     func testDoctorNamesACorruptCredentialsFileAndItsFix() throws {
         try AtomicFile.write(harness.credentialsPath, Array("{garbage".utf8), mode: 0o600)
         harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"

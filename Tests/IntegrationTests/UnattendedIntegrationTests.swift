@@ -477,7 +477,7 @@ final class UnattendedIntegrationTests: XCTestCase {
         let other = try cli.run(["--profile", "shop", "auth", "login", "--username", "customer2", "--password-stdin", "-q"], stdin: "password123\n")
         XCTAssertEqual(other.status, 0, other.err)
         let smoke = try cli.run(["smoke", "--as", "ops_manager=shop", "-o", "json"])
-        XCTAssertEqual(smoke.status, 4, smoke.err)
+        XCTAssertEqual(smoke.status, 3, smoke.err)
         let session = smoke.json["cases"]?.arrayValue?.first { $0["case"] == "session" && $0["role"] == "ops_manager" }
         XCTAssertEqual(session?["result"], "fail", smoke.out)
         XCTAssertEqual(session?["detail"]?.stringValue, "--as ops_manager=shop: the profile is logged in as customer2 with role customer, not ops_manager", smoke.out)

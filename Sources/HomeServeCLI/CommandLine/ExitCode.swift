@@ -121,6 +121,8 @@ struct FailureReport {
     var cacertGiven = false
     /// A password source was there (HOMESERVE_PASSWORD, password_command): setting one is not the hint then.
     var canLogIn = false
+    /// The --url this command was given: a login for it goes to that server.
+    var urlGiven: String?
 
     /// The hint after a TLS failure, where another CA is the fix: for an unknown issuer, not for a name
     /// that does not match, and not when --cacert was given.
@@ -133,7 +135,7 @@ struct FailureReport {
         profileChosen || profile != "default" ? "homeserve --profile \(profile)" : "homeserve"
     }
 
-    var loginCommand: String { homeserve + " auth login" }
+    var loginCommand: String { homeserve + (urlGiven.map { " --url \($0)" } ?? "") + " auth login" }
 
     private var sessionFix: String {
         switch source {

@@ -159,7 +159,8 @@ enum DoctorCommands {
         }
         checks.append(Check(name: "dns", status: .ok, detail: "\(base.host) → \(addresses.prefix(4).joined(separator: ", "))"))
         let client: APIClient
-        do { client = try inv.client() } catch {
+        // The settings every request is made with, and HOMESERVE_PARALLEL, which every long listing reads.
+        do { client = try inv.client(); _ = try inv.parallelFromEnvironment() } catch {
             let failure = inv.describe(error, source: nil)
             checks.append(Check(name: "settings", status: .fail, detail: failure.message, code: failure.code))
             return (false, nil)
@@ -262,7 +263,8 @@ enum DoctorCommands {
         func describe(_ token: String?, _ name: String) -> Check {
             guard let token else { return Check(name: name, status: name == "refresh token" && creds.source == .accessToken ? .ok : .warn, detail: "none (\(creds.source.rawValue))") }
             guard JWT.isHeaderSafe(token) else { return Check(name: name, status: .fail, detail: "from \(creds.source.rawValue): contains characters that cannot go in a header", code: .notAuthenticated) }
-            guard let exp = JWT.expiry(token) else { return Check(name: name, status: .ok, detail: "from \(creds.source.rawValue); expiry not readable") }
+            // An opaque token may be good, but when it runs out cannot be known: renewal cannot be timed ahead of it.
+            guard let exp = JWT.expiry(token) else { return Check(name: name, status: .warn, detail: "from \(creds.source.rawValue); expiry not readable (not a JWT)") }
             let left = exp - Int(now)
             if left <= 0 { return Check(name: name, status: .warn, detail: "from \(creds.source.rawValue): expired \(duration(-left)) ago") }
             return Check(name: name, status: .ok, detail: "from \(creds.source.rawValue): valid for \(duration(left)) (until \(CivilTime.iso8601(exp)))")

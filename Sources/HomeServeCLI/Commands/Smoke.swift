@@ -214,7 +214,8 @@ enum SmokeCommands {
                 let user = (try? session.store.credentials())??.user
                 let name = user?["username"]?.stringValue ?? session.username
                 if role != "-", let actual = user?["role"]?.stringValue ?? session.role, actual != role {
-                    throw CLIError(.forbidden, "--as \(role)=\(session.profile): the profile is logged in as \(name ?? "a user") with role \(actual), not \(role)")
+                    // A session matter (no 403 was answered): the profile is to be logged in as the role's user.
+                    throw CLIError(.notAuthenticated, "--as \(role)=\(session.profile): the profile is logged in as \(name ?? "a user") with role \(actual), not \(role)")
                 }
                 return "accepted" + (name.map { " as \($0)" } ?? "")
             }
@@ -249,10 +250,10 @@ enum SmokeCommands {
                 }
                 let answer = try needed("vendors search") { try document(session, "/api/vendor-search/", query: [("pincode", pincode)]) }
                 guard let vendor = CollectionReader.rows(in: answer)?.rows.first, let vendorID = (vendor["id"] ?? vendor["vendor_id"])?.cellText else {
-                    return "no vendor serves \(pincode)"
+                    throw Skipped(reason: "no vendor serves \(pincode)")
                 }
                 guard let service = try needed("services list", { try rows(session, "/api/services/", query: [("page_size", "1")]).first?["id"]?.cellText }) else {
-                    return "no service to ask about"
+                    throw Skipped(reason: "no service to ask about")
                 }
                 let tomorrow = CivilDate(daysSinceEpoch: Int(inv.context.clock.now() / 86400) + 1).iso
                 let slots = try document(session, "/api/smart-scheduling/", query: [("vendor_id", vendorID), ("service_id", service),

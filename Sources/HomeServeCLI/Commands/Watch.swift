@@ -156,8 +156,13 @@ enum WatchCommands {
         func matches(_ message: JSON) -> Bool {
             guard message["type"]?.stringValue == type else { return false }
             guard let field, let value else { return true }
-            let found = message["data"]?.value(at: field) ?? message.value(at: field)
-            return found?.stringValue == value
+            guard let found = message["data"]?.value(at: field) ?? message.value(at: field) else { return false }
+            // As a value, not as text: null is null, and a number is the same however it is written (1, 1.0).
+            switch found {
+            case .null: return value == "null"
+            case .number(let literal): return literal == value || (Double(literal).map { $0 == Double(value) } ?? false)
+            default: return found.stringValue == value
+            }
         }
     }
 
