@@ -168,7 +168,8 @@ final class UnattendedIntegrationTests: XCTestCase {
         try cli.login()
         let spent = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
         try advance(sandbox, 120)
-        try sandbox.fault(#"{"path": "/auth/refresh/", "delay_ms": 1200}"#)
+        // Longer than the 3 s a stopped homeserve is given to end: a renewal in flight is waited for past them.
+        try sandbox.fault(#"{"path": "/auth/refresh/", "delay_ms": 4000}"#)
         let running = try cli.start(["bookings", "list", "--limit", "1", "-o", "json"])
         let end = Date().addingTimeInterval(10)
         while try !sandbox.receivedRequests().contains("POST /auth/refresh/"), Date() < end { usleep(20_000) }

@@ -1,5 +1,6 @@
 import CCurl
 import HomeServeCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -62,6 +63,7 @@ public final class CurlTransport: HTTPTransport {
         let transfer = Transfer(id: lastID, handle: handle, request: request, cancellation: cancellation)
         configure(transfer)
         active[Int(bitPattern: handle)] = transfer
+        if request.finishesWhenStopped { Self.finishingWhenStopped.add(1, ordering: .sequentiallyConsistent) }
         curl_multi_add_handle(multi, handle)
         return lastID
     }
@@ -69,7 +71,16 @@ public final class CurlTransport: HTTPTransport {
     public func cancel(_ id: Int) {
         guard let (key, transfer) = active.first(where: { $0.value.id == id }) else { return }
         active[key] = nil
+        ended(transfer)
         retire(transfer.handle)
+    }
+
+    /// Transfers under way that a stop waits for (`HTTPRequest.finishesWhenStopped`), in this process: the
+    /// few seconds' grace a stopped homeserve has before it ends are stretched while one is.
+    public static let finishingWhenStopped = Atomic<Int>(0)
+
+    private func ended(_ transfer: Transfer) {
+        if transfer.request.finishesWhenStopped { Self.finishingWhenStopped.subtract(1, ordering: .sequentiallyConsistent) }
     }
 
     public func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
@@ -108,6 +119,7 @@ public final class CurlTransport: HTTPTransport {
             while let message = curl_multi_info_read(multi, &queued) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
                       let transfer = active.removeValue(forKey: Int(bitPattern: handle)) else { continue }
+                ended(transfer)
                 finished.append(HTTPCompletion(id: transfer.id, result: complete(transfer, code: hs_msg_result(message))))
                 retire(handle)
             }

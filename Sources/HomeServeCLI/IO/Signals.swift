@@ -113,19 +113,31 @@ public enum SignalWatcher {
     /// does not notice (a read of stdin) must not keep a job that was told to end.
     static let grace = 3.0
 
+    /// How long past the first signal an exchange of the refresh token already sent is waited for: its answer
+    /// holds the only tokens the server still accepts.
+    static let renewalGrace = 30.0
+
     /// The watcher thread: Ctrl-C, SIGTERM and SIGHUP (`timeout`, a cancelled CI job, a closed terminal) ask
     /// the work to stop; a second one, or one at a password prompt, ends homeserve at once, and so does the
     /// first once `grace` seconds have passed without the work stopping (a wait that does not notice: a
-    /// blocked read of stdin or write to a pipe, a password helper). SIGTERM and SIGHUP also end a password
+    /// blocked read of stdin or write to a pipe, a password helper), or, while an exchange of the refresh
+    /// token is in flight, once it is over or `renewalGrace` seconds have passed. SIGTERM and SIGHUP also end a password
     /// helper in a group of its own at once, since it may be what hangs.
     private static func watch(_ box: Box) -> Never {
         var set = watched
         var deadline: Double?
+        var firstAt = 0.0
         while true {
             var received: Int32 = 0
-            if let deadline {
-                let left = deadline - Monotonic.now()
-                if left <= 0 { stop(saying: "\(stoppedBy), and the work did not stop within \(Int(grace)) seconds") }
+            if let due = deadline {
+                let left = due - Monotonic.now()
+                if left <= 0 {
+                    if CurlTransport.finishingWhenStopped.load(ordering: .sequentiallyConsistent) > 0, Monotonic.now() < firstAt + renewalGrace {
+                        deadline = Monotonic.now() + 0.1
+                        continue
+                    }
+                    stop(saying: "\(stoppedBy), and the work did not stop within \(Int(grace)) seconds")
+                }
                 guard let next = nextSignal(&set, within: left) else { continue }
                 received = next
             } else {
@@ -135,7 +147,10 @@ public enum SignalWatcher {
                 _ = ending.compareExchange(expected: 0, desired: received, ordering: .sequentiallyConsistent)
                 endHelper()
             }
-            if deadline == nil { deadline = Monotonic.now() + grace }
+            if deadline == nil {
+                firstAt = Monotonic.now()
+                deadline = firstAt + grace
+            }
             if box.echo.restore() || box.cancellation.cancel() >= 2 { stop(saying: stoppedBy) }
         }
     }
