@@ -1182,6 +1182,15 @@ final class SessionTests: XCTestCase {
         XCTAssertContains(list.out, "url\tftp://x (invalid)\tprofile\n")
         harness.writeSettings(["default": ["url": "https://api.example"]])
         XCTAssertContains(harness.run(["config", "list", "-o", "tsv", "--no-headers"]).out, "ws_url\twss://api.example\turl\n")
+        // Other settings a hand edit made invalid, and a bad HOMESERVE_PARALLEL, are marked and warned about.
+        harness.writeSettings(["default": ["url": "https://api.example", "ws_url": "http://x", "timezone": "Mars/X"]])
+        harness.environment["HOMESERVE_PARALLEL"] = "abc"
+        let marked = harness.run(["config", "list", "-o", "tsv", "--no-headers"])
+        harness.environment["HOMESERVE_PARALLEL"] = nil
+        XCTAssertEqual(marked.status, 0, marked.err)
+        XCTAssertContains(marked.out, "ws_url\thttp://x (invalid)\tprofile\n", "timezone\tMars/X (invalid)\tprofile\n", "parallel\tabc (invalid)\tenv\n")
+        XCTAssertContains(marked.err, "homeserve: warning: profile 'default': invalid value 'Mars/X' for timezone", "(fix with 'homeserve config set timezone VALUE')",
+                          "homeserve: warning: invalid value 'abc' for HOMESERVE_PARALLEL")
         harness.writeSettings(["default": ["url": "ftp://x"]])
         XCTAssertContains(list.err, "homeserve: warning: invalid url 'ftp://x' in profile 'default'", "(fix with 'homeserve config set url URL')")
         XCTAssertEqual(harness.run(["bookings", "list"]).status, 2, "commands still refuse it")

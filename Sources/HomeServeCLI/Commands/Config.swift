@@ -28,8 +28,8 @@ enum ConfigCommands {
         discussion: """
         One row per setting: its value and source — flag, env, profile, credentials or default (url for a
         ws_url made from the url). Secrets are never shown: HOMESERVE_PASSWORD appears as 'set'. Works even
-        when the profile's output setting or url is invalid (the url is then shown as it is, with a warning
-        saying why), so it can be inspected and repaired.
+        when a setting is invalid (it is then shown as it is, marked '(invalid)', with a warning saying why),
+        so it can be inspected and repaired.
         """,
         examples: [
             Example("homeserve --profile staging config list", "Where does the staging profile point, and why?"),
@@ -54,8 +54,16 @@ enum ConfigCommands {
             row("url", WebURL.masked(text) + " (invalid)", source)
         }
         if let base { row("url", base.url.description, base.source) }
+        // A stored value config set would refuse (edited into the file by hand) is shown as it is, marked, with
+        // a warning saying why and how to repair it: commands that need it refuse it.
+        func checked(_ key: String, _ value: String) -> String {
+            do { _ = try validated(key, value); return value } catch {
+                inv.warn("profile '\(inv.profile.name)': \(inv.describe(error, source: nil).message) (fix with '\(inv.homeserve) config set \(key) VALUE')")
+                return value + " (invalid)"
+            }
+        }
         if let ws = stored["ws_url"]?.stringValue, base == nil || base?.source == "profile" || base?.source == "default" {
-            row("ws_url", ws, "profile")
+            row("ws_url", checked("ws_url", ws), "profile")
         } else {
             row("ws_url", base == nil ? nil : try inv.socketBase().description, "url")
         }
@@ -64,11 +72,11 @@ enum ConfigCommands {
         } else if let text = fromEnv("HOMESERVE_OUTPUT") {
             row("output", text, "env")
         } else if let text = stored["output"]?.stringValue {
-            row("output", text + (inv.context.stdout.isTerminal ? "" : " (terminals only)"), "profile")
+            row("output", checked("output", text) + (inv.context.stdout.isTerminal ? "" : " (terminals only)"), "profile")
         } else {
             row("output", "table on a terminal, json otherwise", "default")
         }
-        if let zone = stored["timezone"]?.stringValue { row("timezone", zone, "profile") } else if let zone = fromEnv("TZ") { row("timezone", zone, "env") } else { row("timezone", "the system's", "default") }
+        if let zone = stored["timezone"]?.stringValue { row("timezone", checked("timezone", zone), "profile") } else if let zone = fromEnv("TZ") { row("timezone", zone, "env") } else { row("timezone", "the system's", "default") }
         if let name = fromEnv("HOMESERVE_USERNAME") { row("username", name, "env") } else if let name = stored["username"]?.stringValue { row("username", name, "profile") } else { row("username", nil, "default") }
         row("password", fromEnv("HOMESERVE_PASSWORD") != nil ? "set" : nil, fromEnv("HOMESERVE_PASSWORD") != nil ? "env" : "default")
         row("password_command", stored["password_command"]?.stringValue, stored["password_command"] != nil ? "profile" : "default")
@@ -76,7 +84,12 @@ enum ConfigCommands {
         row("credentials", creds?.source.rawValue ?? "none", creds == nil ? "default" : creds?.source == .file ? "credentials" : "env")
         row("timeout", String(inv[GlobalFlags.timeout]), inv.given(GlobalFlags.timeout) ? "flag" : "default")
         row("retries", String(inv[GlobalFlags.retries]), inv.given(GlobalFlags.retries) ? "flag" : "default")
-        row("parallel", fromEnv("HOMESERVE_PARALLEL") ?? "6", fromEnv("HOMESERVE_PARALLEL") != nil ? "env" : "default")
+        var parallel = fromEnv("HOMESERVE_PARALLEL") ?? "6"
+        do { _ = try inv.parallelFromEnvironment() } catch {
+            inv.warn(inv.describe(error, source: nil).message)
+            parallel += " (invalid)"
+        }
+        row("parallel", parallel, fromEnv("HOMESERVE_PARALLEL") != nil ? "env" : "default")
         row("max_body", fromEnv("HOMESERVE_MAX_BODY") ?? "64M", fromEnv("HOMESERVE_MAX_BODY") != nil ? "env" : "default")
         // A relative XDG_CONFIG_HOME is ignored, as the XDG specification says: the default is then the source.
         let dirSource = fromEnv("HOMESERVE_CONFIG_DIR") != nil || fromEnv("XDG_CONFIG_HOME")?.hasPrefix("/") == true ? "env" : "default"
