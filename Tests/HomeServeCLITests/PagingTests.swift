@@ -462,6 +462,20 @@ final class PagingTests: XCTestCase {
 
     /// No rows on the first page where the server counts some is exit 8, with or without --all: an empty list
     /// printed with exit 0 would pass for the answer.
+    /// `api --paginate` calls any endpoint: an answer without rows is printed as received, with a warning.
+    func testApiPaginatePrintsAnAnswerWithoutRowsAsReceived() {
+        transport.register("GET", "/admin-dashboard/dashboard/stats/", json: #"{"users": {"total": 7}, "bookings": 51}"#)
+        let outcome = harness.run(["api", "GET", "/admin-dashboard/dashboard/stats/", "--paginate", "-o", "json"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(try JSON.parse(Array(outcome.out.utf8)), ["users": ["total": 7], "bookings": 51])
+        XCTAssertEqual(outcome.err, "homeserve: warning: no list of rows in the answer to GET /admin-dashboard/dashboard/stats/ (keys: users, bookings); printing it as received\n")
+        transport.register("GET", "/admin-dashboard/dashboard/stats/", json: "{}")
+        let empty = harness.run(["api", "GET", "/admin-dashboard/dashboard/stats/", "--paginate"])
+        XCTAssertEqual(empty.status, 8, "nothing at all is no answer: \(empty.err)")
+        XCTAssertEqual(empty.out, "")
+        transport.verify()
+    }
+
     func testAnEmptyFirstPageWithATotalIsExit8() {
         for extra in [[], ["--all"]] {
             transport.register("GET", "/api/bookings/", json: #"{"count": 5, "next": null, "results": []}"#)

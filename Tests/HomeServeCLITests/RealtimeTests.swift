@@ -498,5 +498,10 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(price?.matches(["type": "payment_update", "data": ["amount": .number("1.00")]]), true)
         XCTAssertEqual(price?.matches(["type": "payment_update", "data": ["amount": 2]]), false)
         XCTAssertEqual(price?.matches(["type": "payment_update", "data": ["amount": "1.0"]]), true, "text as ever")
+        let big = WatchCommands.Until("booking_status_change:id=9007199254740993")
+        XCTAssertEqual(big?.matches(["type": "booking_status_change", "data": ["id": .number("9007199254740992")]]), false, "whole numbers compared exactly")
+        XCTAssertEqual(big?.matches(["type": "booking_status_change", "data": ["id": .number("9007199254740993")]]), true)
+        XCTAssertEqual(WatchCommands.Until("t:x=0x10")?.matches(["type": "t", "data": ["x": 16]]), false, "not a JSON number")
+        XCTAssertEqual(WatchCommands.Until("t:x=inf")?.matches(["type": "t", "data": ["x": .number("1e999")]]), false)
     }
 }

@@ -556,9 +556,10 @@ final class ResponsePathTests: XCTestCase {
         harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
         let outcome = harness.run(["doctor", "-o", "json", "--retries", "0"])
         let checks = outcome.json["checks"]?.arrayValue ?? []
-        let settings = checks.first { $0["name"] == "settings" }
-        XCTAssertEqual(settings?["status"], "fail", outcome.out)
-        XCTAssertContains(settings?["detail"]?.stringValue ?? "", "invalid value 'abc' for HOMESERVE_PARALLEL")
+        let parallel = checks.first { $0["name"] == "parallel" }
+        XCTAssertEqual(parallel?["status"], "fail", outcome.out)
+        XCTAssertContains(parallel?["detail"]?.stringValue ?? "", "invalid value 'abc' for HOMESERVE_PARALLEL")
+        XCTAssertNotNil(checks.first { $0["name"] == "dns" }, "the other checks go on: \(outcome.out)")
         XCTAssertEqual(outcome.status, 2, outcome.out)
         harness.environment["HOMESERVE_PARALLEL"] = nil
         transport.register("GET", "/api/services/?page_size=1", json: "[]")

@@ -178,6 +178,7 @@ final class UnattendedIntegrationTests: XCTestCase {
         let result = running.result()
         XCTAssertEqual(running.process.terminationReason, .uncaughtSignal, result.err)
         XCTAssertEqual(running.process.terminationStatus, SIGTERM)
+        XCTAssertEqual(result.err, "homeserve: terminated (SIGTERM)\n", "the work stopped once the answer was stored, not cut short")
         XCTAssertEqual(result.out, "", "the listing itself was not fetched")
         let stored = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
         XCTAssertNotEqual(stored, spent, "the rotated refresh token was stored")

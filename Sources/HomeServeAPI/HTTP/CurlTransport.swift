@@ -1,6 +1,5 @@
 import CCurl
 import HomeServeCore
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -63,7 +62,6 @@ public final class CurlTransport: HTTPTransport {
         let transfer = Transfer(id: lastID, handle: handle, request: request, cancellation: cancellation)
         configure(transfer)
         active[Int(bitPattern: handle)] = transfer
-        if request.finishesWhenStopped { Self.finishingWhenStopped.add(1, ordering: .sequentiallyConsistent) }
         curl_multi_add_handle(multi, handle)
         return lastID
     }
@@ -71,16 +69,7 @@ public final class CurlTransport: HTTPTransport {
     public func cancel(_ id: Int) {
         guard let (key, transfer) = active.first(where: { $0.value.id == id }) else { return }
         active[key] = nil
-        ended(transfer)
         retire(transfer.handle)
-    }
-
-    /// Transfers under way that a stop waits for (`HTTPRequest.finishesWhenStopped`), in this process: the
-    /// few seconds' grace a stopped homeserve has before it ends are stretched while one is.
-    public static let finishingWhenStopped = Atomic<Int>(0)
-
-    private func ended(_ transfer: Transfer) {
-        if transfer.request.finishesWhenStopped { Self.finishingWhenStopped.subtract(1, ordering: .sequentiallyConsistent) }
     }
 
     public func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
@@ -102,7 +91,7 @@ public final class CurlTransport: HTTPTransport {
         while true {
             if done(finished) || active.isEmpty { return }
             if cancellation.isCancelled {
-                for (key, transfer) in active where !transfer.request.finishesWhenStopped {
+                for (key, transfer) in active where !transfer.shielded {
                     // Sent when some of the request went out: one started after a renewal carried on through
                     // the stop never reached the server.
                     var requestSize = 0
@@ -119,7 +108,6 @@ public final class CurlTransport: HTTPTransport {
             while let message = curl_multi_info_read(multi, &queued) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
                       let transfer = active.removeValue(forKey: Int(bitPattern: handle)) else { continue }
-                ended(transfer)
                 finished.append(HTTPCompletion(id: transfer.id, result: complete(transfer, code: hs_msg_result(message))))
                 retire(handle)
             }
@@ -160,11 +148,16 @@ public final class CurlTransport: HTTPTransport {
         /// libcurl's own account of a failure, more exact than its error code's text.
         let failureText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
 
+        /// Carried on through a stop: one that finishes when stopped and was started before the stop (one
+        /// started after it has spent nothing yet, and is not sent).
+        let shielded: Bool
+
         init(id: Int, handle: UnsafeMutableRawPointer, request: HTTPRequest, cancellation: Cancellation) {
             self.id = id
             self.handle = handle
             self.request = request
             self.cancellation = cancellation
+            shielded = request.finishesWhenStopped && !cancellation.isCancelled
             failureText[0] = 0
         }
 
@@ -250,7 +243,7 @@ public final class CurlTransport: HTTPTransport {
         hs_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
         hs_setopt_xferinfo(handle) { context, _, _, uploadTotal, uploaded in
             let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-            if transfer.cancellation.isCancelled, !transfer.request.finishesWhenStopped { return 1 }
+            if transfer.cancellation.isCancelled, !transfer.shielded { return 1 }
             if uploadTotal > 0 { transfer.request.uploadProgress?(Int64(uploaded), Int64(uploadTotal)) }
             return 0
         }

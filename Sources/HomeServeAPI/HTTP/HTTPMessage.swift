@@ -15,9 +15,9 @@ public struct HTTPRequest {
     public var uploadProgress: ((Int64, Int64) -> Void)?
     /// Ask for the certificate chain in `HTTPResponse.connection` (doctor).
     public var captureCertificates = false
-    /// Carried on when the work is asked to stop (Ctrl-C, SIGTERM): a refresh-token rotation the server may
-    /// already have made, whose answer holds the only tokens left that it accepts. Its timeout still bounds
-    /// it, and so does the few seconds' grace a stopped homeserve has.
+    /// Carried on when the work is asked to stop (Ctrl-C, SIGTERM) after it started: a refresh-token rotation
+    /// the server may already have made, whose answer holds the only tokens left that it accepts. Its
+    /// timeout still bounds it, and so does the grace a stopped homeserve has (`RenewalsInFlight`).
     public var finishesWhenStopped = false
 
     public init(method: String, url: String, headers: [(String, String)] = [], body: RequestBody = .none,

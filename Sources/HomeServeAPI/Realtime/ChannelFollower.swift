@@ -190,7 +190,8 @@ public final class ChannelFollower {
                         throw FollowError.notFound(path: path, detail: FollowError.handshakeDetail(status: status, body: body))
                     case let .rejected(status, body) where HTTPStatus.isRedirect(status) || (400..<500).contains(status) && ![408, 429].contains(status):
                         // Another attempt would be answered the same; with polling to fall back on, polling carries on.
-                        let detail = "HTTP \(status)\(HTTPStatus.isRedirect(status) ? ", a redirect, which a WebSocket does not follow" : "")\(body.isEmpty ? "" : ": " + body)"
+                        let said = FollowError.handshakeDetail(status: status, body: body).dropFirst("HTTP \(status)".count)
+                        let detail = "HTTP \(status)\(HTTPStatus.isRedirect(status) ? ", a redirect, which a WebSocket does not follow" : "")\(said)"
                         guard policy.socketOptional else { throw FollowError.rejected(path: path, status: status, detail: detail) }
                         note("the WebSocket handshake for \(path) was answered with \(detail); polling every \(Int(policy.pollEvery ?? 0))s instead")
                         socketGivenUp = true

@@ -342,8 +342,12 @@ public final class CredentialStore {
                     // This command's later requests send nothing either.
                     current = entry
                 } else if let refresh = entry?.refresh {
-                    if let pair = try authority.refresh(refresh) {
+                    // Counted from sending the token to storing the answer: a stop waits for both.
+                    if let access = try RenewalsInFlight.during({ () throws -> String? in
+                        guard let pair = try authority.refresh(refresh) else { return nil }
                         return keep(pair, user: entry?.user ?? .object([]), server: authority.server)
+                    }) {
+                        return access
                     }
                     reason = "the refresh token was refused"
                     // Marked in the file, so no command sends the dead token again or takes the session for a

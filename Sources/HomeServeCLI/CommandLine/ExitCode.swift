@@ -295,7 +295,7 @@ struct FailureReport {
         case let .gaveUp(reason, attempts, status, unusable):
             return CLIError(Self.socketCode(status: status, unusable: unusable), "\(reason); gave up after \(attempts) reconnect attempts")
         case let .rejected(path, status, detail):
-            let hint = HTTPStatus.isRedirect(status) ? "; check the URL in use, or the profile's ws_url ('homeserve config set ws_url URL')" : ""
+            let hint = HTTPStatus.isRedirect(status) ? "; check the URL in use, or the profile's ws_url ('\(homeserve) config set ws_url URL')" : ""
             return CLIError(ExitCode.forStatus(status), "the WebSocket handshake for \(path) was answered with \(detail)\(hint)")
         case let .tokenRefused(reason):
             return CLIError(.notAuthenticated, "\(reason), and the token cannot be renewed (\(sessionFix))")

@@ -56,14 +56,15 @@ enum ConfigCommands {
         if let base { row("url", base.url.description, base.source) }
         // A stored value config set would refuse (edited into the file by hand) is shown as it is, marked, with
         // a warning saying why and how to repair it: commands that need it refuse it.
-        func checked(_ key: String, _ value: String) -> String {
+        func checked(_ key: String, _ value: String, warned: Bool = false) -> String {
             do { _ = try validated(key, value); return value } catch {
-                inv.warn("profile '\(inv.profile.name)': \(inv.describe(error, source: nil).message) (fix with '\(inv.homeserve) config set \(key) VALUE')")
+                // An output setting a terminal would use has been warned about already, as every command does.
+                if !warned { inv.warn("profile '\(inv.profile.name)': \(inv.describe(error, source: nil).message) (fix with '\(inv.homeserve) config set \(key) VALUE')") }
                 return value + " (invalid)"
             }
         }
         if let ws = stored["ws_url"]?.stringValue, base == nil || base?.source == "profile" || base?.source == "default" {
-            row("ws_url", checked("ws_url", ws), "profile")
+            row("ws_url", checked("ws_url", WebURL.masked(ws)), "profile")
         } else {
             row("ws_url", base == nil ? nil : try inv.socketBase().description, "url")
         }
@@ -72,14 +73,14 @@ enum ConfigCommands {
         } else if let text = fromEnv("HOMESERVE_OUTPUT") {
             row("output", text, "env")
         } else if let text = stored["output"]?.stringValue {
-            row("output", checked("output", text) + (inv.context.stdout.isTerminal ? "" : " (terminals only)"), "profile")
+            row("output", checked("output", text, warned: inv.context.stdout.isTerminal) + (inv.context.stdout.isTerminal ? "" : " (terminals only)"), "profile")
         } else {
             row("output", "table on a terminal, json otherwise", "default")
         }
         if let zone = stored["timezone"]?.stringValue { row("timezone", checked("timezone", zone), "profile") } else if let zone = fromEnv("TZ") { row("timezone", zone, "env") } else { row("timezone", "the system's", "default") }
-        if let name = fromEnv("HOMESERVE_USERNAME") { row("username", name, "env") } else if let name = stored["username"]?.stringValue { row("username", name, "profile") } else { row("username", nil, "default") }
+        if let name = fromEnv("HOMESERVE_USERNAME") { row("username", name, "env") } else if let name = stored["username"]?.stringValue { row("username", checked("username", name), "profile") } else { row("username", nil, "default") }
         row("password", fromEnv("HOMESERVE_PASSWORD") != nil ? "set" : nil, fromEnv("HOMESERVE_PASSWORD") != nil ? "env" : "default")
-        row("password_command", stored["password_command"]?.stringValue, stored["password_command"] != nil ? "profile" : "default")
+        row("password_command", stored["password_command"]?.stringValue.map { checked("password_command", $0) }, stored["password_command"] != nil ? "profile" : "default")
         let creds = try inv.store.credentials()
         row("credentials", creds?.source.rawValue ?? "none", creds == nil ? "default" : creds?.source == .file ? "credentials" : "env")
         row("timeout", String(inv[GlobalFlags.timeout]), inv.given(GlobalFlags.timeout) ? "flag" : "default")

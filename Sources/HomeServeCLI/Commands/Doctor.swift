@@ -46,6 +46,11 @@ enum DoctorCommands {
         var checks: [Check] = []
         checks.append(profileCheck(inv))
         if let settings = settingsCheck(inv) { checks.append(settings) }
+        // HOMESERVE_PARALLEL, which every long listing reads: a check of its own, the others go on.
+        do { _ = try inv.parallelFromEnvironment() } catch {
+            let failure = inv.describe(error, source: nil)
+            checks.append(Check(name: "parallel", status: .fail, detail: failure.message, code: failure.code))
+        }
         guard let base = urlCheck(inv, &checks) else { return finish(checks) }
         checks.append(proxyCheck(inv.environment))
         let stored = Result { try inv.store.credentials() }
@@ -159,8 +164,7 @@ enum DoctorCommands {
         }
         checks.append(Check(name: "dns", status: .ok, detail: "\(base.host) → \(addresses.prefix(4).joined(separator: ", "))"))
         let client: APIClient
-        // The settings every request is made with, and HOMESERVE_PARALLEL, which every long listing reads.
-        do { client = try inv.client(); _ = try inv.parallelFromEnvironment() } catch {
+        do { client = try inv.client() } catch {
             let failure = inv.describe(error, source: nil)
             checks.append(Check(name: "settings", status: .fail, detail: failure.message, code: failure.code))
             return (false, nil)

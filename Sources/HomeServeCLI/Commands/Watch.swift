@@ -160,7 +160,13 @@ enum WatchCommands {
             // As a value, not as text: null is null, and a number is the same however it is written (1, 1.0).
             switch found {
             case .null: return value == "null"
-            case .number(let literal): return literal == value || (Double(literal).map { $0 == Double(value) } ?? false)
+            case .number(let literal):
+                if literal == value { return true }
+                // VALUE written as a JSON number; whole numbers compared exactly (ids past 2^53 stay apart).
+                guard let first = value.first, first == "-" || first.isNumber, value.allSatisfy({ "0123456789-+.eE".contains($0) }) else { return false }
+                let whole: (String) -> Bool = { !$0.contains(where: { ".eE".contains($0) }) }
+                if whole(literal), whole(value) { return Int(literal).map { $0 == Int(value) } ?? false }
+                return Double(literal).map { $0 == Double(value) } ?? false
             default: return found.stringValue == value
             }
         }

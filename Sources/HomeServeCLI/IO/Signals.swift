@@ -132,11 +132,13 @@ public enum SignalWatcher {
             if let due = deadline {
                 let left = due - Monotonic.now()
                 if left <= 0 {
-                    if CurlTransport.finishingWhenStopped.load(ordering: .sequentiallyConsistent) > 0, Monotonic.now() < firstAt + renewalGrace {
+                    if RenewalsInFlight.any, Monotonic.now() < firstAt + renewalGrace {
                         deadline = Monotonic.now() + 0.1
                         continue
                     }
-                    stop(saying: "\(stoppedBy), and the work did not stop within \(Int(grace)) seconds")
+                    let waited = Int((Monotonic.now() - firstAt).rounded())
+                    stop(saying: "\(stoppedBy), and the work did not stop within \(waited) seconds"
+                        + (RenewalsInFlight.any ? "; an exchange of the refresh token was cut short, so the session may need 'homeserve auth login'" : ""))
                 }
                 guard let next = nextSignal(&set, within: left) else { continue }
                 received = next

@@ -298,8 +298,11 @@ struct Renderer {
                     try walker.run(following: listing.following || fillsPage) { page in
                         defer { firstPage = false }
                         guard let rows = page.rows else {
-                            if listing.printsOtherAnswersAsReceived {
-                                warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (keys: \(page.document.keys.joined(separator: ", "))); printing it as received")
+                            let what = !page.document.isObject ? "not an object" : page.document.keys.isEmpty
+                                ? "an empty object" : "keys: " + page.document.keys.joined(separator: ", ")
+                            // Nothing at all (`{}`) is no answer to print as received either.
+                            if listing.printsOtherAnswersAsReceived, page.document.objectValue?.isEmpty != true {
+                                warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (\(what)); printing it as received")
                                 try render(page.document, .report(listing.presentation.columns))
                                 printedAsReceived = true
                                 stopped = true
@@ -308,8 +311,6 @@ struct Renderer {
                             // An answer without rows is no listing: printed as received it would pass for one with
                             // exit 0, and a script would take it for the rows it asked for.
                             let path = Redaction.url(call.path)
-                            let what = !page.document.isObject ? "not an object" : page.document.keys.isEmpty
-                                ? "an empty object" : "keys: " + page.document.keys.joined(separator: ", ")
                             throw APIError.badResponse(method: "GET", path: path,
                                                        reason: "the answer has no list of rows (\(what)); '\(homeserve) api GET \(path)' shows it as received")
                         }
