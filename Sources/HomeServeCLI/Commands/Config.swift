@@ -54,15 +54,7 @@ enum ConfigCommands {
             row("url", WebURL.masked(text) + " (invalid)", source)
         }
         if let base { row("url", base.url.description, base.source) }
-        // A stored value config set would refuse (edited into the file by hand) is shown as it is, marked, with
-        // a warning saying why and how to repair it: commands that need it refuse it.
-        func checked(_ key: String, _ value: String, warned: Bool = false) -> String {
-            do { _ = try validated(key, value); return value } catch {
-                // An output setting a terminal would use has been warned about already, as every command does.
-                if !warned { inv.warn("profile '\(inv.profile.name)': \(inv.describe(error, source: nil).message) (fix with '\(inv.homeserve) config set \(key) VALUE')") }
-                return value + " (invalid)"
-            }
-        }
+        func checked(_ key: String, _ value: String, warned: Bool = false) -> String { shown(inv, key, value, warned: warned) }
         if let ws = stored["ws_url"]?.stringValue, base == nil || base?.source == "profile" || base?.source == "default" {
             row("ws_url", checked("ws_url", WebURL.masked(ws)), "profile")
         } else {
@@ -154,6 +146,19 @@ enum ConfigCommands {
             throw CLIError(.notFound, "\(name) is not set for profile '\(inv.profile.name)'")
         }
         return .text(value + "\n")
+    }
+
+    /// A stored value config set would refuse (edited into the file by hand), as `config list` shows it:
+    /// marked, with a warning saying why and how to repair it (unless `warned` already), since commands that
+    /// need it refuse it.
+    static func shown(_ inv: Invocation, _ key: String, _ value: String, warned: Bool) -> String {
+        do {
+            _ = try validated(key, value)
+            return value
+        } catch {
+            if !warned { inv.warn("profile '\(inv.profile.name)': \(inv.describe(error, source: nil).message) (fix with '\(inv.homeserve) config set \(key) VALUE')") }
+            return value + " (invalid)"
+        }
     }
 
     /// Checks a value for its key; returns it as stored.
