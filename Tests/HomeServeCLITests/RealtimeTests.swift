@@ -431,6 +431,28 @@ final class RealtimeTests: XCTestCase {
         transport.verify()
     }
 
+    /// A job done (completed or signed) is not cancelled: waiting for that ends at once, whether the booking
+    /// was done when asked or became so on the way.
+    func testBookingsWaitForACancellationOfAJobDoneEndsAtOnce() {
+        let path = "/api/bookings/\(booking)/"
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "signed"}"#)
+        let start = harness.clock.monotonic()
+        let signed = harness.run(["bookings", "wait", booking, "--status", "cancelled", "--timeout", "600"])
+        XCTAssertEqual(signed.status, 11)
+        XCTAssertEqual(signed.out, "")
+        XCTAssertEqual(signed.err, "homeserve: booking \(booking) is signed; a job done is not cancelled\n")
+        XCTAssertEqual(harness.clock.monotonic() - start, 0, "nothing waited for")
+        transport.verify()
+
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "in_progress"}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "completed"}"#)
+        sockets.connections = [.success([status("completed")])]
+        let completed = harness.run(["bookings", "wait", booking, "--status", "cancelled", "--timeout", "600"])
+        XCTAssertEqual(completed.status, 11)
+        XCTAssertEqual(completed.err, "homeserve: booking \(booking) is completed; a job done is not cancelled\n")
+        transport.verify()
+    }
+
     func testBookingsWaitPollsWhenTheSocketIsGone() {
         let path = "/api/bookings/\(booking)/"
         transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)

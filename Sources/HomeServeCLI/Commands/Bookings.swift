@@ -309,8 +309,9 @@ enum BookingCommands {
         Listens on the booking's WebSocket channel and, as the contract recommends, also polls the booking
         (every 30 s by default) so a lost socket never means a missed transition. Exits 0 with the booking
         printed, also when it is already past the status on its way (pending, confirmed, in_progress,
-        completed, then signed or disputed; stderr says so), or 11 when --timeout passes first or the
-        booking is cancelled on the way (9 is kept for network failures, and for a timeout reached with the
+        completed, then signed or disputed; stderr says so), or 11 when --timeout passes first, the
+        booking is cancelled on the way, or cancelled is waited for and the job is done (completed or
+        signed) (9 is kept for network failures, and for a timeout reached with the
         socket down and the last poll failed). After this command, --timeout bounds the whole wait,
         connecting and handshakes included; a per-request timeout can still be given before the command
         (homeserve --timeout 5 bookings wait …).
@@ -349,10 +350,14 @@ enum BookingCommands {
             func reached(_ status: String) -> Bool {
                 status == target || (way[status].map { at in way[target].map { at > $0 } ?? false } ?? false)
             }
-            // A cancelled booking never moves again: waiting for another status would only run out the clock.
+            // A cancelled booking never moves again, and a job done (completed or signed) is not cancelled:
+            // waiting for what cannot come would only run out the clock.
             func checkReachable() throws {
                 if last == "cancelled", target != "cancelled" {
                     throw CLIError(.timedOut, "booking \(booking) was cancelled; it cannot reach '\(target)'")
+                }
+                if target == "cancelled", ["completed", "signed"].contains(last) {
+                    throw CLIError(.timedOut, "booking \(booking) is \(last); a job done is not cancelled")
                 }
             }
             last = statusOf(current) ?? "unknown"
