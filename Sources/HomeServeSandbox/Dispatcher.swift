@@ -81,11 +81,11 @@ struct Dispatcher: Sendable {
             switch table.match(method: request.method, path: request.path) {
             case .notFound:
                 throw APIError.notFoundDefault
-            case .methodNotAllowed(let allowed, let view):
+            case .methodNotAllowed(let view):
                 // DRF authenticates before it looks for the method's handler: 401 comes before 405.
                 try authenticateForView(&request, view)
                 return sandbox.shapes.response(for: .methodNotAllowed(request.method))
-                    .with(header: "Allow", RouteTable.allowHeader(allowed))
+                    .with(header: "Allow", RouteTable.allowHeader(view.map(\.method)))
             case .redirect(let location):
                 // Django's CommonMiddleware answers a missing trailing slash with a permanent redirect.
                 let target = request.rawQuery.isEmpty ? location : location + "?" + request.rawQuery
@@ -103,24 +103,14 @@ struct Dispatcher: Sendable {
         }
     }
 
-    /// A view's authentication without a route to run: a token sent must be valid, and a view whose every
-    /// route needs a user refuses a request without one.
+    /// A view's checks without a route to run: the request passes when one of the view's routes would let it
+    /// through, and is refused as the first of them refuses it otherwise (a bad token or none 401, a role 403).
     private func authenticateForView(_ request: inout APIRequest, _ view: [Route]) throws {
-        if view.contains(where: { if case .credentials = $0.access { return true } else { return false } }) { return }
-        request.user = try sandbox.authenticate(authorization: request.header("Authorization"))
-        let needsUser = view.allSatisfy { route in
-            switch route.access {
-            case .anyone, .credentials: return false
-            case .authenticated, .roles: return true
-            }
+        var refusal: (any Error)?
+        for route in view {
+            do { return try authorize(&request, for: route.access) } catch { refusal = refusal ?? error }
         }
-        if needsUser, request.user == nil { throw APIError.notAuthenticated }
-        // A view only some roles may use refuses the others (403) before it looks for the method.
-        if let user = request.user, view.allSatisfy({ route in
-            if case .roles(let roles) = route.access { return !roles.contains(user.role) } else { return false }
-        }) {
-            throw APIError.permissionDenied
-        }
+        if let refusal { throw refusal }
     }
 
     private func authorize(_ request: inout APIRequest, for access: Access) throws {

@@ -21,6 +21,13 @@ final class RealtimeTests: XCTestCase {
         .message(#"{"type": "booking_status_change", "timestamp": "2026-11-30T12:00:05Z", "data": {"booking_id": "\#(booking)", "status": "\#(value)"}}"#)
     }
 
+    /// The booking's answers to GET, in turn: one per status.
+    func bookingAnswers(_ statuses: String...) {
+        for value in statuses {
+            transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "\#(value)"}"#)
+        }
+    }
+
     // MARK: watch
 
     func testWatchPrintsEachMessageUntilTheCondition() {
@@ -358,7 +365,7 @@ final class RealtimeTests: XCTestCase {
 
     func testBookingsWaitReturnsTheBookingOnceItReachesTheStatus() {
         let path = "/api/bookings/\(booking)/"
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
+        bookingAnswers("pending")
         transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "confirmed", "vendor": 7}"#)
         sockets.connections = [.success([.message(#"{"type": "notification"}"#), status("confirmed")])]
         let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--timeout", "60"])
@@ -387,15 +394,14 @@ final class RealtimeTests: XCTestCase {
         transport.verify()
 
         let path = "/api/bookings/\(booking)/"
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "in_progress"}"#)
+        bookingAnswers("pending", "in_progress")
         sockets.connections = [.success([status("in_progress")])]
         let skipped = harness.run(["bookings", "wait", booking, "--status", "confirmed", "-o", "ndjson", "--timeout", "60"])
         XCTAssertEqual(skipped.status, 0, "a transition that skips the status still passes it: \(skipped.err)")
         XCTAssertContains(skipped.err, "past 'confirmed' already (status: in_progress)")
         transport.verify()
 
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "disputed"}"#)
+        bookingAnswers("disputed")
         let disputed = harness.run(["bookings", "wait", booking, "--status", "completed", "-o", "ndjson"])
         XCTAssertEqual(disputed.status, 0, "a disputed booking was completed first: \(disputed.err)")
         transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "disputed"}"#, times: 2)
@@ -418,9 +424,7 @@ final class RealtimeTests: XCTestCase {
     }
 
     func testBookingsWaitStopsWhenTheBookingIsCancelled() {
-        let path = "/api/bookings/\(booking)/"
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "cancelled"}"#)
+        bookingAnswers("pending", "cancelled")
         sockets.connections = [.success([status("cancelled")])]
         let start = harness.clock.monotonic()
         let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--timeout", "600"])
@@ -434,8 +438,7 @@ final class RealtimeTests: XCTestCase {
     /// A job done (completed or signed) is not cancelled: waiting for that ends at once, whether the booking
     /// was done when asked or became so on the way.
     func testBookingsWaitForACancellationOfAJobDoneEndsAtOnce() {
-        let path = "/api/bookings/\(booking)/"
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "signed"}"#)
+        bookingAnswers("signed")
         let start = harness.clock.monotonic()
         let signed = harness.run(["bookings", "wait", booking, "--status", "cancelled", "--timeout", "600"])
         XCTAssertEqual(signed.status, 11)
@@ -444,8 +447,7 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(harness.clock.monotonic() - start, 0, "nothing waited for")
         transport.verify()
 
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "in_progress"}"#)
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "completed"}"#)
+        bookingAnswers("in_progress", "completed")
         sockets.connections = [.success([status("completed")])]
         let completed = harness.run(["bookings", "wait", booking, "--status", "cancelled", "--timeout", "600"])
         XCTAssertEqual(completed.status, 11)
@@ -454,9 +456,7 @@ final class RealtimeTests: XCTestCase {
     }
 
     func testBookingsWaitPollsWhenTheSocketIsGone() {
-        let path = "/api/bookings/\(booking)/"
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
+        bookingAnswers("pending", "confirmed")
         sockets.connections = [.failure(.rejected(status: 502, body: ""))]
         let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--poll", "10", "--reconnect-attempts", "0"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
@@ -464,8 +464,7 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(outcome.err, "homeserve: the WebSocket handshake was answered with HTTP 502; no more reconnects, polling every 10s instead\n")
         transport.verify()
 
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "pending"}"#)
-        transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "confirmed"}"#)
+        bookingAnswers("pending", "confirmed")
         sockets.connections = [.failure(.rejected(status: 301, body: ""))]
         let redirected = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--poll", "10"])
         XCTAssertEqual(redirected.status, 0, redirected.err)

@@ -48,11 +48,16 @@ public struct PageInfo: Sendable, Equatable {
 /// One page of a collection as the server sent it: the document, the rows found in it, and paging facts.
 public struct CollectionPage: Sendable {
     public let document: JSON
-    /// Nil when no rows could be found: the caller prints the document as it is, with a warning.
+    /// Nil when no rows could be found.
     public let rows: [JSON]?
     /// Where the rows were: `""` for a bare array, else a dot path such as `results` or `data.results`.
     public let rowsPath: String?
     public let info: PageInfo
+
+    /// What the document is, for a message about a page without rows: not an object, an empty one, or its keys.
+    public var shapeWithoutRows: String {
+        !document.isObject ? "not an object" : document.keys.isEmpty ? "an empty object" : "keys: " + document.keys.joined(separator: ", ")
+    }
 }
 
 /// Finds rows in any common envelope, in this order: a bare array; DRF's `results`; `data` (an array, or

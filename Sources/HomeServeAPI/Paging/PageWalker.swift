@@ -241,7 +241,7 @@ public final class PageWalker {
 
     private func pageRows(_ page: CollectionPage, number: Int, url: String, firstRows: Int) throws -> [JSON] {
         guard let rows = page.rows else {
-            throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) has no list of rows (\(!page.document.isObject ? "not an object" : page.document.keys.isEmpty ? "an empty object" : "keys: " + page.document.keys.joined(separator: ", ")))")
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) has no list of rows (\(page.shapeWithoutRows))")
         }
         if rows.isEmpty && page.info.claimsMore {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) is empty but the server says more pages follow")

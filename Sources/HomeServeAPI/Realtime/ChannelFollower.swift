@@ -20,10 +20,10 @@ public enum FollowError: Error, Sendable {
 extension FollowError {
     /// What a handshake answered with an HTTP status says: the server's message from a JSON body, what an
     /// HTML or other page looks like, else the body as it is.
-    public static func handshakeDetail(status: Int, body: String) -> String {
+    public static func handshakeDetail(status: Int, body: String, _ what: String = "") -> String {
         let bytes = Array(body.utf8)
         let said = (try? JSON.parse(bytes)).flatMap { ErrorBody.read($0).message } ?? ErrorBody.summary(ofNonJSON: bytes) ?? body
-        return "HTTP \(status)" + (said.isEmpty ? "" : ": " + said)
+        return "HTTP \(status)" + what + (said.isEmpty ? "" : ": " + said)
     }
 
     /// One connection's failure, in the terms a follow reports it (a command that opens a socket once: smoke).
@@ -184,14 +184,12 @@ public final class ChannelFollower {
                     switch error {
                     case let .rejected(status, body) where HTTPStatus.isUnauthorized(status):
                         try refused("the server refused the token (\(FollowError.handshakeDetail(status: status, body: body)))")
-                    case let .rejected(status, body) where HTTPStatus.isForbidden(status):
-                        throw FollowError.forbidden(path: path, detail: FollowError.handshakeDetail(status: status, body: body))
-                    case let .rejected(status, body) where HTTPStatus.isNotFound(status):
-                        throw FollowError.notFound(path: path, detail: FollowError.handshakeDetail(status: status, body: body))
+                    case let .rejected(status, _) where HTTPStatus.isForbidden(status) || HTTPStatus.isNotFound(status):
+                        throw FollowError.of(error, path: path, url: url)
                     case let .rejected(status, body) where HTTPStatus.isRedirect(status) || (400..<500).contains(status) && ![408, 429].contains(status):
                         // Another attempt would be answered the same; with polling to fall back on, polling carries on.
-                        let said = FollowError.handshakeDetail(status: status, body: body).dropFirst("HTTP \(status)".count)
-                        let detail = "HTTP \(status)\(HTTPStatus.isRedirect(status) ? ", a redirect, which a WebSocket does not follow" : "")\(said)"
+                        let detail = FollowError.handshakeDetail(status: status, body: body,
+                                                                 HTTPStatus.isRedirect(status) ? ", a redirect, which a WebSocket does not follow" : "")
                         guard policy.socketOptional else { throw FollowError.rejected(path: path, status: status, detail: detail) }
                         note("the WebSocket handshake for \(path) was answered with \(detail); polling every \(Int(policy.pollEvery ?? 0))s instead")
                         socketGivenUp = true

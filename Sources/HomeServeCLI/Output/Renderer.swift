@@ -298,8 +298,7 @@ struct Renderer {
                     try walker.run(following: listing.following || fillsPage) { page in
                         defer { firstPage = false }
                         guard let rows = page.rows else {
-                            let what = !page.document.isObject ? "not an object" : page.document.keys.isEmpty
-                                ? "an empty object" : "keys: " + page.document.keys.joined(separator: ", ")
+                            let what = page.shapeWithoutRows
                             // Nothing at all (`{}`) is no answer to print as received either.
                             if listing.printsOtherAnswersAsReceived, page.document.objectValue?.isEmpty != true {
                                 warn("no list of rows in the answer to GET \(Redaction.url(call.path)) (\(what)); printing it as received")

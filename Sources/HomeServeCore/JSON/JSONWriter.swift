@@ -39,6 +39,12 @@ public enum JSONWriter {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
+    /// `\uXXXX` for one UTF-16 code unit.
+    @inline(__always)
+    private static func escape(_ unit: Int, into out: inout [UInt8]) {
+        out += [0x5C, UInt8(ascii: "u"), hex[unit >> 12 & 0xF], hex[unit >> 8 & 0xF], hex[unit >> 4 & 0xF], hex[unit & 0xF]]
+    }
+
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
@@ -50,26 +56,23 @@ public enum JSONWriter {
                 guard stop < bytes.count else { return }
                 let byte = bytes[stop]
                 runStart = stop + 1
-                if byte == 0xE2 || byte == 0xC2 {
-                    // U+2028, U+2029 and U+0085 are written escaped; any other character starting so, as it is.
-                    if byte == 0xE2, stop + 2 < bytes.count, bytes[stop + 1] == 0x80, bytes[stop + 2] == 0xA8 || bytes[stop + 2] == 0xA9 {
-                        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x32, 0x30, 0x32, bytes[stop + 2] == 0xA8 ? 0x38 : 0x39])
-                        runStart = stop + 3
-                    } else if byte == 0xC2, stop + 1 < bytes.count, bytes[stop + 1] == 0x85 {
-                        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, 0x38, 0x35])
-                        runStart = stop + 2
-                    } else {
-                        out.append(byte)
+                // U+2028, U+2029 and U+0085 are written escaped; any other character starting so, as it is.
+                if byte == 0xE2, stop + 2 < bytes.count, bytes[stop + 1] == 0x80, bytes[stop + 2] == 0xA8 || bytes[stop + 2] == 0xA9 {
+                    escape(bytes[stop + 2] == 0xA8 ? 0x2028 : 0x2029, into: &out)
+                    runStart = stop + 3
+                } else if byte == 0xC2, stop + 1 < bytes.count, bytes[stop + 1] == 0x85 {
+                    escape(0x85, into: &out)
+                    runStart = stop + 2
+                } else if byte >= 0x80 {
+                    out.append(byte)
+                } else {
+                    switch byte {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [0x5C, byte]
+                    case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+                    case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+                    case 0x09: out += [0x5C, UInt8(ascii: "t")]
+                    default: escape(Int(byte), into: &out)
                     }
-                    continue
-                }
-                out.append(0x5C)
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default: out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
                 }
             }
         }

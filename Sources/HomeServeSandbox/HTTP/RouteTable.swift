@@ -24,7 +24,7 @@ struct RouteTable: Sendable {
     enum Match {
         case found(Route, parameters: [String])
         /// The path is a view's, the method not one of its; `routes` are the view's, for their access.
-        case methodNotAllowed(allowed: [String], routes: [Route])
+        case methodNotAllowed(view: [Route])
         /// Django's APPEND_SLASH: the same path with a trailing slash exists.
         case redirect(location: String)
         case notFound
@@ -59,7 +59,7 @@ struct RouteTable: Sendable {
         let view = view(path: path)
         guard !view.isEmpty else { return nil }
         if let hit = view.first(where: { method == nil || $0.route.method == method }) { return .found(hit.route, parameters: hit.parameters) }
-        return .methodNotAllowed(allowed: view.map(\.route.method), routes: view.map(\.route))
+        return .methodNotAllowed(view: view.map(\.route))
     }
 
     /// What a view's Allow header lists: its methods, HEAD where it answers GET (as Django's views do), and OPTIONS.
