@@ -180,12 +180,18 @@ public final class APIClient: TokenAuthority {
     /// answer only to a change where none is due (a DELETE, HTTP 204 or 205); a read asked for data, so
     /// for it that is an answer that cannot be used, whatever its status.
     public func document(_ response: HTTPResponse, call: APICall) throws -> JSON {
+        try document(response, call: call, keepingRows: false).value
+    }
+
+    /// The same, parsed with `keepingRows` as `JSON.parseListed` parses a page: its rows checked but kept as bytes.
+    public func document(_ response: HTTPResponse, call: APICall, keepingRows: Bool) throws -> ListedDocument {
         let due = !call.renewsSession && !(call.mayChange && (call.method == "DELETE" || [204, 205].contains(response.status)))
         let made = call.changeUnsafeToRepeat ? "; the \(call.method) was carried out: check before sending it again" : ""
         if response.body.isEmpty, due {
             throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is empty\(made)")
         }
-        let value = try parse(response, call: call)
+        let parsed = try parse(response, call: call, keepingRows: keepingRows)
+        let value = parsed.value
         if value.isNull, due {
             throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is null, not data\(made)")
         }
@@ -196,12 +202,18 @@ public final class APIClient: TokenAuthority {
         } else if let failure = ErrorBody.failure(value) {
             throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) says the request failed: \(failure)")
         }
-        return value
+        return parsed
     }
 
     public func parse(_ response: HTTPResponse, call: APICall) throws -> JSON {
-        if response.body.isEmpty { return .null }
-        do { return try JSON.parse(response.body) } catch {
+        try parse(response, call: call, keepingRows: false).value
+    }
+
+    private func parse(_ response: HTTPResponse, call: APICall, keepingRows: Bool) throws -> ListedDocument {
+        if response.body.isEmpty { return ListedDocument(value: .null, bytes: []) }
+        do {
+            return keepingRows ? try JSON.parseListed(response.body) : ListedDocument(value: try JSON.parse(response.body), bytes: response.body)
+        } catch {
             let type = response.header("Content-Type") ?? "no Content-Type"
             let what = ErrorBody.summary(ofNonJSON: response.body).map { "; it looks like \($0)" } ?? ""
             // The server took the change (2xx) and only its answer is unusable: sent again, it is made twice.

@@ -22,6 +22,11 @@ final class DecoderFuzzTests: XCTestCase {
         #"{"detail": "\u001b[31mred\u001b[0m", "code": "token_not_valid"}"#,
         "  \n\t{ \"k\" :\r\n[ 1 , 2 ] }  ",
         "123456789012345678901234567890e999999",
+        // Lists of objects, which a listed parse keeps as bytes: line separators raw and escaped, rupees,
+        // an `id` spelled with an escape, and empty containers.
+        #"{"results": [{"id": 1, "t": "a\#u{2028}b\u2028\/c\#u{85}₹ – é\u00e9", "n": -0.0e+1, "o": {"x": [ ], "y": {}}}, {"\u0069d": "x", "id": 2}], "count": 2}"#,
+        #"[ {"id":1} , {"id":2,"a":[{"b":1},[]],"id":3} ]"#,
+        #"{"data": {"items": [{"id": 1, "s": "\ud83d\ude00\ud800"}], "meta": [{}]}, "facets": [{"k": 1}, 2]}"#,
     ]
 
     func mutate(_ input: [UInt8], _ random: inout SplitMix) -> [UInt8] {
@@ -71,6 +76,77 @@ final class DecoderFuzzTests: XCTestCase {
             }
         }
         print("json fuzz: \(count) inputs, \(parsed) parsed (seed \(seed))")
+    }
+
+    /// A listed parse (rows kept as bytes) accepts exactly what the whole parse accepts, and each row it
+    /// kept, copied compact or laid out, is byte for byte what the writer makes of the row built whole.
+    func testAListedParseAgreesWithTheWholeParse() {
+        let seed = self.seed
+        var copied = 0
+        for index in 0..<count {
+            var random = SplitMix(seed: seed &+ UInt64(index) &* 0x5851_F42D_4C95_7F2D)
+            // Seeds, written pages, and those pages mutated: most mutations leave no JSON at all.
+            let page = Array(Self.page(&random).utf8)
+            let input = index < Self.jsonSeeds.count ? Array(Self.jsonSeeds[index].utf8) : index % 2 == 0 ? page : mutate(page, &random)
+            let shown = String(decoding: input, as: UTF8.self).debugDescription
+            let whole = try? JSON.parse(input)
+            guard let listed = try? JSON.parseListed(input) else {
+                XCTAssertNil(whole, "seed \(seed) case \(index): refused only when listed: \(shown)")
+                continue
+            }
+            guard let whole else { XCTFail("seed \(seed) case \(index): accepted only when listed: \(shown)"); continue }
+            for (path, spans) in listed.listed {
+                guard let rows = (path.isEmpty ? whole : whole.value(at: path))?.arrayValue, rows.count == spans.count else { continue }
+                for (row, span) in zip(rows, spans) {
+                    for pretty in [false, true] {
+                        var out: [UInt8] = []
+                        input.withUnsafeBufferPointer { JSONWriter.copy(UnsafeBufferPointer(rebasing: $0[span]), into: &out, pretty: pretty, indent: 1) }
+                        var built: [UInt8] = []
+                        JSONWriter.write(row, into: &built, pretty: pretty, indent: 1)
+                        XCTAssertEqual(String(decoding: out, as: UTF8.self), String(decoding: built, as: UTF8.self), "seed \(seed) case \(index) \(path): \(shown)")
+                    }
+                    copied += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(copied, count / 10)
+        print("listed json fuzz: \(count) inputs, \(copied) rows copied (seed \(seed))")
+    }
+
+    /// A page as servers write them, in one of the envelopes, its rows made of the pieces that a copy could
+    /// get wrong: escapes of every kind, line separators raw and escaped, text of two, three and four
+    /// bytes a character, numbers as written, empty and nested containers, and whitespace anywhere.
+    static func page(_ random: inout SplitMix) -> String {
+        func space(_ random: inout SplitMix) -> String { random.pick(["", "", " ", "\n  ", "\t", "\r\n"]) }
+        func string(_ random: inout SplitMix) -> String {
+            let pieces = ["a", "id", "Lawn mowing", "\\\"", "\\\\", "\\/", "\\n", "\\u0001", "\\u00e9", "\\u2028", "\\ud83d\\ude00", "\\udc00",
+                          "\u{2028}", "\u{2029}", "\u{85}", "₹", "–", "é", "😀", "\u{7F}", "0123456789abcdef"]
+            return "\"" + (0..<random.below(6)).map { _ in random.pick(pieces) }.joined() + "\""
+        }
+        func value(_ random: inout SplitMix, depth: Int) -> String {
+            switch random.below(depth > 2 ? 5 : 8) {
+            case 0: return string(&random)
+            case 1: return random.pick(["0", "-0", "12", "-3.50", "1e5", "2E-3", "40.00", "123456789012345678901234567890"])
+            case 2: return random.pick(["true", "false", "null"])
+            case 3: return "{}"
+            case 4: return "[" + space(&random) + "]"
+            case 5: return "[" + (0..<random.below(3)).map { _ in space(&random) + value(&random, depth: depth + 1) }.joined(separator: ",") + "]"
+            default: return object(&random, depth: depth + 1)
+            }
+        }
+        func object(_ random: inout SplitMix, depth: Int) -> String {
+            let members = (0..<random.below(5)).map { _ in
+                space(&random) + (random.chance(20) ? "\"id\"" : string(&random)) + space(&random) + ":" + space(&random) + value(&random, depth: depth)
+            }
+            return "{" + members.joined(separator: ",") + space(&random) + "}"
+        }
+        let rows = "[" + (0..<random.below(4)).map { _ in space(&random) + object(&random, depth: 1) }.joined(separator: ",") + space(&random) + "]"
+        switch random.below(4) {
+        case 0: return rows
+        case 1: return #"{"count": 3, "next": null, "results": "# + rows + "}"
+        case 2: return #"{"status": "success", "data": {"items": "# + rows + #", "page": 1}}"#
+        default: return #"{"notifications": "# + rows + #", "total": 3}"#
+        }
     }
 
     /// Strings are crossed eight bytes at a time: a quote, a backslash or a control character at every

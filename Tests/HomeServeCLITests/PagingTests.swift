@@ -96,6 +96,57 @@ final class PagingTests: XCTestCase {
         XCTAssertNil(try read(#""text""#).rows)
     }
 
+    func testAPageReadKeepingItsRowsAsBytesKeepsThemOnlyWhereTheyAreAllTheRows() throws {
+        func read(_ text: String) throws -> CollectionPage { CollectionReader.read(try JSON.parseListed(Array(text.utf8))) }
+        func copied(_ page: CollectionPage) -> [String] {
+            var texts: [String] = []
+            page.rowBytes?.forEach { row in
+                var out: [UInt8] = []
+                JSONWriter.copy(row, into: &out)
+                texts.append(String(decoding: out, as: UTF8.self))
+            }
+            return texts
+        }
+        for text in [#"[{"id": 1}, {"id": 2, "a": {"b": [1]}}]"#, #"{"count": 2, "results": [{"id": 1}, {"id": 2, "a": {"b": [1]}}]}"#,
+                     #"{"data": {"items": [{"id": 1}, {"id": 2, "a": {"b": [1]}}]}, "meta": {"total": 2}}"#,
+                     #"{"notifications": [{"id": 1}, {"a": {"b": [1]}, "id": 2}], "total": 2}"#] {
+            let page = try read(text)
+            XCTAssertEqual(page.rows, [["id": 1], ["id": 2]], text)
+            XCTAssertEqual(try copied(page).map { try JSON.parse($0) }, try CollectionReader.read(JSON.parse(text)).rows, text)
+        }
+        // Rows that are not all objects, a second list of objects, a list named twice: parsed whole, no bytes kept.
+        for text in [#"{"results": [{"id": 1, "a": 2}, 3]}"#, #"{"results": [{"id": 1, "a": 2}], "facets": [{"k": 1}]}"#,
+                     #"{"results": [{"id": 9}], "results": [{"id": 1, "a": 2}]}"#, #"{"a.b": [{"id": 9}], "a": {"b": [{"id": 1, "a": 2}]}}"#] {
+            let page = try read(text)
+            XCTAssertNil(page.rowBytes, text)
+            XCTAssertEqual(page.rows, try CollectionReader.read(JSON.parse(text)).rows, text)
+            XCTAssertEqual(page.document, try JSON.parse(text), text)
+        }
+        // Not UTF-8: its strings are repaired as they are built, so the page is built whole.
+        let page = CollectionReader.read(try JSON.parseListed(Array(#"{"results": [{"id": 1, "n": ""#.utf8) + [0xFF] + Array(#""}]}"#.utf8)))
+        XCTAssertNil(page.rowBytes)
+        XCTAssertEqual(page.rows, [["id": 1, "n": "\u{FFFD}"]])
+    }
+
+    func testRowsPrintedAsJSONAreCopiedExactlyAsBuiltRowsWouldBePrinted() throws {
+        let rows = [#"{"id": 1, "note": "a\u2028b \"q\" \/ é ₹ \u00e9\ud83d\ude00", "price": 40.00, "tags": [ ], "at": {}}"#,
+                    "{ \"id\" : 2 ,\n \"vendor\": {\"id\": 7, \"name\": \"Asha\u{2028}\u{85}\", \"rates\": [1e5, -0, {\"x\": null}]}, \"ok\": true}"]
+        let built = try rows.map { try JSON.parse($0) }
+        for (envelope, fallback) in [(#"{"count": 2, "next": null, "results": [ROWS]}"#, false), ("[ROWS]", false),
+                                     (#"{"status": "success", "data": {"items": [ROWS], "total": 2}}"#, false),
+                                     (#"{"results": [ROWS], "facets": [{"k": 1}]}"#, true)] {
+            let page = envelope.replacing("ROWS", with: rows.joined(separator: ", "))
+            XCTAssertEqual(CollectionReader.read(try JSON.parseListed(Array(page.utf8))).rowBytes == nil, fallback, envelope)
+            for (format, expected) in [("ndjson", built.map { $0.serialized() + "\n" }.joined()), ("json", JSON.array(built).serialized(pretty: true) + "\n")] {
+                restart()
+                transport.register("GET", "/api/bookings/", json: page)
+                let outcome = harness.run(["bookings", "list", "--all", "-o", format])
+                XCTAssertEqual(outcome.status, 0, outcome.err)
+                XCTAssertEqual(outcome.out, expected, "\(format) \(envelope)")
+            }
+        }
+    }
+
     // MARK: The paging flags
 
     func testOnePageByDefaultAndTheHintOnATerminal() {

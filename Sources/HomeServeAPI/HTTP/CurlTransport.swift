@@ -63,6 +63,8 @@ public final class CurlTransport: HTTPTransport {
         configure(transfer)
         active[Int(bitPattern: handle)] = transfer
         curl_multi_add_handle(multi, handle)
+        // Sent now, not once the completions already in hand have been read and acted on.
+        perform()
         return lastID
     }
 
@@ -102,8 +104,7 @@ public final class CurlTransport: HTTPTransport {
                 }
                 if done(finished) || active.isEmpty { return }
             }
-            var running: Int32 = 0
-            curl_multi_perform(multi, &running)
+            perform()
             var queued: Int32 = 0
             while let message = curl_multi_info_read(multi, &queued) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
@@ -117,6 +118,11 @@ public final class CurlTransport: HTTPTransport {
             // Short slices keep Ctrl-C responsive.
             curl_multi_poll(multi, nil, 0, Int32(min(left, 0.1) * 1000), nil)
         }
+    }
+
+    private func perform() {
+        var running: Int32 = 0
+        curl_multi_perform(multi, &running)
     }
 
     private func retire(_ handle: UnsafeMutableRawPointer) {

@@ -53,10 +53,32 @@ public struct CollectionPage: Sendable {
     /// Where the rows were: `""` for a bare array, else a dot path such as `results` or `data.results`.
     public let rowsPath: String?
     public let info: PageInfo
+    /// The rows as the server sent them, when the page was read keeping its rows as bytes: then `rows`
+    /// holds each row's `id` alone.
+    public var rowBytes: RowBytes?
+
+    /// The page with only the rows at these indices, in this order.
+    public func keeping(_ indices: [Int]) -> CollectionPage {
+        guard let rows, indices.count < rows.count else { return self }
+        return CollectionPage(document: document, rows: indices.map { rows[$0] }, rowsPath: rowsPath, info: info,
+                              rowBytes: rowBytes.map { kept in RowBytes(body: kept.body, spans: indices.map { kept.spans[$0] }) })
+    }
 
     /// What the document is, for a message about a page without rows: not an object, an empty one, or its keys.
     public var shapeWithoutRows: String {
         !document.isObject ? "not an object" : document.keys.isEmpty ? "an empty object" : "keys: " + document.keys.joined(separator: ", ")
+    }
+}
+
+/// Rows kept as the bytes of the page they came in.
+public struct RowBytes: Sendable {
+    public let body: [UInt8]
+    public let spans: [Range<Int>]
+
+    public func forEach(_ each: (UnsafeBufferPointer<UInt8>) -> Void) {
+        body.withUnsafeBufferPointer { page in
+            for span in spans { each(UnsafeBufferPointer(rebasing: page[span])) }
+        }
     }
 }
 
@@ -79,6 +101,18 @@ public enum CollectionReader {
             merge(holder, into: &info)
         }
         return CollectionPage(document: document, rows: found?.rows, rowsPath: found?.path, info: info)
+    }
+
+    /// Reads a page parsed keeping its rows as bytes. Unless the rows found are the objects kept so, all of
+    /// them, the page is parsed whole again: every reader of it then sees it in full.
+    public static func read(_ parsed: ListedDocument) -> CollectionPage {
+        var page = read(parsed.value)
+        guard parsed.unbuilt > 0 else { return page }
+        if let path = page.rowsPath, let rows = page.rows, let spans = parsed.listed[path], spans.count == rows.count, spans.count == parsed.unbuilt {
+            page.rowBytes = RowBytes(body: parsed.bytes, spans: spans)
+            return page
+        }
+        return (try? JSON.parse(parsed.bytes)).map { read($0) } ?? page
     }
 
     public static func rows(in document: JSON) -> (rows: [JSON], path: String)? {

@@ -15,20 +15,24 @@ public final class PageWalker {
     let pageSize: Int?
     /// Says what needs a person: a list that changed while it was read.
     let note: (String) -> Void
+    /// Pages are read keeping their rows as bytes (`CollectionPage.rowBytes`), for a reader that copies them.
+    let keepingRows: Bool
 
-    public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, pageSize: Int? = nil, note: @escaping (String) -> Void) {
+    public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, pageSize: Int? = nil, keepingRows: Bool = false,
+                note: @escaping (String) -> Void) {
         self.client = client
         self.first = first
         self.parallel = max(1, parallel)
         self.limit = limit
         self.pageSize = pageSize
+        self.keepingRows = keepingRows
         self.note = note
     }
 
     /// Calls `onPage` with each page in order until it returns false or the pages run out.
     /// The first page is handed on even when it has no rows; later pages must have them.
     public func run(following: Bool, _ onPage: (CollectionPage) throws -> Bool) throws {
-        guard let document = try client.json(first) else { return }
+        guard let document = try fetch(first) else { return }
         var page = try read(document, number: 1, url: client.shown(first))
         // A server that pages by position ignores `page` and the size parameter it does not know: ask again
         // for the rows page N of the size asked for stands for.
@@ -41,7 +45,7 @@ public final class PageWalker {
                 throw APIError.badResponse(method: "GET", path: client.shown(first), reason: "page \(asked) of \(size) rows starts past any list")
             }
             positioned.query = first.query.filter { $0.0 != "page" && $0.0 != "offset" && $0.0 != name } + [("offset", String(start)), (name, String(size))]
-            guard let again = try client.json(positioned) else { return }
+            guard let again = try fetch(positioned) else { return }
             page = try read(again, number: asked, url: client.shown(positioned))
         }
         // A server that caps its pages below the size asked for says nothing: the rows on a page that is not
@@ -87,8 +91,8 @@ public final class PageWalker {
             guard let next = try nextCall(after: current, call: call, number: number, rows: current.rows?.count ?? 0) else { return }
             let url = try link(next, visited: visited)
             visited.insert(url)
-            let answer: JSON?
-            do { answer = try client.json(next) } catch let APIError.http(failure) where HTTPStatus.isNotFound(failure.status) {
+            let answer: ListedDocument?
+            do { answer = try fetch(next) } catch let APIError.http(failure) where HTTPStatus.isNotFound(failure.status) {
                 try vanished(number + 1, url: url, pageSize: current.info.pageSize ?? firstRows, counted: counted)
                 return
             }
@@ -130,8 +134,8 @@ public final class PageWalker {
             guard let rows = page.rows else { return page }
             var ids: [String] = []
             ids.reserveCapacity(rows.count)
-            let kept = rows.filter { row in
-                guard let id = row["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
+            let kept = rows.indices.filter { index in
+                guard let id = rows[index]["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
                 let key = id.stringValue ?? id.serialized()
                 guard recent.insert(key).inserted else {
                     repeated += 1
@@ -143,7 +147,7 @@ public final class PageWalker {
             count += kept.count
             pages.append(ids)
             if pages.count > Self.window { for id in pages.removeFirst() { recent.remove(id) } }
-            return kept.count == rows.count ? page : CollectionPage(document: page.document, rows: kept, rowsPath: page.rowsPath, info: page.info)
+            return page.keeping(kept)
         }
     }
 
@@ -230,8 +234,14 @@ public final class PageWalker {
         return url
     }
 
+    /// A page's document, nil in a dry run.
+    private func fetch(_ call: APICall) throws -> ListedDocument? {
+        guard let response = try client.send(call) else { return nil }
+        return try client.document(response, call: call, keepingRows: keepingRows)
+    }
+
     /// A page whose paging numbers are past any list's is not walked by (nor its numbers multiplied).
-    private func read(_ document: JSON, number: Int, url: String) throws -> CollectionPage {
+    private func read(_ document: ListedDocument, number: Int, url: String) throws -> CollectionPage {
         let page = CollectionReader.read(document)
         if let wrong = page.info.outOfRange {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) gives \(wrong), more than any list holds (at most \(PageInfo.largest))")
@@ -335,16 +345,17 @@ public final class PageWalker {
             return true
         }
 
-        while nextToEmit <= upper {
-            // At most `width` requests out, and at most 2 × width pages held or coming.
+        /// Starts pages while fewer than `width` requests are out and fewer than 2 × width pages are held or
+        /// coming (`holding` counts one in hand); false in a dry run.
+        func topUp(holding: Int = 0) throws -> Bool {
             while inFlight.count + waiting.count < width, nextToStart <= upper,
-                  ready.count + inFlight.count + waiting.count < 2 * width {
+                  ready.count + inFlight.count + waiting.count + holding < 2 * width {
                 let call = template(nextToStart)
                 // Checked as a followed link is: a page off the base URL is the server's fault (exit 8), not a usage error.
                 _ = try link(call, visited: [])
                 let attempt: APIClient.Attempt
                 do {
-                    guard let begun = try client.begin(call) else { return nil }
+                    guard let begun = try client.begin(call) else { return false }
                     attempt = begun
                 } catch {
                     // No token for this page: the pages before it are still handed on, then the error.
@@ -354,6 +365,11 @@ public final class PageWalker {
                 launch(InFlight(number: nextToStart, call: call, attempt: attempt))
                 nextToStart += 1
             }
+            return true
+        }
+
+        while nextToEmit <= upper {
+            guard try topUp() else { return nil }
             let now = client.clock.monotonic()
             for (index, item) in waiting.enumerated().reversed() where item.due <= now {
                 waiting.remove(at: index)
@@ -369,8 +385,10 @@ public final class PageWalker {
             guard var entry = inFlight.removeValue(forKey: done.id) else { continue }
             switch client.judge(done.result, call: entry.call, attempt: entry.attempt) {
             case let .success(response):
+                // The next page is asked for before this one is read, so the server works while the client does.
+                guard try topUp(holding: 1) else { return nil }
                 do {
-                    let document = try client.document(response, call: entry.call)
+                    let document = try client.document(response, call: entry.call, keepingRows: keepingRows)
                     let page = try read(document, number: entry.number, url: entry.attempt.url)
                     _ = try pageRows(page, number: entry.number, url: entry.attempt.url, firstRows: firstRows)
                     ready[entry.number] = (page, entry.call)

@@ -47,6 +47,20 @@ final class JSONRowPrinter: RowPrinter {
         count += 1
     }
 
+    /// A row given as the server's bytes, written as `write` writes it built.
+    func write(copying row: UnsafeBufferPointer<UInt8>) {
+        bytes.removeAll(keepingCapacity: true)
+        if lines {
+            JSONWriter.copy(row, into: &bytes)
+            bytes.append(UInt8(ascii: "\n"))
+        } else {
+            bytes.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
+            JSONWriter.copy(row, into: &bytes, pretty: true, indent: 1)
+        }
+        out.write(bytes)
+        count += 1
+    }
+
     func finish() {
         if !lines { out.write(count == 0 ? "[]\n" : "\n]\n") }
     }

@@ -237,17 +237,19 @@ struct Renderer {
         let fillsPage = !listing.following && !listing.filters.isEmpty && listing.walks.count == 1 && !client.isDryRun
             && !(listing.walks.first?.query.contains { $0.0 == "page" } ?? false)
 
-        func deliver(_ rows: [JSON]) throws {
+        // Rows printed as JSON as they are are copied from the server's bytes, not built and written again.
+        let copiesRows = (format == .json || format == .ndjson) && fields == nil && jq == nil && listing.filters.isEmpty && !holdAll
+        func deliver(_ rows: [JSON], _ bytes: RowBytes?) throws {
             if holdAll {
                 held += rows
                 return
             }
-            try emit(rows)
+            try emit(rows, bytes)
         }
         var fieldsChecked = false
         // The fields the derived columns show (their first names), while later pages are watched for others.
         var shown: Set<String>?
-        func emit(_ rows: [JSON]) throws {
+        func emit(_ rows: [JSON], _ bytes: RowBytes? = nil) throws {
             if let fields, !rows.isEmpty {
                 // The names against the first rows (a later page may leave an optional field out); every page
                 // for rows that have no fields at all.
@@ -260,7 +262,7 @@ struct Renderer {
             }
             if printer == nil {
                 let started = makePrinter()
-                let derived = try columns(preferred: listing.presentation.columns, rows: rows)
+                let derived = bytes != nil ? [] : try columns(preferred: listing.presentation.columns, rows: rows)
                 started.start(columns: derived)
                 printer = started
                 // A table fitted to a terminal leaves columns out on purpose, and says so.
@@ -279,7 +281,11 @@ struct Renderer {
                     shown = nil
                 }
             }
-            for row in rows { printer?.write(row) }
+            if let bytes, let printer = printer as? JSONRowPrinter {
+                bytes.forEach(printer.write(copying:))
+            } else {
+                for row in rows { printer?.write(row) }
+            }
             printer?.endOfPage()
         }
 
@@ -289,7 +295,8 @@ struct Renderer {
                 var firstPage = true
                 lastPage = nil
                 let walker = PageWalker(client: client, first: call, parallel: listing.parallel,
-                                        limit: dropsRows ? nil : listing.limit.map { _ in remaining }, pageSize: listing.pageSize, note: warn)
+                                        limit: dropsRows ? nil : listing.limit.map { _ in remaining }, pageSize: listing.pageSize,
+                                        keepingRows: copiesRows, note: warn)
                 var stopped = false
                 // A page past the last is not found, as DRF answers it (404 "Invalid page."), whichever way the
                 // server says it (a 404, or an empty page): a script asking for page 99 learns the same from every server.
@@ -325,15 +332,15 @@ struct Renderer {
                         // One page of a listing is a page of the rows asked for: when some of the server's were not,
                         // the following pages make up the number.
                         if fillsPage, firstPage { remaining = rows.count }
-                        var kept = rows.filter { row in listing.filters.allSatisfy { $0.admits(row) } }
+                        var kept = rows.indices.filter { index in listing.filters.allSatisfy { $0.admits(rows[index]) } }
                         dropped += rows.count - kept.count
                         if kept.count < rows.count {
                             let flags = listing.filters.map { "--" + $0.flag }.joined(separator: ", ")
                             log?("* the server sent \(rows.count - kept.count) rows that do not match \(flags); not printed")
                         }
                         if listing.walks.count > 1 {
-                            kept = kept.filter { row in
-                                guard let id = row["id"]?.cellText else { return true }
+                            kept = kept.filter { index in
+                                guard let id = rows[index]["id"]?.cellText else { return true }
                                 return seenIDs.insert(id).inserted
                             }
                         }
@@ -343,7 +350,8 @@ struct Renderer {
                         }
                         remaining -= kept.count
                         printed += kept.count
-                        try deliver(kept)
+                        let page = page.keeping(kept)
+                        try deliver(page.rows ?? [], page.rowBytes)
                         lastPage = page
                         out.flush()
                         if !out.isOpen || jq?.halted == true { stopped = true }

@@ -19,6 +19,44 @@ extension JSON {
             return value
         }
     }
+
+    /// Parses a document with the objects of its lists checked as strictly but not built (`ListedDocument`).
+    /// A document that is not valid UTF-8 is parsed whole: its strings are repaired (U+FFFD) as they are
+    /// built, which bytes copied as they came would not be.
+    public static func parseListed(_ bytes: [UInt8]) throws(JSONParseError) -> ListedDocument {
+        guard String(validating: bytes, as: UTF8.self) != nil else { return ListedDocument(value: try parse(bytes), bytes: bytes) }
+        return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> ListedDocument in
+            var parser = JSONParser(bytes: buffer)
+            parser.route = ""
+            parser.skipWhitespace()
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            guard parser.index == buffer.count else { throw parser.error("unexpected trailing characters") }
+            return ListedDocument(value: value, bytes: bytes, listed: parser.listed, unbuilt: parser.unbuilt)
+        }
+    }
+}
+
+/// A document whose lists' objects were checked but not built. The lists are the arrays reached from the
+/// root through keys alone, three deep at most (a bare array, `results`, `data.items`): where a page's rows
+/// are. Each of their objects is kept as its `id` member alone and where it sits in the bytes, so output
+/// can copy rows as they came instead of building each one and writing it again.
+public struct ListedDocument: Sendable {
+    public let value: JSON
+    public let bytes: [UInt8]
+    /// By each list's key path ("" for a bare array): its objects' places in `bytes`. A list holding
+    /// anything but objects, or a path met twice, has none.
+    public let listed: [String: [Range<Int>]]
+    /// How many objects were kept as their `id` alone, in all lists: where that is more than one list
+    /// holds, `value` is not whole beyond that list.
+    public let unbuilt: Int
+
+    public init(value: JSON, bytes: [UInt8], listed: [String: [Range<Int>]] = [:], unbuilt: Int = 0) {
+        self.value = value
+        self.bytes = bytes
+        self.listed = listed
+        self.unbuilt = unbuilt
+    }
 }
 
 /// RFC 8259, strictly: no leading zeros, no control characters in strings, no trailing commas.
@@ -27,6 +65,13 @@ private struct JSONParser {
     var index = 0
     /// Deeply nested input from a hostile server must not overflow the stack.
     static let maxDepth = 512
+
+    /// In a listed parse, the key path to the value being parsed; nil inside an array, deeper than rows
+    /// sit, and in a whole parse.
+    var route: String?
+    var listed: [String: [Range<Int>]] = [:]
+    var unbuilt = 0
+    private var routesMet: Set<String> = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -76,7 +121,10 @@ private struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
+            let outer = route
+            if let outer { route = depth < 3 ? (outer.isEmpty ? key : outer + "." + key) : nil }
             pairs.append((key, try parseValue(depth: depth + 1)))
+            route = outer
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -87,21 +135,153 @@ private struct JSONParser {
 
     mutating func parseArray(depth: Int) throws(JSONParseError) -> JSON {
         index += 1
+        let list = route
+        route = nil
+        defer { route = list }
+        var spans: [Range<Int>]? = list == nil ? nil : []
         var items: [JSON] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            if let list { keep(spans, at: list) }
+            return .array(items)
+        }
         while true {
             skipWhitespace()
-            items.append(try parseValue(depth: depth + 1))
+            if spans != nil, index < bytes.count, bytes[index] == UInt8(ascii: "{") {
+                let start = index
+                items.append(try parseListedObject(depth: depth + 1))
+                spans?.append(start..<index)
+            } else {
+                spans = nil
+                items.append(try parseValue(depth: depth + 1))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                if let list { keep(spans, at: list) }
+                return .array(items)
+            }
             throw error("expected ',' or ']'")
         }
     }
 
+    /// A path met twice (a key repeated, or a key with dots in it) names no one list.
+    private mutating func keep(_ spans: [Range<Int>]?, at list: String) {
+        listed[list] = routesMet.insert(list).inserted ? spans : nil
+    }
+
+    /// An object of a list, checked as `parseObject` checks one but kept as its first `id` member alone.
+    mutating func parseListedObject(depth: Int) throws(JSONParseError) -> JSON {
+        guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth) levels") }
+        index += 1
+        unbuilt += 1
+        var id: JSON?
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object([]) }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
+            let keyStart = index
+            var isID: Bool
+            if try skipString() {
+                isID = index - keyStart == 4 && bytes[keyStart + 1] == UInt8(ascii: "i") && bytes[keyStart + 2] == UInt8(ascii: "d")
+            } else {
+                index = keyStart
+                isID = try parseString() == "id"
+            }
+            isID = isID && id == nil
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            index += 1
+            skipWhitespace()
+            if isID { id = try parseValue(depth: depth + 1) } else { try skipValue(depth: depth + 1) }
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(id.map { [("id", $0)] } ?? []) }
+            throw error("expected ',' or '}'")
+        }
+    }
+
+    /// Checks a value as `parseValue` would, building nothing.
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
+        guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth) levels") }
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
+                _ = try skipString()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                index += 1
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unexpected end of input") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+                throw error("expected ',' or '}'")
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            while true {
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unexpected end of input") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+                throw error("expected ',' or ']'")
+            }
+        case UInt8(ascii: "\""): _ = try skipString()
+        case UInt8(ascii: "t"): try expect("true")
+        case UInt8(ascii: "f"): try expect("false")
+        case UInt8(ascii: "n"): try expect("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try scanNumber()
+        default: throw error("unexpected character")
+        }
+    }
+
+    /// Checks a string as `parseString` would; true when it has no escapes.
+    mutating func skipString() throws(JSONParseError) -> Bool {
+        index += 1
+        var plain = true
+        while true {
+            index = JSONScan.stop(in: bytes, from: index)
+            guard index < bytes.count else { throw error("unterminated string") }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { index += 1; return plain }
+            if byte < 0x20 { throw error("control character in string") }
+            plain = false
+            index += 1
+            guard index < bytes.count else { throw error("unterminated string") }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): break
+            case UInt8(ascii: "u"): _ = try hex4()
+            default: throw error("invalid escape")
+            }
+        }
+    }
+
     mutating func parseNumber() throws(JSONParseError) -> JSON {
+        let span = try scanNumber()
+        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self))
+    }
+
+    mutating func scanNumber() throws(JSONParseError) -> Range<Int> {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         func digits(_ i: inout Int) -> Int {
@@ -122,7 +302,7 @@ private struct JSONParser {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard digits(&index) > 0 else { throw error("invalid number") }
         }
-        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+        return start..<index
     }
 
     mutating func parseString() throws(JSONParseError) -> String {

@@ -32,6 +32,69 @@ public enum JSONWriter {
         }
     }
 
+    /// Writes a value given as the bytes a parse checked (a `ListedDocument`'s object) exactly as `write`
+    /// writes the value built from them: whitespace dropped or laid out, strings with escapes or line
+    /// separators written again from their text, the rest copied.
+    public static func copy(_ value: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], pretty: Bool = false, indent: Int = 0) {
+        var index = 0
+        var depth = indent
+        while index < value.count {
+            let byte = value[index]
+            switch byte {
+            case 0x20, 0x0A, 0x0D, 0x09:
+                index += 1
+            case UInt8(ascii: "\""):
+                let stop = JSONScan.stop(in: value, from: index + 1, lineSeparators: true)
+                if stop < value.count, value[stop] == UInt8(ascii: "\"") {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: value[index...stop]))
+                    index = stop + 1
+                } else {
+                    var end = stop
+                    while value[end] != UInt8(ascii: "\"") { end += value[end] == UInt8(ascii: "\\") ? 2 : 1 }
+                    if case let .string(text)? = try? JSON.parse(Array(value[index...end])) { writeString(text, into: &out) }
+                    index = end + 1
+                }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                var next = index + 1
+                while value[next] == 0x20 || value[next] == 0x0A || value[next] == 0x0D || value[next] == 0x09 { next += 1 }
+                out.append(byte)
+                if value[next] == byte + 2 {
+                    out.append(byte + 2)
+                    index = next + 1
+                } else {
+                    depth += 1
+                    if pretty { newline(depth, into: &out) }
+                    index = next
+                }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if pretty { newline(depth, into: &out) }
+                out.append(byte)
+                index += 1
+            case UInt8(ascii: ","):
+                out.append(byte)
+                if pretty { newline(depth, into: &out) }
+                index += 1
+            case UInt8(ascii: ":"):
+                out.append(byte)
+                if pretty { out.append(0x20) }
+                index += 1
+            default:
+                let start = index
+                while index < value.count, !isDelimiter(value[index]) { index += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start..<index]))
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func isDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":"): return true
+        default: return false
+        }
+    }
+
     private static func newline(_ indent: Int, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\n"))
         for _ in 0..<(indent * 2) { out.append(UInt8(ascii: " ")) }
