@@ -117,7 +117,7 @@ public final class APIClient: TokenAuthority {
     let warn: (String) -> Void
     /// Says what happened on the way and was dealt with, such as a retry (`-q` silences it).
     let note: (String) -> Void
-    private var warnedPlainHTTP = false
+    private var checkedPlainHTTP = false
     /// Monotonic time by which every call must be over, logins included (not a refresh-token rotation,
     /// see `APICall.rotatesToken`): set by a command whose `--timeout` bounds all it does (`watch`,
     /// `bookings wait`).
@@ -412,8 +412,10 @@ public final class APIClient: TokenAuthority {
     }
 
     private func warnIfPlainHTTP(sendsSecret: Bool) {
-        guard sendsSecret, !warnedPlainHTTP, base.scheme == "http", !base.isLoopback else { return }
-        warnedPlainHTTP = true
+        guard sendsSecret, !checkedPlainHTTP, base.scheme == "http" else { return }
+        // Decided once: every page of a long listing comes through here.
+        checkedPlainHTTP = true
+        guard !base.isLoopback else { return }
         warn("sending credentials over plain http to \(base.host); use https")
     }
 

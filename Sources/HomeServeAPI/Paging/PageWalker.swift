@@ -125,18 +125,24 @@ public final class PageWalker {
     /// kept, and memory stays flat however long the list.
     private final class Ledger {
         static let window = 8
-        private var recent: Set<String> = []
-        private var pages: [[String]] = []
+        /// Ids as the server wrote them (`7` and `"7"` are one id); whole numbers, most ids, as numbers.
+        private enum Key: Hashable {
+            case number(Int)
+            case text(String)
+        }
+        private var recent: Set<Key> = []
+        private var pages: [[Key]] = []
         private(set) var count = 0
         private(set) var repeated = 0
 
         func admit(_ page: CollectionPage) -> CollectionPage {
             guard let rows = page.rows else { return page }
-            var ids: [String] = []
+            var ids: [Key] = []
             ids.reserveCapacity(rows.count)
             let kept = rows.indices.filter { index in
                 guard let id = rows[index]["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
-                let key = id.stringValue ?? id.serialized()
+                let text = id.stringValue ?? id.serialized()
+                let key = Int(text).flatMap { String($0) == text ? Key.number($0) : nil } ?? .text(text)
                 guard recent.insert(key).inserted else {
                     repeated += 1
                     return false
