@@ -89,14 +89,16 @@ final class DecoderFuzzTests: XCTestCase {
             let page = Array(Self.page(&random).utf8)
             let input = index < Self.jsonSeeds.count ? Array(Self.jsonSeeds[index].utf8) : index % 2 == 0 ? page : mutate(page, &random)
             let shown = String(decoding: input, as: UTF8.self).debugDescription
+            XCTAssertEqual(UTF8Check.isValid(input), String(validating: input, as: UTF8.self) != nil, "seed \(seed) case \(index): \(shown)")
             let whole = try? JSON.parse(input)
             guard let listed = try? JSON.parseListed(input) else {
                 XCTAssertNil(whole, "seed \(seed) case \(index): refused only when listed: \(shown)")
                 continue
             }
             guard let whole else { XCTFail("seed \(seed) case \(index): accepted only when listed: \(shown)"); continue }
-            for (path, spans) in listed.listed {
-                guard let rows = (path.isEmpty ? whole : whole.value(at: path))?.arrayValue, rows.count == spans.count else { continue }
+            for (keys, spans) in listed.listed {
+                let path = keys.joined(separator: ".")
+                guard let rows = keys.reduce(whole as JSON?, { $0?[$1] })?.arrayValue, rows.count == spans.count else { continue }
                 for (row, span) in zip(rows, spans) {
                     for pretty in [false, true] {
                         var out: [UInt8] = []

@@ -87,10 +87,13 @@ public struct RowBytes: Sendable {
 /// the object's values (`{notifications: [...], total: 5}`, `{vendors: [...], demand_index: …}`).
 public enum CollectionReader {
     public static func read(_ document: JSON) -> CollectionPage {
-        let found = rows(in: document)
+        read(document, found: locate(in: document))
+    }
+
+    private static func read(_ document: JSON, found: (rows: [JSON], keys: [String])?) -> CollectionPage {
         var info = PageInfo()
         var containers: [JSON] = [document]
-        if let path = found?.path, path.hasPrefix("data"), let data = document["data"], data.isObject { containers.append(data) }
+        if found?.keys.first == "data", let data = document["data"], data.isObject { containers.append(data) }
         for holder in containers {
             for key in ["pagination", "meta", "page_info", "paging", "pageInfo"] {
                 if let nested = holder[key], nested.isObject {
@@ -100,34 +103,40 @@ public enum CollectionReader {
             }
             merge(holder, into: &info)
         }
-        return CollectionPage(document: document, rows: found?.rows, rowsPath: found?.path, info: info)
+        return CollectionPage(document: document, rows: found?.rows, rowsPath: found.map { $0.keys.joined(separator: ".") }, info: info)
     }
 
     /// Reads a page parsed keeping its rows as bytes. Unless the rows found are the objects kept so, all of
     /// them, the page is parsed whole again: every reader of it then sees it in full.
-    public static func read(_ parsed: ListedDocument) -> CollectionPage {
-        var page = read(parsed.value)
+    public static func read(_ parsed: ListedDocument) throws(JSONParseError) -> CollectionPage {
+        let found = locate(in: parsed.value)
+        var page = read(parsed.value, found: found)
         guard parsed.unbuilt > 0 else { return page }
-        if let path = page.rowsPath, let rows = page.rows, let spans = parsed.listed[path], spans.count == rows.count, spans.count == parsed.unbuilt {
+        if let found, let spans = parsed.listed[found.keys], spans.count == found.rows.count, spans.count == parsed.unbuilt {
             page.rowBytes = RowBytes(body: parsed.bytes, spans: spans)
             return page
         }
-        return (try? JSON.parse(parsed.bytes)).map { read($0) } ?? page
+        return read(try JSON.parse(parsed.bytes))
     }
 
     public static func rows(in document: JSON) -> (rows: [JSON], path: String)? {
+        locate(in: document).map { ($0.rows, $0.keys.joined(separator: ".")) }
+    }
+
+    /// The rows and the keys that lead to them from the root (none for a bare array).
+    static func locate(in document: JSON) -> (rows: [JSON], keys: [String])? {
         switch document {
-        case let .array(items): return (items, "")
+        case let .array(items): return (items, [])
         case let .object(pairs):
-            if let results = document["results"]?.arrayValue { return (results, "results") }
+            if let results = document["results"]?.arrayValue { return (results, ["results"]) }
             if let data = document["data"] {
-                if let items = data.arrayValue { return (items, "data") }
-                if data.isObject, let inner = rows(in: data), !inner.path.isEmpty { return (inner.rows, "data." + inner.path) }
+                if let items = data.arrayValue { return (items, ["data"]) }
+                if data.isObject, let inner = locate(in: data), !inner.keys.isEmpty { return (inner.rows, ["data"] + inner.keys) }
             }
             let arrays = pairs.filter { $0.1.arrayValue.map { $0.allSatisfy(\.isObject) } ?? false }
             let filled = arrays.filter { !($0.1.arrayValue?.isEmpty ?? true) }
-            if filled.count == 1 { return (filled[0].1.arrayValue ?? [], filled[0].0) }
-            if filled.isEmpty, arrays.count == 1 { return ([], arrays[0].0) }
+            if filled.count == 1 { return (filled[0].1.arrayValue ?? [], [filled[0].0]) }
+            if filled.isEmpty, arrays.count == 1 { return ([], [arrays[0].0]) }
             return nil
         default:
             return nil

@@ -248,7 +248,10 @@ public final class PageWalker {
 
     /// A page whose paging numbers are past any list's is not walked by (nor its numbers multiplied).
     private func read(_ document: ListedDocument, number: Int, url: String) throws -> CollectionPage {
-        let page = CollectionReader.read(document)
+        let page: CollectionPage
+        do { page = try CollectionReader.read(document) } catch {
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the body is not valid JSON (\(error))")
+        }
         if let wrong = page.info.outOfRange {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) gives \(wrong), more than any list holds (at most \(PageInfo.largest))")
         }

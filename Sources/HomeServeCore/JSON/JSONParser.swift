@@ -24,10 +24,10 @@ extension JSON {
     /// A document that is not valid UTF-8 is parsed whole: its strings are repaired (U+FFFD) as they are
     /// built, which bytes copied as they came would not be.
     public static func parseListed(_ bytes: [UInt8]) throws(JSONParseError) -> ListedDocument {
-        guard String(validating: bytes, as: UTF8.self) != nil else { return ListedDocument(value: try parse(bytes), bytes: bytes) }
+        guard UTF8Check.isValid(bytes) else { return ListedDocument(value: try parse(bytes), bytes: bytes) }
         return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> ListedDocument in
             var parser = JSONParser(bytes: buffer)
-            parser.route = ""
+            parser.route = []
             parser.skipWhitespace()
             let value = try parser.parseValue(depth: 0)
             parser.skipWhitespace()
@@ -38,20 +38,20 @@ extension JSON {
 }
 
 /// A document whose lists' objects were checked but not built. The lists are the arrays reached from the
-/// root through keys alone, three deep at most (a bare array, `results`, `data.items`): where a page's rows
-/// are. Each of their objects is kept as its `id` member alone and where it sits in the bytes, so output
+/// root through keys alone, three deep at most (a bare array, `results`, `data` → `items`): where a page's
+/// rows are. Each of their objects is kept as its `id` member alone and where it sits in the bytes, so output
 /// can copy rows as they came instead of building each one and writing it again.
 public struct ListedDocument: Sendable {
     public let value: JSON
     public let bytes: [UInt8]
-    /// By each list's key path ("" for a bare array): its objects' places in `bytes`. A list holding
-    /// anything but objects, or a path met twice, has none.
-    public let listed: [String: [Range<Int>]]
+    /// By each list's keys from the root (none for a bare array): its objects' places in `bytes`. A list
+    /// holding anything but objects, or keys met twice, has none.
+    public let listed: [[String]: [Range<Int>]]
     /// How many objects were kept as their `id` alone, in all lists: where that is more than one list
     /// holds, `value` is not whole beyond that list.
     public let unbuilt: Int
 
-    public init(value: JSON, bytes: [UInt8], listed: [String: [Range<Int>]] = [:], unbuilt: Int = 0) {
+    public init(value: JSON, bytes: [UInt8], listed: [[String]: [Range<Int>]] = [:], unbuilt: Int = 0) {
         self.value = value
         self.bytes = bytes
         self.listed = listed
@@ -68,10 +68,10 @@ private struct JSONParser {
 
     /// In a listed parse, the key path to the value being parsed; nil inside an array, deeper than rows
     /// sit, and in a whole parse.
-    var route: String?
-    var listed: [String: [Range<Int>]] = [:]
+    var route: [String]?
+    var listed: [[String]: [Range<Int>]] = [:]
     var unbuilt = 0
-    private var routesMet: Set<String> = []
+    private var routesMet: Set<[String]> = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -122,7 +122,7 @@ private struct JSONParser {
             index += 1
             skipWhitespace()
             let outer = route
-            if let outer { route = depth < 3 ? (outer.isEmpty ? key : outer + "." + key) : nil }
+            if let outer { route = depth < 3 ? outer + [key] : nil }
             pairs.append((key, try parseValue(depth: depth + 1)))
             route = outer
             skipWhitespace()
@@ -168,8 +168,8 @@ private struct JSONParser {
         }
     }
 
-    /// A path met twice (a key repeated, or a key with dots in it) names no one list.
-    private mutating func keep(_ spans: [Range<Int>]?, at list: String) {
+    /// Keys met twice (a key repeated) name no one list.
+    private mutating func keep(_ spans: [Range<Int>]?, at list: [String]) {
         listed[list] = routesMet.insert(list).inserted ? spans : nil
     }
 

@@ -44,21 +44,39 @@ public enum JSONWriter {
             case 0x20, 0x0A, 0x0D, 0x09:
                 index += 1
             case UInt8(ascii: "\""):
-                let stop = JSONScan.stop(in: value, from: index + 1, lineSeparators: true)
-                if stop < value.count, value[stop] == UInt8(ascii: "\"") {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: value[index...stop]))
+                // Copied as it is unless it holds an escape or a line separator; other text, ₹ and – too, is.
+                var stop = index + 1
+                var plain = true
+                while true {
+                    stop = JSONScan.stop(in: value, from: stop, lineSeparators: true)
+                    guard stop < value.count, value[stop] != UInt8(ascii: "\"") else { break }
+                    let written: Bool
+                    switch value[stop] {
+                    case 0xE2: written = stop + 2 < value.count && value[stop + 1] == 0x80 && (value[stop + 2] == 0xA8 || value[stop + 2] == 0xA9)
+                    case 0xC2: written = stop + 1 < value.count && value[stop + 1] == 0x85
+                    default: written = true
+                    }
+                    if written {
+                        plain = false
+                        break
+                    }
+                    stop += 1
+                }
+                if plain {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: value[index...min(stop, value.count - 1)]))
                     index = stop + 1
                 } else {
                     var end = stop
-                    while value[end] != UInt8(ascii: "\"") { end += value[end] == UInt8(ascii: "\\") ? 2 : 1 }
+                    while end < value.count, value[end] != UInt8(ascii: "\"") { end += value[end] == UInt8(ascii: "\\") ? 2 : 1 }
+                    end = min(end, value.count - 1)
                     if case let .string(text)? = try? JSON.parse(Array(value[index...end])) { writeString(text, into: &out) }
                     index = end + 1
                 }
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 var next = index + 1
-                while value[next] == 0x20 || value[next] == 0x0A || value[next] == 0x0D || value[next] == 0x09 { next += 1 }
+                while next < value.count, value[next] == 0x20 || value[next] == 0x0A || value[next] == 0x0D || value[next] == 0x09 { next += 1 }
                 out.append(byte)
-                if value[next] == byte + 2 {
+                if next < value.count, value[next] == byte + 2 {
                     out.append(byte + 2)
                     index = next + 1
                 } else {
