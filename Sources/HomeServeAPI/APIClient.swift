@@ -183,14 +183,15 @@ public final class APIClient: TokenAuthority {
         try document(response, call: call, keepingRows: false).value
     }
 
-    /// The same, parsed with `keepingRows` as `JSON.parseListed` parses a page: its rows checked but kept as bytes.
-    public func document(_ response: HTTPResponse, call: APICall, keepingRows: Bool) throws -> ListedDocument {
+    /// The same, parsed with `keepingRows` as `JSON.parseListed` parses a page: its rows checked but kept as
+    /// bytes (those of the list at `keys` alone, when given).
+    public func document(_ response: HTTPResponse, call: APICall, keepingRows: Bool, at keys: [String]? = nil) throws -> ListedDocument {
         let due = !call.renewsSession && !(call.mayChange && (call.method == "DELETE" || [204, 205].contains(response.status)))
         let made = call.changeUnsafeToRepeat ? "; the \(call.method) was carried out: check before sending it again" : ""
         if response.body.isEmpty, due {
             throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is empty\(made)")
         }
-        let parsed = try parse(response, call: call, keepingRows: keepingRows)
+        let parsed = try parse(response, call: call, keepingRows: keepingRows, at: keys)
         let value = parsed.value
         if value.isNull, due {
             throw APIError.badResponse(method: call.method, path: shown(call), reason: "the answer (HTTP \(response.status)) is null, not data\(made)")
@@ -209,10 +210,10 @@ public final class APIClient: TokenAuthority {
         try parse(response, call: call, keepingRows: false).value
     }
 
-    private func parse(_ response: HTTPResponse, call: APICall, keepingRows: Bool) throws -> ListedDocument {
+    private func parse(_ response: HTTPResponse, call: APICall, keepingRows: Bool, at keys: [String]? = nil) throws -> ListedDocument {
         if response.body.isEmpty { return ListedDocument(value: .null, bytes: []) }
         do {
-            return keepingRows ? try JSON.parseListed(response.body) : ListedDocument(value: try JSON.parse(response.body), bytes: response.body)
+            return keepingRows ? try JSON.parseListed(response.body, at: keys) : ListedDocument(value: try JSON.parse(response.body), bytes: response.body)
         } catch {
             let type = response.header("Content-Type") ?? "no Content-Type"
             let what = ErrorBody.summary(ofNonJSON: response.body).map { "; it looks like \($0)" } ?? ""

@@ -125,10 +125,42 @@ final class PagingTests: XCTestCase {
             XCTAssertEqual(page.rows, try CollectionReader.read(JSON.parse(text)).rows, text)
             XCTAssertEqual(page.document, try JSON.parse(text), text)
         }
+        // Told where the rows are (the first page said), a listed parse keeps only that list as bytes: a page
+        // with links beside its rows is read once, its links whole.
+        let laravel = #"{"data": [{"id": 3, "a": 1}], "meta": {"links": [{"url": null, "label": "1"}], "total": 3}}"#
+        XCTAssertNil(try read(laravel).rowBytes, "which list holds the rows is not known yet: parsed whole")
+        let told = try JSON.parseListed(Array(laravel.utf8), at: ["data"])
+        XCTAssertEqual(told.unbuilt, 1)
+        XCTAssertEqual(told.value.value(at: "meta.links"), [["url": nil, "label": "1"]])
+        XCTAssertEqual(try CollectionReader.read(told).rowBytes?.spans.count, 1)
+        XCTAssertEqual(try CollectionReader.read(told).rowKeys, ["data"])
+
         // Not UTF-8: its strings are repaired as they are built, so the page is built whole.
         let page = try CollectionReader.read(try JSON.parseListed(Array(#"{"results": [{"id": 1, "n": ""#.utf8) + [0xFF] + Array(#""}]}"#.utf8)))
         XCTAssertNil(page.rowBytes)
         XCTAssertEqual(page.rows, [["id": 1, "n": "\u{FFFD}"]])
+    }
+
+    func testPagesWithOtherListsBesideTheirRowsPrintTheRowsExactly() throws {
+        // Laravel's paginator sends its page links as a list of objects beside the rows.
+        func page(_ number: Int) -> String {
+            let rows = (2 * number - 2..<2 * number - 1 + (number < 3 ? 1 : 0)).map { #"{"id": \#($0), "note": "a\u2028₹ \#($0)"}"# }
+            return #"{"data": [\#(rows.joined(separator: ","))], "meta": {"current_page": \#(number), "last_page": 3, "per_page": 2, "total": 5, "#
+                + #""links": [{"url": null, "label": "&laquo;", "active": false}, {"url": "https://api.test/api/bookings/?page=2", "label": "2"}]}}"#
+        }
+        let expected = try (1...3).flatMap { try JSON.parse(page($0))["data"]?.arrayValue ?? [] }.map { $0.serialized() + "\n" }.joined()
+        for parallel in ["1", "6"] {
+            restart()
+            transport.register("GET", "/api/bookings/", json: page(1))
+            for number in 2...3 {
+                // The walks put the page size first or last.
+                transport.register("GET", "/api/bookings/?page=\(number)&per_page=2", json: page(number))
+                transport.register("GET", "/api/bookings/?per_page=2&page=\(number)", json: page(number))
+            }
+            let outcome = harness.run(["bookings", "list", "--all", "-o", "ndjson", "--parallel", parallel])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(outcome.out, expected, "--parallel \(parallel)")
+        }
     }
 
     func testRowsPrintedAsJSONAreCopiedExactlyAsBuiltRowsWouldBePrinted() throws {

@@ -56,12 +56,15 @@ public struct CollectionPage: Sendable {
     /// The rows as the server sent them, when the page was read keeping its rows as bytes: then `rows`
     /// holds each row's `id` alone.
     public var rowBytes: RowBytes?
+    /// The keys that lead to the rows from the root (none for a bare array).
+    public var rowKeys: [String]?
 
     /// The page with only the rows at these indices, in this order.
     public func keeping(_ indices: [Int]) -> CollectionPage {
         guard let rows, indices.count < rows.count else { return self }
         return CollectionPage(document: document, rows: indices.map { rows[$0] }, rowsPath: rowsPath, info: info,
-                              rowBytes: rowBytes.map { kept in RowBytes(body: kept.body, spans: indices.map { kept.spans[$0] }) })
+                              rowBytes: rowBytes.map { kept in RowBytes(body: kept.body, spans: indices.map { kept.spans[$0] }) },
+                              rowKeys: rowKeys)
     }
 
     /// What the document is, for a message about a page without rows: not an object, an empty one, or its keys.
@@ -103,7 +106,8 @@ public enum CollectionReader {
             }
             merge(holder, into: &info)
         }
-        return CollectionPage(document: document, rows: found?.rows, rowsPath: found.map { $0.keys.joined(separator: ".") }, info: info)
+        return CollectionPage(document: document, rows: found?.rows, rowsPath: found.map { $0.keys.joined(separator: ".") }, info: info,
+                              rowKeys: found?.keys)
     }
 
     /// Reads a page parsed keeping its rows as bytes. Unless the rows found are the objects kept so, all of

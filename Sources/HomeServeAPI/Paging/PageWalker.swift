@@ -17,6 +17,9 @@ public final class PageWalker {
     let note: (String) -> Void
     /// Pages are read keeping their rows as bytes (`CollectionPage.rowBytes`), for a reader that copies them.
     let keepingRows: Bool
+    /// Where the first page's rows were: later pages keep only the list there as bytes, so a page with other
+    /// lists of objects (links, facets) is not parsed twice.
+    private var rowKeys: [String]?
 
     public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, pageSize: Int? = nil, keepingRows: Bool = false,
                 note: @escaping (String) -> Void) {
@@ -243,7 +246,7 @@ public final class PageWalker {
     /// A page's document, nil in a dry run.
     private func fetch(_ call: APICall) throws -> ListedDocument? {
         guard let response = try client.send(call) else { return nil }
-        return try client.document(response, call: call, keepingRows: keepingRows)
+        return try client.document(response, call: call, keepingRows: keepingRows, at: rowKeys)
     }
 
     /// A page whose paging numbers are past any list's is not walked by (nor its numbers multiplied).
@@ -252,6 +255,7 @@ public final class PageWalker {
         do { page = try CollectionReader.read(document) } catch {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the body is not valid JSON (\(error))")
         }
+        if keepingRows, rowKeys == nil { rowKeys = page.rowKeys }
         if let wrong = page.info.outOfRange {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) gives \(wrong), more than any list holds (at most \(PageInfo.largest))")
         }
@@ -397,7 +401,7 @@ public final class PageWalker {
                 // The next page is asked for before this one is read, so the server works while the client does.
                 guard try topUp(holding: 1) else { return nil }
                 do {
-                    let document = try client.document(response, call: entry.call, keepingRows: keepingRows)
+                    let document = try client.document(response, call: entry.call, keepingRows: keepingRows, at: rowKeys)
                     let page = try read(document, number: entry.number, url: entry.attempt.url)
                     _ = try pageRows(page, number: entry.number, url: entry.attempt.url, firstRows: firstRows)
                     ready[entry.number] = (page, entry.call)

@@ -20,14 +20,16 @@ extension JSON {
         }
     }
 
-    /// Parses a document with the objects of its lists checked as strictly but not built (`ListedDocument`).
+    /// Parses a document with the objects of its lists checked as strictly but not built (`ListedDocument`);
+    /// with `keys`, those of the list at those keys from the root alone.
     /// A document that is not valid UTF-8 is parsed whole: its strings are repaired (U+FFFD) as they are
     /// built, which bytes copied as they came would not be.
-    public static func parseListed(_ bytes: [UInt8]) throws(JSONParseError) -> ListedDocument {
+    public static func parseListed(_ bytes: [UInt8], at keys: [String]? = nil) throws(JSONParseError) -> ListedDocument {
         guard UTF8Check.isValid(bytes) else { return ListedDocument(value: try parse(bytes), bytes: bytes) }
         return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> ListedDocument in
             var parser = JSONParser(bytes: buffer)
             parser.route = []
+            parser.only = keys
             parser.skipWhitespace()
             let value = try parser.parseValue(depth: 0)
             parser.skipWhitespace()
@@ -69,6 +71,8 @@ private struct JSONParser {
     /// In a listed parse, the key path to the value being parsed; nil inside an array, deeper than rows
     /// sit, and in a whole parse.
     var route: [String]?
+    /// The one list to keep as bytes, when it is known.
+    var only: [String]?
     var listed: [[String]: [Range<Int>]] = [:]
     var unbuilt = 0
     private var routesMet: Set<[String]> = []
@@ -138,7 +142,7 @@ private struct JSONParser {
         let list = route
         route = nil
         defer { route = list }
-        var spans: [Range<Int>]? = list == nil ? nil : []
+        var spans: [Range<Int>]? = list == nil || (only != nil && only != list) ? nil : []
         var items: [JSON] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
