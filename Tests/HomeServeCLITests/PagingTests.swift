@@ -91,6 +91,11 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(page.rows?.count, 0)
         XCTAssertEqual(page.rowsPath, "entries")
 
+        // Rows under a key that starts with `data`, paging facts in a `data` object beside them.
+        page = try read(#"{"data_items": [{"id": 1}, {"id": 2}], "data": {"page": 1, "total_pages": 2, "total": 4}}"#)
+        XCTAssertEqual(page.rowsPath, "data_items")
+        XCTAssertEqual([page.info.page, page.info.totalPages, page.info.total], [1, 2, 4])
+
         XCTAssertNil(try read(#"{"vendors": [{"id": 1}], "suggested": [{"id": 2}]}"#).rows, "two lists: which one is ambiguous")
         XCTAssertNil(try read(#"{"status": "ok", "count": 3}"#).rows)
         XCTAssertNil(try read(#""text""#).rows)

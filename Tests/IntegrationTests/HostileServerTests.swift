@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import HomeServeCore
+import HomeServeAPI
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -488,5 +489,27 @@ final class HostileServerTests: XCTestCase {
         let url = cli.environment["HOMESERVE_URL"] ?? ""
         let file = #"{"profiles": {"default": {"access": "\#(access)", "refresh": "\#(refresh)", "user": {"id": 1, "username": "customer1", "role": "customer"}, "url": "\#(url)"}}}"#
         _ = FileManager.default.createFile(atPath: cli.credentialsPath, contents: Data(file.utf8), attributes: [.posixPermissions: 0o600])
+    }
+}
+
+/// The libcurl transport itself: a request started after a stop is never sent, though a started request
+/// otherwise goes out at once.
+final class TransportStopTests: XCTestCase {
+    func testARequestStartedAfterAStopIsNotSent() throws {
+        let server = try HostileServer()
+        let cancellation = Cancellation()
+        let transport = CurlTransport(settings: CurlTransport.Settings(), cancellation: cancellation)
+        let before = transport.start(HTTPRequest(method: "GET", url: server.url("ok") + "/api/services/1/"))
+        let first = try XCTUnwrap(transport.next(timeout: 10))
+        XCTAssertEqual(first.id, before)
+        XCTAssertEqual(try first.result.get().status, 200)
+        cancellation.cancel()
+        let after = transport.start(HTTPRequest(method: "GET", url: server.url("ok") + "/api/services/2/"))
+        let done = try XCTUnwrap(transport.next(timeout: 10))
+        XCTAssertEqual(done.id, after)
+        guard case let .failure(error) = done.result else { return XCTFail("a request after the stop was answered") }
+        XCTAssertEqual(error.kind, .cancelled)
+        XCTAssertFalse(error.sent)
+        XCTAssertEqual(try server.requests("ok"), ["GET /api/services/1/"])
     }
 }

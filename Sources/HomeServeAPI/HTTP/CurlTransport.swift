@@ -63,8 +63,9 @@ public final class CurlTransport: HTTPTransport {
         configure(transfer)
         active[Int(bitPattern: handle)] = transfer
         curl_multi_add_handle(multi, handle)
-        // Sent now, not once the completions already in hand have been read and acted on.
-        perform()
+        // Sent now, not once the completions already in hand have been read and acted on; after a stop, not
+        // at all (`pump` ends it unsent).
+        if !cancellation.isCancelled { perform() }
         return lastID
     }
 

@@ -96,7 +96,7 @@ public enum CollectionReader {
     private static func read(_ document: JSON, found: (rows: [JSON], keys: [String])?) -> CollectionPage {
         var info = PageInfo()
         var containers: [JSON] = [document]
-        if found?.keys.first == "data", let data = document["data"], data.isObject { containers.append(data) }
+        if found?.keys.first?.hasPrefix("data") == true, let data = document["data"], data.isObject { containers.append(data) }
         for holder in containers {
             for key in ["pagination", "meta", "page_info", "paging", "pageInfo"] {
                 if let nested = holder[key], nested.isObject {

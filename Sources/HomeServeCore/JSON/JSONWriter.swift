@@ -69,7 +69,11 @@ public enum JSONWriter {
                     var end = stop
                     while end < value.count, value[end] != UInt8(ascii: "\"") { end += value[end] == UInt8(ascii: "\\") ? 2 : 1 }
                     end = min(end, value.count - 1)
-                    if case let .string(text)? = try? JSON.parse(Array(value[index...end])) { writeString(text, into: &out) }
+                    if case let .string(text)? = try? JSON.parse(Array(value[index...end])) {
+                        writeString(text, into: &out)
+                    } else {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[index...end]))
+                    }
                     index = end + 1
                 }
             case UInt8(ascii: "{"), UInt8(ascii: "["):
