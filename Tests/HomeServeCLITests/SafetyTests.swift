@@ -72,6 +72,9 @@ final class SafetyTests: XCTestCase {
         transport.register("GET", "/api/services/", json: #"[{"id": 3, "name": "مرحبا\u200F (AR)"}]"#)
         XCTAssertEqual(harness.run(["services", "list", "-o", "tsv", "--no-headers"]).out, "3\tمرحبا\u{200F} (AR)\n",
                        "data formats keep a right-to-left mark: Arabic or Hebrew text may need it")
+        transport.register("GET", "/api/services/", json: #"[{"id": 5, "name": "a\u2028b\u2029c\u0085d"}]"#)
+        XCTAssertEqual(harness.run(["services", "list", "-o", "tsv", "--no-headers"]).out, "5\ta\\u2028b\\u2029c\\u0085d\n",
+                       "a tsv record stays one line for any reader")
     }
 
     func testTabsAndNewlinesInTableCellsAreEscapedInAPipeToo() {

@@ -66,7 +66,8 @@ final class JSONRowPrinter: RowPrinter {
     }
 }
 
-/// `-o csv` (RFC 4180) and `-o tsv` (tabs, newlines, backslashes and other control characters escaped).
+/// `-o csv` (RFC 4180) and `-o tsv` (tabs, newlines, backslashes, other control characters and the line
+/// separators U+2028 and U+2029 escaped: a tsv record is one line to any reader, Python's `splitlines` too).
 final class DelimitedPrinter: RowPrinter {
     let out: OutputChannel
     let tabs: Bool
@@ -93,7 +94,8 @@ final class DelimitedPrinter: RowPrinter {
 
     private func cell(_ text: String) -> String {
         if tabs {
-            guard text.unicodeScalars.contains(where: { TerminalText.isControl($0) || $0 == "\\" }) else { return text }
+            func escaped(_ scalar: Unicode.Scalar) -> Bool { TerminalText.isControl(scalar) || scalar == "\u{2028}" || scalar == "\u{2029}" }
+            guard text.unicodeScalars.contains(where: { escaped($0) || $0 == "\\" }) else { return text }
             var out = ""
             for scalar in text.unicodeScalars {
                 switch scalar {
@@ -101,7 +103,7 @@ final class DelimitedPrinter: RowPrinter {
                 case "\t": out += "\\t"
                 case "\n": out += "\\n"
                 case "\r": out += "\\r"
-                default: out += TerminalText.isControl(scalar) ? TerminalText.visible(String(scalar)) : String(scalar)
+                default: out += escaped(scalar) ? TerminalText.visible(String(scalar)) : String(scalar)
                 }
             }
             return out
