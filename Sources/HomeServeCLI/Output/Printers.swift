@@ -35,27 +35,23 @@ final class JSONRowPrinter: RowPrinter {
 
     func write(_ row: JSON) {
         let value = fields.map { Rows.project(row, $0) } ?? row
-        bytes.removeAll(keepingCapacity: true)
-        if lines {
-            JSONWriter.write(value, into: &bytes)
-            bytes.append(UInt8(ascii: "\n"))
-        } else {
-            bytes.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
-            JSONWriter.write(value, into: &bytes, pretty: true, indent: 1)
-        }
-        out.write(bytes)
-        count += 1
+        emit { JSONWriter.write(value, into: &$0, pretty: $1, indent: $2) }
     }
 
     /// A row given as the server's bytes, written as `write` writes it built.
     func write(copying row: UnsafeBufferPointer<UInt8>) {
+        emit { JSONWriter.copy(row, into: &$0, pretty: $1, indent: $2) }
+    }
+
+    /// One row: a compact line, or an item of the array laid out.
+    private func emit(_ writeRow: (inout [UInt8], _ pretty: Bool, _ indent: Int) -> Void) {
         bytes.removeAll(keepingCapacity: true)
         if lines {
-            JSONWriter.copy(row, into: &bytes)
+            writeRow(&bytes, false, 0)
             bytes.append(UInt8(ascii: "\n"))
         } else {
             bytes.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
-            JSONWriter.copy(row, into: &bytes, pretty: true, indent: 1)
+            writeRow(&bytes, true, 1)
         }
         out.write(bytes)
         count += 1
