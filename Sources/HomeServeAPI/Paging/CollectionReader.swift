@@ -50,21 +50,21 @@ public struct CollectionPage: Sendable {
     public let document: JSON
     /// Nil when no rows could be found.
     public let rows: [JSON]?
-    /// Where the rows were: `""` for a bare array, else a dot path such as `results` or `data.results`.
-    public let rowsPath: String?
     public let info: PageInfo
+    /// The keys that lead to the rows from the root (none for a bare array); nil when no rows were found.
+    public let rowKeys: [String]?
     /// The rows as the server sent them, when the page was read keeping its rows as bytes: then `rows`
     /// holds each row's `id` alone.
     public var rowBytes: RowBytes?
-    /// The keys that lead to the rows from the root (none for a bare array).
-    public var rowKeys: [String]?
+
+    /// Where the rows were: `""` for a bare array, else a dot path such as `results` or `data.results`.
+    public var rowsPath: String? { rowKeys?.joined(separator: ".") }
 
     /// The page with only the rows at these indices, in this order.
     public func keeping(_ indices: [Int]) -> CollectionPage {
         guard let rows, indices.count < rows.count else { return self }
-        return CollectionPage(document: document, rows: indices.map { rows[$0] }, rowsPath: rowsPath, info: info,
-                              rowBytes: rowBytes.map { kept in RowBytes(body: kept.body, spans: indices.map { kept.spans[$0] }) },
-                              rowKeys: rowKeys)
+        return CollectionPage(document: document, rows: indices.map { rows[$0] }, info: info, rowKeys: rowKeys,
+                              rowBytes: rowBytes.map { kept in RowBytes(body: kept.body, spans: indices.map { kept.spans[$0] }) })
     }
 
     /// What the document is, for a message about a page without rows: not an object, an empty one, or its keys.
@@ -106,8 +106,7 @@ public enum CollectionReader {
             }
             merge(holder, into: &info)
         }
-        return CollectionPage(document: document, rows: found?.rows, rowsPath: found.map { $0.keys.joined(separator: ".") }, info: info,
-                              rowKeys: found?.keys)
+        return CollectionPage(document: document, rows: found?.rows, info: info, rowKeys: found?.keys)
     }
 
     /// Reads a page parsed keeping its rows as bytes. Unless the rows found are the objects kept so, all of

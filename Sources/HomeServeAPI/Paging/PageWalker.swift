@@ -246,7 +246,12 @@ public final class PageWalker {
     /// A page's document, nil in a dry run.
     private func fetch(_ call: APICall) throws -> ListedDocument? {
         guard let response = try client.send(call) else { return nil }
-        return try client.document(response, call: call, keepingRows: keepingRows, at: rowKeys)
+        return try parsed(response, call: call)
+    }
+
+    /// A page's answer, parsed as this walk reads pages.
+    private func parsed(_ response: HTTPResponse, call: APICall) throws -> ListedDocument {
+        try client.document(response, call: call, keepingRows: keepingRows, at: rowKeys)
     }
 
     /// A page whose paging numbers are past any list's is not walked by (nor its numbers multiplied).
@@ -401,7 +406,7 @@ public final class PageWalker {
                 // The next page is asked for before this one is read, so the server works while the client does.
                 guard try topUp(holding: 1) else { return nil }
                 do {
-                    let document = try client.document(response, call: entry.call, keepingRows: keepingRows, at: rowKeys)
+                    let document = try parsed(response, call: entry.call)
                     let page = try read(document, number: entry.number, url: entry.attempt.url)
                     _ = try pageRows(page, number: entry.number, url: entry.attempt.url, firstRows: firstRows)
                     ready[entry.number] = (page, entry.call)
