@@ -702,6 +702,53 @@ final class PagingTests: XCTestCase {
         }
     }
 
+    func testALaterPageThatSaysNothingOfPagingIs8AfterThePagesBeforeIt() {
+        let reason = "says nothing of paging (no count, page, offset or next link) where the first page read did: whether rows follow or are missing cannot be told, so read it again"
+        // A walk from a named page of a server paging by position, whose next page comes back a bare list.
+        let dispute = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+        let messages = "/api/disputes/\(dispute)/messages/"
+        func page(_ offset: Int) -> String {
+            #"{"messages": [\#(rows(offset..<min(7, offset + 2)))], "paging": {"offset": \#(offset), "limit": 2, "total": 7}}"#
+        }
+        transport.register("GET", messages + "?page=2", json: page(0))
+        transport.register("GET", messages + "?offset=2&limit=2", json: page(2))
+        transport.register("GET", messages + "?offset=4&limit=2", json: "[\(rows(4..<5))]")
+        let named = harness.run(["disputes", "messages", dispute, "--page", "2", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(named.status, 8, named.err)
+        XCTAssertEqual(ids(named), [2, 3], "the rows before it are printed, the bare page's are not")
+        XCTAssertEqual(named.err, "homeserve: GET https://api.test\(messages)?offset=4&limit=2: page 3 \(reason)\n")
+        transport.verify()
+
+        for parallel in ["1", "3"] {
+            // A limit that a short bare page in the middle would otherwise fill from the page after it.
+            restart()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 8, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: "[\(rows(2..<3))]")
+            if parallel != "1" { transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 8, page: 3, size: 2)) }
+            let limited = harness.run(["bookings", "list", "--limit", "5", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(limited.status, 8, "--parallel \(parallel): " + limited.err)
+            XCTAssertEqual(ids(limited), [0, 1], "--parallel \(parallel)")
+            XCTAssertContains(limited.err, "page 2 \(reason)")
+
+            // A whole walk whose last page lost its envelope, even with the rows the total counts.
+            restart()
+            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 4, page: 1, size: 2))
+            transport.register("GET", "/api/bookings/?page=2", json: "[\(rows(2..<4))]")
+            let whole = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(whole.status, 8, "--parallel \(parallel): " + whole.err)
+            XCTAssertEqual(ids(whole), [0, 1], "--parallel \(parallel)")
+            transport.verify()
+        }
+
+        // A list that is bare from its first page is one page, as before.
+        restart()
+        transport.register("GET", "/api/bookings/", json: "[\(rows(0..<3))]")
+        let bare = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(bare.status, 0, bare.err)
+        XCTAssertEqual(ids(bare), [0, 1, 2])
+        transport.verify()
+    }
+
     func testAServerThatCapsItsPagesIsSaidToDoSo() {
         transport.register("GET", "/api/bookings/?page=2&page_size=5", json: drfPage(2..<4, total: 9, page: 2, size: 2))
         let outcome = harness.run(["bookings", "list", "--page", "2", "--page-size", "5", "-o", "ndjson"])

@@ -31,6 +31,10 @@ public struct PageInfo: Sendable, Equatable {
         return max(1, (total + size - 1) / size)
     }
 
+    /// Whether the document has any paging field, even one that is null (`"next": null` on a last page says
+    /// it is the last). A bare list has none.
+    public var placesItself = false
+
     /// Whether the document says more pages follow this one.
     public var claimsMore: Bool {
         if next != nil { return true }
@@ -146,7 +150,17 @@ public enum CollectionReader {
         }
     }
 
+    /// Every field `merge` reads.
+    private static let pagingKeys: Set<String> = [
+        "next", "next_page_url", "next_url", "next_link", "has_next", "has_more", "hasNext", "hasMore",
+        "page", "current_page", "page_number", "currentPage", "offset", "start",
+        "page_size", "per_page", "limit", "pageSize", "perPage",
+        "total_pages", "num_pages", "last_page", "totalPages", "pages",
+        "count", "total", "total_count", "total_items", "total_results", "totalCount",
+    ]
+
     private static func merge(_ holder: JSON, into info: inout PageInfo) {
+        if !info.placesItself, case let .object(pairs) = holder { info.placesItself = pairs.contains { pagingKeys.contains($0.0) } }
         func int(_ keys: String...) -> Int? {
             for key in keys {
                 guard let value = holder[key]?.intValue else { continue }

@@ -20,6 +20,8 @@ public final class PageWalker {
     /// Where the first page's rows were: later pages keep only the list there as bytes, so a page with other
     /// lists of objects (links, facets) is not parsed twice.
     private var rowKeys: [String]?
+    /// Whether the walk's first page said where it sat in the list: then every later page must too.
+    private var firstPlaced = false
 
     public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, pageSize: Int? = nil, keepingRows: Bool = false,
                 note: @escaping (String) -> Void) {
@@ -56,6 +58,7 @@ public final class PageWalker {
         if let asked = pageSize, let rows = page.rows, rows.count < asked, page.info.claimsMore {
             note("the server sent \(rows.count) rows on a page where --page-size asked for \(asked) (it caps its pages, or takes another size parameter): --page counts pages of \(rows.count)")
         }
+        firstPlaced = page.info.placesItself
         let ledger = Ledger()
         let began = page.info.total
         // The limit counts the rows handed on, so a row a later page repeats is made up by the next one.
@@ -270,6 +273,12 @@ public final class PageWalker {
     private func pageRows(_ page: CollectionPage, number: Int, url: String, firstRows: Int) throws -> [JSON] {
         guard let rows = page.rows else {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) has no list of rows (\(page.shapeWithoutRows))")
+        }
+        // A page that says nothing of paging after one that did cannot tell whether the list ends with it:
+        // ending the walk there could pass a part of the list for the whole.
+        if firstPlaced, !page.info.placesItself {
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url),
+                reason: "page \(number) says nothing of paging (no count, page, offset or next link) where the first page read did: whether rows follow or are missing cannot be told, so read it again")
         }
         if rows.isEmpty && page.info.claimsMore {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) is empty but the server says more pages follow")
