@@ -686,20 +686,36 @@ final class PagingTests: XCTestCase {
 
     // MARK: Lists that change while they are read
 
-    func testAPageThatNoLongerExistsEndsTheWalkWithAWarning() {
+    func testAPageThatNoLongerExistsIs8AfterThePagesBeforeIt() {
+        let reason = "is not found: the list shrank while it was read or the link to it expired, so rows may be missing; read it again"
         for parallel in ["1", "2"] {
+            // Rows deleted while it was read move others back past the pages already read.
             restart()
             transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 6, page: 1, size: 2))
             transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
             transport.register("GET", "/api/bookings/?page=3", status: 404, json: #"{"detail": "Invalid page."}"#)
-            // Asked again, the list is down to 4 rows: page 3 is past its end.
-            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 4, page: 1, size: 2))
             let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
-            XCTAssertEqual(outcome.status, 0, outcome.err)
-            XCTAssertEqual(ids(outcome), [0, 1, 2, 3], "--parallel \(parallel)")
-            XCTAssertEqual(outcome.err, "homeserve: warning: page 3 (https://api.test/api/bookings/?page=3) no longer exists: the list changed while it was read, so rows may have moved between pages\n")
+            XCTAssertEqual(outcome.status, 8, "--parallel \(parallel): " + outcome.err)
+            XCTAssertEqual(ids(outcome), [0, 1, 2, 3], "--parallel \(parallel): the pages before it are printed")
+            XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/?page=3: page 3 \(reason)\n")
             transport.verify()
         }
+
+        // From a named page, and a cursor that expired: nothing is asked again.
+        restart()
+        transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 8, page: 3, size: 2))
+        transport.register("GET", "/api/bookings/?page=4", status: 404, json: #"{"detail": "Invalid page."}"#)
+        let named = harness.run(["bookings", "list", "--page", "3", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(named.status, 8, named.err)
+        XCTAssertEqual(ids(named), [4, 5])
+        XCTAssertContains(named.err, "page 4 \(reason)")
+        transport.register("GET", "/api/services/", json: #"{"next": "https://api.test/api/services/?cursor=b", "results": [{"id": 1}]}"#)
+        transport.register("GET", "/api/services/?cursor=b", status: 404, json: #"{"detail": "Invalid cursor."}"#)
+        let expired = harness.run(["services", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(expired.status, 8, expired.err)
+        XCTAssertEqual(expired.out, "{\"id\":1}\n")
+        XCTAssertContains(expired.err, "page 2 \(reason)")
+        transport.verify()
     }
 
     func testALaterPageThatSaysNothingOfPagingIs8AfterThePagesBeforeIt() {
@@ -756,42 +772,6 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(ids(outcome), [2, 3])
         XCTAssertContains(outcome.err, "the server sent 2 rows on a page where --page-size asked for 5 (it caps its pages, or takes another size parameter): --page counts pages of 2")
         transport.verify()
-    }
-
-    func testTheListIsCountedAgainFromItsFirstPageAndOnlyWhenItGaveATotal() {
-        // --page 3 --all: page 4 is gone, and so would page 3 be; the count comes from page 1.
-        transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 8, page: 3, size: 2))
-        transport.register("GET", "/api/bookings/?page=4", status: 404, json: #"{"detail": "Invalid page."}"#)
-        transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 5, page: 1, size: 2))
-        let shrunk = harness.run(["bookings", "list", "--page", "3", "--all", "--parallel", "1", "-o", "ndjson"])
-        XCTAssertEqual(shrunk.status, 0, shrunk.err)
-        XCTAssertEqual(ids(shrunk), [4, 5])
-        XCTAssertContains(shrunk.err, "page 4 (https://api.test/api/bookings/?page=4) no longer exists")
-        transport.verify()
-
-        // No total to compare with: nothing is asked again.
-        transport.register("GET", "/api/services/", json: #"{"next": "https://api.test/api/services/?page=2", "results": [{"id": 1}]}"#)
-        transport.register("GET", "/api/services/?page=2", status: 404, json: #"{"detail": "Invalid page."}"#)
-        let uncounted = harness.run(["services", "list", "--all", "-o", "ndjson"])
-        XCTAssertEqual(uncounted.status, 0, uncounted.err)
-        XCTAssertContains(uncounted.err, "page 2 (https://api.test/api/services/?page=2) no longer exists")
-        transport.verify()
-    }
-
-    func testAPageNotFoundWhileTheListStillCountsItsRowsFailsTheWalk() {
-        for parallel in ["1", "2"] {
-            restart()
-            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 125, page: 1, size: 2))
-            transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 125, page: 2, size: 2))
-            transport.register("GET", "/api/bookings/?page=3", status: 404, json: #"{"detail": "Not found."}"#)
-            // Asked again, the list still counts 125 rows: page 3 should be there.
-            transport.register("GET", "/api/bookings/", json: drfPage(0..<2, total: 125, page: 1, size: 2))
-            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
-            XCTAssertEqual(outcome.status, 8, "--parallel \(parallel): " + outcome.err)
-            XCTAssertEqual(ids(outcome), [0, 1, 2, 3], "the rows before the failure are printed")
-            XCTAssertContains(outcome.err, "page 3 is not found, though the list still counts 125 rows, 63 pages of 2")
-            transport.verify()
-        }
     }
 
     func testAListThatGrewWhileItWasReadIsWalkedToItsNewEndThenFailed() {
@@ -1025,7 +1005,7 @@ final class PagingTests: XCTestCase {
         let outcome = harness.run(["bookings", "list", "--all", "--parallel", "2", "-o", "ndjson"])
         XCTAssertEqual(outcome.status, 8)
         XCTAssertEqual(ids(outcome), [0, 1])
-        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/?page=2: page 2 is not found, but page 3 has rows\n")
+        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/?page=2: page 2 is not found: the list shrank while it was read or the link to it expired, so rows may be missing; read it again\n")
     }
 
     func testAFilledPageCutShortStillSaysThereIsMore() {
@@ -1049,5 +1029,230 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(ids(paged), [1])
         XCTAssertEqual(transport.requests.count, before + 1)
         transport.verify()
+    }
+
+    // MARK: Other servers' ways of paging
+
+    /// A page of `{"id": N, "name": "rN"}` rows in the given envelope, with the rest of the body after the rows.
+    func nameRows(_ range: Range<Int>) -> String {
+        range.map { #"{"id": \#($0), "name": "r\#($0)"}"# }.joined(separator: ", ")
+    }
+
+    func testEachWayOfSayingMoreFollowsIsFollowed() {
+        let cases: [(String, [(String, String, [(String, String)])])] = [
+            ("a link relative to the page", [
+                ("/api/bookings/", #"{"next": "?cursor=b", "results": [\#(nameRows(0..<2))]}"#, []),
+                ("/api/bookings/?cursor=b", #"{"next": "../bookings/?cursor=c", "results": [\#(nameRows(2..<4))]}"#, []),
+                ("/api/bookings/?cursor=c", #"{"next": null, "results": [\#(nameRows(4..<5))]}"#, []),
+            ]),
+            ("Laravel's simple paginator", [
+                ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "links": {"prev": null, "next": "https://api.test/api/bookings/?page=2"}, "meta": {"current_page": 1, "per_page": 2}}"#, []),
+                ("/api/bookings/?page=2", #"{"data": [\#(nameRows(2..<4))], "links": {"prev": "https://api.test/api/bookings/?page=1", "next": "https://api.test/api/bookings/?page=3"}, "meta": {"current_page": 2, "per_page": 2}}"#, []),
+                ("/api/bookings/?page=3", #"{"data": [\#(nameRows(4..<5))], "links": {"prev": "https://api.test/api/bookings/?page=2", "next": null}, "meta": {"current_page": 3, "per_page": 2}}"#, []),
+            ]),
+            ("Link headers on a bare list", [
+                ("/api/bookings/", "[\(nameRows(0..<2))]", [("Link", #"<https://api.test/api/bookings/?page=2>; rel="next", <https://api.test/api/bookings/?page=3>; rel="last""#)]),
+                ("/api/bookings/?page=2", "[\(nameRows(2..<4))]", [("Link", #"<https://api.test/api/bookings/?page=1>; rel="prev first", </api/bookings/?page=3>; rel="next""#)]),
+                ("/api/bookings/?page=3", "[\(nameRows(4..<5))]", [("Link", #"<https://api.test/api/bookings/?page=2>; rel="prev""#)]),
+            ]),
+            ("OData's next link", [
+                ("/api/bookings/", #"{"value": [\#(nameRows(0..<2))], "@odata.nextLink": "https://api.test/api/bookings/?$skiptoken=2"}"#, []),
+                ("/api/bookings/?$skiptoken=2", #"{"value": [\#(nameRows(2..<5))]}"#, []),
+            ]),
+            ("the next page's number", [
+                ("/api/bookings/", #"{"results": [\#(nameRows(0..<2))], "next": 2}"#, []),
+                ("/api/bookings/?page=2", #"{"results": [\#(nameRows(2..<5))], "next": null}"#, []),
+            ]),
+            ("has_more as text", [
+                ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "page": 1, "has_more": "true"}"#, []),
+                ("/api/bookings/?page=2", #"{"data": [\#(nameRows(2..<5))], "page": 2, "has_more": "false"}"#, []),
+            ]),
+            ("a total alone", [
+                ("/api/bookings/", #"{"data": {"items": [\#(nameRows(0..<2))], "total": 5}}"#, []),
+                ("/api/bookings/?page=2", #"{"data": {"items": [\#(nameRows(2..<4))], "total": 5}}"#, []),
+                ("/api/bookings/?page=3", #"{"data": {"items": [\#(nameRows(4..<5))], "total": 5}}"#, []),
+            ]),
+            ("a number of pages alone", [
+                ("/api/bookings/", #"{"results": [\#(nameRows(0..<2))], "total_pages": 3}"#, []),
+                ("/api/bookings/?page=2", #"{"results": [\#(nameRows(2..<4))], "total_pages": 3}"#, []),
+                ("/api/bookings/?page=3", #"{"results": [\#(nameRows(4..<5))], "total_pages": 3}"#, []),
+            ]),
+            ("Fractal's pagination, whose count is the page's", [
+                // Asked for with its per_page, in an order that differs between the walks: any query is matched.
+                ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "meta": {"pagination": {"total": 5, "count": 2, "per_page": 2, "current_page": 1, "total_pages": 3}}}"#, []),
+                ("/api/bookings/", #"{"data": [\#(nameRows(2..<4))], "meta": {"pagination": {"total": 5, "count": 2, "per_page": 2, "current_page": 2, "total_pages": 3}}}"#, []),
+                ("/api/bookings/", #"{"data": [\#(nameRows(4..<5))], "meta": {"pagination": {"total": 5, "count": 1, "per_page": 2, "current_page": 3, "total_pages": 3}}}"#, []),
+            ]),
+        ]
+        for (name, pages) in cases {
+            for parallel in ["1", "4"] {
+                restart()
+                for (path, body, headers) in pages { transport.register("GET", path, json: body, headers: headers) }
+                let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+                XCTAssertEqual(outcome.status, 0, "\(name), --parallel \(parallel): " + outcome.err)
+                XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4], "\(name), --parallel \(parallel)")
+                XCTAssertEqual(transport.unmatched, [], "\(name), --parallel \(parallel)")
+                transport.verify()
+            }
+        }
+    }
+
+    func testPagesCountedFromZeroAreWalkedFromZero() {
+        func spring(_ range: Range<Int>, number: Int) -> String {
+            #"{"content": [\#(nameRows(range))], "totalElements": 5, "totalPages": 3, "number": \#(number), "size": 2, "last": \#(number == 2)}"#
+        }
+        for parallel in ["1", "4"] {
+            restart()
+            transport.register("GET", "/api/bookings/", json: spring(0..<2, number: 0))
+            transport.register("GET", "/api/bookings/?page=1&size=2", json: spring(2..<4, number: 1))
+            transport.register("GET", "/api/bookings/?size=2&page=1", json: spring(2..<4, number: 1))
+            transport.register("GET", "/api/bookings/?page=2&size=2", json: spring(4..<5, number: 2))
+            transport.register("GET", "/api/bookings/?size=2&page=2", json: spring(4..<5, number: 2))
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 0, "--parallel \(parallel): " + outcome.err)
+            XCTAssertEqual(ids(outcome), [0, 1, 2, 3, 4], "--parallel \(parallel)")
+            XCTAssertEqual(transport.unmatched, [])
+        }
+    }
+
+    func testAPageOtherThanTheOneAskedForIs8() {
+        // A server that answers every page with its first.
+        let first = numbered(0..<2, page: 1, size: 2, total: 6)
+        transport.register("GET", "/api/bookings/?page=2", json: first)
+        let named = harness.run(["bookings", "list", "--page", "2", "-o", "ndjson"])
+        XCTAssertEqual(named.status, 8, named.err)
+        XCTAssertEqual(named.out, "")
+        XCTAssertEqual(named.err, "homeserve: GET /api/bookings/?page=2: page 2 was asked for, but the server sent page 1\n")
+        for parallel in ["1", "3"] {
+            restart()
+            transport.register("GET", "/api/bookings/", json: first, times: 3)
+            let walked = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(walked.status, 8, "--parallel \(parallel): " + walked.err)
+            XCTAssertEqual(ids(walked), [0, 1], "--parallel \(parallel): the first page only")
+            XCTAssertContains(walked.err, parallel == "1" ? "the next page goes backwards (page 1 after page 1)" : "page 2 was asked for, but the server sent page 1")
+        }
+
+        // Pages numbered past the one asked for: the rows between are missing.
+        restart()
+        transport.register("GET", "/api/bookings/", json: #"{"results": [\#(nameRows(0..<2))], "page": 1, "has_next": true}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"results": [\#(nameRows(4..<6))], "page": 3, "has_next": false}"#)
+        let skipped = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(skipped.status, 8, skipped.err)
+        XCTAssertEqual(ids(skipped), [0, 1])
+        XCTAssertContains(skipped.err, "the next page skips ahead (page 3 after page 1): the rows between are missing")
+    }
+
+    func testAServerThatAnswersEveryPageAlikeIs8NotALoop() {
+        // has_more, paged by `starting_after`: `page` is not understood, and page 1 comes back each time.
+        let stripe = #"{"object": "list", "data": [\#(nameRows(0..<2))], "has_more": true}"#
+        transport.register("GET", "/api/bookings/", json: stripe, times: 2)
+        let outcome = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(outcome.status, 8, outcome.err)
+        XCTAssertEqual(ids(outcome), [0, 1])
+        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/: page 2 holds only rows earlier pages held: the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read\n")
+        transport.verify()
+    }
+
+    func testACursorWithoutALinkIs8AfterTheFirstPage() {
+        for (key, body) in [("nextPageToken", #"{"items": [\#(nameRows(0..<2))], "nextPageToken": "abc"}"#),
+                            ("next_cursor", #"{"data": [\#(nameRows(0..<2))], "response_metadata": {"next_cursor": "dXNlcjpVMEc5V0ZYTlo="}}"#)] {
+            restart()
+            transport.register("GET", "/api/bookings/", json: body)
+            let outcome = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 8, outcome.err)
+            XCTAssertEqual(ids(outcome), [0, 1])
+            XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/: page 1 says more rows follow by a `\(key)` of the server's own, but gives no link to them: the rest of the list cannot be asked for\n")
+            transport.verify()
+        }
+        // An empty cursor is the last page's.
+        transport.register("GET", "/api/bookings/", json: #"{"data": [\#(nameRows(0..<2))], "response_metadata": {"next_cursor": ""}}"#)
+        XCTAssertEqual(ids(harness.run(["bookings", "list", "--all", "-o", "ndjson"])), [0, 1])
+        transport.verify()
+    }
+
+    func testRowsFoundElsewhereOnALaterPageAre8() {
+        transport.register("GET", "/api/bookings/", json: #"{"count": 4, "next": "https://api.test/api/bookings/?page=2", "results": [\#(nameRows(0..<2))]}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 4, "next": null, "errors": [{"code": "x", "detail": "backend timeout"}, {"code": "y", "detail": "z"}]}"#)
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "csv"])
+        XCTAssertEqual(outcome.status, 8, outcome.err)
+        XCTAssertEqual(outcome.out, "id,name\n0,r0\n1,r1\n")
+        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/?page=2: page 2 has its rows in `errors`, where the first page had them in `results`\n")
+        transport.verify()
+    }
+
+    func testColumnsComeFromTheFirstRowsNotAnEmptyFirstPage() {
+        transport.register("GET", "/api/bookings/", json: #"{"next": "https://api.test/api/bookings/?cursor=b", "results": []}"#)
+        transport.register("GET", "/api/bookings/?cursor=b", json: #"{"next": null, "results": [\#(nameRows(0..<2))]}"#)
+        let outcome = harness.run(["bookings", "list", "--all", "-o", "csv"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "id,name\n0,r0\n1,r1\n")
+        XCTAssertEqual(outcome.err, "")
+        transport.verify()
+
+        // A first page a filter took every row of.
+        transport.register("GET", "/api/bookings/?status=pending", json: #"{"count": 3, "next": "https://api.test/api/bookings/?page=2&status=pending", "results": [{"id": 0, "status": "done"}, {"id": 1, "status": "done"}]}"#)
+        transport.register("GET", "/api/bookings/?page=2&status=pending", json: #"{"count": 3, "next": null, "results": [{"id": 2, "status": "pending"}]}"#)
+        let filtered = harness.run(["bookings", "list", "--status", "pending", "--all", "--parallel", "1", "-o", "csv", "--fields", "id,status"])
+        XCTAssertEqual(filtered.status, 0, filtered.err)
+        XCTAssertEqual(filtered.out, "id,status\n2,pending\n")
+        let derived = { () -> Harness.Outcome in
+            self.transport.register("GET", "/api/bookings/?status=pending", json: #"{"count": 3, "next": "https://api.test/api/bookings/?page=2&status=pending", "results": [{"id": 0, "status": "done"}, {"id": 1, "status": "done"}]}"#)
+            self.transport.register("GET", "/api/bookings/?page=2&status=pending", json: #"{"count": 3, "next": null, "results": [{"id": 2, "status": "pending", "name": "r2"}]}"#)
+            return self.harness.run(["bookings", "list", "--status", "pending", "--all", "--parallel", "1", "-o", "csv"])
+        }()
+        XCTAssertEqual(derived.status, 0, derived.err)
+        XCTAssertEqual(derived.out, "id,name,status\n2,r2,pending\n")
+        XCTAssertEqual(transport.unmatched, [])
+    }
+
+    func testRowsOnePageRepeatsAreKeptAndRowsALaterPageRepeatsAreSaid() {
+        transport.register("GET", "/api/bookings/", json: #"[{"id": 1, "v": "a"}, {"id": 1, "v": "b"}, {"id": 2, "v": "c"}]"#)
+        let within = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(within.status, 0, within.err)
+        XCTAssertEqual(lines(within.out).count, 3, "the server's own repeats are its answer")
+        XCTAssertEqual(within.err, "")
+
+        transport.register("GET", "/api/bookings/", json: #"{"next": "https://api.test/api/bookings/?cursor=b", "results": [{"id": 1}, {"id": 2}]}"#)
+        transport.register("GET", "/api/bookings/?cursor=b", json: #"{"next": null, "results": [{"id": 2}, {"id": 3}]}"#)
+        let across = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(across.status, 0, across.err)
+        XCTAssertEqual(ids(across), [1, 2, 3])
+        XCTAssertEqual(across.err, "homeserve: warning: page 2 repeats 1 row an earlier page held (the list moved while it was read): printed once\n")
+        transport.verify()
+    }
+
+    func testRowsThatMixObjectsAndValuesAre8InColumns() {
+        transport.register("GET", "/api/bookings/", json: #"[1, "two", null, {"id": 4}]"#, times: 2)
+        let csv = harness.run(["bookings", "list", "-o", "csv"])
+        XCTAssertEqual(csv.status, 8, csv.err)
+        XCTAssertEqual(csv.out, "")
+        XCTAssertEqual(csv.err, "homeserve: GET /api/bookings/: the rows mix objects and other values (an object after values), which no columns can show; -o json prints them as received\n")
+        let json = harness.run(["bookings", "list", "-o", "ndjson"])
+        XCTAssertEqual(json.status, 0, json.err)
+        XCTAssertEqual(json.out, "1\n\"two\"\nnull\n{\"id\":4}\n", "printed as received")
+        // Values alone are one column.
+        transport.register("GET", "/api/bookings/", json: #"["a", "b"]"#)
+        XCTAssertEqual(harness.run(["bookings", "list", "-o", "csv"]).out, "value\na\nb\n")
+        transport.verify()
+    }
+
+    func testLinksAreResolvedAgainstThePageTheyCameIn() {
+        let page = "https://api.test/api/bookings/?page=1"
+        let cases = [
+            ("?cursor=b", "https://api.test/api/bookings/?cursor=b"),
+            ("next/", "https://api.test/api/bookings/next/"),
+            ("../services/?page=2", "https://api.test/api/services/?page=2"),
+            ("./?page=2", "https://api.test/api/bookings/?page=2"),
+            ("../../../x", "https://api.test/x"),
+            ("/api/bookings/?page=2", "/api/bookings/?page=2"),
+            ("//api.test/api/bookings/?page=2", "https://api.test/api/bookings/?page=2"),
+            ("http://other.test/x", "http://other.test/x"),
+        ]
+        for (link, resolved) in cases {
+            XCTAssertEqual(PageWalker.resolve(link, against: page), resolved, link)
+        }
+        XCTAssertEqual(PageWalker.link(rel: "next", in: #"<https://a.test/?page=1>; rel="prev", <https://a.test/?page=3>; rel="next""#), "https://a.test/?page=3")
+        XCTAssertEqual(PageWalker.link(rel: "next", in: #"<https://a.test/?page=3>; title="x"; REL=Next"#), "https://a.test/?page=3")
+        XCTAssertNil(PageWalker.link(rel: "next", in: #"<https://a.test/?page=1>; rel="prev""#))
     }
 }

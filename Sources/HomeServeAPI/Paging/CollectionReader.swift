@@ -2,9 +2,17 @@ import HomeServeCore
 
 /// What a server says about paging, in whichever words it uses.
 public struct PageInfo: Sendable, Equatable {
-    /// A link to the next page (DRF's `next`), absolute or from the server root.
+    /// A link to the next page (DRF's `next`, Laravel's `links.next`, a `Link` header's `rel="next"`):
+    /// absolute, from the server root, or relative to the page's own URL (`?cursor=b`).
     public var next: String?
+    /// The next page's number, where `next` gives one instead of a link (`"next": 2`).
+    public var nextPage: Int?
+    /// A field that says more rows follow by a token of the server's own (`nextPageToken`, `next_cursor`)
+    /// without a link to them: how to ask for them cannot be known.
+    public var cursor: String?
     public var page: Int?
+    /// The number of a list's first page: 1, or 0 where pages are counted from 0 (Spring's `number`).
+    public var base = 1
     /// For servers that page by position (`?offset=&limit=`): where this page starts, from 0.
     public var offset: Int?
     public var pageSize: Int?
@@ -34,15 +42,18 @@ public struct PageInfo: Sendable, Equatable {
     /// Whether the document has any paging field, even one that is null (`"next": null` on a last page says
     /// it is the last). A bare list has none.
     public var placesItself = false
+    /// Whether the document has a field that says whether another page follows (`next`, even null, or
+    /// `has_more`): then it alone says so, and a total does not send a walk past it.
+    public var saysNext = false
 
     /// Whether the document says more pages follow this one.
     public var claimsMore: Bool {
-        if next != nil { return true }
+        if next != nil || nextPage != nil { return true }
         if let hasNext { return hasNext }
         if let offset, let pageSize, let total { return offset + pageSize < total }
-        if let page, let totalPages { return page < totalPages }
+        if let page, let totalPages { return page - base + 1 < totalPages }
         if let page, let pageSize, let total {
-            let (read, overflow) = page.multipliedReportingOverflow(by: pageSize)
+            let (read, overflow) = (page - base + 1).multipliedReportingOverflow(by: pageSize)
             return !overflow && read < total
         }
         return false
@@ -54,7 +65,7 @@ public struct CollectionPage: Sendable {
     public let document: JSON
     /// Nil when no rows could be found.
     public let rows: [JSON]?
-    public let info: PageInfo
+    public var info: PageInfo
     /// The keys that lead to the rows from the root (none for a bare array); nil when no rows were found.
     public let rowKeys: [String]?
     /// The rows as the server sent them, when the page was read keeping its rows as bytes: then `rows`
@@ -102,7 +113,7 @@ public enum CollectionReader {
         var containers: [JSON] = [document]
         if found?.keys.first?.hasPrefix("data") == true, let data = document["data"], data.isObject { containers.append(data) }
         for holder in containers {
-            for key in ["pagination", "meta", "page_info", "paging", "pageInfo"] {
+            for key in ["pagination", "meta", "page_info", "paging", "pageInfo", "links", "response_metadata"] {
                 if let nested = holder[key], nested.isObject {
                     merge(nested, into: &info)
                     if let deeper = nested["pagination"], deeper.isObject { merge(deeper, into: &info) }
@@ -150,17 +161,26 @@ public enum CollectionReader {
         }
     }
 
+    private static let linkKeys = ["next", "next_page_url", "next_url", "next_link", "nextLink", "@odata.nextLink"]
+    private static let hasNextKeys = ["has_next", "has_more", "hasNext", "hasMore"]
+    private static let cursorKeys = ["next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "nextToken",
+                                     "continuation", "continuationToken", "continuation_token"]
+    /// A list's total. `count` is DRF's total, but beside `total` (Fractal's pagination) it counts the page's rows.
+    private static let totalKeys = ["total", "total_count", "total_items", "total_results", "totalCount", "totalElements",
+                                    "totalItems", "total_entries", "count"]
+
     /// Every field `merge` reads.
-    private static let pagingKeys: Set<String> = [
-        "next", "next_page_url", "next_url", "next_link", "has_next", "has_more", "hasNext", "hasMore",
+    private static let pagingKeys = Set(linkKeys + hasNextKeys + cursorKeys + totalKeys + [
         "page", "current_page", "page_number", "currentPage", "offset", "start",
         "page_size", "per_page", "limit", "pageSize", "perPage",
         "total_pages", "num_pages", "last_page", "totalPages", "pages",
-        "count", "total", "total_count", "total_items", "total_results", "totalCount",
-    ]
+    ])
 
     private static func merge(_ holder: JSON, into info: inout PageInfo) {
-        if !info.placesItself, case let .object(pairs) = holder { info.placesItself = pairs.contains { pagingKeys.contains($0.0) } }
+        guard case let .object(pairs) = holder else { return }
+        // OData's and Microsoft Graph's next link is left out of the last page: it alone places no page.
+        if !info.placesItself { info.placesItself = pairs.contains { pagingKeys.contains($0.0) && $0.0 != "@odata.nextLink" && $0.0 != "nextLink" } }
+        if !info.saysNext { info.saysNext = pairs.contains { linkKeys.contains($0.0) || hasNextKeys.contains($0.0) } }
         func int(_ keys: String...) -> Int? {
             for key in keys {
                 guard let value = holder[key]?.intValue else { continue }
@@ -172,16 +192,39 @@ public enum CollectionReader {
             }
             return nil
         }
-        if info.next == nil {
-            for key in ["next", "next_page_url", "next_url", "next_link"] {
-                if let link = holder[key]?.stringValue, link.hasPrefix("http://") || link.hasPrefix("https://") || link.hasPrefix("/") {
-                    info.next = link
-                    break
+        if info.next == nil, info.nextPage == nil {
+            for key in linkKeys {
+                switch holder[key] {
+                case let .string(link)? where !link.isEmpty: info.next = link
+                case let .number(text)?: info.nextPage = Int(text)
+                default: continue
                 }
+                break
             }
         }
+        if info.cursor == nil {
+            info.cursor = cursorKeys.first { key in holder[key]?.stringValue.map { !$0.isEmpty } ?? false }
+        }
         if info.hasNext == nil {
-            info.hasNext = ["has_next", "has_more", "hasNext", "hasMore"].lazy.compactMap { holder[$0]?.boolValue }.first
+            info.hasNext = hasNextKeys.lazy.compactMap { key -> Bool? in
+                switch holder[key] {
+                case let .bool(flag)?: return flag
+                case .string("true")?: return true
+                case .string("false")?: return false
+                default: return nil
+                }
+            }.first
+        }
+        // Spring's pages: `number` from 0, `size`, `totalElements`, and `last` on the last.
+        let spring = holder["totalElements"] != nil || holder["totalPages"] != nil
+        if spring, info.page == nil, let number = int("number") {
+            info.page = number
+            info.base = 0
+        }
+        if spring, info.hasNext == nil, let last = holder["last"]?.boolValue { info.hasNext = !last }
+        if spring, info.pageSize == nil, let size = int("size") {
+            info.pageSize = size
+            info.sizeParameter = "size"
         }
         if info.page == nil { info.page = int("page", "current_page", "page_number", "currentPage") }
         if info.offset == nil { info.offset = int("offset", "start") }
@@ -195,6 +238,12 @@ public enum CollectionReader {
             }
         }
         if info.totalPages == nil { info.totalPages = int("total_pages", "num_pages", "last_page", "totalPages", "pages") }
-        if info.total == nil { info.total = int("count", "total", "total_count", "total_items", "total_results", "totalCount") }
+        if info.total == nil {
+            for key in totalKeys {
+                if let value = int(key) { info.total = value; break }
+                // A total too large to believe is reported, not passed over for a lesser field.
+                if info.outOfRange != nil { break }
+            }
+        }
     }
 }

@@ -22,6 +22,12 @@ public final class PageWalker {
     private var rowKeys: [String]?
     /// Whether the walk's first page said where it sat in the list: then every later page must too.
     private var firstPlaced = false
+    /// Where the first page had its rows: every later page must have them there.
+    private var firstRowKeys: [String]?
+    /// The number of the list's first page: 1, or 0 for a server that counts pages from 0. Known once the
+    /// first page is read.
+    private var base = 1
+    private var baseKnown = false
 
     public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, pageSize: Int? = nil, keepingRows: Bool = false,
                 note: @escaping (String) -> Void) {
@@ -37,11 +43,10 @@ public final class PageWalker {
     /// Calls `onPage` with each page in order until it returns false or the pages run out.
     /// The first page is handed on even when it has no rows; later pages must have them.
     public func run(following: Bool, _ onPage: (CollectionPage) throws -> Bool) throws {
-        guard let document = try fetch(first) else { return }
-        var page = try read(document, number: 1, url: client.shown(first))
+        let asked = Int(queryValue("page", in: first) ?? "") ?? 1
+        guard var page = try fetchPage(first, number: asked, url: client.shown(first)) else { return }
         // A server that pages by position ignores `page` and the size parameter it does not know: ask again
         // for the rows page N of the size asked for stands for.
-        let asked = Int(queryValue("page", in: first) ?? "") ?? 1
         if page.info.offset == 0, page.info.page == nil, let name = page.info.sizeParameter,
            let size = pageSize ?? page.info.pageSize, asked > 1 || size != page.info.pageSize {
             var positioned = first
@@ -50,19 +55,28 @@ public final class PageWalker {
                 throw APIError.badResponse(method: "GET", path: client.shown(first), reason: "page \(asked) of \(size) rows starts past any list")
             }
             positioned.query = first.query.filter { $0.0 != "page" && $0.0 != "offset" && $0.0 != name } + [("offset", String(start)), (name, String(size))]
-            guard let again = try fetch(positioned) else { return }
-            page = try read(again, number: asked, url: client.shown(positioned))
+            guard let again = try fetchPage(positioned, number: asked, url: client.shown(positioned)) else { return }
+            page = again
         }
+        // A page asked for by number is the page the server says it sent; a server that counts its pages from
+        // 0 says so on the first.
+        if queryValue("page", in: first) != nil, let reported = page.info.page, reported != asked {
+            throw APIError.badResponse(method: "GET", path: client.shown(first), reason: "page \(asked) was asked for, but the server sent page \(reported)")
+        }
+        base = queryValue("page", in: first) == nil && page.info.page == 0 ? 0 : page.info.base
+        baseKnown = true
+        page.info.base = base
         // A server that caps its pages below the size asked for says nothing: the rows on a page that is not
         // the last tell. Page numbers then count pages of its size.
         if let asked = pageSize, let rows = page.rows, rows.count < asked, page.info.claimsMore {
             note("the server sent \(rows.count) rows on a page where --page-size asked for \(asked) (it caps its pages, or takes another size parameter): --page counts pages of \(rows.count)")
         }
         firstPlaced = page.info.placesItself
+        firstRowKeys = page.rowKeys
         let ledger = Ledger()
         let began = page.info.total
         // The limit counts the rows handed on, so a row a later page repeats is made up by the next one.
-        func hand(_ handed: CollectionPage) throws -> Bool {
+        func hand(_ handed: CollectionPage, _ number: Int) throws -> Bool {
             // A list that lost rows while the first N were read has moved rows back past the pages already
             // read: some of the first N may be missing, and nothing later can tell which. (A whole walk
             // checks its total at the end.)
@@ -70,19 +84,32 @@ public final class PageWalker {
                 throw APIError.badResponse(method: "GET", path: client.shown(first),
                     reason: "the list shrank while it was read (\(began) rows at first, \(now) later): rows may have moved past the pages already read, so read it again")
             }
-            guard try onPage(following ? ledger.admit(handed) : handed) else { return false }
+            var passed = handed
+            if following {
+                let repeated: Int
+                (passed, repeated) = ledger.admit(handed)
+                // A whole page of rows already read, from a list that did not grow: not a list that moved but a
+                // server answering every page alike.
+                if repeated > 0, repeated == handed.rows?.count, handed.info.total == nil || handed.info.total == began {
+                    throw APIError.badResponse(method: "GET", path: client.shown(first),
+                        reason: "page \(number) holds only rows earlier pages held: the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read")
+                }
+                if repeated > 0 {
+                    note("page \(number) repeats \(repeated) row\(repeated == 1 ? "" : "s") an earlier page held (the list moved while it was read): printed once")
+                }
+            }
+            guard try onPage(passed) else { return false }
             if let limit, ledger.count >= limit { return false }
             return true
         }
-        guard try hand(page), following, let rows = page.rows else { return }
+        guard try hand(page, asked), following, let rows = page.rows else { return }
         var seen = rows.count
         let firstRows = rows.count
-        let counted = page.info.total != nil
         let firstNumber = page.info.page ?? page.info.offset.map { offset in offset / max(1, page.info.pageSize ?? rows.count) + 1 } ?? asked
         var current = page
         var call = first
         var number = firstNumber
-        if parallel > 1, firstNumber == 1, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
+        if parallel > 1, firstNumber == base, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
            let template = pageTemplate(after: page) {
             var last = count
             if let limit, rows.count > 0 { last = min(count, limit / rows.count + (limit % rows.count == 0 ? 0 : 1)) }
@@ -90,45 +117,52 @@ public final class PageWalker {
                                                   pageSize: page.info.pageSize ?? rows.count, firstRows: firstRows, hand) else { return }
             // The list grew while it was read, or rows a page repeated left the limit short: what follows the
             // pages fetched at once is walked link by link.
-            (current, call, number, seen) = (end.page, end.call, end.number, end.seen)
+            (current, call, number, seen) = (end.page, end.call, end.number - 1 + base, end.seen)
         }
         var visited: Set<String> = [try client.absoluteURL(call.path, query: call.query)]
-        while current.info.claimsMore {
+        while more(current, number: number, seen: seen) {
+            if let key = current.info.cursor, current.info.next == nil, current.info.nextPage == nil {
+                throw APIError.badResponse(method: "GET", path: client.shown(call),
+                    reason: "page \(number) says more rows follow by a `\(key)` of the server's own, but gives no link to them: the rest of the list cannot be asked for")
+            }
             guard let next = try nextCall(after: current, call: call, number: number, rows: current.rows?.count ?? 0) else { return }
             let url = try link(next, visited: visited)
             visited.insert(url)
-            let answer: ListedDocument?
-            do { answer = try fetch(next) } catch let APIError.http(failure) where HTTPStatus.isNotFound(failure.status) {
-                try vanished(number + 1, url: url, pageSize: current.info.pageSize ?? firstRows, counted: counted)
-                return
+            let answer: CollectionPage?
+            do { answer = try fetchPage(next, number: number + 1, url: url) } catch let APIError.http(failure) where HTTPStatus.isNotFound(failure.status) {
+                throw vanished(number + 1, url: url)
             }
-            guard let document = answer else { return }
-            current = try read(document, number: number + 1, url: url)
+            guard let answer else { return }
+            current = answer
             let previousOffset = call.query.last { $0.0 == "offset" }.flatMap { Int($0.1) } ?? -1
             if let reported = current.info.page, reported <= number {
                 throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page goes backwards (page \(reported) after page \(number))")
             }
+            if let reported = current.info.page, reported > number + 1 {
+                throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page skips ahead (page \(reported) after page \(number)): the rows between are missing")
+            }
             if let offset = current.info.offset, offset <= previousOffset {
                 throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page goes backwards (offset \(offset) after offset \(previousOffset))")
             }
-            number = current.info.page ?? number + 1
+            number += 1
             let rows = try pageRows(current, number: number, url: url, firstRows: firstRows)
             seen += rows.count
             try checkTotal(seen: seen, page: current, pageRows: rows.count, url: url)
             call = next
-            guard try hand(current) else { return }
+            guard try hand(current, number) else { return }
         }
         // Only a walk from the list's beginning is held to its total: where a later start sits is not always
         // the client's to work out (a short last page, an offset off a page's edge, a page named in the path).
         let named = (first.query + URLEncoding.queryItems(of: first.path)).contains { ["page", "offset"].contains($0.0) && $0.1 != "1" && $0.1 != "0" }
-        if firstNumber == 1, (page.info.offset ?? 0) == 0, !named, (page.document["previous"]?.stringValue ?? "").isEmpty {
+        if firstNumber == base, (page.info.offset ?? 0) == 0, !named, (page.document["previous"]?.stringValue ?? "").isEmpty {
             try settle(ledger, first: page, last: current)
         }
     }
 
     /// Rows handed on: a row a later page repeats (the list moved while it was read) is left out, so it is
-    /// printed once. A moved row comes back within a page or two, so only the ids of the last few pages are
-    /// kept, and memory stays flat however long the list.
+    /// printed once; rows one page repeats within itself are the server's to answer for, and kept. A moved
+    /// row comes back within a page or two, so only the ids of the last few pages are kept, and memory stays
+    /// flat however long the list.
     private final class Ledger {
         static let window = 8
         /// Ids as the server wrote them (`7` and `"7"` are one id); whole numbers, most ids, as numbers.
@@ -141,25 +175,25 @@ public final class PageWalker {
         private(set) var count = 0
         private(set) var repeated = 0
 
-        func admit(_ page: CollectionPage) -> CollectionPage {
-            guard let rows = page.rows else { return page }
+        /// The page without the rows earlier pages held, and how many those were.
+        func admit(_ page: CollectionPage) -> (page: CollectionPage, repeated: Int) {
+            guard let rows = page.rows else { return (page, 0) }
             var ids: [Key] = []
             ids.reserveCapacity(rows.count)
             let kept = rows.indices.filter { index in
                 guard let id = rows[index]["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
                 let text = id.stringValue ?? id.serialized()
                 let key = Int(text).flatMap { String($0) == text ? Key.number($0) : nil } ?? .text(text)
-                guard recent.insert(key).inserted else {
-                    repeated += 1
-                    return false
-                }
+                guard !recent.contains(key) else { return false }
                 ids.append(key)
                 return true
             }
+            recent.formUnion(ids)
             count += kept.count
+            repeated += rows.count - kept.count
             pages.append(ids)
             if pages.count > Self.window { for id in pages.removeFirst() { recent.remove(id) } }
-            return page.keeping(kept)
+            return (page.keeping(kept), rows.count - kept.count)
         }
     }
 
@@ -181,40 +215,40 @@ public final class PageWalker {
             throw APIError.badResponse(method: "GET", path: client.shown(self.first),
                 reason: "the pages held \(ledger.count) distinct rows\(repeated), but the list counts \(total); \(what), so read it again")
         }
-        if ledger.repeated > 0 { note("\(ledger.repeated) rows a later page repeated were left out") }
     }
 
-    /// A page after the first that is not found means the list shrank while it was read (DRF answers a page
-    /// past the end with 404): the walk ends there, as it would have had the list been that short at first.
-    /// Unless the first page, asked again, still counts rows that page would hold: then rows are missing,
-    /// and the walk fails rather than pass a part of the list for the whole.
-    /// Only a list that gave its total is counted again, from its first page (not the `--page` asked for,
-    /// which may be past the new end).
-    private func vanished(_ number: Int, url: String, pageSize: Int?, counted: Bool) throws {
-        if counted, let size = pageSize, size > 0 {
-            var recount = first
-            recount.query = first.query.filter { $0.0 != "page" && $0.0 != "offset" }
-            let document: JSON?
-            do { document = try client.json(recount) } catch {
-                note("page \(number) (\(Redaction.url(url))) is not found, and counting the list again to tell whether it shrank failed:")
-                throw error
-            }
-            if let document, let total = CollectionReader.read(document).info.total, total > (number - 1) * size {
-                throw APIError.badResponse(method: "GET", path: Redaction.url(url),
-                    reason: "page \(number) is not found, though the list still counts \(total) rows, \((total + size - 1) / size) pages of \(size)")
-            }
-        }
-        note("page \(number) (\(Redaction.url(url))) no longer exists: the list changed while it was read, so rows may have moved between pages")
+    /// A page after the first that the list said was there and is not found: the list shrank while it was
+    /// read (DRF answers a page past the end with 404), which moves rows back past the pages already read, or
+    /// the link to it expired. Either way rows may be missing, and the walk fails rather than pass a part of
+    /// the list for the whole.
+    private func vanished(_ number: Int, url: String) -> APIError {
+        APIError.badResponse(method: "GET", path: Redaction.url(url),
+            reason: "page \(number) is not found: the list shrank while it was read or the link to it expired, so rows may be missing; read it again")
     }
 
     // MARK: Sequential
+
+    /// Whether pages follow this one: as the page says, or, where it says nothing of a next page, while the
+    /// list's size (its total or its number of pages) is not yet read.
+    private func more(_ page: CollectionPage, number: Int, seen: Int) -> Bool {
+        let info = page.info
+        if info.claimsMore { return true }
+        if info.hasNext == false || info.saysNext { return false }
+        if info.cursor != nil { return true }
+        guard info.offset == nil, !(page.rows?.isEmpty ?? true) else { return false }
+        if let totalPages = info.totalPages { return number - base + 1 < totalPages }
+        if let total = info.total { return seen < total }
+        return false
+    }
 
     private func nextCall(after page: CollectionPage, call: APICall, number: Int, rows: Int) throws -> APICall? {
         if let next = page.info.next {
             return following(next)
         }
         var query = call.query.filter { $0.0 != "page" && $0.0 != "offset" }
-        if let offset = page.info.offset {
+        if let nextPage = page.info.nextPage {
+            query.append(("page", String(nextPage)))
+        } else if let offset = page.info.offset {
             query.append(("offset", String(offset + rows)))
         } else {
             query.append(("page", String(number + 1)))
@@ -246,10 +280,10 @@ public final class PageWalker {
         return url
     }
 
-    /// A page's document, nil in a dry run.
-    private func fetch(_ call: APICall) throws -> ListedDocument? {
+    /// A page as the walk reads it, nil in a dry run.
+    private func fetchPage(_ call: APICall, number: Int, url: String) throws -> CollectionPage? {
         guard let response = try client.send(call) else { return nil }
-        return try parsed(response, call: call)
+        return try read(parsed(response, call: call), response, call: call, number: number, url: url)
     }
 
     /// A page's answer, parsed as this walk reads pages.
@@ -257,12 +291,26 @@ public final class PageWalker {
         try client.document(response, call: call, keepingRows: keepingRows, at: rowKeys)
     }
 
-    /// A page whose paging numbers are past any list's is not walked by (nor its numbers multiplied).
-    private func read(_ document: ListedDocument, number: Int, url: String) throws -> CollectionPage {
-        let page: CollectionPage
+    /// A page with what its headers say of paging (a `Link` header's next page, `X-Total-Count`) where its
+    /// body says nothing, and its next link made absolute. A page whose paging numbers are past any list's
+    /// is not walked by (nor its numbers multiplied).
+    private func read(_ document: ListedDocument, _ response: HTTPResponse, call: APICall, number: Int, url: String) throws -> CollectionPage {
+        var page: CollectionPage
         do { page = try CollectionReader.read(document) } catch {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the body is not valid JSON (\(error))")
         }
+        if let links = response.header("Link") {
+            // A list paged by Link headers leaves `next` out of the last page's, but not the header.
+            page.info.placesItself = true
+            page.info.saysNext = true
+            if page.info.next == nil, page.info.nextPage == nil { page.info.next = Self.link(rel: "next", in: links) }
+        }
+        if page.info.total == nil, let count = response.header("X-Total-Count").flatMap({ Int($0) }) {
+            page.info.total = count
+            page.info.placesItself = true
+        }
+        if let next = page.info.next { page.info.next = Self.resolve(next, against: try client.absoluteURL(call.path, query: call.query)) }
+        if baseKnown { page.info.base = base }
         if keepingRows, rowKeys == nil { rowKeys = page.rowKeys }
         if let wrong = page.info.outOfRange {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) gives \(wrong), more than any list holds (at most \(PageInfo.largest))")
@@ -280,6 +328,12 @@ public final class PageWalker {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url),
                 reason: "page \(number) says nothing of paging (no count, page, offset or next link) where the first page read did: whether rows follow or are missing cannot be told, so read it again")
         }
+        // Rows found elsewhere on a later page (an `errors` list where the rows were `results`) are not the list's.
+        if let expected = firstRowKeys, page.rowKeys != expected {
+            let place = { (keys: [String]?) in keys.map { $0.isEmpty ? "a bare list" : "`" + $0.joined(separator: ".") + "`" } ?? "nowhere" }
+            throw APIError.badResponse(method: "GET", path: Redaction.url(url),
+                reason: "page \(number) has its rows in \(place(page.rowKeys)), where the first page had them in \(place(expected))")
+        }
         if rows.isEmpty && page.info.claimsMore {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) is empty but the server says more pages follow")
         }
@@ -292,6 +346,47 @@ public final class PageWalker {
         return rows
     }
 
+    /// A link as a page gives it, made absolute against the page's own URL (RFC 3986): one from the server
+    /// root is left as it is, for `APIClient.absoluteURL` to place under the base URL.
+    public static func resolve(_ link: String, against url: String) -> String {
+        if link.hasPrefix("http://") || link.hasPrefix("https://") { return link }
+        if link.hasPrefix("//") { return String(url.prefix { $0 != ":" }) + ":" + link }
+        if link.hasPrefix("/") { return link }
+        let withoutQuery = String(url.prefix { $0 != "?" && $0 != "#" })
+        if link.hasPrefix("?") { return withoutQuery + link }
+        // The origin, then the path's directory with the link's segments on it, `.` and `..` taken out.
+        guard let schemeEnd = withoutQuery.range(ofASCII: "://") else { return link }
+        let afterScheme = withoutQuery[schemeEnd.upperBound...]
+        let pathStart = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
+        let origin = String(withoutQuery[..<pathStart])
+        let linkPath = String(link.prefix { $0 != "?" && $0 != "#" })
+        var segments = withoutQuery[pathStart...].split(separator: "/", omittingEmptySubsequences: false).map(String.init).dropLast()
+        for segment in linkPath.split(separator: "/", omittingEmptySubsequences: false).map(String.init) {
+            switch segment {
+            case ".": continue
+            case "..": if segments.count > 1 { segments.removeLast() }
+            default: segments.append(segment)
+            }
+        }
+        if linkPath.hasSuffix("/.") || linkPath.hasSuffix("/..") || linkPath == "." || linkPath == ".." { segments.append("") }
+        return origin + segments.joined(separator: "/") + link.dropFirst(linkPath.count)
+    }
+
+    /// The target of a `Link` header's entry with this relation (RFC 8288): `<url>; rel="next"`.
+    public static func link(rel wanted: String, in header: String) -> String? {
+        for entry in header.split(separator: ",") {
+            let parts = entry.split(separator: ";").map { String($0).trimmed }
+            guard let target = parts.first, target.hasPrefix("<"), target.hasSuffix(">") else { continue }
+            for parameter in parts.dropFirst() {
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
+                guard pair.count == 2, pair[0].lowercased() == "rel" else { continue }
+                let rels = pair[1].trimmingCharacters(in: "\"").lowercased().split(separator: " ")
+                if rels.contains(Substring(wanted)) { return String(target.dropFirst().dropLast()) }
+            }
+        }
+        return nil
+    }
+
     private func checkTotal(seen: Int, page: CollectionPage, pageRows: Int, url: String) throws {
         guard let total = page.info.total, seen > total + max(pageRows, page.info.pageSize ?? 0) else { return }
         throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the pages hold more rows (\(seen)) than the reported total (\(total)) by more than a page")
@@ -302,21 +397,22 @@ public final class PageWalker {
     /// How to ask for page K: the `next` link with its page number replaced, or the first call's path with
     /// `page=K`. Nil when pages are not numbered (cursor links), which leaves the sequential walk.
     private func pageTemplate(after page: CollectionPage) -> ((Int) -> APICall)? {
+        let base = base
         if let next = page.info.next {
             let items = URLEncoding.queryItems(of: next)
-            guard items.contains(where: { $0.0 == "page" && $0.1 == "2" }) else { return nil }
+            guard items.contains(where: { $0.0 == "page" && $0.1 == String(base + 1) }) else { return nil }
             let path = String(next.prefix { $0 != "?" })
-            return { [self] number in following(path, query: items.map { $0.0 == "page" ? ($0.0, String(number)) : $0 }) }
+            return { [self] number in following(path, query: items.map { $0.0 == "page" ? ($0.0, String(number - 1 + base)) : $0 }) }
         }
-        var base = first.query.filter { $0.0 != "page" && $0.0 != "offset" }
-        if let size = page.info.pageSize, let name = page.info.sizeParameter, !base.contains(where: { $0.0 == name }) {
-            base.append((name, String(size)))
+        var query = first.query.filter { $0.0 != "page" && $0.0 != "offset" }
+        if let size = page.info.pageSize, let name = page.info.sizeParameter, !query.contains(where: { $0.0 == name }) {
+            query.append((name, String(size)))
         }
         let path = first.path
         let byOffset = page.info.offset != nil
         let size = page.info.pageSize ?? page.rows?.count ?? 0
         if byOffset && size == 0 { return nil }
-        return { [self] number in following(path, query: base + [byOffset ? ("offset", String((number - 1) * size)) : ("page", String(number))]) }
+        return { [self] number in following(path, query: query + [byOffset ? ("offset", String((number - 1) * size)) : ("page", String(number - 1 + base))]) }
     }
 
     private struct InFlight {
@@ -328,7 +424,7 @@ public final class PageWalker {
     /// The last page with its call, number and the rows seen so far, when every page was handed on; nil when
     /// the walk stopped early (the reader stopped, the limit was reached, or the list shrank).
     private func walkConcurrently(pages: ClosedRange<Int>, template: (Int) -> APICall, seen initial: Int, pageSize: Int, firstRows: Int,
-                                  _ onPage: (CollectionPage) throws -> Bool) throws -> (page: CollectionPage, call: APICall, number: Int, seen: Int)? {
+                                  _ onPage: (CollectionPage, Int) throws -> Bool) throws -> (page: CollectionPage, call: APICall, number: Int, seen: Int)? {
         let transport = client.transport
         var width = parallel
         transport.connectionLimit = width
@@ -350,7 +446,6 @@ public final class PageWalker {
         // A page that fails ends the walk before it; the pages before it are still fetched and handed on, so
         // what comes before the error is whole. The earliest failing page is the one reported.
         var failed: (any Error)?
-        var gone: (number: Int, url: String)?
         func end(before number: Int, failing error: (any Error)?) {
             guard number <= upper else { return }
             upper = number - 1
@@ -366,7 +461,7 @@ public final class PageWalker {
             while nextToEmit <= upper, let (page, call) = ready.removeValue(forKey: nextToEmit) {
                 seen += page.rows?.count ?? 0
                 last = (page, call)
-                guard try onPage(page) else { return false }
+                guard try onPage(page, nextToEmit) else { return false }
                 nextToEmit += 1
             }
             return true
@@ -416,7 +511,12 @@ public final class PageWalker {
                 guard try topUp(holding: 1) else { return nil }
                 do {
                     let document = try parsed(response, call: entry.call)
-                    let page = try read(document, number: entry.number, url: entry.attempt.url)
+                    let page = try read(document, response, call: entry.call, number: entry.number, url: entry.attempt.url)
+                    // A server that ignores the page asked for sends another in its place.
+                    if let reported = page.info.page, reported != entry.number - 1 + base {
+                        throw APIError.badResponse(method: "GET", path: Redaction.url(entry.attempt.url),
+                            reason: "page \(entry.number - 1 + base) was asked for, but the server sent page \(reported)")
+                    }
                     _ = try pageRows(page, number: entry.number, url: entry.attempt.url, firstRows: firstRows)
                     ready[entry.number] = (page, entry.call)
                 } catch {
@@ -443,22 +543,13 @@ public final class PageWalker {
                 entry.attempt.redirects += 1
                 launch(entry)
             case let .failure(APIError.http(failure)) where HTTPStatus.isNotFound(failure.status):
-                // Gone, while a later page has rows: not a shorter list but a page missing from the middle.
-                if let later = ready.keys.filter({ $0 > entry.number && !(ready[$0]?.0.rows?.isEmpty ?? true) }).min() {
-                    end(before: entry.number, failing: APIError.badResponse(method: "GET", path: Redaction.url(entry.attempt.url),
-                        reason: "page \(entry.number) is not found, but page \(later) has rows"))
-                } else {
-                    // Whether the list shrank is asked once the pages before this one are handed on.
-                    if entry.number <= upper { gone = (entry.number, entry.attempt.url) }
-                    end(before: entry.number, failing: nil)
-                }
+                end(before: entry.number, failing: vanished(entry.number, url: entry.attempt.url))
             case let .failure(error):
                 end(before: entry.number, failing: error)
             }
             guard try emitReady() else { return nil }
         }
         if let failed { throw failed }
-        if let gone { try vanished(gone.number, url: gone.url, pageSize: pageSize, counted: true) }
         guard upper == pages.upperBound, let last else { return nil }
         return (last.page, last.call, upper, seen)
     }

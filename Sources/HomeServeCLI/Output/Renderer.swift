@@ -249,7 +249,17 @@ struct Renderer {
         var fieldsChecked = false
         // The fields the derived columns show (their first names), while later pages are watched for others.
         var shown: Set<String>?
+        // Whether the rows are objects: columns show objects' fields or other values whole, never both.
+        var objectRows: Bool?
+        var walking = listing.walks.first?.path ?? ""
         func emit(_ rows: [JSON], _ bytes: RowBytes? = nil) throws {
+            if fields != nil || (jq == nil && format != .json && format != .ndjson) {
+                if let row = rows.first, objectRows == nil { objectRows = row.isObject }
+                for row in rows where row.isObject != objectRows {
+                    throw APIError.badResponse(method: "GET", path: Redaction.url(walking),
+                        reason: "the rows mix objects and other values (\(row.isObject ? "an object" : row.serialized()) after \(objectRows == true ? "objects" : "values")), which no columns can show; -o json prints them as received")
+                }
+            }
             if let fields, !rows.isEmpty {
                 // The names against the first rows (a later page may leave an optional field out); every page
                 // for rows that have no fields at all.
@@ -261,6 +271,9 @@ struct Renderer {
                 return
             }
             if printer == nil {
+                // Columns are named after the first rows: a page without any (an empty first page, or one a
+                // filter took all of) names none.
+                guard !rows.isEmpty else { return }
                 let started = makePrinter()
                 let derived = bytes != nil ? [] : try columns(preferred: listing.presentation.columns, rows: rows)
                 started.start(columns: derived)
@@ -292,6 +305,7 @@ struct Renderer {
         var printedAsReceived = false
         func walk() throws {
             walks: for call in listing.walks {
+                walking = call.path
                 var firstPage = true
                 lastPage = nil
                 let walker = PageWalker(client: client, first: call, parallel: listing.parallel,
