@@ -65,7 +65,7 @@ public enum HomeServe {
             readStdin: { try context.stdin.readAll(limit: 64 << 20) },
             now: { context.clock.now() },
             utcOffset: { seconds in
-                let found = zone ?? ((try? ProfileFile.load(ConfigPaths(environment: environment).settings))?[profileName]["timezone"]?.stringValue)
+                let found = zone ?? (ConfigPaths(environment: environment).trustedSettings()?[profileName]["timezone"]?.stringValue)
                     .map { ($0, "the timezone of profile '\(profileName)'") } ?? (environment["TZ"], "TZ")
                 zone = found
                 return CivilTime.utcOffset(at: seconds, zone: found.name)

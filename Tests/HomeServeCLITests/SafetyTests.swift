@@ -487,6 +487,27 @@ final class SafetyTests: XCTestCase {
         XCTAssertFalse(FileFacts.exists(file))
     }
 
+    /// In a directory others can write to, a file planted where the temporary file goes (mode 0666, or
+    /// another user's) is never written into: the file made from it would be theirs to read and change.
+    func testATemporaryFileSomeoneElseMadeIsNeverWrittenInto() throws {
+        let directory = temporaryDirectory()
+        XCTAssertEqual(chmod(directory, 0o1777), 0)
+        let file = directory + "/a.bin"
+        let temporary = "\(file).tmp.\(getpid())"
+        XCTAssertEqual(close(open(temporary, O_CREAT | O_WRONLY, 0o666)), 0)
+        XCTAssertEqual(chmod(temporary, 0o666), 0)
+        if getuid() == 0 { XCTAssertEqual(chown(temporary, 65534, 65534), 0) }
+        transport.register("GET", "/media/a.bin", body: Array(repeating: 7, count: 100), headers: [("Content-Type", "application/octet-stream")])
+        let outcome = harness.run(["api", "GET", "/media/a.bin", "--out", file])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.err, "homeserve: cannot write \(temporary): File exists\n")
+        XCTAssertFalse(FileFacts.exists(file))
+        XCTAssertEqual(try FileFacts.contents(temporary), [], "the planted file was not written into")
+        XCTAssertEqual(FileFacts.mode(temporary), 0o666)
+        XCTAssertThrowsError(try AtomicFile.write(file, Array("secret".utf8), mode: 0o600))
+        XCTAssertFalse(FileFacts.exists(file))
+    }
+
     func testApiRefusesJSONThatIsCutShortOrTooDeep() {
         transport.register("GET", "/api/x/", body: Array(#"{"a": [1, 2"#.utf8), headers: [("Content-Type", "application/json")])
         let cut = harness.run(["api", "GET", "/api/x/"])

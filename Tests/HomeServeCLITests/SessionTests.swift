@@ -1221,45 +1221,155 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
-    func testStaleTemporaryFilesOfDeadProcessesAreRemoved() throws {
+    func testTemporaryFilesAreRemovedOnlyUnderTheFileLock() throws {
         harness.logIn()
-        let dead = harness.credentialsPath + ".tmp.2147483000"
-        let live = harness.credentialsPath + ".tmp.\(getpid())"
+        // A writer in another PID namespace sharing the directory: its PID means nothing here, and it holds
+        // the file lock while its temporary file is there.
+        let foreign = harness.credentialsPath + ".tmp.2147483000"
+        let own = harness.credentialsPath + ".tmp.\(getpid())"
         let other = harness.configDir + "/notes.txt.tmp.2147483000"
-        for file in [dead, live, other] { try AtomicFile.write(file, Array("{}".utf8), mode: 0o600) }
+        for file in [foreign, own, other] { try AtomicFile.write(file, Array("{}".utf8), mode: 0o600) }
+        let held = try FileLock.acquire(harness.configDir + "/credentials.lock", timeout: 1, clock: harness.clock)
         transport.register("GET", "/api/bookings/", json: "[]")
         XCTAssertEqual(harness.run(["bookings", "list"]).status, 0)
-        XCTAssertFalse(FileFacts.exists(dead))
-        XCTAssertTrue(FileFacts.exists(live), "a running process's file is its own")
+        let waited = harness.run(["--timeout", "1", "config", "set", "output", "csv"])
+        XCTAssertEqual(waited.status, 9, waited.err)
+        XCTAssertTrue(FileFacts.exists(foreign), "a live writer's temporary file is left to it")
+        XCTAssertTrue(FileFacts.exists(own))
+        held.release()
+        // With the lock, every writer's temporary file is a leftover, whatever its PID: one that happens to
+        // be this process's (a container's homeserve often has the same PID every run) included.
+        let changed = harness.run(["config", "set", "output", "csv"])
+        XCTAssertEqual(changed.status, 0, changed.err)
+        XCTAssertFalse(FileFacts.exists(foreign))
+        XCTAssertFalse(FileFacts.exists(own))
         XCTAssertTrue(FileFacts.exists(other), "only the files homeserve writes")
+        XCTAssertEqual(harness.settings.value(at: "profiles.default.output"), "csv")
         transport.verify()
     }
 
-    func testAWorldWritableConfigDirectoryIsTightened() {
+    /// The line a refused config directory or file gets.
+    func refusal(_ path: String, directory: Bool = true, owner: String = "root", mode: String) -> String {
+        let owners = FileFacts.userName(geteuid()) == "root" ? "you (root)" : "you (\(FileFacts.userName(geteuid()))) or root"
+        let accepted = directory
+            ? "a directory owned by \(owners) that group and others cannot write to, without the sticky bit (chmod 700)"
+            : "a file owned by \(owners) that group and others cannot write to (chmod 600)"
+        return "homeserve: refusing the config \(directory ? "directory" : "file") \(path) (owner \(owner), mode \(mode)): homeserve reads and writes settings and tokens only in \(accepted); nothing was read from it or written to it; \(directory ? "set HOMESERVE_CONFIG_DIR to a directory of your own" : "replace or remove it")\n"
+    }
+
+    func testAConfigDirectoryOthersCanWriteIsRefusedAndLeftAsItIs() throws {
+        let owner = FileFacts.userName(geteuid())
         harness.logIn()
-        chmod(harness.configDir, 0o777)
+        let settings = harness.configDir + "/settings.json"
+        // Group or others may write, or the sticky bit of a shared directory (HOMESERVE_CONFIG_DIR=/tmp).
+        for loose: mode_t in [0o777, 0o770, 0o730, 0o1777, 0o1700] {
+            XCTAssertEqual(chmod(harness.configDir, loose), 0)
+            let shown = String(loose, radix: 8)
+            let read = harness.run(["bookings", "list"])
+            XCTAssertEqual(read.status, 1, shown)
+            XCTAssertEqual(read.out, "")
+            XCTAssertEqual(read.err, refusal(harness.configDir, owner: owner, mode: shown))
+            for args in [["config", "set", "password_command", "/bin/true"], ["auth", "logout"], ["config", "get", "url"]] {
+                let outcome = harness.run(args)
+                XCTAssertEqual(outcome.status, 1, "\(args) \(shown)")
+                XCTAssertEqual(outcome.err, refusal(harness.configDir, owner: owner, mode: shown), "\(args)")
+            }
+            XCTAssertEqual(FileFacts.ownership(harness.configDir)?.mode, loose, "a directory homeserve did not make is not chmod'ed")
+            XCTAssertFalse(FileFacts.exists(settings), "nothing written")
+            XCTAssertNotNil(stored("access"), "the session was not forgotten")
+            XCTAssertFalse(FileFacts.exists(harness.configDir + "/credentials.lock"), "not even a lock file")
+        }
+        XCTAssertEqual(transport.requests.count, 0, "nothing sent")
+        // Others may read it, not write to it: used, and left as its owner set it.
+        XCTAssertEqual(chmod(harness.configDir, 0o755), 0)
         transport.register("GET", "/api/bookings/", json: "[]")
         let outcome = harness.run(["bookings", "list"])
-        XCTAssertEqual(outcome.status, 0)
-        XCTAssertEqual(outcome.err, "homeserve: warning: \(harness.configDir) is writable by every user (mode 777); tightened to 700\n")
-        XCTAssertEqual(FileFacts.mode(harness.configDir), 0o700)
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "")
+        XCTAssertEqual(FileFacts.mode(harness.configDir), 0o755)
         transport.verify()
-        // Group-readable only: tightened without a word.
-        chmod(harness.configDir, 0o750)
-        transport.register("GET", "/api/bookings/", json: "[]")
-        XCTAssertEqual(harness.run(["bookings", "list"]).err, "")
-        XCTAssertEqual(FileFacts.mode(harness.configDir), 0o700)
     }
 
-    func testAConfigDirectoryIsTightenedByACommandThatOnlyWrites() {
-        for (args, loose) in [(["config", "set", "password_command", "/bin/true"], mode_t(0o777)), (["config", "unset", "output"], 0o755)] {
-            chmod(harness.configDir, loose)
-            let outcome = harness.run(args)
-            XCTAssertEqual(outcome.status, 0, outcome.err)
-            XCTAssertEqual(outcome.err.hasPrefix("homeserve: warning: \(harness.configDir) is writable by every user (mode 777); tightened to 700\n"),
-                           loose == 0o777, outcome.err)
-            XCTAssertEqual(FileFacts.mode(harness.configDir), 0o700, "\(args)")
+    func testADirectoryHomeserveMakesIsMadePrivateWhateverTheUmask() {
+        let directory = temporaryDirectory() + "/config/homeserve"
+        harness.environment["HOMESERVE_CONFIG_DIR"] = directory
+        let saved = umask(0o277)
+        let outcome = harness.run(["config", "set", "output", "csv"])
+        umask(saved)
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(FileFacts.mode(directory), 0o700)
+        XCTAssertEqual(FileFacts.mode(FileFacts.directory(of: directory)), 0o700)
+        XCTAssertEqual(FileFacts.mode(directory + "/settings.json"), 0o600)
+    }
+
+    /// Another user's directory (HOMESERVE_CONFIG_DIR pointing at it, as root or by mistake): its settings
+    /// could name any command as password_command, and a temporary file planted in it could leave the
+    /// credentials file theirs. Nothing in it is read, run or written, and it is not chmod'ed.
+    func testAConfigDirectoryOfAnotherUserIsRefused() throws {
+        let directory = harness.configDir
+        guard getuid() == 0 else { throw XCTSkip("needs root, to give a directory to another user") }
+        let ran = temporaryDirectory() + "/ran"
+        harness.writeSettings(["default": ["password_command": .string("sh -c 'touch \(ran); echo pw'"), "username": "customer1"]])
+        let planted = harness.credentialsPath + ".tmp.\(getpid())"
+        XCTAssertEqual(close(open(planted, O_CREAT | O_WRONLY, 0o666)), 0)
+        XCTAssertEqual(chmod(planted, 0o666), 0)
+        for (file, mode) in [(directory, mode_t(0o777)), (harness.configDir + "/settings.json", 0o644), (planted, 0o666)] {
+            XCTAssertEqual(chown(file, 65534, 65534), 0)
+            XCTAssertEqual(chmod(file, mode), 0)
         }
+        let nobody = FileFacts.userName(65534)
+        for mode: mode_t in [0o777, 0o700] {
+            XCTAssertEqual(chmod(directory, mode), 0)
+            let shown = String(mode, radix: 8)
+            let read = harness.run(["bookings", "list"])
+            XCTAssertEqual(read.status, 1)
+            XCTAssertEqual(read.err, refusal(directory, owner: nobody, mode: shown))
+            let login = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
+            XCTAssertEqual(login.status, 1)
+            XCTAssertEqual(login.err, refusal(directory, owner: nobody, mode: shown))
+            XCTAssertEqual(FileFacts.mode(directory), mode, "left as its owner set it")
+        }
+        XCTAssertFalse(FileFacts.exists(ran), "the password_command was not run")
+        XCTAssertFalse(FileFacts.exists(harness.credentialsPath), "nothing written")
+        XCTAssertEqual(FileFacts.ownership(planted)?.owner, 65534)
+        XCTAssertEqual(bytes(planted), [])
+        XCTAssertEqual(transport.requests.count, 0, "nothing sent")
+    }
+
+    func testASettingsOrCredentialsFileAnotherUserCouldHaveWrittenIsRefused() throws {
+        let owner = FileFacts.userName(geteuid())
+        let ran = temporaryDirectory() + "/ran"
+        let settings = harness.configDir + "/settings.json"
+        harness.writeSettings(["default": ["password_command": .string("sh -c 'touch \(ran); echo pw'"), "username": "customer1"]])
+        for mode: mode_t in [0o666, 0o620, 0o602] {
+            XCTAssertEqual(chmod(settings, mode), 0)
+            let before = bytes(settings)
+            let outcome = harness.run(["bookings", "list"])
+            XCTAssertEqual(outcome.status, 1)
+            XCTAssertEqual(outcome.err, refusal(settings, directory: false, owner: owner, mode: String(mode, radix: 8)))
+            let set = harness.run(["config", "set", "output", "csv"])
+            XCTAssertEqual(set.status, 1)
+            XCTAssertEqual(set.err, refusal(settings, directory: false, owner: owner, mode: String(mode, radix: 8)))
+            XCTAssertEqual(bytes(settings), before, "not written")
+            XCTAssertEqual(FileFacts.mode(settings), mode, "not chmod'ed")
+        }
+        XCTAssertEqual(chmod(settings, 0o600), 0)
+        harness.logIn()
+        XCTAssertEqual(chmod(harness.credentialsPath, 0o660), 0)
+        let outcome = harness.run(["bookings", "list"])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.err, refusal(harness.credentialsPath, directory: false, owner: owner, mode: "660"))
+        if getuid() == 0 {
+            // Private, but another user's.
+            XCTAssertEqual(chmod(harness.credentialsPath, 0o600), 0)
+            XCTAssertEqual(chown(harness.credentialsPath, 65534, 65534), 0)
+            let theirs = harness.run(["auth", "logout"])
+            XCTAssertEqual(theirs.status, 1)
+            XCTAssertEqual(theirs.err, refusal(harness.credentialsPath, directory: false, owner: FileFacts.userName(65534), mode: "600"))
+            XCTAssertEqual(FileFacts.ownership(harness.credentialsPath)?.owner, 65534)
+        }
+        XCTAssertFalse(FileFacts.exists(ran), "the password_command was not run")
+        XCTAssertEqual(transport.requests.count, 0, "nothing sent")
     }
 
     func testAnOperatorIsAskedForTheVendorWhoseDayToPlan() {
@@ -1281,25 +1391,6 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(again.status, 0)
         XCTAssertEqual(again.err, "homeserve: output was not set for profile 'default'; nothing changed.\n")
         XCTAssertEqual(try FileFacts.contents(harness.configDir + "/settings.json"), before)
-    }
-
-    func testAWorldWritableDirectoryOfAnotherUserIsWarnedAboutAndLeftAlone() throws {
-        var directory = harness.configDir
-        if getuid() == 0 {
-            XCTAssertEqual(chown(directory, 65534, 65534), 0)
-            chmod(directory, 0o777)
-        } else if FileFacts.mode("/tmp").map({ $0 & 0o002 != 0 }) == true, !FileFacts.isOwnedByUs("/tmp") {
-            directory = "/tmp"
-        } else {
-            throw XCTSkip("no world-writable directory of another user to try")
-        }
-        harness.environment["HOMESERVE_CONFIG_DIR"] = directory
-        let before = FileFacts.mode(directory)
-        let outcome = harness.run(["config", "get", "url"])
-        XCTAssertEqual(outcome.status, 5, outcome.err)
-        let mode = String(before ?? 0, radix: 8)
-        XCTAssertEqual(lines(outcome.err).first, "homeserve: warning: \(directory) is writable by every user (mode \(mode)); not changed: another user owns it")
-        XCTAssertEqual(FileFacts.mode(directory), before)
     }
 
     func testACredentialsFileOthersCanReadIsWarnedAbout() {

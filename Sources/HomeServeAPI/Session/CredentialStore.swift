@@ -93,7 +93,10 @@ public final class CredentialStore {
     /// The credentials file as last read outside the lock. Another process may have written it before the
     /// lock was ours, and what runs under the lock may write it, so taking and releasing the lock forget this.
     private var cachedCredentials: ProfileFile?
-    private var inspected = false
+    /// The config directory has been found to exist and to be trusted (`ConfigPaths.checkTrust`).
+    private var trusted = false
+    /// Temporary files a killed writer left have been removed, under the file lock.
+    private var tidied = false
     /// A dry run has shown the renewal or unattended login it would make.
     private var previewedLogin = false
     /// A renewed pair the disk refused, which this command goes on with.
@@ -137,8 +140,7 @@ public final class CredentialStore {
 
     public func settings() throws(SessionError) -> ProfileFile {
         if let cachedSettings { return cachedSettings }
-        inspectDirectory()
-        let file = try ProfileFile.load(paths.settings)
+        let file = try loadTrusted(paths.settings)
         cachedSettings = file
         return file
     }
@@ -178,7 +180,6 @@ public final class CredentialStore {
         } else if let refresh = environment["HOMESERVE_REFRESH_TOKEN"], !refresh.isEmpty {
             current = Credentials(access: nil, refresh: refresh, user: .object([]), source: .refreshToken)
         } else {
-            inspectDirectory()
             current = try stored(in: readCredentials())
         }
         loaded = true
@@ -190,8 +191,7 @@ public final class CredentialStore {
     /// Every profile's stored session, for reports such as `config profiles`: read with the same checks as
     /// the profile's own (never through a link).
     public func storedSessions() throws(SessionError) -> ProfileFile {
-        inspectDirectory()
-        return try readCredentials()
+        try readCredentials()
     }
 
     private func readCredentials() throws(SessionError) -> ProfileFile {
@@ -205,7 +205,26 @@ public final class CredentialStore {
     /// replace a link), so a refreshed or rotated token would be lost and the session end a refresh later.
     private func loadCredentials() throws(SessionError) -> ProfileFile {
         if FileFacts.isSymlink(paths.credentials) { throw .file(FileError(path: paths.credentials, action: "read", kind: .symlink)) }
-        return try ProfileFile.load(paths.credentials)
+        return try loadTrusted(paths.credentials)
+    }
+
+    /// A file of the config directory, read only when the directory and the file are trusted: settings name
+    /// a command to run and credentials are secrets, so one another user could have written is refused. While
+    /// the directory does not exist, there is nothing to read.
+    private func loadTrusted(_ path: String) throws(SessionError) -> ProfileFile {
+        guard try trustDirectory() else { return ProfileFile(path: path) }
+        try ConfigPaths.checkTrust(path)
+        return try ProfileFile.load(path)
+    }
+
+    /// As `loadTrusted`, but a corrupt file is set aside as `NAME.corrupt` and started afresh.
+    private func loadRepairing(_ path: String) throws(SessionError) -> ProfileFile {
+        do { return try loadTrusted(path) } catch {
+            guard case let .corrupt(path, reason) = error else { throw error }
+            let aside = ProfileFile.setAside(path)
+            warn("\(path) was corrupt (\(reason)); moved it to \(aside) and started afresh")
+            return ProfileFile(path: path)
+        }
     }
 
     /// The profile's session as stored. One homeserve did not write (a token that is not text, no server it
@@ -573,21 +592,13 @@ public final class CredentialStore {
         } }
     }
 
-    private func loadRepairing(_ path: String) throws -> ProfileFile {
-        do { return try ProfileFile.load(path) } catch let SessionError.corrupt(path, reason) {
-            let aside = ProfileFile.setAside(path)
-            warn("\(path) was corrupt (\(reason)); moved it to \(aside) and started afresh")
-            return ProfileFile(path: path)
-        }
-    }
-
     /// The file lock, held while a file is read, changed and written back.
     /// The file lock. One that cannot be given up (a renewed pair the server has already rotated in) is
     /// waited for at least a minute: it is held only while a file is rewritten, so only a stuck holder is
     /// waited out, and giving up would lose the session.
     private func withLock<T>(cancellable: Bool = true, _ body: () throws -> T) throws -> T {
         try locked(paths.lock, cancellable: cancellable, timeout: cancellable ? lockTimeout : max(lockTimeout, 60),
-                   holder: "another homeserve is writing the config files", body)
+                   holder: "another homeserve is writing the config files", tidying: true, body)
     }
 
     /// The profile's session lock, held over a refresh or login; the file lock is taken inside it, never
@@ -596,9 +607,14 @@ public final class CredentialStore {
         try locked(paths.sessionLock(profile), holder: "another homeserve is refreshing the session", body)
     }
 
-    private func locked<T>(_ path: String, cancellable: Bool = true, timeout: Double? = nil, holder: String, _ body: () throws -> T) throws -> T {
-        // A write is never made into a directory others can change, even by a command that read nothing first.
-        inspectDirectory()
+    /// `tidying`: the lock every writer of the settings and credentials files holds, under which a temporary
+    /// file of theirs is no live writer's.
+    private func locked<T>(_ path: String, cancellable: Bool = true, timeout: Double? = nil, holder: String, tidying: Bool = false,
+                           _ body: () throws -> T) throws -> T {
+        // A write is never made into a directory others can change, even by a command that read nothing first;
+        // one that does not exist yet is made here, so it is checked as it was made.
+        do { try AtomicFile.ensureDirectory(paths.directory) } catch { throw SessionError.file(error) }
+        try trustDirectory()
         let lock: FileLock
         do { lock = try FileLock.acquire(path, timeout: timeout ?? lockTimeout, clock: clock, cancellable: cancellable, holder: holder) } catch let error as FileError {
             throw SessionError.file(error)
@@ -608,30 +624,28 @@ public final class CredentialStore {
             cachedCredentials = nil
             lock.release()
         }
+        if tidying, !tidied {
+            AtomicFile.removeTemporaries(in: paths.directory, names: ["settings.json", "credentials.json"])
+            tidied = true
+        }
         return try body()
     }
 
     // MARK: File hygiene
 
-    /// Once per process: tighten a config directory others can read, warn about files others can read or
-    /// write, and remove temporary files a killed process left behind.
-    private func inspectDirectory() {
-        guard !inspected else { return }
-        inspected = true
-        let dir = paths.directory
-        guard let mode = FileFacts.mode(dir) else { return }
-        var outcome = "not changed: another user owns it"
-        if mode & 0o077 != 0, FileFacts.isOwnedByUs(dir) {
-            outcome = chmod(dir, 0o700) == 0 ? "tightened to 700" : "could not tighten it (\(String(cString: strerror(errno))))"
-        }
-        if mode & 0o002 != 0 { warn("\(dir) is writable by every user (mode \(String(mode, radix: 8))); \(outcome)") }
-        // A directory in a file's place is the read's error to report, not a mode to fix.
-        if let settings = FileFacts.mode(paths.settings), settings & 0o022 != 0, !FileFacts.isDirectory(paths.settings) {
-            warn("\(paths.settings) is writable by other users (mode \(String(settings, radix: 8))); run: chmod 600 \(paths.settings)")
-        }
-        if let credentials = FileFacts.mode(paths.credentials), credentials & 0o077 != 0, !FileFacts.isDirectory(paths.credentials) {
+    /// Whether the config directory exists, once it has been found trusted; throws when it is not. Checked
+    /// once per process: no other user can change a trusted directory meanwhile. A directory homeserve did
+    /// not make is never chmod'ed: it may be a shared one (`/tmp`), whose mode is its owner's to set.
+    @discardableResult
+    private func trustDirectory() throws(SessionError) -> Bool {
+        if trusted { return true }
+        guard try ConfigPaths.checkTrust(paths.directory) else { return false }
+        trusted = true
+        // A directory in the file's place is the read's error to report, not a mode to fix.
+        if let credentials = FileFacts.mode(paths.credentials), credentials & 0o077 != 0, credentials & 0o022 == 0,
+           !FileFacts.isDirectory(paths.credentials) {
             warn("\(paths.credentials) is readable by other users (mode \(String(credentials, radix: 8))); run: chmod 600 \(paths.credentials)")
         }
-        AtomicFile.removeStaleTemporaries(in: dir, names: ["settings.json", "credentials.json"])
+        return true
     }
 }

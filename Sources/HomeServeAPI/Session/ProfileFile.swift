@@ -38,6 +38,33 @@ public struct ConfigPaths: Sendable {
     public func sessionLock(_ profile: String) -> String { directory + "/credentials.\(profile).lock" }
 }
 
+/// Like ssh's StrictModes: settings name a command homeserve runs (`password_command`) and the credentials
+/// file holds tokens, so neither is read from, nor written into, a directory or file another user could
+/// have changed or replaced. Root may own them too, as it may everything.
+extension ConfigPaths {
+    public static func isTrusted(owner: uid_t, mode: mode_t, isDirectory: Bool) -> Bool {
+        (owner == geteuid() || owner == 0) && mode & 0o022 == 0 && !(isDirectory && mode & S_ISVTX != 0)
+    }
+
+    /// Throws `SessionError.untrusted` when `path` exists and is not trusted; false when it does not exist.
+    @discardableResult
+    public static func checkTrust(_ path: String) throws(SessionError) -> Bool {
+        guard let facts = FileFacts.ownership(path) else { return false }
+        guard isTrusted(owner: facts.owner, mode: facts.mode, isDirectory: facts.isDirectory) else {
+            throw .untrusted(path: path, isDirectory: facts.isDirectory, owner: FileFacts.userName(facts.owner), mode: facts.mode)
+        }
+        return true
+    }
+
+    /// The settings file as it is, when the directory and the file are trusted; nil otherwise, or when it
+    /// cannot be read. For a look that must not fail (the time zone dates are read in): the command's own
+    /// read of the settings says what is wrong.
+    public func trustedSettings() -> ProfileFile? {
+        guard (try? Self.checkTrust(directory)) == true, (try? Self.checkTrust(settings)) != nil else { return nil }
+        return try? ProfileFile.load(settings)
+    }
+}
+
 /// A JSON file of `{"profiles": {name: {key: value}}}`, read whole and written atomically.
 public struct ProfileFile: Sendable {
     public let path: String

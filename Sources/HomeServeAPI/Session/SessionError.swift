@@ -1,4 +1,9 @@
 import HomeServeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where the credentials of a command came from; hints name the fix that fits the source.
 public enum CredentialSource: String, Sendable {
@@ -27,4 +32,7 @@ public enum SessionError: Error, Sendable {
     case unknownProfile(name: String, known: [String])
     /// The profile's session was made with another server than the one a command would send it to.
     case otherServer(profile: String, session: String, asked: String)
+    /// The config directory, or a file in it, could have been changed by another user (its owner, a
+    /// group or world write bit, a directory's sticky bit): nothing is read from it or written into it.
+    case untrusted(path: String, isDirectory: Bool, owner: String, mode: mode_t)
 }

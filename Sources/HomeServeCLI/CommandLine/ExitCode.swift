@@ -1,5 +1,10 @@
 import HomeServeAPI
 import HomeServeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The documented exit statuses. Scripts branch on these, so the numbers never change.
 public enum ExitCode: Int32, CaseIterable, Sendable {
@@ -45,7 +50,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
     public var meaning: String {
         switch self {
         case .ok: return "success"
-        case .localFailure: return "a local failure: a file that cannot be read or written, output that could not be written (full disk), or an internal error"
+        case .localFailure: return "a local failure: a file that cannot be read or written, a config directory or file that another user could have changed (refused before anything is read, sent or written), output that could not be written (full disk), or an internal error"
         case .usage: return "usage error or local validation failed; nothing was sent, except for a read whose rows lack a --fields or --sort-by path"
         case .notAuthenticated: return "not logged in, the session ended and could not be renewed, or a token was refused or malformed (401)"
         case .forbidden: return "forbidden: the role may not do this (403, WebSocket close 4003)"
@@ -283,6 +288,16 @@ struct FailureReport {
             return CLIError(.localFailure, "\(path) is corrupt (\(reason)); \(replacers) replaces it (keeping a .corrupt copy), or fix it by hand")
         case let .otherServer(name, session, asked):
             return CLIError(.notAuthenticated, "profile '\(name)' is logged in to \(session), not \(asked), so its session was not sent; log in to \(asked) ('\(homeserve) --url \(asked) auth login'), or use \(session) (--url \(session))")
+        case let .untrusted(path, isDirectory, owner, mode):
+            // As ssh's StrictModes says it: what was found, what is accepted, and that nothing was used.
+            let me = FileFacts.userName(geteuid())
+            let what = isDirectory ? "config directory" : "config file"
+            let owners = me == "root" ? "you (root)" : "you (\(me)) or root"
+            let accepted = isDirectory
+                ? "a directory owned by \(owners) that group and others cannot write to, without the sticky bit (chmod 700)"
+                : "a file owned by \(owners) that group and others cannot write to (chmod 600)"
+            let fix = isDirectory ? "set HOMESERVE_CONFIG_DIR to a directory of your own" : "replace or remove it"
+            return CLIError(.localFailure, "refusing the \(what) \(path) (owner \(owner), mode \(String(mode, radix: 8))): homeserve reads and writes settings and tokens only in \(accepted); nothing was read from it or written to it; \(fix)")
         case let .unknownProfile(name, known):
             return CLIError(.usage, "unknown profile '\(name)'; known profiles: \(known.joined(separator: ", ")) ('homeserve --profile \(name) auth login' creates it)")
         }

@@ -307,6 +307,13 @@ enum DoctorCommands {
         guard access(paths.directory, R_OK | W_OK | X_OK) == 0 else {
             return [Check(name: "files", status: .fail, detail: "\(paths.directory) is not readable and writable by this user", code: .localFailure)]
         }
+        // A directory or file another user could have changed is refused by every command: so it is here.
+        for path in [paths.directory, paths.settings, paths.credentials] {
+            do { try ConfigPaths.checkTrust(path) } catch {
+                return [Check(name: "files", status: .fail, detail: FailureReport(profile: "default", profileChosen: false).describe(error).message,
+                              code: .localFailure)]
+            }
+        }
         var problems: [String] = []
         var failed = false
         if mode & 0o077 != 0 { problems.append("\(paths.directory) is mode \(String(mode, radix: 8)), expected 700") }

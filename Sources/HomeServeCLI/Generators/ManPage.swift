@@ -133,7 +133,11 @@ public enum ManPage {
         page.section("FILES")
         page.prose("""
         The configuration directory is $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve, else \
-        ~/.config/homeserve. It is created with mode 0700; files in it are replaced atomically.
+        ~/.config/homeserve. It is created with mode 0700; files in it are replaced atomically. One that is \
+        there already is never chmod'ed: unless it is owned by the user (or root) and neither group nor others \
+        can write to it, nor has it the sticky bit, nothing is read from it or written into it (exit 1); so \
+        too for a settings.json or credentials.json not owned by the user (or root) or that group or others \
+        can write to.
         """)
         page.tag("\\fIsettings.json\\fR")
         page.prose("Per-profile settings (" + ConfigCommands.keys.map(\.name).joined(separator: ", ")

@@ -5,15 +5,22 @@ import Darwin
 #endif
 
 /// Writes that never leave a half-written file: temporary file, fsync, rename, fsync the directory.
-/// The temporary file is named after the writing process (`NAME.tmp.PID`), so one left by a process
-/// that was killed can be recognised and removed by the next.
+/// The temporary file is named after the writing process (`NAME.tmp.PID`) and made anew by this write:
+/// one already there (a killed process's, or one planted by another user in a shared directory) is never
+/// written into, since what is in it and who may read it are not this process's to know.
 public enum AtomicFile {
-    /// Creates the directory (and missing parents) with mode 0700: it holds tokens.
+    /// Creates the directory (and missing parents) with mode 0700: it holds tokens. Only a directory made
+    /// here is given that mode; an existing one is left as its owner set it.
     public static func ensureDirectory(_ path: String) throws(FileError) {
         if FileFacts.isDirectory(path) { return }
         let parent = FileFacts.directory(of: path)
         if parent != path && parent != "." && parent != "/" { try ensureDirectory(parent) }
-        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw FileError.system(path, "create directory") }
+        if mkdir(path, 0o700) != 0 {
+            if errno != EEXIST { throw FileError.system(path, "create directory") }
+            return
+        }
+        // mkdir honours the umask, which may take the owner's own bits away.
+        chmod(path, 0o700)
     }
 
     public static func write(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(FileError) {
@@ -21,26 +28,21 @@ public enum AtomicFile {
         try ensureDirectory(directory)
         if FileFacts.isSymlink(path) { throw FileError(path: path, action: "replace", kind: .symlink) }
         let temporary = "\(path).tmp.\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw FileError.system(temporary, "write") }
-        // open() honours the umask; the mode must be exact for the credentials file.
-        fchmod(fd, mode)
-        guard bytes.withUnsafeBytes({ writeAll(fd, $0) }) else {
-            let code = errno
-            close(fd)
+        func fail(_ action: String, _ code: Int32, closing: Bool = true) -> FileError {
+            if closing { close(fd) }
             unlink(temporary)
-            throw FileError.system(path, "write", errno: code)
+            return FileError.system(path, action, errno: code)
         }
-        if fsync(fd) != 0 || close(fd) != 0 {
-            let code = errno
-            unlink(temporary)
-            throw FileError.system(path, "write", errno: code)
-        }
-        if rename(temporary, path) != 0 {
-            let code = errno
-            unlink(temporary)
-            throw FileError.system(path, "replace", errno: code)
-        }
+        // open() honours the umask; the mode must be exact, and never wider than asked.
+        guard fchmod(fd, mode) == 0 else { throw fail("write", errno) }
+        guard bytes.withUnsafeBytes({ writeAll(fd, $0) }) else { throw fail("write", errno) }
+        guard fsync(fd) == 0 else { throw fail("write", errno) }
+        guard close(fd) == 0 else { throw fail("write", errno, closing: false) }
+        guard rename(temporary, path) == 0 else { throw fail("replace", errno, closing: false) }
+        // The file is in place: a directory that cannot be synced (some network and FUSE file systems
+        // refuse it) does not make the write a failure the caller would act on.
         let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 {
             fsync(dirFD)
@@ -48,8 +50,11 @@ public enum AtomicFile {
         }
     }
 
-    /// Removes `NAME.tmp.PID` files in `directory` whose process is gone: what a kill -9 mid-write left.
-    public static func removeStaleTemporaries(in directory: String, names: [String]) {
+    /// Removes the `NAME.tmp.*` files in `directory`: what a process killed mid-write left behind. Call it
+    /// only while holding the lock every writer of those files holds: a temporary file is then never a live
+    /// writer's, whatever its PID says (a writer in another PID namespace sharing the directory has a PID
+    /// this process cannot see, and a new process may have the PID of the one that left the file).
+    public static func removeTemporaries(in directory: String, names: [String]) {
         guard let dir = opendir(directory) else { return }
         defer { closedir(dir) }
         while let entry = readdir(dir) {
@@ -58,7 +63,7 @@ public enum AtomicFile {
             }
             guard let stem = names.first(where: { name.hasPrefix($0 + ".tmp.") }),
                   let pid = Int32(name.dropFirst(stem.count + 5)), pid > 0 else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
+            unlink(directory + "/" + name)
         }
     }
 }

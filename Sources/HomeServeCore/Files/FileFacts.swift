@@ -50,6 +50,20 @@ public enum FileFacts {
         return stat(path, &info) == 0 && info.st_uid == getuid()
     }
 
+    /// The owner and the permission bits with the sticky, setuid and setgid bits, following links; nil
+    /// when the path does not exist.
+    public static func ownership(_ path: String) -> (owner: uid_t, mode: mode_t, isDirectory: Bool)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (info.st_uid, info.st_mode & 0o7777, (info.st_mode & S_IFMT) == S_IFDIR)
+    }
+
+    /// A user's name from the password database, else `uid N`.
+    public static func userName(_ uid: uid_t) -> String {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
+        return String(cString: name)
+    }
+
     /// The whole file, or a `FileError` saying why not. Files are read whole only when small (settings,
     /// credentials, payloads), so `limit` guards against a path that points at something huge.
     public static func contents(_ path: String, limit: Int = 64 << 20) throws(FileError) -> [UInt8] {
