@@ -22,8 +22,9 @@ public struct APICall {
     public var deadline: Double?
     /// A POST that only computes an answer (a price prediction, slot suggestions) and changes nothing.
     public var computesOnly = false
-    /// A refresh-token rotation: neither the client's deadline nor Ctrl-C or SIGTERM cuts it short, since a
-    /// rotation whose answer is abandoned has spent the stored refresh token.
+    /// A refresh-token rotation: neither the client's deadline nor Ctrl-C or SIGTERM cuts it short, and a
+    /// `--timeout` shorter than `RenewalsInFlight.grace` is not its bound either, since a rotation whose
+    /// answer is abandoned has spent the stored refresh token.
     public var rotatesToken = false
 
     public init(_ method: String, _ path: String, query: [(String, String)] = [], body: RequestBody = .none, authenticated: Bool = true) {
@@ -240,7 +241,7 @@ public final class APIClient: TokenAuthority {
             if let accept = call.accept, !call.names("Accept") { headers.append(("Accept", accept)) }
             headers += call.headers
             var request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
-                                      timeout: max(0.001, min(client.options.timeout, deadline - client.clock.monotonic())),
+                                      timeout: max(0.001, min(client.attemptTimeout(call), deadline - client.clock.monotonic())),
                                       bodyLimit: client.options.maxBody, sink: call.sink)
             request.uploadProgress = call.uploadProgress
             request.captureCertificates = call.captureCertificates
@@ -277,7 +278,14 @@ public final class APIClient: TokenAuthority {
         }
         warnIfPlainHTTP(sendsSecret: token != nil || call.path.hasPrefix("/auth/"))
         let bound = min(call.deadline ?? .infinity, call.rotatesToken ? .infinity : deadline ?? .infinity)
-        return Attempt(url: url, token: token, deadline: min(bound, clock.monotonic() + options.timeout * Double(options.retries + 1)))
+        return Attempt(url: url, token: token, deadline: min(bound, clock.monotonic() + attemptTimeout(call) * Double(options.retries + 1)))
+    }
+
+    /// Seconds one attempt of the call may take: `--timeout`, but at least the grace a stopped homeserve gives
+    /// a refresh-token rotation, whose answer, abandoned, takes the session with it (the server may already
+    /// have spent the token sent).
+    func attemptTimeout(_ call: APICall) -> Double {
+        call.rotatesToken ? max(options.timeout, RenewalsInFlight.grace) : options.timeout
     }
 
     func judge(_ result: Result<HTTPResponse, TransportError>, call: APICall, attempt: Attempt) -> Verdict {

@@ -312,6 +312,37 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    /// A rotation already sent is not abandoned at `--timeout`: the server may have spent the stored token.
+    func testARefreshExchangeIsWaitedForPastAShortTimeout() {
+        harness.storeSession(access: harness.token(expiresIn: -10, life: 300), refresh: "refresh-1")
+        let renewed = harness.token(expiresIn: 300, life: 300, tag: "new")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed, refresh: "refresh-2"), takes: 4)
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        let outcome = harness.run(["--timeout", "2", "bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "")
+        XCTAssertEqual(transport.requests.map(\.timeout), [30, 2], "the exchange has the grace a signal gives it; the command's request its --timeout")
+        XCTAssertEqual(stored("refresh"), "refresh-2")
+        XCTAssertEqual(stored("access"), renewed)
+        transport.verify()
+        // A longer --timeout is the exchange's too.
+        harness.storeSession(access: harness.token(expiresIn: -10, life: 300), refresh: "refresh-2")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed, refresh: "refresh-3"))
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        XCTAssertEqual(harness.run(["--timeout", "45", "bookings", "get", booking]).status, 0)
+        XCTAssertEqual(transport.requests.suffix(2).map(\.timeout), [45, 45])
+        transport.verify()
+    }
+
+    func testASessionCutShortBySignalsIsSaidToBeMaybeLost() {
+        XCTAssertEqual(SignalWatcher.lastWords("interrupted", renewing: false), "homeserve: interrupted\n")
+        XCTAssertEqual(SignalWatcher.lastWords("interrupted", renewing: true), """
+            homeserve: interrupted
+            homeserve: warning: an exchange of the refresh token was cut short; the server may have spent the stored one, so the session may have been lost: if the next command says it ended, run 'homeserve auth login'
+
+            """)
+    }
+
     func testAFailingPasswordCommandIsExit3() {
         harness.logIn()
         harness.writeSettings(["default": ["password_command": "false"]])

@@ -52,6 +52,8 @@ final class StubTransport: HTTPTransport {
         var reply: Result<HTTPResponse, TransportError>
         var remaining: Int
         var onRequest: ((HTTPRequest) -> Void)?
+        /// Seconds the server takes to answer: a request whose timeout is shorter times out after it was sent.
+        var takes: Double?
     }
 
     var stubs: [Stub] = []
@@ -69,11 +71,11 @@ final class StubTransport: HTTPTransport {
 
     @discardableResult
     func register(_ method: String, _ path: String, status: Int = 200, json: String? = nil, body: [UInt8]? = nil,
-                  headers: [(String, String)] = [], times: Int = 1, onRequest: ((HTTPRequest) -> Void)? = nil) -> StubTransport {
+                  headers: [(String, String)] = [], times: Int = 1, takes: Double? = nil, onRequest: ((HTTPRequest) -> Void)? = nil) -> StubTransport {
         var allHeaders = headers
         if json != nil && !headers.contains(where: { $0.0.lowercased() == "content-type" }) { allHeaders.append(("Content-Type", "application/json")) }
         let response = HTTPResponse(status: status, headers: allHeaders, body: body ?? Array((json ?? "").utf8), seconds: 0.001)
-        stubs.append(Stub(method: method, path: path, reply: .success(response), remaining: times, onRequest: onRequest))
+        stubs.append(Stub(method: method, path: path, reply: .success(response), remaining: times, onRequest: onRequest, takes: takes))
         return self
     }
 
@@ -94,6 +96,9 @@ final class StubTransport: HTTPTransport {
         }
         stubs[index].remaining -= 1
         stubs[index].onRequest?(request)
+        if let takes = stubs[index].takes, request.timeout < takes {
+            throw TransportError(.timeout, "Operation timed out after \(Int(request.timeout * 1000)) milliseconds with 0 bytes received", sent: true)
+        }
         var response = try stubs[index].reply.get()
         if let sink = request.sink, sink.accepts(status: response.status, headers: response.headers) {
             let ok = response.body.withUnsafeBytes { sink.write($0) }

@@ -115,7 +115,17 @@ public enum SignalWatcher {
 
     /// How long past the first signal an exchange of the refresh token already sent is waited for: its answer
     /// holds the only tokens the server still accepts.
-    static let renewalGrace = 30.0
+    static let renewalGrace = RenewalsInFlight.grace
+
+    /// What homeserve says as it ends before the work stopped: why, and, when an exchange of the refresh
+    /// token was still under way (a second signal, or its grace over), that the session may be gone with it.
+    static func lastWords(_ why: String, renewing: Bool) -> String {
+        var words = "homeserve: \(why)\n"
+        if renewing {
+            words += "homeserve: warning: an exchange of the refresh token was cut short; the server may have spent the stored one, so the session may have been lost: if the next command says it ended, run 'homeserve auth login'\n"
+        }
+        return words
+    }
 
     /// The watcher thread: Ctrl-C, SIGTERM and SIGHUP (`timeout`, a cancelled CI job, a closed terminal) ask
     /// the work to stop; a second one, or one at a password prompt, ends homeserve at once, and so does the
@@ -137,8 +147,7 @@ public enum SignalWatcher {
                         continue
                     }
                     let waited = Int((Monotonic.now() - firstAt).rounded())
-                    stop(saying: "\(stoppedBy), and the work did not stop within \(waited) seconds"
-                        + (RenewalsInFlight.any ? "; an exchange of the refresh token was cut short, so the session may need 'homeserve auth login'" : ""))
+                    stop(saying: "\(stoppedBy), and the work did not stop within \(waited) seconds")
                 }
                 guard let next = nextSignal(&set, within: left) else { continue }
                 received = next
@@ -159,7 +168,7 @@ public enum SignalWatcher {
 
     /// Ends homeserve now: says why, ends a password helper, and exits 130 after Ctrl-C, else by the signal.
     private static func stop(saying why: String) -> Never {
-        let line = "homeserve: \(why)\n"
+        let line = lastWords(why, renewing: RenewalsInFlight.any)
         _ = line.withCString { systemWrite(2, $0, strlen($0)) }
         endHelper()
         let first = ending.load(ordering: .sequentiallyConsistent)

@@ -6,6 +6,10 @@ import Synchronization
 public enum RenewalsInFlight {
     private static let count = Atomic<Int>(0)
 
+    /// How long an exchange already sent is waited for, whatever `--timeout` says and however the work was
+    /// asked to stop (a signal): its answer holds the only tokens the server may still accept.
+    public static let grace = 30.0
+
     public static var any: Bool { count.load(ordering: .sequentiallyConsistent) > 0 }
 
     /// Runs `body` counted as one exchange under way.
