@@ -312,6 +312,34 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    /// `while read id; do homeserve …; done < ids`: the helper does not get the loop's input to eat.
+    func testAPasswordCommandDoesNotReadHomeservesStdin() throws {
+        harness.logIn()
+        harness.writeSettings(["default": ["password_command": #"sh -c 'if read line; then echo "took:$line"; else echo pw; fi'"#]])
+        var ends: [Int32] = [0, 0]
+        XCTAssertEqual(pipe(&ends), 0)
+        let input = "id-1\nid-2\n"
+        XCTAssertEqual(write(ends[1], input, input.utf8.count), input.utf8.count)
+        close(ends[1])
+        let saved = dup(0)
+        XCTAssertEqual(dup2(ends[0], 0), 0)
+        close(ends[0])
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
+        transport.register("GET", path, status: 401, json: "{}")
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "r2", "user": {"username": "customer1"}}"#)
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        let outcome = harness.run(["bookings", "get", booking])
+        var left = [UInt8](repeating: 0, count: 64)
+        let count = read(0, &left, left.count)
+        dup2(saved, 0)
+        close(saved)
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(transport.requests[2].json?["password"], "pw")
+        XCTAssertEqual(String(decoding: left.prefix(max(count, 0)), as: UTF8.self), input, "stdin was left whole")
+        transport.verify()
+    }
+
     /// A rotation already sent is not abandoned at `--timeout`: the server may have spent the stored token.
     func testARefreshExchangeIsWaitedForPastAShortTimeout() {
         harness.storeSession(access: harness.token(expiresIn: -10, life: 300), refresh: "refresh-1")

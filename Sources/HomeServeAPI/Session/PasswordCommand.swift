@@ -60,6 +60,9 @@ public enum PasswordCommand {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
         posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
+        // homeserve's stdin is the script's (`while read id; do homeserve …; done < ids`): a helper that reads
+        // it would eat the loop's input. A terminal is left to it, where a password manager may prompt.
+        if isatty(0) == 0 { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // The parent blocks SIGINT for its signal thread; the helper gets the ordinary mask and dispositions.
