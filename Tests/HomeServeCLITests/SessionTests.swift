@@ -1297,12 +1297,18 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(FileFacts.exists(own))
         held.release()
         // With the lock, every writer's temporary file is a leftover, whatever its PID: one that happens to
-        // be this process's (a container's homeserve often has the same PID every run) included.
-        let changed = harness.run(["config", "set", "output", "csv"])
-        XCTAssertEqual(changed.status, 0, changed.err)
+        // be this process's (a container's homeserve often has the same PID every run) included. A command
+        // that writes nothing takes the lock for that when it is free.
+        transport.register("GET", "/api/bookings/", json: "[]")
+        XCTAssertEqual(harness.run(["bookings", "list"]).status, 0)
         XCTAssertFalse(FileFacts.exists(foreign))
         XCTAssertFalse(FileFacts.exists(own))
         XCTAssertTrue(FileFacts.exists(other), "only the files homeserve writes")
+        // And one that writes, before it writes: a leftover named as its own temporary file is no obstacle.
+        try AtomicFile.write(own, Array("{}".utf8), mode: 0o600)
+        let changed = harness.run(["config", "set", "output", "csv"])
+        XCTAssertEqual(changed.status, 0, changed.err)
+        XCTAssertFalse(FileFacts.exists(own))
         XCTAssertEqual(harness.settings.value(at: "profiles.default.output"), "csv")
         transport.verify()
     }

@@ -624,10 +624,7 @@ public final class CredentialStore {
             cachedCredentials = nil
             lock.release()
         }
-        if tidying, !tidied {
-            AtomicFile.removeTemporaries(in: paths.directory, names: ["settings.json", "credentials.json"])
-            tidied = true
-        }
+        if tidying { tidy() }
         return try body()
     }
 
@@ -646,6 +643,24 @@ public final class CredentialStore {
            !FileFacts.isDirectory(paths.credentials) {
             warn("\(paths.credentials) is readable by other users (mode \(String(credentials, radix: 8))); run: chmod 600 \(paths.credentials)")
         }
+        // A command that writes nothing removes what a killed writer left too, when the file lock is free
+        // this moment: held, the files may be its holder's, and are left to the next command.
+        if !AtomicFile.temporaries(in: paths.directory, names: Self.written).isEmpty,
+           let lock = try? FileLock.acquire(paths.lock, timeout: 0, clock: clock, cancellable: false) {
+            tidy()
+            lock.release()
+        }
         return true
+    }
+
+    /// The files every writer writes under the file lock.
+    private static let written = ["settings.json", "credentials.json"]
+
+    /// Removes temporary files a killed writer left; only while the file lock is held, which every writer of
+    /// them holds, so none is a live writer's.
+    private func tidy() {
+        guard !tidied else { return }
+        AtomicFile.removeTemporaries(in: paths.directory, names: Self.written)
+        tidied = true
     }
 }

@@ -55,16 +55,23 @@ public enum AtomicFile {
     /// writer's, whatever its PID says (a writer in another PID namespace sharing the directory has a PID
     /// this process cannot see, and a new process may have the PID of the one that left the file).
     public static func removeTemporaries(in directory: String, names: [String]) {
-        guard let dir = opendir(directory) else { return }
+        for name in temporaries(in: directory, names: names) { unlink(directory + "/" + name) }
+    }
+
+    /// The names of the `NAME.tmp.PID` files in `directory`.
+    public static func temporaries(in directory: String, names: [String]) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
         defer { closedir(dir) }
+        var found: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
             guard let stem = names.first(where: { name.hasPrefix($0 + ".tmp.") }),
                   let pid = Int32(name.dropFirst(stem.count + 5)), pid > 0 else { continue }
-            unlink(directory + "/" + name)
+            found.append(name)
         }
+        return found
     }
 }
 
