@@ -1215,11 +1215,13 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(rename(harness.credentialsPath, elsewhere), 0)
         XCTAssertEqual(symlink(elsewhere, harness.credentialsPath), 0)
         let before = bytes(elsewhere)
-        let access = harness.token(expiresIn: 300, life: 300)
-        transport.register("POST", "/auth/login/", json: #"{"access": "\#(access)", "refresh": "r", "user": {}}"#)
-        let login = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
-        XCTAssertEqual(login.status, 1)
-        XCTAssertEqual(login.err, "homeserve: cannot replace \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)\n")
+        // Refused before the password or code is sent: the server makes no session that could not be kept.
+        for line in [["auth", "login", "--username", "customer1", "--password-stdin"], ["auth", "otp", "verify", "--email", "a@example.com", "--otp-stdin"]] {
+            let login = harness.run(line, stdin: line.contains("otp") ? "123456\n" : "pw\n")
+            XCTAssertEqual(login.status, 1)
+            XCTAssertEqual(login.err, "homeserve: cannot replace \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)\n")
+        }
+        XCTAssertEqual(transport.requests.count, 0)
         XCTAssertEqual(harness.run(["auth", "logout"]).status, 1)
         let list = harness.run(["bookings", "list"])
         XCTAssertEqual(list.status, 1)

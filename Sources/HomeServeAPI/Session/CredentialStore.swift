@@ -549,6 +549,14 @@ public final class CredentialStore {
         return pair.access
     }
 
+    /// Before a login is sent: a credentials file it could not be stored in (a link, or a directory or file
+    /// another user could have changed) is refused now, not once the server has made a session for it.
+    public func checkLoginCanBeStored() throws(SessionError) {
+        try trustDirectory()
+        try ConfigPaths.checkTrust(paths.credentials)
+        if FileFacts.isSymlink(paths.credentials) { throw .file(FileError(path: paths.credentials, action: "replace", kind: .symlink)) }
+    }
+
     /// Stores a login (`auth login`, `auth otp verify`). A corrupt credentials file is set aside as
     /// `credentials.json.corrupt` and replaced, since logging in is how a user repairs it.
     public func saveLogin(_ pair: TokenPair, user: JSON, server: String) throws {
