@@ -308,6 +308,19 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(topic, ["exit-codes"])
         guard case .help([]) = try parser.parse([]) else { return XCTFail() }
         guard case .version = try parser.parse(["--version"]) else { return XCTFail() }
+        guard case .version = try parser.parse(["-v", "--version"]) else { return XCTFail() }
+    }
+
+    func testVersionBesideACommandRunsNothing() {
+        for line in [["--version", "bookings", "cancel", "00000000-0000-4000-8000-000000000031"], ["bookings", "list", "--version"], ["bookings", "--version"]] {
+            XCTAssertThrowsError(try parser.parse(line), line.joined(separator: " ")) { error in
+                XCTAssertEqual("\(error)", "flag --version does not go with a command ('\(line.filter { !$0.hasPrefix("-") && !$0.hasPrefix("0") }.joined(separator: " "))'): 'homeserve --version' prints the version; nothing was run")
+            }
+        }
+        let (status, out, err) = runCLI(["bookings", "cancel", "00000000-0000-4000-8000-000000000031", "--version"])
+        XCTAssertEqual(status, 2)
+        XCTAssertEqual(out, "")
+        XCTAssertEqual(err, "homeserve: flag --version does not go with a command ('bookings cancel'): 'homeserve --version' prints the version; nothing was run\n")
     }
 
     func testSuggestionDistance() {

@@ -189,6 +189,10 @@ struct Parser {
             arguments.append(token)
         }
 
+        // A version asked for beside a command is not run past: `bookings cancel ID --version` must cancel nothing.
+        if wantsVersion, !path.isEmpty, !wantsHelp {
+            throw CLIError.usage("flag --version does not go with a command (\(scope())): 'homeserve --version' prints the version; nothing was run")
+        }
         if wantsVersion && command == nil { return .version }
         guard let command, !wantsHelp else {
             return .help(path: path)
