@@ -325,6 +325,35 @@ final class ShellCompletionTests: XCTestCase {
         XCTAssertEqual(result.err, "", "a command was looked up on PATH")
     }
 
+    /// Completion works in a shell that treats unset variables as errors (`set -u`), with none of the config
+    /// variables set: the profiles are read from ~/.config/homeserve.
+    func testBashCompletesUnderSetUWithoutConfigVariables() throws {
+        let home = configDirectory + "/home"
+        try FileManager.default.createDirectory(atPath: home + "/.config/homeserve", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: configDirectory + "/settings.json", toPath: home + "/.config/homeserve/settings.json")
+        try "x\n".write(toFile: home + "/cert.pem", atomically: true, encoding: .utf8)
+        let script = #"""
+        source completions/homeserve.bash || exit 99
+        unset HOMESERVE_CONFIG_DIR XDG_CONFIG_HOME
+        HOME=$1
+        set -u
+        for words in "homeserve --profile ''" "homeserve --cacert '~/'" "homeserve bookings list --status pending,"; do
+            eval "COMP_WORDS=($words)"
+            COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+            COMP_LINE="${COMP_WORDS[*]}"
+            COMP_POINT=${#COMP_LINE}
+            COMPREPLY=()
+            _homeserve homeserve
+            printf '%s\n' "${COMPREPLY[@]}"
+        done
+        """#
+        let result = try RepositoryFiles.run(try shell("bash"), ["--norc", "--noprofile", "-c", script, "bash", home])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertEqual(result.err, "", "an unset variable was read")
+        for profile in ["default", "staging", "prod-eu"] { XCTAssertTrue(result.out.split(separator: "\n").contains(Substring(profile)), profile) }
+        XCTAssertContains(result.out, "cert.pem")
+    }
+
     // MARK: - zsh
 
     struct ShellAnswer {

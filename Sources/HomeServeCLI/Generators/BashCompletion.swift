@@ -25,9 +25,9 @@ struct BashCompletion {
         # credentials.json (a login with --profile writes only the latter), read where homeserve reads
         # them: $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve (an absolute one), else ~/.config/homeserve.
         _homeserve_profiles() {
-            local dir=$HOMESERVE_CONFIG_DIR
-            [[ -z $dir && $XDG_CONFIG_HOME == /* ]] && dir=$XDG_CONFIG_HOME/homeserve
-            dir=${dir:-$HOME/.config/homeserve}
+            local dir=${HOMESERVE_CONFIG_DIR-}
+            [[ -z $dir && ${XDG_CONFIG_HOME-} == /* ]] && dir=$XDG_CONFIG_HOME/homeserve
+            dir=${dir:-${HOME-}/.config/homeserve}
             REPLY=\#(ShellQuote.sh(model.defaultProfile))
             local file text key outer depth
             local token='^[^"{}]*("(([^"\\]|\\.)*)"[[:space:]]*(:?)|[{}])'
@@ -71,7 +71,7 @@ struct BashCompletion {
         # 'compgen -f', which would need a subshell.
         _homeserve_add_files() {
             local path=$2 f nullglob=1 failglob=0
-            [[ $path == \~/* ]] && path=$HOME/${path#\~/}
+            [[ $path == \~/* ]] && path=${HOME-}/${path#\~/}
             shopt -q nullglob || { nullglob=0; shopt -s nullglob; }
             shopt -q failglob && { failglob=1; shopt -u failglob; }
             for f in "$path"*; do

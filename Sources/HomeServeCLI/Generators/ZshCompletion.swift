@@ -30,8 +30,8 @@ struct ZshCompletion {
         # them: $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve (an absolute one), else ~/.config/homeserve.
         _homeserve_profiles() {
             setopt localoptions nobashrematch norematchpcre
-            local dir=$HOMESERVE_CONFIG_DIR
-            [[ -z $dir && $XDG_CONFIG_HOME == /* ]] && dir=$XDG_CONFIG_HOME/homeserve
+            local dir=${HOMESERVE_CONFIG_DIR-}
+            [[ -z $dir && ${XDG_CONFIG_HOME-} == /* ]] && dir=$XDG_CONFIG_HOME/homeserve
             dir=${dir:-$HOME/.config/homeserve}
             REPLY=\#(ShellQuote.sh(model.defaultProfile))
             local file text key outer MATCH MBEGIN MEND
