@@ -166,6 +166,16 @@ final class OutputRuleTests: XCTestCase {
 
             """, "a field that is text, a number or a list is one column, each name once")
         XCTAssertEqual(lines(run(["disputes", "list", "-o", "tsv"]).out).first, "id\tv\tv.a")
+
+        // Deeper in (an edit's before and after), whichever row comes first: the same columns, the object's
+        // fields where the field stood, no column of the object whole.
+        let priced = #"{"id": 1, "before": {"status": "pending", "breakdown": {"base": 10, "surge": 1.1}, "vendor": null}, "after": {"status": "confirmed", "breakdown": {"base": 10, "surge": 1.1}, "vendor": 2}}"#
+        let unpriced = #"{"id": 2, "before": {"status": "pending", "breakdown": null, "vendor": null}, "after": {"status": "confirmed", "breakdown": null, "vendor": 3}}"#
+        let header = "id,before.status,before.breakdown.base,before.breakdown.surge,after.status,after.breakdown.base,after.breakdown.surge,after.vendor"
+        for rows in [[priced, unpriced], [unpriced, priced]] {
+            transport.register("GET", "/admin-dashboard/edit-history/", json: "[\(rows.joined(separator: ", "))]")
+            XCTAssertEqual(lines(run(["admin", "history", "-o", "csv"]).out).first, header, "row \(rows[0] == priced ? "with" : "without") the object first")
+        }
     }
 
     func testAReportPrintsItsMainArrayAsRows() {

@@ -92,7 +92,8 @@ enum Rows {
         return objects[0].0
     }
 
-    /// Every dot path of a row: scalars first, then nested objects' scalars, then arrays as whole values.
+    /// Every dot path of a row: scalars first, then nested objects' fields (in the server's order within each
+    /// object), then arrays as whole values.
     static func paths(of row: JSON, prefix: String = "", depth: Int = 0) -> (scalars: [String], nested: [String], arrays: [String]) {
         guard case let .object(pairs) = row else { return ([], [], []) }
         var scalars: [String] = [], nested: [String] = [], arrays: [String] = []
@@ -100,8 +101,9 @@ enum Rows {
             let path = prefix + key
             switch value {
             case .object where depth < 2:
+                // Inside an object its fields keep the server's order, a nested object's where it stands.
                 let inner = paths(of: value, prefix: path + ".", depth: depth + 1)
-                nested += inner.scalars + inner.nested
+                if depth == 0 { nested += inner.scalars + inner.nested } else { scalars += inner.scalars + inner.nested }
                 arrays += inner.arrays
             case .object, .array: arrays.append(path)
             default: scalars.append(path)
@@ -157,23 +159,39 @@ enum Rows {
         var ordered: [String] = []
         var nestedAll: [String] = [], arraysAll: [String] = []
         var seen: Set<String> = []
+        // A nested field goes with the fields of the object it belongs to that are there already (one null in
+        // an earlier row stands in the object's place), so the columns do not depend on which row came first.
+        func place(_ path: String, in list: inout [String]) {
+            var parent = Substring(path)
+            while let dot = parent.lastIndex(of: ".") {
+                parent = parent[..<dot]
+                if let last = list.lastIndex(where: { $0 == parent || ($0.hasPrefix(parent) && $0.dropFirst(parent.count).first == ".") }) {
+                    list.insert(path, at: last + 1)
+                    return
+                }
+            }
+            list.append(path)
+        }
         for row in objects {
             let found = paths(of: row)
             for path in found.scalars where seen.insert(path).inserted { ordered.append(path) }
-            for path in found.nested where seen.insert("\u{0}" + path).inserted { nestedAll.append(path) }
+            for path in found.nested where seen.insert("\u{0}" + path).inserted { place(path, in: &nestedAll) }
             for path in found.arrays where seen.insert("\u{1}" + path).inserted { arraysAll.append(path) }
         }
-        // A field that is null in one row and an object or array in another is one field, shown as the latter.
+        // A field that is null in one row and an object or array in another is one field, shown as the latter,
+        // at any depth.
         let richer = Set(arraysAll + (nestedAll + arraysAll).flatMap { path in
             path.indices.filter { path[$0] == "." }.map { String(path[..<$0]) }
         })
-        ordered.removeAll { path in
+        let standsIn = { (path: String) in
             richer.contains(path) && lookups.allSatisfy { row in
                 guard let value = row.value(at: path) else { return true }
                 if case .null = value { return true }
                 return value.isObject || value.arrayValue != nil
             }
         }
+        ordered.removeAll(where: standsIn)
+        nestedAll.removeAll(where: standsIn)
         // A field that is a plain value in one row and a list in another is one column, where it first stood.
         var named: Set<String> = []
         var derived = (ordered + nestedAll + arraysAll).filter { named.insert($0).inserted && filled($0) }
