@@ -647,8 +647,9 @@ public final class CredentialStore {
         guard try ConfigPaths.checkTrust(paths.directory) else { return false }
         trusted = true
         // A directory in the file's place is the read's error to report, not a mode to fix.
+        // A link is refused where the file is read or written; its target's mode is not the file's to fix.
         if let credentials = FileFacts.mode(paths.credentials), credentials & 0o077 != 0, credentials & 0o022 == 0,
-           !FileFacts.isDirectory(paths.credentials) {
+           !FileFacts.isDirectory(paths.credentials), !FileFacts.isSymlink(paths.credentials) {
             warn("\(paths.credentials) is readable by other users (mode \(String(credentials, radix: 8))); run: chmod 600 \(paths.credentials)")
         }
         // A command that writes nothing removes what a killed writer left too, when the file lock is free
