@@ -1214,6 +1214,8 @@ final class SessionTests: XCTestCase {
         harness.logIn()
         XCTAssertEqual(rename(harness.credentialsPath, elsewhere), 0)
         XCTAssertEqual(symlink(elsewhere, harness.credentialsPath), 0)
+        // Its target readable by others draws no advice to chmod it: the link is what is refused.
+        XCTAssertEqual(chmod(elsewhere, 0o644), 0)
         let before = bytes(elsewhere)
         // Refused before the password or code is sent: the server makes no session that could not be kept.
         for line in [["auth", "login", "--username", "customer1", "--password-stdin"], ["auth", "otp", "verify", "--email", "a@example.com", "--otp-stdin"]] {
