@@ -354,11 +354,19 @@ public final class Invocation {
 
     // MARK: Lists
 
+    /// `--all` and `--limit N` ask for different rows: every one, or the first N.
+    func checkAllOrLimit() throws {
+        if self[ListFlags.all], let limit = self[ListFlags.limit] {
+            throw CLIError.usage("--all and --limit \(limit) cannot be used together: --all prints every row, --limit the first N")
+        }
+    }
+
     /// The paging contract mapped to an endpoint: `--page`, `--page-size` (as `sizeParameter`), `--limit`,
     /// `--all`, `--parallel`. One walk per value of `split` when the server takes one value at a time.
     func listing(_ path: String, _ filters: ListFilters = ListFilters(), sizeParameter: String = "page_size",
                  presentation: Presentation, following: Bool = false, headers: [(String, String)] = [],
                  printsOtherAnswersAsReceived: Bool = false) throws -> CommandOutput {
+        try checkAllOrLimit()
         var base = filters.query
         let split = filters.split
         if let page = self[ListFlags.page] { base.append(("page", String(page))) }

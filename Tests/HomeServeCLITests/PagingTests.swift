@@ -228,6 +228,16 @@ final class PagingTests: XCTestCase {
         }
     }
 
+    func testAllWithALimitIsRefusedBeforeAnythingIsSent() {
+        for line in [["bookings", "list", "--limit", "3", "--all"], ["api", "GET", "/api/bookings/", "--all", "--limit", "3"]] {
+            let outcome = harness.run(line)
+            XCTAssertEqual(outcome.status, 2, outcome.err)
+            XCTAssertEqual(outcome.out, "")
+            XCTAssertEqual(outcome.err, "homeserve: --all and --limit 3 cannot be used together: --all prints every row, --limit the first N\n")
+        }
+        XCTAssertEqual(transport.log.count, 0)
+    }
+
     func testAllFromAPageFollowsOnFromThere() {
         transport.register("GET", "/api/bookings/?page=2", json: drfPage(2..<4, total: 6, page: 2, size: 2))
         transport.register("GET", "/api/bookings/?page=3", json: drfPage(4..<6, total: 6, page: 3, size: 2))

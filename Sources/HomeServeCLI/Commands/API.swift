@@ -63,6 +63,7 @@ enum APICommands {
     ) { inv in
         let verb = inv[method], target = inv[path]
         let fieldsAreQuery = verb == "GET" || verb == "HEAD"
+        try inv.checkAllOrLimit()
         let listing = inv[paginate] || inv[ListFlags.all] || inv[ListFlags.limit] != nil
         if listing && verb != "GET" { throw CLIError.usage("--paginate, --all and --limit follow pages of a GET; they cannot be used with \(verb)") }
         // As gh: the -f fields, then the -F ones (the order of a list's items; also of the query and the
