@@ -1087,6 +1087,48 @@ final class PagingTests: XCTestCase {
                 ("/api/bookings/?page=2", #"{"results": [\#(nameRows(2..<4))], "total_pages": 3}"#, []),
                 ("/api/bookings/?page=3", #"{"results": [\#(nameRows(4..<5))], "total_pages": 3}"#, []),
             ]),
+            ("has_more false beside a next link", [
+                ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "has_more": true, "next": "/api/bookings/?cursor=2"}"#, []),
+                ("/api/bookings/?cursor=2", #"{"data": [\#(nameRows(2..<5))], "has_more": false, "next": "/api/bookings/?cursor=5"}"#, []),
+            ]),
+            ("Sentry's Link header, whose last next link has no results", [
+                ("/api/bookings/", "[\(nameRows(0..<2))]", [("Link", #"<https://api.test/api/bookings/?cursor=0:0:1>; rel="previous"; results="false", <https://api.test/api/bookings/?cursor=0:2:0>; rel="next"; results="true""#)]),
+                ("/api/bookings/?cursor=0:2:0", "[\(nameRows(2..<5))]", [("Link", #"<https://api.test/api/bookings/?cursor=0:0:1>; rel="previous"; results="true", <https://api.test/api/bookings/?cursor=0:5:0>; rel="next"; results="false""#)]),
+            ]),
+            ("a cursor left on the last page of a counted list", [
+                ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "total": 5, "next_cursor": "2", "next": "https://api.test/api/bookings/?cursor=2"}"#, []),
+                ("/api/bookings/?cursor=2", #"{"data": [\#(nameRows(2..<5))], "total": 5, "next_cursor": "5"}"#, []),
+            ]),
+            ("JSON:API links, next left out of the last", [
+                ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "links": {"self": "/api/bookings/", "next": "/api/bookings/?page%5Bnumber%5D=2"}}"#, []),
+                ("/api/bookings/?page%5Bnumber%5D=2", #"{"data": [\#(nameRows(2..<5))], "links": {"self": "/api/bookings/?page%5Bnumber%5D=2", "first": "/api/bookings/", "prev": "/api/bookings/"}}"#, []),
+            ]),
+            ("JSON:API 1.1 link objects", [
+                ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "links": {"next": {"href": "https://api.test/api/bookings/?after=2"}}}"#, []),
+                ("/api/bookings/?after=2", #"{"data": [\#(nameRows(2..<5))], "links": {"next": null}}"#, []),
+            ]),
+            ("HubSpot's paging.next.link", [
+                ("/api/bookings/", #"{"results": [\#(nameRows(0..<2))], "paging": {"next": {"after": "2", "link": "https://api.test/api/bookings/?after=2"}}}"#, []),
+                ("/api/bookings/?after=2", #"{"results": [\#(nameRows(2..<5))]}"#, []),
+            ]),
+            ("a relative next link left out of the last page", [
+                ("/api/bookings/", #"{"results": [\#(nameRows(0..<2))], "next": "?page=2"}"#, []),
+                ("/api/bookings/?page=2", #"{"results": [\#(nameRows(2..<5))]}"#, []),
+            ]),
+            ("a Link header that is not about paging", [
+                ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "total_pages": 3}"#, [("Link", "</static/app.css>; rel=preload; as=style")]),
+                ("/api/bookings/?page=2", #"{"data": [\#(nameRows(2..<4))], "total_pages": 3}"#, [("Link", "</static/app.css>; rel=preload; as=style")]),
+                ("/api/bookings/?page=3", #"{"data": [\#(nameRows(4..<5))], "total_pages": 3}"#, [("Link", "</static/app.css>; rel=preload; as=style")]),
+            ]),
+            ("a Link header whose URL has a comma", [
+                ("/api/bookings/", "[\(nameRows(0..<2))]", [("Link", #"<https://api.test/api/bookings/?fields=id,name&page=2>; rel="next", <https://api.test/api/bookings/?fields=id,name&page=2>; rel="last""#)]),
+                ("/api/bookings/?fields=id,name&page=2", "[\(nameRows(2..<5))]", [("Link", #"<https://api.test/api/bookings/?fields=id,name&page=1>; rel="prev""#)]),
+            ]),
+            ("Spring's page object", [
+                ("/api/bookings/", #"{"content": [\#(nameRows(0..<2))], "page": {"size": 2, "number": 0, "totalElements": 5, "totalPages": 3}}"#, []),
+                ("/api/bookings/", #"{"content": [\#(nameRows(2..<4))], "page": {"size": 2, "number": 1, "totalElements": 5, "totalPages": 3}}"#, []),
+                ("/api/bookings/", #"{"content": [\#(nameRows(4..<5))], "page": {"size": 2, "number": 2, "totalElements": 5, "totalPages": 3}}"#, []),
+            ]),
             ("Fractal's pagination, whose count is the page's", [
                 // Asked for with its per_page, in an order that differs between the walks: any query is matched.
                 ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "meta": {"pagination": {"total": 5, "count": 2, "per_page": 2, "current_page": 1, "total_pages": 3}}}"#, []),
@@ -1125,6 +1167,48 @@ final class PagingTests: XCTestCase {
         }
     }
 
+    func testPageNCountsFromOneOnAServerThatCountsFromZero() {
+        func spring(_ range: Range<Int>, number: Int) -> String {
+            #"{"content": [\#(nameRows(range))], "totalElements": 5, "totalPages": 3, "number": \#(number), "size": 2, "last": \#(number == 2)}"#
+        }
+        transport.register("GET", "/api/bookings/?page=1", json: spring(2..<4, number: 1))
+        transport.register("GET", "/api/bookings/?page=0", json: spring(0..<2, number: 0))
+        let first = harness.run(["bookings", "list", "--page", "1", "-o", "ndjson"])
+        XCTAssertEqual(first.status, 0, first.err)
+        XCTAssertEqual(ids(first), [0, 1], "--page 1 is the first page")
+        transport.register("GET", "/api/bookings/?page=2", json: spring(4..<5, number: 2))
+        transport.register("GET", "/api/bookings/?page=1", json: spring(2..<4, number: 1))
+        transport.register("GET", "/api/bookings/?page=2&size=2", json: spring(4..<5, number: 2))
+        let rest = harness.run(["bookings", "list", "--page", "2", "--all", "-o", "ndjson"])
+        XCTAssertEqual(rest.status, 0, rest.err)
+        XCTAssertEqual(ids(rest), [2, 3, 4], "--page 2 --all: the second page on")
+        transport.verify()
+    }
+
+    func testAListThatGivesOnlyItsSizeFromAServerThatIgnoresThePageIs8() {
+        // Rows without ids, so only the page coming back row for row shows it.
+        let logs = #"{"logs": [\#((1...3).map { #"{"ts": "2026-12-01T10:00:0\#($0)Z", "msg": "line \#($0)"}"# }.joined(separator: ", "))], "total": 6}"#
+        for parallel in ["1", "3"] {
+            restart()
+            transport.register("GET", "/admin-dashboard/notifications/logs/", json: logs, times: 2)
+            let outcome = harness.run(["admin", "notifications", "logs", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 8, "--parallel \(parallel): " + outcome.err)
+            XCTAssertEqual(lines(outcome.out).count, 3, "--parallel \(parallel): the first page once")
+            XCTAssertContains(outcome.err, "page 2 is the page before it again, row for row")
+        }
+    }
+
+    func testRowsThatShareAnIdButDifferAreAllPrinted() {
+        // A booking's history: one id, one row per change.
+        transport.register("GET", "/api/bookings/", json: #"{"count": 4, "next": "https://api.test/api/bookings/?page=2", "results": [{"id": 7, "status": "pending"}, {"id": 7, "status": "confirmed"}]}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 4, "next": null, "results": [{"id": 7, "status": "in_progress"}, {"id": 7, "status": "completed"}]}"#)
+        let outcome = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "csv", "--fields", "id,status"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.out, "id,status\n7,pending\n7,confirmed\n7,in_progress\n7,completed\n")
+        XCTAssertEqual(outcome.err, "")
+        transport.verify()
+    }
+
     func testAPageOtherThanTheOneAskedForIs8() {
         // A server that answers every page with its first.
         let first = numbered(0..<2, page: 1, size: 2, total: 6)
@@ -1159,7 +1243,7 @@ final class PagingTests: XCTestCase {
         let outcome = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
         XCTAssertEqual(outcome.status, 8, outcome.err)
         XCTAssertEqual(ids(outcome), [0, 1])
-        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/: page 2 holds only rows earlier pages held: the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read\n")
+        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/: page 2 is the page before it again, row for row: the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read\n")
         transport.verify()
     }
 
@@ -1261,8 +1345,13 @@ final class PagingTests: XCTestCase {
         for (link, resolved) in cases {
             XCTAssertEqual(PageWalker.resolve(link, against: page), resolved, link)
         }
-        XCTAssertEqual(PageWalker.link(rel: "next", in: #"<https://a.test/?page=1>; rel="prev", <https://a.test/?page=3>; rel="next""#), "https://a.test/?page=3")
-        XCTAssertEqual(PageWalker.link(rel: "next", in: #"<https://a.test/?page=3>; title="x"; REL=Next"#), "https://a.test/?page=3")
-        XCTAssertNil(PageWalker.link(rel: "next", in: #"<https://a.test/?page=1>; rel="prev""#))
+        func next(_ header: String) -> String? { PageWalker.links(header).first { $0.rel == "next" && $0.more }?.target }
+        XCTAssertEqual(next(#"<https://a.test/?page=1>; rel="prev", <https://a.test/?page=3>; rel="next""#), "https://a.test/?page=3")
+        XCTAssertEqual(next(#"<https://a.test/?page=3>; title="x, y"; REL=Next"#), "https://a.test/?page=3")
+        XCTAssertEqual(next(#"<https://a.test/?fields=id,status&page=2>; rel="next", <https://a.test/?page=3>; rel="last""#), "https://a.test/?fields=id,status&page=2",
+                       "a comma in the URL is the URL's")
+        XCTAssertNil(next(#"<https://a.test/?page=1>; rel="prev""#))
+        XCTAssertNil(next(#"<https://a.test/?cursor=0:30:0>; rel="next"; results="false""#), "Sentry's next link with nothing behind it")
+        XCTAssertEqual(PageWalker.links(#"</static/app.css>; rel=preload; as=style"#).map(\.rel), ["preload"])
     }
 }

@@ -48,6 +48,8 @@ public struct PageInfo: Sendable, Equatable {
 
     /// Whether the document says more pages follow this one.
     public var claimsMore: Bool {
+        // `has_more: false` beside a next link (Sentry's, some cursors') is the last page's word.
+        if hasNext == false { return false }
         if next != nil || nextPage != nil { return true }
         if let hasNext { return hasNext }
         if let offset, let pageSize, let total { return offset + pageSize < total }
@@ -93,6 +95,15 @@ public struct RowBytes: Sendable {
     public let body: [UInt8]
     public let spans: [Range<Int>]
 
+    /// A fingerprint of row `index`'s bytes, for telling rows apart.
+    public func fingerprint(_ index: Int) -> Int {
+        body.withUnsafeBytes { page in
+            var hasher = Hasher()
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: page[spans[index]]))
+            return hasher.finalize()
+        }
+    }
+
     public func forEach(_ each: (UnsafeBufferPointer<UInt8>) -> Void) {
         body.withUnsafeBufferPointer { page in
             for span in spans { each(UnsafeBufferPointer(rebasing: page[span])) }
@@ -113,13 +124,19 @@ public enum CollectionReader {
         var containers: [JSON] = [document]
         if found?.keys.first?.hasPrefix("data") == true, let data = document["data"], data.isObject { containers.append(data) }
         for holder in containers {
-            for key in ["pagination", "meta", "page_info", "paging", "pageInfo", "links", "response_metadata"] {
+            for key in ["pagination", "meta", "page_info", "paging", "pageInfo", "links", "response_metadata", "page"] {
                 if let nested = holder[key], nested.isObject {
                     merge(nested, into: &info)
                     if let deeper = nested["pagination"], deeper.isObject { merge(deeper, into: &info) }
                 }
             }
             merge(holder, into: &info)
+        }
+        // A `links` object (JSON:API's, Laravel's) places the page and says whether one follows: its `next`
+        // is left out, or null, on the last.
+        if document["links"]?.isObject == true {
+            info.placesItself = true
+            info.saysNext = true
         }
         return CollectionPage(document: document, rows: found?.rows, info: info, rowKeys: found?.keys)
     }
@@ -178,8 +195,8 @@ public enum CollectionReader {
 
     private static func merge(_ holder: JSON, into info: inout PageInfo) {
         guard case let .object(pairs) = holder else { return }
-        // OData's and Microsoft Graph's next link is left out of the last page: it alone places no page.
-        if !info.placesItself { info.placesItself = pairs.contains { pagingKeys.contains($0.0) && $0.0 != "@odata.nextLink" && $0.0 != "nextLink" } }
+        // A next link alone places no page: many servers leave it out of the last (OData, Graph, cursors).
+        if !info.placesItself { info.placesItself = pairs.contains { pagingKeys.contains($0.0) && !linkKeys.contains($0.0) } }
         if !info.saysNext { info.saysNext = pairs.contains { linkKeys.contains($0.0) || hasNextKeys.contains($0.0) } }
         func int(_ keys: String...) -> Int? {
             for key in keys {
@@ -197,6 +214,13 @@ public enum CollectionReader {
                 switch holder[key] {
                 case let .string(link)? where !link.isEmpty: info.next = link
                 case let .number(text)?: info.nextPage = Int(text)
+                // A link object: JSON:API 1.1's `{"href": …}`, HubSpot's `{"after": …, "link": …}`.
+                case let link? where link.isObject:
+                    guard let href = (link["href"] ?? link["link"])?.stringValue, !href.isEmpty else {
+                        if info.cursor == nil, !link.keys.isEmpty { info.cursor = key }
+                        continue
+                    }
+                    info.next = href
                 default: continue
                 }
                 break

@@ -63,6 +63,16 @@ public final class PageWalker {
         if queryValue("page", in: first) != nil, let reported = page.info.page, reported != asked {
             throw APIError.badResponse(method: "GET", path: client.shown(first), reason: "page \(asked) was asked for, but the server sent page \(reported)")
         }
+        // `--page N` counts from 1; to a server that counts from 0 (Spring's `number`) it is page N − 1.
+        var answered = first
+        if queryValue("page", in: first) != nil, page.info.base == 0, asked >= 1 {
+            answered.query = first.query.map { $0.0 == "page" ? ($0.0, String(asked - 1)) : $0 }
+            guard let again = try fetchPage(answered, number: asked, url: client.shown(answered)) else { return }
+            if let reported = again.info.page, reported != asked - 1 {
+                throw APIError.badResponse(method: "GET", path: client.shown(answered), reason: "page \(asked - 1) was asked for, but the server sent page \(reported)")
+            }
+            page = again
+        }
         base = queryValue("page", in: first) == nil && page.info.page == 0 ? 0 : page.info.base
         baseKnown = true
         page.info.base = base
@@ -86,11 +96,17 @@ public final class PageWalker {
             }
             var passed = handed
             if following {
-                let repeated: Int
-                (passed, repeated) = ledger.admit(handed)
+                let repeated: Int, again: Bool
+                (passed, repeated, again) = ledger.admit(handed)
+                // Unless the list grew: rows added at its top push the rows read onto the next page.
+                let grew = handed.info.total.map { $0 > began ?? $0 } ?? false
+                if again, !grew {
+                    throw APIError.badResponse(method: "GET", path: client.shown(first),
+                        reason: "page \(number) is the page before it again, row for row: the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read")
+                }
                 // A whole page of rows already read, from a list that did not grow: not a list that moved but a
                 // server answering every page alike.
-                if repeated > 0, repeated == handed.rows?.count, handed.info.total == nil || handed.info.total == began {
+                if repeated > 0, repeated == handed.rows?.count, !grew {
                     throw APIError.badResponse(method: "GET", path: client.shown(first),
                         reason: "page \(number) holds only rows earlier pages held: the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read")
                 }
@@ -107,7 +123,7 @@ public final class PageWalker {
         let firstRows = rows.count
         let firstNumber = page.info.page ?? page.info.offset.map { offset in offset / max(1, page.info.pageSize ?? rows.count) + 1 } ?? asked
         var current = page
-        var call = first
+        var call = answered
         var number = firstNumber
         if parallel > 1, firstNumber == base, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
            let template = pageTemplate(after: page) {
@@ -160,40 +176,73 @@ public final class PageWalker {
     }
 
     /// Rows handed on: a row a later page repeats (the list moved while it was read) is left out, so it is
-    /// printed once; rows one page repeats within itself are the server's to answer for, and kept. A moved
-    /// row comes back within a page or two, so only the ids of the last few pages are kept, and memory stays
-    /// flat however long the list.
+    /// printed once; rows one page repeats within itself are the server's to answer for, and kept. A row is
+    /// its id and its whole content, so rows that share an id but differ (a booking's history entries) are
+    /// all printed. A moved row comes back within a page or two, so only the last few pages are kept, and
+    /// memory stays flat however long the list.
     private final class Ledger {
         static let window = 8
         /// Ids as the server wrote them (`7` and `"7"` are one id); whole numbers, most ids, as numbers.
-        private enum Key: Hashable {
+        private enum ID: Hashable {
             case number(Int)
             case text(String)
         }
+        private struct Key: Hashable {
+            let id: ID
+            let content: Int
+        }
         private var recent: Set<Key> = []
         private var pages: [[Key]] = []
+        /// The fingerprints of the last page's rows, in order.
+        private var lastPage: [Int] = []
         private(set) var count = 0
         private(set) var repeated = 0
 
-        /// The page without the rows earlier pages held, and how many those were.
-        func admit(_ page: CollectionPage) -> (page: CollectionPage, repeated: Int) {
-            guard let rows = page.rows else { return (page, 0) }
-            var ids: [Key] = []
+        /// The page without the rows earlier pages held, how many those were, and whether it is the page
+        /// before it again, row for row (rows without ids too).
+        func admit(_ page: CollectionPage) -> (page: CollectionPage, repeated: Int, again: Bool) {
+            guard let rows = page.rows else { return (page, 0, false) }
+            var ids: [Key] = [], prints: [Int] = []
             ids.reserveCapacity(rows.count)
+            prints.reserveCapacity(rows.count)
             let kept = rows.indices.filter { index in
+                let content = page.rowBytes?.fingerprint(index) ?? Self.fingerprint(rows[index])
+                prints.append(content)
                 guard let id = rows[index]["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
                 let text = id.stringValue ?? id.serialized()
-                let key = Int(text).flatMap { String($0) == text ? Key.number($0) : nil } ?? .text(text)
+                let key = Key(id: Int(text).flatMap { String($0) == text ? ID.number($0) : nil } ?? .text(text), content: content)
                 guard !recent.contains(key) else { return false }
                 ids.append(key)
                 return true
             }
+            let again = !prints.isEmpty && prints == lastPage
+            lastPage = prints
             recent.formUnion(ids)
             count += kept.count
             repeated += rows.count - kept.count
             pages.append(ids)
             if pages.count > Self.window { for id in pages.removeFirst() { recent.remove(id) } }
-            return (page.keeping(kept), rows.count - kept.count)
+            return (page.keeping(kept), rows.count - kept.count, again)
+        }
+
+        static func fingerprint(_ row: JSON) -> Int {
+            var hasher = Hasher()
+            func add(_ value: JSON) {
+                switch value {
+                case .null: hasher.combine(0)
+                case let .bool(flag): hasher.combine(flag ? 1 : 2)
+                case let .number(text): hasher.combine(3); hasher.combine(text)
+                case let .string(text): hasher.combine(4); hasher.combine(text)
+                case let .array(items):
+                    hasher.combine(5); hasher.combine(items.count)
+                    items.forEach(add)
+                case let .object(pairs):
+                    hasher.combine(6); hasher.combine(pairs.count)
+                    for (key, inner) in pairs { hasher.combine(key); add(inner) }
+                }
+            }
+            add(row)
+            return hasher.finalize()
         }
     }
 
@@ -234,11 +283,11 @@ public final class PageWalker {
         let info = page.info
         if info.claimsMore { return true }
         if info.hasNext == false || info.saysNext { return false }
-        if info.cursor != nil { return true }
-        guard info.offset == nil, !(page.rows?.isEmpty ?? true) else { return false }
-        if let totalPages = info.totalPages { return number - base + 1 < totalPages }
-        if let total = info.total { return seen < total }
-        return false
+        if info.offset == nil, !(page.rows?.isEmpty ?? true) {
+            if let totalPages = info.totalPages { return number - base + 1 < totalPages }
+            if let total = info.total { return seen < total }
+        }
+        return info.cursor != nil
     }
 
     private func nextCall(after page: CollectionPage, call: APICall, number: Int, rows: Int) throws -> APICall? {
@@ -299,11 +348,11 @@ public final class PageWalker {
         do { page = try CollectionReader.read(document) } catch {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the body is not valid JSON (\(error))")
         }
-        if let links = response.header("Link") {
+        if let links = response.header("Link").map(Self.links), links.contains(where: { ["next", "prev", "previous", "first", "last"].contains($0.rel) }) {
             // A list paged by Link headers leaves `next` out of the last page's, but not the header.
             page.info.placesItself = true
             page.info.saysNext = true
-            if page.info.next == nil, page.info.nextPage == nil { page.info.next = Self.link(rel: "next", in: links) }
+            if page.info.next == nil, page.info.nextPage == nil { page.info.next = links.first { $0.rel == "next" && $0.more }?.target }
         }
         if page.info.total == nil, let count = response.header("X-Total-Count").flatMap({ Int($0) }) {
             page.info.total = count
@@ -372,19 +421,42 @@ public final class PageWalker {
         return origin + segments.joined(separator: "/") + link.dropFirst(linkPath.count)
     }
 
-    /// The target of a `Link` header's entry with this relation (RFC 8288): `<url>; rel="next"`.
-    public static func link(rel wanted: String, in header: String) -> String? {
-        for entry in header.split(separator: ",") {
-            let parts = entry.split(separator: ";").map { String($0).trimmed }
-            guard let target = parts.first, target.hasPrefix("<"), target.hasSuffix(">") else { continue }
-            for parameter in parts.dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
-                guard pair.count == 2, pair[0].lowercased() == "rel" else { continue }
-                let rels = pair[1].trimmingCharacters(in: "\"").lowercased().split(separator: " ")
-                if rels.contains(Substring(wanted)) { return String(target.dropFirst().dropLast()) }
+    /// A `Link` header's entries (RFC 8288), one per relation: `<url>; rel="next prev"`. Commas inside the
+    /// `<…>` and in quoted values are the URL's and the value's. `more` is false for Sentry's
+    /// `results="false"`: a next link with nothing behind it.
+    public static func links(_ header: String) -> [(rel: String, target: String, more: Bool)] {
+        var entries: [Substring] = []
+        var start = header.startIndex, inTarget = false, inQuotes = false
+        for index in header.indices {
+            switch header[index] {
+            case "<" where !inQuotes: inTarget = true
+            case ">" where !inQuotes: inTarget = false
+            case "\"" where !inTarget: inQuotes.toggle()
+            case "," where !inTarget && !inQuotes:
+                entries.append(header[start..<index])
+                start = header.index(after: index)
+            default: break
             }
         }
-        return nil
+        entries.append(header[start...])
+        var found: [(rel: String, target: String, more: Bool)] = []
+        for entry in entries {
+            let parts = entry.split(separator: ";").map { String($0).trimmed }
+            guard let target = parts.first, target.hasPrefix("<"), target.hasSuffix(">") else { continue }
+            var rels: [Substring] = [], more = true
+            for parameter in parts.dropFirst() {
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
+                guard pair.count == 2 else { continue }
+                let value = pair[1].trimmingCharacters(in: "\"").lowercased()
+                switch pair[0].lowercased() {
+                case "rel": rels = value.split(separator: " ")
+                case "results": more = value != "false"
+                default: break
+                }
+            }
+            for rel in rels { found.append((String(rel), String(target.dropFirst().dropLast()), more)) }
+        }
+        return found
     }
 
     private func checkTotal(seen: Int, page: CollectionPage, pageRows: Int, url: String) throws {
