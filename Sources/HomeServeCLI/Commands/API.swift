@@ -254,7 +254,7 @@ final class PassThrough: ResponseSink {
         }
         let name = "\(path).tmp.\(getpid())"
         // A new file, never one already there nor the target of a link: --out may be in a shared directory.
-        fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        fd = AtomicFile.createTemporary(name, mode: 0o644)
         guard fd >= 0 else {
             // Accepted all the same, so the transfer stops at its first bytes and this is the error reported.
             failure = FileError.system(name, "write")

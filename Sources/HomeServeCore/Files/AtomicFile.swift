@@ -23,12 +23,27 @@ public enum AtomicFile {
         chmod(path, 0o700)
     }
 
+    /// Opens `name` for writing as a file made now (never one already there, nor through a link); -1 with
+    /// `errno` set when it cannot be. One left by a killed process of the same PID (a container's homeserve
+    /// is PID 1 each time), or a link, is removed and the file made anew; one another user owns in a
+    /// shared (sticky) directory cannot be removed, and the open fails rather than go into it.
+    public static func createTemporary(_ name: String, mode: mode_t) -> Int32 {
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW
+        let fd = open(name, flags, mode)
+        guard fd < 0, errno == EEXIST else { return fd }
+        guard unlink(name) == 0 else {
+            errno = EEXIST
+            return -1
+        }
+        return open(name, flags, mode)
+    }
+
     public static func write(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(FileError) {
         let directory = FileFacts.directory(of: path)
         try ensureDirectory(directory)
         if FileFacts.isSymlink(path) { throw FileError(path: path, action: "replace", kind: .symlink) }
         let temporary = "\(path).tmp.\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        let fd = createTemporary(temporary, mode: 0o600)
         guard fd >= 0 else { throw FileError.system(temporary, "write") }
         func fail(_ action: String, _ code: Int32, closing: Bool = true) -> FileError {
             if closing { close(fd) }
