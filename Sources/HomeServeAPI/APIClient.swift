@@ -441,6 +441,13 @@ public final class APIClient: TokenAuthority {
         // a firewall's, which says nothing of the token: the failure stands, and the session is not ended.
         do { response = try send(call) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) && failure.summary == nil {
             return nil
+        } catch {
+            // Sent, and no answer came: the server may have spent the token, and its answer held the only pair
+            // it still accepts.
+            if case let APIError.transport(failure, _, _) = error, failure.sent {
+                warn("the exchange of the refresh token got no answer after it was sent (\(failure.message)); the server may have spent the stored one, so the session may have been lost: if the next command says it ended, run 'homeserve auth login'")
+            }
+            throw error
         }
         guard let response else { return nil }
         let body = try? JSON.parse(response.body)

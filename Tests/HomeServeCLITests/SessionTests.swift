@@ -360,6 +360,13 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(harness.run(["--timeout", "45", "bookings", "get", booking]).status, 0)
         XCTAssertEqual(transport.requests.suffix(2).map(\.timeout), [45, 45])
         transport.verify()
+        // Sent, and no answer within the grace: the session may be gone with it, and the command says so.
+        harness.storeSession(access: harness.token(expiresIn: -10, life: 300), refresh: "refresh-3")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed, refresh: "refresh-4"), times: 2, takes: 40)
+        let lost = harness.run(["--timeout", "2", "--retries", "0", "bookings", "get", booking])
+        XCTAssertEqual(lost.status, 9, lost.err)
+        XCTAssertContains(lost.err, "homeserve: warning: the exchange of the refresh token got no answer after it was sent (Operation timed out after 30000 milliseconds with 0 bytes received); the server may have spent the stored one, so the session may have been lost: if the next command says it ended, run 'homeserve auth login'\n")
+        XCTAssertEqual(stored("refresh"), "refresh-3", "nothing came to store")
     }
 
     func testASessionCutShortBySignalsIsSaidToBeMaybeLost() {
@@ -369,6 +376,19 @@ final class SessionTests: XCTestCase {
             homeserve: warning: an exchange of the refresh token was cut short; the server may have spent the stored one, so the session may have been lost: if the next command says it ended, run 'homeserve auth login'
 
             """)
+    }
+
+    /// After Ctrl-C, a failure of the work it let finish (an exchange of the refresh token that then timed
+    /// out) is the interruption's: exit 130, not the timeout's 9.
+    func testAFailureAfterCtrlCIsTheInterruption() {
+        harness.storeSession(access: harness.token(expiresIn: -10, life: 300), refresh: "refresh-1")
+        transport.fail("POST", "/auth/refresh/", .timeout, sent: true)
+        SignalWatcher.asked.store(true, ordering: .sequentiallyConsistent)
+        defer { SignalWatcher.asked.store(false, ordering: .sequentiallyConsistent) }
+        let outcome = harness.run(["--retries", "0", "bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 130, outcome.err)
+        XCTAssertContains(outcome.err, "warning: the exchange of the refresh token got no answer after it was sent")
+        XCTAssertTrue(outcome.err.hasSuffix("homeserve: interrupted\n"), outcome.err)
     }
 
     func testAFailingPasswordCommandIsExit3() {
@@ -1319,19 +1339,25 @@ final class SessionTests: XCTestCase {
 
     /// The line a refused config directory or file gets.
     func refusal(_ path: String, directory: Bool = true, owner: String = "root", mode: String) -> String {
-        let owners = FileFacts.userName(geteuid()) == "root" ? "you (root)" : "you (\(FileFacts.userName(geteuid()))) or root"
-        let accepted = directory
-            ? "a directory owned by \(owners) that group and others cannot write to, without the sticky bit (chmod 700)"
-            : "a file owned by \(owners) that group and others cannot write to (chmod 600)"
-        return "homeserve: refusing the config \(directory ? "directory" : "file") \(path) (owner \(owner), mode \(mode)): homeserve reads and writes settings and tokens only in \(accepted); nothing was read from it or written to it; \(directory ? "set HOMESERVE_CONFIG_DIR to a directory of your own" : "replace or remove it")\n"
+        let me = FileFacts.userName(geteuid())
+        let what = directory ? "config directory" : "config file"
+        let head = "homeserve: refusing the \(what) \(path) (owner \(owner), mode \(mode)): "
+        let unused = "nothing was read from it or written to it"
+        if owner != me, owner != "root" {
+            return head + "it is \(owner)'s, not yours (\(me)) or root's; \(unused); run homeserve as \(owner), or set HOMESERVE_CONFIG_DIR to a directory of your own\n"
+        }
+        return head + "other users can change it; \(unused); run: chmod \(directory ? "700" : "600") \(path)\n"
     }
 
     func testAConfigDirectoryOthersCanWriteIsRefusedAndLeftAsItIs() throws {
         let owner = FileFacts.userName(geteuid())
         harness.logIn()
         let settings = harness.configDir + "/settings.json"
-        // Group or others may write, or the sticky bit of a shared directory (HOMESERVE_CONFIG_DIR=/tmp).
-        for loose: mode_t in [0o777, 0o770, 0o730, 0o1777, 0o1700] {
+        // Group or others may write, or the sticky bit of a shared directory (HOMESERVE_CONFIG_DIR=/tmp). Group
+        // write counts for a group others may be in: as root, the directory's group is made nogroup.
+        if getuid() == 0 { XCTAssertEqual(chown(harness.configDir, 0, 65534), 0) }
+        let shared = !FileFacts.isPrivateGroup(FileFacts.ownership(harness.configDir)?.group ?? 0, of: geteuid())
+        for loose: mode_t in [0o777, 0o1777, 0o1700] + (shared ? [0o770, 0o730] : []) {
             XCTAssertEqual(chmod(harness.configDir, loose), 0)
             let shown = String(loose, radix: 8)
             let read = harness.run(["bookings", "list"])
@@ -1357,6 +1383,47 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(outcome.err, "")
         XCTAssertEqual(FileFacts.mode(harness.configDir), 0o755)
         transport.verify()
+        // Group write for the owner's private group (a umask of 002 under one group per user) is the owner's.
+        if let user = getpwuid(geteuid()), FileFacts.isPrivateGroup(user.pointee.pw_gid, of: geteuid()) {
+            XCTAssertEqual(chown(harness.configDir, geteuid(), user.pointee.pw_gid), 0)
+            XCTAssertEqual(chmod(harness.configDir, 0o775), 0)
+            transport.register("GET", "/api/bookings/", json: "[]")
+            let own = harness.run(["bookings", "list"])
+            XCTAssertEqual(own.status, 0, own.err)
+            XCTAssertEqual(own.err, "")
+        }
+    }
+
+    /// A directory another user can change, above the config directory, lets them swap it for theirs
+    /// between a check and a read: refused, as written and as links resolve it; a sticky one (/tmp) is not.
+    func testAConfigDirectoryBelowOneOthersCanChangeIsRefused() throws {
+        let shared = temporaryDirectory() + "/team"
+        XCTAssertEqual(mkdir(shared, 0o777), 0)
+        XCTAssertEqual(chmod(shared, 0o777), 0)
+        let inside = shared + "/cfg"
+        for (config, made) in [(inside, true), (inside + "/new/homeserve", false)] {
+            if made { XCTAssertEqual(mkdir(inside, 0o700), 0) }
+            harness.environment["HOMESERVE_CONFIG_DIR"] = config
+            // A directory not made yet has nothing to read: only a write, which would make it, is refused.
+            for args in (made ? [["bookings", "list"]] : []) + [["config", "set", "output", "csv"]] {
+                let outcome = harness.run(args)
+                XCTAssertEqual(outcome.status, 1, "\(args)")
+                XCTAssertEqual(outcome.err, "homeserve: refusing the config directory \(config): the directory \(shared) (owner \(FileFacts.userName(geteuid())), mode 777) above it lets other users swap it for theirs; nothing was read from it or written to it; keep it where only you or root can change the directories above (set HOMESERVE_CONFIG_DIR)\n")
+            }
+            XCTAssertFalse(FileFacts.exists(inside + "/new"), "no directory made there")
+            XCTAssertFalse(FileFacts.exists(inside + "/settings.json"))
+        }
+        // Through a link from a safe place: the directories the link resolves through count.
+        let link = temporaryDirectory() + "/cfg-link"
+        XCTAssertEqual(symlink(inside, link), 0)
+        harness.environment["HOMESERVE_CONFIG_DIR"] = link
+        XCTAssertContains(harness.run(["bookings", "list"]).err, "the directory \(shared) (owner")
+        // With the sticky bit others cannot move what is yours: used.
+        XCTAssertEqual(chmod(shared, 0o1777), 0)
+        harness.environment["HOMESERVE_CONFIG_DIR"] = inside
+        let set = harness.run(["config", "set", "output", "csv"])
+        XCTAssertEqual(set.status, 0, set.err)
+        XCTAssertEqual(transport.requests.count, 0, "nothing sent")
     }
 
     func testADirectoryHomeserveMakesIsMadePrivateWhateverTheUmask() {
@@ -1410,7 +1477,10 @@ final class SessionTests: XCTestCase {
         let ran = temporaryDirectory() + "/ran"
         let settings = harness.configDir + "/settings.json"
         harness.writeSettings(["default": ["password_command": .string("sh -c 'touch \(ran); echo pw'"), "username": "customer1"]])
-        for mode: mode_t in [0o666, 0o620, 0o602] {
+        // Group write counts for a group others may be in: as root, the file's group is made nogroup.
+        if getuid() == 0 { XCTAssertEqual(chown(settings, 0, 65534), 0) }
+        let shared = !FileFacts.isPrivateGroup(FileFacts.ownership(settings)?.group ?? 0, of: geteuid())
+        for mode: mode_t in [0o666, 0o602] + (shared ? [0o620] : []) {
             XCTAssertEqual(chmod(settings, mode), 0)
             let before = bytes(settings)
             let outcome = harness.run(["bookings", "list"])
@@ -1424,10 +1494,10 @@ final class SessionTests: XCTestCase {
         }
         XCTAssertEqual(chmod(settings, 0o600), 0)
         harness.logIn()
-        XCTAssertEqual(chmod(harness.credentialsPath, 0o660), 0)
+        XCTAssertEqual(chmod(harness.credentialsPath, 0o606), 0)
         let outcome = harness.run(["bookings", "list"])
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertEqual(outcome.err, refusal(harness.credentialsPath, directory: false, owner: owner, mode: "660"))
+        XCTAssertEqual(outcome.err, refusal(harness.credentialsPath, directory: false, owner: owner, mode: "606"))
         if getuid() == 0 {
             // Private, but another user's.
             XCTAssertEqual(chmod(harness.credentialsPath, 0o600), 0)

@@ -621,6 +621,8 @@ public final class CredentialStore {
                            _ body: () throws -> T) throws -> T {
         // A write is never made into a directory others can change, even by a command that read nothing first;
         // one that does not exist yet is made here, so it is checked as it was made.
+        // Made only where no other user can change a directory above it.
+        if !FileFacts.exists(paths.directory) { try ConfigPaths.checkParents(of: paths.directory) }
         do { try AtomicFile.ensureDirectory(paths.directory) } catch { throw SessionError.file(error) }
         try trustDirectory()
         let lock: FileLock

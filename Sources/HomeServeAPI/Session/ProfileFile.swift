@@ -40,20 +40,59 @@ public struct ConfigPaths: Sendable {
 
 /// Like ssh's StrictModes: settings name a command homeserve runs (`password_command`) and the credentials
 /// file holds tokens, so neither is read from, nor written into, a directory or file another user could
-/// have changed or replaced. Root may own them too, as it may everything.
+/// have changed or replaced, nor one below a directory another user could change (and so swap what is in
+/// it for theirs). Root may own them too, as it may everything.
 extension ConfigPaths {
-    public static func isTrusted(owner: uid_t, mode: mode_t, isDirectory: Bool) -> Bool {
-        (owner == geteuid() || owner == 0) && mode & 0o022 == 0 && !(isDirectory && mode & S_ISVTX != 0)
+    /// Only the owner, you or root, can change it: group write is allowed for the owner's private group.
+    public static func isTrusted(owner: uid_t, group: gid_t, mode: mode_t, isDirectory: Bool) -> Bool {
+        (owner == geteuid() || owner == 0) && mode & 0o002 == 0 && !(isDirectory && mode & S_ISVTX != 0)
+            && (mode & 0o020 == 0 || FileFacts.isPrivateGroup(group, of: owner))
     }
 
     /// Throws `SessionError.untrusted` when `path` exists and is not trusted; false when it does not exist.
+    /// A directory's parents are checked too.
     @discardableResult
     public static func checkTrust(_ path: String) throws(SessionError) -> Bool {
         guard let facts = FileFacts.ownership(path) else { return false }
-        guard isTrusted(owner: facts.owner, mode: facts.mode, isDirectory: facts.isDirectory) else {
-            throw .untrusted(path: path, isDirectory: facts.isDirectory, owner: FileFacts.userName(facts.owner), mode: facts.mode)
+        guard isTrusted(owner: facts.owner, group: facts.group, mode: facts.mode, isDirectory: facts.isDirectory) else {
+            throw .untrusted(path: path, isDirectory: facts.isDirectory, owner: FileFacts.userName(facts.owner), mode: facts.mode, above: nil)
         }
+        if facts.isDirectory { try checkParents(of: path) }
         return true
+    }
+
+    /// Every directory above `path` (the one that exists, for a path not made yet), as written and as its
+    /// links resolve, is one only you or root can change, or a sticky one (`/tmp`) in which others cannot
+    /// move what is yours.
+    public static func checkParents(of path: String) throws(SessionError) {
+        var absolute = path
+        if !absolute.hasPrefix("/"), let cwd = getcwd(nil, 0) {
+            absolute = String(cString: cwd) + "/" + absolute
+            free(cwd)
+        }
+        var chains = [absolute]
+        var existing = absolute
+        while !FileFacts.exists(existing), existing != "/" { existing = FileFacts.directory(of: existing) }
+        if let resolved = realpath(existing, nil) {
+            chains.append(String(cString: resolved))
+            free(resolved)
+        }
+        var checked: Set<String> = []
+        for chain in chains {
+            var parent = FileFacts.directory(of: chain)
+            while checked.insert(parent).inserted {
+                if let facts = FileFacts.ownership(parent) {
+                    let sticky = facts.mode & S_ISVTX != 0
+                    let safe = (facts.owner == geteuid() || facts.owner == 0)
+                        && (sticky || (facts.mode & 0o002 == 0 && (facts.mode & 0o020 == 0 || FileFacts.isPrivateGroup(facts.group, of: facts.owner))))
+                    guard safe else {
+                        throw .untrusted(path: parent, isDirectory: true, owner: FileFacts.userName(facts.owner), mode: facts.mode, above: path)
+                    }
+                }
+                if parent == "/" || parent == "." { break }
+                parent = FileFacts.directory(of: parent)
+            }
+        }
     }
 
     /// The settings file as it is, when the directory and the file are trusted; nil otherwise, or when it

@@ -34,5 +34,6 @@ public enum SessionError: Error, Sendable {
     case otherServer(profile: String, session: String, asked: String)
     /// The config directory, or a file in it, could have been changed by another user (its owner, a
     /// group or world write bit, a directory's sticky bit): nothing is read from it or written into it.
-    case untrusted(path: String, isDirectory: Bool, owner: String, mode: mode_t)
+    /// `above`: the config directory, when `path` is a directory on the way to it.
+    case untrusted(path: String, isDirectory: Bool, owner: String, mode: mode_t, above: String?)
 }

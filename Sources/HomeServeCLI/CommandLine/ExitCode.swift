@@ -168,9 +168,9 @@ struct FailureReport {
     }
 
     func describe(_ error: Error) -> CLIError {
-        // Whatever failed once SIGTERM or SIGHUP asked the work to stop (a password helper it ended, a
-        // transfer it cut) failed because of that.
-        if SignalWatcher.ending.load(ordering: .sequentiallyConsistent) != 0, !(error is CLIError) {
+        // Whatever failed once a signal asked the work to stop (a password helper it ended, a transfer it
+        // cut, an exchange of the refresh token it let finish that then timed out) failed because of that.
+        if SignalWatcher.asked.load(ordering: .sequentiallyConsistent), !(error is CLIError) {
             return CLIError(.interrupted, SignalWatcher.stoppedBy + Self.mayHaveHappened(error))
         }
         switch error {
@@ -288,16 +288,20 @@ struct FailureReport {
             return CLIError(.localFailure, "\(path) is corrupt (\(reason)); \(replacers) replaces it (keeping a .corrupt copy), or fix it by hand")
         case let .otherServer(name, session, asked):
             return CLIError(.notAuthenticated, "profile '\(name)' is logged in to \(session), not \(asked), so its session was not sent; log in to \(asked) ('\(homeserve) --url \(asked) auth login'), or use \(session) (--url \(session))")
-        case let .untrusted(path, isDirectory, owner, mode):
-            // As ssh's StrictModes says it: what was found, what is accepted, and that nothing was used.
+        case let .untrusted(path, isDirectory, owner, mode, above):
+            // As ssh's StrictModes says it: what was found, why it is refused, that nothing was used, the fix.
             let me = FileFacts.userName(geteuid())
+            let found = "\(path) (owner \(owner), mode \(String(mode, radix: 8)))"
+            let unused = "nothing was read from it or written to it"
+            if let above {
+                return CLIError(.localFailure, "refusing the config directory \(above): the directory \(found) above it lets other users swap it for theirs; \(unused); keep it where only you or root can change the directories above (set HOMESERVE_CONFIG_DIR)")
+            }
             let what = isDirectory ? "config directory" : "config file"
-            let owners = me == "root" ? "you (root)" : "you (\(me)) or root"
-            let accepted = isDirectory
-                ? "a directory owned by \(owners) that group and others cannot write to, without the sticky bit (chmod 700)"
-                : "a file owned by \(owners) that group and others cannot write to (chmod 600)"
-            let fix = isDirectory ? "set HOMESERVE_CONFIG_DIR to a directory of your own" : "replace or remove it"
-            return CLIError(.localFailure, "refusing the \(what) \(path) (owner \(owner), mode \(String(mode, radix: 8))): homeserve reads and writes settings and tokens only in \(accepted); nothing was read from it or written to it; \(fix)")
+            if owner != me, owner != "root" {
+                return CLIError(.localFailure, "refusing the \(what) \(found): it is \(owner)'s, not yours (\(me)) or root's; \(unused); run homeserve as \(owner), or set HOMESERVE_CONFIG_DIR to a directory of your own")
+            }
+            let fix = isDirectory ? "chmod 700 \(path)" : "chmod 600 \(path)"
+            return CLIError(.localFailure, "refusing the \(what) \(found): other users can change it; \(unused); run: \(fix)")
         case let .unknownProfile(name, known):
             return CLIError(.usage, "unknown profile '\(name)'; known profiles: \(known.joined(separator: ", ")) ('homeserve --profile \(name) auth login' creates it)")
         }

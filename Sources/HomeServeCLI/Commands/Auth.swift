@@ -36,8 +36,8 @@ enum AuthCommands {
     ) { inv in
         let fromEnvironment = (inv.environment["HOMESERVE_USERNAME"] ?? "").isEmpty ? nil : inv.environment["HOMESERVE_USERNAME"]
         let name = try inv[username] ?? fromEnvironment ?? inv.store.setting("username") ?? promptUsername(inv)
-        let password = try readSecret(inv, "password", stdinFlag: passwordStdin, variable: "HOMESERVE_PASSWORD", prompt: "Password: ")?.value ?? "***"
         try inv.store.checkLoginCanBeStored()
+        let password = try readSecret(inv, "password", stdinFlag: passwordStdin, variable: "HOMESERVE_PASSWORD", prompt: "Password: ")?.value ?? "***"
         guard let (pair, user) = try inv.client().login(username: name, password: password) else { return .nothing }
         try keepLogin(inv, pair, user, saying: "Logged in as \(user["username"]?.stringValue ?? name) (\(user["role"]?.stringValue ?? "unknown role")) on profile '\(inv.profile.name)'.")
         return .nothing
@@ -146,6 +146,7 @@ enum AuthCommands {
         printsData: false
     ) { inv in
         let who = try identity(inv)
+        try inv.store.checkLoginCanBeStored()
         var otp = "***"
         if let code = try readSecret(inv, "code", stdinFlag: otpStdin, variable: "HOMESERVE_OTP", prompt: "Code: ") {
             otp = code.value.trimmed
@@ -153,7 +154,6 @@ enum AuthCommands {
                 throw CLIError.usage("invalid code from \(code.source): expected the 4 to 8 digits that were sent")
             }
         }
-        try inv.store.checkLoginCanBeStored()
         let path = inv[vendor] ? "/auth/vendor/verify-otp/" : "/auth/verify-otp/"
         let body = JSON.object([(who.key, .string(who.value)), ("otp", .string(otp))])
         guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }

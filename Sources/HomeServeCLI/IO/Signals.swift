@@ -55,6 +55,8 @@ public final class EchoGuard: Sendable {
 public enum SignalWatcher {
     /// The SIGTERM or SIGHUP that asked the work to stop, or 0.
     static let ending = Atomic<Int32>(0)
+    /// Whether a signal, Ctrl-C too, asked the work to stop.
+    static let asked = Atomic<Bool>(false)
 
     /// What stopped the work, for the message that says so.
     static var stoppedBy: String {
@@ -154,6 +156,7 @@ public enum SignalWatcher {
             } else {
                 guard sigwait(&set, &received) == 0 else { continue }
             }
+            asked.store(true, ordering: .sequentiallyConsistent)
             if received != SIGINT {
                 _ = ending.compareExchange(expected: 0, desired: received, ordering: .sequentiallyConsistent)
                 endHelper()

@@ -52,10 +52,29 @@ public enum FileFacts {
 
     /// The owner and the permission bits with the sticky, setuid and setgid bits, following links; nil
     /// when the path does not exist.
-    public static func ownership(_ path: String) -> (owner: uid_t, mode: mode_t, isDirectory: Bool)? {
+    public static func ownership(_ path: String) -> (owner: uid_t, group: gid_t, mode: mode_t, isDirectory: Bool)? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return (info.st_uid, info.st_mode & 0o7777, (info.st_mode & S_IFMT) == S_IFDIR)
+        return (info.st_uid, info.st_gid, info.st_mode & 0o7777, (info.st_mode & S_IFMT) == S_IFDIR)
+    }
+
+    /// Whether `group` is `owner`'s private group (Debian's and Fedora's one group per user, under which a
+    /// umask of 002 is usual): the owner's own group, which no other user belongs to or has as theirs.
+    public static func isPrivateGroup(_ group: gid_t, of owner: uid_t) -> Bool {
+        guard let user = getpwuid(owner), user.pointee.pw_gid == group, let name = user.pointee.pw_name.map({ String(cString: $0) }),
+              let entry = getgrgid(group) else { return false }
+        if var members = entry.pointee.gr_mem {
+            while let member = members.pointee {
+                if String(cString: member) != name { return false }
+                members += 1
+            }
+        }
+        setpwent()
+        defer { endpwent() }
+        while let other = getpwent() {
+            if other.pointee.pw_gid == group, other.pointee.pw_uid != owner { return false }
+        }
+        return true
     }
 
     /// A user's name from the password database, else `uid N`.
