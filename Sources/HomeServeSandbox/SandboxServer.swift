@@ -79,6 +79,9 @@ public enum SandboxServer {
         )
         do {
             try await app.runService(gracefulShutdownSignals: stopsOnSignals ? [.sigterm, .sigint] : [])
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            Sandbox.log("homeserve-sandbox: cannot listen on \(host):\(options.port): the address is already in use (--port 0 picks a free port)")
+            return 1
         } catch {
             Sandbox.log("homeserve-sandbox: \(error)")
             return 1

@@ -25,6 +25,21 @@ final class CoreIntegrationTests: XCTestCase {
 
     // MARK: Sessions
 
+    func testASandboxOnAPortInUseSaysWhichAndExits1() throws {
+        let port = String(sandbox.url.split(separator: ":").last ?? "")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.sandbox)
+        process.arguments = ["--host", "127.0.0.1", "--port", port, "--data-dir", NSTemporaryDirectory() + "sandbox-\(UUID().uuidString)"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1, text)
+        XCTAssertTrue(text.hasSuffix("homeserve-sandbox: cannot listen on 127.0.0.1:\(port): the address is already in use (--port 0 picks a free port)\n"), text)
+    }
+
     func testLoginFromStdinStoresPrivateCredentialsAndStatusAsksTheServer() throws {
         let login = try cli.run(["auth", "login", "--username", "customer1", "--password-stdin", "-o", "json"], stdin: "password123\n")
         XCTAssertEqual(login.status, 0, login.err)
