@@ -176,6 +176,12 @@ final class OutputRuleTests: XCTestCase {
             transport.register("GET", "/admin-dashboard/edit-history/", json: "[\(rows.joined(separator: ", "))]")
             XCTAssertEqual(lines(run(["admin", "history", "-o", "csv"]).out).first, header, "row \(rows[0] == priced ? "with" : "without") the object first")
         }
+        // Top-level objects keep the server's order of fields too.
+        let nulled = #"{"id": 1, "a": null, "x": {"y": 1}}"#, filled = #"{"id": 2, "a": {"b": 2}, "x": {"y": 3}}"#
+        for rows in [[nulled, filled], [filled, nulled]] {
+            transport.register("GET", "/admin-dashboard/edit-history/", json: "[\(rows.joined(separator: ", "))]")
+            XCTAssertEqual(lines(run(["admin", "history", "-o", "csv"]).out).first, "id,a.b,x.y")
+        }
     }
 
     func testAReportPrintsItsMainArrayAsRows() {

@@ -1129,6 +1129,15 @@ final class PagingTests: XCTestCase {
                 ("/api/bookings/", #"{"content": [\#(nameRows(2..<4))], "page": {"size": 2, "number": 1, "totalElements": 5, "totalPages": 3}}"#, []),
                 ("/api/bookings/", #"{"content": [\#(nameRows(4..<5))], "page": {"size": 2, "number": 2, "totalElements": 5, "totalPages": 3}}"#, []),
             ]),
+            ("page numbers beside a cursor", [
+                ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "page": 1, "total_pages": 3, "next_cursor": "c1"}"#, []),
+                ("/api/bookings/?page=2", #"{"data": [\#(nameRows(2..<4))], "page": 2, "total_pages": 3, "next_cursor": "c2"}"#, []),
+                ("/api/bookings/?page=3", #"{"data": [\#(nameRows(4..<5))], "page": 3, "total_pages": 3}"#, []),
+            ]),
+            ("a Link header whose URL has a semicolon", [
+                ("/api/bookings/", "[\(nameRows(0..<2))]", [("Link", #"<https://api.test/api/bookings/;v=1?page=2>; rel="next", <https://api.test/api/bookings/>; rel="first""#)]),
+                ("/api/bookings/;v=1?page=2", "[\(nameRows(2..<5))]", [("Link", #"<https://api.test/api/bookings/>; rel="first""#)]),
+            ]),
             ("Fractal's pagination, whose count is the page's", [
                 // Asked for with its per_page, in an order that differs between the walks: any query is matched.
                 ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "meta": {"pagination": {"total": 5, "count": 2, "per_page": 2, "current_page": 1, "total_pages": 3}}}"#, []),
@@ -1198,6 +1207,18 @@ final class PagingTests: XCTestCase {
         }
     }
 
+    func testAServerThatIgnoresThePageIsCaughtWhicheverWayItsFirstPageWasRead() {
+        // A second list of objects on the first page has it read whole, the next page at its rows' place.
+        let page = #"{"count": 4, "results": [\#(nameRows(0..<2))], "facets": [{"k": "a"}]}"#
+        for (format, parallel) in [("json", "1"), ("ndjson", "1"), ("csv", "1"), ("ndjson", "4")] {
+            restart()
+            transport.register("GET", "/api/bookings/", json: page, times: 2)
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", format])
+            XCTAssertEqual(outcome.status, 8, "\(format): " + outcome.err)
+            XCTAssertContains(outcome.err, "page 2 is the page before it again, row for row")
+        }
+    }
+
     func testRowsThatShareAnIdButDifferAreAllPrinted() {
         // A booking's history: one id, one row per change.
         transport.register("GET", "/api/bookings/", json: #"{"count": 4, "next": "https://api.test/api/bookings/?page=2", "results": [{"id": 7, "status": "pending"}, {"id": 7, "status": "confirmed"}]}"#)
@@ -1248,7 +1269,7 @@ final class PagingTests: XCTestCase {
     }
 
     func testACursorWithoutALinkIs8AfterTheFirstPage() {
-        for (key, body) in [("nextPageToken", #"{"items": [\#(nameRows(0..<2))], "nextPageToken": "abc"}"#),
+        for (key, body) in [("next", #"{"results": [\#(nameRows(0..<2))], "next": "dG9rZW4y"}"#),("nextPageToken", #"{"items": [\#(nameRows(0..<2))], "nextPageToken": "abc"}"#),
                             ("next_cursor", #"{"data": [\#(nameRows(0..<2))], "response_metadata": {"next_cursor": "dXNlcjpVMEc5V0ZYTlo="}}"#)] {
             restart()
             transport.register("GET", "/api/bookings/", json: body)

@@ -1346,7 +1346,8 @@ final class SessionTests: XCTestCase {
         if owner != me, owner != "root" {
             return head + "it is \(owner)'s, not yours (\(me)) or root's; \(unused); run homeserve as \(owner), or set HOMESERVE_CONFIG_DIR to a directory of your own\n"
         }
-        return head + "other users can change it; \(unused); run: chmod \(directory ? "700" : "600") \(path)\n"
+        let why = (Int(mode, radix: 8) ?? 0) & 0o022 == 0 ? "it has the sticky bit of a shared directory" : "other users can change it"
+        return head + "\(why); \(unused); run: chmod \(directory ? "700" : "600") \(path)\n"
     }
 
     func testAConfigDirectoryOthersCanWriteIsRefusedAndLeftAsItIs() throws {
@@ -1418,6 +1419,21 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(symlink(inside, link), 0)
         harness.environment["HOMESERVE_CONFIG_DIR"] = link
         XCTAssertContains(harness.run(["bookings", "list"]).err, "the directory \(shared) (owner")
+        // A login is refused before the password is sent, a directory not made yet too.
+        harness.environment["HOMESERVE_CONFIG_DIR"] = inside + "/new/homeserve"
+        let login = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(login.status, 1, login.err)
+        XCTAssertContains(login.err, "the directory \(shared) (owner")
+        // A settings file linked into it (settings kept with dotfiles) is in reach of that directory too.
+        let own = temporaryDirectory() + "/own"
+        XCTAssertEqual(mkdir(own, 0o700), 0)
+        try AtomicFile.write(inside + "/settings.json", Array(#"{"profiles": {"default": {"password_command": "touch /tmp/never"}}}"#.utf8), mode: 0o600)
+        XCTAssertEqual(symlink(inside + "/settings.json", own + "/settings.json"), 0)
+        harness.environment["HOMESERVE_CONFIG_DIR"] = own
+        let linked = harness.run(["config", "get", "password_command"])
+        XCTAssertEqual(linked.status, 1, linked.err)
+        XCTAssertEqual(linked.out, "")
+        XCTAssertContains(linked.err, "the directory \(shared) (owner")
         // With the sticky bit others cannot move what is yours: used.
         XCTAssertEqual(chmod(shared, 0o1777), 0)
         harness.environment["HOMESERVE_CONFIG_DIR"] = inside

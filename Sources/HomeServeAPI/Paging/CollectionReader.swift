@@ -73,6 +73,12 @@ public struct CollectionPage: Sendable {
     /// The rows as the server sent them, when the page was read keeping its rows as bytes: then `rows`
     /// holds each row's `id` alone.
     public var rowBytes: RowBytes?
+    /// Fingerprints of the rows' bytes, for a page read whole where others of its walk are read keeping
+    /// their rows as bytes.
+    public var rowPrints: [Int]?
+
+    /// A fingerprint of row `index` as sent, where its bytes are known.
+    public func fingerprint(_ index: Int) -> Int? { rowPrints?[index] ?? rowBytes?.fingerprint(index) }
 
     /// Where the rows were: `""` for a bare array, else a dot path such as `results` or `data.results`.
     public var rowsPath: String? { rowKeys?.joined(separator: ".") }
@@ -80,8 +86,10 @@ public struct CollectionPage: Sendable {
     /// The page with only the rows at these indices, in this order.
     public func keeping(_ indices: [Int]) -> CollectionPage {
         guard let rows, indices.count < rows.count else { return self }
-        return CollectionPage(document: document, rows: indices.map { rows[$0] }, info: info, rowKeys: rowKeys,
-                              rowBytes: rowBytes.map { kept in RowBytes(body: kept.body, spans: indices.map { kept.spans[$0] }) })
+        var kept = CollectionPage(document: document, rows: indices.map { rows[$0] }, info: info, rowKeys: rowKeys,
+                                  rowBytes: rowBytes.map { kept in RowBytes(body: kept.body, spans: indices.map { kept.spans[$0] }) })
+        kept.rowPrints = rowPrints.map { prints in indices.map { prints[$0] } }
+        return kept
     }
 
     /// What the document is, for a message about a page without rows: not an object, an empty one, or its keys.
@@ -96,10 +104,12 @@ public struct RowBytes: Sendable {
     public let spans: [Range<Int>]
 
     /// A fingerprint of row `index`'s bytes, for telling rows apart.
-    public func fingerprint(_ index: Int) -> Int {
+    public func fingerprint(_ index: Int) -> Int { Self.fingerprint(body, spans[index]) }
+
+    public static func fingerprint(_ body: [UInt8], _ span: Range<Int>) -> Int {
         body.withUnsafeBytes { page in
             var hasher = Hasher()
-            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: page[spans[index]]))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: page[span]))
             return hasher.finalize()
         }
     }
@@ -151,7 +161,14 @@ public enum CollectionReader {
             page.rowBytes = RowBytes(body: parsed.bytes, spans: spans)
             return page
         }
-        return read(try JSON.parse(parsed.bytes))
+        var whole = read(try JSON.parse(parsed.bytes))
+        // A walk tells rows apart by their bytes on the pages read at their place; here they are found again
+        // for that alone (rows are printed from the values built), so the first page compares with the next.
+        if let keys = whole.rowKeys, let again = try? JSON.parseListed(parsed.bytes, at: keys), let spans = again.listed[keys],
+           spans.count == whole.rows?.count {
+            whole.rowPrints = spans.map { RowBytes.fingerprint(parsed.bytes, $0) }
+        }
+        return whole
     }
 
     public static func rows(in document: JSON) -> (rows: [JSON], path: String)? {
@@ -212,6 +229,10 @@ public enum CollectionReader {
         if info.next == nil, info.nextPage == nil {
             for key in linkKeys {
                 switch holder[key] {
+                // Text with no `/` that is not a query (`?cursor=b`) is a cursor of the server's own, not a link.
+                case let .string(token)? where !token.isEmpty && !token.contains("/") && !token.hasPrefix("?"):
+                    if info.cursor == nil { info.cursor = key }
+                    continue
                 case let .string(link)? where !link.isEmpty: info.next = link
                 case let .number(text)?: info.nextPage = Int(text)
                 // A link object: JSON:API 1.1's `{"href": …}`, HubSpot's `{"after": …, "link": …}`.
@@ -239,6 +260,8 @@ public enum CollectionReader {
                 }
             }.first
         }
+        // A token in `next` says as much as a link there: another page follows.
+        if let key = info.cursor, linkKeys.contains(key), info.hasNext == nil { info.hasNext = true }
         // Spring's pages: `number` from 0, `size`, `totalElements`, and `last` on the last.
         let spring = holder["totalElements"] != nil || holder["totalPages"] != nil
         if spring, info.page == nil, let number = int("number") {

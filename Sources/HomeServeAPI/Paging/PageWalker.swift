@@ -137,7 +137,8 @@ public final class PageWalker {
         }
         var visited: Set<String> = [try client.absoluteURL(call.path, query: call.query)]
         while more(current, number: number, seen: seen) {
-            if let key = current.info.cursor, current.info.next == nil, current.info.nextPage == nil {
+            let info = current.info
+            if let key = info.cursor, info.next == nil, info.nextPage == nil, info.page == nil, info.offset == nil, info.totalPages == nil, info.total == nil {
                 throw APIError.badResponse(method: "GET", path: client.shown(call),
                     reason: "page \(number) says more rows follow by a `\(key)` of the server's own, but gives no link to them: the rest of the list cannot be asked for")
             }
@@ -206,7 +207,7 @@ public final class PageWalker {
             ids.reserveCapacity(rows.count)
             prints.reserveCapacity(rows.count)
             let kept = rows.indices.filter { index in
-                let content = page.rowBytes?.fingerprint(index) ?? Self.fingerprint(rows[index])
+                let content = page.fingerprint(index) ?? Self.fingerprint(rows[index])
                 prints.append(content)
                 guard let id = rows[index]["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
                 let text = id.stringValue ?? id.serialized()
@@ -441,10 +442,12 @@ public final class PageWalker {
         entries.append(header[start...])
         var found: [(rel: String, target: String, more: Bool)] = []
         for entry in entries {
-            let parts = entry.split(separator: ";").map { String($0).trimmed }
-            guard let target = parts.first, target.hasPrefix("<"), target.hasSuffix(">") else { continue }
+            // The target first, whole: a `;` inside `<…>` is the URL's.
+            let text = String(entry).trimmed
+            guard text.hasPrefix("<"), let close = text.firstIndex(of: ">") else { continue }
+            let target = String(text[text.index(after: text.startIndex)..<close])
             var rels: [Substring] = [], more = true
-            for parameter in parts.dropFirst() {
+            for parameter in text[text.index(after: close)...].split(separator: ";").map({ String($0).trimmed }) {
                 let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
                 guard pair.count == 2 else { continue }
                 let value = pair[1].trimmingCharacters(in: "\"").lowercased()
@@ -454,7 +457,7 @@ public final class PageWalker {
                 default: break
                 }
             }
-            for rel in rels { found.append((String(rel), String(target.dropFirst().dropLast()), more)) }
+            for rel in rels { found.append((String(rel), target, more)) }
         }
         return found
     }

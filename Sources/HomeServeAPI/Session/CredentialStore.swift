@@ -552,6 +552,8 @@ public final class CredentialStore {
     /// Before a login is sent: a credentials file it could not be stored in (a link, or a directory or file
     /// another user could have changed) is refused now, not once the server has made a session for it.
     public func checkLoginCanBeStored() throws(SessionError) {
+        // A directory not made yet is made only where no other user can change a directory above it.
+        if !FileFacts.exists(paths.directory) { try ConfigPaths.checkParents(of: paths.directory) }
         try trustDirectory()
         try ConfigPaths.checkTrust(paths.credentials)
         if FileFacts.isSymlink(paths.credentials) { throw .file(FileError(path: paths.credentials, action: "replace", kind: .symlink)) }

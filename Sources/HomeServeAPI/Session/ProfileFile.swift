@@ -57,7 +57,9 @@ extension ConfigPaths {
         guard isTrusted(owner: facts.owner, group: facts.group, mode: facts.mode, isDirectory: facts.isDirectory) else {
             throw .untrusted(path: path, isDirectory: facts.isDirectory, owner: FileFacts.userName(facts.owner), mode: facts.mode, above: nil)
         }
-        if facts.isDirectory { try checkParents(of: path) }
+        // A directory's parents, and a file's reached through a link (settings kept with dotfiles): the
+        // directories its target is in are as much in reach as the config directory.
+        if facts.isDirectory || FileFacts.isSymlink(path) { try checkParents(of: path) }
         return true
     }
 

@@ -301,7 +301,8 @@ struct FailureReport {
                 return CLIError(.localFailure, "refusing the \(what) \(found): it is \(owner)'s, not yours (\(me)) or root's; \(unused); run homeserve as \(owner), or set HOMESERVE_CONFIG_DIR to a directory of your own")
             }
             let fix = isDirectory ? "chmod 700 \(path)" : "chmod 600 \(path)"
-            return CLIError(.localFailure, "refusing the \(what) \(found): other users can change it; \(unused); run: \(fix)")
+            let why = mode & 0o022 == 0 ? "it has the sticky bit of a shared directory" : "other users can change it"
+            return CLIError(.localFailure, "refusing the \(what) \(found): \(why); \(unused); run: \(fix)")
         case let .unknownProfile(name, known):
             return CLIError(.usage, "unknown profile '\(name)'; known profiles: \(known.joined(separator: ", ")) ('homeserve --profile \(name) auth login' creates it)")
         }

@@ -134,10 +134,11 @@ public enum ManPage {
         page.prose("""
         The configuration directory is $HOMESERVE_CONFIG_DIR, else $XDG_CONFIG_HOME/homeserve, else \
         ~/.config/homeserve. It is created with mode 0700; files in it are replaced atomically. One that is \
-        there already is never chmod'ed: unless it is owned by the user (or root) and neither group nor others \
-        can write to it, nor has it the sticky bit, nothing is read from it or written into it (exit 1); so \
-        too for a settings.json or credentials.json not owned by the user (or root) or that group or others \
-        can write to.
+        there already is never chmod'ed: unless it is owned by the user (or root), others cannot write to it, \
+        its group can only if it is the user's private group, it has no sticky bit, and every directory above \
+        it can be changed only by the user or root (or is sticky, as /tmp), nothing is read from it or written \
+        into it (exit 1); so too for a settings.json or credentials.json not owned by the user (or root) or \
+        that others can write to.
         """)
         page.tag("\\fIsettings.json\\fR")
         page.prose("Per-profile settings (" + ConfigCommands.keys.map(\.name).joined(separator: ", ")

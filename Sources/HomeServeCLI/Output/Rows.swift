@@ -172,12 +172,18 @@ enum Rows {
             }
             list.append(path)
         }
+        // The rows' own fields in the order the server first gave them: nested fields follow it, whichever
+        // row first had an object where another had null.
+        var fieldRank: [String: Int] = [:]
         for row in objects {
+            for key in row.keys where fieldRank[key] == nil { fieldRank[key] = fieldRank.count }
             let found = paths(of: row)
             for path in found.scalars where seen.insert(path).inserted { ordered.append(path) }
             for path in found.nested where seen.insert("\u{0}" + path).inserted { place(path, in: &nestedAll) }
             for path in found.arrays where seen.insert("\u{1}" + path).inserted { arraysAll.append(path) }
         }
+        let rank = { (path: String) in fieldRank[String(path.prefix { $0 != "." })] ?? Int.max }
+        nestedAll = nestedAll.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
         // A field that is null in one row and an object or array in another is one field, shown as the latter,
         // at any depth.
         let richer = Set(arraysAll + (nestedAll + arraysAll).flatMap { path in
