@@ -1409,7 +1409,7 @@ final class SessionTests: XCTestCase {
             for args in (made ? [["bookings", "list"]] : []) + [["config", "set", "output", "csv"]] {
                 let outcome = harness.run(args)
                 XCTAssertEqual(outcome.status, 1, "\(args)")
-                XCTAssertEqual(outcome.err, "homeserve: refusing the config directory \(config): the directory \(shared) (owner \(FileFacts.userName(geteuid())), mode 777) above it lets other users swap it for theirs; nothing was read from it or written to it; keep it where only you or root can change the directories above (set HOMESERVE_CONFIG_DIR)\n")
+                XCTAssertEqual(outcome.err, "homeserve: refusing the config directory \(config): the directory \(shared) (owner \(FileFacts.userName(geteuid())), mode 777) on the way to it lets other users swap it for theirs; nothing was read from it or written to it; keep it where only you or root can change the directories above (set HOMESERVE_CONFIG_DIR)\n")
             }
             XCTAssertFalse(FileFacts.exists(inside + "/new"), "no directory made there")
             XCTAssertFalse(FileFacts.exists(inside + "/settings.json"))
@@ -1434,6 +1434,23 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(linked.status, 1, linked.err)
         XCTAssertEqual(linked.out, "")
         XCTAssertContains(linked.err, "the directory \(shared) (owner")
+        // A link in another user's directory on the way to your own file: they can point it elsewhere.
+        if getuid() == 0 {
+            let theirs = temporaryDirectory() + "/theirs"
+            XCTAssertEqual(mkdir(theirs, 0o755), 0)
+            XCTAssertEqual(chown(theirs, 65534, 65534), 0)
+            let dotfiles = temporaryDirectory() + "/dotfiles"
+            XCTAssertEqual(mkdir(dotfiles, 0o700), 0)
+            try AtomicFile.write(dotfiles + "/settings.json", Array(#"{"profiles": {}}"#.utf8), mode: 0o600)
+            XCTAssertEqual(symlink(dotfiles + "/settings.json", theirs + "/link"), 0)
+            let mine = temporaryDirectory() + "/mine"
+            XCTAssertEqual(mkdir(mine, 0o700), 0)
+            XCTAssertEqual(symlink(theirs + "/link", mine + "/settings.json"), 0)
+            harness.environment["HOMESERVE_CONFIG_DIR"] = mine
+            let chained = harness.run(["config", "get", "url"])
+            XCTAssertEqual(chained.status, 1, chained.err)
+            XCTAssertEqual(chained.err, "homeserve: refusing the config file \(mine)/settings.json: the directory \(theirs) (owner \(FileFacts.userName(65534)), mode 755) on the way to it lets other users swap it for theirs; nothing was read from it or written to it; keep it where only you or root can change the directories above (set HOMESERVE_CONFIG_DIR)\n")
+        }
         // With the sticky bit others cannot move what is yours: used.
         XCTAssertEqual(chmod(shared, 0o1777), 0)
         harness.environment["HOMESERVE_CONFIG_DIR"] = inside

@@ -58,43 +58,57 @@ extension ConfigPaths {
             throw .untrusted(path: path, isDirectory: facts.isDirectory, owner: FileFacts.userName(facts.owner), mode: facts.mode, above: nil)
         }
         // A directory's parents, and a file's reached through a link (settings kept with dotfiles): the
-        // directories its target is in are as much in reach as the config directory.
+        // directories its links and target are in are as much in reach as the config directory.
         if facts.isDirectory || FileFacts.isSymlink(path) { try checkParents(of: path) }
         return true
     }
 
-    /// Every directory above `path` (the one that exists, for a path not made yet), as written and as its
-    /// links resolve, is one only you or root can change, or a sticky one (`/tmp`) in which others cannot
-    /// move what is yours.
+    /// Every directory whose entries decide where `path` leads, as it is resolved link by link (a link's own
+    /// directory and then its target's), is one only you or root can change, or a sticky one (`/tmp`) in which
+    /// others cannot move what is yours.
     public static func checkParents(of path: String) throws(SessionError) {
+        for directory in directoriesResolving(path) {
+            guard let facts = FileFacts.ownership(directory) else { continue }
+            let sticky = facts.mode & S_ISVTX != 0
+            let safe = (facts.owner == geteuid() || facts.owner == 0)
+                && (sticky || (facts.mode & 0o002 == 0 && (facts.mode & 0o020 == 0 || FileFacts.isPrivateGroup(facts.group, of: facts.owner))))
+            guard safe else {
+                throw .untrusted(path: directory, isDirectory: true, owner: FileFacts.userName(facts.owner), mode: facts.mode, above: path)
+            }
+        }
+    }
+
+    /// The directories `path`'s names are looked up in as it is resolved, in order: each one it passes
+    /// through, and for a link met on the way the directory it is in and then those of its target.
+    static func directoriesResolving(_ path: String) -> [String] {
         var absolute = path
         if !absolute.hasPrefix("/"), let cwd = getcwd(nil, 0) {
             absolute = String(cString: cwd) + "/" + absolute
             free(cwd)
         }
-        var chains = [absolute]
-        var existing = absolute
-        while !FileFacts.exists(existing), existing != "/" { existing = FileFacts.directory(of: existing) }
-        if let resolved = realpath(existing, nil) {
-            chains.append(String(cString: resolved))
-            free(resolved)
-        }
-        var checked: Set<String> = []
-        for chain in chains {
-            var parent = FileFacts.directory(of: chain)
-            while checked.insert(parent).inserted {
-                if let facts = FileFacts.ownership(parent) {
-                    let sticky = facts.mode & S_ISVTX != 0
-                    let safe = (facts.owner == geteuid() || facts.owner == 0)
-                        && (sticky || (facts.mode & 0o002 == 0 && (facts.mode & 0o020 == 0 || FileFacts.isPrivateGroup(facts.group, of: facts.owner))))
-                    guard safe else {
-                        throw .untrusted(path: parent, isDirectory: true, owner: FileFacts.userName(facts.owner), mode: facts.mode, above: path)
-                    }
-                }
-                if parent == "/" || parent == "." { break }
-                parent = FileFacts.directory(of: parent)
+        var pending = absolute.split(separator: "/").map(String.init).reversed() as [String]
+        var current: [String] = []
+        var directories: [String] = []
+        var hops = 0
+        while let name = pending.popLast() {
+            if name == "." { continue }
+            if name == ".." {
+                if !current.isEmpty { current.removeLast() }
+                continue
             }
+            let directory = "/" + current.joined(separator: "/")
+            if !directories.contains(directory) { directories.append(directory) }
+            let here = (current.isEmpty ? "" : directory) + "/" + name
+            // At most 40 links, as the kernel follows: a loop is not walked for ever.
+            if hops < 40, let target = FileFacts.linkTarget(here) {
+                hops += 1
+                if target.hasPrefix("/") { current = [] }
+                pending += target.split(separator: "/").map(String.init).reversed()
+                continue
+            }
+            current.append(name)
         }
+        return directories
     }
 
     /// The settings file as it is, when the directory and the file are trusted; nil otherwise, or when it

@@ -294,7 +294,8 @@ struct FailureReport {
             let found = "\(path) (owner \(owner), mode \(String(mode, radix: 8)))"
             let unused = "nothing was read from it or written to it"
             if let above {
-                return CLIError(.localFailure, "refusing the config directory \(above): the directory \(found) above it lets other users swap it for theirs; \(unused); keep it where only you or root can change the directories above (set HOMESERVE_CONFIG_DIR)")
+                let what = FileFacts.isDirectory(above) || !FileFacts.exists(above) ? "config directory" : "config file"
+                return CLIError(.localFailure, "refusing the \(what) \(above): the directory \(found) on the way to it lets other users swap it for theirs; \(unused); keep it where only you or root can change the directories above (set HOMESERVE_CONFIG_DIR)")
             }
             let what = isDirectory ? "config directory" : "config file"
             if owner != me, owner != "root" {
