@@ -46,6 +46,12 @@ public struct PageInfo: Sendable, Equatable {
     /// `has_more`): then it alone says so, and a total does not send a walk past it.
     public var saysNext = false
 
+    /// The cursor field, when it is all the document gives to ask for more: no link, page number, offset or
+    /// size of the list to walk by instead.
+    public var cursorAlone: String? {
+        next == nil && nextPage == nil && page == nil && offset == nil && totalPages == nil && total == nil ? cursor : nil
+    }
+
     /// Whether the document says more pages follow this one.
     public var claimsMore: Bool {
         // `has_more: false` beside a next link (Sentry's, some cursors') is the last page's word.
@@ -180,10 +186,10 @@ public enum CollectionReader {
             return page
         }
         var whole = read(try JSON.parse(parsed.bytes))
-        // A walk tells rows apart by their bytes on the pages read at their place; here they are found again
-        // for that alone (rows are printed from the values built), so the first page compares with the next.
-        if let keys = whole.rowKeys, let again = try? JSON.parseListed(parsed.bytes, at: keys), let spans = again.listed[keys],
-           spans.count == whole.rows?.count {
+        // A walk tells rows apart by their bytes on the pages read at their place; the places the listed parse
+        // kept serve that alone here (rows are printed from the values built), so the first page compares with
+        // the next.
+        if let keys = whole.rowKeys, let spans = parsed.listed[keys], spans.count == whole.rows?.count {
             whole.rowPrints = spans.map { RowBytes.fingerprint(parsed.bytes, $0) }
         }
         return whole

@@ -43,7 +43,8 @@ public final class PageWalker {
     /// Calls `onPage` with each page in order until it returns false or the pages run out.
     /// The first page is handed on even when it has no rows; later pages must have them.
     public func run(following: Bool, _ onPage: (CollectionPage) throws -> Bool) throws {
-        let asked = Int(queryValue("page", in: first) ?? "") ?? 1
+        let pageAsked = queryValue("page", in: first)
+        let asked = Int(pageAsked ?? "") ?? 1
         guard var page = try fetchPage(first, number: asked, url: client.shown(first)) else { return }
         // A server that pages by position ignores `page` and the size parameter it does not know: ask again
         // for the rows page N of the size asked for stands for.
@@ -60,20 +61,16 @@ public final class PageWalker {
         }
         // A page asked for by number is the page the server says it sent; a server that counts its pages from
         // 0 says so on the first.
-        if queryValue("page", in: first) != nil, let reported = page.info.page, reported != asked {
-            throw APIError.badResponse(method: "GET", path: client.shown(first), reason: "page \(asked) was asked for, but the server sent page \(reported)")
-        }
+        if pageAsked != nil { try check(page, is: asked, path: client.shown(first)) }
         // `--page N` counts from 1; to a server that counts from 0 (Spring's `number`) it is page N − 1.
         var answered = first
-        if queryValue("page", in: first) != nil, page.info.base == 0, asked >= 1 {
+        if pageAsked != nil, page.info.base == 0, asked >= 1 {
             answered.query = first.query.map { $0.0 == "page" ? ($0.0, String(asked - 1)) : $0 }
             guard let again = try fetchPage(answered, number: asked, url: client.shown(answered)) else { return }
-            if let reported = again.info.page, reported != asked - 1 {
-                throw APIError.badResponse(method: "GET", path: client.shown(answered), reason: "page \(asked - 1) was asked for, but the server sent page \(reported)")
-            }
+            try check(again, is: asked - 1, path: client.shown(answered))
             page = again
         }
-        base = queryValue("page", in: first) == nil && page.info.page == 0 ? 0 : page.info.base
+        base = pageAsked == nil && page.info.page == 0 ? 0 : page.info.base
         baseKnown = true
         page.info.base = base
         // A server that caps its pages below the size asked for says nothing: the rows on a page that is not
@@ -98,17 +95,14 @@ public final class PageWalker {
             if following {
                 let repeated: Int, again: Bool
                 (passed, repeated, again) = ledger.admit(handed)
-                // Unless the list grew: rows added at its top push the rows read onto the next page.
+                // The page before it again, or a whole page of rows already read, from a list that did not grow:
+                // not a list that moved (rows added at its top push the rows read onto the next page) but a server
+                // answering every page alike.
                 let grew = handed.info.total.map { $0 > began ?? $0 } ?? false
-                if again, !grew {
+                if again || (repeated > 0 && repeated == handed.rows?.count), !grew {
+                    let what = again ? "is the page before it again, row for row" : "holds only rows earlier pages held"
                     throw APIError.badResponse(method: "GET", path: client.shown(first),
-                        reason: "page \(number) is the page before it again, row for row: the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read")
-                }
-                // A whole page of rows already read, from a list that did not grow: not a list that moved but a
-                // server answering every page alike.
-                if repeated > 0, repeated == handed.rows?.count, !grew {
-                    throw APIError.badResponse(method: "GET", path: client.shown(first),
-                        reason: "page \(number) holds only rows earlier pages held: the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read")
+                        reason: "page \(number) \(what): the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read")
                 }
                 if repeated > 0 {
                     note("page \(number) repeats \(repeated) row\(repeated == 1 ? "" : "s") an earlier page held (the list moved while it was read): printed once")
@@ -137,8 +131,7 @@ public final class PageWalker {
         }
         var visited: Set<String> = [try client.absoluteURL(call.path, query: call.query)]
         while more(current, number: number, seen: seen) {
-            let info = current.info
-            if let key = info.cursor, info.next == nil, info.nextPage == nil, info.page == nil, info.offset == nil, info.totalPages == nil, info.total == nil {
+            if let key = current.info.cursorAlone {
                 throw APIError.badResponse(method: "GET", path: client.shown(call),
                     reason: "page \(number) says more rows follow by a `\(key)` of the server's own, but gives no link to them: the rest of the list cannot be asked for")
             }
@@ -359,7 +352,10 @@ public final class PageWalker {
             page.info.total = count
             page.info.placesItself = true
         }
-        if let next = page.info.next { page.info.next = Self.resolve(next, against: try client.absoluteURL(call.path, query: call.query)) }
+        // Only a relative link needs the page's own URL, which is made only then: most pages' links are absolute.
+        if let next = page.info.next, Self.isRelative(next) {
+            page.info.next = Self.resolve(next, against: try client.absoluteURL(call.path, query: call.query))
+        }
         if baseKnown { page.info.base = base }
         if keepingRows, rowKeys == nil { rowKeys = page.rowKeys }
         if let wrong = page.info.outOfRange {
@@ -396,12 +392,17 @@ public final class PageWalker {
         return rows
     }
 
-    /// A link as a page gives it, made absolute against the page's own URL (RFC 3986): one from the server
-    /// root is left as it is, for `APIClient.absoluteURL` to place under the base URL.
+    /// Whether a link needs the page's URL to be followed: not one that is absolute, nor one from the server
+    /// root, which `APIClient.absoluteURL` places under the base URL.
+    static func isRelative(_ link: String) -> Bool {
+        !(link.hasPrefix("http://") || link.hasPrefix("https://") || (link.hasPrefix("/") && !link.hasPrefix("//")))
+    }
+
+    /// A link as a page gives it, made absolute against the page's own URL (RFC 3986); one that is not
+    /// relative is left as it is.
     public static func resolve(_ link: String, against url: String) -> String {
-        if link.hasPrefix("http://") || link.hasPrefix("https://") { return link }
+        guard isRelative(link) else { return link }
         if link.hasPrefix("//") { return String(url.prefix { $0 != ":" }) + ":" + link }
-        if link.hasPrefix("/") { return link }
         let withoutQuery = String(url.prefix { $0 != "?" && $0 != "#" })
         if link.hasPrefix("?") { return withoutQuery + link }
         // The origin, then the path's directory with the link's segments on it, `.` and `..` taken out.
@@ -460,6 +461,14 @@ public final class PageWalker {
             for rel in rels { found.append((String(rel), target, more)) }
         }
         return found
+    }
+
+    /// A page that says which page it is must be the one asked for: a server that ignores the page asked
+    /// for sends another in its place.
+    private func check(_ page: CollectionPage, is asked: Int, path: String) throws {
+        if let reported = page.info.page, reported != asked {
+            throw APIError.badResponse(method: "GET", path: path, reason: "page \(asked) was asked for, but the server sent page \(reported)")
+        }
     }
 
     private func checkTotal(seen: Int, page: CollectionPage, pageRows: Int, url: String) throws {
@@ -587,11 +596,7 @@ public final class PageWalker {
                 do {
                     let document = try parsed(response, call: entry.call)
                     let page = try read(document, response, call: entry.call, number: entry.number, url: entry.attempt.url)
-                    // A server that ignores the page asked for sends another in its place.
-                    if let reported = page.info.page, reported != entry.number - 1 + base {
-                        throw APIError.badResponse(method: "GET", path: Redaction.url(entry.attempt.url),
-                            reason: "page \(entry.number - 1 + base) was asked for, but the server sent page \(reported)")
-                    }
+                    try check(page, is: entry.number - 1 + base, path: Redaction.url(entry.attempt.url))
                     _ = try pageRows(page, number: entry.number, url: entry.attempt.url, firstRows: firstRows)
                     ready[entry.number] = (page, entry.call)
                 } catch {
