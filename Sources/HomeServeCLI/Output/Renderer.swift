@@ -251,12 +251,13 @@ struct Renderer {
         var shown: Set<String>?
         // Whether the rows are objects: columns show objects' fields or other values whole, never both.
         var objectRows: Bool?
-        var walking = listing.walks.first?.path ?? ""
+        // Every walk of a listing asks the one path (only a filter's value differs).
+        let listPath = Redaction.url(listing.walks.first?.path ?? "")
         func emit(_ rows: [JSON], _ bytes: RowBytes? = nil) throws {
             if fields != nil || (jq == nil && format != .json && format != .ndjson) {
                 if let row = rows.first, objectRows == nil { objectRows = row.isObject }
                 for row in rows where row.isObject != objectRows {
-                    throw APIError.badResponse(method: "GET", path: Redaction.url(walking),
+                    throw APIError.badResponse(method: "GET", path: listPath,
                         reason: "the rows mix objects and other values (\(row.isObject ? "an object" : row.serialized()) after \(objectRows == true ? "objects" : "values")), which no columns can show; -o json prints them as received")
                 }
             }
@@ -305,7 +306,6 @@ struct Renderer {
         var printedAsReceived = false
         func walk() throws {
             walks: for call in listing.walks {
-                walking = call.path
                 var firstPage = true
                 lastPage = nil
                 let walker = PageWalker(client: client, first: call, parallel: listing.parallel,

@@ -159,36 +159,27 @@ enum Rows {
         var ordered: [String] = []
         var nestedAll: [String] = [], arraysAll: [String] = []
         var seen: Set<String> = []
-        // A nested field goes with the fields of the object it belongs to that are there already (one null in
-        // an earlier row stands in the object's place), so the columns do not depend on which row came first.
-        func place(_ path: String, in list: inout [String]) {
-            var parent = Substring(path)
-            while let dot = parent.lastIndex(of: ".") {
-                parent = parent[..<dot]
-                if let last = list.lastIndex(where: { $0 == parent || ($0.hasPrefix(parent) && $0.dropFirst(parent.count).first == ".") }) {
-                    list.insert(path, at: last + 1)
-                    return
-                }
-            }
-            list.append(path)
-        }
-        // The rows' own fields in the order the server first gave them: nested fields follow it, whichever
-        // row first had an object where another had null.
-        var fieldRank: [String: Int] = [:]
+        // Nested fields in the server's order at every level, whichever row first had an object where another
+        // had null: each name, a row's own or a dotted one, ranks where it was first seen, and a field sorts by
+        // the ranks of the names that lead to it (one null in an earlier row stands in its object's place).
+        var firstSeen: [String: Int] = [:]
+        func see(_ name: String) { if firstSeen[name] == nil { firstSeen[name] = firstSeen.count } }
+        func leading(_ path: String) -> [String] { path.indices.filter { path[$0] == "." }.map { String(path[..<$0]) } }
         for row in objects {
-            for key in row.keys where fieldRank[key] == nil { fieldRank[key] = fieldRank.count }
+            row.keys.forEach(see)
             let found = paths(of: row)
             for path in found.scalars where seen.insert(path).inserted { ordered.append(path) }
-            for path in found.nested where seen.insert("\u{0}" + path).inserted { place(path, in: &nestedAll) }
+            for path in found.nested {
+                (leading(path) + [path]).forEach(see)
+                if seen.insert("\u{0}" + path).inserted { nestedAll.append(path) }
+            }
             for path in found.arrays where seen.insert("\u{1}" + path).inserted { arraysAll.append(path) }
         }
-        let rank = { (path: String) in fieldRank[String(path.prefix { $0 != "." })] ?? Int.max }
-        nestedAll = nestedAll.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        nestedAll = nestedAll.map { ($0, (leading($0) + [$0]).map { firstSeen[$0] ?? Int.max }) }
+            .sorted { $0.1.lexicographicallyPrecedes($1.1) }.map(\.0)
         // A field that is null in one row and an object or array in another is one field, shown as the latter,
         // at any depth.
-        let richer = Set(arraysAll + (nestedAll + arraysAll).flatMap { path in
-            path.indices.filter { path[$0] == "." }.map { String(path[..<$0]) }
-        })
+        let richer = Set(arraysAll + (nestedAll + arraysAll).flatMap(leading))
         let standsIn = { (path: String) in
             richer.contains(path) && lookups.allSatisfy { row in
                 guard let value = row.value(at: path) else { return true }
