@@ -552,8 +552,7 @@ public final class CredentialStore {
     /// Before a login is sent: a credentials file it could not be stored in (a link, or a directory or file
     /// another user could have changed) is refused now, not once the server has made a session for it.
     public func checkLoginCanBeStored() throws(SessionError) {
-        // A directory not made yet is made only where no other user can change a directory above it.
-        if !FileFacts.exists(paths.directory) { try ConfigPaths.checkParents(of: paths.directory) }
+        try checkWhereTheDirectoryGoes()
         try trustDirectory()
         try ConfigPaths.checkTrust(paths.credentials)
         if FileFacts.isSymlink(paths.credentials) { throw .file(FileError(path: paths.credentials, action: "replace", kind: .symlink)) }
@@ -623,8 +622,7 @@ public final class CredentialStore {
                            _ body: () throws -> T) throws -> T {
         // A write is never made into a directory others can change, even by a command that read nothing first;
         // one that does not exist yet is made here, so it is checked as it was made.
-        // Made only where no other user can change a directory above it.
-        if !FileFacts.exists(paths.directory) { try ConfigPaths.checkParents(of: paths.directory) }
+        try checkWhereTheDirectoryGoes()
         do { try AtomicFile.ensureDirectory(paths.directory) } catch { throw SessionError.file(error) }
         try trustDirectory()
         let lock: FileLock
@@ -664,6 +662,11 @@ public final class CredentialStore {
             lock.release()
         }
         return true
+    }
+
+    /// A config directory not made yet is made only where no other user can change a directory above it.
+    private func checkWhereTheDirectoryGoes() throws(SessionError) {
+        if !FileFacts.exists(paths.directory) { try ConfigPaths.checkParents(of: paths.directory) }
     }
 
     /// The files every writer writes under the file lock.

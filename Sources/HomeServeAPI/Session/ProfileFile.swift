@@ -43,10 +43,15 @@ public struct ConfigPaths: Sendable {
 /// have changed or replaced, nor one below a directory another user could change (and so swap what is in
 /// it for theirs). Root may own them too, as it may everything.
 extension ConfigPaths {
-    /// Only the owner, you or root, can change it: group write is allowed for the owner's private group.
+    /// Owned by you or root, and only the owner can change it: group write is allowed for the owner's
+    /// private group.
+    static func onlyOwnerWrites(owner: uid_t, group: gid_t, mode: mode_t) -> Bool {
+        (owner == geteuid() || owner == 0) && mode & 0o002 == 0 && (mode & 0o020 == 0 || FileFacts.isPrivateGroup(group, of: owner))
+    }
+
+    /// A config directory or file: only its owner can change it, and a directory is no shared (sticky) one.
     public static func isTrusted(owner: uid_t, group: gid_t, mode: mode_t, isDirectory: Bool) -> Bool {
-        (owner == geteuid() || owner == 0) && mode & 0o002 == 0 && !(isDirectory && mode & S_ISVTX != 0)
-            && (mode & 0o020 == 0 || FileFacts.isPrivateGroup(group, of: owner))
+        onlyOwnerWrites(owner: owner, group: group, mode: mode) && !(isDirectory && mode & S_ISVTX != 0)
     }
 
     /// Throws `SessionError.untrusted` when `path` exists and is not trusted; false when it does not exist.
@@ -69,10 +74,8 @@ extension ConfigPaths {
     public static func checkParents(of path: String) throws(SessionError) {
         for directory in directoriesResolving(path) {
             guard let facts = FileFacts.ownership(directory) else { continue }
-            let sticky = facts.mode & S_ISVTX != 0
-            let safe = (facts.owner == geteuid() || facts.owner == 0)
-                && (sticky || (facts.mode & 0o002 == 0 && (facts.mode & 0o020 == 0 || FileFacts.isPrivateGroup(facts.group, of: facts.owner))))
-            guard safe else {
+            let sticky = facts.mode & S_ISVTX != 0 && (facts.owner == geteuid() || facts.owner == 0)
+            guard sticky || onlyOwnerWrites(owner: facts.owner, group: facts.group, mode: facts.mode) else {
                 throw .untrusted(path: directory, isDirectory: true, owner: FileFacts.userName(facts.owner), mode: facts.mode, above: path)
             }
         }

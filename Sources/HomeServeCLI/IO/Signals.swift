@@ -115,10 +115,6 @@ public enum SignalWatcher {
     /// does not notice (a read of stdin) must not keep a job that was told to end.
     static let grace = 3.0
 
-    /// How long past the first signal an exchange of the refresh token already sent is waited for: its answer
-    /// holds the only tokens the server still accepts.
-    static let renewalGrace = RenewalsInFlight.grace
-
     /// What homeserve says as it ends before the work stopped: why, and, when an exchange of the refresh
     /// token was still under way (a second signal, or its grace over), that the session may be gone with it.
     static func lastWords(_ why: String, renewing: Bool) -> String {
@@ -133,7 +129,7 @@ public enum SignalWatcher {
     /// the work to stop; a second one, or one at a password prompt, ends homeserve at once, and so does the
     /// first once `grace` seconds have passed without the work stopping (a wait that does not notice: a
     /// blocked read of stdin or write to a pipe, a password helper), or, while an exchange of the refresh
-    /// token is in flight, once it is over or `renewalGrace` seconds have passed. SIGTERM and SIGHUP also end a password
+    /// token is in flight, once it is over or `RenewalsInFlight.grace` seconds have passed. SIGTERM and SIGHUP also end a password
     /// helper in a group of its own at once, since it may be what hangs.
     private static func watch(_ box: Box) -> Never {
         var set = watched
@@ -144,7 +140,7 @@ public enum SignalWatcher {
             if let due = deadline {
                 let left = due - Monotonic.now()
                 if left <= 0 {
-                    if RenewalsInFlight.any, Monotonic.now() < firstAt + renewalGrace {
+                    if RenewalsInFlight.any, Monotonic.now() < firstAt + RenewalsInFlight.grace {
                         deadline = Monotonic.now() + 0.1
                         continue
                     }
