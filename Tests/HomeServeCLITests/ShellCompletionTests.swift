@@ -303,19 +303,28 @@ final class ShellCompletionTests: XCTestCase {
         XCTAssertEqual(result.out, "complete -F _homeserve homeserve\n", result.err)
     }
 
-    /// Tab must stay cheap: no command is run, not even to read the profile files (builtins only).
-    func testBashRunsNoCommandOnTab() throws {
-        let script = #"""
+    /// Sources the script and defines `complete_words WORDS`: the completion of a line given as shell words,
+    /// in COMPREPLY, as readline would ask for it at the end of the line.
+    private static let bashCompleting = #"""
         source completions/homeserve.bash || exit 99
-        PATH=/nonexistent
-        for words in "homeserve --profile ''" "homeserve bookings list --status pending," "homeserve --cacert $1/no" \
-                     "homeserve disputes create --evidence @$1/no" "homeserve bookings list --wide --no-"; do
-            eval "COMP_WORDS=($words)"
+        complete_words() {
+            eval "COMP_WORDS=($1)"
             COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
             COMP_LINE="${COMP_WORDS[*]}"
             COMP_POINT=${#COMP_LINE}
             COMPREPLY=()
             _homeserve homeserve
+        }
+
+        """#
+
+    /// Tab must stay cheap: no command is run, not even to read the profile files (builtins only).
+    func testBashRunsNoCommandOnTab() throws {
+        let script = Self.bashCompleting + #"""
+        PATH=/nonexistent
+        for words in "homeserve --profile ''" "homeserve bookings list --status pending," "homeserve --cacert $1/no" \
+                     "homeserve disputes create --evidence @$1/no" "homeserve bookings list --wide --no-"; do
+            complete_words "$words"
             ((${#COMPREPLY[@]})) || { echo "nothing for: $words"; exit 1; }
         done
         """#
@@ -332,18 +341,12 @@ final class ShellCompletionTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: home + "/.config/homeserve", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: configDirectory + "/settings.json", toPath: home + "/.config/homeserve/settings.json")
         try "x\n".write(toFile: home + "/cert.pem", atomically: true, encoding: .utf8)
-        let script = #"""
-        source completions/homeserve.bash || exit 99
+        let script = Self.bashCompleting + #"""
         unset HOMESERVE_CONFIG_DIR XDG_CONFIG_HOME
         HOME=$1
         set -u
         for words in "homeserve --profile ''" "homeserve --cacert '~/'" "homeserve bookings list --status pending,"; do
-            eval "COMP_WORDS=($words)"
-            COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-            COMP_LINE="${COMP_WORDS[*]}"
-            COMP_POINT=${#COMP_LINE}
-            COMPREPLY=()
-            _homeserve homeserve
+            complete_words "$words"
             printf '%s\n' "${COMPREPLY[@]}"
         done
         """#
