@@ -1148,6 +1148,33 @@ final class PagingTests: XCTestCase {
                 ("/api/bookings/", #"{"data": [\#(nameRows(2..<4))], "meta": {"pagination": {"total": 5, "count": 2, "per_page": 2, "current_page": 2, "total_pages": 3}}}"#, []),
                 ("/api/bookings/", #"{"data": [\#(nameRows(4..<5))], "meta": {"pagination": {"total": 5, "count": 1, "per_page": 2, "current_page": 3, "total_pages": 3}}}"#, []),
             ]),
+            ("Google's nextPageToken, left out of the last page", [
+                ("/api/bookings/", #"{"items": [\#(nameRows(0..<2))], "nextPageToken": "t2"}"#, []),
+                ("/api/bookings/?pageToken=t2", #"{"items": [\#(nameRows(2..<4))], "nextPageToken": "t4"}"#, []),
+                ("/api/bookings/?pageToken=t4", #"{"items": [\#(nameRows(4..<5))]}"#, []),
+            ]),
+            ("Slack's response_metadata.next_cursor, empty on the last page", [
+                ("/api/bookings/", #"{"ok": true, "members": [\#(nameRows(0..<2))], "response_metadata": {"next_cursor": "dXNlcjo="}}"#, []),
+                ("/api/bookings/?cursor=dXNlcjo%3D", #"{"ok": true, "members": [\#(nameRows(2..<5))], "response_metadata": {"next_cursor": ""}}"#, []),
+            ]),
+            ("Stripe's has_more, the next page after the last row's id", [
+                ("/api/bookings/", #"{"object": "list", "url": "/v1/bookings", "has_more": true, "data": [\#(nameRows(0..<2))]}"#, []),
+                ("/api/bookings/?starting_after=1", #"{"object": "list", "url": "/v1/bookings", "has_more": true, "data": [\#(nameRows(2..<4))]}"#, []),
+                ("/api/bookings/?starting_after=3", #"{"object": "list", "url": "/v1/bookings", "has_more": false, "data": [\#(nameRows(4..<5))]}"#, []),
+            ]),
+            ("Stripe's search results, whose next_page token is sent as page", [
+                ("/api/bookings/", #"{"object": "search_result", "has_more": true, "next_page": "pg2", "data": [\#(nameRows(0..<2))]}"#, []),
+                ("/api/bookings/?page=pg2", #"{"object": "search_result", "has_more": false, "next_page": null, "data": [\#(nameRows(2..<5))]}"#, []),
+            ]),
+            ("HubSpot's paging.next.after without a link", [
+                ("/api/bookings/", #"{"results": [\#(nameRows(0..<2))], "paging": {"next": {"after": "2"}}}"#, []),
+                ("/api/bookings/?after=2", #"{"results": [\#(nameRows(2..<5))]}"#, []),
+            ]),
+            ("Spring HATEOAS: HAL's _embedded, _links and a page counted from 0", [
+                ("/api/bookings/", #"{"_embedded": {"bookings": [\#(nameRows(0..<2))]}, "_links": {"self": {"href": "https://api.test/api/bookings/?page=0&size=2"}, "next": {"href": "https://api.test/api/bookings/?page=1&size=2"}}, "page": {"size": 2, "totalElements": 5, "totalPages": 3, "number": 0}}"#, []),
+                ("/api/bookings/?page=1&size=2", #"{"_embedded": {"bookings": [\#(nameRows(2..<4))]}, "_links": {"next": {"href": "https://api.test/api/bookings/?page=2&size=2"}}, "page": {"size": 2, "totalElements": 5, "totalPages": 3, "number": 1}}"#, []),
+                ("/api/bookings/?page=2&size=2", #"{"_embedded": {"bookings": [\#(nameRows(4..<5))]}, "_links": {"prev": {"href": "https://api.test/api/bookings/?page=1&size=2"}}, "page": {"size": 2, "totalElements": 5, "totalPages": 3, "number": 2}}"#, []),
+            ]),
         ]
         for (name, pages) in cases {
             for parallel in ["1", "4"] {
@@ -1274,19 +1301,19 @@ final class PagingTests: XCTestCase {
     }
 
     func testAServerThatAnswersEveryPageAlikeIs8NotALoop() {
-        // has_more, paged by `starting_after`: `page` is not understood, and page 1 comes back each time.
-        let stripe = #"{"object": "list", "data": [\#(nameRows(0..<2))], "has_more": true}"#
-        transport.register("GET", "/api/bookings/", json: stripe, times: 2)
+        // has_more and nothing else: `page` is not understood, and page 1 comes back each time.
+        let more = #"{"data": [\#(nameRows(0..<2))], "has_more": true}"#
+        transport.register("GET", "/api/bookings/", json: more, times: 2)
         let outcome = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
         XCTAssertEqual(outcome.status, 8, outcome.err)
         XCTAssertEqual(ids(outcome), [0, 1])
-        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/: page 2 is the page before it again, row for row: the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read\n")
+        XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/: page 2 is the page before it again, row for row: the server does not page the way it was asked (its next link, token, page number or offset), so the rest of the list cannot be read\n")
         transport.verify()
     }
 
     func testACursorWithoutALinkIs8AfterTheFirstPage() {
-        for (key, body) in [("nextPageToken", #"{"items": [\#(nameRows(0..<2))], "nextPageToken": "abc"}"#),
-                            ("next_cursor", #"{"data": [\#(nameRows(0..<2))], "response_metadata": {"next_cursor": "dXNlcjpVMEc5V0ZYTlo="}}"#)] {
+        for (key, body) in [("continuationToken", #"{"items": [\#(nameRows(0..<2))], "continuationToken": "abc"}"#),
+                            ("next_token", #"{"data": [\#(nameRows(0..<2))], "meta": {"next_token": "dXNlcjpVMEc5V0ZYTlo="}}"#)] {
             restart()
             transport.register("GET", "/api/bookings/", json: body)
             let outcome = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
@@ -1299,6 +1326,56 @@ final class PagingTests: XCTestCase {
         transport.register("GET", "/api/bookings/", json: #"{"data": [\#(nameRows(0..<2))], "response_metadata": {"next_cursor": ""}}"#)
         XCTAssertEqual(ids(harness.run(["bookings", "list", "--all", "-o", "ndjson"])), [0, 1])
         transport.verify()
+    }
+
+    /// A token sent back in the parameter the convention names, to a server that takes another, brings the
+    /// same page again: exit 8 after the first, never its rows twice.
+    func testATokenTheServerDoesNotTakeIs8AfterTheFirstPage() {
+        for (body, next) in [(#"{"items": [\#(nameRows(0..<2))], "nextPageToken": "t2"}"#, "/api/bookings/?pageToken=t2"),
+                             (#"{"object": "list", "has_more": true, "data": [\#(nameRows(0..<2))]}"#, "/api/bookings/?starting_after=1")] {
+            for parallel in ["1", "4"] {
+                restart()
+                transport.register("GET", "/api/bookings/", json: body)
+                transport.register("GET", next, json: body)
+                let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+                XCTAssertEqual(outcome.status, 8, outcome.err)
+                XCTAssertEqual(ids(outcome), [0, 1])
+                XCTAssertContains(outcome.err, "page 2 is the page before it again, row for row: the server does not page the way it was asked (its next link, token, page number or offset)")
+                transport.verify()
+            }
+        }
+        // The same token again is a loop, whatever the rows.
+        restart()
+        transport.register("GET", "/api/bookings/", json: #"{"items": [\#(nameRows(0..<2))], "nextPageToken": "t2"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=t2", json: #"{"items": [\#(nameRows(2..<4))], "nextPageToken": "t2"}"#)
+        let loop = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(loop.status, 8, loop.err)
+        XCTAssertEqual(ids(loop), [0, 1, 2, 3])
+        XCTAssertContains(loop.err, "the next-page link repeats a page already fetched")
+        transport.verify()
+    }
+
+    /// Spring HATEOAS leaves `_embedded` out of an empty page; Elasticsearch's rows are `hits.hits`.
+    func testHALAndElasticsearchEnvelopes() throws {
+        transport.register("GET", "/api/bookings/", json: #"{"_links": {"self": {"href": "https://api.test/api/bookings/?page=0&size=20"}}, "page": {"size": 20, "totalElements": 0, "totalPages": 0, "number": 0}}"#)
+        let empty = harness.run(["bookings", "list", "--all", "-o", "json"])
+        XCTAssertEqual(empty.status, 0, empty.err)
+        XCTAssertEqual(empty.out, "[]\n")
+        transport.verify()
+
+        let hits = #"{"took": 3, "timed_out": false, "_shards": {"total": 1, "successful": 1}, "hits": {"total": {"value": 2, "relation": "eq"}, "max_score": 1.0, "hits": [{"_index": "bookings", "_id": "a1", "_source": {"status": "pending"}}, {"_index": "bookings", "_id": "a2", "_source": {"status": "completed"}}]}}"#
+        transport.register("GET", "/api/bookings/", json: hits)
+        let table = harness.run(["bookings", "list", "--all", "-o", "csv"])
+        XCTAssertEqual(table.status, 0, table.err)
+        XCTAssertEqual(table.out, "_id,_index,_source.status\na1,bookings,pending\na2,bookings,completed\n", "the id first, as in every table")
+        transport.verify()
+
+        // A HAL resource's own `_embedded` list is one of its fields, not a list of rows.
+        let resource = CollectionReader.read(try JSON.parse(#"{"id": 7, "_embedded": {"photos": [{"id": 1}]}, "_links": {"self": {"href": "/b/7"}}}"#))
+        XCTAssertNil(resource.rows)
+        let page = CollectionReader.read(try JSON.parse(hits))
+        XCTAssertEqual(page.rowsPath, "hits.hits")
+        XCTAssertEqual(page.info.total, 2)
     }
 
     func testRowsFoundElsewhereOnALaterPageAre8() {

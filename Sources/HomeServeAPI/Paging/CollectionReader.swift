@@ -10,6 +10,11 @@ public struct PageInfo: Sendable, Equatable {
     /// A field that says more rows follow by a token of the server's own (`nextPageToken`, `next_cursor`)
     /// without a link to them: how to ask for them cannot be known.
     public var cursor: String?
+    /// How to ask for the next page where the server gives a token or the last row's id instead of a link:
+    /// Google's `nextPageToken` as `pageToken`, Slack's `next_cursor` as `cursor`, HubSpot's `after`, Stripe's
+    /// `has_more` as `starting_after` the last row's id. A server that takes another parameter sends the page
+    /// again, which the walk refuses.
+    public var nextQuery: QueryParameter?
     public var page: Int?
     /// The number of a list's first page: 1, or 0 where pages are counted from 0 (Spring's `number`).
     public var base = 1
@@ -47,10 +52,13 @@ public struct PageInfo: Sendable, Equatable {
     public var saysNext = false
 
     /// The cursor field, when it is all the document gives to ask for more: no link, page number, offset or
-    /// size of the list to walk by instead.
+    /// size of the list to walk by instead, nor a known parameter to send it back in.
     public var cursorAlone: String? {
-        next == nil && nextPage == nil && page == nil && offset == nil && totalPages == nil && total == nil ? cursor : nil
+        nextQuery == nil && next == nil && nextPage == nil && page == nil && offset == nil && totalPages == nil && total == nil ? cursor : nil
     }
+
+    /// Whether the next page is asked for by `nextQuery`: no link, page number or offset to walk by instead.
+    public var byToken: Bool { nextQuery != nil && next == nil && nextPage == nil && page == nil && offset == nil }
 
     /// Whether the document says more pages follow this one.
     public var claimsMore: Bool {
@@ -65,6 +73,17 @@ public struct PageInfo: Sendable, Equatable {
             return !overflow && read < total
         }
         return false
+    }
+}
+
+/// A query parameter's name and value.
+public struct QueryParameter: Sendable, Equatable {
+    public let name: String
+    public let value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
     }
 }
 
@@ -146,8 +165,9 @@ public struct RowBytes: Sendable {
 }
 
 /// Finds rows in any common envelope, in this order: a bare array; DRF's `results`; `data` (an array, or
-/// an object holding one, as in `{status, data, pagination}`); otherwise the one array of objects among
-/// the object's values (`{notifications: [...], total: 5}`, `{vendors: [...], demand_index: …}`).
+/// an object holding one, as in `{status, data, pagination}`); HAL's `_embedded` object holding one (Spring
+/// HATEOAS); Elasticsearch's `hits.hits`; otherwise the one array of objects among the object's values
+/// (`{notifications: [...], total: 5}`, `{vendors: [...], demand_index: …}`).
 public enum CollectionReader {
     public static func read(_ document: JSON) -> CollectionPage {
         read(document, found: locate(in: document))
@@ -157,8 +177,9 @@ public enum CollectionReader {
         var info = PageInfo()
         var containers: [JSON] = [document]
         if found?.keys.first?.hasPrefix("data") == true, let data = document["data"], data.isObject { containers.append(data) }
+        if found?.keys.first == "hits", let hits = document["hits"] { containers.append(hits) }
         for holder in containers {
-            for key in ["pagination", "meta", "page_info", "paging", "pageInfo", "links", "response_metadata", "page"] {
+            for key in containerKeys {
                 if let nested = holder[key], nested.isObject {
                     merge(nested, into: &info)
                     if let deeper = nested["pagination"], deeper.isObject { merge(deeper, into: &info) }
@@ -166,11 +187,22 @@ public enum CollectionReader {
             }
             merge(holder, into: &info)
         }
-        // A `links` object (JSON:API's, Laravel's) places the page and says whether one follows: its `next`
-        // is left out, or null, on the last.
-        if document["links"]?.isObject == true {
+        // A `links` object (JSON:API's, Laravel's, HAL's `_links`) places the page and says whether one
+        // follows: its `next` is left out, or null, on the last.
+        if document["links"]?.isObject == true || document["_links"]?.isObject == true {
             info.placesItself = true
             info.saysNext = true
+        }
+        // Stripe's lists give no link: the next page starts after the last row's id. Its searches give a
+        // `next_page` token, sent back as `page`.
+        if info.nextQuery == nil, info.next == nil, document["object"]?.stringValue == "list", info.hasNext == true {
+            switch found?.rows.last?["id"] {
+            case let .string(id)? where !id.isEmpty, let .number(id)?: info.nextQuery = QueryParameter("starting_after", id)
+            default: break
+            }
+        }
+        if info.nextQuery == nil, document["object"]?.stringValue == "search_result", let token = document["next_page"]?.stringValue, !token.isEmpty {
+            info.nextQuery = QueryParameter("page", token)
         }
         return CollectionPage(document: document, rows: found?.rows, info: info, rowKeys: found?.keys)
     }
@@ -209,6 +241,16 @@ public enum CollectionReader {
                 if let items = data.arrayValue { return (items, ["data"]) }
                 if data.isObject, let inner = locate(in: data), !inner.keys.isEmpty { return (inner.rows, ["data"] + inner.keys) }
             }
+            // HAL's list, named inside `_embedded`, where the rest of the document is links and paging (a
+            // resource's own `_embedded` lists are its fields). Spring HATEOAS leaves `_embedded` out of an
+            // empty page.
+            if pairs.allSatisfy({ $0.0 == "_embedded" || halKeys.contains($0.0) }) {
+                if let embedded = document["_embedded"], embedded.isObject, let inner = locate(in: embedded), !inner.keys.isEmpty {
+                    return (inner.rows, ["_embedded"] + inner.keys)
+                }
+                if document["_embedded"] == nil, document["_links"]?.isObject == true, document["page"]?["totalElements"] != nil { return ([], ["_embedded"]) }
+            }
+            if let hits = document["hits"]?["hits"]?.arrayValue { return (hits, ["hits", "hits"]) }
             let arrays = pairs.filter { $0.1.arrayValue.map { $0.allSatisfy(\.isObject) } ?? false }
             let filled = arrays.filter { !($0.1.arrayValue?.isEmpty ?? true) }
             if filled.count == 1 { return (filled[0].1.arrayValue ?? [], [filled[0].0]) }
@@ -219,10 +261,14 @@ public enum CollectionReader {
         }
     }
 
+    /// Objects of paging facts beside the rows.
+    private static let containerKeys = ["pagination", "meta", "page_info", "paging", "pageInfo", "links", "_links", "response_metadata", "page"]
     private static let linkKeys = ["next", "next_page_url", "next_url", "next_link", "nextLink", "@odata.nextLink"]
     private static let hasNextKeys = ["has_next", "has_more", "hasNext", "hasMore"]
     private static let cursorKeys = ["next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "nextToken",
                                      "continuation", "continuationToken", "continuation_token"]
+    /// The parameters the widely used tokens are sent back in (Slack's, Google's API design guide's).
+    private static let tokenParameters = ["next_cursor": "cursor", "nextCursor": "cursor", "next_page_token": "page_token", "nextPageToken": "pageToken"]
     /// A list's total. `count` is DRF's total, but beside `total` (Fractal's pagination) it counts the page's rows.
     private static let totalKeys = ["total", "total_count", "total_items", "total_results", "totalCount", "totalElements",
                                     "totalItems", "total_entries", "count"]
@@ -233,11 +279,13 @@ public enum CollectionReader {
         "page_size", "per_page", "limit", "pageSize", "perPage",
         "total_pages", "num_pages", "last_page", "totalPages", "pages",
     ])
+    /// What a HAL list holds beside `_embedded`.
+    private static let halKeys = pagingKeys.union(containerKeys)
 
     private static func merge(_ holder: JSON, into info: inout PageInfo) {
         guard case let .object(pairs) = holder else { return }
-        // A next link alone places no page: many servers leave it out of the last (OData, Graph, cursors).
-        if !info.placesItself { info.placesItself = pairs.contains { pagingKeys.contains($0.0) && !linkKeys.contains($0.0) } }
+        // A next link or token alone places no page: many servers leave it out of the last (OData, Graph, Google).
+        if !info.placesItself { info.placesItself = pairs.contains { pagingKeys.contains($0.0) && !linkKeys.contains($0.0) && !cursorKeys.contains($0.0) } }
         if !info.saysNext { info.saysNext = pairs.contains { linkKeys.contains($0.0) || hasNextKeys.contains($0.0) } }
         func int(_ keys: String...) -> Int? {
             for key in keys {
@@ -259,6 +307,7 @@ public enum CollectionReader {
                 case let link? where link.isObject:
                     guard let href = (link["href"] ?? link["link"])?.stringValue, !href.isEmpty else {
                         if info.cursor == nil, !link.keys.isEmpty { info.cursor = key }
+                        if info.nextQuery == nil, let after = link["after"]?.stringValue, !after.isEmpty { info.nextQuery = QueryParameter("after", after) }
                         continue
                     }
                     info.next = href
@@ -267,8 +316,9 @@ public enum CollectionReader {
                 break
             }
         }
-        if info.cursor == nil {
-            info.cursor = cursorKeys.first { key in holder[key]?.stringValue.map { !$0.isEmpty } ?? false }
+        if info.cursor == nil, let key = cursorKeys.first(where: { key in holder[key]?.stringValue.map { !$0.isEmpty } ?? false }) {
+            info.cursor = key
+            if info.nextQuery == nil, let name = tokenParameters[key], let token = holder[key]?.stringValue { info.nextQuery = QueryParameter(name, token) }
         }
         if info.hasNext == nil {
             info.hasNext = hasNextKeys.lazy.compactMap { key -> Bool? in
@@ -309,6 +359,10 @@ public enum CollectionReader {
                 // A total too large to believe is reported, not passed over for a lesser field.
                 if info.outOfRange != nil { break }
             }
+        }
+        // Elasticsearch's `hits.total`: `{"value": 12, "relation": "eq"}`.
+        if info.total == nil, let total = holder["total"], total.isObject, let value = total["value"]?.intValue {
+            if value <= PageInfo.largest { info.total = value } else if info.outOfRange == nil { info.outOfRange = "total \(value)" }
         }
     }
 }

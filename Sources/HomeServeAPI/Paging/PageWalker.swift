@@ -102,7 +102,7 @@ public final class PageWalker {
                 if again || (repeated > 0 && repeated == handed.rows?.count), !grew {
                     let what = again ? "is the page before it again, row for row" : "holds only rows earlier pages held"
                     throw APIError.badResponse(method: "GET", path: client.shown(first),
-                        reason: "page \(number) \(what): the server does not page the way it was asked (its next link, page number or offset), so the rest of the list cannot be read")
+                        reason: "page \(number) \(what): the server does not page the way it was asked (its next link, token, page number or offset), so the rest of the list cannot be read")
                 }
                 if repeated > 0 {
                     note("page \(number) repeats \(repeated) row\(repeated == 1 ? "" : "s") an earlier page held (the list moved while it was read): printed once")
@@ -119,7 +119,7 @@ public final class PageWalker {
         var current = page
         var call = answered
         var number = firstNumber
-        if parallel > 1, firstNumber == base, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
+        if parallel > 1, firstNumber == base, !page.info.byToken, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
            let template = pageTemplate(after: page) {
             var last = count
             if let limit, rows.count > 0 { last = min(count, limit / rows.count + (limit % rows.count == 0 ? 0 : 1)) }
@@ -276,7 +276,9 @@ public final class PageWalker {
     private func more(_ page: CollectionPage, number: Int, seen: Int) -> Bool {
         let info = page.info
         if info.claimsMore { return true }
-        if info.hasNext == false || info.saysNext { return false }
+        if info.hasNext == false { return false }
+        // A `next` that is a token (HubSpot's `{"after": …}`) says more follow as a link would.
+        if info.saysNext { return info.byToken }
         if info.offset == nil, !(page.rows?.isEmpty ?? true) {
             if let totalPages = info.totalPages { return number - base + 1 < totalPages }
             if let total = info.total { return seen < total }
@@ -287,6 +289,9 @@ public final class PageWalker {
     private func nextCall(after page: CollectionPage, call: APICall, number: Int, rows: Int) throws -> APICall? {
         if let next = page.info.next {
             return following(next)
+        }
+        if page.info.byToken, let token = page.info.nextQuery {
+            return following(call.path, query: call.query.filter { $0.0 != token.name } + [(token.name, token.value)])
         }
         var query = call.query.filter { $0.0 != "page" && $0.0 != "offset" }
         if let nextPage = page.info.nextPage {
