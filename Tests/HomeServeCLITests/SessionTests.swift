@@ -1572,6 +1572,21 @@ final class SessionTests: XCTestCase {
         let outcome = harness.run(["bookings", "list"])
         XCTAssertEqual(outcome.err, "homeserve: warning: \(harness.credentialsPath) is readable by other users (mode 644); run: chmod 600 \(harness.credentialsPath)\n")
         transport.verify()
+        // Read by its group: by others unless the group is the owner's private one.
+        chmod(harness.credentialsPath, 0o640)
+        guard let user = getpwuid(geteuid()) else { return XCTFail("no password entry") }
+        let own = user.pointee.pw_gid
+        let other = (1..<65534).map { gid_t($0) }.first { $0 != own && getgrgid($0) != nil }
+        for group in [own] + (other.map { [$0] } ?? []) {
+            XCTAssertEqual(chown(harness.credentialsPath, geteuid(), group), 0)
+            transport.register("GET", "/api/bookings/", json: "[]")
+            let read = harness.run(["bookings", "list"])
+            XCTAssertEqual(read.status, 0, read.err)
+            let warned = "homeserve: warning: \(harness.credentialsPath) is readable by other users (mode 640); run: chmod 600 \(harness.credentialsPath)\n"
+            XCTAssertEqual(read.err, FileFacts.isPrivateGroup(group, of: geteuid()) ? "" : warned, "group \(group)")
+            transport.verify()
+        }
+        XCTAssertNotNil(other, "a second group to read the file")
     }
 
     func testARenewalThatCouldNotBeSavedIsWhatTheNextRenewalStartsFrom() throws {

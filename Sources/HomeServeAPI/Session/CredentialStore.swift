@@ -650,9 +650,10 @@ public final class CredentialStore {
         trusted = true
         // A directory in the file's place is the read's error to report, not a mode to fix.
         // A link is refused where the file is read or written; its target's mode is not the file's to fix.
-        if let credentials = FileFacts.mode(paths.credentials), credentials & 0o077 != 0, credentials & 0o022 == 0,
-           !FileFacts.isDirectory(paths.credentials), !FileFacts.isSymlink(paths.credentials) {
-            warn("\(paths.credentials) is readable by other users (mode \(String(credentials, radix: 8))); run: chmod 600 \(paths.credentials)")
+        // Read by its group is read by others unless the group is the owner's private one.
+        if let file = FileFacts.ownership(paths.credentials), !file.isDirectory, file.mode & 0o022 == 0, !FileFacts.isSymlink(paths.credentials),
+           file.mode & 0o004 != 0 || (file.mode & 0o040 != 0 && !FileFacts.isPrivateGroup(file.group, of: file.owner)) {
+            warn("\(paths.credentials) is readable by other users (mode \(String(file.mode & 0o777, radix: 8))); run: chmod 600 \(paths.credentials)")
         }
         // A command that writes nothing removes what a killed writer left too, when the file lock is free
         // this moment: held, the files may be its holder's, and are left to the next command.
