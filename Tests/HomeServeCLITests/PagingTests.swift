@@ -1095,9 +1095,15 @@ final class PagingTests: XCTestCase {
                 ("/api/bookings/", "[\(nameRows(0..<2))]", [("Link", #"<https://api.test/api/bookings/?cursor=0:0:1>; rel="previous"; results="false", <https://api.test/api/bookings/?cursor=0:2:0>; rel="next"; results="true""#)]),
                 ("/api/bookings/?cursor=0:2:0", "[\(nameRows(2..<5))]", [("Link", #"<https://api.test/api/bookings/?cursor=0:0:1>; rel="previous"; results="true", <https://api.test/api/bookings/?cursor=0:5:0>; rel="next"; results="false""#)]),
             ]),
-            ("a cursor left on the last page of a counted list", [
+            ("a cursor left on the last page of a counted list: asked for, as a token says more whatever the count", [
                 ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "total": 5, "next_cursor": "2", "next": "https://api.test/api/bookings/?cursor=2"}"#, []),
                 ("/api/bookings/?cursor=2", #"{"data": [\#(nameRows(2..<5))], "total": 5, "next_cursor": "5"}"#, []),
+                ("/api/bookings/?cursor=5", #"{"data": [], "total": 5}"#, []),
+            ]),
+            ("a cursor list whose count is the page's", [
+                ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "count": 2, "next_cursor": "c2"}"#, []),
+                ("/api/bookings/?cursor=c2", #"{"data": [\#(nameRows(2..<4))], "count": 2, "next_cursor": "c4"}"#, []),
+                ("/api/bookings/?cursor=c4", #"{"data": [\#(nameRows(4..<5))], "count": 1, "next_cursor": null}"#, []),
             ]),
             ("JSON:API links, next left out of the last", [
                 ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "links": {"self": "/api/bookings/", "next": "/api/bookings/?page%5Bnumber%5D=2"}}"#, []),
@@ -1375,7 +1381,55 @@ final class PagingTests: XCTestCase {
         XCTAssertNil(resource.rows)
         let page = CollectionReader.read(try JSON.parse(hits))
         XCTAssertEqual(page.rowsPath, "hits.hits")
-        XCTAssertEqual(page.info.total, 2)
+        XCTAssertNil(page.info.unreachable, "all the hits counted are on the page")
+
+        // Hits counted past the page are asked for by from and size, which the page does not give: exit 8
+        // after its rows with --all; its first page alone is a page. `gte` is a lower bound.
+        for total in [#"{"value": 5, "relation": "eq"}"#, "5", #"{"value": 2, "relation": "gte"}"#] {
+            restart()
+            let body = hits.replacingOccurrences(of: #"{"value": 2, "relation": "eq"}"#, with: total)
+            transport.register("GET", "/api/bookings/", json: body, times: 2)
+            let all = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+            XCTAssertEqual(all.status, 8, all.err)
+            XCTAssertEqual(lines(all.out).count, 2)
+            XCTAssertContains(all.err, "page 1 holds 2 of the \(total.contains("gte") ? "at least 2" : "5") rows its `hits.total` counts, and gives no link to the rest (Elasticsearch's are asked for by from and size): the rest of the list cannot be asked for")
+            let one = harness.run(["bookings", "list", "-o", "ndjson"])
+            XCTAssertEqual(one.status, 0, one.err)
+            XCTAssertEqual(lines(one.out).count, 2)
+            transport.verify()
+        }
+
+        // A filter the server ignored is checked in the hit's `_source`.
+        restart()
+        transport.register("GET", "/api/bookings/?status=pending", json: hits)
+        let filtered = harness.run(["bookings", "list", "--status", "pending", "-o", "csv", "--fields", "_id"])
+        XCTAssertEqual(filtered.out, "_id\na1\n")
+        transport.verify()
+    }
+
+    /// A server that ignores the token and sends its first page again, each row stamped anew, is caught by
+    /// the rows' ids; `--page N` has no page to ask for on a list paged by tokens.
+    func testATokenListThatRepeatsItsRowsStampedAnewAndPageN() {
+        for parallel in ["1", "4"] {
+            restart()
+            for stamp in 1...2 {
+                let rows = (0..<2).map { #"{"id": \#($0), "fetched_at": \#(stamp)}"# }.joined(separator: ", ")
+                transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n1", json: #"{"items": [\#(rows)], "nextPageToken": "n\#(stamp)"}"#)
+            }
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
+            XCTAssertEqual(outcome.status, 8, outcome.err)
+            XCTAssertEqual(ids(outcome), [0, 1])
+            XCTAssertContains(outcome.err, "page 2 is the page before it again, row for row")
+            transport.verify()
+        }
+        for extra in [[], ["--all"]] {
+            transport.register("GET", "/api/bookings/?page=2", json: #"{"object": "list", "has_more": true, "data": [\#(nameRows(0..<2))]}"#)
+            let outcome = harness.run(["bookings", "list", "--page", "2", "-o", "ndjson"] + extra)
+            XCTAssertEqual(outcome.status, 8, outcome.err)
+            XCTAssertEqual(outcome.out, "")
+            XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=2: page 2 was asked for, but the list is paged by `starting_after` tokens, not page numbers: read it from its start (--all or --limit)\n")
+            transport.verify()
+        }
     }
 
     func testRowsFoundElsewhereOnALaterPageAre8() {

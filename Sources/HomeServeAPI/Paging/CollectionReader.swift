@@ -15,6 +15,9 @@ public struct PageInfo: Sendable, Equatable {
     /// `has_more` as `starting_after` the last row's id. A server that takes another parameter sends the page
     /// again, which the walk refuses.
     public var nextQuery: QueryParameter?
+    /// Why rows the page counts past itself cannot be asked for (Elasticsearch's `hits.total` beside rows
+    /// paged by `from` and `size`, which the page gives no sign of).
+    public var unreachable: String?
     public var page: Int?
     /// The number of a list's first page: 1, or 0 where pages are counted from 0 (Spring's `number`).
     public var base = 1
@@ -80,6 +83,10 @@ public struct PageInfo: Sendable, Equatable {
 public struct QueryParameter: Sendable, Equatable {
     public let name: String
     public let value: String
+
+    /// The parameters tokens are sent back in (but Stripe's search's `page`): a later page's token replaces
+    /// any of them an earlier page's convention put in the query.
+    public static let tokenNames: Set<String> = ["pageToken", "page_token", "cursor", "after", "starting_after"]
 
     public init(_ name: String, _ value: String) {
         self.name = name
@@ -177,7 +184,6 @@ public enum CollectionReader {
         var info = PageInfo()
         var containers: [JSON] = [document]
         if found?.keys.first?.hasPrefix("data") == true, let data = document["data"], data.isObject { containers.append(data) }
-        if found?.keys.first == "hits", let hits = document["hits"] { containers.append(hits) }
         for holder in containers {
             for key in containerKeys {
                 if let nested = holder[key], nested.isObject {
@@ -203,6 +209,15 @@ public enum CollectionReader {
         }
         if info.nextQuery == nil, document["object"]?.stringValue == "search_result", let token = document["next_page"]?.stringValue, !token.isEmpty {
             info.nextQuery = QueryParameter("page", token)
+        }
+        // Elasticsearch's `hits.total` (a number, or `{"value": 12, "relation": "eq"}`, where `gte` is a lower
+        // bound) counts rows past the page that only `from` and `size` reach, which the page does not give.
+        if found?.keys == ["hits", "hits"], let rows = found?.rows, let total = document["hits"]?["total"] {
+            let counted = total.intValue ?? total["value"]?.intValue ?? 0
+            let atLeast = total["relation"]?.stringValue == "gte"
+            if counted > rows.count || (atLeast && counted == rows.count && counted > 0) {
+                info.unreachable = "holds \(rows.count) of the \(atLeast ? "at least " : "")\(counted) rows its `hits.total` counts, and gives no link to the rest (Elasticsearch's are asked for by from and size)"
+            }
         }
         return CollectionPage(document: document, rows: found?.rows, info: info, rowKeys: found?.keys)
     }
@@ -360,9 +375,6 @@ public enum CollectionReader {
                 if info.outOfRange != nil { break }
             }
         }
-        // Elasticsearch's `hits.total`: `{"value": 12, "relation": "eq"}`.
-        if info.total == nil, let total = holder["total"], total.isObject, let value = total["value"]?.intValue {
-            if value <= PageInfo.largest { info.total = value } else if info.outOfRange == nil { info.outOfRange = "total \(value)" }
-        }
+
     }
 }

@@ -28,6 +28,9 @@ public final class PageWalker {
     /// first page is read.
     private var base = 1
     private var baseKnown = false
+    /// Whether the list is walked by tokens from its first page: then no page's count is taken for the
+    /// list's total (a cursor list's `count` is often its page's), and the walk is not held to one.
+    private var byTokens = false
 
     public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, pageSize: Int? = nil, keepingRows: Bool = false,
                 note: @escaping (String) -> Void) {
@@ -62,6 +65,11 @@ public final class PageWalker {
         // A page asked for by number is the page the server says it sent; a server that counts its pages from
         // 0 says so on the first.
         if pageAsked != nil { try check(page, is: asked, path: client.shown(first)) }
+        // A list paged by tokens has no page N to ask for: the server sent its first page.
+        if pageAsked != nil, asked > 1, page.info.byToken, let token = page.info.nextQuery {
+            throw APIError.badResponse(method: "GET", path: client.shown(first),
+                reason: "page \(asked) was asked for, but the list is paged by `\(token.name)` tokens, not page numbers: read it from its start (--all or --limit)")
+        }
         // `--page N` counts from 1; to a server that counts from 0 (Spring's `number`) it is page N − 1.
         var answered = first
         if pageAsked != nil, page.info.base == 0, asked >= 1 {
@@ -77,6 +85,10 @@ public final class PageWalker {
         // the last tell. Page numbers then count pages of its size.
         if let asked = pageSize, let rows = page.rows, rows.count < asked, page.info.claimsMore {
             note("the server sent \(rows.count) rows on a page where --page-size asked for \(asked) (it caps its pages, or takes another size parameter): --page counts pages of \(rows.count)")
+        }
+        if page.info.byToken {
+            byTokens = true
+            page.info.total = nil
         }
         firstPlaced = page.info.placesItself
         firstRowKeys = page.rowKeys
@@ -135,6 +147,9 @@ public final class PageWalker {
                 throw APIError.badResponse(method: "GET", path: client.shown(call),
                     reason: "page \(number) says more rows follow by a `\(key)` of the server's own, but gives no link to them: the rest of the list cannot be asked for")
             }
+            if let reason = current.info.unreachable {
+                throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "page \(number) \(reason): the rest of the list cannot be asked for")
+            }
             guard let next = try nextCall(after: current, call: call, number: number, rows: current.rows?.count ?? 0) else { return }
             let url = try link(next, visited: visited)
             visited.insert(url)
@@ -189,28 +204,35 @@ public final class PageWalker {
         private var pages: [[Key]] = []
         /// The fingerprints of the last page's rows, in order.
         private var lastPage: [Int] = []
+        /// The last page's ids, in order, when every row had one and no two were alike.
+        private var lastIDs: [ID] = []
         private(set) var count = 0
         private(set) var repeated = 0
 
         /// The page without the rows earlier pages held, how many those were, and whether it is the page
-        /// before it again, row for row (rows without ids too).
+        /// before it again: row for row (rows without ids too), or its rows by their ids in the same order
+        /// (a server that sends the first page again, each row stamped anew), where no two share an id.
         func admit(_ page: CollectionPage) -> (page: CollectionPage, repeated: Int, again: Bool) {
             guard let rows = page.rows else { return (page, 0, false) }
-            var ids: [Key] = [], prints: [Int] = []
+            var ids: [Key] = [], prints: [Int] = [], order: [ID] = []
             ids.reserveCapacity(rows.count)
             prints.reserveCapacity(rows.count)
             let kept = rows.indices.filter { index in
                 let content = page.fingerprint(index) ?? Self.fingerprint(rows[index])
                 prints.append(content)
-                guard let id = rows[index]["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
+                // Elasticsearch's hits are told apart by `_id`.
+                guard let id = rows[index]["id"] ?? rows[index]["_id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
                 let text = id.stringValue ?? id.serialized()
                 let key = Key(id: Int(text).flatMap { String($0) == text ? ID.number($0) : nil } ?? .text(text), content: content)
+                order.append(key.id)
                 guard !recent.contains(key) else { return false }
                 ids.append(key)
                 return true
             }
-            let again = !prints.isEmpty && prints == lastPage
+            let whole = order.count == rows.count && Set(order).count == order.count
+            let again = !prints.isEmpty && (prints == lastPage || (whole && order == lastIDs))
             lastPage = prints
+            lastIDs = whole ? order : []
             recent.formUnion(ids)
             count += kept.count
             repeated += rows.count - kept.count
@@ -275,10 +297,12 @@ public final class PageWalker {
     /// list's size (its total or its number of pages) is not yet read.
     private func more(_ page: CollectionPage, number: Int, seen: Int) -> Bool {
         let info = page.info
-        if info.claimsMore { return true }
+        if info.claimsMore || info.unreachable != nil { return true }
         if info.hasNext == false { return false }
-        // A `next` that is a token (HubSpot's `{"after": …}`) says more follow as a link would.
-        if info.saysNext { return info.byToken }
+        // A token sent back by its convention says more follow as a link would, whatever the total says
+        // (many cursor lists' `count` is the page's).
+        if info.byToken { return true }
+        if info.saysNext { return false }
         if info.offset == nil, !(page.rows?.isEmpty ?? true) {
             if let totalPages = info.totalPages { return number - base + 1 < totalPages }
             if let total = info.total { return seen < total }
@@ -291,7 +315,10 @@ public final class PageWalker {
             return following(next)
         }
         if page.info.byToken, let token = page.info.nextQuery {
-            return following(call.path, query: call.query.filter { $0.0 != token.name } + [(token.name, token.value)])
+            // A page reached by a link has its query in its path.
+            let query = URLEncoding.queryItems(of: call.path) + call.query
+            let others = query.filter { $0.0 != token.name && !QueryParameter.tokenNames.contains($0.0) }
+            return following(String(call.path.prefix { $0 != "?" }), query: others + [(token.name, token.value)])
         }
         var query = call.query.filter { $0.0 != "page" && $0.0 != "offset" }
         if let nextPage = page.info.nextPage {
@@ -362,6 +389,7 @@ public final class PageWalker {
             page.info.next = Self.resolve(next, against: try client.absoluteURL(call.path, query: call.query))
         }
         if baseKnown { page.info.base = base }
+        if byTokens { page.info.total = nil }
         if keepingRows, rowKeys == nil { rowKeys = page.rowKeys }
         if let wrong = page.info.outOfRange {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) gives \(wrong), more than any list holds (at most \(PageInfo.largest))")
@@ -375,7 +403,7 @@ public final class PageWalker {
         }
         // A page that says nothing of paging after one that did cannot tell whether the list ends with it:
         // ending the walk there could pass a part of the list for the whole.
-        if firstPlaced, !page.info.placesItself {
+        if firstPlaced, !page.info.placesItself, page.info.cursor == nil, page.info.nextQuery == nil {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url),
                 reason: "page \(number) says nothing of paging (no count, page, offset or next link) where the first page read did: whether rows follow or are missing cannot be told, so read it again")
         }

@@ -84,6 +84,8 @@ public struct RowFilter {
     /// True unless the row has the field and it does not match. A field the row names but leaves null
     /// (a booking no vendor has taken) matches no value a flag can ask for.
     func admits(_ row: JSON) -> Bool {
+        // Elasticsearch's hits hold the document under `_source`.
+        if let source = row["_source"], source.isObject, !paths.contains(where: { row.value(at: $0) != nil }) { return admits(source) }
         var named = false
         for path in paths {
             guard let value = row.value(at: path) else { continue }
