@@ -1376,6 +1376,15 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(table.out, "_id,_index,_source.status\na1,bookings,pending\na2,bookings,completed\n", "the id first, as in every table")
         transport.verify()
 
+        // A templated next link expands without its variables: here the first page's own URL, which is exit 8
+        // and not asked for again.
+        transport.register("GET", "/api/bookings/", json: #"{"_embedded": {"bookings": [\#(nameRows(0..<2))]}, "_links": {"next": {"href": "https://api.test/api/bookings/{?page,size,sort}", "templated": true}}}"#)
+        let templated = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(templated.status, 8, templated.err)
+        XCTAssertEqual(ids(templated), [0, 1])
+        XCTAssertEqual(templated.err, "homeserve: GET /api/bookings/: the next-page link repeats a page already fetched (https://api.test/api/bookings/)\n")
+        transport.verify()
+
         // A HAL resource's own `_embedded` list is one of its fields, not a list of rows.
         let resource = CollectionReader.read(try JSON.parse(#"{"id": 7, "_embedded": {"photos": [{"id": 1}]}, "_links": {"self": {"href": "/b/7"}}}"#))
         XCTAssertNil(resource.rows)

@@ -297,6 +297,19 @@ public enum CollectionReader {
     /// What a HAL list holds beside `_embedded`.
     private static let halKeys = pagingKeys.union(containerKeys)
 
+    /// A URI template with every variable undefined: its `{…}` expressions expand to nothing.
+    static func expandingEmpty(_ template: String) -> String {
+        var expanded = "", inExpression = false
+        for character in template {
+            switch character {
+            case "{": inExpression = true
+            case "}": inExpression = false
+            default: if !inExpression { expanded.append(character) }
+            }
+        }
+        return expanded
+    }
+
     private static func merge(_ holder: JSON, into info: inout PageInfo) {
         guard case let .object(pairs) = holder else { return }
         // A next link or token alone places no page: many servers leave it out of the last (OData, Graph, Google).
@@ -325,7 +338,8 @@ public enum CollectionReader {
                         if info.nextQuery == nil, let after = link["after"]?.stringValue, !after.isEmpty { info.nextQuery = QueryParameter("after", after) }
                         continue
                     }
-                    info.next = href
+                    // A templated link (RFC 6570) expands without the variables none are given for.
+                    info.next = link["templated"]?.boolValue == true ? Self.expandingEmpty(href) : href
                 default: continue
                 }
                 break
