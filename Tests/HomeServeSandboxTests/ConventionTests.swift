@@ -49,6 +49,30 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// A dispute moves its booking to `disputed`; resolving it gives the booking back the step its record
+    /// shows it had reached, from which it can move on.
+    func testAResolvedDisputeGivesItsBookingBackTheStepItHadReached() async throws {
+        try await LiveSandbox.with { s in
+            let customer = try await s.token("customer1"), admin = try await s.token("admin"), vendor = try await s.token("vendor1")
+            for (booking, step) in [("00000000-0000-4000-8000-000000000038", "confirmed"), ("00000000-0000-4000-8000-000000000026", "completed")] {
+                let before = try await s.get("/api/bookings/\(booking)/", token: customer)
+                XCTAssertEqual(before.json["status"]?.stringValue, step, before.text)
+                let opened = try await s.request("POST", "/api/disputes/create_dispute/", token: customer,
+                                                 json: ["booking_id": .string(booking), "dispute_type": "quality", "title": "t", "description": "d"])
+                XCTAssertEqual(opened.status, 201, opened.text)
+                let disputed = try await s.get("/api/bookings/\(booking)/", token: customer)
+                XCTAssertEqual(disputed.json["status"]?.stringValue, "disputed")
+                let id = try XCTUnwrap(opened.json["id"]?.stringValue, opened.text)
+                let resolved = try await s.request("POST", "/api/disputes/\(id)/resolve/", token: admin, json: ["resolution_notes": "settled"])
+                XCTAssertEqual(resolved.status, 200, resolved.text)
+                let after = try await s.get("/api/bookings/\(booking)/", token: customer)
+                XCTAssertEqual(after.json["status"]?.stringValue, step, booking)
+            }
+            let started = try await s.request("PATCH", "/api/bookings/00000000-0000-4000-8000-000000000038/", token: vendor, json: ["status": "in_progress"])
+            XCTAssertEqual(started.status, 200, "the booking moves on: \(started.text)")
+        }
+    }
+
     /// A one-time code logs in only at the address it was sent to, and five wrong codes spend it.
     func testAOneTimeCodeIsBoundToItsAddressAndToFiveTries() async throws {
         try await LiveSandbox.with { s in

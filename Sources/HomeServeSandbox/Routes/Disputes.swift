@@ -304,6 +304,21 @@ struct DisputeRoutes: Sendable {
 
     // MARK: Resolving
 
+    /// A resolved dispute gives its booking back the step the booking's own record shows it had reached:
+    /// signed (its customer signed it off), completed, in progress, or confirmed. A booking left `disputed`
+    /// could never move again. The booking as it now is, when it moved.
+    private static func settle(bookingOf dispute: Dispute, by user: User, at now: Timestamp, db: SQLiteDatabase) throws -> Booking? {
+        guard let booking = try db.booking(id: dispute.bookingID), booking.status == .disputed else { return nil }
+        let signed = try db.scalarInt("SELECT COUNT(*) FROM signatures WHERE booking_id = ? AND status = 'signed'", [booking.id]) > 0
+        let step: BookingStatus = signed ? .signed
+            : booking.completionDate != nil || booking.actualEnd != nil ? .completed
+            : booking.actualStart != nil ? .inProgress : .confirmed
+        try db.query("UPDATE bookings SET status = ?, updated_at = ? WHERE id = ?", [step.rawValue, now, booking.id])
+        guard let moved = try db.booking(id: booking.id) else { return nil }
+        try db.recordEdit(user: user, model: "Booking", objectID: booking.id, action: "update", before: booking.json, after: moved.json)
+        return moved
+    }
+
     private func resolve(_ request: APIRequest) async throws -> APIResponse {
         let user = try request.requiredUser
         var fields = FieldReader(try request.data().fields)
@@ -312,7 +327,7 @@ struct DisputeRoutes: Sendable {
         let evidence = fields.json("evidence")
         try fields.check()
         guard let notes else { throw APIError.badRequest("Missing fields.") }
-        let (body, parties) = try sandbox.store.write { db -> (JSON, [Int]) in
+        let (body, parties, returned) = try sandbox.store.write { db -> (JSON, [Int], Booking?) in
             let dispute = try visibleDispute(request, user, db)
             guard !["resolved", "closed"].contains(dispute.status) else {
                 throw APIError.badRequest("This dispute is already \(dispute.status).")
@@ -341,8 +356,9 @@ struct DisputeRoutes: Sendable {
                 try db.logNotification(recipient: party, type: "dispute_resolved", method: "email",
                                        subject: "Your dispute was resolved", message: notes, relatedObject: dispute.id)
             }
-            return (after, parties)
+            return (after, parties, try Self.settle(bookingOf: dispute, by: user, at: now, db: db))
         }
+        if let returned { sandbox.announce(returned) }
         sandbox.notify(userIDs: parties, data: ["title": "Dispute resolved", "dispute": body])
         return .json(body)
     }
