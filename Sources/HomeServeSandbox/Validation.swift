@@ -166,8 +166,8 @@ struct FieldReader {
                 }
             }
             return result
+        // A form's field is text: `4,5` lists two.
         case .string(let s): return s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        case .number(let n): return [n]
         default:
             errors.add(key, "Expected a list of items but got type \"\(value.pythonTypeName)\".")
             return nil

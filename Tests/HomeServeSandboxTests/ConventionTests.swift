@@ -73,6 +73,31 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// A serializer reports every bad field at once, a related object's absence among them, and names only
+    /// what is wrong: a list field takes a list, an SMS a phone number, a field given wrongly is not missing.
+    func testFieldErrorsComeTogetherAndSayWhatIsWrong() async throws {
+        try await LiveSandbox.with { s in
+            let vendor = try await s.token("vendor1"), admin = try await s.token("admin")
+            let both = try await s.request("POST", "/api/enhanced-signatures/", token: vendor,
+                                           json: ["action": "request_signature_with_photos", "booking_id": "abc", "photo_ids": ["x"]])
+            XCTAssertEqual(both.status, 400, both.text)
+            XCTAssertEqual(both.json["booking_id"], ["Booking not found."])
+            XCTAssertEqual(both.json["photo_ids"], [#""x" is not a valid photo id."#])
+            let number = try await s.request("POST", "/api/enhanced-signatures/", token: vendor,
+                                             json: ["action": "request_signature_with_photos", "booking_id": "00000000-0000-4000-8000-000000000026", "photo_ids": 5])
+            XCTAssertEqual(number.status, 400, number.text)
+            XCTAssertEqual(number.json["photo_ids"], [#"Expected a list of items but got type "int"."#])
+
+            let sms = try await s.request("POST", "/auth/send-otp/", json: ["email": "customer1@example.com", "method": "sms"])
+            XCTAssertEqual(sms.status, 400, sms.text)
+            XCTAssertEqual(sms.json["phone"], ["This field is required when method is sms."])
+
+            let wrong = try await s.get("/api/vendor-optimization/?vendor_id=x", token: admin)
+            XCTAssertEqual(wrong.status, 400, wrong.text)
+            XCTAssertEqual(wrong.json["vendor_id"], ["A valid integer is required."])
+        }
+    }
+
     /// A one-time code logs in only at the address it was sent to, and five wrong codes spend it.
     func testAOneTimeCodeIsBoundToItsAddressAndToFiveTries() async throws {
         try await LiveSandbox.with { s in

@@ -106,9 +106,13 @@ struct AuthRoutes: Sendable {
         var fields = FieldReader(try request.data().fields)
         let identifier = identifier(&fields)
         let method = fields.choice("method", ["email", "sms"])
+        // A code goes by the channel of the address given: an SMS needs a phone number, an email an address.
+        if let method, let identifier, method != identifier.channel {
+            fields.errors.add(method == "sms" ? "phone" : "email", "This field is required when method is \(method).")
+        }
         try fields.check()
         guard let identifier else { throw APIError.nonField("Either email or phone is required.") }
-        let channel = method ?? identifier.channel
+        let channel = identifier.channel
         let code = String(format: "%06d", Int(Crypto.randomBytes(4).reduce(0) { $0 << 8 | UInt32($1) } % 1_000_000))
         try sandbox.store.write { db in
             guard let user = try findUser(identifier, in: db) else {

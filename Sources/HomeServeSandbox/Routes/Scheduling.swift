@@ -167,7 +167,7 @@ struct SchedulingRoutes: Sendable {
         var query = QueryReader(request)
         let date = query.date("date") ?? Timestamp.now().startOfDay
         let requestedVendor = query.integer("vendor_id")
-        if user.role != .vendor, requestedVendor == nil { query.errors.add("vendor_id", "This field is required.") }
+        if user.role != .vendor, requestedVendor == nil, !query.errors.has("vendor_id") { query.errors.add("vendor_id", "This field is required.") }
         try query.check()
         let vendorID = user.role == .vendor ? user.id : requestedVendor!
         let body = try sandbox.store.read { db -> JSON in

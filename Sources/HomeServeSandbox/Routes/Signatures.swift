@@ -220,20 +220,28 @@ struct SignatureRoutes: Sendable {
         var fields = input
         let bookingID = fields.string("booking_id", required: true, allowBlank: false)
         let rawPhotoIDs = fields.stringList("photo_ids", required: true)
-        try fields.check()
-        guard let bookingID, let rawPhotoIDs else { throw APIError.badRequest("Missing fields.") }
         var photoIDs: [Int] = []
-        for raw in rawPhotoIDs {
+        for raw in rawPhotoIDs ?? [] {
             guard let id = FieldReader.integerValue(.string(raw)) else {
-                throw APIError.field("photo_ids", "\"\(raw)\" is not a valid photo id.")
+                fields.errors.add("photo_ids", "\"\(raw)\" is not a valid photo id.")
+                break
             }
             photoIDs.append(id)
         }
-        if photoIDs.isEmpty { throw APIError.field("photo_ids", "At least one photo is required.") }
+        if rawPhotoIDs?.isEmpty == true { fields.errors.add("photo_ids", "At least one photo is required.") }
+        // The booking is a field like the others (DRF's related field): its errors come with theirs.
+        if let bookingID {
+            let id = Crypto.normalizedUUID(bookingID)
+            if try id == nil || sandbox.store.read({ db in try BookingRoutes.visibleBooking(id: id ?? "", to: user, in: db) }) == nil {
+                fields.errors.add("booking_id", "Booking not found.")
+            }
+        }
+        try fields.check()
+        guard let bookingID else { throw APIError.badRequest("Missing fields.") }
         let (booking, signature) = try sandbox.store.write { db -> (Booking, Signature) in
             guard let id = Crypto.normalizedUUID(bookingID),
                   let booking = try BookingRoutes.visibleBooking(id: id, to: user, in: db)
-            else { throw APIError.notFound("Booking not found.") }
+            else { throw APIError.field("booking_id", "Booking not found.") }
             guard booking.vendorID == user.id else { throw APIError.permissionDenied }
             for photoID in photoIDs {
                 let owned = try db.scalarInt("SELECT COUNT(*) FROM photos WHERE id = ? AND booking_id = ?",
