@@ -277,7 +277,12 @@ final class EndpointCommandTests: XCTestCase {
         assertRequest(["admin", "analytics", "pincode", "--pincode", "560001", "--from", "2026-12-01", "--to", "2026-12-07"],
                       #"{"method":"GET","url":"\#(base)/admin-dashboard/analytics/pincode/?pincode=560001&date_from=2026-12-01&date_to=2026-12-07"}"#)
         assertRejected(["admin", "cache", "clear", "--type", "vendor search"], "invalid value 'vendor search' for --type")
-        assertRejected(["admin", "alerts", "--severity", "urgent"], "invalid value 'urgent' for --severity")
+        // Where the guide types a filter as any string, any word goes to the server (the usual ones are completed).
+        assertRequest(["admin", "alerts", "--severity", "urgent", "--status", "open"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/notifications/alerts/?severity=urgent&status=open"}"#)
+        assertRequest(["admin", "notifications", "logs", "--method", "push", "--status", "queued"],
+                      #"{"method":"GET","url":"\#(base)/admin-dashboard/notifications/logs/?method=push&status=queued"}"#)
+        assertRejected(["admin", "alerts", "--severity", "very high"], "invalid value 'very high' for --severity")
         assertRejected(["admin", "notifications", "logs", "--page-size", "0"], "invalid value '0' for --page-size")
         assertRejected(["admin", "notifications", "trigger", ""], "invalid value '' for ACTION")
     }

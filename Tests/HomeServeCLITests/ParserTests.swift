@@ -152,6 +152,8 @@ final class ParserTests: XCTestCase {
         XCTAssertFalse(usageError(["admin", "pincodes", "--all"]).contains("did you mean"), "all is not near url: one letter in common")
         XCTAssertEqual(Suggestions.nearest(to: "stauts", in: ["status", "service"]), "status")
         XCTAssertEqual(Suggestions.nearest(to: "tkn", in: ["token", "status", "login"]), "token")
+        XCTAssertNil(Suggestions.nearest(to: "pwsh", in: ["bash", "zsh", "fish"]), "two letters of four changed is another word")
+        XCTAssertEqual(Suggestions.nearest(to: "bsah", in: ["bash", "zsh", "fish"]), "bash")
         XCTAssertTrue(usageError(["ai", "dispt", "x"]).contains("did you mean 'ai dispute'"))
         for wrong in [["all"], ["smoke", "--all"], ["pricing", "quote", "--all"], ["bookings", "list", "--arg"]] {
             XCTAssertFalse(usageError(wrong).contains("did you mean"), "\(wrong): \(usageError(wrong))")

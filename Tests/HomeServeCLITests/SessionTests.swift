@@ -1176,7 +1176,34 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(outcome.err, "homeserve: dry run: would forget the session of profile 'default'; nothing sent, nothing written\n")
         XCTAssertNotNil(stored("access"), "the session is still there")
         XCTAssertEqual(harness.run(["--dry-run", "doctor"]).err, "homeserve: dry run: would check this machine's set-up and the server (its checks are requests); nothing sent, nothing written\n")
+        harness.writeSettings(["other": ["url": "https://api.test"]])
+        XCTAssertEqual(harness.run(["--dry-run", "--profile", "other", "auth", "logout"]).err,
+                       "homeserve: dry run: would do nothing: profile 'other' has no stored session; nothing sent, nothing written\n")
+        XCTAssertEqual(harness.run(["--dry-run", "auth", "token"]).err,
+                       "homeserve: dry run: would print the access token of profile 'default', renewed first if it is about to expire; nothing sent, nothing written\n")
+        harness.environment["HOMESERVE_TOKEN"] = "abc"
+        XCTAssertEqual(harness.run(["--dry-run", "auth", "token"]).err,
+                       "homeserve: dry run: would print HOMESERVE_TOKEN, as it is; nothing sent, nothing written\n")
         XCTAssertEqual(transport.requests.count, 0)
+    }
+
+    func testAnEmptyPasswordVariableIsSaidToBeEmpty() {
+        harness.environment["HOMESERVE_PASSWORD"] = ""
+        let outcome = harness.run(["auth", "login", "--username", "customer1"])
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertEqual(outcome.err, "homeserve: no password: stdin is not a terminal (HOMESERVE_PASSWORD is set but empty); use --password-stdin or set HOMESERVE_PASSWORD\n")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
+    func testTheClockCheckAllowsForTheSecondTheDateHeaderDrops() {
+        let date = "Thu, 03 Dec 2026 10:00:00 GMT"
+        let at = Double(CivilTime.parseHTTPDate(date) ?? 0)
+        func check(_ now: Double) -> String { DoctorCommands.clockCheck(HTTPResponse(status: 200, headers: [("Date", date)]), now: now).detail }
+        XCTAssertEqual(check(at + 0.9), "in step with the server", "read late in the server's second")
+        XCTAssertEqual(check(at + 0.1), "in step with the server")
+        XCTAssertEqual(check(at + 2.2), "2 s ahead of the server")
+        XCTAssertEqual(check(at - 2.8), "3 s behind the server")
+        XCTAssertEqual(DoctorCommands.clockCheck(HTTPResponse(status: 200, headers: [("Date", date)]), now: at + 40).status, .warn)
     }
 
     func testACorruptSettingsFileNamesConfigSetAsTheFix() throws {
@@ -1346,8 +1373,10 @@ final class SessionTests: XCTestCase {
         if owner != me, owner != "root" {
             return head + "it is \(owner)'s, not yours (\(me)) or root's; \(unused); run homeserve as \(owner), or set HOMESERVE_CONFIG_DIR to a directory of your own\n"
         }
-        let why = (Int(mode, radix: 8) ?? 0) & 0o022 == 0 ? "it has the sticky bit of a shared directory" : "other users can change it"
-        return head + "\(why); \(unused); run: chmod \(directory ? "700" : "600") \(path)\n"
+        if (Int(mode, radix: 8) ?? 0) & 0o1000 != 0 {
+            return head + "it has the sticky bit of a shared directory; \(unused); set HOMESERVE_CONFIG_DIR to a directory of your own\n"
+        }
+        return head + "other users can change it; \(unused); run: chmod \(directory ? "700" : "600") \(path), or set HOMESERVE_CONFIG_DIR to another directory\n"
     }
 
     func testAConfigDirectoryOthersCanWriteIsRefusedAndLeftAsItIs() throws {

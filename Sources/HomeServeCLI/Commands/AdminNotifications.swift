@@ -38,8 +38,8 @@ enum AdminNotificationCommands {
 
     static let type = Flag("type", .open(["booking_reminder", "booking_created", "booking_confirmed", "signature_request", "dispute_opened"], placeholder: "TYPE"),
                            "Only this notification type")
-    static let method = Flag("method", .choice(["email", "sms", "websocket"]), "Only this channel")
-    static let status = Flag("status", .choice(["pending", "sent", "delivered", "failed"]), "Only this delivery status")
+    static let method = Flag("method", .open(["email", "sms", "websocket"], placeholder: "METHOD"), "Only this channel")
+    static let status = Flag("status", .open(["pending", "sent", "delivered", "failed"], placeholder: "STATUS"), "Only this delivery status")
     static let recipient = Flag("recipient", .identifier, "Only notifications to this user id (recipient_id)")
     static let from = Flag("from", .date, "Sent on or after this day (date_from)")
     static let to = Flag("to", .date, "Sent up to this day (date_to)")
@@ -65,8 +65,8 @@ enum AdminNotificationCommands {
 
     static let alertType = Flag("type", .open(["unassigned_booking", "high_demand", "no_vendor_coverage", "stale_dispute"], placeholder: "TYPE"),
                                 "Only this alert type")
-    static let severity = Flag("severity", .choice(["low", "medium", "high", "critical"]), "Only this severity")
-    static let alertStatus = Flag("status", .choice(["active", "acknowledged", "resolved", "ignored"]), "Only this status")
+    static let severity = Flag("severity", .open(["low", "medium", "high", "critical"], placeholder: "SEVERITY"), "Only this severity")
+    static let alertStatus = Flag("status", .open(["active", "acknowledged", "resolved", "ignored"], placeholder: "STATUS"), "Only this status")
 
     static let alerts = Command(
         "admin alerts",

@@ -89,7 +89,8 @@ enum AuthCommands {
         }
         if let value = inv.environment[variable]?.droppingLineEnd, !value.isEmpty { return (value, variable) }
         guard inv.context.stdin.isTerminal else {
-            throw CLIError.usage("no \(what): stdin is not a terminal; use \(flag) or set \(variable)")
+            let empty = inv.environment[variable] != nil ? " (\(variable) is set but empty)" : ""
+            throw CLIError.usage("no \(what): stdin is not a terminal\(empty); use \(flag) or set \(variable)")
         }
         guard !inv.dryRun else { return nil }
         guard let secret = try inv.context.stdin.secret(prompt: prompt), !secret.isEmpty else { throw CLIError.usage("no \(what) given") }
@@ -297,7 +298,9 @@ enum AuthCommands {
     ) { inv in
         if inv.dryRun {
             try inv.store.requireNotEnded()
-            return inv.dryRun(wouldHave: "print the access token of profile '\(inv.profile.name)', renewed first if it is about to expire")
+            // HOMESERVE_TOKEN is printed as it is: it is never renewed.
+            let renewed = try inv.store.credentials()?.source == .accessToken ? "HOMESERVE_TOKEN, as it is" : "the access token of profile '\(inv.profile.name)', renewed first if it is about to expire"
+            return inv.dryRun(wouldHave: "print \(renewed)")
         }
         guard let access = try inv.store.accessToken(authority: inv.client()) else {
             throw SessionError.notLoggedIn(profile: inv.profile.name)
@@ -317,7 +320,11 @@ enum AuthCommands {
         reach: .offline,
         printsData: false
     ) { inv in
-        if inv.dryRun { return inv.dryRun(wouldHave: "forget the session of profile '\(inv.profile.name)'") }
+        if inv.dryRun {
+            // A corrupt file is not read here: the run would set it aside and say so.
+            let stored = (try? inv.store.storedSessions().contains(inv.profile.name)) ?? true
+            return inv.dryRun(wouldHave: stored ? "forget the session of profile '\(inv.profile.name)'" : "do nothing: profile '\(inv.profile.name)' has no stored session")
+        }
         if try inv.store.forget() {
             inv.note("Logged out of profile '\(inv.profile.name)'.")
         } else {

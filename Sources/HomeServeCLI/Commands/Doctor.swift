@@ -249,7 +249,8 @@ enum DoctorCommands {
         guard let header = response.header("Date"), let server = CivilTime.parseHTTPDate(header) else {
             return Check(name: "clock", status: .warn, detail: "the server sent no Date header; skew unknown")
         }
-        let skew = Int((now - Double(server)).rounded())
+        // The Date header drops the fraction of its second: the server's clock read somewhere in that second.
+        let skew = Int((now - (Double(server) + 0.5)).rounded())
         let detail = skew == 0 ? "in step with the server" : "\(abs(skew)) s \(skew > 0 ? "ahead of" : "behind") the server"
         return Check(name: "clock", status: abs(skew) > 30 ? .warn : .ok, detail: detail + (abs(skew) > 30 ? "; token expiry will be misjudged" : ""))
     }

@@ -59,12 +59,12 @@ public enum Suggestions {
         // Of candidates as near, one the word begins wins: `ap` → `api`, not `ai`.
         let scored = candidates.map { ($0, distance(word, $0), $0.hasPrefix(word) ? 0 : 1) }.sorted { ($0.1, $0.2) < ($1.1, $1.2) }
         guard let best = scored.first else { return nil }
-        // A word of two letters is not "near" every other word of two; two slips in a word of three are
-        // letters left out of the word meant (`tkn` → `token`, `tbl` → `table`), or `all` would be "near" `url`
-        // and `ai`. (A flag's dashes are no letters of it.)
+        // A word of two letters is not "near" every other word of two; two slips in a word of three or four
+        // are letters left out of the word meant (`tkn` → `token`, `tbl` → `table`), or `all` would be "near"
+        // `url` and `ai`, and `pwsh` `bash`. (A flag's dashes are no letters of it.)
         let letters = word.drop { $0 == "-" }
         let limit = min(max(2, letters.count / 3), letters.count - 1)
-        if best.1 <= limit, best.1 < 2 || letters.count > 3 || abbreviates(letters, best.0.drop { $0 == "-" }) { return best.0 }
+        if best.1 <= limit, best.1 < 2 || letters.count > 4 || abbreviates(letters, best.0.drop { $0 == "-" }) { return best.0 }
         // A unique prefix is a strong hint too: `book` → `bookings`.
         let prefixed = candidates.filter { $0.hasPrefix(word) || word.hasPrefix($0) }
         return prefixed.count == 1 ? prefixed[0] : nil
