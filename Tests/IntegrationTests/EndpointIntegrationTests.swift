@@ -627,7 +627,7 @@ final class EndpointIntegrationTests: XCTestCase {
                  args: admin + ["notifications", "logs", "--type", "booking_created", "--method", "email", "--page-size", "5"],
                  method: "GET", path: "/admin-dashboard/notifications/logs/?type=booking_created&method=email&per_page=5",
                  denied: Denial(user: "onboard_mgr"),
-                 invalid: [admin + ["notifications", "logs", "--method", "fax"], admin + ["notifications", "logs", "--page-size", "5000"],
+                 invalid: [admin + ["notifications", "logs", "--method", "by fax"], admin + ["notifications", "logs", "--page-size", "5000"],
                            admin + ["notifications", "logs", "--recipient", "1 2"]]) { r in
                 let logs = r.json.arrayValue ?? []
                 XCTAssertEqual(logs.count, 5, r.out)
@@ -636,7 +636,7 @@ final class EndpointIntegrationTests: XCTestCase {
             Case(name: "admin alerts", user: "ops_mgr", args: admin + ["alerts", "--status", "active"],
                  method: "GET", path: "/admin-dashboard/notifications/alerts/?status=active",
                  denied: Denial(user: "customer1"),
-                 invalid: [admin + ["alerts", "--severity", "urgent"], admin + ["alerts", "--page", "0"]]) { r in
+                 invalid: [admin + ["alerts", "--severity", "very high"], admin + ["alerts", "--page", "0"]]) { r in
                 let alerts = r.json.arrayValue ?? []
                 XCTAssertFalse(alerts.isEmpty, "seeded disputes are older than three days: \(r.out)")
                 XCTAssertTrue(alerts.allSatisfy { $0["status"]?.stringValue == "active" }, r.out)
