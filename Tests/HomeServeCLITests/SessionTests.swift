@@ -933,7 +933,7 @@ final class SessionTests: XCTestCase {
         for line in [["--url", "https://other.test", "bookings", "list"], ["--url", "https://other.test", "auth", "refresh"]] {
             let elsewhere = harness.run(line)
             XCTAssertEqual(elsewhere.status, ExitCode.notAuthenticated.rawValue, elsewhere.err)
-            XCTAssertEqual(elsewhere.err, "homeserve: profile 'default' is logged in to https://api.test, not https://other.test, so its session was not sent; log in to https://other.test ('homeserve --url https://other.test auth login'), or use https://api.test (--url https://api.test)\n")
+            XCTAssertEqual(elsewhere.err, "homeserve: profile 'default' is logged in to https://api.test, not https://other.test, so its session was not sent; use https://api.test (--url https://api.test), or log in to https://other.test on a profile of its own ('homeserve --profile NAME --url https://other.test auth login'; a login on profile 'default' would end its session at https://api.test)\n")
             XCTAssertEqual(transport.requests.count, 1, "\(line): nothing was sent")
         }
         harness.environment["HOMESERVE_URL"] = "https://other.test"

@@ -287,7 +287,8 @@ struct FailureReport {
             let replacers = path.hasSuffix("settings.json") ? "'\(homeserve) config set'" : "'\(homeserve) auth login' or '\(homeserve) auth logout'"
             return CLIError(.localFailure, "\(path) is corrupt (\(reason)); \(replacers) replaces it (keeping a .corrupt copy), or fix it by hand")
         case let .otherServer(name, session, asked):
-            return CLIError(.notAuthenticated, "profile '\(name)' is logged in to \(session), not \(asked), so its session was not sent; log in to \(asked) ('\(homeserve) --url \(asked) auth login'), or use \(session) (--url \(session))")
+            // Logging in again on this profile would end its session: a profile of its own keeps both.
+            return CLIError(.notAuthenticated, "profile '\(name)' is logged in to \(session), not \(asked), so its session was not sent; use \(session) (--url \(session)), or log in to \(asked) on a profile of its own ('homeserve --profile NAME --url \(asked) auth login'; a login on profile '\(name)' would end its session at \(session))")
         case let .untrusted(path, isDirectory, owner, mode, above):
             // As ssh's StrictModes says it: what was found, why it is refused, that nothing was used, the fix.
             let me = FileFacts.userName(geteuid())
