@@ -343,8 +343,11 @@ extension ValueKind where Value == KeyValue {
             // libcurl takes `Name:` with nothing after it as "send no such header", not as an empty one.
             guard !value.isEmpty else { throw ValueProblem("expected a value after the colon") }
             switch name.lowercased() {
-            case "authorization", "proxy-authorization", "cookie":
+            case "authorization", "cookie":
                 throw ValueProblem("\(name) carries a secret, which never goes on the command line: the session's token is sent already (HOMESERVE_TOKEN sends another)",
+                                   shownAs: "\(name): ***")
+            case "proxy-authorization":
+                throw ValueProblem("\(name) carries a secret, which never goes on the command line: a proxy's credentials go in the proxy's URL, in HTTPS_PROXY",
                                    shownAs: "\(name): ***")
             case "host", "content-length", "transfer-encoding", "connection", "expect", "upgrade", "te", "trailer":
                 throw ValueProblem("\(name) frames the message, and is set by homeserve")
