@@ -147,7 +147,7 @@ struct FieldReader {
         return value
     }
 
-    /// A list of strings; a single string counts as a one-element list, as multipart forms send it.
+    /// A list of strings; a form's field, which is text, lists them between commas (`4,5`).
     mutating func stringList(_ key: String, required: Bool = false) -> [String]? {
         guard let value = raw(key, required: required) else { return nil }
         switch value {

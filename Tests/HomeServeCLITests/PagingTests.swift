@@ -1361,6 +1361,32 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    /// A token replaces only its own parameter: the caller's filters stay, whatever their names. A page that
+    /// says no page follows (`next: null`) is believed beside a token; a page with only a token places itself.
+    func testATokenWalkKeepsTheQueryAndHearsTheServersLastWord() {
+        transport.register("GET", "/api/bookings/?after=2024-01-01", json: #"{"items": [\#(nameRows(0..<2))], "nextPageToken": "t2"}"#)
+        transport.register("GET", "/api/bookings/?after=2024-01-01&pageToken=t2", json: #"{"items": [\#(nameRows(2..<4))]}"#)
+        let filtered = harness.run(["api", "GET", "/api/bookings/", "-f", "after=2024-01-01", "--paginate", "-o", "ndjson"])
+        XCTAssertEqual(filtered.status, 0, filtered.err)
+        XCTAssertEqual(ids(filtered), [0, 1, 2, 3])
+        transport.verify()
+
+        transport.register("GET", "/api/bookings/", json: #"{"data": [\#(nameRows(0..<2))], "next": null, "next_cursor": "zz"}"#)
+        let last = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(last.status, 0, last.err)
+        XCTAssertEqual(ids(last), [0, 1])
+        transport.verify()
+
+        // A first page placed by its total, then a page with only a token: the token places it.
+        transport.register("GET", "/api/bookings/", json: #"{"results": [\#(nameRows(0..<2))], "count": 5, "next": "https://api.test/api/bookings/?page=2"}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"results": [\#(nameRows(2..<4))], "next_cursor": "c4"}"#)
+        transport.register("GET", "/api/bookings/?page=2&cursor=c4", json: #"{"results": [\#(nameRows(4..<5))], "count": 5, "next": null}"#)
+        let placed = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(placed.status, 0, placed.err)
+        XCTAssertEqual(ids(placed), [0, 1, 2, 3, 4])
+        transport.verify()
+    }
+
     /// Spring HATEOAS leaves `_embedded` out of an empty page; Elasticsearch's rows are `hits.hits`.
     func testHALAndElasticsearchEnvelopes() throws {
         transport.register("GET", "/api/bookings/", json: #"{"_links": {"self": {"href": "https://api.test/api/bookings/?page=0&size=20"}}, "page": {"size": 20, "totalElements": 0, "totalPages": 0, "number": 0}}"#)
@@ -1401,7 +1427,7 @@ final class PagingTests: XCTestCase {
             let all = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
             XCTAssertEqual(all.status, 8, all.err)
             XCTAssertEqual(lines(all.out).count, 2)
-            XCTAssertContains(all.err, "page 1 holds 2 of the \(total.contains("gte") ? "at least 2" : "5") rows its `hits.total` counts, and gives no link to the rest (Elasticsearch's are asked for by from and size): the rest of the list cannot be asked for")
+            XCTAssertContains(all.err, "page 1 holds 2 of the \(total.contains("gte") ? "at least 2" : "5") rows its `hits.total` counts (Elasticsearch's others are asked for by from and size, which the page does not give): the rest of the list cannot be asked for")
             let one = harness.run(["bookings", "list", "-o", "ndjson"])
             XCTAssertEqual(one.status, 0, one.err)
             XCTAssertEqual(lines(one.out).count, 2)
@@ -1428,7 +1454,7 @@ final class PagingTests: XCTestCase {
             let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
             XCTAssertEqual(outcome.status, 8, outcome.err)
             XCTAssertEqual(ids(outcome), [0, 1])
-            XCTAssertContains(outcome.err, "page 2 is the page before it again, row for row")
+            XCTAssertContains(outcome.err, "page 2 holds the rows of the page before it again, by id and in order")
             transport.verify()
         }
         for extra in [[], ["--all"]] {
@@ -1436,7 +1462,7 @@ final class PagingTests: XCTestCase {
             let outcome = harness.run(["bookings", "list", "--page", "2", "-o", "ndjson"] + extra)
             XCTAssertEqual(outcome.status, 8, outcome.err)
             XCTAssertEqual(outcome.out, "")
-            XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=2: page 2 was asked for, but the list is paged by `starting_after` tokens, not page numbers: read it from its start (--all or --limit)\n")
+            XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=2: page 2 was asked for, but the list is paged by `starting_after` tokens, not page numbers: only a walk from its start can read it\n")
             transport.verify()
         }
     }

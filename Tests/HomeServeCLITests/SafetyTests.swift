@@ -451,7 +451,7 @@ final class SafetyTests: XCTestCase {
         let before = transport.requests.count
         for (header, reason) in [("Authorization: Bearer x", "carries a secret, which never goes on the command line"),
                                  ("cookie: a=b", "carries a secret"), ("Host: evil", "frames the message"),
-                                 ("Proxy-Authorization: Basic eA==", "a proxy's credentials go in the proxy's URL, in HTTPS_PROXY"),
+                                 ("Proxy-Authorization: Basic eA==", "a proxy's credentials go in the proxy's URL (https_proxy, http_proxy)"),
                                  ("Bad Name: x", "a header name of letters, digits and -"), ("X-A: a\r\nX-B: b", "without line breaks"),
                                  ("no colon", "expected NAME: VALUE"), ("Accept:", "expected a value after the colon")] {
             let refused = harness.run(["api", "GET", "/api/x/", "-H", header])

@@ -1181,6 +1181,12 @@ final class SessionTests: XCTestCase {
                        "homeserve: dry run: would do nothing: profile 'other' has no stored session; nothing sent, nothing written\n")
         XCTAssertEqual(harness.run(["--dry-run", "auth", "token"]).err,
                        "homeserve: dry run: would print the access token of profile 'default', renewed first if it is about to expire; nothing sent, nothing written\n")
+        let credentials = bytes(harness.credentialsPath)
+        XCTAssertEqual(truncate(harness.credentialsPath, 5), 0)
+        let corrupt = harness.run(["--dry-run", "auth", "logout"])
+        XCTAssertEqual(corrupt.err, "homeserve: dry run: would set the corrupt \(harness.credentialsPath) aside (as \(harness.credentialsPath).corrupt) and replace it; nothing sent, nothing written\n")
+        XCTAssertFalse(FileFacts.exists(harness.credentialsPath + ".corrupt"), "nothing set aside")
+        try? AtomicFile.write(harness.credentialsPath, credentials ?? [], mode: 0o600)
         harness.environment["HOMESERVE_TOKEN"] = "abc"
         XCTAssertEqual(harness.run(["--dry-run", "auth", "token"]).err,
                        "homeserve: dry run: would print HOMESERVE_TOKEN, as it is; nothing sent, nothing written\n")
@@ -1200,6 +1206,8 @@ final class SessionTests: XCTestCase {
         let at = Double(CivilTime.parseHTTPDate(date) ?? 0)
         func check(_ now: Double) -> String { DoctorCommands.clockCheck(HTTPResponse(status: 200, headers: [("Date", date)]), now: now).detail }
         XCTAssertEqual(check(at + 0.9), "in step with the server", "read late in the server's second")
+        XCTAssertEqual(check(at), "in step with the server", "read as the second began")
+        XCTAssertEqual(check(at + 1), "in step with the server", "read as the next began")
         XCTAssertEqual(check(at + 0.1), "in step with the server")
         XCTAssertEqual(check(at + 2.2), "2 s ahead of the server")
         XCTAssertEqual(check(at - 2.8), "3 s behind the server")
@@ -1365,7 +1373,11 @@ final class SessionTests: XCTestCase {
     }
 
     /// The line a refused config directory or file gets.
-    func refusal(_ path: String, directory: Bool = true, owner: String = "root", mode: String) -> String {
+    /// `why` is what the line says of the mode: a shared directory's (sticky, everyone writes) has another
+    /// directory as its only fix.
+    enum Why { case othersWrite, sticky, shared }
+
+    func refusal(_ path: String, directory: Bool = true, owner: String = "root", mode: String, why: Why = .othersWrite) -> String {
         let me = FileFacts.userName(geteuid())
         let what = directory ? "config directory" : "config file"
         let head = "homeserve: refusing the \(what) \(path) (owner \(owner), mode \(mode)): "
@@ -1373,10 +1385,14 @@ final class SessionTests: XCTestCase {
         if owner != me, owner != "root" {
             return head + "it is \(owner)'s, not yours (\(me)) or root's; \(unused); run homeserve as \(owner), or set HOMESERVE_CONFIG_DIR to a directory of your own\n"
         }
-        if (Int(mode, radix: 8) ?? 0) & 0o1000 != 0 {
+        switch why {
+        case .shared:
             return head + "it has the sticky bit of a shared directory; \(unused); set HOMESERVE_CONFIG_DIR to a directory of your own\n"
+        case .sticky:
+            return head + "it has the sticky bit of a shared directory; \(unused); run: chmod \(directory ? "700" : "600") \(path), or set HOMESERVE_CONFIG_DIR to another directory\n"
+        case .othersWrite:
+            return head + "other users can change it; \(unused); run: chmod \(directory ? "700" : "600") \(path), or set HOMESERVE_CONFIG_DIR to another directory\n"
         }
-        return head + "other users can change it; \(unused); run: chmod \(directory ? "700" : "600") \(path), or set HOMESERVE_CONFIG_DIR to another directory\n"
     }
 
     func testAConfigDirectoryOthersCanWriteIsRefusedAndLeftAsItIs() throws {
@@ -1387,17 +1403,18 @@ final class SessionTests: XCTestCase {
         // write counts for a group others may be in: as root, the directory's group is made nogroup.
         if getuid() == 0 { XCTAssertEqual(chown(harness.configDir, 0, 65534), 0) }
         let shared = !FileFacts.isPrivateGroup(FileFacts.ownership(harness.configDir)?.group ?? 0, of: geteuid())
-        for loose: mode_t in [0o777, 0o1777, 0o1700] + (shared ? [0o770, 0o730] : []) {
+        let modes: [(mode_t, Why)] = [(0o777, .othersWrite), (0o1777, .shared), (0o1700, .sticky)] + (shared ? [(0o770, .othersWrite), (0o730, .othersWrite)] : [])
+        for (loose, why) in modes {
             XCTAssertEqual(chmod(harness.configDir, loose), 0)
             let shown = String(loose, radix: 8)
             let read = harness.run(["bookings", "list"])
             XCTAssertEqual(read.status, 1, shown)
             XCTAssertEqual(read.out, "")
-            XCTAssertEqual(read.err, refusal(harness.configDir, owner: owner, mode: shown))
+            XCTAssertEqual(read.err, refusal(harness.configDir, owner: owner, mode: shown, why: why))
             for args in [["config", "set", "password_command", "/bin/true"], ["auth", "logout"], ["config", "get", "url"]] {
                 let outcome = harness.run(args)
                 XCTAssertEqual(outcome.status, 1, "\(args) \(shown)")
-                XCTAssertEqual(outcome.err, refusal(harness.configDir, owner: owner, mode: shown), "\(args)")
+                XCTAssertEqual(outcome.err, refusal(harness.configDir, owner: owner, mode: shown, why: why), "\(args)")
             }
             XCTAssertEqual(FileFacts.ownership(harness.configDir)?.mode, loose, "a directory homeserve did not make is not chmod'ed")
             XCTAssertFalse(FileFacts.exists(settings), "nothing written")
@@ -1594,28 +1611,36 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(try FileFacts.contents(harness.configDir + "/settings.json"), before)
     }
 
-    func testACredentialsFileOthersCanReadIsWarnedAbout() {
+    func testACredentialsFileOthersCanReadIsWarnedAbout() throws {
         harness.logIn()
         chmod(harness.credentialsPath, 0o644)
         transport.register("GET", "/api/bookings/", json: "[]")
         let outcome = harness.run(["bookings", "list"])
         XCTAssertEqual(outcome.err, "homeserve: warning: \(harness.credentialsPath) is readable by other users (mode 644); run: chmod 600 \(harness.credentialsPath)\n")
         transport.verify()
-        // Read by its group: by others unless the group is the owner's private one.
-        chmod(harness.credentialsPath, 0o640)
+        // Read by its group: by others unless the group is the owner's private one. Group write passes for
+        // the private group too, so a file others may read beside it is warned of as well.
         guard let user = getpwuid(geteuid()) else { return XCTFail("no password entry") }
         let own = user.pointee.pw_gid
-        let other = (1..<65534).map { gid_t($0) }.first { $0 != own && getgrgid($0) != nil }
-        for group in [own] + (other.map { [$0] } ?? []) {
+        guard FileFacts.isPrivateGroup(own, of: geteuid()) else { throw XCTSkip("the user's group is shared here") }
+        func read(mode: mode_t, group: gid_t) -> String {
             XCTAssertEqual(chown(harness.credentialsPath, geteuid(), group), 0)
+            XCTAssertEqual(chmod(harness.credentialsPath, mode), 0)
             transport.register("GET", "/api/bookings/", json: "[]")
-            let read = harness.run(["bookings", "list"])
-            XCTAssertEqual(read.status, 0, read.err)
-            let warned = "homeserve: warning: \(harness.credentialsPath) is readable by other users (mode 640); run: chmod 600 \(harness.credentialsPath)\n"
-            XCTAssertEqual(read.err, FileFacts.isPrivateGroup(group, of: geteuid()) ? "" : warned, "group \(group)")
+            let outcome = harness.run(["bookings", "list"])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
             transport.verify()
+            return outcome.err
         }
-        XCTAssertNotNil(other, "a second group to read the file")
+        func warned(_ mode: String) -> String {
+            "homeserve: warning: \(harness.credentialsPath) is readable by other users (mode \(mode)); run: chmod 600 \(harness.credentialsPath)\n"
+        }
+        XCTAssertEqual(read(mode: 0o640, group: own), "")
+        XCTAssertEqual(read(mode: 0o660, group: own), "")
+        XCTAssertEqual(read(mode: 0o664, group: own), warned("664"))
+        // Another group, which others may be in: only root can give the file to it.
+        guard geteuid() == 0, let other = (1..<65534).map({ gid_t($0) }).first(where: { $0 != own && getgrgid($0) != nil && !FileFacts.isPrivateGroup($0, of: 0) }) else { return }
+        XCTAssertEqual(read(mode: 0o640, group: other), warned("640"))
     }
 
     func testARenewalThatCouldNotBeSavedIsWhatTheNextRenewalStartsFrom() throws {

@@ -54,7 +54,8 @@ final class ConventionTests: XCTestCase {
     func testAResolvedDisputeGivesItsBookingBackTheStepItHadReached() async throws {
         try await LiveSandbox.with { s in
             let customer = try await s.token("customer1"), admin = try await s.token("admin"), vendor = try await s.token("vendor1")
-            for (booking, step) in [("00000000-0000-4000-8000-000000000038", "confirmed"), ("00000000-0000-4000-8000-000000000026", "completed")] {
+            for (booking, step) in [("00000000-0000-4000-8000-000000000038", "confirmed"), ("00000000-0000-4000-8000-000000000041", "in_progress"),
+                                    ("00000000-0000-4000-8000-000000000026", "completed"), ("00000000-0000-4000-8000-000000000042", "signed")] {
                 let before = try await s.get("/api/bookings/\(booking)/", token: customer)
                 XCTAssertEqual(before.json["status"]?.stringValue, step, before.text)
                 let opened = try await s.request("POST", "/api/disputes/create_dispute/", token: customer,
@@ -91,6 +92,9 @@ final class ConventionTests: XCTestCase {
             let sms = try await s.request("POST", "/auth/send-otp/", json: ["email": "customer1@example.com", "method": "sms"])
             XCTAssertEqual(sms.status, 400, sms.text)
             XCTAssertEqual(sms.json["phone"], ["This field is required when method is sms."])
+            let phone = try await s.request("POST", "/auth/send-otp/", json: ["email": "customer1@example.com", "phone": "+919876543201", "method": "sms"])
+            XCTAssertEqual(phone.status, 200, "the phone given is the SMS's: \(phone.text)")
+            XCTAssertEqual(phone.json["method"], "sms")
 
             let wrong = try await s.get("/api/vendor-optimization/?vendor_id=x", token: admin)
             XCTAssertEqual(wrong.status, 400, wrong.text)

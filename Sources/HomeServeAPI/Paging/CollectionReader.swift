@@ -7,8 +7,9 @@ public struct PageInfo: Sendable, Equatable {
     public var next: String?
     /// The next page's number, where `next` gives one instead of a link (`"next": 2`).
     public var nextPage: Int?
-    /// A field that says more rows follow by a token of the server's own (`nextPageToken`, `next_cursor`)
-    /// without a link to them: how to ask for them cannot be known.
+    /// The field that says more rows follow by a token rather than a link (`nextPageToken`, `next_cursor`,
+    /// `continuationToken`). Where `nextQuery` gives no parameter to send it back in (`continuationToken`,
+    /// `next_token`), how to ask for the rows cannot be known.
     public var cursor: String?
     /// How to ask for the next page where the server gives a token or the last row's id instead of a link:
     /// Google's `nextPageToken` as `pageToken`, Slack's `next_cursor` as `cursor`, HubSpot's `after`, Stripe's
@@ -83,10 +84,6 @@ public struct PageInfo: Sendable, Equatable {
 public struct QueryParameter: Sendable, Equatable {
     public let name: String
     public let value: String
-
-    /// The parameters tokens are sent back in (but Stripe's search's `page`): a later page's token replaces
-    /// any of them an earlier page's convention put in the query.
-    public static let tokenNames: Set<String> = ["pageToken", "page_token", "cursor", "after", "starting_after"]
 
     public init(_ name: String, _ value: String) {
         self.name = name
@@ -216,7 +213,7 @@ public enum CollectionReader {
             let counted = total.intValue ?? total["value"]?.intValue ?? 0
             let atLeast = total["relation"]?.stringValue == "gte"
             if counted > rows.count || (atLeast && counted == rows.count && counted > 0) {
-                info.unreachable = "holds \(rows.count) of the \(atLeast ? "at least " : "")\(counted) rows its `hits.total` counts, and gives no link to the rest (Elasticsearch's are asked for by from and size)"
+                info.unreachable = "holds \(rows.count) of the \(atLeast ? "at least " : "")\(counted) rows its `hits.total` counts (Elasticsearch's others are asked for by from and size, which the page does not give)"
             }
         }
         return CollectionPage(document: document, rows: found?.rows, info: info, rowKeys: found?.keys)
@@ -259,7 +256,7 @@ public enum CollectionReader {
             // HAL's list, named inside `_embedded`, where the rest of the document is links and paging (a
             // resource's own `_embedded` lists are its fields). Spring HATEOAS leaves `_embedded` out of an
             // empty page.
-            if pairs.allSatisfy({ $0.0 == "_embedded" || halKeys.contains($0.0) }) {
+            if pairs.allSatisfy({ $0.0.hasPrefix("_") || halKeys.contains($0.0) }) {
                 if let embedded = document["_embedded"], embedded.isObject, let inner = locate(in: embedded), !inner.keys.isEmpty {
                     return (inner.rows, ["_embedded"] + inner.keys)
                 }
@@ -294,8 +291,13 @@ public enum CollectionReader {
         "page_size", "per_page", "limit", "pageSize", "perPage",
         "total_pages", "num_pages", "last_page", "totalPages", "pages",
     ])
-    /// What a HAL list holds beside `_embedded`.
+    /// What a HAL list holds beside `_embedded` and its other `_` members (`_links`, HAL-FORMS' `_templates`).
     private static let halKeys = pagingKeys.union(containerKeys)
+
+    /// A link object without a link: `{"after": …}`.
+    private static func holdsToken(_ value: JSON) -> Bool {
+        value.isObject && value["href"] == nil && value["link"] == nil && !value.keys.isEmpty
+    }
 
     /// A URI template with every variable undefined: its `{…}` expressions expand to nothing.
     static func expandingEmpty(_ template: String) -> String {
@@ -314,7 +316,8 @@ public enum CollectionReader {
         guard case let .object(pairs) = holder else { return }
         // A next link or token alone places no page: many servers leave it out of the last (OData, Graph, Google).
         if !info.placesItself { info.placesItself = pairs.contains { pagingKeys.contains($0.0) && !linkKeys.contains($0.0) && !cursorKeys.contains($0.0) } }
-        if !info.saysNext { info.saysNext = pairs.contains { linkKeys.contains($0.0) || hasNextKeys.contains($0.0) } }
+        // A `next` that holds a token (HubSpot's `{"after": …}`) says more follow, as the token does.
+        if !info.saysNext { info.saysNext = pairs.contains { hasNextKeys.contains($0.0) || (linkKeys.contains($0.0) && !holdsToken($0.1)) } }
         func int(_ keys: String...) -> Int? {
             for key in keys {
                 guard let value = holder[key]?.intValue else { continue }
@@ -389,6 +392,5 @@ public enum CollectionReader {
                 if info.outOfRange != nil { break }
             }
         }
-
     }
 }

@@ -68,7 +68,7 @@ public final class PageWalker {
         // A list paged by tokens has no page N to ask for: the server sent its first page.
         if pageAsked != nil, asked > 1, page.info.byToken, let token = page.info.nextQuery {
             throw APIError.badResponse(method: "GET", path: client.shown(first),
-                reason: "page \(asked) was asked for, but the list is paged by `\(token.name)` tokens, not page numbers: read it from its start (--all or --limit)")
+                reason: "page \(asked) was asked for, but the list is paged by `\(token.name)` tokens, not page numbers: only a walk from its start can read it")
         }
         // `--page N` counts from 1; to a server that counts from 0 (Spring's `number`) it is page N − 1.
         var answered = first
@@ -105,14 +105,14 @@ public final class PageWalker {
             }
             var passed = handed
             if following {
-                let repeated: Int, again: Bool
+                let repeated: Int, again: String?
                 (passed, repeated, again) = ledger.admit(handed)
                 // The page before it again, or a whole page of rows already read, from a list that did not grow:
                 // not a list that moved (rows added at its top push the rows read onto the next page) but a server
                 // answering every page alike.
                 let grew = handed.info.total.map { $0 > began ?? $0 } ?? false
-                if again || (repeated > 0 && repeated == handed.rows?.count), !grew {
-                    let what = again ? "is the page before it again, row for row" : "holds only rows earlier pages held"
+                if again != nil || (repeated > 0 && repeated == handed.rows?.count), !grew {
+                    let what = again ?? "holds only rows earlier pages held"
                     throw APIError.badResponse(method: "GET", path: client.shown(first),
                         reason: "page \(number) \(what): the server does not page the way it was asked (its next link, token, page number or offset), so the rest of the list cannot be read")
                 }
@@ -209,19 +209,18 @@ public final class PageWalker {
         private(set) var count = 0
         private(set) var repeated = 0
 
-        /// The page without the rows earlier pages held, how many those were, and whether it is the page
-        /// before it again: row for row (rows without ids too), or its rows by their ids in the same order
+        /// The page without the rows earlier pages held, how many those were, and how it is the page before
+        /// it again, if it is: row for row (rows without ids too), or its rows by their ids in the same order
         /// (a server that sends the first page again, each row stamped anew), where no two share an id.
-        func admit(_ page: CollectionPage) -> (page: CollectionPage, repeated: Int, again: Bool) {
-            guard let rows = page.rows else { return (page, 0, false) }
+        func admit(_ page: CollectionPage) -> (page: CollectionPage, repeated: Int, again: String?) {
+            guard let rows = page.rows else { return (page, 0, nil) }
             var ids: [Key] = [], prints: [Int] = [], order: [ID] = []
             ids.reserveCapacity(rows.count)
             prints.reserveCapacity(rows.count)
             let kept = rows.indices.filter { index in
                 let content = page.fingerprint(index) ?? Self.fingerprint(rows[index])
                 prints.append(content)
-                // Elasticsearch's hits are told apart by `_id`.
-                guard let id = rows[index]["id"] ?? rows[index]["_id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
+                guard let id = rows[index]["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
                 let text = id.stringValue ?? id.serialized()
                 let key = Key(id: Int(text).flatMap { String($0) == text ? ID.number($0) : nil } ?? .text(text), content: content)
                 order.append(key.id)
@@ -230,7 +229,9 @@ public final class PageWalker {
                 return true
             }
             let whole = order.count == rows.count && Set(order).count == order.count
-            let again = !prints.isEmpty && (prints == lastPage || (whole && order == lastIDs))
+            let again = prints.isEmpty ? nil
+                : prints == lastPage ? "is the page before it again, row for row"
+                : whole && order == lastIDs ? "holds the rows of the page before it again, by id and in order" : nil
             lastPage = prints
             lastIDs = whole ? order : []
             recent.formUnion(ids)
@@ -298,11 +299,10 @@ public final class PageWalker {
     private func more(_ page: CollectionPage, number: Int, seen: Int) -> Bool {
         let info = page.info
         if info.claimsMore || info.unreachable != nil { return true }
-        if info.hasNext == false { return false }
+        if info.hasNext == false || info.saysNext { return false }
         // A token sent back by its convention says more follow as a link would, whatever the total says
         // (many cursor lists' `count` is the page's).
         if info.byToken { return true }
-        if info.saysNext { return false }
         if info.offset == nil, !(page.rows?.isEmpty ?? true) {
             if let totalPages = info.totalPages { return number - base + 1 < totalPages }
             if let total = info.total { return seen < total }
@@ -317,8 +317,7 @@ public final class PageWalker {
         if page.info.byToken, let token = page.info.nextQuery {
             // A page reached by a link has its query in its path.
             let query = URLEncoding.queryItems(of: call.path) + call.query
-            let others = query.filter { $0.0 != token.name && !QueryParameter.tokenNames.contains($0.0) }
-            return following(String(call.path.prefix { $0 != "?" }), query: others + [(token.name, token.value)])
+            return following(String(call.path.prefix { $0 != "?" }), query: query.filter { $0.0 != token.name } + [(token.name, token.value)])
         }
         var query = call.query.filter { $0.0 != "page" && $0.0 != "offset" }
         if let nextPage = page.info.nextPage {

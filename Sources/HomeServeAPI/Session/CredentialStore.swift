@@ -650,8 +650,9 @@ public final class CredentialStore {
         trusted = true
         // A directory in the file's place is the read's error to report, not a mode to fix.
         // A link is refused where the file is read or written; its target's mode is not the file's to fix.
-        // Read by its group is read by others unless the group is the owner's private one.
-        if let file = FileFacts.ownership(paths.credentials), !file.isDirectory, file.mode & 0o022 == 0, !FileFacts.isSymlink(paths.credentials),
+        // Read by its group is read by others unless the group is the owner's private one. (One others may
+        // write to is refused where it is read; group write passes only for the private group.)
+        if let file = FileFacts.ownership(paths.credentials), !file.isDirectory, file.mode & 0o002 == 0, !FileFacts.isSymlink(paths.credentials),
            file.mode & 0o004 != 0 || (file.mode & 0o040 != 0 && !FileFacts.isPrivateGroup(file.group, of: file.owner)) {
             warn("\(paths.credentials) is readable by other users (mode \(String(file.mode & 0o777, radix: 8))); run: chmod 600 \(paths.credentials)")
         }

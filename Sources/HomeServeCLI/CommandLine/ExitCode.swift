@@ -302,12 +302,13 @@ struct FailureReport {
             if owner != me, owner != "root" {
                 return CLIError(.localFailure, "refusing the \(what) \(found): it is \(owner)'s, not yours (\(me)) or root's; \(unused); run homeserve as \(owner), or set HOMESERVE_CONFIG_DIR to a directory of your own")
             }
-            // A shared directory (/tmp) is not one to chmod: another one is the fix.
-            if mode & 0o1000 != 0 {
+            // A shared directory (/tmp: sticky, everyone writes) is not one to chmod: another one is the fix.
+            if isDirectory, mode & 0o1002 == 0o1002 {
                 return CLIError(.localFailure, "refusing the \(what) \(found): it has the sticky bit of a shared directory; \(unused); set HOMESERVE_CONFIG_DIR to a directory of your own")
             }
             let fix = isDirectory ? "chmod 700 \(path)" : "chmod 600 \(path)"
-            return CLIError(.localFailure, "refusing the \(what) \(found): other users can change it; \(unused); run: \(fix), or set HOMESERVE_CONFIG_DIR to another directory")
+            let why = mode & 0o022 == 0 ? "it has the sticky bit of a shared directory" : "other users can change it"
+            return CLIError(.localFailure, "refusing the \(what) \(found): \(why); \(unused); run: \(fix), or set HOMESERVE_CONFIG_DIR to another directory")
         case let .unknownProfile(name, known):
             return CLIError(.usage, "unknown profile '\(name)'; known profiles: \(known.joined(separator: ", ")) ('homeserve --profile \(name) auth login' creates it)")
         }

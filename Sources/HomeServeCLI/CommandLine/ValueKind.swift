@@ -347,7 +347,7 @@ extension ValueKind where Value == KeyValue {
                 throw ValueProblem("\(name) carries a secret, which never goes on the command line: the session's token is sent already (HOMESERVE_TOKEN sends another)",
                                    shownAs: "\(name): ***")
             case "proxy-authorization":
-                throw ValueProblem("\(name) carries a secret, which never goes on the command line: a proxy's credentials go in the proxy's URL, in HTTPS_PROXY",
+                throw ValueProblem("\(name) carries a secret, which never goes on the command line: a proxy's credentials go in the proxy's URL (https_proxy, http_proxy)",
                                    shownAs: "\(name): ***")
             case "host", "content-length", "transfer-encoding", "connection", "expect", "upgrade", "te", "trailer":
                 throw ValueProblem("\(name) frames the message, and is set by homeserve")

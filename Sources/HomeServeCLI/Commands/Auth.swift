@@ -321,8 +321,10 @@ enum AuthCommands {
         printsData: false
     ) { inv in
         if inv.dryRun {
-            // A corrupt file is not read here: the run would set it aside and say so.
-            let stored = (try? inv.store.storedSessions().contains(inv.profile.name)) ?? true
+            let stored: Bool
+            do { stored = try inv.store.storedSessions().contains(inv.profile.name) } catch let SessionError.corrupt(path, _) {
+                return inv.dryRun(wouldHave: "set the corrupt \(path) aside (as \(path).corrupt) and replace it")
+            }
             return inv.dryRun(wouldHave: stored ? "forget the session of profile '\(inv.profile.name)'" : "do nothing: profile '\(inv.profile.name)' has no stored session")
         }
         if try inv.store.forget() {

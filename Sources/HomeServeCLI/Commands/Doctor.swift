@@ -250,7 +250,7 @@ enum DoctorCommands {
             return Check(name: "clock", status: .warn, detail: "the server sent no Date header; skew unknown")
         }
         // The Date header drops the fraction of its second: the server's clock read somewhere in that second.
-        let skew = Int((now - (Double(server) + 0.5)).rounded())
+        let skew = Int((now - (Double(server) + 0.5)).rounded(.toNearestOrEven))
         let detail = skew == 0 ? "in step with the server" : "\(abs(skew)) s \(skew > 0 ? "ahead of" : "behind") the server"
         return Check(name: "clock", status: abs(skew) > 30 ? .warn : .ok, detail: detail + (abs(skew) > 30 ? "; token expiry will be misjudged" : ""))
     }

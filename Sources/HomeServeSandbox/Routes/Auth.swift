@@ -64,11 +64,11 @@ struct AuthRoutes: Sendable {
         let channel: String
     }
 
-    /// `email` or `phone`, whichever was sent, normalized for lookup.
-    private func identifier(_ fields: inout FieldReader) -> Identifier? {
+    /// `email` or `phone`, whichever was sent (the phone first when an SMS is asked for), normalized for lookup.
+    private func identifier(_ fields: inout FieldReader, preferringPhone: Bool = false) -> Identifier? {
         let email = fields.string("email")
         let phone = fields.string("phone")
-        if let email, !email.isEmpty {
+        if let email, !email.isEmpty, !(preferringPhone && !(phone ?? "").isEmpty) {
             guard email.contains("@"), !email.hasPrefix("@"), !email.hasSuffix("@"), !email.contains(" ") else {
                 fields.errors.add("email", "Enter a valid email address.")
                 return nil
@@ -104,8 +104,8 @@ struct AuthRoutes: Sendable {
 
     private func sendOTP(_ request: APIRequest, vendorOnly: Bool) async throws -> APIResponse {
         var fields = FieldReader(try request.data().fields)
-        let identifier = identifier(&fields)
         let method = fields.choice("method", ["email", "sms"])
+        let identifier = identifier(&fields, preferringPhone: method == "sms")
         // A code goes by the channel of the address given: an SMS needs a phone number, an email an address.
         if let method, let identifier, method != identifier.channel {
             fields.errors.add(method == "sms" ? "phone" : "email", "This field is required when method is \(method).")

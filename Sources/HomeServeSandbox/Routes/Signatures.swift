@@ -229,19 +229,12 @@ struct SignatureRoutes: Sendable {
             photoIDs.append(id)
         }
         if rawPhotoIDs?.isEmpty == true { fields.errors.add("photo_ids", "At least one photo is required.") }
-        // The booking is a field like the others (DRF's related field): its errors come with theirs.
-        if let bookingID {
-            let id = Crypto.normalizedUUID(bookingID)
-            if try id == nil || sandbox.store.read({ db in try BookingRoutes.visibleBooking(id: id ?? "", to: user, in: db) }) == nil {
-                fields.errors.add("booking_id", "Booking not found.")
-            }
-        }
-        try fields.check()
-        guard let bookingID else { throw APIError.badRequest("Missing fields.") }
         let (booking, signature) = try sandbox.store.write { db -> (Booking, Signature) in
-            guard let id = Crypto.normalizedUUID(bookingID),
-                  let booking = try BookingRoutes.visibleBooking(id: id, to: user, in: db)
-            else { throw APIError.field("booking_id", "Booking not found.") }
+            // The booking is a field like the others (DRF's related field): its errors come with theirs.
+            let found = try bookingID.flatMap(Crypto.normalizedUUID).flatMap { try BookingRoutes.visibleBooking(id: $0, to: user, in: db) }
+            if bookingID != nil, found == nil { fields.errors.add("booking_id", "Booking not found.") }
+            try fields.check()
+            guard let booking = found else { throw APIError.badRequest("Missing fields.") }
             guard booking.vendorID == user.id else { throw APIError.permissionDenied }
             for photoID in photoIDs {
                 let owned = try db.scalarInt("SELECT COUNT(*) FROM photos WHERE id = ? AND booking_id = ?",
