@@ -1135,10 +1135,10 @@ final class PagingTests: XCTestCase {
                 ("/api/bookings/", #"{"content": [\#(nameRows(2..<4))], "page": {"size": 2, "number": 1, "totalElements": 5, "totalPages": 3}}"#, []),
                 ("/api/bookings/", #"{"content": [\#(nameRows(4..<5))], "page": {"size": 2, "number": 2, "totalElements": 5, "totalPages": 3}}"#, []),
             ]),
-            ("page numbers beside a cursor", [
+            ("page numbers beside a cursor: fetched by number at once, by cursor one at a time", [
                 ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "page": 1, "total_pages": 3, "next_cursor": "c1"}"#, []),
-                ("/api/bookings/?page=2", #"{"data": [\#(nameRows(2..<4))], "page": 2, "total_pages": 3, "next_cursor": "c2"}"#, []),
-                ("/api/bookings/?page=3", #"{"data": [\#(nameRows(4..<5))], "page": 3, "total_pages": 3}"#, []),
+                ("/api/bookings/", #"{"data": [\#(nameRows(2..<4))], "page": 2, "total_pages": 3, "next_cursor": "c2"}"#, []),
+                ("/api/bookings/", #"{"data": [\#(nameRows(4..<5))], "page": 3, "total_pages": 3}"#, []),
             ]),
             ("a relative next link that is a file name, with has_more false beside a token", [
                 ("/api/bookings/", #"{"results": [\#(nameRows(0..<2))], "next": "page2.json"}"#, []),
@@ -1387,6 +1387,61 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    /// The ids of a page before, in a walk by links or numbers, are a history's rows (a change at a time),
+    /// not a loop; a token beside a page number says more whatever a count says, and is followed.
+    func testIdsAgainByLinkAreAHistoryAndATokenBesideAPageNumberIsFollowed() {
+        for (page, status) in ["pending", "confirmed", "completed"].enumerated() {
+            let next = page < 2 ? #""https://api.test/api/bookings/?page=\#(page + 2)""# : "null"
+            transport.register("GET", page == 0 ? "/api/bookings/" : "/api/bookings/?page=\(page + 1)",
+                               json: #"{"count": 6, "next": \#(next), "results": [{"id": 7, "status": "\#(status)"}, {"id": 8, "status": "\#(status)"}]}"#)
+        }
+        let history = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "csv", "--fields", "id,status", "--no-headers"])
+        XCTAssertEqual(history.status, 0, history.err)
+        XCTAssertEqual(history.out, "7,pending\n8,pending\n7,confirmed\n8,confirmed\n7,completed\n8,completed\n")
+        transport.verify()
+
+        transport.register("GET", "/api/bookings/", json: #"{"items": [\#(nameRows(0..<2))], "page": 1, "count": 2, "nextPageToken": "t2"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=t2", json: #"{"items": [\#(nameRows(2..<4))], "page": 2, "count": 2, "nextPageToken": "t4"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=t4", json: #"{"items": [\#(nameRows(4..<5))], "page": 3, "count": 1}"#)
+        // Its `count` is the page's, which the walk cannot know: rows past it are exit 8, never a list cut short with 0.
+        let beside = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(ids(beside), [0, 1, 2, 3], beside.err)
+        XCTAssertEqual(beside.status, 8, beside.err)
+        XCTAssertContains(beside.err, "the pages hold more rows (5) than the reported total (1) by more than a page")
+        transport.verify()
+
+        // A `next` object that holds a token of no known convention is a way on that cannot be followed.
+        transport.register("GET", "/api/bookings/", json: #"{"results": [\#(nameRows(0..<2))], "paging": {"next": {"cursor": "t10"}}}"#)
+        let unknown = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(unknown.status, 8, unknown.err)
+        XCTAssertContains(unknown.err, "says more rows follow by a `next` of the server's own")
+        transport.verify()
+
+        // Twitter's numeric `next_cursor: 0` ends the list.
+        transport.register("GET", "/api/bookings/", json: #"{"users": [\#(nameRows(0..<2))], "next_cursor": 0}"#)
+        let ended = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(ended.status, 0, ended.err)
+        XCTAssertEqual(ids(ended), [0, 1])
+        transport.verify()
+    }
+
+    /// An empty first page that says more rows follow is no answer to print with exit 0; --all reads on.
+    func testAnEmptyFirstPageThatSaysMoreFollowIs8WithoutAll() {
+        for body in [#"{"next": "https://api.test/api/bookings/?page=2", "results": []}"#, #"{"items": [], "nextPageToken": "t0"}"#,
+                     #"{"object": "list", "has_more": true, "data": []}"#] {
+            transport.register("GET", "/api/bookings/", json: body)
+            let outcome = harness.run(["bookings", "list", "-o", "json"])
+            XCTAssertEqual(outcome.status, 8, body)
+            XCTAssertEqual(outcome.out, "")
+            XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/: the first page is empty, but the server says more rows follow (--all reads them)\n")
+            transport.verify()
+        }
+        transport.register("GET", "/api/bookings/", json: #"{"items": [], "nextPageToken": "t0"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=t0", json: #"{"items": [\#(nameRows(0..<2))]}"#)
+        XCTAssertEqual(ids(harness.run(["bookings", "list", "--all", "-o", "ndjson"])), [0, 1])
+        transport.verify()
+    }
+
     /// Spring HATEOAS leaves `_embedded` out of an empty page; Elasticsearch's rows are `hits.hits`.
     func testHALAndElasticsearchEnvelopes() throws {
         transport.register("GET", "/api/bookings/", json: #"{"_links": {"self": {"href": "https://api.test/api/bookings/?page=0&size=20"}}, "page": {"size": 20, "totalElements": 0, "totalPages": 0, "number": 0}}"#)
@@ -1434,11 +1489,22 @@ final class PagingTests: XCTestCase {
             transport.verify()
         }
 
-        // A filter the server ignored is checked in the hit's `_source`.
+        // A filter the server ignored is checked in the hit's `_source`; hits two walks hold are printed once.
         restart()
         transport.register("GET", "/api/bookings/?status=pending", json: hits)
         let filtered = harness.run(["bookings", "list", "--status", "pending", "-o", "csv", "--fields", "_id"])
         XCTAssertEqual(filtered.out, "_id\na1\n")
+        transport.register("GET", "/api/bookings/?status=pending", json: hits)
+        transport.register("GET", "/api/bookings/?status=completed", json: hits)
+        let both = harness.run(["bookings", "list", "--status", "pending,completed", "-o", "csv", "--fields", "_id"])
+        XCTAssertEqual(both.out, "_id\na1\na2\n", both.err)
+        transport.verify()
+
+        // It has no page N: asked for one, it sends its first.
+        transport.register("GET", "/api/bookings/?page=2", json: hits)
+        let paged = harness.run(["bookings", "list", "--page", "2", "-o", "csv"])
+        XCTAssertEqual(paged.status, 8, paged.err)
+        XCTAssertEqual(paged.err, "homeserve: GET /api/bookings/?page=2: page 2 was asked for, but the list is paged by Elasticsearch's from and size, not page numbers: only a walk from its start can read it\n")
         transport.verify()
     }
 
@@ -1448,13 +1514,14 @@ final class PagingTests: XCTestCase {
         for parallel in ["1", "4"] {
             restart()
             for stamp in 1...2 {
-                let rows = (0..<2).map { #"{"id": \#($0), "fetched_at": \#(stamp)}"# }.joined(separator: ", ")
+                // Sent again in another order.
+                let rows = (stamp == 1 ? [0, 1] : [1, 0]).map { #"{"id": \#($0), "fetched_at": \#(stamp)}"# }.joined(separator: ", ")
                 transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n1", json: #"{"items": [\#(rows)], "nextPageToken": "n\#(stamp)"}"#)
             }
             let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
             XCTAssertEqual(outcome.status, 8, outcome.err)
             XCTAssertEqual(ids(outcome), [0, 1])
-            XCTAssertContains(outcome.err, "page 2 holds the rows of the page before it again, by id and in order")
+            XCTAssertContains(outcome.err, "page 2 holds the rows of the page before it again, by id")
             transport.verify()
         }
         for extra in [[], ["--all"]] {
@@ -1462,7 +1529,7 @@ final class PagingTests: XCTestCase {
             let outcome = harness.run(["bookings", "list", "--page", "2", "-o", "ndjson"] + extra)
             XCTAssertEqual(outcome.status, 8, outcome.err)
             XCTAssertEqual(outcome.out, "")
-            XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=2: page 2 was asked for, but the list is paged by `starting_after` tokens, not page numbers: only a walk from its start can read it\n")
+            XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=2: page 2 was asked for, but the list is paged by Stripe's `starting_after` ids, not page numbers: only a walk from its start can read it\n")
             transport.verify()
         }
     }

@@ -19,6 +19,9 @@ public struct PageInfo: Sendable, Equatable {
     /// Why rows the page counts past itself cannot be asked for (Elasticsearch's `hits.total` beside rows
     /// paged by `from` and `size`, which the page gives no sign of).
     public var unreachable: String?
+    /// How the list is paged where it is not by page number (`pageToken` tokens, Stripe's `starting_after`
+    /// ids, Elasticsearch's from and size): it has no page N to ask for.
+    public var pagedBy: String?
     public var page: Int?
     /// The number of a list's first page: 1, or 0 where pages are counted from 0 (Spring's `number`).
     public var base = 1
@@ -61,8 +64,12 @@ public struct PageInfo: Sendable, Equatable {
         nextQuery == nil && next == nil && nextPage == nil && page == nil && offset == nil && totalPages == nil && total == nil ? cursor : nil
     }
 
-    /// Whether the next page is asked for by `nextQuery`: no link, page number or offset to walk by instead.
-    public var byToken: Bool { nextQuery != nil && next == nil && nextPage == nil && page == nil && offset == nil }
+    /// Whether the next page is asked for by `nextQuery`: no link or next page's number to follow instead.
+    /// (Page numbers beside a token are the server's too: a walk that knows the list's size fetches by them
+    /// at once.)
+    public var byToken: Bool { nextQuery != nil && next == nil && nextPage == nil }
+    /// Whether tokens are the only way through the list: no page number or position beside them.
+    public var tokensOnly: Bool { byToken && page == nil && offset == nil }
 
     /// Whether the document says more pages follow this one.
     public var claimsMore: Bool {
@@ -207,6 +214,12 @@ public enum CollectionReader {
         if info.nextQuery == nil, document["object"]?.stringValue == "search_result", let token = document["next_page"]?.stringValue, !token.isEmpty {
             info.nextQuery = QueryParameter("page", token)
         }
+        switch document["object"]?.stringValue {
+        case "list"?: info.pagedBy = "Stripe's `starting_after` ids"
+        case "search_result"?: info.pagedBy = "Stripe's `next_page` tokens"
+        default: if info.tokensOnly, let token = info.nextQuery { info.pagedBy = "`\(token.name)` tokens" }
+        }
+        if found?.keys == ["hits", "hits"] { info.pagedBy = "Elasticsearch's from and size" }
         // Elasticsearch's `hits.total` (a number, or `{"value": 12, "relation": "eq"}`, where `gte` is a lower
         // bound) counts rows past the page that only `from` and `size` reach, which the page does not give.
         if found?.keys == ["hits", "hits"], let rows = found?.rows, let total = document["hits"]?["total"] {
@@ -348,9 +361,17 @@ public enum CollectionReader {
                 break
             }
         }
-        if info.cursor == nil, let key = cursorKeys.first(where: { key in holder[key]?.stringValue.map { !$0.isEmpty } ?? false }) {
+        // An empty token ends the list, as does Twitter's numeric `next_cursor: 0`.
+        func token(_ key: String) -> String? {
+            switch holder[key] {
+            case let .string(text)? where !text.isEmpty: return text
+            case let .number(text)? where text != "0": return text
+            default: return nil
+            }
+        }
+        if info.cursor == nil, let key = cursorKeys.first(where: { token($0) != nil }) {
             info.cursor = key
-            if info.nextQuery == nil, let name = tokenParameters[key], let token = holder[key]?.stringValue { info.nextQuery = QueryParameter(name, token) }
+            if info.nextQuery == nil, let name = tokenParameters[key], let token = token(key) { info.nextQuery = QueryParameter(name, token) }
         }
         if info.hasNext == nil {
             info.hasNext = hasNextKeys.lazy.compactMap { key -> Bool? in

@@ -31,6 +31,8 @@ public final class PageWalker {
     /// Whether the list is walked by tokens from its first page: then no page's count is taken for the
     /// list's total (a cursor list's `count` is often its page's), and the walk is not held to one.
     private var byTokens = false
+    /// Whether the page being read was asked for by a token (`nextQuery`).
+    private var askedByToken = false
 
     public init(client: APIClient, first: APICall, parallel: Int, limit: Int?, pageSize: Int? = nil, keepingRows: Bool = false,
                 note: @escaping (String) -> Void) {
@@ -65,10 +67,10 @@ public final class PageWalker {
         // A page asked for by number is the page the server says it sent; a server that counts its pages from
         // 0 says so on the first.
         if pageAsked != nil { try check(page, is: asked, path: client.shown(first)) }
-        // A list paged by tokens has no page N to ask for: the server sent its first page.
-        if pageAsked != nil, asked > 1, page.info.byToken, let token = page.info.nextQuery {
+        // A list paged by tokens or positions has no page N to ask for: the server sent its first page.
+        if pageAsked != nil, asked > 1, let way = page.info.pagedBy {
             throw APIError.badResponse(method: "GET", path: client.shown(first),
-                reason: "page \(asked) was asked for, but the list is paged by `\(token.name)` tokens, not page numbers: only a walk from its start can read it")
+                reason: "page \(asked) was asked for, but the list is paged by \(way), not page numbers: only a walk from its start can read it")
         }
         // `--page N` counts from 1; to a server that counts from 0 (Spring's `number`) it is page N − 1.
         var answered = first
@@ -86,7 +88,7 @@ public final class PageWalker {
         if let asked = pageSize, let rows = page.rows, rows.count < asked, page.info.claimsMore {
             note("the server sent \(rows.count) rows on a page where --page-size asked for \(asked) (it caps its pages, or takes another size parameter): --page counts pages of \(rows.count)")
         }
-        if page.info.byToken {
+        if page.info.tokensOnly {
             byTokens = true
             page.info.total = nil
         }
@@ -106,7 +108,7 @@ public final class PageWalker {
             var passed = handed
             if following {
                 let repeated: Int, again: String?
-                (passed, repeated, again) = ledger.admit(handed)
+                (passed, repeated, again) = ledger.admit(handed, byToken: askedByToken)
                 // The page before it again, or a whole page of rows already read, from a list that did not grow:
                 // not a list that moved (rows added at its top push the rows read onto the next page) but a server
                 // answering every page alike.
@@ -131,7 +133,7 @@ public final class PageWalker {
         var current = page
         var call = answered
         var number = firstNumber
-        if parallel > 1, firstNumber == base, !page.info.byToken, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
+        if parallel > 1, firstNumber == base, !page.info.tokensOnly, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
            let template = pageTemplate(after: page) {
             var last = count
             if let limit, rows.count > 0 { last = min(count, limit / rows.count + (limit % rows.count == 0 ? 0 : 1)) }
@@ -204,21 +206,23 @@ public final class PageWalker {
         private var pages: [[Key]] = []
         /// The fingerprints of the last page's rows, in order.
         private var lastPage: [Int] = []
-        /// The last page's ids, in order, when every row had one and no two were alike.
-        private var lastIDs: [ID] = []
+        /// The last page's ids, when every row had one and no two were alike.
+        private var lastIDs: Set<ID> = []
         private(set) var count = 0
         private(set) var repeated = 0
 
         /// The page without the rows earlier pages held, how many those were, and how it is the page before
-        /// it again, if it is: row for row (rows without ids too), or its rows by their ids in the same order
-        /// (a server that sends the first page again, each row stamped anew), where no two share an id.
-        func admit(_ page: CollectionPage) -> (page: CollectionPage, repeated: Int, again: String?) {
+        /// it again, if it is: row for row (rows without ids too), or, for a page asked for by a token, the
+        /// same rows by id in any order (a server that ignores the token and sends its first page again, each
+        /// row stamped anew), where no two share an id. Pages reached by links or numbers may hold the same
+        /// ids again (a history's rows, a change at a time), and a server ignoring those stops at the total.
+        func admit(_ page: CollectionPage, byToken: Bool) -> (page: CollectionPage, repeated: Int, again: String?) {
             guard let rows = page.rows else { return (page, 0, nil) }
             var ids: [Key] = [], prints: [Int] = [], order: [ID] = []
             ids.reserveCapacity(rows.count)
             prints.reserveCapacity(rows.count)
             let kept = rows.indices.filter { index in
-                let content = page.fingerprint(index) ?? Self.fingerprint(rows[index])
+                let content = page.fingerprint(index) ?? rows[index].contentFingerprint
                 prints.append(content)
                 guard let id = rows[index]["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
                 let text = id.stringValue ?? id.serialized()
@@ -228,12 +232,13 @@ public final class PageWalker {
                 ids.append(key)
                 return true
             }
-            let whole = order.count == rows.count && Set(order).count == order.count
+            let held = Set(order)
+            let whole = order.count == rows.count && held.count == order.count
             let again = prints.isEmpty ? nil
                 : prints == lastPage ? "is the page before it again, row for row"
-                : whole && order == lastIDs ? "holds the rows of the page before it again, by id and in order" : nil
+                : byToken && whole && held == lastIDs ? "holds the rows of the page before it again, by id" : nil
             lastPage = prints
-            lastIDs = whole ? order : []
+            lastIDs = whole ? held : []
             recent.formUnion(ids)
             count += kept.count
             repeated += rows.count - kept.count
@@ -242,25 +247,6 @@ public final class PageWalker {
             return (page.keeping(kept), rows.count - kept.count, again)
         }
 
-        static func fingerprint(_ row: JSON) -> Int {
-            var hasher = Hasher()
-            func add(_ value: JSON) {
-                switch value {
-                case .null: hasher.combine(0)
-                case let .bool(flag): hasher.combine(flag ? 1 : 2)
-                case let .number(text): hasher.combine(3); hasher.combine(text)
-                case let .string(text): hasher.combine(4); hasher.combine(text)
-                case let .array(items):
-                    hasher.combine(5); hasher.combine(items.count)
-                    items.forEach(add)
-                case let .object(pairs):
-                    hasher.combine(6); hasher.combine(pairs.count)
-                    for (key, inner) in pairs { hasher.combine(key); add(inner) }
-                }
-            }
-            add(row)
-            return hasher.finalize()
-        }
     }
 
     /// At the end of a whole walk of a list that gives its total, the distinct rows received must be what it
@@ -302,7 +288,7 @@ public final class PageWalker {
         if info.hasNext == false || info.saysNext { return false }
         // A token sent back by its convention says more follow as a link would, whatever the total says
         // (many cursor lists' `count` is the page's).
-        if info.byToken { return true }
+        if info.nextQuery != nil { return true }
         if info.offset == nil, !(page.rows?.isEmpty ?? true) {
             if let totalPages = info.totalPages { return number - base + 1 < totalPages }
             if let total = info.total { return seen < total }
@@ -314,6 +300,7 @@ public final class PageWalker {
         if let next = page.info.next {
             return following(next)
         }
+        askedByToken = page.info.byToken
         if page.info.byToken, let token = page.info.nextQuery {
             // A page reached by a link has its query in its path.
             let query = URLEncoding.queryItems(of: call.path) + call.query

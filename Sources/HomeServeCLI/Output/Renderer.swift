@@ -223,6 +223,9 @@ struct Renderer {
         var printed = 0
         var lastPage: CollectionPage?
         var held: [JSON] = []
+        // Rows walks printed, by id (Elasticsearch's `_id`), else by content: one walk per value of a filter
+        // reads one list, so a row two walks hold (a booking that moved from one status to another while they
+        // were read) is printed once.
         var seenIDs: Set<String> = []
         let holdAll = sortBy != nil || (jq != nil && !(jq?.iteratesItems ?? false))
         var remaining = listing.limit ?? Int.max
@@ -342,6 +345,10 @@ struct Renderer {
                             if let total = page.info.total, total > 0 {
                                 throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the first page is empty, but the server reports \(total) rows")
                             }
+                            // Nor where it says more follow, unless they are read (a token list may send an empty page).
+                            if !(listing.following || fillsPage), page.info.claimsMore || page.info.nextQuery != nil {
+                                throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the first page is empty, but the server says more rows follow (--all reads them)")
+                            }
                         }
                         // One page of a listing is a page of the rows asked for: when some of the server's were not,
                         // the following pages make up the number.
@@ -354,8 +361,8 @@ struct Renderer {
                         }
                         if listing.walks.count > 1 {
                             kept = kept.filter { index in
-                                guard let id = rows[index]["id"]?.cellText else { return true }
-                                return seenIDs.insert(id).inserted
+                                let row = rows[index]
+                                return seenIDs.insert((row["id"] ?? row["_id"])?.cellText ?? "#\(row.contentFingerprint)").inserted
                             }
                         }
                         if kept.count > remaining {

@@ -126,3 +126,26 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Express
     public init(dictionaryLiteral elements: (String, JSON)...) { self = .object(elements) }
     public init(nilLiteral: ()) { self = .null }
 }
+
+extension JSON {
+    /// A hash of the value's whole content, for telling rows apart: equal values have equal ones.
+    public var contentFingerprint: Int {
+        var hasher = Hasher()
+        func add(_ value: JSON) {
+            switch value {
+            case .null: hasher.combine(0)
+            case let .bool(flag): hasher.combine(flag ? 1 : 2)
+            case let .number(text): hasher.combine(3); hasher.combine(text)
+            case let .string(text): hasher.combine(4); hasher.combine(text)
+            case let .array(items):
+                hasher.combine(5); hasher.combine(items.count)
+                items.forEach(add)
+            case let .object(pairs):
+                hasher.combine(6); hasher.combine(pairs.count)
+                for (key, inner) in pairs { hasher.combine(key); add(inner) }
+            }
+        }
+        add(self)
+        return hasher.finalize()
+    }
+}
