@@ -84,8 +84,9 @@ final class CoreIntegrationTests: XCTestCase {
         XCTAssertEqual(elsewhere.status, 3, elsewhere.err)
         XCTAssertTrue(elsewhere.err.contains("profile 'staging' is logged in to \(sandbox.url), not \(other.url), so its session was not sent"), elsewhere.err)
         XCTAssertEqual(try other.receivedRequests().count, before, "the other server saw nothing")
-        // The login the hint names moves the profile to the other server, and the command then runs there.
-        XCTAssertTrue(elsewhere.err.contains("('homeserve --profile staging --url \(other.url) auth login')"), elsewhere.err)
+        // The hint names a profile of its own for the other server, and says a login on this one moves it; that
+        // login does, and the command then runs there.
+        XCTAssertTrue(elsewhere.err.contains("('homeserve --profile NAME --url \(other.url) auth login'; a login on profile 'staging' would end its session at \(sandbox.url))"), elsewhere.err)
         let moved = try cli.run(["--profile", "staging", "--url", other.url, "auth", "login", "--username", "ops_mgr", "--password-stdin"],
                                 stdin: "password123\n")
         XCTAssertEqual(moved.status, 0, moved.err)
