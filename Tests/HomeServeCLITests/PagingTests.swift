@@ -1425,6 +1425,54 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    /// Found by a third review: each case is exit 8 after the rows it can vouch for, never a list cut short
+    /// or walked for ever with exit 0.
+    func testTokensOfTheServersOwnTotalsBesideTokensAndPagesIgnoredWithoutASize() {
+        // A server that ignores `page`, stamping its rows anew, with no size to stop at.
+        for stamp in 1...2 {
+            let rows = (0..<2).map { #"{"id": \#($0), "read_at": \#(stamp)}"# }.joined(separator: ", ")
+            transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?page=2", json: #"{"data": [\#(rows)], "has_more": true}"#)
+        }
+        let ignored = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(ignored.status, 8, ignored.err)
+        XCTAssertEqual(ids(ignored), [0, 1])
+        XCTAssertContains(ignored.err, "page 2 holds the rows of the page before it again, by id and in order")
+        transport.verify()
+
+        // A token beside a total the page falls short of, where the page says none follows.
+        transport.register("GET", "/api/bookings/", json: #"{"results": [\#(nameRows(0..<2))], "next": null, "count": 5, "next_cursor": "t2"}"#)
+        let short = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(short.status, 8, short.err)
+        XCTAssertEqual(ids(short), [0, 1])
+        transport.verify()
+
+        // A token of the server's own: no page N, and an empty first page beside it is not an empty list.
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"data": [\#(nameRows(0..<2))], "continuationToken": "t2"}"#)
+        let paged = harness.run(["bookings", "list", "--page", "2", "-o", "ndjson"])
+        XCTAssertEqual(paged.status, 8, paged.err)
+        XCTAssertContains(paged.err, "the list is paged by `continuationToken` tokens, not page numbers")
+        transport.register("GET", "/api/bookings/", json: #"{"data": [], "continuationToken": "t2"}"#)
+        XCTAssertEqual(harness.run(["bookings", "list", "-o", "json"]).status, 8)
+        transport.verify()
+    }
+
+    /// Several walks print once a row an earlier walk printed: by id, Elasticsearch's index and `_id`, or,
+    /// for rows with a null id, content; rows within a walk are all its own.
+    func testSeveralWalksTellRowsApartByIdIndexOrContent() {
+        let nulls = #"[{"id": null, "status": "pending", "n": 1}, {"id": null, "status": "pending", "n": 2}]"#
+        transport.register("GET", "/api/bookings/?status=pending", json: nulls)
+        transport.register("GET", "/api/bookings/?status=confirmed", json: nulls)
+        let merged = harness.run(["bookings", "list", "--status", "pending,confirmed", "-o", "csv", "--fields", "n", "--no-headers"])
+        XCTAssertEqual(merged.out, "1\n2\n", merged.err)
+        transport.verify()
+        let hits = #"{"hits": {"total": {"value": 2}, "hits": [{"_index": "b-2023", "_id": "1", "_source": {"status": "pending"}}, {"_index": "b-2024", "_id": "1", "_source": {"status": "pending"}}]}}"#
+        transport.register("GET", "/api/bookings/?status=pending", json: hits)
+        transport.register("GET", "/api/bookings/?status=confirmed", json: hits)
+        let indexed = harness.run(["bookings", "list", "--status", "pending,confirmed", "-o", "csv", "--fields", "_index,_id", "--no-headers"])
+        XCTAssertEqual(indexed.out, "b-2023,1\nb-2024,1\n", indexed.err)
+        transport.verify()
+    }
+
     /// An empty first page that says more rows follow is no answer to print with exit 0; --all reads on.
     func testAnEmptyFirstPageThatSaysMoreFollowIs8WithoutAll() {
         for body in [#"{"next": "https://api.test/api/bookings/?page=2", "results": []}"#, #"{"items": [], "nextPageToken": "t0"}"#,

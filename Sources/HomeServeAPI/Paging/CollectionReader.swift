@@ -219,6 +219,11 @@ public enum CollectionReader {
         case "search_result"?: info.pagedBy = "Stripe's `next_page` tokens"
         default: if info.tokensOnly, let token = info.nextQuery { info.pagedBy = "`\(token.name)` tokens" }
         }
+        if info.pagedBy == nil, info.page == nil, info.offset == nil {
+            // A token of the server's own, or links by cursor (DRF's CursorPagination).
+            if let key = info.cursor { info.pagedBy = "`\(key)` tokens" }
+            else if let next = info.next, URLEncoding.queryItems(of: next).contains(where: { $0.0 == "cursor" }) { info.pagedBy = "cursor links" }
+        }
         if found?.keys == ["hits", "hits"] { info.pagedBy = "Elasticsearch's from and size" }
         // Elasticsearch's `hits.total` (a number, or `{"value": 12, "relation": "eq"}`, where `gte` is a lower
         // bound) counts rows past the page that only `from` and `size` reach, which the page does not give.

@@ -88,7 +88,8 @@ public final class PageWalker {
         if let asked = pageSize, let rows = page.rows, rows.count < asked, page.info.claimsMore {
             note("the server sent \(rows.count) rows on a page where --page-size asked for \(asked) (it caps its pages, or takes another size parameter): --page counts pages of \(rows.count)")
         }
-        if page.info.tokensOnly {
+        // A count no larger than the page's rows may be the page's own; one larger is the list's, and holds.
+        if page.info.tokensOnly, (page.info.total ?? 0) <= (page.rows?.count ?? 0) {
             byTokens = true
             page.info.total = nil
         }
@@ -108,7 +109,10 @@ public final class PageWalker {
             var passed = handed
             if following {
                 let repeated: Int, again: String?
-                (passed, repeated, again) = ledger.admit(handed, byToken: askedByToken)
+                // Without a size to stop at, a server that ignores the page asked for and stamps its rows anew
+                // would be walked for ever: the same ids in the same order are its first page again.
+                let unbounded = handed.info.total == nil && handed.info.totalPages == nil
+                (passed, repeated, again) = ledger.admit(handed, byToken: askedByToken, unbounded: unbounded)
                 // The page before it again, or a whole page of rows already read, from a list that did not grow:
                 // not a list that moved (rows added at its top push the rows read onto the next page) but a server
                 // answering every page alike.
@@ -208,6 +212,7 @@ public final class PageWalker {
         private var lastPage: [Int] = []
         /// The last page's ids, when every row had one and no two were alike.
         private var lastIDs: Set<ID> = []
+        private var lastOrder: [ID] = []
         private(set) var count = 0
         private(set) var repeated = 0
 
@@ -216,7 +221,7 @@ public final class PageWalker {
         /// same rows by id in any order (a server that ignores the token and sends its first page again, each
         /// row stamped anew), where no two share an id. Pages reached by links or numbers may hold the same
         /// ids again (a history's rows, a change at a time), and a server ignoring those stops at the total.
-        func admit(_ page: CollectionPage, byToken: Bool) -> (page: CollectionPage, repeated: Int, again: String?) {
+        func admit(_ page: CollectionPage, byToken: Bool, unbounded: Bool) -> (page: CollectionPage, repeated: Int, again: String?) {
             guard let rows = page.rows else { return (page, 0, nil) }
             var ids: [Key] = [], prints: [Int] = [], order: [ID] = []
             ids.reserveCapacity(rows.count)
@@ -236,9 +241,11 @@ public final class PageWalker {
             let whole = order.count == rows.count && held.count == order.count
             let again = prints.isEmpty ? nil
                 : prints == lastPage ? "is the page before it again, row for row"
-                : byToken && whole && held == lastIDs ? "holds the rows of the page before it again, by id" : nil
+                : byToken && whole && held == lastIDs ? "holds the rows of the page before it again, by id"
+                : unbounded && whole && order == lastOrder ? "holds the rows of the page before it again, by id and in order" : nil
             lastPage = prints
             lastIDs = whole ? held : []
+            lastOrder = whole ? order : []
             recent.formUnion(ids)
             count += kept.count
             repeated += rows.count - kept.count

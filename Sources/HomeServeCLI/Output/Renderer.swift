@@ -223,10 +223,10 @@ struct Renderer {
         var printed = 0
         var lastPage: CollectionPage?
         var held: [JSON] = []
-        // Rows walks printed, by id (Elasticsearch's `_id`), else by content: one walk per value of a filter
-        // reads one list, so a row two walks hold (a booking that moved from one status to another while they
-        // were read) is printed once.
-        var seenIDs: Set<String> = []
+        // Rows earlier walks printed, by id (Elasticsearch's index and `_id`), else by content: one walk per
+        // value of a filter reads one list, so a row two walks hold (a booking that moved from one status to
+        // another while they were read) is printed once. Within a walk, rows are the walker's to tell apart.
+        var printedBefore: Set<String> = [], printedNow: [String] = []
         let holdAll = sortBy != nil || (jq != nil && !(jq?.iteratesItems ?? false))
         var remaining = listing.limit ?? Int.max
         var dropped = 0
@@ -346,7 +346,7 @@ struct Renderer {
                                 throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the first page is empty, but the server reports \(total) rows")
                             }
                             // Nor where it says more follow, unless they are read (a token list may send an empty page).
-                            if !(listing.following || fillsPage), page.info.claimsMore || page.info.nextQuery != nil {
+                            if !(listing.following || fillsPage), page.info.claimsMore || page.info.nextQuery != nil || page.info.cursor != nil {
                                 throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the first page is empty, but the server says more rows follow (--all reads them)")
                             }
                         }
@@ -362,7 +362,11 @@ struct Renderer {
                         if listing.walks.count > 1 {
                             kept = kept.filter { index in
                                 let row = rows[index]
-                                return seenIDs.insert((row["id"] ?? row["_id"])?.cellText ?? "#\(row.contentFingerprint)").inserted
+                                let key = row["id"].flatMap { $0.isNull ? nil : "id \($0.cellText)" }
+                                    ?? row["_id"].map { "hit \(row["_index"]?.cellText ?? "")/\($0.cellText)" } ?? "content \(row.contentFingerprint)"
+                                guard !printedBefore.contains(key) else { return false }
+                                printedNow.append(key)
+                                return true
                             }
                         }
                         if kept.count > remaining {
@@ -381,6 +385,8 @@ struct Renderer {
                 } catch where firstPage {
                     throw CLIError.pastTheLast(page: asked, error) ?? error
                 }
+                printedBefore.formUnion(printedNow)
+                printedNow = []
                 if let info = lastPage?.info {
                     more = more || info.claimsMore
                     total = total.flatMap { sum in info.total.map { sum + $0 } }
