@@ -203,35 +203,37 @@ public enum CollectionReader {
             info.placesItself = true
             info.saysNext = true
         }
-        // Stripe's lists give no link: the next page starts after the last row's id. Its searches give a
-        // `next_page` token, sent back as `page`.
-        if info.nextQuery == nil, info.next == nil, document["object"]?.stringValue == "list", info.hasNext == true {
-            switch found?.rows.last?["id"] {
-            case let .string(id)? where !id.isEmpty, let .number(id)?: info.nextQuery = QueryParameter("starting_after", id)
-            default: break
-            }
-        }
-        if info.nextQuery == nil, document["object"]?.stringValue == "search_result", let token = document["next_page"]?.stringValue, !token.isEmpty {
-            info.nextQuery = QueryParameter("page", token)
-        }
         switch document["object"]?.stringValue {
-        case "list"?: info.pagedBy = "Stripe's `starting_after` ids"
-        case "search_result"?: info.pagedBy = "Stripe's `next_page` tokens"
-        default: if info.tokensOnly, let token = info.nextQuery { info.pagedBy = "`\(token.name)` tokens" }
-        }
-        if info.pagedBy == nil, info.page == nil, info.offset == nil {
-            // A token of the server's own, or links by cursor (DRF's CursorPagination).
-            if let key = info.cursor { info.pagedBy = "`\(key)` tokens" }
+        // Stripe's lists give no link: the next page starts after the last row's id.
+        case "list"?:
+            info.pagedBy = "Stripe's `starting_after` ids"
+            if info.nextQuery == nil, info.next == nil, info.hasNext == true {
+                switch found?.rows.last?["id"] {
+                case let .string(id)? where !id.isEmpty, let .number(id)?: info.nextQuery = QueryParameter("starting_after", id)
+                default: break
+                }
+            }
+        // Its searches give a `next_page` token, sent back as `page`.
+        case "search_result"?:
+            info.pagedBy = "Stripe's `next_page` tokens"
+            if info.nextQuery == nil, let token = document["next_page"]?.stringValue, !token.isEmpty { info.nextQuery = QueryParameter("page", token) }
+        default:
+            guard info.page == nil, info.offset == nil else { break }
+            // Tokens, of a known convention or the server's own, or links by cursor (DRF's CursorPagination).
+            if info.tokensOnly, let token = info.nextQuery { info.pagedBy = "`\(token.name)` tokens" }
+            else if let key = info.cursor { info.pagedBy = "`\(key)` tokens" }
             else if let next = info.next, URLEncoding.queryItems(of: next).contains(where: { $0.0 == "cursor" }) { info.pagedBy = "cursor links" }
         }
-        if found?.keys == ["hits", "hits"] { info.pagedBy = "Elasticsearch's from and size" }
         // Elasticsearch's `hits.total` (a number, or `{"value": 12, "relation": "eq"}`, where `gte` is a lower
         // bound) counts rows past the page that only `from` and `size` reach, which the page does not give.
-        if found?.keys == ["hits", "hits"], let rows = found?.rows, let total = document["hits"]?["total"] {
-            let counted = total.intValue ?? total["value"]?.intValue ?? 0
-            let atLeast = total["relation"]?.stringValue == "gte"
-            if counted > rows.count || (atLeast && counted == rows.count && counted > 0) {
-                info.unreachable = "holds \(rows.count) of the \(atLeast ? "at least " : "")\(counted) rows its `hits.total` counts (Elasticsearch's others are asked for by from and size, which the page does not give)"
+        if found?.keys == ["hits", "hits"], let rows = found?.rows {
+            info.pagedBy = "Elasticsearch's from and size"
+            if let total = document["hits"]?["total"] {
+                let counted = total.intValue ?? total["value"]?.intValue ?? 0
+                let atLeast = total["relation"]?.stringValue == "gte"
+                if counted > rows.count || (atLeast && counted == rows.count && counted > 0) {
+                    info.unreachable = "holds \(rows.count) of the \(atLeast ? "at least " : "")\(counted) rows its `hits.total` counts (Elasticsearch's others are asked for by from and size, which the page does not give)"
+                }
             }
         }
         return CollectionPage(document: document, rows: found?.rows, info: info, rowKeys: found?.keys)
@@ -374,9 +376,9 @@ public enum CollectionReader {
             default: return nil
             }
         }
-        if info.cursor == nil, let key = cursorKeys.first(where: { token($0) != nil }) {
+        if info.cursor == nil, let (key, value) = cursorKeys.lazy.compactMap({ key in token(key).map { (key, $0) } }).first {
             info.cursor = key
-            if info.nextQuery == nil, let name = tokenParameters[key], let token = token(key) { info.nextQuery = QueryParameter(name, token) }
+            if info.nextQuery == nil, let name = tokenParameters[key] { info.nextQuery = QueryParameter(name, value) }
         }
         if info.hasNext == nil {
             info.hasNext = hasNextKeys.lazy.compactMap { key -> Bool? in

@@ -28,9 +28,9 @@ public final class PageWalker {
     /// first page is read.
     private var base = 1
     private var baseKnown = false
-    /// Whether the list is walked by tokens from its first page: then no page's count is taken for the
-    /// list's total (a cursor list's `count` is often its page's), and the walk is not held to one.
-    private var byTokens = false
+    /// Whether the list is walked by tokens from its first page, whose count is no more than its rows: then
+    /// no page's count is taken for the list's total (a cursor list's `count` is often its page's).
+    private var ignoresTotals = false
     /// Whether the page being read was asked for by a token (`nextQuery`).
     private var askedByToken = false
 
@@ -90,7 +90,7 @@ public final class PageWalker {
         }
         // A count no larger than the page's rows may be the page's own; one larger is the list's, and holds.
         if page.info.tokensOnly, (page.info.total ?? 0) <= (page.rows?.count ?? 0) {
-            byTokens = true
+            ignoresTotals = true
             page.info.total = nil
         }
         firstPlaced = page.info.placesItself
@@ -210,9 +210,8 @@ public final class PageWalker {
         private var pages: [[Key]] = []
         /// The fingerprints of the last page's rows, in order.
         private var lastPage: [Int] = []
-        /// The last page's ids, when every row had one and no two were alike.
-        private var lastIDs: Set<ID> = []
-        private var lastOrder: [ID] = []
+        /// The last page's ids, in order, when every row had one and no two were alike.
+        private var lastIDs: [ID] = []
         private(set) var count = 0
         private(set) var repeated = 0
 
@@ -241,11 +240,10 @@ public final class PageWalker {
             let whole = order.count == rows.count && held.count == order.count
             let again = prints.isEmpty ? nil
                 : prints == lastPage ? "is the page before it again, row for row"
-                : byToken && whole && held == lastIDs ? "holds the rows of the page before it again, by id"
-                : unbounded && whole && order == lastOrder ? "holds the rows of the page before it again, by id and in order" : nil
+                : byToken && whole && held == Set(lastIDs) ? "holds the rows of the page before it again, by id"
+                : unbounded && whole && order == lastIDs ? "holds the rows of the page before it again, by id and in order" : nil
             lastPage = prints
-            lastIDs = whole ? held : []
-            lastOrder = whole ? order : []
+            lastIDs = whole ? order : []
             recent.formUnion(ids)
             count += kept.count
             repeated += rows.count - kept.count
@@ -382,7 +380,7 @@ public final class PageWalker {
             page.info.next = Self.resolve(next, against: try client.absoluteURL(call.path, query: call.query))
         }
         if baseKnown { page.info.base = base }
-        if byTokens { page.info.total = nil }
+        if ignoresTotals { page.info.total = nil }
         if keepingRows, rowKeys == nil { rowKeys = page.rowKeys }
         if let wrong = page.info.outOfRange {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "page \(number) gives \(wrong), more than any list holds (at most \(PageInfo.largest))")
