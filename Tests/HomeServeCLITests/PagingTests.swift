@@ -1135,7 +1135,7 @@ final class PagingTests: XCTestCase {
                 ("/api/bookings/", #"{"content": [\#(nameRows(2..<4))], "page": {"size": 2, "number": 1, "totalElements": 5, "totalPages": 3}}"#, []),
                 ("/api/bookings/", #"{"content": [\#(nameRows(4..<5))], "page": {"size": 2, "number": 2, "totalElements": 5, "totalPages": 3}}"#, []),
             ]),
-            ("page numbers beside a cursor: fetched by number at once, by cursor one at a time", [
+            ("page numbers beside a cursor: followed by the cursor", [
                 ("/api/bookings/", #"{"data": [\#(nameRows(0..<2))], "page": 1, "total_pages": 3, "next_cursor": "c1"}"#, []),
                 ("/api/bookings/", #"{"data": [\#(nameRows(2..<4))], "page": 2, "total_pages": 3, "next_cursor": "c2"}"#, []),
                 ("/api/bookings/", #"{"data": [\#(nameRows(4..<5))], "page": 3, "total_pages": 3}"#, []),
@@ -1475,8 +1475,7 @@ final class PagingTests: XCTestCase {
 
     /// An empty first page that says more rows follow is no answer to print with exit 0; --all reads on.
     func testAnEmptyFirstPageThatSaysMoreFollowIs8WithoutAll() {
-        for body in [#"{"next": "https://api.test/api/bookings/?page=2", "results": []}"#, #"{"items": [], "nextPageToken": "t0"}"#,
-                     #"{"object": "list", "has_more": true, "data": []}"#] {
+        for body in [#"{"next": "https://api.test/api/bookings/?page=2", "results": []}"#, #"{"items": [], "nextPageToken": "t0"}"#] {
             transport.register("GET", "/api/bookings/", json: body)
             let outcome = harness.run(["bookings", "list", "-o", "json"])
             XCTAssertEqual(outcome.status, 8, body)
@@ -1580,6 +1579,70 @@ final class PagingTests: XCTestCase {
             XCTAssertEqual(outcome.err, "homeserve: GET /api/bookings/?page=2: page 2 was asked for, but the list is paged by Stripe's `starting_after` ids, not page numbers: only a walk from its start can read it\n")
             transport.verify()
         }
+    }
+
+    /// Found by a fourth review: rows told apart by an id of another name, page numbers beside a token, a
+    /// string cursor "0", and a Stripe list with no row to start after.
+    func testIDsOfOtherNamesTokensBesideNumbersAndTheEndsOfTokenLists() {
+        // A server that ignores the token and sends its first page again stamped anew, its rows' id named
+        // `booking_id` (the `customer_id` both share tells nothing apart).
+        for parallel in ["1", "4"] {
+            restart()
+            for stamp in 1...2 {
+                let rows = (stamp == 1 ? [0, 1] : [1, 0]).map { #"{"customer_id": 9, "booking_id": "b\#($0)", "fetched_at": \#(stamp)}"# }
+                transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n1",
+                                   json: #"{"items": [\#(rows.joined(separator: ", "))], "nextPageToken": "n\#(stamp)"}"#)
+            }
+            let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "csv", "--fields", "booking_id", "--no-headers"])
+            XCTAssertEqual(outcome.status, 8, outcome.err)
+            XCTAssertEqual(outcome.out, "b0\nb1\n")
+            XCTAssertContains(outcome.err, "page 2 holds the rows of the page before it again, by id")
+            transport.verify()
+        }
+        // The same rows on a server that honours the token are all read.
+        transport.register("GET", "/api/bookings/", json: #"{"items": [{"booking_id": "b0"}, {"booking_id": "b1"}], "nextPageToken": "n1"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=n1", json: #"{"items": [{"booking_id": "b2"}]}"#)
+        let honoured = harness.run(["bookings", "list", "--all", "-o", "csv", "--no-headers"])
+        XCTAssertEqual(honoured.status, 0, honoured.err)
+        XCTAssertEqual(honoured.out, "b0\nb1\nb2\n")
+        transport.verify()
+
+        // Page numbers and a total beside a token, on a server that honours only the token: the token is
+        // what it said to send back, so the default walk follows it (no `?page=2` is asked for).
+        transport.register("GET", "/api/bookings/", json: #"{"items": [\#(nameRows(0..<2))], "page": 1, "total_pages": 3, "total": 5, "nextPageToken": "t2"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=t2", json: #"{"items": [\#(nameRows(2..<4))], "page": 2, "total_pages": 3, "total": 5, "nextPageToken": "t4"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=t4", json: #"{"items": [\#(nameRows(4..<5))], "page": 3, "total_pages": 3, "total": 5}"#)
+        let beside = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(beside.status, 0, beside.err)
+        XCTAssertEqual(ids(beside), [0, 1, 2, 3, 4])
+        XCTAssertEqual(transport.unmatched, [])
+        transport.verify()
+
+        // Twitter's string cursor "0" ends the list as its number does.
+        transport.register("GET", "/api/bookings/", json: #"{"users": [\#(nameRows(0..<2))], "next_cursor": "0"}"#)
+        let ended = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(ended.status, 0, ended.err)
+        XCTAssertEqual(ids(ended), [0, 1])
+        XCTAssertEqual(transport.unmatched, [])
+        transport.verify()
+
+        // A Stripe list that says it has more but gives no row whose id to start after: nothing else is asked for.
+        for extra in [[], ["--all"]] {
+            transport.register("GET", "/api/bookings/", json: #"{"object": "list", "has_more": true, "data": []}"#)
+            let empty = harness.run(["bookings", "list", "-o", "json"] + extra)
+            XCTAssertEqual(empty.status, 8, empty.err)
+            XCTAssertEqual(empty.out, "")
+            XCTAssertEqual(empty.err, "homeserve: GET /api/bookings/: page 1 says more rows follow (`has_more`) but has no last row's id to start after: the rest of the list cannot be asked for\n")
+            XCTAssertEqual(transport.unmatched, [])
+            transport.verify()
+        }
+        transport.register("GET", "/api/bookings/", json: #"{"object": "list", "has_more": true, "data": [{"name": "r0"}]}"#)
+        let idless = harness.run(["bookings", "list", "--all", "-o", "csv", "--no-headers"])
+        XCTAssertEqual(idless.status, 8, idless.err)
+        XCTAssertEqual(idless.out, "r0\n")
+        XCTAssertContains(idless.err, "page 1 says more rows follow (`has_more`) but has no last row's id to start after")
+        XCTAssertEqual(transport.unmatched, [])
+        transport.verify()
     }
 
     func testRowsFoundElsewhereOnALaterPageAre8() {

@@ -65,8 +65,8 @@ public struct PageInfo: Sendable, Equatable {
     }
 
     /// Whether the next page is asked for by `nextQuery`: no link or next page's number to follow instead.
-    /// (Page numbers beside a token are the server's too: a walk that knows the list's size fetches by them
-    /// at once.)
+    /// Page numbers beside a token are not asked for: a server may give them for reading only, and the token
+    /// is what it said to send back.
     public var byToken: Bool { nextQuery != nil && next == nil && nextPage == nil }
     /// Whether tokens are the only way through the list: no page number or position beside them.
     public var tokensOnly: Bool { byToken && page == nil && offset == nil }
@@ -210,7 +210,7 @@ public enum CollectionReader {
             if info.nextQuery == nil, info.next == nil, info.hasNext == true {
                 switch found?.rows.last?["id"] {
                 case let .string(id)? where !id.isEmpty, let .number(id)?: info.nextQuery = QueryParameter("starting_after", id)
-                default: break
+                default: info.unreachable = "says more rows follow (`has_more`) but has no last row's id to start after"
                 }
             }
         // Its searches give a `next_page` token, sent back as `page`.
@@ -368,10 +368,10 @@ public enum CollectionReader {
                 break
             }
         }
-        // An empty token ends the list, as does Twitter's numeric `next_cursor: 0`.
+        // An empty token ends the list, as does Twitter's `next_cursor: 0` (and its string, `"0"`).
         func token(_ key: String) -> String? {
             switch holder[key] {
-            case let .string(text)? where !text.isEmpty: return text
+            case let .string(text)? where !text.isEmpty && text != "0": return text
             case let .number(text)? where text != "0": return text
             default: return nil
             }

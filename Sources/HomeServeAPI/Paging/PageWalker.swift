@@ -137,7 +137,7 @@ public final class PageWalker {
         var current = page
         var call = answered
         var number = firstNumber
-        if parallel > 1, firstNumber == base, !page.info.tokensOnly, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
+        if parallel > 1, firstNumber == base, !page.info.byToken, let count = page.info.pageCount(firstPageRows: rows.count), count > 1,
            let template = pageTemplate(after: page) {
             var last = count
             if let limit, rows.count > 0 { last = min(count, limit / rows.count + (limit % rows.count == 0 ? 0 : 1)) }
@@ -222,13 +222,14 @@ public final class PageWalker {
         /// ids again (a history's rows, a change at a time), and a server ignoring those stops at the total.
         func admit(_ page: CollectionPage, byToken: Bool, unbounded: Bool) -> (page: CollectionPage, repeated: Int, again: String?) {
             guard let rows = page.rows else { return (page, 0, nil) }
+            let idKey = Self.idKey(of: rows)
             var ids: [Key] = [], prints: [Int] = [], order: [ID] = []
             ids.reserveCapacity(rows.count)
             prints.reserveCapacity(rows.count)
             let kept = rows.indices.filter { index in
                 let content = page.fingerprint(index) ?? rows[index].contentFingerprint
                 prints.append(content)
-                guard let id = rows[index]["id"], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
+                guard let idKey, let id = rows[index][idKey], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
                 let text = id.stringValue ?? id.serialized()
                 let key = Key(id: Int(text).flatMap { String($0) == text ? ID.number($0) : nil } ?? .text(text), content: content)
                 order.append(key.id)
@@ -250,6 +251,24 @@ public final class PageWalker {
             pages.append(ids)
             if pages.count > Self.window { for id in pages.removeFirst() { recent.remove(id) } }
             return (page.keeping(kept), rows.count - kept.count, again)
+        }
+
+        /// The field that tells a page's rows apart: `id`, or, in rows without one, the first field named as
+        /// an id (`uuid`, `_id`, `booking_id`, `userId`) that every row has, with a value of its own.
+        static func idKey(of rows: [JSON]) -> String? {
+            guard let first = rows.first else { return nil }
+            let keys = first.keys
+            if keys.contains("id") { return "id" }
+            return keys.first { key in
+                guard key == "uuid" || key == "_id" || key == "key" || key.hasSuffix("_id") || key.hasSuffix("Id") || key.hasSuffix("_uuid") else { return false }
+                var values = Set<String>()
+                return rows.allSatisfy { row in
+                    switch row[key] {
+                    case let .string(text)?, let .number(text)?: return values.insert(text).inserted
+                    default: return false
+                    }
+                }
+            }
         }
 
     }
@@ -489,9 +508,10 @@ public final class PageWalker {
 
     /// A page that says which page it is must be the one asked for: a server that ignores the page asked
     /// for sends another in its place.
-    private func check(_ page: CollectionPage, is asked: Int, path: String) throws {
+    /// `path` is worked out only for the error: this runs on every page of a long listing.
+    private func check(_ page: CollectionPage, is asked: Int, path: @autoclosure () -> String) throws {
         if let reported = page.info.page, reported != asked {
-            throw APIError.badResponse(method: "GET", path: path, reason: "page \(asked) was asked for, but the server sent page \(reported)")
+            throw APIError.badResponse(method: "GET", path: path(), reason: "page \(asked) was asked for, but the server sent page \(reported)")
         }
     }
 

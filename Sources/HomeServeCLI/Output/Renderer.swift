@@ -347,7 +347,9 @@ struct Renderer {
                             }
                             // Nor where it says more follow, unless they are read (a token list may send an empty page).
                             if !(listing.following || fillsPage), page.info.claimsMore || page.info.nextQuery != nil || page.info.cursor != nil {
-                                throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the first page is empty, but the server says more rows follow (--all reads them)")
+                                let reason = page.info.unreachable.map { "page 1 \($0): the rest of the list cannot be asked for" }
+                                    ?? "the first page is empty, but the server says more rows follow (--all reads them)"
+                                throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: reason)
                             }
                         }
                         // One page of a listing is a page of the rows asked for: when some of the server's were not,
