@@ -67,6 +67,10 @@ struct Dispatcher: Sendable {
     private func route(_ request: APIRequest, in table: RouteTable) async -> APIResponse {
         var request = request
         do {
+            // DRF negotiates the answer's type before it authenticates, on every view.
+            if table.view(path: request.path).isEmpty == false, !Self.acceptsJSON(request.header("Accept")) {
+                throw APIError.notAcceptable
+            }
             if request.method == "OPTIONS" {
                 // DRF answers OPTIONS on every view with its metadata, once the view's authentication passed; the
                 // parts clients use are Allow and the media types.
@@ -100,6 +104,16 @@ struct Dispatcher: Sendable {
         } catch {
             Sandbox.log("error: \(request.method) \(request.path): \(error)")
             return sandbox.shapes.serverError
+        }
+    }
+
+    /// Whether an Accept header lets the answer be JSON: absent, or naming `application/json`, `application/*`
+    /// or `*/*` among its types (DRF's `DefaultContentNegotiation`, the only renderer being JSON's).
+    static func acceptsJSON(_ accept: String?) -> Bool {
+        guard let accept, accept.contains(where: { !$0.isWhitespace }) else { return true }
+        return accept.split(separator: ",").contains { range in
+            let type = range.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            return type == "*/*" || type == "application/*" || type == "application/json"
         }
     }
 

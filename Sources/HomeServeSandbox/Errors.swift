@@ -16,6 +16,8 @@ enum APIError: Error {
     case methodNotAllowed(String)
     case conflict(String)
     case unsupportedMediaType(String)
+    /// An Accept header naming no type the API renders (it renders JSON alone).
+    case notAcceptable
     case payloadTooLarge
 
     static let permissionDenied = APIError.forbidden("You do not have permission to perform this action.")
@@ -61,6 +63,8 @@ enum APIError: Error {
             return .json(["detail": .string(detail)], status: 409)
         case .unsupportedMediaType(let mediaType):
             return .json(["detail": .string("Unsupported media type \"\(mediaType)\" in request.")], status: 415)
+        case .notAcceptable:
+            return .json(["detail": "Could not satisfy the request Accept header."], status: 406)
         case .payloadTooLarge:
             return .json(["detail": "Request body too large."], status: 413)
         }

@@ -4,7 +4,8 @@ import XCTest
 
 /// Django REST Framework's order of checks and its headers, where a client can tell them apart: a view
 /// authenticates before it looks for the method (401 before 405), a router's literal action path is its own
-/// view (405, not the detail view's 404), Allow lists HEAD beside GET, and an invalid token is named per class.
+/// view (405, not the detail view's 404), Allow lists HEAD beside GET, an invalid token is named per class, and
+/// an Accept header JSON does not satisfy is 406 before any of them.
 final class ConventionTests: XCTestCase {
     func testAuthenticationComesBeforeTheMethodAndActionPathsAreTheirOwnViews() async throws {
         try await LiveSandbox.with { s in
@@ -41,6 +42,19 @@ final class ConventionTests: XCTestCase {
             // A login view takes no token, so a bad one is no reason to refuse its OPTIONS.
             let login = try await s.request("OPTIONS", "/auth/login/", token: "not-a-token")
             XCTAssertEqual(login.status, 200, login.text)
+
+            // DRF negotiates the answer's type before anything else: an Accept header JSON does not satisfy is 406.
+            for accept in ["text/csv", "text/html, application/xml;q=0.9"] {
+                let refused = try await s.request("GET", "/api/bookings/", headers: [("Accept", accept)])
+                XCTAssertEqual(refused.status, 406, "\(accept): \(refused.text)")
+                XCTAssertEqual(refused.json["detail"], "Could not satisfy the request Accept header.")
+            }
+            for accept in ["application/json; indent=2", "text/csv, application/json", "application/*", "text/html, */*;q=0.8"] {
+                let accepted = try await s.request("GET", "/api/bookings/", token: token, headers: [("Accept", accept)])
+                XCTAssertEqual(accepted.status, 200, "\(accept): \(accepted.text)")
+            }
+            let missing = try await s.request("GET", "/api/no-such-view/", headers: [("Accept", "text/csv")])
+            XCTAssertEqual(missing.status, 404, "no view, nothing to negotiate: \(missing.text)")
 
             let invalid = try await s.get("/api/bookings/", token: "not-a-token")
             XCTAssertEqual(invalid.status, 401)

@@ -37,6 +37,7 @@ enum VariantReplies {
         case .conflict(let detail): (code, message) = ("conflict", detail)
         case .unsupportedMediaType(let type):
             (code, message) = ("unsupported_media_type", "Unsupported media type \"\(type)\" in request.")
+        case .notAcceptable: (code, message) = ("not_acceptable", "Could not satisfy the request Accept header.")
         case .payloadTooLarge: (code, message) = ("payload_too_large", "Request body too large.")
         }
         return ["error": ["code": .string(code), "message": .string(message)]]

@@ -59,10 +59,11 @@ final class LiveSandbox: Sendable {
     // MARK: Requests
 
     func request(_ method: String, _ path: String, token: String? = nil, json: JSON? = nil,
-                 body: Data? = nil, contentType: String? = nil) async throws -> Reply
+                 body: Data? = nil, contentType: String? = nil, headers: [(String, String)] = []) async throws -> Reply
     {
         var request = URLRequest(url: URL(string: url + path)!)
         request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let json {
             request.httpBody = Data(json.bytes)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
