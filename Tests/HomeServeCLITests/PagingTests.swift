@@ -1377,10 +1377,11 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(ids(last), [0, 1])
         transport.verify()
 
-        // A first page placed by its total, then a page with only a token: the token places it.
+        // A first page placed by its total, then a page with only a token: the token places it, in place of
+        // the page number its link had.
         transport.register("GET", "/api/bookings/", json: #"{"results": [\#(nameRows(0..<2))], "count": 5, "next": "https://api.test/api/bookings/?page=2"}"#)
         transport.register("GET", "/api/bookings/?page=2", json: #"{"results": [\#(nameRows(2..<4))], "next_cursor": "c4"}"#)
-        transport.register("GET", "/api/bookings/?page=2&cursor=c4", json: #"{"results": [\#(nameRows(4..<5))], "count": 5, "next": null}"#)
+        transport.register("GET", "/api/bookings/?cursor=c4", json: #"{"results": [\#(nameRows(4..<5))], "count": 5, "next": null}"#)
         let placed = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "ndjson"])
         XCTAssertEqual(placed.status, 0, placed.err)
         XCTAssertEqual(ids(placed), [0, 1, 2, 3, 4])
@@ -1642,6 +1643,95 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(idless.out, "r0\n")
         XCTAssertContains(idless.err, "page 1 says more rows follow (`has_more`) but has no last row's id to start after")
         XCTAssertEqual(transport.unmatched, [])
+        transport.verify()
+    }
+
+    /// Found by a review of those fixes: every output keeps an id of another name (JSON and NDJSON copy rows
+    /// without building them), a row's reference to something else is not its id, a null `id` gives way, a
+    /// page number asked for gives way to the token, and a server sending earlier rows by turns is caught.
+    func testIDsOfOtherNamesInEveryFormatAndTheirLimits() {
+        func stamped(_ stamp: Int, _ ids: [Int] = [0, 1, 2], id: String = "uuid", extra: String = "") -> String {
+            ids.map { #"{\#(extra.replacingOccurrences(of: "TRACE", with: "t\(stamp)-\($0)"))"\#(id)": "u\#($0)", "fetched_at": \#(stamp)}"# }.joined(separator: ", ")
+        }
+        // A server that ignores the token and stamps its first page anew: exit 8 after page 2 in every format.
+        for (format, extra, id) in [("ndjson", "", "uuid"), ("json", "", "booking_id"), ("csv", "", "_id"), ("ndjson", #""id": null, "#, "uuid"),
+                                    ("ndjson", #""trace_id": "TRACE", "#, "bookingId")] {
+            for stamp in 1...2 {
+                transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n1",
+                                   json: #"{"items": [\#(stamped(stamp, id: id, extra: extra))], "nextPageToken": "n\#(stamp)"}"#)
+            }
+            let outcome = harness.run(["bookings", "list", "--all", "-o", format])
+            XCTAssertEqual(outcome.status, 8, "\(format) \(id) \(extra): " + outcome.err)
+            XCTAssertContains(outcome.err, "page 2 holds the rows of the page before it again, by id")
+            transport.verify()
+        }
+        for stamp in 1...2 {
+            transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n1",
+                               json: #"{"items": [\#(stamped(stamp))], "nextPageToken": "n\#(stamp)"}"#)
+        }
+        let limited = harness.run(["bookings", "list", "--limit", "7", "-o", "ndjson"])
+        XCTAssertEqual(limited.status, 8, limited.err)
+        XCTAssertEqual(lines(limited.out).count, 3, "the first page alone: \(limited.out)")
+        transport.verify()
+
+        // A row's reference to another thing (`customer_id`) repeats from page to page of a sound list.
+        for (first, second) in [(#"{"customer_id": 1, "booking_id": "b0"}, {"customer_id": 2, "booking_id": "b1"}"#,
+                                 #"{"customer_id": 1, "booking_id": "b2"}, {"customer_id": 2, "booking_id": "b3"}"#),
+                                (#"{"customer_id": 1, "day": "2026-01-01"}, {"customer_id": 2, "day": "2026-01-01"}"#,
+                                 #"{"customer_id": 1, "day": "2026-01-02"}, {"customer_id": 2, "day": "2026-01-02"}"#)] {
+            for format in ["csv", "ndjson"] {
+                transport.register("GET", "/api/bookings/", json: #"{"items": [\#(first)], "nextPageToken": "t2"}"#)
+                transport.register("GET", "/api/bookings/?pageToken=t2", json: #"{"items": [\#(second)]}"#)
+                let sound = harness.run(["bookings", "list", "--all", "-o", format])
+                XCTAssertEqual(sound.status, 0, sound.err)
+                XCTAssertEqual(lines(sound.out).count, format == "csv" ? 5 : 4, sound.out)
+                transport.verify()
+            }
+        }
+
+        // A server sending its first rows and the same shifted by one, by turns, each time stamped anew.
+        for stamp in 1...3 {
+            transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n\(stamp - 1)",
+                               json: #"{"items": [\#(stamped(stamp, stamp == 2 ? [1, 2, 3] : [0, 1, 2], id: "id"))], "nextPageToken": "n\#(stamp)"}"#)
+        }
+        let turns = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(turns.status, 8, turns.err)
+        XCTAssertContains(turns.err, "page 3 holds only rows earlier pages held, by id")
+        transport.verify()
+
+        // A page number asked for is not sent beside the token that follows it; a server that takes only the
+        // number and sends its first page again is said to ignore the token.
+        transport.register("GET", "/api/bookings/?page=1", json: #"{"items": [\#(nameRows(0..<2))], "page": 1, "total_pages": 2, "nextPageToken": "t2"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=t2", json: #"{"items": [\#(nameRows(2..<4))], "page": 2, "total_pages": 2}"#)
+        let numbered = harness.run(["bookings", "list", "--page", "1", "--all", "-o", "ndjson"])
+        XCTAssertEqual(numbered.status, 0, numbered.err)
+        XCTAssertEqual(ids(numbered), [0, 1, 2, 3])
+        XCTAssertEqual(transport.unmatched, [])
+        transport.verify()
+        transport.register("GET", "/api/bookings/", json: #"{"items": [\#(nameRows(0..<2))], "page": 1, "total_pages": 2, "nextPageToken": "t2"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=t2", json: #"{"items": [\#(nameRows(0..<2))], "page": 1, "total_pages": 2, "nextPageToken": "t2"}"#)
+        let ignored = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(ignored.status, 8, ignored.err)
+        XCTAssertContains(ignored.err, "page 2 was asked for by its token, but the server sent page 1: it does not take the token")
+        transport.verify()
+
+        // HubSpot's next object with a null or empty link holds its token all the same.
+        for link in ["null", #""""#] {
+            transport.register("GET", "/api/bookings/", json: #"{"results": [\#(nameRows(0..<2))], "paging": {"next": {"after": "x", "link": \#(link)}}}"#)
+            transport.register("GET", "/api/bookings/?after=x", json: #"{"results": [\#(nameRows(2..<4))]}"#)
+            let hubspot = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+            XCTAssertEqual(hubspot.status, 0, hubspot.err)
+            XCTAssertEqual(ids(hubspot), [0, 1, 2, 3], link)
+            transport.verify()
+        }
+
+        // A server paging by position that ignores the offset asked for, for --page 2.
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"data": [\#(nameRows(0..<3))], "offset": 0, "limit": 3, "total": 7}"#)
+        transport.register("GET", "/api/bookings/?offset=3&limit=3", json: #"{"data": [\#(nameRows(0..<3))], "offset": 0, "limit": 3, "total": 7}"#)
+        let positioned = harness.run(["bookings", "list", "--page", "2", "-o", "ndjson"])
+        XCTAssertEqual(positioned.status, 8, positioned.err)
+        XCTAssertEqual(positioned.out, "")
+        XCTAssertEqual(positioned.err, "homeserve: GET /api/bookings/?offset=3&limit=3: page 2 was asked for at offset 3, but the server sent the rows from offset 0\n")
         transport.verify()
     }
 

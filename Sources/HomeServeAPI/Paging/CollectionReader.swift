@@ -314,9 +314,10 @@ public enum CollectionReader {
     /// What a HAL list holds beside `_embedded` and its other `_` members (`_links`, HAL-FORMS' `_templates`).
     private static let halKeys = pagingKeys.union(containerKeys)
 
-    /// A link object without a link: `{"after": …}`.
+    /// A link object without a link: `{"after": …}`, or `{"after": …, "link": null}`.
     private static func holdsToken(_ value: JSON) -> Bool {
-        value.isObject && value["href"] == nil && value["link"] == nil && !value.keys.isEmpty
+        func absent(_ link: JSON?) -> Bool { link.map { $0.isNull || $0.stringValue == "" } ?? true }
+        return value.isObject && absent(value["href"]) && absent(value["link"]) && !value.keys.isEmpty
     }
 
     /// A URI template with every variable undefined: its `{…}` expressions expand to nothing.

@@ -62,6 +62,10 @@ public final class PageWalker {
             }
             positioned.query = first.query.filter { $0.0 != "page" && $0.0 != "offset" && $0.0 != name } + [("offset", String(start)), (name, String(size))]
             guard let again = try fetchPage(positioned, number: asked, url: client.shown(positioned)) else { return }
+            if let offset = again.info.offset, offset != start {
+                throw APIError.badResponse(method: "GET", path: client.shown(positioned),
+                    reason: "page \(asked) was asked for at offset \(start), but the server sent the rows from offset \(offset)")
+            }
             page = again
         }
         // A page asked for by number is the page the server says it sent; a server that counts its pages from
@@ -95,7 +99,7 @@ public final class PageWalker {
         }
         firstPlaced = page.info.placesItself
         firstRowKeys = page.rowKeys
-        let ledger = Ledger()
+        let ledger = Ledger(path: first.path)
         let began = page.info.total
         // The limit counts the rows handed on, so a row a later page repeats is made up by the next one.
         func hand(_ handed: CollectionPage, _ number: Int) throws -> Bool {
@@ -167,7 +171,9 @@ public final class PageWalker {
             current = answer
             let previousOffset = call.query.last { $0.0 == "offset" }.flatMap { Int($0.1) } ?? -1
             if let reported = current.info.page, reported <= number {
-                throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page goes backwards (page \(reported) after page \(number))")
+                let why = askedByToken ? "page \(number + 1) was asked for by its token, but the server sent page \(reported): it does not take the token"
+                    : "the next page goes backwards (page \(reported) after page \(number))"
+                throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: why)
             }
             if let reported = current.info.page, reported > number + 1 {
                 throw APIError.badResponse(method: "GET", path: Redaction.url(url), reason: "the next page skips ahead (page \(reported) after page \(number)): the rows between are missing")
@@ -208,28 +214,45 @@ public final class PageWalker {
         }
         private var recent: Set<Key> = []
         private var pages: [[Key]] = []
+        /// How many of the last pages held each id, for a page asked for by a token.
+        private var recentIDs: [ID: Int] = [:]
+        private var pageIDs: [[ID]] = []
         /// The fingerprints of the last page's rows, in order.
         private var lastPage: [Int] = []
         /// The last page's ids, in order, when every row had one and no two were alike.
         private var lastIDs: [ID] = []
         private(set) var count = 0
         private(set) var repeated = 0
+        /// The fields that may be a row's own id where it has no `id`: `uuid`, `_id`, `key`, and the list's
+        /// name for it (`booking_id`, `bookingId` and `booking_uuid` in `/api/bookings/`). Another `*_id` is
+        /// a row's reference to something else (`customer_id`), which pages may share.
+        let idKeys: [String]
+
+        init(path: String) {
+            var name = String(String(path.prefix { $0 != "?" }.split(separator: "/").last ?? "").lowercased().map { $0 == "-" ? "_" : $0 })
+            if name.hasSuffix("ies") { name = String(name.dropLast(3)) + "y" } else if name.hasSuffix("s"), !name.hasSuffix("ss") { name.removeLast() }
+            let camel = name.split(separator: "_").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
+            idKeys = ["id", "uuid", "_id", "key"] + (name.isEmpty ? [] : [name + "_id", camel + "Id", name + "_uuid"])
+        }
 
         /// The page without the rows earlier pages held, how many those were, and how it is the page before
         /// it again, if it is: row for row (rows without ids too), or, for a page asked for by a token, the
-        /// same rows by id in any order (a server that ignores the token and sends its first page again, each
-        /// row stamped anew), where no two share an id. Pages reached by links or numbers may hold the same
-        /// ids again (a history's rows, a change at a time), and a server ignoring those stops at the total.
+        /// same rows by id in any order, or rows the last pages all held (a server that ignores the token and
+        /// sends its first page again, each row stamped anew), where no two share an id. Pages reached by links
+        /// or numbers may hold the same ids again (a history's rows, a change at a time), and a server ignoring
+        /// those stops at the total.
         func admit(_ page: CollectionPage, byToken: Bool, unbounded: Bool) -> (page: CollectionPage, repeated: Int, again: String?) {
             guard let rows = page.rows else { return (page, 0, nil) }
-            let idKey = Self.idKey(of: rows)
+            // Rows are told apart by the field every row has with a value of its own; where none has, each
+            // row's `id` still keeps a row a later page repeats from being printed twice.
+            let idKey = Self.idKey(of: rows, among: idKeys) ?? "id"
             var ids: [Key] = [], prints: [Int] = [], order: [ID] = []
             ids.reserveCapacity(rows.count)
             prints.reserveCapacity(rows.count)
             let kept = rows.indices.filter { index in
                 let content = page.fingerprint(index) ?? rows[index].contentFingerprint
                 prints.append(content)
-                guard let idKey, let id = rows[index][idKey], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
+                guard let id = rows[index][idKey], !id.isNull, id.arrayValue == nil, !id.isObject else { return true }
                 let text = id.stringValue ?? id.serialized()
                 let key = Key(id: Int(text).flatMap { String($0) == text ? ID.number($0) : nil } ?? .text(text), content: content)
                 order.append(key.id)
@@ -242,6 +265,7 @@ public final class PageWalker {
             let again = prints.isEmpty ? nil
                 : prints == lastPage ? "is the page before it again, row for row"
                 : byToken && whole && held == Set(lastIDs) ? "holds the rows of the page before it again, by id"
+                : byToken && whole && order.allSatisfy({ recentIDs[$0] != nil }) ? "holds only rows earlier pages held, by id"
                 : unbounded && whole && order == lastIDs ? "holds the rows of the page before it again, by id and in order" : nil
             lastPage = prints
             lastIDs = whole ? order : []
@@ -250,17 +274,23 @@ public final class PageWalker {
             repeated += rows.count - kept.count
             pages.append(ids)
             if pages.count > Self.window { for id in pages.removeFirst() { recent.remove(id) } }
+            if byToken || pageIDs.isEmpty {
+                for id in held { recentIDs[id, default: 0] += 1 }
+                pageIDs.append(Array(held))
+                if pageIDs.count > Self.window {
+                    for id in pageIDs.removeFirst() {
+                        recentIDs[id]! -= 1
+                        if recentIDs[id] == 0 { recentIDs[id] = nil }
+                    }
+                }
+            }
             return (page.keeping(kept), rows.count - kept.count, again)
         }
 
-        /// The field that tells a page's rows apart: `id`, or, in rows without one, the first field named as
-        /// an id (`uuid`, `_id`, `booking_id`, `userId`) that every row has, with a value of its own.
-        static func idKey(of rows: [JSON]) -> String? {
-            guard let first = rows.first else { return nil }
-            let keys = first.keys
-            if keys.contains("id") { return "id" }
+        /// The first of `keys` that every row has, as a number or a string of its own.
+        static func idKey(of rows: [JSON], among keys: [String]) -> String? {
+            guard !rows.isEmpty else { return nil }
             return keys.first { key in
-                guard key == "uuid" || key == "_id" || key == "key" || key.hasSuffix("_id") || key.hasSuffix("Id") || key.hasSuffix("_uuid") else { return false }
                 var values = Set<String>()
                 return rows.allSatisfy { row in
                     switch row[key] {
@@ -327,8 +357,9 @@ public final class PageWalker {
         askedByToken = page.info.byToken
         if page.info.byToken, let token = page.info.nextQuery {
             // A page reached by a link has its query in its path.
-            let query = URLEncoding.queryItems(of: call.path) + call.query
-            return following(String(call.path.prefix { $0 != "?" }), query: query.filter { $0.0 != token.name } + [(token.name, token.value)])
+            // The token says where the next page starts: a page number or offset asked for before would contradict it.
+            let query = (URLEncoding.queryItems(of: call.path) + call.query).filter { $0.0 != token.name && $0.0 != "page" && $0.0 != "offset" }
+            return following(String(call.path.prefix { $0 != "?" }), query: query + [(token.name, token.value)])
         }
         var query = call.query.filter { $0.0 != "page" && $0.0 != "offset" }
         if let nextPage = page.info.nextPage {

@@ -177,37 +177,62 @@ private struct JSONParser {
         listed[list] = routesMet.insert(list).inserted ? spans : nil
     }
 
-    /// An object of a list, checked as `parseObject` checks one but kept as its first `id` member alone.
+    /// An object of a list, checked as `parseObject` checks one but kept as its first `id` member alone, and,
+    /// in a row whose `id` is missing or null until then, the members that may be its id under another name
+    /// (`uuid`, `_id`, `key`, `…_id`, `…Id`, `…_uuid`) where they hold a string or a number.
     mutating func parseListedObject(depth: Int) throws(JSONParseError) -> JSON {
         guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth) levels") }
         index += 1
         unbuilt += 1
-        var id: JSON?
+        var kept: [(String, JSON)] = []
+        var hasID = false
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object([]) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
             let keyStart = index
-            var isID: Bool
+            var key: String?
             if try skipString() {
-                isID = index - keyStart == 4 && bytes[keyStart + 1] == UInt8(ascii: "i") && bytes[keyStart + 2] == UInt8(ascii: "d")
+                let name = UnsafeBufferPointer(rebasing: bytes[(keyStart + 1)..<(index - 1)])
+                if name.elementsEqual("id".utf8) {
+                    key = hasID ? nil : "id"
+                } else if !hasID, Self.mayBeAnID(name) {
+                    key = String(decoding: name, as: UTF8.self)
+                }
             } else {
                 index = keyStart
-                isID = try parseString() == "id"
+                let name = try parseString()
+                key = name == "id" ? (hasID ? nil : name) : !hasID && Self.mayBeAnID(Array(name.utf8)[...]) ? name : nil
             }
-            isID = isID && id == nil
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            if isID { id = try parseValue(depth: depth + 1) } else { try skipValue(depth: depth + 1) }
+            if let key, index < bytes.count, key == "id" || bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "-") || (bytes[index] >= 0x30 && bytes[index] <= 0x39) {
+                let value = try parseValue(depth: depth + 1)
+                if key == "id" {
+                    // The row's own id: what was kept in its stead goes.
+                    if value != .null { hasID = true; kept.removeAll() }
+                    kept.insert((key, value), at: 0)
+                } else {
+                    kept.append((key, value))
+                }
+            } else {
+                try skipValue(depth: depth + 1)
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(id.map { [("id", $0)] } ?? []) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(kept) }
             throw error("expected ',' or '}'")
         }
+    }
+
+    /// `uuid`, `_id`, `key`, or a name ending in `_id`, `Id` or `_uuid`.
+    static func mayBeAnID<Name: Collection>(_ name: Name) -> Bool where Name.Element == UInt8 {
+        func ends(_ suffix: String) -> Bool { name.count >= suffix.utf8.count && name.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
+        return name.elementsEqual("uuid".utf8) || name.elementsEqual("key".utf8) || ends("_id") || ends("Id") || ends("_uuid")
     }
 
     /// Checks a value as `parseValue` would, building nothing.
