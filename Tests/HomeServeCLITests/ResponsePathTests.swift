@@ -102,6 +102,11 @@ final class ResponsePathTests: XCTestCase {
         fails(["bookings", "update", booking, "--set", "vendor=7"], .rejected, "the server did not take what was sent: vendor is null, not 7")
         transport.register("PATCH", path, json: kept)
         fails(["bookings", "update", booking, "--set", "buffer_after_minutes=null"], .rejected, "buffer_after_minutes is 15, not null")
+        // A field the booking does not show (a name mistyped, or one it keeps to itself) cannot be checked: said so.
+        transport.register("PATCH", path, json: #"{"id": "\#(booking)", "customer_notes": "Ring twice"}"#)
+        let unshown = harness.run(["bookings", "update", booking, "--set", "customer_note=Ring twice", "-o", "json"])
+        XCTAssertEqual(unshown.status, 0, unshown.err)
+        XCTAssertEqual(unshown.err, "homeserve: the booking does not show customer_note, so whether it was taken cannot be told\n")
         // Text the server keeps without the white space around it (a note from a file ends in a newline).
         for note in ["trail\n", "\nlead", "x\r", "\u{00A0}nbsp", "x\u{2028}"] {
             transport.register("PATCH", path, json: #"{"id": "\#(booking)", "customer_notes": "\#(note.trimmingCharacters(in: .whitespacesAndNewlines))"}"#)
@@ -115,7 +120,10 @@ final class ResponsePathTests: XCTestCase {
     func testAValueKeptIsComparedAsTheServerWritesIt() throws {
         let cases: [(String, String, Bool?)] = [
             (#""Ring twice""#, #""Ring twice ""#, false), (#""trail\n""#, #""trail""#, false), (#""new""#, #""old""#, true),
-            ("349", #""349.00""#, false), ("-5", #""349.00""#, true), (#""0x10""#, #""16""#, nil), ("12", #""Ravi Kumar""#, nil),
+            ("349", #""349.00""#, false), ("-5", #""349.00""#, true), (#""0x10""#, #""16""#, false), ("12", #""Ravi Kumar""#, nil),
+            // Text sent and shown as a number, or a number shown as nothing, is plainly another value.
+            (#""42""#, #""""#, true), (#""abcdef""#, #""560001""#, true), (#""abc""#, #""989.01""#, true),
+            (#""0560002""#, #""560001""#, true), (#""007""#, "7", false),
             (#""2026-12-03T09:30:00+05:30""#, #""2026-12-03T04:00:00.000000Z""#, false), (#""2026-12-03T09:30:00+05:30""#, #""2026-12-04T04:00:00Z""#, true),
             (#""2026-12-03T09:30:00+05:30""#, #""2026-12-03T09:30:00""#, nil), (#""2026-12-03T10:00:00""#, #""2026-12-03T10:00:00+05:30""#, nil),
             ("true", "true", false), ("1", "true", nil), (#""True""#, "true", nil), ("true", "false", true),
@@ -467,6 +475,18 @@ final class ResponsePathTests: XCTestCase {
         let alone = try String(contentsOfFile: junit, encoding: .utf8)
         XCTAssertContains(alone, #"<testcase classname="homeserve.smoke" name="session""#)
         XCTAssertFalse(alone.contains("homeserve.smoke.-"), alone)
+    }
+
+    /// `--as ROLE=PROFILE` naming the run's own profile adds no second session case; another profile of the
+    /// same role has a case named apart, for reports that key on role and name.
+    func testSmokeNamesEachSessionCaseOnce() {
+        harness.logIn()
+        harness.storeSession(access: harness.token(expiresIn: 3600, tag: "c2"), user: ["id": 2, "username": "customer2", "role": "customer"], profile: "c2")
+        for (profile, expected) in [("default", ["session"]), ("c2", ["session", "session (profile c2)"])] {
+            let outcome = harness.run(["smoke", "-o", "json", "--as", "customer=\(profile)"])
+            let sessions = (outcome.json["cases"]?.arrayValue ?? []).compactMap { $0["case"]?.stringValue }.filter { $0.hasPrefix("session") }
+            XCTAssertEqual(sessions, expected, outcome.out + outcome.err)
+        }
     }
 
     func testDoctorFailsWhenTheAPIIsNotAtTheURL() {

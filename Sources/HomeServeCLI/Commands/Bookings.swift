@@ -108,7 +108,8 @@ enum BookingCommands {
         and sends nothing. A new status is checked as 'bookings cancel' checks it (exit 6 if not taken);
         any other field the booking shows with another value than the one sent (a field this account may
         not change, left as it was) is exit 6 too, naming it and what was changed: the booking answered, or
-        read back when the answer holds none or another one (exit 8 if that read fails).
+        read back when the answer holds none or another one (exit 8 if that read fails). A --set field the
+        booking does not show (a name mistyped, or one the server keeps to itself) is named on stderr.
         """,
         flags: [newNotes, vendorNotes, newDate, newStatus, set],
         arguments: [id],
@@ -134,22 +135,28 @@ enum BookingCommands {
         guard let answer = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body))) else { return .nothing }
         let client = try inv.client()
         let confirmed = try body["status"]?.stringValue.map { try confirm(client, profile: inv.profile.name, inv[id], status: $0, answer) }
-        try checkTaken(body, answer, id: inv[id], client: client, profile: inv.profile.name, known: confirmed)
+        let unshown = try checkTaken(body, answer, id: inv[id], client: client, profile: inv.profile.name, known: confirmed).filter(setKeys.contains)
+        if !unshown.isEmpty {
+            // A name given to --set the booking does not have (a typo) or a field it keeps to itself: nothing tells which.
+            inv.note("the booking does not show \(unshown.joined(separator: ", ")), so whether \(unshown.count == 1 ? "it was" : "they were") taken cannot be told")
+        }
         return .document(answer, .resource(columns, wrappedIn: wrappers))
     }
 
     /// A field the booking shows with another value than the one sent was not taken: DRF leaves a field this
     /// account may not change (or one it only reads) as it was and answers 200. Exit 6, naming it and what
     /// was taken, so a script does not go on as if it had changed. The booking is the one `confirm` found
-    /// (`known`), else as `kept` finds it. Its fields are compared as `differs` compares them.
-    static func checkTaken(_ body: JSON, _ answer: JSON, id: String, client: APIClient, profile: String, known: JSON? = nil) throws {
-        guard let sent = body.objectValue, sent.contains(where: { $0.0 != "status" }) else { return }
+    /// (`known`), else as `kept` finds it. Its fields are compared as `differs` compares them. Returns the
+    /// fields sent that the booking does not show.
+    static func checkTaken(_ body: JSON, _ answer: JSON, id: String, client: APIClient, profile: String, known: JSON? = nil) throws -> [String] {
+        guard let sent = body.objectValue, sent.contains(where: { $0.0 != "status" }) else { return [] }
         // A server that names a booking otherwise (no `id`) shows nothing to compare.
-        guard let booking = try known ?? kept(id, in: answer, client: client, profile: profile, checking: "the change") else { return }
+        guard let booking = try known ?? kept(id, in: answer, client: client, profile: profile, checking: "the change") else { return [] }
+        let unshown = sent.map(\.0).filter { $0 != "status" && booking[$0] == nil }
         let path = "/api/bookings/\(id)/"
         let checked = sent.compactMap { key, value in key == "status" ? nil : booking[key].map { (key: key, sent: value, kept: $0) } }
         let untaken = checked.filter { differs($0.sent, $0.kept) == true }
-        guard !untaken.isEmpty else { return }
+        guard !untaken.isEmpty else { return unshown }
         let shown = untaken.map { "\($0.key) is \(TerminalText.visible($0.kept.serialized())), not \(TerminalText.visible($0.sent.serialized()))" }
         let taken = checked.count > untaken.count ? "; \(checked.filter { field in !untaken.contains { $0.key == field.key } }.map(\.key).joined(separator: ", ")) was changed" : ""
         throw CLIError(.rejected, "PATCH \(path) was answered with success, but the server did not take what was sent: \(shown.joined(separator: "; "))\(taken)")
@@ -218,7 +225,13 @@ enum BookingCommands {
         if a == b { return false }
         let numeric = [a, b].map(FieldValue.isNumber)
         if numeric == [true, true] { return Double(a) != Double(b) }
-        if numeric.contains(true) { return nil }
+        if numeric.contains(true) {
+            // A number written otherwise (`007`, `0x10`) is compared as the number a server may read it as.
+            if let x = Double(a), let y = Double(b) { return x != y }
+            // A number sent and shown as text may be the same thing (a related thing's name, minutes as a
+            // duration); text sent and shown as a number, or a number shown as nothing, is another value.
+            return numeric[0] && !b.isEmpty ? nil : true
+        }
         if let x = CivilTime.parseISO(a), let y = CivilTime.parseISO(b) {
             // Only two instants with their zones can be told apart; a time without one is the server's guess.
             func zoned(_ t: String) -> Bool { CivilTime.parseISO(t, assumedOffset: 0) == CivilTime.parseISO(t, assumedOffset: 3600) }

@@ -74,7 +74,10 @@ enum SmokeCommands {
         }
         runner.sessionCase(main.role ?? "-", main)
         runner.commonReads(main)
-        for other in others { runner.sessionCase(other.role, other.session) }
+        for other in others where other.session.profile != main.profile {
+            // Two profiles run as one role: each case is named apart, for reports that key on role and name.
+            runner.sessionCase(other.role, other.session, named: other.role == main.role ? "session (profile \(other.session.profile))" : "session")
+        }
         for (role, session) in byRole.sorted(by: { $0.key < $1.key }) { runner.roleReads(role, session) }
         if inv[write], let customer = byRole["customer"] { runner.bookingRoundTrip(customer) }
         if inv[sockets] { runner.sockets(main) }
@@ -207,8 +210,8 @@ enum SmokeCommands {
 
         /// The server accepts the session (logging in or refreshing first, as any command would), and the
         /// profile given for a role (--as ROLE=PROFILE) is logged in with that role.
-        func sessionCase(_ role: String, _ session: Session) {
-            run("session", role: role, in: session) { session in
+        func sessionCase(_ role: String, _ session: Session, named name: String = "session") {
+            run(name, role: role, in: session) { session in
                 _ = try session.client.send(AuthCommands.sessionProbe)
                 // The probe may have logged in: who the session is comes from the store after it.
                 let user = (try? session.store.credentials())??.user

@@ -248,6 +248,8 @@ struct BookingRoutes: Sendable {
 
     private static let reschedulable: Set<BookingStatus> = [.pending, .confirmed]
 
+    static let buffers = ["buffer_before_minutes", "buffer_after_minutes"]
+
     private func update(_ request: APIRequest) async throws -> APIResponse {
         let user = try request.requiredUser
         let data = try request.data().fields
@@ -263,10 +265,10 @@ struct BookingRoutes: Sendable {
             case .vendor:
                 guard booking.vendorID == user.id else { throw APIError.permissionDenied }
                 allowedStatuses = [.inProgress]
-                editable = ["vendor_notes"]
+                editable = Set(["vendor_notes"] + Self.buffers)
             case .opsManager, .superAdmin:
                 allowedStatuses = [.inProgress, .cancelled]
-                editable = ["customer_notes", "vendor_notes", "scheduled_date"]
+                editable = Set(["customer_notes", "vendor_notes", "scheduled_date"] + Self.buffers)
             case .onboardManager:
                 throw APIError.permissionDenied
             }
@@ -276,6 +278,10 @@ struct BookingRoutes: Sendable {
             let customerNotes = editable.contains("customer_notes") ? fields.string("customer_notes", maxLength: 2000) : nil
             let vendorNotes = editable.contains("vendor_notes") ? fields.string("vendor_notes", maxLength: 2000) : nil
             let scheduled = editable.contains("scheduled_date") ? fields.dateTime("scheduled_date") : nil
+            // The smart-buffering minutes the booking's vendor (or operations) keeps around the job.
+            let buffers = Self.buffers.compactMap { key in
+                editable.contains(key) ? fields.integer(key, min: 0, max: 240).map { (key, $0) } : nil
+            }
             let now = Timestamp.now()
             if let scheduled, scheduled <= now {
                 fields.errors.add("scheduled_date", "Scheduled date must be in the future.")
@@ -313,6 +319,10 @@ struct BookingRoutes: Sendable {
             if let scheduled {
                 assignments.append("scheduled_date = ?")
                 values.append(scheduled)
+            }
+            for (key, minutes) in buffers {
+                assignments.append("\(key) = ?")
+                values.append(minutes)
             }
             try db.query("UPDATE bookings SET \(assignments.joined(separator: ", ")) WHERE id = ?", values + [booking.id])
             guard let updated = try db.booking(id: booking.id) else { throw APIError.notFoundDefault }
