@@ -1,4 +1,5 @@
 import HomeServeCore
+import Synchronization
 
 /// One request as a command describes it.
 public struct APICall {
@@ -237,7 +238,10 @@ public final class APIClient: TokenAuthority {
 
         func request(_ call: APICall, client: APIClient) -> HTTPRequest {
             var headers: [(String, String)] = []
-            if let token { headers.append(("Authorization", "Bearer \(token)")) }
+            if let token {
+                Redaction.remember(token)
+                headers.append(("Authorization", "Bearer \(token)"))
+            }
             if let accept = call.accept, !call.names("Accept") { headers.append(("Accept", accept)) }
             headers += call.headers
             var request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
@@ -431,6 +435,7 @@ public final class APIClient: TokenAuthority {
     // MARK: Token endpoints
 
     public func refresh(_ refreshToken: String) throws -> TokenPair? {
+        Redaction.remember(refreshToken)
         var call = APICall("POST", "/auth/refresh/", body: .json(.object([("refresh", .string(refreshToken))])), authenticated: false)
         call.rotatesToken = true
         call.renewsSession = true
@@ -492,6 +497,8 @@ public final class APIClient: TokenAuthority {
             throw SessionError.badTokenReply(endpoint: endpoint)
         }
         let refresh = try optionalToken(holder["refresh"], endpoint: endpoint)
+        Redaction.remember(access)
+        Redaction.remember(refresh)
         let user = response["user"] ?? response["data"]?["user"] ?? .object([])
         return (TokenPair(access: access, refresh: refresh), user)
     }
@@ -578,6 +585,18 @@ public enum Redaction {
                 i = end
                 continue
             }
+            // A secret-named parameter's value (`?token=…`, `password=…` in a request line echoed back).
+            if chars[i] == "=", i + 1 < chars.count, !chars[i + 1].isWhitespace, chars[i + 1] != "*" {
+                var start = i
+                while start > 0, chars[start - 1].isASCII, chars[start - 1].isLetter || chars[start - 1].isNumber || "_-".contains(chars[start - 1]) { start -= 1 }
+                if start < i, isSecret(String(chars[start..<i])) {
+                    var end = i + 1
+                    while end < chars.count, !chars[end].isWhitespace, !"&\"',;#)".contains(chars[end]) { end += 1 }
+                    out += "=***"
+                    i = end
+                    continue
+                }
+            }
             if chars[i] == "e", i + 3 < chars.count, String(chars[i..<(i + 3)]) == "eyJ" {
                 var end = i
                 while end < chars.count, chars[end].isASCII, chars[end].isLetter || chars[end].isNumber || "-_.".contains(chars[end]) { end += 1 }
@@ -587,6 +606,31 @@ public enum Redaction {
             i += 1
         }
         return out
+    }
+
+    /// Secrets this run holds (a password read, tokens in use), each shown as `***` wherever a server's
+    /// words echo it: a server may quote what it was sent in any shape.
+    private static let remembered = Mutex<Set<String>>([])
+
+    /// Keeps a secret to be hidden from what this run prints. Short ones are left out: hiding every `x`
+    /// would garble the messages and hide nothing.
+    public static func remember(_ secret: String?) {
+        guard let secret, secret.count >= 6 else { return }
+        remembered.withLock { _ = $0.insert(secret) }
+    }
+
+    /// Forgets the secrets of a run that ended (homeserve run in-process, again and again, by tests).
+    public static func forgetAll() { remembered.withLock { $0.removeAll() } }
+
+    /// `text` with every remembered secret as `***`, longest first.
+    public static func known(_ text: String) -> String {
+        let secrets = remembered.withLock { $0 }
+        guard !secrets.isEmpty else { return text }
+        var shown = text
+        for secret in secrets.sorted(by: { $0.count > $1.count }) where shown.contains(secret) {
+            shown = shown.replacing(secret, with: "***")
+        }
+        return shown
     }
 
     /// A proxy URL without its password (`http://user:***@proxy:3128`), with or without a scheme (curl takes

@@ -33,9 +33,7 @@ public struct HTTPFailure: Sendable {
         if let body = try? JSON.parse(response.body) {
             // A server that echoes a token back (a debugging proxy, an error page quoting the request) does not
             // get it printed.
-            let (said, perField) = ErrorBody.read(body)
-            message = said.map(Redaction.text)
-            fields = perField.map { ($0.0, Redaction.text($0.1)) }
+            (message, fields) = ErrorBody.read(body)
         } else {
             summary = ErrorBody.summary(ofNonJSON: response.body)
         }
@@ -75,7 +73,13 @@ public enum APIError: Error, Sendable {
 public enum ErrorBody {
     static let metaKeys: Set<String> = ["status", "code", "success", "status_code", "timestamp", "path", "type"]
 
+    /// A server that echoes a token (a debugging proxy, a page quoting the request) does not get it printed.
     public static func read(_ body: JSON) -> (message: String?, fields: [(String, String)]) {
+        let (message, fields) = readAsSaid(body)
+        return (message.map(Redaction.text), fields.map { ($0.0, Redaction.text($0.1)) })
+    }
+
+    private static func readAsSaid(_ body: JSON) -> (message: String?, fields: [(String, String)]) {
         switch body {
         case let .array(items):
             return (items.map(messages).joined(separator: "; "), [])
@@ -114,7 +118,7 @@ public enum ErrorBody {
         let lower = text.lowercased()
         if let open = lower.firstRange(of: "<title>"), let close = lower[open.upperBound...].firstRange(of: "</title>") {
             let title = String(text[open.upperBound..<close.lowerBound]).trimmed
-            if !title.isEmpty { return "\(title) (HTML page)" }
+            if !title.isEmpty { return "\(Redaction.text(title)) (HTML page)" }
         }
         if lower.contains("<html") || lower.contains("<!doctype") { return "an HTML page" }
         // A token endpoint's answer cut short still holds its tokens: they are not shown.
@@ -127,7 +131,7 @@ public enum ErrorBody {
     /// errors. A resource whose status is "failed" is just that.
     public static func failure(_ body: JSON) -> String? {
         guard case .object = body, body["id"] == nil else { return nil }
-        if body.keys == ["detail"], let detail = body["detail"]?.stringValue { return detail }
+        if body.keys == ["detail"], let detail = body["detail"]?.stringValue { return Redaction.text(detail) }
         let said = body["success"] == .bool(false) || body["ok"] == .bool(false) || body["status"]?.stringValue?.lowercased() == "error"
         guard said else { return nil }
         return read(body).message ?? "the server reported that the request failed"

@@ -15,6 +15,8 @@ public enum HomeServe {
     /// Runs one command line against a context and returns the exit status. Tests call this with stub
     /// streams, transport and clock, exactly as the program does with the real ones.
     public static func run(_ arguments: [String], context: Context, table: CommandTable = .standard) -> Int32 {
+        // The secrets a run learns are its own: an earlier run in this process (a test's) holds none of them.
+        Redaction.forgetAll()
         var invocation: Invocation?
         var status: Int32
         do {

@@ -142,7 +142,7 @@ public final class Invocation {
 
     func say(_ message: String) {
         for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
-            context.stderr.line("homeserve: " + TerminalText.visible(String(line)))
+            context.stderr.line("homeserve: " + TerminalText.visible(Redaction.known(String(line))))
         }
     }
 
@@ -409,16 +409,21 @@ public final class Invocation {
 
     /// Sockets go where HTTP goes: `--url`/HOMESERVE_URL beat the profile's `ws_url`, so a token is never
     /// sent to another server's socket; the base URL's path is kept (`https://h/prefix` → `wss://h/prefix`).
-    func socketBase() throws -> WebURL {
+    /// A socket to another host in plain `ws://` is warned of, as plain http is: its token travels in the URL.
+    func socketBase(warning: Bool = true) throws -> WebURL {
         let base = try baseURL()
+        var socket = base.url.socketTwin
         if !Self.commandSources.contains(base.source), let text = try store.setting("ws_url") {
             switch WebURL.parse(text, schemes: WebURL.socketSchemes) {
-            case let .success(url): return url
+            case let .success(url): socket = url
             case let .failure(problem):
                 throw CLIError.usage("invalid ws_url '\(TerminalText.visible(WebURL.masked(text)))' in profile '\(profile.name)': it \(problem.reason) (fix with '\(homeserve) config set ws_url URL')")
             }
         }
-        return base.url.socketTwin
+        if warning, !socket.isEncrypted, !socket.isLoopback {
+            warn("sending credentials over plain ws:// to \(socket.host)\(base.url.isEncrypted ? " (the profile's url is https)" : ""); use wss")
+        }
+        return socket
     }
 }
 

@@ -168,6 +168,29 @@ final class RealtimeTests: XCTestCase {
         transport.verify()
     }
 
+    /// A token refused to the last reconnect is the session's failure (exit 3), not the network's; a token
+    /// the handshake's answer echoes is not printed; a socket in plain ws:// to another host is warned of.
+    func testATokenRefusedToTheLastIs3AndNotEchoed() {
+        for tag in ["a", "b"] {
+            transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: harness.token(expiresIn: 3600, life: 3600, tag: tag)))
+        }
+        let echoed = "Forbidden GET /ws/notifications/1/?token=\(access) HTTP/1.1"
+        sockets.connections = [.failure(.rejected(status: 401, body: echoed)), .failure(.rejected(status: 401, body: echoed))]
+        let outcome = harness.run(["watch", "notifications", "--reconnect-attempts", "1"])
+        XCTAssertEqual(outcome.status, ExitCode.notAuthenticated.rawValue, outcome.err)
+        XCTAssertContains(outcome.err, "gave up after 1 reconnect attempts")
+        XCTAssertContains(outcome.err, "?token=*** HTTP/1.1")
+        XCTAssertFalse(outcome.err.contains(access), outcome.err)
+
+        // The profile's ws_url counts where no --url or HOMESERVE_URL holds the run to one server.
+        harness.environment["HOMESERVE_URL"] = nil
+        harness.writeSettings(["default": ["url": "https://api.test", "ws_url": "ws://192.0.2.2:8001"]])
+        let plain = harness.run(["watch", "notifications", "--dry-run"])
+        XCTAssertContains(plain.err, "homeserve: warning: sending credentials over plain ws:// to 192.0.2.2 (the profile's url is https); use wss\n")
+        harness.writeSettings(["default": ["url": "https://api.test", "ws_url": "ws://127.0.0.1:8001"]])
+        XCTAssertFalse(harness.run(["watch", "notifications", "--dry-run"]).err.contains("warning"), "loopback is not warned of")
+    }
+
     func testARefusedHOMESERVE_TOKENCannotReconnect() {
         harness.environment["HOMESERVE_TOKEN"] = "env.token.value"
         sockets.connections = [.success([.close(4001)])]

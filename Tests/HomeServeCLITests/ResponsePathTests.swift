@@ -523,6 +523,42 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertFalse((outcome.err + field.err).contains("opaque-Secret_1") || field.err.contains(token), outcome.err + field.err)
     }
 
+    /// Tokens and the password a server echoes in any answer are not printed: a 2xx saying the request
+    /// failed or did not happen, an HTML page's title, a field's message, nor a URL's query in a refusal.
+    func testNoAnswerPrintsASecretThisRunHolds() throws {
+        let token = harness.logIn()
+        transport.register("GET", "/api/services/", json: #"{"detail": "invalid header Authorization: Bearer opaque-SECRET-123"}"#)
+        transport.register("PATCH", "/api/bookings/b-1/", json: #"{"success": false, "message": "refused for \#(token)"}"#)
+        transport.register("GET", "/api/bookings/", status: 400, body: Array("<html><title>Rejected Authorization: Bearer opaqueSECRETtitle</title></html>".utf8),
+                           headers: [("Content-Type", "text/html")])
+        let failed = harness.run(["services", "list"])
+        let refused = harness.run(["bookings", "cancel", "b-1"])
+        let page = harness.run(["bookings", "list"])
+        XCTAssertEqual([failed.status, refused.status, page.status], [8, 6, 6], failed.err + refused.err + page.err)
+        for outcome in [failed, refused, page] {
+            XCTAssertContains(outcome.err, "***")
+            XCTAssertFalse(outcome.err.contains("SECRET") || outcome.err.contains(token), outcome.err)
+        }
+        transport.verify()
+
+        // A login refused with the password quoted back, as a value or in a field's message.
+        for body in [#"{"username": "admin", "password": "correct-horse"}"#, #"{"password": ["Ensure correct-horse is correct."]}"#] {
+            transport.register("POST", "/auth/login/", status: 400, json: body)
+            let login = harness.run(["auth", "login", "--username", "admin", "--password-stdin"], stdin: "correct-horse\n")
+            XCTAssertEqual(login.status, 3, login.err)
+            XCTAssertContains(login.err, "***")
+            XCTAssertFalse(login.err.contains("correct-horse"), login.err)
+        }
+        transport.verify()
+
+        // A URL refused for its query does not print the query's values.
+        harness.environment["HOMESERVE_URL"] = "https://h.example/?access_token=SECRETU"
+        let url = harness.run(["services", "list"])
+        XCTAssertEqual(url.status, 2, url.err)
+        XCTAssertContains(url.err, "?access_token=***")
+        XCTAssertFalse(url.err.contains("SECRETU"), url.err)
+    }
+
     func testMessagesNameThePathTheRequestWentTo() {
         harness.environment["HOMESERVE_URL"] = "https://api.test/api"
         harness.logIn()

@@ -340,6 +340,25 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    /// The helper gets stdin, stdout and stderr, none of the descriptors homeserve holds (its connections,
+    /// the credentials lock), which a helper leaving an agent running would keep open.
+    func testAPasswordCommandInheritsNoOtherDescriptor() throws {
+        harness.logIn()
+        let held = open("/dev/null", O_RDONLY)
+        defer { close(held) }
+        XCTAssertGreaterThan(held, 2)
+        harness.writeSettings(["default": ["password_command": .string(#"sh -c 'if [ -e /proc/$$/fd/\#(held) ]; then echo inherited; else echo kept-out; fi'"#)]])
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
+        transport.register("GET", path, status: 401, json: "{}")
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "r2", "user": {"username": "customer1"}}"#)
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        let outcome = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(transport.requests[2].json?["password"], "kept-out")
+        transport.verify()
+    }
+
     /// A rotation already sent is not abandoned at `--timeout`: the server may have spent the stored token.
     func testARefreshExchangeIsWaitedForPastAShortTimeout() {
         harness.storeSession(access: harness.token(expiresIn: -10, life: 300), refresh: "refresh-1")
@@ -1276,7 +1295,7 @@ final class SessionTests: XCTestCase {
         for line in [["auth", "login", "--username", "customer1", "--password-stdin"], ["auth", "otp", "verify", "--email", "a@example.com", "--otp-stdin"]] {
             let login = harness.run(line, stdin: line.contains("otp") ? "123456\n" : "pw\n")
             XCTAssertEqual(login.status, 1)
-            XCTAssertEqual(login.err, "homeserve: cannot replace \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)\n")
+            XCTAssertEqual(login.err, "homeserve: cannot replace \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links to credentials, nor replace a file through one)\n")
         }
         XCTAssertEqual(transport.requests.count, 0)
         XCTAssertEqual(harness.run(["auth", "logout"]).status, 1)
@@ -1286,7 +1305,7 @@ final class SessionTests: XCTestCase {
         let profiles = harness.run(["config", "profiles"])
         XCTAssertEqual(profiles.status, 1)
         XCTAssertEqual(profiles.out, "")
-        XCTAssertEqual(profiles.err, "homeserve: cannot read \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)\n")
+        XCTAssertEqual(profiles.err, "homeserve: cannot read \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links to credentials, nor replace a file through one)\n")
         XCTAssertTrue(FileFacts.isSymlink(harness.credentialsPath))
         XCTAssertEqual(bytes(elsewhere), before)
         transport.verify()

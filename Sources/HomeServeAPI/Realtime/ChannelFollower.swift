@@ -22,7 +22,7 @@ extension FollowError {
     /// HTML or other page looks like, else the body as it is.
     public static func handshakeDetail(status: Int, body: String, _ what: String = "") -> String {
         let bytes = Array(body.utf8)
-        let said = (try? JSON.parse(bytes)).flatMap { ErrorBody.read($0).message } ?? ErrorBody.summary(ofNonJSON: bytes) ?? body
+        let said = (try? JSON.parse(bytes)).flatMap { ErrorBody.read($0).message } ?? ErrorBody.summary(ofNonJSON: bytes) ?? Redaction.text(body)
         return "HTTP \(status)" + what + (said.isEmpty ? "" : ": " + said)
     }
 
@@ -122,10 +122,12 @@ public final class ChannelFollower {
         func checkDeadline() throws {
             if let left = timeLeft(), left <= 0 { throw FollowError.deadlinePassed }
         }
+        /// The token refused (a 401 to the handshake, close code 4001): renewed and tried again, and, refused
+        /// to the last attempt, the session's failure (a 401's), not the network's.
         func refused(_ why: String) throws {
             guard session.canRenew() else { throw FollowError.tokenRefused(reason: why) }
             forceRefresh = true
-            try lost(why)
+            try lost(why, status: 401)
         }
         func lost(_ why: String, status: Int? = nil, unusable: Bool = false) throws {
             socket = nil

@@ -521,9 +521,14 @@ public final class CredentialStore {
 
     /// HOMESERVE_PASSWORD, else the profile's `password_command`.
     private func password() throws -> String? {
-        if let password = environment["HOMESERVE_PASSWORD"]?.droppingLineEnd, !password.isEmpty { return password }
+        if let password = environment["HOMESERVE_PASSWORD"]?.droppingLineEnd, !password.isEmpty {
+            Redaction.remember(password)
+            return password
+        }
         guard let command = try setting("password_command") else { return nil }
-        return try PasswordCommand.run(command, timeout: lockTimeout)
+        let password = try PasswordCommand.run(command, timeout: lockTimeout)
+        Redaction.remember(password)
+        return password
     }
 
     /// Stores a new pair on a fresh read of the file (another profile may have written it meanwhile); when

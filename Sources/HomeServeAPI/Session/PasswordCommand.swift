@@ -44,11 +44,23 @@ public enum PasswordCommand {
         return words
     }
 
+    /// Marks every descriptor past stderr to close when the helper starts: it gets stdin, the pipe as its
+    /// stdout, and stderr, not libcurl's connections, the credentials lock or the pipe's other end, which a
+    /// helper that leaves something running (an agent) would otherwise hold open.
+    private static func closeOnExec() {
+        let limit = min(Int(sysconf(Int32(_SC_OPEN_MAX))), 4096)
+        for descriptor in 3..<Int32(max(3, limit)) {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
+    }
+
     public static func run(_ command: String, timeout: Double) throws -> String {
         let argv = words(command)
         guard !argv.isEmpty else { throw SessionError.passwordCommandFailed(command: command, reason: "it is empty") }
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw SessionError.passwordCommandFailed(command: command, reason: String(cString: strerror(errno))) }
+        closeOnExec()
         #if canImport(Glibc)
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()

@@ -167,7 +167,15 @@ struct FailureReport {
         canLogIn ? "run '\(loginCommand)'" : "run '\(loginCommand)', or set HOMESERVE_PASSWORD (or the profile's password_command) to renew sessions unattended"
     }
 
+    /// The error as it is printed: a secret this run holds, echoed back in a server's words, as `***`.
     func describe(_ error: Error) -> CLIError {
+        var described = describeAsSaid(error)
+        described.message = Redaction.known(described.message)
+        described.details = described.details.map(Redaction.known)
+        return described
+    }
+
+    private func describeAsSaid(_ error: Error) -> CLIError {
         // Whatever failed once a signal asked the work to stop (a password helper it ended, a transfer it
         // cut, an exchange of the refresh token it let finish that then timed out) failed because of that.
         if SignalWatcher.asked.load(ordering: .sequentiallyConsistent), !(error is CLIError) {

@@ -72,6 +72,13 @@ enum AuthCommands {
     /// asks for nothing). `source` names where it came from, for an error that must not show the secret.
     static func readSecret(_ inv: Invocation, _ what: String, stdinFlag: SwitchFlag, variable: String,
                            prompt: String) throws -> (value: String, source: String)? {
+        let read = try readSecretAsGiven(inv, what, stdinFlag: stdinFlag, variable: variable, prompt: prompt)
+        Redaction.remember(read?.value)
+        return read
+    }
+
+    private static func readSecretAsGiven(_ inv: Invocation, _ what: String, stdinFlag: SwitchFlag, variable: String,
+                                          prompt: String) throws -> (value: String, source: String)? {
         let flag = "--" + stdinFlag.spec.name
         if inv[stdinFlag] {
             // A terminal on stdin is a person typing: the line is read with echo off, as at the prompt.

@@ -58,7 +58,7 @@ enum ConfigCommands {
         if let ws = stored["ws_url"]?.stringValue, base == nil || base?.source == "profile" || base?.source == "default" {
             row("ws_url", checked("ws_url", WebURL.masked(ws)), "profile")
         } else {
-            row("ws_url", base == nil ? nil : try inv.socketBase().description, "url")
+            row("ws_url", base == nil ? nil : try inv.socketBase(warning: false).description, "url")
         }
         if inv.given(GlobalFlags.output), let format = inv[GlobalFlags.output] {
             row("output", format.rawValue, "flag")

@@ -8,7 +8,8 @@ import Darwin
 public struct FileError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case system(Int32)
-        /// The path is a symbolic link where a regular file is required (the credentials file).
+        /// The path is a symbolic link where a regular file is required: the credentials file, read or
+        /// written, and any file homeserve replaces (settings, an export's `--out`).
         case symlink
         /// Another process held the lock for longer than we may wait.
         /// `holder`: what the process holding it is doing, as the lock's user knows it.
@@ -33,7 +34,7 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     public var reason: String {
         switch kind {
         case let .system(code): return String(cString: strerror(code))
-        case .symlink: return "it is a symbolic link; replace it with the file itself (homeserve does not follow links for credentials)"
+        case .symlink: return "it is a symbolic link; replace it with the file itself (homeserve does not follow links to credentials, nor replace a file through one)"
         case let .lockTimeout(seconds, holder): return "\(holder) (waited \(seconds)s)"
         }
     }
