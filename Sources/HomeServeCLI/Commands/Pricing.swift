@@ -28,8 +28,9 @@ enum PricingCommands {
         "pricing quote",
         summary: "Quote the dynamic price of a service at a pincode and time",
         discussion: """
-        Without --at the server prices the service for now. A table shows the quote's fields: the service,
-        pincode and prices first, then the multipliers behind them; -o json the quote as the server sent it.
+        Without --at the server prices the service for now. A table shows the quote's fields: on a server
+        with the guide's names the service, pincode and prices first, then the multipliers behind them; on
+        another, in the order it sent them. -o json prints the quote as the server sent it.
         """,
         flags: [service, pincode, at],
         examples: [
