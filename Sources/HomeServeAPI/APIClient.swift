@@ -337,7 +337,7 @@ public final class APIClient: TokenAuthority {
            let target = sameOriginTarget(location, from: attempt.url) {
             guard attempt.redirects < 5 else {
                 return .failure(APIError.badResponse(method: call.method, path: path,
-                    reason: "redirected 5 times, and a 6th redirect (to \(Redaction.url(target))) is not followed: too many redirects, or a loop"))
+                    reason: "redirected 5 times, and a 6th redirect (to \(Redaction.text(Redaction.url(target)))) is not followed: too many redirects, or a loop"))
             }
             return .follow(target)
         }
@@ -539,8 +539,8 @@ public enum Redaction {
         case "authorization", "proxy-authorization": return (value.split(separator: " ").first.map { $0 + " " } ?? "") + "***"
         case "cookie", "set-cookie": return "***"
         // Where a redirect goes may carry a token in its query, or a password before its host.
-        case "location", "content-location": return proxy(url(value))
-        default: return isSecret(name) ? "***" : value
+        case "location", "content-location": return text(proxy(url(value)))
+        default: return isSecret(name) ? "***" : text(value)
         }
     }
 
@@ -553,10 +553,11 @@ public enum Redaction {
         }
     }
 
-    /// Text that may be JSON cut short (an excerpt in an error): each secret-named key's string value, and
-    /// any run that looks like a JWT (`eyJ…`), as `***`, a value cut off by the excerpt's end included.
+    /// Text in a server's words, that may be JSON cut short (an excerpt in an error): every secret this run
+    /// holds, each secret-named key's string value, a secret parameter's value (`token=…`) and any run that
+    /// looks like a JWT (`eyJ…`), as `***`, a value cut off by the excerpt's end included.
     public static func text(_ text: String) -> String {
-        let chars = Array(text)
+        let chars = Array(known(text, atLeast: 0))
         var out = ""
         var i = 0
         while i < chars.count {
@@ -576,22 +577,29 @@ public enum Redaction {
                     }
                 }
             }
-            // An Authorization header echoed back: whatever the token looks like.
-            if chars[i] == "B" || chars[i] == "b", i + 7 < chars.count, String(chars[i..<(i + 7)]).lowercased() == "bearer ",
-               chars[i + 7] != " ", chars[i + 7] != "\"", chars[i + 7] != "*" {
+            // An Authorization header echoed back: a token after `Bearer `, not a word (`Bearer followed by`).
+            if chars[i] == "B" || chars[i] == "b", i + 7 < chars.count, String(chars[i..<(i + 7)]).lowercased() == "bearer " {
                 var end = i + 7
                 while end < chars.count, !chars[end].isWhitespace, chars[end] != "\"", chars[end] != "'", chars[end] != "," { end += 1 }
-                out += String(chars[i..<(i + 7)]) + "***"
-                i = end
-                continue
+                let word = chars[(i + 7)..<end]
+                if word.count >= 8, !word.allSatisfy({ $0.isLowercase }), !word.allSatisfy({ $0 == "*" }) {
+                    out += String(chars[i..<(i + 7)]) + "***"
+                    i = end
+                    continue
+                }
             }
-            // A secret-named parameter's value (`?token=…`, `password=…` in a request line echoed back).
+            // A credential parameter's value (`?token=…`, `client_secret='…'` in a request line echoed back).
             if chars[i] == "=", i + 1 < chars.count, !chars[i + 1].isWhitespace, chars[i + 1] != "*" {
                 var start = i
                 while start > 0, chars[start - 1].isASCII, chars[start - 1].isLetter || chars[start - 1].isNumber || "_-".contains(chars[start - 1]) { start -= 1 }
-                if start < i, isSecret(String(chars[start..<i])) {
+                if start < i, isSecretParameter(String(chars[start..<i])) {
                     var end = i + 1
-                    while end < chars.count, !chars[end].isWhitespace, !"&\"',;#)".contains(chars[end]) { end += 1 }
+                    let closer: Character? = ["'": "'", "\"": "\"", "(": ")"][chars[i + 1]]
+                    if let closer {
+                        end = chars[(i + 2)...].firstIndex(of: closer).map { $0 + 1 } ?? chars.count
+                    } else {
+                        while end < chars.count, !chars[end].isWhitespace, !"&\"',;#)".contains(chars[end]) { end += 1 }
+                    }
                     out += "=***"
                     i = end
                     continue
@@ -608,29 +616,47 @@ public enum Redaction {
         return out
     }
 
-    /// Secrets this run holds (a password read, tokens in use), each shown as `***` wherever a server's
-    /// words echo it: a server may quote what it was sent in any shape.
+    /// Secrets this run holds (a password or code read, the tokens of its session), each shown as `***`
+    /// wherever a server's words echo it: a server may quote what it was sent in any shape. It is the one
+    /// process-wide state here: a secret is learnt deep in a session's renewal and must be hidden in any
+    /// message, whichever layer words it; each run starts it afresh.
     private static let remembered = Mutex<Set<String>>([])
 
-    /// Keeps a secret to be hidden from what this run prints. Short ones are left out: hiding every `x`
-    /// would garble the messages and hide nothing.
+    /// Keeps a secret to be hidden from what this run prints. Fewer than 4 characters hide nothing worth it.
     public static func remember(_ secret: String?) {
-        guard let secret, secret.count >= 6 else { return }
+        guard let secret, secret.count >= 4 else { return }
         remembered.withLock { _ = $0.insert(secret) }
     }
 
     /// Forgets the secrets of a run that ended (homeserve run in-process, again and again, by tests).
     public static func forgetAll() { remembered.withLock { $0.removeAll() } }
 
-    /// `text` with every remembered secret as `***`, longest first.
-    public static func known(_ text: String) -> String {
-        let secrets = remembered.withLock { $0 }
+    /// `text` with the remembered secrets of at least `length` characters as `***`, longest first.
+    public static func known(_ text: String, atLeast length: Int = tokenLength) -> String {
+        let secrets = remembered.withLock { $0 }.filter { $0.count >= length }
         guard !secrets.isEmpty else { return text }
         var shown = text
         for secret in secrets.sorted(by: { $0.count > $1.count }) where shown.contains(secret) {
             shown = shown.replacing(secret, with: "***")
         }
         return shown
+    }
+
+    /// The length from which a secret is hidden in homeserve's own words too: a token, never a word a
+    /// message may hold for its own sake (a password `pending`, a username as password). In a server's
+    /// words every remembered secret is hidden.
+    public static let tokenLength = 16
+
+    /// A name that holds a credential as a whole word (`token=…`, `client_secret=…`), for text that is not
+    /// JSON; `max_tokens=` or `password_reset_required=` do not.
+    static func isSecretParameter(_ name: String) -> Bool {
+        let lower = name.lowercased().map { $0 == "-" ? "_" : $0 }
+        let words = String(lower).split(separator: "_").map(String.init)
+        guard let last = words.last else { return false }
+        // A paging token (`page_token`, `next_token`) says where a list goes on, and is no one's credential.
+        if words.count > 1, ["page", "next", "continuation", "cursor", "sync"].contains(words[words.count - 2]) { return false }
+        return ["token", "password", "passwd", "pwd", "secret", "apikey", "otp"].contains(last)
+            || words.suffix(2) == ["api", "key"] || words.suffix(2) == ["access", "key"] || words.suffix(2) == ["private", "key"]
     }
 
     /// A proxy URL without its password (`http://user:***@proxy:3128`), with or without a scheme (curl takes

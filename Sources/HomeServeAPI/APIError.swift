@@ -123,6 +123,7 @@ public enum ErrorBody {
         if lower.contains("<html") || lower.contains("<!doctype") { return "an HTML page" }
         // A token endpoint's answer cut short still holds its tokens: they are not shown.
         let first = Redaction.text(text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? text)
+        // Cut after the secrets are hidden: a cut one would no longer be found.
         return first.count > 120 ? String(first.prefix(117)) + "..." : first
     }
 

@@ -187,8 +187,25 @@ final class RealtimeTests: XCTestCase {
         harness.writeSettings(["default": ["url": "https://api.test", "ws_url": "ws://192.0.2.2:8001"]])
         let plain = harness.run(["watch", "notifications", "--dry-run"])
         XCTAssertContains(plain.err, "homeserve: warning: sending credentials over plain ws:// to 192.0.2.2 (the profile's url is https); use wss\n")
+        let doctor = harness.run(["doctor", "-o", "json"])
+        let url = doctor.json["checks"]?.arrayValue?.first { $0["name"] == "url" }
+        XCTAssertEqual(url?["status"], "warn", doctor.out)
+        XCTAssertContains(url?["detail"]?.stringValue ?? "", "the sockets' ws://192.0.2.2:8001 sends their token in the clear")
         harness.writeSettings(["default": ["url": "https://api.test", "ws_url": "ws://127.0.0.1:8001"]])
         XCTAssertFalse(harness.run(["watch", "notifications", "--dry-run"]).err.contains("warning"), "loopback is not warned of")
+    }
+
+    /// The socket's own token, however it looks, is hidden in a handshake's answer and a close's reason.
+    func testAnOpaqueSocketTokenIsNotEchoed() {
+        harness.environment["HOMESERVE_TOKEN"] = "opaqueTok_ABCDEF123456"
+        sockets.connections = [.failure(.rejected(status: 403, body: #"{"detail": "forbidden for opaqueTok_ABCDEF123456"}"#))]
+        let refused = harness.run(["watch", "notifications", "--user", "5"])
+        XCTAssertEqual(refused.status, 4, refused.err)
+        XCTAssertContains(refused.err, "forbidden for ***")
+        sockets.connections = [.success([.close(4003, reason: "bye opaqueTok_ABCDEF123456 and token=opaqueTok_ABCDEF123456")])]
+        let closed = harness.run(["watch", "notifications", "--user", "5"])
+        XCTAssertFalse(closed.err.contains("opaqueTok"), closed.err)
+        XCTAssertContains(closed.err, "bye *** and token=***")
     }
 
     func testARefusedHOMESERVE_TOKENCannotReconnect() {

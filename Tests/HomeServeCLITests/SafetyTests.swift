@@ -146,6 +146,49 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(Redaction.text(#"{"password": "a\"b", "ok": "yes"}"#), #"{"password": "***", "ok": "yes"}"#)
     }
 
+    /// A credential's value in a server's words goes, quoted or not; names that only mention a token, and
+    /// words after `Bearer`, stay.
+    func testCredentialParametersAreHiddenAndOtherWordsKept() {
+        XCTAssertEqual(Redaction.text(#"Invalid: client_secret='cs_live_1', api_key="ak_2", token=(tk_3), password=pw4 end"#),
+                       #"Invalid: client_secret=***, api_key=***, token=***, password=*** end"#)
+        for kept in ["password_reset_required=true: reset it", "max_tokens=4096 is above 2048", "token_count=5", "tokens_remaining=0",
+                     "footprint_kb=512", "a link with page_token=abc123", "page_size=100 is too large", "access=read-only",
+                     "must start with Bearer followed by a space"] {
+            XCTAssertEqual(Redaction.text(kept), kept)
+        }
+        XCTAssertEqual(Redaction.text("Authorization: Bearer opaqueSECRET1"), "Authorization: Bearer ***")
+        XCTAssertEqual(WebURL.masked("https://h.example/?SEKRETBARE#frag&a=1"), "https://h.example/?***#***&a=***")
+    }
+
+    /// Every secret this run holds is hidden in a server's words, however short and wherever the line is
+    /// cut; in homeserve's own words only tokens are, so a password that is a username or a word stays
+    /// out of what homeserve says of itself.
+    func testASecretThisRunHoldsIsHiddenInAServersWordsWhereverTheyAreCut() {
+        harness.environment["HOMESERVE_TOKEN"] = nil
+        let padding = String(repeating: "x", count: 107)
+        transport.register("POST", "/auth/login/", status: 400, json: #"{"detail": "Qz9!x is not the password"}"#)
+        let short = harness.run(["auth", "login", "--username", "admin", "--password-stdin"], stdin: "Qz9!x\n")
+        XCTAssertEqual(short.err, "homeserve: logging in as admin failed: HTTP 400: *** is not the password\n")
+        transport.register("POST", "/auth/login/", status: 500, body: Array("\(padding) password123 rejected".utf8), headers: [("Content-Type", "text/plain")])
+        let cut = harness.run(["--retries", "0", "auth", "login", "--username", "admin", "--password-stdin"], stdin: "password123\n")
+        XCTAssertFalse(cut.err.contains("passwor"), cut.err)
+        XCTAssertContains(cut.err, "***")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(harness.token(expiresIn: 3600))", "refresh": "r-1", "user": {"username": "customer1", "role": "customer"}}"#)
+        let same = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "customer1\n")
+        XCTAssertContains(same.err, "Logged in as customer1 (customer)")
+
+        // A stored refresh token no request of this run carried, and a JWT in a redirect's Location.
+        harness.storeSession(access: "opaqueAccess_XYZ123456789", refresh: "opaqueRefresh_XYZ987654321")
+        transport.register("GET", "/api/services/", status: 403, json: #"{"detail": "nope opaqueAccess_XYZ123456789 opaqueRefresh_XYZ987654321"}"#)
+        let stored = harness.run(["services", "list"])
+        XCTAssertEqual(stored.err, "homeserve: GET /api/services/ failed: HTTP 403: nope *** ***\n")
+        let jwt = harness.token(expiresIn: 60)
+        transport.register("GET", "/api/services/", status: 302, json: "{}", headers: [("Location", "https://sso.example/cb/\(jwt)?next=x")])
+        let moved = harness.run(["services", "list"])
+        XCTAssertFalse(moved.err.contains(jwt), moved.err)
+        XCTAssertContains(moved.err, "https://sso.example/cb/***?next=x")
+    }
+
     func testADryRunShowsNoSecret() {
         let outcome = harness.run(["--dry-run", "auth", "login", "--username", "customer1", "--password-stdin"], stdin: "hunter2\n")
         XCTAssertEqual(outcome.status, 0, outcome.err)

@@ -142,7 +142,7 @@ final class StubTransport: HTTPTransport {
 final class StubWebSockets: WebSocketConnector {
     enum Step {
         case message(String)
-        case close(UInt16)
+        case close(UInt16, reason: String = "")
         case idle(Double)
     }
 
@@ -177,7 +177,7 @@ final class StubWebSockets: WebSocketConnector {
             }
             switch steps.removeFirst() {
             case let .message(text): return .text(text)
-            case let .close(code): throw WebSocketFailure.closed(code: code, reason: "")
+            case let .close(code, reason): throw WebSocketFailure.closed(code: code, reason: reason)
             case let .idle(seconds):
                 owner.clock.advance(min(seconds, timeout))
                 return nil

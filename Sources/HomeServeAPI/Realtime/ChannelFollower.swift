@@ -168,6 +168,7 @@ public final class ChannelFollower {
             }
             if socket == nil && !socketGivenUp {
                 let token = try session.token(forceRefresh)
+                Redaction.remember(token)
                 forceRefresh = false
                 let query = token.map { "?token=" + URLEncoding.component($0) } ?? ""
                 log?("> GET \(Redaction.url(url + query)) (WebSocket)")
@@ -228,9 +229,9 @@ public final class ChannelFollower {
                         socket = nil
                         throw Cancelled()
                     case let .closed(code, reason) where code == 4003 || code == 1008:
-                        throw FollowError.forbidden(path: path, detail: "close code \(code ?? 0)\(reason.isEmpty ? "" : ": " + reason)")
+                        throw FollowError.forbidden(path: path, detail: "close code \(code ?? 0)\(reason.isEmpty ? "" : ": " + Redaction.text(reason))")
                     case let .closed(code, reason) where code == 4004:
-                        throw FollowError.notFound(path: path, detail: "close code 4004\(reason.isEmpty ? "" : ": " + reason)")
+                        throw FollowError.notFound(path: path, detail: "close code 4004\(reason.isEmpty ? "" : ": " + Redaction.text(reason))")
                     case let .closed(code, _) where code == 4001:
                         try refused("the server closed the connection: token refused (close code 4001)")
                     default:
@@ -255,7 +256,7 @@ public final class ChannelFollower {
         switch failure {
         case let .connection(message): return message
         case let .tls(message, _): return "TLS failed: " + message
-        case let .closed(code, reason): return "closed" + (code.map { " with code \($0)" } ?? "") + (reason.isEmpty ? "" : " (\(reason))")
+        case let .closed(code, reason): return "closed" + (code.map { " with code \($0)" } ?? "") + (reason.isEmpty ? "" : " (\(Redaction.text(reason)))")
         case let .protocolViolation(error): return "protocol error: \(error.reason)"
         case let .rejected(status, _): return "HTTP \(status)"
         case .interrupted: return "interrupted"

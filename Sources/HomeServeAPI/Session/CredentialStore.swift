@@ -183,6 +183,9 @@ public final class CredentialStore {
             current = try stored(in: readCredentials())
         }
         loaded = true
+        // Both tokens are this run's to hide from the start, the refresh token too, though a request may not carry it.
+        Redaction.remember(current?.access)
+        Redaction.remember(current?.refresh)
         return current
     }
 

@@ -48,11 +48,22 @@ public enum PasswordCommand {
     /// stdout, and stderr, not libcurl's connections, the credentials lock or the pipe's other end, which a
     /// helper that leaves something running (an agent) would otherwise hold open.
     private static func closeOnExec() {
-        let limit = min(Int(sysconf(Int32(_SC_OPEN_MAX))), 4096)
-        for descriptor in 3..<Int32(max(3, limit)) {
+        func mark(_ descriptor: Int32) {
             let flags = fcntl(descriptor, F_GETFD)
             if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
         }
+        #if os(Linux)
+        // The descriptors open, however high their numbers: a job may raise its limit and open one at 5000.
+        if let directory = opendir("/proc/self/fd") {
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if let descriptor = Int32(name), descriptor > 2 { mark(descriptor) }
+            }
+            return
+        }
+        #endif
+        for descriptor in 3..<Int32(max(3, min(Int(sysconf(Int32(_SC_OPEN_MAX))), 1 << 20))) { mark(descriptor) }
     }
 
     public static func run(_ command: String, timeout: Double) throws -> String {

@@ -171,7 +171,7 @@ struct FailureReport {
     func describe(_ error: Error) -> CLIError {
         var described = describeAsSaid(error)
         described.message = Redaction.known(described.message)
-        described.details = described.details.map(Redaction.known)
+        described.details = described.details.map { Redaction.known($0) }
         return described
     }
 

@@ -122,7 +122,8 @@ enum ConfigCommands {
             return .object([
                 ("profile", .string(name)),
                 ("current", .bool(name == inv.profile.name)),
-                ("url", url),
+                // A url stored by hand may hold what no url should (a password, a token in its query).
+                ("url", url.stringValue.map { .string(WebURL.masked($0)) } ?? url),
                 ("username", entry["user"]?["username"] ?? .null),
                 ("role", entry["user"]?["role"] ?? .null),
                 ("session", .string(state)),

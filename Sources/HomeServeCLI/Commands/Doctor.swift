@@ -122,6 +122,10 @@ enum DoctorCommands {
                 status = .warn
                 detail += "; plain http to a host that is not this machine sends tokens in the clear"
             }
+            if let socket = try? inv.socketBase(warning: false), !socket.isEncrypted, !socket.isLoopback {
+                status = .warn
+                detail += "; the sockets' \(socket) sends their token in the clear"
+            }
             checks.append(Check(name: "url", status: status, detail: detail))
             return url
         } catch {

@@ -59,22 +59,29 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
     /// `text` with the credentials of a URL in it shown as `***` (`http://***@host`), for a message that
     /// quotes a URL refused for having them: the refusal must not print the password into a log.
     /// Everything before the last `@` is hidden, since a password may hold `/`, `?` or `#` itself.
-    /// A query's or fragment's values are hidden too (`?access_token=***`): a base URL takes none, and one
-    /// given may hold a token.
+    /// A query's or fragment's values are hidden too (`?access_token=***`, `#***`): a base URL takes none,
+    /// and one given may hold a token.
     public static func masked(_ text: String) -> String {
         var shown = text
         if let userInfo = userInfo(in: shown) {
             shown = String(shown[..<userInfo.lowerBound]) + "***" + String(shown[userInfo.upperBound...])
         }
         guard let start = shown.firstIndex(where: { $0 == "?" || $0 == "#" }) else { return shown }
-        var rest = "", inValue = false
+        var rest = ""
+        var part = ""
+        func flush() {
+            if let equals = part.firstIndex(of: "=") { rest += part[...equals] + "***" } else if !part.isEmpty { rest += "***" }
+            part = ""
+        }
         for character in shown[start...] {
-            switch character {
-            case "=" where !inValue: rest += "=***"; inValue = true
-            case "&", "?", "#": rest.append(character); inValue = false
-            default: if !inValue { rest.append(character) }
+            if "&?#".contains(character) {
+                flush()
+                rest.append(character)
+            } else {
+                part.append(character)
             }
         }
+        flush()
         return String(shown[..<start]) + rest
     }
 
