@@ -31,8 +31,6 @@ public struct HTTPFailure: Sendable {
     public init(_ response: HTTPResponse, method: String, path: String) {
         self.init(status: response.status, method: method, path: path, location: response.header("Location"))
         if let body = try? JSON.parse(response.body) {
-            // A server that echoes a token back (a debugging proxy, an error page quoting the request) does not
-            // get it printed.
             (message, fields) = ErrorBody.read(body)
         } else {
             summary = ErrorBody.summary(ofNonJSON: response.body)

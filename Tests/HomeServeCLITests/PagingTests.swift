@@ -1735,6 +1735,42 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    /// Found by a read of those fixes: a row changed on a later token page is a row, not a loop; the list's
+    /// own name for an id comes before a generic `key`; every format reads a page alike; a next object with
+    /// nothing but a null link ends the list.
+    func testTheLimitsOfIDsByOtherNames() {
+        transport.register("GET", "/api/bookings/", json: #"{"items": [{"id": "a", "v": 1}, {"id": "b", "v": 1}], "nextPageToken": "t2"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=t2", json: #"{"items": [{"id": "a", "v": 2}]}"#)
+        let changed = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(changed.status, 0, changed.err)
+        XCTAssertEqual(lines(changed.out).count, 3)
+        transport.verify()
+
+        transport.register("GET", "/api/bookings/", json: #"{"items": [{"booking_id": "b0", "key": "morning"}, {"booking_id": "b1", "key": "evening"}], "nextPageToken": "t2"}"#)
+        transport.register("GET", "/api/bookings/?pageToken=t2", json: #"{"items": [{"booking_id": "b2", "key": "morning"}, {"booking_id": "b3", "key": "evening"}]}"#)
+        let keyed = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(keyed.status, 0, keyed.err)
+        XCTAssertEqual(lines(keyed.out).count, 4)
+        transport.verify()
+
+        var statuses: [Int32] = []
+        for format in ["csv", "ndjson", "json"] {
+            for stamp in 1...2 {
+                transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n1",
+                                   json: #"{"items": [{"id": 1, "uuid": "a", "at": \#(stamp)}, {"id": 1, "uuid": "b", "at": \#(stamp)}]\#(stamp == 1 ? #", "nextPageToken": "n1""# : "")}"#)
+            }
+            statuses.append(harness.run(["bookings", "list", "--all", "-o", format]).status)
+            transport.verify()
+        }
+        XCTAssertEqual(statuses, [0, 0, 0], "rows that share an id within a page are a history's, in every format")
+
+        transport.register("GET", "/api/bookings/", json: #"{"results": [{"id": 1}], "paging": {"next": {"link": null}}}"#)
+        let last = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(last.status, 0, last.err)
+        XCTAssertEqual(ids(last), [1])
+        transport.verify()
+    }
+
     func testRowsFoundElsewhereOnALaterPageAre8() {
         transport.register("GET", "/api/bookings/", json: #"{"count": 4, "next": "https://api.test/api/bookings/?page=2", "results": [\#(nameRows(0..<2))]}"#)
         transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 4, "next": null, "errors": [{"code": "x", "detail": "backend timeout"}, {"code": "y", "detail": "z"}]}"#)

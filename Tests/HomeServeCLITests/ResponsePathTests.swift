@@ -477,15 +477,19 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertFalse(alone.contains("homeserve.smoke.-"), alone)
     }
 
-    /// `--as ROLE=PROFILE` naming the run's own profile adds no second session case; another profile of the
-    /// same role has a case named apart, for reports that key on role and name.
+    /// `--as ROLE=PROFILE` naming the run's own profile and role adds no second session case; another profile
+    /// of the same role has a case named apart, for reports that key on role and name.
     func testSmokeNamesEachSessionCaseOnce() {
         harness.logIn()
         harness.storeSession(access: harness.token(expiresIn: 3600, tag: "c2"), user: ["id": 2, "username": "customer2", "role": "customer"], profile: "c2")
-        for (profile, expected) in [("default", ["session"]), ("c2", ["session", "session (profile c2)"])] {
-            let outcome = harness.run(["smoke", "-o", "json", "--as", "customer=\(profile)"])
-            let sessions = (outcome.json["cases"]?.arrayValue ?? []).compactMap { $0["case"]?.stringValue }.filter { $0.hasPrefix("session") }
-            XCTAssertEqual(sessions, expected, outcome.out + outcome.err)
+        // The run's own profile named for another role is checked for that role, and found not to have it.
+        for (role, profile, expected) in [("customer", "default", ["session customer"]),
+                                          ("customer", "c2", ["session customer", "session (profile c2) customer"]),
+                                          ("super_admin", "default", ["session customer", "session super_admin"])] {
+            let outcome = harness.run(["smoke", "-o", "json", "--as", "\(role)=\(profile)"])
+            let sessions = (outcome.json["cases"]?.arrayValue ?? []).filter { $0["case"]?.stringValue?.hasPrefix("session") == true }
+            XCTAssertEqual(sessions.map { "\($0["case"]?.stringValue ?? "") \($0["role"]?.stringValue ?? "")" }, expected, outcome.out + outcome.err)
+            if role == "super_admin" { XCTAssertEqual(sessions.last?["result"], "fail") }
         }
     }
 

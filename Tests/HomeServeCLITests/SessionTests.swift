@@ -347,7 +347,7 @@ final class SessionTests: XCTestCase {
         let held = open("/dev/null", O_RDONLY)
         defer { close(held) }
         XCTAssertGreaterThan(held, 2)
-        harness.writeSettings(["default": ["password_command": .string(#"sh -c 'if [ -e /proc/$$/fd/\#(held) ]; then echo inherited; else echo kept-out; fi'"#)]])
+        harness.writeSettings(["default": ["password_command": .string(#"sh -c 'if [ -e /dev/fd/\#(held) ]; then echo inherited; else echo kept-out; fi'"#)]])
         let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
         transport.register("GET", path, status: 401, json: "{}")
         transport.register("POST", "/auth/refresh/", status: 401, json: "{}")

@@ -63,6 +63,23 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// The booking's vendor and operations keep its buffer minutes; its customer's change of them is
+    /// ignored, as DRF ignores a field a serializer does not let that user write.
+    func testBufferMinutesAreTheVendorsAndOperationsToSet() async throws {
+        try await LiveSandbox.with { s in
+            let path = "/api/bookings/00000000-0000-4000-8000-000000000038/"
+            let vendor = try await s.request("PATCH", path, token: try await s.token("vendor1"), json: ["buffer_after_minutes": 15])
+            XCTAssertEqual(vendor.status, 200, vendor.text)
+            XCTAssertEqual(vendor.json["buffer_after_minutes"], 15)
+            let customer = try await s.request("PATCH", path, token: try await s.token("customer1"), json: ["buffer_after_minutes": 45])
+            XCTAssertEqual(customer.status, 200, customer.text)
+            XCTAssertEqual(customer.json["buffer_after_minutes"], 15)
+            let bad = try await s.request("PATCH", path, token: try await s.token("ops_mgr"), json: ["buffer_before_minutes": 500])
+            XCTAssertEqual(bad.status, 400, bad.text)
+            XCTAssertEqual(bad.json["buffer_before_minutes"], ["Ensure this value is less than or equal to 240."])
+        }
+    }
+
     /// A dispute moves its booking to `disputed`; resolving it gives the booking back the step its record
     /// shows it had reached, from which it can move on.
     func testAResolvedDisputeGivesItsBookingBackTheStepItHadReached() async throws {

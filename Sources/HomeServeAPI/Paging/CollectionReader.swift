@@ -314,10 +314,11 @@ public enum CollectionReader {
     /// What a HAL list holds beside `_embedded` and its other `_` members (`_links`, HAL-FORMS' `_templates`).
     private static let halKeys = pagingKeys.union(containerKeys)
 
-    /// A link object without a link: `{"after": …}`, or `{"after": …, "link": null}`.
+    /// A link object without a link but with something else (`{"after": …}`, `{"after": …, "link": null}`);
+    /// `{"link": null}` alone is a last page's.
     private static func holdsToken(_ value: JSON) -> Bool {
         func absent(_ link: JSON?) -> Bool { link.map { $0.isNull || $0.stringValue == "" } ?? true }
-        return value.isObject && absent(value["href"]) && absent(value["link"]) && !value.keys.isEmpty
+        return value.isObject && absent(value["href"]) && absent(value["link"]) && value.keys.contains { !["href", "link", "templated"].contains($0) }
     }
 
     /// A URI template with every variable undefined: its `{…}` expressions expand to nothing.

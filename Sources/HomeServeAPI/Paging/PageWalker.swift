@@ -223,16 +223,16 @@ public final class PageWalker {
         private var lastIDs: [ID] = []
         private(set) var count = 0
         private(set) var repeated = 0
-        /// The fields that may be a row's own id where it has no `id`: `uuid`, `_id`, `key`, and the list's
-        /// name for it (`booking_id`, `bookingId` and `booking_uuid` in `/api/bookings/`). Another `*_id` is
-        /// a row's reference to something else (`customer_id`), which pages may share.
+        /// The fields that may be a row's own id where it has no `id`: the list's name for it (`booking_id`,
+        /// `bookingId` and `booking_uuid` in `/api/bookings/`), then `uuid`, `_id` and `key`. Another `*_id`
+        /// is a row's reference to something else (`customer_id`), which pages may share.
         let idKeys: [String]
 
         init(path: String) {
             var name = String(String(path.prefix { $0 != "?" }.split(separator: "/").last ?? "").lowercased().map { $0 == "-" ? "_" : $0 })
             if name.hasSuffix("ies") { name = String(name.dropLast(3)) + "y" } else if name.hasSuffix("s"), !name.hasSuffix("ss") { name.removeLast() }
             let camel = name.split(separator: "_").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
-            idKeys = ["id", "uuid", "_id", "key"] + (name.isEmpty ? [] : [name + "_id", camel + "Id", name + "_uuid"])
+            idKeys = (name.isEmpty ? [] : [name + "_id", camel + "Id", name + "_uuid"]) + ["uuid", "_id", "key"]
         }
 
         /// The page without the rows earlier pages held, how many those were, and how it is the page before
@@ -265,7 +265,7 @@ public final class PageWalker {
             let again = prints.isEmpty ? nil
                 : prints == lastPage ? "is the page before it again, row for row"
                 : byToken && whole && held == Set(lastIDs) ? "holds the rows of the page before it again, by id"
-                : byToken && whole && order.allSatisfy({ recentIDs[$0] != nil }) ? "holds only rows earlier pages held, by id"
+                : byToken && whole && order.count > 1 && order.allSatisfy({ recentIDs[$0] != nil }) ? "holds only rows earlier pages held, by id"
                 : unbounded && whole && order == lastIDs ? "holds the rows of the page before it again, by id and in order" : nil
             lastPage = prints
             lastIDs = whole ? order : []
@@ -287,9 +287,15 @@ public final class PageWalker {
             return (page.keeping(kept), rows.count - kept.count, again)
         }
 
-        /// The first of `keys` that every row has, as a number or a string of its own.
+        /// `id` where every row has one; where none has, the first of `keys` that every row has as a number
+        /// or a string of its own; where only some have, none (each row's own `id` still tells it apart). A
+        /// page read keeping its rows as bytes holds those fields only in rows without an `id`: the rule
+        /// reads both kinds of page alike.
         static func idKey(of rows: [JSON], among keys: [String]) -> String? {
             guard !rows.isEmpty else { return nil }
+            let identified = rows.filter { row in row["id"].map { !$0.isNull } ?? false }.count
+            if identified == rows.count { return "id" }
+            guard identified == 0 else { return nil }
             return keys.first { key in
                 var values = Set<String>()
                 return rows.allSatisfy { row in

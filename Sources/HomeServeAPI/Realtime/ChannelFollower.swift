@@ -22,7 +22,7 @@ extension FollowError {
     /// HTML or other page looks like, else the body as it is.
     public static func handshakeDetail(status: Int, body: String, _ what: String = "") -> String {
         let bytes = Array(body.utf8)
-        let said = (try? JSON.parse(bytes)).flatMap { ErrorBody.read($0).message } ?? ErrorBody.summary(ofNonJSON: bytes) ?? Redaction.text(body)
+        let said = (try? JSON.parse(bytes)).flatMap { ErrorBody.read($0).message } ?? ErrorBody.summary(ofNonJSON: bytes) ?? body
         return "HTTP \(status)" + what + (said.isEmpty ? "" : ": " + said)
     }
 

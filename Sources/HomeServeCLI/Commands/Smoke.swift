@@ -74,7 +74,8 @@ enum SmokeCommands {
         }
         runner.sessionCase(main.role ?? "-", main)
         runner.commonReads(main)
-        for other in others where other.session.profile != main.profile {
+        // `--as ROLE=PROFILE` naming the run's own profile and role is the session case already run.
+        for other in others where !(other.session.profile == main.profile && other.role == main.role) {
             // Two profiles run as one role: each case is named apart, for reports that key on role and name.
             runner.sessionCase(other.role, other.session, named: other.role == main.role ? "session (profile \(other.session.profile))" : "session")
         }

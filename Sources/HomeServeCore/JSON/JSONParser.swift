@@ -178,55 +178,61 @@ private struct JSONParser {
     }
 
     /// An object of a list, checked as `parseObject` checks one but kept as its first `id` member alone, and,
-    /// in a row whose `id` is missing or null until then, the members that may be its id under another name
-    /// (`uuid`, `_id`, `key`, `…_id`, `…Id`, `…_uuid`) where they hold a string or a number.
+    /// in a row without a non-null `id`, the members that may be its id under another name (`uuid`, `_id`,
+    /// `key`, `…_id`, `…Id`, `…_uuid`) where they hold a string or a number. Those are only marked while the
+    /// row is read, and built at its end if it has no id of its own.
     mutating func parseListedObject(depth: Int) throws(JSONParseError) -> JSON {
         guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth) levels") }
         index += 1
         unbuilt += 1
-        var kept: [(String, JSON)] = []
-        var hasID = false
+        var id: JSON?
+        var candidates: [(key: Int, value: Int)] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object([]) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
             let keyStart = index
-            var key: String?
+            let identified = id.map { !$0.isNull } ?? false
+            var isID: Bool, mayBeID = false
             if try skipString() {
-                let name = UnsafeBufferPointer(rebasing: bytes[(keyStart + 1)..<(index - 1)])
-                if name.elementsEqual("id".utf8) {
-                    key = hasID ? nil : "id"
-                } else if !hasID, Self.mayBeAnID(name) {
-                    key = String(decoding: name, as: UTF8.self)
-                }
+                isID = index - keyStart == 4 && bytes[keyStart + 1] == UInt8(ascii: "i") && bytes[keyStart + 2] == UInt8(ascii: "d")
+                if !isID, !identified { mayBeID = Self.mayBeAnID(UnsafeBufferPointer(rebasing: bytes[(keyStart + 1)..<(index - 1)])) }
             } else {
                 index = keyStart
                 let name = try parseString()
-                key = name == "id" ? (hasID ? nil : name) : !hasID && Self.mayBeAnID(Array(name.utf8)[...]) ? name : nil
+                isID = name == "id"
+                if !isID, !identified { mayBeID = Self.mayBeAnID(Array(name.utf8)) }
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            if let key, index < bytes.count, key == "id" || bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "-") || (bytes[index] >= 0x30 && bytes[index] <= 0x39) {
-                let value = try parseValue(depth: depth + 1)
-                if key == "id" {
-                    // The row's own id: what was kept in its stead goes.
-                    if value != .null { hasID = true; kept.removeAll() }
-                    kept.insert((key, value), at: 0)
-                } else {
-                    kept.append((key, value))
-                }
+            if isID, id == nil {
+                id = try parseValue(depth: depth + 1)
             } else {
+                if mayBeID, index < bytes.count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "-") || (bytes[index] >= 0x30 && bytes[index] <= 0x39) {
+                    candidates.append((keyStart, index))
+                }
                 try skipValue(depth: depth + 1)
             }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(kept) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
             throw error("expected ',' or '}'")
         }
+        if let id, !id.isNull || candidates.isEmpty { return .object([("id", id)]) }
+        let end = index
+        defer { index = end }
+        var kept: [(String, JSON)] = id.map { [("id", $0)] } ?? []
+        for candidate in candidates {
+            index = candidate.key
+            let key = try parseString()
+            index = candidate.value
+            kept.append((key, try parseValue(depth: depth + 1)))
+        }
+        return .object(kept)
     }
 
     /// `uuid`, `_id`, `key`, or a name ending in `_id`, `Id` or `_uuid`.

@@ -66,7 +66,8 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
         if let userInfo = userInfo(in: shown) {
             shown = String(shown[..<userInfo.lowerBound]) + "***" + String(shown[userInfo.upperBound...])
         }
-        guard let start = shown.firstIndex(where: { $0 == "?" || $0 == "#" }) else { return shown }
+        // A file's path (a directory named in a message) has no query: its `?` and `#` are its own.
+        guard !shown.hasPrefix("/"), let start = shown.firstIndex(where: { $0 == "?" || $0 == "#" }) else { return shown }
         var rest = ""
         var part = ""
         func flush() {
