@@ -312,6 +312,16 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    /// A GET whose token is refused, a refresh token refused too, then a login by the password source: the
+    /// password sent is `transport.requests[2]`'s.
+    func registerLoginAfterARefusedRefresh() {
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
+        transport.register("GET", path, status: 401, json: "{}")
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "r2", "user": {"username": "customer1"}}"#)
+        transport.register("GET", path, json: #"{"id": 1}"#)
+    }
+
     /// `while read id; do homeserve …; done < ids`: the helper does not get the loop's input to eat.
     func testAPasswordCommandDoesNotReadHomeservesStdin() throws {
         harness.logIn()
@@ -324,11 +334,7 @@ final class SessionTests: XCTestCase {
         let saved = dup(0)
         XCTAssertEqual(dup2(ends[0], 0), 0)
         close(ends[0])
-        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
-        transport.register("GET", path, status: 401, json: "{}")
-        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
-        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "r2", "user": {"username": "customer1"}}"#)
-        transport.register("GET", path, json: #"{"id": 1}"#)
+        registerLoginAfterARefusedRefresh()
         let outcome = harness.run(["bookings", "get", booking])
         var left = [UInt8](repeating: 0, count: 64)
         let count = read(0, &left, left.count)
@@ -348,11 +354,7 @@ final class SessionTests: XCTestCase {
         defer { close(held) }
         XCTAssertGreaterThan(held, 2)
         harness.writeSettings(["default": ["password_command": .string(#"sh -c 'if [ -e /dev/fd/\#(held) ]; then echo inherited; else echo kept-out; fi'"#)]])
-        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
-        transport.register("GET", path, status: 401, json: "{}")
-        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
-        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "r2", "user": {"username": "customer1"}}"#)
-        transport.register("GET", path, json: #"{"id": 1}"#)
+        registerLoginAfterARefusedRefresh()
         let outcome = harness.run(["bookings", "get", booking])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(transport.requests[2].json?["password"], "kept-out")
