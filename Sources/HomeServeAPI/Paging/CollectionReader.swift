@@ -19,6 +19,11 @@ public struct PageInfo: Sendable, Equatable {
     /// Why rows the page counts past itself cannot be asked for (Elasticsearch's `hits.total` beside rows
     /// paged by `from` and `size`, which the page gives no sign of).
     public var unreachable: String?
+
+    /// Why the rows after page `number` cannot be read, where `unreachable` says.
+    public func unreachableReason(page number: Int) -> String? {
+        unreachable.map { "page \(number) \($0): the rest of the list cannot be asked for" }
+    }
     /// How the list is paged where it is not by page number (`pageToken` tokens, Stripe's `starting_after`
     /// ids, Elasticsearch's from and size): it has no page N to ask for.
     public var pagedBy: String?

@@ -157,8 +157,8 @@ public final class PageWalker {
                 throw APIError.badResponse(method: "GET", path: client.shown(call),
                     reason: "page \(number) says more rows follow by a `\(key)` of the server's own, but gives no link to them: the rest of the list cannot be asked for")
             }
-            if let reason = current.info.unreachable {
-                throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "page \(number) \(reason): the rest of the list cannot be asked for")
+            if let reason = current.info.unreachableReason(page: number) {
+                throw APIError.badResponse(method: "GET", path: client.shown(call), reason: reason)
             }
             guard let next = try nextCall(after: current, call: call, number: number, rows: current.rows?.count ?? 0) else { return }
             let url = try link(next, visited: visited)

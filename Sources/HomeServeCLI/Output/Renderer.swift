@@ -347,7 +347,7 @@ struct Renderer {
                             }
                             // Nor where it says more follow, unless they are read (a token list may send an empty page).
                             if !(listing.following || fillsPage), page.info.claimsMore || page.info.nextQuery != nil || page.info.cursor != nil {
-                                let reason = page.info.unreachable.map { "page 1 \($0): the rest of the list cannot be asked for" }
+                                let reason = page.info.unreachableReason(page: 1)
                                     ?? "the first page is empty, but the server says more rows follow (--all reads them)"
                                 throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: reason)
                             }
