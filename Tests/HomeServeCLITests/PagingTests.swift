@@ -1,4 +1,4 @@
-import HomeServeAPI
+@testable import HomeServeAPI
 @testable import HomeServeCLI
 import HomeServeCore
 import XCTest
@@ -1689,14 +1689,36 @@ final class PagingTests: XCTestCase {
             }
         }
 
-        // A server sending its first rows and the same shifted by one, by turns, each time stamped anew.
-        for stamp in 1...3 {
+        // A server sending its first rows and the same shifted by one, by turns, each time stamped anew, and
+        // one going round to its start: the third page in a row of ids read before is exit 8.
+        for stamp in 1...5 {
             transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n\(stamp - 1)",
-                               json: #"{"items": [\#(stamped(stamp, stamp == 2 ? [1, 2, 3] : [0, 1, 2], id: "id"))], "nextPageToken": "n\#(stamp)"}"#)
+                               json: #"{"items": [\#(stamped(stamp, stamp % 2 == 0 ? [1, 2, 3] : [0, 1, 2], id: "id"))], "nextPageToken": "n\#(stamp)"}"#)
         }
         let turns = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
         XCTAssertEqual(turns.status, 8, turns.err)
-        XCTAssertContains(turns.err, "page 3 holds only rows earlier pages held, by id")
+        XCTAssertContains(turns.err, "page 5 is the third page in a row to hold only rows read before, by id")
+        transport.verify()
+        for page in 1...6 {
+            transport.register("GET", page == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=w\(page - 1)",
+                               json: #"{"items": [\#(((page - 1) % 3 * 2...(page - 1) % 3 * 2 + 1).map { #"{"id": \#($0), "at": \#(page)}"# }.joined(separator: ", "))], "nextPageToken": "w\#(page)"}"#)
+        }
+        let round = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(round.status, 8, round.err)
+        XCTAssertEqual(ids(round), [0, 1, 2, 3, 4, 5, 0, 1, 2, 3])
+        XCTAssertContains(round.err, "page 6 is the third page in a row to hold only rows read before, by id")
+        transport.verify()
+
+        // A list in order of change whose first rows were edited while it was read: they come again at its
+        // end, changed, and are printed again, as a link walk prints them.
+        for page in 1...4 {
+            let rows = page == 4 ? #"{"id": 1, "v": 2}, {"id": 2, "v": 2}"# : #"{"id": \#(page * 2 - 1), "v": 1}, {"id": \#(page * 2), "v": 1}"#
+            transport.register("GET", page == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=m\(page - 1)",
+                               json: #"{"items": [\#(rows)]\#(page < 4 ? #", "nextPageToken": "m\#(page)""# : "")}"#)
+        }
+        let moved = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
+        XCTAssertEqual(moved.status, 0, moved.err)
+        XCTAssertEqual(ids(moved), [1, 2, 3, 4, 5, 6, 1, 2])
         transport.verify()
 
         // A page number asked for is not sent beside the token that follows it; a server that takes only the
@@ -1768,6 +1790,34 @@ final class PagingTests: XCTestCase {
         let last = harness.run(["bookings", "list", "--all", "-o", "ndjson"])
         XCTAssertEqual(last.status, 0, last.err)
         XCTAssertEqual(ids(last), [1])
+        transport.verify()
+    }
+
+    /// Found by a second review of those fixes: a list's name for its rows' id in English plurals and
+    /// camelCase, and `--page N` on lists that link on by tokens or by a page parameter of their own.
+    func testListNamesAndPagesThatLinkOnOtherwise() {
+        XCTAssertEqual(PageWalker.singulars(of: "addresses"), [["address"], ["addresse"]])
+        XCTAssertEqual(PageWalker.singulars(of: "lineItems"), [["line", "item"]])
+        XCTAssertEqual(PageWalker.singulars(of: "line-items"), [["line", "item"]])
+        XCTAssertEqual(PageWalker.singulars(of: "categories"), [["category"], ["categori"], ["categorie"]])
+        for stamp in 1...2 {
+            let rows = [0, 1].map { #"{"address_id": "k\#($0)", "fetched_at": \#(stamp)}"# }.joined(separator: ", ")
+            transport.register("GET", stamp == 1 ? "/v1/addresses" : "/v1/addresses?pageToken=t1", json: #"{"items": [\#(rows)], "nextPageToken": "t\#(stamp)"}"#)
+        }
+        let addresses = harness.run(["api", "GET", "/v1/addresses", "--paginate"])
+        XCTAssertEqual(addresses.status, 8, addresses.err)
+        XCTAssertContains(addresses.err, "page 2 holds the rows of the page before it again, by id")
+        transport.verify()
+
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"results": [\#(nameRows(0..<3))], "paging": {"next": {"after": "3", "link": "https://api.test/api/bookings/?after=3"}}}"#)
+        let hubspot = harness.run(["bookings", "list", "--page", "2", "-o", "ndjson"])
+        XCTAssertEqual(hubspot.status, 8, hubspot.err)
+        XCTAssertContains(hubspot.err, "the list is paged by cursor links, not page numbers")
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"data": [\#(nameRows(0..<3))], "links": {"self": "https://api.test/api/bookings/?page%5Bnumber%5D=1", "next": "https://api.test/api/bookings/?page%5Bnumber%5D=2"}, "meta": {"total": 7}}"#)
+        let jsonAPI = harness.run(["bookings", "list", "--page", "2", "-o", "ndjson"])
+        XCTAssertEqual(jsonAPI.status, 8, jsonAPI.err)
+        XCTAssertEqual(jsonAPI.out, "")
+        XCTAssertContains(jsonAPI.err, "page 2 was asked for, but the page sent links on to page 2")
         transport.verify()
     }
 

@@ -227,7 +227,9 @@ public enum CollectionReader {
             // Tokens, of a known convention or the server's own, or links by cursor (DRF's CursorPagination).
             if info.tokensOnly, let token = info.nextQuery { info.pagedBy = "`\(token.name)` tokens" }
             else if let key = info.cursor { info.pagedBy = "`\(key)` tokens" }
-            else if let next = info.next, URLEncoding.queryItems(of: next).contains(where: { $0.0 == "cursor" }) { info.pagedBy = "cursor links" }
+            else if let next = info.next, URLEncoding.queryItems(of: next).contains(where: { ["cursor", "after", "starting_after", "page_token", "pageToken"].contains($0.0) }) {
+                info.pagedBy = "cursor links"
+            }
         }
         // Elasticsearch's `hits.total` (a number, or `{"value": 12, "relation": "eq"}`, where `gte` is a lower
         // bound) counts rows past the page that only `from` and `size` reach, which the page does not give.

@@ -71,6 +71,13 @@ public final class PageWalker {
         // A page asked for by number is the page the server says it sent; a server that counts its pages from
         // 0 says so on the first.
         if pageAsked != nil { try check(page, is: asked, path: client.shown(first)) }
+        // A page that links on to the page asked for, or an earlier one, is not that page: the server takes
+        // another parameter for its pages (JSON:API's `page[number]`) and sent its first.
+        if pageAsked != nil, asked > 1, page.info.page == nil, let next = page.info.next,
+           let linked = URLEncoding.queryItems(of: next).first(where: { $0.0 == "page" || $0.0 == "page[number]" }).flatMap({ Int($0.1) }), linked <= asked {
+            throw APIError.badResponse(method: "GET", path: client.shown(first),
+                reason: "page \(asked) was asked for, but the page sent links on to page \(linked): the server sent another page (it may take another parameter for its pages)")
+        }
         // A list paged by tokens or positions has no page N to ask for: the server sent its first page.
         if pageAsked != nil, asked > 1, let way = page.info.pagedBy {
             throw APIError.badResponse(method: "GET", path: client.shown(first),
@@ -214,9 +221,14 @@ public final class PageWalker {
         }
         private var recent: Set<Key> = []
         private var pages: [[Key]] = []
-        /// How many of the last pages held each id, for a page asked for by a token.
-        private var recentIDs: [ID: Int] = [:]
-        private var pageIDs: [[ID]] = []
+        /// The ids a walk by tokens has read, as hashes (memory a few bytes a row), and how many pages in a
+        /// row since held none but those.
+        private var tokenWalkIDs: Set<Int> = []
+        private var staleTokenPages = 0
+        /// Pages in a row with no id not read before that a walk by tokens takes for a server going round
+        /// (the third): one or two are rows that moved to the list's end while it was read (edited rows of a
+        /// list in order of change).
+        static let staleLimit = 3
         /// The fingerprints of the last page's rows, in order.
         private var lastPage: [Int] = []
         /// The last page's ids, in order, when every row had one and no two were alike.
@@ -229,17 +241,20 @@ public final class PageWalker {
         let idKeys: [String]
 
         init(path: String) {
-            var name = String(String(path.prefix { $0 != "?" }.split(separator: "/").last ?? "").lowercased().map { $0 == "-" ? "_" : $0 })
-            if name.hasSuffix("ies") { name = String(name.dropLast(3)) + "y" } else if name.hasSuffix("s"), !name.hasSuffix("ss") { name.removeLast() }
-            let camel = name.split(separator: "_").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
-            idKeys = (name.isEmpty ? [] : [name + "_id", camel + "Id", name + "_uuid"]) + ["uuid", "_id", "key"]
+            idKeys = PageWalker.singulars(of: String(path.prefix { $0 != "?" }.split(separator: "/").last ?? "")).flatMap { words in
+                let snake = words.joined(separator: "_")
+                let camel = words.enumerated().map { $0.offset == 0 ? $0.element : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
+                return [snake + "_id", camel + "Id", snake + "_uuid"]
+            } + ["uuid", "_id", "key"]
         }
+
 
         /// The page without the rows earlier pages held, how many those were, and how it is the page before
         /// it again, if it is: row for row (rows without ids too), or, for a page asked for by a token, the
-        /// same rows by id in any order, or rows the last pages all held (a server that ignores the token and
-        /// sends its first page again, each row stamped anew), where no two share an id. Pages reached by links
-        /// or numbers may hold the same ids again (a history's rows, a change at a time), and a server ignoring
+        /// same rows by id in any order (a server that ignores the token and sends its first page again, each
+        /// row stamped anew), where no two share an id, or the third page in a row of ids read before (a
+        /// server sending earlier pages by turns, or going round to its start). Pages reached by links or
+        /// numbers may hold the same ids again (a history's rows, a change at a time), and a server ignoring
         /// those stops at the total.
         func admit(_ page: CollectionPage, byToken: Bool, unbounded: Bool) -> (page: CollectionPage, repeated: Int, again: String?) {
             guard let rows = page.rows else { return (page, 0, nil) }
@@ -262,10 +277,9 @@ public final class PageWalker {
             }
             let held = Set(order)
             let whole = order.count == rows.count && held.count == order.count
-            let again = prints.isEmpty ? nil
+            var again = prints.isEmpty ? nil
                 : prints == lastPage ? "is the page before it again, row for row"
                 : byToken && whole && held == Set(lastIDs) ? "holds the rows of the page before it again, by id"
-                : byToken && whole && order.count > 1 && order.allSatisfy({ recentIDs[$0] != nil }) ? "holds only rows earlier pages held, by id"
                 : unbounded && whole && order == lastIDs ? "holds the rows of the page before it again, by id and in order" : nil
             lastPage = prints
             lastIDs = whole ? order : []
@@ -274,14 +288,12 @@ public final class PageWalker {
             repeated += rows.count - kept.count
             pages.append(ids)
             if pages.count > Self.window { for id in pages.removeFirst() { recent.remove(id) } }
-            if byToken || pageIDs.isEmpty {
-                for id in held { recentIDs[id, default: 0] += 1 }
-                pageIDs.append(Array(held))
-                if pageIDs.count > Self.window {
-                    for id in pageIDs.removeFirst() {
-                        recentIDs[id]! -= 1
-                        if recentIDs[id] == 0 { recentIDs[id] = nil }
-                    }
+            if byToken || tokenWalkIDs.isEmpty, whole {
+                let hashes = order.map(\.hashValue)
+                staleTokenPages = byToken && hashes.allSatisfy(tokenWalkIDs.contains) ? staleTokenPages + 1 : 0
+                tokenWalkIDs.formUnion(hashes)
+                if again == nil, staleTokenPages >= Self.staleLimit {
+                    again = "is the third page in a row to hold only rows read before, by id"
                 }
             }
             return (page.keeping(kept), rows.count - kept.count, again)
@@ -717,5 +729,28 @@ public final class PageWalker {
 
     private func queryValue(_ name: String, in call: APICall) -> String? {
         call.query.last { $0.0 == name }?.1
+    }
+}
+
+extension PageWalker {
+    /// A list's name for one of its rows, as words, in each way English may make it (`addresses` →
+    /// `address`, `addresse`; `line-items` and `lineItems` → `line item`; `categories` → `category`).
+    static func singulars(of segment: String) -> [[String]] {
+        var words: [String] = [], word = ""
+        for character in segment {
+            if character == "-" || character == "_" || character.isUppercase, !word.isEmpty {
+                words.append(word)
+                word = ""
+            }
+            if character != "-", character != "_" { word.append(Character(character.lowercased())) }
+        }
+        if !word.isEmpty { words.append(word) }
+        guard let last = words.popLast() else { return [] }
+        var forms = [String]()
+        if last.hasSuffix("ies") { forms.append(String(last.dropLast(3)) + "y") }
+        if last.hasSuffix("es") { forms.append(String(last.dropLast(2))) }
+        if last.hasSuffix("s"), !last.hasSuffix("ss") { forms.append(String(last.dropLast())) }
+        if forms.isEmpty { forms.append(last) }
+        return forms.map { words + [$0] }
     }
 }
