@@ -227,7 +227,7 @@ public enum CollectionReader {
             // Tokens, of a known convention or the server's own, or links by cursor (DRF's CursorPagination).
             if info.tokensOnly, let token = info.nextQuery { info.pagedBy = "`\(token.name)` tokens" }
             else if let key = info.cursor { info.pagedBy = "`\(key)` tokens" }
-            else if let next = info.next, URLEncoding.queryItems(of: next).contains(where: { ["cursor", "after", "starting_after", "page_token", "pageToken"].contains($0.0) }) {
+            else if let next = info.next, URLEncoding.queryItems(of: next).contains(where: { ["cursor", "after", "starting_after", "page_token", "pageToken", "page[after]", "page[cursor]"].contains($0.0) }) {
                 info.pagedBy = "cursor links"
             }
         }
@@ -321,11 +321,12 @@ public enum CollectionReader {
     /// What a HAL list holds beside `_embedded` and its other `_` members (`_links`, HAL-FORMS' `_templates`).
     private static let halKeys = pagingKeys.union(containerKeys)
 
-    /// A link object without a link but with something else (`{"after": …}`, `{"after": …, "link": null}`);
-    /// `{"link": null}` alone is a last page's.
+    /// A link object without a link but with a token (`{"after": …}`, `{"after": …, "link": null}`);
+    /// `{"link": null}` or `{"after": null}` is a last page's.
     private static func holdsToken(_ value: JSON) -> Bool {
         func absent(_ link: JSON?) -> Bool { link.map { $0.isNull || $0.stringValue == "" } ?? true }
-        return value.isObject && absent(value["href"]) && absent(value["link"]) && value.keys.contains { !["href", "link", "templated"].contains($0) }
+        return value.isObject && absent(value["href"]) && absent(value["link"])
+            && (value.objectValue ?? []).contains { !["href", "link", "templated"].contains($0.0) && !absent($0.1) }
     }
 
     /// A URI template with every variable undefined: its `{…}` expressions expand to nothing.
@@ -366,7 +367,7 @@ public enum CollectionReader {
                 // A link object: JSON:API 1.1's `{"href": …}`, HubSpot's `{"after": …, "link": …}`.
                 case let link? where link.isObject:
                     guard let href = (link["href"] ?? link["link"])?.stringValue, !href.isEmpty else {
-                        if info.cursor == nil, !link.keys.isEmpty { info.cursor = key }
+                        if info.cursor == nil, holdsToken(link) { info.cursor = key }
                         if info.nextQuery == nil, let after = link["after"]?.stringValue, !after.isEmpty { info.nextQuery = QueryParameter("after", after) }
                         continue
                     }

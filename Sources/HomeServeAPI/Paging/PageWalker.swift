@@ -221,14 +221,12 @@ public final class PageWalker {
         }
         private var recent: Set<Key> = []
         private var pages: [[Key]] = []
-        /// The ids a walk by tokens has read, as hashes (memory a few bytes a row), and how many pages in a
-        /// row since held none but those.
+        /// The ids a walk by tokens has read, as hashes (memory a few bytes a row), and how many rows the
+        /// pages in a row since have held, none but those. Rows edited while a list in order of change is
+        /// read come again at its end, each once or twice; a server going round to its start, or sending
+        /// earlier pages by turns, sends them on for ever: more than twice the rows read is taken for that.
         private var tokenWalkIDs: Set<Int> = []
-        private var staleTokenPages = 0
-        /// Pages in a row with no id not read before that a walk by tokens takes for a server going round
-        /// (the third): one or two are rows that moved to the list's end while it was read (edited rows of a
-        /// list in order of change).
-        static let staleLimit = 3
+        private var staleRows = 0
         /// The fingerprints of the last page's rows, in order.
         private var lastPage: [Int] = []
         /// The last page's ids, in order, when every row had one and no two were alike.
@@ -288,12 +286,13 @@ public final class PageWalker {
             repeated += rows.count - kept.count
             pages.append(ids)
             if pages.count > Self.window { for id in pages.removeFirst() { recent.remove(id) } }
-            if byToken || tokenWalkIDs.isEmpty, whole {
+            // Rows with ids of their own count, where some rows of the page have none.
+            if byToken || tokenWalkIDs.isEmpty, !order.isEmpty, held.count == order.count {
                 let hashes = order.map(\.hashValue)
-                staleTokenPages = byToken && hashes.allSatisfy(tokenWalkIDs.contains) ? staleTokenPages + 1 : 0
+                staleRows = byToken && hashes.allSatisfy(tokenWalkIDs.contains) ? staleRows + hashes.count : 0
                 tokenWalkIDs.formUnion(hashes)
-                if again == nil, staleTokenPages >= Self.staleLimit {
-                    again = "is the third page in a row to hold only rows read before, by id"
+                if again == nil, staleRows > 2 * tokenWalkIDs.count {
+                    again = "ends a run of \(staleRows) rows read before, by id, more than twice the \(tokenWalkIDs.count) the list has shown: the server goes round"
                 }
             }
             return (page.keeping(kept), rows.count - kept.count, again)
