@@ -425,10 +425,10 @@ public final class APIClient: TokenAuthority {
     }
 
     private func warnIfPlainHTTP(sendsSecret: Bool) {
-        guard sendsSecret, !checkedPlainHTTP, base.scheme == "http" else { return }
+        guard sendsSecret, !checkedPlainHTTP else { return }
         // Decided once: every page of a long listing comes through here.
         checkedPlainHTTP = true
-        guard !base.isLoopback else { return }
+        guard base.sendsInTheClear else { return }
         warn("sending credentials over plain http to \(base.host); use https")
     }
 

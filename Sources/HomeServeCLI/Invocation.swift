@@ -407,11 +407,11 @@ public final class Invocation {
 
     // MARK: Real time
 
-    /// Sockets go where HTTP goes: `--url`/HOMESERVE_URL beat the profile's `ws_url`, so a token is never
-    /// sent to another server's socket; the base URL's path is kept (`https://h/prefix` → `wss://h/prefix`).
     /// Whether the plain `ws://` of this run's sockets was warned of: once, however many channels it opens.
     private var warnedOfPlainSocket = false
 
+    /// Sockets go where HTTP goes: `--url`/HOMESERVE_URL beat the profile's `ws_url`, so a token is never
+    /// sent to another server's socket; the base URL's path is kept (`https://h/prefix` → `wss://h/prefix`).
     /// A socket to another host in plain `ws://` is warned of, as plain http is: its token travels in the URL.
     func socketBase(warning: Bool = true) throws -> WebURL {
         let base = try baseURL()
@@ -423,7 +423,7 @@ public final class Invocation {
                 throw CLIError.usage("invalid ws_url '\(TerminalText.visible(WebURL.masked(text)))' in profile '\(profile.name)': it \(problem.reason) (fix with '\(homeserve) config set ws_url URL')")
             }
         }
-        if warning, !socket.isEncrypted, !socket.isLoopback, !warnedOfPlainSocket {
+        if warning, socket.sendsInTheClear, !warnedOfPlainSocket {
             warnedOfPlainSocket = true
             warn("sending credentials over plain ws:// to \(socket.host)\(base.url.isEncrypted ? " (the profile's url is https)" : ""); use wss")
         }

@@ -68,7 +68,7 @@ struct Dispatcher: Sendable {
         var request = request
         do {
             // DRF negotiates the answer's type before it authenticates, on every view.
-            if table.view(path: request.path).isEmpty == false, !Self.acceptsJSON(request.header("Accept")) {
+            if !Self.acceptsJSON(request.header("Accept")), !table.view(path: request.path).isEmpty {
                 throw APIError.notAcceptable
             }
             if request.method == "OPTIONS" {

@@ -1556,16 +1556,21 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    /// A first page of rows 0 and 1 and, for its token `n1`, the same rows again in another order, each stamped
+    /// anew (`row(index, stamp)`): a server that ignores the token.
+    func registerFirstPageSentAgain(_ row: (Int, Int) -> String) {
+        for stamp in 1...2 {
+            let rows = (stamp == 1 ? [0, 1] : [1, 0]).map { row($0, stamp) }.joined(separator: ", ")
+            transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n1", json: #"{"items": [\#(rows)], "nextPageToken": "n\#(stamp)"}"#)
+        }
+    }
+
     /// A server that ignores the token and sends its first page again, each row stamped anew, is caught by
     /// the rows' ids; `--page N` has no page to ask for on a list paged by tokens.
     func testATokenListThatRepeatsItsRowsStampedAnewAndPageN() {
         for parallel in ["1", "4"] {
             restart()
-            for stamp in 1...2 {
-                // Sent again in another order.
-                let rows = (stamp == 1 ? [0, 1] : [1, 0]).map { #"{"id": \#($0), "fetched_at": \#(stamp)}"# }.joined(separator: ", ")
-                transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n1", json: #"{"items": [\#(rows)], "nextPageToken": "n\#(stamp)"}"#)
-            }
+            registerFirstPageSentAgain { #"{"id": \#($0), "fetched_at": \#($1)}"# }
             let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "ndjson"])
             XCTAssertEqual(outcome.status, 8, outcome.err)
             XCTAssertEqual(ids(outcome), [0, 1])
@@ -1589,11 +1594,7 @@ final class PagingTests: XCTestCase {
         // `booking_id` (the `customer_id` both share tells nothing apart).
         for parallel in ["1", "4"] {
             restart()
-            for stamp in 1...2 {
-                let rows = (stamp == 1 ? [0, 1] : [1, 0]).map { #"{"customer_id": 9, "booking_id": "b\#($0)", "fetched_at": \#(stamp)}"# }
-                transport.register("GET", stamp == 1 ? "/api/bookings/" : "/api/bookings/?pageToken=n1",
-                                   json: #"{"items": [\#(rows.joined(separator: ", "))], "nextPageToken": "n\#(stamp)"}"#)
-            }
+            registerFirstPageSentAgain { #"{"customer_id": 9, "booking_id": "b\#($0)", "fetched_at": \#($1)}"# }
             let outcome = harness.run(["bookings", "list", "--all", "--parallel", parallel, "-o", "csv", "--fields", "booking_id", "--no-headers"])
             XCTAssertEqual(outcome.status, 8, outcome.err)
             XCTAssertEqual(outcome.out, "b0\nb1\n")

@@ -19,11 +19,6 @@ public struct PageInfo: Sendable, Equatable {
     /// Why rows the page counts past itself cannot be asked for (Elasticsearch's `hits.total` beside rows
     /// paged by `from` and `size`, which the page gives no sign of).
     public var unreachable: String?
-
-    /// Why the rows after page `number` cannot be read, where `unreachable` says.
-    public func unreachableReason(page number: Int) -> String? {
-        unreachable.map { "page \(number) \($0): the rest of the list cannot be asked for" }
-    }
     /// How the list is paged where it is not by page number (`pageToken` tokens, Stripe's `starting_after`
     /// ids, Elasticsearch's from and size): it has no page N to ask for.
     public var pagedBy: String?
@@ -75,6 +70,11 @@ public struct PageInfo: Sendable, Equatable {
     public var byToken: Bool { nextQuery != nil && next == nil && nextPage == nil }
     /// Whether tokens are the only way through the list: no page number or position beside them.
     public var tokensOnly: Bool { byToken && page == nil && offset == nil }
+
+    /// Why the rows after page `number` cannot be read, where `unreachable` says.
+    public func unreachableReason(page number: Int) -> String? {
+        unreachable.map { "page \(number) \($0): the rest of the list cannot be asked for" }
+    }
 
     /// Whether the document says more pages follow this one.
     public var claimsMore: Bool {
@@ -227,9 +227,7 @@ public enum CollectionReader {
             // Tokens, of a known convention or the server's own, or links by cursor (DRF's CursorPagination).
             if info.tokensOnly, let token = info.nextQuery { info.pagedBy = "`\(token.name)` tokens" }
             else if let key = info.cursor { info.pagedBy = "`\(key)` tokens" }
-            else if let next = info.next, URLEncoding.queryItems(of: next).contains(where: { ["cursor", "after", "starting_after", "page_token", "pageToken", "page[after]", "page[cursor]"].contains($0.0) }) {
-                info.pagedBy = "cursor links"
-            }
+            else if let next = info.next, URLEncoding.queryItems(of: next).contains(where: { cursorParameters.contains($0.0) }) { info.pagedBy = "cursor links" }
         }
         // Elasticsearch's `hits.total` (a number, or `{"value": 12, "relation": "eq"}`, where `gte` is a lower
         // bound) counts rows past the page that only `from` and `size` reach, which the page does not give.
@@ -306,6 +304,9 @@ public enum CollectionReader {
     private static let hasNextKeys = ["has_next", "has_more", "hasNext", "hasMore"]
     private static let cursorKeys = ["next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "nextToken",
                                      "continuation", "continuationToken", "continuation_token"]
+    /// The parameters a next link carries a cursor in, where the link pages by cursor, not number (DRF's
+    /// `cursor`, HubSpot's and JSON:API's `after`, Stripe's `starting_after`, Google's `pageToken`).
+    private static let cursorParameters: Set<String> = ["cursor", "after", "starting_after", "page_token", "pageToken", "page[after]", "page[cursor]"]
     /// The parameters the widely used tokens are sent back in (Slack's, Google's API design guide's).
     private static let tokenParameters = ["next_cursor": "cursor", "nextCursor": "cursor", "next_page_token": "page_token", "nextPageToken": "pageToken"]
     /// A list's total. `count` is DRF's total, but beside `total` (Fractal's pagination) it counts the page's rows.

@@ -246,12 +246,11 @@ public final class PageWalker {
             } + ["uuid", "_id", "key"]
         }
 
-
         /// The page without the rows earlier pages held, how many those were, and how it is the page before
         /// it again, if it is: row for row (rows without ids too), or, for a page asked for by a token, the
         /// same rows by id in any order (a server that ignores the token and sends its first page again, each
-        /// row stamped anew), where no two share an id, or the third page in a row of ids read before (a
-        /// server sending earlier pages by turns, or going round to its start). Pages reached by links or
+        /// row stamped anew), where no two share an id, or the end of a run of rows read before longer than
+        /// twice the list's (a server sending earlier pages by turns, or going round). Pages reached by links or
         /// numbers may hold the same ids again (a history's rows, a change at a time), and a server ignoring
         /// those stops at the total.
         func admit(_ page: CollectionPage, byToken: Bool, unbounded: Bool) -> (page: CollectionPage, repeated: Int, again: String?) {
@@ -317,7 +316,6 @@ public final class PageWalker {
                 }
             }
         }
-
     }
 
     /// At the end of a whole walk of a list that gives its total, the distinct rows received must be what it

@@ -118,11 +118,11 @@ enum DoctorCommands {
             let (url, source) = try inv.baseURL()
             var status = Check.Status.ok
             var detail = "\(url) (from \(source))"
-            if url.scheme == "http" && !url.isLoopback {
+            if url.sendsInTheClear {
                 status = .warn
                 detail += "; plain http to a host that is not this machine sends tokens in the clear"
             }
-            if let socket = try? inv.socketBase(warning: false), !socket.isEncrypted, !socket.isLoopback {
+            if let socket = try? inv.socketBase(warning: false), socket.sendsInTheClear {
                 status = .warn
                 detail += "; the sockets' \(socket) sends their token in the clear"
             }

@@ -32,6 +32,9 @@ public struct WebURL: Sendable, Equatable, CustomStringConvertible {
 
     public var isEncrypted: Bool { scheme == "https" || scheme == "wss" }
 
+    /// Whether what is sent here crosses a network unencrypted: plain http or ws to another machine.
+    public var sendsInTheClear: Bool { !isEncrypted && !isLoopback }
+
     /// Loopback by address, not by spelling: `127.0.0.0/8`, `::1` and `localhost`.
     public var isLoopback: Bool {
         if host == "localhost" || host.hasSuffix(".localhost") { return true }
