@@ -78,6 +78,13 @@ struct FieldReader {
         return number
     }
 
+    /// A nullable IntegerField: nil when absent, `.some(nil)` when sent as null, which clears it.
+    mutating func nullableInteger(_ key: String, min: Int? = nil, max: Int? = nil) -> Int?? {
+        guard has(key) else { return nil }
+        if data[key] == .null { return .some(nil) }
+        return integer(key, min: min, max: max).map { .some($0) }
+    }
+
     /// DRF's IntegerField accepts `3`, `"3"`, `3.0` and `"3.00"`, but not `3.5`, `true` or `"three"`.
     static func integerValue(_ value: JSON) -> Int? {
         let text: String

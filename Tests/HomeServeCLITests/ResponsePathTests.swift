@@ -503,6 +503,23 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertContains(server?["detail"]?.stringValue ?? "", "HTTP 404", "but GET /api/api/services/ is not found: the URL ends in /api and every path starts with /api/: give the URL without it")
     }
 
+    func testDoctorCallsAJSONServerErrorOneAndAnHTMLPageNotJSON() {
+        harness.environment["HOMESERVE_URL"] = "http://127.0.0.1:9"
+        transport.register("GET", "/api/services/?page_size=1", status: 500, json: #"{"detail": "database is locked"}"#)
+        var outcome = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(outcome.status, ExitCode.badServerAnswer.rawValue, outcome.err)
+        var server = outcome.json["checks"]?.arrayValue?.first { $0["name"] == "server" }
+        XCTAssertEqual(server?["status"], "fail")
+        XCTAssertContains(server?["detail"]?.stringValue ?? "", "HTTP 500", ", a server error: database is locked")
+        XCTAssertFalse((server?["detail"]?.stringValue ?? "").contains("not a JSON answer"))
+
+        transport.register("GET", "/api/services/?page_size=1", status: 502, body: Array("<html><title>Bad Gateway</title></html>".utf8), headers: [("Content-Type", "text/html")])
+        outcome = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(outcome.status, ExitCode.badServerAnswer.rawValue, outcome.err)
+        server = outcome.json["checks"]?.arrayValue?.first { $0["name"] == "server" }
+        XCTAssertContains(server?["detail"]?.stringValue ?? "", "HTTP 502", ", not a JSON answer: Bad Gateway (HTML page)")
+    }
+
     func testDoctorSaysWhenAnHTTPSURLPointsAtPlainHTTP() {
         harness.environment["HOMESERVE_URL"] = "https://127.0.0.1:9"
         transport.fail("GET", "/api/services/?page_size=1", .notTLS)

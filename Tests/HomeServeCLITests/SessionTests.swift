@@ -423,6 +423,30 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    /// Only the first line is read: a helper writing on after it (`yes` never stops) meets a closed pipe,
+    /// which is not its failure; an empty first line is no password, whatever follows it.
+    func testAPasswordCommandIsReadToItsFirstLine() {
+        harness.logIn()
+        harness.writeSettings(["default": ["password_command": "sh -c 'echo pw; exec yes more'"]])
+        registerLoginAfterARefusedRefresh()
+        let outcome = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(transport.requests.dropFirst(2).first?.json?["password"], "pw")
+        transport.verify()
+
+        for (command, reason) in [("sh -c 'echo; exec yes pw'", "it printed no password"),
+                                  ("yes " + String(repeating: "p", count: 5000), "its first line is longer than 4096 bytes")] {
+            harness.logIn()
+            harness.writeSettings(["default": ["password_command": .string(command)]])
+            transport.register("GET", path, status: 401, json: "{}")
+            transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+            let refused = harness.run(["bookings", "get", booking])
+            XCTAssertEqual(refused.status, 3, refused.err)
+            XCTAssertEqual(refused.err, "homeserve: password_command \(command.prefix { $0 != " " }) failed: \(reason)\n")
+            transport.verify()
+        }
+    }
+
     func testAPasswordCommandThatPrintsThenStaysIsKilledAtTheTimeout() {
         harness.logIn()
         // It prints the password and then does not exit: waiting for it would hold the credentials lock for ever.

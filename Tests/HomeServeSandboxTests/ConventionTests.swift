@@ -77,6 +77,10 @@ final class ConventionTests: XCTestCase {
             let bad = try await s.request("PATCH", path, token: try await s.token("ops_mgr"), json: ["buffer_before_minutes": 500])
             XCTAssertEqual(bad.status, 400, bad.text)
             XCTAssertEqual(bad.json["buffer_before_minutes"], ["Ensure this value is less than or equal to 240."])
+            // The fields are nullable: null clears them.
+            let cleared = try await s.request("PATCH", path, token: try await s.token("vendor1"), json: ["buffer_after_minutes": .null])
+            XCTAssertEqual(cleared.status, 200, cleared.text)
+            XCTAssertEqual(cleared.json["buffer_after_minutes"], .null)
         }
     }
 

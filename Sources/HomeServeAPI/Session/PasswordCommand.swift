@@ -123,8 +123,9 @@ public enum PasswordCommand {
         var line: [UInt8] = []
         let deadline = Monotonic.now() + timeout
         var timedOut = false
+        var ended = false
         var byte: UInt8 = 0
-        reading: while line.count < 4096 {
+        reading: while true {
             var descriptor = pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)
             let left = deadline - Monotonic.now()
             guard left > 0, poll(&descriptor, 1, Int32(left * 1000)) > 0 else {
@@ -133,7 +134,8 @@ public enum PasswordCommand {
             }
             let n = read(pipeFDs[0], &byte, 1)
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 || byte == UInt8(ascii: "\n") { break }
+            ended = n <= 0
+            if ended || byte == UInt8(ascii: "\n") || line.count == 4096 { break }
             line.append(byte)
         }
         close(pipeFDs[0])
@@ -153,9 +155,13 @@ public enum PasswordCommand {
         }
         let exited = status & 0x7F == 0
         let code = (status >> 8) & 0xFF
-        guard exited, code == 0 else {
+        // A helper still writing after its first line (`pass show` prints the entry's other lines) meets
+        // the pipe closed behind that line: SIGPIPE, which is not its failure.
+        let cutOff = !ended && status & 0x7F == SIGPIPE
+        guard exited && code == 0 || cutOff else {
             throw SessionError.passwordCommandFailed(command: argv[0], reason: exited ? "it exited with status \(code)" : "it was killed by signal \(status & 0x7F)")
         }
+        if line.count == 4096 { throw SessionError.passwordCommandFailed(command: argv[0], reason: "its first line is longer than 4096 bytes") }
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
         guard !line.isEmpty else { throw SessionError.passwordCommandFailed(command: argv[0], reason: "it printed no password") }
         return String(decoding: line, as: UTF8.self)

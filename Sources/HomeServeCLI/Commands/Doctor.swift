@@ -236,7 +236,7 @@ enum DoctorCommands {
     }
 
     static func serverCheck(_ response: HTTPResponse, base: WebURL) -> Check {
-        let isJSON = (try? JSON.parse(response.body)) != nil
+        let parsed = try? JSON.parse(response.body)
         let detail = "HTTP \(response.status), \(response.header("Content-Type") ?? "no Content-Type"), \(milliseconds(response.seconds)) ms"
         // A server that answers, but not with the API: the base URL names the wrong place.
         if HTTPStatus.isNotFound(response.status) {
@@ -244,7 +244,11 @@ enum DoctorCommands {
                 : "is \(base) the API's root?"
             return Check(name: "server", status: .fail, detail: detail + ", but GET \(base.path)/api/services/ is not found: " + hint, code: .notFound)
         }
-        if isJSON && ExitCode.forStatus(response.status) != .badServerAnswer { return Check(name: "server", status: .ok, detail: detail + ", JSON") }
+        if let parsed {
+            if ExitCode.forStatus(response.status) != .badServerAnswer { return Check(name: "server", status: .ok, detail: detail + ", JSON") }
+            let said = ErrorBody.read(parsed).message.map { ": \($0)" } ?? ""
+            return Check(name: "server", status: .fail, detail: detail + ", a server error\(said)", code: .badServerAnswer)
+        }
         let what = ErrorBody.summary(ofNonJSON: response.body).map { ": \($0)" } ?? ""
         return Check(name: "server", status: .fail, detail: detail + ", not a JSON answer\(what)", code: .badServerAnswer)
     }

@@ -280,7 +280,7 @@ struct BookingRoutes: Sendable {
             let scheduled = editable.contains("scheduled_date") ? fields.dateTime("scheduled_date") : nil
             // The smart-buffering minutes the booking's vendor (or operations) keeps around the job.
             let buffers = Self.buffers.compactMap { key in
-                editable.contains(key) ? fields.integer(key, min: 0, max: 240).map { (key, $0) } : nil
+                editable.contains(key) ? fields.nullableInteger(key, min: 0, max: 240).map { (key, $0) } : nil
             }
             let now = Timestamp.now()
             if let scheduled, scheduled <= now {
