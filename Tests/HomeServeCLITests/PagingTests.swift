@@ -1822,6 +1822,31 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    /// `--page N` on a server that ignores `page` and says nothing of the page it sent: a JSON:API list
+    /// paged by `page[offset]`, and a list whose one page holds its whole total, are exit 8, not page 1.
+    func testAPageAskedForThatIsTheFirstByItsOffsetOrTotalIsExit8() {
+        transport.register("GET", "/api/bookings/?page=3", json: #"{"data": [\#(nameRows(0..<3))], "links": {"next": "https://api.test/api/bookings/?page%5Boffset%5D=3&page%5Blimit%5D=3"}, "meta": {"total": 9}}"#)
+        let offset = harness.run(["bookings", "list", "--page", "3", "-o", "ndjson"])
+        XCTAssertEqual(offset.status, 8, offset.err)
+        XCTAssertEqual(offset.out, "")
+        XCTAssertContains(offset.err, "page 3 was asked for, but the page sent links on to the rows from position 3")
+        transport.verify()
+
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"results": [\#(nameRows(0..<3))], "count": 3, "next": null}"#)
+        let whole = harness.run(["bookings", "list", "--page", "2", "-o", "ndjson"])
+        XCTAssertEqual(whole.status, 8, whole.err)
+        XCTAssertEqual(whole.out, "")
+        XCTAssertContains(whole.err, "page 2 was asked for, but the page sent holds all 3 rows of the list")
+        transport.verify()
+
+        // Page 3 of the same list, honoured: it links on past its own start, and the total is larger.
+        transport.register("GET", "/api/bookings/?page=3", json: #"{"data": [\#(nameRows(6..<9))], "links": {"next": "https://api.test/api/bookings/?page%5Boffset%5D=9&page%5Blimit%5D=3"}, "meta": {"total": 12}}"#)
+        let honoured = harness.run(["bookings", "list", "--page", "3", "-o", "ndjson"])
+        XCTAssertEqual(honoured.status, 0, honoured.err)
+        XCTAssertEqual(lines(honoured.out).count, 3)
+        transport.verify()
+    }
+
     /// Found by a third review: rows edited while a list in order of change is read, on pages of one row, are
     /// printed; a server going round is caught where only some rows have ids; a next object whose token is
     /// null ends the list; JSON:API's `page[after]` is a token.

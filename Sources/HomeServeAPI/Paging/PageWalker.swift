@@ -78,6 +78,21 @@ public final class PageWalker {
             throw APIError.badResponse(method: "GET", path: client.shown(first),
                 reason: "page \(asked) was asked for, but the page sent links on to page \(linked): the server sent another page (it may take another parameter for its pages)")
         }
+        // A page past the first that holds the whole list, or links on to rows from a position before its
+        // own start (JSON:API's `page[offset]`), is the first: the server does not take `page`.
+        if pageAsked != nil, asked > 1, page.info.page == nil, page.info.offset == nil, let rows = page.rows?.count, rows > 0 {
+            let position = page.info.next.flatMap { next in
+                URLEncoding.queryItems(of: next).first { $0.0 == "offset" || $0.0 == "page[offset]" }.flatMap { Int($0.1) }
+            }
+            if let total = page.info.total, total <= rows {
+                throw APIError.badResponse(method: "GET", path: client.shown(first),
+                    reason: "page \(asked) was asked for, but the page sent holds all \(total) rows of the list: the server sent its first page (it may take another parameter for its pages)")
+            }
+            if let position, position <= (asked - 1) * rows {
+                throw APIError.badResponse(method: "GET", path: client.shown(first),
+                    reason: "page \(asked) was asked for, but the page sent links on to the rows from position \(position): the server sent another page (it may take another parameter for its pages)")
+            }
+        }
         // A list paged by tokens or positions has no page N to ask for: the server sent its first page.
         if pageAsked != nil, asked > 1, let way = page.info.pagedBy {
             throw APIError.badResponse(method: "GET", path: client.shown(first),
