@@ -1822,6 +1822,33 @@ final class PagingTests: XCTestCase {
         transport.verify()
     }
 
+    /// A history's rows (django-simple-history) carry the recorded object's `id`, which pages share in the
+    /// same order when the same objects change by turns; `history_id` tells them apart, in every format. The
+    /// same `history_id`s again, stamped anew, are still a server that ignores the page asked for.
+    func testAHistorysRowsAreToldApartByHistoryID() {
+        func history(_ page: Int, stamp: Int = 1) -> String {
+            (0..<2).map { #"{"id": \#($0), "history_id": \#(10 * page + $0), "history_type": "~", "read_at": \#(stamp)}"# }.joined(separator: ", ")
+        }
+        for format in ["ndjson", "json", "csv"] {
+            for page in 1...3 {
+                transport.register("GET", page == 1 ? "/api/bookings/history/" : "/api/bookings/history/?page=\(page)",
+                                   json: #"{"data": [\#(history(page))], "has_more": \#(page < 3)}"#)
+            }
+            let walked = harness.run(["api", "GET", "/api/bookings/history/", "--paginate", "-o", format])
+            XCTAssertEqual(walked.status, 0, walked.err)
+            XCTAssertEqual(format == "csv" ? lines(walked.out).count - 1 : format == "json" ? walked.json.arrayValue?.count : lines(walked.out).count, 6, walked.out)
+            transport.verify()
+        }
+        for stamp in 1...2 {
+            transport.register("GET", stamp == 1 ? "/api/bookings/history/" : "/api/bookings/history/?page=2",
+                               json: #"{"data": [\#(history(1, stamp: stamp))], "has_more": true}"#)
+        }
+        let ignored = harness.run(["api", "GET", "/api/bookings/history/", "--paginate", "-o", "ndjson"])
+        XCTAssertEqual(ignored.status, 8, ignored.err)
+        XCTAssertContains(ignored.err, "page 2 holds the rows of the page before it again, by id and in order")
+        transport.verify()
+    }
+
     /// `--page N` on a server that ignores `page` and says nothing of the page it sent: a JSON:API list
     /// paged by `page[offset]`, and a list whose one page holds its whole total, are exit 8, not page 1.
     func testAPageAskedForThatIsTheFirstByItsOffsetOrTotalIsExit8() {

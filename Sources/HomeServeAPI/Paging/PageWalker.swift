@@ -312,16 +312,14 @@ public final class PageWalker {
             return (page.keeping(kept), rows.count - kept.count, again)
         }
 
-        /// `id` where every row has one; where none has, the first of `keys` that every row has as a number
-        /// or a string of its own; where only some have, none (each row's own `id` still tells it apart). A
-        /// page read keeping its rows as bytes holds those fields only in rows without an `id`: the rule
-        /// reads both kinds of page alike.
+        /// `id` where every row has one, unless every row also has a `history_id` of its own: a history's rows
+        /// (django-simple-history), whose `id` is the object's, which many rows share. Where no row has an
+        /// `id`, the first of `keys` that every row has as a number or a string of its own; where only some
+        /// have, none (each row's own `id` still tells it apart). A page read keeping its rows as bytes holds
+        /// those fields only in rows without an `id`, and `history_id`: the rule reads both kinds alike.
         static func idKey(of rows: [JSON], among keys: [String]) -> String? {
             guard !rows.isEmpty else { return nil }
-            let identified = rows.filter { row in row["id"].map { !$0.isNull } ?? false }.count
-            if identified == rows.count { return "id" }
-            guard identified == 0 else { return nil }
-            return keys.first { key in
+            func tellsApart(_ key: String) -> Bool {
                 var values = Set<String>()
                 return rows.allSatisfy { row in
                     switch row[key] {
@@ -330,6 +328,10 @@ public final class PageWalker {
                     }
                 }
             }
+            let identified = rows.filter { row in row["id"].map { !$0.isNull } ?? false }.count
+            if identified == rows.count { return rows[0]["history_id"] != nil && tellsApart("history_id") ? "history_id" : "id" }
+            guard identified == 0 else { return nil }
+            return keys.first(where: tellsApart)
         }
     }
 

@@ -180,7 +180,8 @@ private struct JSONParser {
     /// An object of a list, checked as `parseObject` checks one but kept as its first `id` member alone, and,
     /// in a row without a non-null `id`, the members that may be its id under another name (`uuid`, `_id`,
     /// `key`, `…_id`, `…Id`, `…_uuid`) where they hold a string or a number. Those are only marked while the
-    /// row is read, and built at its end if it has no id of its own.
+    /// row is read, and built at its end if it has no id of its own. A history's row (django-simple-history)
+    /// keeps its `history_id` beside the `id` of the object it records.
     mutating func parseListedObject(depth: Int) throws(JSONParseError) -> JSON {
         guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth) levels") }
         index += 1
@@ -197,12 +198,12 @@ private struct JSONParser {
             var isID: Bool, mayBeID = false
             if try skipString() {
                 isID = index - keyStart == 4 && bytes[keyStart + 1] == UInt8(ascii: "i") && bytes[keyStart + 2] == UInt8(ascii: "d")
-                if !isID, !identified { mayBeID = Self.mayBeAnID(UnsafeBufferPointer(rebasing: bytes[(keyStart + 1)..<(index - 1)])) }
+                if !isID { mayBeID = Self.mayBeAnID(UnsafeBufferPointer(rebasing: bytes[(keyStart + 1)..<(index - 1)]), identified: identified) }
             } else {
                 index = keyStart
                 let name = try parseString()
                 isID = name == "id"
-                if !isID, !identified { mayBeID = Self.mayBeAnID(Array(name.utf8)) }
+                if !isID { mayBeID = Self.mayBeAnID(Array(name.utf8), identified: identified) }
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
@@ -222,21 +223,25 @@ private struct JSONParser {
             if bytes[index] == UInt8(ascii: "}") { index += 1; break }
             throw error("expected ',' or '}'")
         }
-        if let id, !id.isNull || candidates.isEmpty { return .object([("id", id)]) }
+        if let id, candidates.isEmpty { return .object([("id", id)]) }
         let end = index
         defer { index = end }
         var kept: [(String, JSON)] = id.map { [("id", $0)] } ?? []
+        // Marked before the row's `id` was met, the others are not needed where it is not null.
+        let identified = id.map { !$0.isNull } ?? false
         for candidate in candidates {
             index = candidate.key
             let key = try parseString()
+            if identified, key != "history_id" { continue }
             index = candidate.value
             kept.append((key, try parseValue(depth: depth + 1)))
         }
         return .object(kept)
     }
 
-    /// `uuid`, `_id`, `key`, or a name ending in `_id`, `Id` or `_uuid`.
-    static func mayBeAnID<Name: Collection>(_ name: Name) -> Bool where Name.Element == UInt8 {
+    /// `uuid`, `_id`, `key`, or a name ending in `_id`, `Id` or `_uuid`; in a row with an `id`, `history_id`.
+    static func mayBeAnID<Name: Collection>(_ name: Name, identified: Bool = false) -> Bool where Name.Element == UInt8 {
+        if identified { return name.count == 10 && name.elementsEqual("history_id".utf8) }
         func ends(_ suffix: String) -> Bool { name.count >= suffix.utf8.count && name.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
         return name.elementsEqual("uuid".utf8) || name.elementsEqual("key".utf8) || ends("_id") || ends("Id") || ends("_uuid")
     }
