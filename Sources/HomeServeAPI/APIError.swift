@@ -126,14 +126,32 @@ public enum ErrorBody {
     }
 
     /// A read's 2xx answer that says the request failed: an envelope (no `id` of its own) with
-    /// `success`/`ok` false or `status` "error", or nothing but DRF's `{"detail": …}`, the shape of its
-    /// errors. A resource whose status is "failed" is just that.
+    /// `success`/`ok` false, `status` "error", an `error` (`"…"`, `{"code", "message"}`, `true`) or
+    /// `errors` listed (GraphQL's, beside data or not: a partial answer is no answer), or nothing but DRF's
+    /// `{"detail": …}`, the shape of its errors. A resource whose status is "failed" is just that.
     public static func failure(_ body: JSON) -> String? {
         guard case .object = body, body["id"] == nil else { return nil }
         if body.keys == ["detail"], let detail = body["detail"]?.stringValue { return Redaction.text(detail) }
         let said = body["success"] == .bool(false) || body["ok"] == .bool(false) || body["status"]?.stringValue?.lowercased() == "error"
+            || reportsErrors(body)
         guard said else { return nil }
-        return read(body).message ?? "the server reported that the request failed"
+        let (message, fields) = read(body)
+        return message ?? (fields.isEmpty ? nil : fields.map { "\($0.0): \($0.1)" }.joined(separator: "; ")) ?? "the server reported that the request failed"
+    }
+
+    /// An `error` that is something (text, an object, `true`), or `errors` that list something.
+    private static func reportsErrors(_ body: JSON) -> Bool {
+        switch body["error"] {
+        case let .string(text)?: if !text.isBlank { return true }
+        case let .object(pairs)?: if !pairs.isEmpty { return true }
+        case .bool(true)?: return true
+        default: break
+        }
+        switch body["errors"] {
+        case let .array(items)?: return !items.isEmpty
+        case let .object(pairs)?: return !pairs.isEmpty
+        default: return false
+        }
     }
 
     /// A 2xx body saying the action did not happen, and the server's words for why.

@@ -92,14 +92,12 @@ public final class Invocation {
         throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "the answer is \(wrong)")
     }
 
-    /// The id of what a POST made, from the one thing its answer holds: an answer with nothing in it, or
-    /// whose thing has no id (`{"message": …}`, `{"id": null}`), is exit 8, saying the POST was carried out,
-    /// so a script that captures the id never goes on with a message or nothing for one. Nil where no answer
-    /// was due (HTTP 204) or the answer is a list, which is shown whole.
+    /// The id of what a POST made, from the one thing its answer holds: an answer with nothing in it, a
+    /// list, or one thing without an id (`{"message": …}`, `{"id": null}`), is exit 8, saying the POST was
+    /// carried out, so a script that captures the id never goes on with a message, a list or nothing for
+    /// one. Nil where no answer was due (HTTP 204).
     static func madeID(_ answer: JSON, of call: APICall, _ presentation: Presentation, client: APIClient) throws -> String? {
         guard !answer.isNull else { return nil }
-        // Things, if not the one thing due, are shown whole: the server's account of what it made.
-        if answer.arrayValue?.isEmpty == false { return nil }
         let id = Rows.unwrap(answer, keys: presentation.wrappers ?? [])["id"].flatMap { $0.isNull ? nil : $0.cellText }.flatMap { $0.isEmpty ? nil : $0 }
         guard let wrong = nothing(in: answer, presentation) ?? (id == nil ? "without the id of anything made" : nil) else { return id }
         throw APIError.badResponse(method: call.method, path: client.shown(call),
@@ -113,7 +111,12 @@ public final class Invocation {
             return "an empty object, with nothing to show"
         }
         guard presentation.isOneThing else { return nil }
-        if let items = answer.arrayValue { return items.isEmpty ? "an empty list where one object is due" : "a list where one object is due" }
+        // A list, bare, in its envelope (`{"data": […]}`) or a page of one (DRF's `{"count", "results"}`).
+        let listed = answer["id"] == nil ? (wrappers ?? []).lazy.compactMap({ answer[$0] }).first { !$0.isNull }
+            ?? answer["data"] ?? answer["result"] ?? (answer["count"] != nil || answer["next"] != nil ? answer["results"] : nil) : nil
+        if let items = answer.arrayValue ?? listed?.arrayValue {
+            return items.isEmpty ? "an empty list where one object is due" : "a list where one object is due"
+        }
         // A resource's envelope holding null (`{"data": null}`) holds no resource either.
         if answer["id"] == nil, let wrappers, Rows.unwrap(answer, keys: wrappers) == answer,
            (wrappers + ["data", "result"]).contains(where: { answer[$0]?.isNull == true }) {

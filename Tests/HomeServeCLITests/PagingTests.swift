@@ -1914,11 +1914,20 @@ final class PagingTests: XCTestCase {
 
     func testRowsFoundElsewhereOnALaterPageAre8() {
         transport.register("GET", "/api/bookings/", json: #"{"count": 4, "next": "https://api.test/api/bookings/?page=2", "results": [\#(nameRows(0..<2))]}"#)
-        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 4, "next": null, "errors": [{"code": "x", "detail": "backend timeout"}, {"code": "y", "detail": "z"}]}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 4, "next": null, "items": [{"code": "x", "detail": "backend timeout"}, {"code": "y", "detail": "z"}]}"#)
         let outcome = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "csv"])
         XCTAssertEqual(outcome.status, 8, outcome.err)
         XCTAssertEqual(outcome.out, "id,name\n0,r0\n1,r1\n")
-        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/?page=2: page 2 has its rows in `errors`, where the first page had them in `results`\n")
+        XCTAssertEqual(outcome.err, "homeserve: GET https://api.test/api/bookings/?page=2: page 2 has its rows in `items`, where the first page had them in `results`\n")
+        transport.verify()
+
+        // `errors` listed on a later page: the server's words for why.
+        transport.register("GET", "/api/bookings/", json: #"{"count": 4, "next": "https://api.test/api/bookings/?page=2", "results": [\#(nameRows(0..<2))]}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 4, "next": null, "errors": [{"code": "x", "detail": "backend timeout"}, {"code": "y", "detail": "z"}]}"#)
+        let failed = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "csv"])
+        XCTAssertEqual(failed.status, 8, failed.err)
+        XCTAssertEqual(failed.out, "id,name\n0,r0\n1,r1\n")
+        XCTAssertEqual(failed.err, "homeserve: GET /api/bookings/?page=2: the answer (HTTP 200) says the request failed: errors: code: x; detail: backend timeout; code: y; detail: z\n")
         transport.verify()
     }
 

@@ -158,6 +158,40 @@ final class ResponsePathTests: XCTestCase {
         // A resource whose own status is a failure is data.
         transport.register("GET", path, json: #"{"id": "\#(booking)", "status": "error", "success": false}"#)
         XCTAssertEqual(harness.run(["bookings", "get", booking, "--jq", ".status"]).out, "error\n")
+
+        // An `error` that says something, or `errors` listed, beside data or not: in every format, exit 8.
+        let failed = [(#"{"error": "backend unavailable"}"#, "backend unavailable"),
+                      (#"{"error": {"code": "E500", "message": "backend down"}}"#, "backend down"),
+                      (#"{"error": true, "message": "quota spent"}"#, "quota spent"),
+                      (#"{"data": {"id": 1}, "errors": [{"message": "partial: vendor lookup failed"}]}"#, "errors: message: partial: vendor lookup failed")]
+        for (answer, said) in failed {
+            for format in ["csv", "json"] {
+                transport.register("GET", path, json: answer)
+                fails(["bookings", "get", booking, "-o", format], .badServerAnswer, "says the request failed: \(said)")
+            }
+        }
+        transport.register("GET", "/api/services/", json: #"{"error": {"code": 500, "message": "backend down"}, "data": []}"#)
+        fails(["services", "list", "-o", "csv"], .badServerAnswer, "says the request failed: backend down")
+        // Nothing said: an `error` that is null, false or empty, and `errors` that list nothing.
+        transport.register("GET", path, json: #"{"data": {"id": "\#(booking)"}, "error": null, "errors": []}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking, "--jq", ".data.id"]).out, "\(booking)\n")
+        transport.register("GET", "/api/services/", json: #"{"data": [{"id": 1}], "error": false, "errors": {}}"#)
+        XCTAssertEqual(harness.run(["services", "list", "-o", "csv"]).out, "id\n1\n")
+        transport.verify()
+    }
+
+    /// A list where one thing is due, in its envelope or as a page of one, is exit 8, as a bare one is.
+    func testAListInAnEnvelopeWhereOneThingIsDueIs8() {
+        for answer in [#"{"count": 0, "next": null, "previous": null, "results": []}"#, #"{"data": []}"#, #"{"data": [{"id": 1}]}"#,
+                       #"{"count": 1, "results": [{"id": 1}]}"#] {
+            transport.register("GET", path, json: answer)
+            let outcome = fails(["bookings", "get", booking, "-o", "csv"], .badServerAnswer, "the answer is ")
+            XCTAssertContains(outcome.err, "list where one object is due")
+        }
+        // A resource that holds a list of its own is one thing.
+        transport.register("GET", path, json: #"{"id": "\#(booking)", "results": [1, 2], "count": 2}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking, "--jq", ".count"]).out, "2\n")
+        transport.verify()
     }
 
     func testRetriesThatSucceedAreNotedAndQuietWithQ() {
