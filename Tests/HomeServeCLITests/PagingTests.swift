@@ -1548,6 +1548,21 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(both.out, "_id\na1\na2\n", both.err)
         transport.verify()
 
+        // No hits where the total counts some is no answer, with --all or without.
+        for total in ["3", #"{"value": 3}"#] {
+            transport.register("GET", "/api/bookings/", json: #"{"hits": {"total": \#(total), "hits": []}}"#)
+            let none = harness.run(["bookings", "list", "-o", "csv"])
+            XCTAssertEqual(none.status, 8, none.err)
+            XCTAssertEqual(none.out, "")
+            XCTAssertContains(none.err, "page 1 holds 0 of the 3 rows its `hits.total` counts")
+        }
+        // OData's `@odata.count` is a total too.
+        transport.register("GET", "/api/bookings/", json: #"{"value": [], "@odata.count": 5}"#)
+        let odata = harness.run(["bookings", "list", "-o", "csv"])
+        XCTAssertEqual(odata.status, 8, odata.err)
+        XCTAssertContains(odata.err, "the first page is empty, but the server reports 5 rows")
+        transport.verify()
+
         // It has no page N: asked for one, it sends its first.
         transport.register("GET", "/api/bookings/?page=2", json: hits)
         let paged = harness.run(["bookings", "list", "--page", "2", "-o", "csv"])

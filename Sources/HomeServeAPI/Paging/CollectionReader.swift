@@ -311,7 +311,7 @@ public enum CollectionReader {
     private static let tokenParameters = ["next_cursor": "cursor", "nextCursor": "cursor", "next_page_token": "page_token", "nextPageToken": "pageToken"]
     /// A list's total. `count` is DRF's total, but beside `total` (Fractal's pagination) it counts the page's rows.
     private static let totalKeys = ["total", "total_count", "total_items", "total_results", "totalCount", "totalElements",
-                                    "totalItems", "total_entries", "count"]
+                                    "totalItems", "total_entries", "@odata.count", "count"]
 
     /// Every field `merge` reads.
     private static let pagingKeys = Set(linkKeys + hasNextKeys + cursorKeys + totalKeys + [

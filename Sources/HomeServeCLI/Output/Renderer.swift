@@ -346,7 +346,7 @@ struct Renderer {
                                 throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: "the first page is empty, but the server reports \(total) rows")
                             }
                             // Nor where it says more follow, unless they are read (a token list may send an empty page).
-                            if !(listing.following || fillsPage), page.info.claimsMore || page.info.nextQuery != nil || page.info.cursor != nil {
+                            if !(listing.following || fillsPage), page.info.claimsMore || page.info.nextQuery != nil || page.info.cursor != nil || page.info.unreachable != nil {
                                 let reason = page.info.unreachableReason(page: 1)
                                     ?? "the first page is empty, but the server says more rows follow (--all reads them)"
                                 throw APIError.badResponse(method: "GET", path: Redaction.url(call.path), reason: reason)
