@@ -447,6 +447,28 @@ final class SessionTests: XCTestCase {
         }
     }
 
+    /// Run without a shell, a command with a quote left open or a shell's operator would run something else
+    /// (`pass show x | head -1` passes `|` to pass): `config set` refuses it, and a hand-edited one is not run.
+    func testAPasswordCommandAShellWouldReadOtherwiseIsRefused() {
+        for (command, problem) in [(#""unterminated"#, "a double quote that is not closed"),
+                                   ("pass show x | head -1", "'|', which needs a shell: it is run without one, so write sh -c '…'")] {
+            let outcome = harness.run(["config", "set", "password_command", command])
+            XCTAssertEqual(outcome.status, 2, outcome.err)
+            XCTAssertEqual(outcome.err, "homeserve: invalid value '\(command)' for password_command: expected a command and its arguments, run without a shell; it has \(problem)\n")
+        }
+        XCTAssertEqual(harness.run(["config", "set", "password_command", "sh -c 'pass show x | head -1'"]).status, 0)
+        XCTAssertEqual(harness.run(["config", "set", "password_command", #"printf "%s\n" "a | b""#]).status, 0)
+
+        harness.logIn()
+        harness.writeSettings(["default": ["password_command": "pass show x > out"]])
+        transport.register("GET", path, status: 401, json: "{}")
+        transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
+        let refused = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(refused.status, 3, refused.err)
+        XCTAssertEqual(refused.err, "homeserve: password_command pass failed: it has '>', which needs a shell: it is run without one, so write sh -c '…'\n")
+        transport.verify()
+    }
+
     func testAPasswordCommandThatPrintsThenStaysIsKilledAtTheTimeout() {
         harness.logIn()
         // It prints the password and then does not exit: waiting for it would hold the credentials lock for ever.

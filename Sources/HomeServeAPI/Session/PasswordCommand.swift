@@ -21,6 +21,42 @@ public enum PasswordCommand {
         return tcgetpgrp(tty) == getpgrp()
     }
 
+    /// Why a command cannot be run as written, or nil: a quote left open, or a shell's operator, which a
+    /// command run without a shell would get as an argument (`pass show x | head -1`).
+    public static func problem(_ command: String) -> String? {
+        var quote: Character?
+        for c in command where c == "'" || c == "\"" {
+            if quote == nil { quote = c } else if quote == c { quote = nil }
+        }
+        if let quote { return "a \(quote == "'" ? "single" : "double") quote that is not closed" }
+        let operators: Set<String> = ["|", "||", "&&", ";", "&", ">", ">>", "<", "2>", "2>&1"]
+        if let found = unquotedWords(command).first(where: operators.contains) {
+            return "'\(found)', which needs a shell: it is run without one, so write sh -c '…'"
+        }
+        return nil
+    }
+
+    /// The words with no quote in them: where a shell would see its operators.
+    private static func unquotedWords(_ command: String) -> [String] {
+        var words: [String] = [], current = "", quoted = false, quote: Character?
+        for c in command {
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+                quoted = true
+            } else if c == " " || c == "\t" {
+                if !current.isEmpty, !quoted { words.append(current) }
+                current = ""
+                quoted = false
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty, !quoted { words.append(current) }
+        return words
+    }
+
     public static func words(_ command: String) -> [String] {
         var words: [String] = []
         var current = ""
@@ -69,6 +105,7 @@ public enum PasswordCommand {
     public static func run(_ command: String, timeout: Double) throws -> String {
         let argv = words(command)
         guard !argv.isEmpty else { throw SessionError.passwordCommandFailed(command: command, reason: "it is empty") }
+        if let problem = problem(command) { throw SessionError.passwordCommandFailed(command: argv[0], reason: "it has \(problem)") }
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw SessionError.passwordCommandFailed(command: command, reason: String(cString: strerror(errno))) }
         closeOnExec()

@@ -190,6 +190,9 @@ enum ConfigCommands {
             }
         default:
             guard !text.unicodeScalars.contains(where: TerminalText.isControl) else { throw refuse("text without control characters") }
+            if name == "password_command", let problem = PasswordCommand.problem(text) {
+                throw refuse("a command and its arguments, run without a shell; it has \(problem)")
+            }
         }
         return text
     }
