@@ -470,7 +470,7 @@ public final class APIClient: TokenAuthority {
         var call = APICall("POST", "/auth/login/", body: .json(body), authenticated: false)
         call.renewsSession = true
         do { response = try json(call) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
-            let detail = failure.message ?? failure.fields.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
+            let detail = ([failure.message].compactMap { $0 } + failure.fields.map { "\($0.0): \($0.1)" }).joined(separator: "; ")
             throw SessionError.loginRefused(username: username, message: "HTTP \(failure.status)" + (detail.isEmpty ? "" : ": " + detail))
         }
         guard let response else { return nil }

@@ -93,6 +93,10 @@ public enum ErrorBody {
             } else if message == nil {
                 // An envelope's `status` or `code` says what kind of answer it is; as a list it is a field's messages.
                 fields = pairs.filter { !metaKeys.contains($0.0) || $0.1.arrayValue != nil }.map { ($0.0, messages($0.1)) }
+            } else {
+                // DRF's field messages beside a `detail` (a view adding one to a serializer's errors).
+                fields = pairs.filter { pair in pair.1.arrayValue.map { !$0.isEmpty && $0.allSatisfy { $0.stringValue != nil } } ?? false }
+                    .map { ($0.0, messages($0.1)) }
             }
             return (message, fields)
         default:

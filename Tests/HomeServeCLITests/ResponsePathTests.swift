@@ -150,6 +150,16 @@ final class ResponsePathTests: XCTestCase {
         ])
     }
 
+    func testFieldMessagesBesideADetailAreShown() {
+        transport.register("POST", "/auth/login/", status: 400, json: #"{"detail": "Registration failed.", "password": ["This password is too common."], "code": "invalid", "hints": []}"#)
+        let login = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(login.status, ExitCode.notAuthenticated.rawValue, login.err)
+        XCTAssertEqual(login.err, "homeserve: logging in as customer1 failed: HTTP 400: Registration failed.; password: This password is too common.\n")
+        transport.register("POST", "/api/bookings/", status: 400, json: #"{"detail": "Invalid booking.", "pincode": ["Not served."], "code": "invalid", "hints": []}"#)
+        let outcome = fails(create, .rejected)
+        XCTAssertEqual(lines(outcome.err), ["homeserve: POST /api/bookings/ failed: HTTP 400: Invalid booking.", "homeserve:   pincode: Not served."])
+    }
+
     func testAReadAnswered2xxSayingItFailedIs8AndPrintsNothing() {
         transport.register("GET", "/api/services/", json: #"{"success": false, "message": "Maintenance"}"#)
         fails(["services", "list", "-o", "csv"], .badServerAnswer, "GET /api/services/: the answer (HTTP 200) says the request failed: Maintenance")

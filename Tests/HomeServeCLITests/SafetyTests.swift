@@ -99,7 +99,7 @@ final class SafetyTests: XCTestCase {
         transport.register("POST", "/api/bookings/", status: 400, json: #"{"detail": "bad \#(hostile)", "pincode": ["\u001b[31mred"]}"#)
         let outcome = harness.run(["bookings", "create", "--service", "1", "--pincode", "560001", "--date", "2026-12-01T10:00:00+05:30", "--price", "1"])
         XCTAssertEqual(outcome.status, 6)
-        XCTAssertEqual(outcome.err, "homeserve: POST /api/bookings/ failed: HTTP 400: bad Tap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\n")
+        XCTAssertEqual(outcome.err, "homeserve: POST /api/bookings/ failed: HTTP 400: bad Tap\\x1b]0;pwned\\x07 fix\\x1b[2J\\u009b1m\nhomeserve:   pincode: \\x1b[31mred\n")
         transport.register("GET", "/api/bookings/", json: #"{"\u001b[2Jkey": 1}"#)
         XCTAssertEqual(harness.run(["bookings", "list"]).err, "homeserve: GET /api/bookings/: the answer has no list of rows (keys: \\x1b[2Jkey); 'homeserve api GET /api/bookings/' shows it as received\n")
         transport.register("POST", "/api/bookings/", status: 422, json: #"{"errors": {"date\u001b[1m": ["no\u0007"]}}"#)
