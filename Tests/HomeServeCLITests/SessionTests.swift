@@ -447,6 +447,34 @@ final class SessionTests: XCTestCase {
         }
     }
 
+    /// Another login storing another user's session while a command runs: the command's refused token is
+    /// not replaced by that user's, nor the other user's refresh token spent; the same user's is taken up.
+    func testASessionStoredForAnotherUserMidCommandIsNotTakenUp() {
+        harness.logIn()
+        let theirs = harness.token(expiresIn: 3600, life: 3600, userID: 9, tag: "vendor2")
+        let harness = harness!
+        transport.register("GET", path, status: 401, json: #"{"detail": "Token is invalid or expired"}"#, onRequest: { _ in
+            harness.storeSession(access: theirs, refresh: "refresh-v", user: ["id": 9, "username": "vendor2", "role": "vendor"])
+        })
+        let outcome = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(outcome.status, 3, outcome.err)
+        XCTAssertEqual(outcome.out, "")
+        XCTAssertEqual(outcome.err, "homeserve: profile 'default' was logged in as vendor2 while this command ran as customer1, whose session it replaced; nothing more was sent: run the command again to act as vendor2, or log in as customer1\n")
+        XCTAssertEqual(transport.log, ["GET \(path)"], "neither vendor2's token nor its refresh token was sent")
+        XCTAssertEqual(stored("access"), theirs)
+        transport.verify()
+
+        // The same user's new session is taken up.
+        harness.logIn()
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "again")
+        transport.register("GET", path, status: 401, json: "{}", onRequest: { _ in harness.storeSession(access: renewed, refresh: "refresh-9") })
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        let again = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(again.status, 0, again.err)
+        XCTAssertEqual(transport.requests.last?.bearer, renewed)
+        transport.verify()
+    }
+
     /// Run without a shell, a command with a quote left open or a shell's operator would run something else
     /// (`pass show x | head -1` passes `|` to pass): `config set` refuses it, and a hand-edited one is not run.
     func testAPasswordCommandAShellWouldReadOtherwiseIsRefused() {

@@ -353,6 +353,10 @@ public final class CredentialStore {
                 let foreign = isForOtherServer(kept, authority)
                 // Another server's session is not adopted or refreshed here; only a password can replace it.
                 let entry = foreign ? nil : kept
+                if current?.source == .file, let was = current?.user["username"]?.stringValue, !was.isEmpty,
+                   let now = entry?.user["username"]?.stringValue, !now.isEmpty, now != was {
+                    throw SessionError.userChanged(profile: profile, from: was, to: now)
+                }
                 if let access = entry?.access, access != stale, JWT.isHeaderSafe(access),
                    !JWT.expiresSoon(access, now: clock.now(), margin: 0) {
                     current = entry

@@ -30,6 +30,9 @@ public enum SessionError: Error, Sendable {
     case file(FileError)
     case corrupt(path: String, reason: String)
     case unknownProfile(name: String, known: [String])
+    /// Another login stored another user's session for the profile while this command ran with the first's:
+    /// it is not taken up, so a command never goes on as someone else.
+    case userChanged(profile: String, from: String, to: String)
     /// The profile's session was made with another server than the one a command would send it to.
     case otherServer(profile: String, session: String, asked: String)
     /// The config directory, or a file in it, could have been changed by another user (its owner, a

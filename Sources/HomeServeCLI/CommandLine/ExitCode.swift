@@ -284,6 +284,8 @@ struct FailureReport {
         case let .badTokenReply(endpoint):
             // The server's answer is at fault, not the session: a broken proxy is not a password to fix.
             return CLIError(.badServerAnswer, "POST \(endpoint) succeeded but sent no well-formed token; the stored session was left as it was")
+        case let .userChanged(name, was, now):
+            return CLIError(.notAuthenticated, "profile '\(name)' was logged in as \(now) while this command ran as \(was), whose session it replaced; nothing more was sent: run the command again to act as \(now), or log in as \(was)")
         case let .loginRefused(username, message):
             return CLIError(.notAuthenticated, "logging in as \(username) failed: \(message.isEmpty ? "credentials refused" : message)")
         case let .passwordCommandFailed(command, reason):
