@@ -292,6 +292,13 @@ def ws_malformed(h, r):
     return "close"
 
 
+def ws_redirect(h, r):
+    h.sock.sendall(b"HTTP/1.1 301 Moved Permanently\r\nLocation: http://elsewhere.example/ws/?token=abc123456789\r\n"
+                   b"Content-Length: 4\r\n\r\nnope")
+    time.sleep(0.2)
+    return "close"
+
+
 def ws_bad_accept(h, r):
     h.sock.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: nope\r\n\r\n")
     time.sleep(1)
@@ -466,7 +473,7 @@ CASES = {
     "ok": ok, "record": ok, "huge-body": huge_body, "huge-chunked": huge_chunked, "large-chunked": large_chunked, "huge-string": huge_string,
     "next-loop": next_loop, "next-cycle": next_cycle, "next-backwards": next_backwards, "next-elsewhere": next_elsewhere,
     "rows-past-total": rows_past_total, "ws-hang": silent, "ws-flood-ping": ws_flood_ping, "ws-flood-empty": ws_flood_empty,
-    "ws-flood-pong": ws_flood_pong, "ws-malformed": ws_malformed, "ws-bad-accept": ws_bad_accept,
+    "ws-flood-pong": ws_flood_pong, "ws-malformed": ws_malformed, "ws-bad-accept": ws_bad_accept, "ws-redirect": ws_redirect,
     "ws-endless-headers": ws_endless_headers, "retry-after": retry_after, "retry-after-503": retry_after_503,
     "html-500": html_500, "html-as-json": html_as_json, "lying-length": lying_length, "deep": deep, "deep-object": deep_object,
     "huge-numbers": huge_numbers, "bad-utf8": bad_utf8, "unauthorized": unauthorized, "drip": drip,

@@ -90,6 +90,18 @@ final class FrameCodecTests: XCTestCase {
             XCTAssertEqual(($0 as! WebSocketProtocolError).closeCode, 1007)
         }
         XCTAssertThrowsError(try text.accept(Frame(opcode: .close, payload: [3])))
+        // Close codes no endpoint may send, and a reason that is not UTF-8 (RFC 6455 §7.4, §5.5.1).
+        for code: UInt16 in [999, 1004, 1005, 1006, 1015, 2000, 5000] {
+            XCTAssertThrowsError(try text.accept(Frame(opcode: .close, payload: [UInt8(code >> 8), UInt8(code & 0xFF)])), "\(code)") {
+                XCTAssertEqual(($0 as! WebSocketProtocolError).closeCode, 1002)
+            }
+        }
+        XCTAssertThrowsError(try text.accept(Frame(opcode: .close, payload: [0x03, 0xE8, 0xFF]))) {
+            XCTAssertEqual(($0 as! WebSocketProtocolError).closeCode, 1007)
+        }
+        for code: UInt16 in [1000, 1001, 1011, 1013, 3000, 4001, 4999] {
+            XCTAssertEqual(try text.accept(Frame(opcode: .close, payload: [UInt8(code >> 8), UInt8(code & 0xFF)])), .close(code: code, reason: ""))
+        }
     }
 
     func testAcceptKeyFromTheRFC() {

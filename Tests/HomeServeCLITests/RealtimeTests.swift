@@ -398,6 +398,9 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(outcome.out, #"{"method":"GET","url":"wss://api.test/ws/bookings/\#(booking)/?token=***","headers":{"Upgrade":"websocket","Sec-WebSocket-Version":"13"}}"# + "\n")
         let chat = harness.run(["--dry-run", "watch", "chat", "--send", #"{"type": "chat_message", "data": {"text": "On my way"}}"#])
         XCTAssertTrue(chat.out.hasSuffix(#","send":{"type":"chat_message","data":{"text":"On my way"}}}"# + "\n"), "the message it would send: " + chat.out)
+        // Its secret-named values are not shown.
+        let secret = harness.run(["--dry-run", "watch", "chat", "--send", #"{"type": "auth", "data": {"password": "hunter2", "otp": "123456", "refresh": "zzzz"}}"#])
+        XCTAssertTrue(secret.out.hasSuffix(#","send":{"type":"auth","data":{"password":"***","otp":"***","refresh":"***"}}}"# + "\n"), secret.out)
         XCTAssertEqual(sockets.urls, [])
     }
 

@@ -196,8 +196,17 @@ final class HostileServerTests: XCTestCase {
     func testHandshakeAnswersThatCannotBeAWebSocket() throws {
         for name in ["ws-bad-accept", "ws-endless-headers"] {
             let result = try cli(name).run(["watch", "booking", "X", "--reconnect-attempts", "0", "--timeout", "10"])
-            assertExit(result, 9, under: 5, name)
+            // The server's answer breaks the protocol: its failure, not the network's.
+            assertExit(result, 8, under: 5, name)
+            XCTAssertTrue(result.err.contains(name == "ws-bad-accept" ? "Sec-WebSocket-Accept does not match the key sent" : "handshake response headers are too long"), result.err)
         }
+    }
+
+    /// A redirect is not followed by a WebSocket: exit 12 names where it leads, a token in it hidden.
+    func testARedirectedHandshakeNamesItsLocation() throws {
+        let result = try cli("ws-redirect").run(["watch", "booking", "X", "--reconnect-attempts", "0", "--timeout", "10"])
+        assertExit(result, 12, under: 5)
+        XCTAssertTrue(result.err.contains("HTTP 301, a redirect, which a WebSocket does not follow: Location: http://elsewhere.example/ws/?token=***"), result.err)
     }
 
     func testMessageThatIsNotJSONIsShownSafely() throws {

@@ -128,7 +128,9 @@ public final class WebSocketClient: WebSocketConnection {
 
         var end: Int?
         while end == nil {
-            guard buffer.count < 16384 else { throw WebSocketFailure.connection("handshake response headers are too long") }
+            guard buffer.count < 16384 else {
+                throw WebSocketFailure.protocolViolation(WebSocketProtocolError(reason: "handshake response headers are too long", closeCode: 1002))
+            }
             switch try fill(until: deadline) {
             case .data: break
             case .closed: throw WebSocketFailure.connection("the server closed the connection during the handshake")
@@ -141,20 +143,27 @@ public final class WebSocketClient: WebSocketConnection {
         buffer.removeFirst(end)
         let lines = head.split(separator: "\r\n")
         let status = lines.first.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
-        guard status == 101 else {
-            _ = try? fill(until: min(deadline, Monotonic.now() + 0.2))
-            throw WebSocketFailure.rejected(status: status, body: String(decoding: buffer.prefix(200), as: UTF8.self))
-        }
         var fields: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
             fields[line[..<colon].lowercased()] = String(line[line.index(after: colon)...]).trimmingCharacters(in: " \t")
         }
+        guard status == 101 else {
+            // A redirect is named by where it leads, the body being a proxy's boilerplate.
+            if HTTPStatus.isRedirect(status), let location = fields["location"] {
+                throw WebSocketFailure.rejected(status: status, body: "Location: " + location)
+            }
+            _ = try? fill(until: min(deadline, Monotonic.now() + 0.2))
+            throw WebSocketFailure.rejected(status: status, body: String(decoding: buffer.prefix(200), as: UTF8.self))
+        }
+        func broken(_ reason: String) -> WebSocketFailure {
+            .protocolViolation(WebSocketProtocolError(reason: reason, closeCode: 1002))
+        }
         guard fields["upgrade"]?.lowercased() == "websocket", fields["connection"]?.lowercased().contains("upgrade") == true else {
-            throw WebSocketFailure.connection("the server did not upgrade the connection to a WebSocket")
+            throw broken("the server did not upgrade the connection to a WebSocket")
         }
         guard fields["sec-websocket-accept"] == WebSocketClient.acceptValue(for: key) else {
-            throw WebSocketFailure.connection("Sec-WebSocket-Accept does not match the key sent")
+            throw broken("Sec-WebSocket-Accept does not match the key sent")
         }
     }
 

@@ -206,7 +206,7 @@ enum WatchCommands {
             var preview = JSON.object([("method", .string("GET")), ("url", .string(url)),
                                        ("headers", .object([("Upgrade", .string("websocket")), ("Sec-WebSocket-Version", .string("13"))]))])
             // The message --send would send once connected, the one thing the dry run stands in for that changes anything.
-            if let greeting { preview = preview.setting("send", (try? JSON.parse(greeting)) ?? .string(greeting)) }
+            if let greeting { preview = preview.setting("send", (try? JSON.parse(greeting)).map(Redaction.body) ?? .string(Redaction.text(greeting))) }
             return .text(preview.serialized() + "\n")
         }
         let deadline = try deadline(inv)
