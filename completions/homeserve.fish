@@ -496,7 +496,7 @@ function __homeserve_flags
             printf '%s\t%s\n' \
                 '--as' 'Run a role\'s cases with another profile: ROLE=PROFILE (roles: customer, vendor, onboard_manager, ops_manager, super_admin)' \
                 '--write' 'Add a booking round trip (create, get, cancel) as a customer; the booking is cancelled afterwards' \
-                '--ws' 'Open and close each WebSocket channel' \
+                '--ws' 'Open each WebSocket channel, hold it half a second, close it' \
                 '--junit' 'Write the results as JUnit XML to FILE, for CI systems' \
                 '--pincode' 'Pincode the pricing, vendor and scheduling cases ask about'
     end

@@ -4,7 +4,7 @@ import HomeServeCore
 public enum FollowError: Error, Sendable {
     /// The overall deadline passed.
     case deadlinePassed
-    /// Reconnects ran out; `status` is the HTTP status the last handshake was answered with, if any, and
+    /// Reconnects ran out (none made: `attempts` 0, a single connection's failure); `status` is the HTTP status the last handshake was answered with, if any, and
     /// `unusable` says the server's frames could not be read (they broke the protocol, or were too large).
     case gaveUp(reason: String, attempts: Int, status: Int?, unusable: Bool)
     /// The handshake was answered with a status another attempt would not change (a redirect, a 400).
@@ -35,14 +35,27 @@ extension FollowError {
             return FollowError.forbidden(path: path, detail: handshakeDetail(status: status, body: body))
         case let .rejected(status, body) where HTTPStatus.isNotFound(status):
             return FollowError.notFound(path: path, detail: handshakeDetail(status: status, body: body))
+        case let .rejected(status, body) where !HTTPStatus.isRedirect(status) && !(400..<600).contains(status):
+            // A 200 is something that does not speak WebSocket: an answer that cannot be used.
+            return FollowError.gaveUp(reason: "the WebSocket handshake for \(path) was answered with \(handshakeDetail(status: status, body: body))",
+                                      attempts: 0, status: status, unusable: true)
         case let .rejected(status, body):
             return FollowError.rejected(path: path, status: status, detail: handshakeDetail(status: status, body: body))
+        // Closed as soon as it opened: Channels' consumers refuse a connection by closing it after the upgrade.
+        case let .closed(code, _) where code == 4001:
+            return FollowError.tokenRefused(reason: "the server closed \(path) as it opened: token refused (close code 4001)")
+        case let .closed(code?, reason) where code == 4003 || code == 1008:
+            return FollowError.forbidden(path: path, detail: "close code \(code)\(reason.isEmpty ? "" : ": " + Redaction.text(reason))")
+        case let .closed(code?, reason) where code == 4004:
+            return FollowError.notFound(path: path, detail: "close code 4004\(reason.isEmpty ? "" : ": " + Redaction.text(reason))")
+        case .closed:
+            return FollowError.gaveUp(reason: "the server closed \(path) as it opened: \(ChannelFollower.describe(failure))", attempts: 0, status: nil, unusable: false)
         case let .tls(reason, plainHTTP):
             return FollowError.tls(url: url, reason: reason, plainHTTP: plainHTTP)
         case .interrupted:
             return Cancelled()
         default:
-            return FollowError.gaveUp(reason: "cannot connect to \(url): \(ChannelFollower.describe(failure))", attempts: 1, status: nil, unusable: failure.brokeProtocol)
+            return FollowError.gaveUp(reason: "cannot connect to \(url): \(ChannelFollower.describe(failure))", attempts: 0, status: nil, unusable: failure.brokeProtocol)
         }
     }
 }

@@ -329,7 +329,7 @@ struct FailureReport {
         case .deadlinePassed:
             return CLIError(.timedOut, "timed out before the condition was met")
         case let .gaveUp(reason, attempts, status, unusable):
-            return CLIError(Self.socketCode(status: status, unusable: unusable), "\(reason); gave up after \(attempts) reconnect attempts")
+            return CLIError(Self.socketCode(status: status, unusable: unusable), reason + (attempts > 0 ? "; gave up after \(attempts) reconnect attempts" : ""))
         case let .rejected(path, status, detail):
             let hint = HTTPStatus.isRedirect(status) ? "; check the URL in use, or the profile's ws_url ('\(homeserve) config set ws_url URL')" : ""
             return CLIError(ExitCode.forStatus(status), "the WebSocket handshake for \(path) was answered with \(detail)\(hint)")

@@ -8,7 +8,9 @@ enum SmokeCommands {
     static let roles = WatchCommands.roles
     static let asRole = ListFlag("as", .keyValue, "Run a role's cases with another profile: ROLE=PROFILE (roles: \(roles.joined(separator: ", ")))", placeholder: "ROLE=PROFILE")
     static let write = SwitchFlag("write", "Add a booking round trip (create, get, cancel) as a customer; the booking is cancelled afterwards")
-    static let sockets = SwitchFlag("ws", "Open and close each WebSocket channel")
+    static let sockets = SwitchFlag("ws", "Open each WebSocket channel, hold it half a second, close it")
+    /// How long `--ws` holds a channel open for a refusal to come.
+    static let socketHold = 0.5
     static let junit = Flag("junit", .sideFile, "Write the results as JUnit XML to FILE, for CI systems")
     static let pincode = RequiredFlag("pincode", .pincode, "Pincode the pricing, vendor and scheduling cases ask about", default: "560001", shown: "560001")
 
@@ -22,8 +24,8 @@ enum SmokeCommands {
         disputes; vendors: the day plan; operators (ops managers and super admins): cache stats, the
         dashboard, notification stats, alerts and the audit trail; onboard managers: the common
         reads only). --write adds a booking round trip, cleaned up afterwards (one whose POST got no usable
-        answer is found by the run's notes and cancelled, or stderr says how to find it); --ws opens and
-        closes each WebSocket channel. Each case stands alone and is bounded by --timeout per request.
+        answer is found by the run's notes and cancelled, or stderr says how to find it); --ws opens each
+        WebSocket channel, holds it half a second (a server refusing it closes it at once) and closes it. Each case stands alone and is bounded by --timeout per request.
         Prints a row per case (case, role, result, seconds, detail); exits 0 when none failed, otherwise
         the exit code of the first failure.
         """,
@@ -370,16 +372,20 @@ enum SmokeCommands {
                     let token = try session.store.accessToken(authority: session.client)
                     // Another profile's token goes only to its own server's sockets.
                     let base = session.profile == inv.profile.name ? try inv.socketBase() : session.client.base.socketTwin
-                    let connection: WebSocketConnection
+                    // Held open a moment: a server refusing the channel (Channels' close 4001 or 4003) does so
+                    // right after the upgrade. Reported as `watch` reports it: 9 for no connection, 3, 4, 5 or 8
+                    // for an answer.
+                    let held = min(SmokeCommands.socketHold, Double(inv[GlobalFlags.timeout]))
+                    var greeted = false
                     do {
-                        connection = try inv.context.webSockets(inv.transportSettings)
+                        let connection = try inv.context.webSockets(inv.transportSettings)
                             .connect(url: base.description + path + (token.map { "?token=" + URLEncoding.component($0) } ?? ""), timeout: Double(inv[GlobalFlags.timeout]))
+                        defer { connection.close() }
+                        greeted = try connection.receive(timeout: held) != nil
                     } catch let failure as WebSocketFailure {
-                        // Reported as `watch` reports a handshake: 9 for no connection, 4, 5 or 8 for an answer.
                         throw FollowError.of(failure, path: path, url: base.description + path)
                     }
-                    connection.close()
-                    return "opened and closed \(path)"
+                    return greeted ? "opened \(path), a message arrived, closed" : "opened \(path), held \(held) s, closed"
                 }
             }
         }
