@@ -482,7 +482,7 @@ function __homeserve_flags
                 '--timeout' 'Follow for SECONDS, connecting included, then exit 0; with --count or --until, exit 11 if they were not met (default: for ever)' \
                 '--reconnect-attempts' 'Reconnects before giving up' \
                 '--reconnect-delay' 'Seconds between reconnects' \
-                '--send' 'JSON message to send once connected'
+                '--send' 'JSON message to send once connected (again only after a connection refused with close 4001 before it delivered anything)'
         case 'watch status'
             printf '%s\t%s\n' \
                 '--user' 'User id (default: the logged-in user)' \

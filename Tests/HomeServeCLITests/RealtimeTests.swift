@@ -356,6 +356,24 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(sockets.urls.first, "wss://api.test/ws/chat/1/customer/?token=\(access)", "the logged-in user's id and role")
     }
 
+    /// A connection the server refuses (close 4001) took nothing sent on it: the message goes again on the
+    /// next, once. One that delivered a message first had it taken.
+    func testChatSendsItsGreetingAgainAfterTheConnectionItWentOnWasRefused() {
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: harness.token(expiresIn: 300, tag: "renewed")))
+        sockets.connections = [.success([.close(4001)]), .success([.message(#"{"type": "chat_message"}"#)])]
+        let outcome = harness.run(["watch", "chat", "--send", #"{"type": "chat_message"}"#, "--count", "1", "--reconnect-delay", "0"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(sockets.sent, [#"{"type":"chat_message"}"#, #"{"type":"chat_message"}"#])
+        transport.verify()
+
+        sockets.sent = []
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: harness.token(expiresIn: 300, tag: "again")))
+        sockets.connections = [.success([.message(#"{"type": "joined"}"#), .close(4001)]), .success([.message(#"{"type": "chat_message"}"#)])]
+        let taken = harness.run(["watch", "chat", "--send", #"{"type": "chat_message"}"#, "--count", "2", "--reconnect-delay", "0"])
+        XCTAssertEqual(taken.status, 0, taken.err)
+        XCTAssertEqual(sockets.sent, [#"{"type":"chat_message"}"#])
+    }
+
     func testASessionFromTheEnvironmentWatchesAsTheUserItsTokensName() {
         let renewed = harness.token(expiresIn: 300, life: 300, userID: 7, tag: "env")
         harness.environment["HOMESERVE_REFRESH_TOKEN"] = harness.token(expiresIn: 86400, life: 86400, userID: 7, tag: "refresh")

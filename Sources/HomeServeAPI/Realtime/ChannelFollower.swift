@@ -97,8 +97,11 @@ public final class ChannelFollower {
     let session: Session
     let note: (String) -> Void
     let log: ((String) -> Void)?
-    /// Sent once, right after the first successful connection.
+    /// Sent once, right after the first successful connection; again on the next only where the server
+    /// refused the connection it went on (close 4001) before sending anything on it: it was never taken.
     public var greeting: String?
+    /// The greeting sent on the open connection, until that connection delivers a message.
+    private var unconfirmedGreeting: String?
     /// Why the socket is down, while it is (not yet connected, or lost and not back).
     public private(set) var down: String? = "not connected yet"
     /// Why the socket is down, when the server said it: the status the last handshake was answered with, or
@@ -194,6 +197,7 @@ public final class ChannelFollower {
                     log?("< 101 Switching Protocols")
                     if let greeting {
                         try connection.send(text: greeting)
+                        unconfirmedGreeting = greeting
                         self.greeting = nil
                     }
                 } catch {
@@ -233,6 +237,7 @@ public final class ChannelFollower {
                         // A connection that delivers is healthy: the reconnect budget starts again. One that is
                         // accepted and closed at once (a refused token) is not, so such loops end.
                         failures = 0
+                        unconfirmedGreeting = nil
                         if try deliver(message, to: onMessage) { return }
                     }
                 } catch let error as WebSocketFailure {
@@ -246,6 +251,8 @@ public final class ChannelFollower {
                     case let .closed(code, reason) where code == 4004:
                         throw FollowError.notFound(path: path, detail: "close code 4004\(reason.isEmpty ? "" : ": " + Redaction.text(reason))")
                     case let .closed(code, _) where code == 4001:
+                        if let unconfirmedGreeting { greeting = unconfirmedGreeting }
+                        unconfirmedGreeting = nil
                         try refused("the server closed the connection: token refused (close code 4001)")
                     default:
                         try lost("connection to \(path) lost: \(Self.describe(error))", unusable: error.brokeProtocol)

@@ -24,7 +24,7 @@ enum WatchCommands {
 
     static let user = Flag("user", .integer(1...), "User id (default: the logged-in user)", placeholder: "ID")
     static let role = Flag("role", .choice(roles), "Role in the channel path (default: the logged-in user's)")
-    static let send = Flag("send", .payload, "JSON message to send once connected")
+    static let send = Flag("send", .payload, "JSON message to send once connected (again only after a connection refused with close 4001 before it delivered anything)")
     static let bookingID = Argument("ID", .identifier, "Booking id")
 
     static let discussion = """
