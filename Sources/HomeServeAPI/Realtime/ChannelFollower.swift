@@ -204,13 +204,16 @@ public final class ChannelFollower {
                     switch error {
                     case let .rejected(status, body) where HTTPStatus.isUnauthorized(status):
                         try refused("the server refused the token (\(FollowError.handshakeDetail(status: status, body: body)))")
-                    case let .rejected(status, _) where HTTPStatus.isForbidden(status) || HTTPStatus.isNotFound(status):
-                        throw FollowError.of(error, path: path, url: url)
                     case let .rejected(status, body) where HTTPStatus.isRedirect(status) || (400..<500).contains(status) && ![408, 429].contains(status):
                         // Another attempt would be answered the same; with polling to fall back on, polling carries on.
                         let detail = FollowError.handshakeDetail(status: status, body: body,
                                                                  HTTPStatus.isRedirect(status) ? ", a redirect, which a WebSocket does not follow" : "")
-                        guard policy.socketOptional else { throw FollowError.rejected(path: path, status: status, detail: detail) }
+                        // A 403 or 404 is the channel's (sockets not served there, or not to this user): with
+                        // polling to fall back on, what the poll reads answers for the rest.
+                        guard policy.socketOptional else {
+                            if HTTPStatus.isForbidden(status) || HTTPStatus.isNotFound(status) { throw FollowError.of(error, path: path, url: url) }
+                            throw FollowError.rejected(path: path, status: status, detail: detail)
+                        }
                         note("the WebSocket handshake for \(path) was answered with \(detail); polling every \(Int(policy.pollEvery ?? 0))s instead")
                         socketGivenUp = true
                     case let .rejected(status, _):
@@ -246,10 +249,13 @@ public final class ChannelFollower {
                         current.close()
                         socket = nil
                         throw Cancelled()
-                    case let .closed(code, reason) where code == 4003 || code == 1008:
-                        throw FollowError.forbidden(path: path, detail: "close code \(code ?? 0)\(reason.isEmpty ? "" : ": " + Redaction.text(reason))")
-                    case let .closed(code, reason) where code == 4004:
-                        throw FollowError.notFound(path: path, detail: "close code 4004\(reason.isEmpty ? "" : ": " + Redaction.text(reason))")
+                    case let .closed(code?, reason) where [4003, 1008, 4004].contains(code):
+                        let refusal = FollowError.of(error, path: path, url: url)
+                        guard policy.socketOptional else { throw refusal }
+                        current.close()
+                        socket = nil
+                        socketGivenUp = true
+                        note("the server closed \(path) with code \(code)\(reason.isEmpty ? "" : ": " + Redaction.text(reason)); polling every \(Int(policy.pollEvery ?? 0))s instead")
                     case let .closed(code, _) where code == 4001:
                         if let unconfirmedGreeting { greeting = unconfirmedGreeting }
                         unconfirmedGreeting = nil
