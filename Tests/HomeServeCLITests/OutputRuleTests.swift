@@ -416,6 +416,33 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["services", "list", "--sort-by", "before.status", "-o", "json"]).json.arrayValue?.count, 2)
     }
 
+    /// A path under a field some row has as a plain value (`vendor` an id) is a typo, though other rows have
+    /// it null; null in every row, it may still be filled.
+    func testAPathUnderAPlainValueIsATypo() {
+        transport.register("GET", "/api/bookings/", json: #"[{"id": 1, "vendor": 7}, {"id": 2, "vendor": null}]"#, times: 2)
+        XCTAssertContains(run(["bookings", "list", "--fields", "id,vendor.name", "-o", "csv"], status: 2).err,
+                          "invalid value 'vendor.name' for --fields: no row has it")
+        XCTAssertContains(run(["bookings", "list", "--sort-by", "vendor.name", "-o", "csv"], status: 2).err,
+                          "invalid value 'vendor.name' for --sort-by: no row has it")
+        transport.register("GET", "/api/bookings/", json: #"[{"id": 1, "vendor": null}]"#)
+        XCTAssertEqual(run(["bookings", "list", "--fields", "id,vendor.name", "-o", "csv"]).out, "id,vendor.name\n1,\n")
+    }
+
+    /// In a walk, a field only a later page's rows have is no typo; one no page has is, once the rows are printed.
+    func testAFieldOnlyLaterPagesHaveIsTakenInAWalk() {
+        func pages(_ second: String) {
+            transport.register("GET", "/api/services/", json: #"{"count": 3, "next": "https://api.test/api/services/?page=2", "results": [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}]}"#)
+            transport.register("GET", "/api/services/?page=2", json: #"{"count": 3, "next": null, "results": [\#(second)]}"#)
+        }
+        pages(#"{"id": 3, "name": "c", "late": "yes"}"#)
+        XCTAssertEqual(run(["services", "list", "--all", "--parallel", "1", "--fields", "id,late", "-o", "csv"]).out, "id,late\n1,\n2,\n3,yes\n")
+        pages(#"{"id": 3, "name": "c"}"#)
+        let typo = run(["services", "list", "--all", "--parallel", "1", "--fields", "id,lat", "-o", "csv"], status: 2)
+        XCTAssertEqual(typo.out, "id,lat\n1,\n2,\n3,\n")
+        XCTAssertEqual(typo.err, "homeserve: invalid value 'lat' for --fields: no row has it (fields: id, name)\n")
+        transport.verify()
+    }
+
     func testAPIPrintsWhatAChangesAnswerWrapsAsTheRow() {
         transport.register("POST", "/api/bookings/", json: #"{"message": "Booking created successfully", "booking": {"id": "b1", "status": "pending"}}"#, times: 2)
         let created = run(["api", "POST", "/api/bookings/", "-f", "pincode=560001", "-o", "tsv", "--fields", "id", "--no-headers"])

@@ -182,10 +182,10 @@ struct Renderer {
     /// The columns for these rows. A table fitted to a terminal shows at most ten derived columns, and says
     /// how many more there are; elsewhere (`--wide`, a pipe, a file format) every column is printed. A
     /// summary's `list` takes no `--fields` (they pick the summary's own fields).
-    private func columns(preferred: [String], rows: [JSON], list: String? = nil, keepEmpty: Bool = false) throws -> [String] {
+    private func columns(preferred: [String], rows: [JSON], list: String? = nil, keepEmpty: Bool = false, fieldsChecked: Bool = false) throws -> [String] {
         let limit = format == .table && tableWidth != nil ? 10 : nil
         let (columns, hidden) = try Rows.columns(preferred: preferred, fields: list == nil ? fields : nil, rows: rows, limitDerived: limit,
-                                                 keepEmpty: keepEmpty)
+                                                 keepEmpty: keepEmpty, fieldsChecked: fieldsChecked)
         if hidden > 0, hints {
             let more = "\(hidden) more column\(hidden == 1 ? "" : "s")", them = hidden == 1 ? "it" : "them"
             note(list.map { "\($0): \(more): --wide to see \(them)" } ?? "\(more): --wide or --fields to see \(them)")
@@ -250,6 +250,9 @@ struct Renderer {
             try emit(rows, bytes)
         }
         var fieldsChecked = false
+        // In a walk of several pages, the fields the rows read so far lack, and those first rows (for the
+        // message): a field only later pages have is not refused on the first.
+        var unseen: (fields: [String], rows: [JSON])?
         // The fields the derived columns show (their first names), while later pages are watched for others.
         var shown: Set<String>?
         // Whether the rows are objects: columns show objects' fields or other values whole, never both.
@@ -267,8 +270,17 @@ struct Renderer {
             if let fields, !rows.isEmpty {
                 // The names against the first rows (a later page may leave an optional field out); every page
                 // for rows that have no fields at all.
-                if fieldsChecked { try Rows.requireObjects(rows, fields: fields) } else { try Rows.check(fields, against: rows) }
-                fieldsChecked = true
+                if fieldsChecked {
+                    try Rows.requireObjects(rows, fields: fields)
+                } else if listing.following {
+                    try Rows.requireObjects(rows, fields: fields)
+                    let lacking = Rows.missing(unseen?.fields ?? fields, in: rows)
+                    unseen = lacking.isEmpty ? nil : (lacking, unseen?.rows ?? Array(rows.prefix(50)))
+                    fieldsChecked = lacking.isEmpty
+                } else {
+                    try Rows.check(fields, against: rows)
+                    fieldsChecked = true
+                }
             }
             if let jq {
                 for row in rows { try jq.run(.array([fields.map { Rows.project(row, $0) } ?? row]), out: out) }
@@ -279,7 +291,8 @@ struct Renderer {
                 // filter took all of) names none.
                 guard !rows.isEmpty else { return }
                 let started = makePrinter()
-                let derived = bytes != nil ? [] : try columns(preferred: listing.presentation.columns, rows: rows)
+                // --fields were checked above, or are waited for by a walk.
+                let derived = bytes != nil ? [] : try columns(preferred: listing.presentation.columns, rows: rows, fieldsChecked: true)
                 started.start(columns: derived)
                 printer = started
                 // A table fitted to a terminal leaves columns out on purpose, and says so.
@@ -426,6 +439,8 @@ struct Renderer {
             case .table, .ndjson: break
             }
         }
+        // A field no row of the whole walk had is a typo, said once the rows are printed.
+        if let unseen { try Rows.check(unseen.fields, against: unseen.rows) }
         if printed == 0, jq == nil, format == .table, hints { note("No results.") }
         if hints, !listing.following, more {
             // A total counts rows the filters here did not print, so it is only shown when none were dropped.

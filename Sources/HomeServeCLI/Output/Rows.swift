@@ -144,11 +144,12 @@ enum Rows {
     /// unless `keepEmpty` (one resource outside a terminal: every field it has, so its header is the same
     /// whatever its state). A field that is an object in one row and null in another is shown by the
     /// object's fields only.
-    static func columns(preferred: [String], fields: [String]?, rows: [JSON], limitDerived: Int?, keepEmpty: Bool = false) throws(CLIError) -> (columns: [String], hidden: Int) {
+    static func columns(preferred: [String], fields: [String]?, rows: [JSON], limitDerived: Int?, keepEmpty: Bool = false,
+                        fieldsChecked: Bool = false) throws(CLIError) -> (columns: [String], hidden: Int) {
         let sample = Array(rows.prefix(200))
         let objects = sample.filter(\.isObject)
         if let fields {
-            try check(fields, against: objects)
+            if !fieldsChecked { try check(fields, against: objects) }
             return (fields, 0)
         }
         // Without rows there is nothing to name columns after: no header is better than one that guesses.
@@ -234,7 +235,7 @@ enum Rows {
             let found = paths(of: row)
             for path in found.scalars + found.nested + found.arrays + row.keys where seen.insert(path).inserted { available.append(path) }
         }
-        for field in fields where !rows.contains(where: { $0.value(at: field) != nil || holdsNothingAbove(field, in: $0) }) {
+        for field in missing(fields, in: rows) {
             // A near spelling, else a field of which the one given is a word (rating → avg_rating).
             let named = Suggestions.nearest(to: field, in: available)
                 ?? available.first { path in path.split(separator: ".").last.map { $0.hasSuffix("_" + field) || $0.hasPrefix(field + "_") } ?? false }
@@ -244,20 +245,34 @@ enum Rows {
         }
     }
 
-    /// Whether a dot path's object is null or empty in this row (`before` of a creation, in `before.status`):
-    /// later rows may fill it, so the path is no typo. An object with fields but not this one is.
-    private static func holdsNothingAbove(_ field: String, in row: JSON) -> Bool {
+    /// The fields no row has. A dot path under an object that is null or empty in a row (`before` of a
+    /// creation, in `before.status`) may be filled by later rows, so it is no typo, unless another row has a
+    /// plain value there (`vendor` an id, in `vendor.name`): then it is.
+    static func missing(_ fields: [String], in rows: [JSON]) -> [String] {
+        fields.filter { field in
+            guard !rows.contains(where: { $0.value(at: field) != nil }) else { return false }
+            let places = rows.map { above(field, in: $0) }
+            return places.contains(.value) || !places.contains(.nothing)
+        }
+    }
+
+    private enum Above { case fields, nothing, value }
+
+    /// What stands above a dot path's last name in this row: objects with fields (or no such object), an
+    /// object null or empty, or a plain value.
+    private static func above(_ field: String, in row: JSON) -> Above {
         var prefix = ""
         for part in field.split(separator: ".").dropLast() {
             prefix += prefix.isEmpty ? String(part) : "." + part
             switch row.value(at: prefix) {
-            case .null?: return true
-            case let .object(pairs)? where pairs.isEmpty: return true
+            case .null?: return .nothing
+            case let .object(pairs)? where pairs.isEmpty: return .nothing
             case .object?: continue
-            default: return false
+            case nil: return .fields
+            default: return .value
             }
         }
-        return false
+        return .fields
     }
 
     /// Rows that are not objects have no fields to pick or sort by: refused rather than printed as empty
