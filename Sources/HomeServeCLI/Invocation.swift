@@ -438,8 +438,28 @@ extension Invocation {
     /// How each event of a stream is printed: one JSON object per line (json and ndjson), a row (csv, tsv),
     /// a readable line (table), or jq's results.
     func eventPrinter() throws -> (JSON) throws -> Void {
-        let out = context.stdout
         let fields = self[GlobalFlags.fields].map { $0.split(separator: ",").map(String.init) }
+        let print = try eventFormat(fields)
+        guard let fields else { return print }
+        // A stream's messages differ by type, so a field the first lacks may come later: a typo is warned
+        // of, not refused.
+        var first = true
+        return { [self] event in
+            if first, event.isObject {
+                first = false
+                let found = Rows.paths(of: event)
+                let available = found.scalars + found.nested + found.arrays
+                for field in Rows.missing(fields, in: [event]) {
+                    let hint = Suggestions.nearest(to: field, in: available).map { "; did you mean '\($0)'?" } ?? ""
+                    warn("--fields \(field): the first message has no such field\(hint) (fields: \(available.joined(separator: ", ")))")
+                }
+            }
+            try print(event)
+        }
+    }
+
+    private func eventFormat(_ fields: [String]?) throws -> (JSON) throws -> Void {
+        let out = context.stdout
         if let jq = try jq() { return { event in try jq.run(fields.map { Rows.project(event, $0) } ?? event, out: out) } }
         switch try format.get() {
         case .json, .ndjson:
@@ -456,7 +476,12 @@ extension Invocation {
                 printer.write(event)
             }
         case .table:
-            return { event in out.line(EventLine.render(fields.map { Rows.project(event, $0) } ?? event)) }
+            // The fields picked, each as name=value, in place of the type and the data's first fields.
+            guard let fields else { return { event in out.line(EventLine.render(event)) } }
+            return { event in
+                guard event.isObject else { return out.line(EventLine.render(event)) }
+                out.line(TerminalText.visible(fields.map { "\($0)=\(event.value(at: $0)?.cellText ?? "")" }.joined(separator: "  ")))
+            }
         }
     }
 }

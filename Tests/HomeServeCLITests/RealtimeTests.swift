@@ -107,6 +107,23 @@ final class RealtimeTests: XCTestCase {
         }
     }
 
+    /// `--fields` in a table prints each field picked; a field the first message lacks is warned of (a
+    /// stream's messages differ by type), with a "did you mean".
+    func testWatchFieldsInATableAndATypoWarnedOf() {
+        let messages: [StubWebSockets.Step] = [.message(#"{"type": "notification", "data": {"n": 1, "status": "ok"}}"#),
+                                               .message(#"{"type": "notification", "data": {"n": 2, "status": "ok"}}"#)]
+        sockets.connections = [.success(messages)]
+        let table = harness.run(["watch", "notifications", "-o", "table", "--fields", "type,data.n", "--count", "2"])
+        XCTAssertEqual(table.status, 0, table.err)
+        XCTAssertEqual(table.out, "type=notification  data.n=1\ntype=notification  data.n=2\n")
+        XCTAssertEqual(table.err, "")
+        sockets.connections = [.success(messages)]
+        let typo = harness.run(["watch", "notifications", "-o", "csv", "--fields", "data.stauts", "--count", "2"])
+        XCTAssertEqual(typo.status, 0, typo.err)
+        XCTAssertEqual(typo.out, "data.stauts\n\n\n")
+        XCTAssertEqual(typo.err, "homeserve: warning: --fields data.stauts: the first message has no such field; did you mean 'data.status'? (fields: type, data.n, data.status)\n")
+    }
+
     func testCloseCodesForbiddenAndNotFound() {
         sockets.connections = [.success([.close(4003)])]
         let forbidden = harness.run(["watch", "status", "--user", "7", "--role", "vendor"])
