@@ -613,7 +613,8 @@ public enum Redaction {
             out.append(chars[i])
             i += 1
         }
-        return out
+        // Last, so a whole JWT or value found above is one `***`.
+        return fragments(out)
     }
 
     /// Secrets this run holds (a password or code read, the tokens of its session), each shown as `***`
@@ -640,6 +641,43 @@ public enum Redaction {
             shown = shown.replacing(secret, with: "***")
         }
         return shown
+    }
+
+    /// The length of a held token's piece that is hidden in a server's words: a server quoting part of a
+    /// token (a close reason holds at most 123 bytes, too few for a whole one) shows none of it.
+    static let fragmentLength = 16
+
+    /// `text` with every run of `fragmentLength` bytes or more that a held token (ASCII, 24 characters or
+    /// more) also holds, as `***`.
+    static func fragments(_ text: String) -> String {
+        let bytes = Array(text.utf8), n = fragmentLength
+        guard bytes.count >= n else { return text }
+        let tokens = remembered.withLock { $0 }.filter { $0.utf8.count >= 24 && $0.utf8.allSatisfy { $0 < 0x80 } }
+        guard !tokens.isEmpty else { return text }
+        var pieces = Set<ArraySlice<UInt8>>()
+        for token in tokens {
+            let t = Array(token.utf8)
+            for start in 0...(t.count - n) { pieces.insert(t[start..<(start + n)]) }
+        }
+        var hidden = [Bool](repeating: false, count: bytes.count)
+        var found = false
+        for start in 0...(bytes.count - n) where pieces.contains(bytes[start..<(start + n)]) {
+            for i in start..<(start + n) { hidden[i] = true }
+            found = true
+        }
+        guard found else { return text }
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if hidden[i] {
+                out += Array("***".utf8)
+                while i < bytes.count, hidden[i] { i += 1 }
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The length from which a secret is hidden in homeserve's own words too: a token, never a word a

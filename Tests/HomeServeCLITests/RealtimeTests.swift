@@ -107,6 +107,19 @@ final class RealtimeTests: XCTestCase {
         }
     }
 
+    /// A close reason quoting the end of the token (at most 123 bytes: too few for a whole one) shows none of it.
+    func testACloseReasonQuotingPartOfTheTokenShowsNoneOfIt() {
+        let tail = String(access.suffix(60))
+        sockets.connections = [.success([.close(1011, reason: "bad t=\(tail)!")])]
+        let outcome = harness.run(["watch", "notifications", "--reconnect-attempts", "0"])
+        XCTAssertEqual(outcome.status, 9, outcome.err)
+        XCTAssertContains(outcome.err, "closed with code 1011 (bad t=***!)")
+        XCTAssertFalse(outcome.err.contains(String(tail.suffix(16))), outcome.err)
+        // Nor does an error's body quoting a part of it.
+        transport.register("GET", "/api/services/", status: 400, json: #"{"detail": "token ends \#(tail.suffix(20))"}"#)
+        XCTAssertContains(harness.run(["services", "list"]).err, "token ends ***")
+    }
+
     /// `--fields` in a table prints each field picked; a field the first message lacks is warned of (a
     /// stream's messages differ by type), with a "did you mean".
     func testWatchFieldsInATableAndATypoWarnedOf() {
