@@ -210,6 +210,15 @@ final class ParserTests: XCTestCase {
         }
         XCTAssertEqual(try ValueKind<String>.date.convert("2026-12-31", context()), "2026-12-31")
         XCTAssertThrowsError(try ValueKind<String>.date.convert("2026-12-32", context()))
+        // Outside the years ISO-8601 writes in four digits, from year 1, no day a server takes is named.
+        for bad in ["0000-01-01T10:00Z", "0000-06-01 10:00", "-800000d", "-999999d", "+999999w", "-740000d"] {
+            XCTAssertThrowsError(try kind.convert(bad, context()), bad)
+        }
+        for bad in ["0000-01-01", "-800000d", "+999999w"] {
+            XCTAssertThrowsError(try ValueKind<String>.date.convert(bad, context()), bad)
+        }
+        XCTAssertEqual(try ValueKind<String>.date.convert("0001-01-01", context()), "0001-01-01")
+        XCTAssertEqual(try ValueKind<String>.date.convert("9999-12-31", context()), "9999-12-31")
     }
 
     func testDatesPeopleType() throws {

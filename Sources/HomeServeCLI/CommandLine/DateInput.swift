@@ -11,9 +11,12 @@ public enum DateInput {
 
     static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
+    /// The years ISO-8601 writes in four digits, from year 1: a date outside them names no day a server takes.
+    static let years = 1...9999
+
     /// The calendar day named by `text`.
     static func day(_ text: String, context: ValueContext) -> CivilDate? {
-        if let date = CivilDate.parse(text) { return date }
+        if let date = CivilDate.parse(text) { return years.contains(date.year) ? date : nil }
         guard let moment = relative(text.lowercased().trimmed, context: context), moment.time == nil else { return nil }
         return moment.day
     }
@@ -21,6 +24,7 @@ public enum DateInput {
     /// The instant named by `text`, as ISO-8601 with the user's offset (or `text` itself when it is ISO already).
     static func moment(_ text: String, context: ValueContext) -> String? {
         if let local = CivilTime.parseISO(text), let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }) {
+            guard years.contains(CivilDate(daysSinceEpoch: Int((Double(local) / 86400).rounded(.down))).year) else { return nil }
             if text[t...].contains(where: { "Zz+-".contains($0) }) { return text }
             let seconds = instant(local, context)
             return CivilTime.iso8601(seconds, offset: context.utcOffset(seconds))
@@ -70,7 +74,9 @@ public enum DateInput {
             }
             let seconds = now + (sign == "-" ? -1 : 1) * n * scale
             let local = seconds + context.utcOffset(seconds)
-            return Resolved(day: CivilDate(daysSinceEpoch: Int((Double(local) / 86400).rounded(.down))), seconds: seconds)
+            let day = CivilDate(daysSinceEpoch: Int((Double(local) / 86400).rounded(.down)))
+            guard years.contains(day.year) else { return nil }
+            return Resolved(day: day, seconds: seconds)
         }
         var word = Substring(text)
         var time: Int?
@@ -87,6 +93,7 @@ public enum DateInput {
         case "yesterday": day = today.adding(days: -1)
         default:
             if time != nil, let date = CivilDate.parse(word) {
+                guard years.contains(date.year) else { return nil }
                 day = date
             } else {
                 guard let index = weekdays.firstIndex(where: { $0 == word || ($0.hasPrefix(word) && word.count >= 3) }) else { return nil }
