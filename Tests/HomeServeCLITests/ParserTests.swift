@@ -90,6 +90,15 @@ final class ParserTests: XCTestCase {
     func testBundledSwitchesAndNoPrefix() throws {
         let inv = try parsed(["-vq", "auth", "status"])
         XCTAssertTrue(inv.verbose && inv.quiet)
+        // As getopt reads them: the last letter may take a value, the rest of the word or the next one.
+        for line in [["services", "get", "1", "-qo", "json"], ["services", "get", "1", "-qojson"], ["services", "get", "1", "-qo=json"]] {
+            let bundled = try parsed(line)
+            XCTAssertTrue(bundled.quiet, "\(line)")
+            XCTAssertEqual(bundled[GlobalFlags.output], .json, "\(line)")
+        }
+        XCTAssertEqual(usageError(["services", "get", "1", "-qx"]), "unknown flag -x for 'services get' (see 'homeserve services get --help')")
+        XCTAssertEqual(usageError(["bookings", "update", "3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13", "--notes", "-qojson"]),
+                       "flag --notes needs a value, but the next word is the flag -qojson (for that text, write --notes=-qojson)")
         let off = try parsed(["bookings", "list", "--all", "--no-all", "--dry-run", "--no-dry-run"])
         XCTAssertFalse(off[ListFlags.all])
         XCTAssertFalse(off.dryRun)

@@ -84,8 +84,13 @@ struct Parser {
             guard word.count >= 2, word.hasPrefix("-") else { return false }
             let letters = word.dropFirst()
             if letters.count == 1, let letter = letters.first { return letter == "h" || lookup(short: letter) != nil }
-            // Bundled switches (`-vq`); a longer word led by a flag that takes a value (`-only after 5`) is text.
-            return letters.allSatisfy { lookup(short: $0)?.0.isSwitch == true }
+            // Bundled switches (`-vq`), maybe ending in a flag and its value (`-qojson`); a longer word led by a
+            // flag that takes a value (`-only after 5`) is text.
+            for (position, letter) in letters.enumerated() {
+                guard let flag = lookup(short: letter)?.0 else { return false }
+                if flag.takesValue { return position > 0 }
+            }
+            return true
         }
         func scope() -> String { path.isEmpty ? "homeserve" : "'\(path.joined(separator: " "))'" }
         func unknownFlag(_ spelled: String) -> CLIError {
@@ -132,22 +137,21 @@ struct Parser {
                 throw unknownFlag("--" + name)
             }
             if !optionsEnded && token.hasPrefix("-") && token.count > 1 {
-                let letter = token[token.index(after: token.startIndex)]
-                if letter == "h" && token.count == 2 { wantsHelp = true; continue }
-                guard let (flag, isGlobal) = lookup(short: letter) else { throw unknownFlag("-" + String(letter)) }
-                let rest = String(token.dropFirst(2))
-                if flag.takesValue {
-                    let value: String
-                    if !rest.isEmpty { value = rest.hasPrefix("=") ? String(rest.dropFirst()) : rest } else {
-                        value = try valueAfter("-\(letter)", flag)
+                // As getopt reads them: switches bundled (`-vq`; an `h` among them asks for help, as alone), the
+                // last letter maybe a flag taking a value, which is the rest of the word (`-qojson`, `-o=json`)
+                // or the next word (`-qo json`).
+                let letters = Array(token.dropFirst())
+                for (position, letter) in letters.enumerated() {
+                    if letter == "h" { wantsHelp = true; continue }
+                    guard let (flag, isGlobal) = lookup(short: letter) else { throw unknownFlag("-" + String(letter)) }
+                    guard flag.takesValue else {
+                        store(flag, "true", isGlobal: isGlobal, spelled: "-\(letter)")
+                        continue
                     }
+                    let rest = String(letters[(position + 1)...])
+                    let value = rest.isEmpty ? try valueAfter("-\(letter)", flag) : rest.hasPrefix("=") ? String(rest.dropFirst()) : rest
                     store(flag, value, isGlobal: isGlobal, spelled: "-\(letter)")
-                } else {
-                    // Bundled switches: `-vq`; an `h` among them asks for help, as alone.
-                    for extra in [letter] + Array(rest) {
-                        guard let (next, nextGlobal) = lookup(short: extra), next.isSwitch else { throw unknownFlag("-" + String(extra)) }
-                        if extra == "h" { wantsHelp = true } else { store(next, "true", isGlobal: nextGlobal, spelled: "-\(extra)") }
-                    }
+                    break
                 }
                 continue
             }
