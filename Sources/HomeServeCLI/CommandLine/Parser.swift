@@ -86,7 +86,7 @@ struct Parser {
             if letters.count == 1, let letter = letters.first { return letter == "h" || lookup(short: letter) != nil }
             // Bundled switches (`-vq`), maybe ending in a flag and its value (`-qojson`); a longer word led by a
             // flag that takes a value (`-only after 5`) is text.
-            for (position, letter) in letters.enumerated() {
+            for (position, letter) in letters.enumerated() where letter != "h" {
                 guard let flag = lookup(short: letter)?.0 else { return false }
                 if flag.takesValue { return position > 0 }
             }
@@ -163,6 +163,7 @@ struct Parser {
                     var words = args[index...].makeIterator()
                     while let word = words.next() {
                         guard word.hasPrefix("-"), word.count > 1 else { rest.append(word); continue }
+                        guard isFlag(word) else { throw unknownFlag(String(word.prefix { $0 != "=" })) }
                         let takesNext = word.hasPrefix("--") ? !word.contains("=") && lookup(long: String(word.dropFirst(2)))?.0.takesValue == true
                                                               : word.count == 2 && word.last.flatMap { lookup(short: $0) }?.0.takesValue == true
                         if takesNext { _ = words.next() }
