@@ -307,6 +307,9 @@ final class EndpointCommandTests: XCTestCase {
         assertRejected(["smoke", "--as", "customer=c1", "--as", "customer=c2"],
                        "invalid value 'customer=c2' for --as: role 'customer' is already run as profile 'c1'; give one profile per role")
         assertRejected(["smoke", "--as", "chef=c1"], "invalid value 'chef=c1' for --as: unknown role 'chef'")
+        // A username is sent as it is: a control character in it is refused, as config set refuses it.
+        assertRejected(["auth", "login", "--username", "a\nb", "--password-stdin"],
+                       "invalid value 'a\\x0ab' for --username: expected non-empty text without control characters")
     }
 
     func testAI() {

@@ -96,6 +96,14 @@ extension ValueKind where Value == String {
         }
     }
 
+    /// A name sent as it is (a username): non-empty, without control characters.
+    public static var name: ValueKind {
+        ValueKind(ValueShape(placeholder: "NAME", accepted: "non-empty text without control characters", completion: .free)) { text, _ throws(ValueProblem) in
+            guard !text.isBlank, !text.unicodeScalars.contains(where: TerminalText.isControl) else { throw ValueProblem() }
+            return text
+        }
+    }
+
     public static func choice(_ values: [String]) -> ValueKind {
         ValueKind(ValueShape(placeholder: "CHOICE", accepted: "one of: " + values.spelled(", "), completion: .words(values))) { text, _ throws(ValueProblem) in
             guard values.contains(text) else {
