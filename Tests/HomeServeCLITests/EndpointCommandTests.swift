@@ -299,6 +299,9 @@ final class EndpointCommandTests: XCTestCase {
         XCTAssertNil(FileFacts.size(out), "a dry run writes no file")
         assertRejected(["admin", "history", "export", "--out", directory + "/no/such/audit.csv"], "for --out", "does not exist")
         assertRejected(["admin", "history", "export", "--out", directory], "for --out", "is a directory")
+        // A file system that takes no files passes access(2); a file made and removed at once tells.
+        assertRejected(["admin", "history", "export", "--out", "/proc/audit.csv"], "for --out", "no file can be made in directory /proc")
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasPrefix(".homeserve-probe") }, [], "the probe is removed")
         assertRejected(["smoke", "--junit", "-"], "invalid value '-' for --junit: expected a path in a writable directory")
         let link = directory + "/junit-link.xml"
         symlink(out, link)

@@ -149,6 +149,16 @@ public enum FileFacts {
         guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return "directory \(WebURL.masked(directory)) does not exist" }
         guard access(directory, W_OK) == 0 else { return "directory \(WebURL.masked(directory)) is not writable" }
         if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { return "is a directory, expected a file name" }
+        // A file system that takes no files (/proc, /sys) passes access(2): a file made and removed at once
+        // tells, as the file written later is made beside its target.
+        let probe = directory + "/.homeserve-probe-\(getpid())"
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST { return nil }
+            return "no file can be made in directory \(WebURL.masked(directory)) (\(String(cString: strerror(errno))))"
+        }
+        close(fd)
+        unlink(probe)
         return nil
     }
 }
