@@ -71,7 +71,7 @@ enum BookingCommands {
         """,
         flags: [service, createPincode, date, notes, price],
         examples: [
-            Example("homeserve bookings create --service 1 --pincode 560001 --date 2026-12-01T10:00:00+05:30", "Book at the current dynamic price"),
+            Example("homeserve bookings create --service 1 --pincode 560001 --date 'tomorrow 10:00'", "Book at the current dynamic price"),
             Example("homeserve bookings create --service 2 --pincode 560001 --date 'tomorrow 15:00' --price 650 --notes 'Gate code 4411'", "Book at an agreed price"),
         ]
     ) { inv in
@@ -114,7 +114,7 @@ enum BookingCommands {
         flags: [newNotes, vendorNotes, newDate, newStatus, set],
         arguments: [id],
         examples: [
-            Example("homeserve bookings update 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --date 2026-12-03T09:30:00+05:30 --notes 'Ring twice'", "Move a booking and update the notes"),
+            Example("homeserve bookings update 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --date 'friday 09:30' --notes 'Ring twice'", "Move a booking and update the notes"),
             Example("homeserve bookings update 3f2b9c1e-8d4a-4b7e-9c61-2a5d8e7f0b13 --set buffer_after_minutes=15", "Set a field that has no flag of its own"),
         ]
     ) { inv in

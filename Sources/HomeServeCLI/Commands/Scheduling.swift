@@ -26,7 +26,7 @@ enum SchedulingCommands {
         flags: [vendor, service, pincode, date],
         examples: [
             Example("homeserve scheduling slots --vendor 7 --service 1 --pincode 560001 --date tomorrow", "When can vendor 7 come tomorrow?"),
-            Example("homeserve scheduling slots --vendor 7 --service 1 --pincode 560001 --date 2026-12-01 -o json --jq '.available_slots[].start_time'", "Start times for a script"),
+            Example("homeserve scheduling slots --vendor 7 --service 1 --pincode 560001 --date tomorrow -o json --jq '.available_slots[].start_time'", "Start times for a script"),
         ]
     ) { inv in
         let query = slotRequest(inv).map { ($0.0, $0.1.cellText) }
@@ -43,7 +43,7 @@ enum SchedulingCommands {
         """,
         flags: [vendor, service, pincode, date],
         examples: [
-            Example("homeserve scheduling suggest --vendor 7 --service 1 --pincode 560001 --date 2026-12-01", "The recommended time and the reasoning"),
+            Example("homeserve scheduling suggest --vendor 7 --service 1 --pincode 560001 --date tomorrow", "The recommended time and the reasoning"),
         ]
     ) { inv in
         var call = APICall("POST", "/api/smart-scheduling/", body: .json(.object(slotRequest(inv))))
