@@ -809,7 +809,7 @@ final class SessionTests: XCTestCase {
             transport.register("POST", "/auth/refresh/", json: reply)
             let outcome = harness.run(["bookings", "get", booking])
             XCTAssertEqual(outcome.status, 8, "the server's answer is at fault, not the session: \(reply)")
-            XCTAssertEqual(outcome.err, "homeserve: POST /auth/refresh/ succeeded but sent no well-formed token; the stored session was left as it was\n")
+            XCTAssertEqual(outcome.err, "homeserve: POST /auth/refresh/ succeeded but sent no well-formed token; the stored session was left as it was; the server may have spent its refresh token, so the session may have been lost: if the next command says it ended, run 'homeserve auth login'\n")
             XCTAssertEqual(bytes(harness.credentialsPath), before, reply)
         }
         XCTAssertEqual(Set(transport.log), ["POST /auth/refresh/"])

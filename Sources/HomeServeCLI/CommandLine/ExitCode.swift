@@ -283,7 +283,9 @@ struct FailureReport {
             return CLIError(.notAuthenticated, "the token from \(source.rawValue) contains characters that cannot go in a header (spaces, line breaks, control characters); nothing was sent")
         case let .badTokenReply(endpoint):
             // The server's answer is at fault, not the session: a broken proxy is not a password to fix.
-            return CLIError(.badServerAnswer, "POST \(endpoint) succeeded but sent no well-formed token; the stored session was left as it was")
+            // A refresh answered 2xx may have rotated the stored token out, whatever the answer held.
+            let spent = endpoint.hasSuffix("/refresh/") ? "; the server may have spent its refresh token, so the session may have been lost: if the next command says it ended, run '\(homeserve) auth login'" : ""
+            return CLIError(.badServerAnswer, "POST \(endpoint) succeeded but sent no well-formed token; the stored session was left as it was\(spent)")
         case let .userChanged(name, was, now):
             return CLIError(.notAuthenticated, "profile '\(name)' was logged in as \(now) while this command ran as \(was), whose session it replaced; nothing more was sent: run the command again to act as \(now), or log in as \(was)")
         case let .loginRefused(username, message):
