@@ -416,6 +416,15 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["services", "list", "--sort-by", "before.status", "-o", "json"]).json.arrayValue?.count, 2)
     }
 
+    /// A byte order mark before the JSON is passed over (RFC 8259 §8.1), and `api` keeps the bytes as they came.
+    func testAByteOrderMarkBeforeTheJSONIsPassedOver() {
+        let body = [0xEF, 0xBB, 0xBF] + Array(#"{"results": [{"id": 1, "name": "a"}], "count": 1}"#.utf8)
+        transport.register("GET", "/api/services/", body: body, headers: [("Content-Type", "application/json")], times: 3)
+        XCTAssertEqual(run(["services", "list", "-o", "csv"]).out, "id,name\n1,a\n")
+        XCTAssertEqual(run(["services", "list", "-o", "ndjson"]).out, #"{"id":1,"name":"a"}"# + "\n")
+        XCTAssertEqual(Array(run(["api", "GET", "/api/services/"]).out.utf8), body)
+    }
+
     /// A path under a field some row has as a plain value (`vendor` an id) is a typo, though other rows have
     /// it null; null in every row, it may still be filled.
     func testAPathUnderAPlainValueIsATypo() {

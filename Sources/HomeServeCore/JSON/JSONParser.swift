@@ -12,6 +12,7 @@ extension JSON {
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSON {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> JSON in
             var parser = JSONParser(bytes: buffer)
+            parser.skipByteOrderMark()
             parser.skipWhitespace()
             let value = try parser.parseValue(depth: 0)
             parser.skipWhitespace()
@@ -30,6 +31,7 @@ extension JSON {
             var parser = JSONParser(bytes: buffer)
             parser.route = []
             parser.only = keys
+            parser.skipByteOrderMark()
             parser.skipWhitespace()
             let value = try parser.parseValue(depth: 0)
             parser.skipWhitespace()
@@ -170,6 +172,11 @@ private struct JSONParser {
             }
             throw error("expected ',' or ']'")
         }
+    }
+
+    /// RFC 8259 §8.1: a parser may ignore a byte order mark at the start, which some servers write.
+    mutating func skipByteOrderMark() {
+        if index == 0, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
     }
 
     /// Keys met twice (a key repeated) name no one list.
