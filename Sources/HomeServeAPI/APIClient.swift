@@ -212,10 +212,28 @@ public final class APIClient: TokenAuthority {
         try parse(response, call: call, keepingRows: false).value
     }
 
+    /// Text that is not UTF-8 in an answer read as JSON: said once a run, not once a page.
+    private var warnedEncoding = false
+
+    /// The body as UTF-8, which JSON is (RFC 8259 §8.1): one that is not, from a server naming ISO-8859-1 or
+    /// Windows-1252 as its charset, is read as that; otherwise what is not UTF-8 is read as U+FFFD, and
+    /// `repaired` says so, for a warning once the JSON is read.
+    private func utf8Body(_ response: HTTPResponse) -> (bytes: [UInt8], repaired: String?) {
+        guard !UTF8Check.isValid(response.body) else { return (response.body, nil) }
+        let parameters = (response.header("Content-Type") ?? "").split(separator: ";").dropFirst().map { String($0).trimmed.lowercased() }
+        let charset = parameters.first { $0.hasPrefix("charset=") }.map { String($0.dropFirst("charset=".count)).trimmingCharacters(in: "\"") }
+        if let charset, SingleByteText.isKnown(charset) { return (SingleByteText.utf8(response.body, charset: charset), nil) }
+        return (response.body, charset.map { " (charset \($0))" } ?? "")
+    }
+
     private func parse(_ response: HTTPResponse, call: APICall, keepingRows: Bool, at keys: [String]? = nil) throws -> ListedDocument {
         if response.body.isEmpty { return ListedDocument(value: .null, bytes: []) }
+        var response = response
+        let repaired: String?
+        (response.body, repaired) = utf8Body(response)
+        let parsed: ListedDocument
         do {
-            return keepingRows ? try JSON.parseListed(response.body, at: keys) : ListedDocument(value: try JSON.parse(response.body), bytes: response.body)
+            parsed = keepingRows ? try JSON.parseListed(response.body, at: keys) : ListedDocument(value: try JSON.parse(response.body), bytes: response.body)
         } catch {
             let type = response.header("Content-Type") ?? "no Content-Type"
             let what = ErrorBody.summary(ofNonJSON: response.body).map { "; it looks like \($0)" } ?? ""
@@ -224,6 +242,12 @@ public final class APIClient: TokenAuthority {
             throw APIError.badResponse(method: call.method, path: shown(call),
                                        reason: "the body is not valid JSON (\(type), \(response.body.count) bytes: \(error))\(what)\(made)")
         }
+        // Said once a run, not once a page.
+        if let repaired, !warnedEncoding {
+            warnedEncoding = true
+            warn("the answer to \(call.method) \(shown(call)) is not valid UTF-8\(repaired): its bytes that are not are shown as U+FFFD; 'homeserve api' prints them as they came")
+        }
+        return parsed
     }
 
     // MARK: One call's attempts (shared with the concurrent page walk)

@@ -425,6 +425,21 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(Array(run(["api", "GET", "/api/services/"]).out.utf8), body)
     }
 
+    /// JSON is UTF-8: an answer that is not, from a server naming ISO-8859-1 or Windows-1252, is read as that;
+    /// otherwise its bytes that are not are U+FFFD, and a warning says so once, with the way to the bytes.
+    func testAnAnswerThatIsNotUTF8IsReadByItsCharsetOrSaidToBeRepaired() {
+        let body = Array(#"{"results": [{"id": 1, "name": "caf"#.utf8) + [0xE9, 0x20, 0x80] + Array(#""}], "count": 1}"#.utf8)
+        transport.register("GET", "/api/services/", body: body, headers: [("Content-Type", "application/json; charset=ISO-8859-1")])
+        XCTAssertEqual(run(["services", "list", "-o", "csv"]).out, "id,name\n1,\"caf\u{E9} \u{80}\"\n", "a control character is quoted")
+        transport.register("GET", "/api/services/", body: body, headers: [("Content-Type", "application/json; charset=windows-1252")])
+        XCTAssertEqual(run(["services", "list", "-o", "csv"]).out, "id,name\n1,caf\u{E9} \u{20AC}\n")
+        transport.register("GET", "/api/services/", body: body, headers: [("Content-Type", "application/json")], times: 2)
+        let repaired = run(["services", "list", "-o", "csv"])
+        XCTAssertEqual(repaired.out, "id,name\n1,caf\u{FFFD} \u{FFFD}\n")
+        XCTAssertEqual(repaired.err, "homeserve: warning: the answer to GET /api/services/ is not valid UTF-8: its bytes that are not are shown as U+FFFD; 'homeserve api' prints them as they came\n")
+        XCTAssertEqual(run(["api", "GET", "/api/services/"]).outBytes, body, "api prints the bytes as they came")
+    }
+
     /// A path under a field some row has as a plain value (`vendor` an id) is a typo, though other rows have
     /// it null; null in every row, it may still be filled.
     func testAPathUnderAPlainValueIsATypo() {
