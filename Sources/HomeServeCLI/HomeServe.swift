@@ -4,12 +4,27 @@ import HomeServeCore
 public enum HomeServe {
     public static let version = "0.2.0"
 
-    /// The program: the real context, one command line, an exit status.
-    public static func main(_ arguments: [String]) -> Int32 {
+    /// The program: the real context, one command line, an exit status. `raw`: the arguments' bytes, which
+    /// `arguments` has with what is not UTF-8 read as U+FFFD.
+    public static func main(_ arguments: [String], raw: [[UInt8]] = []) -> Int32 {
+        if let problem = notUTF8(raw) {
+            let stderr = Context.standard().stderr
+            stderr.line("homeserve: " + problem)
+            stderr.flush()
+            return ExitCode.usage.rawValue
+        }
         let status = run(Array(arguments.dropFirst()), context: .standard())
         // Stopped by SIGTERM or SIGHUP: ended by it once the work has stopped, as whatever sent it expects.
         SignalWatcher.endBySignal()
         return status
+    }
+
+    /// Why the command line cannot be read as given: an argument that is not UTF-8, which would be sent with
+    /// U+FFFD in place of its bytes. Nil when every one is.
+    static func notUTF8(_ raw: [[UInt8]]) -> String? {
+        guard let index = raw.indices.dropFirst().first(where: { !UTF8Check.isValid(raw[$0]) }) else { return nil }
+        let shown = raw[index].prefix(64).map { (0x20..<0x7F).contains($0) ? String(UnicodeScalar($0)) : "\\x" + ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return "argument \(index) ('\(shown)\(raw[index].count > 64 ? "…" : "")') is not UTF-8 text: homeserve sends text as UTF-8, so give it in UTF-8"
     }
 
     /// Runs one command line against a context and returns the exit status. Tests call this with stub

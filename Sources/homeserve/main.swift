@@ -8,4 +8,7 @@ import HomeServeCLI
 // Everything homeserve writes has been written and checked by the time `main` returns, so the process
 // ends without running the libraries' exit handlers (OpenSSL freeing its tables costs more than the rest
 // of a short command's exit).
-_exit(HomeServe.main(CommandLine.arguments))
+let raw = (0..<Int(CommandLine.argc)).map { index in
+    CommandLine.unsafeArgv[index].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+}
+_exit(HomeServe.main(CommandLine.arguments, raw: raw))

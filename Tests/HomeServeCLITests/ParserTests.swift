@@ -87,6 +87,13 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(inv[GlobalFlags.timeout], 5)
     }
 
+    /// An argument that is not UTF-8 would be sent with U+FFFD in place of its bytes: refused, naming it.
+    func testAnArgumentThatIsNotUTF8IsRefused() {
+        let raw = [Array("homeserve".utf8), Array("--notes".utf8), Array("bad".utf8) + [0xFF, 0x0A]]
+        XCTAssertEqual(HomeServe.notUTF8(raw), "argument 2 ('bad\\xff\\x0a') is not UTF-8 text: homeserve sends text as UTF-8, so give it in UTF-8")
+        XCTAssertNil(HomeServe.notUTF8([Array("homeserve".utf8), Array("café".utf8)]))
+    }
+
     func testBundledSwitchesAndNoPrefix() throws {
         let inv = try parsed(["-vq", "auth", "status"])
         XCTAssertTrue(inv.verbose && inv.quiet)
