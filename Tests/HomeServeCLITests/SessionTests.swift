@@ -464,6 +464,15 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(stored("access"), theirs)
         transport.verify()
 
+        // A logout meanwhile is said to be one.
+        harness.logIn()
+        let file = harness.credentialsPath
+        transport.register("GET", path, status: 401, json: "{}", onRequest: { _ in unlink(file) })
+        let loggedOut = harness.run(["bookings", "get", booking])
+        XCTAssertEqual(loggedOut.status, 3, loggedOut.err)
+        XCTAssertContains(loggedOut.err, "the session of profile 'default' has ended (it was logged out while this command ran)")
+        transport.verify()
+
         // The same user's new session is taken up.
         harness.logIn()
         let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "again")
@@ -1371,7 +1380,7 @@ final class SessionTests: XCTestCase {
         for line in [["auth", "login", "--username", "customer1", "--password-stdin"], ["auth", "otp", "verify", "--email", "a@example.com", "--otp-stdin"]] {
             let login = harness.run(line, stdin: line.contains("otp") ? "123456\n" : "pw\n")
             XCTAssertEqual(login.status, 1)
-            XCTAssertEqual(login.err, "homeserve: cannot replace \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links to credentials, nor replace a file through one)\n")
+            XCTAssertEqual(login.err, "homeserve: cannot replace \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve reads no credentials, takes no lock and replaces no file through a link)\n")
         }
         XCTAssertEqual(transport.requests.count, 0)
         XCTAssertEqual(harness.run(["auth", "logout"]).status, 1)
@@ -1381,10 +1390,25 @@ final class SessionTests: XCTestCase {
         let profiles = harness.run(["config", "profiles"])
         XCTAssertEqual(profiles.status, 1)
         XCTAssertEqual(profiles.out, "")
-        XCTAssertEqual(profiles.err, "homeserve: cannot read \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve does not follow links to credentials, nor replace a file through one)\n")
+        XCTAssertEqual(profiles.err, "homeserve: cannot read \(harness.credentialsPath): it is a symbolic link; replace it with the file itself (homeserve reads no credentials, takes no lock and replaces no file through a link)\n")
         XCTAssertTrue(FileFacts.isSymlink(harness.credentialsPath))
         XCTAssertEqual(bytes(elsewhere), before)
         transport.verify()
+    }
+
+    func testASymlinkedLockFileIsNamedSo() throws {
+        let lock = harness.configDir + "/credentials.lock"
+        unlink(lock)
+        XCTAssertEqual(symlink(temporaryDirectory() + "/elsewhere.lock", lock), 0)
+        let outcome = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(outcome.status, 1, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: cannot open lock file \(lock): it is a symbolic link; replace it with the file itself (homeserve reads no credentials, takes no lock and replaces no file through a link)\n")
+        XCTAssertEqual(transport.requests.count, 0)
+        // Where the lock is taken, it is named the same way.
+        harness.logIn()
+        let logout = harness.run(["auth", "logout"])
+        XCTAssertEqual(logout.status, 1, logout.err)
+        XCTAssertContains(logout.err, "cannot open lock file \(lock): it is a symbolic link")
     }
 
     func testConfigListShowsAnInvalidUrlAndARelativeXDGDirectoryIsNotItsSource() {

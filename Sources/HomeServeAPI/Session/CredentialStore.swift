@@ -362,7 +362,8 @@ public final class CredentialStore {
                     current = entry
                     return access
                 }
-                var reason = "no session is stored"
+                // A session this command began with and the file no longer holds: `auth logout` meanwhile.
+                var reason = kept == nil && current?.source == .file ? "it was logged out while this command ran" : "no session is stored"
                 if let ended = entry?.ended {
                     reason = ended
                     // This command's later requests send nothing either.
@@ -568,6 +569,7 @@ public final class CredentialStore {
         try trustDirectory()
         try ConfigPaths.checkTrust(paths.credentials)
         if FileFacts.isSymlink(paths.credentials) { throw .file(FileError(path: paths.credentials, action: "replace", kind: .symlink)) }
+        if FileFacts.isSymlink(paths.lock) { throw .file(FileError(path: paths.lock, action: "open lock file", kind: .symlink)) }
     }
 
     /// Stores a login (`auth login`, `auth otp verify`). A corrupt credentials file is set aside as

@@ -111,7 +111,7 @@ public final class FileLock {
             if fd < 0 && errno == ENOENT { return FileLock(fd: -1) }
             guard fd >= 0 else { throw FileError.system(path, "open lock file", errno: code) }
         }
-        guard fd >= 0 else { throw FileError.system(path, "open lock file") }
+        guard fd >= 0 else { throw errno == ELOOP ? FileError(path: path, action: "open lock file", kind: .symlink) : FileError.system(path, "open lock file") }
         let deadline = clock.monotonic() + timeout
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno

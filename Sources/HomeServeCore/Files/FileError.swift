@@ -34,7 +34,7 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     public var reason: String {
         switch kind {
         case let .system(code): return String(cString: strerror(code))
-        case .symlink: return "it is a symbolic link; replace it with the file itself (homeserve does not follow links to credentials, nor replace a file through one)"
+        case .symlink: return "it is a symbolic link; replace it with the file itself (homeserve reads no credentials, takes no lock and replaces no file through a link)"
         case let .lockTimeout(seconds, holder): return "\(holder) (waited \(seconds)s)"
         }
     }
