@@ -107,6 +107,11 @@ final class ResponsePathTests: XCTestCase {
         let unshown = harness.run(["bookings", "update", booking, "--set", "customer_note=Ring twice", "-o", "json"])
         XCTAssertEqual(unshown.status, 0, unshown.err)
         XCTAssertEqual(unshown.err, "homeserve: the booking does not show customer_note, so whether it was taken cannot be told\n")
+        // One shown otherwise, as may be the same value (a number sent, text shown): not checked, and said so.
+        transport.register("PATCH", path, json: #"{"id": "\#(booking)", "customer_notes": "x"}"#)
+        let otherwise = harness.run(["bookings", "update", booking, "--set", "id=5", "-o", "json"])
+        XCTAssertEqual(otherwise.status, 0, otherwise.err)
+        XCTAssertEqual(otherwise.err, "homeserve: the booking's id is \"\(booking)\" (5 sent), which may be what was sent written otherwise, or not: not checked\n")
         // Text the server keeps without the white space around it (a note from a file ends in a newline).
         for note in ["trail\n", "\nlead", "x\r", "\u{00A0}nbsp", "x\u{2028}"] {
             transport.register("PATCH", path, json: #"{"id": "\#(booking)", "customer_notes": "\#(note.trimmingCharacters(in: .whitespacesAndNewlines))"}"#)

@@ -135,10 +135,15 @@ enum BookingCommands {
         guard let answer = try inv.json(APICall("PATCH", "/api/bookings/\(inv[id])/", body: .json(body))) else { return .nothing }
         let client = try inv.client()
         let confirmed = try body["status"]?.stringValue.map { try confirm(client, profile: inv.profile.name, inv[id], status: $0, answer) }
-        let unshown = try checkTaken(body, answer, id: inv[id], client: client, profile: inv.profile.name, known: confirmed).filter(setKeys.contains)
+        let unchecked = try checkTaken(body, answer, id: inv[id], client: client, profile: inv.profile.name, known: confirmed)
+        let unshown = unchecked.unshown.filter(setKeys.contains)
         if !unshown.isEmpty {
             // A name given to --set the booking does not have (a typo) or a field it keeps to itself: nothing tells which.
             inv.note("the booking does not show \(unshown.joined(separator: ", ")), so whether \(unshown.count == 1 ? "it was" : "they were") taken cannot be told")
+        }
+        if !unchecked.unknown.isEmpty {
+            // Shown otherwise than sent, as may be the same value (a related thing by its name, minutes as a duration).
+            inv.note("the booking's \(unchecked.unknown.joined(separator: "; ")), which may be what was sent written otherwise, or not: not checked")
         }
         return .document(answer, .resource(columns, wrappedIn: wrappers))
     }
@@ -147,16 +152,19 @@ enum BookingCommands {
     /// account may not change (or one it only reads) as it was and answers 200. Exit 6, naming it and what
     /// was taken, so a script does not go on as if it had changed. The booking is the one `confirm` found
     /// (`known`), else as `kept` finds it. Its fields are compared as `differs` compares them. Returns the
-    /// fields sent that the booking does not show.
-    static func checkTaken(_ body: JSON, _ answer: JSON, id: String, client: APIClient, profile: String, known: JSON? = nil) throws -> [String] {
-        guard let sent = body.objectValue, sent.contains(where: { $0.0 != "status" }) else { return [] }
+    /// fields sent that the booking does not show, and those it shows otherwise, which cannot be compared.
+    static func checkTaken(_ body: JSON, _ answer: JSON, id: String, client: APIClient, profile: String, known: JSON? = nil) throws -> (unshown: [String], unknown: [String]) {
+        guard let sent = body.objectValue, sent.contains(where: { $0.0 != "status" }) else { return ([], []) }
         // A server that names a booking otherwise (no `id`) shows nothing to compare.
-        guard let booking = try known ?? kept(id, in: answer, client: client, profile: profile, checking: "the change") else { return [] }
+        guard let booking = try known ?? kept(id, in: answer, client: client, profile: profile, checking: "the change") else { return ([], []) }
         let unshown = sent.map(\.0).filter { $0 != "status" && booking[$0] == nil }
         let path = "/api/bookings/\(id)/"
         let checked = sent.compactMap { key, value in key == "status" ? nil : booking[key].map { (key: key, sent: value, kept: $0) } }
         let untaken = checked.filter { differs($0.sent, $0.kept) == true }
-        guard !untaken.isEmpty else { return unshown }
+        let unknown = checked.filter { differs($0.sent, $0.kept) == nil }.map {
+            "\($0.key) is \(TerminalText.visible($0.kept.serialized())) (\(TerminalText.visible($0.sent.serialized())) sent)"
+        }
+        guard !untaken.isEmpty else { return (unshown, unknown) }
         let shown = untaken.map { "\($0.key) is \(TerminalText.visible($0.kept.serialized())), not \(TerminalText.visible($0.sent.serialized()))" }
         let taken = checked.count > untaken.count ? "; \(checked.filter { field in !untaken.contains { $0.key == field.key } }.map(\.key).joined(separator: ", ")) was changed" : ""
         throw CLIError(.rejected, "PATCH \(path) was answered with success, but the server did not take what was sent: \(shown.joined(separator: "; "))\(taken)")
