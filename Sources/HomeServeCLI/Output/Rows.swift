@@ -312,10 +312,35 @@ enum Rows {
             case (nil, _), (.null?, _): return false
             case (_, nil), (_, .null?): return true
             case let (x?, y?):
+                // Whole numbers exactly, however long (ids past 2^53, where doubles run together).
+                if let p = WholeNumber(x.cellText), let q = WholeNumber(y.cellText) { return before(p, q, a.index, b.index) }
                 if let p = x.doubleValue, let q = y.doubleValue, case .number = x, case .number = y { return before(p, q, a.index, b.index) }
                 if let p = Double(x.cellText), let q = Double(y.cellText) { return before(p, q, a.index, b.index) }
                 return before(x.cellText, y.cellText, a.index, b.index)
             }
         }.map(\.row)
+    }
+}
+
+/// A whole number written in decimal digits, compared exactly however many it has.
+struct WholeNumber: Comparable {
+    let negative: Bool
+    /// The digits without leading zeros ("" for zero).
+    let digits: Substring
+
+    init?(_ text: String) {
+        var rest = Substring(text)
+        let sign = rest.first == "-"
+        if sign || rest.first == "+" { rest = rest.dropFirst() }
+        guard !rest.isEmpty, rest.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        digits = rest.drop { $0 == "0" }
+        negative = sign && !digits.isEmpty
+    }
+
+    static func < (a: WholeNumber, b: WholeNumber) -> Bool {
+        if a.negative != b.negative { return a.negative }
+        let magnitude = a.digits.count != b.digits.count ? a.digits.count < b.digits.count : a.digits < b.digits
+        let equal = a.digits == b.digits
+        return a.negative ? !magnitude && !equal : magnitude
     }
 }
