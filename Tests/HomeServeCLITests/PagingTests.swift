@@ -1824,6 +1824,19 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(addresses.status, 8, addresses.err)
         XCTAssertContains(addresses.err, "page 2 holds the rows of the page before it again, by id")
         transport.verify()
+        // The name's other spellings: `…ID`, a path with an extension, and the last word of several.
+        for (path, key) in [("/v1/addresses.json", "addressID"), ("/api/support-tickets/", "ticket_id"), ("/api/line-items", "lineItemID")] {
+            for format in ["ndjson", "csv"] {
+                for stamp in 1...2 {
+                    let rows = [0, 1].map { #"{"\#(key)": "k\#($0)", "fetched_at": \#(stamp)}"# }.joined(separator: ", ")
+                    transport.register("GET", stamp == 1 ? path : path + "?pageToken=t1", json: #"{"items": [\#(rows)], "nextPageToken": "t\#(stamp)"}"#)
+                }
+                let walked = harness.run(["api", "GET", path, "--paginate", "-o", format])
+                XCTAssertEqual(walked.status, 8, "\(path) \(format): " + walked.err)
+                XCTAssertContains(walked.err, "page 2 holds the rows of the page before it again, by id")
+            }
+            transport.verify()
+        }
 
         transport.register("GET", "/api/bookings/?page=2", json: #"{"results": [\#(nameRows(0..<3))], "paging": {"next": {"after": "3", "link": "https://api.test/api/bookings/?after=3"}}}"#)
         let hubspot = harness.run(["bookings", "list", "--page", "2", "-o", "ndjson"])

@@ -249,15 +249,19 @@ public final class PageWalker {
         private(set) var count = 0
         private(set) var repeated = 0
         /// The fields that may be a row's own id where it has no `id`: the list's name for it (`booking_id`,
-        /// `bookingId` and `booking_uuid` in `/api/bookings/`), then `uuid`, `_id` and `key`. Another `*_id`
+        /// `bookingId`, `bookingID` and `booking_uuid` in `/api/bookings/`), then `uuid`, `_id` and `key`. Another `*_id`
         /// is a row's reference to something else (`customer_id`), which pages may share.
         let idKeys: [String]
 
         init(path: String) {
-            idKeys = PageWalker.singulars(of: String(path.prefix { $0 != "?" }.split(separator: "/").last ?? "")).flatMap { words in
+            // The last segment without an extension (`addresses.json`); of several words (`support-tickets`),
+            // the whole name first, then its last word's (`support_ticket_id`, then `ticket_id`).
+            let segment = path.prefix { $0 != "?" }.split(separator: "/").last?.split(separator: ".").first.map(String.init) ?? ""
+            let names = PageWalker.singulars(of: segment)
+            idKeys = (names + names.filter { $0.count > 1 }.compactMap { $0.last.map { [$0] } }).flatMap { words in
                 let snake = words.joined(separator: "_")
                 let camel = words.enumerated().map { $0.offset == 0 ? $0.element : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
-                return [snake + "_id", camel + "Id", snake + "_uuid"]
+                return [snake + "_id", camel + "Id", camel + "ID", snake + "_uuid"]
             } + ["uuid", "_id", "key"]
         }
 

@@ -186,7 +186,7 @@ private struct JSONParser {
 
     /// An object of a list, checked as `parseObject` checks one but kept as its first `id` member alone, and,
     /// in a row without a non-null `id`, the members that may be its id under another name (`uuid`, `_id`,
-    /// `key`, `…_id`, `…Id`, `…_uuid`) where they hold a string or a number. Those are only marked while the
+    /// `key`, `…_id`, `…Id`, `…ID`, `…_uuid`) where they hold a string or a number. Those are only marked while the
     /// row is read, and built at its end if it has no id of its own. A history's row (django-simple-history)
     /// keeps its `history_id` beside the `id` of the object it records.
     mutating func parseListedObject(depth: Int) throws(JSONParseError) -> JSON {
@@ -246,11 +246,11 @@ private struct JSONParser {
         return .object(kept)
     }
 
-    /// `uuid`, `_id`, `key`, or a name ending in `_id`, `Id` or `_uuid`; in a row with an `id`, `history_id`.
+    /// `uuid`, `_id`, `key`, or a name ending in `_id`, `Id`, `ID` or `_uuid`; in a row with an `id`, `history_id`.
     static func mayBeAnID<Name: Collection>(_ name: Name, identified: Bool = false) -> Bool where Name.Element == UInt8 {
         if identified { return name.count == 10 && name.elementsEqual("history_id".utf8) }
         func ends(_ suffix: String) -> Bool { name.count >= suffix.utf8.count && name.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
-        return name.elementsEqual("uuid".utf8) || name.elementsEqual("key".utf8) || ends("_id") || ends("Id") || ends("_uuid")
+        return name.elementsEqual("uuid".utf8) || name.elementsEqual("key".utf8) || ends("_id") || ends("Id") || ends("ID") || ends("_uuid")
     }
 
     /// Checks a value as `parseValue` would, building nothing.
