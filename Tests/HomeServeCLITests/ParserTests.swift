@@ -265,7 +265,6 @@ final class ParserTests: XCTestCase {
         }
         for (zone, typed, sent) in [("America/New_York", "2027-03-14T06:30", "2027-03-14T06:30:00-04:00"),
                                     ("America/New_York", "2027-03-14 03:30", "2027-03-14T03:30:00-04:00"),
-                                    ("America/New_York", "2027-03-14T02:30", "2027-03-14T03:30:00-04:00"),
                                     ("America/New_York", "2027-11-07T05:30", "2027-11-07T05:30:00-05:00"),
                                     ("America/New_York", "2027-11-07T02:30", "2027-11-07T02:30:00-05:00"),
                                     ("America/New_York", "2027-11-07T01:30", "2027-11-07T01:30:00-04:00"),
@@ -273,6 +272,12 @@ final class ParserTests: XCTestCase {
                                     ("Europe/Berlin", "2027-03-28 03:30", "2027-03-28T03:30:00+02:00"),
                                     ("Asia/Kolkata", "2027-03-28T01:30", "2027-03-28T01:30:00+05:30")] {
             XCTAssertEqual(try moment.convert(typed, zoned(zone)), sent, "\(zone) \(typed)")
+        }
+        // A time the clocks skip names no instant: refused, not moved to one not asked for.
+        for (zone, typed) in [("America/New_York", "2027-03-14T02:30"), ("America/New_York", "2027-03-14 02:00"), ("Europe/Berlin", "2027-03-28 02:59")] {
+            XCTAssertThrowsError(try moment.convert(typed, zoned(zone)), "\(zone) \(typed)") {
+                XCTAssertEqual(($0 as? ValueProblem)?.detail, "a time the clocks skip in this time zone as they move forward; give a time before or after the change")
+            }
         }
         for bad in ["tomorow", "+3x", "now 10:00", "monday 25:00", "+", "+1234567d", "2026-12-32 10:00"] {
             XCTAssertThrowsError(try moment.convert(bad, context()), bad)

@@ -22,30 +22,36 @@ public enum DateInput {
     }
 
     /// The instant named by `text`, as ISO-8601 with the user's offset (or `text` itself when it is ISO already).
-    static func moment(_ text: String, context: ValueContext) -> String? {
+    static func moment(_ text: String, context: ValueContext) throws(ValueProblem) -> String {
         if let local = CivilTime.parseISO(text), let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }) {
-            guard years.contains(CivilDate(daysSinceEpoch: Int((Double(local) / 86400).rounded(.down))).year) else { return nil }
+            guard years.contains(CivilDate(daysSinceEpoch: Int((Double(local) / 86400).rounded(.down))).year) else { throw ValueProblem() }
             if text[t...].contains(where: { "Zz+-".contains($0) }) { return text }
-            let seconds = instant(local, context)
+            let seconds = try instant(local, context)
             return CivilTime.iso8601(seconds, offset: context.utcOffset(seconds))
         }
-        guard let resolved = relative(text.lowercased().trimmed, context: context) else { return nil }
+        guard let resolved = relative(text.lowercased().trimmed, context: context) else {
+            // A bare date is a day, not a moment: said so, with the way to give its time.
+            let bareDate = text.count == 10 && CivilDate.parse(text) != nil
+            throw bareDate ? ValueProblem("a date without its time; give the time too, e.g. '\(text) 15:00'") : ValueProblem()
+        }
         var seconds = resolved.seconds
         if let time = resolved.time {
             let local = resolved.day.daysSinceEpoch * 86400 + time
-            seconds = instant(local, context)
+            seconds = try instant(local, context)
         }
         return CivilTime.iso8601(seconds, offset: context.utcOffset(seconds))
     }
 
     /// The instant a wall-clock time names in the user's zone. The offset is looked up at a first guess and
-    /// again at the instant that gives, so times next to a clock change come out right. A time the change
-    /// skips (02:30 on a spring-forward night) is read with the offset before it, so it lands as far past the
-    /// change as it was meant to be past 02:00; a time that comes twice is its first.
-    private static func instant(_ local: Int, _ context: ValueContext) -> Int {
+    /// again at the instant that gives, so times next to a clock change come out right; a time that comes
+    /// twice (an autumn night's 01:30) is its first. A time the clocks skip (02:30 on a spring-forward night)
+    /// names no instant: refused, rather than moved to one that was not asked for.
+    private static func instant(_ local: Int, _ context: ValueContext) throws(ValueProblem) -> Int {
         let guess = local - context.utcOffset(local)
         let second = local - context.utcOffset(guess)
-        return second + context.utcOffset(second) == local ? second : guess
+        if second + context.utcOffset(second) == local { return second }
+        if guess + context.utcOffset(guess) == local { return guess }
+        throw ValueProblem("a time the clocks skip in this time zone as they move forward; give a time before or after the change")
     }
 
     private struct Resolved {

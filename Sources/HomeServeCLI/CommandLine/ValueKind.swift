@@ -227,12 +227,7 @@ extension ValueKind where Value == String {
     /// the user's UTC offset.
     public static var dateTime: ValueKind {
         ValueKind(ValueShape(placeholder: "DATETIME", accepted: DateInput.acceptedDateTime, completion: .free)) { text, context throws(ValueProblem) in
-            guard let moment = DateInput.moment(text, context: context) else {
-                // A bare date is a day, not a moment: said so, with the way to give its time.
-                let bareDate = text.count == 10 && CivilDate.parse(text) != nil
-                throw bareDate ? ValueProblem("a date without its time; give the time too, e.g. '\(text) 15:00'") : ValueProblem()
-            }
-            return moment
+            try DateInput.moment(text, context: context)
         }
     }
 
