@@ -203,6 +203,15 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(usageError(["bookings", "create", "--service", "1", "--pincode", "5600", "--date", "now"]).contains("6 to 10 digits"))
         XCTAssertTrue(usageError(["disputes", "resolve", "d1", "--notes", "  "]).contains("non-empty text"))
         XCTAssertTrue(usageError(["auth", "otp", "send", "--email", "nope"]).contains("invalid value 'nope' for --email"))
+        for email in ["a@b..com", "a@.com", "a@b.com.", "a@-b.com", "a@b", "a b@c.com"] {
+            XCTAssertTrue(usageError(["auth", "otp", "send", "--email", email]).contains("for --email: expected an email address"), email)
+        }
+        for phone in ["++919876543202", "91+9876543202", "(+91)9876543202", "+91 98x76543202"] {
+            XCTAssertTrue(usageError(["auth", "otp", "send", "--phone", phone]).contains("for --phone: expected a phone number"), phone)
+        }
+        for good in [["--email", "a.b+c@mail.example.co.in"], ["--phone", "+91 98765-43210"], ["--phone", "(080) 2345 6789"]] {
+            XCTAssertNoThrow(try parsed(["auth", "otp", "send"] + good), "\(good)")
+        }
         let control = usageError(["bookings", "get", "a\u{1B}[2Jb"])
         XCTAssertTrue(control.contains("\\x1b"), "control characters in a refused value are shown, not sent to the terminal: \(control)")
     }

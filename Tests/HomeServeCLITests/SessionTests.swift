@@ -1147,11 +1147,11 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(harness.run(["bookings", "list"]).status, 2)
         XCTAssertEqual(transport.requests.count, 0)
         // A name from the environment is held to the same rule as --profile's: it goes into a lock file's name.
-        for name in ["x/../../escaped", "..", "a b"] {
+        for name in ["x/../../escaped", "..", "a b", "-v", ".hidden"] {
             harness.environment["HOMESERVE_PROFILE"] = name
             let refused = harness.run(["auth", "login", "--username", "u", "--password-stdin"], stdin: "pw\n")
             XCTAssertEqual(refused.status, 2)
-            XCTAssertEqual(refused.err, "homeserve: invalid value '\(name)' for HOMESERVE_PROFILE: expected a profile name of letters, digits, '-', '_' and '.'\n")
+            XCTAssertEqual(refused.err, "homeserve: invalid value '\(name)' for HOMESERVE_PROFILE: expected a profile name of letters, digits, '-', '_' and '.', starting with a letter or digit\n")
         }
         XCTAssertEqual(transport.requests.count, 0)
         XCTAssertEqual(harness.run(["completion", "bash"]).status, 0, "a command that uses no profile does not check its name")

@@ -234,7 +234,14 @@ extension ValueKind where Value == String {
     public static var email: ValueKind {
         ValueKind(ValueShape(placeholder: "EMAIL", accepted: "an email address like name@example.com", completion: .free)) { text, _ throws(ValueProblem) in
             let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !text.contains(" ") else { throw ValueProblem() }
+            // A domain of two labels or more, each of letters, digits and inner hyphens (`a@b..com` has an empty one).
+            let labels = parts.count == 2 ? parts[1].split(separator: ".", omittingEmptySubsequences: false) : []
+            let domain = labels.count >= 2 && labels.allSatisfy { label in
+                !label.isEmpty && label.first != "-" && label.last != "-" && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+            }
+            guard parts.count == 2, !parts[0].isEmpty, domain, !text.contains(where: { $0.isWhitespace || TerminalText.isControl($0.unicodeScalars.first!) }) else {
+                throw ValueProblem()
+            }
             return text
         }
     }
@@ -242,7 +249,9 @@ extension ValueKind where Value == String {
     public static var phone: ValueKind {
         ValueKind(ValueShape(placeholder: "PHONE", accepted: "a phone number of 7 to 15 digits, e.g. +919876543210", completion: .free)) { text, _ throws(ValueProblem) in
             let digits = text.filter(\.isNumber)
-            guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+- ()".contains($0)) }), (7...15).contains(digits.count) else { throw ValueProblem() }
+            // A `+` only first, before the country code; spaces, hyphens and brackets between digits.
+            let rest = text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+            guard rest.allSatisfy({ $0.isASCII && ($0.isNumber || "- ()".contains($0)) }), (7...15).contains(digits.count) else { throw ValueProblem() }
             return text
         }
     }
@@ -254,12 +263,13 @@ extension ValueKind where Value == String {
         }
     }
 
-    static let profileNameRule = "a profile name of letters, digits, '-', '_' and '.'"
+    static let profileNameRule = "a profile name of letters, digits, '-', '_' and '.', starting with a letter or digit"
 
-    /// A profile's name goes into file names (its session lock): nothing that could leave the directory.
+    /// A profile's name goes into file names (its session lock): nothing that could leave the directory, hide
+    /// its file (`.x`) or be taken for a flag (`-v`).
     static func isProfileName(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 64 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-            && text != "." && text != ".."
+        guard let first = text.first, first.isASCII, first.isLetter || first.isNumber else { return false }
+        return text.count <= 64 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
 
     /// A comma-separated list of field paths (`id,status,pricing.final_price`).
