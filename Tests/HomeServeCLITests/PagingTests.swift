@@ -1824,8 +1824,8 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(addresses.status, 8, addresses.err)
         XCTAssertContains(addresses.err, "page 2 holds the rows of the page before it again, by id")
         transport.verify()
-        // The name's other spellings: `…ID`, a path with an extension, and the last word of several.
-        for (path, key) in [("/v1/addresses.json", "addressID"), ("/api/support-tickets/", "ticket_id"), ("/api/line-items", "lineItemID")] {
+        // The name's other spellings: `…ID`, and a path with an extension.
+        for (path, key) in [("/v1/addresses.json", "addressID"), ("/api/support-tickets/", "support_ticket_id"), ("/api/line-items", "lineItemID")] {
             for format in ["ndjson", "csv"] {
                 for stamp in 1...2 {
                     let rows = [0, 1].map { #"{"\#(key)": "k\#($0)", "fetched_at": \#(stamp)}"# }.joined(separator: ", ")

@@ -254,11 +254,10 @@ public final class PageWalker {
         let idKeys: [String]
 
         init(path: String) {
-            // The last segment without an extension (`addresses.json`); of several words (`support-tickets`),
-            // the whole name first, then its last word's (`support_ticket_id`, then `ticket_id`).
+            // The last segment without an extension (`addresses.json`). Of several words (`service-categories`)
+            // the whole name only: the last word's (`category_id`) may be a reference to another list.
             let segment = path.prefix { $0 != "?" }.split(separator: "/").last?.split(separator: ".").first.map(String.init) ?? ""
-            let names = PageWalker.singulars(of: segment)
-            idKeys = (names + names.filter { $0.count > 1 }.compactMap { $0.last.map { [$0] } }).flatMap { words in
+            idKeys = PageWalker.singulars(of: segment).flatMap { words in
                 let snake = words.joined(separator: "_")
                 let camel = words.enumerated().map { $0.offset == 0 ? $0.element : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
                 return [snake + "_id", camel + "Id", camel + "ID", snake + "_uuid"]
