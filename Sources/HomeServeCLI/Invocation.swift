@@ -111,10 +111,9 @@ public final class Invocation {
             return "an empty object, with nothing to show"
         }
         guard presentation.isOneThing else { return nil }
-        // A list, bare, in its envelope (`{"data": […]}`) or a page of one (DRF's `{"count", "results"}`).
-        let listed = answer["id"] == nil ? (wrappers ?? []).lazy.compactMap({ answer[$0] }).first { !$0.isNull }
-            ?? answer["data"] ?? answer["result"] ?? (answer["count"] != nil || answer["next"] != nil ? answer["results"] : nil) : nil
-        if let items = answer.arrayValue ?? listed?.arrayValue {
+        if let items = answer.arrayValue { return items.isEmpty ? "an empty list where one object is due" : "a list where one object is due" }
+        // A resource's envelope holding a list, or a page of one. (A summary may hold lists of its own.)
+        if wrappers != nil, let items = Self.listed(in: answer, wrappers: wrappers ?? []) {
             return items.isEmpty ? "an empty list where one object is due" : "a list where one object is due"
         }
         // A resource's envelope holding null (`{"data": null}`) holds no resource either.
@@ -123,6 +122,22 @@ public final class Invocation {
             return "null in its envelope where one object is due"
         }
         return nil
+    }
+
+    /// The rows of a document that is a list where one thing was asked for: in a resource's envelope
+    /// (`{"data": […]}`, `{"booking": […]}`), under a list's own key (DRF's `results`, HAL's `_embedded`,
+    /// Elasticsearch's `hits`, OData's `value`, Spring's `content`), or beside paging fields. Nil for a
+    /// thing, which may hold lists of its own, and for anything with an `id`.
+    static func listed(in document: JSON, wrappers: [String]) -> [JSON]? {
+        guard document.isObject, document["id"] == nil else { return nil }
+        // An envelope holds a list, a page of one (`{"data": {"results": […], "count"}}`), or the thing.
+        if let inner = (wrappers + ["data", "result"]).lazy.compactMap({ document[$0] }).first(where: { !$0.isNull }) {
+            return inner.arrayValue ?? listed(in: inner, wrappers: [])
+        }
+        let page = CollectionReader.read(document)
+        guard let rows = page.rows, let first = page.rowKeys?.first else { return nil }
+        let listKeys: Set<String> = ["results", "data", "_embedded", "hits", "value", "content", "entries"]
+        return listKeys.contains(first) || page.info.placesItself ? rows : nil
     }
 
     /// The server's own `message`, for `document(_:_:saying:)`.

@@ -96,6 +96,14 @@ final class ResponsePathTests: XCTestCase {
         transport.register("PATCH", path, json: #"{"message": "Booking updated"}"#)
         transport.register("GET", path, json: #"{"booking_id": "\#(booking)", "customer_notes": "old"}"#)
         XCTAssertEqual(harness.run(["bookings", "update", booking, "--notes", "new", "-q"]).status, 0)
+        // A read back that is not the booking (a list, nothing, another booking) cannot confirm the change.
+        for (read, found) in [(#"{"count": 1, "results": [{"id": "\#(booking)", "customer_notes": "old"}]}"#, "a list"), ("[]", "a list"),
+                              ("{}", "nothing"), (#"{"id": "other", "customer_notes": "new"}"#, "booking other")] {
+            transport.register("PATCH", path, json: #"{"message": "Updated"}"#)
+            transport.register("GET", path, json: read)
+            fails(["bookings", "update", booking, "--notes", "new"], .badServerAnswer,
+                  "PATCH \(path) was answered with success, but reading the booking back to check the change found \(found)")
+        }
         // A field left null (a vendor this account may not assign) is not taken, nor is null sent to a field kept.
         let kept = #"{"id": "\#(booking)", "vendor": null, "buffer_after_minutes": 15}"#
         transport.register("PATCH", path, json: kept)
@@ -198,14 +206,22 @@ final class ResponsePathTests: XCTestCase {
     /// A list where one thing is due, in its envelope or as a page of one, is exit 8, as a bare one is.
     func testAListInAnEnvelopeWhereOneThingIsDueIs8() {
         for answer in [#"{"count": 0, "next": null, "previous": null, "results": []}"#, #"{"data": []}"#, #"{"data": [{"id": 1}]}"#,
-                       #"{"count": 1, "results": [{"id": 1}]}"#] {
+                       #"{"count": 1, "results": [{"id": 1}]}"#, #"{"results": [{"id": 1}]}"#,
+                       #"{"data": {"results": [{"id": 1}], "count": 1}, "meta": {"page": 1, "page_size": 20, "total_pages": 1}}"#,
+                       #"{"entries": [{"id": 1}], "meta": {"total": 1}}"#, #"{"_embedded": {"bookings": [{"id": 1}]}}"#,
+                       #"{"hits": {"total": 1, "hits": [{"_id": "1"}]}}"#, #"{"value": [{"id": 1}], "@odata.count": 1}"#,
+                       #"{"content": [{"id": 1}], "totalPages": 1, "number": 0}"#] {
             transport.register("GET", path, json: answer)
             let outcome = fails(["bookings", "get", booking, "-o", "csv"], .badServerAnswer, "the answer is ")
             XCTAssertContains(outcome.err, "list where one object is due")
         }
-        // A resource that holds a list of its own is one thing.
+        // A resource that holds a list of its own is one thing, wrapped or not, with an id or not.
         transport.register("GET", path, json: #"{"id": "\#(booking)", "results": [1, 2], "count": 2}"#)
         XCTAssertEqual(harness.run(["bookings", "get", booking, "--jq", ".count"]).out, "2\n")
+        transport.register("GET", path, json: #"{"data": {"id": "\#(booking)", "photos": [{"id": 7}]}}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking, "--jq", ".data.photos[0].id"]).out, "7\n")
+        transport.register("GET", path, json: #"{"booking_id": "\#(booking)", "photos": [{"id": 7}]}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking, "--jq", ".photos[0].id"]).out, "7\n")
         transport.verify()
     }
 

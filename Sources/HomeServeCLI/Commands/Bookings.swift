@@ -182,12 +182,23 @@ enum BookingCommands {
         }
         if let booking = own(answer) { return booking }
         let path = "/api/bookings/\(id)/"
+        let read: JSON?
         do {
-            return try client.json(APICall("GET", path)).flatMap(own)
+            read = try client.json(APICall("GET", path))
         } catch let error where !(error is Cancelled) {
             let failure = FailureReport(profile: profile, profileChosen: true, source: nil).describe(error).message
             throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but reading the booking back to check \(what) failed: \(failure)")
         }
+        guard let read else { return nil }
+        if let booking = own(read) { return booking }
+        // A booking the server names otherwise (no `id`) shows nothing to compare; a list, nothing, or another
+        // booking is no answer to the read.
+        let booking = Rows.unwrap(read, keys: wrappers)
+        let other = booking["id"].map(\.cellText).flatMap { $0.lowercased() == id.lowercased() ? nil : "booking \($0)" }
+        let instead = read.arrayValue != nil || Invocation.listed(in: read, wrappers: wrappers) != nil ? "a list"
+            : booking.objectValue?.isEmpty ?? true ? "nothing" : other
+        guard let instead else { return nil }
+        throw CLIError(.badServerAnswer, "PATCH \(path) was answered with success, but reading the booking back to check \(what) found \(instead)")
     }
 
     /// A change of status is taken as made only when the booking has it, as `kept` finds it. Another status
