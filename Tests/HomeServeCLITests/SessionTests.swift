@@ -434,8 +434,22 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(transport.requests.dropFirst(2).first?.json?["password"], "pw")
         transport.verify()
 
+        // More than a pipe holds after the line, from a shell's command (which exits 141 for a closed
+        // pipe), and a line of exactly 4096 bytes.
+        for (command, password) in [("sh -c 'echo pw; seq 1 300000'", "pw"),
+                                    (#"sh -c 'head -c 4096 /dev/zero | tr "\0" p; echo'"#, String(repeating: "p", count: 4096))] {
+            harness.logIn()
+            harness.writeSettings(["default": ["password_command": .string(command)]])
+            registerLoginAfterARefusedRefresh()
+            let outcome = harness.run(["bookings", "get", booking])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(transport.requests.last { $0.url.hasSuffix("/auth/login/") }?.json?["password"]?.stringValue, password)
+            transport.verify()
+        }
+
         for (command, reason) in [("sh -c 'echo; exec yes pw'", "it printed no password"),
-                                  ("yes " + String(repeating: "p", count: 5000), "its first line is longer than 4096 bytes")] {
+                                  ("yes " + String(repeating: "p", count: 5000), "its first line is longer than 4096 bytes"),
+                                  (#"sh -c 'head -c 4097 /dev/zero | tr "\0" p; echo'"#, "its first line is longer than 4096 bytes")] {
             harness.logIn()
             harness.writeSettings(["default": ["password_command": .string(command)]])
             transport.register("GET", path, status: 401, json: "{}")
@@ -487,8 +501,13 @@ final class SessionTests: XCTestCase {
     /// Run without a shell, a command with a quote left open or a shell's operator would run something else
     /// (`pass show x | head -1` passes `|` to pass): `config set` refuses it, and a hand-edited one is not run.
     func testAPasswordCommandAShellWouldReadOtherwiseIsRefused() {
+        let needs = ", which needs a shell: it is run without one, so write sh -c '…'"
         for (command, problem) in [(#""unterminated"#, "a double quote that is not closed"),
-                                   ("pass show x | head -1", "'|', which needs a shell: it is run without one, so write sh -c '…'")] {
+                                   ("pass show x | head -1", "'|'" + needs), ("pass show x|head -1", "'|'" + needs),
+                                   ("pass show x; true", "';'" + needs), ("pass show x 2>/dev/null", "'>'" + needs),
+                                   ("pass show $ENTRY", "'$'" + needs), ("pass show `id`", "'`'" + needs),
+                                   ("pass show x # mine", "'#', a comment" + needs), ("HOME=/x pass show x", "'HOME=/x', a variable set for the command" + needs),
+                                   ("~/bin/pw", "'~', which only a shell expands: give the full path" + needs)] {
             let outcome = harness.run(["config", "set", "password_command", command])
             XCTAssertEqual(outcome.status, 2, outcome.err)
             XCTAssertEqual(outcome.err, "homeserve: invalid value '\(command)' for password_command: expected a command and its arguments, run without a shell; it has \(problem)\n")
@@ -502,7 +521,7 @@ final class SessionTests: XCTestCase {
         transport.register("POST", "/auth/refresh/", status: 401, json: "{}")
         let refused = harness.run(["bookings", "get", booking])
         XCTAssertEqual(refused.status, 3, refused.err)
-        XCTAssertEqual(refused.err, "homeserve: password_command pass failed: it has '>', which needs a shell: it is run without one, so write sh -c '…'\n")
+        XCTAssertEqual(refused.err, "homeserve: password_command pass failed: it has '>'" + needs + "\n")
         transport.verify()
     }
 

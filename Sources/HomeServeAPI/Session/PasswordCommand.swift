@@ -21,64 +21,62 @@ public enum PasswordCommand {
         return tcgetpgrp(tty) == getpgrp()
     }
 
-    /// Why a command cannot be run as written, or nil: a quote left open, or a shell's operator, which a
-    /// command run without a shell would get as an argument (`pass show x | head -1`).
-    public static func problem(_ command: String) -> String? {
-        var quote: Character?
-        for c in command where c == "'" || c == "\"" {
-            if quote == nil { quote = c } else if quote == c { quote = nil }
-        }
-        if let quote { return "a \(quote == "'" ? "single" : "double") quote that is not closed" }
-        let operators: Set<String> = ["|", "||", "&&", ";", "&", ">", ">>", "<", "2>", "2>&1"]
-        if let found = unquotedWords(command).first(where: operators.contains) {
-            return "'\(found)', which needs a shell: it is run without one, so write sh -c '…'"
-        }
-        return nil
-    }
-
-    /// The words with no quote in them: where a shell would see its operators.
-    private static func unquotedWords(_ command: String) -> [String] {
-        var words: [String] = [], current = "", quoted = false, quote: Character?
-        for c in command {
-            if let q = quote {
-                if c == q { quote = nil }
-            } else if c == "'" || c == "\"" {
-                quote = c
-                quoted = true
-            } else if c == " " || c == "\t" {
-                if !current.isEmpty, !quoted { words.append(current) }
-                current = ""
-                quoted = false
-            } else {
-                current.append(c)
-            }
-        }
-        if !current.isEmpty, !quoted { words.append(current) }
-        return words
-    }
-
-    public static func words(_ command: String) -> [String] {
+    /// A command line as it is run: its words (split on blanks, quotes grouping them), a quote left open,
+    /// and the first thing in it only a shell would read (an operator, `$`, a backquote, a comment, `~`, a
+    /// variable set before the command), which would reach the helper as text.
+    struct Reading {
         var words: [String] = []
-        var current = ""
-        var quote: Character?
-        var started = false
+        var openQuote: Character?
+        var shellSyntax: String?
+    }
+
+    static func reading(of command: String) -> Reading {
+        var reading = Reading()
+        var current = "", started = false, quote: Character?, quoted = false
+        func shell(_ what: String) { if reading.shellSyntax == nil { reading.shellSyntax = what } }
+        func end() {
+            if started || !current.isEmpty {
+                // `NAME=value cmd` sets a variable for the command, in a shell.
+                if reading.words.isEmpty, !quoted, let eq = current.firstIndex(of: "="), eq > current.startIndex,
+                   current[..<eq].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                    shell("'\(current)', a variable set for the command")
+                }
+                reading.words.append(current)
+            }
+            current = ""
+            started = false
+            quoted = false
+        }
         for c in command {
             if let q = quote {
                 if c == q { quote = nil } else { current.append(c) }
             } else if c == "'" || c == "\"" {
                 quote = c
                 started = true
+                quoted = true
             } else if c == " " || c == "\t" {
-                if started || !current.isEmpty { words.append(current) }
-                current = ""
-                started = false
+                end()
             } else {
+                if "|;&<>`$".contains(c) { shell("'\(c)'") }
+                if current.isEmpty, !started, c == "#" { shell("'#', a comment") }
+                if current.isEmpty, !started, c == "~" { shell("'~', which only a shell expands: give the full path") }
                 current.append(c)
             }
         }
-        if started || !current.isEmpty { words.append(current) }
-        return words
+        end()
+        reading.openQuote = quote
+        return reading
     }
+
+    /// Why a command cannot be run as written, or nil: a quote left open, or what only a shell reads, which a
+    /// command run without one would get as text (`pass show x | head -1`, `cmd 2>/dev/null`).
+    public static func problem(_ command: String) -> String? {
+        let reading = reading(of: command)
+        if let quote = reading.openQuote { return "a \(quote == "'" ? "single" : "double") quote that is not closed" }
+        return reading.shellSyntax.map { "\($0), which needs a shell: it is run without one, so write sh -c '…'" }
+    }
+
+    public static func words(_ command: String) -> [String] { reading(of: command).words }
 
     /// Marks every descriptor past stderr to close when the helper starts: it gets stdin, the pipe as its
     /// stdout, and stderr, not libcurl's connections, the credentials lock or the pipe's other end, which a
@@ -156,24 +154,39 @@ public enum PasswordCommand {
             throw SessionError.passwordCommandFailed(command: argv[0], reason: String(cString: strerror(spawned)))
         }
         // One line of at most 4 KiB, then the helper's exit, all within the timeout: it runs under the
-        // credentials lock, so a helper that hangs (before or after printing) is killed at the deadline.
+        // credentials lock, so a helper that hangs (before or after printing) is killed at the deadline. What
+        // it prints after the line (`pass show` prints the entry's other lines) is read and let go, up to
+        // 1 MiB, so a helper does not meet a closed pipe while it writes them.
         var line: [UInt8] = []
         let deadline = Monotonic.now() + timeout
-        var timedOut = false
-        var ended = false
-        var byte: UInt8 = 0
-        reading: while true {
+        var timedOut = false, ended = false, tooLong = false, lineRead = false
+        var after = 0
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        reading: while !tooLong, after <= 1 << 20 {
             var descriptor = pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)
             let left = deadline - Monotonic.now()
             guard left > 0, poll(&descriptor, 1, Int32(left * 1000)) > 0 else {
                 timedOut = true
                 break reading
             }
-            let n = read(pipeFDs[0], &byte, 1)
+            let n = read(pipeFDs[0], &chunk, chunk.count)
             if n < 0 && errno == EINTR { continue }
-            ended = n <= 0
-            if ended || byte == UInt8(ascii: "\n") || line.count == 4096 { break }
-            line.append(byte)
+            guard n > 0 else {
+                ended = true
+                break
+            }
+            guard !lineRead else {
+                after += n
+                continue
+            }
+            let got = chunk[..<n]
+            let end = got.firstIndex(of: UInt8(ascii: "\n"))
+            line += got[..<(end ?? n)]
+            tooLong = line.count > 4096
+            if let end {
+                lineRead = true
+                after = n - end - 1
+            }
         }
         close(pipeFDs[0])
         var status: Int32 = 0
@@ -192,13 +205,13 @@ public enum PasswordCommand {
         }
         let exited = status & 0x7F == 0
         let code = (status >> 8) & 0xFF
-        // A helper still writing after its first line (`pass show` prints the entry's other lines) meets
-        // the pipe closed behind that line: SIGPIPE, which is not its failure.
-        let cutOff = !ended && status & 0x7F == SIGPIPE
+        // A helper still writing past what is read meets a closed pipe: SIGPIPE (or a shell's 141 for a
+        // command of its own), which is not its failure.
+        let cutOff = !ended && (status & 0x7F == SIGPIPE || exited && code == 128 + SIGPIPE)
         guard exited && code == 0 || cutOff else {
             throw SessionError.passwordCommandFailed(command: argv[0], reason: exited ? "it exited with status \(code)" : "it was killed by signal \(status & 0x7F)")
         }
-        if line.count == 4096 { throw SessionError.passwordCommandFailed(command: argv[0], reason: "its first line is longer than 4096 bytes") }
+        if tooLong { throw SessionError.passwordCommandFailed(command: argv[0], reason: "its first line is longer than 4096 bytes") }
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
         guard !line.isEmpty else { throw SessionError.passwordCommandFailed(command: argv[0], reason: "it printed no password") }
         return String(decoding: line, as: UTF8.self)

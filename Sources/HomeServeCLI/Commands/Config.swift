@@ -165,7 +165,8 @@ enum ConfigCommands {
     /// Checks a value for its key; returns it as stored.
     static func validated(_ name: String, _ text: String) throws -> String {
         func refuse(_ expected: String) -> CLIError {
-            CLIError.usage("invalid value '\(TerminalText.visible(WebURL.masked(text)))' for \(name): expected \(expected)")
+            // A URL's query and fragment may hold secrets; other settings' `?` and `#` are their own.
+            CLIError.usage("invalid value '\(TerminalText.visible(name.hasSuffix("url") ? WebURL.masked(text) : text))' for \(name): expected \(expected)")
         }
         guard !text.isBlank else { throw refuse("a value ('homeserve config unset \(name)' removes the setting)") }
         switch name {
