@@ -163,7 +163,9 @@ public enum ErrorBody {
         guard case .object = body else { return nil }
         let said = body["success"] == .bool(false) || body["ok"] == .bool(false) || body["otp_sent"] == .bool(false)
             || ["error", "failed", "failure", "fail"].contains(body["status"]?.stringValue?.lowercased() ?? "")
+            || body["id"] == nil && reportsErrors(body)
         guard said else { return nil }
-        return read(body).message ?? "the server reported that the action did not happen"
+        let (message, fields) = read(body)
+        return message ?? (fields.isEmpty ? nil : fields.map { "\($0.0): \($0.1)" }.joined(separator: "; ")) ?? "the server reported that the action did not happen"
     }
 }

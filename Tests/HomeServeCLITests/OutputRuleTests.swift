@@ -995,7 +995,7 @@ final class OutputRuleTests: XCTestCase {
 
         transport.register("POST", "/api/disputes/create_dispute/", status: 201, json: #"{"status": "error", "errors": {"booking_id": ["already disputed"]}}"#)
         XCTAssertEqual(run(["disputes", "create", "--booking", booking, "--type", "quality", "--title", "Leak", "--description", "Drips"], status: 6).err,
-                       "homeserve: POST /api/disputes/create_dispute/: the server says it did not happen: the server reported that the action did not happen\n")
+                       "homeserve: POST /api/disputes/create_dispute/: the server says it did not happen: booking_id: already disputed\n")
 
         transport.register("DELETE", "/api/photos/4/", json: #"{"success": false, "detail": "Photo is signed off"}"#)
         XCTAssertEqual(run(["photos", "delete", "4"], status: 6).err, "homeserve: DELETE /api/photos/4/: the server says it did not happen: Photo is signed off\n")

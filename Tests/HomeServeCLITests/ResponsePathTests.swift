@@ -203,6 +203,19 @@ final class ResponsePathTests: XCTestCase {
         transport.verify()
     }
 
+    /// A change answered 2xx with an error that says something, or errors listed, did not happen: exit 6.
+    func testAChangeAnswered2xxWithAnErrorIsRejected() {
+        let accept = "/api/bookings/\(booking)/accept_booking/"
+        for (answer, said) in [(#"{"error": "Not assigned"}"#, "Not assigned"), (#"{"error": {"code": "E", "message": "Already signed"}}"#, "Already signed"),
+                               (#"{"errors": [{"message": "nope"}]}"#, "errors: message: nope")] {
+            transport.register("POST", accept, json: answer)
+            fails(["bookings", "accept", booking], .rejected, said)
+        }
+        transport.register("POST", accept, json: #"{"id": "\#(booking)", "status": "confirmed", "error": null}"#)
+        XCTAssertEqual(harness.run(["bookings", "accept", booking]).status, 0)
+        transport.verify()
+    }
+
     /// A list where one thing is due, in its envelope or as a page of one, is exit 8, as a bare one is.
     func testAListInAnEnvelopeWhereOneThingIsDueIs8() {
         for answer in [#"{"count": 0, "next": null, "previous": null, "results": []}"#, #"{"data": []}"#, #"{"data": [{"id": 1}]}"#,
