@@ -462,11 +462,8 @@ extension Invocation {
         return { [self] event in
             if first, event.isObject {
                 first = false
-                let found = Rows.paths(of: event)
-                let available = found.scalars + found.nested + found.arrays
                 for field in Rows.missing(fields, in: [event]) {
-                    let hint = Suggestions.nearest(to: field, in: available).map { "; did you mean '\($0)'?" } ?? ""
-                    warn("--fields \(field): the first message has no such field\(hint) (fields: \(available.joined(separator: ", ")))")
+                    warn("--fields \(field): the first message has no such field\(Rows.unknown(field, in: [event]))")
                 }
             }
             try print(event)

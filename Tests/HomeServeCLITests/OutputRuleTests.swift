@@ -463,8 +463,23 @@ final class OutputRuleTests: XCTestCase {
         pages(#"{"id": 3, "name": "c"}"#)
         let typo = run(["services", "list", "--all", "--parallel", "1", "--fields", "id,lat", "-o", "csv"], status: 2)
         XCTAssertEqual(typo.out, "id,lat\n1,\n2,\n3,\n")
-        XCTAssertEqual(typo.err, "homeserve: invalid value 'lat' for --fields: no row has it (fields: id, name)\n")
+        XCTAssertEqual(typo.err, "homeserve: warning: --fields lat: the first rows have no such field (fields: id, name); later ones may, or it is exit 2 once the rows are printed\n"
+                       + "homeserve: invalid value 'lat' for --fields: no row has it (fields: id, name)\n")
         transport.verify()
+
+        // One page printed from several of the server's: a walk per status, or a filter it ignores.
+        transport.register("GET", "/api/bookings/?status=pending", json: #"[{"id": 1, "status": "pending"}]"#)
+        transport.register("GET", "/api/bookings/?status=confirmed", json: #"[{"id": 2, "status": "confirmed", "extra": "E"}]"#)
+        XCTAssertEqual(run(["bookings", "list", "--status", "pending,confirmed", "--fields", "id,extra", "-o", "csv"]).out, "id,extra\n1,\n2,E\n")
+        transport.verify()
+    }
+
+    /// A null above a dot path excuses it only while no row shows that object with other fields.
+    func testADotPathTypoBesideANullIsStillATypo() {
+        transport.register("GET", "/api/bookings/", json: #"[{"id": 2, "vendor": {"name": "V"}}, {"id": 3, "vendor": null}]"#, times: 2)
+        XCTAssertContains(run(["bookings", "list", "--fields", "id,vendor.nme", "-o", "csv"], status: 2).err,
+                          "invalid value 'vendor.nme' for --fields: no row has it; did you mean 'vendor.name'?")
+        XCTAssertContains(run(["bookings", "list", "--sort-by", "vendor.zzz", "-o", "csv"], status: 2).err, "invalid value 'vendor.zzz' for --sort-by: no row has it")
     }
 
     func testAPIPrintsWhatAChangesAnswerWrapsAsTheRow() {

@@ -134,7 +134,7 @@ final class RealtimeTests: XCTestCase {
         let typo = harness.run(["watch", "notifications", "-o", "csv", "--fields", "data.stauts", "--count", "2"])
         XCTAssertEqual(typo.status, 0, typo.err)
         XCTAssertEqual(typo.out, "data.stauts\n\n\n")
-        XCTAssertEqual(typo.err, "homeserve: warning: --fields data.stauts: the first message has no such field; did you mean 'data.status'? (fields: type, data.n, data.status)\n")
+        XCTAssertEqual(typo.err, "homeserve: warning: --fields data.stauts: the first message has no such field; did you mean 'data.status'? (fields: type, data.n, data.status, data)\n")
     }
 
     func testCloseCodesForbiddenAndNotFound() {

@@ -272,9 +272,14 @@ struct Renderer {
                 // for rows that have no fields at all.
                 if fieldsChecked {
                     try Rows.requireObjects(rows, fields: fields)
-                } else if listing.following {
+                } else if listing.following || listing.walks.count > 1 || fillsPage {
+                    // Rows from more than one of the server's pages: a field the first lacks may come later.
                     try Rows.requireObjects(rows, fields: fields)
                     let lacking = Rows.missing(unseen?.fields ?? fields, in: rows)
+                    if unseen == nil, !lacking.isEmpty {
+                        // Said at once, so a typo is not found out only at the end of a long walk.
+                        warn("--fields \(lacking.joined(separator: ",")): the first rows have no such field\(Rows.unknown(lacking[0], in: rows)); later ones may, or it is exit 2 once the rows are printed")
+                    }
                     unseen = lacking.isEmpty ? nil : (lacking, unseen?.rows ?? Array(rows.prefix(50)))
                     fieldsChecked = lacking.isEmpty
                 } else {

@@ -229,37 +229,41 @@ enum Rows {
     static func check(_ fields: [String], against rows: [JSON], flag: String = "--fields", given: String? = nil) throws(CLIError) {
         guard !rows.isEmpty else { return }
         try requireObjects(rows, fields: fields, flag: flag)
+        if let field = missing(fields, in: rows).first {
+            throw CLIError.usage("invalid value '\(given ?? field)' for \(flag): no row has it\(unknown(field, in: rows, sign: given?.hasPrefix("-") == true ? "-" : ""))")
+        }
+    }
+
+    /// What the rows have instead of `field`: a near spelling, else a field of which the one given is a word
+    /// (rating → avg_rating), and the fields there are.
+    static func unknown(_ field: String, in rows: [JSON], sign: String = "") -> String {
         var available: [String] = []
         var seen: Set<String> = []
         for row in rows.prefix(50) {
             let found = paths(of: row)
             for path in found.scalars + found.nested + found.arrays + row.keys where seen.insert(path).inserted { available.append(path) }
         }
-        for field in missing(fields, in: rows) {
-            // A near spelling, else a field of which the one given is a word (rating → avg_rating).
-            let named = Suggestions.nearest(to: field, in: available)
-                ?? available.first { path in path.split(separator: ".").last.map { $0.hasSuffix("_" + field) || $0.hasPrefix(field + "_") } ?? false }
-            let prefix = given.map { $0.hasPrefix("-") ? "-" : "" } ?? ""
-            let hint = named.map { "; did you mean '\(prefix)\($0)'?" } ?? ""
-            throw CLIError.usage("invalid value '\(given ?? field)' for \(flag): no row has it\(hint) (fields: \(available.prefix(40).joined(separator: ", "))\(available.count > 40 ? " and \(available.count - 40) more" : ""))")
-        }
+        let named = Suggestions.nearest(to: field, in: available)
+            ?? available.first { path in path.split(separator: ".").last.map { $0.hasSuffix("_" + field) || $0.hasPrefix(field + "_") } ?? false }
+        let hint = named.map { "; did you mean '\(sign)\($0)'?" } ?? ""
+        return hint + " (fields: \(available.prefix(40).joined(separator: ", "))\(available.count > 40 ? " and \(available.count - 40) more" : ""))"
     }
 
     /// The fields no row has. A dot path under an object that is null or empty in a row (`before` of a
-    /// creation, in `before.status`) may be filled by later rows, so it is no typo, unless another row has a
-    /// plain value there (`vendor` an id, in `vendor.name`): then it is.
+    /// creation, in `before.status`) may be filled by later rows, so it is no typo, unless another row has
+    /// that object with other fields, or a plain value there (`vendor` an id, in `vendor.name`).
     static func missing(_ fields: [String], in rows: [JSON]) -> [String] {
         fields.filter { field in
             guard !rows.contains(where: { $0.value(at: field) != nil }) else { return false }
             let places = rows.map { above(field, in: $0) }
-            return places.contains(.value) || !places.contains(.nothing)
+            return places.contains(.value) || places.contains(.fields) || !places.contains(.nothing)
         }
     }
 
-    private enum Above { case fields, nothing, value }
+    private enum Above { case absent, fields, nothing, value }
 
-    /// What stands above a dot path's last name in this row: objects with fields (or no such object), an
-    /// object null or empty, or a plain value.
+    /// What stands above a dot path's last name in this row: no such object, objects with fields (the last
+    /// without the name), an object null or empty, or a plain value.
     private static func above(_ field: String, in row: JSON) -> Above {
         var prefix = ""
         for part in field.split(separator: ".").dropLast() {
@@ -268,7 +272,7 @@ enum Rows {
             case .null?: return .nothing
             case let .object(pairs)? where pairs.isEmpty: return .nothing
             case .object?: continue
-            case nil: return .fields
+            case nil: return .absent
             default: return .value
             }
         }
