@@ -492,7 +492,7 @@ extension Invocation {
             guard let fields else { return { event in out.line(EventLine.render(event)) } }
             return { event in
                 guard event.isObject else { return out.line(EventLine.render(event)) }
-                out.line(TerminalText.visible(fields.map { "\($0)=\(event.value(at: $0)?.cellText ?? "")" }.joined(separator: "  ")))
+                out.line(TerminalText.visible(fields.map { "\($0)=\(event.value(at: $0)?.cellText ?? "")" }.joined(separator: "  "), keepTabs: false))
             }
         }
     }

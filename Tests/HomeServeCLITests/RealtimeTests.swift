@@ -129,6 +129,11 @@ final class RealtimeTests: XCTestCase {
         let table = harness.run(["watch", "notifications", "-o", "table", "--fields", "type,data.n", "--count", "2"])
         XCTAssertEqual(table.status, 0, table.err)
         XCTAssertEqual(table.out, "type=notification  data.n=1\ntype=notification  data.n=2\n")
+        // A tab or newline from the server is shown as an escape, so a line stays one line of fields.
+        sockets.connections = [.success([.message(#"{"type": "chat_message", "data": {"text": "a\tb\nc"}}"#)])]
+        XCTAssertEqual(harness.run(["watch", "chat", "-o", "table", "--fields", "data.text", "--count", "1"]).out, "data.text=a\\x09b\\x0ac\n")
+        sockets.connections = [.success([.message(#"{"type": "chat_message", "data": {"text": "a\tb"}}"#)])]
+        XCTAssertEqual(harness.run(["watch", "chat", "-o", "table", "--count", "1"]).out, "chat_message  text=a\\x09b\n")
         XCTAssertEqual(table.err, "")
         sockets.connections = [.success(messages)]
         let typo = harness.run(["watch", "notifications", "-o", "csv", "--fields", "data.stauts", "--count", "2"])
@@ -401,6 +406,14 @@ final class RealtimeTests: XCTestCase {
         sockets.connections = [.success([.message(#"{"type": "joined"}"#), .close(4001)]), .success([.message(#"{"type": "chat_message"}"#)])]
         let taken = harness.run(["watch", "chat", "--send", #"{"type": "chat_message"}"#, "--count", "2", "--reconnect-delay", "0"])
         XCTAssertEqual(taken.status, 0, taken.err)
+        XCTAssertEqual(sockets.sent, [#"{"type":"chat_message"}"#])
+
+        // Lost before a refusal on a later connection: it may have been taken on the first, so it is not sent again.
+        sockets.sent = []
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: harness.token(expiresIn: 300, tag: "third")))
+        sockets.connections = [.success([.close(1011)]), .success([.close(4001)]), .success([.message(#"{"type": "chat_message"}"#)])]
+        let lost = harness.run(["watch", "chat", "--send", #"{"type": "chat_message"}"#, "--count", "1", "--reconnect-delay", "0"])
+        XCTAssertEqual(lost.status, 0, lost.err)
         XCTAssertEqual(sockets.sent, [#"{"type":"chat_message"}"#])
     }
 

@@ -244,6 +244,10 @@ public final class ChannelFollower {
                         if try deliver(message, to: onMessage) { return }
                     }
                 } catch let error as WebSocketFailure {
+                    // The greeting went on this connection; only its refusal (4001) before delivering anything
+                    // says it was not taken.
+                    let sentHere = unconfirmedGreeting
+                    unconfirmedGreeting = nil
                     switch error {
                     case .interrupted:
                         current.close()
@@ -257,8 +261,7 @@ public final class ChannelFollower {
                         socketGivenUp = true
                         note("the server closed \(path) with code \(code)\(reason.isEmpty ? "" : ": " + Redaction.text(reason)); polling every \(Int(policy.pollEvery ?? 0))s instead")
                     case let .closed(code, _) where code == 4001:
-                        if let unconfirmedGreeting { greeting = unconfirmedGreeting }
-                        unconfirmedGreeting = nil
+                        if let sentHere { greeting = sentHere }
                         try refused("the server closed the connection: token refused (close code 4001)")
                     default:
                         try lost("connection to \(path) lost: \(Self.describe(error))", unusable: error.brokeProtocol)

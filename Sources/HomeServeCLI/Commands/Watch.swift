@@ -247,7 +247,7 @@ enum WatchCommands {
 /// One readable line per event: time, type, and the data's fields.
 enum EventLine {
     static func render(_ message: JSON) -> String {
-        guard case .object = message, let type = message["type"]?.stringValue else { return TerminalText.visible(message.serialized()) }
+        guard case .object = message, let type = message["type"]?.stringValue else { return TerminalText.visible(message.serialized(), keepTabs: false) }
         let stamp = message["timestamp"]?.stringValue.map { String($0.dropFirst(11).prefix(8)) } ?? ""
         var summary = ""
         if case let .object(fields)? = message["data"] {
@@ -255,6 +255,6 @@ enum EventLine {
         } else if let data = message["data"] {
             summary = data.cellText
         }
-        return TerminalText.visible([stamp, type, summary].filter { !$0.isEmpty }.joined(separator: "  "))
+        return TerminalText.visible([stamp, type, summary].filter { !$0.isEmpty }.joined(separator: "  "), keepTabs: false)
     }
 }
