@@ -346,6 +346,10 @@ final class ParserTests: XCTestCase {
         guard case let .help(flagged) = try parser.parse(["help", "-o", "json", "--profile=ci", "bookings", "-v"]) else { return XCTFail() }
         XCTAssertEqual(flagged, ["bookings"], "flags after help and their values are not words of the path")
         XCTAssertEqual(usageError(["help", "--bogus"]), "unknown flag --bogus for homeserve (see 'homeserve --help')")
+        for line in [["help", "-ojson", "bookings"], ["help", "-qo", "json", "bookings"], ["help", "-o=json", "bookings"]] {
+            guard case let .help(bundled) = try parser.parse(line) else { return XCTFail("\(line)") }
+            XCTAssertEqual(bundled, ["bookings"], "\(line)")
+        }
         XCTAssertTrue(usageError(["help", "bookings", "--verbsoe=1"]).hasPrefix("unknown flag --verbsoe for homeserve; did you mean --verbose?"))
         guard case let .help(topic) = try parser.parse(["help", "exit-codes"]) else { return XCTFail() }
         XCTAssertEqual(topic, ["exit-codes"])

@@ -163,9 +163,23 @@ struct Parser {
                     var words = args[index...].makeIterator()
                     while let word = words.next() {
                         guard word.hasPrefix("-"), word.count > 1 else { rest.append(word); continue }
-                        guard isFlag(word) else { throw unknownFlag(String(word.prefix { $0 != "=" })) }
-                        let takesNext = word.hasPrefix("--") ? !word.contains("=") && lookup(long: String(word.dropFirst(2)))?.0.takesValue == true
-                                                              : word.count == 2 && word.last.flatMap { lookup(short: $0) }?.0.takesValue == true
+                        let takesNext: Bool
+                        if word.hasPrefix("--") {
+                            guard isFlag(word) else { throw unknownFlag(String(word.prefix { $0 != "=" })) }
+                            takesNext = !word.contains("=") && lookup(long: String(word.dropFirst(2)))?.0.takesValue == true
+                        } else {
+                            // As the short flags are read: switches, the last letter maybe taking the next word.
+                            let letters = Array(word.dropFirst())
+                            var next = false
+                            for (position, letter) in letters.enumerated() where letter != "h" {
+                                guard let flag = lookup(short: letter)?.0 else { throw unknownFlag("-" + String(letter)) }
+                                if flag.takesValue {
+                                    next = position == letters.count - 1
+                                    break
+                                }
+                            }
+                            takesNext = next
+                        }
                         if takesNext { _ = words.next() }
                     }
                     return .help(path: rest)
