@@ -841,6 +841,12 @@ final class SessionTests: XCTestCase {
             XCTAssertEqual(bytes(harness.credentialsPath), before, reply)
         }
         XCTAssertEqual(Set(transport.log), ["POST /auth/refresh/"])
+        // From HOMESERVE_REFRESH_TOKEN, that is the token to renew.
+        harness.environment["HOMESERVE_REFRESH_TOKEN"] = "refresh-env-1234"
+        transport.register("POST", "/auth/refresh/", json: #"{"access": ""}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).err,
+                       "homeserve: POST /auth/refresh/ succeeded but sent no well-formed token; the server may have spent HOMESERVE_REFRESH_TOKEN: if the next command says it was refused, renew it\n")
+        harness.environment["HOMESERVE_REFRESH_TOKEN"] = nil
         transport.verify()
     }
 

@@ -284,8 +284,14 @@ struct FailureReport {
         case let .badTokenReply(endpoint):
             // The server's answer is at fault, not the session: a broken proxy is not a password to fix.
             // A refresh answered 2xx may have rotated the stored token out, whatever the answer held.
-            let spent = endpoint.hasSuffix("/refresh/") ? "; the server may have spent its refresh token, so the session may have been lost: if the next command says it ended, run '\(homeserve) auth login'" : ""
-            return CLIError(.badServerAnswer, "POST \(endpoint) succeeded but sent no well-formed token; the stored session was left as it was\(spent)")
+            guard endpoint.hasSuffix("/refresh/") else {
+                return CLIError(.badServerAnswer, "POST \(endpoint) succeeded but sent no well-formed token; the stored session was left as it was")
+            }
+            // The token that may be spent is the environment's where it came from there: that is what to renew.
+            if source == .refreshToken {
+                return CLIError(.badServerAnswer, "POST \(endpoint) succeeded but sent no well-formed token; the server may have spent HOMESERVE_REFRESH_TOKEN: if the next command says it was refused, renew it")
+            }
+            return CLIError(.badServerAnswer, "POST \(endpoint) succeeded but sent no well-formed token; the stored session was left as it was; the server may have spent its refresh token, so the session may have been lost: if the next command says it ended, run '\(homeserve) auth login'")
         case let .userChanged(name, was, now):
             return CLIError(.notAuthenticated, "profile '\(name)' was logged in as \(now) while this command ran as \(was), whose session it replaced; nothing more was sent: run the command again to act as \(now), or log in as \(was)")
         case let .loginRefused(username, message):
