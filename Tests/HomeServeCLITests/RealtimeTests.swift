@@ -639,6 +639,21 @@ final class RealtimeTests: XCTestCase {
         }
     }
 
+    /// A channel refusing the token (close 4001) is opened again once with a renewed one, as `watch` does.
+    func testSmokeRenewsATokenAChannelRefuses() {
+        harness.logIn()
+        transport.register("GET", "/api/bookings/?page_size=1", json: "[]")
+        let renewed = harness.token(expiresIn: 3600, tag: "renewed")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        sockets.connections = [.success([.close(4001)]), .success([]), .success([]), .success([])]
+        let outcome = harness.run(["smoke", "--ws", "-o", "json"])
+        let cases = (outcome.json["cases"]?.arrayValue ?? []).filter { $0["case"]?.stringValue?.hasPrefix("ws ") == true }
+        XCTAssertEqual(cases.map { $0["result"]?.stringValue ?? "" }, ["pass", "pass", "pass"], outcome.out)
+        XCTAssertEqual(sockets.urls.count, 4)
+        XCTAssertTrue(sockets.urls[1].hasSuffix("?token=\(renewed)"), sockets.urls[1])
+        XCTAssertEqual(transport.requests.filter { $0.url.hasSuffix("/auth/refresh/") }.count, 1)
+    }
+
     /// `smoke --ws` holds each channel open a moment: one the server closes as it opens (Channels' way of
     /// refusing it) fails its case, with the code `watch` would exit with.
     func testSmokeFailsAChannelTheServerClosesAsItOpens() {

@@ -376,20 +376,39 @@ enum SmokeCommands {
                     // right after the upgrade. Reported as `watch` reports it: 9 for no connection, 3, 4, 5 or 8
                     // for an answer.
                     let held = min(SmokeCommands.socketHold, Double(inv[GlobalFlags.timeout]))
-                    var greeted = false
+                    func open(_ token: String?) throws -> Bool {
+                        do {
+                            let connection = try inv.context.webSockets(inv.transportSettings)
+                                .connect(url: base.description + path + (token.map { "?token=" + URLEncoding.component($0) } ?? ""), timeout: Double(inv[GlobalFlags.timeout]))
+                            defer { connection.close() }
+                            return try connection.receive(timeout: held) != nil
+                        } catch {
+                            // The token refused (a 401, or close 4001) is renewed once, as `watch` renews it.
+                            switch error {
+                            case let .rejected(status, _) where HTTPStatus.isUnauthorized(status): throw TokenRefused()
+                            case .closed(4001?, _): throw TokenRefused()
+                            default: throw FollowError.of(error, path: path, url: base.description + path)
+                            }
+                        }
+                    }
+                    var greeted: Bool
                     do {
-                        let connection = try inv.context.webSockets(inv.transportSettings)
-                            .connect(url: base.description + path + (token.map { "?token=" + URLEncoding.component($0) } ?? ""), timeout: Double(inv[GlobalFlags.timeout]))
-                        defer { connection.close() }
-                        greeted = try connection.receive(timeout: held) != nil
-                    } catch let failure as WebSocketFailure {
-                        throw FollowError.of(failure, path: path, url: base.description + path)
+                        greeted = try open(token)
+                    } catch is TokenRefused {
+                        do {
+                            greeted = try open(try session.store.renew(refused: token, authority: session.client))
+                        } catch is TokenRefused {
+                            throw FollowError.tokenRefused(reason: "the server refused the token for \(path) after it was renewed")
+                        }
                     }
                     return greeted ? "opened \(path), a message arrived, closed" : "opened \(path), held \(held) s, closed"
                 }
             }
         }
     }
+
+    /// A channel's handshake or first frame refusing the token.
+    struct TokenRefused: Error {}
 
     /// Whether a POST that failed may have made its booking: not when the server refused it (4xx) or it was
     /// never sent (no session), otherwise (no answer, a 5xx, an answer without the booking) it may have.
