@@ -215,25 +215,15 @@ public final class APIClient: TokenAuthority {
     /// Text that is not UTF-8 in an answer read as JSON: said once a run, not once a page.
     private var warnedEncoding = false
 
-    /// The body as UTF-8, which JSON is (RFC 8259 §8.1): one that is not, from a server naming ISO-8859-1 or
-    /// Windows-1252 as its charset, is read as that; otherwise what is not UTF-8 is read as U+FFFD, and
-    /// `repaired` says so, for a warning once the JSON is read.
-    private func utf8Body(_ response: HTTPResponse) -> (bytes: [UInt8], repaired: String?) {
-        guard !UTF8Check.isValid(response.body) else { return (response.body, nil) }
-        let parameters = (response.header("Content-Type") ?? "").split(separator: ";").dropFirst().map { String($0).trimmed.lowercased() }
-        let charset = parameters.first { $0.hasPrefix("charset=") }.map { String($0.dropFirst("charset=".count)).trimmingCharacters(in: "\"") }
-        if let charset, SingleByteText.isKnown(charset) { return (SingleByteText.utf8(response.body, charset: charset), nil) }
-        return (response.body, charset.map { " (charset \($0))" } ?? "")
-    }
-
     private func parse(_ response: HTTPResponse, call: APICall, keepingRows: Bool, at keys: [String]? = nil) throws -> ListedDocument {
         if response.body.isEmpty { return ListedDocument(value: .null, bytes: []) }
         var response = response
         let repaired: String?
-        (response.body, repaired) = utf8Body(response)
+        (response.body, repaired) = response.utf8Body
         let parsed: ListedDocument
         do {
-            parsed = keepingRows ? try JSON.parseListed(response.body, at: keys) : ListedDocument(value: try JSON.parse(response.body), bytes: response.body)
+            parsed = keepingRows ? try JSON.parseListed(response.body, at: keys, isUTF8: repaired == nil)
+                : ListedDocument(value: try JSON.parse(response.body), bytes: response.body)
         } catch {
             let type = response.header("Content-Type") ?? "no Content-Type"
             let what = ErrorBody.summary(ofNonJSON: response.body).map { "; it looks like \($0)" } ?? ""
@@ -746,5 +736,18 @@ public enum Redaction {
             let key = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
             return pair.contains("=") && isSecret(URLEncoding.decode(key[...])) ? "\(key)=***" : String(pair)
         }.joined(separator: "&")
+    }
+}
+
+extension HTTPResponse {
+    /// The body as UTF-8, which JSON is (RFC 8259 §8.1): one that is not, from a server naming ISO-8859-1 or
+    /// Windows-1252 as its charset, is read as that; otherwise what is not UTF-8 is read as U+FFFD, and
+    /// `repaired` says so (with the charset named, if any), for a warning once the JSON is read.
+    var utf8Body: (bytes: [UInt8], repaired: String?) {
+        guard !UTF8Check.isValid(body) else { return (body, nil) }
+        let parameters = (header("Content-Type") ?? "").split(separator: ";").dropFirst().map { String($0).trimmed.lowercased() }
+        let charset = parameters.first { $0.hasPrefix("charset=") }.map { String($0.dropFirst("charset=".count)).trimmingCharacters(in: "\"") }
+        if let charset, SingleByteText.isKnown(charset) { return (SingleByteText.utf8(body, charset: charset), nil) }
+        return (body, charset.map { " (charset \($0))" } ?? "")
     }
 }

@@ -30,10 +30,11 @@ public struct HTTPFailure: Sendable {
 
     public init(_ response: HTTPResponse, method: String, path: String) {
         self.init(status: response.status, method: method, path: path, location: response.header("Location"))
-        if let body = try? JSON.parse(response.body) {
+        let text = response.utf8Body.bytes
+        if let body = try? JSON.parse(text) {
             (message, fields) = ErrorBody.read(body)
         } else {
-            summary = ErrorBody.summary(ofNonJSON: response.body)
+            summary = ErrorBody.summary(ofNonJSON: text)
         }
     }
 }

@@ -438,6 +438,10 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(repaired.out, "id,name\n1,caf\u{FFFD} \u{FFFD}\n")
         XCTAssertEqual(repaired.err, "homeserve: warning: the answer to GET /api/services/ is not valid UTF-8: its bytes that are not are shown as U+FFFD; 'homeserve api' prints them as they came\n")
         XCTAssertEqual(run(["api", "GET", "/api/services/"]).outBytes, body, "api prints the bytes as they came")
+        // An error's body too.
+        transport.register("GET", "/api/services/2/", status: 400, body: Array(#"{"detail": "Caf"#.utf8) + [0xE9] + Array(#" ferm"#.utf8) + [0xE9, 0x22, 0x7D],
+                           headers: [("Content-Type", "application/json; charset=iso-8859-1")])
+        XCTAssertEqual(run(["services", "get", "2"], status: 6).err, "homeserve: GET /api/services/2/ failed: HTTP 400: Caf\u{E9} ferm\u{E9}\n")
     }
 
     /// A path under a field some row has as a plain value (`vendor` an id) is a typo, though other rows have

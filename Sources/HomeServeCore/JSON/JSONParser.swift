@@ -25,8 +25,9 @@ extension JSON {
     /// with `keys`, those of the list at those keys from the root alone.
     /// A document that is not valid UTF-8 is parsed whole: its strings are repaired (U+FFFD) as they are
     /// built, which bytes copied as they came would not be.
-    public static func parseListed(_ bytes: [UInt8], at keys: [String]? = nil) throws(JSONParseError) -> ListedDocument {
-        guard UTF8Check.isValid(bytes) else { return ListedDocument(value: try parse(bytes), bytes: bytes) }
+    /// `isUTF8`: the bytes were found to be UTF-8 already, and are not checked again.
+    public static func parseListed(_ bytes: [UInt8], at keys: [String]? = nil, isUTF8: Bool = false) throws(JSONParseError) -> ListedDocument {
+        guard isUTF8 || UTF8Check.isValid(bytes) else { return ListedDocument(value: try parse(bytes), bytes: bytes) }
         return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) -> ListedDocument in
             var parser = JSONParser(bytes: buffer)
             parser.route = []
@@ -218,6 +219,9 @@ private struct JSONParser {
             skipWhitespace()
             if isID, id == nil {
                 id = try parseValue(depth: depth + 1)
+                // With an id of its own, the row needs no other (but a history's `history_id`): the ones marked
+                // before it are let go, so the row is kept as its id alone, as quickly as ever.
+                if id?.isNull == false, !candidates.isEmpty { candidates.removeAll { !isHistoryID(at: $0.key) } }
             } else {
                 if mayBeID, index < bytes.count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "-") || (bytes[index] >= 0x30 && bytes[index] <= 0x39) {
                     candidates.append((keyStart, index))
@@ -244,6 +248,12 @@ private struct JSONParser {
             kept.append((key, try parseValue(depth: depth + 1)))
         }
         return .object(kept)
+    }
+
+    /// Whether the key at `start` is `"history_id"`, as written.
+    private func isHistoryID(at start: Int) -> Bool {
+        let name = #""history_id""#.utf8
+        return start + name.count <= bytes.count && bytes[start..<(start + name.count)].elementsEqual(name)
     }
 
     /// `uuid`, `_id`, `key`, or a name ending in `_id`, `Id`, `ID` or `_uuid`; in a row with an `id`, `history_id`.
