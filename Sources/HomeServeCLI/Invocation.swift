@@ -186,6 +186,10 @@ public final class Invocation {
         guard ValueKind.isProfileName(profile.name) else {
             throw CLIError.usage("invalid value '\(ParsedLine.shown(profile.name))' for HOMESERVE_PROFILE: expected \(ValueKind.profileNameRule)")
         }
+        // The name an unattended login sends, as --username is held to.
+        if let name = environment["HOMESERVE_USERNAME"], !name.isEmpty, name.unicodeScalars.contains(where: TerminalText.isControl) {
+            throw CLIError.usage("invalid value '\(ParsedLine.shown(name))' for HOMESERVE_USERNAME: expected \(ValueKind<String>.username.shape.accepted)")
+        }
         guard profile.chosen, profile.name != "default", !creating else { return }
         let known: [String]
         do { known = try store.knownProfiles() } catch {

@@ -1179,6 +1179,16 @@ final class SessionTests: XCTestCase {
             XCTAssertEqual(refused.err, "homeserve: invalid value '\(name)' for HOMESERVE_PROFILE: expected a profile name of letters, digits, '-', '_' and '.', starting with a letter or digit\n")
         }
         XCTAssertEqual(transport.requests.count, 0)
+        // The username an unattended login would send is held to --username's rule.
+        harness.environment["HOMESERVE_PROFILE"] = nil
+        harness.environment["HOMESERVE_USERNAME"] = "cus\u{1B}tomer1"
+        harness.environment["HOMESERVE_PASSWORD"] = "pw"
+        let username = harness.run(["bookings", "list"])
+        XCTAssertEqual(username.status, 2, username.err)
+        XCTAssertEqual(username.err, "homeserve: invalid value 'cus\\x1btomer1' for HOMESERVE_USERNAME: expected non-empty text without control characters\n")
+        harness.environment["HOMESERVE_USERNAME"] = nil
+        harness.environment["HOMESERVE_PASSWORD"] = nil
+        XCTAssertEqual(transport.requests.count, 0)
         XCTAssertEqual(harness.run(["completion", "bash"]).status, 0, "a command that uses no profile does not check its name")
         harness.environment["HOMESERVE_PROFILE"] = "nope"
 

@@ -96,8 +96,8 @@ extension ValueKind where Value == String {
         }
     }
 
-    /// A name sent as it is (a username): non-empty, without control characters.
-    public static var name: ValueKind {
+    /// A username, sent as it is: non-empty, without control characters.
+    public static var username: ValueKind {
         ValueKind(ValueShape(placeholder: "NAME", accepted: "non-empty text without control characters", completion: .free)) { text, _ throws(ValueProblem) in
             guard !text.isBlank, !text.unicodeScalars.contains(where: TerminalText.isControl) else { throw ValueProblem() }
             return text

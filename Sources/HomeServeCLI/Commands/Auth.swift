@@ -4,7 +4,7 @@ import HomeServeCore
 enum AuthCommands {
     static let all: [Command] = [login, otpSend, otpVerify, refresh, status, token, logout]
 
-    static let username = Flag("username", .name, "Account username (prompted for on a terminal if omitted)", placeholder: "USER")
+    static let username = Flag("username", .username, "Account username (prompted for on a terminal if omitted)", placeholder: "USER")
     static let passwordStdin = SwitchFlag("password-stdin", "Read the password from the first line of stdin")
     static let email = Flag("email", .email, "Email address the code is sent to")
     static let phone = Flag("phone", .phone, "Phone number the code is sent to by SMS")
@@ -35,9 +35,6 @@ enum AuthCommands {
         printsData: false
     ) { inv in
         let fromEnvironment = (inv.environment["HOMESERVE_USERNAME"] ?? "").isEmpty ? nil : inv.environment["HOMESERVE_USERNAME"]
-        if let fromEnvironment, fromEnvironment.unicodeScalars.contains(where: TerminalText.isControl) {
-            throw CLIError.usage("invalid value '\(TerminalText.visible(fromEnvironment))' for HOMESERVE_USERNAME: expected text without control characters")
-        }
         let name = try inv[username] ?? fromEnvironment ?? inv.store.setting("username") ?? promptUsername(inv)
         try inv.store.checkLoginCanBeStored()
         let password = try readSecret(inv, "password", stdinFlag: passwordStdin, variable: "HOMESERVE_PASSWORD", prompt: "Password: ")?.value ?? "***"
