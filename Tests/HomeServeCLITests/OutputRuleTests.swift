@@ -623,10 +623,12 @@ final class OutputRuleTests: XCTestCase {
         transport.register("GET", "/api/services/", json: #"[{"id": 1, "avg_rating": 4.5}]"#)
         XCTAssertContains(harness.run(["services", "list", "--sort-by", "-rating"]).err,
                           "invalid value '-rating' for --sort-by: no row has it; did you mean '-avg_rating'?")
-        // Whole numbers exactly, past 2^53 too, as numbers or as text; negatives before zero.
-        transport.register("GET", "/api/services/", json: #"[{"id": 9007199254740993}, {"id": "9007199254740992"}, {"id": 12345678901234567890}, {"id": -3}, {"id": 0}, {"id": "-12"}]"#, times: 2)
-        XCTAssertEqual(run(["services", "list", "--sort-by", "id", "-o", "csv", "--no-headers"]).out, "-12\n-3\n0\n9007199254740992\n9007199254740993\n12345678901234567890\n")
-        XCTAssertEqual(run(["services", "list", "--sort-by", "-id", "-o", "csv", "--no-headers"]).out, "12345678901234567890\n9007199254740993\n9007199254740992\n0\n-3\n-12\n")
+        // Numbers exactly, past 2^53 too, as numbers or as text, fractions and negatives among them.
+        transport.register("GET", "/api/services/", json: #"[{"id": 9007199254740993}, {"id": "9007199254740992"}, {"id": 12345678901234567890}, {"id": -3}, {"id": 0}, {"id": "-12"}, {"id": 9007199254740992.5}, {"id": -3.25}]"#, times: 2)
+        XCTAssertEqual(run(["services", "list", "--sort-by", "id", "-o", "csv", "--no-headers"]).out,
+                       "-12\n-3.25\n-3\n0\n9007199254740992\n9007199254740992.5\n9007199254740993\n12345678901234567890\n")
+        XCTAssertEqual(run(["services", "list", "--sort-by", "-id", "-o", "csv", "--no-headers"]).out,
+                       "12345678901234567890\n9007199254740993\n9007199254740992.5\n9007199254740992\n0\n-3\n-3.25\n-12\n")
     }
 
     func testNoHeadersLeavesOutTheHeaderRowOfEveryTabularFormat() {

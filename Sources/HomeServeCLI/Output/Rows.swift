@@ -308,43 +308,58 @@ enum Rows {
     /// without the field come last either way.
     static func sort(_ rows: [JSON], by sortBy: String) -> [JSON] {
         let path = sortField(sortBy), descending = sortBy.hasPrefix("-")
-        let keyed = rows.enumerated().map { (index: $0.offset, row: $0.element, key: $0.element.value(at: path)) }
-        func before<T: Comparable>(_ p: T, _ q: T, _ a: Int, _ b: Int) -> Bool { p != q ? (descending ? q < p : p < q) : a < b }
+        // Each row's key worked out once: a number (as written too, to tell apart what doubles run together,
+        // such as ids past 2^53), else its text; none for a missing or null value.
+        let keyed = rows.enumerated().map { offset, row in (index: offset, row: row, key: row.value(at: path).flatMap(SortKey.init)) }
         return keyed.sorted { a, b in
             switch (a.key, b.key) {
-            case (nil, nil), (.null?, .null?), (nil, .null?), (.null?, nil): return a.index < b.index
-            case (nil, _), (.null?, _): return false
-            case (_, nil), (_, .null?): return true
+            case (nil, nil): return a.index < b.index
+            case (nil, _): return false
+            case (_, nil): return true
             case let (x?, y?):
-                // Whole numbers exactly, however long (ids past 2^53, where doubles run together).
-                if let p = WholeNumber(x.cellText), let q = WholeNumber(y.cellText) { return before(p, q, a.index, b.index) }
-                if let p = x.doubleValue, let q = y.doubleValue, case .number = x, case .number = y { return before(p, q, a.index, b.index) }
-                if let p = Double(x.cellText), let q = Double(y.cellText) { return before(p, q, a.index, b.index) }
-                return before(x.cellText, y.cellText, a.index, b.index)
+                if x == y { return a.index < b.index }
+                return descending ? y < x : x < y
             }
         }.map(\.row)
     }
 }
 
-/// A whole number written in decimal digits, compared exactly however many it has.
-struct WholeNumber: Comparable {
-    let negative: Bool
-    /// The digits without leading zeros ("" for zero).
-    let digits: Substring
+/// What `--sort-by` orders a row by: numbers as numbers (JSON numbers, and text that reads as one), in
+/// the order of their doubles and, where those are equal, of their decimal digits as written; text as text.
+struct SortKey: Comparable {
+    let number: Double?
+    /// The number as written in plain decimals (`-12.50`): sign, whole digits without leading zeros, fraction
+    /// without trailing ones. Nil for an exponent or hex.
+    let digits: (negative: Bool, whole: Substring, fraction: Substring)?
+    let text: String
 
-    init?(_ text: String) {
-        var rest = Substring(text)
-        let sign = rest.first == "-"
-        if sign || rest.first == "+" { rest = rest.dropFirst() }
-        guard !rest.isEmpty, rest.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        digits = rest.drop { $0 == "0" }
-        negative = sign && !digits.isEmpty
+    init?(_ value: JSON) {
+        if value.isNull { return nil }
+        text = value.cellText
+        if case .number = value { number = value.doubleValue } else { number = Double(text) }
+        digits = number == nil ? nil : Self.decimal(text)
     }
 
-    static func < (a: WholeNumber, b: WholeNumber) -> Bool {
-        if a.negative != b.negative { return a.negative }
-        let magnitude = a.digits.count != b.digits.count ? a.digits.count < b.digits.count : a.digits < b.digits
-        let equal = a.digits == b.digits
-        return a.negative ? !magnitude && !equal : magnitude
+    static func decimal(_ text: String) -> (negative: Bool, whole: Substring, fraction: Substring)? {
+        var rest = Substring(text)
+        let negative = rest.first == "-"
+        if negative || rest.first == "+" { rest = rest.dropFirst() }
+        let parts = rest.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !rest.isEmpty, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
+        let whole = parts[0].drop { $0 == "0" }
+        let fraction = parts.count > 1 ? parts[1].reversed().drop { $0 == "0" }.reversed() : []
+        return (negative && !(whole.isEmpty && fraction.isEmpty), whole, Substring(fraction))
+    }
+
+    static func == (a: SortKey, b: SortKey) -> Bool { !(a < b) && !(b < a) }
+
+    static func < (a: SortKey, b: SortKey) -> Bool {
+        guard let p = a.number, let q = b.number else { return a.text < b.text }
+        if p != q { return p < q }
+        guard let x = a.digits, let y = b.digits, x.negative == y.negative else { return false }
+        let magnitude = x.whole.count != y.whole.count ? x.whole.count < y.whole.count
+            : x.whole != y.whole ? x.whole < y.whole : x.fraction < y.fraction
+        let same = x.whole == y.whole && x.fraction == y.fraction
+        return x.negative ? !magnitude && !same : magnitude
     }
 }
