@@ -636,15 +636,24 @@ public enum Redaction {
     /// process-wide state here: a secret is learnt deep in a session's renewal and must be hidden in any
     /// message, whichever layer words it; each run starts it afresh.
     private static let remembered = Mutex<Set<String>>([])
+    /// Every run of `fragmentLength` bytes of the remembered tokens (ASCII, 24 characters or more).
+    private static let pieces = Mutex<Set<ArraySlice<UInt8>>>([])
 
     /// Keeps a secret to be hidden from what this run prints. Fewer than 4 characters hide nothing worth it.
     public static func remember(_ secret: String?) {
-        guard let secret, secret.count >= 4 else { return }
-        remembered.withLock { _ = $0.insert(secret) }
+        guard let secret, secret.count >= 4, remembered.withLock({ $0.insert(secret).inserted }) else { return }
+        let bytes = Array(secret.utf8)
+        guard bytes.count >= 24, bytes.allSatisfy({ $0 < 0x80 }) else { return }
+        pieces.withLock { set in
+            for start in 0...(bytes.count - fragmentLength) { set.insert(bytes[start..<(start + fragmentLength)]) }
+        }
     }
 
     /// Forgets the secrets of a run that ended (homeserve run in-process, again and again, by tests).
-    public static func forgetAll() { remembered.withLock { $0.removeAll() } }
+    public static func forgetAll() {
+        remembered.withLock { $0.removeAll() }
+        pieces.withLock { $0.removeAll() }
+    }
 
     /// `text` with the remembered secrets of at least `length` characters as `***`, longest first.
     public static func known(_ text: String, atLeast length: Int = tokenLength) -> String {
@@ -666,13 +675,8 @@ public enum Redaction {
     static func fragments(_ text: String) -> String {
         let bytes = Array(text.utf8), n = fragmentLength
         guard bytes.count >= n else { return text }
-        let tokens = remembered.withLock { $0 }.filter { $0.utf8.count >= 24 && $0.utf8.allSatisfy { $0 < 0x80 } }
-        guard !tokens.isEmpty else { return text }
-        var pieces = Set<ArraySlice<UInt8>>()
-        for token in tokens {
-            let t = Array(token.utf8)
-            for start in 0...(t.count - n) { pieces.insert(t[start..<(start + n)]) }
-        }
+        let pieces = pieces.withLock { $0 }
+        guard !pieces.isEmpty else { return text }
         var hidden = [Bool](repeating: false, count: bytes.count)
         var found = false
         for start in 0...(bytes.count - n) where pieces.contains(bytes[start..<(start + n)]) {
