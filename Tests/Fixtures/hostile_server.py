@@ -137,11 +137,11 @@ class Handler(socketserver.BaseRequestHandler):
 
     # --- WebSocket ---------------------------------------------------------------------------------------
 
-    def upgrade(self, request):
+    def upgrade(self, request, extra=""):
         key = request.headers.get("sec-websocket-key", "")
         accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
         self.sock.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                           f"Sec-WebSocket-Accept: {accept}\r\n\r\n").encode())
+                           f"Sec-WebSocket-Accept: {accept}\r\n{extra}\r\n").encode())
 
     @staticmethod
     def frame(opcode, payload=b"", fin=True, rsv=0, masked=False, length=None):
@@ -288,6 +288,12 @@ def ws_malformed(h, r):
     kind = r.path.strip("/").split("/")[-1]
     h.upgrade(r)
     h.sock.sendall(MALFORMED[kind])
+    time.sleep(1)
+    return "close"
+
+
+def ws_extension(h, r):
+    h.upgrade(r, "Sec-WebSocket-Extensions: permessage-deflate\r\n")
     time.sleep(1)
     return "close"
 
@@ -473,7 +479,7 @@ CASES = {
     "ok": ok, "record": ok, "huge-body": huge_body, "huge-chunked": huge_chunked, "large-chunked": large_chunked, "huge-string": huge_string,
     "next-loop": next_loop, "next-cycle": next_cycle, "next-backwards": next_backwards, "next-elsewhere": next_elsewhere,
     "rows-past-total": rows_past_total, "ws-hang": silent, "ws-flood-ping": ws_flood_ping, "ws-flood-empty": ws_flood_empty,
-    "ws-flood-pong": ws_flood_pong, "ws-malformed": ws_malformed, "ws-bad-accept": ws_bad_accept, "ws-redirect": ws_redirect,
+    "ws-flood-pong": ws_flood_pong, "ws-malformed": ws_malformed, "ws-bad-accept": ws_bad_accept, "ws-redirect": ws_redirect, "ws-extension": ws_extension,
     "ws-endless-headers": ws_endless_headers, "retry-after": retry_after, "retry-after-503": retry_after_503,
     "html-500": html_500, "html-as-json": html_as_json, "lying-length": lying_length, "deep": deep, "deep-object": deep_object,
     "huge-numbers": huge_numbers, "bad-utf8": bad_utf8, "unauthorized": unauthorized, "drip": drip,

@@ -165,6 +165,9 @@ public final class WebSocketClient: WebSocketConnection {
         guard fields["sec-websocket-accept"] == WebSocketClient.acceptValue(for: key) else {
             throw broken("Sec-WebSocket-Accept does not match the key sent")
         }
+        // RFC 6455 §4.1: none was asked for, so frames in one could not be read.
+        if let named = fields["sec-websocket-extensions"], !named.isEmpty { throw broken("the server named an extension (\(named)) that was not asked for") }
+        if let named = fields["sec-websocket-protocol"], !named.isEmpty { throw broken("the server named a subprotocol (\(named)) that was not asked for") }
     }
 
     // MARK: Messages
