@@ -23,6 +23,23 @@ final class CoreIntegrationTests: XCTestCase {
         return "\(day)T\(hour < 10 ? "0" : "")\(hour):00:00Z"
     }
 
+    /// An argument that is not UTF-8, given through a shell as a script would: refused, nothing sent.
+    func testAnArgumentThatIsNotUTF8IsRefusedBeforeAnythingIsSent() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", #""$CLI" bookings update 00000000-0000-4000-8000-000000000001 --notes "$(printf 'bad\377')""#]
+        process.environment = cli.environment.merging(["CLI": Binaries.cli]) { $1 }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 2, said)
+        XCTAssertEqual(said, "homeserve: argument 5 ('bad\\xff') is not UTF-8 text: homeserve sends text as UTF-8, so give it in UTF-8\n")
+        XCTAssertEqual(try sandbox.receivedRequests(), [], "nothing was sent")
+    }
+
     // MARK: Sessions
 
     func testASandboxOnAPortInUseSaysWhichAndExits1() throws {
