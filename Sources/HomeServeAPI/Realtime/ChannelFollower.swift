@@ -4,8 +4,9 @@ import HomeServeCore
 public enum FollowError: Error, Sendable {
     /// The overall deadline passed.
     case deadlinePassed
-    /// Reconnects ran out (none made: `attempts` 0, a single connection's failure); `status` is the HTTP status the last handshake was answered with, if any, and
-    /// `unusable` says the server's frames could not be read (they broke the protocol, or were too large).
+    /// Reconnects ran out (`attempts` 0: a single connection's failure); `status` is the HTTP status the
+    /// last handshake was answered with, if any, and `unusable` says the server's frames could not be read
+    /// (they broke the protocol, or were too large).
     case gaveUp(reason: String, attempts: Int, status: Int?, unusable: Bool)
     /// The handshake was answered with a status another attempt would not change (a redirect, a 400).
     case rejected(path: String, status: Int, detail: String)

@@ -129,8 +129,8 @@ public struct MessageAssembler: Sendable {
         case .close:
             if frame.payload.count == 1 { throw WebSocketProtocolError(reason: "close frame with a 1-byte payload", closeCode: 1002) }
             let code = frame.payload.count >= 2 ? UInt16(frame.payload[0]) << 8 | UInt16(frame.payload[1]) : nil
-            // RFC 6455 §7.4: 1005, 1006 and 1015 are never sent, codes below 1000 are not used, 1016–2999 are
-            // the protocol's to assign, and 5000 up are not codes.
+            // RFC 6455 §7.4: 1004 is reserved, 1005, 1006 and 1015 are never sent, codes below 1000 are not
+            // used, 1016–2999 are the protocol's to assign, and 5000 up are not codes.
             if let code, !((1000...1003).contains(code) || (1007...1014).contains(code) || (3000...4999).contains(code)) {
                 throw WebSocketProtocolError(reason: "close frame with code \(code), which no endpoint may send", closeCode: 1002)
             }
