@@ -86,7 +86,7 @@ public final class PageWalker {
             }
             if let total = page.info.total, total <= rows {
                 throw APIError.badResponse(method: "GET", path: client.shown(first),
-                    reason: "page \(asked) was asked for, but the page sent holds all \(total) rows of the list: the server sent its first page (it may take another parameter for its pages)")
+                    reason: "page \(asked) was asked for, but the page sent holds \(total == 1 ? "the list's one row" : "all \(total) rows of the list"): the server sent its first page (it may take another parameter for its pages)")
             }
             if let position, position <= (asked - 1) * rows {
                 throw APIError.badResponse(method: "GET", path: client.shown(first),
@@ -346,7 +346,7 @@ public final class PageWalker {
     private func settle(_ ledger: Ledger, first: CollectionPage, last: CollectionPage) throws {
         guard let total = last.info.total ?? first.info.total else { return }
         let began = first.info.total ?? total
-        let repeated = ledger.repeated > 0 ? " (\(ledger.repeated) rows a later page repeated were left out)" : ""
+        let repeated = ledger.repeated > 0 ? " (\(ledger.repeated == 1 ? "1 row" : "\(ledger.repeated) rows") a later page repeated \(ledger.repeated == 1 ? "was" : "were") left out)" : ""
         if began != total {
             throw APIError.badResponse(method: "GET", path: client.shown(self.first),
                 reason: "the list changed while it was read (\(began) rows at first, \(total) at the end; \(ledger.count) distinct rows arrived\(repeated)): rows may be missing or gone, so read it again")
