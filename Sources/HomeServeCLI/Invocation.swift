@@ -137,7 +137,9 @@ public final class Invocation {
         let page = CollectionReader.read(document)
         guard let rows = page.rows, let first = page.rowKeys?.first else { return nil }
         let listKeys: Set<String> = ["results", "data", "_embedded", "hits", "value", "content", "entries"]
-        return listKeys.contains(first) || page.info.placesItself ? rows : nil
+        let pagingNames: Set<String> = ["next", "previous", "cursor", "next_cursor", "nextCursor", "next_page_token", "nextPageToken", "page_info", "pageInfo"]
+        let paged = page.info.placesItself || page.info.saysNext || document.keys.contains(where: pagingNames.contains)
+        return listKeys.contains(first) || paged ? rows : nil
     }
 
     /// The server's own `message`, for `document(_:_:saying:)`.

@@ -484,6 +484,12 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertContains(run(["bookings", "list", "--fields", "id,vendor.nme", "-o", "csv"], status: 2).err,
                           "invalid value 'vendor.nme' for --fields: no row has it; did you mean 'vendor.name'?")
         XCTAssertContains(run(["bookings", "list", "--sort-by", "vendor.zzz", "-o", "csv"], status: 2).err, "invalid value 'vendor.zzz' for --sort-by: no row has it")
+        // The same where the row that tells is on a later page.
+        transport.register("GET", "/api/bookings/", json: #"{"count": 3, "next": "https://api.test/api/bookings/?page=2", "results": [{"id": 1, "vendor": null}, {"id": 2, "vendor": null}]}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 3, "next": null, "results": [{"id": 3, "vendor": {"id": 7}}]}"#)
+        let later = run(["bookings", "list", "--all", "--parallel", "1", "--fields", "id,vendor.name", "-o", "tsv"], status: 2)
+        XCTAssertEqual(later.out, "id\tvendor.name\n1\t\n2\t\n3\t\n")
+        XCTAssertContains(later.err, "invalid value 'vendor.name' for --fields: no row has it")
     }
 
     func testAPIPrintsWhatAChangesAnswerWrapsAsTheRow() {

@@ -223,7 +223,9 @@ final class ResponsePathTests: XCTestCase {
                        #"{"data": {"results": [{"id": 1}], "count": 1}, "meta": {"page": 1, "page_size": 20, "total_pages": 1}}"#,
                        #"{"entries": [{"id": 1}], "meta": {"total": 1}}"#, #"{"_embedded": {"bookings": [{"id": 1}]}}"#,
                        #"{"hits": {"total": 1, "hits": [{"_id": "1"}]}}"#, #"{"value": [{"id": 1}], "@odata.count": 1}"#,
-                       #"{"content": [{"id": 1}], "totalPages": 1, "number": 0}"#] {
+                       #"{"content": [{"id": 1}], "totalPages": 1, "number": 0}"#, #"{"rows": [{"id": "a"}], "next": "https://api.test/?page=2"}"#,
+                       #"{"rows": [{"id": "a"}], "previous": null}"#, #"{"records": [{"id": "a"}], "next_cursor": null}"#,
+                       #"{"rows": [{"id": "a"}], "page_info": {"has_next_page": false}}"#] {
             transport.register("GET", path, json: answer)
             let outcome = fails(["bookings", "get", booking, "-o", "csv"], .badServerAnswer, "the answer is ")
             XCTAssertContains(outcome.err, "list where one object is due")

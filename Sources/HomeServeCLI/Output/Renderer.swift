@@ -250,9 +250,9 @@ struct Renderer {
             try emit(rows, bytes)
         }
         var fieldsChecked = false
-        // In a walk of several pages, the fields the rows read so far lack, and those first rows (for the
-        // message): a field only later pages have is not refused on the first.
-        var unseen: (fields: [String], rows: [JSON])?
+        // Where rows come from several pages, what the rows read so far say of each field, and the first rows
+        // (for the message): a field only later pages have is not refused on the first.
+        var evidence: (fields: [String: Rows.FieldEvidence], rows: [JSON])?
         // The fields the derived columns show (their first names), while later pages are watched for others.
         var shown: Set<String>?
         // Whether the rows are objects: columns show objects' fields or other values whole, never both.
@@ -275,13 +275,13 @@ struct Renderer {
                 } else if listing.following || listing.walks.count > 1 || fillsPage {
                     // Rows from more than one of the server's pages: a field the first lacks may come later.
                     try Rows.requireObjects(rows, fields: fields)
-                    let lacking = Rows.missing(unseen?.fields ?? fields, in: rows)
-                    if unseen == nil, !lacking.isEmpty {
+                    var seen = evidence?.fields ?? Dictionary(fields.map { ($0, Rows.FieldEvidence()) }) { first, _ in first }
+                    for field in fields { seen[field]?.observe(field, in: rows) }
+                    if evidence == nil, case let lacking = fields.filter({ seen[$0]?.isMissing ?? false }), !lacking.isEmpty {
                         // Said at once, so a typo is not found out only at the end of a long walk.
                         warn("--fields \(lacking.joined(separator: ",")): the first rows have no such field\(Rows.unknown(lacking[0], in: rows)); later ones may, or it is exit 2 once the rows are printed")
                     }
-                    unseen = lacking.isEmpty ? nil : (lacking, unseen?.rows ?? Array(rows.prefix(50)))
-                    fieldsChecked = lacking.isEmpty
+                    evidence = (seen, evidence?.rows ?? Array(rows.prefix(50)))
                 } else {
                     try Rows.check(fields, against: rows)
                     fieldsChecked = true
@@ -445,7 +445,9 @@ struct Renderer {
             }
         }
         // A field no row of the whole walk had is a typo, said once the rows are printed.
-        if let unseen { try Rows.check(unseen.fields, against: unseen.rows) }
+        if let evidence, let field = fields?.first(where: { evidence.fields[$0]?.isMissing ?? false }) {
+            throw CLIError.usage("invalid value '\(field)' for --fields: no row has it\(Rows.unknown(field, in: evidence.rows))")
+        }
         if printed == 0, jq == nil, format == .table, hints { note("No results.") }
         if hints, !listing.following, more {
             // A total counts rows the filters here did not print, so it is only shown when none were dropped.

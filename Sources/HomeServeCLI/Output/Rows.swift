@@ -254,17 +254,37 @@ enum Rows {
     /// that object with other fields, or a plain value there (`vendor` an id, in `vendor.name`).
     static func missing(_ fields: [String], in rows: [JSON]) -> [String] {
         fields.filter { field in
-            guard !rows.contains(where: { $0.value(at: field) != nil }) else { return false }
-            let places = rows.map { above(field, in: $0) }
-            return places.contains(.value) || places.contains(.fields) || !places.contains(.nothing)
+            var evidence = FieldEvidence()
+            evidence.observe(field, in: rows)
+            return evidence.isMissing
         }
     }
 
-    private enum Above { case absent, fields, nothing, value }
+    /// What the rows read so far say of a field, kept page by page where rows come from several pages.
+    struct FieldEvidence {
+        var found = false, nothingAbove = false, otherAbove = false
+
+        mutating func observe(_ field: String, in rows: [JSON]) {
+            for row in rows where !found {
+                if row.value(at: field) != nil { found = true; return }
+                switch Rows.above(field, in: row) {
+                case .nothing: nothingAbove = true
+                case .value, .fields: otherAbove = true
+                case .absent: break
+                }
+            }
+        }
+
+        /// No row had it, and none left it to be filled: a null above it, with no row showing that object
+        /// without it (or a plain value there).
+        var isMissing: Bool { !found && (otherAbove || !nothingAbove) }
+    }
+
+    enum Above { case absent, fields, nothing, value }
 
     /// What stands above a dot path's last name in this row: no such object, objects with fields (the last
     /// without the name), an object null or empty, or a plain value.
-    private static func above(_ field: String, in row: JSON) -> Above {
+    static func above(_ field: String, in row: JSON) -> Above {
         var prefix = ""
         for part in field.split(separator: ".").dropLast() {
             prefix += prefix.isEmpty ? String(part) : "." + part
