@@ -60,7 +60,7 @@ final class OutputRuleTests: XCTestCase {
     // MARK: Document or rows
 
     func testJSONPrintsAWrappedAnswerWholeAndTheOtherFormatsPrintTheResource() {
-        let update = ["bookings", "update", booking, "--notes", "Ring twice"]
+        let update = ["bookings", "update", booking, "--set", "pincode=560001"]
         transport.register("PATCH", "/api/bookings/\(booking)/", json: updated, times: 5)
         let json = run(update + ["-o", "json"])
         XCTAssertEqual(json.json, try JSON.parse(updated))
@@ -522,7 +522,8 @@ final class OutputRuleTests: XCTestCase {
         transport.register("PATCH", "/api/bookings/\(booking)/", json: updated, times: 2)
         let outcome = run(["bookings", "update", booking, "--notes", "Ring twice", "--fields", "idd", "-o", "json"])
         XCTAssertEqual(outcome.json, try JSON.parse(updated), "the booking is changed: exit 0 and its answer, whole")
-        XCTAssertTrue(outcome.err.hasPrefix("homeserve: warning: invalid value 'idd' for --fields: no row has it; did you mean 'id'?"), outcome.err)
+        XCTAssertContains(outcome.err, "homeserve: the booking does not show customer_notes, so whether it was taken cannot be told\n",
+                          "homeserve: warning: invalid value 'idd' for --fields: no row has it; did you mean 'id'?")
         XCTAssertTrue(outcome.err.hasSuffix("; the change was made, so its answer is shown whole\n"), outcome.err)
         XCTAssertEqual(run(["bookings", "update", booking, "--notes", "Ring twice", "--fields", "idd", "-o", "csv", "-q"]).out, """
             id,service_name,status,scheduled_date,pincode,total_price,customer.id,customer.address.city
@@ -798,7 +799,8 @@ final class OutputRuleTests: XCTestCase {
         transport.register("PATCH", "/api/bookings/\(booking)/", json: updated)
         let outcome = run(["bookings", "update", booking, "--notes", "Ring twice", "--jq", ".[0]"])
         XCTAssertEqual(outcome.json, try JSON.parse(updated), "the booking is changed: exit 0 and its answer, whole")
-        XCTAssertEqual(outcome.err, "homeserve: warning: jq: error: Cannot index object with number; the change was made, so its answer is shown whole\n")
+        XCTAssertEqual(outcome.err, "homeserve: the booking does not show customer_notes, so whether it was taken cannot be told\n"
+                       + "homeserve: warning: jq: error: Cannot index object with number; the change was made, so its answer is shown whole\n")
         transport.register("GET", "/api/bookings/\(booking)/", json: updated, times: 2)
         XCTAssertEqual(run(["bookings", "get", booking, "--jq", ".[0]"], status: 1).out, "", "a read fails")
         let partial = run(["bookings", "get", booking, "--jq", ".booking.id, error(\"x\")"], status: 1)

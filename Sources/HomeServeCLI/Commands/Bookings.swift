@@ -136,9 +136,10 @@ enum BookingCommands {
         let client = try inv.client()
         let confirmed = try body["status"]?.stringValue.map { try confirm(client, profile: inv.profile.name, inv[id], status: $0, answer) }
         let unchecked = try checkTaken(body, answer, id: inv[id], client: client, profile: inv.profile.name, known: confirmed)
-        let unshown = unchecked.unshown.filter(setKeys.contains)
+        let unshown = unchecked.unshown
         if !unshown.isEmpty {
-            // A name given to --set the booking does not have (a typo) or a field it keeps to itself: nothing tells which.
+            // A name given to --set the booking does not have (a typo), or a field it keeps to itself or leaves out
+            // of its answer: nothing tells which.
             inv.note("the booking does not show \(unshown.joined(separator: ", ")), so whether \(unshown.count == 1 ? "it was" : "they were") taken cannot be told")
         }
         if !unchecked.unknown.isEmpty {
