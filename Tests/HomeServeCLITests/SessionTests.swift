@@ -507,13 +507,16 @@ final class SessionTests: XCTestCase {
                                    ("pass show x; true", "';'" + needs), ("pass show x 2>/dev/null", "'>'" + needs),
                                    ("pass show $ENTRY", "'$'" + needs), ("pass show `id`", "'`'" + needs),
                                    ("pass show x # mine", "'#', a comment" + needs), ("HOME=/x pass show x", "'HOME=/x', a variable set for the command" + needs),
-                                   ("~/bin/pw", "'~', which only a shell expands: give the full path" + needs)] {
+                                   ("~/bin/pw", "'~', which only a shell expands: give the full path"),
+                                   (#"pass show "user/$USER""#, "'$'" + needs), (#"pass show e\ f"#, #"'\'"# + needs),
+                                   ("pass show *", "'*'" + needs), (#"pass show 'it'\''s'"#, #"'\'"# + needs),
+                                   (#"sh -c "echo \"x\"""#, #"'\'"# + needs)] {
             let outcome = harness.run(["config", "set", "password_command", command])
             XCTAssertEqual(outcome.status, 2, outcome.err)
             XCTAssertEqual(outcome.err, "homeserve: invalid value '\(command)' for password_command: expected a command and its arguments, run without a shell; it has \(problem)\n")
         }
         XCTAssertEqual(harness.run(["config", "set", "password_command", "sh -c 'pass show x | head -1'"]).status, 0)
-        XCTAssertEqual(harness.run(["config", "set", "password_command", #"printf "%s\n" "a | b""#]).status, 0)
+        XCTAssertEqual(harness.run(["config", "set", "password_command", #"printf '%s\n' "a | b" 'it''s $x'"#]).status, 0)
 
         harness.logIn()
         harness.writeSettings(["default": ["password_command": "pass show x > out"]])

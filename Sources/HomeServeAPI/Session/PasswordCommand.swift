@@ -22,8 +22,9 @@ public enum PasswordCommand {
     }
 
     /// A command line as it is run: its words (split on blanks, quotes grouping them), a quote left open,
-    /// and the first thing in it only a shell would read (an operator, `$`, a backquote, a comment, `~`, a
-    /// variable set before the command), which would reach the helper as text.
+    /// and the first thing in it a shell would read otherwise (an operator, `$`, a backquote or a backslash,
+    /// outside single quotes; a glob, brackets or braces, a comment, `~`, a variable set before the command,
+    /// outside any quotes), which would reach the helper as text.
     struct Reading {
         var words: [String] = []
         var openQuote: Character?
@@ -33,7 +34,9 @@ public enum PasswordCommand {
     static func reading(of command: String) -> Reading {
         var reading = Reading()
         var current = "", started = false, quote: Character?, quoted = false
-        func shell(_ what: String) { if reading.shellSyntax == nil { reading.shellSyntax = what } }
+        func shell(_ what: String, _ way: String = "which needs a shell: it is run without one, so write sh -c '…'") {
+            if reading.shellSyntax == nil { reading.shellSyntax = "\(what), \(way)" }
+        }
         func end() {
             if started || !current.isEmpty {
                 // `NAME=value cmd` sets a variable for the command, in a shell.
@@ -49,6 +52,8 @@ public enum PasswordCommand {
         }
         for c in command {
             if let q = quote {
+                // Within double quotes a shell still expands `$` and backquotes, and reads backslashes.
+                if q == "\"", "$`\\".contains(c) { shell("'\(c)'") }
                 if c == q { quote = nil } else { current.append(c) }
             } else if c == "'" || c == "\"" {
                 quote = c
@@ -57,9 +62,9 @@ public enum PasswordCommand {
             } else if c == " " || c == "\t" {
                 end()
             } else {
-                if "|;&<>`$".contains(c) { shell("'\(c)'") }
+                if "|;&<>`$\\*?[](){}".contains(c) { shell("'\(c)'") }
                 if current.isEmpty, !started, c == "#" { shell("'#', a comment") }
-                if current.isEmpty, !started, c == "~" { shell("'~', which only a shell expands: give the full path") }
+                if current.isEmpty, !started, c == "~" { shell("'~'", "which only a shell expands: give the full path") }
                 current.append(c)
             }
         }
@@ -72,8 +77,9 @@ public enum PasswordCommand {
     /// command run without one would get as text (`pass show x | head -1`, `cmd 2>/dev/null`).
     public static func problem(_ command: String) -> String? {
         let reading = reading(of: command)
-        if let quote = reading.openQuote { return "a \(quote == "'" ? "single" : "double") quote that is not closed" }
-        return reading.shellSyntax.map { "\($0), which needs a shell: it is run without one, so write sh -c '…'" }
+        // What a shell reads otherwise first: a backslash before a quote makes it no quote to close.
+        if let syntax = reading.shellSyntax { return syntax }
+        return reading.openQuote.map { "a \($0 == "'" ? "single" : "double") quote that is not closed" }
     }
 
     public static func words(_ command: String) -> [String] { reading(of: command).words }
