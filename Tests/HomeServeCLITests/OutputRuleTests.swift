@@ -636,6 +636,9 @@ final class OutputRuleTests: XCTestCase {
                        "-12\n-3.25\n-3\n0\n9007199254740992\n9007199254740992.5\n9007199254740993\n12345678901234567890\n")
         XCTAssertEqual(run(["services", "list", "--sort-by", "-id", "-o", "csv", "--no-headers"]).out,
                        "12345678901234567890\n9007199254740993\n9007199254740992.5\n9007199254740992\n0\n-3\n-3.25\n-12\n")
+        // Past what doubles hold, each way, as written.
+        transport.register("GET", "/api/services/", json: #"[{"id": 2e400}, {"id": 1e-400}, {"id": "1e400"}, {"id": -1e-400}, {"id": 0}, {"id": 1E401}, {"id": -0.0}]"#)
+        XCTAssertEqual(run(["services", "list", "--sort-by", "id", "-o", "csv", "--no-headers"]).out, "-1e-400\n0\n-0.0\n1e-400\n1e400\n2e400\n1E401\n")
     }
 
     func testNoHeadersLeavesOutTheHeaderRowOfEveryTabularFormat() {

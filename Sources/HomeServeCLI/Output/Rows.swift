@@ -344,42 +344,63 @@ enum Rows {
     }
 }
 
-/// What `--sort-by` orders a row by: numbers as numbers (JSON numbers, and text that reads as one), in
-/// the order of their doubles and, where those are equal, of their decimal digits as written; text as text.
+/// What `--sort-by` orders a row by: numbers as numbers (JSON numbers, and text that reads as one), exactly
+/// as written where written in decimals (ids past 2^53, `1e400`, `1e-400`), else by their doubles (hex);
+/// text as text.
 struct SortKey: Comparable {
     let number: Double?
-    /// The number as written in plain decimals (`-12.50`): sign, whole digits without leading zeros, fraction
-    /// without trailing ones. Nil for an exponent or hex.
-    let digits: (negative: Bool, whole: Substring, fraction: Substring)?
+    let exact: Decimal?
     let text: String
+
+    /// A decimal number as written: its sign, its significant digits (no leading or trailing zeros) and the
+    /// power of ten of the place before the first (`12.5` is 0.125 × 10^2); nil digits for zero.
+    struct Decimal: Comparable {
+        let negative: Bool
+        let digits: Substring
+        let power: Int
+
+        init?(_ text: String) {
+            var rest = Substring(text)
+            let sign = rest.first == "-"
+            if sign || rest.first == "+" { rest = rest.dropFirst() }
+            var exponent = 0
+            if let e = rest.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+                guard let value = Int(rest[rest.index(after: e)...]), abs(value) < 1 << 40 else { return nil }
+                exponent = value
+                rest = rest[..<e]
+            }
+            let parts = rest.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard !rest.isEmpty, rest != ".", parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
+            let whole = parts[0], all = whole + (parts.count > 1 ? parts[1] : "")
+            let leading = all.prefix { $0 == "0" }.count
+            let significant = all.dropFirst(leading)
+            digits = Substring(significant.reversed().drop { $0 == "0" }.reversed())
+            power = whole.count - leading + exponent
+            negative = sign && !digits.isEmpty
+        }
+
+        static func < (a: Decimal, b: Decimal) -> Bool {
+            // Zero first among the positives, last among the negatives.
+            if a.negative != b.negative { return a.negative }
+            if a.digits.isEmpty || b.digits.isEmpty { return a.negative ? !a.digits.isEmpty && b.digits.isEmpty : a.digits.isEmpty && !b.digits.isEmpty }
+            let magnitude = a.power != b.power ? a.power < b.power : a.digits < b.digits
+            let same = a.power == b.power && a.digits == b.digits
+            return a.negative ? !magnitude && !same : magnitude
+        }
+    }
 
     init?(_ value: JSON) {
         if value.isNull { return nil }
         text = value.cellText
         if case .number = value { number = value.doubleValue } else { number = Double(text) }
-        digits = number == nil ? nil : Self.decimal(text)
-    }
-
-    static func decimal(_ text: String) -> (negative: Bool, whole: Substring, fraction: Substring)? {
-        var rest = Substring(text)
-        let negative = rest.first == "-"
-        if negative || rest.first == "+" { rest = rest.dropFirst() }
-        let parts = rest.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard !rest.isEmpty, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
-        let whole = parts[0].drop { $0 == "0" }
-        let fraction = parts.count > 1 ? parts[1].reversed().drop { $0 == "0" }.reversed() : []
-        return (negative && !(whole.isEmpty && fraction.isEmpty), whole, Substring(fraction))
+        exact = number == nil ? nil : Decimal(text)
     }
 
     static func == (a: SortKey, b: SortKey) -> Bool { !(a < b) && !(b < a) }
 
     static func < (a: SortKey, b: SortKey) -> Bool {
+        if let x = a.exact, let y = b.exact { return x < y }
         guard let p = a.number, let q = b.number else { return a.text < b.text }
-        if p != q { return p < q }
-        guard let x = a.digits, let y = b.digits, x.negative == y.negative else { return false }
-        let magnitude = x.whole.count != y.whole.count ? x.whole.count < y.whole.count
-            : x.whole != y.whole ? x.whole < y.whole : x.fraction < y.fraction
-        let same = x.whole == y.whole && x.fraction == y.fraction
-        return x.negative ? !magnitude && !same : magnitude
+        return p < q
     }
 }
