@@ -140,8 +140,13 @@ public enum ErrorBody {
         let said = body["success"] == .bool(false) || body["ok"] == .bool(false) || body["status"]?.stringValue?.lowercased() == "error"
             || reportsErrors(body)
         guard said else { return nil }
+        return words(body) ?? "the server reported that the request failed"
+    }
+
+    /// The server's message, else its field messages on one line: nil when it says neither.
+    private static func words(_ body: JSON) -> String? {
         let (message, fields) = read(body)
-        return message ?? (fields.isEmpty ? nil : fields.map { "\($0.0): \($0.1)" }.joined(separator: "; ")) ?? "the server reported that the request failed"
+        return message ?? (fields.isEmpty ? nil : fields.map { "\($0.0): \($0.1)" }.joined(separator: "; "))
     }
 
     /// An `error` that is something (text, an object, `true`), or `errors` that list something.
@@ -166,7 +171,6 @@ public enum ErrorBody {
             || ["error", "failed", "failure", "fail"].contains(body["status"]?.stringValue?.lowercased() ?? "")
             || body["id"] == nil && reportsErrors(body)
         guard said else { return nil }
-        let (message, fields) = read(body)
-        return message ?? (fields.isEmpty ? nil : fields.map { "\($0.0): \($0.1)" }.joined(separator: "; ")) ?? "the server reported that the action did not happen"
+        return words(body) ?? "the server reported that the action did not happen"
     }
 }

@@ -160,9 +160,11 @@ enum BookingCommands {
         guard let booking = try known ?? kept(id, in: answer, client: client, profile: profile, checking: "the change") else { return ([], []) }
         let unshown = sent.map(\.0).filter { $0 != "status" && booking[$0] == nil }
         let path = "/api/bookings/\(id)/"
-        let checked = sent.compactMap { key, value in key == "status" ? nil : booking[key].map { (key: key, sent: value, kept: $0) } }
-        let untaken = checked.filter { differs($0.sent, $0.kept) == true }
-        let unknown = checked.filter { differs($0.sent, $0.kept) == nil }.map {
+        let checked = sent.compactMap { key, value in
+            key == "status" ? nil : booking[key].map { (key: key, sent: value, kept: $0, differs: differs(value, $0)) }
+        }
+        let untaken = checked.filter { $0.differs == true }
+        let unknown = checked.filter { $0.differs == nil }.map {
             "\($0.key) is \(TerminalText.visible($0.kept.serialized())) (\(TerminalText.visible($0.sent.serialized())) sent)"
         }
         guard !untaken.isEmpty else { return (unshown, unknown) }

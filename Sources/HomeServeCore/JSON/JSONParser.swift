@@ -238,12 +238,10 @@ private struct JSONParser {
         let end = index
         defer { index = end }
         var kept: [(String, JSON)] = id.map { [("id", $0)] } ?? []
-        // Marked before the row's `id` was met, the others are not needed where it is not null.
-        let identified = id.map { !$0.isNull } ?? false
+        // Beside a non-null `id`, only a `history_id` is left marked.
         for candidate in candidates {
             index = candidate.key
             let key = try parseString()
-            if identified, key != "history_id" { continue }
             index = candidate.value
             kept.append((key, try parseValue(depth: depth + 1)))
         }
