@@ -694,6 +694,27 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(ids(harness.run(["services", "list", "--category", "cleaning", "-o", "ndjson"])), [1], "values match in any case")
     }
 
+    func testAFieldUnderSeveralNamesMatchesWhenOneOfThemDoes() {
+        // The history's table shows the user's id; a row names the user by name and by id.
+        transport.register("GET", "/admin-dashboard/edit-history/?user=2",
+                           json: #"{"count": 3, "next": null, "previous": null, "results": [{"id": 1, "username": "vendor1", "user": 2}, {"id": 2, "username": "ops", "user": 3}, {"id": 3, "username": "vendor1", "user": 5}]}"#)
+        let byID = harness.run(["admin", "history", "--user", "2", "-v", "-o", "ndjson"])
+        XCTAssertEqual(byID.status, 0, byID.err)
+        XCTAssertEqual(ids(byID), [1])
+        XCTAssertContains(byID.err, "homeserve: * the server sent 2 rows that do not match --user; not printed\n")
+        transport.verify()
+        transport.register("GET", "/admin-dashboard/edit-history/?user=vendor1",
+                           json: #"{"count": 3, "next": null, "previous": null, "results": [{"id": 1, "username": "vendor1", "user": 2}, {"id": 2, "username": "ops", "user": 3}, {"id": 3, "username": "vendor1", "user": 5}]}"#)
+        XCTAssertEqual(ids(harness.run(["admin", "history", "--user", "vendor1", "-o", "ndjson"])), [1, 3])
+        transport.verify()
+
+        // A category as an object is matched by its name as well as its id.
+        transport.register("GET", "/api/services/?category=cleaning",
+                           json: #"[{"id": 1, "category": {"id": 3, "name": "Cleaning"}}, {"id": 2, "category": {"id": 4, "name": "Plumbing"}}]"#)
+        XCTAssertEqual(ids(harness.run(["services", "list", "--category", "cleaning", "-o", "ndjson"])), [1])
+        transport.verify()
+    }
+
     // MARK: Lists that change while they are read
 
     func testAPageThatNoLongerExistsIs8AfterThePagesBeforeIt() {

@@ -336,6 +336,34 @@ final class ParserTests: XCTestCase {
         XCTAssertThrowsError(try ValueKind<String>.outputFile.convert(dir + "/no/such/out.csv", context()))
     }
 
+    func testAFlagThatTookTheCommandAsItsValueIsNamed() {
+        XCTAssertEqual(usageError(["-o", "services", "get", "1"]), "invalid value 'services' for -o: expected one of: table, json, ndjson, csv, tsv",
+                       "the value is what is wrong, not the word after it")
+        XCTAssertEqual(usageError(["--status", "x", "bookings", "list"]), "unknown flag --status for homeserve (see 'homeserve --help')")
+        XCTAssertEqual(usageError(["--profile", "bookings", "list"]),
+                       "unknown command 'list' for 'homeserve'; 'bookings' was read as the value of --profile (see 'homeserve --help')")
+        XCTAssertEqual(usageError(["bookigs", "list"]), "unknown command 'bookigs' for 'homeserve'; did you mean 'bookings'? (see 'homeserve --help')")
+    }
+
+    func testOtherToolsWordsAreTakenForOurs() {
+        func hint(_ args: [String]) -> String { usageError(args).components(separatedBy: "; ").dropFirst().first ?? "" }
+        XCTAssertEqual(hint(["bookings", "ls"]), "did you mean 'bookings list'? (see 'homeserve bookings --help')")
+        XCTAssertEqual(hint(["bookings", "show", "5"]), "did you mean 'bookings get'? (see 'homeserve bookings --help')")
+        XCTAssertEqual(hint(["bookings", "new"]), "did you mean 'bookings create'? (see 'homeserve bookings --help')")
+        XCTAssertEqual(hint(["list", "bookings"]), "did you mean 'bookings list'? (see 'homeserve --help')")
+        XCTAssertEqual(hint(["login"]), "did you mean 'auth login'? (see 'homeserve --help')")
+        XCTAssertEqual(hint(["version"]), "did you mean 'homeserve --version'? (see 'homeserve --help')")
+        XCTAssertEqual(hint(["list"]), "", "a word many commands end in names none of them")
+    }
+
+    func testALongFlagGivenOneDashIsNamed() {
+        XCTAssertEqual(usageError(["-output", "json", "bookings", "list"]), "unknown flag -output for homeserve; did you mean --output? (long flags take two dashes)")
+        XCTAssertEqual(usageError(["bookings", "list", "-status=pending"]), "unknown flag -status for 'bookings list'; did you mean --status? (long flags take two dashes)")
+        XCTAssertEqual(usageError(["-version"]), "unknown flag -version for homeserve; did you mean --version? (long flags take two dashes)")
+        XCTAssertEqual(usageError(["bookings", "list", "-help"]), "unknown flag -help for 'bookings list'; did you mean --help? (long flags take two dashes)")
+        XCTAssertNoThrow(try parsed(["bookings", "list", "-qojson"]), "a bundle that is no flag's name is read as getopt does")
+    }
+
     func testHelpAndVersionOutcomes() throws {
         guard case let .help(path) = try parser.parse(["bookings", "create", "--help"]) else { return XCTFail() }
         XCTAssertEqual(path, ["bookings", "create"])
@@ -349,6 +377,9 @@ final class ParserTests: XCTestCase {
         for line in [["help", "-ojson", "bookings"], ["help", "-qo", "json", "bookings"], ["help", "-o=json", "bookings"]] {
             guard case let .help(bundled) = try parser.parse(line) else { return XCTFail("\(line)") }
             XCTAssertEqual(bundled, ["bookings"], "\(line)")
+        }
+        for line in [["help", "-o", "xml"], ["help", "-oxml", "bookings"], ["help", "-qo", "xml"], ["help", "--output=xml"], ["help", "bookings", "--output", "xml"]] {
+            XCTAssertTrue(usageError(line).hasPrefix("invalid value 'xml' for -"), "\(line): a closed list's value is checked under help too")
         }
         XCTAssertTrue(usageError(["help", "bookings", "--verbsoe=1"]).hasPrefix("unknown flag --verbsoe for homeserve; did you mean --verbose?"))
         guard case let .help(topic) = try parser.parse(["help", "exit-codes"]) else { return XCTFail() }

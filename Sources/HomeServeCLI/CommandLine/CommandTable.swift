@@ -91,6 +91,19 @@ public struct CommandTable: Sendable {
         return seen
     }
 
+    /// The command a word that is none most likely means, other tools' words taken as ours: `bookings ls`,
+    /// `bookings show`, `list bookings`, `login` (a command's last word, where one command ends so), `version`.
+    func meant(by word: String, after path: [String], before next: String?) -> String? {
+        let synonyms = ["ls": "list", "show": "get", "view": "get", "describe": "get", "new": "create", "add": "create", "rm": "delete", "remove": "delete"]
+        let ours = synonyms[word] ?? word
+        if ours != word, children(of: path).contains(ours) { return (path + [ours]).joined(separator: " ") }
+        guard path.isEmpty else { return nil }
+        if word == "version" { return "homeserve --version" }
+        if let next, command(at: [next, ours]) != nil { return "\(next) \(ours)" }
+        let ending = commands.filter { $0.path.count > 1 && $0.path.last == ours }
+        return ending.count == 1 ? ending[0].path.joined(separator: " ") : nil
+    }
+
     public func group(_ path: [String]) -> Group? { groups.first { $0.name == path.joined(separator: " ") } }
 
     public var areas: [String] {

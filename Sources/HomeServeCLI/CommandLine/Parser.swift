@@ -141,6 +141,12 @@ struct Parser {
                 // last letter maybe a flag taking a value, which is the rest of the word (`-qojson`, `-o=json`)
                 // or the next word (`-qo json`).
                 let letters = Array(token.dropFirst())
+                // A long flag given one dash (`-output json`, `-version`), as Go's and Java's tools take them:
+                // said as such, not as the unknown letter or stray word its letters would make.
+                let long = String(letters.prefix { $0 != "=" })
+                if long.count > 1, ["help", "version"].contains(long) || lookup(long: long) != nil {
+                    throw CLIError.usage("unknown flag -\(long) for \(scope()); did you mean --\(long)? (long flags take two dashes)")
+                }
                 for (position, letter) in letters.enumerated() {
                     if letter == "h" { wantsHelp = true; continue }
                     guard let (flag, isGlobal) = lookup(short: letter) else { throw unknownFlag("-" + String(letter)) }
@@ -161,26 +167,34 @@ struct Parser {
                     // The words after `help`, less its flags and their values (`help -o json bookings`).
                     var rest: [String] = []
                     var words = args[index...].makeIterator()
+                    // A closed list's value is checked as it would be for a command (`help -o xml` is exit 2).
+                    func check(_ flag: FlagSpec, _ spelled: String, _ value: String?) throws(CLIError) {
+                        let given = GivenFlag(spec: flag, spelled: spelled, text: value ?? "")
+                        guard value != nil, !given.fitsChoices else { return }
+                        var unused = ParsedValues()
+                        try ParsedLine.add(given, to: &unused, context: .inert)
+                    }
                     while let word = words.next() {
                         guard word.hasPrefix("-"), word.count > 1 else { rest.append(word); continue }
-                        let takesNext: Bool
                         if word.hasPrefix("--") {
                             guard isFlag(word) else { throw unknownFlag(String(word.prefix { $0 != "=" })) }
-                            takesNext = !word.contains("=") && lookup(long: String(word.dropFirst(2)))?.0.takesValue == true
+                            let name = String(word.dropFirst(2).prefix { $0 != "=" })
+                            guard let flag = lookup(long: name)?.0, flag.takesValue else { continue }
+                            let inline = word.firstIndex(of: "=").map { String(word[word.index(after: $0)...]) }
+                            try check(flag, "--" + name, inline ?? words.next())
                         } else {
-                            // As the short flags are read: switches, the last letter maybe taking the next word.
+                            // As the short flags are read: switches, the last letter maybe taking the rest or the next word.
                             let letters = Array(word.dropFirst())
-                            var next = false
                             for (position, letter) in letters.enumerated() where letter != "h" {
                                 guard let flag = lookup(short: letter)?.0 else { throw unknownFlag("-" + String(letter)) }
                                 if flag.takesValue {
-                                    next = position == letters.count - 1
+                                    let attached = String(letters[(position + 1)...])
+                                    let value = attached.isEmpty ? words.next() : attached.hasPrefix("=") ? String(attached.dropFirst()) : attached
+                                    try check(flag, "-" + String(letter), value)
                                     break
                                 }
                             }
-                            takesNext = next
                         }
-                        if takesNext { _ = words.next() }
                     }
                     return .help(path: rest)
                 }
@@ -199,8 +213,18 @@ struct Parser {
                     continue
                 }
                 if command == nil {
+                    // A flag before the command that took the command's first word as its value (`-o services get
+                    // 1`): the flag's value is what is wrong, as it would be said after a known command.
+                    let given = global + local
+                    if let wrong = given.first(where: { !$0.fitsChoices }) {
+                        var unused = ParsedValues()
+                        try ParsedLine.add(wrong, to: &unused, context: .inert)
+                    }
                     let options = table.children(of: path)
-                    let hint = Suggestions.nearest(to: token, in: options).map { "; did you mean '\((path + [$0]).joined(separator: " "))'?" } ?? ""
+                    let taken = given.last { table.isPrefix(path + [$0.text]) }
+                    let meant = table.meant(by: token, after: path, before: args[index...].first)
+                        ?? Suggestions.nearest(to: token, in: options).map { (path + [$0]).joined(separator: " ") }
+                    let hint = taken.map { "; '\($0.text)' was read as the value of \($0.spelled)" } ?? meant.map { "; did you mean '\($0)'?" } ?? ""
                     let place = path.isEmpty ? "" : " " + path.joined(separator: " ")
                     throw CLIError.usage("unknown command '\(token)' for 'homeserve\(place)'\(hint) (see 'homeserve\(place) --help')")
                 }
@@ -235,6 +259,20 @@ struct Parser {
     }
 }
 
+extension ValueContext {
+    /// For checking a closed list's value, which reads nothing.
+    static var inert: ValueContext { ValueContext(readStdin: { [] }, now: { 0 }, utcOffset: { _ in 0 }) }
+}
+
+extension GivenFlag {
+    /// False for a value outside a closed choice list; other values are checked when converted.
+    var fitsChoices: Bool {
+        guard let choices = spec.shape.choices else { return true }
+        let pieces = spec.splitsOnCommas ? text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [text]
+        return pieces.allSatisfy(choices.contains)
+    }
+}
+
 extension ParsedLine {
     /// The raw text of a global flag, last one winning (the profile is needed before anything is converted).
     func globalText(_ name: String) -> String? { globals.last { $0.spec.name == name }?.text }
@@ -256,7 +294,7 @@ extension ParsedLine {
         return (values, global)
     }
 
-    private static func add(_ given: GivenFlag, to values: inout ParsedValues, context: ValueContext) throws(CLIError) {
+    fileprivate static func add(_ given: GivenFlag, to values: inout ParsedValues, context: ValueContext) throws(CLIError) {
         let spec = given.spec
         // "a,,b" and "" are refused like any other value not on the list: an empty variable in a script
         // must not quietly mean "no filter".

@@ -81,18 +81,14 @@ public struct RowFilter {
     public var paths: [String]
     public var accepts: (JSON) -> Bool
 
-    /// True unless the row has the field and it does not match. A field the row names but leaves null
-    /// (a booking no vendor has taken) matches no value a flag can ask for.
+    /// True unless the row has the field and it does not match. Where the row has it under more than one
+    /// of the paths (`username` and `user`, a name and an id), one of them matching is enough. A field the
+    /// row names but leaves null (a booking no vendor has taken) matches no value a flag can ask for.
     func admits(_ row: JSON) -> Bool {
         // Elasticsearch's hits hold the document under `_source`.
         if let source = row["_source"], source.isObject, !paths.contains(where: { row.value(at: $0) != nil }) { return admits(source) }
-        var named = false
-        for path in paths {
-            guard let value = row.value(at: path) else { continue }
-            if !value.isNull { return accepts(value) }
-            named = true
-        }
-        return !named
+        let present = paths.compactMap { row.value(at: $0) }
+        return present.isEmpty || present.contains { !$0.isNull && accepts($0) }
     }
 
     /// The field equals one of `values` (an object's `id` counts as the object), in any case: a server
