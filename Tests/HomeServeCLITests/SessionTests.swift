@@ -498,6 +498,32 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    func testAPasswordCommandWhoseProgramCannotStartIsSaidByConfigSetAndDoctor() {
+        harness.environment["PATH"] = "/usr/bin:/bin"
+        let missing = harness.run(["config", "set", "password_command", "password123"])
+        XCTAssertEqual(missing.status, 0, "set, as the program may be where the job runs")
+        XCTAssertEqual(missing.err, "homeserve: warning: no program password123 is found in PATH: the command is set, and runs only where its program is found\nhomeserve: Set password_command = password123 for profile 'default'.\n")
+        let found = harness.run(["config", "set", "password_command", "sh -c 'echo x'"])
+        XCTAssertEqual(found.err, "homeserve: Set password_command = sh -c 'echo x' for profile 'default'.\n")
+        XCTAssertEqual(harness.run(["config", "set", "password_command", "/nonexistent/helper --get"]).err.components(separatedBy: "\n").first,
+                       "homeserve: warning: the program /nonexistent/helper is not an executable file: the command is set, and runs only where its program is found")
+        transport.register("GET", "/api/services/?page_size=1", json: "[]")
+        let doctor = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(doctor.status, 2, doctor.err)
+        XCTAssertEqual(doctor.json["checks"]?.arrayValue?.first { $0["name"] == "config" },
+                       ["name": "config", "status": "fail", "detail": "password_command cannot be run: the program /nonexistent/helper is not an executable file (fix with 'homeserve config set password_command VALUE')"])
+    }
+
+    func testWhatConfigListShowsButAProfileDoesNotKeepIsSaidWhereItComesFrom() {
+        let password = harness.run(["config", "set", "password", "secret"])
+        XCTAssertEqual(password.status, 2)
+        XCTAssertEqual(password.err, "homeserve: invalid value 'password' for KEY: a password is never stored: give it with --password-stdin or HOMESERVE_PASSWORD, or set password_command to a program that prints it ('homeserve config list' shows every setting in effect); a profile keeps url, ws_url, output, timezone, username, password_command\n")
+        XCTAssertFalse(password.err.contains("secret"))
+        XCTAssertContains(harness.run(["config", "get", "timeout"]).err, "for KEY: timeout is given per command with --timeout (")
+        XCTAssertContains(harness.run(["config", "get", "urll"]).err, "(did you mean 'url'?)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: harness.configDir + "/settings.json"), "nothing written")
+    }
+
     /// Run without a shell, a command with a quote left open or a shell's operator would run something else
     /// (`pass show x | head -1` passes `|` to pass): `config set` refuses it, and a hand-edited one is not run.
     func testAPasswordCommandAShellWouldReadOtherwiseIsRefused() {

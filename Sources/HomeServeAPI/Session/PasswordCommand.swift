@@ -84,6 +84,19 @@ public enum PasswordCommand {
 
     public static func words(_ command: String) -> [String] { reading(of: command).words }
 
+    /// Why the command's program cannot be started from here, or nil: a path that names no executable file,
+    /// or a name no directory of `path` (the `PATH` it would be run with) holds as one.
+    public static func missingProgram(_ command: String, path: String?) -> String? {
+        guard let program = words(command).first, !program.isEmpty else { return nil }
+        func runnable(_ file: String) -> Bool {
+            var facts = stat()
+            return stat(file, &facts) == 0 && facts.st_mode & S_IFMT == S_IFREG && access(file, X_OK) == 0
+        }
+        if program.contains("/") { return runnable(program) ? nil : "the program \(program) is not an executable file" }
+        let directories = (path ?? "/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false).map { $0.isEmpty ? "." : String($0) }
+        return directories.contains { runnable($0 + "/" + program) } ? nil : "no program \(program) is found in PATH"
+    }
+
     /// Marks every descriptor past stderr to close when the helper starts: it gets stdin, the pipe as its
     /// stdout, and stderr, not libcurl's connections, the credentials lock or the pipe's other end, which a
     /// helper that leaves something running (an agent) would otherwise hold open.

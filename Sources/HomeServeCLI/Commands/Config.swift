@@ -19,7 +19,23 @@ enum ConfigCommands {
         ("password_command", "Command printing the password on its first line (run without a shell)"),
     ]
 
-    static let key = Argument("KEY", .choice(keys.map(\.name)), "Setting: " + keys.map(\.name).joined(separator: ", "))
+    /// What `config list` shows beside the settings, and where each comes from instead.
+    static let elsewhere: [String: String] = [
+        "password": "a password is never stored: give it with --password-stdin or HOMESERVE_PASSWORD, or set password_command to a program that prints it",
+        "profile": "the profile is chosen with --profile or HOMESERVE_PROFILE",
+        "credentials": "credentials are kept by 'homeserve auth login' and removed by 'homeserve auth logout'",
+        "timeout": "timeout is given per command with --timeout",
+        "retries": "retries is given per command with --retries",
+        "parallel": "parallel is given with --parallel or HOMESERVE_PARALLEL",
+        "max_body": "max_body is given with HOMESERVE_MAX_BODY",
+        "config_dir": "the config directory is given with HOMESERVE_CONFIG_DIR or XDG_CONFIG_HOME",
+    ]
+
+    /// A setting's name; one that `config list` shows but a profile does not keep is said as such.
+    static let key = Argument("KEY", ValueKind<String>(ValueKind<String>.choice(keys.map(\.name)).shape) { text, context throws(ValueProblem) in
+        if let note = elsewhere[text] { throw ValueProblem("\(note) ('homeserve config list' shows every setting in effect); a profile keeps \(keys.map(\.name).joined(separator: ", "))") }
+        return try ValueKind<String>.choice(keys.map(\.name)).convert(text, context)
+    }, "Setting: " + keys.map(\.name).joined(separator: ", "))
     static let value = Argument("VALUE", .text, "New value")
 
     static let list = Command(
@@ -218,6 +234,9 @@ enum ConfigCommands {
     ) { inv in
         let name = inv[key]
         let stored = try validated(name, inv[value])
+        if name == "password_command", let missing = PasswordCommand.missingProgram(stored, path: inv.environment["PATH"]) {
+            inv.warn("\(missing): the command is set, and runs only where its program is found")
+        }
         if inv.dryRun { return inv.dryRun(wouldHave: "set \(name) = \(stored) for profile '\(inv.profile.name)'") }
         try inv.store.updateSettings { $0 = $0.setting(name, .string(stored)) }
         inv.note("Set \(name) = \(stored) for profile '\(inv.profile.name)'.")

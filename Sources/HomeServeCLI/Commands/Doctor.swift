@@ -102,7 +102,13 @@ enum DoctorCommands {
         // The url has a check of its own.
         for (key, value) in pairs where key != "url" {
             guard ConfigCommands.keys.contains(where: { $0.name == key }) else { unknown.append(key); continue }
-            do { _ = try ConfigCommands.validated(key, value.stringValue ?? value.serialized()) } catch {
+            do {
+                let text = try ConfigCommands.validated(key, value.stringValue ?? value.serialized())
+                // A helper that cannot start fails only when a session must be renewed, unattended.
+                if key == "password_command", let missing = PasswordCommand.missingProgram(text, path: inv.environment["PATH"]) {
+                    problems.append("password_command cannot be run: \(missing) (fix with '\(inv.homeserve) config set \(key) VALUE')")
+                }
+            } catch {
                 problems.append("\(error) (fix with '\(inv.homeserve) config set \(key) VALUE')")
             }
         }
