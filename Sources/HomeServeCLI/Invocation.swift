@@ -106,6 +106,13 @@ public final class Invocation {
 
     /// What the answer is instead of something to show, or nil when it holds something.
     private static func nothing(in answer: JSON, _ presentation: Presentation) -> String? {
+        // Every shape reads an object or a list of rows: a bare value (`""`, `"ok"`, `42`) is neither.
+        switch answer {
+        case let .string(text): return text.isEmpty ? "an empty string where an object is due" : "a string where an object is due"
+        case .number: return "a number where an object is due"
+        case .bool: return "a boolean where an object is due"
+        default: break
+        }
         let wrappers = presentation.wrappers
         if answer.objectValue?.isEmpty == true || wrappers.map({ Rows.unwrap(answer, keys: $0) })?.objectValue?.isEmpty == true {
             return "an empty object, with nothing to show"

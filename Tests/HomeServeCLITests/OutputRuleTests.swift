@@ -1166,6 +1166,34 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["vendors", "search", "--pincode", "560001", "-o", "csv"]).out, "")
     }
 
+    func testARowWithoutTheValueColumnHasAnEmptyCell() {
+        let page = #"{"count": 3, "next": null, "previous": null, "results": [{"id": 1, "value": "a"}, {"id": 2, "other": "secret,stuff"}, {"id": 3, "value": null}]}"#
+        for (format, expected) in [("csv", "value\na\n\n\n"), ("tsv", "value\na\n\n\n")] {
+            transport.register("GET", "/api/services/", json: page)
+            XCTAssertEqual(run(["services", "list", "-o", format, "--fields", "value"]).out, expected, format)
+        }
+        transport.register("GET", "/api/services/", json: page)
+        XCTAssertEqual(run(["services", "list", "-o", "table", "--fields", "value"]).out, "VALUE\na\n\n\n")
+        // Rows that are not objects are their own value.
+        transport.register("GET", "/api/services/", json: #"["a", 2]"#)
+        XCTAssertEqual(run(["services", "list", "-o", "csv"]).out, "value\na\n2\n")
+    }
+
+    func testAReadAnsweredWithABareValueIsExit8() {
+        for (body, what) in [(#""""#, "an empty string"), (#""hello""#, "a string"), ("42", "a number"), ("true", "a boolean")] {
+            transport.register("GET", "/api/bookings/\(booking)/", json: body)
+            let one = run(["bookings", "get", booking, "-o", "csv"], status: 8)
+            XCTAssertEqual(one.out, "", body)
+            XCTAssertEqual(one.err, "homeserve: GET /api/bookings/\(booking)/: the answer is \(what) where an object is due\n")
+            transport.register("GET", "/api/bookings/\(booking)/", json: body)
+            XCTAssertEqual(run(["bookings", "get", booking, "-o", "tsv", "--fields", "status"], status: 8).out, "", "the server's fault, not the flag's")
+            transport.register("GET", "/admin-dashboard/dashboard/stats/", json: body)
+            XCTAssertEqual(run(["admin", "stats", "-o", "json"], status: 8).out, "", body)
+            transport.register("GET", "/api/vendor-search/?pincode=560001", json: body)
+            XCTAssertEqual(run(["vendors", "search", "--pincode", "560001"], status: 8).out, "", "a report too: \(body)")
+        }
+    }
+
     func testAReadSayingSuccessFalseIsNotPrintedAsData() {
         transport.register("GET", "/admin-dashboard/dashboard/stats/", json: #"{"success": false, "message": "cache cold"}"#)
         let outcome = run(["admin", "stats", "-o", "ndjson"], status: 8)

@@ -83,7 +83,7 @@ final class DelimitedPrinter: RowPrinter {
 
     func write(_ row: JSON) {
         let lookup = JSONLookup(row)
-        out.line(columns.map { cell(lookup.value(at: $0)?.cellText ?? (columns == ["value"] ? row.cellText : "")) }.joined(separator: tabs ? "\t" : ","))
+        out.line(columns.map { cell(lookup.value(at: $0)?.cellText ?? (columns == ["value"] && !row.isObject ? row.cellText : "")) }.joined(separator: tabs ? "\t" : ","))
     }
 
     func finish() {}
@@ -142,7 +142,7 @@ final class TablePrinter: RowPrinter {
 
     func write(_ row: JSON) {
         let lookup = JSONLookup(row)
-        let cells = columns.map { path in Self.cell(lookup.value(at: path) ?? (columns == ["value"] ? row : .null)) }
+        let cells = columns.map { path in Self.cell(lookup.value(at: path) ?? (columns == ["value"] && !row.isObject ? row : .null)) }
         if let widths {
             out.line(render(cells, widths))
         } else {
