@@ -567,7 +567,7 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(later.out, "id,status\n1,pending\n", "the rows before the page that has none")
         XCTAssertContains(later.err, "the rows mix objects and other values (\"b\" after objects), which no columns can show; -o json prints them as received")
         transport.register("GET", "/api/bookings/\(booking)/", json: #""ok""#)
-        XCTAssertEqual(run(["bookings", "get", booking, "-o", "tsv", "--fields", "id"], status: 2).out, "")
+        XCTAssertEqual(run(["bookings", "get", booking, "-o", "tsv", "--fields", "id"], status: 8).out, "", "one thing answered with a value: the server's fault")
         transport.register("GET", "/api/bookings/", json: #"[{"id": 1}, 7]"#)
         XCTAssertContains(run(["bookings", "list", "--sort-by", "id", "-o", "json"], status: 2).err, "for --sort-by: the rows are not objects with fields (one is a number)")
 
