@@ -1025,6 +1025,22 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    /// This machine's clock two hours fast: every token the server issues looks expired here, but the
+    /// server renews and accepts the session, so it is logged in.
+    func testAuthStatusOfASessionTheServerAcceptsIsLoggedInWhateverTheClockSays() {
+        harness.storeSession(access: harness.token(expiresIn: -7000), refresh: harness.token(expiresIn: -3600, life: 86400, tag: "r"),
+                             user: ["id": 1, "username": "customer1", "role": "customer", "is_verified": false])
+        let renewed = harness.token(expiresIn: -6900, tag: "n")
+        transport.register("POST", "/auth/refresh/", json: #"{"access": "\#(renewed)", "refresh": "\#(harness.token(expiresIn: -3500, life: 86400, tag: "r2"))"}"#)
+        transport.register("GET", "/api/bookings/?page_size=1", json: drfPage(0..<1, total: 9, page: 1, size: 1))
+        let outcome = harness.run(["auth", "status", "-o", "json"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.json["verified"], true)
+        XCTAssertEqual(outcome.json["logged_in"], true)
+        XCTAssertEqual(outcome.json["is_verified"], false, "the account's own flag, beside the server's acceptance")
+        transport.verify()
+    }
+
     func testAuthStatusOfADeadSessionPrintsItAndExits3() {
         harness.logIn()
         transport.register("GET", "/api/bookings/?page_size=1", status: 401, json: #"{"detail": "revoked"}"#)

@@ -253,7 +253,8 @@ public enum Topics {
 
         The rule, the same for every command:
           -o json prints the server's document as it came. A paginated listing becomes one array of its
-          items (paging is transport), streamed, so --all keeps memory flat.
+          items (paging is transport), streamed, so --all keeps memory flat; what its answer holds beside
+          the items and paging (admin alerts' summary) is read with 'homeserve api'.
           ndjson, csv, tsv and table print rows: the items of a listing; or the items of the one main array
           of an answer (predictions, vendors, slots); or the object itself. An answer that wraps the
           resource it acted on ({"message": …, "booking": {…}}) prints the resource as the row; an action

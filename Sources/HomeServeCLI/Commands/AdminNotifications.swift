@@ -71,6 +71,10 @@ enum AdminNotificationCommands {
     static let alerts = Command(
         "admin alerts",
         summary: "Business alerts: unassigned bookings, stale disputes, overdue signatures",
+        discussion: """
+        A listing: -o json prints the alerts as one array. The counts the answer holds beside them (its
+        summary) are read with 'homeserve api GET /admin-dashboard/notifications/alerts/ --jq .summary'.
+        """,
         flags: [alertType, severity, alertStatus] + ListFlags.flags,
         examples: [
             Example("homeserve admin alerts --status active --severity critical", "What needs attention now"),

@@ -212,15 +212,16 @@ enum AuthCommands {
             ("url", .string(base.url.description)),
             ("url_source", .string(base.source)),
             ("source", creds.map { .string(inv.store.madeForCommand ? "login for this command" : $0.source.rawValue) } ?? .null),
-            // A session made with another server is not one this URL can use, nor one whose tokens have expired.
-            ("logged_in", .bool(creds?.isFor(base.url.description) == true && verified != false
-                                && creds.map { expiry(of: $0, now: inv.context.clock.now()) == nil } == true)),
+            // A session made with another server is not one this URL can use, nor one whose tokens have expired;
+            // one the server has just accepted is live whatever this machine's clock makes of its expiries.
+            ("logged_in", .bool(creds?.isFor(base.url.description) == true
+                                && (verified == true || verified == nil && creds.map { expiry(of: $0, now: inv.context.clock.now()) == nil } == true))),
             ("session_url", creds?.server.map(JSON.string) ?? .null),
         ]
         let user = creds?.user ?? .object([])
         // A token from the environment comes without its user: its own user_id claim (simplejwt's) names them.
         let claimed = JWT.userID(in: [creds?.access, creds?.refresh])
-        for key in ["id", "username", "email", "role"] {
+        for key in ["id", "username", "email", "role", "is_verified"] {
             pairs.append((key == "id" ? "user_id" : key, user[key] ?? (key == "id" ? claimed : nil) ?? .null))
         }
         let now = Int(inv.context.clock.now())
@@ -249,8 +250,10 @@ enum AuthCommands {
         source says where the credentials came from: credentials file, HOMESERVE_TOKEN,
         HOMESERVE_REFRESH_TOKEN, or login for this command (at a --url or HOMESERVE_URL other than the
         profile's, its stored session kept); session_url the server the session was made with (logged_in
-        is false when that is not the URL in use). A token from the environment comes without its user:
-        user_id is read from its user_id claim, and username, email and role are null.
+        is false when that is not the URL in use). verified is whether the server accepted the session just
+        now; is_verified the account's own flag, as the login answer gave it. A token from the environment
+        comes without its user: user_id is read from its user_id claim, and username, email, role and
+        is_verified are null.
         """,
         flags: [offline],
         examples: [
