@@ -247,6 +247,36 @@ final class SessionTests: XCTestCase {
         transport.verify()
     }
 
+    /// A read-only home (a container's, systemd's ProtectHome): the config directory cannot be made, so the
+    /// login a job makes by itself serves this command, with a warning, as in a read-only directory.
+    func testALoginWhereNoConfigDirectoryCanBeMadeServesTheCommand() throws {
+        let parent = "/sys/homeserve-test-\(getpid())"
+        guard mkdir(parent, 0o700) != 0, errno == EPERM || errno == EROFS || errno == EACCES else {
+            rmdir(parent)
+            throw XCTSkip("no directory here refuses a new one")
+        }
+        harness.environment["HOMESERVE_CONFIG_DIR"] = parent + "/homeserve"
+        harness.environment["HOMESERVE_USERNAME"] = "customer1"
+        harness.environment["HOMESERVE_PASSWORD"] = "password123"
+        let renewed = harness.token(expiresIn: 3600, life: 3600, tag: "login")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "refresh-login", "user": {"id": 1, "username": "customer1", "role": "customer"}}"#)
+        transport.register("GET", path, json: #"{"id": "\#(booking)"}"#)
+        let outcome = harness.run(["bookings", "get", booking, "-o", "json"])
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.json["id"]?.stringValue, booking)
+        XCTAssertContains(outcome.err, "the renewed session could not be saved (cannot create directory \(parent)")
+        XCTAssertContains(outcome.err, "it is used for this command only")
+        XCTAssertEqual(transport.requests.last?.bearer, renewed)
+        transport.verify()
+
+        harness.environment["HOMESERVE_PASSWORD"] = nil
+        transport.register("GET", "/api/services/?page_size=1", json: "[]")
+        let doctor = harness.run(["doctor", "-o", "json"])
+        let files = doctor.json["checks"]?.arrayValue?.first { $0["name"] == "files" }
+        XCTAssertEqual(files?["status"], "warn", doctor.out + doctor.err)
+        XCTAssertContains(files?["detail"]?.stringValue ?? "", "does not exist and cannot be made")
+    }
+
     func testARefusedRefreshWithHOMESERVE_PASSWORDLogsInAgainAndStoresThePair() {
         let old = harness.logIn()
         harness.writeSettings(["default": ["url": "https://api.test"]])

@@ -637,7 +637,16 @@ public final class CredentialStore {
         // A write is never made into a directory others can change, even by a command that read nothing first;
         // one that does not exist yet is made here, so it is checked as it was made.
         try checkWhereTheDirectoryGoes()
-        do { try AtomicFile.ensureDirectory(paths.directory) } catch { throw SessionError.file(error) }
+        do { try AtomicFile.ensureDirectory(paths.directory) } catch {
+            // A directory that cannot be made (a read-only home): there is no file to read or lock, a write
+            // fails on its own, and a session made meanwhile serves this command only, with a warning.
+            guard case let .system(code) = error.kind, [EROFS, EACCES, EPERM].contains(code), !FileFacts.exists(paths.directory) else {
+                throw SessionError.file(error)
+            }
+            cachedCredentials = nil
+            defer { cachedCredentials = nil }
+            return try body()
+        }
         try trustDirectory()
         let lock: FileLock
         do { lock = try FileLock.acquire(path, timeout: timeout ?? lockTimeout, clock: clock, cancellable: cancellable, holder: holder) } catch let error as FileError {

@@ -317,6 +317,17 @@ enum DoctorCommands {
 
     static func fileChecks(_ paths: ConfigPaths) -> [Check] {
         guard let mode = FileFacts.mode(paths.directory) else {
+            // The nearest directory that exists must take a new one, or no session can be kept.
+            var parent = FileFacts.directory(of: paths.directory)
+            while !FileFacts.isDirectory(parent), parent != "/", parent != "." { parent = FileFacts.directory(of: parent) }
+            // Asked by making and removing a directory there: permissions alone do not tell (root, a read-only
+            // mount, /sys).
+            let probe = parent + "/.homeserve-probe-\(getpid())"
+            if mkdir(probe, 0o700) != 0, errno != EEXIST {
+                return [Check(name: "files", status: .warn,
+                              detail: "\(paths.directory) does not exist and cannot be made (\(parent): \(String(cString: strerror(errno)))): a session is kept for one command only; set HOMESERVE_CONFIG_DIR to a writable directory")]
+            }
+            rmdir(probe)
             return [Check(name: "files", status: .ok, detail: "\(paths.directory) does not exist yet (created on first login)")]
         }
         guard access(paths.directory, R_OK | W_OK | X_OK) == 0 else {
