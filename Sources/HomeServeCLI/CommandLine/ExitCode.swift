@@ -52,7 +52,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .ok: return "success"
         case .localFailure: return "a local failure: a file that cannot be read or written, a config directory or file that another user could have changed (refused before anything is read, sent or written), output that could not be written (full disk), or an internal error"
         case .usage: return "usage error or local validation failed; nothing was sent, except for a read whose rows lack a --fields or --sort-by path"
-        case .notAuthenticated: return "not logged in, the session ended and could not be renewed, or a token was refused or malformed (401)"
+        case .notAuthenticated: return "not logged in, the session ended and could not be renewed, a token was refused or malformed (401), or another login gave the profile to another user while the command ran"
         case .forbidden: return "forbidden: the role may not do this (403, WebSocket close 4003)"
         case .notFound: return "not found or gone (404, 410, WebSocket close 4004)"
         case .rejected: return "rejected: validation failed (400, 422, any other 4xx), a 2xx answer said the action did not happen, a booking's new status is not the one asked for, or an updated booking shows a field with another value than the one sent"

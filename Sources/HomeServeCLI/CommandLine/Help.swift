@@ -237,7 +237,7 @@ public enum Topics {
         ("TZ", "Time zone for dates such as 'tomorrow' when the profile has no timezone setting"),
         ("NO_COLOR", "Disables colour when set to any non-empty value"),
         ("COLUMNS", "Width to fit tables into on a terminal that does not tell its own (else 80)"),
-        ("HTTPS_PROXY, HTTP_PROXY, NO_PROXY", "Proxies, as libcurl reads them"),
+        ("HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY", "Proxies, as libcurl reads them"),
     ]
 
     public static let environment = Topic(name: "environment", title: "Environment variables",
