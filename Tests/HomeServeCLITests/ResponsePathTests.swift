@@ -329,9 +329,18 @@ final class ResponsePathTests: XCTestCase {
         fails(["bookings", "accept", booking], .forbidden, "POST /api/bookings/\(booking)/accept_booking/ failed: HTTP 403: You do not have permission to perform this action.")
     }
 
+    func testANotFoundUnderAURLEndingInTheAPIsPrefixSaysSo() {
+        harness.environment["HOMESERVE_URL"] = "https://api.test/api"
+        harness.storeSession(access: harness.token(expiresIn: 3600))
+        transport.register("GET", "/api/api/services/", status: 404, json: #"{"detail": "Not found."}"#)
+        fails(["services", "list"], .notFound,
+              "GET /api/api/services/ failed: HTTP 404: Not found. (the URL ends in /api and every path starts with /api/: give the URL without it)")
+    }
+
     func testNotFoundAndGoneAre5() {
         transport.register("GET", path, status: 404, json: #"{"detail": "Not found."}"#)
         fails(["bookings", "get", booking], .notFound, "GET \(path) failed: HTTP 404: Not found.")
+
         transport.register("GET", path, status: 410, body: Array("This booking was archived\nlong ago".utf8), headers: [("Content-Type", "text/plain")])
         fails(["bookings", "get", booking], .notFound, "GET \(path) failed: HTTP 410: This booking was archived\n")
     }

@@ -202,6 +202,10 @@ struct FailureReport {
             if (300..<400).contains(failure.status) {
                 message += failure.location.map { " (redirect to \(Redaction.header("Location", $0)); not followed: only GET and HEAD on the same host are)" } ?? " (redirect without a Location)"
             }
+            // A base URL given with the API's own prefix (`--url https://host/api`): every path repeats it.
+            if failure.status == 404, failure.path.contains("/api/api/") {
+                message += " (the URL ends in /api and every path starts with /api/: give the URL without it)"
+            }
             if failure.status == 401 {
                 message += source == nil ? " (not logged in as profile '\(profile)'; run '\(loginCommand)')" : " (\(sessionFix))"
             }
