@@ -196,6 +196,9 @@ final class ShellCompletionTests: XCTestCase {
         source completions/homeserve.bash || exit 99
         function=$(complete -p homeserve | sed -n 's/.* -F \([^ ]*\) .*/\1/p')
         [[ -n $function ]] || exit 98
+        # Outside readline compopt has nothing to set: what it was asked is kept, so file names are marked
+        # as readline marks them.
+        compopt() { [[ " $* " == *" -o filenames "* ]] && filenames=1; return 0; }
         while (($#)); do
             COMP_LINE=$1 n=$2
             shift 2
@@ -203,10 +206,14 @@ final class ShellCompletionTests: XCTestCase {
             shift "$n"
             COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
             COMP_POINT=${#COMP_LINE}
-            COMPREPLY=()
+            COMPREPLY=() filenames=
             "$function" homeserve "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
             printf '\1%s\n' "$COMP_LINE"
-            (( ${#COMPREPLY[@]} )) && printf '%s\n' "${COMPREPLY[@]}"
+            for w in "${COMPREPLY[@]}"; do
+                # readline's -o filenames: a directory is listed with a '/' after it, even one that ends in '/'.
+                [[ -n $filenames && -d $w ]] && w+=/
+                printf '%s\n' "$w"
+            done
         done
         exit 0
         """#

@@ -67,7 +67,8 @@ struct BashCompletion {
             return 0
         }
 
-        # Adds the paths that start with $2, with $1 before each; directories end in '/'. A glob rather than
+        # Adds the paths that start with $2, with $1 before each. With $3 (where readline does not see file
+        # names: '@FILE'), directories end in '/'; otherwise readline marks them itself. A glob rather than
         # 'compgen -f', which would need a subshell.
         _homeserve_add_files() {
             local path=$2 f nullglob=1 failglob=0
@@ -75,7 +76,7 @@ struct BashCompletion {
             shopt -q nullglob || { nullglob=0; shopt -s nullglob; }
             shopt -q failglob && { failglob=1; shopt -u failglob; }
             for f in "$path"*; do
-                [[ -d $f ]] && f+=/
+                [[ -n ${3-} && -d $f ]] && f+=/
                 COMPREPLY+=("$1$2${f:${#path}}")
             done
             ((nullglob)) || shopt -u nullglob
@@ -100,7 +101,7 @@ struct BashCompletion {
                 file) compopt -o filenames 2>/dev/null; _homeserve_add_files "$2" "$3" ;;
                 # Inline JSON and - (stdin) have nothing to complete; @FILE does. Not as file names, which
                 # readline would quote: '\@'.
-                payload) [[ $3 == @* ]] && _homeserve_add_files "$2@" "${3#@}" ;;
+                payload) [[ $3 == @* ]] && _homeserve_add_files "$2@" "${3#@}" mark ;;
             esac
             return 0
         }
