@@ -544,6 +544,13 @@ final class SessionTests: XCTestCase {
                        ["name": "config", "status": "fail", "detail": "password_command cannot be run: the program /nonexistent/helper is not an executable file (fix with 'homeserve config set password_command VALUE')"])
     }
 
+    func testALoginWithoutAUsernameAndNoTerminalNamesEveryWayToGiveOne() {
+        let outcome = harness.run(["auth", "login", "--password-stdin"], stdin: "pw\n")
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertEqual(outcome.err, "homeserve: --username (or HOMESERVE_USERNAME, or the profile's username: 'homeserve config set username NAME') is required when stdin is not a terminal\n")
+        XCTAssertEqual(transport.requests.count, 0)
+    }
+
     func testWhatConfigListShowsButAProfileDoesNotKeepIsSaidWhereItComesFrom() {
         let password = harness.run(["config", "set", "password", "secret"])
         XCTAssertEqual(password.status, 2)

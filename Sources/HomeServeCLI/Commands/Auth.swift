@@ -60,7 +60,7 @@ enum AuthCommands {
 
     static func promptUsername(_ inv: Invocation) throws -> String {
         guard inv.context.stdin.isTerminal, !inv[passwordStdin] else {
-            throw CLIError.usage("--username (or HOMESERVE_USERNAME) is required when stdin is not a terminal")
+            throw CLIError.usage("--username (or HOMESERVE_USERNAME, or the profile's username: '\(inv.homeserve) config set username NAME') is required when stdin is not a terminal")
         }
         inv.context.stderr.write("Username: ")
         guard let line = try inv.context.stdin.readLine(limit: 256), !line.isBlank else { throw CLIError.usage("no username given") }

@@ -244,7 +244,8 @@ enum SmokeCommands {
             }
             run("vendors search", role: role, in: session) { session in
                 let answer = try document(session, "/api/vendor-search/", query: [("pincode", pincode)])
-                return "\(CollectionReader.rows(in: answer)?.rows.count ?? 0) vendors at \(pincode)"
+                let count = CollectionReader.rows(in: answer)?.rows.count ?? 0
+                return "\(count) vendor\(count == 1 ? "" : "s") at \(pincode)"
             }
             run("scheduling slots", role: role, in: session) { session in
                 // The vendor and service to ask about come from other endpoints, whose failures are their own
