@@ -1166,6 +1166,14 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["vendors", "search", "--pincode", "560001", "-o", "csv"]).out, "")
     }
 
+    func testAFieldNamedWithADotDoesNotHideANestedFieldOfThatPath() {
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "a.b": "dotkey", "a": {"b": "nested", "c": 2}}]"#)
+        XCTAssertEqual(run(["services", "list", "-o", "csv"]).out, "id,a.b,a\n1,dotkey,\"{\"\"b\"\":\"\"nested\"\",\"\"c\"\":2}\"\n",
+                       "the nested object is one column, as JSON")
+        transport.register("GET", "/api/services/", json: #"[{"id": 1, "a": {"b": "nested", "c": 2}}]"#)
+        XCTAssertEqual(run(["services", "list", "-o", "csv"]).out, "id,a.b,a.c\n1,nested,2\n", "without a dotted name, nested fields are columns")
+    }
+
     func testARowWithoutTheValueColumnHasAnEmptyCell() {
         let page = #"{"count": 3, "next": null, "previous": null, "results": [{"id": 1, "value": "a"}, {"id": 2, "other": "secret,stuff"}, {"id": 3, "value": null}]}"#
         for (format, expected) in [("csv", "value\na\n\n\n"), ("tsv", "value\na\n\n\n")] {

@@ -190,6 +190,13 @@ enum Rows {
         }
         ordered.removeAll(where: standsIn)
         nestedAll.removeAll(where: standsIn)
+        // A field whose own name holds a dot (`"a.b"`) and a nested one the same path names (`"a": {"b": …}`)
+        // would share one column, losing the nested one: its object is then one column, as JSON.
+        let dotted = Set(ordered.filter { $0.contains(".") })
+        for top in Set(nestedAll.filter(dotted.contains).compactMap { leading($0).first }) {
+            nestedAll.removeAll { $0.hasPrefix(top + ".") }
+            if !ordered.contains(top) { ordered.append(top) }
+        }
         // A field that is a plain value in one row and a list in another is one column, where it first stood.
         var named: Set<String> = []
         var derived = (ordered + nestedAll + arraysAll).filter { named.insert($0).inserted && filled($0) }
