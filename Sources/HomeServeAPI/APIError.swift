@@ -90,7 +90,7 @@ public enum ErrorBody {
             if case let .object(listed)? = body["errors"] ?? error?["errors"] ?? error?["fields"] {
                 fields = listed.map { ($0.0, messages($0.1)) }
             } else if let listed = body["errors"]?.arrayValue {
-                fields = [("errors", listed.map(messages).joined(separator: "; "))]
+                fields = [("errors", messages(.array(listed)))]
             } else if message == nil {
                 // An envelope's `status` or `code` says what kind of answer it is; as a list it is a field's messages.
                 fields = pairs.filter { !metaKeys.contains($0.0) || $0.1.arrayValue != nil }.map { ($0.0, messages($0.1)) }
@@ -108,8 +108,8 @@ public enum ErrorBody {
     /// DRF sends `{"field": ["message", …]}`; nested serializers nest the same shape.
     static func messages(_ value: JSON) -> String {
         switch value {
-        case let .array(items): return items.map(messages).joined(separator: "; ")
-        case let .object(pairs): return pairs.map { "\($0.0): \(messages($0.1))" }.joined(separator: "; ")
+        case let .array(items): return items.map(messages).filter { !$0.isBlank }.joined(separator: "; ")
+        case let .object(pairs): return pairs.map { ($0.0, messages($0.1)) }.filter { !$0.1.isBlank }.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
         default: return value.cellText
         }
     }
@@ -146,7 +146,8 @@ public enum ErrorBody {
     /// The server's message, else its field messages on one line: nil when it says neither.
     private static func words(_ body: JSON) -> String? {
         let (message, fields) = read(body)
-        return message ?? (fields.isEmpty ? nil : fields.map { "\($0.0): \($0.1)" }.joined(separator: "; "))
+        let said = fields.filter { !$0.1.isBlank }
+        return message ?? (said.isEmpty ? nil : said.map { "\($0.0): \($0.1)" }.joined(separator: "; "))
     }
 
     /// An `error` that is something (text, an object, `true`), or `errors` that list something.

@@ -195,6 +195,13 @@ final class ResponsePathTests: XCTestCase {
         }
         transport.register("GET", "/api/services/", json: #"{"error": {"code": 500, "message": "backend down"}, "data": []}"#)
         fails(["services", "list", "-o", "csv"], .badServerAnswer, "says the request failed: backend down")
+        // Errors listed without words: failed all the same, in the words a failure without any gets.
+        for answer in [#"{"errors": [""]}"#, #"{"errors": ["", null]}"#, #"{"errors": [{"message": ""}]}"#] {
+            transport.register("GET", path, json: answer)
+            let outcome = harness.run(["bookings", "get", booking])
+            XCTAssertEqual(outcome.status, 8, answer)
+            XCTAssertEqual(outcome.err, "homeserve: GET \(path): the answer (HTTP 200) says the request failed: the server reported that the request failed\n", answer)
+        }
         // Nothing said: an `error` that is null, false or empty, and `errors` that list nothing.
         transport.register("GET", path, json: #"{"data": {"id": "\#(booking)"}, "error": null, "errors": []}"#)
         XCTAssertEqual(harness.run(["bookings", "get", booking, "--jq", ".data.id"]).out, "\(booking)\n")
