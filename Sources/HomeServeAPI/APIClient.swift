@@ -317,7 +317,7 @@ public final class APIClient: TokenAuthority {
                 return .failure(Cancelled(changeSent: failure.sent && call.changeUnsafeToRepeat ? call.method : nil))
             }
             // A POST that may have reached the server is never repeated: it could book twice.
-            if failure.isTransient, attempt.retries < options.retries, call.isIdempotent || !failure.sent {
+            if failure.isTransient, attempt.retries < options.retries, call.isIdempotent || !failure.sent, call.sink?.canRestart ?? true {
                 let wait = backoff(attempt.retries)
                 if clock.monotonic() + wait < attempt.deadline {
                     let what = [.timeout, .handshakeTimeout].contains(failure.kind) ? "timed out" : "connection failed"

@@ -505,6 +505,55 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, before, "nothing sent")
     }
 
+    /// A body cut short after part of it went to stdout is not fetched again into the same stream (the part,
+    /// then the whole, with exit 0): it is exit 8. Into a file, it is begun again, and the file holds the whole.
+    func testApiDoesNotRetryABodyPartlyWrittenToStdout() throws {
+        let binary = [("Content-Type", "application/octet-stream"), ("Content-Length", "1000")]
+        transport.cut("GET", "/media/a.bin", headers: binary, body: Array(repeating: 80, count: 500))
+        let streamed = harness.run(["api", "GET", "/media/a.bin"])
+        XCTAssertEqual(streamed.status, 8, streamed.err)
+        XCTAssertEqual(streamed.outBytes, Array(repeating: 80, count: 500), "only what came, once")
+        XCTAssertEqual(streamed.err, "homeserve: GET https://api.test/media/a.bin: the answer was cut short (Transferred a partial file)\n")
+        transport.verify()
+
+        let file = temporaryDirectory() + "/a.bin"
+        transport.cut("GET", "/media/a.bin", headers: binary, body: Array(repeating: 80, count: 500))
+        transport.register("GET", "/media/a.bin", body: Array(repeating: 71, count: 1000), headers: [("Content-Type", "application/octet-stream")])
+        let saved = harness.run(["api", "GET", "/media/a.bin", "--out", file])
+        XCTAssertEqual(saved.status, 0, saved.err)
+        XCTAssertEqual(try FileFacts.contents(file), Array(repeating: 71, count: 1000))
+        XCTAssertFalse(FileFacts.exists("\(file).tmp.\(getpid())"))
+        transport.verify()
+    }
+
+    func testApiWithAnEmptyBody() throws {
+        transport.register("GET", "/api/bookings/", json: "")
+        let declared = harness.run(["api", "GET", "/api/bookings/"])
+        XCTAssertEqual(declared.status, 8)
+        XCTAssertEqual(declared.err, "homeserve: GET /api/bookings/: the answer (HTTP 200) is empty, though declared JSON\n")
+        for shaping in [["-o", "json"], ["--jq", "."], ["--fields", "id"]] {
+            transport.register("GET", "/api/bookings/", body: [])
+            let shaped = harness.run(["api", "GET", "/api/bookings/"] + shaping)
+            XCTAssertEqual(shaped.status, 8, "\(shaping)")
+            XCTAssertEqual(shaped.err, "homeserve: GET /api/bookings/: the answer (HTTP 200) is empty, where -o, --fields or --jq needs JSON\n")
+        }
+        // Nothing declared, nothing asked of it: the raw answer is no body.
+        transport.register("GET", "/media/empty.txt", body: [])
+        let raw = harness.run(["api", "GET", "/media/empty.txt"])
+        XCTAssertEqual(raw.status, 0, raw.err)
+        XCTAssertEqual(raw.err, "homeserve: HTTP 200, no body.\n")
+        transport.register("POST", "/api/notes/", status: 204, json: "")
+        XCTAssertEqual(harness.run(["api", "POST", "/api/notes/"]).status, 0, "204 carries no body")
+        // Into a file: an empty body is a whole one, replacing what the file held.
+        let file = temporaryDirectory() + "/empty.out"
+        try AtomicFile.write(file, Array("stale".utf8), mode: 0o644)
+        transport.register("GET", "/media/empty.txt", body: [])
+        let saved = harness.run(["api", "GET", "/media/empty.txt", "--out", file])
+        XCTAssertEqual(saved.status, 0, saved.err)
+        XCTAssertEqual(try FileFacts.contents(file), [])
+        transport.verify()
+    }
+
     func testApiReportsATemporaryFileItCannotCreate() throws {
         let directory = temporaryDirectory()
         let file = directory + "/a.bin"

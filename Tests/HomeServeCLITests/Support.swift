@@ -54,6 +54,8 @@ final class StubTransport: HTTPTransport {
         var onRequest: ((HTTPRequest) -> Void)?
         /// Seconds the server takes to answer: a request whose timeout is shorter times out after it was sent.
         var takes: Double?
+        /// For a failure: the headers and the part of a body that came before it, handed to a sink that takes them.
+        var cutShort: (headers: [(String, String)], body: [UInt8])?
     }
 
     var stubs: [Stub] = []
@@ -85,6 +87,14 @@ final class StubTransport: HTTPTransport {
         return self
     }
 
+    /// A 200 whose body stops after `body` (the connection lost): a sink gets those bytes, then the failure.
+    @discardableResult
+    func cut(_ method: String, _ path: String, headers: [(String, String)], body: [UInt8]) -> StubTransport {
+        stubs.append(Stub(method: method, path: path, reply: .failure(TransportError(.truncated, "Transferred a partial file", sent: true)), remaining: 1,
+                          cutShort: (headers, body)))
+        return self
+    }
+
     func perform(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
         requests.append(request)
         let url = request.url
@@ -99,8 +109,12 @@ final class StubTransport: HTTPTransport {
         if let takes = stubs[index].takes, request.timeout < takes {
             throw TransportError(.timeout, "Operation timed out after \(Int(request.timeout * 1000)) milliseconds with 0 bytes received", sent: true)
         }
+        if let (headers, body) = stubs[index].cutShort, let sink = request.sink, sink.accepts(status: 200, headers: headers) {
+            _ = body.withUnsafeBytes { sink.write($0) }
+        }
         var response = try stubs[index].reply.get()
-        if let sink = request.sink, sink.accepts(status: response.status, headers: response.headers) {
+        // As libcurl: a sink is asked with the first bytes of a body, so never for an empty one.
+        if let sink = request.sink, !response.body.isEmpty, sink.accepts(status: response.status, headers: response.headers) {
             let ok = response.body.withUnsafeBytes { sink.write($0) }
             if !ok { throw TransportError(.sinkFailed, "sink failed", sent: true) }
             response.streamedBytes = response.body.count

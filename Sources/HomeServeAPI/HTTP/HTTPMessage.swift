@@ -106,6 +106,9 @@ public protocol ResponseSink: AnyObject {
     func accepts(status: Int, headers: [(String, String)]) -> Bool
     /// False when the bytes could not be written; the transfer then stops.
     func write(_ bytes: UnsafeRawBufferPointer) -> Bool
+    /// False once bytes went where they cannot be taken back (stdout, a pipe): a transfer cut short then is
+    /// not tried again, which would write the whole body after the part already written.
+    var canRestart: Bool { get }
 }
 
 /// What `doctor` reports of a connection: phase times and, when asked for, the server's certificates.

@@ -196,6 +196,17 @@ enum APICommands {
         }
         if response.body.isEmpty {
             destination.abandon()
+            // What needs JSON (-o, --fields, --jq, a body declared JSON) has none; 204, 205 and 304 carry none.
+            if shaped || response.declaresJSON, ![204, 205, 304].contains(response.status) {
+                throw APIError.badResponse(method: verb, path: try inv.client().shown(call),
+                                           reason: "the answer (HTTP \(response.status)) is empty\(shaped ? ", where -o, --fields or --jq needs JSON" : ", though declared JSON")")
+            }
+            // An empty body is a whole one: the file holds it, not what it held before.
+            if let file {
+                try OutputFile.write(file, [], mode: 0o644)
+                inv.note("Wrote 0 bytes to \(file) (HTTP \(response.status), no body).")
+                return .nothing
+            }
             inv.note("HTTP \(response.status), no body.")
             return .nothing
         }
@@ -237,6 +248,9 @@ final class PassThrough: ResponseSink {
     private var fd: Int32 = -1
     private var temporary: String?
     private(set) var failure: Error?
+    /// Bytes written to stdout or a device or pipe, which a retry could not take back.
+    private var streamed = false
+    var canRestart: Bool { !streamed }
 
     init(path: String?, stdout: OutputChannel) {
         self.path = path
@@ -246,6 +260,8 @@ final class PassThrough: ResponseSink {
     func accepts(status: Int, headers: [(String, String)]) -> Bool {
         let response = HTTPResponse(status: status, headers: headers)
         guard response.isSuccess, !response.declaresJSON else { return false }
+        // An attempt before this one, cut short: its file is begun again.
+        abandon()
         guard let path else { return true }
         if OutputFile.isStream(path) {
             // A device or pipe is written in place; a failure to open it stops the transfer at its first bytes.
@@ -268,6 +284,7 @@ final class PassThrough: ResponseSink {
 
     func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
         if failure != nil { return false }
+        if temporary == nil { streamed = true }
         guard fd >= 0 else {
             stdout.write(bytes)
             return stdout.flush()
@@ -302,5 +319,6 @@ final class PassThrough: ResponseSink {
         close(fd)
         fd = -1
         if let temporary { unlink(temporary) }
+        temporary = nil
     }
 }
