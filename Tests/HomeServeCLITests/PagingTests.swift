@@ -708,6 +708,12 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(ids(harness.run(["admin", "history", "--user", "vendor1", "-o", "ndjson"])), [1, 3])
         transport.verify()
 
+        // Two dates of a row are two facts: the first it has decides, as the server's filter does.
+        transport.register("GET", "/admin-dashboard/notifications/logs/?date_to=2026-11-15",
+                           json: #"[{"id": 1, "created_at": "2026-11-01T10:00:00Z", "sent_at": "2026-12-05T10:00:00Z"}, {"id": 2, "created_at": "2026-12-05T10:00:00Z", "sent_at": "2026-11-01T10:00:00Z"}]"#)
+        XCTAssertEqual(ids(harness.run(["admin", "notifications", "logs", "--to", "2026-11-15", "-o", "ndjson"])), [1])
+        transport.verify()
+
         // A category as an object is matched by its name as well as its id.
         transport.register("GET", "/api/services/?category=cleaning",
                            json: #"[{"id": 1, "category": {"id": 3, "name": "Cleaning"}}, {"id": 2, "category": {"id": 4, "name": "Plumbing"}}]"#)

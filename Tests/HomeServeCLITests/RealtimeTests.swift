@@ -334,6 +334,18 @@ final class RealtimeTests: XCTestCase {
         transport.verify()
     }
 
+    func testBookingsWaitAnsweredWithNoBookingIsExit8NotATimeout() {
+        for (first, answer) in [(true, "42"), (false, #""ok""#), (false, "{}")] {
+            if !first { transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "pending"}"#) }
+            transport.register("GET", "/api/bookings/\(booking)/", json: answer)
+            sockets.connections = [.failure(.connection("Connection refused"))]
+            let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--timeout", "3", "--poll", "1", "-q"])
+            XCTAssertEqual(outcome.status, 8, "\(answer): " + outcome.err)
+            XCTAssertContains(outcome.err, "homeserve: GET /api/bookings/\(booking)/: the answer is ")
+            transport.verify()
+        }
+    }
+
     func testBookingsWaitPollsWhileTheSocketReconnects() {
         transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "pending"}"#)
         transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "confirmed"}"#)

@@ -372,7 +372,12 @@ enum BookingCommands {
         func fetch() throws -> JSON? {
             var call = APICall("GET", path)
             call.deadline = deadline
-            do { return try inv.json(call) } catch let APIError.transport(failure, _, _) where [.timeout, .handshakeTimeout].contains(failure.kind) && clock.monotonic() >= deadline - 0.1 {
+            do {
+                // An answer that is no booking (a bare value, a list, nothing) is the server's fault, not a slow booking.
+                let answer = try inv.json(call)
+                if let answer { try Invocation.requireSomething(answer, of: call, .resource(columns, wrappedIn: wrappers), client: try inv.client()) }
+                return answer
+            } catch let APIError.transport(failure, _, _) where [.timeout, .handshakeTimeout].contains(failure.kind) && clock.monotonic() >= deadline - 0.1 {
                 throw FollowError.deadlinePassed
             }
         }

@@ -80,6 +80,9 @@ public struct RowFilter {
     /// Where the field may be, in the guide's name and others deployments use.
     public var paths: [String]
     public var accepts: (JSON) -> Bool
+    /// The first path the row has decides, as for dates (`created_at` before `sent_at`): two dates of one row
+    /// are two facts, where a name and an id are one fact said twice.
+    var firstDecides = false
 
     /// True unless the row has the field and it does not match. Where the row has it under more than one
     /// of the paths (`username` and `user`, a name and an id), one of them matching is enough. A field the
@@ -88,6 +91,7 @@ public struct RowFilter {
         // Elasticsearch's hits hold the document under `_source`.
         if let source = row["_source"], source.isObject, !paths.contains(where: { row.value(at: $0) != nil }) { return admits(source) }
         let present = paths.compactMap { row.value(at: $0) }
+        if firstDecides, let value = present.first(where: { !$0.isNull }) { return accepts(value) }
         return present.isEmpty || present.contains { !$0.isNull && accepts($0) }
     }
 
@@ -107,7 +111,7 @@ public struct RowFilter {
     /// that ignored the filter still has its far-off rows dropped.
     public static func dates(_ flag: String, paths: [String], from: String?, to: String?) -> RowFilter {
         let first = from.flatMap(CivilDate.parse), last = to.flatMap(CivilDate.parse)
-        return RowFilter(flag: flag, paths: paths) { value in
+        var filter = RowFilter(flag: flag, paths: paths) { value in
             let text = value.cellText
             guard let day = CivilDate.parse(text.prefix(10)) else { return true }
             let slack = text.count > 10 ? 1 : 0
@@ -115,6 +119,8 @@ public struct RowFilter {
             if let last, last.adding(days: slack) < day { return false }
             return true
         }
+        filter.firstDecides = true
+        return filter
     }
 }
 
