@@ -264,13 +264,18 @@ final class SessionTests: XCTestCase {
         let outcome = harness.run(["bookings", "get", booking, "-o", "json"])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(outcome.json["id"]?.stringValue, booking)
-        XCTAssertContains(outcome.err, "the renewed session could not be saved (cannot create directory \(parent)")
+        XCTAssertContains(outcome.err, "the new session could not be saved (cannot create directory \(parent)")
         XCTAssertContains(outcome.err, "it is used for this command only")
         XCTAssertEqual(transport.requests.last?.bearer, renewed)
         transport.verify()
 
-        harness.environment["HOMESERVE_PASSWORD"] = nil
         transport.register("GET", "/api/services/?page_size=1", json: "[]")
+        harness.environment["HOMESERVE_PASSWORD"] = "password123"
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "refresh-login", "user": {"id": 1, "username": "customer1", "role": "customer"}}"#)
+        transport.register("GET", "/api/bookings/?page_size=1", json: "[]")
+        let status = harness.run(["auth", "status", "-o", "json"])
+        XCTAssertEqual(status.json["source"], "renewed for this command (not saved)", status.err)
+        harness.environment["HOMESERVE_PASSWORD"] = nil
         let doctor = harness.run(["doctor", "-o", "json"])
         let files = doctor.json["checks"]?.arrayValue?.first { $0["name"] == "files" }
         XCTAssertEqual(files?["status"], "warn", doctor.out + doctor.err)
@@ -526,6 +531,16 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.err)
         XCTAssertEqual(transport.requests.last?.bearer, renewed)
         transport.verify()
+    }
+
+    func testDoctorFailsAConfigDirectoryUnderAFile() throws {
+        let file = temporaryDirectory() + "/plain"
+        try AtomicFile.write(file, [], mode: 0o600)
+        harness.environment["HOMESERVE_CONFIG_DIR"] = file + "/homeserve"
+        transport.register("GET", "/api/services/?page_size=1", json: "[]")
+        let doctor = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(doctor.json["checks"]?.arrayValue?.first { $0["name"] == "files" },
+                       ["name": "files", "status": "fail", "detail": .string("\(file)/homeserve cannot be made: \(file) is not a directory")])
     }
 
     func testAPasswordCommandWhoseProgramCannotStartIsSaidByConfigSetAndDoctor() {
@@ -1893,7 +1908,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(transport.requests.filter { $0.url.hasSuffix("/auth/refresh/") }.map { $0.json?["refresh"] }, ["refresh-1", "refresh-2"],
                        "the second renewal sends the pair the first one got, not the file's spent token")
-        XCTAssertContains(outcome.err, "homeserve: warning: the renewed session could not be saved (cannot lock ", "another homeserve is writing the config files (waited 60s)); it is used for this command only")
+        XCTAssertContains(outcome.err, "homeserve: warning: the new session could not be saved (cannot lock ", "another homeserve is writing the config files (waited 60s)); it is used for this command only")
         transport.verify()
     }
 
@@ -1913,7 +1928,7 @@ final class SessionTests: XCTestCase {
         let outcome = harness.run(["bookings", "get", booking])
         XCTAssertEqual(outcome.status, 0, outcome.err)
         XCTAssertEqual(transport.requests[1].bearer, renewed)
-        XCTAssertContains(outcome.err, "homeserve: warning: the renewed session could not be saved (cannot write \(harness.credentialsPath)", "it is used for this command only")
+        XCTAssertContains(outcome.err, "homeserve: warning: the new session could not be saved (cannot write \(harness.credentialsPath)", "it is used for this command only")
         XCTAssertEqual(lines(outcome.err).count, 1)
         XCTAssertEqual(bytes(harness.credentialsPath), before)
         transport.verify()

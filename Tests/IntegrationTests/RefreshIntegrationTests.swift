@@ -58,7 +58,7 @@ final class RefreshIntegrationTests: XCTestCase {
             if lockFile {
                 XCTAssertEqual(process.terminationStatus, 0, stderr)
                 XCTAssertGreaterThan(try JSON.parse(String(decoding: printed, as: UTF8.self)).arrayValue?.count ?? 0, 0)
-                XCTAssertTrue(stderr.contains("warning: the renewed session could not be saved"), stderr)
+                XCTAssertTrue(stderr.contains("warning: the new session could not be saved"), stderr)
                 XCTAssertTrue(stderr.contains("Read-only file system"), stderr)
                 XCTAssertTrue(stderr.contains("it is used for this command only"), stderr)
             } else {

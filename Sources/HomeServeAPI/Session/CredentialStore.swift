@@ -109,6 +109,8 @@ public final class CredentialStore {
     private var adoptsServer = false
     /// The session in use was made by a login for this command only, and is not the stored one.
     public private(set) var madeForCommand = false
+    /// The session this command goes on with is one the disk refused to keep.
+    public var keptForCommandOnly: Bool { unsaved != nil }
 
     /// The server the command's requests go to, and whether the command named it rather than the profile.
     public func serve(_ base: WebURL, namedForCommand: Bool) {
@@ -553,7 +555,7 @@ public final class CredentialStore {
             unsaved = nil
         } catch {
             let reason = if case let SessionError.file(failure) = error { failure.description } else { "\(error)" }
-            warn("the renewed session could not be saved (\(reason)); it is used for this command only")
+            warn("the new session could not be saved (\(reason)); it is used for this command only")
             current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: server)
             // A later renewal in this command starts from this pair, not the file's, whose refresh token the
             // server may have taken already.
@@ -619,6 +621,10 @@ public final class CredentialStore {
     /// The file lock. One that cannot be given up (a renewed pair the server has already rotated in) is
     /// waited for at least a minute: it is held only while a file is rewritten, so only a stuck holder is
     /// waited out, and giving up would lose the session.
+    /// A directory refused by the file system it would go in (read-only, not ours, a kernel's such as /proc
+    /// or /sys), not by a mistake in its path (a file where a directory should be).
+    public static func unmakeable(_ code: Int32) -> Bool { [EROFS, EACCES, EPERM, ENOENT].contains(code) }
+
     private func withLock<T>(cancellable: Bool = true, _ body: () throws -> T) throws -> T {
         try locked(paths.lock, cancellable: cancellable, timeout: cancellable ? lockTimeout : max(lockTimeout, 60),
                    holder: "another homeserve is writing the config files", tidying: true, body)
@@ -640,7 +646,7 @@ public final class CredentialStore {
         do { try AtomicFile.ensureDirectory(paths.directory) } catch {
             // A directory that cannot be made (a read-only home): there is no file to read or lock, a write
             // fails on its own, and a session made meanwhile serves this command only, with a warning.
-            guard case let .system(code) = error.kind, [EROFS, EACCES, EPERM].contains(code), !FileFacts.exists(paths.directory) else {
+            guard case let .system(code) = error.kind, Self.unmakeable(code), !FileFacts.exists(paths.directory) else {
                 throw SessionError.file(error)
             }
             cachedCredentials = nil

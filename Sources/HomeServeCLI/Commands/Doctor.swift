@@ -317,15 +317,21 @@ enum DoctorCommands {
 
     static func fileChecks(_ paths: ConfigPaths) -> [Check] {
         guard let mode = FileFacts.mode(paths.directory) else {
-            // The nearest directory that exists must take a new one, or no session can be kept.
+            // The nearest path that exists must be a directory that takes a new one, or no session can be kept.
             var parent = FileFacts.directory(of: paths.directory)
-            while !FileFacts.isDirectory(parent), parent != "/", parent != "." { parent = FileFacts.directory(of: parent) }
+            while !FileFacts.exists(parent), parent != "/", parent != "." { parent = FileFacts.directory(of: parent) }
+            guard FileFacts.isDirectory(parent) else {
+                return [Check(name: "files", status: .fail, detail: "\(paths.directory) cannot be made: \(parent) is not a directory", code: .localFailure)]
+            }
             // Asked by making and removing a directory there: permissions alone do not tell (root, a read-only
             // mount, /sys).
             let probe = parent + "/.homeserve-probe-\(getpid())"
             if mkdir(probe, 0o700) != 0, errno != EEXIST {
+                let code = errno
+                let reason = "\(paths.directory) does not exist and cannot be made (\(parent): \(String(cString: strerror(code))))"
+                guard CredentialStore.unmakeable(code) else { return [Check(name: "files", status: .fail, detail: reason, code: .localFailure)] }
                 return [Check(name: "files", status: .warn,
-                              detail: "\(paths.directory) does not exist and cannot be made (\(parent): \(String(cString: strerror(errno)))): a session is kept for one command only; set HOMESERVE_CONFIG_DIR to a writable directory")]
+                              detail: reason + ": a session is kept for one command only; set HOMESERVE_CONFIG_DIR to a writable directory")]
             }
             rmdir(probe)
             return [Check(name: "files", status: .ok, detail: "\(paths.directory) does not exist yet (created on first login)")]
