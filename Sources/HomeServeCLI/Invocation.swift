@@ -158,7 +158,8 @@ public final class Invocation {
     /// What a failure's message and hints are made from: this invocation's profile, flags and password sources.
     func failureReport(source: CredentialSource?) -> FailureReport {
         FailureReport(profile: profile.name, profileChosen: profile.chosen, source: source, cacertGiven: self[GlobalFlags.cacert] != nil,
-                      canLogIn: (try? store.hasPasswordSource()) == true, urlGiven: self[GlobalFlags.url].map { WebURL.masked($0.description) })
+                      canLogIn: (try? store.hasPasswordSource()) == true, urlGiven: self[GlobalFlags.url].map { WebURL.masked($0.description) },
+                      base: try? baseURL().url.description)
     }
 
     /// A warning: shown even with `--quiet`.

@@ -128,6 +128,8 @@ struct FailureReport {
     var canLogIn = false
     /// The --url this command was given: a login for it goes to that server.
     var urlGiven: String?
+    /// The base URL in use, for a hint when it holds the API's own `/api` prefix.
+    var base: String?
 
     /// The hint after a TLS failure, where another CA is the fix: for an unknown issuer, not for a name
     /// that does not match, and not when --cacert was given.
@@ -203,7 +205,7 @@ struct FailureReport {
                 message += failure.location.map { " (redirect to \(Redaction.header("Location", $0)); not followed: only GET and HEAD on the same host are)" } ?? " (redirect without a Location)"
             }
             // A base URL given with the API's own prefix (`--url https://host/api`): every path repeats it.
-            if failure.status == 404, failure.path.contains("/api/api/") {
+            if failure.status == 404, let base, base.hasSuffix("/api") || base.hasSuffix("/api/") {
                 message += " (the URL ends in /api and every path starts with /api/: give the URL without it)"
             }
             if failure.status == 401 {
