@@ -354,6 +354,10 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(hint(["login"]), "did you mean 'auth login'? (see 'homeserve --help')")
         XCTAssertEqual(hint(["version"]), "did you mean 'homeserve --version'? (see 'homeserve --help')")
         XCTAssertEqual(hint(["list"]), "", "a word many commands end in names none of them")
+        XCTAssertEqual(hint(["config", "view"]), "did you mean 'config list'? (see 'homeserve config --help')", "kubectl's config view shows every setting")
+        XCTAssertThrowsError(try Help(table: .standard).text(for: ["login"])) { error in
+            XCTAssertEqual((error as? CLIError)?.message, "no help for 'login'; did you mean 'auth login'? (see 'homeserve help')")
+        }
     }
 
     func testALongFlagGivenOneDashIsNamed() {
@@ -381,7 +385,21 @@ final class ParserTests: XCTestCase {
         for line in [["help", "-o", "xml"], ["help", "-oxml", "bookings"], ["help", "-qo", "xml"], ["help", "--output=xml"], ["help", "bookings", "--output", "xml"]] {
             XCTAssertTrue(usageError(line).hasPrefix("invalid value 'xml' for -"), "\(line): a closed list's value is checked under help too")
         }
-        XCTAssertTrue(usageError(["help", "bookings", "--verbsoe=1"]).hasPrefix("unknown flag --verbsoe for homeserve; did you mean --verbose?"))
+        // The command asked about has its own flags, their values not words of the path.
+        for line in [["help", "bookings", "list", "--status", "pending"], ["help", "api", "-F", "x=1"]] {
+            guard case let .help(own) = try parser.parse(line) else { return XCTFail("\(line)") }
+            XCTAssertEqual(own, Array(line[1..<(line.count - 2)]), "\(line)")
+        }
+        XCTAssertEqual(usageError(["help", "bookings", "list", "--bogus"]), "unknown flag --bogus for 'bookings list' (see 'homeserve bookings list --help')")
+        XCTAssertEqual(usageError(["help", "--output"]), "flag --output needs a value: one of: table, json, ndjson, csv, tsv")
+        // A line without a command prints help only where its flags are right; --help wins over any value.
+        for line in [["-o", "xml"], ["bookings", "-o", "xml"], ["-o", "bookings"]] {
+            XCTAssertTrue(usageError(line).hasPrefix("invalid value '"), "\(line)")
+        }
+        for line in [["--help", "-o", "xml"], ["bookings", "list", "-o", "xml", "--help"]] {
+            guard case .help = try parser.parse(line) else { return XCTFail("\(line)") }
+        }
+        XCTAssertTrue(usageError(["help", "bookings", "--verbsoe=1"]).hasPrefix("unknown flag --verbsoe for 'bookings'; did you mean --verbose?"))
         guard case let .help(topic) = try parser.parse(["help", "exit-codes"]) else { return XCTFail() }
         XCTAssertEqual(topic, ["exit-codes"])
         guard case .help([]) = try parser.parse([]) else { return XCTFail() }

@@ -95,7 +95,8 @@ public struct CommandTable: Sendable {
     /// `bookings show`, `list bookings`, `login` (a command's last word, where one command ends so), `version`.
     func meant(by word: String, after path: [String], before next: String?) -> String? {
         let synonyms = ["ls": "list", "show": "get", "view": "get", "describe": "get", "new": "create", "add": "create", "rm": "delete", "remove": "delete"]
-        let ours = synonyms[word] ?? word
+        // kubectl's `config view` shows every setting, as `config list` does.
+        let ours = path == ["config"] && ["view", "show"].contains(word) ? "list" : synonyms[word] ?? word
         if ours != word, children(of: path).contains(ours) { return (path + [ours]).joined(separator: " ") }
         guard path.isEmpty else { return nil }
         if word == "version" { return "homeserve --version" }

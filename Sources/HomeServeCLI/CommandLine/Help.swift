@@ -15,7 +15,9 @@ public struct Help {
         if table.isPrefix(path) { return group(path) }
         let known = Array(path.dropLast())
         let options = table.children(of: known) + (known.isEmpty ? Topics.all.map(\.name) : [])
-        let hint = Suggestions.nearest(to: path.last ?? "", in: options).map { "; did you mean '\((known + [$0]).joined(separator: " "))'?" } ?? ""
+        let meant = table.meant(by: path.last ?? "", after: known, before: nil)
+            ?? Suggestions.nearest(to: path.last ?? "", in: options).map { (known + [$0]).joined(separator: " ") }
+        let hint = meant.map { "; did you mean '\($0)'?" } ?? ""
         throw CLIError.usage("no help for '\(path.joined(separator: " "))'\(hint) (see 'homeserve help')")
     }
 

@@ -166,11 +166,20 @@ struct Parser {
                 if path.isEmpty && token == "help" && command == nil {
                     // The words after `help`, less its flags and their values (`help -o json bookings`).
                     var rest: [String] = []
+                    // The command asked about, so its own flags are known too (`help bookings list --status pending`).
+                    var named: [String] = []
+                    for word in args[index...] where !word.hasPrefix("-") {
+                        guard table.isPrefix(named + [word]) else { break }
+                        named.append(word)
+                    }
+                    command = table.command(at: named)
+                    path = named
                     var words = args[index...].makeIterator()
                     // A closed list's value is checked as it would be for a command (`help -o xml` is exit 2).
                     func check(_ flag: FlagSpec, _ spelled: String, _ value: String?) throws(CLIError) {
-                        let given = GivenFlag(spec: flag, spelled: spelled, text: value ?? "")
-                        guard value != nil, !given.fitsChoices else { return }
+                        guard let value else { throw CLIError.usage("flag \(spelled) needs a value: \(flag.shape.accepted)") }
+                        let given = GivenFlag(spec: flag, spelled: spelled, text: value)
+                        guard !given.fitsChoices else { return }
                         var unused = ParsedValues()
                         try ParsedLine.add(given, to: &unused, context: .inert)
                     }
@@ -238,6 +247,12 @@ struct Parser {
         }
         if wantsVersion && command == nil { return .version }
         guard let command, !wantsHelp else {
+            // Help for a line without a command is printed only where its flags are right (`homeserve -o xml` is
+            // exit 2, as with a command); --help asked for wins over any value.
+            if !wantsHelp, let wrong = (global + local).first(where: { !$0.fitsChoices }) {
+                var unused = ParsedValues()
+                try ParsedLine.add(wrong, to: &unused, context: .inert)
+            }
             return .help(path: path)
         }
         if arguments.count < command.arguments.count {
