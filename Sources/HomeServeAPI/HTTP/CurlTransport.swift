@@ -151,6 +151,8 @@ public final class CurlTransport: HTTPTransport {
         var sinkFailed = false
         var headerList: UnsafeMutablePointer<curl_slist>?
         var mime: OpaquePointer?
+        /// The files of a multipart body, read by the transfer.
+        var uploads: [UploadFile] = []
         var postBuffer: UnsafeMutablePointer<CChar>?
         /// libcurl's own account of a failure, more exact than its error code's text.
         let failureText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -283,7 +285,14 @@ public final class CurlTransport: HTTPTransport {
                     curl_mime_data(p, value, value.utf8.count)
                 case let .file(name, path, contentType):
                     curl_mime_name(p, name)
-                    curl_mime_filedata(p, path)
+                    if let file = UploadFile(path: path) {
+                        transfer.uploads.append(file)
+                        curl_mime_data_cb(p, curl_off_t(file.size), UploadFile.read, UploadFile.seek, nil, Unmanaged.passUnretained(file).toOpaque())
+                        curl_mime_filename(p, String(path.split(separator: "/").last ?? Substring(path)))
+                    } else {
+                        // Gone since it was checked: libcurl's read fails, and says so.
+                        curl_mime_filedata(p, path)
+                    }
                     curl_mime_type(p, contentType)
                 }
             }
@@ -367,7 +376,13 @@ public final class CurlTransport: HTTPTransport {
                 message = account
             case nil:
                 switch code {
-                case CURLE_ABORTED_BY_CALLBACK: kind = .cancelled
+                case CURLE_ABORTED_BY_CALLBACK:
+                    if let file = transfer.uploads.first(where: \.changed) {
+                        kind = .localFile
+                        message = "'\(file.path)' changed while it was sent (it had \(file.size) bytes when checked)"
+                    } else {
+                        kind = .cancelled
+                    }
                 case CURLE_WRITE_ERROR where transfer.tooLarge: kind = .tooLarge(limit: transfer.request.bodyLimit)
                 case CURLE_WRITE_ERROR where transfer.sinkFailed: kind = .sinkFailed
                 case CURLE_OPERATION_TIMEDOUT: kind = .timeout
@@ -428,5 +443,64 @@ public final class CurlTransport: HTTPTransport {
             }
         }
         return .success(response)
+    }
+}
+
+/// A file of a multipart body, read from one descriptor to exactly the size it had when the body was made: a
+/// file that shrinks or grows meanwhile stops the transfer, rather than leaving the server waiting for bytes
+/// that never come or sending more than the length announced.
+final class UploadFile {
+    let path: String
+    let size: Int64
+    private let fd: Int32
+    private var offset: Int64 = 0
+    private(set) var changed = false
+
+    init?(path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var facts = stat()
+        guard fstat(fd, &facts) == 0 else {
+            close(fd)
+            return nil
+        }
+        self.path = path
+        self.fd = fd
+        size = Int64(facts.st_size)
+    }
+
+    deinit { close(fd) }
+
+    /// What the read gives libcurl to stop the transfer, and the seek when it is done.
+    static let abort = Int(CURL_READFUNC_ABORT)
+    static let sought = Int32(CURL_SEEKFUNC_OK)
+
+    static let read: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { buffer, size, count, context in
+        let file = Unmanaged<UploadFile>.fromOpaque(context!).takeUnretainedValue()
+        let wanted = min(size * count, Int(file.size - file.offset))
+        if wanted == 0 {
+            // At the length announced: a byte more there means the file grew.
+            var byte: UInt8 = 0
+            if pread(file.fd, &byte, 1, off_t(file.size)) > 0 {
+                file.changed = true
+                return UploadFile.abort
+            }
+            return 0
+        }
+        let n = pread(file.fd, buffer, wanted, off_t(file.offset))
+        guard n > 0 else {
+            file.changed = true
+            return UploadFile.abort
+        }
+        file.offset += Int64(n)
+        return n
+    }
+
+    /// A body sent again (a redirect, an authentication retry) starts over.
+    static let seek: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, Int32) -> Int32 = { context, offset, origin in
+        let file = Unmanaged<UploadFile>.fromOpaque(context!).takeUnretainedValue()
+        guard origin == SEEK_SET, offset >= 0, offset <= file.size else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
+        file.offset = Int64(offset)
+        return UploadFile.sought
     }
 }
