@@ -264,6 +264,8 @@ public final class CurlTransport: HTTPTransport {
             if request.method != "GET" && request.method != "HEAD" && request.method != "DELETE" {
                 hs_setopt_long(handle, CURLOPT_POSTFIELDSIZE, 0)
                 hs_setopt_str(handle, CURLOPT_POSTFIELDS, "")
+                // No body, so no type: libcurl would call the empty body a form.
+                if !headers.contains(where: { $0.0.lowercased() == "content-type" }) { headers.append(("Content-Type", "")) }
             }
         case let .json(value):
             let bytes = value.bytes()

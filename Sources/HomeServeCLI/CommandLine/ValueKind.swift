@@ -168,7 +168,7 @@ extension ValueKind where Value == String {
             guard FileFacts.isReadableFile(path) else { throw ValueProblem(FileFacts.problem(path)) }
             let bytes: [UInt8]
             do { bytes = try FileFacts.contents(path, limit: 16 << 20) } catch let error as FileError {
-                throw ValueProblem(error.kind == .system(EFBIG) ? "it is over 16 MiB, too large for a bundle of certificates" : error.reason)
+                throw ValueProblem(error.kind == .tooLarge(limit: 16 << 20) ? "it is over 16 MiB, too large for a bundle of certificates" : error.reason)
             } catch { throw ValueProblem("\(error)") }
             guard String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----")
                     || String(decoding: bytes, as: UTF8.self).contains("-----BEGIN TRUSTED CERTIFICATE-----") else {

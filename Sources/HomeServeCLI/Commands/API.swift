@@ -84,10 +84,9 @@ enum APICommands {
                         throw CLIError(error.code, "invalid value '\(pair.key)=@-' for -F/--field: cannot read stdin: \(error.message)")
                     }
                 } else {
-                    guard let contents = try? FileFacts.contents(file) else {
-                        throw CLIError.usage("invalid value '\(pair.key)=\(ParsedLine.shown(pair.text))' for -F/--field: \(ParsedLine.quoted(file)): \(FileFacts.problem(file))")
+                    do throws(FileError) { bytes = try FileFacts.contents(file) } catch {
+                        throw CLIError.usage("invalid value '\(pair.key)=\(ParsedLine.shown(pair.text))' for -F/--field: \(ParsedLine.quoted(file)): \(FileFacts.problem(file, reading: error))")
                     }
-                    bytes = contents
                 }
                 // A field's value is JSON text: bytes that are not UTF-8 would arrive changed.
                 guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -14,6 +14,8 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         /// Another process held the lock for longer than we may wait.
         /// `holder`: what the process holding it is doing, as the lock's user knows it.
         case lockTimeout(seconds: Int, holder: String)
+        /// Larger than what is read whole.
+        case tooLarge(limit: Int)
     }
 
     public let path: String
@@ -36,6 +38,7 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         case let .system(code): return String(cString: strerror(code))
         case .symlink: return "it is a symbolic link; replace it with the file itself (homeserve reads no credentials, takes no lock and replaces no file through a link)"
         case let .lockTimeout(seconds, holder): return "\(holder) (waited \(seconds)s)"
+        case let .tooLarge(limit): return "it is larger than \(limit >> 20) MiB, the most read as a value"
         }
     }
 

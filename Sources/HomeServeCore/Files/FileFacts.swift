@@ -11,11 +11,13 @@ public enum FileFacts {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, R_OK) == 0
     }
 
-    public static func problem(_ path: String) -> String {
+    public static func problem(_ path: String, reading failure: FileError? = nil) -> String {
         var info = stat()
         if stat(path, &info) != 0 { return "no such file" }
         if (info.st_mode & S_IFMT) == S_IFDIR { return "is a directory, expected a file" }
         if access(path, R_OK) != 0 { return "file is not readable (permission denied)" }
+        // A file that could be opened and failed as it was read (too large, an I/O error) says why.
+        if let failure, (info.st_mode & S_IFMT) == S_IFREG { return failure.reason }
         return "not a regular file"
     }
 
@@ -115,7 +117,7 @@ public enum FileFacts {
             if failure != 0 { throw FileError.system(path, "read", errno: failure) }
             if chunk.isEmpty { break }
             if bytes.isEmpty { bytes = chunk } else { bytes += chunk }
-            if bytes.count > limit { throw FileError.system(path, "read", errno: EFBIG) }
+            if bytes.count > limit { throw FileError(path: path, action: "read", kind: .tooLarge(limit: limit)) }
         }
         return bytes
     }
