@@ -121,6 +121,9 @@ final class EndpointCommandTests: XCTestCase {
                       #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"request_signature_with_photos","booking_id":"\#(booking)","photo_ids":["41","42","43"]}}"#)
         assertRequest(["signatures", "reject", signature, "--reason", "Tap still leaks", "--evidence", #"{"photos": [41], "note": "drips"}"#],
                       #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"Tap still leaks","evidence":{"photos":[41],"note":"drips"}}}"#)
+        assertRejected(["signatures", "reject", signature, "--reason", "No", "--evidence", #"{"a": 1, "b": [{"c": 1, "c": 2}]}"#],
+                       "for --evidence: the key 'c' is given twice in one object: a server keeps one or the other, so give it once")
+        assertRejected(["api", "POST", "/api/x/", "--input", write("twice.json", Array(#"{"a": 1, "a": 2}"#.utf8))], "the key 'a' is given twice in one object")
         let evidence = write("evidence.json", Array(#"["a", 1]"#.utf8))
         assertRequest(["signatures", "reject", signature, "--reason", "No", "--evidence", "@" + evidence],
                       #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"No","evidence":["a",1]}}"#)

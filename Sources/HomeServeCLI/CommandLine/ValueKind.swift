@@ -211,7 +211,7 @@ extension ValueKind where Value == String {
     public static var jsonSource: ValueKind<JSON> {
         ValueKind<JSON>(ValueShape(placeholder: "FILE|-", accepted: "a file holding JSON, or - for stdin", completion: .files)) { source, context throws(ValueProblem) in
             let text = try ValueKind<String>.textSource.convert(source, context)
-            do { return try JSON.parse(text) } catch { throw ValueProblem("not valid JSON (\(error))") }
+            return try ValueKind<JSON>.sentJSON(Array(text.utf8))
         }
     }
 
@@ -334,7 +334,28 @@ extension ValueKind where Value == JSON {
             } else {
                 bytes = Array(value.utf8)
             }
-            do { return try JSON.parse(bytes) } catch { throw ValueProblem("not valid JSON (\(error))") }
+            return try sentJSON(bytes)
+        }
+    }
+
+    /// JSON to be sent, parsed; an object that names a key twice is refused, as servers keep one or the other.
+    static func sentJSON(_ bytes: [UInt8]) throws(ValueProblem) -> JSON {
+        let document: JSON
+        do { document = try JSON.parse(bytes) } catch { throw ValueProblem("not valid JSON (\(error))") }
+        if let key = repeatedKey(in: document) {
+            throw ValueProblem("the key '\(TerminalText.visible(key))' is given twice in one object: a server keeps one or the other, so give it once")
+        }
+        return document
+    }
+
+    private static func repeatedKey(in value: JSON) -> String? {
+        switch value {
+        case let .object(pairs):
+            var seen: Set<String> = []
+            for (key, _) in pairs where !seen.insert(key).inserted { return key }
+            return pairs.lazy.compactMap { repeatedKey(in: $0.1) }.first
+        case let .array(items): return items.lazy.compactMap(repeatedKey).first
+        default: return nil
         }
     }
 }
