@@ -325,6 +325,31 @@ final class ShellCompletionTests: XCTestCase {
 
         """#
 
+    /// A directory named with a space, typed with a backslash or in quotes, is gone into: the glob reads the
+    /// word as the shell does. Where readline does not quote (after '@'), the names come quoted.
+    func testBashCompletesIntoADirectoryWithASpace() throws {
+        try FileManager.default.createDirectory(atPath: files + "/zz top", withIntermediateDirectories: true)
+        XCTAssertTrue(FileManager.default.createFile(atPath: files + "/zz top/cert.pem", contents: Data()))
+        // COMP_WORDS as readline makes them: the words as typed, split at '@' too.
+        let script = Self.bashCompleting + #"""
+        run() {
+            COMP_LINE=$1
+            shift
+            COMP_WORDS=("$@") COMP_CWORD=$(($# - 1)) COMP_POINT=${#COMP_LINE} COMPREPLY=()
+            _homeserve homeserve
+            printf '%s\n' "${COMPREPLY[@]}"
+        }
+        run "homeserve --cacert $1/zz\ top/c" homeserve --cacert "$1/zz\ top/c"
+        run "homeserve --cacert '$1/zz top/c" homeserve --cacert "'$1/zz top/c"
+        run "homeserve disputes create --evidence @$1/zz" homeserve disputes create --evidence @ "$1/zz"
+        """#
+        let result = try RepositoryFiles.run(try shell("bash"), ["--norc", "--noprofile", "-c", script, "bash", files],
+                                             environment: ["HOMESERVE_CONFIG_DIR": configDirectory])
+        XCTAssertEqual(result.err, "")
+        XCTAssertEqual(result.out.split(separator: "\n").map(String.init),
+                       [files + "/zz top/cert.pem", files + "/zz top/cert.pem", "@" + files + "/zz\\ top/"])
+    }
+
     /// Tab must stay cheap: no command is run, not even to read the profile files (builtins only).
     func testBashRunsNoCommandOnTab() throws {
         let script = Self.bashCompleting + #"""

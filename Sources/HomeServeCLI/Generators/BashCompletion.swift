@@ -67,17 +67,30 @@ struct BashCompletion {
             return 0
         }
 
-        # Adds the paths that start with $2, with $1 before each. With $3 (where readline does not see file
-        # names: '@FILE'), directories end in '/'; otherwise readline marks them itself. A glob rather than
-        # 'compgen -f', which would need a subshell.
+        # Adds the paths that start with $2 (as typed: its quotes and backslashes are read as the shell reads
+        # them), with $1 before each. With $3 (where readline does not see file names: '@FILE'), directories
+        # end in '/' and names are quoted here; otherwise readline marks and quotes them itself. A glob rather
+        # than 'compgen -f', which would need a subshell.
         _homeserve_add_files() {
-            local path=$2 f nullglob=1 failglob=0
+            local typed=$2 shown='' path f d q i nullglob=1 failglob=0
+            [[ $typed == [\'\"]* ]] && typed=${typed:1}
+            for ((i = 0; i < ${#typed}; i++)); do
+                [[ ${typed:i:1} == \\ ]] && ((i++))
+                shown+=${typed:i:1}
+            done
+            path=$shown
             [[ $path == \~/* ]] && path=${HOME-}/${path#\~/}
             shopt -q nullglob || { nullglob=0; shopt -s nullglob; }
             shopt -q failglob && { failglob=1; shopt -u failglob; }
             for f in "$path"*; do
-                [[ -n ${3-} && -d $f ]] && f+=/
-                COMPREPLY+=("$1$2${f:${#path}}")
+                d=''
+                [[ -d $f ]] && d=/
+                f=$shown${f:${#path}}
+                if [[ -n ${3-} ]]; then
+                    f+=$d
+                    if [[ $f == \~/* ]]; then printf -v q '%q' "${f#\~/}"; f="~/$q"; else printf -v q '%q' "$f"; f=$q; fi
+                fi
+                COMPREPLY+=("$1$f")
             done
             ((nullglob)) || shopt -u nullglob
             ((failglob)) && shopt -s failglob
