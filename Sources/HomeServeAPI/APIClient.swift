@@ -56,7 +56,7 @@ public struct APICall {
 
     /// A change not safe to send again (a POST or PATCH): one that may have been made is said to be, so a
     /// job looks before repeating it. A PUT or DELETE is retried as a read is.
-    var changeUnsafeToRepeat: Bool { mayChange && !isIdempotent }
+    public var changeUnsafeToRepeat: Bool { mayChange && !isIdempotent }
 }
 
 /// What a dry run shows of a request: method, URL, headers and body, with every secret as `***`.

@@ -85,8 +85,8 @@ public final class Invocation {
     }
 
     /// A read of one thing answered with nothing in it (`{}`, the resource wrapped as `{"service": {}}`), or
-    /// with no one object (`[]`, a list, `{"data": null}`), would print nothing, a blank row or something else
-    /// with exit 0: it is exit 8.
+    /// with no one object (`[]`, a list, `{"data": null}`), and any read answered with a bare value (`"ok"`),
+    /// would print nothing, a blank row or something else with exit 0: it is exit 8.
     static func requireSomething(_ answer: JSON, of call: APICall, _ presentation: Presentation, client: APIClient) throws {
         guard call.method == "GET", let wrong = nothing(in: answer, presentation) else { return }
         throw APIError.badResponse(method: "GET", path: client.shown(call), reason: "the answer is \(wrong)")
@@ -107,10 +107,11 @@ public final class Invocation {
     /// What the answer is instead of something to show, or nil when it holds something.
     private static func nothing(in answer: JSON, _ presentation: Presentation) -> String? {
         // Every shape reads an object or a list of rows: a bare value (`""`, `"ok"`, `42`) is neither.
+        let due = presentation.isOneThing ? "an object" : "an object or a list"
         switch answer {
-        case let .string(text): return text.isEmpty ? "an empty string where an object is due" : "a string where an object is due"
-        case .number: return "a number where an object is due"
-        case .bool: return "a boolean where an object is due"
+        case let .string(text): return (text.isEmpty ? "an empty string" : "a string") + " where \(due) is due"
+        case .number: return "a number where \(due) is due"
+        case .bool: return "a boolean where \(due) is due"
         default: break
         }
         let wrappers = presentation.wrappers

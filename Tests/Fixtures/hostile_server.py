@@ -70,6 +70,9 @@ class Handler(socketserver.BaseRequestHandler):
             # A header sent twice is kept as HTTP combines it, so a test sees both.
             headers[name] = headers[name] + ", " + value.strip() if name in headers else value.strip()
         length = int(headers.get("content-length", "0") or 0)
+        if target.startswith("/slow-body/"):
+            # A server slow to read a body: the client's upload waits on a full socket meanwhile.
+            time.sleep(1.0)
         while len(self.buffer) < length:
             chunk = self.sock.recv(65536)
             if not chunk:
@@ -164,6 +167,11 @@ def event(kind, **data):
 
 
 # --- the cases ---------------------------------------------------------------------------------------------
+
+def slow_body(h, r):
+    """Reads a body a second after its headers, then says how many bytes came."""
+    return h.send(201, {"id": 1, "received": len(r.body)})
+
 
 def ok(h, r):
     """A well-behaved server: logins, refreshes and plausible answers to anything."""
@@ -476,7 +484,7 @@ def wide(h, r):
 
 
 CASES = {
-    "ok": ok, "record": ok, "huge-body": huge_body, "huge-chunked": huge_chunked, "large-chunked": large_chunked, "huge-string": huge_string,
+    "ok": ok, "record": ok, "slow-body": slow_body, "huge-body": huge_body, "huge-chunked": huge_chunked, "large-chunked": large_chunked, "huge-string": huge_string,
     "next-loop": next_loop, "next-cycle": next_cycle, "next-backwards": next_backwards, "next-elsewhere": next_elsewhere,
     "rows-past-total": rows_past_total, "ws-hang": silent, "ws-flood-ping": ws_flood_ping, "ws-flood-empty": ws_flood_empty,
     "ws-flood-pong": ws_flood_pong, "ws-malformed": ws_malformed, "ws-bad-accept": ws_bad_accept, "ws-redirect": ws_redirect, "ws-extension": ws_extension,

@@ -252,7 +252,7 @@ final class EndpointCommandTests: XCTestCase {
                        "invalid value '2026-13-45' for --date: expected an ISO-8601 date-time")
         let big = directory + "/big.txt"
         XCTAssertEqual(truncate(write("big.txt", []), off_t((64 << 20) + 1)), 0)
-        assertRejected(["api", "POST", "/x/", "-F", "a=@" + big], "for -F/--field: \(big): it is larger than 64 MiB, the most read as a value")
+        assertRejected(["api", "POST", "/x/", "-F", "a=@" + big], "for -F/--field: \(big): it is larger than 64 MiB, the most that is read")
         assertRejected(["api", "POST", "/api/photos/", "-F", "image=@" + write("photo.jpg", [0xFF, 0xD8, 0xFF, 0xE0])],
                        "for -F/--field:", "photo.jpg is not UTF-8 text, and a field's value is text")
         let huge = write("huge.pem", Array("-----BEGIN CERTIFICATE-----\n".utf8))

@@ -1198,7 +1198,9 @@ final class OutputRuleTests: XCTestCase {
             transport.register("GET", "/admin-dashboard/dashboard/stats/", json: body)
             XCTAssertEqual(run(["admin", "stats", "-o", "json"], status: 8).out, "", body)
             transport.register("GET", "/api/vendor-search/?pincode=560001", json: body)
-            XCTAssertEqual(run(["vendors", "search", "--pincode", "560001"], status: 8).out, "", "a report too: \(body)")
+            let report = run(["vendors", "search", "--pincode", "560001"], status: 8)
+            XCTAssertEqual(report.out, "", "a report too: \(body)")
+            XCTAssertContains(report.err, "the answer is \(what) where an object or a list is due")
         }
     }
 

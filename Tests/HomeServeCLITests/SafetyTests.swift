@@ -535,13 +535,16 @@ final class SafetyTests: XCTestCase {
             transport.register("GET", "/api/bookings/", body: [])
             let shaped = harness.run(["api", "GET", "/api/bookings/"] + shaping)
             XCTAssertEqual(shaped.status, 8, "\(shaping)")
-            XCTAssertEqual(shaped.err, "homeserve: GET /api/bookings/: the answer (HTTP 200) is empty, where -o, --fields or --jq needs JSON\n")
+            XCTAssertEqual(shaped.err, "homeserve: GET /api/bookings/: the answer (HTTP 200) is empty, where -o, --fields, --jq or --sort-by needs JSON\n")
         }
         // Nothing declared, nothing asked of it: the raw answer is no body.
         transport.register("GET", "/media/empty.txt", body: [])
         let raw = harness.run(["api", "GET", "/media/empty.txt"])
         XCTAssertEqual(raw.status, 0, raw.err)
         XCTAssertEqual(raw.err, "homeserve: HTTP 200, no body.\n")
+        transport.register("POST", "/api/notes/", status: 201, json: "")
+        XCTAssertEqual(harness.run(["api", "POST", "/api/notes/"]).err,
+                       "homeserve: POST /api/notes/: the answer (HTTP 201) is empty, though declared JSON; the POST was carried out: check before sending it again\n")
         transport.register("POST", "/api/notes/", status: 204, json: "")
         XCTAssertEqual(harness.run(["api", "POST", "/api/notes/"]).status, 0, "204 carries no body")
         // Into a file: an empty body is a whole one, replacing what the file held.

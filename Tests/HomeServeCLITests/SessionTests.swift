@@ -274,7 +274,7 @@ final class SessionTests: XCTestCase {
         transport.register("POST", "/auth/login/", json: #"{"access": "\#(renewed)", "refresh": "refresh-login", "user": {"id": 1, "username": "customer1", "role": "customer"}}"#)
         transport.register("GET", "/api/bookings/?page_size=1", json: "[]")
         let status = harness.run(["auth", "status", "-o", "json"])
-        XCTAssertEqual(status.json["source"], "renewed for this command (not saved)", status.err)
+        XCTAssertEqual(status.json["source"], "new session for this command (not saved)", status.err)
         harness.environment["HOMESERVE_PASSWORD"] = nil
         let doctor = harness.run(["doctor", "-o", "json"])
         let files = doctor.json["checks"]?.arrayValue?.first { $0["name"] == "files" }

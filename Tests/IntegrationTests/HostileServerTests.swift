@@ -527,4 +527,42 @@ final class TransportStopTests: XCTestCase {
         XCTAssertFalse(error.sent)
         XCTAssertEqual(try server.requests("ok"), ["GET /api/services/1/"])
     }
+
+    /// A file that shrinks or grows while libcurl sends it stops the request, naming it; one that stays as it
+    /// was is sent whole. The server reads the body a second late, so the upload waits on a full socket while
+    /// the file is changed.
+    func testAnUploadWhoseFileChangesWhileItIsSentStops() throws {
+        let server = try HostileServer()
+        let directory = NSTemporaryDirectory() + "homeserve-upload-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let size: off_t = 24 << 20
+        for change in ["none", "shrink", "grow"] {
+            let path = directory + "/\(change).bin"
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: nil))
+            XCTAssertEqual(truncate(path, size), 0)
+            let transport = CurlTransport(settings: CurlTransport.Settings(), cancellation: Cancellation())
+            var request = HTTPRequest(method: "POST", url: server.url("slow-body") + "/api/photos/", timeout: 60)
+            request.body = .multipart([.field(name: "image_type", value: "after"), .file(name: "image", path: path, contentType: "application/octet-stream")])
+            _ = transport.start(request)
+            usleep(300_000)
+            if change == "shrink" { XCTAssertEqual(truncate(path, 1 << 20), 0) }
+            if change == "grow" {
+                let fd = open(path, O_WRONLY | O_APPEND)
+                XCTAssertEqual(write(fd, "x", 1), 1)
+                close(fd)
+            }
+            let done = try XCTUnwrap(transport.next(timeout: 60))
+            switch (change, done.result) {
+            case let ("none", .success(response)):
+                XCTAssertEqual(response.status, 201)
+                XCTAssertGreaterThan(try JSON.parse(response.body)["received"]?.intValue ?? 0, Int(size))
+            case let (_, .failure(error)) where change != "none":
+                XCTAssertEqual(error.kind, .localFile, change)
+                XCTAssertEqual(error.message, "'\(path)' changed while it was sent (it had \(size) bytes when the request began)")
+            default:
+                XCTFail("\(change): \(done.result)")
+            }
+        }
+    }
 }

@@ -152,7 +152,7 @@ public final class CurlTransport: HTTPTransport {
         var headerList: UnsafeMutablePointer<curl_slist>?
         var mime: OpaquePointer?
         /// The files of a multipart body, read by the transfer.
-        var uploads: [UploadFile] = []
+        var uploads: [MultipartFileReader] = []
         var postBuffer: UnsafeMutablePointer<CChar>?
         /// libcurl's own account of a failure, more exact than its error code's text.
         let failureText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -287,9 +287,9 @@ public final class CurlTransport: HTTPTransport {
                     curl_mime_data(p, value, value.utf8.count)
                 case let .file(name, path, contentType):
                     curl_mime_name(p, name)
-                    if let file = UploadFile(path: path) {
+                    if let file = MultipartFileReader(path: path) {
                         transfer.uploads.append(file)
-                        curl_mime_data_cb(p, curl_off_t(file.size), UploadFile.read, UploadFile.seek, nil, Unmanaged.passUnretained(file).toOpaque())
+                        curl_mime_data_cb(p, curl_off_t(file.size), MultipartFileReader.read, MultipartFileReader.seek, nil, Unmanaged.passUnretained(file).toOpaque())
                         curl_mime_filename(p, String(path.split(separator: "/").last ?? Substring(path)))
                     } else {
                         // Gone since it was checked: libcurl's read fails, and says so.
@@ -379,9 +379,9 @@ public final class CurlTransport: HTTPTransport {
             case nil:
                 switch code {
                 case CURLE_ABORTED_BY_CALLBACK:
-                    if let file = transfer.uploads.first(where: \.changed) {
+                    if let failure = transfer.uploads.lazy.compactMap(\.failure).first {
                         kind = .localFile
-                        message = "'\(file.path)' changed while it was sent (it had \(file.size) bytes when checked)"
+                        message = failure
                     } else {
                         kind = .cancelled
                     }
@@ -448,21 +448,24 @@ public final class CurlTransport: HTTPTransport {
     }
 }
 
-/// A file of a multipart body, read from one descriptor to exactly the size it had when the body was made: a
-/// file that shrinks or grows meanwhile stops the transfer, rather than leaving the server waiting for bytes
-/// that never come or sending more than the length announced.
-final class UploadFile {
+/// A file of a multipart body, read from one descriptor to exactly the size it had when the request began:
+/// a file that shrinks or grows meanwhile stops the transfer, rather than leaving the server waiting for
+/// bytes that never come or sending other bytes than were measured.
+final class MultipartFileReader {
     let path: String
     let size: Int64
     private let fd: Int32
     private var offset: Int64 = 0
-    private(set) var changed = false
+    /// Why the transfer was stopped: the file changed, or could not be read.
+    private(set) var failure: String?
 
+    /// Nil for a path that is no longer a regular file that can be opened (libcurl's own read then fails).
     init?(path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so a FIFO put in the file's place is not waited on.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         var facts = stat()
-        guard fstat(fd, &facts) == 0 else {
+        guard fstat(fd, &facts) == 0, facts.st_mode & S_IFMT == S_IFREG else {
             close(fd)
             return nil
         }
@@ -478,31 +481,34 @@ final class UploadFile {
     static let sought = Int32(CURL_SEEKFUNC_OK)
 
     static let read: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { buffer, size, count, context in
-        let file = Unmanaged<UploadFile>.fromOpaque(context!).takeUnretainedValue()
+        let file = Unmanaged<MultipartFileReader>.fromOpaque(context!).takeUnretainedValue()
         let wanted = min(size * count, Int(file.size - file.offset))
-        if wanted == 0 {
-            // At the length announced: a byte more there means the file grew.
-            var byte: UInt8 = 0
-            if pread(file.fd, &byte, 1, off_t(file.size)) > 0 {
-                file.changed = true
-                return UploadFile.abort
-            }
-            return 0
-        }
+        guard wanted > 0 else { return 0 }
         let n = pread(file.fd, buffer, wanted, off_t(file.offset))
-        guard n > 0 else {
-            file.changed = true
-            return UploadFile.abort
+        if n < 0 {
+            file.failure = "cannot read '\(file.path)' as it was sent: \(String(cString: strerror(errno)))"
+            return MultipartFileReader.abort
         }
+        guard n > 0 else { return file.changed() }
         file.offset += Int64(n)
+        // libcurl asks no more once the size announced is sent: a byte past it, there, means the file grew.
+        if file.offset == file.size {
+            var byte: UInt8 = 0
+            if pread(file.fd, &byte, 1, off_t(file.size)) > 0 { return file.changed() }
+        }
         return n
+    }
+
+    private func changed() -> Int {
+        failure = "'\(path)' changed while it was sent (it had \(size) bytes when the request began)"
+        return MultipartFileReader.abort
     }
 
     /// A body sent again (a redirect, an authentication retry) starts over.
     static let seek: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, Int32) -> Int32 = { context, offset, origin in
-        let file = Unmanaged<UploadFile>.fromOpaque(context!).takeUnretainedValue()
+        let file = Unmanaged<MultipartFileReader>.fromOpaque(context!).takeUnretainedValue()
         guard origin == SEEK_SET, offset >= 0, offset <= file.size else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
         file.offset = Int64(offset)
-        return UploadFile.sought
+        return MultipartFileReader.sought
     }
 }

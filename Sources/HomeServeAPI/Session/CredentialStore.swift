@@ -617,14 +617,14 @@ public final class CredentialStore {
         } }
     }
 
-    /// The file lock, held while a file is read, changed and written back.
-    /// The file lock. One that cannot be given up (a renewed pair the server has already rotated in) is
-    /// waited for at least a minute: it is held only while a file is rewritten, so only a stuck holder is
-    /// waited out, and giving up would lose the session.
     /// A directory refused by the file system it would go in (read-only, not ours, a kernel's such as /proc
     /// or /sys), not by a mistake in its path (a file where a directory should be).
     public static func unmakeable(_ code: Int32) -> Bool { [EROFS, EACCES, EPERM, ENOENT].contains(code) }
 
+    /// The file lock, held while a file is read, changed and written back.
+    /// The file lock. One that cannot be given up (a renewed pair the server has already rotated in) is
+    /// waited for at least a minute: it is held only while a file is rewritten, so only a stuck holder is
+    /// waited out, and giving up would lose the session.
     private func withLock<T>(cancellable: Bool = true, _ body: () throws -> T) throws -> T {
         try locked(paths.lock, cancellable: cancellable, timeout: cancellable ? lockTimeout : max(lockTimeout, 60),
                    holder: "another homeserve is writing the config files", tidying: true, body)

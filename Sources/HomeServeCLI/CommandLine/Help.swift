@@ -266,7 +266,7 @@ public enum Topics {
           that is the object itself (ai dispute, admin notifications stats, scheduling optimize) prints
           in a table as its fields, then each of its lists under its name, and in ndjson, csv and tsv as
           one row (csv and tsv show its lists as JSON); --sort-by orders its lists.
-          Every field the server sent is in -o json.
+          Every field of every row the server sent is in -o json.
 
         Columns come from the data: a command's usual columns lead where the rows have them, followed by
         the rows' other fields, and otherwise all are derived from the rows (the row's id and name first,

@@ -197,8 +197,9 @@ enum APICommands {
             destination.abandon()
             // What needs JSON (-o, --fields, --jq, a body declared JSON) has none; 204, 205 and 304 carry none.
             if shaped || response.declaresJSON, ![204, 205, 304].contains(response.status) {
+                let made = call.changeUnsafeToRepeat && response.isSuccess ? "; the \(verb) was carried out: check before sending it again" : ""
                 throw APIError.badResponse(method: verb, path: try inv.client().shown(call),
-                                           reason: "the answer (HTTP \(response.status)) is empty\(shaped ? ", where -o, --fields or --jq needs JSON" : ", though declared JSON")")
+                                           reason: "the answer (HTTP \(response.status)) is empty\(shaped ? ", where -o, --fields, --jq or --sort-by needs JSON" : ", though declared JSON")\(made)")
             }
             // An empty body is a whole one: the file holds it, not what it held before.
             if let file {

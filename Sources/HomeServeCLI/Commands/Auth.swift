@@ -212,7 +212,7 @@ enum AuthCommands {
             ("url", .string(base.url.description)),
             ("url_source", .string(base.source)),
             ("source", creds.map { .string(inv.store.madeForCommand ? "login for this command"
-                                              : inv.store.keptForCommandOnly ? "renewed for this command (not saved)" : $0.source.rawValue) } ?? .null),
+                                              : inv.store.keptForCommandOnly ? "new session for this command (not saved)" : $0.source.rawValue) } ?? .null),
             // A session made with another server is not one this URL can use, nor one whose tokens have expired;
             // one the server has just accepted is live whatever this machine's clock makes of its expiries.
             ("logged_in", .bool(creds?.isFor(base.url.description) == true
@@ -250,8 +250,8 @@ enum AuthCommands {
         when nothing is, when it was made with another server, or when its tokens have expired).
         source says where the credentials came from: credentials file, HOMESERVE_TOKEN,
         HOMESERVE_REFRESH_TOKEN, login for this command (at a --url or HOMESERVE_URL other than the
-        profile's, its stored session kept), or renewed for this command (not saved: the disk refused it);
-        session_url the server the session was made with (logged_in
+        profile's, its stored session kept), or new session for this command (not saved) where the disk
+        refused to keep a login or renewal; session_url the server the session was made with (logged_in
         is false when that is not the URL in use). verified is whether the server accepted the session just
         now; is_verified the account's own flag, as the login answer gave it. A token from the environment
         comes without its user: user_id is read from its user_id claim, and username, email, role and

@@ -326,14 +326,15 @@ enum DoctorCommands {
             // Asked by making and removing a directory there: permissions alone do not tell (root, a read-only
             // mount, /sys).
             let probe = parent + "/.homeserve-probe-\(getpid())"
-            if mkdir(probe, 0o700) != 0, errno != EEXIST {
+            let made = mkdir(probe, 0o700) == 0
+            if !made, errno != EEXIST {
                 let code = errno
                 let reason = "\(paths.directory) does not exist and cannot be made (\(parent): \(String(cString: strerror(code))))"
                 guard CredentialStore.unmakeable(code) else { return [Check(name: "files", status: .fail, detail: reason, code: .localFailure)] }
                 return [Check(name: "files", status: .warn,
                               detail: reason + ": a session is kept for one command only; set HOMESERVE_CONFIG_DIR to a writable directory")]
             }
-            rmdir(probe)
+            if made { rmdir(probe) }
             return [Check(name: "files", status: .ok, detail: "\(paths.directory) does not exist yet (created on first login)")]
         }
         guard access(paths.directory, R_OK | W_OK | X_OK) == 0 else {

@@ -38,7 +38,7 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         case let .system(code): return String(cString: strerror(code))
         case .symlink: return "it is a symbolic link; replace it with the file itself (homeserve reads no credentials, takes no lock and replaces no file through a link)"
         case let .lockTimeout(seconds, holder): return "\(holder) (waited \(seconds)s)"
-        case let .tooLarge(limit): return "it is larger than \(limit >> 20) MiB, the most read as a value"
+        case let .tooLarge(limit): return "it is larger than \(limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"), the most that is read"
         }
     }
 
