@@ -390,6 +390,14 @@ final class ParserTests: XCTestCase {
             guard case let .help(own) = try parser.parse(line) else { return XCTFail("\(line)") }
             XCTAssertEqual(own, Array(line[1..<(line.count - 2)]), "\(line)")
         }
+        for line in [["help", "-o", "json", "bookings", "list", "--status", "pending"], ["help", "-qo", "json", "bookings", "list"],
+                     ["help", "--profile", "ci", "bookings", "list"], ["help", "--", "bookings", "list"]] {
+            guard case let .help(own) = try parser.parse(line) else { return XCTFail("\(line)") }
+            XCTAssertEqual(own, ["bookings", "list"], "\(line): a global flag's value is no word of the path")
+        }
+        guard case .help([]) = try parser.parse(["help", "help"]) else { return XCTFail("help help is help") }
+        XCTAssertTrue(usageError(["-o", "xml", "help", "bookings"]).hasPrefix("invalid value 'xml' for -o"), "a flag before help is checked too")
+        XCTAssertEqual(usageError(["help", "-output", "json"]), "unknown flag -output for homeserve; did you mean --output? (long flags take two dashes)")
         XCTAssertEqual(usageError(["help", "bookings", "list", "--bogus"]), "unknown flag --bogus for 'bookings list' (see 'homeserve bookings list --help')")
         XCTAssertEqual(usageError(["help", "--output"]), "flag --output needs a value: one of: table, json, ndjson, csv, tsv")
         // A line without a command prints help only where its flags are right; --help wins over any value.

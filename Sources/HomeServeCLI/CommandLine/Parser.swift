@@ -92,6 +92,13 @@ struct Parser {
             }
             return true
         }
+        /// A flag word whose value is the next word: `--output json`, `-o json`, `-qo json`.
+        func takesNextWord(_ word: String) -> Bool {
+            if word.hasPrefix("--") { return !word.contains("=") && lookup(long: String(word.dropFirst(2)))?.0.takesValue == true }
+            let letters = Array(word.dropFirst())
+            guard let position = letters.firstIndex(where: { lookup(short: $0)?.0.takesValue == true }) else { return false }
+            return position == letters.count - 1
+        }
         func scope() -> String { path.isEmpty ? "homeserve" : "'\(path.joined(separator: " "))'" }
         func unknownFlag(_ spelled: String) -> CLIError {
             let candidates = (command?.flags ?? []).map { "--" + $0.name } + table.globalFlags.map { "--" + $0.name }
@@ -167,10 +174,19 @@ struct Parser {
                     // The words after `help`, less its flags and their values (`help -o json bookings`).
                     var rest: [String] = []
                     // The command asked about, so its own flags are known too (`help bookings list --status pending`).
+                    // Flags given before `help` are held to their values too (`-o xml help` is exit 2).
+                    for given in global { try given.checkChoices() }
                     var named: [String] = []
-                    for word in args[index...] where !word.hasPrefix("-") {
-                        guard table.isPrefix(named + [word]) else { break }
-                        named.append(word)
+                    var scan = args[index...].makeIterator()
+                    while let word = scan.next() {
+                        guard word.hasPrefix("-"), word.count > 1, word != "--" else {
+                            if word == "--" { continue }
+                            guard table.isPrefix(named + [word]) else { break }
+                            named.append(word)
+                            continue
+                        }
+                        // A global flag's value is no word of the path (`help -o json bookings list`).
+                        if takesNextWord(word) { _ = scan.next() }
                     }
                     command = table.command(at: named)
                     path = named
@@ -178,13 +194,19 @@ struct Parser {
                     // A closed list's value is checked as it would be for a command (`help -o xml` is exit 2).
                     func check(_ flag: FlagSpec, _ spelled: String, _ value: String?) throws(CLIError) {
                         guard let value else { throw CLIError.usage("flag \(spelled) needs a value: \(flag.shape.accepted)") }
-                        let given = GivenFlag(spec: flag, spelled: spelled, text: value)
-                        guard !given.fitsChoices else { return }
-                        var unused = ParsedValues()
-                        try ParsedLine.add(given, to: &unused, context: .inert)
+                        try GivenFlag(spec: flag, spelled: spelled, text: value).checkChoices()
                     }
                     while let word = words.next() {
+                        // After `--` every word is one of the path.
+                        if word == "--" {
+                            while let next = words.next() { rest.append(next) }
+                            break
+                        }
                         guard word.hasPrefix("-"), word.count > 1 else { rest.append(word); continue }
+                        let long = String(word.dropFirst().prefix { $0 != "=" })
+                        if !word.hasPrefix("--"), long.count > 1, ["help", "version"].contains(long) || lookup(long: long) != nil {
+                            throw CLIError.usage("unknown flag -\(long) for \(scope()); did you mean --\(long)? (long flags take two dashes)")
+                        }
                         if word.hasPrefix("--") {
                             guard isFlag(word) else { throw unknownFlag(String(word.prefix { $0 != "=" })) }
                             let name = String(word.dropFirst(2).prefix { $0 != "=" })
@@ -205,7 +227,8 @@ struct Parser {
                             }
                         }
                     }
-                    return .help(path: rest)
+                    // `help help` is help itself.
+                    return .help(path: rest == ["help"] ? [] : rest)
                 }
                 let candidate = path + [token]
                 if table.isPrefix(candidate) {
@@ -225,10 +248,7 @@ struct Parser {
                     // A flag before the command that took the command's first word as its value (`-o services get
                     // 1`): the flag's value is what is wrong, as it would be said after a known command.
                     let given = global + local
-                    if let wrong = given.first(where: { !$0.fitsChoices }) {
-                        var unused = ParsedValues()
-                        try ParsedLine.add(wrong, to: &unused, context: .inert)
-                    }
+                    for flag in given { try flag.checkChoices() }
                     let options = table.children(of: path)
                     let taken = given.last { table.isPrefix(path + [$0.text]) }
                     let meant = table.meant(by: token, after: path, before: args[index...].first)
@@ -249,10 +269,7 @@ struct Parser {
         guard let command, !wantsHelp else {
             // Help for a line without a command is printed only where its flags are right (`homeserve -o xml` is
             // exit 2, as with a command); --help asked for wins over any value.
-            if !wantsHelp, let wrong = (global + local).first(where: { !$0.fitsChoices }) {
-                var unused = ParsedValues()
-                try ParsedLine.add(wrong, to: &unused, context: .inert)
-            }
+            if !wantsHelp { for given in global + local { try given.checkChoices() } }
             return .help(path: path)
         }
         if arguments.count < command.arguments.count {
@@ -280,11 +297,12 @@ extension ValueContext {
 }
 
 extension GivenFlag {
-    /// False for a value outside a closed choice list; other values are checked when converted.
-    var fitsChoices: Bool {
-        guard let choices = spec.shape.choices else { return true }
-        let pieces = spec.splitsOnCommas ? text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [text]
-        return pieces.allSatisfy(choices.contains)
+    /// A value outside a closed choice list is refused as it would be once converted; other values are
+    /// checked when converted (they may need the profile, its time zone).
+    func checkChoices() throws(CLIError) {
+        guard spec.shape.choices != nil else { return }
+        var unused = ParsedValues()
+        try ParsedLine.add(self, to: &unused, context: .inert)
     }
 }
 
