@@ -447,11 +447,16 @@ _homeserve_add() {
 # than 'compgen -f', which would need a subshell.
 _homeserve_add_files() {
     local typed=$2 shown='' path f d q i nullglob=1 failglob=0
-    [[ $typed == [\'\"]* ]] && typed=${typed:1}
-    for ((i = 0; i < ${#typed}; i++)); do
-        [[ ${typed:i:1} == \\ ]] && ((i++))
-        shown+=${typed:i:1}
-    done
+    if [[ $typed == \'* ]]; then
+        # Within single quotes a backslash is itself.
+        shown=${typed:1}
+    else
+        [[ $typed == \"* ]] && typed=${typed:1}
+        for ((i = 0; i < ${#typed}; i++)); do
+            [[ ${typed:i:1} == \\ ]] && i=$((i + 1))
+            shown+=${typed:i:1}
+        done
+    fi
     path=$shown
     [[ $path == \~/* ]] && path=${HOME-}/${path#\~/}
     shopt -q nullglob || { nullglob=0; shopt -s nullglob; }

@@ -124,6 +124,8 @@ final class EndpointCommandTests: XCTestCase {
         assertRejected(["signatures", "reject", signature, "--reason", "No", "--evidence", #"{"a": 1, "b": [{"c": 1, "c": 2}]}"#],
                        "for --evidence: the key 'c' is given twice in one object: a server keeps one or the other, so give it once")
         assertRejected(["api", "POST", "/api/x/", "--input", write("twice.json", Array(#"{"a": 1, "a": 2}"#.utf8))], "the key 'a' is given twice in one object")
+        assertRequest(["api", "POST", "/api/x/", "--input", write("two.json", Array(#"{"caf\u00e9": 1, "cafe\u0301": 2}"#.utf8))],
+                      #"{"method":"POST","url":"\#(base)/api/x/","body":{"café":1,"café":2}}"#)
         let evidence = write("evidence.json", Array(#"["a", 1]"#.utf8))
         assertRequest(["signatures", "reject", signature, "--reason", "No", "--evidence", "@" + evidence],
                       #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"No","evidence":["a",1]}}"#)

@@ -335,13 +335,13 @@ final class RealtimeTests: XCTestCase {
     }
 
     func testBookingsWaitAnsweredWithNoBookingIsExit8NotATimeout() {
-        for (first, answer) in [(true, "42"), (false, #""ok""#), (false, "{}")] {
+        for (first, answer) in [(true, "42"), (false, #""ok""#), (false, "{}"), (true, #"{"id": "x", "title": "t"}"#)] {
             if !first { transport.register("GET", "/api/bookings/\(booking)/", json: #"{"id": "\#(booking)", "status": "pending"}"#) }
             transport.register("GET", "/api/bookings/\(booking)/", json: answer)
             sockets.connections = [.failure(.connection("Connection refused"))]
             let outcome = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--timeout", "3", "--poll", "1", "-q"])
             XCTAssertEqual(outcome.status, 8, "\(answer): " + outcome.err)
-            XCTAssertContains(outcome.err, "homeserve: GET /api/bookings/\(booking)/: the answer is ")
+            XCTAssertContains(outcome.err, "homeserve: GET /api/bookings/\(booking)/: the answer ")
             transport.verify()
         }
     }

@@ -341,12 +341,12 @@ final class ResponsePathTests: XCTestCase {
         harness.storeSession(access: harness.token(expiresIn: 3600))
         transport.register("GET", "/api/api/services/", status: 404, json: #"{"detail": "Not found."}"#)
         fails(["services", "list"], .notFound,
-              "GET /api/api/services/ failed: HTTP 404: Not found. (the URL ends in /api and every path starts with /api/: give the URL without it)")
+              "GET /api/api/services/ failed: HTTP 404: Not found. (the URL ends in /api, and the API's paths start at the server's root: try the URL without /api)")
         // The first command of all, and one whose path has no /api of its own.
         transport.register("POST", "/api/auth/login/", status: 404, json: #"{"detail": "Not found."}"#)
         let login = harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n")
         XCTAssertEqual(login.status, 5, login.err)
-        XCTAssertContains(login.err, "POST /api/auth/login/ failed: HTTP 404: Not found. (the URL ends in /api and every path starts with /api/: give the URL without it)")
+        XCTAssertContains(login.err, "POST /api/auth/login/ failed: HTTP 404: Not found. (the URL ends in /api, and the API's paths start at the server's root: try the URL without /api)")
         // A path that repeats it under a URL without it is the path's own.
         harness.environment["HOMESERVE_URL"] = "https://api.test"
         harness.storeSession(access: harness.token(expiresIn: 3600))

@@ -541,6 +541,12 @@ final class SessionTests: XCTestCase {
         let doctor = harness.run(["doctor", "-o", "json"])
         XCTAssertEqual(doctor.json["checks"]?.arrayValue?.first { $0["name"] == "files" },
                        ["name": "files", "status": "fail", "detail": .string("\(file)/homeserve cannot be made: \(file) is not a directory")])
+        // The file itself given as the directory.
+        harness.environment["HOMESERVE_CONFIG_DIR"] = file
+        transport.register("GET", "/api/services/?page_size=1", json: "[]")
+        let itself = harness.run(["doctor", "-o", "json"])
+        XCTAssertEqual(itself.json["checks"]?.arrayValue?.first { $0["name"] == "files" },
+                       ["name": "files", "status": "fail", "detail": .string("\(file) is not a directory")])
     }
 
     func testAPasswordCommandWhoseProgramCannotStartIsSaidByConfigSetAndDoctor() {

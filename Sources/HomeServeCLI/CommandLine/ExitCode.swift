@@ -206,7 +206,7 @@ struct FailureReport {
             }
             // A base URL given with the API's own prefix (`--url https://host/api`): every path repeats it.
             if failure.status == 404, let base, base.hasSuffix("/api") || base.hasSuffix("/api/") {
-                message += " (the URL ends in /api and every path starts with /api/: give the URL without it)"
+                message += " (the URL ends in /api, and the API's paths start at the server's root: try the URL without /api)"
             }
             if failure.status == 401 {
                 message += source == nil ? " (not logged in as profile '\(profile)'; run '\(loginCommand)')" : " (\(sessionFix))"

@@ -351,8 +351,9 @@ extension ValueKind where Value == JSON {
     private static func repeatedKey(in value: JSON) -> String? {
         switch value {
         case let .object(pairs):
-            var seen: Set<String> = []
-            for (key, _) in pairs where !seen.insert(key).inserted { return key }
+            // By code points, as servers compare keys: "café" and "cafe\u{301}" are two keys.
+            var seen: Set<[Unicode.Scalar]> = []
+            for (key, _) in pairs where !seen.insert(Array(key.unicodeScalars)).inserted { return key }
             return pairs.lazy.compactMap { repeatedKey(in: $0.1) }.first
         case let .array(items): return items.lazy.compactMap(repeatedKey).first
         default: return nil

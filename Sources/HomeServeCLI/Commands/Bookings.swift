@@ -375,7 +375,13 @@ enum BookingCommands {
             do {
                 // An answer that is no booking (a bare value, a list, nothing) is the server's fault, not a slow booking.
                 let answer = try inv.json(call)
-                if let answer { try Invocation.requireSomething(answer, of: call, .resource(columns, wrappedIn: wrappers), client: try inv.client()) }
+                if let answer {
+                    try Invocation.requireSomething(answer, of: call, .resource(columns, wrappedIn: wrappers), client: try inv.client())
+                    // A booking without a status can reach none: waiting would only run out the clock.
+                    if Rows.unwrap(answer, keys: wrappers)["status"]?.stringValue == nil {
+                        throw APIError.badResponse(method: "GET", path: try inv.client().shown(call), reason: "the answer has no status, so no status can be waited for")
+                    }
+                }
                 return answer
             } catch let APIError.transport(failure, _, _) where [.timeout, .handshakeTimeout].contains(failure.kind) && clock.monotonic() >= deadline - 0.1 {
                 throw FollowError.deadlinePassed

@@ -178,6 +178,11 @@ enum ConfigCommands {
         }
     }
 
+    /// Why a `password_command` cannot be started here (its program is not found), or nil.
+    static func unrunnable(_ key: String, _ value: String, _ inv: Invocation) -> String? {
+        key == "password_command" ? PasswordCommand.missingProgram(value, path: inv.environment["PATH"]) : nil
+    }
+
     /// Checks a value for its key; returns it as stored.
     static func validated(_ name: String, _ text: String) throws -> String {
         func refuse(_ expected: String) -> CLIError {
@@ -234,9 +239,7 @@ enum ConfigCommands {
     ) { inv in
         let name = inv[key]
         let stored = try validated(name, inv[value])
-        if name == "password_command", let missing = PasswordCommand.missingProgram(stored, path: inv.environment["PATH"]) {
-            inv.warn("\(missing): the command is set, and runs only where its program is found")
-        }
+        if let missing = unrunnable(name, stored, inv) { inv.warn("\(missing): the command is set, and runs only where its program is found") }
         if inv.dryRun { return inv.dryRun(wouldHave: "set \(name) = \(stored) for profile '\(inv.profile.name)'") }
         try inv.store.updateSettings { $0 = $0.setting(name, .string(stored)) }
         inv.note("Set \(name) = \(stored) for profile '\(inv.profile.name)'.")

@@ -105,7 +105,7 @@ enum DoctorCommands {
             do {
                 let text = try ConfigCommands.validated(key, value.stringValue ?? value.serialized())
                 // A helper that cannot start fails only when a session must be renewed, unattended.
-                if key == "password_command", let missing = PasswordCommand.missingProgram(text, path: inv.environment["PATH"]) {
+                if let missing = ConfigCommands.unrunnable(key, text, inv) {
                     problems.append("password_command cannot be run: \(missing) (fix with '\(inv.homeserve) config set \(key) VALUE')")
                 }
             } catch {
@@ -336,6 +336,9 @@ enum DoctorCommands {
             }
             if made { rmdir(probe) }
             return [Check(name: "files", status: .ok, detail: "\(paths.directory) does not exist yet (created on first login)")]
+        }
+        guard FileFacts.isDirectory(paths.directory) else {
+            return [Check(name: "files", status: .fail, detail: "\(paths.directory) is not a directory", code: .localFailure)]
         }
         guard access(paths.directory, R_OK | W_OK | X_OK) == 0 else {
             return [Check(name: "files", status: .fail, detail: "\(paths.directory) is not readable and writable by this user", code: .localFailure)]
