@@ -100,6 +100,15 @@ struct Parser {
             return position == letters.count - 1
         }
         func scope() -> String { path.isEmpty ? "homeserve" : "'\(path.joined(separator: " "))'" }
+        /// A long flag given one dash (`-output json`, `-version`), as Go's and Java's tools take them: said as
+        /// such, not as the unknown letter or stray word its letters would make.
+        func refuseOneDashLong(_ word: String) throws(CLIError) {
+            guard !word.hasPrefix("--") else { return }
+            let long = String(word.dropFirst().prefix { $0 != "=" })
+            if long.count > 1, ["help", "version"].contains(long) || lookup(long: long) != nil {
+                throw CLIError.usage("unknown flag -\(long) for \(scope()); did you mean --\(long)? (long flags take two dashes)")
+            }
+        }
         func unknownFlag(_ spelled: String) -> CLIError {
             let candidates = (command?.flags ?? []).map { "--" + $0.name } + table.globalFlags.map { "--" + $0.name }
             let hint = Suggestions.nearest(to: spelled, in: candidates).map { "; did you mean \($0)?" } ?? ""
@@ -148,12 +157,7 @@ struct Parser {
                 // last letter maybe a flag taking a value, which is the rest of the word (`-qojson`, `-o=json`)
                 // or the next word (`-qo json`).
                 let letters = Array(token.dropFirst())
-                // A long flag given one dash (`-output json`, `-version`), as Go's and Java's tools take them:
-                // said as such, not as the unknown letter or stray word its letters would make.
-                let long = String(letters.prefix { $0 != "=" })
-                if long.count > 1, ["help", "version"].contains(long) || lookup(long: long) != nil {
-                    throw CLIError.usage("unknown flag -\(long) for \(scope()); did you mean --\(long)? (long flags take two dashes)")
-                }
+                try refuseOneDashLong(token)
                 for (position, letter) in letters.enumerated() {
                     if letter == "h" { wantsHelp = true; continue }
                     guard let (flag, isGlobal) = lookup(short: letter) else { throw unknownFlag("-" + String(letter)) }
@@ -173,9 +177,9 @@ struct Parser {
                 if path.isEmpty && token == "help" && command == nil {
                     // The words after `help`, less its flags and their values (`help -o json bookings`).
                     var rest: [String] = []
-                    // The command asked about, so its own flags are known too (`help bookings list --status pending`).
                     // Flags given before `help` are held to their values too (`-o xml help` is exit 2).
                     for given in global { try given.checkChoices() }
+                    // The command asked about, so its own flags are known too (`help bookings list --status pending`).
                     var named: [String] = []
                     var scan = args[index...].makeIterator()
                     while let word = scan.next() {
@@ -203,10 +207,7 @@ struct Parser {
                             break
                         }
                         guard word.hasPrefix("-"), word.count > 1 else { rest.append(word); continue }
-                        let long = String(word.dropFirst().prefix { $0 != "=" })
-                        if !word.hasPrefix("--"), long.count > 1, ["help", "version"].contains(long) || lookup(long: long) != nil {
-                            throw CLIError.usage("unknown flag -\(long) for \(scope()); did you mean --\(long)? (long flags take two dashes)")
-                        }
+                        try refuseOneDashLong(word)
                         if word.hasPrefix("--") {
                             guard isFlag(word) else { throw unknownFlag(String(word.prefix { $0 != "=" })) }
                             let name = String(word.dropFirst(2).prefix { $0 != "=" })
