@@ -580,27 +580,20 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(outcome.err, "homeserve: the WebSocket handshake was answered with HTTP 502; no more reconnects, polling every 10s instead\n")
         transport.verify()
 
-        bookingAnswers("pending", "confirmed")
-        sockets.connections = [.failure(.rejected(status: 301, body: ""))]
-        let redirected = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--poll", "10"])
-        XCTAssertEqual(redirected.status, 0, redirected.err)
-        XCTAssertEqual(redirected.err, "homeserve: the WebSocket handshake for /ws/bookings/\(booking)/ was answered with HTTP 301, a redirect, which a WebSocket does not follow; polling every 10s instead\n")
-        transport.verify()
-
-        // A channel refused (sockets not served there, or not to this user) while the booking reads: polled.
-        bookingAnswers("pending", "confirmed")
-        sockets.connections = [.failure(.rejected(status: 404, body: "nope"))]
-        let missing = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--poll", "10"])
-        XCTAssertEqual(missing.status, 0, missing.err)
-        XCTAssertEqual(missing.err, "homeserve: the WebSocket handshake for /ws/bookings/\(booking)/ was answered with HTTP 404: nope; polling every 10s instead\n")
-        transport.verify()
-        bookingAnswers("pending", "confirmed")
-        sockets.connections = [.success([.close(4003, reason: "Not yours")])]
-        let closed = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--poll", "10"])
-        XCTAssertEqual(closed.status, 0, closed.err)
-        XCTAssertEqual(closed.err, "homeserve: the server closed /ws/bookings/\(booking)/ with code 4003: Not yours; polling every 10s instead\n")
-        XCTAssertEqual(closed.json["status"], "confirmed")
-        transport.verify()
+        // A redirect, and a channel refused (sockets not served there, or not to this user) while the booking
+        // reads: polled.
+        for (connection, said) in [(Result<[StubWebSockets.Step], WebSocketFailure>.failure(.rejected(status: 301, body: "")),
+                                    "the WebSocket handshake for /ws/bookings/\(booking)/ was answered with HTTP 301, a redirect, which a WebSocket does not follow"),
+                                   (.failure(.rejected(status: 404, body: "nope")), "the WebSocket handshake for /ws/bookings/\(booking)/ was answered with HTTP 404: nope"),
+                                   (.success([.close(4003, reason: "Not yours")]), "the server closed /ws/bookings/\(booking)/ with code 4003: Not yours")] {
+            bookingAnswers("pending", "confirmed")
+            sockets.connections = [connection]
+            let polled = harness.run(["bookings", "wait", booking, "--status", "confirmed", "--poll", "10"])
+            XCTAssertEqual(polled.status, 0, polled.err)
+            XCTAssertEqual(polled.err, "homeserve: \(said); polling every 10s instead\n")
+            XCTAssertEqual(polled.json["status"], "confirmed")
+            transport.verify()
+        }
         // Without polling to fall back on (watch), the refusal is the answer.
         sockets.connections = [.failure(.rejected(status: 404, body: "nope"))]
         XCTAssertEqual(harness.run(["watch", "booking", booking]).status, 5)

@@ -23,19 +23,26 @@ final class CoreIntegrationTests: XCTestCase {
         return "\(day)T\(hour < 10 ? "0" : "")\(hour):00:00Z"
     }
 
-    /// An argument that is not UTF-8, given through a shell as a script would: refused, nothing sent.
-    func testAnArgumentThatIsNotUTF8IsRefusedBeforeAnythingIsSent() throws {
+    /// A program run to its end with stdout discarded: its exit status and what it said on stderr.
+    static func stderr(of executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, err: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #""$CLI" bookings update 00000000-0000-4000-8000-000000000001 --notes "$(printf 'bad\377')""#]
-        process.environment = cli.environment.merging(["CLI": Binaries.cli]) { $1 }
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 2, said)
+        return (process.terminationStatus, said)
+    }
+
+    /// An argument that is not UTF-8, given through a shell as a script would: refused, nothing sent.
+    func testAnArgumentThatIsNotUTF8IsRefusedBeforeAnythingIsSent() throws {
+        let (status, said) = try Self.stderr(of: "/bin/sh", ["-c", #""$CLI" bookings update 00000000-0000-4000-8000-000000000001 --notes "$(printf 'bad\377')""#],
+                                            environment: cli.environment.merging(["CLI": Binaries.cli]) { $1 })
+        XCTAssertEqual(status, 2, said)
         XCTAssertEqual(said, "homeserve: argument 5 ('bad\\xff') is not UTF-8 text: homeserve sends text as UTF-8, so give it in UTF-8\n")
         XCTAssertEqual(try sandbox.receivedRequests(), [], "nothing was sent")
     }
@@ -44,16 +51,8 @@ final class CoreIntegrationTests: XCTestCase {
 
     func testASandboxOnAPortInUseSaysWhichAndExits1() throws {
         let port = String(sandbox.url.split(separator: ":").last ?? "")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.sandbox)
-        process.arguments = ["--host", "127.0.0.1", "--port", port, "--data-dir", NSTemporaryDirectory() + "sandbox-\(UUID().uuidString)"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 1, text)
+        let (status, text) = try Self.stderr(of: Binaries.sandbox, ["--host", "127.0.0.1", "--port", port, "--data-dir", NSTemporaryDirectory() + "sandbox-\(UUID().uuidString)"])
+        XCTAssertEqual(status, 1, text)
         XCTAssertTrue(text.hasSuffix("homeserve-sandbox: cannot listen on 127.0.0.1:\(port): the address is already in use (--port 0 picks a free port)\n"), text)
     }
 

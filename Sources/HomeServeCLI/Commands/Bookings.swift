@@ -368,6 +368,7 @@ enum BookingCommands {
         if !inv.dryRun { try WatchCommands.requireSession(inv) }
         var last = "unknown"
         var follower: ChannelFollower?
+        func statusOf(_ document: JSON) -> String? { Rows.unwrap(document, keys: wrappers)["status"]?.stringValue }
         // The fetches are bounded by the wait too: a server that never answers ends it at --timeout.
         func fetch() throws -> JSON? {
             var call = APICall("GET", path)
@@ -378,7 +379,7 @@ enum BookingCommands {
                 if let answer {
                     try Invocation.requireSomething(answer, of: call, .resource(columns, wrappedIn: wrappers), client: try inv.client())
                     // A booking without a status can reach none: waiting would only run out the clock.
-                    if Rows.unwrap(answer, keys: wrappers)["status"]?.stringValue == nil {
+                    if statusOf(answer) == nil {
                         throw APIError.badResponse(method: "GET", path: try inv.client().shown(call), reason: "the answer has no status, so no status can be waited for")
                     }
                 }
@@ -389,7 +390,6 @@ enum BookingCommands {
         }
         do {
             guard var current = try fetch() else { return .nothing }
-            func statusOf(_ document: JSON) -> String? { Rows.unwrap(document, keys: wrappers)["status"]?.stringValue }
             // A booking's way, in order: one further along has been through the status asked for. Signed and
             // disputed both come after completed.
             let way = ["pending": 0, "confirmed": 1, "in_progress": 2, "completed": 3, "signed": 4, "disputed": 4]

@@ -387,9 +387,9 @@ struct SortKey: Comparable {
         }
 
         static func < (a: Decimal, b: Decimal) -> Bool {
-            // Zero first among the positives, last among the negatives.
+            // Zero is never negative, so past the signs it meets only positives, before them.
             if a.negative != b.negative { return a.negative }
-            if a.digits.isEmpty || b.digits.isEmpty { return a.negative ? !a.digits.isEmpty && b.digits.isEmpty : a.digits.isEmpty && !b.digits.isEmpty }
+            if a.digits.isEmpty || b.digits.isEmpty { return a.digits.isEmpty && !b.digits.isEmpty }
             let magnitude = a.power != b.power ? a.power < b.power : a.digits < b.digits
             let same = a.power == b.power && a.digits == b.digits
             return a.negative ? !magnitude && !same : magnitude
