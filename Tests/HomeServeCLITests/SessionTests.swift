@@ -434,6 +434,37 @@ final class SessionTests: XCTestCase {
             """)
     }
 
+    /// Work asked to stop has `grace` seconds; an exchange of the refresh token in flight is waited for (up to
+    /// `RenewalsInFlight.grace` after the signal), and the work then has `grace` seconds again to notice the
+    /// signal: it is not ended with "did not stop" the moment the answer is stored.
+    func testStoppedWorkIsEndedOnScheduleAndGivenTimeAfterARenewal() throws {
+        let grace = SignalWatcher.grace
+        var plain = SignalWatcher.StopSchedule(askedAt: 100)
+        XCTAssertEqual(plain.firstDeadline, 100 + grace)
+        XCTAssertNil(plain.next(now: 100 + grace, renewing: false), "no renewal: ended at the first deadline")
+
+        var renewal = SignalWatcher.StopSchedule(askedAt: 100)
+        let look = try XCTUnwrap(renewal.next(now: 100 + grace, renewing: true))
+        XCTAssertEqual(look, 100 + grace + 0.1, accuracy: 1e-9, "a renewal in flight is looked at again shortly")
+        XCTAssertEqual(try XCTUnwrap(renewal.next(now: 104, renewing: false)), 104 + grace, "over: the work has its grace again")
+        XCTAssertNil(renewal.next(now: 104 + grace, renewing: false), "and is ended once that has passed")
+
+        var endless = SignalWatcher.StopSchedule(askedAt: 100)
+        XCTAssertNotNil(endless.next(now: 100 + RenewalsInFlight.grace - 1, renewing: true))
+        XCTAssertNil(endless.next(now: 100 + RenewalsInFlight.grace, renewing: true), "a renewal is waited for only so long")
+    }
+
+    /// A line on stderr is one write, so the signal watcher's last words cannot land inside it.
+    func testALineIsWrittenInOneWrite() {
+        var writes: [String] = []
+        let channel = OutputChannel(name: "standard error", isTerminal: false, autoFlush: true) { bytes in
+            writes.append(String(decoding: bytes, as: UTF8.self))
+            return 0
+        }
+        channel.line("homeserve: terminated (SIGTERM)")
+        XCTAssertEqual(writes, ["homeserve: terminated (SIGTERM)\n"])
+    }
+
     /// After Ctrl-C, a failure of the work it let finish (an exchange of the refresh token that then timed
     /// out) is the interruption's: exit 130, not the timeout's 9.
     func testAFailureAfterCtrlCIsTheInterruption() {

@@ -73,9 +73,13 @@ public final class OutputChannel {
 
     public func write(_ text: String) { write(text.utf8) }
 
+    /// A line is written whole, in one write when unbuffered: writers sharing stderr (jobs logging to one
+    /// file, the signal watcher's last words) never cut into each other's lines.
     public func line(_ text: String) {
-        write(text.utf8)
-        write(CollectionOfOne(UInt8(ascii: "\n")))
+        guard isOpen else { return }
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        if autoFlush || buffer.count >= 1 << 16 { flush() }
     }
 
     /// Pushes buffered bytes out; false once the reader has gone or a write failed.

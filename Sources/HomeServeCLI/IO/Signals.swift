@@ -125,26 +125,53 @@ public enum SignalWatcher {
         return words
     }
 
+    /// When work asked to stop is ended if it has not stopped: `grace` seconds after the first signal; while an
+    /// exchange of the refresh token is in flight, not before it is over (up to `RenewalsInFlight.grace` seconds
+    /// after the signal), and then `grace` seconds later, for the work to notice the signal once the answer is
+    /// stored.
+    struct StopSchedule {
+        let askedAt: Double
+        private var waitedForRenewal = false
+
+        init(askedAt: Double) { self.askedAt = askedAt }
+
+        var firstDeadline: Double { askedAt + grace }
+
+        /// At a deadline: when to look again, or nil to end homeserve now.
+        mutating func next(now: Double, renewing: Bool) -> Double? {
+            if renewing, now < askedAt + RenewalsInFlight.grace {
+                waitedForRenewal = true
+                return now + 0.1
+            }
+            if waitedForRenewal, !renewing {
+                waitedForRenewal = false
+                return now + grace
+            }
+            return nil
+        }
+    }
+
     /// The watcher thread: Ctrl-C, SIGTERM and SIGHUP (`timeout`, a cancelled CI job, a closed terminal) ask
     /// the work to stop; a second one, or one at a password prompt, ends homeserve at once, and so does the
-    /// first once `grace` seconds have passed without the work stopping (a wait that does not notice: a
-    /// blocked read of stdin or write to a pipe, a password helper), or, while an exchange of the refresh
-    /// token is in flight, once it is over or `RenewalsInFlight.grace` seconds have passed. SIGTERM and SIGHUP also end a password
+    /// first once its `StopSchedule` runs out without the work stopping (a wait that does not notice: a
+    /// blocked read of stdin or write to a pipe, a password helper). SIGTERM and SIGHUP also end a password
     /// helper in a group of its own at once, since it may be what hangs.
     private static func watch(_ box: Box) -> Never {
         var set = watched
         var deadline: Double?
-        var firstAt = 0.0
+        var schedule: StopSchedule?
         while true {
             var received: Int32 = 0
-            if let due = deadline {
+            if let due = deadline, var plan = schedule {
                 let left = due - Monotonic.now()
                 if left <= 0 {
-                    if RenewalsInFlight.any, Monotonic.now() < firstAt + RenewalsInFlight.grace {
-                        deadline = Monotonic.now() + 0.1
+                    let now = Monotonic.now()
+                    if let later = plan.next(now: now, renewing: RenewalsInFlight.any) {
+                        schedule = plan
+                        deadline = later
                         continue
                     }
-                    let waited = Int((Monotonic.now() - firstAt).rounded())
+                    let waited = Int((now - plan.askedAt).rounded())
                     stop(saying: "\(stoppedBy), and the work did not stop within \(waited) seconds")
                 }
                 guard let next = nextSignal(&set, within: left) else { continue }
@@ -157,9 +184,10 @@ public enum SignalWatcher {
                 _ = ending.compareExchange(expected: 0, desired: received, ordering: .sequentiallyConsistent)
                 endHelper()
             }
-            if deadline == nil {
-                firstAt = Monotonic.now()
-                deadline = firstAt + grace
+            if schedule == nil {
+                let plan = StopSchedule(askedAt: Monotonic.now())
+                schedule = plan
+                deadline = plan.firstDeadline
             }
             if box.echo.restore() || box.cancellation.cancel() >= 2 { stop(saying: stoppedBy) }
         }
