@@ -659,6 +659,20 @@ final class RealtimeTests: XCTestCase {
         XCTAssertEqual(transport.requests.filter { $0.url.hasSuffix("/auth/refresh/") }.count, 1)
     }
 
+    /// A case's detail counts in words: one booking, one vendor; two of each.
+    func testSmokeCountsInTheSingularAndPlural() {
+        harness.logIn()
+        for (count, words) in [(1, ["1 booking on the first page", "1 vendor at 560001"]), (2, ["2 bookings on the first page", "2 vendors at 560001"])] {
+            let rows = "[" + (1...count).map { #"{"id": \#($0)}"# }.joined(separator: ",") + "]"
+            transport.register("GET", "/api/bookings/?page_size=1", json: "[]")
+            transport.register("GET", "/api/bookings/", json: rows)
+            transport.register("GET", "/api/vendor-search/?pincode=560001", json: #"{"pincode": "560001", "vendors": \#(rows)}"#)
+            let cases = harness.run(["smoke", "-o", "json"]).json["cases"]?.arrayValue ?? []
+            let details = ["bookings list", "vendors search"].map { name in cases.first { $0["case"]?.stringValue == name }?["detail"]?.stringValue ?? "" }
+            XCTAssertEqual(details, words, "\(cases)")
+        }
+    }
+
     /// `smoke --ws` holds each channel open a moment: one the server closes as it opens (Channels' way of
     /// refusing it) fails its case, with the code `watch` would exit with.
     func testSmokeFailsAChannelTheServerClosesAsItOpens() {

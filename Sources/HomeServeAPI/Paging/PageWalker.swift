@@ -149,7 +149,7 @@ public final class PageWalker {
                         reason: "page \(number) \(what): the server does not page the way it was asked (its next link, token, page number or offset), so the rest of the list cannot be read")
                 }
                 if repeated > 0 {
-                    note("page \(number) repeats \(repeated) row\(repeated == 1 ? "" : "s") an earlier page held (the list moved while it was read): printed once")
+                    note("page \(number) repeats \(repeated.counted("row")) an earlier page held (the list moved while it was read): printed once")
                 }
             }
             guard try onPage(passed) else { return false }
@@ -496,7 +496,7 @@ public final class PageWalker {
         // one with more to follow has lost rows (a row that moves only shifts the others along).
         if page.info.total != nil, rows.count < firstRows, page.info.claimsMore {
             throw APIError.badResponse(method: "GET", path: Redaction.url(url),
-                reason: "page \(number) holds \(rows.count) row\(rows.count == 1 ? "" : "s") where the first held \(firstRows), and more pages follow: rows are missing, so read it again")
+                reason: "page \(number) holds \(rows.count.counted("row")) where the first held \(firstRows), and more pages follow: rows are missing, so read it again")
         }
         return rows
     }

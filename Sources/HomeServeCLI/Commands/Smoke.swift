@@ -236,7 +236,7 @@ enum SmokeCommands {
                 let service = try document(session, "/api/services/\(id)/")
                 return "service \(id): \(Rows.unwrap(service, keys: ["service"])["name"]?.cellText ?? "?")"
             }
-            run("bookings list", role: role, in: session) { "\(try rows($0, "/api/bookings/").count) bookings on the first page" }
+            run("bookings list", role: role, in: session) { "\(try rows($0, "/api/bookings/").count.counted("booking")) on the first page" }
             run("pricing quote", role: role, in: session) { session in
                 guard let id = try rows(session, "/api/services/", query: [("page_size", "1")]).first?["id"]?.cellText else { return "no service to quote" }
                 let quote = try document(session, "/api/dynamic-pricing/", query: [("service_id", id), ("pincode", pincode)])
@@ -245,7 +245,7 @@ enum SmokeCommands {
             run("vendors search", role: role, in: session) { session in
                 let answer = try document(session, "/api/vendor-search/", query: [("pincode", pincode)])
                 let count = CollectionReader.rows(in: answer)?.rows.count ?? 0
-                return "\(count) vendor\(count == 1 ? "" : "s") at \(pincode)"
+                return "\(count.counted("vendor")) at \(pincode)"
             }
             run("scheduling slots", role: role, in: session) { session in
                 // The vendor and service to ask about come from other endpoints, whose failures are their own

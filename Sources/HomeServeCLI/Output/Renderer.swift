@@ -174,7 +174,7 @@ struct Renderer {
         let rest = all.filter { !present.contains($0) }
         if tableWidth == nil { return present + rest }
         if !rest.isEmpty, hints {
-            note("\(rest.count) more field\(rest.count == 1 ? "" : "s"): --wide to see \(rest.count == 1 ? "it" : "them")")
+            note("\(rest.count.counted("more field")): --wide to see \(rest.count == 1 ? "it" : "them")")
         }
         return present
     }
@@ -187,7 +187,7 @@ struct Renderer {
         let (columns, hidden) = try Rows.columns(preferred: preferred, fields: list == nil ? fields : nil, rows: rows, limitDerived: limit,
                                                  keepEmpty: keepEmpty, fieldsChecked: fieldsChecked)
         if hidden > 0, hints {
-            let more = "\(hidden) more column\(hidden == 1 ? "" : "s")", them = hidden == 1 ? "it" : "them"
+            let more = hidden.counted("more column"), them = hidden == 1 ? "it" : "them"
             note(list.map { "\($0): \(more): --wide to see \(them)" } ?? "\(more): --wide or --fields to see \(them)")
         }
         return columns
@@ -203,7 +203,7 @@ struct Renderer {
             // Columns the user named with --fields are all printed, however wide.
             let dropped: ((Int) -> Void)? = fields != nil ? nil : { [note, hints] count in
                 guard hints else { return }
-                note("\(count) more column\(count == 1 ? "" : "s") do\(count == 1 ? "es" : "") not fit the terminal: --wide to see \(count == 1 ? "it" : "them")")
+                note("\(count.counted("more column")) do\(count == 1 ? "es" : "") not fit the terminal: --wide to see \(count == 1 ? "it" : "them")")
             }
             return TablePrinter(out: out, headers: headers, color: color, width: tableWidth, dropped: dropped)
         }

@@ -53,6 +53,13 @@ extension [String] {
     }
 }
 
+extension Int {
+    /// The count and the noun, plural unless the count is one: "1 row", "3 rows".
+    public func counted(_ noun: String) -> String {
+        "\(self) \(noun)\(self == 1 ? "" : "s")"
+    }
+}
+
 /// "Did you mean …": the closest candidate by edit distance, if it is close enough to be a typo.
 public enum Suggestions {
     public static func nearest(to word: String, in candidates: [String]) -> String? {
