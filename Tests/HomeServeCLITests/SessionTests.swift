@@ -580,6 +580,26 @@ final class SessionTests: XCTestCase {
                        ["name": "files", "status": "fail", "detail": .string("\(file) is not a directory")])
     }
 
+    /// doctor asks whether the config directory can be made by making and removing a directory of its own
+    /// beside it; one of that name it did not make (another doctor's) is left where it is.
+    func testDoctorsProbeRemovesOnlyWhatItMade() throws {
+        let parent = temporaryDirectory()
+        harness.environment["HOMESERVE_CONFIG_DIR"] = parent + "/homeserve"
+        func files() -> JSON? {
+            transport.register("GET", "/api/services/?page_size=1", json: "[]")
+            return harness.run(["doctor", "-o", "json"]).json["checks"]?.arrayValue?.first { $0["name"] == "files" }
+        }
+        let fresh: JSON = ["name": "files", "status": "ok", "detail": .string("\(parent)/homeserve does not exist yet (created on first login)")]
+        XCTAssertEqual(files(), fresh)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent), [], "the probe is removed")
+
+        let probe = parent + "/.homeserve-probe-\(getpid())"
+        XCTAssertEqual(mkdir(probe, 0o700), 0)
+        XCTAssertEqual(files(), fresh)
+        XCTAssertTrue(FileFacts.isDirectory(probe), "a directory doctor did not make is kept")
+        XCTAssertFalse(FileFacts.exists(parent + "/homeserve"))
+    }
+
     func testAPasswordCommandWhoseProgramCannotStartIsSaidByConfigSetAndDoctor() {
         harness.environment["PATH"] = "/usr/bin:/bin"
         let missing = harness.run(["config", "set", "password_command", "password123"])

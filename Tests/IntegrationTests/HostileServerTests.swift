@@ -90,6 +90,22 @@ final class HostileServerTests: XCTestCase {
         XCTAssertEqual(headers["authorization"]?.stringValue?.hasPrefix("Bearer "), true)
     }
 
+    /// A POST with nothing to send (`disputes read`, `api POST` without fields) carries no Content-Type: there
+    /// is no form, and a server reading one would find it empty.
+    func testABodilessPostCarriesNoContentType() throws {
+        let id = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+        for command in [["disputes", "read", id], ["api", "POST", "/api/disputes/\(id)/mark_read/"]] {
+            let result = try cli("record").run(command)
+            XCTAssertEqual(result.status, 0, result.err)
+            let sent = try XCTUnwrap(try server.log("record").last, command.joined(separator: " "))
+            XCTAssertEqual(sent["method"], "POST")
+            XCTAssertEqual(sent["path"]?.stringValue?.hasSuffix("/api/disputes/\(id)/mark_read/"), true, "\(sent)")
+            let headers = try XCTUnwrap(sent["headers"])
+            XCTAssertNil(headers["content-type"], "\(command): \(headers)")
+            XCTAssertEqual(headers["content-length"]?.stringValue ?? "0", "0", "\(command): \(headers)")
+        }
+    }
+
     func testAnAnswerThatIsNotReadableHTTPIsTheServersFailure() throws {
         // A body that is not the gzip it claims, and a port that answers in another protocol: the server was
         // reached and its answer cannot be used (8), not a network to try again (9); not retried.
