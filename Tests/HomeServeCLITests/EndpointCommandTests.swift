@@ -129,6 +129,12 @@ final class EndpointCommandTests: XCTestCase {
         let evidence = write("evidence.json", Array(#"["a", 1]"#.utf8))
         assertRequest(["signatures", "reject", signature, "--reason", "No", "--evidence", "@" + evidence],
                       #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"No","evidence":["a",1]}}"#)
+        // `-` and `@-` are stdin, as `api -F key=@-` is; a file named `-` is `@./-`.
+        for stdin in ["-", "@-"] {
+            let (status, out, err) = runCLI(["--dry-run", "signatures", "reject", signature, "--reason", "No", "--evidence", stdin], stdin: #"{"from": "stdin"}"#)
+            XCTAssertEqual(status, 0, err)
+            XCTAssertEqual(try? JSON.parse(out)["body"]?["evidence"], ["from": "stdin"], stdin)
+        }
         assertRejected(["signatures", "sign", signature, "--rating", "0"], "invalid value '0' for --rating", "from 1 to 5")
         assertRejected(["signatures", "reject", signature, "--reason", " "], "invalid value ' ' for --reason", "non-empty")
         assertRejected(["signatures", "reject", signature, "--reason", "x", "--evidence", "{nope"], "--evidence", "not valid JSON")

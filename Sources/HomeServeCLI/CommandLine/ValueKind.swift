@@ -323,9 +323,10 @@ extension ValueKind where Value == Int {
 extension ValueKind where Value == JSON {
     /// JSON given inline, as `@FILE`, or `-` for stdin; checked and kept parsed.
     public static var payload: ValueKind {
-        ValueKind(ValueShape(placeholder: "JSON|@FILE|-", accepted: "inline JSON, @FILE, or - for stdin", completion: .payload)) { value, context throws(ValueProblem) in
+        ValueKind(ValueShape(placeholder: "JSON|@FILE|-", accepted: "inline JSON, @FILE, or - (or @-) for stdin", completion: .payload)) { value, context throws(ValueProblem) in
             let bytes: [UInt8]
-            if value == "-" {
+            // `@-` is stdin too, as for `api -F key=@-` and curl's `-d @-`; a file named `-` is `@./-`.
+            if value == "-" || value == "@-" {
                 do { bytes = try context.readStdin() } catch { throw ValueProblem("cannot read stdin: \(error)") }
             } else if value.hasPrefix("@") {
                 let file = String(value.dropFirst())
