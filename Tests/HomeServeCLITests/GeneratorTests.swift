@@ -82,6 +82,7 @@ final class GeneratorTests: XCTestCase {
         XCTAssertEqual(Roff.escape(#"a\b"#, code: false), #"a\eb"#)
         XCTAssertEqual(Roff.escape("use --fields or -o json for e-mail", code: false), #"use \-\-fields or \-o json for e-mail"#)
         XCTAssertEqual(Roff.escape("(--all) 'x-y'", code: false), #"(\-\-all) 'x-y'"#)
+        XCTAssertEqual(Roff.escape("key=@- reads stdin, a@-b too", code: false), #"key=@\- reads stdin, a@\-b too"#)
         XCTAssertEqual(Roff.escape("echo 'a-b'", code: true), #"echo \(aqa\-b\(aq"#)
         XCTAssertEqual(Roff.escape("≥ 1 — ok", code: false), #"\[u2265] 1 \[u2014] ok"#)
         XCTAssertEqual(Roff.guardLine(".hidden"), #"\&.hidden"#)

@@ -396,14 +396,14 @@ struct Roff {
 
     /// Backslashes, non-ASCII characters and dashes. In code every `-` is the ASCII minus `\-` and
     /// quotes are the straight `\(aq` (groff would otherwise print typographic ones that no shell
-    /// accepts); in prose only option-like words (`--fields`, `-o`) get `\-`.
+    /// accepts); in prose only option-like words (`--fields`, `-o`, `@-`) get `\-`.
     static func escape(_ text: String, code: Bool) -> String {
         var out = ""
         var inOption = false
         var previous: Character = " "
         for ch in text {
             if ch == " " || ch == "\t" { inOption = false }
-            if ch == "-" && !code && !inOption && " ('\"[|/".contains(previous) { inOption = true }
+            if ch == "-" && !code && !inOption && " ('\"[|/@".contains(previous) { inOption = true }
             switch ch {
             case "\\": out += "\\e"
             case "-": out += (code || inOption) ? "\\-" : "-"
