@@ -129,6 +129,14 @@ final class EndpointCommandTests: XCTestCase {
         let evidence = write("evidence.json", Array(#"["a", 1]"#.utf8))
         assertRequest(["signatures", "reject", signature, "--reason", "No", "--evidence", "@" + evidence],
                       #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"No","evidence":["a",1]}}"#)
+        // Half a surrogate pair would be sent as U+FFFD: refused; a whole pair is one character.
+        for lone in [#"["\ud800"]"#, #"["\udc00\ud800"]"#, #"["\uD83D\u0041"]"#, #"["\ud83d\\ude00"]"#] {
+            assertRejected(["signatures", "reject", signature, "--reason", "No", "--evidence", lone], "for --evidence", "is half of a UTF-16 surrogate pair with no other half")
+        }
+        assertRequest(["signatures", "reject", signature, "--reason", "No", "--evidence", #"["\ud83d\ude00 \\ud800"]"#],
+                      #"{"method":"POST","url":"\#(base)/api/enhanced-signatures/","body":{"action":"reject_signature","signature_id":"\#(signature)","reason":"No","evidence":["😀 \\ud800"]}}"#)
+        XCTAssertNil(ValueKind<JSON>.loneSurrogate(in: Array(#"{"a": "\u00e9\\", "b": "\ud83d\ude00"}"#.utf8)))
+        XCTAssertEqual(ValueKind<JSON>.loneSurrogate(in: Array(#"{"a": "\ud83d", "b": 1}"#.utf8)), #"\ud83d"#)
         // `-` and `@-` are stdin, as `api -F key=@-` is; a file named `-` is `@./-`.
         for stdin in ["-", "@-"] {
             let (status, out, err) = runCLI(["--dry-run", "signatures", "reject", signature, "--reason", "No", "--evidence", stdin], stdin: #"{"from": "stdin"}"#)

@@ -346,7 +346,43 @@ extension ValueKind where Value == JSON {
         if let key = repeatedKey(in: document) {
             throw ValueProblem("the key '\(TerminalText.visible(key))' is given twice in one object: a server keeps one or the other, so give it once")
         }
+        if let escape = loneSurrogate(in: bytes) {
+            throw ValueProblem("\(escape) is half of a UTF-16 surrogate pair with no other half, so no text holds it; give the whole pair or the character")
+        }
         return document
+    }
+
+    /// The first `\uXXXX` escape in JSON text that is half of a surrogate pair standing alone: read, it would
+    /// be sent changed (as U+FFFD). Escapes are only in strings, so the bytes are crossed without parsing.
+    static func loneSurrogate(in bytes: [UInt8]) -> String? {
+        var index = 0
+        var high: String?
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count else {
+                if high != nil { return high }
+                index += 1
+                continue
+            }
+            guard bytes[index + 1] == UInt8(ascii: "u"), index + 6 <= bytes.count,
+                  let code = UInt32(String(decoding: bytes[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16) else {
+                if high != nil { return high }
+                index += 2
+                continue
+            }
+            let escape = String(decoding: bytes[index..<(index + 6)], as: UTF8.self)
+            index += 6
+            switch code {
+            case 0xDC00...0xDFFF:
+                guard high != nil else { return escape }
+                high = nil
+            case 0xD800...0xDBFF:
+                if high != nil { return high }
+                high = escape
+            default:
+                if high != nil { return high }
+            }
+        }
+        return high
     }
 
     private static func repeatedKey(in value: JSON) -> String? {
