@@ -669,6 +669,26 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(named.out, "id,vendor\n1,\n2,\n3,7\n4,\n")
     }
 
+    /// A field that later pages add inside an object the first page's columns show by its fields (an edit
+    /// history's `after`) is warned about too; one inside an object a column shows whole is printed.
+    func testAFieldLaterPagesAddInsideAnObjectIsWarnedAbout() {
+        let first = #"{"count": 3, "next": "https://api.test/admin-dashboard/edit-history/?page=2", "results": [{"id": 1, "after": {"a": 1}, "before": null}]}"#
+        let second = #"{"count": 3, "next": null, "results": [{"id": 2, "after": {"a": 2, "content": "LOST"}, "before": {"x": 1}}, {"id": 3, "after": {"a": 3, "sender": {"id": 4}, "tags": []}}]}"#
+        for format in ["csv", "tsv", "table"] {
+            restart()
+            transport.register("GET", "/admin-dashboard/edit-history/", json: first)
+            transport.register("GET", "/admin-dashboard/edit-history/?page=2", json: second)
+            let outcome = harness.run(["admin", "history", "--all", "--parallel", "1", "-o", format])
+            XCTAssertEqual(outcome.status, 0, outcome.err)
+            XCTAssertEqual(outcome.err, "homeserve: warning: later rows have after.content, before.x, after.sender.id, after.tags, which no column shows (the columns are the first page's fields): --fields names the columns to print\n", format)
+            transport.verify()
+        }
+        XCTAssertTrue(Rows.covers(["id", "after"], "after.content"), "a column showing the object whole")
+        XCTAssertTrue(Rows.covers(["after.sender"], "after.sender.id"))
+        XCTAssertFalse(Rows.covers(["after.a"], "after"), "a value where the columns show an object's fields")
+        XCTAssertFalse(Rows.covers(["after"], "afterward"))
+    }
+
     func testRowsTheServerShouldHaveFilteredAreDropped() {
         transport.register("GET", "/api/bookings/?status=pending&pincode=560001",
                            json: #"[{"id": 1, "status": "pending", "pincode": "560001"}, {"id": 2, "status": "cancelled", "pincode": "560001"}, {"id": 3, "status": "pending", "pincode": "110001"}, {"id": 4, "status": "pending"}]"#)

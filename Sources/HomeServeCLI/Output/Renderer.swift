@@ -302,17 +302,21 @@ struct Renderer {
                 printer = started
                 // A table fitted to a terminal leaves columns out on purpose, and says so.
                 if fields == nil, format == .csv || format == .tsv || (format == .table && tableWidth == nil) {
-                    shown = Set(derived.map { String($0.prefix { $0 != "." }) })
+                    shown = Set(derived)
                 }
             } else if let known = shown {
+                // A field of a nested object too (`after.content` beside the column `after.a`).
                 var missing: [String] = []
                 for row in rows {
-                    for (key, value) in row.objectValue ?? [] where !known.contains(key) && !Rows.isEmpty(value) && !missing.contains(key) {
-                        missing.append(key)
+                    let found = Rows.paths(of: row), lookup = JSONLookup(row)
+                    for path in found.scalars + found.nested + found.arrays
+                    where !Rows.covers(known, path) && !missing.contains(path) && !Rows.isEmpty(lookup.value(at: path)) {
+                        missing.append(path)
                     }
                 }
                 if !missing.isEmpty {
-                    warn("later rows have \(missing.spelled(", ")), which no column shows (the columns are the first page's fields): --fields names the columns to print")
+                    let named = missing.count > 8 ? Array(missing.prefix(8)).spelled(", ") + " and \(missing.count - 8) more" : missing.spelled(", ")
+                    warn("later rows have \(named), which no column shows (the columns are the first page's fields): --fields names the columns to print")
                     shown = nil
                 }
             }

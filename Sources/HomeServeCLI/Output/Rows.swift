@@ -128,6 +128,18 @@ enum Rows {
         return leading + all.filter { !leading.contains($0) }
     }
 
+    /// Whether these columns show the field at `path`: one names it, or names an object it is in (a cell
+    /// prints an object whole).
+    static func covers(_ columns: Set<String>, _ path: String) -> Bool {
+        if columns.contains(path) { return true }
+        var end = path.endIndex
+        while let dot = path[..<end].lastIndex(of: ".") {
+            if columns.contains(String(path[..<dot])) { return true }
+            end = dot
+        }
+        return false
+    }
+
     static func isEmpty(_ value: JSON?) -> Bool {
         guard let value else { return true }
         switch value {
