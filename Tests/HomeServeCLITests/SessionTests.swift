@@ -439,19 +439,29 @@ final class SessionTests: XCTestCase {
     /// signal: it is not ended with "did not stop" the moment the answer is stored.
     func testStoppedWorkIsEndedOnScheduleAndGivenTimeAfterARenewal() throws {
         let grace = SignalWatcher.grace
-        var plain = SignalWatcher.StopSchedule(askedAt: 100)
+        var plain = SignalWatcher.StopSchedule(askedAt: 100, signal: SIGTERM)
         XCTAssertEqual(plain.firstDeadline, 100 + grace)
         XCTAssertNil(plain.next(now: 100 + grace, renewing: false), "no renewal: ended at the first deadline")
 
-        var renewal = SignalWatcher.StopSchedule(askedAt: 100)
+        var renewal = SignalWatcher.StopSchedule(askedAt: 100, signal: SIGTERM)
         let look = try XCTUnwrap(renewal.next(now: 100 + grace, renewing: true))
         XCTAssertEqual(look, 100 + grace + 0.1, accuracy: 1e-9, "a renewal in flight is looked at again shortly")
         XCTAssertEqual(try XCTUnwrap(renewal.next(now: 104, renewing: false)), 104 + grace, "over: the work has its grace again")
         XCTAssertNil(renewal.next(now: 104 + grace, renewing: false), "and is ended once that has passed")
 
-        var endless = SignalWatcher.StopSchedule(askedAt: 100)
+        var endless = SignalWatcher.StopSchedule(askedAt: 100, signal: SIGTERM)
         XCTAssertNotNil(endless.next(now: 100 + RenewalsInFlight.grace - 1, renewing: true))
         XCTAssertNil(endless.next(now: 100 + RenewalsInFlight.grace, renewing: true), "a renewal is waited for only so long")
+    }
+
+    /// GNU `timeout` sends SIGTERM to homeserve and again to its process group at once: that is one request
+    /// to stop, not the second that ends homeserve in the middle of an exchange of the refresh token.
+    func testTheSameSignalSentAgainAtOnceIsNotASecondOne() {
+        let schedule = SignalWatcher.StopSchedule(askedAt: 100, signal: SIGTERM)
+        XCTAssertFalse(schedule.isSecond(SIGTERM, now: 100.001))
+        XCTAssertTrue(schedule.isSecond(SIGTERM, now: 100 + SignalWatcher.StopSchedule.echo), "sent again later")
+        XCTAssertTrue(schedule.isSecond(SIGINT, now: 100.001), "another signal")
+        XCTAssertTrue(SignalWatcher.StopSchedule(askedAt: 100, signal: SIGINT).isSecond(SIGINT, now: 101), "a second Ctrl-C")
     }
 
     /// A line on stderr is one write, so the signal watcher's last words cannot land inside it.

@@ -205,6 +205,32 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(journal.filter { $0 == "POST /api/bookings/" }.count, 1, "only the try the server refused (401), not its replay: \(journal)")
     }
 
+    /// GNU `timeout` sends its SIGTERM to the command and again to the command's process group: one request to
+    /// stop, so an exchange of the refresh token under way is still waited for and stored.
+    func testTimeoutDuringARenewalKeepsTheRotatedSession() throws {
+        let sandbox = try Sandbox()
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let spent = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
+        try sandbox.fault(#"{"path": "/auth/refresh/", "delay_ms": 2000}"#)
+        let timeout = Process()
+        timeout.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        timeout.arguments = ["timeout", "1", Binaries.cli, "auth", "refresh", "-q"]
+        timeout.environment = cli.environment
+        let errors = Pipe()
+        timeout.standardError = errors
+        try timeout.run()
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        timeout.waitUntilExit()
+        XCTAssertEqual(timeout.terminationStatus, 124, err)
+        XCTAssertEqual(err, "homeserve: terminated (SIGTERM)\n", "the exchange was waited for, not cut short")
+        let stored = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
+        XCTAssertNotEqual(stored, spent, "the rotated refresh token was stored")
+        try sandbox.request("DELETE", "/sandbox/faults")
+        let next = try cli.run(["auth", "refresh", "-q"])
+        XCTAssertEqual(next.status, 0, next.err)
+    }
+
     func testSIGTERMStopsAWalkAsCtrlCDoesAndEndsByTheSignal() throws {
         let sandbox = try Sandbox(["--latency", "100", "--extra-bookings", "2000"])
         let cli = CLI(sandbox: sandbox)

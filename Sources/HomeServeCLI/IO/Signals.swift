@@ -131,9 +131,24 @@ public enum SignalWatcher {
     /// stored.
     struct StopSchedule {
         let askedAt: Double
+        /// The signal that asked.
+        let signal: Int32
         private var waitedForRenewal = false
 
-        init(askedAt: Double) { self.askedAt = askedAt }
+        init(askedAt: Double, signal: Int32) {
+            self.askedAt = askedAt
+            self.signal = signal
+        }
+
+        /// How soon the same signal again is the same request: GNU `timeout` sends its SIGTERM to the command
+        /// and then to the command's process group, microseconds apart; a person's second Ctrl-C comes later.
+        static let echo = 0.25
+
+        /// Whether a signal received now is a second request (which ends homeserve at once), not the first
+        /// one sent again.
+        func isSecond(_ received: Int32, now: Double) -> Bool {
+            received != signal || now - askedAt >= Self.echo
+        }
 
         var firstDeadline: Double { askedAt + grace }
 
@@ -152,7 +167,8 @@ public enum SignalWatcher {
     }
 
     /// The watcher thread: Ctrl-C, SIGTERM and SIGHUP (`timeout`, a cancelled CI job, a closed terminal) ask
-    /// the work to stop; a second one, or one at a password prompt, ends homeserve at once, and so does the
+    /// the work to stop; a second one (not the first sent again at once), or one at a password prompt, ends
+    /// homeserve at once, and so does the
     /// first once its `StopSchedule` runs out without the work stopping (a wait that does not notice: a
     /// blocked read of stdin or write to a pipe, a password helper). SIGTERM and SIGHUP also end a password
     /// helper in a group of its own at once, since it may be what hangs.
@@ -179,13 +195,14 @@ public enum SignalWatcher {
             } else {
                 guard sigwait(&set, &received) == 0 else { continue }
             }
+            if let plan = schedule, !plan.isSecond(received, now: Monotonic.now()) { continue }
             asked.store(true, ordering: .sequentiallyConsistent)
             if received != SIGINT {
                 _ = ending.compareExchange(expected: 0, desired: received, ordering: .sequentiallyConsistent)
                 endHelper()
             }
             if schedule == nil {
-                let plan = StopSchedule(askedAt: Monotonic.now())
+                let plan = StopSchedule(askedAt: Monotonic.now(), signal: received)
                 schedule = plan
                 deadline = plan.firstDeadline
             }
