@@ -515,6 +515,40 @@ final class ResponsePathTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    /// `disputes resolve` says the dispute is resolved only when a dispute shows it: the answer, else the
+    /// dispute read back. Another status is exit 6 with the server's words; none to be learnt, exit 8.
+    func testAResolutionIsConfirmedByTheDisputesStatus() {
+        let dispute = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+        let resolve = "/api/disputes/\(dispute)/resolve/", get = "/api/disputes/\(dispute)/"
+        let command = ["disputes", "resolve", dispute, "--notes", "refund agreed", "-o", "json"]
+        transport.register("POST", resolve, json: #"{"id": "\#(dispute)", "status": "resolved"}"#)
+        var outcome = harness.run(command)
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.err, "homeserve: Resolved dispute \(dispute).\n")
+        XCTAssertEqual(outcome.json["status"], "resolved")
+        // Wrapped, upper case, as other servers write it.
+        transport.register("POST", resolve, json: #"{"message": "Done", "dispute": {"id": "\#(dispute.uppercased())", "status": "RESOLVED"}}"#)
+        XCTAssertEqual(harness.run(command).status, 0)
+
+        transport.register("POST", resolve, json: #"{"id": "\#(dispute)", "status": "escalated", "resolution_notes": null}"#)
+        fails(command, .rejected, "POST \(resolve) was answered with success, but the dispute is 'escalated', not resolved")
+        // An answer that shows no dispute: the dispute read back decides.
+        transport.register("POST", resolve, json: #"{"detail": "Dispute escalated instead"}"#)
+        transport.register("GET", get, json: #"{"id": "\#(dispute)", "status": "open"}"#)
+        fails(command, .rejected, "the dispute is 'open', not resolved (it said: Dispute escalated instead)")
+        transport.register("POST", resolve, json: #"{"status": "success"}"#)
+        transport.register("GET", get, json: #"{"id": "\#(dispute)", "status": "resolved", "resolution_notes": "refund agreed"}"#)
+        outcome = harness.run(command)
+        XCTAssertEqual(outcome.status, 0, outcome.err)
+        XCTAssertEqual(outcome.json["resolution_notes"], "refund agreed", "the dispute read back is printed")
+        transport.register("POST", resolve, json: "{}")
+        transport.register("GET", get, json: #"{"id": "\#(dispute)"}"#)
+        fails(command, .badServerAnswer, "but neither answer shows dispute \(dispute)'s status, so it cannot be confirmed resolved")
+        transport.register("POST", resolve, json: "{}")
+        transport.register("GET", get, status: 500, body: Array("<html>oops</html>".utf8), headers: [("Content-Type", "text/html")])
+        fails(["--retries", "0"] + command, .badServerAnswer, "but reading the dispute back to check it is resolved failed:")
+    }
+
     func testSmokeStoppedMidRunSaysSoAndRunsNoMoreCases() {
         let harness: Harness = self.harness
         transport.register("GET", "/api/bookings/?page_size=1", json: "[]") { _ in harness.cancellation.cancel() }

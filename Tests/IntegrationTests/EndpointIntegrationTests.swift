@@ -510,7 +510,7 @@ final class EndpointIntegrationTests: XCTestCase {
                  invalid: [["disputes", "read"], ["disputes", "read", d(18), "--all"]]) { r in
                 // The vendor's reply was the one message to customer1 still unread.
                 XCTAssertEqual(r.json["marked_count"]?.intValue, 1)
-                XCTAssertTrue(r.err.contains("Marked 1 messages read."), r.err)
+                XCTAssertTrue(r.err.contains("Marked 1 message read."), r.err)
             },
             Case(name: "disputes send", user: "customer1", args: ["disputes", "send", d(27), "--message", "Any update?"],
                  method: "POST", path: "/api/disputes/\(d(27))/send_message/", body: ["content": "Any update?", "message_type": "text"],

@@ -138,7 +138,7 @@ enum DisputeCommands {
         examples: [Example("homeserve disputes read 5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9", "Clear the unread count")]
     ) { inv in
         return try inv.document(APICall("POST", "/api/disputes/\(inv[id])/mark_read/"), .resource()) { answer in
-            answer["marked_count"]?.stringValue.map { "Marked \($0) messages read." }
+            answer["marked_count"]?.stringValue.map { count in "Marked \(Int(count)?.counted("message") ?? count + " messages") read." }
         }
     }
 
@@ -159,8 +159,37 @@ enum DisputeCommands {
         // The contract types resolution_amount as a number; two places, as the server stores money.
         if let value = inv[amount] { pairs.append(("resolution_amount", .number(value))) }
         if let value = inv[evidence] { pairs.append(("evidence", value)) }
-        guard let dispute = try inv.json(APICall("POST", "/api/disputes/\(inv[id])/resolve/", body: .json(.object(pairs)))) else { return .nothing }
+        guard let answer = try inv.json(APICall("POST", "/api/disputes/\(inv[id])/resolve/", body: .json(.object(pairs)))) else { return .nothing }
+        let dispute = try resolved(inv[id], answer, inv)
         inv.note("Resolved dispute \(inv[id]).")
         return .document(dispute, .resource(columns, wrappedIn: wrappers))
+    }
+
+    /// A resolution is taken as made only when the dispute shows it, in the answer or, where the answer does
+    /// not show the dispute's status, in the dispute read back: another status is exit 6 with the server's
+    /// words, none to be learnt exit 8. `{"status": "success"}` without the dispute's id is an envelope's.
+    static func resolved(_ id: String, _ answer: JSON, _ inv: Invocation) throws -> JSON {
+        let path = "/api/disputes/\(id)/resolve/"
+        func own(_ document: JSON) -> JSON? {
+            let dispute = Rows.unwrap(document, keys: wrappers)
+            guard dispute["id"]?.cellText.lowercased() == id.lowercased(), dispute["status"]?.stringValue != nil else { return nil }
+            return dispute
+        }
+        var shown = own(answer).map { _ in answer }
+        if shown == nil {
+            let read: JSON?
+            do { read = try inv.json(APICall("GET", "/api/disputes/\(id)/")) } catch let error where !(error is Cancelled) {
+                throw CLIError(.badServerAnswer, "POST \(path) was answered with success, but reading the dispute back to check it is resolved failed: \(inv.describe(error, source: nil).message)")
+            }
+            shown = read.flatMap { own($0) != nil ? $0 : nil }
+        }
+        guard let shown, let status = own(shown)?["status"]?.stringValue else {
+            throw CLIError(.badServerAnswer, "POST \(path) was answered with success, but neither answer shows dispute \(id)'s status, so it cannot be confirmed resolved")
+        }
+        guard ["resolved", "closed"].contains(status.lowercased()) else {
+            let said = ErrorBody.read(answer).message.map { " (it said: \(TerminalText.visible($0)))" } ?? ""
+            throw CLIError(.rejected, "POST \(path) was answered with success, but the dispute is '\(TerminalText.visible(status))', not resolved\(said)")
+        }
+        return shown
     }
 }
