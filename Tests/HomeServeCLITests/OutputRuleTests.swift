@@ -1115,6 +1115,17 @@ final class OutputRuleTests: XCTestCase {
         let cut = run(["admin", "history", "export", "--out", file], status: 8)
         XCTAssertEqual(cut.err, "homeserve: POST \(path): the CSV ends inside a quoted field: it was cut short (\(quoted.utf8.count - 8) bytes)\n")
         XCTAssertFalse(FileFacts.exists(file), "nothing is written")
+        // Cut outside quotes: the last record lacks the line break the others end with.
+        let plain = "id,model,timestamp\r\n133,Cache,2026-12-03T21:17:37.123Z\r\n"
+        transport.register("POST", path, body: Array(plain.utf8.dropLast(6)), headers: [("Content-Type", "text/csv")])
+        let unended = run(["admin", "history", "export", "--out", file], status: 8)
+        XCTAssertEqual(unended.err, "homeserve: POST \(path): the CSV's last record has no line break where the others have one: it was cut short (\(plain.utf8.count - 6) bytes)\n")
+        XCTAssertFalse(FileFacts.exists(file), "nothing is written")
+        // A header alone, with or without its line break, is whole.
+        for header in ["id,model,timestamp", "id,model,timestamp\n"] {
+            transport.register("POST", path, body: Array(header.utf8), headers: [("Content-Type", "text/csv")])
+            XCTAssertEqual(run(["admin", "history", "export"]).out, header)
+        }
 
         // An export already there survives an answer that is no CSV: nothing, or a proxy's sign-in page.
         transport.register("POST", path, body: Array(csv.utf8), headers: [("Content-Type", "text/csv")])
