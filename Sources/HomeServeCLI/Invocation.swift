@@ -115,8 +115,12 @@ public final class Invocation {
         default: break
         }
         let wrappers = presentation.wrappers
-        if answer.objectValue?.isEmpty == true || wrappers.map({ Rows.unwrap(answer, keys: $0) })?.objectValue?.isEmpty == true {
+        if answer.objectValue?.isEmpty == true || wrappers.flatMap({ Rows.wrapped(answer, keys: $0) })?.objectValue?.isEmpty == true {
             return "an empty object, with nothing to show"
+        }
+        if Rows.holdsNothing(answer) {
+            let text = TerminalText.visible(answer.serialized())
+            return "only empty objects" + (text.count <= 80 ? " (\(text))" : "") + ", with nothing to show"
         }
         guard presentation.isOneThing else { return nil }
         if let items = answer.arrayValue { return items.isEmpty ? "an empty list where one object is due" : "a list where one object is due" }

@@ -1144,6 +1144,18 @@ final class OutputRuleTests: XCTestCase {
         XCTAssertEqual(run(["admin", "history", "export"]).out, quoting)
     }
 
+    /// An action's answer whose `result` is empty is shown whole: the action was done, and its words are the
+    /// answer (the row was empty, csv a lone `value` column).
+    func testAnActionAnsweredWithAnEmptyResultIsShownWhole() {
+        let answer = #"{"message": "Queued", "action": "expire_signatures", "result": {}, "timestamp": "2026-12-03T10:00:00Z"}"#
+        transport.register("POST", "/admin-dashboard/notifications/", json: answer)
+        let csv = run(["admin", "notifications", "trigger", "expire_signatures", "-o", "csv"])
+        XCTAssertEqual(csv.out, "message,action,timestamp\nQueued,expire_signatures,2026-12-03T10:00:00Z\n")
+        XCTAssertEqual(csv.err, "homeserve: Queued\n")
+        transport.register("POST", "/admin-dashboard/notifications/", json: #"{"message": "Done", "result": {"expired": 3}}"#)
+        XCTAssertEqual(run(["admin", "notifications", "trigger", "expire_signatures", "-o", "csv"]).out, "expired\n3\n", "a result with fields is the row")
+    }
+
     func testAReadOfOneThingAnsweredWithNothingIsExit8() {
         transport.register("GET", "/admin-dashboard/notifications/", json: "{}")
         let empty = run(["admin", "notifications", "stats", "-o", "csv"], status: 8)
@@ -1158,6 +1170,16 @@ final class OutputRuleTests: XCTestCase {
         transport.register("GET", "/api/services/7/", json: #"{"service": {}}"#)
         XCTAssertEqual(run(["services", "get", "7", "-o", "csv"], status: 8).err,
                        "homeserve: GET /api/services/7/: the answer is an empty object, with nothing to show\n", "a resource wrapped, and empty")
+        // A summary whose parts are all empty shows nothing either.
+        for (command, path, answer) in [(["admin", "stats"], "/admin-dashboard/dashboard/stats/", #"{"users": {}}"#),
+                                        (["admin", "cache", "stats"], "/admin-dashboard/cache/", #"{"cache_stats": {"a": {}}}"#)] {
+            for format in ["csv", "table", "json"] {
+                transport.register("GET", path, json: answer)
+                let outcome = run(command + ["-o", format], status: 8)
+                XCTAssertEqual(outcome.out, "")
+                XCTAssertEqual(outcome.err, "homeserve: GET \(path): the answer is only empty objects (\(try! JSON.parse(answer).serialized())), with nothing to show\n")
+            }
+        }
         transport.register("GET", "/api/bookings/\(booking)/", json: #"[{"id": 1}]"#)
         XCTAssertEqual(run(["bookings", "get", booking, "-o", "csv"], status: 8).err,
                        "homeserve: GET /api/bookings/\(booking)/: the answer is a list where one object is due\n")

@@ -73,10 +73,23 @@ enum Rows {
     /// `{"message": "…", "booking": {…}}` → the booking. Only named keys (and `data`/`result`) unwrap, so a
     /// resource that merely has one nested object is never mistaken for a wrapper.
     static func unwrap(_ document: JSON, keys: [String]) -> JSON {
+        // An empty object wraps nothing: the answer is shown whole (`{"message": "Queued", "result": {}}`).
+        guard let inner = wrapped(document, keys: keys), inner.objectValue?.isEmpty == false else { return document }
+        return inner
+    }
+
+    /// The object an envelope holds under one of `keys`, `data` or `result`, empty or not.
+    static func wrapped(_ document: JSON, keys: [String]) -> JSON? {
         for key in keys + ["data", "result"] {
             if let inner = document[key], inner.isObject { return inner }
         }
-        return document
+        return nil
+    }
+
+    /// An object with nothing in it but objects with nothing in them (`{}`, `{"users": {}}`): no field to show.
+    static func holdsNothing(_ value: JSON) -> Bool {
+        guard case let .object(pairs) = value else { return false }
+        return pairs.allSatisfy { holdsNothing($0.1) }
     }
 
     /// The key of the one object in an answer that only wraps it: `{"message": …, "booking": {…}}`,
