@@ -927,6 +927,12 @@ final class SessionTests: XCTestCase {
         let status = harness.run(["auth", "status", "--offline", "-o", "json"])
         XCTAssertEqual(status.json["user_id"], 42, "the token's own user_id claim names its user")
         XCTAssertEqual(status.json["role"], .null, "which no endpoint describes further")
+        // A line break no header can carry (pasted with `$(…)` and a newline): as every command, exit 3.
+        harness.environment["HOMESERVE_TOKEN"] = harness.token(expiresIn: 100, life: 300, tag: "env") + "\n"
+        let unsendable = harness.run(["auth", "status", "--offline", "-o", "json"])
+        XCTAssertEqual(unsendable.status, 3)
+        XCTAssertEqual(unsendable.json["logged_in"], false)
+        XCTAssertEqual(unsendable.err, "homeserve: the token from HOMESERVE_TOKEN contains characters that cannot go in a header (spaces, line breaks, control characters); nothing was sent\n")
     }
 
     func testAuthRefreshWithHOMESERVE_TOKENSaysItCannotBeRefreshed() {

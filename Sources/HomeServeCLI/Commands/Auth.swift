@@ -205,6 +205,11 @@ enum AuthCommands {
         }
     }
 
+    /// An access token no request can carry (a line break in HOMESERVE_TOKEN): every command refuses it.
+    static func unsendable(_ creds: Credentials) -> Bool {
+        creds.ended == nil && creds.access.map { !JWT.isHeaderSafe($0) } == true
+    }
+
     static func statusObject(_ inv: Invocation, _ creds: Credentials?, verified: Bool?) throws -> JSON {
         let base = try inv.baseURL()
         var pairs: [(String, JSON)] = [
@@ -216,7 +221,7 @@ enum AuthCommands {
             // A session made with another server is not one this URL can use, nor one whose tokens have expired;
             // one the server has just accepted is live whatever this machine's clock makes of its expiries.
             ("logged_in", .bool(creds?.isFor(base.url.description) == true
-                                && (verified == true || verified == nil && creds.map { expiry(of: $0, now: inv.context.clock.now()) == nil } == true))),
+                                && (verified == true || verified == nil && creds.map { expiry(of: $0, now: inv.context.clock.now()) == nil && !unsendable($0) } == true))),
             ("session_url", creds?.server.map(JSON.string) ?? .null),
         ]
         let user = creds?.user ?? .object([])
@@ -247,7 +252,8 @@ enum AuthCommands {
         would), prints the session and exits 0 when the server accepts it, 3 when the session is missing
         or dead (verified false); when the check itself fails (an unreachable server, exit 9) the stored
         session is printed with verified null. --offline reports what is stored without a request (exit 3
-        when nothing is, when it was made with another server, or when its tokens have expired).
+        when nothing is, when it was made with another server, when its tokens have expired, or when its
+        access token cannot go in a header).
         source says where the credentials came from: credentials file, HOMESERVE_TOKEN,
         HOMESERVE_REFRESH_TOKEN, login for this command (at a --url or HOMESERVE_URL other than the
         profile's, its stored session kept), or new session for this command (not saved) where the disk
@@ -274,6 +280,10 @@ enum AuthCommands {
             if !creds.isFor(url), let server = creds.server {
                 return .failed(after: .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns)),
                                SessionError.otherServer(profile: inv.profile.name, session: server, asked: url))
+            }
+            if unsendable(creds) {
+                return .failed(after: .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns)),
+                               SessionError.malformedToken(source: creds.source))
             }
             if let reason = expiry(of: creds, now: inv.context.clock.now()) {
                 return .failed(after: .document(try statusObject(inv, creds, verified: nil), .resource(statusColumns)),
