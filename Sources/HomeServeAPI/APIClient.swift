@@ -474,21 +474,25 @@ public final class APIClient: TokenAuthority {
             throw SessionError.badTokenReply(endpoint: "/auth/refresh/")
         }
         let rotated = try Self.optionalToken(body?["refresh"], endpoint: "/auth/refresh/")
-        return TokenPair(access: access, refresh: rotated ?? refreshToken)
+        return TokenPair(access: access, refresh: rotated ?? refreshToken, clockOffset: TokenPair.clockOffset(date: response.header("Date"), now: clock.now()))
     }
 
     /// `POST /auth/login/`; nil in a dry run. A refused password is `SessionError.loginRefused`.
     public func login(username: String, password: String) throws -> (TokenPair, user: JSON)? {
         let body = JSON.object([("username", .string(username)), ("password", .string(password))])
-        let response: JSON?
+        let answer: (body: JSON, date: String?)?
         var call = APICall("POST", "/auth/login/", body: .json(body), authenticated: false)
         call.renewsSession = true
-        do { response = try json(call) } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
+        do {
+            answer = try send(call).map { response in (try document(response, call: call), response.header("Date")) }
+        } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
             let detail = ([failure.message].compactMap { $0 } + failure.fields.map { "\($0.0): \($0.1)" }).joined(separator: "; ")
             throw SessionError.loginRefused(username: username, message: "HTTP \(failure.status)" + (detail.isEmpty ? "" : ": " + detail))
         }
-        guard let response else { return nil }
-        return try Self.tokens(from: response, endpoint: "/auth/login/")
+        guard let answer else { return nil }
+        var (pair, user) = try Self.tokens(from: answer.body, endpoint: "/auth/login/")
+        pair.clockOffset = TokenPair.clockOffset(date: answer.date, now: clock.now())
+        return (pair, user)
     }
 
     /// A token is a string: a number or true is no token, not one to store as text.

@@ -1,3 +1,4 @@
+import Foundation
 import HomeServeAPI
 @testable import HomeServeCLI
 import HomeServeCore
@@ -592,6 +593,57 @@ final class SessionTests: XCTestCase {
 
     /// doctor asks whether the config directory can be made by making and removing a directory of its own
     /// beside it; one of that name it did not make (another doctor's) is left where it is.
+    /// A machine whose clock runs an hour fast: the tokens' expiry is the server's, judged by the server's
+    /// time as its `Date` header showed it, so a fresh session is sent as it is (every command, and every job
+    /// of a wave, renewed it) and renewed ahead of its expiry as usual.
+    func testAClockRunningFastJudgesTheTokensByTheServersTime() {
+        let fast = 3600.0
+        func httpDate(_ seconds: Double) -> String {
+            let format = DateFormatter()
+            format.locale = Locale(identifier: "en_US_POSIX")
+            format.timeZone = TimeZone(identifier: "GMT")
+            format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            return format.string(from: Date(timeIntervalSince1970: seconds))
+        }
+        // Issued by the server an hour behind: by this machine's clock, it expired 55 minutes ago.
+        let issued = harness.token(expiresIn: 300 - Int(fast), life: 300, tag: "a")
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(issued)", "refresh": "r1", "user": {"username": "customer1"}}"#,
+                           headers: [("Date", httpDate(harness.clock.now() - fast))])
+        XCTAssertEqual(harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n").status, 0)
+        XCTAssertEqual(harness.credentials["profiles"]?["default"]?["clock_offset"], .int(-3600))
+        transport.register("GET", path, json: #"{"id": 1}"#, times: 2)
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
+        XCTAssertEqual(transport.log.filter { $0 == "POST /auth/refresh/" }, [], "sent as it is")
+        let status = harness.run(["auth", "status", "--offline", "-o", "json"])
+        XCTAssertEqual(status.status, 0, status.err)
+        XCTAssertEqual(status.json["logged_in"], true)
+        XCTAssertEqual(status.json["access_expires_in"], 300)
+        XCTAssertContains(harness.run(["doctor", "-o", "json"]).out, "valid for 5m")
+
+        // Near its expiry by the server's time, renewed ahead of it; the new offset is kept.
+        harness.clock.advance(280)
+        let renewed = harness.token(expiresIn: 300 - Int(fast), life: 300, tag: "b")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed), headers: [("Date", httpDate(harness.clock.now() - fast))])
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
+        XCTAssertEqual(transport.requests.last?.bearer, renewed)
+        XCTAssertEqual(harness.credentials["profiles"]?["default"]?["clock_offset"], .int(-3600))
+        transport.verify()
+
+        // Without a Date header nothing is known of the server's clock: this machine's is used.
+        transport.register("POST", "/auth/login/", json: #"{"access": "\#(issued)", "refresh": "r1", "user": {"username": "customer1"}}"#)
+        XCTAssertEqual(harness.run(["auth", "login", "--username", "customer1", "--password-stdin"], stdin: "pw\n").status, 0)
+        XCTAssertNil(harness.credentials["profiles"]?["default"]?["clock_offset"])
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: renewed))
+        transport.register("GET", path, json: #"{"id": 1}"#)
+        XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
+        XCTAssertEqual(transport.log.filter { $0 == "POST /auth/refresh/" }.count, 2, "the token looks expired here, so it is renewed")
+        XCTAssertNil(TokenPair.clockOffset(date: httpDate(harness.clock.now() + 9), now: harness.clock.now()), "within a round trip and the header's second")
+        XCTAssertEqual(TokenPair.clockOffset(date: httpDate(harness.clock.now() + 120), now: harness.clock.now()), 120)
+        XCTAssertNil(TokenPair.clockOffset(date: "yesterday", now: harness.clock.now()))
+    }
+
     func testDoctorsProbeRemovesOnlyWhatItMade() throws {
         let parent = temporaryDirectory()
         harness.environment["HOMESERVE_CONFIG_DIR"] = parent + "/homeserve"

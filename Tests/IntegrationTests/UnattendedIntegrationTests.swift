@@ -205,6 +205,37 @@ final class UnattendedIntegrationTests: XCTestCase {
         XCTAssertEqual(journal.filter { $0 == "POST /api/bookings/" }.count, 1, "only the try the server refused (401), not its replay: \(journal)")
     }
 
+    /// A machine whose clock runs an hour fast (the server's set back): the tokens are judged by the server's
+    /// time, as its `Date` header showed it, so a wave of jobs sends the session as it is, with no renewal.
+    func testAClockRunningFastRenewsOnlyAsTheServerCountsExpiry() throws {
+        let sandbox = try Sandbox(["--access-ttl", "300"])
+        try advance(sandbox, -3600)
+        let cli = CLI(sandbox: sandbox)
+        try cli.login()
+        let jobs = try (0..<6).map { _ in try cli.start(["bookings", "list", "--limit", "1", "-o", "json"]) }
+        for job in jobs {
+            job.process.waitUntilExit()
+            XCTAssertEqual(job.result().status, 0, job.result().err)
+            XCTAssertEqual(job.result().err, "")
+        }
+        func renewals() throws -> Int { try sandbox.receivedRequests().filter { $0 == "POST /auth/refresh/" }.count }
+        XCTAssertEqual(try renewals(), 0, "each job sent the session as it is")
+        let status = try cli.run(["auth", "status", "--offline", "-o", "json"])
+        XCTAssertEqual(status.json["logged_in"], true, status.err)
+        XCTAssertLessThanOrEqual(status.json["access_expires_in"]?.intValue ?? 0, 300)
+        XCTAssertGreaterThan(status.json["access_expires_in"]?.intValue ?? 0, 250)
+        // The server's clock moves on by itself (as this test moves it): the token it then refuses is renewed,
+        // and the offset its answer shows is kept for the next jobs.
+        try advance(sandbox, 400)
+        let late = try cli.run(["bookings", "list", "--limit", "1", "-o", "json"])
+        XCTAssertEqual(late.status, 0, late.err)
+        XCTAssertEqual(try renewals(), 1)
+        XCTAssertEqual(cli.credentials.value(at: "profiles.default.clock_offset")?.intValue.map { abs($0 + 3200) <= 2 }, true,
+                       "\(String(describing: cli.credentials.value(at: "profiles.default.clock_offset")))")
+        XCTAssertEqual(try cli.run(["bookings", "list", "--limit", "1", "-o", "json"]).status, 0)
+        XCTAssertEqual(try renewals(), 1)
+    }
+
     /// GNU `timeout` sends its SIGTERM to the command and again to the command's process group: one request to
     /// stop, so an exchange of the refresh token under way is still waited for and stored.
     func testTimeoutDuringARenewalKeepsTheRotatedSession() throws {
@@ -213,16 +244,9 @@ final class UnattendedIntegrationTests: XCTestCase {
         try cli.login()
         let spent = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
         try sandbox.fault(#"{"path": "/auth/refresh/", "delay_ms": 2000}"#)
-        let timeout = Process()
-        timeout.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        timeout.arguments = ["timeout", "1", Binaries.cli, "auth", "refresh", "-q"]
-        timeout.environment = cli.environment
-        let errors = Pipe()
-        timeout.standardError = errors
-        try timeout.run()
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        timeout.waitUntilExit()
-        XCTAssertEqual(timeout.terminationStatus, 124, err)
+        let (status, err) = try CoreIntegrationTests.stderr(of: "/usr/bin/env", ["timeout", "1", Binaries.cli, "auth", "refresh", "-q"],
+                                                            environment: cli.environment)
+        XCTAssertEqual(status, 124, err)
         XCTAssertEqual(err, "homeserve: terminated (SIGTERM)\n", "the exchange was waited for, not cut short")
         let stored = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
         XCTAssertNotEqual(stored, spent, "the rotated refresh token was stored")

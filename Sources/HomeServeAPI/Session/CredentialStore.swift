@@ -8,10 +8,22 @@ import Darwin
 public struct TokenPair: Sendable {
     public var access: String
     public var refresh: String?
+    /// How far the server's clock is ahead of this machine's (behind when negative), by the answer's `Date`
+    /// header; nil when it is within `Credentials.clockTolerance` or not known.
+    public var clockOffset: Double?
 
-    public init(access: String, refresh: String?) {
+    public init(access: String, refresh: String?, clockOffset: Double? = nil) {
         self.access = access
         self.refresh = refresh
+        self.clockOffset = clockOffset
+    }
+
+    /// The offset an answer's `Date` header shows against `now`, when it is more than a `Date` header's
+    /// second and a round trip can account for.
+    public static func clockOffset(date: String?, now: Double) -> Double? {
+        guard let date, let server = CivilTime.parseHTTPDate(date) else { return nil }
+        let offset = (Double(server) - now).rounded()
+        return abs(offset) > Credentials.clockTolerance ? offset : nil
     }
 }
 
@@ -38,6 +50,7 @@ public enum SessionState: String, Sendable {
     /// No access token, and no valid refresh token.
     case none
 
+    /// `now` is the server's time as this machine knows it (`Credentials.serverTime`).
     public static func of(access: String?, refresh: String?, ended: Bool = false, now: Double) -> SessionState {
         if ended { return .ended }
         if let access, !JWT.expiresSoon(access, now: now, margin: 0) { return .active }
@@ -56,6 +69,15 @@ public struct Credentials: Sendable {
     /// Why the session can no longer be renewed without a login (the server refused its refresh token),
     /// or nil while it can. Its tokens are kept for a person to see, and never sent again.
     public var ended: String?
+    /// How far the server's clock was ahead of this machine's when the tokens came (`clock_offset`): their
+    /// expiry is the server's, so it is judged by the server's time.
+    public var clockOffset: Double = 0
+
+    /// Clocks this close are taken to agree: a `Date` header counts whole seconds, and an answer takes time.
+    public static let clockTolerance = 10.0
+
+    /// The server's time now, as this machine's clock and the offset last seen make it.
+    public func serverTime(_ now: Double) -> Double { now + clockOffset }
 
     /// Whether the session may be sent to this base URL: one made with it (`https://h` and `https://h:443/`
     /// are one), or one that does not say where it was made.
@@ -69,6 +91,14 @@ public struct Credentials: Sendable {
         guard a != b else { return true }
         guard case let .success(x) = WebURL.parse(a), case let .success(y) = WebURL.parse(b) else { return false }
         return x.sameServer(as: y)
+    }
+}
+
+extension Credentials {
+    /// A new pair's session, stored in the credentials file.
+    init(_ pair: TokenPair, user: JSON, server: String) {
+        self.init(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: server)
+        clockOffset = pair.clockOffset ?? 0
     }
 }
 
@@ -246,8 +276,10 @@ public final class CredentialStore {
         guard case let .string(server)? = entry["url"], !server.isEmpty else {
             throw corrupt("does not say which server it was made with (its \"url\")")
         }
-        return Credentials(access: access, refresh: refresh?.stringValue, user: entry["user"] ?? .object([]), source: .file, server: server,
-                           ended: entry[Self.endedKey]?.stringValue)
+        var creds = Credentials(access: access, refresh: refresh?.stringValue, user: entry["user"] ?? .object([]), source: .file, server: server,
+                                ended: entry[Self.endedKey]?.stringValue)
+        creds.clockOffset = entry[Self.clockOffsetKey]?.doubleValue ?? 0
+        return creds
     }
 
     /// Whether a stored session was made with another server than the authority's (`https://h` and
@@ -285,21 +317,23 @@ public final class CredentialStore {
             times = JWT.times(access)
             vetted = (access, times)
         }
-        if creds.source != .accessToken, !renewalPostponed, JWT.expiresSoon(times, now: clock.now()) {
+        // The tokens' expiry is the server's: judged by its time, as far as this machine knows it.
+        func now() -> Double { creds.serverTime(clock.now()) }
+        if creds.source != .accessToken, !renewalPostponed, JWT.expiresSoon(times, now: now()) {
             do {
                 return try renew(refused: access, authority: authority)
-            } catch SessionError.file(let failure) where Self.isLockTimeout(failure) && !JWT.expiresSoon(times, now: clock.now(), margin: 5) {
+            } catch SessionError.file(let failure) where Self.isLockTimeout(failure) && !JWT.expiresSoon(times, now: now(), margin: 5) {
                 // Renewing ahead of expiry is a courtesy: while another process holds the renewal, a token
                 // that still works is sent rather than the command failing, and a warning says so.
-                let left = times.exp.map { " valid for \($0 - Int(clock.now())) s more," } ?? ""
+                let left = times.exp.map { " valid for \($0 - Int(now())) s more," } ?? ""
                 warn("another homeserve has been renewing the session for longer than the timeout; its access token,\(left) is sent as it is")
                 renewalPostponed = true
                 return access
-            } catch let error where !JWT.expiresSoon(times, now: clock.now(), margin: 5) && current?.ended == nil {
+            } catch let error where !JWT.expiresSoon(times, now: now(), margin: 5) && current?.ended == nil {
                 // So is it when the server's token endpoint is down or slow: the token is sent while it works,
                 // unless the server has ended the session meanwhile (its refresh token refused).
                 guard let trouble = Self.serverTrouble(error), let exp = times.exp else { throw error }
-                warn("renewing the session ahead of its expiry failed (\(trouble)); its access token, valid for \(exp - Int(clock.now())) s more, is sent as it is")
+                warn("renewing the session ahead of its expiry failed (\(trouble)); its access token, valid for \(exp - Int(now())) s more, is sent as it is")
                 renewalPostponed = true
                 return access
             }
@@ -360,7 +394,7 @@ public final class CredentialStore {
                     throw SessionError.userChanged(profile: profile, from: was, to: now)
                 }
                 if let access = entry?.access, access != stale, JWT.isHeaderSafe(access),
-                   !JWT.expiresSoon(access, now: clock.now(), margin: 0) {
+                   !JWT.expiresSoon(access, now: entry?.serverTime(clock.now()) ?? clock.now(), margin: 0) {
                     current = entry
                     return access
                 }
@@ -401,7 +435,7 @@ public final class CredentialStore {
                     // profile keeps the one made with its own server.
                     if foreign, oneOffServer {
                         note("logged in as \(username) to \(authority.server) for this command only; profile '\(profile)' keeps its session with \(kept?.server ?? "?")")
-                        current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: authority.server)
+                        current = Credentials(pair, user: user, server: authority.server)
                         madeForCommand = true
                         return pair.access
                     }
@@ -452,7 +486,7 @@ public final class CredentialStore {
         let creds = try credentials()
         if let creds, !isForOtherServer(creds, authority) {
             // A token due for renewal is renewed first, as the real run would: shown once.
-            let due = creds.source != .accessToken && (creds.ended != nil || (creds.access.map { JWT.expiresSoon($0, now: clock.now()) } ?? true))
+            let due = creds.source != .accessToken && (creds.ended != nil || (creds.access.map { JWT.expiresSoon($0, now: creds.serverTime(clock.now())) } ?? true))
             guard due else { return creds.access }
             if creds.refresh != nil, creds.ended == nil {
                 if !previewedLogin { _ = try authority.refresh("***") }
@@ -508,6 +542,8 @@ public final class CredentialStore {
 
     /// Why the server ended the profile's session, in its entry: its refresh token was refused.
     public static let endedKey = "ended"
+    /// How far the server's clock was ahead of this machine's when the session's tokens came, in seconds.
+    public static let clockOffsetKey = "clock_offset"
 
     /// Notes in the profile's entry that a login to renew it was refused, or that the server ended it. Nothing
     /// more is changed: the session stays, for a person to see and replace; storing a new one drops the note.
@@ -556,7 +592,7 @@ public final class CredentialStore {
         } catch {
             let reason = if case let SessionError.file(failure) = error { failure.description } else { "\(error)" }
             warn("the new session could not be saved (\(reason)); it is used for this command only")
-            current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: server)
+            current = Credentials(pair, user: user, server: server)
             // A later renewal in this command starts from this pair, not the file's, whose refresh token the
             // server may have taken already.
             unsaved = current
@@ -592,9 +628,11 @@ public final class CredentialStore {
 
     /// The profile's entry for a pair, and the session this command goes on with.
     private func record(_ pair: TokenPair, user: JSON, server: String, in file: inout ProfileFile) {
-        file[profile] = .object([("access", .string(pair.access)), ("refresh", pair.refresh.map(JSON.string) ?? .null), ("user", user),
-                                 ("url", .string(server))])
-        current = Credentials(access: pair.access, refresh: pair.refresh, user: user, source: .file, server: server)
+        var entry: [(String, JSON)] = [("access", .string(pair.access)), ("refresh", pair.refresh.map(JSON.string) ?? .null), ("user", user),
+                                       ("url", .string(server))]
+        if let offset = pair.clockOffset { entry.append((Self.clockOffsetKey, .int(Int(offset)))) }
+        file[profile] = .object(entry)
+        current = Credentials(pair, user: user, server: server)
     }
 
     /// Forgets the profile's tokens; true when there were any.

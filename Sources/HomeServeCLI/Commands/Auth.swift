@@ -194,7 +194,7 @@ enum AuthCommands {
     /// Why stored credentials can no longer make a request by themselves, or nil while they can: the access
     /// token is valid, or a refresh token is (one without an expiry is taken to be).
     static func expiry(of creds: Credentials, now: Double) -> String? {
-        switch SessionState.of(access: creds.access, refresh: creds.refresh, ended: creds.ended != nil, now: now) {
+        switch SessionState.of(access: creds.access, refresh: creds.refresh, ended: creds.ended != nil, now: creds.serverTime(now)) {
         case .active, .refreshable: return nil
         case .ended: return creds.ended
         case .expired, .none:
@@ -230,7 +230,8 @@ enum AuthCommands {
         for key in ["id", "username", "email", "role", "is_verified"] {
             pairs.append((key == "id" ? "user_id" : key, user[key] ?? (key == "id" ? claimed : nil) ?? .null))
         }
-        let now = Int(inv.context.clock.now())
+        // Expiries are the server's, counted by its time as far as this machine knows it.
+        let now = Int(creds?.serverTime(inv.context.clock.now()) ?? inv.context.clock.now())
         for (name, token) in [("access", creds?.access), ("refresh", creds?.refresh)] {
             if let token, let exp = JWT.expiry(token) {
                 pairs.append(("\(name)_expires_at", .string(CivilTime.iso8601(exp))))

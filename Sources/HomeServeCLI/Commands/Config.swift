@@ -129,7 +129,8 @@ enum ConfigCommands {
             let unset = (inv.environment["HOMESERVE_URL"]).flatMap { $0.isEmpty ? nil : $0 } ?? Invocation.defaultURL.description
             let url = settings[name]["url"] ?? .string(name == inv.profile.name ? (try? inv.baseURL().url.description) ?? "" : unset)
             let ended = entry[CredentialStore.endedKey]?.stringValue != nil
-            var state = SessionState.of(access: access, refresh: entry["refresh"]?.stringValue, ended: ended, now: now).rawValue
+            let serverTime = now + (entry[CredentialStore.clockOffsetKey]?.doubleValue ?? 0)
+            var state = SessionState.of(access: access, refresh: entry["refresh"]?.stringValue, ended: ended, now: serverTime).rawValue
             // A session made with another server than the profile's is never sent where its commands go.
             if access != nil, let made = entry["url"]?.stringValue, let shown = url.stringValue,
                !Credentials.sameServer(made, shown) {

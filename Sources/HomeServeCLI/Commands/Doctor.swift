@@ -278,7 +278,7 @@ enum DoctorCommands {
         if let server = creds.server, let base = try? inv.client().server, !creds.isFor(base) {
             return [Check(name: "access token", status: .warn, detail: "the session of profile '\(inv.profile.name)' was made with \(server), not \(base), so it is not sent there")]
         }
-        let now = inv.context.clock.now()
+        let now = creds.serverTime(inv.context.clock.now())
         func describe(_ token: String?, _ name: String) -> Check {
             guard let token else { return Check(name: name, status: name == "refresh token" && creds.source == .accessToken ? .ok : .warn, detail: "none (\(creds.source.rawValue))") }
             guard JWT.isHeaderSafe(token) else { return Check(name: name, status: .fail, detail: "from \(creds.source.rawValue): contains characters that cannot go in a header", code: .notAuthenticated) }

@@ -60,7 +60,7 @@ struct SandboxHookRoutes: Sendable {
     /// Moves the sandbox's time ahead by `advance` seconds: tokens expire, dates move on.
     private func advanceClock(_ request: APIRequest) async throws -> APIResponse {
         var fields = FieldReader(try request.data().fields)
-        let seconds = fields.integer("advance", min: 0, max: 10 * 365 * 86_400)
+        let seconds = fields.integer("advance", min: -10 * 365 * 86_400, max: 10 * 365 * 86_400)
         if fields.errors.isEmpty, seconds == nil { fields.errors.add("advance", "This field is required.") }
         try fields.check()
         let total = Timestamp.skew.add(Int64(seconds ?? 0) * 1_000_000, ordering: .relaxed).newValue
