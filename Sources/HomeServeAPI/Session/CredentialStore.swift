@@ -22,6 +22,7 @@ public struct TokenPair: Sendable {
     /// second and a round trip can account for.
     public static func clockOffset(date: String?, now: Double) -> Double? {
         guard let date, let server = CivilTime.parseHTTPDate(date) else { return nil }
+        // Known to the second: the header counts whole seconds.
         let offset = (Double(server) - now).rounded()
         return abs(offset) > Credentials.clockTolerance ? offset : nil
     }
