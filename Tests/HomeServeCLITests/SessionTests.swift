@@ -437,32 +437,33 @@ final class SessionTests: XCTestCase {
 
     /// Work asked to stop has `grace` seconds; an exchange of the refresh token in flight is waited for (up to
     /// `RenewalsInFlight.grace` after the signal), and the work then has `grace` seconds again to notice the
-    /// signal: it is not ended with "did not stop" the moment the answer is stored.
+    /// signal, also when the exchange ended just before the first deadline: it is not ended with "did not
+    /// stop" the moment the answer is stored.
     func testStoppedWorkIsEndedOnScheduleAndGivenTimeAfterARenewal() throws {
         let grace = SignalWatcher.grace
-        var plain = SignalWatcher.StopSchedule(askedAt: 100, signal: SIGTERM)
-        XCTAssertEqual(plain.firstDeadline, 100 + grace)
-        XCTAssertNil(plain.next(now: 100 + grace, renewing: false), "no renewal: ended at the first deadline")
-
-        var renewal = SignalWatcher.StopSchedule(askedAt: 100, signal: SIGTERM)
-        let look = try XCTUnwrap(renewal.next(now: 100 + grace, renewing: true))
+        let plan = SignalWatcher.StopSchedule(askedAt: 100, signal: SIGTERM)
+        XCTAssertEqual(plan.firstDeadline, 100 + grace)
+        XCTAssertNil(plan.next(now: 100 + grace, renewing: false, renewalEnded: nil), "no renewal: ended at the first deadline")
+        XCTAssertNil(plan.next(now: 100 + grace, renewing: false, renewalEnded: 99), "one over before the signal counts for nothing")
+        let look = try XCTUnwrap(plan.next(now: 100 + grace, renewing: true, renewalEnded: nil))
         XCTAssertEqual(look, 100 + grace + 0.1, accuracy: 1e-9, "a renewal in flight is looked at again shortly")
-        XCTAssertEqual(try XCTUnwrap(renewal.next(now: 104, renewing: false)), 104 + grace, "over: the work has its grace again")
-        XCTAssertNil(renewal.next(now: 104 + grace, renewing: false), "and is ended once that has passed")
-
-        var endless = SignalWatcher.StopSchedule(askedAt: 100, signal: SIGTERM)
-        XCTAssertNotNil(endless.next(now: 100 + RenewalsInFlight.grace - 1, renewing: true))
-        XCTAssertNil(endless.next(now: 100 + RenewalsInFlight.grace, renewing: true), "a renewal is waited for only so long")
+        XCTAssertEqual(plan.next(now: 104, renewing: false, renewalEnded: 103.9), 103.9 + grace, "over: the work has its grace again")
+        XCTAssertNil(plan.next(now: 103.9 + grace, renewing: false, renewalEnded: 103.9), "and is ended once that has passed")
+        XCTAssertEqual(plan.next(now: 100 + grace, renewing: false, renewalEnded: 102.9), 102.9 + grace, "over just before the first deadline")
+        XCTAssertNotNil(plan.next(now: 100 + RenewalsInFlight.grace - 1, renewing: true, renewalEnded: nil))
+        XCTAssertNil(plan.next(now: 100 + RenewalsInFlight.grace, renewing: true, renewalEnded: nil), "a renewal is waited for only so long")
     }
 
     /// GNU `timeout` sends SIGTERM to homeserve and again to its process group at once: that is one request
-    /// to stop, not the second that ends homeserve in the middle of an exchange of the refresh token.
+    /// to stop, not the second that ends homeserve in the middle of an exchange of the refresh token. Each
+    /// Ctrl-C is a key pressed: a second one, however soon, ends homeserve.
     func testTheSameSignalSentAgainAtOnceIsNotASecondOne() {
         let schedule = SignalWatcher.StopSchedule(askedAt: 100, signal: SIGTERM)
         XCTAssertFalse(schedule.isSecond(SIGTERM, now: 100.001))
+        XCTAssertFalse(SignalWatcher.StopSchedule(askedAt: 100, signal: SIGHUP).isSecond(SIGHUP, now: 100.1))
         XCTAssertTrue(schedule.isSecond(SIGTERM, now: 100 + SignalWatcher.StopSchedule.echo), "sent again later")
         XCTAssertTrue(schedule.isSecond(SIGINT, now: 100.001), "another signal")
-        XCTAssertTrue(SignalWatcher.StopSchedule(askedAt: 100, signal: SIGINT).isSecond(SIGINT, now: 101), "a second Ctrl-C")
+        XCTAssertTrue(SignalWatcher.StopSchedule(askedAt: 100, signal: SIGINT).isSecond(SIGINT, now: 100.1), "a second Ctrl-C")
     }
 
     /// A line on stderr is one write, so the signal watcher's last words cannot land inside it.

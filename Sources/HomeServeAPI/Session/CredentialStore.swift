@@ -19,12 +19,13 @@ public struct TokenPair: Sendable {
     }
 
     /// The offset an answer's `Date` header shows against `now`, when it is more than a `Date` header's
-    /// second and a round trip can account for.
+    /// second and a round trip can account for, and less than a day: a header further off (a proxy's
+    /// broken clock, 1970) is not the server's time.
     public static func clockOffset(date: String?, now: Double) -> Double? {
         guard let date, let server = CivilTime.parseHTTPDate(date) else { return nil }
         // Known to the second: the header counts whole seconds.
         let offset = (Double(server) - now).rounded()
-        return abs(offset) > Credentials.clockTolerance ? offset : nil
+        return abs(offset) > Credentials.clockTolerance && abs(offset) < 86_400 ? offset : nil
     }
 }
 
@@ -373,6 +374,7 @@ public final class CredentialStore {
             }
             current?.access = pair.access
             current?.refresh = pair.refresh ?? refresh
+            current?.clockOffset = pair.clockOffset ?? 0
             return pair.access
         case .file:
             let asked = clock.now()

@@ -49,8 +49,8 @@ public final class EchoGuard: Sendable {
 
 /// Signals without Swift code in a signal handler: SIGINT, SIGTERM and SIGHUP are blocked in every thread
 /// and a watcher thread takes them with sigwait. The first one asks the work to stop (transfers abort,
-/// sockets close, `smoke` names what it leaves behind); a second one, or one at a password prompt, ends
-/// the process at once. Ctrl-C then exits 130; SIGTERM and SIGHUP end the process by that signal, as
+/// sockets close, `smoke` names what it leaves behind); a second one (not a SIGTERM or SIGHUP sent again
+/// at once), or one at a password prompt, ends the process at once. Ctrl-C then exits 130; SIGTERM and SIGHUP end the process by that signal, as
 /// whatever sent it expects, once the work has stopped.
 public enum SignalWatcher {
     /// The SIGTERM or SIGHUP that asked the work to stop, or 0.
@@ -127,48 +127,37 @@ public enum SignalWatcher {
 
     /// When work asked to stop is ended if it has not stopped: `grace` seconds after the first signal; while an
     /// exchange of the refresh token is in flight, not before it is over (up to `RenewalsInFlight.grace` seconds
-    /// after the signal), and then `grace` seconds later, for the work to notice the signal once the answer is
-    /// stored.
+    /// after the signal); and `grace` seconds after an exchange that ended once the signal came, for the work
+    /// to notice the signal once the answer is stored.
     struct StopSchedule {
         let askedAt: Double
         /// The signal that asked.
         let signal: Int32
-        private var waitedForRenewal = false
 
-        init(askedAt: Double, signal: Int32) {
-            self.askedAt = askedAt
-            self.signal = signal
-        }
+        var firstDeadline: Double { askedAt + grace }
 
-        /// How soon the same signal again is the same request: GNU `timeout` sends its SIGTERM to the command
-        /// and then to the command's process group, microseconds apart; a person's second Ctrl-C comes later.
+        /// How soon SIGTERM or SIGHUP again is the same request: GNU `timeout` sends its SIGTERM to the command
+        /// and then to the command's process group, microseconds apart. Each Ctrl-C is a key pressed.
         static let echo = 0.25
 
         /// Whether a signal received now is a second request (which ends homeserve at once), not the first
         /// one sent again.
         func isSecond(_ received: Int32, now: Double) -> Bool {
-            received != signal || now - askedAt >= Self.echo
+            received != signal || signal == SIGINT || now - askedAt >= Self.echo
         }
 
-        var firstDeadline: Double { askedAt + grace }
-
-        /// At a deadline: when to look again, or nil to end homeserve now.
-        mutating func next(now: Double, renewing: Bool) -> Double? {
-            if renewing, now < askedAt + RenewalsInFlight.grace {
-                waitedForRenewal = true
-                return now + 0.1
-            }
-            if waitedForRenewal, !renewing {
-                waitedForRenewal = false
-                return now + grace
-            }
+        /// At a deadline: when to look again, or nil to end homeserve now. `renewalEnded` is when the last
+        /// exchange of the refresh token was over (`RenewalsInFlight.lastEnded`).
+        func next(now: Double, renewing: Bool, renewalEnded: Double?) -> Double? {
+            if renewing { return now < askedAt + RenewalsInFlight.grace ? now + 0.1 : nil }
+            if let ended = renewalEnded, ended > askedAt, now < ended + grace { return ended + grace }
             return nil
         }
     }
 
     /// The watcher thread: Ctrl-C, SIGTERM and SIGHUP (`timeout`, a cancelled CI job, a closed terminal) ask
-    /// the work to stop; a second one (not the first sent again at once), or one at a password prompt, ends
-    /// homeserve at once, and so does the
+    /// the work to stop; a second one (not a SIGTERM or SIGHUP sent again at once), or one at a password
+    /// prompt, ends homeserve at once, and so does the
     /// first once its `StopSchedule` runs out without the work stopping (a wait that does not notice: a
     /// blocked read of stdin or write to a pipe, a password helper). SIGTERM and SIGHUP also end a password
     /// helper in a group of its own at once, since it may be what hangs.
@@ -178,12 +167,11 @@ public enum SignalWatcher {
         var schedule: StopSchedule?
         while true {
             var received: Int32 = 0
-            if let due = deadline, var plan = schedule {
+            if let due = deadline, let plan = schedule {
                 let left = due - Monotonic.now()
                 if left <= 0 {
                     let now = Monotonic.now()
-                    if let later = plan.next(now: now, renewing: RenewalsInFlight.any) {
-                        schedule = plan
+                    if let later = plan.next(now: now, renewing: RenewalsInFlight.any, renewalEnded: RenewalsInFlight.lastEnded) {
                         deadline = later
                         continue
                     }

@@ -12,10 +12,22 @@ public enum RenewalsInFlight {
 
     public static var any: Bool { count.load(ordering: .sequentiallyConsistent) > 0 }
 
+    /// When the last exchange was over (`Monotonic` microseconds), or 0.
+    private static let endedAt = Atomic<Int>(0)
+
+    /// When the last exchange was over, by `Monotonic.now()`; nil before any.
+    public static var lastEnded: Double? {
+        let micros = endedAt.load(ordering: .sequentiallyConsistent)
+        return micros == 0 ? nil : Double(micros) / 1e6
+    }
+
     /// Runs `body` counted as one exchange under way.
     public static func during<T>(_ body: () throws -> T) rethrows -> T {
         count.add(1, ordering: .sequentiallyConsistent)
-        defer { count.subtract(1, ordering: .sequentiallyConsistent) }
+        defer {
+            endedAt.store(Int(Monotonic.now() * 1e6), ordering: .sequentiallyConsistent)
+            count.subtract(1, ordering: .sequentiallyConsistent)
+        }
         return try body()
     }
 }
