@@ -254,6 +254,21 @@ final class UnattendedIntegrationTests: XCTestCase {
         try sandbox.request("DELETE", "/sandbox/faults")
         let next = try cli.run(["auth", "refresh", "-q"])
         XCTAssertEqual(next.status, 0, next.err)
+
+        // The two SIGTERMs may reach homeserve as one; sent 50 ms apart, they are two signals, and still one
+        // request to stop.
+        let before = try XCTUnwrap(cli.credentials.value(at: "profiles.default.refresh")?.stringValue)
+        try sandbox.fault(#"{"path": "/auth/refresh/", "delay_ms": 1500}"#)
+        let refreshes = try sandbox.receivedRequests().filter { $0 == "POST /auth/refresh/" }.count
+        let running = try cli.start(["auth", "refresh", "-q"])
+        let end = Date().addingTimeInterval(10)
+        while try sandbox.receivedRequests().filter({ $0 == "POST /auth/refresh/" }).count == refreshes, Date() < end { usleep(20_000) }
+        kill(running.process.processIdentifier, SIGTERM)
+        usleep(50_000)
+        kill(running.process.processIdentifier, SIGTERM)
+        running.process.waitUntilExit()
+        XCTAssertEqual(running.result().err, "homeserve: terminated (SIGTERM)\n", "the exchange was waited for, not cut short")
+        XCTAssertNotEqual(cli.credentials.value(at: "profiles.default.refresh")?.stringValue, before, "the rotated refresh token was stored")
     }
 
     func testSIGTERMStopsAWalkAsCtrlCDoesAndEndsByTheSignal() throws {
