@@ -1119,10 +1119,10 @@ final class OutputRuleTests: XCTestCase {
         let plain = "id,model,timestamp\r\n133,Cache,2026-12-03T21:17:37.123Z\r\n"
         transport.register("POST", path, body: Array(plain.utf8.dropLast(6)), headers: [("Content-Type", "text/csv")])
         let unended = run(["admin", "history", "export", "--out", file], status: 8)
-        XCTAssertEqual(unended.err, "homeserve: POST \(path): the CSV's last record has no line break where the others have one: it was cut short (\(plain.utf8.count - 6) bytes)\n")
+        XCTAssertEqual(unended.err, "homeserve: POST \(path): the CSV's last record has no line break where the others end with CRLF: it was cut short (\(plain.utf8.count - 6) bytes)\n")
         XCTAssertFalse(FileFacts.exists(file), "nothing is written")
-        // A header alone, with or without its line break, is whole.
-        for header in ["id,model,timestamp", "id,model,timestamp\n"] {
+        // A header alone, with or without its line break, is whole; so are lines joined by a bare LF.
+        for header in ["id,model,timestamp", "id,model,timestamp\n", "id,model\n1,Cache"] {
             transport.register("POST", path, body: Array(header.utf8), headers: [("Content-Type", "text/csv")])
             XCTAssertEqual(run(["admin", "history", "export"]).out, header)
         }

@@ -45,7 +45,7 @@ enum AdminHistoryCommands {
         (/dev/null, a FIFO) is written in place. Without --out, or with --out -, the CSV goes to stdout as
         received. A server that wraps the file in JSON as base64 download_data is understood too; a JSON
         answer saying the export did not happen is exit 6, and one without download_data is exit 8, as is a
-        CSV that ends inside a quoted field or whose last record lacks the line break the others end with (cut
+        CSV that ends inside a quoted field or whose last record lacks the CRLF the others end with (cut
         short), an empty answer (a CSV has its header row even with
         no entries) or a web page; nothing is written then, and a file already at --out is left as it was.
         """,
@@ -95,10 +95,10 @@ enum AdminHistoryCommands {
         if csv.lazy.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 {
             throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the CSV ends inside a quoted field: it was cut short (\(csv.count) bytes)")
         }
-        // Every record of a CSV writer ends in a line break: a last one without it, after others with it, is
-        // a record cut short outside quotes.
-        if csv.contains(UInt8(ascii: "\n")), csv.last != UInt8(ascii: "\n") {
-            throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the CSV's last record has no line break where the others have one: it was cut short (\(csv.count) bytes)")
+        // Records ended with CRLF, as RFC 4180 and Python's csv writer end them, and a last one without it: a
+        // record cut short outside quotes. (A file of lines joined by a bare LF may leave the last unended.)
+        if let end = csv.firstIndex(of: UInt8(ascii: "\n")), end > 0, csv[end - 1] == UInt8(ascii: "\r"), csv.last != UInt8(ascii: "\n") {
+            throw APIError.badResponse(method: "POST", path: client.shown(call), reason: "the CSV's last record has no line break where the others end with CRLF: it was cut short (\(csv.count) bytes)")
         }
         guard let path = OutputFile.named(inv[out]) else { return .bytes(csv) }
         try OutputFile.write(path, csv, mode: 0o600)

@@ -28,8 +28,9 @@ enum DoctorCommands {
         Checks, in order: the profile; its settings, held to what 'config set' accepts (config); the URL and
         where it came from; proxy variables in effect; DNS; the TCP connection; TLS (certificate chain, days
         to expiry, --cacert); that the server answers with JSON, and that the API is at the URL (GET
-        /api/services/ is found); clock skew from the server's Date header (a warning over 30 s, since token
-        expiry depends on it); the access and refresh tokens; that the server accepts the session (not tried
+        /api/services/ is found); clock skew from the server's Date header (a warning over 30 s: a session
+        counts its tokens' expiry by the server's time from its next login or renewal on, HOMESERVE_TOKEN
+        and relative dates such as +5d by this machine's); the access and refresh tokens; that the server accepts the session (not tried
         with only HOMESERVE_REFRESH_TOKEN, which the exchange would spend); and the config directory and
         files' permissions. A setting requests cannot be made with (HOMESERVE_MAX_BODY) is a failed settings
         check. Each is ok, warn or fail; -o json prints {"checks": [{"name", "status", "detail"}]}. Exits 0
@@ -266,7 +267,7 @@ enum DoctorCommands {
         // The Date header drops the fraction of its second: the server's clock read somewhere in that second.
         let skew = Int((now - (Double(server) + 0.5)).rounded(.toNearestOrEven))
         let detail = skew == 0 ? "in step with the server" : "\(abs(skew)) s \(skew > 0 ? "ahead of" : "behind") the server"
-        return Check(name: "clock", status: abs(skew) > 30 ? .warn : .ok, detail: detail + (abs(skew) > 30 ? "; token expiry will be misjudged" : ""))
+        return Check(name: "clock", status: abs(skew) > 30 ? .warn : .ok, detail: detail + (abs(skew) > 30 ? "; a session counts its tokens' expiry by the server's time from its next login or renewal on, HOMESERVE_TOKEN by this machine's" : ""))
     }
 
     static func tokenChecks(_ inv: Invocation, _ creds: Credentials?) -> [Check] {
