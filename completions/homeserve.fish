@@ -328,7 +328,7 @@ function __homeserve_flags
         case 'signatures reject'
             printf '%s\t%s\n' \
                 '--reason' 'Why the work is not accepted' \
-                '--evidence' 'Supporting evidence as JSON: inline, @FILE, or - for stdin'
+                '--evidence' 'Supporting evidence as JSON'
         case 'photos list'
             printf '%s\t%s\n' \
                 '--booking' 'Only the photos of this booking' \
@@ -358,7 +358,7 @@ function __homeserve_flags
                 '--type' 'Kind of dispute' \
                 '--title' 'One-line summary' \
                 '--description' 'What happened' \
-                '--evidence' 'Evidence as JSON: inline, @FILE, or - for stdin'
+                '--evidence' 'Evidence as JSON'
         case 'disputes messages'
             printf '%s\t%s\n' \
                 '--page' 'Page to fetch (with --all or --limit: the page to start from)' \
@@ -375,7 +375,7 @@ function __homeserve_flags
             printf '%s\t%s\n' \
                 '--notes' 'The resolution, as the parties will read it' \
                 '--amount' 'Amount refunded or credited' \
-                '--evidence' 'Evidence as JSON: inline, @FILE, or - for stdin'
+                '--evidence' 'Evidence as JSON'
         case 'admin cache clear'
             printf '%s\t%s\n' \
                 '--type' 'all, or the name of one cache (\'homeserve admin cache stats\' lists them)'

@@ -480,18 +480,22 @@ public final class APIClient: TokenAuthority {
     /// `POST /auth/login/`; nil in a dry run. A refused password is `SessionError.loginRefused`.
     public func login(username: String, password: String) throws -> (TokenPair, user: JSON)? {
         let body = JSON.object([("username", .string(username)), ("password", .string(password))])
-        let answer: (body: JSON, date: String?)?
         var call = APICall("POST", "/auth/login/", body: .json(body), authenticated: false)
         call.renewsSession = true
         do {
-            answer = try send(call).map { response in (try document(response, call: call), response.header("Date")) }
+            return try tokens(call)
         } catch let APIError.http(failure) where HTTPStatus.refusesCredentials(failure.status) {
             let detail = ([failure.message].compactMap { $0 } + failure.fields.map { "\($0.0): \($0.1)" }).joined(separator: "; ")
             throw SessionError.loginRefused(username: username, message: "HTTP \(failure.status)" + (detail.isEmpty ? "" : ": " + detail))
         }
-        guard let answer else { return nil }
-        var (pair, user) = try Self.tokens(from: answer.body, endpoint: "/auth/login/")
-        pair.clockOffset = TokenPair.clockOffset(date: answer.date, now: clock.now())
+    }
+
+    /// The tokens and user a login answers with (a password's, a code's), with the server's clock offset its
+    /// `Date` header shows; nil in a dry run.
+    public func tokens(_ call: APICall) throws -> (TokenPair, user: JSON)? {
+        guard let response = try send(call) else { return nil }
+        var (pair, user) = try Self.tokens(from: try document(response, call: call), endpoint: call.path)
+        pair.clockOffset = TokenPair.clockOffset(date: response.header("Date"), now: clock.now())
         return (pair, user)
     }
 
@@ -509,7 +513,7 @@ public final class APIClient: TokenAuthority {
     }
 
     /// The pair and user of a login answer (`{access, refresh, user}`, or the same under `data`/`tokens`).
-    public static func tokens(from response: JSON, endpoint: String) throws -> (TokenPair, user: JSON) {
+    private static func tokens(from response: JSON, endpoint: String) throws -> (TokenPair, user: JSON) {
         let holder = [response, response["data"], response["tokens"]].lazy.compactMap { $0 }.first { $0["access"] != nil } ?? response
         guard let access = token(holder["access"]), JWT.isHeaderSafe(access) else {
             throw SessionError.badTokenReply(endpoint: endpoint)

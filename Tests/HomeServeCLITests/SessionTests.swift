@@ -592,8 +592,6 @@ final class SessionTests: XCTestCase {
                        ["name": "files", "status": "fail", "detail": .string("\(file) is not a directory")])
     }
 
-    /// doctor asks whether the config directory can be made by making and removing a directory of its own
-    /// beside it; one of that name it did not make (another doctor's) is left where it is.
     /// A machine whose clock runs an hour fast: the tokens' expiry is the server's, judged by the server's
     /// time as its `Date` header showed it, so a fresh session is sent as it is (every command, and every job
     /// of a wave, renewed it) and renewed ahead of its expiry as usual.
@@ -640,11 +638,31 @@ final class SessionTests: XCTestCase {
         transport.register("GET", path, json: #"{"id": 1}"#)
         XCTAssertEqual(harness.run(["bookings", "get", booking]).status, 0)
         XCTAssertEqual(transport.log.filter { $0 == "POST /auth/refresh/" }.count, 2, "the token looks expired here, so it is renewed")
+        // A code's login and HOMESERVE_REFRESH_TOKEN's renewals learn it alike.
+        transport.register("POST", "/auth/verify-otp/", json: #"{"access": "\#(issued)", "refresh": "r1", "user": {"username": "customer1"}}"#,
+                           headers: [("Date", httpDate(harness.clock.now() - fast))])
+        XCTAssertEqual(harness.run(["auth", "otp", "verify", "--email", "customer1@example.com", "--otp-stdin"], stdin: "123456\n").status, 0)
+        XCTAssertEqual(harness.credentials["profiles"]?["default"]?["clock_offset"], .int(-3600))
+        harness.environment["HOMESERVE_REFRESH_TOKEN"] = "env-refresh"
+        let fresh = harness.token(expiresIn: 300 - Int(fast), life: 300, tag: "c")
+        transport.register("POST", "/auth/refresh/", json: harness.tokenReply(access: fresh), headers: [("Date", httpDate(harness.clock.now() - fast))])
+        transport.register("GET", "/api/bookings/", json: #"{"count": 3, "next": "https://api.test/api/bookings/?page=2", "results": [{"id": 1}]}"#)
+        transport.register("GET", "/api/bookings/?page=2", json: #"{"count": 3, "next": "https://api.test/api/bookings/?page=3", "results": [{"id": 2}]}"#)
+        transport.register("GET", "/api/bookings/?page=3", json: #"{"count": 3, "next": null, "results": [{"id": 3}]}"#)
+        let walk = harness.run(["bookings", "list", "--all", "--parallel", "1", "-o", "ndjson"])
+        XCTAssertEqual(walk.status, 0, walk.err)
+        XCTAssertEqual(transport.log.filter { $0 == "POST /auth/refresh/" }.count, 3, "one renewal at the start, none per page")
+        harness.environment["HOMESERVE_REFRESH_TOKEN"] = nil
+        transport.verify()
+
         XCTAssertNil(TokenPair.clockOffset(date: httpDate(harness.clock.now() + 9), now: harness.clock.now()), "within a round trip and the header's second")
+        XCTAssertNil(TokenPair.clockOffset(date: "Thu, 01 Jan 1970 00:00:00 GMT", now: harness.clock.now()), "not the server's time")
         XCTAssertEqual(TokenPair.clockOffset(date: httpDate(harness.clock.now() + 120), now: harness.clock.now()), 120)
         XCTAssertNil(TokenPair.clockOffset(date: "yesterday", now: harness.clock.now()))
     }
 
+    /// doctor asks whether the config directory can be made by making and removing a directory of its own
+    /// beside it; one of that name it did not make (another doctor's) is left where it is.
     func testDoctorsProbeRemovesOnlyWhatItMade() throws {
         let parent = temporaryDirectory()
         harness.environment["HOMESERVE_CONFIG_DIR"] = parent + "/homeserve"

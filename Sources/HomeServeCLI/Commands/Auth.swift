@@ -164,8 +164,7 @@ enum AuthCommands {
         }
         let path = inv[vendor] ? "/auth/vendor/verify-otp/" : "/auth/verify-otp/"
         let body = JSON.object([(who.key, .string(who.value)), ("otp", .string(otp))])
-        guard let response = try inv.json(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
-        let (pair, user) = try APIClient.tokens(from: response, endpoint: path)
+        guard let (pair, user) = try inv.client().tokens(APICall("POST", path, body: .json(body), authenticated: false)) else { return .nothing }
         try keepLogin(inv, pair, user, saying: "Logged in as \(user["username"]?.stringValue ?? who.value) (\(user["role"]?.stringValue ?? "unknown role")) on profile '\(inv.profile.name)'.")
         return .nothing
     }

@@ -11,7 +11,7 @@ enum DisputeCommands {
     /// The guide gives examples, not a closed list: any type is sent, these are offered.
     static let types = ["quality", "incomplete_work", "damage", "billing", "no_show", "behavior", "other"]
     static let statuses = ["open", "in_progress", "resolved", "escalated", "closed"]
-    static let evidence = Flag("evidence", .payload, "Evidence as JSON: inline, @FILE, or - for stdin")
+    static let evidence = Flag("evidence", .payload, "Evidence as JSON")
 
     static let status = ListFlag("status", .choice(statuses), "Only disputes in these statuses")
     static let booking = Flag("booking", .identifier, "Only disputes about this booking")

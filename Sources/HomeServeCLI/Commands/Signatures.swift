@@ -58,7 +58,7 @@ enum SignatureCommands {
     }
 
     static let reason = RequiredFlag("reason", .nonBlank, "Why the work is not accepted")
-    static let evidence = Flag("evidence", .payload, "Supporting evidence as JSON: inline, @FILE, or - for stdin")
+    static let evidence = Flag("evidence", .payload, "Supporting evidence as JSON")
 
     static let reject = Command(
         "signatures reject",
