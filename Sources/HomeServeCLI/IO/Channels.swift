@@ -68,17 +68,21 @@ public final class OutputChannel {
     public func write<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         guard isOpen else { return }
         buffer.append(contentsOf: bytes)
-        if autoFlush || buffer.count >= 1 << 16 { flush() }
+        flushIfDue()
     }
 
     public func write(_ text: String) { write(text.utf8) }
 
-    /// A line is written whole, in one write when unbuffered: writers sharing stderr (jobs logging to one
-    /// file, the signal watcher's last words) never cut into each other's lines.
+    /// A line is handed to the system in one write when unbuffered: the signal watcher's last words never
+    /// land inside it, nor (up to PIPE_BUF bytes) another process's line in a log they share.
     public func line(_ text: String) {
         guard isOpen else { return }
         buffer.append(contentsOf: text.utf8)
         buffer.append(UInt8(ascii: "\n"))
+        flushIfDue()
+    }
+
+    private func flushIfDue() {
         if autoFlush || buffer.count >= 1 << 16 { flush() }
     }
 
